@@ -16,9 +16,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
-//go:embed occupations.csv universities.csv majors.csv policy.json
+//go:embed occupations.csv universities.csv majors.csv policy.json skills.csv terms.txt
 var files embed.FS
 
 // Occupation is a node of the 2022 national occupational classification.
@@ -29,6 +30,29 @@ type Occupation struct {
 	Definition string
 	Tasks      string
 	Aliases    []string
+	// Digital and Green carry the 2022 edition's 数字职业 (S) and 绿色职业
+	// (L) marks, which the source file appends to the name ("…人员L/S");
+	// the loader moves them here so Name is the occupation's plain name.
+	Digital bool
+	Green   bool
+}
+
+// splitOccupationMarks removes the S / L / L/S suffix of a 2022 occupation
+// name. The marks follow a CJK character, never a Latin word, so a name that
+// ends in a Latin letter after another Latin letter is left alone.
+func splitOccupationMarks(name string) (plain string, digital, green bool) {
+	for _, suf := range []string{"L/S", "S", "L"} {
+		if !strings.HasSuffix(name, suf) {
+			continue
+		}
+		rest := strings.TrimSuffix(name, suf)
+		r, _ := utf8.DecodeLastRuneInString(rest)
+		if r < 0x2E80 { // not CJK: part of a real name
+			continue
+		}
+		return rest, strings.Contains(suf, "S"), strings.Contains(suf, "L")
+	}
+	return name, false, false
 }
 
 // Parent returns the code of the node one level up ("" for level 1).
@@ -113,6 +137,8 @@ var (
 	unis        []University
 	majors      []Major
 	majorByName map[string]*Major
+	// majorsByName lists every major a name or alias may mean, names first.
+	majorsByName map[string][]*Major
 )
 
 func load() {
@@ -162,16 +188,23 @@ func loadAll() error {
 			return fmt.Errorf("occupations.csv: short row %q", r)
 		}
 		lvl, _ := strconv.Atoi(r[0])
-		o := Occupation{Code: r[1], Level: lvl, Name: r[3], Definition: r[4], Tasks: r[5]}
+		name, digital, green := splitOccupationMarks(strings.TrimSpace(r[3]))
+		o := Occupation{Code: r[1], Level: lvl, Name: name, Definition: r[4], Tasks: r[5], Digital: digital, Green: green}
+		seen := map[string]bool{name: true}
 		for _, a := range strings.FieldsFunc(r[7], func(r rune) bool { return r == ';' || r == '；' || r == '、' || r == ',' || r == '，' }) {
-			if a = strings.TrimSpace(a); a != "" && a != o.Name {
+			a, _, _ = splitOccupationMarks(strings.TrimSpace(a))
+			if a != "" && !seen[a] {
+				seen[a] = true
 				o.Aliases = append(o.Aliases, a)
 			}
 		}
 		occupations = append(occupations, o)
 	}
 	for i := range occupations {
-		occByCode[occupations[i].Code] = &occupations[i]
+		// The source lists a few nodes twice (e.g. 4-12-04-02); the first wins.
+		if _, dup := occByCode[occupations[i].Code]; !dup {
+			occByCode[occupations[i].Code] = &occupations[i]
+		}
 	}
 
 	if rows, err = readCSV("universities.csv"); err != nil {
@@ -195,12 +228,24 @@ func loadAll() error {
 		majors = append(majors, Major{Code: r[0], Name: r[1], ClassCode: r[2], ClassName: r[3], CategoryCode: r[4], CategoryName: r[5],
 			Level: r[6], Aliases: splitList(r[7]), Occupations: splitList(r[8]), Skills: splitList(r[9])})
 	}
+	// Catalogue names are registered before any alias, so an alias never
+	// shadows a real name (护理学's alias 护理 must not hide the 专科 major
+	// 护理); among equals the undergraduate catalogue, read first, wins.
+	majorsByName = map[string][]*Major{}
 	for i := range majors {
 		m := &majors[i]
-		for _, n := range append([]string{m.Name}, m.Aliases...) {
+		if _, dup := majorByName[m.Name]; !dup {
+			majorByName[m.Name] = m
+		}
+		majorsByName[m.Name] = append(majorsByName[m.Name], m)
+	}
+	for i := range majors {
+		m := &majors[i]
+		for _, n := range m.Aliases {
 			if _, dup := majorByName[n]; !dup {
 				majorByName[n] = m
 			}
+			majorsByName[n] = append(majorsByName[n], m)
 		}
 	}
 	return nil
@@ -233,4 +278,18 @@ func MajorByName(name string) (Major, bool) {
 		return Major{}, false
 	}
 	return *m, true
+}
+
+// MajorsByName returns every major whose catalogue name or alias is name:
+// exact names first (undergraduate before 专科), then majors that list it as
+// an alias. Callers that know the graduate's degree pick by Level; MajorByName
+// returns the first.
+func MajorsByName(name string) []Major {
+	load()
+	ms := majorsByName[strings.TrimSpace(name)]
+	out := make([]Major, len(ms))
+	for i, m := range ms {
+		out[i] = *m
+	}
+	return out
 }
