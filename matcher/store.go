@@ -84,6 +84,7 @@ type ImportReport struct {
 	Duplicate  int           `json:"duplicate"` // near-duplicates of another portal's post, linked
 	Rejected   int           `json:"rejected"`
 	Errors     []RowError    `json:"errors,omitempty"`
+	Warnings   []string      `json:"warnings,omitempty"` // e.g. columns a file had that were ignored
 	Elapsed    time.Duration `json:"elapsed"`
 }
 

@@ -1,0 +1,25 @@
+// Package ingest reads portal exports and ledgers — CSV, JSON Lines and XLSX,
+// in UTF-8, UTF-16 or GBK/GB18030 — and turns their rows into posts,
+// courses and graduates for the store and the search index.
+//
+// It owns the layers between a file and the domain:
+//
+//   - encoding.go decides how a file's bytes are text, and refuses a file it
+//     cannot decode cleanly rather than guess into mojibake;
+//   - read.go parses the formats into Rows keyed by canonical column, finds
+//     header rows below page junk, and refuses a whole file that cannot be
+//     parsed (unterminated quote, not a spreadsheet, zip bomb, oversized cell);
+//   - columns.go holds the header aliases portals use and the --map mapping
+//     files that adapt any other export (docs/mappings has the real ones);
+//   - convert.go builds domain records from rows with package normalize, and
+//     rejects a row with every reason a person needs to fix it — never
+//     echoing personal values;
+//   - dedup.go links the same post exported by two portals;
+//   - importer.go writes in chunks through matcher.Store, hands chunks to the
+//     index, counts outcomes and saves the report.
+//
+// Files are parsed completely before any of their rows is written, so a
+// refused file leaves nothing behind, and a bad row never costs the good
+// ones. Value normalisers live in ingest/normalize, the occupation
+// classifier in ingest/occupation. docs/ingest.md is the user's guide.
+package ingest
