@@ -1,0 +1,438 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
+	"github.com/urumqi-hrss/jobmatch/ingest/occupation"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+)
+
+func (m *Main) cmdGen(ctx context.Context, args []string) error {
+	fs := m.flags("gen")
+	out := fs.String("out", "", "directory to write posts.csv, courses.csv and graduates.csv into (required)")
+	o := synth.DefaultOptions()
+	fs.Int64Var(&o.Seed, "seed", o.Seed, "random seed: the same seed gives the same files")
+	fs.IntVar(&o.Posts, "posts", o.Posts, "number of posts")
+	fs.IntVar(&o.Graduates, "graduates", o.Graduates, "number of graduates")
+	fs.IntVar(&o.Courses, "courses", o.Courses, "number of courses")
+	fs.IntVar(&o.Internships, "internships", -1, "number of internships among the posts (default: the plan's share of --posts)")
+	if _, err := m.parse(fs, args); err != nil {
+		return err
+	}
+	o.Internships = scaledInternships(o.Internships, o.Posts)
+	if *out == "" {
+		return &usageError{"gen: --out DIR is required"}
+	}
+	if m.NowFlag != "" {
+		o.Now = m.Now().Truncate(24 * time.Hour)
+	}
+	o.Progress = m.Stderr
+	start := time.Now()
+	if err := synth.Generate(*out, o); err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	m.Log.Info("generated", "dir", *out, "seed", o.Seed, "posts", o.Posts, "courses", o.Courses, "graduates", o.Graduates, "reference_date", o.Now.Format(time.DateOnly), "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func (m *Main) cmdIngest(ctx context.Context, args []string) error {
+	fs := m.flags("ingest")
+	mapFile := fs.String("map", "", "column mapping file (JSON) for an export whose headers are not recognised")
+	errFile := fs.String("errors", "", "write rejected rows (file, line, column, reason) to this CSV file")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return &usageError{"ingest: want posts|courses|graduates and at least one FILE"}
+	}
+	entity, files := pos[0], pos[1:]
+	switch entity {
+	case "posts", "courses", "graduates":
+	default:
+		return &usageError{fmt.Sprintf("ingest: unknown kind %q: want posts, courses or graduates", entity)}
+	}
+	rep, err := m.ingest(ctx, entity, files, *mapFile, !*quiet)
+	if rep != nil && *errFile != "" {
+		if werr := writeErrors(*errFile, rep.Errors); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Rejected > 0 {
+		for i, e := range rep.Errors {
+			if i == 10 {
+				fmt.Fprintf(m.Stderr, "… and %d more (use --errors FILE for all)\n", len(rep.Errors)-10)
+				break
+			}
+			fmt.Fprintf(m.Stderr, "%s:%d: %s: %s\n", e.File, e.Line, e.Column, e.Reason)
+		}
+		return &exitError{code: 3}
+	}
+	return nil
+}
+
+// ingest imports files into the store and the index, printing the summary line.
+func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFile string, progress bool) (*matcher.ImportReport, error) {
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := m.openIndex()
+	if err != nil {
+		return nil, err
+	}
+	seg, err := index.DefaultSegmenter()
+	if err != nil {
+		return nil, err
+	}
+	im := &ingest.Importer{Store: st, Index: ix, Analyzer: seg, Log: m.Log, Now: m.Now}
+	ix.Now = m.Now
+	if progress {
+		im.Progress = m.Stderr
+	}
+	if mapFile != "" {
+		if im.Map, err = ingest.LoadMapping(mapFile); err != nil {
+			return nil, err
+		}
+	}
+	rep, err := im.Import(ctx, entity, files)
+	if rep != nil {
+		fmt.Fprintln(m.Stdout, ingest.Summary(rep))
+	}
+	return rep, err
+}
+
+func writeErrors(path string, errs []matcher.RowError) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("errors report: %w", err)
+	}
+	if err := ingest.WriteErrorsCSV(f, errs); err != nil {
+		f.Close()
+		return fmt.Errorf("errors report %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func (m *Main) cmdSearch(ctx context.Context, args []string) error {
+	fs := m.flags("search")
+	var q index.Query
+	channel := fs.String("channel", "", "only this channel (public_sector, state_owned, sme, grassroots, military, self_employed or its Chinese name)")
+	fs.StringVar(&q.District, "district", "", "only this district")
+	degree := fs.String("degree", "", "the searcher's degree: only posts it qualifies for (本科, 大专 …)")
+	kind := fs.String("kind", "", "job or internship")
+	fs.StringVar(&q.Type, "type", "post", "post or course")
+	fs.IntVar(&q.Limit, "limit", 10, "results per page")
+	fs.IntVar(&q.Offset, "offset", 0, "results to skip")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	q.Text = strings.Join(pos, " ")
+	if *channel != "" {
+		if q.Channel, err = normalize.Channel(*channel); err != nil {
+			return &usageError{"search --channel: " + err.Error()}
+		}
+	}
+	if *degree != "" {
+		if q.Degree, err = normalize.Degree(*degree); err != nil {
+			return &usageError{"search --degree: " + err.Error()}
+		}
+	}
+	if *kind != "" {
+		if q.Kind, err = normalize.Kind(*kind); err != nil {
+			return &usageError{"search --kind: " + err.Error()}
+		}
+	}
+	if q.District != "" {
+		q.District = normalize.District(q.District)
+	}
+	ix, err := m.openIndex()
+	if err != nil {
+		return err
+	}
+	res, err := ix.Search(ctx, q)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, res)
+	}
+	fmt.Fprintf(m.Stdout, "%d results (%s)\n", res.Total, res.Took.Round(time.Microsecond))
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	for i, h := range res.Hits {
+		fmt.Fprintf(tw, "%d\t%.3f\t%s\t%s\t%s\t%s\t%s\n", q.Offset+i+1, h.Score, h.ID, h.Title, h.Employer, h.District, h.Channel.Chinese())
+	}
+	tw.Flush()
+	for _, name := range []string{"channel", "district", "kind"} {
+		var parts []string
+		for _, f := range res.Facets[name] {
+			parts = append(parts, fmt.Sprintf("%s %d", f.Term, f.Count))
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(m.Stdout, "%s: %s\n", name, strings.Join(parts, ", "))
+		}
+	}
+	return nil
+}
+
+func (m *Main) cmdReindex(ctx context.Context, args []string) error {
+	fs := m.flags("reindex")
+	if _, err := m.parse(fs, args); err != nil {
+		return err
+	}
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	ix, err := m.openIndex()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := ix.Rebuild(ctx, st, m.Now()); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	n, _ := ix.DocCount()
+	m.Log.Info("reindexed", "documents", n, "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func (m *Main) cmdAnalyze(ctx context.Context, args []string) error {
+	fs := m.flags("analyze")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return &usageError{"analyze: want TEXT"}
+	}
+	toks, err := index.Analyze(strings.Join(pos, " "))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, map[string]any{"tokens": toks})
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "POSITION\tSTART\tEND\tTOKEN")
+	for _, t := range toks {
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\n", t.Position, t.Start, t.End, t.Term)
+	}
+	return tw.Flush()
+}
+
+func (m *Main) cmdSegment(ctx context.Context, args []string) error {
+	fs := m.flags("segment")
+	file := fs.String("file", "", "segment every line of this file (- for standard input)")
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	lines := pos
+	if *file != "" {
+		if lines, err = m.readLines(*file); err != nil {
+			return err
+		}
+	} else if len(pos) == 0 {
+		if lines, err = m.readLines("-"); err != nil {
+			return err
+		}
+	}
+	seg, err := index.DefaultSegmenter()
+	if err != nil {
+		return err
+	}
+	for _, line := range lines {
+		var words []string
+		for _, w := range seg.Cut(line) {
+			if w = strings.TrimSpace(w); w != "" {
+				words = append(words, w)
+			}
+		}
+		fmt.Fprintln(m.Stdout, strings.Join(words, " "))
+	}
+	return nil
+}
+
+func (m *Main) cmdOccupation(ctx context.Context, args []string) error {
+	fs := m.flags("occupation")
+	file := fs.String("file", "", "classify every line of this file (- for standard input)")
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	titles := pos
+	if *file != "" {
+		if titles, err = m.readLines(*file); err != nil {
+			return err
+		}
+	}
+	if len(titles) == 0 {
+		return &usageError{"occupation: want TITLE... or --file F"}
+	}
+	c := occupation.Default()
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	for _, t := range titles {
+		if match, ok := c.Classify(t); ok {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\n", t, match.Code, match.Name, match.Score)
+		} else {
+			fmt.Fprintf(tw, "%s\t-\t(未识别)\t0\n", t)
+		}
+	}
+	return tw.Flush()
+}
+
+// loadEngine builds the matching engine over every open post and course.
+func (m *Main) loadEngine(ctx context.Context) (*matcher.Engine, error) {
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seg, err := index.DefaultSegmenter()
+	if err != nil {
+		return nil, err
+	}
+	pol, err := catalog.LoadPolicy()
+	if err != nil {
+		return nil, err
+	}
+	now := m.Now()
+	var posts []matcher.Post
+	if err := st.EachPost(ctx, matcher.PostFilter{OpenAt: now}, func(p *matcher.Post) error {
+		posts = append(posts, *p)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("load posts: %w", err)
+	}
+	var courses []matcher.Course
+	if err := st.EachCourse(ctx, func(c *matcher.Course) error {
+		courses = append(courses, *c)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("load courses: %w", err)
+	}
+	start := time.Now()
+	e, err := matcher.NewEngine(posts, courses, matcher.Options{Analyzer: seg, Policy: pol, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	m.Log.Info("matching engine ready", "posts", len(posts), "courses", len(courses), "elapsed", time.Since(start).Round(time.Millisecond))
+	return e, nil
+}
+
+func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
+	fs := m.flags("recommend")
+	gid := fs.String("graduate", "", "a stored graduate's id")
+	profile := fs.String("profile", "", "a JSON profile file of a graduate who is not stored (no personal data needed)")
+	var q matcher.Query
+	fs.IntVar(&q.Limit, "limit", 8, "how many items")
+	channel := fs.String("channel", "", "only this channel")
+	kind := fs.String("kind", "", "job, internship or course (default: jobs and internships)")
+	fs.BoolVar(&q.ExplainExclusions, "explain-exclusions", false, "list which rule excluded which post")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := m.parse(fs, args); err != nil {
+		return err
+	}
+	if (*gid == "") == (*profile == "") {
+		return &usageError{"recommend: want exactly one of --graduate ID or --profile FILE"}
+	}
+	var err error
+	if *channel != "" {
+		if q.Channel, err = normalize.Channel(*channel); err != nil {
+			return &usageError{"recommend --channel: " + err.Error()}
+		}
+	}
+	switch *kind {
+	case "", "job", "internship", "course":
+		q.Kind = matcher.Kind(*kind)
+	default:
+		return &usageError{fmt.Sprintf("recommend --kind %q: want job, internship or course", *kind)}
+	}
+	var g *matcher.Graduate
+	if *profile != "" {
+		b, err := os.ReadFile(*profile)
+		if err != nil {
+			return err
+		}
+		g = new(matcher.Graduate)
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(g); err != nil {
+			return fmt.Errorf("profile %s: %w", *profile, err)
+		}
+	} else {
+		st, err := m.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		if g, err = st.Graduate(ctx, *gid); err != nil {
+			return err
+		}
+	}
+	e, err := m.loadEngine(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := e.Recommend(g, q)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, res)
+	}
+	fmt.Fprintf(m.Stdout, "毕业生 %s：%s %s %s\n", g.ID, g.School, g.Major, g.Degree.Chinese())
+	for _, it := range res.Items {
+		fmt.Fprintf(m.Stdout, "%d. [%.3f] %s — %s（%s，%s）\n", it.Rank, it.Score, it.Title, it.Employer, it.District, it.Channel.Chinese())
+		for _, r := range it.Reasons {
+			fmt.Fprintf(m.Stdout, "     · %s\n", r)
+		}
+	}
+	if len(res.Excluded) > 0 {
+		var parts []string
+		for rule, n := range res.Excluded {
+			parts = append(parts, fmt.Sprintf("%s %d", rule, n))
+		}
+		fmt.Fprintf(m.Stdout, "excluded: %s\n", strings.Join(slices.Sorted(slices.Values(parts)), ", "))
+	}
+	for _, x := range res.Exclusions {
+		fmt.Fprintf(m.Stdout, "  %s\t%s\t%s\n", x.PostID, x.Rule, x.Message)
+	}
+	return nil
+}
+
+func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+
+// scaledInternships keeps the default data set's share of internships when
+// only the number of posts is given (n < 0 means "not given").
+func scaledInternships(n, posts int) int {
+	if n >= 0 {
+		return n
+	}
+	d := synth.DefaultOptions()
+	return d.Internships * posts / d.Posts
+}

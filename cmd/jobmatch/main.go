@@ -1,0 +1,67 @@
+// Command jobmatch ingests the city's job posts, courses and graduate ledger,
+// indexes them, matches graduates to posts, and serves the results.
+//
+// All wiring lives here: flags, configuration and the order in which things
+// are opened and closed. Each subcommand is a method of Main.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	stop()
+	if cerr := m.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	os.Exit(exitCode(m, err))
+}
+
+// exitError carries a specific exit status (e.g. 3 for "some rows rejected").
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError marks a mistake in the command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func exitCode(m *Main, err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(m.Stderr, "jobmatch:", ee.err)
+		}
+		return ee.code
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(m.Stderr, "jobmatch:", ue.msg)
+		fmt.Fprintln(m.Stderr, "run 'jobmatch help' for usage")
+		return 2
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(m.Stderr, "jobmatch: interrupted")
+		return 130
+	}
+	fmt.Fprintln(m.Stderr, "jobmatch:", err)
+	slog.Debug("command failed", "err", err)
+	return 1
+}
