@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
 )
 
@@ -19,12 +17,7 @@ func (m *Main) cmdMigrate(ctx context.Context, args []string) error {
 	if m.DBURL == "" {
 		return &usageError{"migrate: PostgreSQL only: give --db URL or set DATABASE_URL (the embedded store needs no migration)"}
 	}
-	pool, err := pgxpool.New(ctx, m.DBURL)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	defer pool.Close()
-	if err := postgres.Migrate(ctx, pool); err != nil {
+	if err := postgres.MigrateURL(ctx, m.DBURL); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	m.Log.Info("schema migrated", "version", postgres.SchemaVersion())

@@ -1,0 +1,252 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
+)
+
+// pii is the personal data of a graduate: never stored in the clear.
+type pii struct {
+	Name       string             `json:"n,omitempty"`
+	NationalID string             `json:"i,omitempty"`
+	Phone      string             `json:"p,omitempty"`
+	Hardship   []matcher.Hardship `json:"h,omitempty"`
+}
+
+type gradRow struct {
+	id, hukou, residence, status string
+	doc, box, mac, nid           []byte
+}
+
+func (s *Store) prepareGraduates(gs []matcher.Graduate) ([]gradRow, error) {
+	rows := make([]gradRow, len(gs))
+	for i := range gs {
+		g := gs[i]
+		if err := store.PrepareGraduate(&g); err != nil {
+			return nil, err
+		}
+		plain, err := json.Marshal(pii{g.Name, g.NationalID, g.Phone, g.Hardship})
+		if err != nil {
+			return nil, err
+		}
+		r := gradRow{id: g.ID, hukou: g.HukouDistrict, residence: g.ResidenceDistrict, status: string(g.Status)}
+		r.box = s.seal.seal(plain, []byte(g.ID))
+		r.mac = s.seal.mac("pii", append([]byte(g.ID+"\x00"), plain...))
+		if g.NationalID != "" {
+			r.nid = s.seal.mac("nid", []byte(g.NationalID))
+		}
+		g.Name, g.NationalID, g.Phone, g.Hardship, g.UpdatedAt = "", "", "", nil, time.Time{}
+		if r.doc, err = json.Marshal(&g); err != nil {
+			return nil, fmt.Errorf("graduate %s: %w", g.ID, err)
+		}
+		rows[i] = r
+	}
+	return rows, nil
+}
+
+// UpsertGraduates writes graduates in one transaction (COPY, then upsert on
+// id). Personal data is encrypted before it leaves the process; a change in
+// it alone is detected through its keyed hash.
+func (s *Store) UpsertGraduates(ctx context.Context, gs []matcher.Graduate) ([]matcher.UpsertOutcome, error) {
+	rows, err := s.prepareGraduates(gs)
+	if err != nil {
+		return nil, err
+	}
+	var out []matcher.UpsertOutcome
+	err = s.tx(ctx, "upsert graduates", func(ctx context.Context, tx pgx.Tx, _ int) error {
+		out, err = upsertGraduates(ctx, tx, rows)
+		return err
+	})
+	return out, err
+}
+
+func upsertGraduates(ctx context.Context, tx pgx.Tx, rows []gradRow) ([]matcher.UpsertOutcome, error) {
+	out := make([]matcher.UpsertOutcome, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.id
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE jm_tmp_graduates (
+		id text COLLATE "C", hukou_district text COLLATE "C", residence_district text COLLATE "C", status text,
+		doc jsonb, pii bytea, pii_mac bytea, nid_hash bytea) ON COMMIT DROP`); err != nil {
+		return nil, err
+	}
+	for _, idx := range rounds(len(rows), func(i int) string { return ids[i] }) {
+		if _, err := tx.Exec(ctx, `TRUNCATE jm_tmp_graduates`); err != nil {
+			return nil, err
+		}
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"jm_tmp_graduates"},
+			[]string{"id", "hukou_district", "residence_district", "status", "doc", "pii", "pii_mac", "nid_hash"},
+			pgx.CopyFromSlice(len(idx), func(j int) ([]any, error) {
+				r := rows[idx[j]]
+				return []any{r.id, r.hukou, r.residence, r.status, r.doc, r.box, r.mac, r.nid}, nil
+			}))
+		if err != nil {
+			return nil, err
+		}
+		res, err := tx.Query(ctx, `INSERT INTO graduates AS g
+				(id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, updated_at)
+			SELECT id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, now() FROM jm_tmp_graduates
+			ON CONFLICT (id) DO UPDATE SET
+				hukou_district = excluded.hukou_district, residence_district = excluded.residence_district,
+				status = excluded.status, doc = excluded.doc, pii = excluded.pii, pii_mac = excluded.pii_mac,
+				nid_hash = excluded.nid_hash, updated_at = excluded.updated_at
+			WHERE g.doc IS DISTINCT FROM excluded.doc OR g.pii_mac IS DISTINCT FROM excluded.pii_mac
+			RETURNING g.id, (g.xmax = 0)`)
+		if err != nil {
+			return nil, err
+		}
+		if err := applyReturned(res, idx, ids, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+const gradColumns = `id, doc, pii, updated_at`
+
+func (s *Store) scanGraduate(row pgx.Row) (*matcher.Graduate, error) {
+	var id string
+	var doc, box []byte
+	var updated time.Time
+	if err := row.Scan(&id, &doc, &box, &updated); err != nil {
+		return nil, err
+	}
+	var g matcher.Graduate
+	if err := json.Unmarshal(doc, &g); err != nil {
+		return nil, fmt.Errorf("graduate %s: %w", id, err)
+	}
+	plain, err := s.seal.open(box, []byte(id))
+	if err != nil {
+		return nil, fmt.Errorf("graduate %s: %w", id, err)
+	}
+	var p pii
+	if err := json.Unmarshal(plain, &p); err != nil {
+		return nil, fmt.Errorf("graduate %s: personal data: %w", id, err)
+	}
+	g.Name, g.NationalID, g.Phone, g.Hardship, g.UpdatedAt = p.Name, p.NationalID, p.Phone, p.Hardship, updated
+	return &g, nil
+}
+
+// Graduate returns one graduate with personal data decrypted; ENOTFOUND
+// when missing.
+func (s *Store) Graduate(ctx context.Context, id string) (*matcher.Graduate, error) {
+	if !store.ValidID(id) {
+		return nil, matcher.ErrNotFound("毕业生", id)
+	}
+	var g *matcher.Graduate
+	err := s.retry(ctx, "graduate", func(ctx context.Context, _ int) error {
+		var err error
+		g, err = s.scanGraduate(s.pool.QueryRow(ctx, `SELECT `+gradColumns+` FROM graduates WHERE id = $1`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return matcher.ErrNotFound("毕业生", id)
+		}
+		return err
+	})
+	return g, err
+}
+
+// GraduateByNationalID finds a graduate through the keyed hash of the
+// national ID (the lowest ID when the ledger holds it twice).
+func (s *Store) GraduateByNationalID(ctx context.Context, nid string) (*matcher.Graduate, error) {
+	var g *matcher.Graduate
+	err := s.retry(ctx, "graduate by national id", func(ctx context.Context, _ int) error {
+		var err error
+		g, err = s.scanGraduate(s.pool.QueryRow(ctx, `SELECT `+gradColumns+` FROM graduates WHERE nid_hash = $1 ORDER BY id LIMIT 1`,
+			s.seal.mac("nid", []byte(nid))))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return matcher.ErrNotFound("毕业生", matcher.MaskNationalID(nid))
+		}
+		return err
+	})
+	return g, err
+}
+
+// EachGraduate walks the graduates the filter selects in ID order, a page
+// per query; a District filter uses the hukou and residence indexes.
+func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn func(*matcher.Graduate) error) error {
+	var ids []string
+	if len(f.IDs) > 0 {
+		ids = f.IDs
+	}
+	after := ""
+	for {
+		var page []*matcher.Graduate
+		err := s.retry(ctx, "each graduate", func(ctx context.Context, _ int) error {
+			page = page[:0]
+			rows, err := s.pool.Query(ctx, `SELECT `+gradColumns+` FROM graduates
+				WHERE id > $1
+				  AND ($2 = '' OR hukou_district = $2 OR residence_district = $2)
+				  AND ($3 = '' OR status = $3)
+				  AND ($4::text[] IS NULL OR id = ANY($4))
+				ORDER BY id LIMIT $5`, after, f.District, string(f.Status), ids, pageSize)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				g, err := s.scanGraduate(rows)
+				if err != nil {
+					return err
+				}
+				page = append(page, g)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return fmt.Errorf("each graduate: %w", err)
+		}
+		for _, g := range page {
+			if store.MatchGraduate(&f, g) {
+				if err := fn(g); err != nil {
+					return err
+				}
+			}
+		}
+		if len(page) < pageSize {
+			return nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// DeleteGraduate removes a graduate and everything derived from them, in one
+// transaction: every run's recommendations (so the current run and any
+// export made later), feedback, contact log and shortlist edits. Audit
+// entries, which hold only the ID, remain.
+func (s *Store) DeleteGraduate(ctx context.Context, id string) error {
+	if !store.ValidID(id) {
+		return matcher.ErrNotFound("毕业生", id)
+	}
+	return s.tx(ctx, "delete graduate", func(ctx context.Context, tx pgx.Tx, attempt int) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM graduates WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 && attempt == 1 {
+			return matcher.ErrNotFound("毕业生", id)
+		}
+		for _, q := range []string{
+			`DELETE FROM recommendations WHERE graduate_id = $1`,
+			`DELETE FROM feedback WHERE graduate_id = $1`,
+			`DELETE FROM contact_log WHERE graduate_id = $1`,
+			`DELETE FROM shortlist_edits WHERE graduate_id = $1`,
+		} {
+			if _, err := tx.Exec(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
+)
+
+const (
+	killRows   = 3000
+	killChunk  = 100
+	killFinger = "sha256:kill-test"
+	helperEnv  = "JOBMATCH_IMPORT_HELPER_SCHEMA"
+)
+
+// importRows runs an import of killRows synthetic posts from wherever the
+// job stands, a chunk at a time, pausing between chunks when slow.
+func importRows(ctx context.Context, s *Store, slow bool) (*matcher.ImportJob, error) {
+	job, err := s.BeginImport(ctx, "posts", []string{"posts.csv"}, killFinger)
+	if err != nil {
+		return nil, err
+	}
+	for row := job.LastRow; row < killRows; row += killChunk {
+		var c matcher.ImportChunk
+		for r := row + 1; r <= row+killChunk; r++ {
+			if r%50 == 0 { // every 50th row is bad
+				c.Rejected = append(c.Rejected, matcher.RowError{File: "posts.csv", Line: r, Column: "salary", Reason: "bad"})
+				continue
+			}
+			c.Posts = append(c.Posts, storetest.Post("kill", r))
+		}
+		c.LastRow = row + killChunk
+		if _, err := s.CommitChunk(ctx, job.ID, c); err != nil {
+			return nil, err
+		}
+		if slow {
+			time.Sleep(15 * time.Millisecond)
+		}
+	}
+	return job, nil
+}
+
+// TestImportHelper is the process the kill test kills: it imports slowly
+// into the schema it is given until it is killed.
+func TestImportHelper(t *testing.T) {
+	schema := os.Getenv(helperEnv)
+	if schema == "" {
+		t.Skip("helper process for TestKilledImportResumes")
+	}
+	cfg, err := pgxpool.ParseConfig(TestURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	s, err := OpenConfig(context.Background(), cfg, TestKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importRows(context.Background(), s, true); err != nil {
+		t.Fatal(err)
+	}
+	t.Fatal("the helper finished before it was killed")
+}
+
+// TestKilledImportResumes kills (SIGKILL) a process in the middle of an
+// import, resumes the import in this process and checks that every row is
+// there once and that the counts add up: nothing lost, nothing twice.
+func TestKilledImportResumes(t *testing.T) {
+	cfg := TestSchema(t)
+	ctx := context.Background()
+	s, err := OpenAndMigrate(ctx, cfg.Copy(), TestKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestImportHelper$", "-test.count=1")
+	cmd.Env = append(os.Environ(), helperEnv+"="+cfg.ConnConfig.RuntimeParams["search_path"])
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var last int
+		err := s.pool.QueryRow(ctx, `SELECT coalesce(max(last_row), 0) FROM import_jobs`).Scan(&last)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last >= 1000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the helper made no progress")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	job, err := importRows(ctx, s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.LastRow < 1000 || job.LastRow >= killRows {
+		t.Fatalf("resumed from row %d: the killed import's progress was not kept", job.LastRow)
+	}
+	rep, err := s.FinishImport(ctx, job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBad := killRows / 50
+	if rep.Accepted != killRows-wantBad || rep.Rejected != wantBad || len(rep.Errors) != wantBad || rep.Updated+rep.Unchanged != 0 {
+		t.Fatalf("report after resume (from row %d): %+v", job.LastRow, fmt.Sprint(rep.Accepted, rep.Updated, rep.Unchanged, rep.Rejected, len(rep.Errors)))
+	}
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM posts WHERE source = 'kill'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != killRows-wantBad {
+		t.Fatalf("%d posts stored, want %d", n, killRows-wantBad)
+	}
+	t.Logf("killed at row %d of %d, resumed and finished: %d accepted, %d rejected", job.LastRow, killRows, rep.Accepted, rep.Rejected)
+}

@@ -1,0 +1,216 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
+)
+
+func TestOpenRefusesWrongSchemaVersion(t *testing.T) {
+	cfg := TestSchema(t)
+	ctx := context.Background()
+	open := func() error {
+		s, err := OpenConfig(ctx, cfg.Copy(), TestKey)
+		if err == nil {
+			s.Close()
+		}
+		return err
+	}
+	want := SchemaVersion()
+	if err := open(); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("not migrated (schema version none, expected %d)", want)) {
+		t.Fatalf("unmigrated: %v", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg.Copy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if err := Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	if err := Migrate(ctx, pool); err != nil { // idempotent
+		t.Fatalf("second migrate: %v", err)
+	}
+	if err := open(); err != nil {
+		t.Fatalf("migrated: %v", err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO schema_version (version, name) VALUES ($1, 'future.sql')`, want+1); err != nil {
+		t.Fatal(err)
+	}
+	if err := open(); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("version %d is newer than expected %d", want+1, want)) {
+		t.Fatalf("newer: %v", err)
+	}
+	if err := Migrate(ctx, pool); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("migrate on a newer schema: %v", err)
+	}
+	if _, err := pool.Exec(ctx, `DELETE FROM schema_version WHERE version >= $1`, want); err != nil {
+		t.Fatal(err)
+	}
+	if want > 1 {
+		if err := open(); err == nil || !strings.Contains(err.Error(), "older than expected") {
+			t.Fatalf("older: %v", err)
+		}
+	}
+}
+
+func TestPersonalDataEncryptedAtRest(t *testing.T) {
+	s := OpenTest(t)
+	ctx := context.Background()
+	g := storetest.Graduate(10)
+	g.Name = "阿依古丽·买买提"
+	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{g}); err != nil {
+		t.Fatal(err)
+	}
+	// Read every column of the row as text, as anyone with database access could.
+	var row string
+	if err := s.pool.QueryRow(ctx, `SELECT g::text FROM graduates g WHERE id = $1`, g.ID).Scan(&row); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{g.NationalID, g.Phone, g.Name, string(g.Hardship[0]), hex.EncodeToString([]byte(g.Phone))} {
+		if strings.Contains(row, secret) {
+			t.Errorf("%q stored in the clear: %s", secret, row)
+		}
+	}
+	if !strings.Contains(row, g.School) {
+		t.Fatalf("non-personal fields should be readable: %s", row)
+	}
+	// A ciphertext moved onto another row does not decrypt (bound to the ID).
+	h := storetest.Graduate(11)
+	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{h}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.pool.Exec(ctx, `UPDATE graduates SET pii = (SELECT pii FROM graduates WHERE id = $1) WHERE id = $2`, g.ID, h.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Graduate(ctx, h.ID); err == nil || !strings.Contains(err.Error(), "does not decrypt") {
+		t.Fatalf("swapped ciphertext: %v", err)
+	}
+}
+
+func TestOpenRefusesOtherDataKey(t *testing.T) {
+	cfg := TestSchema(t)
+	ctx := context.Background()
+	s, err := OpenAndMigrate(ctx, cfg.Copy(), TestKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	other := bytes.Repeat([]byte{7}, 32)
+	if _, err := OpenConfig(ctx, cfg.Copy(), other); err == nil || !strings.Contains(err.Error(), "not the data key") {
+		t.Fatalf("other key: %v", err)
+	}
+	if _, err := OpenConfig(ctx, cfg.Copy(), []byte("short")); err == nil || !strings.Contains(err.Error(), DataKeyEnv) {
+		t.Fatalf("short key: %v", err)
+	}
+}
+
+func TestKeyFromEnv(t *testing.T) {
+	key := bytes.Repeat([]byte{0xab}, 32)
+	cases := []struct {
+		name, value string
+		ok          bool
+	}{
+		{"unset", "", false},
+		{"hex", hex.EncodeToString(key), true},
+		{"hex upper", strings.ToUpper(hex.EncodeToString(key)), true},
+		{"base64", base64.StdEncoding.EncodeToString(key), true},
+		{"base64 raw url", base64.RawURLEncoding.EncodeToString(key), true},
+		{"short hex", hex.EncodeToString(key[:16]), false},
+		{"long base64", base64.StdEncoding.EncodeToString(append(key, 1)), false},
+		{"garbage", "not a key!", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(DataKeyEnv, tc.value)
+			got, err := KeyFromEnv()
+			if tc.ok != (err == nil) {
+				t.Fatalf("err = %v", err)
+			}
+			if tc.ok && !bytes.Equal(got, key) {
+				t.Fatalf("key = %x", got)
+			}
+			if !tc.ok && !strings.Contains(err.Error(), DataKeyEnv) {
+				t.Fatalf("error does not name %s: %v", DataKeyEnv, err)
+			}
+		})
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"admin shutdown", &pgconn.PgError{Code: "57P01"}, true},
+		{"cannot connect now", fmt.Errorf("q: %w", &pgconn.PgError{Code: "57P03"}), true},
+		{"connection failure", &pgconn.PgError{Code: "08006"}, true},
+		{"serialization", &pgconn.PgError{Code: "40001"}, true},
+		{"unique violation", &pgconn.PgError{Code: "23505"}, false},
+		{"syntax", &pgconn.PgError{Code: "42601"}, false},
+		{"refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
+		{"reset", fmt.Errorf("read: %w", syscall.ECONNRESET), true},
+		{"eof", io.ErrUnexpectedEOF, true},
+		{"conn closed", fmt.Errorf("x: %w", pgconn.ErrConnClosed), true},
+		{"canceled", context.Canceled, false},
+		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), false},
+		{"not found", matcher.ErrNotFound("x", "y"), false},
+		{"other", errors.New("boom"), false},
+	}
+	for _, tc := range cases {
+		if got := retryable(tc.err); got != tc.want {
+			t.Errorf("%s: retryable = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRounds(t *testing.T) {
+	keys := []string{"a", "b", "a", "c", "a", "b"}
+	got := rounds(len(keys), func(i int) string { return keys[i] })
+	want := [][]int{{0, 1, 3}, {2, 5}, {4}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("rounds = %v, want %v", got, want)
+	}
+}
+
+func TestMigrateURLThenOpen(t *testing.T) {
+	u, err := url.Parse(TestURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := TestSchema(t)
+	q := u.Query()
+	q.Set("search_path", cfg.ConnConfig.RuntimeParams["search_path"])
+	u.RawQuery = q.Encode()
+	ctx := context.Background()
+	if _, err := Open(ctx, u.String(), TestKey); err == nil || !strings.Contains(err.Error(), "not migrated") {
+		t.Fatalf("open before migrate: %v", err)
+	}
+	if err := MigrateURL(ctx, u.String()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, u.String(), TestKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

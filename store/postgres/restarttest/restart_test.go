@@ -1,0 +1,168 @@
+package restarttest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
+)
+
+// cluster finds the local cluster to restart: the single version under
+// /etc/postgresql, cluster "main".
+func cluster(t *testing.T) (version string) {
+	t.Helper()
+	if _, err := exec.LookPath("pg_ctlcluster"); err != nil {
+		t.Skip("pg_ctlcluster not found: cannot restart the server")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("restarting the server needs root")
+	}
+	entries, err := os.ReadDir("/etc/postgresql")
+	if err != nil || len(entries) == 0 {
+		t.Skipf("no cluster under /etc/postgresql: %v", err)
+	}
+	return entries[len(entries)-1].Name()
+}
+
+func TestSurvivesServerRestart(t *testing.T) {
+	postgres.TestURL(t)
+	version := cluster(t)
+	s := postgres.OpenTest(t)
+	ctx := context.Background()
+
+	// Seed, then keep readers and writers busy while the server restarts.
+	var seed []matcher.Post
+	for i := 0; i < 500; i++ {
+		seed = append(seed, storetest.Post("seed", i))
+	}
+	if _, err := s.UpsertPosts(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+
+	var (
+		stop           atomic.Bool
+		ok, failed     atomic.Int64
+		mu             sync.Mutex
+		failures       []string
+		writes         atomic.Int64
+		lastWrite      = make([]atomic.Int64, 2)
+		afterRestartOK atomic.Int64
+		restarted      atomic.Bool
+	)
+	record := func(err error) {
+		if err == nil {
+			ok.Add(1)
+			if restarted.Load() {
+				afterRestartOK.Add(1)
+			}
+			return
+		}
+		failed.Add(1)
+		mu.Lock()
+		failures = append(failures, err.Error())
+		mu.Unlock()
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ { // writers: chunks of posts, each a transaction
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for n := 0; !stop.Load(); n++ {
+				var chunk []matcher.Post
+				for j := 0; j < 50; j++ {
+					p := storetest.Post(fmt.Sprint("w", w), j)
+					p.Headcount = n + 1 // every chunk changes every post
+					chunk = append(chunk, p)
+				}
+				octx, cancel := context.WithTimeout(ctx, 45*time.Second)
+				_, err := s.UpsertPosts(octx, chunk)
+				cancel()
+				record(err)
+				if err == nil {
+					writes.Add(1)
+					lastWrite[w].Store(int64(n + 1))
+				}
+			}
+		}(w)
+	}
+	for r := 0; r < 2; r++ { // readers: point reads and walks
+		wg.Add(1)
+		go func(r int) {
+			defer wg.Done()
+			for n := 0; !stop.Load(); n++ {
+				octx, cancel := context.WithTimeout(ctx, 45*time.Second)
+				var err error
+				if r == 0 {
+					_, err = s.Post(octx, seed[n%len(seed)].ID)
+				} else {
+					count := 0
+					err = s.EachPost(octx, matcher.PostFilter{Source: "seed"}, func(*matcher.Post) error { count++; return nil })
+					if err == nil && count != len(seed) {
+						err = fmt.Errorf("walk saw %d of %d seed posts", count, len(seed))
+					}
+				}
+				cancel()
+				record(err)
+			}
+		}(r)
+	}
+
+	time.Sleep(500 * time.Millisecond)
+	// Flush dirty buffers while the server is still up, so the shutdown
+	// checkpoint is short and so is the outage everyone else's tests see.
+	if _, err := s.Pool().Exec(ctx, `CHECKPOINT`); err != nil {
+		t.Fatal(err)
+	}
+	before := ok.Load()
+	retriesBefore := s.Retries()
+	start := time.Now()
+	out, err := exec.Command("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast").CombinedOutput()
+	if err != nil {
+		// Make sure the server is back for everyone else before failing.
+		exec.Command("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start").Run()
+		t.Fatalf("restart: %v\n%s", err, out)
+	}
+	restartTook := time.Since(start)
+	restarted.Store(true)
+	time.Sleep(1500 * time.Millisecond)
+	stop.Store(true)
+	wg.Wait()
+
+	t.Logf("restart (pg_ctlcluster) took %v; operations ok %d (before restart %d, after %d), failed %d, retries %d",
+		restartTook, ok.Load(), before, afterRestartOK.Load(), failed.Load(), s.Retries()-retriesBefore)
+	if s.Retries() == retriesBefore {
+		t.Error("no operation was retried: the restart was not felt, so the test proves nothing")
+	}
+	// In-flight work was retried until the server came back: nothing failed.
+	for _, f := range failures {
+		t.Errorf("operation failed across the restart: %s", f)
+	}
+	if afterRestartOK.Load() == 0 {
+		t.Fatal("no operation succeeded after the restart")
+	}
+	// The data is whole: each writer's last successful chunk is what is stored.
+	for w := range lastWrite {
+		want := int(lastWrite[w].Load())
+		for j := 0; j < 50; j++ {
+			p, err := s.Post(ctx, matcher.PostID(fmt.Sprint("w", w), fmt.Sprintf("P%06d", j)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Headcount != want {
+				t.Fatalf("writer %d post %d: headcount %d, want %d (last committed chunk)", w, j, p.Headcount, want)
+			}
+		}
+	}
+	// And new requests simply work.
+	if _, err := s.UpsertPosts(ctx, []matcher.Post{storetest.Post("after", 1)}); err != nil {
+		t.Fatalf("request after restart: %v", err)
+	}
+}

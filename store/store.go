@@ -1,0 +1,200 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// NewID returns a new random ID that sorts by creation time: 12 hex digits
+// of Unix milliseconds, then 16 random hex digits.
+func NewID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
+	return fmt.Sprintf("%012x%s", time.Now().UnixMilli(), hex.EncodeToString(b[:]))
+}
+
+// MatchPost reports whether the filter selects p. Both stores apply it
+// (PostgreSQL after narrowing in SQL), so the meaning of a filter lives here.
+func MatchPost(f *matcher.PostFilter, p *matcher.Post) bool {
+	if len(f.IDs) > 0 && !slices.Contains(f.IDs, p.ID) {
+		return false
+	}
+	if f.Source != "" && p.Source != f.Source {
+		return false
+	}
+	if f.Channel != "" && p.Channel != f.Channel {
+		return false
+	}
+	if f.Kind != "" && p.Kind != f.Kind {
+		return false
+	}
+	if f.District != "" && p.District != f.District {
+		return false
+	}
+	if f.Status != "" && p.Status != f.Status {
+		return false
+	}
+	if !f.OpenAt.IsZero() && !p.Searchable(f.OpenAt) {
+		return false
+	}
+	return true
+}
+
+// MatchGraduate reports whether the filter selects g. District matches the
+// hukou or the residence district (a counselor serves both).
+func MatchGraduate(f *matcher.GraduateFilter, g *matcher.Graduate) bool {
+	if len(f.IDs) > 0 && !slices.Contains(f.IDs, g.ID) {
+		return false
+	}
+	if f.District != "" && g.HukouDistrict != f.District && g.ResidenceDistrict != f.District {
+		return false
+	}
+	if f.Status != "" && g.Status != f.Status {
+		return false
+	}
+	return true
+}
+
+func invalid(field, zh, en string, args ...any) error {
+	e := matcher.Errorf(matcher.EINVALID, zh, en, args...)
+	e.Field = field
+	return e
+}
+
+// maxKey bounds IDs: they are keys in both stores.
+const maxKey = 512
+
+// ValidID reports whether id could be a stored record's ID: writes refuse
+// any other, so a read of one can answer "not found" without asking.
+func ValidID(id string) bool {
+	return id != "" && len(id) <= maxKey && !strings.ContainsRune(id, 0) && utf8.ValidString(id)
+}
+
+func checkKey(what, id string) error {
+	if !ValidID(id) {
+		return invalid("id", "%s编号无效（过长、含空字符或非 UTF-8）", "%s id is invalid (too long, NUL or not UTF-8)", what)
+	}
+	return nil
+}
+
+// PreparePost checks the key fields of a post about to be written and fills
+// in its ID from source and external ID when empty.
+func PreparePost(p *matcher.Post) error {
+	if p.Source == "" || p.ExternalID == "" {
+		return invalid("source", "岗位缺少来源或外部编号（ID %q）", "post %q has no source or external_id", p.ID)
+	}
+	id := matcher.PostID(p.Source, p.ExternalID)
+	if p.ID == "" {
+		p.ID = id
+	} else if p.ID != id {
+		return invalid("id", "岗位编号 %q 与来源和外部编号不符（应为 %q）", "post id %q does not match source and external_id (want %q)", p.ID, id)
+	}
+	return checkKey("岗位", p.ID)
+}
+
+// PrepareCourse is PreparePost for courses.
+func PrepareCourse(c *matcher.Course) error {
+	if c.Source == "" || c.ExternalID == "" {
+		return invalid("source", "课程缺少来源或外部编号（ID %q）", "course %q has no source or external_id", c.ID)
+	}
+	id := matcher.PostID(c.Source, c.ExternalID)
+	if c.ID == "" {
+		c.ID = id
+	} else if c.ID != id {
+		return invalid("id", "课程编号 %q 与来源和外部编号不符（应为 %q）", "course id %q does not match source and external_id (want %q)", c.ID, id)
+	}
+	return checkKey("课程", c.ID)
+}
+
+// PrepareGraduate checks a graduate about to be written.
+func PrepareGraduate(g *matcher.Graduate) error {
+	if g.ID == "" {
+		return invalid("id", "毕业生缺少编号", "graduate has no id")
+	}
+	return checkKey("毕业生", g.ID)
+}
+
+// PrepareKey checks an API key about to be created and fills in ID and
+// CreatedAt.
+func PrepareKey(k *matcher.APIKey, now time.Time) error {
+	if !k.Role.Valid() {
+		return invalid("role", "未知角色 %q", "unknown role %q", k.Role)
+	}
+	if len(k.Hash) == 0 {
+		return invalid("hash", "密钥缺少哈希", "key has no hash")
+	}
+	if k.ID == "" {
+		k.ID = NewID()
+	}
+	if k.CreatedAt.IsZero() {
+		k.CreatedAt = now
+	}
+	return nil
+}
+
+// PrepareFeedback checks a feedback event and fills in ID and At.
+func PrepareFeedback(e *matcher.FeedbackEvent, now time.Time) error {
+	if !e.Type.Valid() {
+		return invalid("type", "未知反馈类型 %q", "unknown feedback type %q", e.Type)
+	}
+	if e.PostID == "" {
+		return invalid("post_id", "反馈缺少岗位编号", "feedback has no post_id")
+	}
+	if e.ID == "" {
+		e.ID = NewID()
+	}
+	if e.At.IsZero() {
+		e.At = now
+	}
+	return nil
+}
+
+// Entities are the import entities.
+var Entities = []string{"posts", "courses", "graduates"}
+
+// CheckEntity rejects an unknown import entity.
+func CheckEntity(entity string) error {
+	if !slices.Contains(Entities, entity) {
+		return invalid("entity", "未知导入类型 %q", "unknown import entity %q", entity)
+	}
+	return nil
+}
+
+// Tally adds a chunk's outcomes to a job's counts. New posts that repeat
+// another portal's post count as Duplicate.
+func Tally(j *matcher.ImportJob, c *matcher.ImportChunk, out []matcher.UpsertOutcome) {
+	for i, o := range out {
+		switch o {
+		case matcher.Inserted:
+			if j.Entity == "posts" && i < len(c.Posts) && c.Posts[i].DuplicateOf != "" {
+				j.Duplicate++
+			} else {
+				j.Accepted++
+			}
+		case matcher.Updated:
+			j.Updated++
+		case matcher.Unchanged:
+			j.Unchanged++
+		}
+	}
+	j.Rejected += len(c.Rejected)
+	j.LastRow = c.LastRow
+}
+
+// JobReport builds the report of a finished import job.
+func JobReport(j *matcher.ImportJob, errs []matcher.RowError) *matcher.ImportReport {
+	return &matcher.ImportReport{
+		ID: j.ID, Entity: j.Entity, Files: j.Files,
+		StartedAt: j.StartedAt, FinishedAt: j.FinishedAt,
+		Accepted: j.Accepted, Updated: j.Updated, Unchanged: j.Unchanged,
+		Duplicate: j.Duplicate, Rejected: j.Rejected, Errors: errs,
+		Elapsed: j.FinishedAt.Sub(j.StartedAt),
+	}
+}
