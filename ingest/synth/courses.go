@@ -1,0 +1,229 @@
+package synth
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+)
+
+// courseKind is a training programme: what it teaches and the certificate
+// it prepares for, so the matcher can recommend it for a missing skill.
+type courseKind struct {
+	title  string
+	skills []string
+	certs  []string
+	majors []string
+	days   [2]int
+	w      float64
+}
+
+var skillCourses = []courseKind{
+	{"低压电工作业", f("电气维修|低压配电|安全用电|照明线路安装"), f("低压电工作业证|电工证"), f("电气自动化技术|机电一体化技术"), [2]int{10, 20}, 3},
+	{"焊工（熔化焊接与热切割）", f("电焊|氩弧焊|二氧化碳保护焊|识图"), f("焊工证|熔化焊接与热切割作业证"), f("焊接技术与自动化"), [2]int{15, 30}, 2},
+	{"育婴员", f("婴幼儿照护|早期教育|营养喂养"), f("育婴员证"), f("学前教育|早期教育"), [2]int{10, 20}, 2},
+	{"保育员", f("保育照护|幼儿卫生保健"), f("保育员证"), f("学前教育"), [2]int{10, 15}, 1},
+	{"养老护理员", f("老年照护|生活照料|康复护理|急救知识"), f("养老护理员证"), f("护理|智慧健康养老服务与管理"), [2]int{10, 20}, 2},
+	{"家政服务员", f("家居保洁|收纳整理|母婴护理"), f("家政服务员证"), nil, [2]int{7, 15}, 1.5},
+	{"电子商务师", f("店铺运营|直通车推广|数据分析|商品上架|选品"), f("电子商务师"), f("电子商务|市场营销"), [2]int{15, 30}, 3},
+	{"直播电商（互联网营销师）", f("直播话术|短视频拍摄|剪映|选品|粉丝运营"), f("互联网营销师"), f("网络与新媒体|电子商务|网络营销与直播电商"), [2]int{10, 20}, 3},
+	{"短视频制作与运营", f("短视频拍摄|剪映|Premiere|脚本策划|抖音运营"), nil, f("网络与新媒体|数字媒体艺术"), [2]int{10, 15}, 2},
+	{"会计实务与初级会计职称考前", f("财务核算|凭证录入|纳税申报|报表编制|用友U8|金蝶K3"), f("初级会计职称|1+X智能财税证书"), f("会计学|财务管理|大数据与会计"), [2]int{20, 45}, 3},
+	{"Python数据分析", f("Python|数据清洗|数据可视化|SQL|统计分析"), nil, f("统计学|数据科学与大数据技术|计算机科学与技术"), [2]int{20, 40}, 2.5},
+	{"Web前端开发", f("HTML/CSS|JavaScript|Vue|Git"), nil, f("计算机科学与技术|软件技术"), [2]int{30, 60}, 2},
+	{"Java程序设计", f("Java|Spring Boot|MySQL|Git|Linux"), f("软件设计师"), f("软件工程|计算机科学与技术"), [2]int{30, 60}, 2},
+	{"网络安全与运维", f("Linux|防火墙|网络配置|路由交换|Shell脚本"), f("华为HCIA认证|网络工程师"), f("网络工程|计算机网络技术"), [2]int{20, 40}, 1.5},
+	{"计算机办公应用", f("办公软件|Word|Excel|PPT|公文写作"), f("全国计算机等级考试二级"), nil, [2]int{7, 15}, 2.5},
+	{"中式烹调师", f("中式烹调|刀工|新疆菜制作|食品安全"), f("中式烹调师证|健康证"), f("烹调工艺与营养"), [2]int{20, 45}, 2.5},
+	{"中式面点师", f("面点制作|馕制作|食品安全"), f("中式面点师证|健康证"), f("中西面点工艺"), [2]int{15, 30}, 2},
+	{"西式面点师", f("烘焙|蛋糕裱花|食品安全"), f("西式面点师证|健康证"), f("中西面点工艺"), [2]int{15, 30}, 1.5},
+	{"汽车维修工", f("汽车故障诊断|发动机维修|汽车保养|诊断仪使用"), f("汽车维修工证"), f("汽车检测与维修技术"), [2]int{30, 60}, 2},
+	{"新能源汽车维修", f("新能源汽车三电检修|汽车故障诊断|安全用电"), f("汽车维修工证|低压电工作业证"), f("新能源汽车技术|汽车检测与维修技术"), [2]int{20, 40}, 1.5},
+	{"美容师", f("皮肤护理|化妆|顾客服务"), f("美容师证"), f("人物形象设计"), [2]int{15, 30}, 1.5},
+	{"美发师", f("美发造型|烫染技术|顾客服务"), f("美发师证"), nil, [2]int{15, 30}, 1},
+	{"茶艺师", f("茶艺|茶叶知识|服务礼仪"), f("茶艺师证"), nil, [2]int{7, 15}, 0.8},
+	{"保安员", f("安全巡查|消防知识|应急处置"), f("保安员证"), nil, [2]int{7, 10}, 1},
+	{"物业管理员", f("物业费收缴|投诉处理|客户服务|设施设备管理"), f("物业管理师"), f("物业管理"), [2]int{10, 20}, 1},
+	{"叉车司机", f("叉车操作|仓储管理|安全生产"), f("叉车证"), f("物流管理"), [2]int{5, 10}, 1.5},
+	{"仓储物流管理", f("仓储管理|WMS系统|出入库管理|物流调度"), f("物流师"), f("物流管理|现代物流管理"), [2]int{10, 20}, 1.5},
+	{"建筑施工员（八大员）", f("施工图识读|施工组织设计|现场管理|工程资料管理"), f("施工员证|资料员证"), f("土木工程|建筑工程技术"), [2]int{15, 30}, 2},
+	{"广联达造价实操", f("广联达|工程量计算|清单计价|新疆定额"), f("二级造价工程师"), f("工程造价|工程管理"), [2]int{15, 30}, 1.5},
+	{"AutoCAD制图", f("AutoCAD|机械制图|施工图识读"), nil, f("土木工程|机械设计制造及其自动化"), [2]int{10, 20}, 1.5},
+	{"平面设计（Photoshop）", f("Photoshop|Illustrator|排版设计|CorelDRAW"), nil, f("视觉传达设计|广告设计与制作"), [2]int{15, 30}, 2},
+	{"人力资源管理实务", f("招聘|员工关系|社保办理|薪酬核算|劳动法"), f("企业人力资源管理师"), f("人力资源管理"), [2]int{10, 20}, 1.5},
+	{"营养配餐员", f("营养搭配|食品安全|膳食指导"), f("营养师"), f("食品卫生与营养学"), [2]int{10, 20}, 1},
+	{"健康管理师", f("健康咨询|健康档案|慢病管理"), f("健康管理师"), f("健康服务与管理|护理学"), [2]int{15, 30}, 1},
+	{"导游资格考前", f("导游讲解|新疆历史文化|线路设计"), f("导游资格证"), f("旅游管理"), [2]int{15, 30}, 1},
+	{"客房服务员", f("客房清洁|前台接待|服务礼仪"), nil, f("酒店管理"), [2]int{7, 15}, 1},
+	{"无人机驾驶员", f("无人机操控|航拍|植保飞防"), f("无人机驾驶员执照"), nil, [2]int{10, 20}, 1},
+	{"设施农业与林果栽培", f("温室管理|滴灌技术|作物栽培|病虫害防治"), f("农艺工"), f("农学|园艺"), [2]int{10, 20}, 1.5},
+	{"畜禽养殖与防疫", f("饲养管理|防疫消毒|疫病防治"), f("动物防疫员证"), f("动物科学|畜牧兽医"), [2]int{10, 20}, 1},
+	{"民族手工艺品制作", f("手工刺绣|民族服饰制作|手工编织"), nil, nil, [2]int{10, 20}, 1},
+	{"普通话与职场沟通", f("普通话|沟通表达|公文写作"), f("普通话二级甲等"), nil, [2]int{10, 20}, 1.5},
+	{"俄语商务口语", f("俄语|商务谈判|外贸流程"), nil, f("国际经济与贸易|俄语"), [2]int{20, 40}, 0.8},
+	{"社会工作实务", f("社区服务|个案工作|政策宣传"), f("社会工作者职业资格证"), f("社会工作"), [2]int{10, 20}, 1},
+	{"网约配送员安全与服务", f("电动车驾驶|交通安全|客户服务"), f("健康证"), nil, [2]int{3, 7}, 1},
+}
+
+var entrepreneurshipCourses = []courseKind{
+	{"SYB创业培训（创办你的企业）", f("创业计划书|市场评估|企业财务|风险管理"), f("SYB创业培训合格证"), nil, [2]int{10, 12}, 4},
+	{"GYB创业意识培训（产生你的企业想法）", f("创业意识|项目选择|市场调研"), f("GYB创业培训合格证"), nil, [2]int{3, 5}, 2},
+	{"IYB改善你的企业", f("企业管理|成本控制|市场营销"), f("IYB培训合格证"), nil, [2]int{5, 10}, 1},
+	{"网络创业培训", f("网店开设|网络营销|直播电商|电商物流"), f("网络创业培训合格证"), f("电子商务"), [2]int{10, 15}, 3},
+	{"马兰花创业培训", f("创业计划书|市场营销|企业财务"), f("创业培训合格证"), nil, [2]int{7, 12}, 1.5},
+	{"创业模拟实训", f("模拟经营|团队管理|融资路演"), f("创业模拟实训合格证"), nil, [2]int{7, 15}, 1},
+}
+
+func courseProvider(r *rand.Rand, d *district) string {
+	switch r.IntN(6) {
+	case 0:
+		return "乌鲁木齐市就业训练中心"
+	case 1:
+		return "乌鲁木齐市" + d.name + "就业训练中心"
+	case 2:
+		return "乌鲁木齐市" + d.name + "人力资源和社会保障局就业训练中心"
+	case 3:
+		return "新疆" + pick(r, brandWords) + "职业技能培训学校"
+	case 4:
+		return "乌鲁木齐市" + pick(r, brandWords) + "职业技能培训学校"
+	default:
+		return pick(r, []string{"乌鲁木齐职业大学继续教育学院", "新疆职业大学培训中心", "新疆轻工职业技术学院社会培训部", "乌鲁木齐市" + d.name + "创业指导服务中心"})
+	}
+}
+
+var courseAudience = []string{
+	"面向2023届及离校2年内未就业高校毕业生", "优先招收就业困难高校毕业生", "面向有培训意愿的高校毕业生和失业青年",
+	"零基础可报名", "面向有创业意愿的高校毕业生", "面向乌鲁木齐市户籍及在乌求职的高校毕业生",
+}
+
+var courseTerms = []string{
+	"培训合格者按规定享受职业培训补贴", "培训期间免费提供教材和午餐", "结业后推荐就业", "理论与实操相结合，小班教学",
+	"考核合格颁发相应证书", "培训免费，名额有限，报满即止", "可线上线下混合学习", "对接合作企业提供见习岗位",
+}
+
+type courseRow struct {
+	source, externalID, title, provider string
+	category                            matcher.CourseCategory
+	district, description, majors       string
+	start                               time.Time
+	days, places                        int
+}
+
+func (c *courseRow) record() []string {
+	return []string{c.source, c.externalID, c.title, c.provider, string(c.category), c.district, c.description, c.majors,
+		date(c.start), strconv.Itoa(c.days), strconv.Itoa(c.places)}
+}
+
+func writeCourses(w io.Writer, o Options, progress func(int)) error {
+	pol, err := catalog.LoadPolicy()
+	if err != nil {
+		return fmt.Errorf("synth: %w", err)
+	}
+	cw, err := newCSV(w, CourseHeader)
+	if err != nil {
+		return err
+	}
+	// Entrepreneurship classes of 20–40 places that add up to the plan's
+	// 800 (培训圆梦计划); the rest are skills courses.
+	placesE := pol.EntrepreneurshipTrainingPlaces
+	nE := 0
+	if o.Courses > 0 && placesE > 0 {
+		nE = min(max(1, placesE/30), o.Courses/2)
+	}
+	r0 := rowRNG(o.Seed, streamCourses, 1<<40)
+	ePlaces := make([]int, nE)
+	if nE > 0 {
+		ws := make([]float64, nE)
+		for i := range ws {
+			ws[i] = 0.7 + 0.6*r0.Float64()
+		}
+		ePlaces = apportion(ws, placesE)
+	}
+	idBase := 1000 + r0.IntN(8000)
+	for i := 0; i < o.Courses; i++ {
+		r := rowRNG(o.Seed, streamCourses, uint64(i))
+		c := &courseRow{source: sourceCity, externalID: fmt.Sprintf("PX%d%05d", o.Now.Year(), idBase+i)}
+		var k courseKind
+		if i < nE {
+			c.category = matcher.CourseEntrepreneurship
+			k = pickCourse(r, entrepreneurshipCourses)
+			c.places = ePlaces[i]
+		} else {
+			c.category = matcher.CourseSkills
+			k = pickCourse(r, skillCourses)
+			c.places = between(r, 2, 12) * 5
+		}
+		d := peopleDistricts.get(r)
+		c.provider = courseProvider(r, d)
+		c.district = d.name
+		c.days = between(r, k.days[0], k.days[1])
+		c.start = o.Now.Add(days(between(r, -20, 100)))
+		session := between(r, 1, 12)
+		name := k.title
+		kindWord := "职业技能培训"
+		if c.category == matcher.CourseEntrepreneurship {
+			kindWord = "培训"
+		}
+		if strings.Contains(name, "培训") {
+			kindWord = ""
+		}
+		switch r.IntN(4) {
+		case 0:
+			c.title = fmt.Sprintf("%d年%s%s%s班（第%d期）", o.Now.Year(), d.name, name, strings.TrimSuffix(kindWord, "职业技能培训")+"培训", session)
+		case 1:
+			c.title = fmt.Sprintf("%s%s（第%d期）", name, kindWord, session)
+		case 2:
+			c.title = fmt.Sprintf("高校毕业生%s专项%s", name, strings.TrimPrefix(kindWord, "职业技能")+"班")
+		default:
+			c.title = fmt.Sprintf("%s%s班", name, strings.TrimPrefix(kindWord, "职业技能"))
+		}
+		c.title = strings.ReplaceAll(c.title, "培训培训", "培训")
+		if len(k.majors) > 0 && chance(r, 0.6) {
+			c.majors = strings.Join(sample(r, k.majors, between(r, 1, 2)), ";")
+		} else {
+			c.majors = "不限"
+		}
+		c.description = courseDescription(r, k, c)
+		if err := cw.Write(c.record()); err != nil {
+			return err
+		}
+	}
+	progress(o.Courses)
+	cw.Flush()
+	return cw.Error()
+}
+
+func pickCourse(r *rand.Rand, ks []courseKind) courseKind {
+	w := make([]float64, len(ks))
+	for i := range ks {
+		w[i] = ks[i].w
+	}
+	return ks[weighted(r, w)]
+}
+
+func courseDescription(r *rand.Rand, k courseKind, c *courseRow) string {
+	var b strings.Builder
+	b.WriteString(pick(r, []string{"培训内容：", "课程介绍：", "【培训内容】", ""}))
+	b.WriteString(fmt.Sprintf(pick(r, []string{"系统讲授%s等内容", "重点培训%s", "课程涵盖%s", "学习%s等实用技能"}), strings.Join(sample(r, k.skills, between(r, 2, len(k.skills))), "、")))
+	b.WriteString("。")
+	if len(k.certs) > 0 {
+		b.WriteString(fmt.Sprintf(pick(r, []string{"考核合格可取得%s。", "结业后可参加%s考核。", "帮助学员取得%s。"}), strings.Join(k.certs, "、")))
+	}
+	b.WriteString(fmt.Sprintf("培训时长%d天，计划招收%d人，%s开班。", c.days, c.places, c.start.Format("1月2日")))
+	for _, s := range sample(r, courseAudience, between(r, 1, 2)) {
+		b.WriteString(s + "；")
+	}
+	for _, s := range sample(r, courseTerms, between(r, 1, 3)) {
+		b.WriteString(s + "；")
+	}
+	out := strings.TrimSuffix(b.String(), "；") + "。"
+	if c.category == matcher.CourseEntrepreneurship {
+		out += pick(r, []string{"培训后提供创业指导、创业担保贷款申请辅导。", "优秀学员可入驻创业孵化基地。", "结业学员可申请一次性创业补贴。"})
+	}
+	return out
+}
