@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
@@ -45,36 +47,139 @@ type dedupCandidate struct {
 }
 
 // deduper finds near-duplicates among posts bucketed by employer. Buckets
-// hold only originals (posts that are not themselves duplicates), so links
-// always point at the first export of a post, never along a chain.
+// hold only originals (open posts that are not themselves duplicates), so
+// links always point at the first export of a post, never along a chain.
+//
+// The buckets always mirror what the store holds after the posts seen so
+// far are written: add moves, updates or drops a post's candidate as its
+// latest version requires. That is what makes linking the same whether an
+// import runs straight through or resumes after a crash (the resumed run
+// starts from the store, the straight one from its own additions).
 type deduper struct {
 	an      matcher.Analyzer
 	buckets map[string][]*dedupCandidate
+	where   map[string]string // post ID → the bucket holding its candidate
+	// last keeps the terms find computed for a post, which add then gives
+	// its candidate: each post is segmented once, not again as a candidate.
+	lastID, lastText string
+	lastTerms        map[string]struct{}
 }
 
 func newDeduper(an matcher.Analyzer) *deduper {
-	return &deduper{an: an, buckets: map[string][]*dedupCandidate{}}
+	return &deduper{an: an, buckets: map[string][]*dedupCandidate{}, where: map[string]string{}}
 }
 
 func postText(p *matcher.Post) string { return p.Title + "\n" + p.Description }
 
-// add registers an original post.
+// isOriginal reports whether p may be linked to: the same posts the
+// importer loads from the store as candidates (open, not a duplicate, with
+// an employer).
+func isOriginal(p *matcher.Post, key string) bool {
+	return key != "" && p.DuplicateOf == "" && p.Status == matcher.PostOpen
+}
+
+// add records the latest version of a post about to be written.
 func (d *deduper) add(p *matcher.Post) {
 	k := EmployerKey(p.Employer)
-	if k == "" || p.DuplicateOf != "" {
+	keep := isOriginal(p, k)
+	if old, ok := d.where[p.ID]; ok && (old != k || !keep) {
+		d.remove(old, p.ID)
+	}
+	if !keep {
 		return
+	}
+	d.where[p.ID] = k
+	text := postText(p)
+	var terms map[string]struct{}
+	if d.lastID == p.ID && d.lastText == text {
+		terms = d.lastTerms
 	}
 	for _, c := range d.buckets[k] {
 		if c.id == p.ID {
-			c.source, c.text, c.terms = p.Source, postText(p), nil
+			c.source, c.text, c.terms = p.Source, text, terms
 			return
 		}
 	}
-	d.buckets[k] = append(d.buckets[k], &dedupCandidate{id: p.ID, source: p.Source, text: postText(p)})
+	d.buckets[k] = append(d.buckets[k], &dedupCandidate{id: p.ID, source: p.Source, text: text, terms: terms})
 }
 
-// find returns the ID of the post p repeats, or "".
-func (d *deduper) find(p *matcher.Post) string {
+func (d *deduper) remove(key, id string) {
+	b := d.buckets[key]
+	for i, c := range b {
+		if c.id == id {
+			d.buckets[key] = append(b[:i:i], b[i+1:]...)
+			break
+		}
+	}
+	if len(d.buckets[key]) == 0 {
+		delete(d.buckets, key)
+	}
+	delete(d.where, id)
+}
+
+// prepare segments, on every core, what find will compare for a chunk of
+// posts about to be linked in order: each post whose employer has an
+// original from another source (already known, or another post of the
+// chunk), and the known candidates it will meet whose terms are not yet
+// computed. It returns the posts' terms (nil where find needs none);
+// segmentation is most of the linking cost, and find itself must run in
+// order.
+func (d *deduper) prepare(ps []*matcher.Post) []map[string]struct{} {
+	out := make([]map[string]struct{}, len(ps))
+	keys := make([]string, len(ps))
+	sources := map[string]map[string]bool{}
+	for i, p := range ps {
+		if keys[i] = EmployerKey(p.Employer); keys[i] != "" {
+			if sources[keys[i]] == nil {
+				sources[keys[i]] = map[string]bool{}
+			}
+			sources[keys[i]][p.Source] = true
+		}
+	}
+	var jobs []func()
+	queued := map[*dedupCandidate]bool{}
+	for i, p := range ps {
+		k := keys[i]
+		if k == "" {
+			continue
+		}
+		need := len(sources[k]) > 1
+		for _, c := range d.buckets[k] {
+			if c.id == p.ID || c.source == p.Source {
+				continue
+			}
+			need = true
+			if c.terms == nil && !queued[c] {
+				queued[c] = true
+				jobs = append(jobs, func() { c.terms = d.terms(c.text) })
+			}
+		}
+		if need {
+			jobs = append(jobs, func() { out[i] = d.terms(postText(p)) })
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := w; j < len(jobs); j += workers {
+				jobs[j]()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// find returns the ID of the post p repeats, or "". Of equally similar
+// candidates the smallest ID wins, so the answer does not depend on the
+// order candidates were added in.
+func (d *deduper) find(p *matcher.Post) string { return d.findWith(p, nil) }
+
+// findWith is find with p's terms when already computed (prepare).
+func (d *deduper) findWith(p *matcher.Post, mine map[string]struct{}) string {
 	k := EmployerKey(p.Employer)
 	if k == "" {
 		return ""
@@ -83,19 +188,24 @@ func (d *deduper) find(p *matcher.Post) string {
 	if len(bucket) == 0 {
 		return ""
 	}
-	var mine map[string]struct{}
+	if mine != nil {
+		d.lastID, d.lastText, d.lastTerms = p.ID, postText(p), mine
+	}
 	best, bestScore := "", 0.0
 	for _, c := range bucket {
 		if c.id == p.ID || c.source == p.Source {
 			continue // a portal's own posts are never duplicates of each other
 		}
 		if mine == nil {
-			mine = d.terms(postText(p))
+			text := postText(p)
+			mine = d.terms(text)
+			d.lastID, d.lastText, d.lastTerms = p.ID, text, mine
 		}
 		if c.terms == nil {
 			c.terms = d.terms(c.text)
 		}
-		if s := jaccard(mine, c.terms); s >= NearDuplicateThreshold && s > bestScore {
+		s := jaccard(mine, c.terms)
+		if s >= NearDuplicateThreshold && (s > bestScore || s == bestScore && c.id < best) {
 			best, bestScore = c.id, s
 		}
 	}

@@ -16,7 +16,11 @@
 //     echoing personal values;
 //   - dedup.go links the same post exported by two portals;
 //   - importer.go writes in chunks through matcher.Store, hands chunks to the
-//     index, counts outcomes and saves the report.
+//     index, counts outcomes and saves the report. With a
+//     matcher.ResumableImportStore (both real stores) each chunk's records,
+//     rejected rows and progress commit in one transaction, keyed by a
+//     SHA-256 fingerprint of the input, so a killed import run again resumes
+//     after its last committed row: no duplicates, no gaps, the same counts.
 //
 // Files are parsed completely before any of their rows is written, so a
 // refused file leaves nothing behind, and a bad row never costs the good

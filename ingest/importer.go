@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -43,9 +45,15 @@ type Importer struct {
 	// Progress receives a progress bar of rows written; nil shows none.
 	Progress io.Writer
 	Log      *slog.Logger
-	// ChunkSize is how many records go to the store per upsert (default 1000).
+	// ChunkSize is how many input rows go to the store per transaction
+	// (default 1000).
 	ChunkSize int
 	Now       func() time.Time
+	// ChunkHook, when set, is called after each chunk is committed to the
+	// store and before it is indexed, with the ordinal of the last input row
+	// committed. An error stops the import there, as a crash would: tests use
+	// it to interrupt an import at a chosen point.
+	ChunkHook func(lastRow int) error
 }
 
 // DefaultChunkSize is the number of records per store upsert.
@@ -56,6 +64,12 @@ const DefaultChunkSize = 1000
 // their reasons, upserts the good ones in chunks, links near-duplicate posts
 // and saves the report. The error is fatal (store or index failure, bad
 // arguments); rejected rows and refused files are in the report instead.
+//
+// When the store is a matcher.ResumableImportStore (both real stores are),
+// each chunk's records, rejected rows and progress commit in one
+// transaction, and an import that was killed or failed resumes after its
+// last committed row when it is run again on the same input (see
+// importResumable). Other stores get plain chunked upserts.
 func (im *Importer) Import(ctx context.Context, entity string, files []string) (*matcher.ImportReport, error) {
 	if _, ok := canonicalColumns[entity]; !ok {
 		return nil, fmt.Errorf("未知的导入类型 %q（应为 posts、courses 或 graduates）: unknown entity", entity)
@@ -78,27 +92,16 @@ func (im *Importer) Import(ctx context.Context, entity string, files []string) (
 	if chunk <= 0 {
 		chunk = DefaultChunkSize
 	}
+	if rs, ok := im.Store.(matcher.ResumableImportStore); ok {
+		return im.importResumable(ctx, rs, entity, files, log, chunk)
+	}
 	rep := &matcher.ImportReport{ID: newImportID(now()), Entity: entity, Files: append([]string(nil), files...), StartedAt: now()}
 	run := &importRun{im: im, ctx: ctx, rep: rep, log: log, chunk: chunk, seen: map[string]uint64{}}
-	if im.Progress != nil {
-		run.bar = progressbar.NewOptions(0,
-			progressbar.OptionSetWriter(im.Progress),
-			progressbar.OptionSetDescription(entity),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("rows"),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionSetPredictTime(true),
-		)
-	}
+	run.bar = im.progressBar(entity)
 	if entity == EntityPosts {
-		run.dedup = newDeduper(im.Analyzer)
-		err := im.Store.EachPost(ctx, matcher.PostFilter{Status: matcher.PostOpen}, func(p *matcher.Post) error {
-			run.dedup.add(p)
-			return nil
-		})
-		if err != nil {
-			return run.fail(fmt.Errorf("读取已有岗位用于查重: %w", err))
+		var err error
+		if run.dedup, err = im.loadDeduper(ctx); err != nil {
+			return run.fail(err)
 		}
 	}
 	for _, path := range files {
@@ -121,6 +124,35 @@ func (im *Importer) Import(ctx context.Context, entity string, files []string) (
 		"accepted", rep.Accepted, "updated", rep.Updated, "unchanged", rep.Unchanged,
 		"duplicate", rep.Duplicate, "rejected", rep.Rejected, "elapsed", rep.Elapsed)
 	return rep, nil
+}
+
+func (im *Importer) progressBar(entity string) *progressbar.ProgressBar {
+	if im.Progress == nil {
+		return nil
+	}
+	return progressbar.NewOptions(0,
+		progressbar.OptionSetWriter(im.Progress),
+		progressbar.OptionSetDescription(entity),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetPredictTime(true),
+	)
+}
+
+// loadDeduper starts near-duplicate detection from the open originals
+// already in the store.
+func (im *Importer) loadDeduper(ctx context.Context) (*deduper, error) {
+	d := newDeduper(im.Analyzer)
+	err := im.Store.EachPost(ctx, matcher.PostFilter{Status: matcher.PostOpen}, func(p *matcher.Post) error {
+		d.add(p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("读取已有岗位用于查重: %w", err)
+	}
+	return d, nil
 }
 
 type importRun struct {
@@ -410,5 +442,477 @@ func WriteErrorsCSV(w io.Writer, errs []matcher.RowError) error {
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("write errors report: %w", err)
 	}
+	return nil
+}
+
+// ---- resumable imports ----
+
+// Rows of an import are numbered by one ordinal over all its files, in
+// order: each file takes one ordinal for itself (its refusal, or the rows
+// that could not even be read) and then one per data row. A job's LastRow
+// is such an ordinal. Because the input is fingerprinted, a resumed run
+// numbers the rows exactly as the run that was killed did.
+
+// importFingerprintVersion changes when the ordinal numbering changes, so a
+// job left by an older numbering is never resumed by a newer one.
+const importFingerprintVersion = "jobmatch-import/1"
+
+// Fingerprint identifies an import's input: the entity, the column mapping
+// and every file's content, in order (SHA-256). The same input resumes the
+// same unfinished job; a file that cannot be read counts by its name, so it
+// is refused now and makes another input once it can be read.
+func (im *Importer) Fingerprint(entity string, files []string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", importFingerprintVersion, entity)
+	m, err := json.Marshal(im.Map)
+	if err != nil {
+		return "", fmt.Errorf("fingerprint the column mapping: %w", err)
+	}
+	h.Write(m)
+	for _, path := range files {
+		fh := sha256.New()
+		n, err := hashFile(fh, path)
+		if err != nil {
+			fmt.Fprintf(h, "\x00unreadable\x00%s", path)
+			continue
+		}
+		fmt.Fprintf(h, "\x00%d\x00%x", n, fh.Sum(nil))
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashFile(w io.Writer, path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return io.Copy(w, f)
+}
+
+// resumeRun is one run of a resumable import: the first run of a job, or a
+// run that resumes it after rows an earlier run committed.
+type resumeRun struct {
+	im     *Importer
+	ctx    context.Context
+	rs     matcher.ResumableImportStore
+	entity string
+	log    *slog.Logger
+	bar    *progressbar.ProgressBar
+	chunk  int
+	dedup  *deduper
+
+	job       *matcher.ImportJob
+	prior     matcher.ImportJob // the job's counts when this run began
+	after     int               // rows up to this ordinal were committed by earlier runs
+	ord       int               // the ordinal of the last row read
+	committed int               // the last ordinal committed (by any run)
+
+	// counts holds this run's outcomes, counted as the plain path counts
+	// them (an updated near-duplicate is a duplicate).
+	counts matcher.ImportReport
+	// exact is false once a chunk turns out to have been committed by
+	// someone else (a concurrent run of the same job): its outcomes are
+	// then unknown here and the store's counts are reported.
+	exact bool
+	// rejected counts rejected units over the whole input, earlier runs'
+	// rows included: rejection depends only on the (fingerprinted) input.
+	rejected int
+	errs     []matcher.RowError // row errors committed by this run
+	warnings []string
+	// replay holds the IDs of good posts committed by earlier runs: they
+	// are indexed again from the store, since a run killed between commit
+	// and index left its last chunk out of the index.
+	replay map[string]struct{}
+	ixq    *indexQueue
+}
+
+// indexQueue writes committed chunks to the index in a goroutine of its
+// own, in commit order, so that indexing one chunk (analysis, then waiting
+// for bleve to persist) overlaps reading, linking and committing the next.
+// The store stays the source of truth: a chunk committed but not yet
+// indexed when the process dies is indexed again when the import resumes.
+type indexQueue struct {
+	ch   chan func() error
+	done chan struct{}
+	mu   sync.Mutex
+	err  error
+}
+
+func newIndexQueue() *indexQueue {
+	q := &indexQueue{ch: make(chan func() error, 1), done: make(chan struct{})}
+	go func() {
+		defer close(q.done)
+		for write := range q.ch {
+			if q.failed() != nil {
+				continue // drain: the import stops at its next chunk
+			}
+			if err := write(); err != nil {
+				q.mu.Lock()
+				q.err = fmt.Errorf("写入索引: %w", err)
+				q.mu.Unlock()
+			}
+		}
+	}()
+	return q
+}
+
+func (q *indexQueue) failed() error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.err
+}
+
+// add queues a write, or returns the error an earlier write failed with.
+func (q *indexQueue) add(write func() error) error {
+	if err := q.failed(); err != nil {
+		return err
+	}
+	q.ch <- write
+	return nil
+}
+
+// wait lets queued writes finish and returns the first error; the queue
+// takes no more writes.
+func (q *indexQueue) wait() error {
+	if q == nil {
+		return nil
+	}
+	close(q.ch)
+	<-q.done
+	return q.failed()
+}
+
+// importResumable imports through BeginImport / CommitChunk / FinishImport:
+// rows up to the job's LastRow were committed by an earlier run and are
+// only read again (for the counts and the index), the rest are committed
+// chunk by chunk, each chunk's records, rejected rows and progress in one
+// transaction, and indexed once committed.
+//
+// Near-duplicate linking reads the store's open originals first, which after
+// a crash include the rows already committed; the deduper mirrors the store
+// as it is written (see deduper), so a resumed run links exactly as an
+// uninterrupted one.
+func (im *Importer) importResumable(ctx context.Context, rs matcher.ResumableImportStore, entity string, files []string, log *slog.Logger, chunk int) (*matcher.ImportReport, error) {
+	fp, err := im.Fingerprint(entity, files)
+	if err != nil {
+		return nil, err
+	}
+	job, err := rs.BeginImport(ctx, entity, append([]string(nil), files...), fp)
+	if err != nil {
+		return nil, fmt.Errorf("开始导入: %w", err)
+	}
+	r := &resumeRun{im: im, ctx: ctx, rs: rs, entity: entity, log: log, chunk: chunk,
+		job: job, prior: *job, after: job.LastRow, committed: job.LastRow, exact: true}
+	if job.LastRow > 0 {
+		log.Info("resuming import", "id", job.ID, "entity", entity, "after_row", job.LastRow)
+	}
+	r.bar = im.progressBar(entity)
+	if im.Index != nil && entity != EntityGraduates {
+		r.ixq = newIndexQueue()
+	}
+	if entity == EntityPosts {
+		if r.dedup, err = im.loadDeduper(ctx); err != nil {
+			return r.fail(err)
+		}
+	}
+	for _, path := range files {
+		if err := ctx.Err(); err != nil {
+			return r.fail(err)
+		}
+		if err := r.file(path); err != nil {
+			return r.fail(err)
+		}
+	}
+	if err := r.flushReplay(); err != nil {
+		return r.fail(err)
+	}
+	// Searchable when Import returns: every queued index write is done.
+	err = r.ixq.wait()
+	r.ixq = nil
+	if err != nil {
+		return r.fail(err)
+	}
+	if r.bar != nil {
+		_ = r.bar.Finish()
+		fmt.Fprintln(im.Progress)
+	}
+	rep, err := rs.FinishImport(ctx, job.ID)
+	if err != nil {
+		return r.fail(fmt.Errorf("结束导入: %w", err))
+	}
+	if err := r.settle(rep); err != nil {
+		return rep, err
+	}
+	log.Info("import finished", "id", rep.ID, "entity", entity, "files", len(files), "resumed_after", r.after,
+		"accepted", rep.Accepted, "updated", rep.Updated, "unchanged", rep.Unchanged,
+		"duplicate", rep.Duplicate, "rejected", rep.Rejected, "elapsed", rep.Elapsed)
+	return rep, nil
+}
+
+// addCounts sets rep's outcome counts to the job's at the start of this run
+// plus this run's.
+func (r *resumeRun) addCounts(rep *matcher.ImportReport) {
+	rep.Accepted = r.prior.Accepted + r.counts.Accepted
+	rep.Updated = r.prior.Updated + r.counts.Updated
+	rep.Unchanged = r.prior.Unchanged + r.counts.Unchanged
+	rep.Duplicate = r.prior.Duplicate + r.counts.Duplicate
+}
+
+// settle makes the store's report count as the plain path counts: a row
+// rejected for several reasons is one rejected row (the store counts
+// errors), an updated near-duplicate is a duplicate. The report is saved
+// again when that changes it or it has warnings to keep.
+func (r *resumeRun) settle(rep *matcher.ImportReport) error {
+	before := *rep
+	if r.exact {
+		r.addCounts(rep)
+	}
+	rep.Rejected = r.rejected
+	rep.Warnings = r.warnings
+	if rep.Accepted == before.Accepted && rep.Updated == before.Updated && rep.Unchanged == before.Unchanged &&
+		rep.Duplicate == before.Duplicate && rep.Rejected == before.Rejected && len(rep.Warnings) == 0 {
+		return nil
+	}
+	if err := r.im.Store.SaveImport(r.ctx, rep); err != nil {
+		return fmt.Errorf("保存导入报告: %w", err)
+	}
+	return nil
+}
+
+func (r *resumeRun) fail(err error) (*matcher.ImportReport, error) {
+	// Chunks committed so far still go to the index (and a resumed run
+	// indexes them again anyway).
+	if ierr := r.ixq.wait(); ierr != nil && !errors.Is(err, ierr) {
+		r.log.Warn("index writes after the interruption failed", "id", r.job.ID, "err", ierr)
+	}
+	r.ixq = nil
+	rep := &matcher.ImportReport{ID: r.job.ID, Entity: r.entity, Files: r.job.Files, StartedAt: r.job.StartedAt,
+		Rejected: r.rejected, Errors: r.errs, Warnings: r.warnings}
+	r.addCounts(rep)
+	rep.FinishedAt = time.Now()
+	if r.im.Now != nil {
+		rep.FinishedAt = r.im.Now()
+	}
+	rep.Elapsed = rep.FinishedAt.Sub(rep.StartedAt)
+	r.log.Error("import interrupted", "id", r.job.ID, "committed_rows", r.committed, "err", err)
+	return rep, fmt.Errorf("导入 %s 中断，已提交到第 %d 行；再次运行同一导入即从中断处继续: %w", r.job.ID, r.committed, err)
+}
+
+func (r *resumeRun) file(path string) error {
+	t, err := ReadFile(path, r.entity, r.im.Map)
+	if err != nil {
+		var fe *FileError
+		if !errors.As(err, &fe) {
+			return err
+		}
+		r.ord++
+		r.rejected++ // the file counts as one rejected unit: its rows were never read
+		r.log.Warn("file refused", "file", path, "reason", fe.Reason)
+		if r.ord <= r.after {
+			return nil
+		}
+		return r.commit(matcher.ImportChunk{LastRow: r.ord, Rejected: []matcher.RowError{fe.RowError()}})
+	}
+	if len(t.Unknown) > 0 {
+		r.warnings = append(r.warnings, fmt.Sprintf("%s：忽略了无法识别的列 %s", path, strings.Join(t.Unknown, "、")))
+	}
+	r.ord++ // the file's own ordinal carries the rows that could not be read
+	r.rejected += len(t.RowErrors)
+	var pending []matcher.RowError
+	if r.ord > r.after {
+		pending = t.RowErrors
+	}
+	if r.bar != nil {
+		r.bar.AddMax(len(t.Rows))
+	}
+	if len(t.Rows) == 0 && r.ord > r.after {
+		return r.commit(matcher.ImportChunk{LastRow: r.ord, Rejected: pending})
+	}
+	before := r.rejected
+	for start := 0; start < len(t.Rows); start += r.chunk {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		end := min(start+r.chunk, len(t.Rows))
+		first := r.ord + 1
+		r.ord += end - start
+		if err := r.rows(t.Rows[start:end], first, pending); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		pending = nil
+		if r.bar != nil {
+			_ = r.bar.Add(end - start)
+		}
+	}
+	r.log.Info("file read", "file", path, "format", t.Format, "encoding", t.Encoding,
+		"rows", len(t.Rows), "rejected", r.rejected-before+len(t.RowErrors), "ignored_columns", len(t.Unknown))
+	return nil
+}
+
+// rowState is what becomes of one converted row.
+type rowState int
+
+const (
+	rowRejected rowState = iota
+	rowReplayed          // good, committed by an earlier run
+	rowLive              // good, to be committed now
+)
+
+// classify counts a converted row and files its errors into the chunk
+// when the row is not yet committed.
+func (r *resumeRun) classify(ord int, errs []matcher.RowError, c *matcher.ImportChunk) rowState {
+	if len(errs) > 0 {
+		r.rejected++
+		if ord > r.after {
+			c.Rejected = append(c.Rejected, errs...)
+		}
+		return rowRejected
+	}
+	if ord <= r.after {
+		return rowReplayed
+	}
+	return rowLive
+}
+
+// rows converts one chunk of rows numbered from first and commits the part
+// not yet committed.
+func (r *resumeRun) rows(rows []Row, first int, pending []matcher.RowError) error {
+	c := matcher.ImportChunk{LastRow: first + len(rows) - 1, Rejected: pending}
+	switch r.entity {
+	case EntityPosts:
+		posts, errs := convertAll(rows, PostFromRow)
+		var live []*matcher.Post
+		for i := range posts {
+			p := &posts[i]
+			switch r.classify(first+i, errs[i], &c) {
+			case rowLive:
+				live = append(live, p)
+			case rowReplayed:
+				if r.ixq != nil {
+					if r.replay == nil {
+						r.replay = map[string]struct{}{}
+					}
+					r.replay[p.ID] = struct{}{}
+				}
+			}
+		}
+		terms := r.dedup.prepare(live)
+		for i, p := range live {
+			p.DuplicateOf = r.dedup.findWith(p, terms[i])
+			r.dedup.add(p)
+			c.Posts = append(c.Posts, *p)
+		}
+	case EntityCourses:
+		courses, errs := convertAll(rows, CourseFromRow)
+		var replayed []matcher.Course
+		for i := range courses {
+			switch r.classify(first+i, errs[i], &c) {
+			case rowLive:
+				c.Courses = append(c.Courses, courses[i])
+			case rowReplayed:
+				replayed = append(replayed, courses[i])
+			}
+		}
+		// Courses are written as converted (no linking), so the converted
+		// records are what an earlier run committed.
+		if len(replayed) > 0 && r.ixq != nil {
+			if err := r.ixq.add(func() error { return r.im.Index.IndexCourses(replayed) }); err != nil {
+				return err
+			}
+		}
+	default:
+		grads, errs := convertAll(rows, GraduateFromRow)
+		for i := range grads {
+			if r.classify(first+i, errs[i], &c) == rowLive {
+				c.Graduates = append(c.Graduates, grads[i])
+			}
+		}
+	}
+	if c.LastRow <= r.after {
+		return nil
+	}
+	return r.commit(c)
+}
+
+// commit writes a chunk with its progress, counts its outcomes and indexes
+// it.
+func (r *resumeRun) commit(c matcher.ImportChunk) error {
+	// Posts an earlier run committed reach the index before anything this
+	// run writes, which may be a newer version of one of them.
+	if err := r.flushReplay(); err != nil {
+		return err
+	}
+	out, err := r.rs.CommitChunk(r.ctx, r.job.ID, c)
+	if err != nil {
+		return fmt.Errorf("写入存储: %w", err)
+	}
+	r.committed = c.LastRow
+	r.errs = append(r.errs, c.Rejected...)
+	n := len(c.Posts) + len(c.Courses) + len(c.Graduates)
+	switch {
+	case out == nil && n > 0:
+		r.exact = false
+		r.log.Warn("import chunk was already committed by another run", "id", r.job.ID, "last_row", c.LastRow)
+	case len(out) != n:
+		return fmt.Errorf("写入存储: store returned %d outcomes for %d records", len(out), n)
+	default:
+		for i, o := range out {
+			switch {
+			case o == matcher.Unchanged:
+				r.counts.Unchanged++
+			case i < len(c.Posts) && c.Posts[i].DuplicateOf != "":
+				r.counts.Duplicate++
+			case o == matcher.Inserted:
+				r.counts.Accepted++
+			case o == matcher.Updated:
+				r.counts.Updated++
+			default:
+				return fmt.Errorf("写入存储: unknown upsert outcome %d", o)
+			}
+		}
+	}
+	if r.im.ChunkHook != nil {
+		if err := r.im.ChunkHook(c.LastRow); err != nil {
+			return err
+		}
+	}
+	if r.ixq == nil {
+		return nil
+	}
+	if len(c.Posts) > 0 {
+		return r.ixq.add(func() error { return r.im.Index.IndexPosts(c.Posts) })
+	}
+	if len(c.Courses) > 0 {
+		return r.ixq.add(func() error { return r.im.Index.IndexCourses(c.Courses) })
+	}
+	// A chunk of rejected rows only: still report an earlier index failure.
+	return r.ixq.failed()
+}
+
+// flushReplay indexes again, as the store holds them, the posts earlier
+// runs committed.
+func (r *resumeRun) flushReplay() error {
+	if len(r.replay) == 0 {
+		return nil
+	}
+	var posts []matcher.Post
+	err := r.im.Store.EachPost(r.ctx, matcher.PostFilter{}, func(p *matcher.Post) error {
+		if _, ok := r.replay[p.ID]; ok {
+			posts = append(posts, *p)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("读取已提交的岗位以重建索引: %w", err)
+	}
+	for start := 0; start < len(posts); start += r.chunk {
+		batch := posts[start:min(start+r.chunk, len(posts))]
+		if err := r.ixq.add(func() error { return r.im.Index.IndexPosts(batch) }); err != nil {
+			return err
+		}
+	}
+	r.log.Info("indexed posts committed before the resume", "id", r.job.ID, "posts", len(posts))
+	r.replay = nil
 	return nil
 }

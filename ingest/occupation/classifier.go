@@ -11,7 +11,7 @@ import (
 
 // Match is the occupation chosen for a title.
 type Match struct {
-	Code    string  // CSCO 2022 code, level 4 (or level 3 when nothing finer fits)
+	Code    string  // CSCO 2022 code: level 4, level 3 when nothing finer fits, or 7-00-00-00 (军队人员, which has no finer nodes)
 	Name    string  // the occupation's name
 	Score   float64 // 0..1: ≥0.5 a dictionary key matched; below, bigram similarity
 	Matched string  // the dictionary key (or, for similarity, the name or alias) that decided
@@ -48,7 +48,7 @@ var (
 // the curated job-board table; it is built once, on first use.
 func Default() *Classifier {
 	defaultOnce.Do(func() {
-		c, err := New(curatedTable)
+		c, err := New(curatedTable + schoolTeacherTable())
 		if err != nil {
 			panic(fmt.Sprintf("occupation: curated table: %v", err)) // compiled-in data; a test catches it
 		}
@@ -70,9 +70,16 @@ var genericAliases = map[string]bool{
 // New builds a classifier from a curated table in the format of
 // curatedTable ("CODE key key ~weakkey …" per line, "#" comments) plus the
 // catalogue's level-3 and level-4 names and aliases. Every curated code must
-// exist in the catalogue and no key may be given two codes.
+// be a level-3 or level-4 node of the catalogue, or a node the
+// classification does not subdivide (its major group 7, 军队人员, has no
+// finer codes, yet conscription posts must name it), and no key may be given
+// two codes.
 func New(table string) (*Classifier, error) {
 	c := &Classifier{keys: map[string]int{}, lens: map[rune][]int{}, bigrams: map[[2]rune][]int32{}}
+	parents := map[string]bool{}
+	for _, o := range catalog.Occupations() {
+		parents[o.Parent()] = true
+	}
 	add := func(key, code, name string, weak, curated bool) {
 		key = fold(strings.TrimSpace(key))
 		if key == "" {
@@ -90,8 +97,8 @@ func New(table string) (*Classifier, error) {
 			continue
 		}
 		o, ok := catalog.OccupationByCode(f[0])
-		if !ok || o.Level < 3 {
-			return nil, fmt.Errorf("line %d: %s is not a level-3 or level-4 occupation", i+1, f[0])
+		if !ok || o.Level < 3 && parents[o.Code] {
+			return nil, fmt.Errorf("line %d: %s is not a level-3 or level-4 occupation, nor an undivided group", i+1, f[0])
 		}
 		for _, k := range f[1:] {
 			weak := strings.HasPrefix(k, "~")
@@ -192,11 +199,27 @@ func (c *Classifier) tier(h hit) int {
 	return 1
 }
 
-// better reports whether h should head the title rather than o: the higher
-// tier wins (大数据平台技术经理 goes by 大数据); then the key ending last (Chinese titles put the
+// official reports whether h is an occupation's own name in the catalogue.
+func (c *Classifier) official(h hit) bool {
+	e := &c.entries[h.idx]
+	return !e.curated && e.key == fold(e.name)
+}
+
+// better reports whether h should head the title rather than o: an
+// official name that contains the other wins; then the higher tier (大数据平台技术经理 goes by 大数据); then the key ending last (Chinese titles put the
 // job at the end: 大数据销售 is a sales job, 销售数据分析师 an analyst);
 // then the longer key; then a curated key.
 func (c *Classifier) better(h, o hit) bool {
+	// An occupation's official name that spans another key whole is the
+	// more precise reading, whatever its tier: the catalogue's 口腔科医师
+	// over the curated 医师, its 统计调查员 over 计调. (Not its aliases:
+	// those come from job boards and are as loose as they are long.)
+	switch {
+	case c.official(h) && h.start <= o.start && h.end >= o.end && h.end-h.start > o.end-o.start:
+		return true
+	case c.official(o) && o.start <= h.start && o.end >= h.end && o.end-o.start > h.end-h.start:
+		return false
+	}
 	if th, to := c.tier(h), c.tier(o); th != to {
 		return th > to
 	}

@@ -77,6 +77,10 @@ var (
 	// Salary fragments: 9k, 8-12k, 6000-8000元, 1.5万/月, 15薪, 8千-1万. A
 	// bare number is left alone: it belongs to 3D建模, C1司机, 51单片机.
 	salaryRe = regexp.MustCompile(`(\d+(\.\d+)?\s*[-~～至到]\s*)?\d+(\.\d+)?\s*(k|w|千|万|元|块|薪)(\s*[-~～至到]\s*\d+(\.\d+)?\s*(k|w|千|万|元)?)?(\s*/\s*(月|天|日|时|小时|年))?|\d+(\.\d+)?\s*[-~～至到]\s*\d+(\.\d+)?`)
+	// A graduating class or a campaign's year ("2023届", "2024年度")
+	// names no job; left alone, "2023届校园招聘-行政前台" would keep a
+	// segment for its 招聘.
+	yearRe = regexp.MustCompile(`(19|20)\d{2}\s*(届|年度|年)`)
 	// Separators between title segments.
 	sepRe = regexp.MustCompile(`[/|｜\\,，、;；:：+＋·•・~～!！?？*#=丨 \t\r\n—–_]+|-+|\.\.+|。`)
 )
@@ -93,11 +97,13 @@ var noise = []string{
 	"长白班", "白班", "夜班", "倒班", "坐班", "朝九晚五", "不加班", "不出差", "转正", "晋升", "年终奖", "奖金", "福利",
 	"男女不限", "不限", "可接受", "优先", "稳定", "多名", "若干", "薪资", "面议", "待遇", "从优", "上不封顶",
 	"高级", "资深", "初级", "中级",
+	"校园招聘", "社会招聘", "公开招聘", "高校毕业生见习岗", "就业见习", "见习岗", "见习", "公益性岗位", "公益岗", "岗位代码", "高校毕业生", "应届毕业生",
 	"乌鲁木齐市", "乌鲁木齐", "乌市", "新疆", "天山区", "沙依巴克区", "新市区", "水磨沟区", "头屯河区", "达坂城区", "米东区",
 }
 
 func segments(s string) []string {
 	s = salaryRe.ReplaceAllString(s, "|")
+	s = yearRe.ReplaceAllString(s, "|")
 	var out []string
 	for _, seg := range sepRe.Split(s, -1) {
 		seg = strings.TrimSpace(seg)

@@ -15,8 +15,15 @@
 //     grassroots, military, self_employed. Internships (就业见习, 1,200 by
 //     default, at least the plan's minimum) and 公益性岗位 (3%) are counted
 //     inside those channel totals. Each post comes from an occupation
-//     template (CSCO 2022 code, titles as portals word them, fitting majors
-//     by catalogue name or 专业类, skills and certificates, duties); the
+//     template (CSCO 2022 code, titles as portals word them — each title
+//     carrying its own code when it names a neighbouring occupation, and
+//     tests hold ingest/occupation to finding it —, fitting majors by
+//     catalogue name or 专业类, skills and certificates, duties). Specialised
+//     work (licensed medicine, teaching, law, public-sector engineering,
+//     三支一扶's 支农 / 支教 / 支医) always names its majors, never 不限, so a
+//     tourism graduate is never the natural fit of a 卫生院; conscription is
+//     不限专业 from 大专 up within the age limits, 直招士官 by major; a
+//     state-owned group posts only the specialised work it does. The
 //     description is assembled from phrase pools with varied headings and
 //     numbering, mentioning skills from the template, the lexicon
 //     (catalog.Skills) and the named majors, 100–400 characters.

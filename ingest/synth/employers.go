@@ -10,22 +10,38 @@ var communityNames = strings.Fields(`幸福 和谐 团结 友好 光明 红旗 �
 
 // publicEmployer names the body that recruits for a public-sector post:
 // district bureaus, streets and public institutions, chosen to fit the work.
-func publicEmployer(r *rand.Rand, t *occ) *employer {
+func publicEmployer(r *rand.Rand, t *occ, title string) *employer {
 	d := peopleDistricts.get(r)
 	e := &employer{district: d, typ: "机关"}
 	pre := "乌鲁木齐市" + d.name
 	switch t.code {
-	case "2-08-02-04":
-		e.name = fmt.Sprintf("乌鲁木齐市第%d%s", between(r, 1, 138), pick(r, []string{"中学", "小学", "小学", "中学"}))
+	case "2-08-02-04", "2-08-02-03", "2-08-02-01":
+		school := "小学"
+		switch {
+		case strings.Contains(title, "高中"):
+			school = "高级中学"
+		case strings.Contains(title, "中学"), strings.Contains(title, "初中"):
+			school = "中学"
+		}
+		e.name = fmt.Sprintf("乌鲁木齐市第%d%s", between(r, 1, 138), school)
 		e.typ = "事业单位"
-	case "2-05-08-05":
+	case "2-05-08-05", "2-05-01-19":
 		e.name = pre + pick(r, d.streets) + "社区卫生服务中心"
+		e.typ = "事业单位"
+	case "2-05-05-00", "2-05-07-05":
+		e.name = pre + "疾病预防控制中心"
 		if chance(r, 0.3) {
-			e.name = pre + "疾病预防控制中心"
+			e.name = pre + pick(r, d.streets) + "社区卫生服务中心"
 		}
 		e.typ = "事业单位"
 	case "2-03-02-00":
-		e.name = pre + pick(r, []string{"农业农村局", "畜牧兽医站", "林业和草原局", "水利局", "农业技术推广中心"})
+		e.name = pre + pick(r, []string{"农业农村局", "林业和草原局", "农业技术推广中心"})
+		e.typ = "事业单位"
+	case "2-03-07-01":
+		e.name = pre + pick(r, []string{"畜牧兽医站", "动物疫病预防控制中心", "农业农村局"})
+		e.typ = "事业单位"
+	case "2-02-21-03":
+		e.name = pre + pick(r, []string{"水利局", "水利管理站", "河湖管理中心"})
 		e.typ = "事业单位"
 	case "2-02-18-01":
 		e.name = pre + pick(r, []string{"住房和城乡建设局", "自然资源局", "城市管理局（行政执法局）", "建设工程质量安全监督站"})
@@ -41,7 +57,7 @@ func publicEmployer(r *rand.Rand, t *occ) *employer {
 		if strings.HasSuffix(e.name, "中心") {
 			e.typ = "事业单位"
 		}
-	case "2-02-10-04":
+	case "2-02-30-08":
 		e.name = pre + pick(r, []string{"大数据服务中心", "政务服务中心", "融媒体中心", "人力资源和社会保障局"})
 		e.typ = "事业单位"
 	default:
@@ -70,8 +86,12 @@ func grassrootsEmployer(r *rand.Rand, t *occ) *employer {
 	street := pick(r, d.streets)
 	title := t.titles[0]
 	switch {
+	case strings.Contains(title, "畜牧兽医"):
+		e.name = d.name + street + "畜牧兽医站"
+	case strings.Contains(title, "水利"):
+		e.name = d.name + street + pick(r, []string{"水利管理站", "水管站"})
 	case strings.Contains(title, "支农"):
-		e.name = d.name + street + pick(r, []string{"农业（畜牧业）发展服务中心", "人民政府", "水利管理站", "农业技术服务站"})
+		e.name = d.name + street + pick(r, []string{"农业（畜牧业）发展服务中心", "人民政府", "农业技术服务站"})
 	case strings.Contains(title, "支教"):
 		e.name = d.name + street + pick(r, []string{"中心学校", "第一小学", "寄宿制学校", "中心幼儿园"})
 	case strings.Contains(title, "支医"):

@@ -30,6 +30,7 @@ type employer struct {
 	address  string
 	founded  int
 	business string
+	tags     string // for state-owned groups: the kinds of work they do (power, civil, …)
 }
 
 // world is everything shared by the rows of one posts file: the plan's
@@ -255,25 +256,53 @@ func newSMEEmployer(r *rand.Rand, ind *industry, used map[string]bool) *employer
 
 // State-owned groups of Urumqi and Xinjiang, with the subsidiaries that
 // publish posts.
-var stateGroups = []struct{ group, business string }{
-	{"新疆能源（集团）有限责任公司", "煤炭、电力和新能源开发"},
-	{"新疆交通投资（集团）有限责任公司", "公路建设、运营和交通物流"},
-	{"新疆交通建设集团股份有限公司", "公路、桥梁和隧道工程施工"},
-	{"新疆城建（集团）股份有限公司", "城市基础设施建设"},
-	{"乌鲁木齐城市建设投资（集团）有限公司", "城市建设投融资和公用事业运营"},
-	{"乌鲁木齐国有资产投资有限公司", "国有资本投资运营"},
-	{"乌鲁木齐城市轨道集团有限公司", "城市轨道交通建设与运营"},
-	{"乌鲁木齐水业集团有限公司", "城市供水和污水处理"},
-	{"乌鲁木齐热力集团有限公司", "城市集中供热"},
-	{"乌鲁木齐燃气集团有限公司", "城市燃气供应"},
-	{"乌鲁木齐公交集团有限公司", "城市公共交通"},
-	{"新疆投资发展（集团）有限责任公司", "产业投资与园区开发"},
-	{"新疆农业发展集团有限责任公司", "农业产业化和农产品流通"},
-	{"新疆文化旅游投资集团有限公司", "文化旅游开发和景区运营"},
-	{"新疆天山电力工程有限公司", "电力工程建设和运维"},
-	{"新疆化工设计研究院有限责任公司", "化工设计与工程咨询"},
-	{"乌鲁木齐经济技术开发区建设投资开发（集团）有限公司", "园区开发建设"},
-	{"乌鲁木齐高新投资发展集团有限公司", "高新区产业投资与运营"},
+// A group's tags say which specialised templates it posts (stateWork), so
+// that a 采油 technician is not hired by the bus company; finance, HR, IT
+// and sales posts come from any group.
+var stateGroups = []struct{ group, business, tags string }{
+	{"新疆能源（集团）有限责任公司", "煤炭、电力、油气和新能源开发", "power oil env"},
+	{"新疆交通投资（集团）有限责任公司", "公路建设、运营和交通物流", "civil"},
+	{"新疆交通建设集团股份有限公司", "公路、桥梁和隧道工程施工", "civil"},
+	{"新疆城建（集团）股份有限公司", "城市基础设施建设", "civil"},
+	{"乌鲁木齐城市建设投资（集团）有限公司", "城市建设投融资和公用事业运营", "civil utility"},
+	{"乌鲁木齐国有资产投资有限公司", "国有资本投资运营", ""},
+	{"乌鲁木齐城市轨道集团有限公司", "城市轨道交通建设与运营", "rail civil"},
+	{"乌鲁木齐水业集团有限公司", "城市供水和污水处理", "utility env"},
+	{"乌鲁木齐热力集团有限公司", "城市集中供热", "utility env"},
+	{"乌鲁木齐燃气集团有限公司", "城市燃气供应", "utility env"},
+	{"乌鲁木齐公交集团有限公司", "城市公共交通", ""},
+	{"新疆投资发展（集团）有限责任公司", "产业投资与园区开发", ""},
+	{"新疆农业发展集团有限责任公司", "农业产业化和农产品流通", ""},
+	{"新疆文化旅游投资集团有限公司", "文化旅游开发和景区运营", ""},
+	{"新疆天山电力工程有限公司", "电力工程建设和运维", "power civil"},
+	{"新疆化工设计研究院有限责任公司", "化工设计与工程咨询", "env"},
+	{"乌鲁木齐经济技术开发区建设投资开发（集团）有限公司", "园区开发建设", "civil"},
+	{"乌鲁木齐高新投资发展集团有限公司", "高新区产业投资与运营", "civil"},
+}
+
+// stateWork is the tag a state-owned template needs of its employer ("" for
+// work every group has).
+var stateWork = map[string]string{
+	"2-02-12-02": "power", "2-02-04-01": "oil", "2-02-18-02": "civil", "4-02-01-07": "rail",
+	"6-28-01-13": "utility", "2-02-27-06": "env",
+}
+
+// stateEmployers are the state-owned employers that post t's work.
+func (wd *world) stateEmployers(t *occ) []*employer {
+	tag := stateWork[t.code]
+	if tag == "" {
+		return wd.stateEmps
+	}
+	var out []*employer
+	for _, e := range wd.stateEmps {
+		if slices.Contains(strings.Fields(e.tags), tag) {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return wd.stateEmps
+	}
+	return out
 }
 
 func newStateEmployers(r *rand.Rand) []*employer {
@@ -295,7 +324,7 @@ func newStateEmployers(r *rand.Rand) []*employer {
 				name = strings.ReplaceAll(base, "（集团）", "") + s
 			}
 			d := jobDistricts.get(r)
-			out = append(out, &employer{name: name, typ: "国有企业", district: d, address: address(r, d), founded: between(r, 1953, 2018), business: g.business})
+			out = append(out, &employer{name: name, typ: "国有企业", district: d, address: address(r, d), founded: between(r, 1953, 2018), business: g.business, tags: g.tags})
 		}
 	}
 	return dedupeEmployers(out)
@@ -405,18 +434,26 @@ func (wd *world) post(r *rand.Rand, i int, s slot) *postRow {
 	}
 	var t *occ
 	var emp *employer
+	// The title is chosen with the template, before the employer, so that
+	// a 初中 teacher is posted by a 中学, not a 小学.
+	var ti int
+	occOf := func(set []occ) *occ {
+		t := pickOcc(r, set)
+		ti = r.IntN(len(t.titles))
+		return t
+	}
 	switch {
 	case s.welfare:
-		t = pickOcc(r, welfareOccs)
+		t = occOf(welfareOccs)
 		emp = welfareEmployer(r, t)
 	case s.channel == matcher.ChannelPublicSector:
-		t = pickOcc(r, publicOccs)
-		emp = publicEmployer(r, t)
+		t = occOf(publicOccs)
+		emp = publicEmployer(r, t, t.titles[ti])
 	case s.channel == matcher.ChannelStateOwned:
-		t = pickOcc(r, stateOccs)
-		emp = pick(r, wd.stateEmps)
+		t = occOf(stateOccs)
+		emp = pick(r, wd.stateEmployers(t))
 	case s.channel == matcher.ChannelSME:
-		t = pickOcc(r, smeOccs)
+		t = occOf(smeOccs)
 		pool := wd.smeByInd[t.ind]
 		// A few employers publish many posts, most publish one or two.
 		emp = pool[int(float64(len(pool))*math.Pow(r.Float64(), 1.6))]
@@ -424,14 +461,14 @@ func (wd *world) post(r *rand.Rand, i int, s slot) *postRow {
 			p.source = sourceRegional
 		}
 	case s.channel == matcher.ChannelGrassroots:
-		t = pickOcc(r, grassrootsOccs)
+		t = occOf(grassrootsOccs)
 		emp = grassrootsEmployer(r, t)
 	case s.channel == matcher.ChannelMilitary:
-		t = pickOcc(r, militaryOccs)
+		t = occOf(militaryOccs)
 		d := peopleDistricts.get(r)
 		emp = &employer{name: "乌鲁木齐市" + d.name + pick(r, []string{"人民武装部", "征兵办公室"}), typ: "机关", district: d, address: address(r, d)}
 	default:
-		t = pickOcc(r, selfOccs)
+		t = occOf(selfOccs)
 		emp = selfEmployer(r, t, wd)
 	}
 	p.externalID = wd.externalID(p.source, i)
@@ -444,7 +481,7 @@ func (wd *world) post(r *rand.Rand, i int, s slot) *postRow {
 		p.address = site + pick(r, []string{"项目部", "工程项目经理部", "分公司驻地", "生产基地"})
 	}
 
-	p.title = wd.title(r, t, s, emp)
+	p.title = wd.title(r, t.titles[ti], s, emp)
 	deg := matcher.Degree(weighted(r, t.deg[:]))
 	if strings.Contains(p.title, "研究生") {
 		deg = matcher.DegreeMaster
@@ -504,8 +541,13 @@ func postMajors(r *rand.Rand, t *occ, deg matcher.Degree) (names []string, text 
 	known := knownMajors(t.majors)
 	classes := knownClasses(t.classes)
 	k := r.IntN(100)
+	if t.strict {
+		// Specialised work always names its majors: the 不限 share goes to
+		// named majors.
+		k = 22 + k*(100-22)/100
+	}
 	switch {
-	case k < 22 || len(known) == 0 && len(classes) == 0:
+	case k < 22 && !t.strict || len(known) == 0 && len(classes) == 0:
 		return nil, "不限"
 	case k < 70 && len(known) > 0:
 		names = sample(r, known, between(r, 1, 3))
@@ -574,8 +616,7 @@ func knownMajors(ms []string) []string {
 
 var titleDecor = []string{"【急聘】%s", "%s（应届生可投）", "急招%s", "%s（五险一金）", "2023届校园招聘-%s", "%s/双休", "诚聘%s", "%s（%s）", "%s-%s", "高薪诚聘%s"}
 
-func (wd *world) title(r *rand.Rand, t *occ, s slot, emp *employer) string {
-	base := pick(r, t.titles)
+func (wd *world) title(r *rand.Rand, base string, s slot, emp *employer) string {
 	switch {
 	case s.internship:
 		return fmt.Sprintf(pick(r, []string{"就业见习-%s", "%s（见习岗）", "见习%s", "%s（就业见习）", "高校毕业生见习岗-%s"}), base)
