@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -113,7 +114,7 @@ func (m *Main) keysList(ctx context.Context, args []string) error {
 		if !k.ExpiresAt.IsZero() {
 			exp = k.ExpiresAt.Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Role, scope(&k), k.CreatedAt.Format(time.DateTime), exp, keyStatus(&k, now))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Role, strings.TrimSpace(scope(&k)), k.CreatedAt.Format(time.DateTime), exp, keyStatus(&k, now))
 	}
 	return tw.Flush()
 }

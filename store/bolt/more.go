@@ -253,7 +253,14 @@ func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = s.now()
 	}
-	return s.update(ctx, func(tx *bbolt.Tx) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Batch, not Update: every API read of a graduate writes an entry, and
+	// bbolt's Batch commits concurrent entries in one transaction (one
+	// fsync) instead of one each — about 7× the throughput under load
+	// (api's load test). A failed batch re-runs each entry on its own.
+	return s.db.Batch(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bAudit)
 		n, err := b.NextSequence()
 		if err != nil {

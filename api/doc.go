@@ -1,0 +1,65 @@
+// Package api is jobmatch's REST API for the other job portals and for
+// counselors' tools: `jobmatch serve`.
+//
+// What it owns, and where:
+//
+//   - routes.go: THE route table (gorilla/mux). The router and the OpenAPI 3
+//     document served at /v1/openapi.json are both built from it, and a test
+//     walks the router to check the two agree.
+//   - errors.go: THE mapping from matcher error codes to HTTP statuses, and
+//     the application/problem+json body (RFC 9457 plus a Chinese "message"
+//     and an English "message_en"). Errors that are not *matcher.Error are
+//     internal: the client gets "internal server error" and a request id,
+//     never the text, and never a stack trace.
+//   - auth.go: API keys. A key is "jm_" plus 160 random bits (crypto/rand,
+//     base32), shown once and stored only as its SHA-256 (a slow hash buys
+//     nothing against 160 random bits). Keys have a role (portal, counselor,
+//     admin), a scope (a counselor's district, a portal's post source), an
+//     expiry and a revocation time. Looked-up keys are cached for two
+//     seconds, the longest a revocation takes to bite on a replica.
+//   - ratelimit.go: a token bucket per key; an empty bucket is a 429 with
+//     Retry-After.
+//   - decode.go, params.go: hard limits on input. Bodies must be JSON,
+//     valid UTF-8 and under a size limit (413); unknown fields, wrong types
+//     and duplicate keys (found by a token-level pass, since encoding/json
+//     silently keeps the last) are 400s naming the field; unknown or repeated
+//     query parameters are 400s; limit is clamped to 1..100; full-width
+//     digits are folded.
+//   - posts.go, graduates.go: the handlers. A portal writes only its own
+//     source's posts; posts sent over the API go through the same converter
+//     as imported rows (ingest.PostFromRow), so they normalise identically.
+//     Counselors reach only their district's graduates. A record outside the
+//     caller's scope is a 404, exactly like one that does not exist.
+//     National ID and phone are masked for every role but admin, hardship is
+//     shown only to counselors and admin, and every read of a graduate by a
+//     person (profile, recommendations, candidate lists, writes, deletes) is
+//     written to the audit log before the data is served — if the audit
+//     write fails, the data is not served.
+//   - follow.go: replicas. Every replica keeps its own bleve index and
+//     matching engine, derived from the shared store; Follow polls the
+//     store's change feed (PostChanges) and applies what other replicas
+//     wrote, so a post written through any replica is searchable on all of
+//     them within about one poll interval.
+//   - published.go: a stored graduate's default list (no filter) is read
+//     from the published nightly batch run when the run is under 36 h old
+//     and the graduate has not changed since it began; posts filled or
+//     closed since are dropped, and whatever the run cannot answer exactly
+//     is computed online (X-Recommendation-Source says which). Online
+//     engine calls are bounded (4 × GOMAXPROCS in flight); a request that
+//     cannot get a slot within 2 s is a 503 with Retry-After rather than
+//     one more entry in a queue that makes every request slow.
+//   - metrics.go: Prometheus metrics on a registry per Server (request
+//     counts and latency histograms per route template, matcher and search
+//     timings, index size, feed position), /healthz and /readyz.
+//   - server.go: the middleware (request id, recover, authentication, rate
+//     limit, role check, access log, metrics), the http.Server timeouts
+//     against slow clients, and graceful shutdown.
+//
+// Personal data never reaches the logs: the access log holds the request
+// id, key id, method, route template, status and duration — never a raw
+// path, a query string or a body — and validation errors about national
+// IDs and phones do not echo the value.
+//
+// The package depends on matcher, index, store (for ids) and ingest (for
+// the normalisers); nothing imports it but cmd/jobmatch and benchmarks.
+package api

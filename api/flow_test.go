@@ -1,0 +1,334 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+func TestPutPostIsSearchableAndRecommendable(t *testing.T) {
+	f := newFixture(t)
+	post := map[string]any{
+		"title": "区块链审计专员", "employer": "新疆天山区块链审计有限公司", "channel": "国有企业",
+		"district": "天山", "degree_min": "本科及以上", "salary": "6000-9000元/月", "headcount": 3,
+		"majors": []string{"会计学"}, "description": "负责区块链项目的财务审计。", "deadline": "2026-09-30",
+	}
+	res := f.do("PUT", "/v1/posts/portal-a:CHAIN1", "portalA", post)
+	if res.status != 201 {
+		t.Fatalf("PUT: %d %s", res.status, res.body)
+	}
+	var put struct {
+		ID, Outcome string
+		Post        matcher.Post
+	}
+	json.Unmarshal(res.body, &put)
+	if put.Outcome != "inserted" || put.Post.Channel != matcher.ChannelStateOwned || put.Post.District != "天山区" ||
+		put.Post.DegreeMin != matcher.DegreeBachelor || put.Post.Salary.Min != 6000 || put.Post.Salary.Max != 9000 {
+		t.Errorf("not normalised as an import would: %+v", put.Post)
+	}
+	// The same PUT again changes nothing.
+	if res := f.do("PUT", "/v1/posts/portal-a:CHAIN1", "portalA", post); res.status != 200 || res.json(t)["outcome"] != "unchanged" {
+		t.Errorf("second PUT: %d %s", res.status, res.body)
+	}
+	res = f.do("GET", "/v1/posts/search?q=区块链审计&district=天山区", "portalB", nil)
+	var sr struct {
+		Total int
+		Hits  []struct{ ID string }
+	}
+	json.Unmarshal(res.body, &sr)
+	if res.status != 200 || sr.Total < 1 || sr.Hits[0].ID != "portal-a:CHAIN1" {
+		t.Fatalf("search after PUT: %d %s", res.status, res.body)
+	}
+	if res := f.do("GET", "/v1/posts/portal-a:CHAIN1", "portalB", nil); res.status != 200 {
+		t.Errorf("GET post: %d", res.status)
+	}
+	if f.eng.Len() != len(f.posts)+1 {
+		t.Errorf("engine holds %d posts, want %d", f.eng.Len(), len(f.posts)+1)
+	}
+	// Closing the post takes it out of search and out of the engine.
+	post["status"] = "closed"
+	if res := f.do("PUT", "/v1/posts/portal-a:CHAIN1", "portalA", post); res.status != 200 {
+		t.Fatalf("close: %d %s", res.status, res.body)
+	}
+	res = f.do("GET", "/v1/posts/search?q=区块链审计", "portalB", nil)
+	json.Unmarshal(res.body, &sr)
+	for _, h := range sr.Hits {
+		if h.ID == "portal-a:CHAIN1" {
+			t.Errorf("closed post still searchable")
+		}
+	}
+	if _, ok := f.eng.Post("portal-a:CHAIN1"); ok {
+		t.Errorf("closed post still in the engine")
+	}
+}
+
+func TestBatchUpsert(t *testing.T) {
+	f := newFixture(t)
+	var posts []any
+	for _, id := range []string{"B1", "B2", "B3"} {
+		posts = append(posts, map[string]any{"external_id": id, "title": "仓库管理员" + id, "employer": "米东物流", "channel": "sme", "district": "米东区", "salary": "4000元/月"})
+	}
+	res := f.do("POST", "/v1/posts:batchUpsert", "portalA", map[string]any{"posts": posts})
+	if res.status != 200 {
+		t.Fatalf("%d %s", res.status, res.body)
+	}
+	if m := res.json(t); m["inserted"].(float64) != 3 || m["unchanged"].(float64) != 0 {
+		t.Errorf("%v", m)
+	}
+	res = f.do("POST", "/v1/posts:batchUpsert", "portalA", map[string]any{"posts": posts})
+	if m := res.json(t); m["unchanged"].(float64) != 3 {
+		t.Errorf("resend: %v", m)
+	}
+	// A bad post names its position and nothing is written.
+	bad := append(posts[:0:0], map[string]any{"external_id": "B9", "title": "x", "employer": "y", "channel": "sme"},
+		map[string]any{"external_id": "B10", "title": "x", "employer": "y", "channel": "sme", "degree_min": "宇宙第一"})
+	res = f.do("POST", "/v1/posts:batchUpsert", "portalA", map[string]any{"posts": bad})
+	if res.status != 400 || res.json(t)["field"] != "posts[1].degree_min" {
+		t.Errorf("bad batch: %d %s", res.status, res.body)
+	}
+	if _, err := f.st.Post(context.Background(), "portal-a:B9"); matcher.ErrorCode(err) != matcher.ENOTFOUND {
+		t.Errorf("part of a refused batch was written")
+	}
+	dup := []any{posts[0], posts[0]}
+	if res := f.do("POST", "/v1/posts:batchUpsert", "portalA", map[string]any{"posts": dup}); res.status != 400 {
+		t.Errorf("duplicate ids in a batch: %d", res.status)
+	}
+}
+
+func TestRecommendations(t *testing.T) {
+	f := newFixture(t)
+	g, _ := f.graduateIn("天山区")
+	res := f.do("GET", "/v1/graduates/"+g.ID+"/recommendations?limit=5&channel=sme", "counselor", nil)
+	if res.status != 200 {
+		t.Fatalf("%d %s", res.status, res.body)
+	}
+	var raw struct {
+		GraduateID string           `json:"graduate_id"`
+		Items      []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal(res.body, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if raw.GraduateID != g.ID || len(raw.Items) == 0 || len(raw.Items) > 5 {
+		t.Fatalf("graduate %q, %d items: %s", raw.GraduateID, len(raw.Items), res.body)
+	}
+	for _, it := range raw.Items {
+		for _, k := range []string{"post_id", "title", "employer", "channel", "kind", "district", "salary", "score", "rank", "reasons", "contributions"} {
+			if _, ok := it[k]; !ok {
+				t.Errorf("item lacks %q: %v", k, it)
+			}
+		}
+		if it["channel"] != "sme" {
+			t.Errorf("channel filter ignored: %v", it["channel"])
+		}
+		sal := it["salary"].(map[string]any)
+		if _, ok := sal["min"]; !ok {
+			t.Errorf("salary lacks min: %v", sal)
+		}
+	}
+	// The same list for the same graduate is the same (no hidden state).
+	again := f.do("GET", "/v1/graduates/"+g.ID+"/recommendations?limit=5&channel=sme", "counselor", nil)
+	if string(again.body) != string(res.body) {
+		t.Errorf("recommendations not reproducible")
+	}
+
+	// A portal's profile: no stored graduate, no personal data.
+	prof := map[string]any{"profile": map[string]any{
+		"major": "会计学", "degree": "本科", "age": 22, "graduation_year": 2026, "hukou_district": "天山区",
+		"skills": []string{"Excel"}, "preferred_channels": []string{"中小微企业"},
+	}, "limit": 4}
+	res = f.do("POST", "/v1/recommendations", "portalA", prof)
+	if res.status != 200 {
+		t.Fatalf("profile: %d %s", res.status, res.body)
+	}
+	var pr matcher.Result
+	json.Unmarshal(res.body, &pr)
+	if len(pr.Items) == 0 || len(pr.Items) > 4 || pr.Items[0].Rank != 1 || len(pr.Items[0].Reasons) == 0 {
+		t.Errorf("profile result: %s", res.body)
+	}
+	// Recommendation reads are measured.
+	m := f.do("GET", "/metrics", "", nil)
+	if !strings.Contains(string(m.body), `jobmatch_matcher_duration_seconds_count{op="profile"} 1`) {
+		t.Errorf("matcher timing not exported")
+	}
+}
+
+func TestFeedback(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		body any
+		want int
+	}{
+		{map[string]any{"graduate_id": "u-123", "post_id": "portal-a:P000001", "type": "click"}, 202},
+		{map[string]any{"graduate_id": "u-123", "post_id": "portal-a:P000001", "type": "hire", "at": testNow.Add(-time.Hour)}, 202},
+		{map[string]any{"graduate_id": "u-123", "post_id": "portal-a:P000001", "type": "like"}, 400},
+		{map[string]any{"post_id": "portal-a:P000001", "type": "click"}, 400},
+		{map[string]any{"graduate_id": "u", "post_id": "p", "type": "click", "at": testNow.Add(48 * time.Hour)}, 400},
+	} {
+		if res := f.do("POST", "/v1/feedback", "portalA", tc.body); res.status != tc.want {
+			t.Errorf("%v: %d %s", tc.body, res.status, res.body)
+		}
+	}
+	var got []matcher.FeedbackEvent
+	f.st.EachFeedback(ctx, time.Time{}, func(e matcher.FeedbackEvent) error { got = append(got, e); return nil })
+	if len(got) != 2 || got[0].Source != "portal-a" {
+		t.Errorf("stored feedback: %+v", got)
+	}
+}
+
+func TestHealthReadyMetrics(t *testing.T) {
+	f := newFixture(t)
+	if res := f.do("GET", "/healthz", "", nil); res.status != 200 {
+		t.Errorf("healthz %d", res.status)
+	}
+	res := f.do("GET", "/readyz", "", nil)
+	if res.status != 200 || res.json(t)["index_documents"].(float64) != float64(len(f.posts)) {
+		t.Errorf("readyz %d %s", res.status, res.body)
+	}
+	f.do("GET", "/v1/posts/portal-a:P000001", "portalA", nil)
+	f.do("GET", "/v1/posts/nope:1", "portalA", nil)
+	m := string(f.do("GET", "/metrics", "", nil).body)
+	for _, want := range []string{
+		`jobmatch_http_requests_total{method="GET",route="/v1/posts/{id}",status="200"} 1`,
+		`jobmatch_http_requests_total{method="GET",route="/v1/posts/{id}",status="404"} 1`,
+		`jobmatch_http_request_duration_seconds_bucket{method="GET",route="/v1/posts/{id}",le="0.05"}`,
+		`jobmatch_index_documents 60`,
+		`jobmatch_engine_posts 60`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// Readiness follows the index: a closed index is not ready.
+	f.ix.Close()
+	if res := f.do("GET", "/readyz", "", nil); res.status != 503 {
+		t.Errorf("readyz with a closed index: %d", res.status)
+	}
+}
+
+func TestNoPersonalDataInLogs(t *testing.T) {
+	f := newFixture(t)
+	g, _ := f.graduateIn("天山区")
+	f.do("GET", "/v1/graduates/"+g.ID, "admin", nil)
+	f.do("GET", "/v1/graduates/"+g.ID+"/recommendations", "counselor", nil)
+	f.do("PUT", "/v1/graduates/"+g.ID, "admin", map[string]any{"id": g.ID, "name": g.Name, "national_id": "12345", "phone": g.Phone})
+	f.do("GET", "/v1/posts/search?q="+g.Name, "portalA", nil)
+	logs := f.logs.String()
+	if !strings.Contains(logs, "route=/v1/graduates/{id}") {
+		t.Fatalf("no access log lines: %s", logs)
+	}
+	for _, secret := range []string{g.NationalID, g.Phone, g.Name, f.keys["admin"], "12345"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("log contains personal data or a secret %q", secret)
+		}
+	}
+}
+
+// TestGracefulShutdown starts a request, begins shutting down while the
+// request is still being read, and checks that the request completes and
+// that new connections are refused.
+func TestGracefulShutdown(t *testing.T) {
+	f := newFixture(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- f.srv.Serve(ctx, ln) }()
+	url := "http://" + ln.Addr().String()
+
+	body := `{"title":"安全员","employer":"新疆某建设公司","channel":"sme","salary":"5000元/月"}`
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("PUT", url+"/v1/posts/portal-a:SLOW1", pr)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.keys["portalA"])
+	req.ContentLength = int64(len(body))
+	type result struct {
+		status int
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- result{0, err}
+			return
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		done <- result{res.StatusCode, nil}
+	}()
+	pw.Write([]byte(body[:20])) // the request is in flight
+	time.Sleep(100 * time.Millisecond)
+	cancel() // SIGTERM
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned with a request in flight: %v", err)
+	default:
+	}
+	if c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		c.Close()
+		t.Errorf("new connections still accepted while draining")
+	}
+	pw.Write([]byte(body[20:]))
+	pw.Close()
+	r := <-done
+	if r.err != nil || r.status != 201 {
+		t.Fatalf("in-flight request: status %d, err %v", r.status, r.err)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after the last request finished")
+	}
+	if _, err := f.st.Post(context.Background(), "portal-a:SLOW1"); err != nil {
+		t.Errorf("the in-flight write was lost: %v", err)
+	}
+}
+
+// TestSlowClientsAreCutOff: a client that trickles its headers in, or
+// sends headers and then never the body, loses its connection instead of
+// holding it (slowloris).
+func TestSlowClientsAreCutOff(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.ReadHeaderTimeout, c.ReadTimeout = 200*time.Millisecond, 400*time.Millisecond })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- f.srv.Serve(ctx, ln) }()
+	defer func() { cancel(); <-served }()
+	for name, send := range map[string]string{
+		"headers trickled": "GET /healthz HTTP/1.1\r\nHost: x\r\n",
+		"body never comes": "PUT /v1/posts/portal-a:X HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nAuthorization: Bearer " + f.keys["portalA"] + "\r\n\r\n{",
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.Write([]byte(send))
+			start := time.Now()
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			io.Copy(io.Discard, c) // returns when the server closes the connection
+			if el := time.Since(start); el > 3*time.Second {
+				t.Errorf("connection held for %s", el)
+			}
+		})
+	}
+}

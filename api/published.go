@@ -1,0 +1,131 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// A stored graduate's default list (no channel or kind filter) is served
+// from the published nightly run when that run is recent and still right:
+// the batch scored every graduate with the same engine code, so the answer
+// is the one the engine would give, minus the posts filled or closed since
+// (dropped here). Anything the run cannot answer exactly — a filter, a
+// graduate edited after the run began, too many items gone — is computed
+// online. The response says which in the X-Recommendation-Source header.
+
+// runInfo caches the published run for a few seconds: every request would
+// otherwise read it.
+type runInfo struct {
+	mu      sync.Mutex
+	run     *matcher.Run
+	fetched time.Time
+}
+
+func (s *Server) publishedRun(ctx context.Context) *matcher.Run {
+	s.runs.mu.Lock()
+	defer s.runs.mu.Unlock()
+	if time.Since(s.runs.fetched) < 5*time.Second {
+		return s.runs.run
+	}
+	r, err := s.store.LatestRun(ctx)
+	if err != nil {
+		r = nil // none published, or the store is unwell: compute online
+	}
+	s.runs.run, s.runs.fetched = r, time.Now()
+	return r
+}
+
+// fromRun returns g's list from the published run as the JSON body of a
+// matcher.Result, or false when the run cannot answer q exactly.
+func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Query) ([]byte, string, bool) {
+	if s.cfg.MaxRunAge < 0 || q.Channel != "" || q.Kind != "" {
+		return nil, "", false
+	}
+	run := s.publishedRun(ctx)
+	if run == nil || time.Since(run.StartedAt) > s.cfg.MaxRunAge || g.UpdatedAt.After(run.StartedAt) {
+		return nil, "", false
+	}
+	runID, stored, err := s.store.RecommendationsFor(ctx, g.ID)
+	if err != nil || runID != run.ID {
+		return nil, "", false
+	}
+	var keep []matcher.StoredRecommendation
+	dropped := 0
+	for _, sr := range stored {
+		if sr.Kind != matcher.KindJob && sr.Kind != matcher.KindInternship {
+			continue // courses are asked for with kind=course
+		}
+		if _, open := s.engine.Post(sr.PostID); !open {
+			dropped++
+			continue
+		}
+		if len(keep) < q.Limit {
+			keep = append(keep, sr)
+		}
+	}
+	// Too few left: the posts that would replace the dropped ones are not
+	// in the run, so only the engine knows them.
+	if len(keep) < q.Limit && (dropped > 0 || len(stored) >= q.Limit) {
+		return nil, "", false
+	}
+	// The stored items are the engine's JSON; they are passed through as
+	// they are unless a rank has to change, which saves decoding and
+	// re-encoding on the hottest path of the API.
+	gid, _ := json.Marshal(g.ID)
+	body := make([]byte, 0, 512*len(keep)+64)
+	body = append(body, `{"graduate_id":`...)
+	body = append(body, gid...)
+	body = append(body, `,"items":[`...)
+	for i, sr := range keep {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		raw := []byte(sr.Item)
+		if sr.Rank != i+1 {
+			var it matcher.Item
+			if err := json.Unmarshal(sr.Item, &it); err != nil {
+				return nil, "", false
+			}
+			it.Rank = i + 1
+			if raw, err = json.Marshal(it); err != nil {
+				return nil, "", false
+			}
+		}
+		body = append(body, raw...)
+	}
+	body = append(body, `],"excluded":{}}`...)
+	body = append(body, '\n')
+	return body, runID, true
+}
+
+// errBusy is the answer when the engine is saturated: a quick 503 the
+// client can retry, instead of a queue that turns every request slow.
+func errBusy() error {
+	return matcher.Errorf(matcher.EUNAVAILABLE, "服务繁忙，请稍后重试", "the service is busy; retry shortly")
+}
+
+// matchSlot takes one of the engine's concurrency slots, waiting at most
+// Config.MatchQueueWait; the returned function gives it back.
+func (s *Server) matchSlot(w http.ResponseWriter, r *http.Request) (func(), error) {
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, nil
+	default:
+	}
+	t := time.NewTimer(s.cfg.MatchQueueWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, nil
+	case <-t.C:
+		w.Header().Set("Retry-After", "1")
+		return nil, errBusy()
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+}

@@ -1,0 +1,113 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// publishRun stores g's engine list (limit items) as a published run.
+func (f *fixture) publishRun(g matcher.Graduate, limit int) string {
+	f.t.Helper()
+	ctx := context.Background()
+	res, err := f.eng.Recommend(&g, matcher.Query{Limit: limit})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	run := &matcher.Run{Status: matcher.RunRunning}
+	if err := f.st.CreateRun(ctx, run); err != nil {
+		f.t.Fatal(err)
+	}
+	gr := matcher.GraduateRecommendations{GraduateID: g.ID}
+	for _, it := range res.Items {
+		b, _ := json.Marshal(it)
+		gr.Items = append(gr.Items, matcher.StoredRecommendation{PostID: it.PostID, Kind: it.Kind, Rank: it.Rank, Score: it.Score, Item: b})
+	}
+	if err := f.st.SaveRecommendations(ctx, run.ID, []matcher.GraduateRecommendations{gr}); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.st.PublishRun(ctx, run.ID); err != nil {
+		f.t.Fatal(err)
+	}
+	// The server re-reads the published run every few seconds; do not wait.
+	f.srv.runs.mu.Lock()
+	f.srv.runs.fetched = time.Time{}
+	f.srv.runs.mu.Unlock()
+	return run.ID
+}
+
+func TestRecommendationsFromPublishedRun(t *testing.T) {
+	f := newFixture(t)
+	g, _ := f.graduateIn("天山区")
+	path := "/v1/graduates/" + g.ID + "/recommendations?limit=4"
+	online := f.do("GET", path, "counselor", nil)
+	if online.header.Get("X-Recommendation-Source") != "online" {
+		t.Fatalf("no run yet, source %q", online.header.Get("X-Recommendation-Source"))
+	}
+	runID := f.publishRun(g, 8)
+	fromRun := f.do("GET", path, "counselor", nil)
+	if got := fromRun.header.Get("X-Recommendation-Source"); got != "run:"+runID {
+		t.Fatalf("source %q, want run:%s", got, runID)
+	}
+	var a, b matcher.Result
+	json.Unmarshal(online.body, &a)
+	json.Unmarshal(fromRun.body, &b)
+	if len(a.Items) != 4 || len(b.Items) != 4 {
+		t.Fatalf("items: online %d, run %d", len(a.Items), len(b.Items))
+	}
+	for i := range a.Items {
+		if a.Items[i].PostID != b.Items[i].PostID || b.Items[i].Rank != i+1 {
+			t.Errorf("item %d: online %s, run %s (rank %d)", i, a.Items[i].PostID, b.Items[i].PostID, b.Items[i].Rank)
+		}
+	}
+	// A post closed since the run is dropped, and the list still has 4.
+	closed := b.Items[0].PostID
+	p, err := f.st.Post(context.Background(), closed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Status = matcher.PostClosed
+	if _, err := f.st.UpsertPosts(context.Background(), []matcher.Post{*p}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.applyPosts([]matcher.Post{*p}, nil); err != nil {
+		t.Fatal(err)
+	}
+	res := f.do("GET", path, "counselor", nil)
+	var c matcher.Result
+	json.Unmarshal(res.body, &c)
+	if len(c.Items) != 4 {
+		t.Errorf("%d items after a post closed, want 4", len(c.Items))
+	}
+	for _, it := range c.Items {
+		if it.PostID == closed {
+			t.Errorf("closed post %s still recommended (source %s)", closed, res.header.Get("X-Recommendation-Source"))
+		}
+	}
+	// What the run cannot answer is computed online.
+	for _, q := range []string{"?limit=4&channel=sme", "?limit=50"} {
+		res := f.do("GET", "/v1/graduates/"+g.ID+"/recommendations"+q, "counselor", nil)
+		if src := res.header.Get("X-Recommendation-Source"); src != "online" {
+			t.Errorf("%s: source %q, want online", q, src)
+		}
+	}
+}
+
+func TestOverloadSheds(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.MaxConcurrentMatches = 1 })
+	// Hold the only slot, as a long engine call would.
+	f.srv.slots <- struct{}{}
+	g, _ := f.graduateIn("天山区")
+	f.srv.cfg.MatchQueueWait = 50 * time.Millisecond
+	res := f.do("GET", "/v1/graduates/"+g.ID+"/recommendations", "counselor", nil)
+	if res.status != 503 || res.header.Get("Retry-After") == "" {
+		t.Errorf("saturated engine: %d, Retry-After %q", res.status, res.header.Get("Retry-After"))
+	}
+	<-f.srv.slots
+	if res := f.do("GET", "/v1/graduates/"+g.ID+"/recommendations", "counselor", nil); res.status != 200 {
+		t.Errorf("after the slot freed: %d", res.status)
+	}
+}

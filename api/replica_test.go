@@ -1,0 +1,154 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/postgres"
+)
+
+// follow runs f's change-feed follower from the store's current position
+// until the test ends.
+func (f *fixture) follow(interval time.Duration) {
+	f.t.Helper()
+	seq, err := f.st.PostSeq(context.Background())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); f.srv.Follow(ctx, seq, interval, nil) }()
+	f.t.Cleanup(func() { cancel(); <-done })
+}
+
+// searchable reports whether a search on f finds post id.
+func (f *fixture) searchable(q, id string) bool {
+	f.t.Helper()
+	res := f.do("GET", "/v1/posts/search?limit=100&q="+q, "portalB", nil)
+	var sr struct{ Hits []struct{ ID string } }
+	json.Unmarshal(res.body, &sr)
+	for _, h := range sr.Hits {
+		if h.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// eventually polls cond until it holds or the deadline passes, and returns
+// how long it took.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > within {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// TestReplicasSharePostgres runs two API servers, each with its own index
+// directory, engine and store handle, on one PostgreSQL schema, and proves
+// that a post written through one is searchable and recommendable on the
+// other within seconds, and that closing it there takes it away again.
+func TestReplicasSharePostgres(t *testing.T) {
+	cfg := postgres.TestSchema(t)
+	ctx := context.Background()
+	st1, err := postgres.OpenAndMigrate(ctx, cfg, postgres.TestKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st1.Close() })
+	st2, err := postgres.OpenConfig(ctx, cfg.Copy(), postgres.TestKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st2.Close() })
+
+	r1 := newFixtureOn(t, st1, filepath.Join(t.TempDir(), "r1"), true)
+	r2 := newFixtureOn(t, st2, filepath.Join(t.TempDir(), "r2"), false)
+	r2.keys = r1.keys // one key table, shared
+	r1.follow(200 * time.Millisecond)
+	r2.follow(200 * time.Millisecond)
+
+	testReplication(t, r1, r2)
+}
+
+// TestFollowerOnEmbeddedStore checks the same follower against bolt's
+// change feed: a post written to the store by another writer (an import)
+// reaches the server's index and engine.
+func TestFollowerOnEmbeddedStore(t *testing.T) {
+	f := newFixture(t)
+	f.follow(50 * time.Millisecond)
+	p := f.posts[0]
+	p.ID, p.ExternalID, p.Title = "portal-a:IMPORTED", "IMPORTED", "冷链仓储调度员"
+	if _, err := f.st.UpsertPosts(context.Background(), []matcher.Post{p}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "imported post searchable", func() bool { return f.searchable("冷链仓储调度员", p.ID) })
+	if _, ok := f.eng.Post(p.ID); !ok {
+		t.Errorf("imported post not in the engine")
+	}
+	if err := f.st.DeletePost(context.Background(), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "deleted post leaves the index", func() bool { return !f.searchable("冷链仓储调度员", p.ID) })
+	if _, ok := f.eng.Post(p.ID); ok {
+		t.Errorf("deleted post still in the engine")
+	}
+}
+
+func testReplication(t *testing.T, r1, r2 *fixture) {
+	t.Helper()
+	const id = "portal-a:REPL1"
+	post := map[string]any{"title": "无人机巡检飞手", "employer": "新疆电网巡检中心", "channel": "state_owned",
+		"district": "天山区", "salary": "7000-9000元/月", "headcount": 2, "deadline": "2026-09-30"}
+	if r2.searchable("无人机巡检飞手", id) {
+		t.Fatal("post searchable before it was written")
+	}
+	res := r1.do("PUT", "/v1/posts/"+id, "portalA", post)
+	if res.status != 201 {
+		t.Fatalf("PUT on replica 1: %d %s", res.status, res.body)
+	}
+	took := eventually(t, 5*time.Second, "post written on replica 1 searchable on replica 2", func() bool {
+		return r2.searchable("无人机巡检飞手", id)
+	})
+	t.Logf("replica 2 saw the post after %s", took.Round(time.Millisecond))
+	if _, ok := r2.eng.Post(id); !ok {
+		t.Errorf("replica 2's engine lacks the post")
+	}
+	if res := r2.do("GET", "/v1/posts/"+id, "portalB", nil); res.status != 200 {
+		t.Errorf("GET on replica 2: %d", res.status)
+	}
+	// Closing it through replica 2 takes it out of replica 1's index.
+	post["status"] = "closed"
+	if res := r2.do("PUT", "/v1/posts/"+id, "portalA", post); res.status != 200 {
+		t.Fatalf("close on replica 2: %d %s", res.status, res.body)
+	}
+	eventually(t, 5*time.Second, "closed post leaves replica 1's index", func() bool { return !r1.searchable("无人机巡检飞手", id) })
+	if _, ok := r1.eng.Post(id); ok {
+		t.Errorf("replica 1's engine still holds the closed post")
+	}
+	m := string(r2.do("GET", "/metrics", "", nil).body)
+	if !containsMetric(m, "jobmatch_feed_changes_applied_total") {
+		t.Errorf("feed metrics missing")
+	}
+}
+
+func containsMetric(m, name string) bool {
+	var v float64
+	for _, line := range strings.Split(m, "\n") {
+		if n, _ := fmt.Sscanf(line, name+" %g", &v); n == 1 && v > 0 {
+			return true
+		}
+	}
+	return false
+}

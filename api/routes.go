@@ -1,0 +1,308 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/gorilla/mux"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// route is one endpoint: the router and the OpenAPI document are both built
+// from the table below, and TestOpenAPIMatchesRouter checks that what the
+// router serves and what the document promises are the same set.
+type route struct {
+	Method  string
+	Path    string // gorilla/mux template, also the OpenAPI path and the metrics label
+	OpID    string
+	Summary string
+	Roles   []matcher.Role // nil: open (no key)
+	Query   []param        // the query parameters accepted; any other is a 400
+	Body    string         // components/schemas name of the request body, "" for none
+	Resp    string         // components/schemas name of the 200/201 body, "" for none
+	Status  int            // success status (default 200)
+	Handler func(s *Server, w http.ResponseWriter, r *http.Request) error
+}
+
+type param struct {
+	Name, Type, Desc string
+}
+
+var (
+	anyRole  = []matcher.Role{matcher.RolePortal, matcher.RoleCounselor, matcher.RoleAdmin}
+	people   = []matcher.Role{matcher.RoleCounselor, matcher.RoleAdmin}
+	writers  = []matcher.Role{matcher.RolePortal, matcher.RoleAdmin}
+	limitP   = param{"limit", "integer", "items to return, 1–100 (larger values are clamped to 100)"}
+	channelP = param{"channel", "string", "only this channel: public_sector, state_owned, sme, grassroots, military, self_employed (or its Chinese name)"}
+	kindRecP = param{"kind", "string", "job, internship or course (default: jobs and internships)"}
+	searchPs = []param{{"q", "string", "search text (≤ 200 characters)"}, channelP, {"district", "string", "only this district"}, {"degree", "string", "the searcher's degree: only posts it qualifies for"}, {"kind", "string", "job or internship"}, {"type", "string", "post (default) or course"}, limitP, {"offset", "integer", "results to skip, 0–10000"}}
+	recPs    = []param{limitP, channelP, kindRecP}
+	candPs   = []param{limitP}
+)
+
+// routes is THE list of endpoints.
+func routes() []*route {
+	return []*route{
+		{Method: "GET", Path: "/healthz", OpID: "healthz", Summary: "Liveness: the process answers", Resp: "Health", Handler: (*Server).healthz},
+		{Method: "GET", Path: "/readyz", OpID: "readyz", Summary: "Readiness: the store and the index are reachable", Resp: "Ready", Handler: (*Server).readyz},
+		{Method: "GET", Path: "/metrics", OpID: "metrics", Summary: "Prometheus metrics (text exposition format)", Handler: (*Server).metricsHandler},
+		{Method: "GET", Path: "/v1/openapi.json", OpID: "openapi", Summary: "This document", Handler: (*Server).openapi},
+
+		{Method: "GET", Path: "/v1/posts/search", OpID: "searchPosts", Summary: "Search open posts (or courses) with channel and district facets", Roles: anyRole, Query: searchPs, Resp: "SearchResult", Handler: (*Server).searchPosts},
+		{Method: "POST", Path: "/v1/posts:batchUpsert", OpID: "batchUpsertPosts", Summary: "Create or update up to 1000 posts at once (a portal writes only its own source's posts)", Roles: writers, Body: "BatchUpsertRequest", Resp: "BatchUpsertResult", Handler: (*Server).batchUpsertPosts},
+		{Method: "GET", Path: "/v1/posts/{id}", OpID: "getPost", Summary: "One post by id (source:external_id)", Roles: anyRole, Resp: "Post", Handler: (*Server).getPost},
+		{Method: "PUT", Path: "/v1/posts/{id}", OpID: "putPost", Summary: "Create or update one post (a portal writes only its own source's posts)", Roles: writers, Body: "PostInput", Resp: "UpsertResult", Handler: (*Server).putPost},
+		{Method: "GET", Path: "/v1/posts/{id}/candidates", OpID: "postCandidates", Summary: "The best-fitting graduates for a post (a counselor sees only their district's)", Roles: people, Query: candPs, Resp: "Candidates", Handler: (*Server).postCandidates},
+
+		{Method: "GET", Path: "/v1/graduates/{id}", OpID: "getGraduate", Summary: "One graduate (masked by role; audited)", Roles: people, Resp: "Graduate", Handler: (*Server).getGraduate},
+		{Method: "PUT", Path: "/v1/graduates/{id}", OpID: "putGraduate", Summary: "Create or update a graduate (audited)", Roles: people, Body: "Graduate", Resp: "GraduateUpsertResult", Handler: (*Server).putGraduate},
+		{Method: "DELETE", Path: "/v1/graduates/{id}", OpID: "deleteGraduate", Summary: "Delete a graduate on request, with everything derived from them (audited)", Roles: people, Status: http.StatusNoContent, Handler: (*Server).deleteGraduate},
+		{Method: "GET", Path: "/v1/graduates/{id}/recommendations", OpID: "graduateRecommendations", Summary: "Ranked, explained recommendations for a stored graduate (audited)", Roles: people, Query: recPs, Resp: "Recommendations", Handler: (*Server).graduateRecommendations},
+
+		{Method: "POST", Path: "/v1/recommendations", OpID: "profileRecommendations", Summary: "Recommendations for a profile that is not stored; personal data is refused", Roles: anyRole, Body: "ProfileRequest", Resp: "Recommendations", Handler: (*Server).profileRecommendations},
+		{Method: "POST", Path: "/v1/feedback", OpID: "recordFeedback", Summary: "Record what a graduate did with a recommended post", Roles: anyRole, Body: "Feedback", Resp: "FeedbackAccepted", Status: http.StatusAccepted, Handler: (*Server).recordFeedback},
+	}
+}
+
+// newRouter builds the gorilla/mux router from the route table.
+func (s *Server) newRouter() *mux.Router {
+	r := mux.NewRouter()
+	// No path cleaning: "/v1/posts/../../etc" is answered 404 by the
+	// router, not redirected somewhere else.
+	r.SkipClean(true)
+	for _, rt := range routes() {
+		r.Methods(rt.Method).Path(rt.Path).Name(rt.OpID).Handler(s.wrap(rt))
+	}
+	notFound := &route{Path: "unmatched", Handler: func(s *Server, w http.ResponseWriter, r *http.Request) error {
+		return matcher.Errorf(matcher.ENOTFOUND, "没有这个接口", "no such endpoint")
+	}}
+	r.NotFoundHandler = s.wrap(notFound)
+	notAllowed := &route{Path: "method_not_allowed", Handler: func(s *Server, w http.ResponseWriter, r *http.Request) error {
+		return matcher.Errorf(eMethodNotAllowed, "该接口不支持此方法", "method not allowed for this endpoint")
+	}}
+	r.MethodNotAllowedHandler = s.wrap(notAllowed)
+	return r
+}
+
+// OpenAPI returns the OpenAPI 3 document of the API, built from the route
+// table.
+func OpenAPI() map[string]any {
+	paths := map[string]any{}
+	for _, rt := range routes() {
+		item, _ := paths[rt.Path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[rt.Path] = item
+		}
+		op := map[string]any{"operationId": rt.OpID, "summary": rt.Summary}
+		var params []any
+		if strings.Contains(rt.Path, "{id}") {
+			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "string", "maxLength": 200}})
+		}
+		for _, p := range rt.Query {
+			params = append(params, map[string]any{"name": p.Name, "in": "query", "description": p.Desc, "schema": map[string]any{"type": p.Type}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if rt.Body != "" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.Body)}}}
+		}
+		status := rt.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		ok := map[string]any{"description": http.StatusText(status)}
+		switch {
+		case rt.Resp != "":
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Resp)}}
+		case rt.OpID == "metrics":
+			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}
+		}
+		resps := map[string]any{itoa(status): ok, "default": problemResp("error")}
+		if rt.Roles != nil {
+			var roles []string
+			for _, r := range rt.Roles {
+				roles = append(roles, string(r))
+			}
+			op["security"] = []any{map[string]any{"bearer": []any{}}}
+			op["x-roles"] = roles
+			resps["401"] = problemResp("no key, or an unknown, expired or revoked key")
+			resps["403"] = problemResp("the key's role may not use this endpoint")
+			resps["429"] = problemResp("rate limit exceeded; see Retry-After")
+		}
+		if rt.Body != "" || rt.Query != nil {
+			resps["400"] = problemResp("invalid request: the field is named")
+		}
+		if rt.Body != "" {
+			resps["413"] = problemResp("request body too large")
+		}
+		op["responses"] = resps
+		item[strings.ToLower(rt.Method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{
+			"title":       "jobmatch API",
+			"version":     "1",
+			"description": "Job matching for Urumqi's graduate-employment plan: posts search, recommendations for stored graduates and for portal-supplied profiles, reverse matching, feedback. Keys: Authorization: Bearer KEY, roles portal, counselor and admin.",
+		},
+		"paths": paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+			"schemas":         schemas,
+		},
+	}
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+func problemResp(desc string) map[string]any {
+	return map[string]any{"description": desc, "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// openAPIPaths lists "METHOD path" for every operation in doc, sorted.
+func openAPIPaths(doc map[string]any) []string {
+	var out []string
+	for p, item := range doc["paths"].(map[string]any) {
+		for m := range item.(map[string]any) {
+			out = append(out, strings.ToUpper(m)+" "+p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+var (
+	str     = map[string]any{"type": "string"}
+	integer = map[string]any{"type": "integer"}
+	number  = map[string]any{"type": "number"}
+	boolean = map[string]any{"type": "boolean"}
+	strs    = map[string]any{"type": "array", "items": str}
+	date    = map[string]any{"type": "string", "format": "date"}
+	stamp   = map[string]any{"type": "string", "format": "date-time"}
+)
+
+func arrayOf(v any) map[string]any { return map[string]any{"type": "array", "items": v} }
+
+// schemas are the components of the document: the JSON shapes the
+// handlers read and write.
+var schemas = map[string]any{
+	"Problem": obj(map[string]any{
+		"type": str, "title": str, "status": integer, "detail": str,
+		"code": str, "message": map[string]any{"type": "string", "description": "中文"}, "message_en": str,
+		"field": str, "request_id": str,
+	}, "type", "title", "status", "code", "message", "message_en"),
+	"Health": obj(map[string]any{"status": str}),
+	"Ready":  obj(map[string]any{"status": str, "store": str, "index": str, "index_documents": integer, "feed_seq": integer}),
+	"Salary": obj(map[string]any{"raw": str, "min": number, "max": number, "period": map[string]any{"type": "string", "enum": []string{"month", "day", "hour", "year"}}, "months": integer, "negotiable": boolean, "inverted": boolean, "open_ended": boolean}),
+	"Post": obj(map[string]any{
+		"id": str, "source": str, "external_id": str, "kind": str, "channel": str, "title": str, "employer": str,
+		"employer_type": str, "district": str, "address": str, "description": str, "majors": strs, "major_codes": strs,
+		"degree_min": map[string]any{"type": "integer", "description": "0 不限, 1 中专/高中, 2 大专, 3 本科, 4 硕士, 5 博士"},
+		"experience": str, "experience_min": integer, "salary": ref("Salary"), "headcount": integer, "filled": integer,
+		"age_max": integer, "age_min": integer, "hukou_required": str, "public_welfare": boolean, "posted_at": stamp,
+		"deadline": stamp, "occupation": str, "skills": strs, "certificates": strs, "status": str, "duplicate_of": str, "updated_at": stamp,
+	}),
+	"PostInput": postInputSchema(false),
+	"BatchUpsertRequest": obj(map[string]any{
+		"posts": map[string]any{"type": "array", "maxItems": maxBatch, "items": postInputSchema(true)},
+	}, "posts"),
+	"UpsertResult":      obj(map[string]any{"id": str, "outcome": map[string]any{"type": "string", "enum": []string{"inserted", "updated", "unchanged"}}, "post": ref("Post")}),
+	"BatchUpsertResult": obj(map[string]any{"inserted": integer, "updated": integer, "unchanged": integer, "results": arrayOf(obj(map[string]any{"id": str, "outcome": str}))}),
+	"SearchResult": obj(map[string]any{
+		"total": integer, "limit": integer, "offset": integer, "took_ms": number,
+		"hits":   arrayOf(map[string]any{"type": "object", "description": "a post or course hit: id, score, title, employer, district, channel, …"}),
+		"facets": map[string]any{"type": "object", "additionalProperties": arrayOf(obj(map[string]any{"term": str, "count": integer}))},
+	}),
+	"Graduate": obj(map[string]any{
+		"id": str, "name": str,
+		"national_id": map[string]any{"type": "string", "description": "masked (650102********1234) for every role but admin; a masked value sent back keeps the stored one"},
+		"phone":       map[string]any{"type": "string", "description": "masked (138****8000) for every role but admin; a masked value sent back keeps the stored one"},
+		"gender":      str, "birth_date": stamp, "school": str, "major": str, "major_code": str,
+		"degree":          map[string]any{"type": "integer", "description": "0 不限, 1 中专/高中, 2 大专, 3 本科, 4 硕士, 5 博士"},
+		"graduation_year": integer, "hukou_district": str, "residence_district": str, "skills": strs, "certificates": strs,
+		"preferred_channels": strs, "preferred_districts": strs, "expected_salary": number,
+		"hardship": map[string]any{"type": "array", "items": str, "description": "counselors and admin only"},
+		"status":   str, "registered_at": stamp, "contacted_at": stamp, "placed_at": stamp, "updated_at": stamp,
+	}, "id"),
+	"GraduateUpsertResult": obj(map[string]any{"id": str, "outcome": str, "graduate": ref("Graduate")}),
+	"Profile": obj(map[string]any{
+		"school": str, "major": str, "major_code": str,
+		"degree":          map[string]any{"type": "string", "description": "bachelor, 本科, 大专 …"},
+		"graduation_year": integer, "age": integer, "gender": str,
+		"hukou_district": str, "residence_district": str, "skills": strs, "certificates": strs,
+		"preferred_channels": strs, "preferred_districts": strs, "expected_salary": number,
+		"status": map[string]any{"type": "string", "enum": []string{"unregistered", "seeking", "placed", "employed", "studying"}},
+	}),
+	"ProfileRequest": obj(map[string]any{"profile": ref("Profile"), "limit": integer, "channel": str, "kind": str}, "profile"),
+	"Item": obj(map[string]any{
+		"post_id": str, "rank": integer, "score": number, "kind": str, "channel": str, "title": str, "employer": str,
+		"district": str, "salary": ref("Salary"), "reasons": strs,
+		"contributions": map[string]any{"type": "object", "additionalProperties": number},
+	}),
+	"Recommendations": obj(map[string]any{
+		"graduate_id": str, "items": arrayOf(ref("Item")),
+		"excluded": map[string]any{"type": "object", "additionalProperties": integer},
+	}),
+	"Candidates": obj(map[string]any{"post_id": str, "candidates": arrayOf(map[string]any{"type": "object"})}),
+	"Feedback": obj(map[string]any{
+		"id": str, "graduate_id": str, "post_id": str,
+		"type": map[string]any{"type": "string", "enum": []string{"impression", "click", "apply", "interview", "hire", "dismiss"}},
+		"at":   stamp,
+	}, "graduate_id", "post_id", "type"),
+	"FeedbackAccepted": obj(map[string]any{"id": str}),
+}
+
+func postInputSchema(withID bool) map[string]any {
+	props := map[string]any{
+		"kind": map[string]any{"type": "string", "enum": []string{"job", "internship"}}, "channel": str,
+		"title": str, "employer": str, "employer_type": str, "district": str, "address": str, "description": str,
+		"majors": strs, "degree_min": map[string]any{"type": "string", "description": "不限, 中专, 大专, 本科, 硕士, 博士 or the codes none … doctor"},
+		"experience": str, "salary": map[string]any{"type": "string", "description": "as published: 3000-5000元/月, 8k-12k, 面议 …"},
+		"headcount": integer, "filled": integer, "age_min": integer, "age_max": integer, "hukou_required": str,
+		"public_welfare": boolean, "posted_at": date, "deadline": date, "occupation": str, "skills": strs, "certificates": strs,
+		"status": map[string]any{"type": "string", "enum": []string{"open", "filled", "closed"}},
+	}
+	req := []string{"title", "employer", "channel"}
+	if withID {
+		props["source"] = str
+		props["external_id"] = str
+		req = append(req, "external_id")
+	} else {
+		props["source"] = str
+		props["external_id"] = str
+	}
+	return obj(props, req...)
+}
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
+	openAPIOnce.Do(func() { openAPIJSON, _ = json.Marshal(OpenAPI()) })
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(openAPIJSON)
+	return err
+}
+
+// The document is built on first request: building it at package
+// initialisation would make the route table depend on itself.
+var (
+	openAPIOnce sync.Once
+	openAPIJSON []byte
+)

@@ -1,0 +1,348 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// Config is what a Server needs. Store, Index and Engine are required.
+type Config struct {
+	Store  matcher.FullStore
+	Index  *index.Index
+	Engine *matcher.Engine
+	Log    *slog.Logger     // default slog.Default()
+	Now    func() time.Time // default time.Now
+
+	// RateLimit is the sustained requests per second allowed per key
+	// (default 20), RateBurst how many may come at once (default 40). A
+	// negative RateLimit disables limiting (load tests).
+	RateLimit float64
+	RateBurst int
+
+	// MaxBody caps a request body (default 1 MiB); MaxBatchBody the body of
+	// POST /v1/posts:batchUpsert (default 8 MiB).
+	MaxBody      int64
+	MaxBatchBody int64
+
+	// KeyCacheTTL is how long a looked-up key is trusted before the store
+	// is asked again: the longest a revocation takes to bite (default 2 s).
+	KeyCacheTTL time.Duration
+
+	// MaxRunAge is how old a published batch run may be and still answer
+	// a stored graduate's default recommendations (default 36 h; negative:
+	// always compute online).
+	MaxRunAge time.Duration
+
+	// MaxConcurrentMatches bounds online engine calls in flight (default
+	// 4 × GOMAXPROCS); a request that waits longer than MatchQueueWait
+	// (default 2 s) for a slot gets a 503 with Retry-After.
+	MaxConcurrentMatches int
+	MatchQueueWait       time.Duration
+
+	// Timeouts against slow clients (defaults: 5 s for the headers, 30 s
+	// for the whole request, 60 s for the response, 120 s idle).
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+
+	// ShutdownTimeout bounds how long Serve waits for in-flight requests
+	// after its context is cancelled (default 20 s).
+	ShutdownTimeout time.Duration
+}
+
+// Server is the REST API over one store, one index and one engine.
+type Server struct {
+	cfg     Config
+	store   matcher.FullStore
+	index   *index.Index
+	log     *slog.Logger
+	now     func() time.Time
+	keys    *keyCache
+	limiter *limiter
+	metrics *metrics
+	router  *mux.Router
+
+	// engine is safe for concurrent use: Recommend and Candidates read
+	// under its own read lock, Upsert and Remove take it briefly.
+	engine *matcher.Engine
+
+	runs  runInfo       // the published batch run, cached
+	slots chan struct{} // online engine calls in flight
+
+	reqPrefix string
+	reqSeq    atomic.Uint64
+	feedSeq   atomic.Int64 // last change-feed sequence applied (Follow)
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Index == nil || cfg.Engine == nil {
+		return nil, errors.New("api: Config needs Store, Index and Engine")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = 20
+	}
+	if cfg.RateBurst == 0 {
+		cfg.RateBurst = 2 * int(max(cfg.RateLimit, 1))
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.MaxBatchBody <= 0 {
+		cfg.MaxBatchBody = 8 << 20
+	}
+	if cfg.KeyCacheTTL <= 0 {
+		cfg.KeyCacheTTL = 2 * time.Second
+	}
+	if cfg.MaxRunAge == 0 {
+		cfg.MaxRunAge = 36 * time.Hour
+	}
+	if cfg.MaxConcurrentMatches <= 0 {
+		cfg.MaxConcurrentMatches = 4 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.MatchQueueWait <= 0 {
+		cfg.MatchQueueWait = 2 * time.Second
+	}
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&cfg.ReadHeaderTimeout, 5 * time.Second}, {&cfg.ReadTimeout, 30 * time.Second}, {&cfg.WriteTimeout, 60 * time.Second}, {&cfg.IdleTimeout, 120 * time.Second}} {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 20 * time.Second
+	}
+	s := &Server{
+		cfg:     cfg,
+		store:   cfg.Store,
+		index:   cfg.Index,
+		engine:  cfg.Engine,
+		log:     cfg.Log,
+		now:     cfg.Now,
+		keys:    &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
+		limiter: newLimiter(cfg.RateLimit, cfg.RateBurst),
+		slots:   make(chan struct{}, cfg.MaxConcurrentMatches),
+	}
+	var b [4]byte
+	rand.Read(b[:])
+	s.reqPrefix = hex.EncodeToString(b[:])
+	s.metrics = newMetrics(s)
+	s.router = s.newRouter()
+	return s, nil
+}
+
+// Handler returns the API's http.Handler.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The last line of defence: a panic outside a route's own recover
+		// (in the router itself) still gets a problem, not a torn connection.
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic outside a route", "panic", fmt.Sprint(v))
+				writeProblem(w, r, errors.New("panic"))
+			}
+		}()
+		s.router.ServeHTTP(w, r)
+	})
+}
+
+// HTTPServer returns an http.Server for the API with timeouts against slow
+// clients: a client that trickles its headers or body in is cut off instead
+// of holding a connection and a goroutine for ever.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// Serve serves the API on ln until ctx is cancelled, then shuts down
+// gracefully: it stops accepting connections and waits (up to
+// Config.ShutdownTimeout) for in-flight requests to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := s.HTTPServer(ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down the API: waiting for in-flight requests", "timeout", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	if err != nil {
+		hs.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	s.log.Info("API stopped")
+	return nil
+}
+
+// reqInfo is what the middleware knows about one request, shared with the
+// handler through the context.
+type reqInfo struct {
+	requestID string
+	route     string
+	key       *matcher.APIKey
+	err       error
+}
+
+type infoKey struct{}
+
+func infoFrom(r *http.Request) *reqInfo {
+	i, _ := r.Context().Value(infoKey{}).(*reqInfo)
+	return i
+}
+
+// keyFrom returns the authenticated key of a request (nil on open routes).
+func keyFrom(r *http.Request) *matcher.APIKey {
+	if i := infoFrom(r); i != nil {
+		return i.key
+	}
+	return nil
+}
+
+// statusWriter records the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// wrap is the middleware every route runs through, in this order: request
+// id, recover, authentication, rate limit, role check, handler; then the
+// access log line and the metrics. The log line holds only ids, the route
+// template, the status and the duration: never a query string, a body or a
+// raw path, which may carry personal data.
+func (s *Server) wrap(rt *route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &reqInfo{requestID: s.reqPrefix + "-" + strconv.FormatUint(s.reqSeq.Add(1), 36), route: rt.Path}
+		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
+		sw := &statusWriter{ResponseWriter: w}
+		sw.Header().Set("X-Request-ID", info.requestID)
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				// The stack goes to the server log (it holds code locations,
+				// not request data); the client gets a plain 500.
+				s.log.Error("panic in handler", "request_id", info.requestID, "route", rt.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					writeProblem(sw, r, errors.New("panic"))
+				}
+			}
+			s.finish(rt, r, sw, info, start)
+		}()
+		if err := s.serve(rt, sw, r, info); err != nil {
+			writeProblem(sw, r, err)
+		}
+	})
+}
+
+func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *reqInfo) error {
+	if rt.Roles == nil {
+		return rt.Handler(s, w, r)
+	}
+	k, err := s.authenticate(r)
+	if err != nil {
+		return err
+	}
+	info.key = k
+	if ok, wait := s.limiter.allow(k.ID, s.now()); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+		s.metrics.rateLimited.Inc()
+		return matcher.Errorf(matcher.ETOOMANY, "请求过于频繁，请稍后再试", "too many requests: slow down and retry later")
+	}
+	if !allows(rt.Roles, k.Role) {
+		return errForbidden()
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return rt.Handler(s, w, r)
+}
+
+func (s *Server) finish(rt *route, r *http.Request, sw *statusWriter, info *reqInfo, start time.Time) {
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	el := time.Since(start)
+	s.metrics.observe(rt.Path, r.Method, sw.status, el)
+	attrs := []slog.Attr{
+		slog.String("request_id", info.requestID),
+		slog.String("method", r.Method),
+		slog.String("route", rt.Path),
+		slog.Int("status", sw.status),
+		slog.Duration("duration", el),
+	}
+	if info.key != nil {
+		attrs = append(attrs, slog.String("key_id", info.key.ID))
+	}
+	lvl := slog.LevelDebug
+	if sw.status >= 500 {
+		lvl = slog.LevelError
+		if info.err != nil {
+			// Internal errors are logged for operators. Their text comes from
+			// our own code and the store drivers, which never put personal
+			// data in error messages.
+			attrs = append(attrs, slog.String("error", info.err.Error()))
+		}
+	} else if sw.status >= 400 {
+		lvl = slog.LevelInfo
+		if info.err != nil {
+			attrs = append(attrs, slog.String("code", matcher.ErrorCode(info.err)))
+		}
+	}
+	s.log.LogAttrs(r.Context(), lvl, "request", attrs...)
+}
