@@ -35,6 +35,18 @@
 //     person (profile, recommendations, candidate lists, writes, deletes) is
 //     written to the audit log before the data is served — if the audit
 //     write fails, the data is not served.
+//   - casework.go: the counselors' casework behind the workspace: the
+//     caseload (GET /v1/graduates: a counselor's district, filters by
+//     status, hardship and "contact overdue" — registered more than the
+//     policy's contact_sla_days ago and never contacted), the district
+//     dashboard against the policy's milestones (GET /v1/caseload/summary),
+//     the 一人一策 shortlist (the fold of the stored edits, checked against
+//     policy.Shortlist, with the subsidies whose rules apply) and the
+//     contact log, whose first contact that reaches the graduate sets
+//     contacted_at. Same scope, masking and audit rules as graduates.go.
+//   - the workspace itself (package api/web, embedded HTML/CSS/JS) is
+//     served at /workspace/ by Handler, outside the route table: static
+//     files are not API operations and are not in the OpenAPI document.
 //   - follow.go: replicas. Every replica keeps its own bleve index and
 //     matching engine, derived from the shared store; Follow polls the
 //     store's change feed (PostChanges) and applies what other replicas

@@ -63,6 +63,14 @@ func routes() []*route {
 		{Method: "DELETE", Path: "/v1/graduates/{id}", OpID: "deleteGraduate", Summary: "Delete a graduate on request, with everything derived from them (audited)", Roles: people, Status: http.StatusNoContent, Handler: (*Server).deleteGraduate},
 		{Method: "GET", Path: "/v1/graduates/{id}/recommendations", OpID: "graduateRecommendations", Summary: "Ranked, explained recommendations for a stored graduate (audited)", Roles: people, Query: recPs, Resp: "Recommendations", Handler: (*Server).graduateRecommendations},
 
+		{Method: "GET", Path: "/v1/me", OpID: "whoami", Summary: "The calling key's role and scope (the workspace's sign-in check)", Roles: people, Resp: "Me", Handler: (*Server).whoami},
+		{Method: "GET", Path: "/v1/graduates", OpID: "listGraduates", Summary: "The caseload: the caller's graduates, filtered and paged, overdue contacts first (masked by role; audited)", Roles: people, Query: caseloadPs, Resp: "Caseload", Handler: (*Server).listGraduates},
+		{Method: "GET", Path: "/v1/caseload/summary", OpID: "caseloadSummary", Summary: "District dashboard: registration and placement rates against the plan's milestones, contacts overdue", Roles: people, Query: summaryPs, Resp: "CaseloadSummary", Handler: (*Server).caseloadSummary},
+		{Method: "GET", Path: "/v1/graduates/{id}/shortlist", OpID: "getShortlist", Summary: "The graduate's 一人一策 shortlist, its check against the policy and the subsidies that apply (audited)", Roles: people, Resp: "Shortlist", Handler: (*Server).getShortlist},
+		{Method: "POST", Path: "/v1/graduates/{id}/shortlist", OpID: "editShortlist", Summary: "Add, remove, pin or unpin a post, internship or course on the shortlist (audited)", Roles: people, Body: "ShortlistEdit", Resp: "Shortlist", Handler: (*Server).editShortlist},
+		{Method: "GET", Path: "/v1/graduates/{id}/contacts", OpID: "listContacts", Summary: "The graduate's contact log (audited)", Roles: people, Resp: "Contacts", Handler: (*Server).listContacts},
+		{Method: "POST", Path: "/v1/graduates/{id}/contacts", OpID: "logContact", Summary: "Log a contact; the first one that reaches the graduate sets contacted_at (audited)", Roles: people, Body: "ContactInput", Resp: "Contacts", Status: http.StatusCreated, Handler: (*Server).logContact},
+
 		{Method: "POST", Path: "/v1/recommendations", OpID: "profileRecommendations", Summary: "Recommendations for a profile that is not stored; personal data is refused", Roles: anyRole, Body: "ProfileRequest", Resp: "Recommendations", Handler: (*Server).profileRecommendations},
 		{Method: "POST", Path: "/v1/feedback", OpID: "recordFeedback", Summary: "Record what a graduate did with a recommended post", Roles: anyRole, Body: "Feedback", Resp: "FeedbackAccepted", Status: http.StatusAccepted, Handler: (*Server).recordFeedback},
 	}

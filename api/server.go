@@ -12,11 +12,13 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
 
+	"github.com/urumqi-hrss/jobmatch/api/web"
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -75,6 +77,7 @@ type Server struct {
 	limiter *limiter
 	metrics *metrics
 	router  *mux.Router
+	web     http.Handler // the counselor workspace (api/web)
 
 	// engine is safe for concurrent use: Recommend and Candidates read
 	// under its own read lock, Upsert and Remove take it briefly.
@@ -150,6 +153,7 @@ func New(cfg Config) (*Server, error) {
 	s.reqPrefix = hex.EncodeToString(b[:])
 	s.metrics = newMetrics(s)
 	s.router = s.newRouter()
+	s.web = web.Handler(WorkspacePath)
 	return s, nil
 }
 
@@ -167,8 +171,36 @@ func (s *Server) Handler() http.Handler {
 				writeProblem(w, r, errors.New("panic"))
 			}
 		}()
+		if strings.HasPrefix(r.URL.Path, WorkspacePath) || r.URL.Path == strings.TrimSuffix(WorkspacePath, "/") {
+			s.serveWorkspace(w, r)
+			return
+		}
 		s.router.ServeHTTP(w, r)
 	})
+}
+
+// WorkspacePath is where the counselor workspace (package api/web) is
+// served. It sits outside the route table: it is static files, not an API
+// operation, so it is not in the OpenAPI document.
+const WorkspacePath = "/workspace/"
+
+// serveWorkspace serves the embedded workspace files, with the access log
+// line and metrics every route gets (route label "/workspace/").
+func (s *Server) serveWorkspace(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	if r.URL.Path != WorkspacePath && !strings.HasPrefix(r.URL.Path, WorkspacePath) {
+		http.Redirect(sw, r, WorkspacePath, http.StatusMovedPermanently)
+	} else {
+		s.web.ServeHTTP(sw, r)
+	}
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	el := time.Since(start)
+	s.metrics.observe(WorkspacePath, r.Method, sw.status, el)
+	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("method", r.Method), slog.String("route", WorkspacePath),
+		slog.Int("status", sw.status), slog.Duration("duration", el))
 }
 
 // HTTPServer returns an http.Server for the API with timeouts against slow

@@ -61,6 +61,7 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "\njobmatch demo on http://%s  (data as of %s)\n", *addr, m.Now().Format(time.DateOnly))
 	fmt.Fprintf(m.Stdout, "admin API key for this demo: %s\n", key)
+	fmt.Fprintf(m.Stdout, "counselor workspace: http://%s/workspace/  (sign in with the key above, or a counselor key: jobmatch keys create --role counselor --district 天山区)\n", *addr)
 	fmt.Fprintf(m.Stdout, "try: curl -H 'Authorization: Bearer %s' 'http://%s/v1/posts/search?q=会计&district=天山区'\n\n", key, *addr)
 	return m.serve(ctx, *addr)
 }

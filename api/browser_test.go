@@ -1,0 +1,391 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+	"github.com/urumqi-hrss/jobmatch/store/bolt"
+)
+
+// chromiumPath finds Debian's Chromium (or another Chrome) on this machine.
+func chromiumPath() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/lib/chromium/chromium"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// demoServer builds what `jobmatch demo` serves, at a smaller size: a
+// synthetic Urumqi data set generated, ingested through the real importer
+// into a bolt store and a bleve index in dir, and a matching engine over it.
+func demoServer(t *testing.T, dir string) (*Server, matcher.FullStore, time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	o := synth.DefaultOptions()
+	o.Seed, o.Posts, o.Internships, o.Courses, o.Graduates, o.DuplicateShare = 11, 900, 90, 60, 240, 0
+	now := o.Now
+	data := filepath.Join(dir, "data")
+	if err := synth.Generate(data, o); err != nil {
+		t.Fatal(err)
+	}
+	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	ix.Now = func() time.Time { return now }
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	im := &ingest.Importer{Store: st, Index: ix, Analyzer: segmenter(t), Log: quiet, Now: func() time.Time { return now }}
+	for _, entity := range []string{"courses", "posts", "graduates"} {
+		rep, err := im.Import(ctx, entity, []string{filepath.Join(data, entity+".csv")})
+		if err != nil {
+			t.Fatalf("import %s: %v", entity, err)
+		}
+		if rep.Accepted == 0 {
+			t.Fatalf("import %s accepted nothing: %+v", entity, rep)
+		}
+	}
+	var posts []matcher.Post
+	if err := st.EachPost(ctx, matcher.PostFilter{OpenAt: now}, func(p *matcher.Post) error { posts = append(posts, *p); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var courses []matcher.Course
+	if err := st.EachCourse(ctx, func(c *matcher.Course) error { courses = append(courses, *c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := catalog.LoadPolicy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := matcher.NewEngine(posts, courses, matcher.Options{Analyzer: segmenter(t), Policy: pol, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Store: st, Index: ix, Engine: eng, Log: quiet, Now: func() time.Time { return now }, RateLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, st, now
+}
+
+// TestWorkspaceInBrowser drives the counselor workspace in a real headless
+// Chromium: sign in with a counselor key, filter the caseload, open a
+// 就业困难 graduate, build a complete 一人一策 shortlist from the
+// recommendations, reload and find it persisted, log a contact.
+func TestWorkspaceInBrowser(t *testing.T) {
+	bin := chromiumPath()
+	if bin == "" {
+		if os.Getenv("JOBMATCH_REQUIRE_BROWSER") == "1" {
+			t.Fatal("JOBMATCH_REQUIRE_BROWSER=1 but no chromium binary was found (apt-get install chromium)")
+		}
+		t.Skip("no chromium binary on this machine (apt-get install chromium); skipping the browser test")
+	}
+	if testing.Short() && os.Getenv("JOBMATCH_REQUIRE_BROWSER") != "1" {
+		t.Skip("browser test skipped in -short mode")
+	}
+	start := time.Now()
+	dir := t.TempDir()
+	srv, st, _ := demoServer(t, dir)
+	ctx := context.Background()
+
+	// A district with registered, seeking 就业困难 graduates, and a
+	// counselor key for it.
+	perDistrict := map[string]int{}
+	if err := st.EachGraduate(ctx, matcher.GraduateFilter{Status: matcher.StatusSeeking}, func(g *matcher.Graduate) error {
+		if g.IsHardship() {
+			perDistrict[g.HukouDistrict]++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	district := ""
+	for d, n := range perDistrict {
+		if catalog.IsUrumqiDistrict(d) && (district == "" || n > perDistrict[district] || n == perDistrict[district] && d < district) {
+			district = d
+		}
+	}
+	if district == "" {
+		t.Fatal("the demo data has no seeking hardship graduate")
+	}
+	secret, _, err := CreateKey(ctx, st, KeySpec{Role: matcher.RoleCounselor, District: district, Name: "王老师"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	t.Logf("demo data ready in %v", time.Since(start).Round(time.Millisecond))
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")),
+		chromedp.WindowSize(1440, 1000),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	defer cancelBrowser()
+	// The whole browser session is bounded: a hung page fails the test
+	// instead of the suite's timeout.
+	bctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+	defer cancel()
+
+	fail := func(step string, err error) {
+		t.Helper()
+		shot(t, bctx, dir, "failed")
+		flash, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`(document.getElementById('flash')||{}).textContent || ''`))
+		t.Fatalf("%s: %v (message on the page: %q)", step, err, flash)
+	}
+	// do runs browser steps; waitJS polls a JavaScript condition.
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(bctx, actions...); err != nil {
+			fail(step, err)
+		}
+	}
+	waitJS := func(expr string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))(ctx, tg)
+			if err != nil {
+				return fmt.Errorf("waiting for %s: %w", expr, err)
+			}
+			return nil
+		})
+	}
+	eval := func(expr string) any {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.Evaluate[any](expr))
+		if err != nil {
+			fail(expr, err)
+		}
+		return v
+	}
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			fail("text of "+sel, err)
+		}
+		return v
+	}
+	count := func(sel string) string { return fmt.Sprintf("document.querySelectorAll(%q).length", sel) }
+	change := func(id, value string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(
+			chromedp.SetValue(chromedp.ID(id), value),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := chromedp.Evaluate[any](fmt.Sprintf(`document.getElementById(%q).dispatchEvent(new Event('change'))`, id))(ctx, tg)
+				return err
+			}))
+	}
+
+	// Sign in.
+	do("sign in",
+		chromedp.Navigate(ts.URL+"/workspace/"),
+		chromedp.WaitVisible(chromedp.ID("signin-key")),
+		chromedp.SendKeys(chromedp.ID("signin-key"), secret),
+		chromedp.Click(chromedp.ID("signin-submit")),
+		chromedp.WaitVisible(chromedp.ID("caseload-view")),
+		waitJS(count("#caseload tbody tr.row")+" > 0"),
+	)
+	if who := text("#who"); !strings.Contains(who, district) || !strings.Contains(who, "就业指导员") {
+		t.Errorf("header shows %q, want the counselor's district %s", who, district)
+	}
+	if stored := eval(`sessionStorage.getItem('jobmatch.key')`); stored != secret {
+		t.Error("the key is not in sessionStorage")
+	}
+	if elsewhere := eval(`JSON.stringify(localStorage) + '|' + document.cookie + '|' + location.href`).(string); strings.Contains(elsewhere, "jm_") {
+		t.Errorf("the key leaked out of sessionStorage: %q", elsewhere)
+	}
+
+	// The dashboard and the caseload.
+	do("dashboard", waitJS(count("#dashboard .stat")+" === 4"))
+	regRate, milestones := text("#stat-registered .stat-value"), text("#milestones")
+	if !strings.HasSuffix(regRate, "%") || !strings.Contains(milestones, "-07-31") || !strings.Contains(milestones, "目标 90.0%") {
+		t.Errorf("dashboard: registration %q, milestones %q", regRate, milestones)
+	}
+	if masked := eval(`[...document.querySelectorAll('#caseload tbody tr.row td:nth-child(2)')].every(td => td.textContent === '' || /^\d{6}\*+[\dXx]{4}$/.test(td.textContent))`); masked != true {
+		t.Error("national ids in the caseload are not masked")
+	}
+	if overdue := text("#stat-overdue .stat-value"); overdue != "0" {
+		if n := eval(count("#caseload tbody tr.overdue .flag")); n == float64(0) {
+			t.Errorf("the dashboard says %s overdue but page one shows no red flag", overdue)
+		}
+	}
+
+	// Filter to seeking hardship graduates and open the first one.
+	do("filter and open a graduate",
+		change("f-status", "seeking"),
+		change("f-hardship", "yes"),
+		waitJS(`document.querySelectorAll('#caseload tbody tr.row').length > 0 && [...document.querySelectorAll('#caseload tbody tr.row')].every(r => r.querySelector('.tag.hard') && r.querySelector('.st-seeking'))`),
+		chromedp.Click(chromedp.CSS("#caseload tbody tr.row a.name")),
+		chromedp.WaitVisible(chromedp.ID("graduate-view")),
+		waitJS(`!!document.getElementById('g-name') && !!document.getElementById('shortlist-message')`),
+	)
+	gid := eval(`decodeURIComponent(location.hash.slice(4))`).(string)
+	g, err := st.Graduate(ctx, gid)
+	if err != nil {
+		t.Fatalf("the page's graduate %q: %v", gid, err)
+	}
+	if name := text("#g-name"); !g.IsHardship() || !strings.Contains(name, g.Name) {
+		t.Fatalf("opened %q (%s), hardship %v", name, gid, g.IsHardship())
+	}
+	if nid := text("#g-id"); nid != matcher.MaskNationalID(g.NationalID) {
+		t.Errorf("profile shows national id %q, want the mask %q", nid, matcher.MaskNationalID(g.NationalID))
+	}
+	if status := text("#shortlist-message"); !strings.Contains(status, "还需添加 5 个岗位") || !strings.Contains(status, "还需添加 3 门培训课程") {
+		t.Errorf("empty shortlist status %q", status)
+	}
+
+	// Add five recommended posts, one by one; the status follows.
+	do("job recommendations", waitJS(count("#rec-list li.rec[data-kind=job] ul.reasons li")+" > 0 && "+count("#rec-list button[data-add]:not([disabled])")+" >= 5"))
+	for i := 1; i <= 5; i++ {
+		do(fmt.Sprintf("add post %d", i),
+			chromedp.Click(chromedp.CSS("#rec-list button[data-add]:not([disabled])")),
+			waitJS(count("#sl-posts li.item")+fmt.Sprintf(" === %d", i)),
+		)
+		if i == 2 {
+			if status := text("#shortlist-message"); !strings.Contains(status, "还需添加 3 个岗位") {
+				t.Errorf("after two posts the status says %q", status)
+			}
+		}
+	}
+	// Three courses: from the course recommendations, then from a search
+	// when the recommendations hold fewer.
+	do("course tab",
+		chromedp.Click(chromedp.CSS(`.tab[data-tab=course]`)),
+		waitJS(`!document.querySelector('#rec-list li.muted') || document.querySelector('#rec-list li.muted').textContent !== '正在计算推荐……'`),
+	)
+	for i := 1; i <= 3; i++ {
+		if eval(count("#rec-list button[data-add][data-kind=course]:not([disabled])")) == float64(0) {
+			do("search courses",
+				chromedp.Click(chromedp.CSS(`.tab[data-tab=search]`)),
+				chromedp.SetValue(chromedp.ID("search-type"), "course"),
+				chromedp.SendKeys(chromedp.ID("search-q"), "培训"),
+				chromedp.Click(chromedp.CSS(`#search-form button[type=submit]`)),
+				waitJS(count("#rec-list button[data-add][data-kind=course]:not([disabled])")+" > 0"),
+			)
+		}
+		do(fmt.Sprintf("add course %d", i),
+			chromedp.Click(chromedp.CSS("#rec-list button[data-add][data-kind=course]:not([disabled])")),
+			waitJS(count("#sl-courses li.item")+fmt.Sprintf(" === %d", i)),
+		)
+	}
+	do("complete", waitJS(`document.getElementById('shortlist-status').classList.contains('complete')`))
+	if status := text("#shortlist-message"); !strings.Contains(status, "一人一策已达标") {
+		t.Errorf("complete shortlist status %q", status)
+	}
+	if subsidies := text("#subsidies"); !strings.Contains(subsidies, "一次性求职创业补贴") || !strings.Contains(subsidies, "1000元/人") {
+		t.Errorf("a hardship graduate's subsidies: %q", subsidies)
+	}
+
+	// Pin the third post: it moves to the top.
+	do("pin",
+		chromedp.Click(chromedp.CSS(`#sl-posts li.item:nth-child(3) .item-actions button:first-child`)),
+		waitJS(count("#sl-posts li.item.pinned")+" === 1"),
+	)
+	if first := eval(`document.querySelector('#sl-posts li.item').classList.contains('pinned')`); first != true {
+		t.Error("the pinned post is not first")
+	}
+
+	// Reload: the session survives, the shortlist was saved server-side.
+	do("reload",
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("graduate-view")),
+		waitJS(count("#sl-posts li.item")+" === 5 && "+count("#sl-courses li.item")+" === 3"),
+	)
+	if status := text("#shortlist-message"); !strings.Contains(status, "一人一策已达标") {
+		t.Errorf("after reload the status says %q", status)
+	}
+	edits, err := st.ShortlistEdits(ctx, gid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(edits) != 9 {
+		t.Errorf("stored %d shortlist edits, want 9 (5 posts, 3 courses, 1 pin)", len(edits))
+	}
+
+	// Log a contact.
+	note := "已电话联系，有意向到" + district + "就业，下周参加招聘会"
+	do("log a contact",
+		chromedp.SetValue(chromedp.ID("c-method"), "phone"),
+		chromedp.SetValue(chromedp.ID("c-outcome"), "reached"),
+		chromedp.SendKeys(chromedp.ID("c-note"), note),
+		chromedp.Click(chromedp.ID("c-submit")),
+		waitJS(count("#contact-log li.contact")+" === 1"),
+	)
+	if log := text("#contact-log"); !strings.Contains(log, note) || !strings.Contains(log, "电话") || !strings.Contains(log, "已联系上") {
+		t.Errorf("contact log %q", log)
+	}
+	if cs := text("#contact-state"); !strings.Contains(cs, "首次联系") {
+		t.Errorf("contact state %q", cs)
+	}
+	stored, err := st.Graduate(ctx, gid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.ContactedAt.IsZero() {
+		t.Error("logging a contact did not set contacted_at")
+	}
+	path := shot(t, bctx, dir, "graduate")
+
+	// Back to the caseload.
+	do("back", chromedp.Click(chromedp.ID("back")), waitJS(count("#caseload tbody tr.row")+" > 0"))
+	shot(t, bctx, dir, "caseload")
+	t.Logf("browser test took %v; screenshot %s", time.Since(start).Round(time.Millisecond), path)
+}
+
+// shot saves a full-page screenshot; JOBMATCH_SCREENSHOTS=dir keeps it
+// there, else it goes to the test's temp dir.
+func shot(t *testing.T, ctx context.Context, dir, name string) string {
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return ""
+	}
+	if d := os.Getenv("JOBMATCH_SCREENSHOTS"); d != "" {
+		dir = d
+	}
+	path := filepath.Join(dir, "workspace-"+name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+	}
+	return path
+}
