@@ -12,11 +12,14 @@ import (
 
 // A stored graduate's default list (no channel or kind filter) is served
 // from the published nightly run when that run is recent and still right:
-// the batch scored every graduate with the same engine code, so the answer
-// is the one the engine would give, minus the posts filled or closed since
-// (dropped here). Anything the run cannot answer exactly — a filter, a
-// graduate edited after the run began, too many items gone — is computed
-// online. The response says which in the X-Recommendation-Source header.
+// the batch scored every graduate with the same engine code and then
+// re-ranked the lists to spread graduates over posts in proportion to their
+// places (matcher/batch), so a portal and the nightly shortlist agree, minus
+// the posts filled or closed since (dropped here). Anything the run cannot
+// answer in full — a filter, a graduate edited after the run began or not
+// in the run at all (placed graduates are left out of runs), more items than
+// the run kept — is computed online. The response says which in the
+// X-Recommendation-Source header.
 
 // runInfo caches the published run for a few seconds: every request would
 // otherwise read it.
@@ -51,26 +54,25 @@ func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Que
 		return nil, "", false
 	}
 	runID, stored, err := s.store.RecommendationsFor(ctx, g.ID)
-	if err != nil || runID != run.ID {
+	if err != nil || runID != run.ID || len(stored) == 0 {
 		return nil, "", false
 	}
 	var keep []matcher.StoredRecommendation
-	dropped := 0
 	for _, sr := range stored {
 		if sr.Kind != matcher.KindJob && sr.Kind != matcher.KindInternship {
 			continue // courses are asked for with kind=course
 		}
 		if _, open := s.engine.Post(sr.PostID); !open {
-			dropped++
 			continue
 		}
 		if len(keep) < q.Limit {
 			keep = append(keep, sr)
 		}
 	}
-	// Too few left: the posts that would replace the dropped ones are not
-	// in the run, so only the engine knows them.
-	if len(keep) < q.Limit && (dropped > 0 || len(stored) >= q.Limit) {
+	// Too few left (posts dropped since, or more asked for than the run
+	// kept): the posts that would fill the list are not in the run, so
+	// only the engine knows them.
+	if len(keep) < q.Limit {
 		return nil, "", false
 	}
 	// The stored items are the engine's JSON; they are passed through as

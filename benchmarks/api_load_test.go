@@ -2,7 +2,6 @@ package benchmarks
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,7 +15,6 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +25,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/batch"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 )
 
@@ -161,7 +160,7 @@ func TestAPILoad(t *testing.T) {
 	// The nightly batch: every graduate's top 20 with the same engine,
 	// published as one run. From now on the default list is served from it.
 	runStart := time.Now()
-	if err := publishRun(ctx, st, eng, ids); err != nil {
+	if err := publishRun(ctx, st, eng, posts, now); err != nil {
 		t.Fatal(err)
 	}
 	runTook := time.Since(runStart)
@@ -230,51 +229,14 @@ func attack(tr vegeta.Targeter, rate int, dur time.Duration) *vegeta.Metrics {
 	return &m
 }
 
-// publishRun computes every graduate's list with the engine (two workers)
-// and publishes it as one run, as the nightly batch does.
-func publishRun(ctx context.Context, st matcher.FullStore, eng *matcher.Engine, ids []string) error {
-	run := &matcher.Run{Status: matcher.RunRunning, Note: "load test"}
-	if err := st.CreateRun(ctx, run); err != nil {
-		return err
-	}
-	out := make([]matcher.GraduateRecommendations, len(ids))
-	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	for w := 0; w < 2; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(ids); i += 2 {
-				g, err := st.Graduate(ctx, ids[i])
-				if err != nil {
-					errs <- err
-					return
-				}
-				res, err := eng.Recommend(g, matcher.Query{Limit: 20})
-				if err != nil {
-					errs <- err
-					return
-				}
-				gr := matcher.GraduateRecommendations{GraduateID: g.ID}
-				for _, it := range res.Items {
-					b, _ := json.Marshal(it)
-					gr.Items = append(gr.Items, matcher.StoredRecommendation{PostID: it.PostID, Kind: it.Kind, Rank: it.Rank, Score: it.Score, Item: b})
-				}
-				out[i] = gr
-			}
-		}(w)
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return err
-	}
-	for i := 0; i < len(out); i += 500 {
-		if err := st.SaveRecommendations(ctx, run.ID, out[i:min(i+500, len(out))]); err != nil {
-			return err
-		}
-	}
-	return st.PublishRun(ctx, run.ID)
+// publishRun is the nightly batch (matcher/batch) over the test's engine:
+// every graduate's top 20, whatever their status (the load asks for random
+// graduates of every status), published as one run.
+func publishRun(ctx context.Context, st matcher.FullStore, eng *matcher.Engine, posts []matcher.Post, now time.Time) error {
+	cfg := batch.DefaultConfig()
+	cfg.ActiveStatuses = []matcher.GraduateStatus{"", matcher.StatusUnregistered, matcher.StatusSeeking, matcher.StatusPlaced, matcher.StatusEmployed, matcher.StatusStudying}
+	_, err := batch.Run(ctx, st, &batch.Inputs{Engine: eng, Posts: posts, Now: now}, batch.Options{Limit: 20, Workers: 2, Config: cfg})
+	return err
 }
 
 func clipErr(e string) string {

@@ -54,6 +54,7 @@ func commands() []command {
 		{"ingest", "posts|courses|graduates [--map F] [--errors F] FILE...", "import CSV, JSON Lines or XLSX exports", (*Main).cmdIngest},
 		{"search", "QUERY [--channel C] [--district D] [--degree D] [--kind K] [--type post|course]", "search open posts and courses", (*Main).cmdSearch},
 		{"recommend", "--graduate ID | --profile FILE [--limit 8] [--channel C] [--kind job|internship|course] [--json]", "recommend posts for a graduate", (*Main).cmdRecommend},
+		{"batch", "[--limit 8] [--chunk 500] [--resume|--fresh] [--workers N] [--policy F] [--json]", "nightly batch: every active graduate's list over every open post, published as one run", (*Main).cmdBatch},
 		{"reindex", "", "rebuild the search index from the store", (*Main).cmdReindex},
 		{"analyze", "TEXT", "print the index analyzer's tokens with positions", (*Main).cmdAnalyze},
 		{"segment", "[--file F] [TEXT...]", "print the word segmentation, one output line per input line", (*Main).cmdSegment},

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/batch"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+)
+
+// cmdBatch runs the nightly batch: every active graduate's list over every
+// open post, saved chunk by chunk and published as one run (matcher/batch).
+func (m *Main) cmdBatch(ctx context.Context, args []string) error {
+	fs := m.flags("batch")
+	var o batch.Options
+	fs.IntVar(&o.Limit, "limit", 8, "posts per graduate (hardship graduates' 一人一策 lists: the policy's 5–8 posts plus ≥3 courses)")
+	fs.IntVar(&o.Chunk, "chunk", 500, "graduates' lists saved per transaction (a killed run resumes after its last saved chunk)")
+	fs.IntVar(&o.Workers, "workers", runtime.GOMAXPROCS(0), "graduates computed in parallel")
+	resume := fs.Bool("resume", false, "only resume the day's unfinished run, failing when there is none (without it an unfinished run of the day with the same inputs is resumed anyway)")
+	fresh := fs.Bool("fresh", false, "abandon the day's unfinished run and start a new one")
+	policyFile := fs.String("policy", "", "batch policy file (default: the embedded matcher/batch/policy.json)")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 0:
+		return &usageError{fmt.Sprintf("batch: unexpected argument %q", pos[0])}
+	case o.Limit < 1 || o.Limit > 100:
+		return &usageError{fmt.Sprintf("batch --limit %d: want 1..100", o.Limit)}
+	case o.Chunk < 1:
+		return &usageError{fmt.Sprintf("batch --chunk %d: want at least 1", o.Chunk)}
+	case o.Workers < 1:
+		return &usageError{fmt.Sprintf("batch --workers %d: want at least 1", o.Workers)}
+	case *resume && *fresh:
+		return &usageError{"batch: --resume and --fresh exclude each other"}
+	}
+	switch {
+	case *resume:
+		o.Resume = batch.ResumeRequired
+	case *fresh:
+		o.Resume = batch.ResumeNever
+	}
+	if *policyFile != "" {
+		if o.Config, err = batch.LoadConfig(*policyFile); err != nil {
+			return err
+		}
+	}
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	seg, err := index.DefaultSegmenter()
+	if err != nil {
+		return err
+	}
+	pol, err := catalog.LoadPolicy()
+	if err != nil {
+		return err
+	}
+	now := m.Now()
+	t0 := time.Now()
+	in, err := batch.Load(ctx, st, matcher.Options{Analyzer: seg, Policy: pol, Now: now})
+	if err != nil {
+		return err
+	}
+	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
+
+	bar := progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(m.Stderr),
+		progressbar.OptionSetDescription("batch"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("graduates"),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionSetPredictTime(true),
+	)
+	o.Log = m.Log
+	o.Progress = func(done, total int) {
+		if bar.GetMax() != total {
+			bar.ChangeMax(total)
+		}
+		_ = bar.Set(done)
+	}
+	sum, err := batch.Run(ctx, st, in, o)
+	_ = bar.Finish()
+	fmt.Fprintln(m.Stderr)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, sum)
+	}
+	fmt.Fprintln(m.Stdout, sum)
+	return nil
+}

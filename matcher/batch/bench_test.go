@@ -1,0 +1,90 @@
+package batch_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/batch"
+)
+
+// BenchmarkBatch measures a whole run — pricing sample, every list, chunked
+// saves to the embedded store, publication — over the generator's default
+// 25,000 posts and its first JOBMATCH_BENCH_GRADUATES graduates (default
+// 3,000; the active ones are run), and reports graduates per second:
+//
+//	go test ./matcher/batch/ -run '^$' -bench Batch -benchtime 1x -timeout 30m
+func BenchmarkBatch(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	o := synth.DefaultOptions()
+	o.Graduates = 3000
+	if n, err := strconv.Atoi(os.Getenv("JOBMATCH_BENCH_GRADUATES")); err == nil && n > 0 {
+		o.Graduates = n
+	}
+	if err := synth.Generate(dir, o); err != nil {
+		b.Fatal(err)
+	}
+	st := openBolt(b)
+	// Records go to the store directly (parsed by ingest's converters):
+	// the benchmark is about the batch, not the importer.
+	read := func(entity string, each func(ingest.Row)) {
+		tab, err := ingest.ReadFile(filepath.Join(dir, entity+".csv"), entity, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range tab.Rows {
+			each(r)
+		}
+	}
+	var posts []matcher.Post
+	var courses []matcher.Course
+	var grads []matcher.Graduate
+	read("posts", func(r ingest.Row) {
+		if p, errs := ingest.PostFromRow(r); len(errs) == 0 {
+			posts = append(posts, p)
+		}
+	})
+	read("courses", func(r ingest.Row) {
+		if c, errs := ingest.CourseFromRow(r); len(errs) == 0 {
+			courses = append(courses, c)
+		}
+	})
+	read("graduates", func(r ingest.Row) {
+		if g, errs := ingest.GraduateFromRow(r); len(errs) == 0 {
+			grads = append(grads, g)
+		}
+	})
+	if _, err := st.UpsertPosts(ctx, posts); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.UpsertCourses(ctx, courses); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.UpsertGraduates(ctx, grads); err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Now()
+	in := load(b, st)
+	b.Logf("engine over %d open posts and %d courses built in %s", len(in.Posts), len(in.Courses), time.Since(t0).Round(time.Millisecond))
+	b.ResetTimer()
+	var computed int
+	var elapsed time.Duration
+	for i := 0; i < b.N; i++ {
+		sum, err := batch.Run(ctx, st, in, batch.Options{Log: quiet()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		computed += sum.Computed
+		elapsed += sum.Elapsed
+		b.Logf("%s", sum)
+		b.Logf("pricing: sample %d, %d rounds, %s", sum.Sample, sum.PriceRounds, sum.PricingElapsed.Round(time.Millisecond))
+	}
+	b.ReportMetric(float64(computed)/elapsed.Seconds(), "graduates/s")
+}

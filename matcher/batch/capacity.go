@@ -1,0 +1,251 @@
+package batch
+
+import (
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// candidate is one of the engine's diversified candidates for a graduate,
+// as the re-ranking needs it.
+type candidate struct {
+	post    int32   // index into the run's post table; -1 for a post the table lacks
+	channel int     // index into matcher.Channels + 1; 0 unknown
+	score   float64 // the engine's relevance score
+}
+
+// choice is what one graduate's list is chosen from: the candidates in the
+// engine's order, the list length and the channel shares.
+type choice struct {
+	cands []candidate
+	n     int
+	caps  []int // per channel (index + 1); nil: no channel shares
+}
+
+// channelCaps returns the channel shares of a list of k items for a
+// graduate who named preferred channels, nil when they named none. It
+// mirrors matcher's diversification (matcher/rank.go, diversify): the first
+// preference gets the largest share, channels not named at most a quarter
+// of the list each. Re-ranking within the engine's candidates must keep
+// those shares, or a capacity discount could fill a list with channels the
+// graduate did not ask for.
+func channelCaps(g *matcher.Graduate, k int) []int {
+	rank := make([]int, len(matcher.Channels))
+	n := 0
+	for _, c := range g.PreferredChannels {
+		i := slices.Index(matcher.Channels, c)
+		if i < 0 || rank[i] != 0 {
+			continue
+		}
+		n++
+		rank[i] = n
+	}
+	if n == 0 {
+		return nil
+	}
+	caps := make([]int, len(matcher.Channels)+1)
+	caps[0] = math.MaxInt // a post without a known channel is not capped, as in the engine
+	sum := n * (n + 1) / 2
+	for i, r := range rank {
+		if r > 0 {
+			caps[i+1] = int(math.Ceil(float64(k) * float64(n-r+1) / float64(sum)))
+		} else {
+			caps[i+1] = int(math.Ceil(float64(k) / 4))
+		}
+	}
+	return caps
+}
+
+// pick chooses up to c.n candidates by score × discount (discount nil: by
+// score alone), best first, under the channel shares; when the shares leave
+// places empty a second pass fills them with the best remaining candidates,
+// as the engine does. Ties keep the engine's order. It returns indexes into
+// c.cands, in list order. The engine's candidates already respect the
+// per-employer cap, and any subset of them does too.
+func (c *choice) pick(discount []float64, order []int) []int {
+	order = order[:0]
+	for i := range c.cands {
+		order = append(order, i)
+	}
+	if discount != nil {
+		adj := func(i int) float64 {
+			x := c.cands[i]
+			if x.post < 0 {
+				return x.score
+			}
+			return x.score * discount[x.post]
+		}
+		sort.SliceStable(order, func(a, b int) bool { return adj(order[a]) > adj(order[b]) })
+	}
+	if len(order) <= c.n && c.caps == nil {
+		return order
+	}
+	taken := make([]bool, len(order))
+	perCh := make([]int, len(matcher.Channels)+1)
+	picked := 0
+	pass := func(useCaps bool) {
+		for j, i := range order {
+			if picked == c.n {
+				return
+			}
+			if taken[j] {
+				continue
+			}
+			ch := c.cands[i].channel
+			if useCaps && perCh[ch] >= c.caps[ch] {
+				continue
+			}
+			taken[j] = true
+			perCh[ch]++
+			picked++
+		}
+	}
+	pass(c.caps != nil)
+	if picked < c.n {
+		pass(false)
+	}
+	out := order[:0:0]
+	for j, i := range order {
+		if taken[j] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// pricer holds each post's places, its exposure budget (k × places) and the
+// discount the re-ranking applies.
+type pricer struct {
+	cfg      Capacity
+	budget   []float64 // k × places left
+	discount []float64
+}
+
+func newPricer(cfg Capacity, places []int) *pricer {
+	p := &pricer{cfg: cfg, budget: make([]float64, len(places)), discount: make([]float64, len(places))}
+	for i, n := range places {
+		p.budget[i] = cfg.K * float64(max(n, 1))
+		p.discount[i] = 1
+	}
+	return p
+}
+
+// fit sets the discounts from a sample of choices whose exposure, times
+// scale, estimates the whole run's. It returns the rounds run and the
+// estimated overflow (exposures beyond budgets) before and after.
+func (p *pricer) fit(sample []choice, scale float64) (rounds int, overflow0, overflow float64) {
+	if p.cfg.K == 0 {
+		return 0, 0, 0
+	}
+	exp := make([]float64, len(p.budget))
+	var order []int
+	measure := func() float64 {
+		clear(exp)
+		for i := range sample {
+			c := &sample[i]
+			for _, j := range c.pick(p.discount, order) {
+				if x := c.cands[j].post; x >= 0 {
+					exp[x] += scale
+				}
+			}
+		}
+		var over float64
+		for i, e := range exp {
+			over += max(0, e-p.budget[i])
+		}
+		return over
+	}
+	overflow0 = measure()
+	best, bestD := overflow0, slices.Clone(p.discount)
+	for rounds = 1; rounds <= p.cfg.Rounds && best > 0; rounds++ {
+		// A step that shrinks with the rounds damps the oscillation of a
+		// crowd moving between two posts.
+		step := p.cfg.Step / math.Sqrt(float64(rounds))
+		for i, e := range exp {
+			b := p.budget[i]
+			f := math.Pow(b/max(e, b/4), step)
+			f = min(max(f, 0.5), 2)
+			p.discount[i] = min(max(p.discount[i]*f, p.cfg.Floor), 1)
+		}
+		over := measure()
+		if over < best {
+			best = over
+			copy(bestD, p.discount)
+		}
+	}
+	copy(p.discount, bestD)
+	return rounds - 1, overflow0, best
+}
+
+// Exposure describes how a run's list slots are spread over posts.
+type Exposure struct {
+	Lists        int     `json:"lists"`         // graduates' lists counted
+	Slots        int     `json:"slots"`         // post items in them
+	Posts        int     `json:"posts"`         // open posts that could be shown
+	PostsShown   int     `json:"posts_shown"`   // posts in at least one list
+	Max          int     `json:"max"`           // the most lists one post is in
+	Top50Share   float64 `json:"top50_share"`   // share of all slots taken by the 50 most shown posts
+	Gini         float64 `json:"gini"`          // Gini coefficient of exposures over all open posts
+	OverCapacity int     `json:"over_capacity"` // posts in more than k × places lists
+	Overflow     float64 `json:"overflow"`      // lists beyond budgets: Σ max(0, lists − k × places)
+	MaxPerPlace  float64 `json:"max_per_place"` // the most lists per place left of one post
+	MeanScore    float64 `json:"mean_score"`    // mean relevance score of the items
+	Top          []Shown `json:"top,omitempty"` // the most shown posts
+}
+
+// Shown is one post's exposure.
+type Shown struct {
+	PostID string `json:"post_id"`
+	Places int    `json:"places"`
+	Lists  int    `json:"lists"`
+}
+
+// exposureOf summarises per-post exposure counts.
+func exposureOf(counts []int, places []int, budget []float64, lists int, scoreSum float64) Exposure {
+	x := Exposure{Lists: lists, Posts: len(counts)}
+	sorted := slices.Clone(counts)
+	slices.Sort(sorted)
+	for i, n := range counts {
+		x.Slots += n
+		if n > 0 {
+			x.PostsShown++
+		}
+		if budget != nil && float64(n) > budget[i] {
+			x.OverCapacity++
+			x.Overflow += float64(n) - budget[i]
+		}
+		if places != nil {
+			x.MaxPerPlace = max(x.MaxPerPlace, float64(n)/float64(max(places[i], 1)))
+		}
+	}
+	if len(sorted) > 0 {
+		x.Max = sorted[len(sorted)-1]
+	}
+	if x.Slots > 0 {
+		top := 0
+		for _, n := range sorted[max(0, len(sorted)-50):] {
+			top += n
+		}
+		x.Top50Share = float64(top) / float64(x.Slots)
+		x.MeanScore = scoreSum / float64(x.Slots)
+	}
+	x.Gini = gini(sorted)
+	return x
+}
+
+// gini is the Gini coefficient of non-negative values sorted ascending:
+// 0 when all are equal, approaching 1 when one value holds everything.
+func gini(sorted []int) float64 {
+	n := float64(len(sorted))
+	var sum, weighted float64
+	for i, v := range sorted {
+		sum += float64(v)
+		weighted += float64(i+1) * float64(v)
+	}
+	if sum == 0 {
+		return 0
+	}
+	return 2*weighted/(n*sum) - (n+1)/n
+}
