@@ -110,7 +110,7 @@ type Salary struct {
 	Period     SalaryPeriod `json:"period,omitempty"`
 	Months     int          `json:"months,omitempty"` // 薪 per year when stated, e.g. 14 for "·14薪"
 	Negotiable bool         `json:"negotiable,omitempty"`
-	Inverted   bool         `json:"inverted,omitempty"` // the source gave max before min; Min/Max are swapped back
+	Inverted   bool         `json:"inverted,omitempty"`   // the source gave max before min; Min/Max are swapped back
 	OpenEnded  bool         `json:"open_ended,omitempty"` // "5000以上", "8k起": Max is a floor the post promises, not a ceiling
 }
 

@@ -1,0 +1,115 @@
+package benchmarks
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+)
+
+// matchData is the generator's default data set (25,000 posts, 240
+// courses, 50,000 graduates) read through ingest's row converters, as the
+// matching core sees it after an import.
+type matchData struct {
+	now       time.Time
+	posts     []matcher.Post
+	courses   []matcher.Course
+	graduates []matcher.Graduate
+	seg       *index.Segmenter
+	policy    catalog.Policy
+	rejected  int
+	genTime   time.Duration
+}
+
+var (
+	matchOnce sync.Once
+	matchDS   *matchData
+	matchErr  error
+)
+
+// loadMatchData generates and reads the data set once per test binary; the
+// generated files are removed as soon as they are read.
+func loadMatchData(tb testing.TB) *matchData {
+	tb.Helper()
+	matchOnce.Do(func() {
+		d := &matchData{}
+		var dir string
+		dir, matchErr = os.MkdirTemp("", "jobmatch-match-")
+		if matchErr != nil {
+			return
+		}
+		defer os.RemoveAll(dir)
+		o := synth.DefaultOptions()
+		d.now = o.Now.Add(12 * time.Hour)
+		t0 := time.Now()
+		if matchErr = synth.Generate(dir, o); matchErr != nil {
+			return
+		}
+		d.genTime = time.Since(t0)
+		read := func(entity string, each func(ingest.Row) bool) {
+			if matchErr != nil {
+				return
+			}
+			tab, err := ingest.ReadFile(filepath.Join(dir, entity+".csv"), entity, nil)
+			if err != nil {
+				matchErr = err
+				return
+			}
+			d.rejected += len(tab.RowErrors)
+			for _, r := range tab.Rows {
+				if !each(r) {
+					d.rejected++
+				}
+			}
+		}
+		read("posts", func(r ingest.Row) bool {
+			p, errs := ingest.PostFromRow(r)
+			if len(errs) == 0 {
+				d.posts = append(d.posts, p)
+			}
+			return len(errs) == 0
+		})
+		read("courses", func(r ingest.Row) bool {
+			c, errs := ingest.CourseFromRow(r)
+			if len(errs) == 0 {
+				d.courses = append(d.courses, c)
+			}
+			return len(errs) == 0
+		})
+		read("graduates", func(r ingest.Row) bool {
+			g, errs := ingest.GraduateFromRow(r)
+			if len(errs) == 0 {
+				d.graduates = append(d.graduates, g)
+			}
+			return len(errs) == 0
+		})
+		if matchErr != nil {
+			return
+		}
+		if d.seg, matchErr = index.DefaultSegmenter(); matchErr != nil {
+			return
+		}
+		d.policy, matchErr = catalog.LoadPolicy()
+		matchDS = d
+	})
+	if matchErr != nil {
+		tb.Fatal(matchErr)
+	}
+	return matchDS
+}
+
+func (d *matchData) engine(tb testing.TB, w matcher.Weights) *matcher.Engine {
+	tb.Helper()
+	e, err := matcher.NewEngine(d.posts, d.courses, matcher.Options{Analyzer: d.seg, Weights: w, Policy: d.policy, Now: d.now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}

@@ -1,0 +1,79 @@
+package matcher
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+var benchEngines sync.Map // n → *Engine
+
+func benchEngine(b *testing.B, n int) *Engine {
+	if e, ok := benchEngines.Load(n); ok {
+		return e.(*Engine)
+	}
+	e, err := NewEngine(genPosts(42, n), genCourses(42, 200), testOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchEngines.Store(n, e)
+	return e
+}
+
+// BenchmarkRecommend measures one graduate's top 8; it reports p50 and p99
+// over the iterations, as well as the mean.
+func BenchmarkRecommend(b *testing.B) {
+	for _, n := range []int{25000, 250000} {
+		for _, mode := range []string{"fast", "exhaustive"} {
+			b.Run(fmt.Sprintf("posts=%d/%s", n, mode), func(b *testing.B) {
+				e := benchEngine(b, n)
+				grads := genGraduates(99, 1000)
+				lat := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					g := &grads[i%len(grads)]
+					t0 := time.Now()
+					var err error
+					if mode == "fast" {
+						_, err = e.Recommend(g, Query{})
+					} else {
+						_, err = e.RecommendExhaustive(g, Query{})
+					}
+					lat = append(lat, time.Since(t0))
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				slices.Sort(lat)
+				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			})
+		}
+	}
+}
+
+// BenchmarkResidentMemory reports the heap the engine holds for n posts.
+func BenchmarkResidentMemory(b *testing.B) {
+	for _, n := range []int{25000} {
+		b.Run(fmt.Sprintf("posts=%d", n), func(b *testing.B) {
+			posts := genPosts(42, n)
+			for i := 0; i < b.N; i++ {
+				runtime.GC()
+				var m0, m1 runtime.MemStats
+				runtime.ReadMemStats(&m0)
+				e, err := NewEngine(posts, nil, testOptions())
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&m1)
+				b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "MiB")
+				runtime.KeepAlive(e)
+			}
+		})
+	}
+}

@@ -1,0 +1,761 @@
+package matcher
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+func newTestEngine(t testing.TB, posts []Post, courses []Course) *Engine {
+	t.Helper()
+	e, err := NewEngine(posts, courses, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+var (
+	sharedOnce   sync.Once
+	sharedEngine *Engine
+	sharedPosts  []Post
+)
+
+// engine5k is a 5,000-post engine shared by read-only tests.
+func engine5k(t testing.TB) (*Engine, []Post) {
+	sharedOnce.Do(func() {
+		sharedPosts = genPosts(1, 5000)
+		var err error
+		sharedEngine, err = NewEngine(sharedPosts, genCourses(1, 60), testOptions())
+		if err != nil {
+			panic(err)
+		}
+	})
+	return sharedEngine, sharedPosts
+}
+
+func TestFeaturesInUnitInterval(t *testing.T) {
+	e, _ := engine5k(t)
+	grads := genGraduates(3, 50)
+	var x [NumFeatures]float64
+	seen := [NumFeatures]map[float64]bool{}
+	for i := range seen {
+		seen[i] = map[float64]bool{}
+	}
+	for gi := range grads {
+		gc := compileGraduate(&grads[gi], &e.pol, testNow, e)
+		for _, pr := range e.slots {
+			featureVector(gc, pr, float64(textScore(gc.eng, pr)), x[:])
+			for f, v := range x {
+				if v < 0 || v > 1 || math.IsNaN(v) {
+					t.Fatalf("feature %s = %v for (%s, %s)", FeatureNames[f], v, grads[gi].ID, pr.p.ID)
+				}
+				seen[f][math.Round(v*100)] = true
+			}
+		}
+	}
+	// Every feature actually varies on this data (none is constant).
+	for f := range seen {
+		if len(seen[f]) < 2 {
+			t.Errorf("feature %s never varies", FeatureNames[f])
+		}
+	}
+}
+
+func TestFeatureValues(t *testing.T) {
+	p, g := basePost(), baseGraduate()
+	p.Occupation = "2-06-03-00"
+	p.MajorCodes = []string{"120203K"}
+	p.Skills = []string{"Excel", "财务分析"}
+	p.Certificates = []string{"初级会计职称"}
+	p.Salary = Salary{Min: 4000, Max: 6000, Period: PerMonth}
+	g.Skills = []string{"ｅｘｃｅｌ", "财务分析"} // full-width and case fold
+	g.ExpectedSalary = 5000
+	g.PreferredChannels = []Channel{ChannelStateOwned, ChannelSME}
+	e := newTestEngine(t, []Post{p}, nil)
+	gc := compileGraduate(&g, &e.pol, testNow, e)
+	var x [NumFeatures]float64
+	featureVector(gc, e.slots[0], float64(textScore(gc.eng, e.slots[0])), x[:])
+	want := map[int]float64{FMajor: 1, FOccupation: 1, FSkills: 2.0 / 3, FDegree: 0.6, FDistrict: 0.9, FSalary: 1, FChannel: 0.8, FPriority: 0}
+	for f, v := range want {
+		if math.Abs(x[f]-v) > 1e-9 {
+			t.Errorf("%s = %v, want %v", FeatureNames[f], x[f], v)
+		}
+	}
+	if x[FText] <= 0 {
+		t.Errorf("text relevance %v, want > 0 (会计 in title and major)", x[FText])
+	}
+
+	// Salary below expectation scores lower; negotiable is neutral.
+	for _, c := range []struct {
+		s    Salary
+		want float64
+	}{
+		{Salary{Min: 3000, Max: 4000, Period: PerMonth}, 0.6},
+		{Salary{Min: 1000, Max: 2000, Period: PerMonth}, 0},
+		{Salary{Raw: "面议", Negotiable: true}, 0.5},
+		{Salary{Min: 250, Max: 250, Period: PerDay}, 1},
+	} {
+		p2 := p
+		p2.Salary = c.s
+		pr := compilePost(&p2, e)
+		featureVector(gc, pr, 0, x[:])
+		if math.Abs(x[FSalary]-c.want) > 1e-9 {
+			t.Errorf("salary %+v: %v, want %v", c.s, x[FSalary], c.want)
+		}
+	}
+	// Districts: residence > hukou/preferred > neighbour > across the city > elsewhere.
+	fit := func(d string) float64 {
+		p2 := p
+		p2.District = d
+		featureVector(gc, compilePost(&p2, e), 0, x[:])
+		return x[FDistrict]
+	}
+	order := []string{"新市区", "天山区", "水磨沟区", "达坂城区", "昌吉市"}
+	// 新市区 residence 1, 天山区 hukou 0.9, 水磨沟区 adjacent 0.6, 达坂城区 adjacent to 天山 0.6 too
+	if !(fit(order[0]) > fit(order[1]) && fit(order[1]) > fit(order[2]) && fit("头屯河区") >= fit("乌鲁木齐县") && fit("米东区") > fit("昌吉市")) {
+		t.Errorf("district fits out of order: %v %v %v %v", fit(order[0]), fit(order[1]), fit(order[2]), fit(order[4]))
+	}
+	// Military priority: 应届, Urumqi hukou.
+	p3 := p
+	p3.Channel = ChannelMilitary
+	featureVector(gc, compilePost(&p3, e), 0, x[:])
+	if x[FPriority] != 1 {
+		t.Errorf("priority = %v for an Urumqi-hukou 应届 graduate", x[FPriority])
+	}
+	g2 := g
+	g2.HukouDistrict = "喀什市"
+	featureVector(compileGraduate(&g2, &e.pol, testNow, e), compilePost(&p3, e), 0, x[:])
+	if x[FPriority] != 0 {
+		t.Errorf("priority = %v for a non-Urumqi hukou", x[FPriority])
+	}
+}
+
+// The occupation feature learns from posts: when posts in an occupation
+// ask for a major, graduates of that major score higher there even if the
+// catalogue does not link them.
+func TestOccupationAffinityLearned(t *testing.T) {
+	var posts []Post
+	for i := range 6 {
+		p := basePost()
+		p.ID = fmt.Sprintf("p:%d", i)
+		p.Occupation = "4-01-02-01"
+		p.MajorCodes = []string{"030101K"} // 法学
+		posts = append(posts, p)
+	}
+	other := basePost()
+	other.ID, other.Occupation = "p:x", "4-02-01-01"
+	posts = append(posts, other)
+	e := newTestEngine(t, posts, nil)
+	g := baseGraduate()
+	g.Major, g.MajorCode = "法学", "030101K"
+	gc := compileGraduate(&g, &e.pol, testNow, e)
+	a := gc.eng.occAffinity(e.occIDs["4-01-02-01"])
+	b := gc.eng.occAffinity(e.occIDs["4-02-01-01"])
+	if !(a > 0.7 && b == 0) {
+		t.Fatalf("learned affinity %v (asked-for occupation) vs %v (other)", a, b)
+	}
+	if gc.eng.occSrc[e.occIDs["4-01-02-01"]] != 2 {
+		t.Error("affinity not attributed to the posts")
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	posts := genPosts(5, 2000)
+	a := newTestEngine(t, posts, genCourses(5, 20))
+	b := newTestEngine(t, posts, genCourses(5, 20))
+	for _, g := range genGraduates(9, 40) {
+		for _, q := range []Query{{}, {Kind: KindInternship}, {Kind: KindCourse}, {Limit: 30, ExplainExclusions: true}} {
+			r1, err1 := a.Recommend(&g, q)
+			r2, err2 := b.Recommend(&g, q)
+			r3, _ := a.Recommend(&g, q)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			j1, _ := json.Marshal(r1)
+			j2, _ := json.Marshal(r2)
+			j3, _ := json.Marshal(r3)
+			if string(j1) != string(j2) || string(j1) != string(j3) {
+				t.Fatalf("graduate %s query %+v: results differ between runs", g.ID, q)
+			}
+		}
+	}
+}
+
+// The fast path (inverted index, per-channel heaps) returns exactly what
+// the exhaustive scorer (per-post merge, full sort) returns.
+func TestFastEqualsExhaustive(t *testing.T) {
+	e, _ := engine5k(t)
+	for _, g := range genGraduates(21, 40) {
+		for _, q := range []Query{{}, {Limit: 3, PerEmployer: 1}, {Kind: KindInternship}, {Channel: ChannelSME, Limit: 20}, {Limit: 50}} {
+			fast, err := e.Recommend(&g, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow, err := e.RecommendExhaustive(&g, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("graduate %s query %+v:\nfast %v\nslow %v", g.ID, q, ids(fast), ids(slow))
+			}
+		}
+	}
+}
+
+func ids(r *Result) []string {
+	var out []string
+	for _, it := range r.Items {
+		out = append(out, fmt.Sprintf("%s(%.4f)", it.PostID, it.Score))
+	}
+	return out
+}
+
+// Ties are broken by post ID: identical posts come out in ID order.
+func TestTieBreakByID(t *testing.T) {
+	var posts []Post
+	for _, id := range []string{"p:5", "p:3", "p:9", "p:1", "p:7"} {
+		p := basePost()
+		p.ID, p.Employer = id, "单位"+id
+		posts = append(posts, p)
+	}
+	e := newTestEngine(t, posts, nil)
+	g := baseGraduate()
+	res, err := e.Recommend(&g, Query{Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{}
+	for _, it := range res.Items {
+		got = append(got, it.PostID)
+	}
+	if want := []string{"p:1", "p:3", "p:5", "p:7", "p:9"}; !slices.Equal(got, want) {
+		t.Fatalf("order %v, want %v", got, want)
+	}
+}
+
+func TestDiversification(t *testing.T) {
+	// Ten near-identical posts from one employer, ten from others.
+	var posts []Post
+	for i := range 20 {
+		p := basePost()
+		p.ID = fmt.Sprintf("p:%02d", i)
+		p.Occupation = "2-06-03-00"
+		p.MajorCodes = []string{"120203K"}
+		if i < 10 {
+			p.Employer = "大公司"
+			p.Headcount = 20 // scores higher
+		} else {
+			p.Employer = fmt.Sprintf("小公司%d", i)
+		}
+		if i%4 == 0 {
+			p.Channel = ChannelStateOwned
+		}
+		posts = append(posts, p)
+	}
+	e := newTestEngine(t, posts, nil)
+	g := baseGraduate()
+	for _, c := range []struct {
+		per  int
+		want int
+	}{{1, 1}, {2, 2}, {3, 3}} {
+		res, err := e.Recommend(&g, Query{Limit: 8, PerEmployer: c.per})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, it := range res.Items {
+			if it.Employer == "大公司" {
+				n++
+			}
+		}
+		if n != c.want || len(res.Items) != 8 {
+			t.Errorf("PerEmployer %d: %d items from 大公司 of %d, want %d of 8", c.per, n, len(res.Items), c.want)
+		}
+		for i := 1; i < len(res.Items); i++ {
+			if res.Items[i].Score > res.Items[i-1].Score {
+				t.Errorf("items out of score order at %d", i)
+			}
+		}
+	}
+	// Channel mix: a graduate who prefers sme then state_owned gets both,
+	// sme the larger share, even though one channel alone could fill the list.
+	g.PreferredChannels = []Channel{ChannelSME, ChannelStateOwned}
+	res, _ := e.Recommend(&g, Query{Limit: 6, PerEmployer: 10})
+	count := map[Channel]int{}
+	for _, it := range res.Items {
+		count[it.Channel]++
+	}
+	if count[ChannelSME] != 4 || count[ChannelStateOwned] != 2 {
+		t.Errorf("channel mix %v, want sme 4 (⌈6·2/3⌉), state_owned 2", count)
+	}
+}
+
+func TestExplanations(t *testing.T) {
+	p := basePost()
+	p.Title, p.Occupation = "会计", "2-06-03-00"
+	p.MajorCodes = []string{"120203K"}
+	p.DegreeMin = DegreeBachelor
+	p.Skills = []string{"Excel", "财务分析"}
+	p.Certificates = []string{"初级会计职称"}
+	p.Salary = Salary{Min: 4000, Max: 6000, Period: PerMonth}
+	mil := basePost()
+	mil.ID, mil.Channel, mil.Title, mil.Employer = "p:mil", ChannelMilitary, "义务兵", "征兵办"
+	e := newTestEngine(t, []Post{p, mil}, nil)
+	g := baseGraduate()
+	g.Skills = []string{"Excel", "财务分析"}
+	g.ExpectedSalary = 4500
+	res, err := e.Recommend(&g, Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 2 {
+		t.Fatalf("%d items", len(res.Items))
+	}
+	byID := map[string]Item{}
+	for _, it := range res.Items {
+		byID[it.PostID] = it
+	}
+	occ := occName("2-06-03-00")
+	if occ == "" {
+		t.Fatal("catalogue lacks 2-06-03-01")
+	}
+	want := []string{"专业对口：会计学 → " + occ, "学历符合：本科", "地点：天山区（户籍所在区）", "技能匹配：Excel、财务分析", "缺少：初级会计职称", "薪资：4000-6000元/月，符合期望"}
+	it := byID["p:1"]
+	for _, w := range want {
+		if !slices.Contains(it.Reasons, w) {
+			t.Errorf("reasons %q lack %q", it.Reasons, w)
+		}
+	}
+	if !slices.Equal(it.Missing, []string{"初级会计职称"}) {
+		t.Errorf("missing %v", it.Missing)
+	}
+	if !slices.Contains(byID["p:mil"].Reasons, "优先：乌鲁木齐户籍应届毕业生入伍优先") {
+		t.Errorf("military reasons %q lack the priority", byID["p:mil"].Reasons)
+	}
+	// Contributions add up to the score.
+	for _, it := range res.Items {
+		sum := 0.0
+		for _, v := range it.Contributions {
+			sum += v
+		}
+		if math.Abs(sum-it.Score) > 1e-3 || len(it.Contributions) != NumFeatures {
+			t.Errorf("%s: contributions sum %v, score %v", it.PostID, sum, it.Score)
+		}
+	}
+}
+
+func TestExplainExclusions(t *testing.T) {
+	a, b, c := basePost(), basePost(), basePost()
+	b.ID, b.DegreeMin = "p:2", DegreeDoctor
+	c.ID, c.Deadline = "p:3", testNow.AddDate(0, 0, -2)
+	e := newTestEngine(t, []Post{a, b, c}, nil)
+	g := baseGraduate()
+	res, err := e.Recommend(&g, Query{ExplainExclusions: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Exclusion{{"p:2", RuleDegreeMin, "学历不符：要求博士及以上"}, {"p:3", RuleDeadline, "报名已截止：截止日期2023-07-13"}}
+	if !reflect.DeepEqual(res.Exclusions, want) {
+		t.Errorf("exclusions %+v", res.Exclusions)
+	}
+	if !reflect.DeepEqual(res.Excluded, map[string]int{RuleDegreeMin: 1, RuleDeadline: 1}) {
+		t.Errorf("excluded %v", res.Excluded)
+	}
+	res, _ = e.Recommend(&g, Query{})
+	if res.Exclusions != nil {
+		t.Error("exclusions listed without ExplainExclusions")
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	e, _ := engine5k(t)
+	g := genGraduates(2, 1)[0]
+	res, err := e.Recommend(&g, Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(res)
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"graduate_id", "items", "excluded"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("no %q in %s", k, b)
+		}
+	}
+	items := doc["items"].([]any)
+	if len(items) != 8 {
+		t.Fatalf("%d items", len(items))
+	}
+	for _, raw := range items {
+		it := raw.(map[string]any)
+		for _, k := range []string{"post_id", "rank", "score", "kind", "channel", "title", "employer", "district", "reasons", "contributions"} {
+			if _, ok := it[k]; !ok {
+				t.Errorf("item lacks %q", k)
+			}
+		}
+		contrib := it["contributions"].(map[string]any)
+		for _, f := range FeatureNames {
+			if _, ok := contrib[f].(float64); !ok {
+				t.Errorf("contributions lack %s", f)
+			}
+		}
+		if _, ok := it["reasons"].([]any); !ok {
+			t.Error("reasons is not an array")
+		}
+	}
+	if _, ok := doc["excluded"].(map[string]any); !ok {
+		t.Error("excluded is not an object")
+	}
+}
+
+func TestCoursesOpenPosts(t *testing.T) {
+	var posts []Post
+	for i := range 5 {
+		p := basePost()
+		p.ID, p.Employer = fmt.Sprintf("p:%d", i), fmt.Sprintf("单位%d", i)
+		p.Occupation = "2-06-03-00"
+		p.Certificates = []string{"初级会计职称"}
+		if i == 4 {
+			p.Certificates = append(p.Certificates, "CAD")
+		}
+		posts = append(posts, p)
+	}
+	courses := []Course{
+		{ID: "c:acc", Title: "初级会计职称考前培训", Provider: "甲学校", Category: CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20, Certificates: []string{"初级会计职称"}},
+		{ID: "c:cad", Title: "CAD制图培训", Provider: "乙学校", Category: CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20},
+		{ID: "c:cook", Title: "中式烹调培训", Provider: "丙学校", Category: CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20},
+		{ID: "c:done", Title: "初级会计职称旧班", Provider: "丁学校", Category: CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, -60), DurationDays: 20, Certificates: []string{"初级会计职称"}},
+		{ID: "c:full", Title: "初级会计职称满员班", Provider: "戊学校", Category: CourseSkills, Places: 0, Certificates: []string{"初级会计职称"}},
+	}
+	e := newTestEngine(t, posts, courses)
+	g := baseGraduate()
+	res, err := e.Recommend(&g, Query{Kind: KindCourse, Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 3 || res.Items[0].PostID != "c:acc" || res.Items[1].PostID != "c:cad" {
+		t.Fatalf("course ranking %v", ids(res))
+	}
+	acc := res.Items[0]
+	if acc.Kind != KindCourse || len(acc.Opens) != 5 || acc.Opens[0] != "p:0" || acc.Opens[4] != "p:4" {
+		t.Errorf("c:acc opens %v (fully opened posts first)", acc.Opens)
+	}
+	if !slices.Contains(acc.Reasons, "可补齐：初级会计职称（5个推荐岗位要求）") {
+		t.Errorf("reasons %q", acc.Reasons)
+	}
+	if !slices.Equal(res.Items[1].Opens, []string{"p:4"}) {
+		t.Errorf("c:cad opens %v (matched by title)", res.Items[1].Opens)
+	}
+	if res.Excluded[RuleCourseFinished] != 1 || res.Excluded[RuleCoursePlaces] != 1 {
+		t.Errorf("excluded %v", res.Excluded)
+	}
+}
+
+func TestInternshipsRankedWithWindow(t *testing.T) {
+	e, posts := engine5k(t)
+	g := baseGraduate()
+	g.GraduationYear = 2018 // outside every window once older than 24
+	g.BirthDate = time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC)
+	res, err := e.Recommend(&g, Query{Kind: KindInternship})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i := range posts {
+		if posts[i].Kind == KindInternship {
+			n++
+		}
+	}
+	if len(res.Items) != 0 || res.Excluded[RuleInternshipWindow] == 0 {
+		t.Errorf("graduate outside the window got %d internships; excluded %v", len(res.Items), res.Excluded)
+	}
+	g.GraduationYear = 2023
+	res, _ = e.Recommend(&g, Query{Kind: KindInternship})
+	if len(res.Items) == 0 {
+		t.Fatal("应届 graduate got no internships")
+	}
+	for _, it := range res.Items {
+		if it.Kind != KindInternship {
+			t.Errorf("kind %s in an internship query", it.Kind)
+		}
+	}
+}
+
+func TestCandidates(t *testing.T) {
+	e, posts := engine5k(t)
+	var target *Post
+	for i := range posts {
+		if len(posts[i].MajorCodes) > 0 && posts[i].Kind == KindJob && posts[i].DegreeMin >= DegreeBachelor && posts[i].Searchable(testNow) {
+			target = &posts[i]
+			break
+		}
+	}
+	grads := genGraduates(4, 2000)
+	cands, err := e.Candidates(target.ID, Graduates(grads), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cands) != 10 {
+		t.Fatalf("%d candidates", len(cands))
+	}
+	byID := map[string]*Graduate{}
+	for i := range grads {
+		byID[grads[i].ID] = &grads[i]
+	}
+	for i, c := range cands {
+		if ok, rule := independentEligible(byID[c.GraduateID], target, e.pol, testNow); !ok {
+			t.Errorf("candidate %s fails %s", c.GraduateID, rule)
+		}
+		if i > 0 && c.Score > cands[i-1].Score {
+			t.Error("candidates out of order")
+		}
+		if c.Rank != i+1 || len(c.Reasons) == 0 {
+			t.Errorf("candidate %d: rank %d reasons %v", i, c.Rank, c.Reasons)
+		}
+	}
+	// The best candidate scores the post as Recommend would.
+	res, _ := e.RecommendExhaustive(byID[cands[0].GraduateID], Query{Limit: 1000, PerEmployer: 1000})
+	for _, it := range res.Items {
+		if it.PostID == target.ID && it.Score != cands[0].Score {
+			t.Errorf("score %v in Recommend, %v in Candidates", it.Score, cands[0].Score)
+		}
+	}
+	if _, err := e.Candidates("nope", Graduates(grads), 5); ErrorCode(err) != ENOTFOUND {
+		t.Errorf("unknown post: %v", err)
+	}
+}
+
+func TestUpsertRemove(t *testing.T) {
+	posts := genPosts(8, 300)
+	e := newTestEngine(t, posts, nil)
+	g := baseGraduate()
+	p := basePost()
+	p.ID, p.Title, p.Occupation = "new:1", "注册会计师助理", "2-06-03-00"
+	p.MajorCodes = []string{"120203K"}
+	p.Skills = []string{"Excel"}
+	g.Skills = []string{"Excel"}
+	if err := e.Upsert(p); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := e.Recommend(&g, Query{Limit: 1})
+	if len(res.Items) != 1 || res.Items[0].PostID != "new:1" {
+		t.Fatalf("upserted post not first: %v", ids(res))
+	}
+	p.DegreeMin = DegreeDoctor
+	if err := e.Upsert(p); err != nil {
+		t.Fatal(err)
+	}
+	res, _ = e.Recommend(&g, Query{Limit: 1000, PerEmployer: 1000})
+	for _, it := range res.Items {
+		if it.PostID == "new:1" {
+			t.Fatal("updated post (now doctor only) still recommended")
+		}
+	}
+	if e.Len() != 301 {
+		t.Errorf("Len %d after an insert and an update", e.Len())
+	}
+	e.Remove("new:1")
+	e.Remove("never-there")
+	if _, ok := e.Post("new:1"); ok || e.Len() != 300 {
+		t.Error("removed post still there")
+	}
+	if err := e.Upsert(Post{}); ErrorCode(err) != EINVALID {
+		t.Errorf("post without id: %v", err)
+	}
+	// Many updates trigger compaction; results equal a fresh engine's.
+	for i := range 2000 {
+		q := posts[i%len(posts)]
+		q.Headcount += 1
+		posts[i%len(posts)] = q
+		if err := e.Upsert(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Compact()
+	fresh := newTestEngine(t, posts, nil)
+	for _, g := range genGraduates(6, 20) {
+		a, _ := e.Recommend(&g, Query{})
+		b, _ := fresh.Recommend(&g, Query{})
+		if !reflect.DeepEqual(ids(a), ids(b)) {
+			t.Fatalf("after compaction %v, fresh %v", ids(a), ids(b))
+		}
+	}
+}
+
+// Reads run concurrently with writes (run with -race).
+func TestConcurrentReadsAndWrites(t *testing.T) {
+	posts := genPosts(12, 1000)
+	e := newTestEngine(t, posts, genCourses(2, 10))
+	grads := genGraduates(13, 50)
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 60 {
+				g := &grads[(i+w)%len(grads)]
+				kind := []Kind{"", KindCourse, KindInternship}[i%3]
+				if _, err := e.Recommend(g, Query{Kind: kind}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 300 {
+			p := posts[i]
+			p.Title += "（更新）"
+			if err := e.Upsert(p); err != nil {
+				t.Error(err)
+			}
+			if i%10 == 0 {
+				e.Remove(posts[i+1].ID)
+			}
+		}
+	}()
+	wg.Wait()
+}
+
+func TestQueryValidation(t *testing.T) {
+	e, _ := engine5k(t)
+	g := baseGraduate()
+	for _, q := range []Query{{Limit: -1}, {Kind: "teacher"}, {Channel: "x"}, {PerEmployer: -3}} {
+		if _, err := e.Recommend(&g, q); ErrorCode(err) != EINVALID {
+			t.Errorf("query %+v: %v", q, err)
+		}
+	}
+	if _, err := e.Recommend(nil, Query{}); ErrorCode(err) != EINVALID {
+		t.Errorf("nil graduate: %v", err)
+	}
+	res, err := e.Recommend(&g, Query{Limit: 5000})
+	if err != nil || len(res.Items) > maxLimit {
+		t.Errorf("huge limit: %v, %d items", err, len(res.Items))
+	}
+	// An empty profile still gets a list, with no panic.
+	res, err = e.Recommend(&Graduate{ID: "empty"}, Query{})
+	if err != nil || len(res.Items) == 0 {
+		t.Errorf("empty profile: %v, %d items", err, len(res.Items))
+	}
+}
+
+func TestWeights(t *testing.T) {
+	w := DefaultWeights()
+	if w.Doc == "" || len(w.Weights) != NumFeatures {
+		t.Fatalf("default weights: %+v", w)
+	}
+	for _, c := range []struct {
+		doc  string
+		want string // error field, "" ok
+	}{
+		{`{"weights": {"text": 1}}`, ""},
+		{`{"weights": {"txet": 1}}`, "weights.txet"},
+		{`{"weights": {"text": -1}}`, "weights.text"},
+		{`{"weights": {"text": 1}, "course_weights": {"gapp": 1}}`, "course_weights.gapp"},
+		{`{"weights": {}}`, ""},
+		{`{"wieghts": {"text": 1}}`, "-"},
+		{`not json`, "-"},
+	} {
+		_, err := ParseWeights([]byte(c.doc))
+		switch {
+		case c.want == "" && c.doc == `{"weights": {}}`:
+			if err == nil {
+				t.Errorf("%s: accepted", c.doc)
+			}
+		case c.want == "":
+			if err != nil {
+				t.Errorf("%s: %v", c.doc, err)
+			}
+		case c.want == "-":
+			if err == nil {
+				t.Errorf("%s: accepted", c.doc)
+			}
+		default:
+			var me *Error
+			if !asError(err, &me) || me.Field != c.want {
+				t.Errorf("%s: %v, want field %s", c.doc, err, c.want)
+			}
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.json")
+	os.WriteFile(path, []byte(`{"doc":"only text","weights":{"text":2}}`), 0o644)
+	lw, err := LoadWeights(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadWeights(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "missing.json") {
+		t.Errorf("missing file: %v", err)
+	}
+	// Text-only weights: the score is exactly 2·text.
+	o := testOptions()
+	o.Weights = lw
+	e, err := NewEngine(genPosts(3, 300), nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := baseGraduate()
+	res, _ := e.Recommend(&g, Query{})
+	for _, it := range res.Items {
+		if math.Abs(it.Score-it.Contributions["text"]) > 1e-9 {
+			t.Errorf("score %v with only text weighted, text contribution %v", it.Score, it.Contributions["text"])
+		}
+	}
+	// ScoreMatrix agrees with the per-item score.
+	X := mat.NewDense(2, NumFeatures, nil)
+	for j := range NumFeatures {
+		X.Set(0, j, 1)
+	}
+	X.Set(1, FText, 0.5)
+	s := lw.ScoreMatrix(X)
+	if s.AtVec(0) != 2 || s.AtVec(1) != 1 {
+		t.Errorf("ScoreMatrix %v", mat.Formatted(s))
+	}
+}
+
+func asError(err error, target **Error) bool {
+	e, ok := err.(*Error)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+func TestBigramAnalyzer(t *testing.T) {
+	got := BigramAnalyzer{}.Terms("会计学 Excel２０２３，财务")
+	want := []string{"会计", "计学", "excel2023", "财务"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Terms = %q, want %q", got, want)
+	}
+}
+
+// Posts asking for more skills than postHot holds inline read the rest
+// from the cold record.
+func TestManyNeeds(t *testing.T) {
+	p := basePost()
+	p.Skills = []string{"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"}
+	e := newTestEngine(t, []Post{p}, nil)
+	g := baseGraduate()
+	g.Skills = []string{"a2", "a4", "a7", "a8"}
+	gc := compileGraduate(&g, &e.pol, testNow, e)
+	var x [NumFeatures]float64
+	featureVectorHot(gc, &e.hot[0], e.slots[0], 0, x[:])
+	if x[FSkills] != 0.5 {
+		t.Fatalf("skills %v, want 0.5 (4 of 8)", x[FSkills])
+	}
+}

@@ -1,0 +1,76 @@
+package matcher
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzParseWeights: any bytes give weights or an error, never a panic, and
+// accepted weights are finite, non-negative and name only known features.
+func FuzzParseWeights(f *testing.F) {
+	f.Add([]byte(defaultWeightsJSON))
+	f.Add([]byte(`{"weights":{"text":1e308,"major":0}}`))
+	f.Add([]byte(`{"weights":{"text":-0}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		w, err := ParseWeights(b)
+		if err != nil {
+			return
+		}
+		for k, v := range w.Weights {
+			if featureIndex(k) < 0 || v < 0 || v != v {
+				t.Fatalf("accepted %s=%v", k, v)
+			}
+		}
+		v := w.Vector()
+		if v.Len() != NumFeatures {
+			t.Fatalf("vector of %d", v.Len())
+		}
+	})
+}
+
+var fuzzEngine *Engine
+
+// FuzzRecommendProfile: any profile a portal may send gets a result or a
+// clear error, never a panic, and every item passes Eligible.
+func FuzzRecommendProfile(f *testing.F) {
+	f.Add("会计学", "120203K", "Excel;财务分析", "初级会计职称", 3, 2023, 2001, "天山区", "新市区", "sme;state_owned", 4500.0, "")
+	f.Add("", "", "", "", 0, 0, 0, "", "", "", 0.0, "job")
+	f.Add("计算机科学与技术", "08", ";;;", "\xff\xfe", 9, -5, 3000, "乌鲁木齐市", "昌吉市", "military", -1.0, "course")
+	f.Fuzz(func(t *testing.T, major, code, skills, certs string, degree, gradYear, birthYear int, hukou, res, channels string, salary float64, kind string) {
+		if fuzzEngine == nil {
+			var err error
+			if fuzzEngine, err = NewEngine(genPosts(77, 400), genCourses(77, 20), testOptions()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g := Graduate{ID: "fuzz", Major: major, MajorCode: code, Degree: Degree(degree), GraduationYear: gradYear,
+			Skills: strings.Split(skills, ";"), Certificates: strings.Split(certs, ";"), HukouDistrict: hukou, ResidenceDistrict: res, ExpectedSalary: salary}
+		if birthYear > 0 && birthYear < 3000 {
+			g.BirthDate = time.Date(birthYear, 5, 1, 0, 0, 0, 0, time.UTC)
+		}
+		for _, c := range strings.Split(channels, ";") {
+			g.PreferredChannels = append(g.PreferredChannels, Channel(c))
+		}
+		res2, err := fuzzEngine.Recommend(&g, Query{Kind: Kind(kind)})
+		if err != nil {
+			if ErrorCode(err) != EINVALID {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		pol := fuzzEngine.Policy()
+		for _, it := range res2.Items {
+			if it.Kind == KindCourse {
+				continue
+			}
+			p, ok := fuzzEngine.Post(it.PostID)
+			if !ok {
+				t.Fatalf("item %s not in the engine", it.PostID)
+			}
+			if ok, rule, _ := Eligible(&g, &p, pol, testNow); !ok {
+				t.Fatalf("item %s fails %s", it.PostID, rule)
+			}
+		}
+	})
+}

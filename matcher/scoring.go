@@ -1,0 +1,150 @@
+package matcher
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+//go:embed weights.json
+var defaultWeightsJSON []byte
+
+// Weights is the linear scoring model: score = w · x over the features in
+// FeatureNames. Weights live in a JSON file (weights.json is embedded as
+// the default) so that they can be re-learned from outcomes (clicks,
+// applications, hires) without a code change.
+type Weights struct {
+	Doc     string             `json:"doc,omitempty"`
+	Version string             `json:"version,omitempty"`
+	Weights map[string]float64 `json:"weights"`
+	// CourseWeights weigh the course features (CourseFeatureNames).
+	CourseWeights map[string]float64 `json:"course_weights,omitempty"`
+}
+
+// DefaultWeights returns the embedded weights.json.
+func DefaultWeights() Weights {
+	w, err := ParseWeights(defaultWeightsJSON)
+	if err != nil {
+		// The file is embedded at build time; TestDefaultWeights keeps it valid.
+		panic(fmt.Sprintf("matcher: embedded weights.json: %v", err))
+	}
+	return w
+}
+
+// LoadWeights reads a weights file.
+func LoadWeights(path string) (Weights, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Weights{}, fmt.Errorf("weights: %w", err)
+	}
+	w, err := ParseWeights(b)
+	if err != nil {
+		return Weights{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return w, nil
+}
+
+// ParseWeights parses and validates a weights document: every key must be a
+// known feature, every value finite and non-negative; features left out
+// weigh 0.
+func ParseWeights(b []byte) (Weights, error) {
+	var w Weights
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return Weights{}, fmt.Errorf("weights: %w", err)
+	}
+	if len(w.Weights) == 0 {
+		return Weights{}, Errorf(EINVALID, "权重文件缺少 weights", "weights: no \"weights\" object")
+	}
+	return w, w.validate()
+}
+
+func (w Weights) validate() error {
+	if err := validateMap("weights", w.Weights, FeatureNames[:]); err != nil {
+		return err
+	}
+	return validateMap("course_weights", w.CourseWeights, CourseFeatureNames[:])
+}
+
+func validateMap(field string, m map[string]float64, known []string) error {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := m[k]
+		if !slices.Contains(known, k) {
+			return &Error{Code: EINVALID, Field: field + "." + k,
+				Message:   fmt.Sprintf("%s：未知特征 %q（可用：%s）", field, k, strings.Join(known, ", ")),
+				MessageEN: fmt.Sprintf("%s: unknown feature %q (known: %s)", field, k, strings.Join(known, ", "))}
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return &Error{Code: EINVALID, Field: field + "." + k,
+				Message:   fmt.Sprintf("%s：特征 %s 的权重须为非负有限数，得到 %v", field, k, v),
+				MessageEN: fmt.Sprintf("%s: %s must be a finite non-negative number, got %v", field, k, v)}
+		}
+	}
+	return nil
+}
+
+func featureIndex(name string) int {
+	for i, n := range FeatureNames {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Vector returns the weights as a gonum vector in FeatureNames order.
+func (w Weights) Vector() *mat.VecDense {
+	v := mat.NewVecDense(NumFeatures, nil)
+	for k, x := range w.Weights {
+		if i := featureIndex(k); i >= 0 {
+			v.SetVec(i, x)
+		}
+	}
+	return v
+}
+
+// scorer holds the weight vector in the form the hot loop reads it.
+type scorer struct {
+	vec *mat.VecDense
+	w   []float64 // vec's backing data, len NumFeatures
+}
+
+func newScorer(w Weights) scorer {
+	v := w.Vector()
+	return scorer{vec: v, w: v.RawVector().Data}
+}
+
+// score is w · x.
+func (s scorer) score(x []float64) float64 { return floats.Dot(s.w, x) }
+
+// contributions returns each feature's share of the score, w_i·x_i.
+func (s scorer) contributions(x []float64) []float64 {
+	c := make([]float64, NumFeatures)
+	floats.MulTo(c, s.w, x)
+	return c
+}
+
+// ScoreMatrix scores many feature vectors at once (rows of X) as X·w: the
+// form used to evaluate or re-learn the weights offline.
+func (w Weights) ScoreMatrix(X *mat.Dense) *mat.VecDense {
+	r, _ := X.Dims()
+	out := mat.NewVecDense(r, nil)
+	out.MulVec(X, w.Vector())
+	return out
+}
+
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
