@@ -1,9 +1,11 @@
 package index
 
 import (
+	"bytes"
 	"fmt"
 	"sync"
 	"unicode"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
@@ -26,6 +28,9 @@ const (
 	// StopTokenMapName is the stop-word list (stopwords.txt) as a bleve
 	// token map, usable by other analyzers too.
 	StopTokenMapName = "zh_gse_stop"
+	// WidthFilterName is bleve's cjk_width filter applied only to the
+	// tokens it can change.
+	WidthFilterName = "zh_gse_width"
 )
 
 // Token is one term of the analyzer's output, as Elasticsearch's _analyze
@@ -62,6 +67,9 @@ func init() {
 		}
 		return m, nil
 	}))
+	mustRegister(registry.RegisterTokenFilter(WidthFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return widthFilter{cjk: cjk.NewCJKWidthFilter()}, nil
+	}))
 	mustRegister(registry.RegisterAnalyzer(AnalyzerName, analyzerWith(TokenizerName)))
 	mustRegister(registry.RegisterAnalyzer(SearchAnalyzerName, analyzerWith(SearchTokenizerName)))
 }
@@ -77,7 +85,7 @@ func analyzerWith(tokenizerName string) registry.AnalyzerConstructor {
 		if err != nil {
 			return nil, err
 		}
-		width, err := cache.TokenFilterNamed(cjk.WidthName)
+		width, err := cache.TokenFilterNamed(WidthFilterName)
 		if err != nil {
 			return nil, err
 		}
@@ -108,25 +116,111 @@ type tokenizer struct {
 }
 
 func (t tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	toks := t.s.tokens(string(input), t.subwords)
-	out := make(analysis.TokenStream, len(toks))
-	backing := make([]analysis.Token, len(toks))
-	for i, tk := range toks {
-		backing[i] = analysis.Token{
-			Term:     []byte(tk.Term),
-			Start:    tk.Start,
-			End:      tk.End,
-			Position: tk.Position,
-			Type:     tokenType(tk.Term),
+	// Read only during this call: no string made from it is kept.
+	text := unsafe.String(unsafe.SliceData(input), len(input))
+	if t.subwords {
+		if toks, ok := t.s.memo.take(text); ok {
+			return streamOf(input, toks)
 		}
+	}
+	if len(input) <= shortText {
+		// Short values (an employer, a major, a skill, an occupation)
+		// repeat from post to post: keep their tokens.
+		cache := t.s.short[0]
+		if t.subwords {
+			cache = t.s.short[1]
+		}
+		toks, ok := cache.peek(text)
+		if !ok {
+			kept := string(input)
+			toks = t.s.tokens(kept, t.subwords)
+			cache.put(kept, toks)
+		}
+		return streamOf(input, toks)
+	}
+	c := t.s.getCutter()
+	defer t.s.putCutter(c)
+	t.s.analyze(c, text, t.subwords)
+
+	// A term is usually the input's own bytes (Chinese text needs no
+	// folding or lower-casing) and then aliases the input, as bleve's own
+	// tokenizers do; the others are copied into one buffer.
+	need := 0
+	for _, rt := range c.toks {
+		if tb := c.low[rt.start:rt.end]; !bytes.Equal(tb, input[rt.ostart:rt.oend]) {
+			need += len(tb)
+		}
+	}
+	arena := make([]byte, 0, need)
+	out := make(analysis.TokenStream, len(c.toks))
+	backing := make([]analysis.Token, len(c.toks))
+	for i, rt := range c.toks {
+		start, end := rt.ostart, rt.oend
+		tb := c.low[rt.start:rt.end]
+		var term []byte
+		switch {
+		case hasUpper(tb):
+			term = bytes.ToLower(tb)
+		case bytes.Equal(tb, input[start:end]):
+			term = input[start:end:end]
+		default:
+			at := len(arena)
+			arena = append(arena, tb...)
+			term = arena[at:len(arena):len(arena)]
+		}
+		backing[i] = analysis.Token{Term: term, Start: start, End: end, Position: rt.pos, Type: tokenType(term)}
 		out[i] = &backing[i]
 	}
 	return out
 }
 
-func tokenType(term string) analysis.TokenType {
+// streamOf turns tokens (from the memo) into a bleve token stream.
+func streamOf(input []byte, toks []Token) analysis.TokenStream {
+	out := make(analysis.TokenStream, len(toks))
+	backing := make([]analysis.Token, len(toks))
+	for i, tk := range toks {
+		var term []byte
+		if src := input[tk.Start:tk.End]; string(src) == tk.Term {
+			term = src[:len(src):len(src)]
+		} else {
+			term = []byte(tk.Term)
+		}
+		backing[i] = analysis.Token{Term: term, Start: tk.Start, End: tk.End, Position: tk.Position, Type: tokenType(term)}
+		out[i] = &backing[i]
+	}
+	return out
+}
+
+// widthFilter is bleve's cjk_width (full-width ASCII to ASCII, half-width
+// katakana to full width) for the few tokens that hold a character of the
+// Halfwidth and Fullwidth Forms block (U+FF00-U+FFEF); cjk_width itself
+// rebuilds every term from a rune slice, two allocations per token for
+// nothing in Chinese text. The output is cjk_width's.
+type widthFilter struct{ cjk *cjk.CJKWidthFilter }
+
+func (f widthFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for i, tk := range input {
+		if hasHalfOrFullWidth(tk.Term) {
+			f.cjk.Filter(input[i : i+1])
+		}
+	}
+	return input
+}
+
+// hasHalfOrFullWidth reports whether b holds a character in U+FF00-U+FFFF
+// (UTF-8 EF BC 80 to EF BF BF).
+func hasHalfOrFullWidth(b []byte) bool {
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == 0xEF && b[i+1] >= 0xBC {
+			return true
+		}
+	}
+	return false
+}
+
+func tokenType(term []byte) analysis.TokenType {
 	digits := true
-	for _, r := range term {
+	for _, r := range string(term) {
 		if unicode.Is(unicode.Han, r) {
 			return analysis.Ideographic
 		}

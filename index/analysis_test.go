@@ -82,7 +82,7 @@ func TestAnalyzeAgreesWithTerms(t *testing.T) {
 }
 
 func foldForTest(s string) string {
-	f, _ := foldWidth(s)
+	f, _ := foldWidthRef(s)
 	return f
 }
 

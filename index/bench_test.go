@@ -78,13 +78,39 @@ func benchPosts(n int) []matcher.Post {
 	return ps
 }
 
+// BenchmarkTerms segments a 200-character description as Terms does when
+// the memo does not have it (tokens with sub-words).
 func BenchmarkTerms(b *testing.B) {
 	s := segmenter(b)
 	text := benchPosts(1)[0].Description
 	text = string([]rune(text)[:200])
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		s.Terms(text)
+		s.tokens(text, true)
+	}
+}
+
+// BenchmarkTokenize is the index's tokenizer on the same text, as bleve
+// calls it (no memo hit).
+func BenchmarkTokenize(b *testing.B) {
+	s := segmenter(b)
+	text := []byte(string([]rune(benchPosts(1)[0].Description)[:200]))
+	tok := tokenizer{s: s, subwords: true}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		tok.Tokenize(text)
+	}
+}
+
+// BenchmarkTokenizeGse is the first tokenizer, on gse.Segment
+// (reference_test.go), for comparison.
+func BenchmarkTokenizeGse(b *testing.B) {
+	s := segmenter(b)
+	text := []byte(string([]rune(benchPosts(1)[0].Description)[:200]))
+	tok := refTokenizer{s}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		tok.Tokenize(text)
 	}
 }
 
@@ -186,5 +212,18 @@ func BenchmarkSearch(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkTokenizeShort is the tokenizer on the short fields every post
+// has (employer, a major, a skill).
+func BenchmarkTokenizeShort(b *testing.B) {
+	s := segmenter(b)
+	tok := tokenizer{s: s, subwords: true}
+	texts := [][]byte{[]byte("新疆宏图物业集团有限公司"), []byte("会计学"), []byte("Excel"), []byte("计算机科学与技术")}
+	for b.Loop() {
+		for _, t := range texts {
+			tok.Tokenize(t)
+		}
 	}
 }

@@ -22,6 +22,20 @@
 // As gse's own loader does, every one-character word gets frequency 2, so
 // real words win over single characters (证书, not 证/书).
 //
+// The cutting itself is gse's shortest-path algorithm (split into units, a
+// Viterbi pass over the dictionary trie) re-implemented in segmenter.go
+// over gse's own dictionary and trie, with buffers kept between calls: gse
+// allocates a slice per character and a token per unknown character on
+// every call, and that plus its garbage was the largest cost of indexing.
+// It reads two unexported fields of gse.Token (unit count, path distance)
+// at offsets found by reflection, and falls back to gse.Segment should a
+// gse release rename them. TestSegmentsMatchGse and FuzzSegmentsMatchGse
+// hold it to gse.Segment (reference_test.go keeps the first, gse-based
+// tokenizer): same words, offsets, sub-words and analyzer output, on edge
+// cases, the catalog, generated posts and the real posts of ../shared/data.
+// A 200-character description: 92 µs and 450 allocations before, 20-25 µs
+// and 3 allocations now (BenchmarkTokenizeGse, BenchmarkTokenize).
+//
 // Why the filtered dictionary: loading cost, measured with
 // `go run ./index/internal/dictload /tmp/s_1.txt` (s_1.txt regenerated with
 // `go run ./index/internal/gendict -min 1 -out /tmp/s_1.txt`) on the 2-core
@@ -46,7 +60,9 @@
 // gse's search-mode sub-segments: 计算机科学与技术 → 计算机科学, 计算机,
 // 科学, 技术), as Elasticsearch's ik_max_word does, so a query for 计算机,
 // 教师 or 头屯河 finds 计算机科学与技术, 幼儿园教师, 头屯河区. AnalyzerName
-// "zh_gse" adds bleve's to_lower and cjk_width filters and the stop words of
+// "zh_gse" adds bleve's to_lower, cjk_width (as WidthFilterName, which runs
+// cjk_width only on the rare token holding a half- or full-width form:
+// cjk_width rebuilds every term otherwise) and the stop words of
 // stopwords.txt (function words only: 不限 and 以上 stay searchable); every
 // text field indexes with it. Queries use SearchAnalyzerName
 // "zh_gse_search", the same chain without sub-words, so a query for 会计学
@@ -58,6 +74,18 @@
 // Segmenter.Cut the plain segmentation (no sub-words, nothing removed but
 // whitespace) for `jobmatch segment`.
 //
+// Work the tokenizer does not repeat, all of it bounded:
+//
+//   - TermsBeforeIndexing is Terms for a text about to be indexed: it
+//     leaves the tokens in a memo (memo.go, the last 8,192 texts) that the
+//     tokenizer takes them from. The importer links near-duplicates over
+//     gse terms just before it indexes a chunk; it segments every post's
+//     title and description there, on both cores, and the index's
+//     goroutine, the import's critical path, segments them no more.
+//   - Texts of at most 64 bytes (employers, majors, skills, occupation
+//     names, titles) keep their tokens in a cache of 16,384 per analyzer.
+//   - Terms usually alias the input bytes, as bleve's own tokenizers do.
+//
 // # Index
 //
 // Documents are posts and courses only, built field by field from the
@@ -67,7 +95,13 @@
 // Text fields (title, employer, description, majors, skills+certificates,
 // occupation name) use zh_gse; channel, district, kind, type, category and
 // employer_exact are keyword fields with doc values for filters and
-// facets; degree_min is numeric. Search ORs match queries over the text
+// facets; degree, the minimum degree, is a keyword ("0" to "5") that the
+// degree filter matches as a disjunction of the degrees at or below the
+// searcher's: bleve indexes a number as 16 terms, a tenth of the indexing
+// time for a field of six values. An index built before that (numeric
+// degree_min) still opens and filters by a numeric range until Rebuild
+// replaces it (TestLegacyDegreeIndex). bleve's composite _all field is
+// disabled: no field goes into it and every query names its fields. Search ORs match queries over the text
 // fields (title boost 3, occupation 2, skills and majors 1.5), filters
 // (bleve's boolean filter clause, which does not score), facets on channel,
 // district and kind, and sorts by score then ID, so equal scores page
@@ -78,7 +112,13 @@
 // posts leave the index.
 //
 // On disk, dir/CURRENT names the live generation (dir/gen-NNNNNN, a scorch
-// index). Rebuild writes the next generation from the store, replays the
+// index). A new generation is named in CURRENT only once its mapping is
+// persisted and index_meta.json synced: bleve writes the mapping as an
+// internal batch, which under unsafe_batch returned before scorch's
+// persister had run, and scorch's Close does not persist what is still in
+// memory, so an index closed without writes on a loaded machine reopened
+// with no mapping ("error parsing mapping JSON: unexpected end of JSON
+// input"; TestOpenCloseReopen). Rebuild writes the next generation from the store, replays the
 // writes that arrived meanwhile, renames a new CURRENT into place and only
 // then closes and removes the old generation, so searches never see a
 // half-built index; Open removes generations a crash left behind.
@@ -89,18 +129,18 @@
 // once searchable, and every write waits once, at its end, for scorch to
 // persist (commit), so analysis of one batch overlaps the disk writes of
 // the previous one and a returned write still survives Close. bleve's
-// analysis queue keeps its default 4 workers. Measured with
+// analysis queue keeps its default 4 workers. Larger batches (2,000) and
+// skipping the per-write persistence wait measured no faster.
+//
 // `go test ./index -run '^$' -bench IndexPosts -benchtime 1x` (25,000
-// synthetic posts, ~200-character descriptions), before sub-words, on the
-// idle machine:
+// synthetic posts, ~200-character descriptions, no memo: the index alone)
+// on the shared 2-core machine, 2026-11-26:
 //
-//	batch 1000, unsafe_batch: ~10,000 posts/s, peak RSS ~250 MiB
-//	batch 1000, safe batches:  ~7,700 posts/s, peak RSS ~300 MiB
-//	batch 5000, unsafe_batch: ~9,800 posts/s, peak RSS ~450 MiB
+//	before (gse.Segment, numeric degree, _all):  4,200-4,800 posts/cpu-s, peak RSS ~285-300 MiB
+//	now:                                          8,900-9,200 posts/cpu-s, peak RSS ~265 MiB,
+//	                                              12,900-13,400 posts/s at load 2.5
 //
-// With sub-words, on a machine shared with other builds (load 13 on 2
-// cores, so wall-clock posts/s meant little): 4,130-4,360 posts per CPU
-// second, peak RSS ~290 MiB; 2 busy cores give up to twice that. The
-// benchmark reports posts/cpu-s for that reason. JOBMATCH_BENCH_BATCH,
-// JOBMATCH_BENCH_SAFE and JOBMATCH_BENCH_CHUNK select the variants.
+// The end-to-end figures (file to searchable, through ingest) are in
+// benchmarks/RESULTS.md. JOBMATCH_BENCH_BATCH, JOBMATCH_BENCH_SAFE and
+// JOBMATCH_BENCH_CHUNK select variants of BenchmarkIndexPosts.
 package index

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -43,7 +44,10 @@ const (
 	fieldDistrict    = "district"
 	fieldKind        = "kind"
 	fieldCategory    = "category" // course category
-	fieldDegreeMin   = "degree_min"
+	fieldDegree      = "degree"   // a post's minimum degree as a keyword, "0" to "5"
+	// fieldDegreeMin is the numeric minimum degree of indexes built before
+	// fieldDegree replaced it (see Index.degreeTerms).
+	fieldDegreeMin = "degree_min"
 )
 
 // Boosts of the analyzed fields in a text search: a word in the title says
@@ -75,7 +79,10 @@ type doc struct {
 	District    string   `json:"district,omitempty"`
 	Kind        string   `json:"kind"`
 	Category    string   `json:"category,omitempty"`
-	DegreeMin   float64  `json:"degree_min"`
+	// Degree is what the current mapping indexes; DegreeMin what the
+	// mapping of an older index does (each mapping ignores the other).
+	Degree    string  `json:"degree"`
+	DegreeMin float64 `json:"degree_min"`
 }
 
 // BleveType tells bleve which document mapping applies.
@@ -106,9 +113,13 @@ type Index struct {
 	dir  string
 	opts Options
 
-	mu  sync.RWMutex // guards bi and gen; held for reading by every operation
+	mu  sync.RWMutex // guards bi, gen and degreeTerms; held for reading by every operation
 	bi  bleve.Index
 	gen string
+	// degreeTerms is false for an index built before the keyword field
+	// degree: its degree filter is a numeric range over degree_min. A
+	// Rebuild brings it to the current mapping.
+	degreeTerms bool
 
 	rebuildMu sync.Mutex // one Rebuild at a time
 	jmu       sync.Mutex // guards journal
@@ -154,11 +165,27 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 		}
 		ix.bi, ix.gen = bi, gen
 	}
+	ix.degreeTerms = hasDegreeTerms(ix.bi)
 	ix.removeStale()
 	return ix, nil
 }
 
 func generationName(n int) string { return fmt.Sprintf("gen-%06d", n) }
+
+// hasDegreeTerms reports whether bi's mapping indexes the degree keyword
+// (every index this version creates) rather than the numeric degree_min.
+func hasDegreeTerms(bi bleve.Index) bool {
+	im, ok := bi.Mapping().(*mapping.IndexMappingImpl)
+	if !ok {
+		return false
+	}
+	dm := im.TypeMapping[TypePost]
+	if dm == nil {
+		return false
+	}
+	_, ok = dm.Properties[fieldDegree]
+	return ok
+}
 
 func (ix *Index) runtimeConfig() map[string]interface{} {
 	return map[string]interface{}{"unsafe_batch": ix.opts.UnsafeBatch}
@@ -174,7 +201,41 @@ func (ix *Index) create(gen string) (bleve.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: create %s: %w", path, err)
 	}
+	// bleve stores the mapping in the new index with an internal batch,
+	// and under unsafe_batch that batch returns before scorch has
+	// persisted it. Scorch's Close does not persist what is still in
+	// memory: an index closed before its persister ran (no writes, a
+	// loaded machine) reopened without a mapping ("error parsing mapping
+	// JSON: unexpected end of JSON input"). An empty batch whose persisted
+	// callback has fired proves the mapping is on disk.
+	if err := commit(bi, bi.NewBatch()); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: create %s: persist the mapping: %w", path, err)
+	}
+	// bleve writes index_meta.json without fsync; CURRENT will name this
+	// generation only once its metadata would survive a power cut.
+	if err := syncPaths(filepath.Join(path, "index_meta.json"), path, ix.dir); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: create %s: %w", path, err)
+	}
 	return bi, nil
+}
+
+// syncPaths fsyncs files and directories (a directory's fsync makes the
+// names in it durable).
+func syncPaths(paths ...string) error {
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", p, err)
+		}
+	}
+	return nil
 }
 
 func (ix *Index) readCurrent() (string, error) {
@@ -263,9 +324,15 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.IncludeInAll = false
 		return f
 	}
-	num := func() *mapping.FieldMapping {
-		f := bleve.NewNumericFieldMapping()
+	// The minimum degree is one of six values, so a keyword (one term a
+	// document) filters it as well as a number, which bleve indexes as 16
+	// terms of shifted precision: that was a tenth of the indexing time.
+	degree := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
 		f.Store = false
+		f.DocValues = false
+		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		return f
 	}
@@ -283,7 +350,11 @@ func newMapping() *mapping.IndexMappingImpl {
 		dm.AddFieldMappingsAt(fieldDistrict, kw())
 		dm.AddFieldMappingsAt(fieldKind, kw())
 		dm.AddFieldMappingsAt(fieldCategory, kw())
-		dm.AddFieldMappingsAt(fieldDegreeMin, num())
+		dm.AddFieldMappingsAt(fieldDegree, degree())
+		// No field goes into bleve's composite _all field and every query
+		// names its fields, so _all is disabled: otherwise every document
+		// carries an empty composite that segment building still walks.
+		dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 		return dm
 	}
 	im.AddDocumentMapping(TypePost, build())
@@ -302,6 +373,7 @@ func postDoc(p *matcher.Post) doc {
 		Channel:     string(p.Channel),
 		District:    p.District,
 		Kind:        string(p.Kind),
+		Degree:      strconv.Itoa(int(p.DegreeMin)),
 		DegreeMin:   float64(p.DegreeMin),
 	}
 	if p.Kind == "" {
@@ -548,14 +620,14 @@ var facetFields = []string{fieldChannel, fieldDistrict, fieldKind}
 // Search runs q. Ordering is by score, then by ID, so equal scores come out
 // in the same order every time and in every rebuild.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	req, err := buildRequest(q)
-	if err != nil {
-		return nil, err
-	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.bi == nil {
 		return nil, errClosed
+	}
+	req, err := buildRequest(q, ix.degreeTerms)
+	if err != nil {
+		return nil, err
 	}
 	sr, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -587,7 +659,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	return res, nil
 }
 
-func buildRequest(q Query) (*bleve.SearchRequest, error) {
+func buildRequest(q Query, degreeTerms bool) (*bleve.SearchRequest, error) {
 	typ := q.Type
 	if typ == "" {
 		typ = TypePost
@@ -631,7 +703,16 @@ func buildRequest(q Query) (*bleve.SearchRequest, error) {
 	if q.Kind != "" {
 		filters = append(filters, termQuery(fieldKind, string(q.Kind)))
 	}
-	if q.Degree > 0 {
+	switch {
+	case q.Degree <= 0:
+	case degreeTerms:
+		// Posts whose minimum is at most the searcher's degree.
+		var ok []query.Query
+		for d := matcher.DegreeNone; d <= min(q.Degree, matcher.DegreeDoctor); d++ {
+			ok = append(ok, termQuery(fieldDegree, strconv.Itoa(int(d))))
+		}
+		filters = append(filters, bleve.NewDisjunctionQuery(ok...))
+	default:
 		maxDeg := float64(q.Degree)
 		incl := true
 		filters = append(filters, numericField(bleve.NewNumericRangeInclusiveQuery(nil, &maxDeg, nil, &incl), fieldDegreeMin))
@@ -781,7 +862,7 @@ func (ix *Index) Rebuild(ctx context.Context, st matcher.Store, now time.Time) e
 		return abandon(err)
 	}
 	old, oldGen := ix.bi, ix.gen
-	ix.bi, ix.gen = bi, gen
+	ix.bi, ix.gen, ix.degreeTerms = bi, gen, hasDegreeTerms(bi)
 	ix.mu.Unlock()
 
 	if err := old.Close(); err != nil {

@@ -3,12 +3,14 @@ package index
 import (
 	_ "embed"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/go-ego/gse"
 
@@ -52,6 +54,12 @@ type Segmenter struct {
 	words     int // dictionary entries, for reports
 	domain    int // of which domain words
 	loadedFor string
+	memo      *tokenMemo
+	// short caches the tokens of short texts, without and with sub-words
+	// (see tokenizer.Tokenize).
+	short [2]*tokenMemo
+	// cutters holds idle segmentation buffers (see getCutter).
+	cutters chan *cutter
 }
 
 var (
@@ -73,7 +81,9 @@ func DefaultSegmenter() (*Segmenter, error) {
 // pos" lines) and domain words that must come out whole. Most callers want
 // DefaultSegmenter; this exists so the load can be measured on its own.
 func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
-	s := &Segmenter{stop: parseStopWords(stopWordsText)}
+	s := &Segmenter{stop: parseStopWords(stopWordsText), memo: newTokenMemo(memoSize),
+		short:   [2]*tokenMemo{newTokenMemo(shortCacheSize), newTokenMemo(shortCacheSize)},
+		cutters: make(chan *cutter, freeCutters)}
 	// The HMM model is gse's fallback for unknown words in its DAG mode;
 	// the shortest-path mode used here never calls it, and its tables are
 	// process-global, so leave them alone.
@@ -212,108 +222,313 @@ func parseStopWords(text string) map[string]bool {
 	return m
 }
 
-// segment is one word of the input: its byte range in the original text,
-// its text after width folding, and the words gse finds inside it (its
-// search-mode sub-segments, e.g. 计算机/科学/技术 in 计算机科学与技术).
-type segment struct {
+// ---- segmentation ----
+//
+// cut is gse's shortest-path segmentation (gse.Segmenter.Segment: split the
+// text into units — one per CJK character, one per run of Latin letters and
+// digits —, then a Viterbi pass over the dictionary trie where every word
+// costs log2(total/freq) and a unit the dictionary lacks costs 32)
+// re-implemented over gse's own dictionary with buffers that are reused
+// between calls. gse allocates a slice per character and a token per
+// unknown character on every call; that and the garbage it made were the
+// largest cost of indexing. The pass reads two fields gse does not export
+// (a token's unit count and its path distance) at offsets found by
+// reflection at start-up; should a gse release rename them, fastCut is
+// false and gse.Segment itself is used. TestSegmentsMatchGse and
+// FuzzSegmentsMatchGse hold the two to the same words and offsets.
+
+var tokenFields = func() (f struct {
+	text, dist uintptr
+	ok         bool
+}) {
+	t := reflect.TypeOf(gse.Token{})
+	text, ok1 := t.FieldByName("text")
+	dist, ok2 := t.FieldByName("distance")
+	f.ok = ok1 && ok2 && text.Type == reflect.TypeOf([]gse.Text(nil)) && dist.Type.Kind() == reflect.Float32
+	f.text, f.dist = text.Offset, dist.Offset
+	return f
+}()
+
+// fastCut reports whether cut runs its own pass (true) or gse.Segment.
+var fastCut = tokenFields.ok
+
+// tokenUnits is the number of text units of a dictionary word.
+func tokenUnits(t *gse.Token) int {
+	return len(*(*[]gse.Text)(unsafe.Add(unsafe.Pointer(t), tokenFields.text)))
+}
+
+// tokenDistance is a dictionary word's path length, log2(total/freq).
+func tokenDistance(t *gse.Token) float32 {
+	return *(*float32)(unsafe.Add(unsafe.Pointer(t), tokenFields.dist))
+}
+
+// unknownDistance is the path length gse gives a unit the dictionary lacks.
+const unknownDistance = 32
+
+type jumper struct {
+	dist  float32
+	units int
+	tok   *gse.Token // nil for an unknown unit
+}
+
+// word is one word of the segmentation: its byte range in the folded text,
+// its dictionary token (nil if unknown) and its sub-words, c.subs[sub0:sub1].
+type word struct {
 	start, end int
-	text       string
-	subs       []segment
+	tok        *gse.Token
+	sub0, sub1 int
 }
 
-// segments folds full-width ASCII to half-width, cuts the folded text with
-// gse's shortest-path mode and maps every word back to byte offsets in the
-// original text. Invalid UTF-8 bytes become separators, so every word is
-// valid UTF-8.
-func (s *Segmenter) segments(text string) []segment {
-	folded, orig := foldWidth(text)
-	segs := s.seg.Segment([]byte(folded))
-	out := make([]segment, 0, len(segs))
-	at := func(a, b int) segment {
-		sg := segment{start: a, end: b, text: folded[a:b]}
-		if orig != nil {
-			sg.start, sg.end = orig[a], orig[b]
-		}
-		return sg
-	}
-	for i := range segs {
-		a, b := segs[i].Start(), segs[i].End()
-		sg := at(a, b)
-		// Sub-segment offsets are relative to their word; gse computed
-		// them on the same (lower-cased, equally long) bytes. Two levels
-		// reach 计算机 in 计算机科学与技术 (→ 计算机科学 → 计算机).
-		var walk func(tok *gse.Token, base, end, depth int)
-		walk = func(tok *gse.Token, base, end, depth int) {
-			if tok == nil || depth > 2 {
-				return
-			}
-			for _, sub := range tok.Segments() {
-				sa, sb := base+sub.Start(), base+sub.End()
-				if sb-sa >= end-base || sb > end {
-					continue
-				}
-				sg.subs = append(sg.subs, at(sa, sb))
-				walk(sub.Token(), sa, sb, depth+1)
-			}
-		}
-		walk(segs[i].Token(), a, b, 1)
-		out = append(out, sg)
-	}
-	return out
+type span struct{ start, end int }
+
+// rawTok is one analyzer token before its term is materialised: byte range
+// in the folded text and 1-based position.
+type rawTok struct {
+	start, end   int // in the folded text
+	ostart, oend int // in the original text
+	pos          int
 }
 
-// foldWidth returns text with full-width ASCII (Ａ, １, ＋) and the
-// ideographic space folded to ASCII and invalid bytes replaced by spaces,
-// plus, when anything changed, orig[i] = the byte offset in text of folded
-// byte i (orig has len(folded)+1 entries). Folding before segmenting keeps
-// "ＪＡＶＡ" one word, as "Java" is, rather than four letters.
-func foldWidth(text string) (string, []int) {
-	clean := true
+// cutter holds the buffers of one segmentation; cutters are pooled.
+type cutter struct {
+	folded []byte // the text with full-width ASCII folded (see fold)
+	low    []byte // folded with A-Z lower-cased, as gse looks words up
+	folds  []int  // folded offsets of characters folded from 3 bytes to 1
+	clean  bool   // folded == the text
+	units  []gse.Text
+	ustart []int // folded offset of each unit, plus len(folded)
+	jump   []jumper
+	found  []*gse.Token
+	words  []word
+	subs   []span
+	toks   []rawTok
+}
+
+// Idle cutters wait in a small free list rather than a sync.Pool, which
+// the garbage collector empties at every cycle: during a bulk import that
+// is every few milliseconds, and the buffers were allocated again each
+// time. The list is bounded (freeCutters), and so is what a kept cutter
+// holds (maxPooledText).
+const (
+	freeCutters   = 16
+	maxPooledText = 16 << 10
+)
+
+func (s *Segmenter) getCutter() *cutter {
+	select {
+	case c := <-s.cutters:
+		return c
+	default:
+		return new(cutter)
+	}
+}
+
+func (s *Segmenter) putCutter(c *cutter) {
+	if cap(c.folded) > maxPooledText {
+		return
+	}
+	c.words, c.subs, c.toks = c.words[:0], c.subs[:0], c.toks[:0]
+	select {
+	case s.cutters <- c:
+	default:
+	}
+}
+
+// fold fills c.folded and c.low from text: full-width ASCII (Ａ, １, ＋) and
+// the ideographic space become ASCII and invalid bytes spaces, so "ＪＡＶＡ"
+// is one word like "Java" rather than four letters; c.folds records where
+// a 3-byte character became one byte, for mapping offsets back.
+func (c *cutter) fold(text string) {
+	c.folded, c.low, c.folds = c.folded[:0], c.low[:0], c.folds[:0]
+	c.clean = true
 	for i := 0; i < len(text); {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if (r == utf8.RuneError && n == 1) || (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 {
-			clean = false
-			break
+		b := text[i]
+		if b < utf8.RuneSelf {
+			c.folded = append(c.folded, b)
+			i++
+			continue
 		}
-		i += n
-	}
-	if clean {
-		return text, nil
-	}
-	var b strings.Builder
-	b.Grow(len(text))
-	orig := make([]int, 0, len(text)+1)
-	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case r == utf8.RuneError && n == 1, r == 0x3000:
-			b.WriteByte(' ')
-			orig = append(orig, i)
+		case r == utf8.RuneError && n == 1:
+			c.folded = append(c.folded, ' ')
+			c.clean = false
+		case r == 0x3000:
+			c.folds = append(c.folds, len(c.folded))
+			c.folded = append(c.folded, ' ')
+			c.clean = false
 		case r >= 0xFF01 && r <= 0xFF5E:
-			b.WriteByte(byte(r - 0xFEE0))
-			orig = append(orig, i)
+			c.folds = append(c.folds, len(c.folded))
+			c.folded = append(c.folded, byte(r-0xFEE0))
+			c.clean = false
 		default:
-			b.WriteString(text[i : i+n])
-			for k := 0; k < n; k++ {
-				orig = append(orig, i)
-			}
+			c.folded = append(c.folded, text[i:i+n]...)
 		}
 		i += n
 	}
-	orig = append(orig, len(text))
-	return b.String(), orig
+	c.low = append(c.low, c.folded...)
+	for i, b := range c.low {
+		if 'A' <= b && b <= 'Z' {
+			c.low[i] = b + ('a' - 'A')
+		}
+	}
+}
+
+// orig maps a folded byte offset to the offset in the original text.
+func (c *cutter) orig(f int) int {
+	if len(c.folds) == 0 {
+		return f
+	}
+	n, _ := slices.BinarySearch(c.folds, f) // folds before f
+	return f + 2*n
+}
+
+// cut segments text into c.words (and their sub-words into c.subs).
+func (s *Segmenter) cut(c *cutter, text string) {
+	c.fold(text)
+	c.words, c.subs = c.words[:0], c.subs[:0]
+	if len(c.low) == 0 {
+		return
+	}
+	if !fastCut {
+		for _, sg := range s.seg.Segment(c.low) {
+			c.addWord(sg.Start(), sg.End(), sg.Token())
+		}
+		return
+	}
+	c.split()
+	n := len(c.units)
+	c.jump = slices.Grow(c.jump[:0], n)[:n]
+	clear(c.jump)
+	maxLen := s.seg.Dict.MaxTokenLen()
+	if len(c.found) < maxLen {
+		c.found = make([]*gse.Token, maxLen)
+	}
+	dict := s.seg.Dict
+	for cur := 0; cur < n; cur++ {
+		var base float32
+		if cur > 0 {
+			base = c.jump[cur-1].dist
+		}
+		k := dict.LookupTokens(c.units[cur:min(cur+maxLen, n)], c.found)
+		for _, t := range c.found[:k] {
+			u := tokenUnits(t)
+			update(&c.jump[cur+u-1], base+tokenDistance(t), t, u)
+		}
+		if k == 0 || tokenUnits(c.found[0]) > 1 {
+			update(&c.jump[cur], base+unknownDistance, nil, 1)
+		}
+	}
+	first := len(c.words)
+	for i := n - 1; i >= 0; {
+		j := &c.jump[i]
+		at := i - j.units + 1
+		c.words = append(c.words, word{start: c.ustart[at], end: c.ustart[i+1], tok: j.tok})
+		i = at - 1
+	}
+	slices.Reverse(c.words[first:])
+	for i := first; i < len(c.words); i++ {
+		w := &c.words[i]
+		w.sub0 = len(c.subs)
+		c.walk(w.tok, w.start, w.end, 1)
+		w.sub1 = len(c.subs)
+	}
+}
+
+// update is gse's updateJumper: the first path to reach a unit, or a
+// strictly shorter one, wins.
+func update(j *jumper, dist float32, t *gse.Token, units int) {
+	if j.dist == 0 || j.dist > dist {
+		j.dist, j.tok, j.units = dist, t, units
+	}
+}
+
+// split is gse's SplitTextToWords over c.low: a unit per character, except
+// that runs of letters and digits of at most two bytes each (Latin, Greek,
+// Cyrillic …) form one unit.
+func (c *cutter) split() {
+	c.units, c.ustart = c.units[:0], c.ustart[:0]
+	t := c.low
+	run := -1 // start of the current letter/digit run
+	for i := 0; i < len(t); {
+		var r rune
+		n := 1
+		switch b := t[i]; {
+		case b < utf8.RuneSelf:
+			r = rune(b)
+		case b >= 0xE0:
+			// Three or four bytes (c.low is valid UTF-8): never part
+			// of a letter run, so no need to decode.
+			n = 3
+			if b >= 0xF0 {
+				n = 4
+			}
+			r = utf8.RuneError
+		default:
+			r, n = utf8.DecodeRune(t[i:])
+		}
+		if n <= 2 && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
+			if run < 0 {
+				run = i
+			}
+		} else {
+			if run >= 0 {
+				c.units = append(c.units, t[run:i])
+				c.ustart = append(c.ustart, run)
+				run = -1
+			}
+			c.units = append(c.units, t[i:i+n])
+			c.ustart = append(c.ustart, i)
+		}
+		i += n
+	}
+	if run >= 0 {
+		c.units = append(c.units, t[run:])
+		c.ustart = append(c.ustart, run)
+	}
+	c.ustart = append(c.ustart, len(t))
+}
+
+// addWord appends a word found by gse.Segment (the fallback) with its
+// sub-words.
+func (c *cutter) addWord(start, end int, tok *gse.Token) {
+	w := word{start: start, end: end, tok: tok, sub0: len(c.subs)}
+	c.walk(tok, start, end, 1)
+	w.sub1 = len(c.subs)
+	c.words = append(c.words, w)
+}
+
+// walk collects the words gse finds inside a word (its search-mode
+// sub-segments), two levels deep: 计算机科学与技术 → 计算机科学 → 计算机.
+// Sub-segment offsets are relative to their word and were computed on the
+// same lower-cased, equally long bytes.
+func (c *cutter) walk(tok *gse.Token, base, end, depth int) {
+	if tok == nil || depth > 2 {
+		return
+	}
+	for _, sub := range tok.Segments() {
+		sa, sb := base+sub.Start(), base+sub.End()
+		if sb-sa >= end-base || sb > end {
+			continue
+		}
+		c.subs = append(c.subs, span{sa, sb})
+		c.walk(sub.Token(), sa, sb, depth+1)
+	}
 }
 
 // Cut returns the plain word segmentation of text: every word as written,
 // punctuation included, whitespace dropped, nothing lower-cased or removed.
 func (s *Segmenter) Cut(text string) []string {
+	c := s.getCutter()
+	defer s.putCutter(c)
+	s.cut(c, text)
 	var out []string
-	for _, sg := range s.segments(text) {
-		w := text[sg.start:sg.end]
-		if strings.TrimSpace(w) == "" || !utf8.ValidString(w) {
+	for _, w := range c.words {
+		ww := text[c.orig(w.start):c.orig(w.end)]
+		if strings.TrimSpace(ww) == "" || !utf8.ValidString(ww) {
 			continue
 		}
-		out = append(out, w)
+		out = append(out, ww)
 	}
 	return out
 }
@@ -321,8 +536,28 @@ func (s *Segmenter) Cut(text string) []string {
 // Terms returns the terms the index stores for text: the zh_gse analyzer's
 // output (lower-cased, width-folded, stop words and punctuation dropped,
 // sub-words after each long word). It implements matcher.Analyzer.
-func (s *Segmenter) Terms(text string) []string {
+func (s *Segmenter) Terms(text string) []string { return s.termsOf(s.tokens(text, true)) }
+
+// TermsBeforeIndexing is Terms for a text about to be indexed: its tokens
+// stay, for a while, in a small memo the index's tokenizer takes them from
+// (see tokenMemo), so the text is segmented once for both. The importer
+// segments each post's title and description for near-duplicate linking
+// just before it indexes them.
+func (s *Segmenter) TermsBeforeIndexing(text string) []string {
 	toks := s.tokens(text, true)
+	s.memo.put(text, toks)
+	return s.termsOf(toks)
+}
+
+// TermsReusedByIndex reports whether the index's tokenizer takes what
+// TermsBeforeIndexing leaves: it does for DefaultSegmenter, which the
+// tokenizers registered with bleve run on.
+func (s *Segmenter) TermsReusedByIndex() bool {
+	def, err := DefaultSegmenter()
+	return err == nil && s == def
+}
+
+func (s *Segmenter) termsOf(toks []Token) []string {
 	out := make([]string, 0, len(toks))
 	for _, t := range toks {
 		if !s.stop[t.Term] {
@@ -343,33 +578,123 @@ var _ matcher.Analyzer = (*Segmenter)(nil)
 // while the search analyzer, without sub-words, keeps a query for 会计学
 // from matching every 会计.
 func (s *Segmenter) tokens(text string, subwords bool) []Token {
-	segs := s.segments(text)
-	out := make([]Token, 0, len(segs)+len(segs)/4)
-	pos := 0
-	for _, sg := range segs {
-		if !hasLetter(sg.text) {
-			continue
+	c := s.getCutter()
+	defer s.putCutter(c)
+	s.analyze(c, text, subwords)
+	src := text // the folded text as a string, for the terms
+	if !c.clean {
+		src = string(c.folded)
+	}
+	out := make([]Token, len(c.toks))
+	for i, t := range c.toks {
+		term := src[t.start:t.end]
+		if lw := c.low[t.start:t.end]; term != string(lw) || hasUpper(lw) {
+			term = lower(string(lw))
 		}
-		pos++
-		term := lower(sg.text)
-		out = append(out, Token{Term: term, Start: sg.start, End: sg.end, Position: pos})
-		if !subwords {
-			continue
-		}
-		first := len(out) - 1
-		for _, sub := range sg.subs {
-			if utf8.RuneCountInString(sub.text) < 2 || !hasLetter(sub.text) {
-				continue
-			}
-			st := lower(sub.text)
-			if s.stop[st] || slices.ContainsFunc(out[first:], func(t Token) bool { return t.Term == st }) {
-				continue
-			}
-			out = append(out, Token{Term: st, Start: sub.start, End: sub.end, Position: pos})
-		}
+		out[i] = Token{Term: term, Start: t.ostart, End: t.oend, Position: t.pos}
 	}
 	return out
 }
+
+// analyze fills c.toks with the tokenizer's tokens (see tokens).
+func (s *Segmenter) analyze(c *cutter, text string, subwords bool) {
+	s.cut(c, text)
+	c.toks = c.toks[:0]
+	pos := 0
+	for _, w := range c.words {
+		wt := c.low[w.start:w.end]
+		if !hasLetterBytes(wt) {
+			continue
+		}
+		pos++
+		c.toks = append(c.toks, rawTok{w.start, w.end, c.orig(w.start), c.orig(w.end), pos})
+		if !subwords {
+			continue
+		}
+		first := len(c.toks) - 1
+		for _, sb := range c.subs[w.sub0:w.sub1] {
+			st := c.low[sb.start:sb.end]
+			if utf8.RuneCount(st) < 2 || !hasLetterBytes(st) {
+				continue
+			}
+			if s.stop[c.term(st)] || c.seen(first, st) {
+				continue
+			}
+			c.toks = append(c.toks, rawTok{sb.start, sb.end, c.orig(sb.start), c.orig(sb.end), pos})
+		}
+	}
+}
+
+// term returns the lower-cased term for folded bytes already ASCII-lowered;
+// only text with non-ASCII capitals (Ä, Σ) allocates.
+func (c *cutter) term(b []byte) string {
+	if hasUpper(b) {
+		return strings.ToLower(string(b))
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)) // read only, not kept
+}
+
+// seen reports whether the term of b is already among c.toks[first:].
+func (c *cutter) seen(first int, b []byte) bool {
+	tb := c.term(b)
+	for _, t := range c.toks[first:] {
+		if c.term(c.low[t.start:t.end]) == tb {
+			return true
+		}
+	}
+	return false
+}
+
+// hasUpper reports whether b (ASCII already lower-cased) has an upper-case
+// letter outside ASCII.
+func hasUpper(b []byte) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if caselessLead(b[i]) {
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if unicode.IsUpper(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+func hasLetterBytes(b []byte) bool {
+	for i := 0; i < len(b); {
+		if c := b[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				return true
+			}
+			i++
+			continue
+		}
+		if ideographLead(b[i]) {
+			return true
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+// caselessLead reports whether a UTF-8 lead byte starts a character in
+// U+3000-U+9FFF (CJK symbols, kana, CJK ideographs), none of which is an
+// upper-case letter (TestCaselessAndIdeographRanges checks every one).
+func caselessLead(b byte) bool { return b >= 0xE3 && b <= 0xE9 }
+
+// ideographLead reports whether a UTF-8 lead byte starts a character in
+// U+5000-U+9FFF, all of them CJK ideographs, that is letters.
+func ideographLead(b byte) bool { return b >= 0xE5 && b <= 0xE9 }
 
 // lower lower-cases w, returning it unchanged (no allocation) when it has
 // no upper-case letter, which is the common case for Chinese text.

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -41,10 +42,17 @@ func EmployerKey(name string) string {
 
 // dedupCandidate is a post another one may repeat.
 type dedupCandidate struct {
-	id, source string
-	text       string
-	terms      map[string]struct{} // computed on first comparison
+	id, source  string
+	title, desc string
+	terms       termSet // computed on first comparison (nil until then)
 }
+
+// termSet is a post's distinct terms as sorted 64-bit FNV-1a hashes: an
+// eighth of the memory of a map of strings, cheap to sort, and two sets
+// intersect in one merge pass. Two of the few hundred distinct terms of
+// one comparison share a hash with a probability of about 2^-48; the
+// similarity would then be off by one term, nothing worse.
+type termSet []uint64
 
 // deduper finds near-duplicates among posts bucketed by employer. Buckets
 // hold only originals (open posts that are not themselves duplicates), so
@@ -56,20 +64,36 @@ type dedupCandidate struct {
 // import runs straight through or resumes after a crash (the resumed run
 // starts from the store, the straight one from its own additions).
 type deduper struct {
-	an      matcher.Analyzer
+	an matcher.Analyzer
+	// eager segments every post in prepare (see there).
+	eager   bool
 	buckets map[string][]*dedupCandidate
 	where   map[string]string // post ID → the bucket holding its candidate
 	// last keeps the terms find computed for a post, which add then gives
 	// its candidate: each post is segmented once, not again as a candidate.
-	lastID, lastText string
-	lastTerms        map[string]struct{}
+	lastID, lastTitle, lastDesc string
+	lastTerms                   termSet
+}
+
+// indexingAnalyzer is implemented by an analyzer the search index's
+// tokenizer shares work with (index.Segmenter): TermsBeforeIndexing is
+// Terms for a text about to be indexed, whose tokens the tokenizer then
+// takes instead of segmenting the text again, and TermsReusedByIndex says
+// whether that happens at all (it does for the segmenter the index's
+// tokenizer runs on).
+type indexingAnalyzer interface {
+	TermsBeforeIndexing(text string) []string
+	TermsReusedByIndex() bool
+}
+
+func reusedByIndex(an matcher.Analyzer) bool {
+	r, ok := an.(indexingAnalyzer)
+	return ok && r.TermsReusedByIndex()
 }
 
 func newDeduper(an matcher.Analyzer) *deduper {
 	return &deduper{an: an, buckets: map[string][]*dedupCandidate{}, where: map[string]string{}}
 }
-
-func postText(p *matcher.Post) string { return p.Title + "\n" + p.Description }
 
 // isOriginal reports whether p may be linked to: the same posts the
 // importer loads from the store as candidates (open, not a duplicate, with
@@ -89,18 +113,17 @@ func (d *deduper) add(p *matcher.Post) {
 		return
 	}
 	d.where[p.ID] = k
-	text := postText(p)
-	var terms map[string]struct{}
-	if d.lastID == p.ID && d.lastText == text {
+	var terms termSet
+	if d.lastID == p.ID && d.lastTitle == p.Title && d.lastDesc == p.Description {
 		terms = d.lastTerms
 	}
 	for _, c := range d.buckets[k] {
 		if c.id == p.ID {
-			c.source, c.text, c.terms = p.Source, text, terms
+			c.source, c.title, c.desc, c.terms = p.Source, p.Title, p.Description, terms
 			return
 		}
 	}
-	d.buckets[k] = append(d.buckets[k], &dedupCandidate{id: p.ID, source: p.Source, text: text, terms: terms})
+	d.buckets[k] = append(d.buckets[k], &dedupCandidate{id: p.ID, source: p.Source, title: p.Title, desc: p.Description, terms: terms})
 }
 
 func (d *deduper) remove(key, id string) {
@@ -124,8 +147,16 @@ func (d *deduper) remove(key, id string) {
 // computed. It returns the posts' terms (nil where find needs none);
 // segmentation is most of the linking cost, and find itself must run in
 // order.
-func (d *deduper) prepare(ps []*matcher.Post) []map[string]struct{} {
-	out := make([]map[string]struct{}, len(ps))
+//
+// With d.eager every post of the chunk is segmented, whether linking needs
+// it now or not: the chunk is about to be indexed and the index reuses the
+// analyzer's tokens (see indexingAnalyzer), so segmentation moves from the
+// index's goroutine, which is the import's critical path, to this one,
+// which runs on every core and waits for the index otherwise; and a post
+// that later meets a post of another source is not segmented again as a
+// candidate.
+func (d *deduper) prepare(ps []*matcher.Post) []termSet {
+	out := make([]termSet, len(ps))
 	keys := make([]string, len(ps))
 	sources := map[string]map[string]bool{}
 	for i, p := range ps {
@@ -141,9 +172,12 @@ func (d *deduper) prepare(ps []*matcher.Post) []map[string]struct{} {
 	for i, p := range ps {
 		k := keys[i]
 		if k == "" {
+			if d.eager {
+				jobs = append(jobs, func() { out[i] = d.termsOf(p.Title, p.Description, true) })
+			}
 			continue
 		}
-		need := len(sources[k]) > 1
+		need := d.eager || len(sources[k]) > 1
 		for _, c := range d.buckets[k] {
 			if c.id == p.ID || c.source == p.Source {
 				continue
@@ -151,11 +185,11 @@ func (d *deduper) prepare(ps []*matcher.Post) []map[string]struct{} {
 			need = true
 			if c.terms == nil && !queued[c] {
 				queued[c] = true
-				jobs = append(jobs, func() { c.terms = d.terms(c.text) })
+				jobs = append(jobs, func() { c.terms = d.terms(c.title, c.desc) })
 			}
 		}
 		if need {
-			jobs = append(jobs, func() { out[i] = d.terms(postText(p)) })
+			jobs = append(jobs, func() { out[i] = d.termsOf(p.Title, p.Description, d.eager) })
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(jobs))
@@ -179,7 +213,12 @@ func (d *deduper) prepare(ps []*matcher.Post) []map[string]struct{} {
 func (d *deduper) find(p *matcher.Post) string { return d.findWith(p, nil) }
 
 // findWith is find with p's terms when already computed (prepare).
-func (d *deduper) findWith(p *matcher.Post, mine map[string]struct{}) string {
+func (d *deduper) findWith(p *matcher.Post, mine termSet) string {
+	if mine != nil {
+		// Kept for add, which gives them to p's candidate even when p
+		// meets no candidate now (prepare computed them anyway).
+		d.lastID, d.lastTitle, d.lastDesc, d.lastTerms = p.ID, p.Title, p.Description, mine
+	}
 	k := EmployerKey(p.Employer)
 	if k == "" {
 		return ""
@@ -188,21 +227,17 @@ func (d *deduper) findWith(p *matcher.Post, mine map[string]struct{}) string {
 	if len(bucket) == 0 {
 		return ""
 	}
-	if mine != nil {
-		d.lastID, d.lastText, d.lastTerms = p.ID, postText(p), mine
-	}
 	best, bestScore := "", 0.0
 	for _, c := range bucket {
 		if c.id == p.ID || c.source == p.Source {
 			continue // a portal's own posts are never duplicates of each other
 		}
 		if mine == nil {
-			text := postText(p)
-			mine = d.terms(text)
-			d.lastID, d.lastText, d.lastTerms = p.ID, text, mine
+			mine = d.terms(p.Title, p.Description)
+			d.lastID, d.lastTitle, d.lastDesc, d.lastTerms = p.ID, p.Title, p.Description, mine
 		}
 		if c.terms == nil {
-			c.terms = d.terms(c.text)
+			c.terms = d.terms(c.title, c.desc)
 		}
 		s := jaccard(mine, c.terms)
 		if s >= NearDuplicateThreshold && (s > bestScore || s == bestScore && c.id < best) {
@@ -212,18 +247,39 @@ func (d *deduper) findWith(p *matcher.Post, mine map[string]struct{}) string {
 	return best
 }
 
-func (d *deduper) terms(text string) map[string]struct{} {
+// terms is the set of a post's title and description terms. The two are
+// segmented apart, as the index analyses them (a line break separates them
+// anyway, so no word spans both).
+func (d *deduper) terms(title, desc string) termSet { return d.termsOf(title, desc, false) }
+
+// termsOf is terms; indexing says the post is about to be indexed, and
+// with an analyzer that shares its work with the index (indexingAnalyzer)
+// its title and description are then not segmented a second time.
+func (d *deduper) termsOf(title, desc string, indexing bool) termSet {
 	var ts []string
-	if d.an != nil {
-		ts = d.an.Terms(text)
+	if ia, ok := d.an.(indexingAnalyzer); ok && indexing {
+		ts = append(ia.TermsBeforeIndexing(title), ia.TermsBeforeIndexing(desc)...)
+	} else if d.an != nil {
+		ts = append(d.an.Terms(title), d.an.Terms(desc)...)
 	} else {
-		ts = fallbackTerms(text)
+		ts = fallbackTerms(title + "\n" + desc)
 	}
-	set := make(map[string]struct{}, len(ts))
-	for _, t := range ts {
-		set[t] = struct{}{}
+	set := make(termSet, len(ts))
+	for i, t := range ts {
+		set[i] = hashTerm(t)
 	}
-	return set
+	slices.Sort(set)
+	return slices.Clip(slices.Compact(set)) // non-nil: computed, maybe empty
+}
+
+// hashTerm is 64-bit FNV-1a, inline to spare an allocation per term.
+func hashTerm(t string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(t); i++ {
+		h ^= uint64(t[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // fallbackTerms tokenises without a segmenter: ASCII words and CJK
@@ -261,17 +317,22 @@ func fallbackTerms(text string) []string {
 	return out
 }
 
-func jaccard(a, b map[string]struct{}) float64 {
+// jaccard is |a ∩ b| / |a ∪ b| of two sorted term sets.
+func jaccard(a, b termSet) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
 	inter := 0
-	for t := range a {
-		if _, ok := b[t]; ok {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
 			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)

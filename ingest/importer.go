@@ -615,6 +615,9 @@ func (im *Importer) importResumable(ctx context.Context, rs matcher.ResumableImp
 		if r.dedup, err = im.loadDeduper(ctx); err != nil {
 			return r.fail(err)
 		}
+		// Posts go to the index right after linking: segment each one
+		// while linking, where the index's tokenizer finds the tokens.
+		r.dedup.eager = r.ixq != nil && reusedByIndex(im.Analyzer)
 	}
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
