@@ -426,7 +426,6 @@ func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
 	return enc.Encode(v)
 }
 
-
 // scaledInternships keeps the default data set's share of internships when
 // only the number of posts is given (n < 0 means "not given").
 func scaledInternships(n, posts int) int {
