@@ -24,7 +24,7 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	fs.IntVar(&o.Workers, "workers", runtime.GOMAXPROCS(0), "graduates computed in parallel")
 	resume := fs.Bool("resume", false, "only resume the day's unfinished run, failing when there is none (without it an unfinished run of the day with the same inputs is resumed anyway)")
 	fresh := fs.Bool("fresh", false, "abandon the day's unfinished run and start a new one")
-	policyFile := fs.String("policy", "", "batch policy file (default: the embedded matcher/batch/policy.json)")
+	configFile := fs.String("config", "", "batch configuration file: active statuses and capacity spreading (default: the embedded matcher/batch/config.json)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	pos, err := m.parse(fs, args)
 	if err != nil {
@@ -48,8 +48,8 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	case *fresh:
 		o.Resume = batch.ResumeNever
 	}
-	if *policyFile != "" {
-		if o.Config, err = batch.LoadConfig(*policyFile); err != nil {
+	if *configFile != "" {
+		if o.Config, err = batch.LoadConfig(*configFile); err != nil {
 			return err
 		}
 	}

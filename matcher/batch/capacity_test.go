@@ -42,7 +42,7 @@ func TestParseConfigRejects(t *testing.T) {
 		{"depth 0", strings.Replace(base, `"depth": 3`, `"depth": 0`, 1), "capacity.depth"},
 		{"negative rounds", strings.Replace(base, `"rounds": 10`, `"rounds": -2`, 1), "capacity.rounds"},
 		{"negative sample", strings.Replace(base, `"sample": 100`, `"sample": -1`, 1), "capacity.sample"},
-		{"not JSON", `{"active_statuses": `, "batch policy"},
+		{"not JSON", `{"active_statuses": `, "batch config"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(tc.doc))

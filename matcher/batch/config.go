@@ -11,11 +11,11 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
-//go:embed policy.json
+//go:embed config.json
 var defaultPolicyJSON []byte
 
-// Config is the batch's policy: which graduates a run covers and how
-// exposure is spread across posts. policy.json (embedded) holds the
+// Config is the batch's configuration: which graduates a run covers and how
+// exposure is spread across posts. config.json (embedded) holds the
 // defaults and documents the formula; next year's numbers change the file,
 // not the code.
 type Config struct {
@@ -47,21 +47,21 @@ type Capacity struct {
 	Sample int `json:"sample"`
 }
 
-// DefaultConfig returns the embedded policy.json.
+// DefaultConfig returns the embedded config.json.
 func DefaultConfig() Config {
 	c, err := ParseConfig(defaultPolicyJSON)
 	if err != nil {
 		// Embedded at build time; TestDefaultConfig keeps it valid.
-		panic(fmt.Sprintf("batch: embedded policy.json: %v", err))
+		panic(fmt.Sprintf("batch: embedded config.json: %v", err))
 	}
 	return c
 }
 
-// LoadConfig reads a batch policy file.
+// LoadConfig reads a batch configuration file.
 func LoadConfig(path string) (Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return Config{}, fmt.Errorf("batch policy: %w", err)
+		return Config{}, fmt.Errorf("batch config: %w", err)
 	}
 	c, err := ParseConfig(b)
 	if err != nil {
@@ -70,14 +70,14 @@ func LoadConfig(path string) (Config, error) {
 	return c, nil
 }
 
-// ParseConfig parses and validates a batch policy document; unknown fields
+// ParseConfig parses and validates a batch configuration document; unknown fields
 // are rejected so that a misspelt parameter is not silently ignored.
 func ParseConfig(b []byte) (Config, error) {
 	var c Config
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, fmt.Errorf("batch policy: %w", err)
+		return Config{}, fmt.Errorf("batch config: %w", err)
 	}
 	return c, c.Validate()
 }
@@ -86,7 +86,7 @@ func ParseConfig(b []byte) (Config, error) {
 func (c *Config) Validate() error {
 	bad := func(field, why string) error {
 		return &matcher.Error{Code: matcher.EINVALID, Field: field,
-			Message: fmt.Sprintf("批处理策略 %s：%s", field, why), MessageEN: fmt.Sprintf("batch policy %s: %s", field, why)}
+			Message: fmt.Sprintf("批处理配置 %s：%s", field, why), MessageEN: fmt.Sprintf("batch config %s: %s", field, why)}
 	}
 	if len(c.ActiveStatuses) == 0 {
 		return bad("active_statuses", "不能为空 / must not be empty")

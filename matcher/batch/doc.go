@@ -8,7 +8,7 @@
 //
 // # Who is in a run
 //
-// policy.json's active_statuses: seeking, unregistered and graduates whose
+// config.json's active_statuses: seeking, unregistered and graduates whose
 // status was never recorded. Placed (就业去向落实), employed and studying
 // graduates are left out: they have a destination, and every slot shown to
 // them is exposure taken from a post's limited places and from the
@@ -35,7 +35,7 @@
 // posts: in the default generated data a single post is in thousands of
 // lists. The capacity pass spreads exposure in proportion to places. Each
 // open post p has places P_p = headcount − filled and a budget of k × P_p
-// lists (k in policy.json, capacity.k). Every post gets a discount d_p in
+// lists (k in config.json, capacity.k). Every post gets a discount d_p in
 // [floor, 1]; a graduate's list is chosen from the engine's top depth × n
 // diversified candidates by score × d_p (ties keep the engine's order),
 // under the same channel shares the engine applies, so the per-employer cap
