@@ -50,7 +50,28 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
-// ErrNotFound is returned by stores for a missing record.
+// notFoundEN names in English the records ErrNotFound is given in Chinese,
+// so the English message is English throughout.
+var notFoundEN = map[string]string{
+	"岗位":       "post",
+	"课程":       "course",
+	"毕业生":      "graduate",
+	"密钥":       "API key",
+	"导入任务":     "import job",
+	"导入记录":     "import report",
+	"推荐批次":     "batch run",
+	"已发布的推荐批次": "published batch run",
+}
+
+// ErrNotFound is returned by stores for a missing record; what names the
+// kind of record in Chinese (岗位, 毕业生 …).
 func ErrNotFound(what, id string) *Error {
-	return &Error{Code: ENOTFOUND, Message: fmt.Sprintf("找不到%s：%s", what, id), MessageEN: fmt.Sprintf("%s %q not found", what, id)}
+	en, ok := notFoundEN[what]
+	if !ok {
+		en = "record"
+	}
+	if id == "" {
+		return &Error{Code: ENOTFOUND, Message: fmt.Sprintf("找不到%s", what), MessageEN: fmt.Sprintf("%s not found", en)}
+	}
+	return &Error{Code: ENOTFOUND, Message: fmt.Sprintf("找不到%s：%s", what, id), MessageEN: fmt.Sprintf("%s %q not found", en, id)}
 }
