@@ -406,3 +406,22 @@ func TestStatusMappingIsTotal(t *testing.T) {
 		t.Errorf("internal error leaked: %+v", p)
 	}
 }
+
+// TestRateLimitRunsOnTheWallClock: with the business clock pinned (the demo
+// matches as of its data's date), the rate limit must still refill with real
+// time, or a key once limited would stay limited for ever.
+func TestRateLimitRunsOnTheWallClock(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RateLimit, c.RateBurst, c.Clock = 10, 2, time.Now })
+	for i := 0; i < 2; i++ {
+		if res := f.do("GET", "/v1/posts/search?q=会计", "portalA", nil); res.status != 200 {
+			t.Fatalf("request %d within the burst: %d", i, res.status)
+		}
+	}
+	if res := f.do("GET", "/v1/posts/search?q=会计", "portalA", nil); res.status != 429 {
+		t.Fatalf("over the limit: %d, want 429", res.status)
+	}
+	time.Sleep(300 * time.Millisecond) // 10 req/s refills a token every 100 ms
+	if res := f.do("GET", "/v1/posts/search?q=会计", "portalA", nil); res.status != 200 {
+		t.Fatalf("after the bucket refilled on the wall clock: %d, want 200", res.status)
+	}
+}

@@ -158,7 +158,7 @@ func (s *Server) authenticate(r *http.Request) (*matcher.APIKey, error) {
 		return nil, errUnauthorized("密钥无效", "invalid key")
 	}
 	h := sha256.Sum256([]byte(secret))
-	now := s.now()
+	now := s.wall()
 	k, cached := s.keys.get(h, now)
 	if !cached {
 		var err error

@@ -251,11 +251,14 @@ func (s *Server) listGraduates(w http.ResponseWriter, r *http.Request) error {
 	page := gs[min(offset, total):min(offset+limit, total)]
 	role := keyFrom(r).Role
 	items := make([]CaseSummary, 0, len(page))
-	for _, g := range page {
-		if err := s.audit(r, "graduate.list", g.ID, ""); err != nil {
-			return err
-		}
+	ids := make([]string, len(page))
+	for i, g := range page {
+		ids[i] = g.ID
 		items = append(items, caseSummary(g, role, now, pol.ContactSLADays))
+	}
+	// One entry per graduate listed, all in one commit.
+	if err := s.audit(r, "graduate.list", "", ids...); err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{
 		"total": total, "limit": limit, "offset": offset, "district": f.district,
@@ -702,7 +705,7 @@ func (s *Server) getShortlist(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, "shortlist.read", g.ID, ""); err != nil {
+	if err := s.audit(r, "shortlist.read", "", g.ID); err != nil {
 		return err
 	}
 	sl, err := s.shortlistOf(r, g)
@@ -804,11 +807,11 @@ func (s *Server) editShortlist(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	k := keyFrom(r)
-	if err := s.audit(r, "shortlist.edit", g.ID, req.Action+" "+req.PostID); err != nil {
+	if err := s.audit(r, "shortlist.edit", req.Action+" "+req.PostID, g.ID); err != nil {
 		return err
 	}
 	if err := s.store.EditShortlist(r.Context(), matcher.ShortlistEdit{
-		GraduateID: g.ID, PostID: req.PostID, Action: req.Action, KeyID: k.ID, At: s.now().UTC(), Note: note,
+		GraduateID: g.ID, PostID: req.PostID, Action: req.Action, KeyID: k.ID, At: s.wall().UTC(), Note: note,
 	}); err != nil {
 		return err
 	}
@@ -864,7 +867,7 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, "contacts.read", g.ID, ""); err != nil {
+	if err := s.audit(r, "contacts.read", "", g.ID); err != nil {
 		return err
 	}
 	cs, err := s.store.Contacts(r.Context(), g.ID)
@@ -921,7 +924,7 @@ func (s *Server) logContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := s.now().UTC()
+	now := s.wall().UTC()
 	at := now
 	if req.At != nil {
 		at = req.At.UTC()
@@ -937,7 +940,7 @@ func (s *Server) logContact(w http.ResponseWriter, r *http.Request) error {
 		// A day's slack: registration dates are days, contacts instants.
 		return invalidField("at", "联系时间早于登记时间", "the contact time is before the graduate registered")
 	}
-	if err := s.audit(r, "contacts.write", g.ID, req.Method+" "+req.Outcome); err != nil {
+	if err := s.audit(r, "contacts.write", req.Method+" "+req.Outcome, g.ID); err != nil {
 		return err
 	}
 	e := matcher.ContactEntry{ID: store.NewID(), GraduateID: g.ID, At: at, KeyID: keyFrom(r).ID, Method: req.Method, Outcome: req.Outcome, Note: note}

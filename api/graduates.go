@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -28,21 +27,8 @@ func (s *Server) graduateFor(r *http.Request, id string) (*matcher.Graduate, err
 	return g, nil
 }
 
-// audit writes an access to a graduate's data to the audit log. It fails
-// closed: when the entry cannot be written the data is not served.
-func (s *Server) audit(r *http.Request, action, graduateID, detail string) error {
-	k := keyFrom(r)
-	e := matcher.AuditEntry{At: s.now().UTC(), KeyID: k.ID, Role: k.Role, Action: action, GraduateID: graduateID, Detail: detail}
-	// The audit entry outlives a client that hangs up: the read may already
-	// have happened from the client's point of view.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
-	defer cancel()
-	if err := s.store.Audit(ctx, e); err != nil {
-		s.log.Error("audit write failed; refusing the read", "request_id", infoFrom(r).requestID, "action", action, "err", err)
-		return matcher.Errorf(matcher.EUNAVAILABLE, "审计日志暂不可用，请稍后再试", "the audit log is unavailable; try again later")
-	}
-	return nil
-}
+// auditTimeout bounds how long a request waits for its audit entry.
+const auditTimeout = 5 * time.Second
 
 func (s *Server) getGraduate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "毕业生")
@@ -53,7 +39,7 @@ func (s *Server) getGraduate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, "graduate.read", g.ID, ""); err != nil {
+	if err := s.audit(r, "graduate.read", "", g.ID); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, maskGraduate(*g, keyFrom(r).Role))
@@ -98,7 +84,7 @@ func (s *Server) putGraduate(w http.ResponseWriter, r *http.Request) error {
 	if k.Role == matcher.RoleCounselor && !inDistrict(k, &g) {
 		return matcher.Errorf(matcher.EFORBIDDEN, "辅导员只能登记本区（%s）的毕业生", "a counselor may only record graduates of their own district (%s)", k.District)
 	}
-	if err := s.audit(r, "graduate.write", g.ID, ""); err != nil {
+	if err := s.audit(r, "graduate.write", "", g.ID); err != nil {
 		return err
 	}
 	out, err := s.store.UpsertGraduates(r.Context(), []matcher.Graduate{g})
@@ -191,7 +177,7 @@ func (s *Server) deleteGraduate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, "graduate.delete", g.ID, ""); err != nil {
+	if err := s.audit(r, "graduate.delete", "", g.ID); err != nil {
 		return err
 	}
 	if err := s.store.DeleteGraduate(r.Context(), g.ID); err != nil {
@@ -240,10 +226,14 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, "graduate.recommendations", g.ID, ""); err != nil {
-		return err
-	}
+	// The audit entry goes to disk while the list is computed; nothing is
+	// written to the client until it is durable (and nothing at all if it
+	// cannot be written).
+	audited := s.auditStart(r, "graduate.recommendations", "", g.ID)
 	if body, runID, ok := s.fromRun(r.Context(), g, q); ok {
+		if err := audited(); err != nil {
+			return err
+		}
 		h := w.Header()
 		h.Set("X-Recommendation-Source", "run:"+runID)
 		h.Set("Content-Type", "application/json; charset=utf-8")
@@ -251,6 +241,9 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	res, err := s.recommend(w, r, "recommend", g, q)
+	if aerr := audited(); aerr != nil {
+		return aerr
+	}
 	if err != nil {
 		return err
 	}
@@ -431,10 +424,13 @@ func (s *Server) postCandidates(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// A shortlist of graduates is a read of each of them by a person.
-	for _, c := range cands {
-		if err := s.audit(r, "post.candidates", c.GraduateID, "post "+id); err != nil {
-			return err
-		}
+	// One entry per graduate, all in one commit.
+	ids := make([]string, len(cands))
+	for i, c := range cands {
+		ids[i] = c.GraduateID
+	}
+	if err := s.audit(r, "post.candidates", "post "+id, ids...); err != nil {
+		return err
 	}
 	if cands == nil {
 		cands = []matcher.Candidate{}
@@ -471,7 +467,7 @@ func (s *Server) recordFeedback(w http.ResponseWriter, r *http.Request) error {
 	if !t.Valid() {
 		return invalidField("type", "未知反馈类型（impression、click、apply、interview、hire、dismiss）", "unknown feedback type: want impression, click, apply, interview, hire or dismiss")
 	}
-	now := s.now().UTC()
+	now := s.wall().UTC()
 	if req.At.After(now.Add(time.Hour)) {
 		return invalidField("at", "反馈时间在未来", "the feedback time is in the future")
 	}

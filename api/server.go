@@ -28,8 +28,16 @@ type Config struct {
 	Store  matcher.FullStore
 	Index  *index.Index
 	Engine *matcher.Engine
-	Log    *slog.Logger     // default slog.Default()
-	Now    func() time.Time // default time.Now
+	Log    *slog.Logger // default slog.Default()
+	// Now is the business clock: deadlines, the internship window, contact
+	// overdue — what `--now` sets (the demo pins its data's date). Default
+	// time.Now.
+	Now func() time.Time
+	// Clock is the wall clock: rate limits, key expiry and the time stamps
+	// of what people do (audit entries, shortlist edits, contacts,
+	// feedback), which must be real whatever date the data is matched as
+	// of. Default time.Now.
+	Clock func() time.Time
 
 	// RateLimit is the sustained requests per second allowed per key
 	// (default 20), RateBurst how many may come at once (default 40). A
@@ -72,7 +80,8 @@ type Server struct {
 	store   matcher.FullStore
 	index   *index.Index
 	log     *slog.Logger
-	now     func() time.Time
+	now     func() time.Time // business clock (Config.Now)
+	wall    func() time.Time // wall clock (Config.Clock)
 	keys    *keyCache
 	limiter *limiter
 	metrics *metrics
@@ -82,6 +91,8 @@ type Server struct {
 	// engine is safe for concurrent use: Recommend and Candidates read
 	// under its own read lock, Upsert and Remove take it briefly.
 	engine *matcher.Engine
+
+	auditLog *auditLog // group commit of audit entries (audit.go)
 
 	runs  runInfo       // the published batch run, cached
 	slots chan struct{} // online engine calls in flight
@@ -101,6 +112,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	if cfg.RateLimit == 0 {
 		cfg.RateLimit = 20
@@ -144,14 +158,20 @@ func New(cfg Config) (*Server, error) {
 		engine:  cfg.Engine,
 		log:     cfg.Log,
 		now:     cfg.Now,
+		wall:    cfg.Clock,
 		keys:    &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
 		limiter: newLimiter(cfg.RateLimit, cfg.RateBurst),
 		slots:   make(chan struct{}, cfg.MaxConcurrentMatches),
 	}
+	s.auditLog = newAuditLog(cfg.Store)
 	var b [4]byte
 	rand.Read(b[:])
 	s.reqPrefix = hex.EncodeToString(b[:])
 	s.metrics = newMetrics(s)
+	s.auditLog.observe = func(d time.Duration, n int) {
+		s.metrics.auditCommit.Observe(d.Seconds())
+		s.metrics.auditEntries.Observe(float64(n))
+	}
 	s.router = s.newRouter()
 	s.web = web.Handler(WorkspacePath)
 	return s, nil
@@ -333,7 +353,7 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 		return err
 	}
 	info.key = k
-	if ok, wait := s.limiter.allow(k.ID, s.now()); !ok {
+	if ok, wait := s.limiter.allow(k.ID, s.wall()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 		s.metrics.rateLimited.Inc()
 		return matcher.Errorf(matcher.ETOOMANY, "请求过于频繁，请稍后再试", "too many requests: slow down and retry later")
