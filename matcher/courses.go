@@ -68,6 +68,7 @@ func (e *Engine) addCourse(c Course) error {
 func (e *Engine) UpsertCourse(c Course) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.gen++ // may intern new skills
 	return e.addCourse(c)
 }
 

@@ -1,6 +1,8 @@
 package matcher
 
 import (
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"iter"
 	"math"
@@ -8,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -67,7 +70,9 @@ type Engine struct {
 
 	courses []*courseRec
 
-	accPool sync.Pool
+	accPool  sync.Pool
+	profiles profileCache
+	gen      uint64 // counts changes to the posts and courses; see profileCache
 }
 
 type posting struct {
@@ -130,6 +135,7 @@ func validatePost(p *Post) error {
 // build (re)compiles every post from scratch: document frequencies first,
 // so every post's vector uses the same idf.
 func (e *Engine) build(posts []Post) error {
+	e.gen++
 	e.slots = e.slots[:0]
 	e.hot = e.hot[:0]
 	e.byID = make(map[string]int32, len(posts))
@@ -207,36 +213,189 @@ func (e *Engine) idf(id uint32) float64 {
 	return math.Log(1 + n/float64(e.df[id]+1))
 }
 
+// termCount is one term of a text with its (weighted) count.
+type termCount struct {
+	term string
+	n    float64
+}
+
+// sortedCounts lists tf by term, the order vectorizeCounts reads.
+func sortedCounts(tf map[string]float64) []termCount {
+	out := make([]termCount, 0, len(tf))
+	for _, t := range sortedTerms(tf) {
+		out = append(out, termCount{t, tf[t]})
+	}
+	return out
+}
+
 // vectorize turns term counts into a sorted, L2-normalised tf-idf vector
 // over known terms (unknown terms are dropped: they cannot match any post).
 func (e *Engine) vectorize(tf map[string]float64, add bool) ([]uint32, []float32) {
-	ids := make([]uint32, 0, len(tf))
-	ws := make(map[uint32]float64, len(tf))
-	for _, t := range sortedTerms(tf) {
-		c := tf[t]
+	return e.vectorizeCounts(sortedCounts(tf), add)
+}
+
+// vectorizeCounts is vectorize over counts sorted by term: new terms get
+// ids in that order, so the same posts give the same ids in every build.
+func (e *Engine) vectorizeCounts(tc []termCount, add bool) ([]uint32, []float32) {
+	type idW struct {
+		id uint32
+		w  float64
+	}
+	v := make([]idW, 0, len(tc))
+	for _, x := range tc {
 		var id uint32
 		if add {
-			id = e.termID(t)
+			id = e.termID(x.term)
 		} else {
 			var ok bool
-			if id, ok = e.termIDs[t]; !ok {
+			if id, ok = e.termIDs[x.term]; !ok {
 				continue
 			}
 		}
-		ids = append(ids, id)
-		ws[id] = (1 + math.Log(c)) * e.idf(id)
+		v = append(v, idW{id, (1 + math.Log(x.n)) * e.idf(id)})
 	}
-	slices.Sort(ids)
+	slices.SortFunc(v, func(a, b idW) int { return cmp.Compare(a.id, b.id) })
 	var norm float64
-	for _, id := range ids {
-		norm += ws[id] * ws[id]
+	for _, x := range v {
+		norm += x.w * x.w
 	}
 	norm = math.Sqrt(norm)
-	out := make([]float32, len(ids))
-	for i, id := range ids {
-		out[i] = float32(ws[id] / norm)
+	ids := make([]uint32, len(v))
+	out := make([]float32, len(v))
+	for i, x := range v {
+		ids[i], out[i] = x.id, float32(x.w/norm)
 	}
 	return ids, out
+}
+
+// --- profile cache ------------------------------------------------------------
+
+// profileCache remembers what a graduate's profile (major, skills and
+// certificates) compiles to: the analyzer's term counts, and, for the
+// engine as it stands (gen), the tf-idf vector and the skill ids. Segmenting
+// a profile with gse costs tens of microseconds, and Candidates reads the
+// whole 50,000-graduate ledger on every call: without the cache that is
+// most of reverse matching's time. The term counts depend only on the text
+// and the engine's analyzer, so they survive upserts and recompiles; the
+// vector and skill ids depend on the posts (idf, interned ids) and are
+// recomputed when the engine has changed since (gen differs).
+//
+// The key is the profile itself, not the graduate's ID and UpdatedAt: a
+// profile sent without an UpdatedAt (portals' profiles), or edited without
+// bumping it, can never be served a stale entry, and graduates with the
+// same major, skills and certificates share one. Bounded by two
+// generations: when the current map is full it becomes the previous one
+// (entries found there move back) and the old previous one is dropped, so
+// what is in use stays and at most 2·profileCacheGen entries are held.
+type profileCache struct {
+	mu        sync.Mutex
+	cur, prev map[string]*profileEntry
+}
+
+const profileCacheGen = 1 << 16
+
+type profileEntry struct {
+	terms []termCount // sorted by term
+	comp  atomic.Pointer[profileComp]
+}
+
+// profileComp is a profile compiled against one state of the engine.
+// Shared by every request that reads it: never modified.
+type profileComp struct {
+	gen      uint64
+	qIDs     []uint32 // profile vector, sorted
+	qW       []float32
+	skills   []uint32 // sorted ids of skills and certificates the graduate has
+	skillBit []uint64 // the same as a bitset over skill ids
+}
+
+func (c *profileCache) get(key string) *profileEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if pe, ok := c.cur[key]; ok {
+		return pe
+	}
+	pe, ok := c.prev[key]
+	if ok {
+		c.putLocked(key, pe)
+	}
+	return pe
+}
+
+// put stores pe unless another request stored the key first, and returns
+// the stored entry.
+func (c *profileCache) put(key string, pe *profileEntry) *profileEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.cur[key]; ok {
+		return old
+	}
+	c.putLocked(key, pe)
+	return pe
+}
+
+func (c *profileCache) putLocked(key string, pe *profileEntry) {
+	if c.cur == nil || len(c.cur) >= profileCacheGen {
+		c.prev, c.cur = c.cur, make(map[string]*profileEntry, 1024)
+	}
+	c.cur[key] = pe
+}
+
+// profileKey is g's profile as one string: every field and list item
+// length-prefixed, so no two profiles share a key (skills "a b" and "a",
+// "b" read the same as text but are different skills).
+func profileKey(g *Graduate) string {
+	n := len(g.Major) + 4
+	for _, list := range [][]string{g.Skills, g.Certificates} {
+		for _, x := range list {
+			n += len(x) + 2
+		}
+	}
+	b := make([]byte, 0, n)
+	b = binary.AppendUvarint(b, uint64(len(g.Major)))
+	b = append(b, g.Major...)
+	for _, list := range [][]string{g.Skills, g.Certificates} {
+		b = binary.AppendUvarint(b, uint64(len(list)))
+		for _, x := range list {
+			b = binary.AppendUvarint(b, uint64(len(x)))
+			b = append(b, x...)
+		}
+	}
+	return string(b)
+}
+
+// compiledProfile returns g's profile compiled against the engine as it
+// stands. The caller holds e.mu (read or write), which keeps e.gen fixed.
+func (e *Engine) compiledProfile(g *Graduate) *profileComp {
+	key := profileKey(g)
+	pe := e.profiles.get(key)
+	if pe == nil {
+		texts, reps := profileTexts(g)
+		pe = e.profiles.put(key, &profileEntry{terms: sortedCounts(termCounts(e.an, texts, reps))})
+	}
+	if pc := pe.comp.Load(); pc != nil && pc.gen == e.gen {
+		return pc
+	}
+	pc := &profileComp{gen: e.gen}
+	for _, list := range [][]string{g.Skills, g.Certificates} {
+		for _, s := range list {
+			if id, ok := e.skillIDs[normSkill(s)]; ok {
+				pc.skills = append(pc.skills, id)
+			}
+		}
+	}
+	slices.Sort(pc.skills)
+	pc.skills = slices.Compact(pc.skills)
+	if len(pc.skills) > 0 {
+		pc.skillBit = make([]uint64, pc.skills[len(pc.skills)-1]/64+1)
+		for _, id := range pc.skills {
+			pc.skillBit[id>>6] |= 1 << (id & 63)
+		}
+	}
+	pc.qIDs, pc.qW = e.vectorizeCounts(pe.terms, false)
+	// Concurrent readers may both compile it: the results are equal.
+	pe.comp.Store(pc)
+	return pc
 }
 
 // insert compiles p (already owned by the engine) into a new slot.
@@ -325,6 +484,7 @@ func (e *Engine) Upsert(p Post) error {
 	tf := termCounts(e.an, texts, reps) // outside the lock: segmentation is the slow part
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.gen++
 	e.removeLocked(p.ID)
 	for _, t := range sortedTerms(tf) {
 		e.df[e.termID(t)]++
@@ -338,6 +498,7 @@ func (e *Engine) Upsert(p Post) error {
 func (e *Engine) Remove(id string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.gen++
 	e.removeLocked(id)
 	e.maybeCompact()
 }
@@ -522,13 +683,13 @@ type gradEngine struct {
 	e     *Engine
 	major majorRef
 
-	skills   []uint32 // sorted ids of skills and certificates the graduate has
-	skillBit []uint64 // the same as a bitset over skill ids
+	skills   []uint32 // sorted ids of skills and certificates the graduate has (shared, read-only)
+	skillBit []uint64 // the same as a bitset over skill ids (shared, read-only)
 
 	majorMemo []int8 // majorLevel by interned list of majors; -1 not computed
 	refMemo   []int8 // majorLevel by interned single major; -1 not computed
 
-	qIDs []uint32 // profile vector, sorted
+	qIDs []uint32 // profile vector, sorted (shared, read-only)
 	qW   []float32
 
 	single bool              // compiled for one post (Candidates): no per-request tables
@@ -552,21 +713,8 @@ func (ge *gradEngine) has(id uint32) bool {
 func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 	g := gc.g
 	ge := &gradEngine{e: e, major: gc.major, single: single}
-	for _, list := range [][]string{g.Skills, g.Certificates} {
-		for _, s := range list {
-			if id, ok := e.skillIDs[normSkill(s)]; ok {
-				ge.skills = append(ge.skills, id)
-			}
-		}
-	}
-	slices.Sort(ge.skills)
-	ge.skills = slices.Compact(ge.skills)
-	if len(ge.skills) > 0 {
-		ge.skillBit = make([]uint64, ge.skills[len(ge.skills)-1]/64+1)
-		for _, id := range ge.skills {
-			ge.skillBit[id>>6] |= 1 << (id & 63)
-		}
-	}
+	pc := e.compiledProfile(g)
+	ge.skills, ge.skillBit, ge.qIDs, ge.qW = pc.skills, pc.skillBit, pc.qIDs, pc.qW
 	if !single {
 		ge.majorMemo = make([]int8, len(e.majorSetIDs))
 		for i := range ge.majorMemo {
@@ -577,9 +725,6 @@ func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 			ge.refMemo[i] = -1
 		}
 	}
-
-	texts, reps := profileTexts(g)
-	ge.qIDs, ge.qW = e.vectorize(termCounts(e.an, texts, reps), false)
 
 	if m, ok := majorByCode[gc.major.code]; ok {
 		for _, c := range m.Occupations {
@@ -608,7 +753,7 @@ func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 		}
 		for j := 0; j < 8; j++ {
 			if districtAdjacent[home][j] {
-				set(int8(j), 0.6, "邻近"+catalog.UrumqiDistricts[home].Name)
+				set(int8(j), 0.6, nearDistrict[home])
 			}
 		}
 	}
@@ -649,6 +794,15 @@ func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 	return ge
 }
 
+// nearDistrict is "邻近" + each division's name, made once: a request
+// compiles the district table for every graduate Candidates reads.
+var nearDistrict = func() (out [8]string) {
+	for i := range out {
+		out[i] = "邻近" + catalog.UrumqiDistricts[i].Name
+	}
+	return
+}()
+
 // occupationAffinities computes the major ↔ occupation feature for every
 // occupation id: the larger of the catalogue affinity (the major's typical
 // occupations, by how many levels of the classification they share with
@@ -656,10 +810,10 @@ func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 // or 0.8 × in its 小类, that ask for the graduate's major, or 0.8 × for its
 // 专业类).
 func (e *Engine) occupationAffinities(ge *gradEngine) {
-	ge.direct = e.learnedDirect(ge)
 	if ge.single {
 		return // Candidates: computed for its one post on demand
 	}
+	ge.direct = e.learnedDirect(ge)
 	ge.occAff = make([]float32, len(e.occs))
 	ge.occSrc = make([]uint8, len(e.occs))
 	for o := range e.occs {
@@ -686,6 +840,25 @@ func (e *Engine) learnedDirect(ge *gradEngine) map[int32]float64 {
 	return direct
 }
 
+// learnedAt is learnedDirect's value for one occupation: read from the
+// table when the request built it, else (Candidates, one post per
+// graduate) computed directly, with the same arithmetic.
+func (e *Engine) learnedAt(ge *gradEngine, t int32) float64 {
+	if ge.direct != nil {
+		return ge.direct[t]
+	}
+	var v float64
+	for k, m := range []map[int32]int{e.coocCode[ge.major.code], e.coocClass[ge.major.class]} {
+		if (k == 0 && ge.major.code == "") || (k == 1 && ge.major.class == "") {
+			continue
+		}
+		if n, ok := m[t]; ok {
+			v = max(v, []float64{1, 0.8}[k]*float64(n)/float64(e.coocTot[t]+1))
+		}
+	}
+	return v
+}
+
 // occAffinityOf computes the occupation feature for one occupation id and
 // says where it came from (1 catalogue, 2 learned from posts, 0 neither).
 func (e *Engine) occAffinityOf(ge *gradEngine, o int32) (float64, uint8) {
@@ -703,9 +876,9 @@ func (e *Engine) occAffinityOf(ge *gradEngine, o int32) (float64, uint8) {
 		}
 		cat = max(cat, [...]float64{0, 0.15, 0.45, 0.7, 0.7}[shared])
 	}
-	learned := ge.direct[o]
+	learned := e.learnedAt(ge, o)
 	if n.level == 4 && n.anc[2] >= 0 {
-		learned = max(learned, 0.8*ge.direct[n.anc[2]])
+		learned = max(learned, 0.8*e.learnedAt(ge, n.anc[2]))
 	}
 	v, src := cat, uint8(1)
 	if learned > cat {
@@ -1060,6 +1233,13 @@ func Graduates(gs []Graduate) iter.Seq[*Graduate] {
 // Candidates returns the best-fitting eligible graduates for a post: the
 // same rules and features as Recommend, read the other way. Graduates may
 // come from a store iterator, so the ledger need not fit in memory.
+//
+// Every call reads the whole ledger (50,000 graduates), so the per-graduate
+// work is kept small: the rules run first on the cheap part of the
+// compiled graduate; the major level is memoised per distinct major; the
+// profile's segmentation, vector and skill ids come from the engine's
+// profile cache (see profileCache). BenchmarkMatchCandidates in
+// benchmarks/ measures it.
 func (e *Engine) Candidates(postID string, graduates iter.Seq[*Graduate], limit int) ([]Candidate, error) {
 	if limit < 0 {
 		return nil, &Error{Code: EINVALID, Field: "limit", Message: "limit 不能为负数", MessageEN: "limit must not be negative"}
@@ -1086,14 +1266,26 @@ func (e *Engine) Candidates(postID string, graduates iter.Seq[*Graduate], limit 
 		return a.score < b.score || (a.score == b.score && a.g.ID > b.g.ID)
 	}
 	var x [NumFeatures]float64
+	majorLevels := map[majorRef]majorLevel{}
 	for g := range graduates {
 		if g == nil {
 			continue
 		}
-		gc := compileGraduateFor(g, &e.pol, now, e, true)
+		// The rules need no engine data: check them before the costlier
+		// part (skills, profile vector, affinities) is compiled.
+		gc := compileGraduateFor(g, &e.pol, now, nil, true)
+		if pr.hasMajors {
+			l, ok := majorLevels[gc.major]
+			if !ok {
+				l = majorMatch(gc.major, pr.majors)
+				majorLevels[gc.major] = l
+			}
+			gc.oneMajorLevel, gc.hasOneMajorLevel = l, true
+		}
 		if firstFailing(gc, pr) >= 0 {
 			continue
 		}
+		gc.eng = e.compileGraduateExtras(gc, true)
 		t := textScore(gc.eng, pr)
 		featureVector(gc, pr, float64(t), x[:])
 		c := gcand{score: e.sc.score(x[:]), g: *g, text: t}

@@ -1,7 +1,6 @@
 package matcher
 
 import (
-	"math"
 	"slices"
 	"strings"
 )
@@ -89,78 +88,132 @@ func (h *candHeap) sorted() []cand {
 	return out
 }
 
-// diversify picks up to q.Limit candidates from ranked (best first): at
-// most q.PerEmployer per employer, and — when the graduate named preferred
-// channels and the query did not fix one — channels mixed in proportion to
-// the preferences (the first preference gets the largest share, channels
-// the graduate did not name at most a quarter of the list each). When the
-// channel shares leave places empty, a second pass fills them with the best
-// remaining posts under the employer cap alone. The picks keep their ranked
-// order.
+// diversify picks up to q.Limit candidates from ranked (best first) by a
+// greedy walk that fills the list one position at a time: position i gets
+// the best remaining candidate whose employer has fewer than q.PerEmployer
+// items so far and whose channel, counted with it, stays within its running
+// share of the first i items; when no candidate fits the shares, the best
+// remaining one under the employer cap alone. Shares apply when the
+// graduate named preferred channels and the query did not fix one: with n
+// preferences, the one ranked r gets (n−r+1)/(1+…+n) of the list, channels
+// the graduate did not name at most a quarter each, every share rounded up
+// (⌈i·share⌉ after i items).
+//
+// Why greedy with running shares: the choice of position i depends only on
+// positions 1..i−1 and the candidates, never on the limit, so a longer list
+// always begins with the shorter one (prefix-stable). The nightly batch
+// keeps 8 items and serves shorter requests from them, and a portal that
+// asks for more must not reorder what it already showed. The price is that
+// a list mixed by channel is not always in descending score order: a
+// channel's turn can place a post above a better-scoring one from a channel
+// that had already had its share.
 //
 // ranked holds, per channel, only the best candidates of that channel
-// (the top max(4·Limit, Limit+32) of each; truncated[c+1] says channel c had
-// more). That per-channel short list is the diversification's definition
-// of "the candidates", which keeps the cost of a request independent of
-// how many posts an employer published; exact is false only when the caps
-// leave the list short while some channel had more, and the caller then
-// rescans with longer short lists.
+// (truncated[c+1] says channel c had more). The walk knows the true best
+// open candidate of every channel whose short list still holds one, or that
+// was not truncated; when a channel whose unseen candidates could win the
+// position has run out of open ones in its short list, exact is false and
+// the caller rescans with longer short lists. The result is therefore the
+// greedy over all eligible posts, whatever the short lists' length.
 func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *Query) (out []cand, exact bool) {
 	k := q.Limit
-	var caps [numChannels + 1]int
-	for i := range caps {
-		caps[i] = math.MaxInt
+	// weight[ch]/sum is channel ch's share; weight −1: no share (uncapped).
+	var weight [numChannels + 1]int
+	for i := range weight {
+		weight[i] = -1
 	}
-	useCaps := false
+	sum := 0
 	if ge := gc.eng; ge != nil && ge.hasChannelPrefs && q.Channel == "" {
-		useCaps = true
 		n := 0
 		for _, r := range ge.channelRank {
 			n = max(n, r)
 		}
-		sum := n * (n + 1) / 2
+		sum = n * (n + 1) / 2
 		for i, r := range ge.channelRank {
 			if r > 0 {
-				caps[i+1] = int(math.Ceil(float64(k) * float64(n-r+1) / float64(sum)))
+				weight[i+1] = n - r + 1
 			} else {
-				caps[i+1] = int(math.Ceil(float64(k) / 4))
+				weight[i+1] = 0 // not named: a quarter, below
 			}
 		}
 	}
-	perEmp := map[string]int{}
+	// within reports whether one more item of channel ch keeps the first
+	// pos items within ch's running share.
 	var perCh [numChannels + 1]int
+	within := func(ch, pos int) bool {
+		switch w := weight[ch]; {
+		case w < 0:
+			return true
+		case w == 0:
+			return perCh[ch] < (pos+3)/4 // ⌈pos/4⌉
+		default:
+			return perCh[ch] < (pos*w+sum-1)/sum // ⌈pos·w/sum⌉
+		}
+	}
+	anyChannel := func(int, int) bool { return true }
+
+	var lists [numChannels + 1][]int32 // indexes into ranked, per channel, best first
+	for i, c := range ranked {
+		ch := int(e.slots[c.slot].chIdx) + 1
+		lists[ch] = append(lists[ch], int32(i))
+	}
+	var cur [numChannels + 1]int
+	perEmp := map[string]int{}
 	taken := make([]bool, len(ranked))
-	picked := 0
-	pass := func(channelCaps bool) {
-		for i, c := range ranked {
-			if picked == k {
-				return
+	// head is channel ch's best candidate that is still open (not taken,
+	// employer under the cap), as an index into ranked; -1 when its short
+	// list has none left. Both conditions only ever close a candidate, so
+	// the cursor only moves forward.
+	head := func(ch int) int {
+		l := lists[ch]
+		for ; cur[ch] < len(l); cur[ch]++ {
+			i := l[cur[ch]]
+			if !taken[i] && perEmp[employerKey(e.slots[ranked[i].slot].p)] < q.PerEmployer {
+				return int(i)
 			}
-			pr := e.slots[c.slot]
-			ch := int(pr.chIdx) + 1
-			if !taken[i] {
-				emp := employerKey(pr.p)
-				if perEmp[emp] < q.PerEmployer && (!channelCaps || perCh[ch] < caps[ch]) {
-					taken[i] = true
-					perEmp[emp]++
-					perCh[ch]++
-					picked++
+		}
+		return -1
+	}
+	// choose returns the best open candidate whose channel allow accepts
+	// (-1: none), and false when an unseen candidate could beat it.
+	choose := func(pos int, allow func(ch, pos int) bool) (int, bool) {
+		best, unseen := -1, -1
+		for ch := range lists {
+			if !allow(ch, pos) {
+				continue
+			}
+			if h := head(ch); h >= 0 {
+				if best < 0 || h < best {
+					best = h
+				}
+			} else if truncated[ch] && len(lists[ch]) > 0 {
+				// Its unseen candidates rank below its last kept one.
+				if last := int(lists[ch][len(lists[ch])-1]); unseen < 0 || last < unseen {
+					unseen = last
 				}
 			}
 		}
+		return best, unseen < 0 || (best >= 0 && best < unseen)
 	}
-	pass(useCaps)
-	if useCaps && picked < k {
-		pass(false)
-	}
-	exact = picked == k || !slices.Contains(truncated, true)
-	out = make([]cand, 0, picked)
-	for i, c := range ranked {
-		if taken[i] {
-			out = append(out, c)
+	for len(out) < k {
+		pos := len(out) + 1
+		i, ok := choose(pos, within)
+		if ok && i < 0 && sum > 0 {
+			i, ok = choose(pos, anyChannel)
 		}
+		if !ok {
+			return nil, false
+		}
+		if i < 0 {
+			break
+		}
+		c := ranked[i]
+		taken[i] = true
+		perEmp[employerKey(e.slots[c.slot].p)]++
+		perCh[int(e.slots[c.slot].chIdx)+1]++
+		out = append(out, c)
 	}
-	return out, exact
+	return out, true
 }
 
 func employerKey(p *Post) string {

@@ -226,6 +226,11 @@ type gradCtx struct {
 	priority       bool // 乌鲁木齐户籍应届毕业生入伍优先
 
 	major majorRef
+	// oneMajorLevel, when set, is the major level for the only post this
+	// graduate is compiled for (Candidates memoises it by major: a ledger
+	// holds a few hundred distinct majors, and similarNames is not cheap).
+	oneMajorLevel    majorLevel
+	hasOneMajorLevel bool
 	// Engine-specific data (skills ids, text vector, occupation affinity)
 	// is attached by the engine; see engine.go.
 	eng *gradEngine
@@ -367,6 +372,9 @@ func (gc *gradCtx) majorLevel(pr *postRec) majorLevel { return gc.majorLevelHot(
 
 // majorLevelHot reads the memo through h and touches pr only on a miss.
 func (gc *gradCtx) majorLevelHot(h *postHot, pr *postRec) majorLevel {
+	if gc.hasOneMajorLevel {
+		return gc.oneMajorLevel
+	}
 	if gc.eng == nil || h.majorSet < 0 || gc.eng.single {
 		return majorMatch(gc.major, pr.majors)
 	}
