@@ -390,14 +390,22 @@ func (cm *columnMap) resolve(header []string) (cols []string, known int, unknown
 		}
 	}
 	// "#N" entries may name columns past the header's last cell (a header
-	// row shorter than its data rows).
+	// row shorter than its data rows). Grow once to the largest such index
+	// before assigning: growing per entry in map order lost an entry whenever
+	// a larger index came first (and so lost it in about half the runs).
+	width := len(header)
 	for i, c := range cm.byIndex {
-		if i >= len(cols) && c != "" {
-			grown := make([]string, i+1)
-			copy(grown, cols)
-			cols = grown
-			cols[i] = c
-			known++
+		if c != "" && i+1 > width {
+			width = i + 1
+		}
+	}
+	if width > len(cols) {
+		cols = append(cols, make([]string, width-len(cols))...)
+		for i, c := range cm.byIndex {
+			if i >= len(header) && c != "" {
+				cols[i] = c
+				known++
+			}
 		}
 	}
 	return cols, known, unknown

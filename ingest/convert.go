@@ -3,6 +3,7 @@ package ingest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -22,6 +23,18 @@ import (
 type rowErrs struct {
 	r    Row
 	errs []matcher.RowError
+	// notes are caveats of a row that is accepted all the same (a cell of
+	// an optional column that cannot be read is kept as written and its
+	// meaning left unknown); the importer sums them up as warnings.
+	notes []matcher.RowError
+}
+
+// note records a caveat of an accepted row.
+func (e *rowErrs) note(col, value, reason string) {
+	if personalColumns[col] {
+		value = ""
+	}
+	e.notes = append(e.notes, matcher.RowError{File: e.r.File, Sheet: e.r.Sheet, Line: e.r.Line, Column: col, Value: clip(value), Reason: reason})
 }
 
 func (e *rowErrs) add(col, value, reason string) {
@@ -100,10 +113,31 @@ func (e *rowErrs) checkKey(col, v string, max int) {
 	}
 }
 
-// stableID hashes the fields that identify a record when the export has no
-// id of its own. It includes more than the identity fields because scraped
-// exports repeat the same title at the same employer in the same city with
-// different salaries and duties, and those are different posts.
+// contentID is the key of a post or course whose export gives it no ID of
+// its own: a hash of every content field of the normalised record (v, with
+// its ID fields still empty). Equal keys therefore mean equal content, so
+// re-importing a file finds every such record unchanged, and two rows that
+// differ in any field (scraped exports repeat a title at an employer with
+// other salaries, duties or requirements) are two records that never
+// overwrite each other. An edited row becomes a new record: without an ID
+// there is nothing to say it is the same post.
+//
+// Fields derived from the content by the classifiers (occupation, skills
+// and certificates found in the text) are not hashed: they follow from the
+// hashed fields, and leaving them out keeps keys stable when a classifier
+// improves.
+func contentID(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Posts and courses are plain data; Marshal cannot fail on them.
+		panic(fmt.Sprintf("ingest: content key: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return "h" + hex.EncodeToString(sum[:8])
+}
+
+// stableID hashes the fields that identify a record (a graduate's national
+// ID) when the export has no id of its own.
 func stableID(parts ...string) string {
 	h := sha256.New()
 	for _, p := range parts {
@@ -205,6 +239,13 @@ func mergeUnique(a []string, b ...string) []string {
 // PostFromRow builds a post from a row of a posts file. A row with any
 // error returns them all and must be rejected whole.
 func PostFromRow(r Row) (matcher.Post, []matcher.RowError) {
+	p, errs, _ := postFromRow(r)
+	return p, errs
+}
+
+// postFromRow is PostFromRow with the caveats of an accepted row (see
+// rowErrs.note).
+func postFromRow(r Row) (matcher.Post, []matcher.RowError, []matcher.RowError) {
 	e := &rowErrs{r: r}
 	p := matcher.Post{Status: matcher.PostOpen}
 	p.Source = sourceOf(r)
@@ -246,12 +287,15 @@ func PostFromRow(r Row) (matcher.Post, []matcher.RowError) {
 		p.DegreeMin = d
 	}
 	if v := r.Get("experience"); v != "" {
+		// Experience is optional and portals put anything in it (5天/周,
+		// 可实习3个月): a value that cannot be read is kept as written, the
+		// minimum years left unknown (0), and the row accepted with a note.
 		p.Experience = normalize.Text(v)
-		n, err := normalize.Experience(v)
-		if err != nil {
-			e.addErr("experience", v, err, "工作经验要求", "应为如 不限、1-3年、3年以上")
+		if n, err := normalize.Experience(v); err != nil {
+			e.note("experience", v, "工作经验要求无法识别，按原文保存，最低年限视为未知")
+		} else {
+			p.ExperienceMin = n
 		}
-		p.ExperienceMin = n
 	}
 	if v := r.Get("salary"); v != "" {
 		s, err := normalize.Salary(v)
@@ -311,26 +355,28 @@ func PostFromRow(r Row) (matcher.Post, []matcher.RowError) {
 		}
 	}
 	if len(e.errs) > 0 {
-		return matcher.Post{}, e.errs
+		return matcher.Post{}, e.errs, nil
 	}
 
 	p.ExternalID = normalize.Text(r.Get("external_id"))
 	e.checkKey("source", p.Source, maxSourceLen)
 	e.checkKey("external_id", p.ExternalID, maxExternalIDLen)
 	if len(e.errs) > 0 {
-		return matcher.Post{}, e.errs
+		return matcher.Post{}, e.errs, nil
 	}
+	p.Skills = normalize.List(r.Get("skills"))
+	p.Certificates = normalize.List(r.Get("certificates"))
 	if p.ExternalID == "" {
-		p.ExternalID = stableID(p.Source, p.Employer, p.Title, p.District, p.Salary.Raw, p.Description)
+		p.ExternalID = contentID(&p) // before the derived fields (see contentID)
 	}
 	p.ID = matcher.PostID(p.Source, p.ExternalID)
 	if m, ok := occupation.Default().Classify(p.Title); ok {
 		p.Occupation = m.Code
 	}
 	skills, certs := catalog.FindSkills(p.Title + "\n" + p.Description)
-	p.Skills = mergeUnique(normalize.List(r.Get("skills")), skills...)
-	p.Certificates = mergeUnique(normalize.List(r.Get("certificates")), certs...)
-	return p, nil
+	p.Skills = mergeUnique(p.Skills, skills...)
+	p.Certificates = mergeUnique(p.Certificates, certs...)
+	return p, nil, e.notes
 }
 
 // CourseFromRow builds a training course from a row of a courses file.
@@ -371,17 +417,15 @@ func CourseFromRow(r Row) (matcher.Course, []matcher.RowError) {
 	if len(e.errs) > 0 {
 		return matcher.Course{}, e.errs
 	}
+	c.Skills = normalize.List(r.Get("skills"))
+	c.Certificates = normalize.List(r.Get("certificates"))
 	if c.ExternalID == "" {
-		start := ""
-		if !c.StartDate.IsZero() {
-			start = c.StartDate.Format("2006-01-02")
-		}
-		c.ExternalID = stableID(c.Source, c.Provider, c.Title, c.District, start)
+		c.ExternalID = contentID(&c) // before the derived fields (see contentID)
 	}
 	c.ID = matcher.PostID(c.Source, c.ExternalID)
 	skills, certs := catalog.FindSkills(c.Title + "\n" + c.Description)
-	c.Skills = mergeUnique(normalize.List(r.Get("skills")), skills...)
-	c.Certificates = mergeUnique(normalize.List(r.Get("certificates")), certs...)
+	c.Skills = mergeUnique(c.Skills, skills...)
+	c.Certificates = mergeUnique(c.Certificates, certs...)
 	return c, nil
 }
 

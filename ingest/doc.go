@@ -21,6 +21,14 @@
 //     rejected rows and progress commit in one transaction, keyed by a
 //     SHA-256 fingerprint of the input, so a killed import run again resumes
 //     after its last committed row: no duplicates, no gaps, the same counts.
+//     Each file is converted whole before it is written, so a key repeated
+//     within it is written once (its last row), which is what makes a second
+//     import of the same file find everything unchanged;
+//   - finished.go records each finished import by fingerprint, so the demo
+//     can skip an import it already ran;
+//   - profile.go is the one form of a graduate profile (no personal data)
+//     that `jobmatch recommend --profile` and the API's profile
+//     recommendations read, through the ledger's normalisers.
 //
 // Files are parsed completely before any of their rows is written, so a
 // refused file leaves nothing behind, and a bad row never costs the good

@@ -54,6 +54,9 @@ type Importer struct {
 	// committed. An error stops the import there, as a crash would: tests use
 	// it to interrupt an import at a chosen point.
 	ChunkHook func(lastRow int) error
+	// Finished, when set, records each finished import (see
+	// FinishedImports and AlreadyImported).
+	Finished *FinishedImports
 }
 
 // DefaultChunkSize is the number of records per store upsert.
@@ -80,6 +83,9 @@ func (im *Importer) Import(ctx context.Context, entity string, files []string) (
 	if err := im.Map.Validate(entity); err != nil {
 		return nil, err
 	}
+	if err := CheckInputs(files); err != nil {
+		return nil, err
+	}
 	now := im.Now
 	if now == nil {
 		now = time.Now
@@ -96,7 +102,7 @@ func (im *Importer) Import(ctx context.Context, entity string, files []string) (
 		return im.importResumable(ctx, rs, entity, files, log, chunk)
 	}
 	rep := &matcher.ImportReport{ID: newImportID(now()), Entity: entity, Files: append([]string(nil), files...), StartedAt: now()}
-	run := &importRun{im: im, ctx: ctx, rep: rep, log: log, chunk: chunk, seen: map[string]uint64{}}
+	run := &importRun{im: im, ctx: ctx, rep: rep, log: log, chunk: chunk, repeats: newRepeats(), vis: visibility{now: now()}}
 	run.bar = im.progressBar(entity)
 	if entity == EntityPosts {
 		var err error
@@ -112,25 +118,96 @@ func (im *Importer) Import(ctx context.Context, entity string, files []string) (
 			return run.fail(err)
 		}
 	}
-	if run.bar != nil {
-		_ = run.bar.Finish()
-		fmt.Fprintln(im.Progress)
-	}
+	run.bar.end()
 	run.finish(now())
+	rep.Warnings = append(rep.Warnings, run.vis.warnings()...)
 	if err := im.Store.SaveImport(ctx, rep); err != nil {
 		return rep, fmt.Errorf("保存导入报告: %w", err)
 	}
 	log.Info("import finished", "id", rep.ID, "entity", entity, "files", len(files),
 		"accepted", rep.Accepted, "updated", rep.Updated, "unchanged", rep.Unchanged,
 		"duplicate", rep.Duplicate, "rejected", rep.Rejected, "elapsed", rep.Elapsed)
+	im.recordFinished(entity, files, "", rep)
 	return rep, nil
 }
 
-func (im *Importer) progressBar(entity string) *progressbar.ProgressBar {
+// CheckInputs makes sure every input file can be opened before anything is
+// imported: a file named wrongly is a mistake in the command, not a
+// rejected row, and the call then imports nothing (so it can simply be run
+// again, corrected). Files that open but cannot be parsed are refused one
+// by one in the report instead.
+func CheckInputs(files []string) error {
+	for _, path := range files {
+		st, err := os.Stat(path)
+		if err == nil && st.IsDir() {
+			return fmt.Errorf("%s: 是一个目录，不是文件；本次未导入任何文件 (a directory, not a file; nothing was imported)", path)
+		}
+		if err == nil {
+			var f *os.File
+			if f, err = os.Open(path); err == nil {
+				f.Close()
+				continue
+			}
+		}
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("%s: 无法打开输入文件，本次未导入任何文件 (cannot open the input file; nothing was imported): %w", path, err)
+	}
+	return nil
+}
+
+// progress is an import's progress bar (nil: none). The bar shares the
+// terminal with the log: clear erases it before a log line, and end
+// completes it and ends its line, so whatever is written next starts on a
+// line of its own.
+type progress struct {
+	bar   *progressbar.ProgressBar
+	w     io.Writer
+	drawn bool // drawn since created or last cleared
+}
+
+func (p *progress) addMax(n int) {
+	if p != nil {
+		p.bar.AddMax(n)
+	}
+}
+
+func (p *progress) add(n int) {
+	if p != nil {
+		_ = p.bar.Add(n)
+		p.drawn = true
+	}
+}
+
+func (p *progress) clear() {
+	if p != nil && p.drawn {
+		_ = p.bar.Clear()
+		p.drawn = false
+	}
+}
+
+func (p *progress) end() {
+	if p != nil && p.drawn {
+		_ = p.bar.Finish()
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+}
+
+func (im *Importer) now() time.Time {
+	if im.Now != nil {
+		return im.Now()
+	}
+	return time.Now()
+}
+
+func (im *Importer) progressBar(entity string) *progress {
 	if im.Progress == nil {
 		return nil
 	}
-	return progressbar.NewOptions(0,
+	return &progress{w: im.Progress, bar: progressbar.NewOptions(0,
 		progressbar.OptionSetWriter(im.Progress),
 		progressbar.OptionSetDescription(entity),
 		progressbar.OptionShowCount(),
@@ -138,7 +215,7 @@ func (im *Importer) progressBar(entity string) *progressbar.ProgressBar {
 		progressbar.OptionSetItsString("rows"),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionSetPredictTime(true),
-	)
+	)}
 }
 
 // loadDeduper starts near-duplicate detection from the open originals
@@ -160,15 +237,16 @@ type importRun struct {
 	ctx   context.Context
 	rep   *matcher.ImportReport
 	log   *slog.Logger
-	bar   *progressbar.ProgressBar
+	bar   *progress
 	chunk int
 	dedup *deduper
-	// seen holds a content hash per ID written in this import, so a row
-	// repeated within the import is counted unchanged and not rewritten.
-	seen map[string]uint64
+	// repeats decides which good rows are written (see repeats).
+	repeats *repeats
+	vis     visibility
 }
 
 func (r *importRun) fail(err error) (*matcher.ImportReport, error) {
+	r.bar.end()
 	r.finish(r.now())
 	// Keep the record of what was written before the failure, if the store
 	// still answers.
@@ -208,35 +286,39 @@ func (r *importRun) file(path string) error {
 		return nil
 	}
 	if len(t.Unknown) > 0 {
-		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s：忽略了无法识别的列 %s", path, strings.Join(t.Unknown, "、")))
+		r.rep.Warnings = append(r.rep.Warnings, unknownColumnsWarning(path, t.Unknown))
 	}
 	r.reject(t.RowErrors...)
 	r.rep.Rejected += len(t.RowErrors)
-	if r.bar != nil {
-		r.bar.AddMax(len(t.Rows))
-	}
+	r.bar.addMax(len(t.Rows))
+	fr := convertFile(r.rep.Entity, t.Rows)
+	r.rep.Warnings = append(r.rep.Warnings, fileWarnings(path, fr, r.repeats.plan(fr))...)
 	before := r.rep.Rejected
 	for start := 0; start < len(t.Rows); start += r.chunk {
 		if err := r.ctx.Err(); err != nil {
 			return err
 		}
 		end := min(start+r.chunk, len(t.Rows))
-		if err := r.rows(t.Rows[start:end]); err != nil {
+		if err := r.rows(fr, start, end); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		if r.bar != nil {
-			_ = r.bar.Add(end - start)
-		}
+		r.bar.add(end - start)
 	}
+	r.bar.clear()
 	r.log.Info("file read", "file", path, "format", t.Format, "encoding", t.Encoding,
 		"rows", len(t.Rows), "rejected", r.rep.Rejected-before+len(t.RowErrors), "ignored_columns", len(t.Unknown))
 	return nil
 }
 
+func unknownColumnsWarning(path string, cols []string) string {
+	return fmt.Sprintf("%s：忽略了无法识别的列 %s (columns ignored: not recognised)", path, strings.Join(cols, "、"))
+}
+
 // convertAll runs conv over rows on every core, keeping row order.
-func convertAll[T any](rows []Row, conv func(Row) (T, []matcher.RowError)) ([]T, [][]matcher.RowError) {
+func convertAll[T any](rows []Row, conv func(Row) (T, []matcher.RowError, []matcher.RowError)) ([]T, [][]matcher.RowError, [][]matcher.RowError) {
 	out := make([]T, len(rows))
 	errs := make([][]matcher.RowError, len(rows))
+	notes := make([][]matcher.RowError, len(rows))
 	workers := min(runtime.GOMAXPROCS(0), len(rows))
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -244,82 +326,300 @@ func convertAll[T any](rows []Row, conv func(Row) (T, []matcher.RowError)) ([]T,
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < len(rows); i += workers {
-				out[i], errs[i] = conv(rows[i])
+				out[i], errs[i], notes[i] = conv(rows[i])
 			}
 		}(w)
 	}
 	wg.Wait()
-	return out, errs
+	return out, errs, notes
 }
 
-func (r *importRun) rows(rows []Row) error {
-	switch r.rep.Entity {
-	case EntityPosts:
-		posts, errs := convertAll(rows, PostFromRow)
-		var keep []matcher.Post
-		for i := range posts {
-			if len(errs[i]) > 0 {
-				r.reject(errs[i]...)
-				r.rep.Rejected++
-				continue
-			}
-			p := &posts[i]
-			p.DuplicateOf = r.dedup.find(p)
-			if r.repeat(p.ID, p) {
-				continue
-			}
-			r.dedup.add(p)
-			keep = append(keep, *p)
-		}
-		return writeChunk(r, keep, r.im.Store.UpsertPosts, indexPosts(r.im.Index),
-			func(p *matcher.Post) bool { return p.DuplicateOf != "" })
-	case EntityCourses:
-		courses, errs := convertAll(rows, CourseFromRow)
-		var keep []matcher.Course
-		for i := range courses {
-			if len(errs[i]) > 0 {
-				r.reject(errs[i]...)
-				r.rep.Rejected++
-				continue
-			}
-			if !r.repeat(courses[i].ID, &courses[i]) {
-				keep = append(keep, courses[i])
-			}
-		}
-		return writeChunk(r, keep, r.im.Store.UpsertCourses, indexCourses(r.im.Index), nil)
-	default:
-		grads, errs := convertAll(rows, GraduateFromRow)
-		var keep []matcher.Graduate
-		for i := range grads {
-			if len(errs[i]) > 0 {
-				r.reject(errs[i]...)
-				r.rep.Rejected++
-				continue
-			}
-			if !r.repeat(grads[i].ID, &grads[i]) {
-				keep = append(keep, grads[i])
-			}
-		}
-		return writeChunk(r, keep, r.im.Store.UpsertGraduates, nil, nil)
+func withoutNotes[T any](conv func(Row) (T, []matcher.RowError)) func(Row) (T, []matcher.RowError, []matcher.RowError) {
+	return func(r Row) (T, []matcher.RowError, []matcher.RowError) {
+		v, errs := conv(r)
+		return v, errs, nil
 	}
 }
 
-// repeat reports whether id was already written in this import with the
-// same content (then it counts as unchanged and is not written again). A
-// repeat with different content is written: the later row wins, as it
-// would in a later import.
-func (r *importRun) repeat(id string, v any) bool {
+// fileRecords is one file's rows converted, in row order: the records of
+// the import's entity (one slice is set), and per row its errors (none: a
+// good row), its notes, and whether it is a repeat that is not written.
+type fileRecords struct {
+	entity  string
+	rows    []Row
+	posts   []matcher.Post
+	courses []matcher.Course
+	grads   []matcher.Graduate
+	errs    [][]matcher.RowError
+	notes   [][]matcher.RowError
+	skip    []bool
+}
+
+// convertFile converts a whole file before any of it is written, so that
+// repeats of a key can be found across its chunks (see repeats.plan).
+func convertFile(entity string, rows []Row) *fileRecords {
+	fr := &fileRecords{entity: entity, rows: rows, skip: make([]bool, len(rows))}
+	switch entity {
+	case EntityPosts:
+		fr.posts, fr.errs, fr.notes = convertAll(rows, postFromRow)
+	case EntityCourses:
+		fr.courses, fr.errs, fr.notes = convertAll(rows, withoutNotes(CourseFromRow))
+	default:
+		fr.grads, fr.errs, fr.notes = convertAll(rows, withoutNotes(GraduateFromRow))
+	}
+	return fr
+}
+
+func (fr *fileRecords) good(i int) bool { return len(fr.errs[i]) == 0 }
+
+func (fr *fileRecords) id(i int) string {
+	switch fr.entity {
+	case EntityPosts:
+		return fr.posts[i].ID
+	case EntityCourses:
+		return fr.courses[i].ID
+	}
+	return fr.grads[i].ID
+}
+
+// sum is a hash of row i's record as converted (before linking).
+func (fr *fileRecords) sum(i int) uint64 {
+	var v any
+	switch fr.entity {
+	case EntityPosts:
+		v = &fr.posts[i]
+	case EntityCourses:
+		v = &fr.courses[i]
+	default:
+		v = &fr.grads[i]
+	}
 	b, _ := json.Marshal(v)
 	h := fnv.New64a()
 	h.Write(b)
-	sum := h.Sum64()
-	old, ok := r.seen[id]
-	r.seen[id] = sum
-	if ok && old == sum {
-		r.rep.Unchanged++
+	return h.Sum64()
+}
+
+// repeats decides which good rows of an import are written, so that an
+// import writes each key once and importing the same files again finds
+// every record unchanged:
+//
+//   - Within a file, only the last row of each key is written. Earlier rows
+//     with the same content (a scrape that lists a post twice) are repeats;
+//     earlier rows with other content under the same explicit key (an
+//     export that lists a post before and after an edit) are superseded.
+//     Both count as duplicate and are summed up in a warning. Writing them
+//     would make every import of the file update the record twice.
+//   - A row identical to one an earlier file of the same import wrote is a
+//     repeat too. A row that changes such a record is written (the later
+//     file wins) and reported: importing the same files again updates that
+//     record again, since its earlier version is written first.
+//
+// Posts and courses without an ID are keyed by their content (contentID),
+// so for them only exact repeats exist.
+type repeats struct {
+	written map[string]uint64 // key → content hash of the version this import writes
+}
+
+func newRepeats() *repeats { return &repeats{written: map[string]uint64{}} }
+
+// repeatStats is what plan found in one file.
+type repeatStats struct {
+	same, superseded, earlierFile, changedAcross int
+	// example lines for the warnings
+	sameEx, supersededEx, changedEx []string
+}
+
+const maxExamples = 3
+
+func example(ex []string, s string) []string {
+	if len(ex) < maxExamples {
+		ex = append(ex, s)
+	}
+	return ex
+}
+
+func rowPlace(r Row) string {
+	if r.Sheet != "" {
+		return fmt.Sprintf("[%s]:%d", r.Sheet, r.Line)
+	}
+	return strconv.Itoa(r.Line)
+}
+
+// plan marks the rows of fr that are not written (fr.skip).
+func (rp *repeats) plan(fr *fileRecords) repeatStats {
+	var st repeatStats
+	n := len(fr.errs)
+	ids := make([]string, n)
+	sums := make([]uint64, n)
+	last := map[string]int{}
+	for i := range n {
+		if fr.good(i) {
+			ids[i], sums[i] = fr.id(i), fr.sum(i)
+			last[ids[i]] = i
+		}
+	}
+	for i := range n {
+		if !fr.good(i) {
+			continue
+		}
+		if j := last[ids[i]]; j != i {
+			fr.skip[i] = true
+			if sums[i] == sums[j] {
+				st.same++
+				st.sameEx = example(st.sameEx, rowPlace(fr.rows[i])+"="+rowPlace(fr.rows[j]))
+			} else {
+				st.superseded++
+				st.supersededEx = example(st.supersededEx, rowPlace(fr.rows[i])+"→"+rowPlace(fr.rows[j]))
+			}
+			continue
+		}
+		if old, ok := rp.written[ids[i]]; ok {
+			if old == sums[i] {
+				fr.skip[i] = true
+				st.earlierFile++
+				continue
+			}
+			st.changedAcross++
+			st.changedEx = example(st.changedEx, rowPlace(fr.rows[i]))
+		}
+		rp.written[ids[i]] = sums[i]
+	}
+	return st
+}
+
+// fileWarnings sums up a file's repeats and the caveats of its accepted
+// rows, one line each.
+func fileWarnings(path string, fr *fileRecords, st repeatStats) []string {
+	var w []string
+	if st.same > 0 {
+		w = append(w, fmt.Sprintf("%s：%d 行与本文件中另一行完全相同，只导入一次，计为 duplicate（如第 %s 行）(%d rows repeat an earlier row of the same file)",
+			path, st.same, strings.Join(st.sameEx, "、"), st.same))
+	}
+	if st.superseded > 0 {
+		w = append(w, fmt.Sprintf("%s：%d 行与本文件中后面一行编号相同但内容不同，以后一行为准，计为 duplicate（如第 %s 行）(%d rows are superseded by a later row with the same key)",
+			path, st.superseded, strings.Join(st.supersededEx, "、"), st.superseded))
+	}
+	if st.earlierFile > 0 {
+		w = append(w, fmt.Sprintf("%s：%d 行与本次导入中前面文件的一行完全相同，只导入一次，计为 duplicate (%d rows repeat a row of an earlier file of this import)",
+			path, st.earlierFile, st.earlierFile))
+	}
+	if st.changedAcross > 0 {
+		w = append(w, fmt.Sprintf("%s：%d 行修改了本次导入中前面文件写入的记录（编号相同、内容不同），以本文件为准（如第 %s 行）(%d rows change a record an earlier file of this import wrote; the later file wins)",
+			path, st.changedAcross, strings.Join(st.changedEx, "、"), st.changedAcross))
+	}
+	// Notes, grouped by column.
+	type group struct {
+		n  int
+		ex []string
+	}
+	var cols []string
+	groups := map[string]*group{}
+	for i, ns := range fr.notes {
+		if !fr.good(i) {
+			continue
+		}
+		for _, nt := range ns {
+			g := groups[nt.Column]
+			if g == nil {
+				g = &group{}
+				groups[nt.Column] = g
+				cols = append(cols, nt.Column)
+			}
+			g.n++
+			g.ex = example(g.ex, fmt.Sprintf("%s '%s'", rowPlace(fr.rows[i]), nt.Value))
+		}
+	}
+	for _, c := range cols {
+		g := groups[c]
+		w = append(w, fmt.Sprintf("%s：%d 行的 %s 无法识别，按原文保存、含义视为未知，行已导入（如第 %s 行）(%d rows have a value in column %s that cannot be read: kept as written, its meaning unknown; the rows are imported)",
+			path, g.n, c, strings.Join(g.ex, "、"), g.n, c))
+	}
+	return w
+}
+
+// visibility counts the posts of an import that are stored but not
+// searchable as of the import's clock, so the summary can say why a fresh
+// import finds nothing (a 2019 export imported in 2026 is all past its
+// deadline).
+type visibility struct {
+	now          time.Time
+	pastDeadline int
+	notOpen      int // filled or closed
+}
+
+func (v *visibility) add(p *matcher.Post) {
+	switch {
+	case p.Status != matcher.PostOpen && p.Status != "":
+		v.notOpen++
+	case !p.Deadline.IsZero() && matcher.EndOfDay(p.Deadline).Before(v.now):
+		v.pastDeadline++
+	}
+}
+
+func (v *visibility) warnings() []string {
+	if v.pastDeadline+v.notOpen == 0 {
+		return nil
+	}
+	day := v.now.Format(time.DateOnly)
+	zh := fmt.Sprintf("%d 个岗位已保存但不可搜索（截至 %s）：", v.pastDeadline+v.notOpen, day)
+	en := fmt.Sprintf("%d posts are stored but not searchable as of %s:", v.pastDeadline+v.notOpen, day)
+	var zp, ep []string
+	if v.pastDeadline > 0 {
+		zp = append(zp, fmt.Sprintf("%d 个已过截止日期（如需按其他日期导入，用 --now 指定）", v.pastDeadline))
+		ep = append(ep, fmt.Sprintf("%d past their deadline as of %s — use --now to import as of another date", v.pastDeadline, day))
+	}
+	if v.notOpen > 0 {
+		zp = append(zp, fmt.Sprintf("%d 个已招满或已关闭", v.notOpen))
+		ep = append(ep, fmt.Sprintf("%d filled or closed", v.notOpen))
+	}
+	return []string{zh + strings.Join(zp, "，") + " (" + en + " " + strings.Join(ep, ", ") + ")"}
+}
+
+func (r *importRun) rows(fr *fileRecords, start, end int) error {
+	keep := func(i int) bool {
+		if !fr.good(i) {
+			r.reject(fr.errs[i]...)
+			r.rep.Rejected++
+			return false
+		}
+		if fr.skip[i] {
+			r.rep.Duplicate++
+			return false
+		}
 		return true
 	}
-	return false
+	switch r.rep.Entity {
+	case EntityPosts:
+		var out []matcher.Post
+		for i := start; i < end; i++ {
+			if !keep(i) {
+				continue
+			}
+			p := &fr.posts[i]
+			p.DuplicateOf = r.dedup.find(p)
+			r.dedup.add(p)
+			r.vis.add(p)
+			out = append(out, *p)
+		}
+		return writeChunk(r, out, r.im.Store.UpsertPosts, indexPosts(r.im.Index),
+			func(p *matcher.Post) bool { return p.DuplicateOf != "" })
+	case EntityCourses:
+		var out []matcher.Course
+		for i := start; i < end; i++ {
+			if keep(i) {
+				out = append(out, fr.courses[i])
+			}
+		}
+		return writeChunk(r, out, r.im.Store.UpsertCourses, indexCourses(r.im.Index), nil)
+	default:
+		var out []matcher.Graduate
+		for i := start; i < end; i++ {
+			if keep(i) {
+				out = append(out, fr.grads[i])
+			}
+		}
+		return writeChunk(r, out, r.im.Store.UpsertGraduates, nil, nil)
+	}
 }
 
 func indexPosts(ix PostIndexer) func([]matcher.Post) error {
@@ -420,6 +720,23 @@ func Summary(r *matcher.ImportReport) string {
 		r.Accepted, r.Updated, r.Unchanged, r.Duplicate, r.Rejected, rate)
 }
 
+// FormatRowError renders one report line for people:
+// "file[sheet]:line: column: reason", or "file: reason" for a whole file
+// (and "file[sheet]: reason" for a whole sheet).
+func FormatRowError(e matcher.RowError) string {
+	loc := e.File
+	if e.Sheet != "" {
+		loc += "[" + e.Sheet + "]"
+	}
+	if e.Line > 0 {
+		loc += ":" + strconv.Itoa(e.Line)
+	}
+	if e.Column != "" {
+		return loc + ": " + e.Column + ": " + e.Reason
+	}
+	return loc + ": " + e.Reason
+}
+
 // ErrorsCSVHeader is the header row of the --errors report.
 var ErrorsCSVHeader = []string{"file", "sheet", "line", "column", "value", "reason"}
 
@@ -498,7 +815,7 @@ type resumeRun struct {
 	rs     matcher.ResumableImportStore
 	entity string
 	log    *slog.Logger
-	bar    *progressbar.ProgressBar
+	bar    *progress
 	chunk  int
 	dedup  *deduper
 
@@ -518,6 +835,12 @@ type resumeRun struct {
 	// rejected counts rejected units over the whole input, earlier runs'
 	// rows included: rejection depends only on the (fingerprinted) input.
 	rejected int
+	// repeated counts, the same way, the good rows not written because
+	// they repeat another (see repeats): they never reach the store, so
+	// its counts lack them.
+	repeated int
+	repeats  *repeats
+	vis      visibility
 	errs     []matcher.RowError // row errors committed by this run
 	warnings []string
 	// replay holds the IDs of good posts committed by earlier runs: they
@@ -603,7 +926,8 @@ func (im *Importer) importResumable(ctx context.Context, rs matcher.ResumableImp
 		return nil, fmt.Errorf("开始导入: %w", err)
 	}
 	r := &resumeRun{im: im, ctx: ctx, rs: rs, entity: entity, log: log, chunk: chunk,
-		job: job, prior: *job, after: job.LastRow, committed: job.LastRow, exact: true}
+		job: job, prior: *job, after: job.LastRow, committed: job.LastRow, exact: true,
+		repeats: newRepeats(), vis: visibility{now: im.now()}}
 	if job.LastRow > 0 {
 		log.Info("resuming import", "id", job.ID, "entity", entity, "after_row", job.LastRow)
 	}
@@ -636,10 +960,8 @@ func (im *Importer) importResumable(ctx context.Context, rs matcher.ResumableImp
 	if err != nil {
 		return r.fail(err)
 	}
-	if r.bar != nil {
-		_ = r.bar.Finish()
-		fmt.Fprintln(im.Progress)
-	}
+	r.bar.end()
+	r.bar = nil
 	rep, err := rs.FinishImport(ctx, job.ID)
 	if err != nil {
 		return r.fail(fmt.Errorf("结束导入: %w", err))
@@ -650,6 +972,7 @@ func (im *Importer) importResumable(ctx context.Context, rs matcher.ResumableImp
 	log.Info("import finished", "id", rep.ID, "entity", entity, "files", len(files), "resumed_after", r.after,
 		"accepted", rep.Accepted, "updated", rep.Updated, "unchanged", rep.Unchanged,
 		"duplicate", rep.Duplicate, "rejected", rep.Rejected, "elapsed", rep.Elapsed)
+	im.recordFinished(entity, files, fp, rep)
 	return rep, nil
 }
 
@@ -671,8 +994,9 @@ func (r *resumeRun) settle(rep *matcher.ImportReport) error {
 	if r.exact {
 		r.addCounts(rep)
 	}
+	rep.Duplicate += r.repeated
 	rep.Rejected = r.rejected
-	rep.Warnings = r.warnings
+	rep.Warnings = append(r.warnings, r.vis.warnings()...)
 	if rep.Accepted == before.Accepted && rep.Updated == before.Updated && rep.Unchanged == before.Unchanged &&
 		rep.Duplicate == before.Duplicate && rep.Rejected == before.Rejected && len(rep.Warnings) == 0 {
 		return nil
@@ -684,6 +1008,7 @@ func (r *resumeRun) settle(rep *matcher.ImportReport) error {
 }
 
 func (r *resumeRun) fail(err error) (*matcher.ImportReport, error) {
+	r.bar.end()
 	// Chunks committed so far still go to the index (and a resumed run
 	// indexes them again anyway).
 	if ierr := r.ixq.wait(); ierr != nil && !errors.Is(err, ierr) {
@@ -693,6 +1018,7 @@ func (r *resumeRun) fail(err error) (*matcher.ImportReport, error) {
 	rep := &matcher.ImportReport{ID: r.job.ID, Entity: r.entity, Files: r.job.Files, StartedAt: r.job.StartedAt,
 		Rejected: r.rejected, Errors: r.errs, Warnings: r.warnings}
 	r.addCounts(rep)
+	rep.Duplicate += r.repeated
 	rep.FinishedAt = time.Now()
 	if r.im.Now != nil {
 		rep.FinishedAt = r.im.Now()
@@ -718,17 +1044,17 @@ func (r *resumeRun) file(path string) error {
 		return r.commit(matcher.ImportChunk{LastRow: r.ord, Rejected: []matcher.RowError{fe.RowError()}})
 	}
 	if len(t.Unknown) > 0 {
-		r.warnings = append(r.warnings, fmt.Sprintf("%s：忽略了无法识别的列 %s", path, strings.Join(t.Unknown, "、")))
+		r.warnings = append(r.warnings, unknownColumnsWarning(path, t.Unknown))
 	}
+	fr := convertFile(r.entity, t.Rows)
+	r.warnings = append(r.warnings, fileWarnings(path, fr, r.repeats.plan(fr))...)
 	r.ord++ // the file's own ordinal carries the rows that could not be read
 	r.rejected += len(t.RowErrors)
 	var pending []matcher.RowError
 	if r.ord > r.after {
 		pending = t.RowErrors
 	}
-	if r.bar != nil {
-		r.bar.AddMax(len(t.Rows))
-	}
+	r.bar.addMax(len(t.Rows))
 	if len(t.Rows) == 0 && r.ord > r.after {
 		return r.commit(matcher.ImportChunk{LastRow: r.ord, Rejected: pending})
 	}
@@ -740,14 +1066,13 @@ func (r *resumeRun) file(path string) error {
 		end := min(start+r.chunk, len(t.Rows))
 		first := r.ord + 1
 		r.ord += end - start
-		if err := r.rows(t.Rows[start:end], first, pending); err != nil {
+		if err := r.rows(fr, start, end, first, pending); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		pending = nil
-		if r.bar != nil {
-			_ = r.bar.Add(end - start)
-		}
+		r.bar.add(end - start)
 	}
+	r.bar.clear()
 	r.log.Info("file read", "file", path, "format", t.Format, "encoding", t.Encoding,
 		"rows", len(t.Rows), "rejected", r.rejected-before+len(t.RowErrors), "ignored_columns", len(t.Unknown))
 	return nil
@@ -758,13 +1083,14 @@ type rowState int
 
 const (
 	rowRejected rowState = iota
+	rowRepeat            // good, but repeats another row: not written
 	rowReplayed          // good, committed by an earlier run
 	rowLive              // good, to be committed now
 )
 
 // classify counts a converted row and files its errors into the chunk
 // when the row is not yet committed.
-func (r *resumeRun) classify(ord int, errs []matcher.RowError, c *matcher.ImportChunk) rowState {
+func (r *resumeRun) classify(ord int, errs []matcher.RowError, skip bool, c *matcher.ImportChunk) rowState {
 	if len(errs) > 0 {
 		r.rejected++
 		if ord > r.after {
@@ -772,26 +1098,32 @@ func (r *resumeRun) classify(ord int, errs []matcher.RowError, c *matcher.Import
 		}
 		return rowRejected
 	}
+	if skip {
+		r.repeated++
+		return rowRepeat
+	}
 	if ord <= r.after {
 		return rowReplayed
 	}
 	return rowLive
 }
 
-// rows converts one chunk of rows numbered from first and commits the part
-// not yet committed.
-func (r *resumeRun) rows(rows []Row, first int, pending []matcher.RowError) error {
-	c := matcher.ImportChunk{LastRow: first + len(rows) - 1, Rejected: pending}
+// rows takes rows [start, end) of a converted file, numbered from first,
+// and commits the part not yet committed.
+func (r *resumeRun) rows(fr *fileRecords, start, end, first int, pending []matcher.RowError) error {
+	c := matcher.ImportChunk{LastRow: first + (end - start) - 1, Rejected: pending}
+	state := func(i int) rowState { return r.classify(first+i-start, fr.errs[i], fr.skip[i], &c) }
 	switch r.entity {
 	case EntityPosts:
-		posts, errs := convertAll(rows, PostFromRow)
 		var live []*matcher.Post
-		for i := range posts {
-			p := &posts[i]
-			switch r.classify(first+i, errs[i], &c) {
+		for i := start; i < end; i++ {
+			p := &fr.posts[i]
+			switch state(i) {
 			case rowLive:
 				live = append(live, p)
+				r.vis.add(p)
 			case rowReplayed:
+				r.vis.add(p)
 				if r.ixq != nil {
 					if r.replay == nil {
 						r.replay = map[string]struct{}{}
@@ -807,14 +1139,13 @@ func (r *resumeRun) rows(rows []Row, first int, pending []matcher.RowError) erro
 			c.Posts = append(c.Posts, *p)
 		}
 	case EntityCourses:
-		courses, errs := convertAll(rows, CourseFromRow)
 		var replayed []matcher.Course
-		for i := range courses {
-			switch r.classify(first+i, errs[i], &c) {
+		for i := start; i < end; i++ {
+			switch state(i) {
 			case rowLive:
-				c.Courses = append(c.Courses, courses[i])
+				c.Courses = append(c.Courses, fr.courses[i])
 			case rowReplayed:
-				replayed = append(replayed, courses[i])
+				replayed = append(replayed, fr.courses[i])
 			}
 		}
 		// Courses are written as converted (no linking), so the converted
@@ -825,10 +1156,9 @@ func (r *resumeRun) rows(rows []Row, first int, pending []matcher.RowError) erro
 			}
 		}
 	default:
-		grads, errs := convertAll(rows, GraduateFromRow)
-		for i := range grads {
-			if r.classify(first+i, errs[i], &c) == rowLive {
-				c.Graduates = append(c.Graduates, grads[i])
+		for i := start; i < end; i++ {
+			if state(i) == rowLive {
+				c.Graduates = append(c.Graduates, fr.grads[i])
 			}
 		}
 	}

@@ -297,6 +297,9 @@ func TestSamples(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.entity, func(t *testing.T) {
 			im, _, _ := newImporter(t)
+			// As of a day the sample posts are open: later, the importer
+			// warns that they are past their deadline.
+			im.Now = func() time.Time { return time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC) }
 			var paths []string
 			for _, f := range c.files {
 				paths = append(paths, filepath.Join(root, "docs", "samples", f))
@@ -339,7 +342,7 @@ var importBackends = []importBackend{
 
 // extraPostsCSV adds what generated data lacks: rejected rows (one with
 // several reasons), a row repeated identically and then edited within the
-// same import.
+// same file (only the last version is written).
 const extraPostsCSV = `source,external_id,title,employer,district,salary,description
 extra,1,仓库管理员,米东物流有限公司,米东区,3500元/月,负责货物出入库登记与盘点
 extra,2,出纳,某公司,天山区,abc,负责现金收付
@@ -618,8 +621,10 @@ func TestImportResume(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					// (Only the row extra.csv edits within the file is updated back.)
-					if rep.Accepted != 0 || rep.Duplicate != 0 || counts(rep) != counts(again[c.entity]) {
+					// extra.csv repeats and edits a row within the file: only
+					// its last version is written, in every import, so nothing
+					// is updated (the two earlier rows count as duplicate).
+					if rep.Accepted != 0 || rep.Updated != 0 || counts(rep) != counts(again[c.entity]) {
 						t.Errorf("re-import after finishing: %s, want %s", counts(rep), counts(again[c.entity]))
 					}
 				})

@@ -401,19 +401,22 @@ func readJSONL(t *Table, text []byte, entity string, m *Mapping) error {
 		}
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
-		var obj map[string]any
-		if err := dec.Decode(&obj); err != nil {
+		var v any
+		if err := dec.Decode(&v); err != nil {
 			t.RowErrors = append(t.RowErrors, matcher.RowError{File: t.File, Line: line,
-				Reason: "这一行不是合法的 JSON 对象（每行应为一个 {\"列名\": 值, …} 对象）：" + jsonErrText(err)})
+				Reason: "这一行不是合法的 JSON：每行必须是一个 JSON 对象，如 {\"title\": \"会计\"} (each line must be a JSON object): " + jsonErrText(err)})
 			continue
 		}
 		if dec.More() {
 			t.RowErrors = append(t.RowErrors, matcher.RowError{File: t.File, Line: line,
-				Reason: "这一行在 JSON 对象之后还有多余内容（每行只能有一个对象）"})
+				Reason: "这一行在 JSON 对象之后还有多余内容：每行只能有一个 JSON 对象 (each line must be exactly one JSON object)"})
 			continue
 		}
-		if obj == nil {
-			t.RowErrors = append(t.RowErrors, matcher.RowError{File: t.File, Line: line, Reason: "这一行是 null，不是 JSON 对象"})
+		obj, ok := v.(map[string]any)
+		if !ok {
+			t.RowErrors = append(t.RowErrors, matcher.RowError{File: t.File, Line: line,
+				Reason: fmt.Sprintf("这一行是%s，不是 JSON 对象：每行必须是一个 JSON 对象，如 {\"title\": \"会计\"} (each line must be a JSON object, not %s)",
+					jsonKind(v), jsonKindEN(v))})
 			continue
 		}
 		keys := make([]string, 0, len(obj))
@@ -452,6 +455,39 @@ func readJSONL(t *Table, text []byte, entity string, m *Mapping) error {
 	}
 	b.finish()
 	return nil
+}
+
+// jsonKind names, in Chinese, a JSON value that is not an object.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return " null"
+	case []any:
+		return "一个 JSON 数组"
+	case string:
+		return "一个 JSON 字符串"
+	case json.Number:
+		return "一个数字"
+	case bool:
+		return " true/false"
+	}
+	return "其他 JSON 值"
+}
+
+func jsonKindEN(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return "another JSON value"
 }
 
 func jsonErrText(err error) string {

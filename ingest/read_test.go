@@ -213,6 +213,14 @@ func TestReadJSONL(t *testing.T) {
 		if e.Line != wantLines[i] || e.Reason == "" {
 			t.Errorf("row error %d = %+v, want line %d", i, e, wantLines[i])
 		}
+		// Go's decoder types never leak into a reason.
+		if strings.Contains(e.Reason, "Go value") || strings.Contains(e.Reason, "map[string]") {
+			t.Errorf("row error %d leaks Go internals: %s", i, e.Reason)
+		}
+	}
+	// The array line says, in both languages, what a line must be.
+	if r := tbl.RowErrors[2].Reason; !strings.Contains(r, "JSON 数组") || !strings.Contains(r, "each line must be a JSON object, not an array") {
+		t.Errorf("array line reason = %q", r)
 	}
 	if strings.Join(tbl.Unknown, ",") != "extra" {
 		t.Errorf("unknown = %v", tbl.Unknown)

@@ -26,6 +26,7 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	fresh := fs.Bool("fresh", false, "abandon the day's unfinished run and start a new one")
 	configFile := fs.String("config", "", "batch configuration file: active statuses and capacity spreading (default: the embedded matcher/batch/config.json)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	quiet := fs.Bool("quiet", false, "no progress bar (there is none anyway when standard error is not a terminal)")
 	pos, err := m.parse(fs, args)
 	if err != nil {
 		return err
@@ -73,25 +74,30 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	}
 	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
 
-	bar := progressbar.NewOptions(-1,
-		progressbar.OptionSetWriter(m.Stderr),
-		progressbar.OptionSetDescription("batch"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("graduates"),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionSetPredictTime(true),
-	)
 	o.Log = m.Log
-	o.Progress = func(done, total int) {
-		if bar.GetMax() != total {
-			bar.ChangeMax(total)
+	var bar *progressbar.ProgressBar
+	if w := m.progress(); w != nil && !*quiet {
+		bar = progressbar.NewOptions(-1,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription("batch"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("graduates"),
+			progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionSetPredictTime(true),
+		)
+		o.Progress = func(done, total int) {
+			if bar.GetMax() != total {
+				bar.ChangeMax(total)
+			}
+			_ = bar.Set(done)
 		}
-		_ = bar.Set(done)
 	}
 	sum, err := batch.Run(ctx, st, in, o)
-	_ = bar.Finish()
-	fmt.Fprintln(m.Stderr)
+	if bar != nil {
+		_ = bar.Finish()
+		fmt.Fprintln(m.Stderr) // the next line starts on a line of its own
+	}
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -38,7 +39,7 @@ func (m *Main) cmdGen(ctx context.Context, args []string) error {
 	if m.NowFlag != "" {
 		o.Now = m.Now().Truncate(24 * time.Hour)
 	}
-	o.Progress = m.Stderr
+	o.Progress = m.progress()
 	start := time.Now()
 	if err := synth.Generate(*out, o); err != nil {
 		return fmt.Errorf("gen: %w", err)
@@ -65,7 +66,7 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 	default:
 		return &usageError{fmt.Sprintf("ingest: unknown kind %q: want posts, courses or graduates", entity)}
 	}
-	rep, err := m.ingest(ctx, entity, files, *mapFile, !*quiet)
+	rep, err := m.ingest(ctx, entity, files, *mapFile, !*quiet, false)
 	if rep != nil && *errFile != "" {
 		if werr := writeErrors(*errFile, rep.Errors); werr != nil && err == nil {
 			err = werr
@@ -80,15 +81,19 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 				fmt.Fprintf(m.Stderr, "… and %d more (use --errors FILE for all)\n", len(rep.Errors)-10)
 				break
 			}
-			fmt.Fprintf(m.Stderr, "%s:%d: %s: %s\n", e.File, e.Line, e.Column, e.Reason)
+			fmt.Fprintln(m.Stderr, ingest.FormatRowError(e))
 		}
-		return &exitError{code: 3}
+		return &exitError{code: exitRejected}
 	}
 	return nil
 }
 
-// ingest imports files into the store and the index, printing the summary line.
-func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFile string, progress bool) (*matcher.ImportReport, error) {
+// ingest imports files into the store and the index and prints the summary
+// line (stdout) and the import's warnings (stderr). With skipDone an import
+// whose input was the last finished import of the entity, as of the same
+// day, is not run again: its earlier summary is printed as "already
+// imported".
+func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFile string, progress, skipDone bool) (*matcher.ImportReport, error) {
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return nil, err
@@ -97,25 +102,50 @@ func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFil
 	if err != nil {
 		return nil, err
 	}
-	seg, err := index.DefaultSegmenter()
-	if err != nil {
-		return nil, err
-	}
-	im := &ingest.Importer{Store: st, Index: ix, Analyzer: seg, Log: m.Log, Now: m.Now}
+	im := &ingest.Importer{Store: st, Index: ix, Log: m.Log, Now: m.Now,
+		Finished: &ingest.FinishedImports{Path: filepath.Join(m.DataDir, "imports.json")}}
 	ix.Now = m.Now
-	if progress {
-		im.Progress = m.Stderr
-	}
 	if mapFile != "" {
 		if im.Map, err = ingest.LoadMapping(mapFile); err != nil {
 			return nil, err
 		}
 	}
+	if skipDone && m.indexed(entity, ix) {
+		rep, done, err := im.AlreadyImported(ctx, entity, files)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			fmt.Fprintf(m.Stdout, "%s already imported (import %s, %s): %s\n", entity, rep.ID,
+				rep.FinishedAt.Format(time.DateTime), ingest.Summary(rep))
+			return rep, nil
+		}
+	}
+	if progress {
+		im.Progress = m.progress()
+	}
+	if im.Analyzer, err = index.DefaultSegmenter(); err != nil {
+		return nil, err
+	}
 	rep, err := im.Import(ctx, entity, files)
 	if rep != nil {
 		fmt.Fprintln(m.Stdout, ingest.Summary(rep))
+		for _, w := range rep.Warnings {
+			fmt.Fprintln(m.Stderr, "jobmatch: warning:", w)
+		}
 	}
 	return rep, err
+}
+
+// indexed reports whether the search index can hold entity's earlier
+// import: graduates are not indexed, and an empty index (deleted, or
+// never written) means posts and courses must be imported again.
+func (m *Main) indexed(entity string, ix *index.Index) bool {
+	if entity == ingest.EntityGraduates {
+		return true
+	}
+	n, err := ix.DocCount()
+	return err == nil && n > 0
 }
 
 func writeErrors(path string, errs []matcher.RowError) error {
@@ -371,14 +401,17 @@ func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
 	if *profile != "" {
 		b, err := os.ReadFile(*profile)
 		if err != nil {
-			return err
+			return fmt.Errorf("profile: %w", err)
 		}
-		g = new(matcher.Graduate)
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(g); err != nil {
+		p, err := ingest.DecodeProfile(b)
+		if err != nil {
 			return fmt.Errorf("profile %s: %w", *profile, err)
 		}
+		pg, err := p.Graduate(m.Now())
+		if err != nil {
+			return fmt.Errorf("profile %s: %w", *profile, err)
+		}
+		g = &pg
 	} else {
 		st, err := m.openStore(ctx)
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 // --db), pin the data's date as the clock, and serve it.
 func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 	fs := m.flags("demo")
-	addr := fs.String("addr", envOr("JOBMATCH_ADDR", "127.0.0.1:8080"), "address to serve on")
+	addr := fs.String("addr", defaultAddr(), "address to serve on")
 	o := synth.DefaultOptions()
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "random seed of the demo data")
 	fs.IntVar(&o.Posts, "posts", o.Posts, "number of posts")
@@ -38,13 +38,15 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 	dir := filepath.Join(m.DataDir, fmt.Sprintf("demo-seed%d-%dp-%dg-%dc", o.Seed, o.Posts, o.Graduates, o.Courses))
 	if _, err := os.Stat(filepath.Join(dir, "graduates.csv")); err != nil {
 		m.Log.Info("generating demo data", "dir", dir)
-		o.Progress = m.Stderr
+		o.Progress = m.progress()
 		if err := synth.Generate(dir, o); err != nil {
 			return fmt.Errorf("demo: generate: %w", err)
 		}
 	}
+	// Re-running the demo finds its imports done (same files, same day) and
+	// skips them: see ingest.FinishedImports.
 	for _, entity := range []string{"courses", "posts", "graduates"} {
-		rep, err := m.ingest(ctx, entity, []string{filepath.Join(dir, entity+".csv")}, "", true)
+		rep, err := m.ingest(ctx, entity, []string{filepath.Join(dir, entity+".csv")}, "", true, true)
 		if err != nil {
 			return fmt.Errorf("demo: ingest %s: %w", entity, err)
 		}

@@ -26,7 +26,7 @@ func main() {
 	os.Exit(exitCode(m, err))
 }
 
-// exitError carries a specific exit status (e.g. 3 for "some rows rejected").
+// exitError carries a specific exit status (e.g. exitRejected).
 type exitError struct {
 	code int
 	err  error
@@ -42,7 +42,7 @@ func (e *usageError) Error() string { return e.msg }
 
 func exitCode(m *Main, err error) int {
 	if err == nil {
-		return 0
+		return exitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -55,7 +55,7 @@ func exitCode(m *Main, err error) int {
 	if errors.As(err, &ue) {
 		fmt.Fprintln(m.Stderr, "jobmatch:", ue.msg)
 		fmt.Fprintln(m.Stderr, "run 'jobmatch help' for usage")
-		return 2
+		return exitUsage
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(m.Stderr, "jobmatch: interrupted")
@@ -63,5 +63,5 @@ func exitCode(m *Main, err error) int {
 	}
 	fmt.Fprintln(m.Stderr, "jobmatch:", err)
 	slog.Debug("command failed", "err", err)
-	return 1
+	return exitFailure
 }

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 )
 
 // run runs one jobmatch command line in-process, as main does, and returns
@@ -158,5 +163,190 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if code, out, _ := run(t, "", "help"); code != 0 || !strings.Contains(out, "recommend") {
 		t.Errorf("help: exit %d: %s", code, out)
+	}
+}
+
+func repoFile(t *testing.T, rel string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestSharedFlagsBeforeCommand: the shared flags work before the command
+// too, and a flag given again after it wins.
+func TestSharedFlagsBeforeCommand(t *testing.T) {
+	dir := t.TempDir()
+	d1, d2 := filepath.Join(dir, "d1"), filepath.Join(dir, "d2")
+	posts := repoFile(t, "docs/samples/posts.csv")
+	code, out, errs := run(t, "", "--data", d1, "--now=2024-06-01", "--log-level", "warn", "ingest", "--quiet", "posts", posts)
+	if code != 0 || !strings.Contains(out, "accepted 5,") {
+		t.Fatalf("exit %d, %q, %s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(d1, "jobmatch.db")); err != nil {
+		t.Errorf("--data before the command not used: %v", err)
+	}
+	if strings.Contains(errs, "level=INFO") {
+		t.Errorf("--log-level before the command not used: %s", errs)
+	}
+	if code, _, errs := run(t, "", "--data", d1, "ingest", "--data", d2, "--now=2024-06-01", "--quiet", "posts", posts); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(d2, "jobmatch.db")); err != nil {
+		t.Errorf("--data after the command does not win: %v", err)
+	}
+	// Only shared flags may come before the command.
+	if code, _, errs := run(t, "", "--quiet", "ingest", "posts", posts); code != 2 || !strings.Contains(errs, "shared flags") {
+		t.Errorf("a command's flag before the command: exit %d, %s", code, errs)
+	}
+	if code, out, _ := run(t, "", "--data", d1, "help"); code != 0 || !strings.Contains(out, "Exit status") {
+		t.Errorf("help after a shared flag: exit %d", code)
+	}
+}
+
+// TestIngestExitAndMessages: exit statuses and the stderr lines of ingest.
+func TestIngestExitAndMessages(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	posts := repoFile(t, "docs/samples/posts.csv")
+	day := "--now=2024-06-01"
+
+	// A file that cannot be opened: failure, nothing imported.
+	missing := filepath.Join(dir, "nosuch.csv")
+	code, out, errs := run(t, "", "ingest", "--data", data, day, "--quiet", "posts", posts, missing)
+	if code != 1 || !strings.Contains(errs, missing) || !strings.Contains(errs, "nothing was imported") || strings.Contains(out, "accepted") {
+		t.Fatalf("missing file: exit %d, stdout %q, stderr %s", code, out, errs)
+	}
+	code, out, _ = run(t, "", "ingest", "--data", data, day, "--quiet", "posts", posts)
+	if code != 0 || !strings.Contains(out, "accepted 5,") {
+		t.Fatalf("the call with a missing file imported something: exit %d, %q", code, out)
+	}
+
+	// Rejected rows: exit 3, one line each, file:line: column: reason; a
+	// refused file is file: reason; a JSON array line says what a line
+	// must be.
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("title,employer\n会计,\"甲公司\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows := filepath.Join(dir, "rows.jsonl")
+	if err := os.WriteFile(rows, []byte("{\"title\":\"会计\",\"employer\":\"甲\",\"salary\":\"abc\"}\n[1,2]\n{\"title\":\"出纳\",\"employer\":\"乙\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, "", "ingest", "--data", data, day, "--quiet", "posts", bad, rows)
+	if code != 3 || !strings.Contains(out, "accepted 1,") || !strings.Contains(out, "rejected 3") {
+		t.Fatalf("bad rows: exit %d, %q, %s", code, out, errs)
+	}
+	for _, want := range []string{bad + ": 整个文件被拒绝", rows + ":1: salary: ", rows + ":2: 这一行是一个 JSON 数组", "each line must be a JSON object"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if strings.Contains(errs, ":0:") || strings.Contains(errs, "Go value") {
+		t.Errorf("stderr has a line-0 location or Go internals:\n%s", errs)
+	}
+
+	// Posts past their deadline: stored, and the warning says so.
+	code, _, errs = run(t, "", "ingest", "--data", filepath.Join(dir, "late"), "--now=2026-11-26", "--quiet", "posts", posts)
+	if code != 0 || !strings.Contains(errs, "past their deadline as of 2026-11-26") {
+		t.Errorf("no deadline warning: exit %d, %s", code, errs)
+	}
+}
+
+// TestHelpMatchesFlags: every flag the help names exists in the command,
+// with the default the help prints.
+func TestHelpMatchesFlags(t *testing.T) {
+	_, help, _ := run(t, "", "help")
+	for _, want := range []string{"--explain-exclusions", fmt.Sprintf("--seed %d", synth.DefaultOptions().Seed), "Exit status: 0 ok, 1 failure, 2 usage error, 3 rows rejected"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	flagRE := regexp.MustCompile(`--([a-z-]+)(?: ([^\]| ]+))?`)
+	for _, c := range commands() {
+		if c.name == "keys" {
+			continue // subcommands, each with its own -h
+		}
+		code, _, usage := run(t, "", c.name, "-h")
+		if code != 0 {
+			t.Errorf("%s -h: exit %d", c.name, code)
+		}
+		for _, m := range flagRE.FindAllStringSubmatch(c.args, -1) {
+			if !strings.Contains(usage, "  -"+m[1]) {
+				t.Errorf("help names %s --%s, which the command does not have", c.name, m[1])
+				continue
+			}
+			// A number in the help is the flag's default.
+			if n, err := strconv.Atoi(m[2]); err == nil && n != 0 && m[1] != "workers" {
+				if !strings.Contains(usage, "(default "+m[2]+")") {
+					t.Errorf("help says %s --%s %s, but its default differs:\n%s", c.name, m[1], m[2], usage)
+				}
+			}
+		}
+	}
+}
+
+// TestProfileRecommend: --profile takes the documented form and refuses
+// personal data.
+func TestProfileRecommend(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs imported posts")
+	}
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	day := "--now=2024-06-01"
+	if code, _, errs := run(t, "", "ingest", "--data", data, day, "--quiet", "posts", repoFile(t, "docs/samples/posts.csv")); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errs)
+	}
+	code, out, errs := run(t, "", "recommend", "--data", data, day, "--profile", repoFile(t, "docs/samples/profile.json"), "--json")
+	if code != 0 {
+		t.Fatalf("recommend --profile: exit %d: %s", code, errs)
+	}
+	var res struct {
+		GraduateID string `json:"graduate_id"`
+		Items      []struct {
+			PostID string `json:"post_id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.GraduateID != "profile" || len(res.Items) == 0 {
+		t.Fatalf("recommend --profile: %v, %s", err, out)
+	}
+	personal := filepath.Join(dir, "p.json")
+	if err := os.WriteFile(personal, []byte(`{"major":"会计学","phone":"13800000000"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = run(t, "", "recommend", "--data", data, day, "--profile", personal)
+	if code != 1 || !strings.Contains(errs, "personal data is not accepted") || strings.Contains(errs, "13800000000") {
+		t.Errorf("personal data: exit %d, %s", code, errs)
+	}
+}
+
+// TestDemoAgainAndQuietOutput: a second demo skips the imports it already
+// did; progress bars are not drawn when stderr is not a terminal.
+func TestDemoAgainAndQuietOutput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end demo")
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	args := []string{"demo", "--data", data, "--no-serve", "--posts", "300", "--graduates", "60", "--courses", "20"}
+	code, out, errs := run(t, "", args...)
+	if code != 0 || strings.Count(out, "accepted") != 3 || strings.Contains(out, "already imported") {
+		t.Fatalf("first demo: exit %d, %q, %s", code, out, errs)
+	}
+	if strings.Contains(errs, "\r") {
+		t.Errorf("progress drawn on a non-terminal stderr:\n%q", errs)
+	}
+	code, out, errs = run(t, "", args...)
+	if code != 0 || strings.Count(out, "already imported") != 3 {
+		t.Fatalf("second demo: exit %d, %q, %s", code, out, errs)
+	}
+	code, out, errs = run(t, "", "batch", "--data", data, "--quiet")
+	if code != 0 || out == "" || strings.Contains(errs, "\r") {
+		t.Fatalf("batch --quiet: exit %d, %q, %q", code, out, errs)
+	}
+	if code, _, errs = run(t, "", "batch", "--data", data); code != 0 || strings.Contains(errs, "\r") {
+		t.Fatalf("batch with stderr not a terminal: exit %d, %q", code, errs)
 	}
 }

@@ -11,7 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
@@ -31,6 +34,11 @@ type Main struct {
 
 	Log *slog.Logger
 
+	// preset holds the shared flags given before the command
+	// ("jobmatch --data D ingest …"): they become the defaults of the
+	// command's own flag set, where they may be given again.
+	preset map[string]string
+
 	store   matcher.FullStore
 	index   *index.Index
 	closers []func() error
@@ -47,14 +55,18 @@ type command struct {
 }
 
 func commands() []command {
+	def := synth.DefaultOptions()
 	return []command{
-		{"demo", "[--addr :8080] [--seed 1]", "generate the demo data, ingest and index it, and serve it", (*Main).cmdDemo},
-		{"serve", "[--addr :8080]", "serve the REST API and the counselor workspace", (*Main).cmdServe},
-		{"gen", "--out DIR [--seed N]", "write a synthetic Urumqi data set (posts.csv, courses.csv, graduates.csv)", (*Main).cmdGen},
-		{"ingest", "posts|courses|graduates [--map F] [--errors F] FILE...", "import CSV, JSON Lines or XLSX exports", (*Main).cmdIngest},
-		{"search", "QUERY [--channel C] [--district D] [--degree D] [--kind K] [--type post|course]", "search open posts and courses", (*Main).cmdSearch},
-		{"recommend", "--graduate ID | --profile FILE [--limit 8] [--channel C] [--kind job|internship|course] [--json]", "recommend posts for a graduate", (*Main).cmdRecommend},
-		{"batch", "[--limit 8] [--chunk 500] [--resume|--fresh] [--workers N] [--policy F] [--json]", "nightly batch: every active graduate's list over every open post, published as one run", (*Main).cmdBatch},
+		{"demo", fmt.Sprintf("[--addr %s] [--seed %d] [--posts %d] [--graduates %d] [--courses %d] [--no-serve]", defaultAddr(), def.Seed, def.Posts, def.Graduates, def.Courses),
+			"generate the demo data, ingest and index it (skipped when already done), and serve it", (*Main).cmdDemo},
+		{"serve", fmt.Sprintf("[--addr %s]", envOr("JOBMATCH_ADDR", ":8080")), "serve the REST API and the counselor workspace", (*Main).cmdServe},
+		{"gen", fmt.Sprintf("--out DIR [--seed %d] [--posts %d] [--graduates %d] [--courses %d] [--internships N]", def.Seed, def.Posts, def.Graduates, def.Courses),
+			"write a synthetic Urumqi data set (posts.csv, courses.csv, graduates.csv)", (*Main).cmdGen},
+		{"ingest", "posts|courses|graduates [--map F] [--errors F] [--quiet] FILE...", "import CSV, JSON Lines or XLSX exports (docs/ingest.md); exit status 3 when rows were rejected", (*Main).cmdIngest},
+		{"search", "QUERY [--channel C] [--district D] [--degree D] [--kind K] [--type post|course] [--limit 10] [--offset 0] [--json]", "search open posts and courses", (*Main).cmdSearch},
+		{"recommend", "--graduate ID | --profile FILE [--limit 8] [--channel C] [--kind job|internship|course] [--explain-exclusions] [--json]",
+			"recommend posts for a stored graduate, or for a profile (docs/profile.md)", (*Main).cmdRecommend},
+		{"batch", "[--limit 8] [--chunk 500] [--resume|--fresh] [--workers N] [--config F] [--quiet] [--json]", "nightly batch: every active graduate's list over every open post, published as one run", (*Main).cmdBatch},
 		{"reindex", "", "rebuild the search index from the store", (*Main).cmdReindex},
 		{"analyze", "TEXT", "print the index analyzer's tokens with positions", (*Main).cmdAnalyze},
 		{"segment", "[--file F] [TEXT...]", "print the word segmentation, one output line per input line", (*Main).cmdSegment},
@@ -64,8 +76,25 @@ func commands() []command {
 	}
 }
 
-// Run parses the command line and runs one subcommand.
+// defaultAddr is the address demo listens on by default (this machine
+// only: the demo's admin key is printed on the terminal).
+func defaultAddr() string { return envOr("JOBMATCH_ADDR", "127.0.0.1:8080") }
+
+// Exit statuses, the same for every command.
+const (
+	exitOK       = 0
+	exitFailure  = 1
+	exitUsage    = 2
+	exitRejected = 3 // ingest: some rows were rejected (the good rows are kept)
+)
+
+// Run parses the command line and runs one subcommand. The shared flags
+// may come before the command as well as after it.
 func (m *Main) Run(ctx context.Context, args []string) error {
+	args, err := m.takeSharedFlags(args)
+	if err != nil {
+		return err
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		m.usage(m.Stdout)
 		return nil
@@ -84,18 +113,56 @@ func (m *Main) usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-11s %s\n              %s\n", c.name, c.args, c.summary)
 	}
-	fmt.Fprintln(w, "\nShared flags: --data DIR (default ./jobmatch-data), --db URL (or DATABASE_URL: use PostgreSQL), --log-level debug|info|warn|error")
+	fmt.Fprintln(w, "\nShared flags, before or after the command: --data DIR (default ./jobmatch-data), --db URL (or DATABASE_URL: use PostgreSQL),")
+	fmt.Fprintln(w, "  --now YYYY-MM-DD (the date to match, index and import as of; default today), --log-level debug|info|warn|error")
+	fmt.Fprintln(w, "Exit status: 0 ok, 1 failure, 2 usage error, 3 rows rejected (ingest: the good rows are kept).")
 	fmt.Fprintln(w, "Run 'jobmatch COMMAND -h' for a command's flags.")
+}
+
+// sharedFlags are the flags every command takes.
+var sharedFlags = []string{"data", "db", "log-level", "now"}
+
+// takeSharedFlags reads the shared flags given before the command and
+// returns the rest of the command line.
+func (m *Main) takeSharedFlags(args []string) ([]string, error) {
+	fs := flag.NewFlagSet("jobmatch", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	vals := map[string]*string{}
+	for _, name := range sharedFlags {
+		vals[name] = fs.String(name, "", "")
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return []string{"help"}, nil
+		}
+		return nil, &usageError{fmt.Sprintf("%v (before the command only the shared flags --%s are allowed)", err, strings.Join(sharedFlags, ", --"))}
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if m.preset == nil {
+			m.preset = map[string]string{}
+		}
+		m.preset[f.Name] = *vals[f.Name]
+	})
+	return fs.Args(), nil
+}
+
+// sharedDefault is a shared flag's default: its value given before the
+// command, else def.
+func (m *Main) sharedDefault(name, def string) string {
+	if v, ok := m.preset[name]; ok {
+		return v
+	}
+	return def
 }
 
 // flags returns a FlagSet with the shared flags already defined.
 func (m *Main) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("jobmatch "+name, flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
-	fs.StringVar(&m.DataDir, "data", envOr("JOBMATCH_DATA", "jobmatch-data"), "directory of the embedded store and the search index")
-	fs.StringVar(&m.DBURL, "db", os.Getenv("DATABASE_URL"), "PostgreSQL URL (default $DATABASE_URL); empty uses the embedded store")
-	fs.StringVar(&m.LogLevel, "log-level", envOr("JOBMATCH_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
-	fs.StringVar(&m.NowFlag, "now", os.Getenv("JOBMATCH_NOW"), "the date to match and index as of, YYYY-MM-DD (default: today; the demo data is dated 2023-06-15)")
+	fs.StringVar(&m.DataDir, "data", m.sharedDefault("data", envOr("JOBMATCH_DATA", "jobmatch-data")), "directory of the embedded store and the search index")
+	fs.StringVar(&m.DBURL, "db", m.sharedDefault("db", os.Getenv("DATABASE_URL")), "PostgreSQL URL (default $DATABASE_URL); empty uses the embedded store")
+	fs.StringVar(&m.LogLevel, "log-level", m.sharedDefault("log-level", envOr("JOBMATCH_LOG_LEVEL", "info")), "log level: debug, info, warn or error")
+	fs.StringVar(&m.NowFlag, "now", m.sharedDefault("now", os.Getenv("JOBMATCH_NOW")), "the date to match, index and import as of, YYYY-MM-DD (default: today; the demo data is dated 2023-06-15)")
 	return fs
 }
 
@@ -159,6 +226,21 @@ func (m *Main) setupLog() {
 	}
 	m.Log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: lvl}))
 	slog.SetDefault(m.Log)
+}
+
+// progress returns where commands draw progress bars: standard error when
+// it is a terminal, else nil (no bar). Redirected to a file or a pipe, a
+// bar is hundreds of carriage-return frames that bury the log lines.
+func (m *Main) progress() io.Writer {
+	if isTerminal(m.Stderr) {
+		return m.Stderr
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func envOr(k, def string) string {
