@@ -8,7 +8,11 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
+
+// demoDistrict is the district of the demo's counselor key.
+const demoDistrict = "天山区"
 
 // cmdDemo is the newcomer's one command: generate a synthetic Urumqi data
 // set, ingest and index it into the embedded store (or PostgreSQL with
@@ -57,13 +61,18 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 	if *noServe {
 		return nil
 	}
-	key, err := m.demoKey(ctx)
+	key, err := m.demoKey(ctx, matcher.RoleAdmin, "")
+	if err != nil {
+		return err
+	}
+	counselor, err := m.demoKey(ctx, matcher.RoleCounselor, demoDistrict)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "\njobmatch demo on http://%s  (data as of %s)\n", *addr, m.Now().Format(time.DateOnly))
-	fmt.Fprintf(m.Stdout, "admin API key for this demo: %s\n", key)
-	fmt.Fprintf(m.Stdout, "counselor workspace: http://%s/workspace/  (sign in with the key above, or a counselor key: jobmatch keys create --role counselor --district 天山区)\n", *addr)
+	fmt.Fprintf(m.Stdout, "admin API key:                 %s\n", key)
+	fmt.Fprintf(m.Stdout, "counselor key (%s):        %s\n", demoDistrict, counselor)
+	fmt.Fprintf(m.Stdout, "counselor workspace: http://%s/workspace/  (sign in with either key)\n", *addr)
 	fmt.Fprintf(m.Stdout, "try: curl -H 'Authorization: Bearer %s' 'http://%s/v1/posts/search?q=会计&district=天山区'\n\n", key, *addr)
 	return m.serve(ctx, *addr)
 }

@@ -139,10 +139,12 @@ func keyStatus(k *matcher.APIKey, now time.Time) string {
 	return "active"
 }
 
-// demoKey creates a fresh admin key for the demo and returns its secret.
-// Secrets are stored only as hashes, so an earlier demo's key cannot be
-// shown again: it is revoked, and a new one (valid for a week) replaces it.
-func (m *Main) demoKey(ctx context.Context) (string, error) {
+// demoKey creates a fresh demo key of the given role (a counselor's for
+// district) and returns its secret. Secrets are stored only as hashes, so an
+// earlier demo's key cannot be shown again: it is revoked, and a new one
+// (valid for a week) replaces it. The demo makes its keys itself because
+// `jobmatch keys` cannot open the embedded store while the demo serves it.
+func (m *Main) demoKey(ctx context.Context, role matcher.Role, district string) (string, error) {
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return "", err
@@ -151,15 +153,16 @@ func (m *Main) demoKey(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	name := demoKeyName + "-" + string(role)
 	now := time.Now()
 	for _, k := range keys {
-		if k.Name == demoKeyName && k.Active(now) {
+		if k.Name == name && k.Active(now) {
 			if err := st.RevokeKey(ctx, k.ID); err != nil {
 				return "", err
 			}
 		}
 	}
-	secret, _, err := api.CreateKey(ctx, st, api.KeySpec{Name: demoKeyName, Role: matcher.RoleAdmin, TTL: 7 * 24 * time.Hour}, now)
+	secret, _, err := api.CreateKey(ctx, st, api.KeySpec{Name: name, Role: role, District: district, TTL: 7 * 24 * time.Hour}, now)
 	return secret, err
 }
 
