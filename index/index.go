@@ -651,6 +651,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		counts := []FacetCount{}
 		if fr != nil && fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {
+				if t.Term == "" {
+					continue // documents without the field (courses have no channel, some posts no district)
+				}
 				counts = append(counts, FacetCount{Term: t.Term, Count: t.Count})
 			}
 		}

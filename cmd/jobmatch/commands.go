@@ -208,7 +208,11 @@ func (m *Main) cmdSearch(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "%d results (%s)\n", res.Total, res.Took.Round(time.Microsecond))
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 	for i, h := range res.Hits {
-		fmt.Fprintf(tw, "%d\t%.3f\t%s\t%s\t%s\t%s\t%s\n", q.Offset+i+1, h.Score, h.ID, h.Title, h.Employer, h.District, h.Channel.Chinese())
+		where := h.Channel.Chinese()
+		if h.Type == index.TypeCourse {
+			where = "培训课程"
+		}
+		fmt.Fprintf(tw, "%d\t%.3f\t%s\t%s\t%s\t%s\t%s\n", q.Offset+i+1, h.Score, h.ID, h.Title, h.Employer, h.District, where)
 	}
 	tw.Flush()
 	for _, name := range []string{"channel", "district", "kind"} {
@@ -434,7 +438,13 @@ func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "毕业生 %s：%s %s %s\n", g.ID, g.School, g.Major, g.Degree.Chinese())
 	for _, it := range res.Items {
-		fmt.Fprintf(m.Stdout, "%d. [%.3f] %s — %s（%s，%s）\n", it.Rank, it.Score, it.Title, it.Employer, it.District, it.Channel.Chinese())
+		where := it.Channel.Chinese()
+		if it.Kind == matcher.KindCourse {
+			where = "培训课程"
+		} else if it.Kind == matcher.KindInternship {
+			where += "，就业见习"
+		}
+		fmt.Fprintf(m.Stdout, "%d. [%.3f] %s — %s（%s，%s）\n", it.Rank, it.Score, it.Title, it.Employer, it.District, where)
 		for _, r := range it.Reasons {
 			fmt.Fprintf(m.Stdout, "     · %s\n", r)
 		}
