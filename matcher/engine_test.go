@@ -289,7 +289,8 @@ func TestDiversification(t *testing.T) {
 		}
 	}
 	// Channel mix: a graduate who prefers sme then state_owned gets both,
-	// sme the larger share, even though one channel alone could fill the list.
+	// even though sme alone could fill the list: sme is held to the
+	// dominance cap ⌈6·3/5⌉ = 4 because state_owned has fitting posts.
 	g.PreferredChannels = []Channel{ChannelSME, ChannelStateOwned}
 	res, _ := e.Recommend(&g, Query{Limit: 6, PerEmployer: 10})
 	count := map[Channel]int{}
@@ -297,7 +298,7 @@ func TestDiversification(t *testing.T) {
 		count[it.Channel]++
 	}
 	if count[ChannelSME] != 4 || count[ChannelStateOwned] != 2 {
-		t.Errorf("channel mix %v, want sme 4 (⌈6·2/3⌉), state_owned 2", count)
+		t.Errorf("channel mix %v, want sme 4 (⌈6·3/5⌉), state_owned 2", count)
 	}
 }
 

@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"math"
 	"slices"
 	"strings"
 )
@@ -88,132 +89,263 @@ func (h *candHeap) sorted() []cand {
 	return out
 }
 
-// diversify picks up to q.Limit candidates from ranked (best first) by a
-// greedy walk that fills the list one position at a time: position i gets
-// the best remaining candidate whose employer has fewer than q.PerEmployer
-// items so far and whose channel, counted with it, stays within its running
-// share of the first i items; when no candidate fits the shares, the best
-// remaining one under the employer cap alone. Shares apply when the
-// graduate named preferred channels and the query did not fix one: with n
-// preferences, the one ranked r gets (n−r+1)/(1+…+n) of the list, channels
-// the graduate did not name at most a quarter each, every share rounded up
-// (⌈i·share⌉ after i items).
-//
-// Why greedy with running shares: the choice of position i depends only on
-// positions 1..i−1 and the candidates, never on the limit, so a longer list
-// always begins with the shorter one (prefix-stable). The nightly batch
-// keeps 8 items and serves shorter requests from them, and a portal that
-// asks for more must not reorder what it already showed. The price is that
-// a list mixed by channel is not always in descending score order: a
-// channel's turn can place a post above a better-scoring one from a channel
-// that had already had its share.
+// The channel mix's parameters (see diversify and doc.go).
+const (
+	// mixPreferredShare is the part of a list the preferred channels
+	// together are owed (when they have fitting posts), split by rank.
+	mixPreferredShare = 0.5
+	// mixDominanceNum/Den: no channel holds more than ⌈i·3/5⌉ of the first
+	// i items while another channel has a fitting post.
+	mixDominanceNum, mixDominanceDen = 3, 5
+	// mixTolerance: a post "fits" position i when its score is at least
+	// best − mixTolerance·|best|, best being the best open post's score.
+	mixTolerance = 0.25
+)
+
+// channelMix is the channel rule for one request: floorW[ch]/floorDen is
+// the floor share of channel ch (index into Channels + 1; 0 for a channel
+// the graduate did not name). active is false when the graduate named no
+// channel or the query fixed one: then only the employer cap applies.
+type channelMix struct {
+	active   bool
+	floorW   [numChannels + 1]int
+	floorDen int
+}
+
+// newChannelMix derives the rule from 1-based preference ranks (0: not
+// named): with n preferences, the one ranked r has the floor share
+// ½·(n−r+1)/(1+…+n).
+func newChannelMix(rank [numChannels]int) channelMix {
+	var m channelMix
+	n := 0
+	for _, r := range rank {
+		n = max(n, r)
+	}
+	if n == 0 {
+		return m
+	}
+	m.active = true
+	m.floorDen = 2 * n * (n + 1) / 2 // 1/mixPreferredShare · (1+…+n)
+	for i, r := range rank {
+		if r > 0 {
+			m.floorW[i+1] = n - r + 1
+		}
+	}
+	return m
+}
+
+// belowFloor reports whether channel ch has fewer than its floor,
+// ⌈pos·share⌉, among the first pos items.
+func (m *channelMix) belowFloor(ch, have, pos int) bool {
+	w := m.floorW[ch]
+	return w > 0 && have < (pos*w+m.floorDen-1)/m.floorDen
+}
+
+// dominanceCap is the most items one channel may hold among the first pos
+// while another has a fitting post: ⌈pos·3/5⌉ (no limit below 3 items).
+func dominanceCap(pos int) int {
+	return (pos*mixDominanceNum + mixDominanceDen - 1) / mixDominanceDen
+}
+
+// fitThreshold is the lowest score that still fits a position whose best
+// open post scores best.
+func fitThreshold(best float64) float64 {
+	return best - mixTolerance*math.Abs(best)
+}
+
+// mixSource is what the greedy reads of the candidates, best first: n of
+// them, their score, channel (index into Channels + 1, 0 unknown) and
+// employer key ("" : an employer of its own); truncated[ch] says channel ch
+// has more candidates, all ranking below its last one here (nil: none).
+type mixSource struct {
+	n         int
+	score     func(i int) float64
+	channel   func(i int) int
+	employer  func(i int) string
+	truncated []bool
+}
+
+// diversify picks up to q.Limit candidates from ranked (best first) by the
+// greedy of mixGreedy, with the graduate's channel preferences unless the
+// query fixed a channel.
 //
 // ranked holds, per channel, only the best candidates of that channel
 // (truncated[c+1] says channel c had more). The walk knows the true best
 // open candidate of every channel whose short list still holds one, or that
-// was not truncated; when a channel whose unseen candidates could win the
-// position has run out of open ones in its short list, exact is false and
+// was not truncated; when a channel whose unseen candidates could change
+// the choice has run out of open ones in its short list, exact is false and
 // the caller rescans with longer short lists. The result is therefore the
 // greedy over all eligible posts, whatever the short lists' length.
 func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *Query) (out []cand, exact bool) {
-	k := q.Limit
-	// weight[ch]/sum is channel ch's share; weight −1: no share (uncapped).
-	var weight [numChannels + 1]int
-	for i := range weight {
-		weight[i] = -1
-	}
-	sum := 0
+	var mix channelMix
 	if ge := gc.eng; ge != nil && ge.hasChannelPrefs && q.Channel == "" {
-		n := 0
-		for _, r := range ge.channelRank {
-			n = max(n, r)
-		}
-		sum = n * (n + 1) / 2
-		for i, r := range ge.channelRank {
-			if r > 0 {
-				weight[i+1] = n - r + 1
-			} else {
-				weight[i+1] = 0 // not named: a quarter, below
-			}
-		}
+		mix = newChannelMix(ge.channelRank)
 	}
-	// within reports whether one more item of channel ch keeps the first
-	// pos items within ch's running share.
-	var perCh [numChannels + 1]int
-	within := func(ch, pos int) bool {
-		switch w := weight[ch]; {
-		case w < 0:
-			return true
-		case w == 0:
-			return perCh[ch] < (pos+3)/4 // ⌈pos/4⌉
-		default:
-			return perCh[ch] < (pos*w+sum-1)/sum // ⌈pos·w/sum⌉
-		}
+	src := mixSource{
+		n:         len(ranked),
+		score:     func(i int) float64 { return ranked[i].score },
+		channel:   func(i int) int { return int(e.slots[ranked[i].slot].chIdx) + 1 },
+		employer:  func(i int) string { return employerKey(e.slots[ranked[i].slot].p) },
+		truncated: truncated,
 	}
-	anyChannel := func(int, int) bool { return true }
+	picked, exact := mixGreedy(&src, &mix, q.Limit, q.PerEmployer)
+	if !exact {
+		return nil, false
+	}
+	for _, i := range picked {
+		out = append(out, ranked[i])
+	}
+	return out, true
+}
 
-	var lists [numChannels + 1][]int32 // indexes into ranked, per channel, best first
-	for i, c := range ranked {
-		ch := int(e.slots[c.slot].chIdx) + 1
+// mixGreedy fills a list of up to k items one position at a time. Position
+// i takes, among the open candidates (not taken, employer under perEmployer
+// items so far; perEmployer ≤ 0: no cap), with best the best open one and
+// "fitting" meaning a score of at least fitThreshold(best):
+//
+//  1. the best fitting candidate of a preferred channel that is below its
+//     floor ⌈i·share⌉ among the first i items, if any;
+//  2. else best, unless its channel already holds dominanceCap(i) of the
+//     first i items and some other channel (or a post of unknown channel)
+//     has a fitting candidate: then the best such.
+//
+// Without an active mix it is best every time. Why greedy: position i
+// depends only on positions 1..i−1 and the candidates, never on k, so a
+// longer list begins with the shorter one (prefix-stable). Why the
+// tolerance: a floor or the dominance cap may only place a post that fits
+// nearly as well as the best, so a preferred channel without fitting posts
+// forces no bad post in, and a channel holding all the fitting posts keeps
+// them. It returns indexes in list order, and false when a truncated
+// channel's unseen candidates could have changed a choice.
+func mixGreedy(src *mixSource, mix *channelMix, k, perEmployer int) ([]int, bool) {
+	var lists [numChannels + 1][]int32 // candidate indexes, per channel, best first
+	for i := range src.n {
+		ch := src.channel(i)
 		lists[ch] = append(lists[ch], int32(i))
 	}
 	var cur [numChannels + 1]int
+	var perCh [numChannels + 1]int
 	perEmp := map[string]int{}
-	taken := make([]bool, len(ranked))
-	// head is channel ch's best candidate that is still open (not taken,
-	// employer under the cap), as an index into ranked; -1 when its short
-	// list has none left. Both conditions only ever close a candidate, so
-	// the cursor only moves forward.
+	taken := make([]bool, src.n)
+	open := func(i int) bool {
+		if taken[i] {
+			return false
+		}
+		if perEmployer <= 0 {
+			return true
+		}
+		emp := src.employer(i)
+		return emp == "" || perEmp[emp] < perEmployer
+	}
+	// head is channel ch's best open candidate (-1: its list has none
+	// left). Taking and the employer cap only ever close a candidate, so the
+	// cursor only moves forward.
 	head := func(ch int) int {
 		l := lists[ch]
 		for ; cur[ch] < len(l); cur[ch]++ {
-			i := l[cur[ch]]
-			if !taken[i] && perEmp[employerKey(e.slots[ranked[i].slot].p)] < q.PerEmployer {
-				return int(i)
+			if i := int(l[cur[ch]]); open(i) {
+				return i
 			}
 		}
 		return -1
 	}
-	// choose returns the best open candidate whose channel allow accepts
-	// (-1: none), and false when an unseen candidate could beat it.
-	choose := func(pos int, allow func(ch, pos int) bool) (int, bool) {
+	// choose returns the best open candidate of a channel allow accepts
+	// scoring at least thr (-1: none), and false when a truncated
+	// channel's unseen candidates could beat it.
+	choose := func(allow func(ch int) bool, thr float64) (int, bool) {
 		best, unseen := -1, -1
 		for ch := range lists {
-			if !allow(ch, pos) {
+			if !allow(ch) {
 				continue
 			}
 			if h := head(ch); h >= 0 {
-				if best < 0 || h < best {
+				if src.score(h) >= thr && (best < 0 || h < best) {
 					best = h
 				}
-			} else if truncated[ch] && len(lists[ch]) > 0 {
+			} else if src.truncated != nil && src.truncated[ch] && len(lists[ch]) > 0 {
 				// Its unseen candidates rank below its last kept one.
-				if last := int(lists[ch][len(lists[ch])-1]); unseen < 0 || last < unseen {
+				last := int(lists[ch][len(lists[ch])-1])
+				if src.score(last) >= thr && (unseen < 0 || last < unseen) {
 					unseen = last
 				}
 			}
 		}
 		return best, unseen < 0 || (best >= 0 && best < unseen)
 	}
+	anyChannel := func(int) bool { return true }
+	var out []int
 	for len(out) < k {
 		pos := len(out) + 1
-		i, ok := choose(pos, within)
-		if ok && i < 0 && sum > 0 {
-			i, ok = choose(pos, anyChannel)
-		}
+		b, ok := choose(anyChannel, math.Inf(-1))
 		if !ok {
 			return nil, false
 		}
-		if i < 0 {
+		if b < 0 {
 			break
 		}
-		c := ranked[i]
-		taken[i] = true
-		perEmp[employerKey(e.slots[c.slot].p)]++
-		perCh[int(e.slots[c.slot].chIdx)+1]++
-		out = append(out, c)
+		if mix.active {
+			thr := fitThreshold(src.score(b))
+			f, ok := choose(func(ch int) bool { return mix.belowFloor(ch, perCh[ch], pos) }, thr)
+			if !ok {
+				return nil, false
+			}
+			if f >= 0 {
+				b = f
+			} else if ch := src.channel(b); ch > 0 && perCh[ch] >= dominanceCap(pos) {
+				c, ok := choose(func(ch int) bool { return ch == 0 || perCh[ch] < dominanceCap(pos) }, thr)
+				if !ok {
+					return nil, false
+				}
+				if c >= 0 {
+					b = c
+				}
+			}
+		}
+		taken[b] = true
+		if perEmployer > 0 {
+			if emp := src.employer(b); emp != "" {
+				perEmp[emp]++
+			}
+		}
+		perCh[src.channel(b)]++
+		out = append(out, b)
 	}
 	return out, true
+}
+
+// MixCandidate is one candidate for MixChannels.
+type MixCandidate struct {
+	Score    float64
+	Channel  Channel // "" or unknown: outside the channel rule
+	Employer string  // "": an employer of its own
+}
+
+// MixChannels applies the engine's ranking rule (employer cap and channel
+// mix, see mixGreedy) to cands, which must be ordered best first (equal
+// scores in the order the caller breaks ties). preferred is the graduate's
+// ordered channel preferences (invalid and repeated entries are ignored;
+// none: the employer cap alone); perEmployer ≤ 0 means no cap. It returns
+// up to limit indexes into cands, in list order. The nightly batch re-ranks
+// its candidates with it, so a re-ranked list obeys the same rule as a
+// list the engine serves.
+func MixChannels(cands []MixCandidate, preferred []Channel, limit, perEmployer int) []int {
+	var rank [numChannels]int
+	n := 0
+	for _, c := range preferred {
+		if i := slices.Index(Channels, c); i >= 0 && rank[i] == 0 {
+			n++
+			rank[i] = n
+		}
+	}
+	mix := newChannelMix(rank)
+	src := mixSource{
+		n:        len(cands),
+		score:    func(i int) float64 { return cands[i].Score },
+		channel:  func(i int) int { return slices.Index(Channels, cands[i].Channel) + 1 },
+		employer: func(i int) string { return strings.TrimSpace(cands[i].Employer) },
+	}
+	out, _ := mixGreedy(&src, &mix, limit, perEmployer)
+	return out
 }
 
 func employerKey(p *Post) string {

@@ -100,8 +100,10 @@ func dominantEmployerPosts() []Post {
 
 // The fast path's diversification equals a naive reading of the rule over
 // the full eligible list (every post scored, no short lists): position i
-// takes the best remaining post whose employer is under the cap and whose
-// channel stays within ⌈i·share⌉, else the best under the employer cap.
+// takes, among the remaining posts whose employer is under the cap, the best
+// fitting post (score ≥ best − 0.25·|best|) of a preferred channel below its
+// floor ⌈i·share⌉; else the best, unless its channel already holds ⌈0.6·i⌉
+// of the first i and another channel has a fitting post.
 func TestDiversifyMatchesNaiveGreedy(t *testing.T) {
 	engines := []*Engine{newTestEngine(t, genPosts(12, 1500), nil), newTestEngine(t, dominantEmployerPosts(), nil)}
 	grads := genGraduates(13, 60)
@@ -138,12 +140,12 @@ func TestDiversifyMatchesNaiveGreedy(t *testing.T) {
 	}
 }
 
-// naiveDiversified applies the diversification rule by its definition.
+// naiveDiversified applies the diversification rule by its definition,
+// with floating-point shares, one full pass over the list per test.
 func naiveDiversified(e *Engine, g *Graduate, q Query) []string {
 	q.normalise()
 	gc := compileGraduate(g, &e.pol, e.now(), e)
 	all, _ := e.scanAll(gc, &q, len(e.slots)+1, nil)
-	share := map[Channel]float64{}
 	var prefs []Channel
 	for _, c := range g.PreferredChannels {
 		if c.Valid() && !slices.Contains(prefs, c) {
@@ -151,40 +153,50 @@ func naiveDiversified(e *Engine, g *Graduate, q Query) []string {
 		}
 	}
 	n := len(prefs)
-	for _, c := range Channels {
-		share[c] = 0.25
-	}
+	floor := map[Channel]float64{} // a half of the list, split by rank
 	for r, c := range prefs {
-		share[c] = float64(n-r) / float64(n*(n+1)/2)
+		floor[c] = 0.5 * float64(n-r) / float64(n*(n+1)/2)
 	}
-	capped := n > 0 && q.Channel == ""
+	mixed := n > 0 && q.Channel == ""
+	ceil := func(x float64) int { return int(math.Ceil(x - 1e-9)) }
 	taken := make([]bool, len(all))
 	perEmp := map[string]int{}
 	perCh := map[Channel]int{}
 	var out []string
 	for pos := 1; len(out) < q.Limit; pos++ {
-		pickAt := -1
-		for _, useShares := range []bool{true, false} {
-			if !useShares && !capped {
-				break
-			}
-			for i, c := range all {
-				p := e.slots[c.slot].p
-				if taken[i] || perEmp[employerKey(p)] >= q.PerEmployer {
-					continue
-				}
-				if useShares && capped && p.Channel.Valid() && float64(perCh[p.Channel]+1) > math.Ceil(float64(pos)*share[p.Channel]-1e-9) {
-					continue
-				}
-				pickAt = i
-				break
-			}
-			if pickAt >= 0 {
-				break
-			}
+		open := func(i int) bool {
+			return !taken[i] && perEmp[employerKey(e.slots[all[i].slot].p)] < q.PerEmployer
 		}
-		if pickAt < 0 {
+		// first returns the first open post (the list is best first) that
+		// ok accepts, -1 for none.
+		first := func(ok func(c cand, ch Channel) bool) int {
+			for i, c := range all {
+				if open(i) && ok(c, e.slots[c.slot].p.Channel) {
+					return i
+				}
+			}
+			return -1
+		}
+		best := first(func(cand, Channel) bool { return true })
+		if best < 0 {
 			break
+		}
+		pickAt := best
+		if mixed {
+			bs := all[best].score
+			fits := func(c cand) bool { return c.score >= bs-0.25*math.Abs(bs) }
+			domCap := ceil(0.6 * float64(pos))
+			if f := first(func(c cand, ch Channel) bool {
+				return fits(c) && floor[ch] > 0 && perCh[ch] < ceil(float64(pos)*floor[ch])
+			}); f >= 0 {
+				pickAt = f
+			} else if ch := e.slots[all[best].slot].p.Channel; ch.Valid() && perCh[ch] >= domCap {
+				if d := first(func(c cand, ch Channel) bool {
+					return fits(c) && (!ch.Valid() || perCh[ch] < domCap)
+				}); d >= 0 {
+					pickAt = d
+				}
+			}
 		}
 		p := e.slots[all[pickAt].slot].p
 		taken[pickAt] = true
@@ -227,5 +239,50 @@ func TestFastEqualsExhaustiveDeepChannel(t *testing.T) {
 				t.Errorf("prefs %v %+v: %d items from 大公司", prefs, q, big)
 			}
 		}
+	}
+}
+
+// TestMixChannels covers each branch of the rule on hand-made candidates
+// (best first): a floor placing a fitting post of a preferred channel, a
+// floor that forces nothing in when the channel has no fitting post, the
+// dominance cap giving way to a fitting post of another channel, and
+// holding back for none, the employer cap, and no mix without preferences.
+func TestMixChannels(t *testing.T) {
+	const sme, so, ps = ChannelSME, ChannelStateOwned, ChannelPublicSector
+	c := func(score float64, ch Channel, emp string) MixCandidate {
+		return MixCandidate{Score: score, Channel: ch, Employer: emp}
+	}
+	for _, tc := range []struct {
+		name      string
+		cands     []MixCandidate
+		prefs     []Channel
+		limit, pe int
+		want      []int
+	}{
+		{"no preferences: by score", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, so, "")}, nil, 3, 2, []int{0, 1, 2}},
+		// state_owned (first preference) is below its floor ⌈1·½⌉ at
+		// position 1 and its 4.5 fits (≥ 5 − 1.25).
+		{"floor places a fitting post first", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.5, so, "")}, []Channel{so}, 3, 2, []int{2, 0, 1}},
+		// public_sector's best (3.0) is below 5 − 1.25: no floor applies.
+		{"floor forces no bad post", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(3.0, ps, "")}, []Channel{ps}, 3, 0, []int{0, 1, 2}},
+		// No preferred channel has a post; at position 3 sme holds
+		// ⌈3·3/5⌉ = 2, so the fitting state_owned post takes it.
+		{"dominance cap yields to a fitting post", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(4.4, so, "")}, []Channel{ps}, 4, 0, []int{0, 1, 3, 2}},
+		{"dominance cap holds for no fitting post", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(2, so, "")}, []Channel{ps}, 4, 0, []int{0, 1, 2, 3}},
+		{"employer cap", []MixCandidate{c(5, sme, "甲"), c(4.9, sme, "甲"), c(4.8, sme, "甲"), c(1, sme, "乙")}, nil, 3, 2, []int{0, 1, 3}},
+		{"unknown channel outside the rule", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(4.7, "", "")}, []Channel{so}, 4, 0, []int{0, 1, 3, 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := MixChannels(tc.cands, tc.prefs, tc.limit, tc.pe)
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("MixChannels = %v, want %v", got, tc.want)
+			}
+			// Prefix-stable: every shorter list is a prefix.
+			for k := range tc.limit {
+				if short := MixChannels(tc.cands, tc.prefs, k, tc.pe); !slices.Equal(short, got[:min(k, len(got))]) {
+					t.Fatalf("limit %d gives %v, not a prefix of %v", k, short, got)
+				}
+			}
+		})
 	}
 }

@@ -466,6 +466,10 @@ feed:
 	return out, err
 }
 
+// perEmployer is the per-employer cap of the published lists, the
+// engine's default; the re-ranking applies it again with the channel mix.
+const perEmployer = 2
+
 // one computes a graduate's candidates; full keeps the items and adds a
 // hardship graduate's courses (the pricing sample needs neither). A panic in the engine becomes an
 // error naming the graduate, so one bad record cannot take the process down.
@@ -483,7 +487,7 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 	if r.cfg.Capacity.K > 0 {
 		depth = n * r.cfg.Capacity.Depth
 	}
-	res, err := r.in.Engine.Recommend(g, matcher.Query{Limit: depth})
+	res, err := r.in.Engine.Recommend(g, matcher.Query{Limit: depth, PerEmployer: perEmployer})
 	if err != nil {
 		return fmt.Errorf("batch: graduate %s: %w", g.ID, err)
 	}
@@ -491,10 +495,11 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 		l.items = res.Items
 	}
 	l.n = n
-	l.caps = channelCaps(g, n)
+	l.prefs = g.PreferredChannels
+	l.perEmployer = perEmployer
 	l.cands = make([]candidate, len(res.Items))
 	for i, it := range res.Items {
-		c := candidate{post: -1, score: it.Score, channel: slices.Index(matcher.Channels, it.Channel) + 1}
+		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: it.Employer}
 		if x, ok := r.posts[it.PostID]; ok {
 			c.post = x
 		}

@@ -11,106 +11,54 @@ import (
 // candidate is one of the engine's diversified candidates for a graduate,
 // as the re-ranking needs it.
 type candidate struct {
-	post    int32   // index into the run's post table; -1 for a post the table lacks
-	channel int     // index into matcher.Channels + 1; 0 unknown
-	score   float64 // the engine's relevance score
+	post     int32           // index into the run's post table; -1 for a post the table lacks
+	channel  matcher.Channel // the post's channel
+	employer string          // the post's employer
+	score    float64         // the engine's relevance score
 }
 
 // choice is what one graduate's list is chosen from: the candidates in the
-// engine's order, the list length and the channel shares.
+// engine's order, the list length, the graduate's preferred channels and
+// the engine's per-employer cap.
 type choice struct {
-	cands []candidate
-	n     int
-	caps  []int // per channel (index + 1); nil: no channel shares
+	cands       []candidate
+	n           int
+	prefs       []matcher.Channel
+	perEmployer int
 }
 
-// channelCaps returns the channel shares of a list of k items for a
-// graduate who named preferred channels, nil when they named none. It
-// mirrors matcher's diversification (matcher/rank.go, diversify): the first
-// preference gets the largest share, channels not named at most a quarter
-// of the list each. Re-ranking within the engine's candidates must keep
-// those shares, or a capacity discount could fill a list with channels the
-// graduate did not ask for.
-func channelCaps(g *matcher.Graduate, k int) []int {
-	rank := make([]int, len(matcher.Channels))
-	n := 0
-	for _, c := range g.PreferredChannels {
-		i := slices.Index(matcher.Channels, c)
-		if i < 0 || rank[i] != 0 {
-			continue
-		}
-		n++
-		rank[i] = n
-	}
-	if n == 0 {
-		return nil
-	}
-	caps := make([]int, len(matcher.Channels)+1)
-	caps[0] = math.MaxInt // a post without a known channel is not capped, as in the engine
-	sum := n * (n + 1) / 2
-	for i, r := range rank {
-		if r > 0 {
-			caps[i+1] = int(math.Ceil(float64(k) * float64(n-r+1) / float64(sum)))
-		} else {
-			caps[i+1] = int(math.Ceil(float64(k) / 4))
-		}
-	}
-	return caps
-}
-
-// pick chooses up to c.n candidates by score × discount (discount nil: by
-// score alone), best first, under the channel shares; when the shares leave
-// places empty a second pass fills them with the best remaining candidates,
-// as the engine does. Ties keep the engine's order. It returns indexes into
-// c.cands, in list order. The engine's candidates already respect the
-// per-employer cap, and any subset of them does too.
+// pick chooses up to c.n candidates by the engine's ranking rule
+// (matcher.MixChannels: the per-employer cap and the channel mix of the
+// graduate's preferences) applied to score × discount (discount nil: all
+// 1), the candidates ordered by that product, ties in the engine's order.
+// It returns indexes into c.cands, in list order. order is scratch space.
+//
+// Running the engine's own rule, rather than a copy of it, is what makes
+// the relevance-only choice the engine's own list (a test checks every
+// graduate's) and keeps a re-ranked list within the same channel and
+// employer rule as a list the engine serves.
 func (c *choice) pick(discount []float64, order []int) []int {
 	order = order[:0]
 	for i := range c.cands {
 		order = append(order, i)
 	}
-	if discount != nil {
-		adj := func(i int) float64 {
-			x := c.cands[i]
-			if x.post < 0 {
-				return x.score
-			}
-			return x.score * discount[x.post]
+	adj := func(i int) float64 {
+		x := c.cands[i]
+		if discount == nil || x.post < 0 {
+			return x.score
 		}
-		sort.SliceStable(order, func(a, b int) bool { return adj(order[a]) > adj(order[b]) })
+		return x.score * discount[x.post]
 	}
-	if len(order) <= c.n && c.caps == nil {
-		return order
-	}
-	taken := make([]bool, len(order))
-	perCh := make([]int, len(matcher.Channels)+1)
-	picked := 0
-	pass := func(useCaps bool) {
-		for j, i := range order {
-			if picked == c.n {
-				return
-			}
-			if taken[j] {
-				continue
-			}
-			ch := c.cands[i].channel
-			if useCaps && perCh[ch] >= c.caps[ch] {
-				continue
-			}
-			taken[j] = true
-			perCh[ch]++
-			picked++
-		}
-	}
-	pass(c.caps != nil)
-	if picked < c.n {
-		pass(false)
-	}
-	out := order[:0:0]
+	sort.SliceStable(order, func(a, b int) bool { return adj(order[a]) > adj(order[b]) })
+	mc := make([]matcher.MixCandidate, len(order))
 	for j, i := range order {
-		if taken[j] {
-			out = append(out, i)
-		}
+		x := c.cands[i]
+		mc[j] = matcher.MixCandidate{Score: adj(i), Channel: x.channel, Employer: x.employer}
+	}
+	picked := matcher.MixChannels(mc, c.prefs, c.n, c.perEmployer)
+	out := make([]int, len(picked))
+	for k, j := range picked {
+		out[k] = order[j]
 	}
 	return out
 }

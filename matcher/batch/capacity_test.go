@@ -98,25 +98,14 @@ func TestExposureOf(t *testing.T) {
 	}
 }
 
-func TestChannelCaps(t *testing.T) {
-	idx := func(c matcher.Channel) int { return slices.Index(matcher.Channels, c) + 1 }
-	g := &matcher.Graduate{PreferredChannels: []matcher.Channel{matcher.ChannelSME, matcher.ChannelStateOwned, matcher.ChannelSME, "nonsense"}}
-	caps := channelCaps(g, 8)
-	// Two preferences: shares 2/3 and 1/3 of 8, rounded up; others ⌈8/4⌉.
-	if caps[idx(matcher.ChannelSME)] != 6 || caps[idx(matcher.ChannelStateOwned)] != 3 || caps[idx(matcher.ChannelMilitary)] != 2 || caps[0] != math.MaxInt {
-		t.Fatalf("caps %v", caps)
-	}
-	if channelCaps(&matcher.Graduate{}, 8) != nil {
-		t.Fatal("a graduate without preferences got channel shares")
-	}
-}
-
-// TestPick covers the re-ranking: discounts reorder, channel shares hold
-// (and give way when they would leave the list short), ties keep the
-// engine's order.
+// TestPick covers the re-ranking: discounts reorder, ties keep the
+// engine's order, and the engine's rule holds on the discounted scores
+// (matcher.MixChannels; its own test covers each branch): a fitting post of
+// the preferred channel takes the second place, one too far below the best
+// takes none.
 func TestPick(t *testing.T) {
-	sme, so := slices.Index(matcher.Channels, matcher.ChannelSME)+1, slices.Index(matcher.Channels, matcher.ChannelStateOwned)+1
-	c := choice{n: 3, cands: []candidate{
+	sme, so := matcher.ChannelSME, matcher.ChannelStateOwned
+	c := choice{n: 3, perEmployer: 2, cands: []candidate{
 		{post: 0, channel: sme, score: 3},
 		{post: 1, channel: sme, score: 2.9},
 		{post: 2, channel: so, score: 2.5},
@@ -126,33 +115,26 @@ func TestPick(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		discount []float64
-		caps     []int
+		prefs    []matcher.Channel
 		want     []int
 	}{
 		{"relevance only", nil, nil, []int{0, 1, 2}},
 		{"no discount equals relevance", []float64{1, 1, 1, 1, 1}, nil, []int{0, 1, 2}},
 		{"crowded post pushed down", []float64{0.5, 1, 1, 1, 1}, nil, []int{1, 2, 3}},
 		{"ties keep engine order", []float64{1, 1, 0.8, 1, 1}, nil, []int{0, 1, 2}},
-		{"channel share of 1 for sme", nil, capsWith(sme, 1, so, 2), []int{0, 2, 4}},
-		{"shares give way when short", nil, capsWith(sme, 1, so, 1), []int{0, 1, 2}}, // [0 2] under the shares, then the best remaining
+		// Position 1: state_owned's 2.2 is below 3 − 25%; position 2: it
+		// is within 2.9 − 25% and state_owned is below its floor.
+		{"preferred channel's floor", []float64{1, 1, 0.88, 1, 1}, []matcher.Channel{so}, []int{0, 2, 1}},
+		{"floor forces no bad post", []float64{1, 1, 0.5, 1, 1}, []matcher.Channel{so}, []int{0, 1, 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := c
-			c.caps = tc.caps
+			c.prefs = tc.prefs
 			if got := c.pick(tc.discount, nil); !slices.Equal(got, tc.want) {
 				t.Fatalf("pick = %v, want %v", got, tc.want)
 			}
 		})
 	}
-}
-
-func capsWith(a, na, b, nb int) []int {
-	caps := make([]int, len(matcher.Channels)+1)
-	for i := range caps {
-		caps[i] = math.MaxInt
-	}
-	caps[a], caps[b] = na, nb
-	return caps
 }
 
 // TestPricerFit: two posts everyone prefers, one place each, and plenty of
@@ -170,7 +152,7 @@ func TestPricerFit(t *testing.T) {
 			// The two crowded posts score highest for everyone; the others
 			// vary a little by graduate.
 			s := 2.0 - 0.1*float64(j) + 0.01*float64((g*7+j)%5)
-			c.cands = append(c.cands, candidate{post: int32(j), channel: 1, score: s})
+			c.cands = append(c.cands, candidate{post: int32(j), channel: matcher.ChannelSME, score: s})
 		}
 		sample = append(sample, c)
 	}

@@ -37,10 +37,12 @@
 // open post p has places P_p = headcount − filled and a budget of k × P_p
 // lists (k in config.json, capacity.k). Every post gets a discount d_p in
 // [floor, 1]; a graduate's list is chosen from the engine's top depth × n
-// diversified candidates by score × d_p (ties keep the engine's order),
-// under the same channel shares the engine applies, so the per-employer cap
-// and the graduate's channel preferences still hold. With all d_p = 1 this
-// choice is exactly the engine's own top-n list (a test checks it for
+// diversified candidates by the engine's own ranking rule
+// (matcher.MixChannels, the function the engine's ranking runs: the
+// per-employer cap and the channel mix of the graduate's preferences)
+// applied to score × d_p (ties keep the engine's order), so a re-ranked
+// list obeys the same rule as a list the engine serves. With all d_p = 1
+// this choice is exactly the engine's own top-n list (a test checks it for
 // every graduate).
 //
 // The discounts are prices, set before the lists are computed, from a
