@@ -250,6 +250,26 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		}
 	}
 
+	// The caseload opens on the graduates still looking; the filter shows
+	// those with a destination on demand, never flagged overdue.
+	if v := eval(`document.getElementById('f-status').value`); v != "looking" {
+		t.Errorf("the default status filter is %v, want looking", v)
+	}
+	if ok := eval(`[...document.querySelectorAll('#caseload tbody tr.row')].every(r => r.querySelector('.st-seeking, .st-unregistered'))`); ok != true {
+		t.Error("the default caseload lists graduates with a destination")
+	}
+	do("graduates with a destination",
+		change("f-status", "settled"),
+		waitJS(`document.querySelectorAll('#caseload tbody tr.row').length > 0 && [...document.querySelectorAll('#caseload tbody tr.row')].every(r => r.querySelector('.st-placed, .st-employed, .st-studying'))`),
+	)
+	if n := eval(count("#caseload tbody tr.row .flag") + " + " + count("#caseload tbody tr.overdue")); n != float64(0) {
+		t.Errorf("%v graduates with a destination are flagged overdue", n)
+	}
+	if ok := eval(`[...document.querySelectorAll('#caseload tbody tr.row')].every(r => r.querySelector('.tag.done'))`); ok != true {
+		t.Error("graduates with a destination are not marked 已落实去向")
+	}
+	settledID := eval(`document.querySelector('#caseload tbody tr.row').dataset.id`).(string)
+
 	// Filter to seeking hardship graduates and open the first one.
 	do("filter and open a graduate",
 		change("f-status", "seeking"),
@@ -276,6 +296,21 @@ func TestWorkspaceInBrowser(t *testing.T) {
 
 	// Add five recommended posts, one by one; the status follows.
 	do("job recommendations", waitJS(count("#rec-list li.rec[data-kind=job] ul.reasons li")+" > 0 && "+count("#rec-list button[data-add]:not([disabled])")+" >= 5"))
+	// Each card says what is missing once, and shows the score as the
+	// matcher's figure (not a fake percentage), with a bar of at most 100 %
+	// of the list's best.
+	if n := eval(`[...document.querySelectorAll('#rec-list li.rec')].filter(li => (li.textContent.match(/缺少：/g) || []).length > 1).length`); n != float64(0) {
+		t.Errorf("%v recommendation cards say 缺少 twice", n)
+	}
+	if n := eval(count("#rec-list li.rec .missing")); n == float64(0) {
+		t.Error("no recommendation card shows what is missing: the check above proves nothing")
+	}
+	if n := eval(`[...document.querySelectorAll('#rec-list li.rec')].filter(li => li.textContent.includes('匹配度') || !/^得分 -?\d+\.\d\d$/.test((li.querySelector('.score-value') || {}).textContent || '')).length`); n != float64(0) {
+		t.Errorf("%v recommendation cards do not show 得分 N.NN", n)
+	}
+	if ok := eval(`[...document.querySelectorAll('#rec-list .score-fill')].every(f => { const w = parseFloat(f.style.width); return w >= 0 && w <= 100; }) && [...document.querySelectorAll('#rec-list .score-fill')].some(f => parseFloat(f.style.width) === 100)`); ok != true {
+		t.Error("score bars are not relative to the list's best")
+	}
 	for i := 1; i <= 5; i++ {
 		do(fmt.Sprintf("add post %d", i),
 			chromedp.Click(chromedp.CSS("#rec-list button[data-add]:not([disabled])")),
@@ -365,6 +400,23 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		t.Error("logging a contact did not set contacted_at")
 	}
 	path := shot(t, bctx, dir, "graduate")
+
+	// A graduate with a destination: the 一人一策 panel says so and asks
+	// for nothing.
+	settled, err := st.Graduate(ctx, settledID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	do("open a graduate with a destination",
+		chromedp.Navigate(ts.URL+"/workspace/#/g/"+settledID),
+		waitJS(fmt.Sprintf(`(document.getElementById('g-name') || { textContent: '' }).textContent.includes(%q) && !!document.getElementById('shortlist-message')`, settled.Name)),
+	)
+	if msg := text("#shortlist-message"); !strings.Contains(msg, "已落实去向") || strings.Contains(msg, "还需") {
+		t.Errorf("a graduate with a destination: shortlist says %q", msg)
+	}
+	if cls := eval(`document.getElementById('shortlist-status').className`); cls != "status settled" {
+		t.Errorf("shortlist status class %v", cls)
+	}
 
 	// Back to the caseload.
 	do("back", chromedp.Click(chromedp.ID("back")), waitJS(count("#caseload tbody tr.row")+" > 0"))

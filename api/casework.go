@@ -52,10 +52,23 @@ func isPlaced(g *matcher.Graduate) bool {
 	return false
 }
 
-// contactOverdue reports whether g breaks 5日内必联系 at now: registered
-// more than slaDays days ago and never contacted.
+// isLooking reports whether g is still looking for a destination: seeking,
+// unregistered, or no status yet. These are the graduates the casework is
+// for; the others (isPlaced) have a destination.
+func isLooking(g *matcher.Graduate) bool {
+	switch g.Status {
+	case "", matcher.StatusUnregistered, matcher.StatusSeeking:
+		return true
+	}
+	return false
+}
+
+// contactOverdue reports whether g breaks 5日内必联系 at now: still looking,
+// registered more than slaDays days ago and never contacted. A graduate
+// with a destination (placed, employed, studying) is owed no first contact,
+// whatever the dates say: they are never overdue.
 func contactOverdue(g *matcher.Graduate, now time.Time, slaDays int) bool {
-	return !g.RegisteredAt.IsZero() && g.ContactedAt.IsZero() &&
+	return isLooking(g) && !g.RegisteredAt.IsZero() && g.ContactedAt.IsZero() &&
 		now.Sub(g.RegisteredAt) > time.Duration(slaDays)*24*time.Hour
 }
 
@@ -103,21 +116,43 @@ func yesNo(v, name string) (string, error) {
 
 var (
 	districtP   = param{"district", "string", "admin: only this district (a counselor always sees their own)"}
-	caseloadPs  = []param{districtP, {"status", "string", "unregistered, seeking, placed, employed or studying (or the Chinese name)"}, {"hardship", "string", "yes: only 就业困难 graduates; no: only the others"}, {"overdue", "string", "yes: only graduates registered more than contact_sla_days days ago and never contacted"}, limitP, {"offset", "integer", "results to skip"}}
+	caseloadPs  = []param{districtP, {"status", "string", "unregistered, seeking, placed, employed or studying (or the Chinese name); or a group: looking (unregistered or seeking: still looking, 未落实去向) or settled (placed, employed or studying: 已落实去向). Default: all"}, {"hardship", "string", "yes: only 就业困难 graduates; no: only the others"}, {"overdue", "string", "yes: only graduates still looking, registered more than contact_sla_days days ago and never contacted"}, limitP, {"offset", "integer", "results to skip"}}
 	summaryPs   = []param{districtP}
 	caseListMax = 100
 )
+
+// Status groups the caseload filters by, besides single statuses.
+const (
+	groupLooking = "looking" // unregistered or seeking (isLooking)
+	groupSettled = "settled" // placed, employed or studying (isPlaced)
+)
+
+// statusGroup reads a status group's name (English or Chinese); "" when v
+// is not one.
+func statusGroup(v string) string {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case groupLooking, "未落实", "未落实去向", "尚未落实":
+		return groupLooking
+	case groupSettled, "已落实去向":
+		return groupSettled
+	}
+	return ""
+}
 
 // caseloadFilter is a parsed caseload query.
 type caseloadFilter struct {
 	district string
 	status   matcher.GraduateStatus
+	group    string // "", looking, settled
 	hardship string // "", yes, no
 	overdue  string // "", yes, no
 }
 
 func (f *caseloadFilter) keep(g *matcher.Graduate, now time.Time, sla int) bool {
 	if f.hardship == "yes" && !g.IsHardship() || f.hardship == "no" && g.IsHardship() {
+		return false
+	}
+	if f.group == groupLooking && !isLooking(g) || f.group == groupSettled && !isPlaced(g) {
 		return false
 	}
 	od := contactOverdue(g, now, sla)
@@ -158,8 +193,11 @@ type CaseSummary struct {
 	RegisteredAt      *time.Time             `json:"registered_at,omitempty"`
 	ContactedAt       *time.Time             `json:"contacted_at,omitempty"`
 	PlacedAt          *time.Time             `json:"placed_at,omitempty"`
-	ContactOverdue    bool                   `json:"contact_overdue"`
-	OverdueDays       int                    `json:"overdue_days,omitempty"` // days past the SLA
+	// Looking is true while the graduate has no destination (unregistered
+	// or seeking); false once placed, employed or studying (已落实去向).
+	Looking        bool `json:"looking"`
+	ContactOverdue bool `json:"contact_overdue"`
+	OverdueDays    int  `json:"overdue_days,omitempty"` // days past the SLA
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -176,6 +214,7 @@ func caseSummary(g matcher.Graduate, role matcher.Role, now time.Time, sla int) 
 		Degree: m.Degree, GraduationYear: m.GraduationYear, HukouDistrict: m.HukouDistrict, ResidenceDistrict: m.ResidenceDistrict,
 		Status: m.Status, Hardship: m.Hardship,
 		RegisteredAt: timePtr(m.RegisteredAt), ContactedAt: timePtr(m.ContactedAt), PlacedAt: timePtr(m.PlacedAt),
+		Looking: isLooking(&g),
 	}
 	if contactOverdue(&g, now, sla) {
 		cs.ContactOverdue = true
@@ -194,8 +233,10 @@ func (s *Server) parseCaseload(r *http.Request, accepted []param) (caseloadFilte
 		return f, nil, err
 	}
 	if st := v.Get("status"); st != "" {
-		if f.status, err = normalize.GraduateStatus(st); err != nil {
-			return f, nil, asField("status", err)
+		if f.group = statusGroup(st); f.group == "" {
+			if f.status, err = normalize.GraduateStatus(st); err != nil {
+				return f, nil, asField("status", err)
+			}
 		}
 	}
 	if f.hardship, err = yesNo(v.Get("hardship"), "hardship"); err != nil {
@@ -207,9 +248,23 @@ func (s *Server) parseCaseload(r *http.Request, accepted []param) (caseloadFilte
 	return f, v, nil
 }
 
+// caseRank orders the caseload: 0 for a graduate overdue for contact, 1
+// for the others still looking, 2 for those with a destination. The work
+// that breaks the SLA is at the top of page one, the work that is done at
+// the end.
+func caseRank(g *matcher.Graduate, now time.Time, sla int) int {
+	switch {
+	case contactOverdue(g, now, sla):
+		return 0
+	case isLooking(g):
+		return 1
+	}
+	return 2
+}
+
 // listGraduates is the caseload: the caller's graduates, filtered and
-// paged. Overdue graduates come first (longest overdue first), then by id,
-// so the work that breaks the SLA is at the top of page one. Every
+// paged. Overdue graduates come first (longest overdue first), then the
+// others still looking, then those with a destination, each by id. Every
 // graduate on the page is audited as read: a caseload shows names.
 func (s *Server) listGraduates(w http.ResponseWriter, r *http.Request) error {
 	f, v, err := s.parseCaseload(r, caseloadPs)
@@ -234,13 +289,11 @@ func (s *Server) listGraduates(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slices.SortFunc(gs, func(a, b matcher.Graduate) int {
-		ao, bo := contactOverdue(&a, now, pol.ContactSLADays), contactOverdue(&b, now, pol.ContactSLADays)
-		switch {
-		case ao && !bo:
-			return -1
-		case bo && !ao:
-			return 1
-		case ao && bo:
+		ra, rb := caseRank(&a, now, pol.ContactSLADays), caseRank(&b, now, pol.ContactSLADays)
+		if ra != rb {
+			return cmp.Compare(ra, rb)
+		}
+		if ra == 0 {
 			if c := a.RegisteredAt.Compare(b.RegisteredAt); c != 0 {
 				return c
 			}
@@ -447,6 +500,10 @@ type ShortlistItem struct {
 
 // ShortlistCheck is the shortlist against policy.Shortlist.
 type ShortlistCheck struct {
+	// Settled is true for a graduate with a destination (placed, employed,
+	// studying): the plan's 一人一策 is for graduates still looking, so
+	// nothing is missing and Complete is true whatever the list holds.
+	Settled        bool   `json:"settled"`
 	Complete       bool   `json:"complete"`
 	Message        string `json:"message"` // 中文, for the workspace
 	PostsMin       int    `json:"posts_min"`
@@ -572,6 +629,11 @@ func checkShortlist(g *matcher.Graduate, sl *Shortlist, pol catalog.Policy) Shor
 		}
 	}
 	c.Courses = len(sl.Courses)
+	if isPlaced(g) {
+		c.Settled, c.Complete = true, true
+		c.Message = "已落实去向（" + statusChinese(g.Status) + "），无需补足一人一策名单"
+		return c
+	}
 	c.MissingPosts = max(c.PostsMin-c.Posts, 0)
 	c.ExcessPosts = max(c.Posts-c.PostsMax, 0)
 	c.MissingCourses = max(c.CoursesMin-c.Courses, 0)
@@ -598,6 +660,21 @@ func checkShortlist(g *matcher.Graduate, sl *Shortlist, pol catalog.Policy) Shor
 		c.Message += fmt.Sprintf("（%d 项已满员或截止，不计入，请替换）", c.Closed)
 	}
 	return c
+}
+
+// statusChinese is a status as the workspace names it.
+func statusChinese(st matcher.GraduateStatus) string {
+	switch st {
+	case matcher.StatusPlaced:
+		return "已落实"
+	case matcher.StatusEmployed:
+		return "已就业"
+	case matcher.StatusStudying:
+		return "升学"
+	case matcher.StatusSeeking:
+		return "求职中"
+	}
+	return "未登记"
 }
 
 // applicableSubsidies picks the plan's subsidies that apply to g and this
@@ -966,8 +1043,10 @@ func init() {
 		"id": str, "name": str, "national_id": map[string]any{"type": "string", "description": "masked for every role but admin"},
 		"phone":  map[string]any{"type": "string", "description": "masked for every role but admin"},
 		"school": str, "major": str, "degree": integer, "graduation_year": integer, "hukou_district": str, "residence_district": str,
-		"status": str, "hardship": strs, "registered_at": stamp, "contacted_at": stamp, "placed_at": stamp,
-		"contact_overdue": boolean, "overdue_days": integer,
+		"status": str, "hardship": strs, "registered_at": stampOpt, "contacted_at": stampOpt, "placed_at": stampOpt,
+		"looking":         map[string]any{"type": "boolean", "description": "still looking (unregistered or seeking); false once placed, employed or studying"},
+		"contact_overdue": map[string]any{"type": "boolean", "description": "still looking, registered more than contact_sla_days days ago and never contacted"},
+		"overdue_days":    integer,
 	})
 	item := obj(map[string]any{
 		"id": str, "kind": map[string]any{"type": "string", "enum": []string{"job", "internship", "course"}}, "title": str, "employer": str,
@@ -989,6 +1068,7 @@ func init() {
 		"Shortlist": obj(map[string]any{
 			"graduate_id": str, "posts": arrayOf(item), "internships": arrayOf(item), "courses": arrayOf(item), "edits": integer,
 			"check": obj(map[string]any{
+				"settled":  map[string]any{"type": "boolean", "description": "the graduate has a destination (placed, employed, studying): nothing is missing"},
 				"complete": boolean, "message": str, "posts_min": integer, "posts_max": integer, "courses_min": integer,
 				"posts": integer, "courses": integer, "missing_posts": integer, "excess_posts": integer, "missing_courses": integer, "closed": integer,
 			}),

@@ -92,8 +92,24 @@ func TestCaseloadList(t *testing.T) {
 		slices.Sort(ids)
 		return ids
 	}
+	// Only graduates still looking are owed a first contact: the placed,
+	// employed and studying ones are never overdue, whatever their dates.
+	looking := func(g *matcher.Graduate) bool {
+		return g.Status == "" || g.Status == matcher.StatusUnregistered || g.Status == matcher.StatusSeeking
+	}
 	overdue := func(g *matcher.Graduate) bool {
-		return !g.RegisteredAt.IsZero() && g.ContactedAt.IsZero() && testNow.Sub(g.RegisteredAt) > time.Duration(sla)*24*time.Hour
+		return looking(g) && !g.RegisteredAt.IsZero() && g.ContactedAt.IsZero() && testNow.Sub(g.RegisteredAt) > time.Duration(sla)*24*time.Hour
+	}
+	// The fixture must hold graduates that would be overdue by their
+	// dates alone but have a destination, or the rule is not exercised.
+	settledButLate := 0
+	for _, g := range f.grads {
+		if !looking(&g) && !g.RegisteredAt.IsZero() && g.ContactedAt.IsZero() && testNow.Sub(g.RegisteredAt) > time.Duration(sla)*24*time.Hour {
+			settledButLate++
+		}
+	}
+	if settledButLate == 0 {
+		t.Fatal("the fixture has no placed graduate registered long ago and never contacted")
 	}
 	tests := []struct {
 		name, key, query string
@@ -107,6 +123,10 @@ func TestCaseloadList(t *testing.T) {
 		{"admin filters a district", "admin", "?district=米东区", 200, want("米东区", nil)},
 		{"status filter", "admin", "?status=placed", 200, want("", func(g *matcher.Graduate) bool { return g.Status == matcher.StatusPlaced })},
 		{"status in Chinese", "admin", "?status=" + "未登记", 200, want("", func(g *matcher.Graduate) bool { return g.Status == matcher.StatusUnregistered })},
+		{"still looking", "counselor", "?status=looking", 200, want("天山区", looking)},
+		{"still looking in Chinese", "admin", "?status=未落实去向", 200, want("", looking)},
+		{"with a destination", "admin", "?status=settled", 200, want("", func(g *matcher.Graduate) bool { return !looking(g) })},
+		{"looking and overdue", "admin", "?status=looking&overdue=yes", 200, want("", overdue)},
 		{"hardship yes", "counselor", "?hardship=yes", 200, want("天山区", func(g *matcher.Graduate) bool { return g.IsHardship() })},
 		{"hardship no", "admin", "?hardship=no", 200, want("", func(g *matcher.Graduate) bool { return !g.IsHardship() })},
 		{"overdue", "admin", "?overdue=yes", 200, want("", overdue)},
@@ -156,7 +176,7 @@ func TestCaseloadList(t *testing.T) {
 	t.Run("masking, flags and order", func(t *testing.T) {
 		for _, role := range []string{"admin", "counselor"} {
 			_, items := caseload(t, f.do("GET", "/v1/graduates?limit=100", role, nil))
-			seenNotOverdue := false
+			seenNotOverdue, seenSettled := false, false
 			for _, it := range items {
 				g := f.grads[it.ID]
 				wantID, wantPhone := g.NationalID, g.Phone
@@ -172,11 +192,20 @@ func TestCaseloadList(t *testing.T) {
 				if g.IsHardship() && len(it.Hardship) == 0 {
 					t.Errorf("%s: hardship hidden from %s", it.ID, role)
 				}
-				// Overdue graduates first.
+				if it.Looking != looking(&g) {
+					t.Errorf("%s (%s): looking %v", it.ID, g.Status, it.Looking)
+				}
+				// Overdue graduates first, then the others still looking,
+				// then those with a destination.
 				if !it.ContactOverdue {
 					seenNotOverdue = true
 				} else if seenNotOverdue {
 					t.Errorf("overdue %s listed after a graduate who is not", it.ID)
+				}
+				if !looking(&g) {
+					seenSettled = true
+				} else if seenSettled {
+					t.Errorf("%s (%s, still looking) listed after a graduate with a destination", it.ID, g.Status)
 				}
 			}
 		}
@@ -245,7 +274,8 @@ func TestCaseloadSummary(t *testing.T) {
 				if g.Status == matcher.StatusPlaced || g.Status == matcher.StatusStudying || g.Status == matcher.StatusEmployed {
 					placed++
 				}
-				if !g.RegisteredAt.IsZero() && g.ContactedAt.IsZero() && testNow.Sub(g.RegisteredAt) > 5*24*time.Hour {
+				stillLooking := g.Status == "" || g.Status == matcher.StatusUnregistered || g.Status == matcher.StatusSeeking
+				if stillLooking && !g.RegisteredAt.IsZero() && g.ContactedAt.IsZero() && testNow.Sub(g.RegisteredAt) > 5*24*time.Hour {
 					overdue++
 				}
 			}
@@ -357,6 +387,49 @@ func decodeShortlist(t *testing.T, r resp) Shortlist {
 		t.Fatalf("shortlist: %v: %s", err, r.body)
 	}
 	return sl
+}
+
+// TestShortlistSettled: a graduate with a destination is not nagged for
+// posts or courses — the check says so and asks for nothing — while one
+// still looking is held to the policy.
+func TestShortlistSettled(t *testing.T) {
+	f := newFixture(t)
+	g, _ := f.graduateIn("天山区")
+	if !g.IsHardship() {
+		t.Fatal("the fixture's 天山区 graduate should be a hardship case")
+	}
+	path := "/v1/graduates/" + g.ID + "/shortlist"
+	for _, tc := range []struct {
+		status  matcher.GraduateStatus
+		settled bool
+		word    string
+	}{
+		{matcher.StatusSeeking, false, "还需添加 5 个岗位"},
+		{matcher.StatusUnregistered, false, "还需添加 5 个岗位"},
+		{matcher.StatusPlaced, true, "已落实去向（已落实）"},
+		{matcher.StatusEmployed, true, "已落实去向（已就业）"},
+		{matcher.StatusStudying, true, "已落实去向（升学）"},
+	} {
+		t.Run(string(tc.status), func(t *testing.T) {
+			f.setGraduates(func(x *matcher.Graduate) bool {
+				if x.ID != g.ID {
+					return false
+				}
+				x.Status = tc.status
+				return true
+			})
+			c := decodeShortlist(t, f.do("GET", path, "counselor", nil)).Check
+			if c.Settled != tc.settled || !strings.Contains(c.Message, tc.word) {
+				t.Fatalf("check %+v, want settled %v and %q", c, tc.settled, tc.word)
+			}
+			if tc.settled && (!c.Complete || c.MissingPosts != 0 || c.MissingCourses != 0 || strings.Contains(c.Message, "还需")) {
+				t.Errorf("a graduate with a destination is asked for more: %+v", c)
+			}
+			if !tc.settled && (c.Complete || c.MissingPosts != 5 || c.MissingCourses != 3) {
+				t.Errorf("a graduate still looking is not held to the policy: %+v", c)
+			}
+		})
+	}
 }
 
 func TestShortlist(t *testing.T) {

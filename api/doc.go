@@ -28,6 +28,13 @@
 //   - posts.go, graduates.go: the handlers. A portal writes only its own
 //     source's posts; posts sent over the API go through the same converter
 //     as imported rows (ingest.PostFromRow), so they normalise identically.
+//     POST /v1/recommendations reads the shared ingest.Profile
+//     (docs/profile.md, the CLI's --profile), its errors naming
+//     "profile.<field>". Feedback must name a stored post or course; its
+//     graduate_id is a stored graduate (a counselor's: of their district)
+//     for people's keys, and a portal's own opaque id, stored as given
+//     with the portal as source, for portal keys. Times that are not
+//     known are absent from responses, never Go's zero time.
 //     Counselors reach only their district's graduates. A record outside the
 //     caller's scope is a 404, exactly like one that does not exist.
 //     National ID and phone are masked for every role but admin, hardship is
@@ -35,13 +42,27 @@
 //     person (profile, recommendations, candidate lists, writes, deletes) is
 //     written to the audit log before the data is served — if the audit
 //     write fails, the data is not served.
+//   - audit.go: the audit log's group commit. An entry joins the batch
+//     being collected; when no commit is in flight its request commits at
+//     once, otherwise the batch is committed (one transaction, one fsync)
+//     as soon as the commit in flight returns. Every request is answered
+//     only after the commit holding its entries has returned, so the
+//     acknowledgement follows the fsync of its group. A list of graduates
+//     (caseload, candidates) is one batch. The recommendations handler
+//     computes its list while its entry is on the way to disk and waits
+//     for the commit before writing a byte. Stores without AuditBatch
+//     (PostgreSQL) get one Audit call per entry.
 //   - casework.go: the counselors' casework behind the workspace: the
 //     caseload (GET /v1/graduates: a counselor's district, filters by
-//     status, hardship and "contact overdue" — registered more than the
-//     policy's contact_sla_days ago and never contacted), the district
+//     status or status group — looking: unregistered or seeking; settled:
+//     placed, employed or studying —, hardship and "contact overdue" —
+//     still looking, registered more than the policy's contact_sla_days
+//     ago and never contacted; overdue first, then the others still
+//     looking, then the settled), the district
 //     dashboard against the policy's milestones (GET /v1/caseload/summary),
 //     the 一人一策 shortlist (the fold of the stored edits, checked against
-//     policy.Shortlist, with the subsidies whose rules apply) and the
+//     policy.Shortlist — a settled graduate is asked for nothing —, with
+//     the subsidies whose rules apply) and the
 //     contact log, whose first contact that reaches the graduate sets
 //     contacted_at. Same scope, masking and audit rules as graduates.go.
 //   - the workspace itself (package api/web, embedded HTML/CSS/JS) is

@@ -167,7 +167,7 @@ func newFixtureOn(t *testing.T, st matcher.FullStore, dir string, seed bool, twe
 		Store: st, Index: ix, Engine: f.eng, Now: func() time.Time { return testNow },
 		// Records are stamped on the wall clock; the tests pin it to the
 		// same day as the data so that "in the future" is testable.
-		Clock: func() time.Time { return testNow },
+		Clock:     func() time.Time { return testNow },
 		Log:       slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		RateLimit: -1,
 	}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,27 +162,137 @@ func TestRecommendations(t *testing.T) {
 	}
 }
 
+// TestFeedback: the item must exist (a post or a course); a portal's
+// graduate_id is its own opaque id, stored as given; a counselor's or an
+// admin's must be a stored graduate, a counselor's of their district.
 func TestFeedback(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
+	course := matcher.Course{Source: "hrss", ExternalID: "C1", Title: "电子商务师培训", Provider: "乌鲁木齐职业技能培训中心", Category: matcher.CourseSkills, District: "天山区", Places: 40}
+	if _, err := f.st.UpsertCourses(ctx, []matcher.Course{course}); err != nil {
+		t.Fatal(err)
+	}
+	in, out := f.graduateIn("天山区")
+	postA, postB := f.posts[0].ID, f.posts[len(f.posts)-1].ID
 	for _, tc := range []struct {
-		body any
-		want int
+		name, key string
+		body      map[string]any
+		want      int
+		field     string
 	}{
-		{map[string]any{"graduate_id": "u-123", "post_id": "portal-a:P000001", "type": "click"}, 202},
-		{map[string]any{"graduate_id": "u-123", "post_id": "portal-a:P000001", "type": "hire", "at": testNow.Add(-time.Hour)}, 202},
-		{map[string]any{"graduate_id": "u-123", "post_id": "portal-a:P000001", "type": "like"}, 400},
-		{map[string]any{"post_id": "portal-a:P000001", "type": "click"}, 400},
-		{map[string]any{"graduate_id": "u", "post_id": "p", "type": "click", "at": testNow.Add(48 * time.Hour)}, 400},
+		{"portal click", "portalA", map[string]any{"graduate_id": "u-123", "post_id": postA, "type": "click"}, 202, ""},
+		{"portal hire in the past", "portalA", map[string]any{"graduate_id": "u-123", "post_id": postA, "type": "hire", "at": testNow.Add(-time.Hour)}, 202, ""},
+		{"portal on another portal's post", "portalA", map[string]any{"graduate_id": "u-123", "post_id": postB, "type": "impression"}, 202, ""},
+		{"portal on a course", "portalA", map[string]any{"graduate_id": "u-9", "post_id": course.Source + ":" + course.ExternalID, "type": "click"}, 202, ""},
+		{"unknown type", "portalA", map[string]any{"graduate_id": "u-123", "post_id": postA, "type": "like"}, 400, "type"},
+		{"no graduate", "portalA", map[string]any{"post_id": postA, "type": "click"}, 400, "graduate_id"},
+		{"in the future", "portalA", map[string]any{"graduate_id": "u", "post_id": postA, "type": "click", "at": testNow.Add(48 * time.Hour)}, 400, "at"},
+		{"unknown post", "portalA", map[string]any{"graduate_id": "u-123", "post_id": "portal-a:NOPE", "type": "click"}, 404, "post_id"},
+		{"unknown post, not an id", "admin", map[string]any{"graduate_id": in.ID, "post_id": "p", "type": "click"}, 404, "post_id"},
+		{"counselor, own district", "counselor", map[string]any{"graduate_id": in.ID, "post_id": postA, "type": "apply"}, 202, ""},
+		{"counselor, another district", "counselor", map[string]any{"graduate_id": out.ID, "post_id": postA, "type": "apply"}, 404, "graduate_id"},
+		{"counselor, unknown graduate", "counselor", map[string]any{"graduate_id": "u-123", "post_id": postA, "type": "apply"}, 404, "graduate_id"},
+		{"admin, any stored graduate", "admin", map[string]any{"graduate_id": out.ID, "post_id": postB, "type": "interview"}, 202, ""},
+		{"admin, unknown graduate", "admin", map[string]any{"graduate_id": "G9999999", "post_id": postB, "type": "interview"}, 404, "graduate_id"},
 	} {
-		if res := f.do("POST", "/v1/feedback", "portalA", tc.body); res.status != tc.want {
-			t.Errorf("%v: %d %s", tc.body, res.status, res.body)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			res := f.do("POST", "/v1/feedback", tc.key, tc.body)
+			if res.status != tc.want {
+				t.Fatalf("%d, want %d: %s", res.status, tc.want, res.body)
+			}
+			if tc.field != "" {
+				if got := res.json(t)["field"]; got != tc.field {
+					t.Errorf("field %v, want %s: %s", got, tc.field, res.body)
+				}
+			}
+		})
 	}
 	var got []matcher.FeedbackEvent
-	f.st.EachFeedback(ctx, time.Time{}, func(e matcher.FeedbackEvent) error { got = append(got, e); return nil })
-	if len(got) != 2 || got[0].Source != "portal-a" {
-		t.Errorf("stored feedback: %+v", got)
+	if err := f.st.EachFeedback(ctx, time.Time{}, func(e matcher.FeedbackEvent) error { got = append(got, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	bySource := map[string]int{}
+	for _, e := range got {
+		bySource[e.Source]++
+	}
+	if len(got) != 6 || bySource["portal-a"] != 4 || bySource["key:"+f.keyID["counselor"]] != 1 || bySource["key:"+f.keyID["admin"]] != 1 {
+		t.Errorf("stored feedback by source %v: %+v", bySource, got)
+	}
+	// A counselor's feedback about a graduate is a person acting on the
+	// graduate's record: audited.
+	log, err := f.st.AuditLog(ctx, in.ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(log, func(e matcher.AuditEntry) bool {
+		return e.Action == "feedback.write" && e.KeyID == f.keyID["counselor"]
+	}) {
+		t.Errorf("counselor feedback not audited: %+v", log)
+	}
+}
+
+// TestProfileIsTheSharedProfile: POST /v1/recommendations reads
+// ingest.Profile, so it accepts the CLI's sample profile file as is and
+// refuses what the CLI refuses, naming the field from the body's root.
+func TestProfileIsTheSharedProfile(t *testing.T) {
+	f := newFixture(t)
+	sample, err := os.ReadFile("../docs/samples/profile.json")
+	if err != nil {
+		t.Fatalf("the CLI's sample profile: %v", err)
+	}
+	res := f.do("POST", "/v1/recommendations", "portalA", map[string]any{"profile": json.RawMessage(sample), "limit": 3})
+	if res.status != 200 {
+		t.Fatalf("the CLI's sample profile through the API: %d %s", res.status, res.body)
+	}
+	var pr matcher.Result
+	if err := json.Unmarshal(res.body, &pr); err != nil || len(pr.Items) == 0 || pr.GraduateID != "profile" {
+		t.Fatalf("result %s (%v)", res.body, err)
+	}
+	for _, tc := range []struct {
+		name, profile string
+		want          int
+		field         string
+	}{
+		{"major alias", `{"major":"计科","degree":"本科"}`, 200, ""},
+		{"major group", `{"major":"计算机类"}`, 200, ""},
+		{"empty profile", `{}`, 200, ""},
+		{"unknown major", `{"major":"魔法学"}`, 400, "profile.major"},
+		{"unknown major code", `{"major_code":"999999"}`, 400, "profile.major_code"},
+		{"major and code disagree", `{"major":"会计学","major_code":"080901"}`, 400, "profile.major"},
+		{"postdoc is no degree", `{"major":"会计学","degree":"博士后"}`, 400, "profile.degree"},
+		{"primary school is no degree", `{"degree":"小学"}`, 400, "profile.degree"},
+		{"bad gender", `{"gender":"x"}`, 400, "profile.gender"},
+		{"bad status", `{"status":"retired"}`, 400, "profile.status"},
+		{"age out of range", `{"age":9}`, 400, "profile.age"},
+		{"bad graduation year", `{"graduation_year":202}`, 400, "profile.graduation_year"},
+		{"negative salary", `{"expected_salary":-1}`, 400, "profile.expected_salary"},
+		{"unknown channel", `{"preferred_channels":["moon"]}`, 400, "profile.preferred_channels"},
+		{"misspelt field", `{"degre":"本科"}`, 400, "profile.degre"},
+		{"wrong type", `{"skills":"Excel"}`, 400, "profile.skills"},
+		{"birth date", `{"birth_date":"2003-01-01"}`, 400, "profile.birth_date"},
+		{"hardship", `{"hardship":["disability"]}`, 400, "profile.hardship"},
+		{"name", `{"name":"张三"}`, 400, "profile.name"},
+		{"not an object", `[1]`, 400, "profile"},
+		{"null", `null`, 400, "profile"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := f.do("POST", "/v1/recommendations", "portalA", map[string]any{"profile": json.RawMessage(tc.profile), "limit": 2})
+			if res.status != tc.want {
+				t.Fatalf("%d, want %d: %s", res.status, tc.want, res.body)
+			}
+			if tc.field != "" {
+				p := res.json(t)
+				if p["field"] != tc.field {
+					t.Errorf("field %v, want %s: %s", p["field"], tc.field, res.body)
+				}
+				if p["message"] == "" || p["message_en"] == "" {
+					t.Errorf("messages missing: %s", res.body)
+				}
+			}
+		})
+	}
+	if strings.Contains(f.logs.String(), "张三") {
+		t.Error("a refused name reached the log")
 	}
 }
 

@@ -1,10 +1,13 @@
 package api
 
 import (
+	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store"
@@ -264,37 +267,19 @@ func (s *Server) recommend(w http.ResponseWriter, r *http.Request, op string, g 
 	return res, err
 }
 
-// Profile is a graduate as a portal describes one of its users: what
-// matching needs and nothing that identifies a person. Age stands in for
-// the birth date.
-type Profile struct {
-	School             string   `json:"school"`
-	Major              string   `json:"major"`
-	MajorCode          string   `json:"major_code"`
-	Degree             string   `json:"degree"`
-	GraduationYear     int      `json:"graduation_year"`
-	Age                int      `json:"age"`
-	Gender             string   `json:"gender"`
-	HukouDistrict      string   `json:"hukou_district"`
-	ResidenceDistrict  string   `json:"residence_district"`
-	Skills             []string `json:"skills"`
-	Certificates       []string `json:"certificates"`
-	PreferredChannels  []string `json:"preferred_channels"`
-	PreferredDistricts []string `json:"preferred_districts"`
-	ExpectedSalary     float64  `json:"expected_salary"`
-	Status             string   `json:"status"`
-}
-
+// profileRequest is the body of POST /v1/recommendations. The profile is
+// the shared ingest.Profile (docs/profile.md) — the CLI's
+// `jobmatch recommend --profile FILE` reads the same object — decoded by
+// ingest.DecodeProfile, so both doors accept and refuse the same fields and
+// values. It is kept raw here: decodeStrict checks the envelope (unknown
+// fields, duplicate keys anywhere in the body, types of limit, channel and
+// kind), DecodeProfile the profile.
 type profileRequest struct {
-	Profile *Profile `json:"profile"`
-	Limit   *int     `json:"limit"`
-	Channel string   `json:"channel"`
-	Kind    string   `json:"kind"`
+	Profile json.RawMessage `json:"profile"`
+	Limit   *int            `json:"limit"`
+	Channel string          `json:"channel"`
+	Kind    string          `json:"kind"`
 }
-
-// personalFields are refused in a profile by name, with a message that
-// says why, rather than as merely unknown fields.
-var personalFields = map[string]bool{"name": true, "national_id": true, "phone": true, "hardship": true, "birth_date": true, "id": true}
 
 func (s *Server) profileRecommendations(w http.ResponseWriter, r *http.Request) error {
 	b, err := readBody(w, r, s.cfg.MaxBody)
@@ -303,14 +288,9 @@ func (s *Server) profileRecommendations(w http.ResponseWriter, r *http.Request) 
 	}
 	var req profileRequest
 	if err := decodeStrict(b, &req); err != nil {
-		if me, ok := err.(*matcher.Error); ok {
-			if f := strings.TrimPrefix(me.Field, "profile."); personalFields[f] && me.Code == matcher.EINVALID {
-				return invalidField(me.Field, "此接口不接受个人信息（%s）", "personal data not accepted here (%s)", f)
-			}
-		}
 		return err
 	}
-	if req.Profile == nil {
+	if len(req.Profile) == 0 || string(req.Profile) == "null" {
 		return invalidField("profile", "缺少 profile", "profile is required")
 	}
 	limit := defaultLimit
@@ -324,65 +304,42 @@ func (s *Server) profileRecommendations(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	g, err := s.profileGraduate(req.Profile)
+	p, err := ingest.DecodeProfile(req.Profile)
 	if err != nil {
-		return err
+		return profileFieldError(err)
 	}
-	res, err := s.recommend(w, r, "profile", g, q)
+	g, err := p.Graduate(s.now())
+	if err != nil {
+		return profileFieldError(err)
+	}
+	res, err := s.recommend(w, r, "profile", &g, q)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, res)
 }
 
-// profileGraduate turns a profile into the graduate the engine scores.
-func (s *Server) profileGraduate(p *Profile) (*matcher.Graduate, error) {
-	g := &matcher.Graduate{
-		ID: "profile", School: normalize.Text(p.School), Major: normalize.Text(p.Major), MajorCode: strings.TrimSpace(p.MajorCode),
-		GraduationYear: p.GraduationYear, HukouDistrict: normalize.District(p.HukouDistrict),
-		ResidenceDistrict: normalize.District(p.ResidenceDistrict), Skills: p.Skills, Certificates: p.Certificates,
-		ExpectedSalary: p.ExpectedSalary, Status: matcher.StatusSeeking,
+// profileFieldError places ingest's profile errors in the request body:
+// their Field is relative to the profile ("major"), the API names it from
+// the body's root ("profile.major"). An error naming no field names the
+// profile itself. The message is ingest's own (it names the field too, in
+// both languages, and never echoes personal data: personal fields are
+// refused by name, not by value).
+func profileFieldError(err error) error {
+	var me *matcher.Error
+	if !errors.As(err, &me) {
+		return err
 	}
-	var err error
-	if p.Degree != "" {
-		if g.Degree, err = normalize.Degree(p.Degree); err != nil {
-			return nil, asField("profile.degree", err)
-		}
+	c := *me
+	if c.Code == "" {
+		c.Code = matcher.EINVALID
 	}
-	if p.Gender != "" {
-		if g.Gender, err = normalize.Gender(p.Gender); err != nil {
-			return nil, asField("profile.gender", err)
-		}
+	if c.Field == "" {
+		c.Field = "profile"
+	} else {
+		c.Field = "profile." + c.Field
 	}
-	if p.Status != "" {
-		if g.Status, err = normalize.GraduateStatus(p.Status); err != nil {
-			return nil, asField("profile.status", err)
-		}
-	}
-	if p.Age != 0 {
-		if p.Age < 14 || p.Age > 80 {
-			return nil, invalidField("profile.age", "年龄应在 14–80 之间", "age must be between 14 and 80")
-		}
-		// The day before the birthday that makes them Age today.
-		g.BirthDate = s.now().UTC().AddDate(-p.Age, 0, -1)
-	}
-	if p.GraduationYear != 0 && (p.GraduationYear < 1950 || p.GraduationYear > 2100) {
-		return nil, invalidField("profile.graduation_year", "毕业年份无效", "invalid graduation year")
-	}
-	if p.ExpectedSalary < 0 || p.ExpectedSalary > 1e6 {
-		return nil, invalidField("profile.expected_salary", "期望薪资应在 0–1000000 元/月之间", "expected_salary must be between 0 and 1,000,000 yuan a month")
-	}
-	for _, c := range p.PreferredChannels {
-		ch, err := normalize.Channel(c)
-		if err != nil {
-			return nil, asField("profile.preferred_channels", err)
-		}
-		g.PreferredChannels = append(g.PreferredChannels, ch)
-	}
-	for _, d := range p.PreferredDistricts {
-		g.PreferredDistricts = append(g.PreferredDistricts, normalize.District(d))
-	}
-	return g, nil
+	return &c
 }
 
 func (s *Server) postCandidates(w http.ResponseWriter, r *http.Request) error {
@@ -471,10 +428,29 @@ func (s *Server) recordFeedback(w http.ResponseWriter, r *http.Request) error {
 	if req.At.After(now.Add(time.Hour)) {
 		return invalidField("at", "反馈时间在未来", "the feedback time is in the future")
 	}
+	if err := s.feedbackItemExists(r, req.PostID); err != nil {
+		return err
+	}
 	k := keyFrom(r)
 	src := k.Source
 	if src == "" {
 		src = "key:" + k.ID
+	}
+	// Whose graduate_id it is depends on who reports it. A portal reports
+	// for its own users, whom this service does not store (it sends
+	// profiles): the id is opaque, meaningful only together with the
+	// event's source, and is stored as given. A counselor or an admin
+	// reports for graduates of the ledger: the id must be a stored graduate,
+	// and a counselor's must be of their district — one outside it is a 404,
+	// exactly like one that does not exist.
+	if k.Role != matcher.RolePortal {
+		g, err := s.graduateFor(r, req.GraduateID)
+		if err != nil {
+			return withField(err, "graduate_id")
+		}
+		if err := s.audit(r, "feedback.write", string(t)+" "+req.PostID, g.ID); err != nil {
+			return err
+		}
 	}
 	e := matcher.FeedbackEvent{ID: req.ID, GraduateID: req.GraduateID, PostID: req.PostID, Type: t, At: req.At, Source: src}
 	if e.ID == "" {
@@ -484,4 +460,31 @@ func (s *Server) recordFeedback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusAccepted, map[string]any{"id": e.ID})
+}
+
+// feedbackItemExists answers 404 naming post_id unless id is a stored post
+// or course (recommendation lists hold both, and feedback is about an item
+// of such a list). A post filled or closed since is still a post: a hire is
+// often reported after the post is filled.
+func (s *Server) feedbackItemExists(r *http.Request, id string) error {
+	_, err := s.store.Post(r.Context(), id)
+	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+		_, err = s.store.Course(r.Context(), id)
+	}
+	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+		return withField(errHidden("岗位", id), "post_id")
+	}
+	return err
+}
+
+// withField names field on a coded error (a 404 for an id sent in a body
+// says which id); other errors pass through.
+func withField(err error, field string) error {
+	var me *matcher.Error
+	if !errors.As(err, &me) {
+		return err
+	}
+	c := *me
+	c.Field = field
+	return &c
 }

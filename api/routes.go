@@ -149,6 +149,12 @@ func OpenAPI() map[string]any {
 		if rt.Body != "" {
 			resps["413"] = problemResp("request body too large")
 		}
+		switch {
+		case strings.Contains(rt.Path, "{id}"):
+			resps["404"] = problemResp("no such record, or one outside the caller's scope (the two are not told apart)")
+		case rt.OpID == "recordFeedback":
+			resps["404"] = problemResp("post_id names no stored post or course, or (counselor, admin) graduate_id no stored graduate of the caller's scope; the field is named")
+		}
 		op["responses"] = resps
 		item[strings.ToLower(rt.Method)] = op
 	}
@@ -206,6 +212,9 @@ var (
 	strs    = map[string]any{"type": "array", "items": str}
 	date    = map[string]any{"type": "string", "format": "date"}
 	stamp   = map[string]any{"type": "string", "format": "date-time"}
+	// stampOpt is a time that may be unknown: then the field is absent,
+	// never Go's zero time (0001-01-01T00:00:00Z).
+	stampOpt = map[string]any{"type": "string", "format": "date-time", "description": "absent when unknown"}
 )
 
 func arrayOf(v any) map[string]any { return map[string]any{"type": "array", "items": v} }
@@ -226,8 +235,8 @@ var schemas = map[string]any{
 		"employer_type": str, "district": str, "address": str, "description": str, "majors": strs, "major_codes": strs,
 		"degree_min": map[string]any{"type": "integer", "description": "0 不限, 1 中专/高中, 2 大专, 3 本科, 4 硕士, 5 博士"},
 		"experience": str, "experience_min": integer, "salary": ref("Salary"), "headcount": integer, "filled": integer,
-		"age_max": integer, "age_min": integer, "hukou_required": str, "public_welfare": boolean, "posted_at": stamp,
-		"deadline": stamp, "occupation": str, "skills": strs, "certificates": strs, "status": str, "duplicate_of": str, "updated_at": stamp,
+		"age_max": integer, "age_min": integer, "hukou_required": str, "public_welfare": boolean, "posted_at": stampOpt,
+		"deadline": stampOpt, "occupation": str, "skills": strs, "certificates": strs, "status": str, "duplicate_of": str, "updated_at": stampOpt,
 	}),
 	"PostInput": postInputSchema(false),
 	"BatchUpsertRequest": obj(map[string]any{
@@ -244,23 +253,16 @@ var schemas = map[string]any{
 		"id": str, "name": str,
 		"national_id": map[string]any{"type": "string", "description": "masked (650102********1234) for every role but admin; a masked value sent back keeps the stored one"},
 		"phone":       map[string]any{"type": "string", "description": "masked (138****8000) for every role but admin; a masked value sent back keeps the stored one"},
-		"gender":      str, "birth_date": stamp, "school": str, "major": str, "major_code": str,
+		"gender":      str, "birth_date": stampOpt, "school": str, "major": str, "major_code": str,
 		"degree":          map[string]any{"type": "integer", "description": "0 不限, 1 中专/高中, 2 大专, 3 本科, 4 硕士, 5 博士"},
 		"graduation_year": integer, "hukou_district": str, "residence_district": str, "skills": strs, "certificates": strs,
 		"preferred_channels": strs, "preferred_districts": strs, "expected_salary": number,
 		"hardship": map[string]any{"type": "array", "items": str, "description": "counselors and admin only"},
-		"status":   str, "registered_at": stamp, "contacted_at": stamp, "placed_at": stamp, "updated_at": stamp,
+		"status":   str, "registered_at": stampOpt, "contacted_at": stampOpt, "placed_at": stampOpt, "updated_at": stampOpt,
 	}, "id"),
 	"GraduateUpsertResult": obj(map[string]any{"id": str, "outcome": str, "graduate": ref("Graduate")}),
-	"Profile": obj(map[string]any{
-		"school": str, "major": str, "major_code": str,
-		"degree":          map[string]any{"type": "string", "description": "bachelor, 本科, 大专 …"},
-		"graduation_year": integer, "age": integer, "gender": str,
-		"hukou_district": str, "residence_district": str, "skills": strs, "certificates": strs,
-		"preferred_channels": strs, "preferred_districts": strs, "expected_salary": number,
-		"status": map[string]any{"type": "string", "enum": []string{"unregistered", "seeking", "placed", "employed", "studying"}},
-	}),
-	"ProfileRequest": obj(map[string]any{"profile": ref("Profile"), "limit": integer, "channel": str, "kind": str}, "profile"),
+	"Profile":              profileSchema(),
+	"ProfileRequest":       obj(map[string]any{"profile": ref("Profile"), "limit": integer, "channel": str, "kind": str}, "profile"),
 	"Item": obj(map[string]any{
 		"post_id": str, "rank": integer, "score": number, "kind": str, "channel": str, "title": str, "employer": str,
 		"district": str, "salary": ref("Salary"), "reasons": strs,
@@ -272,33 +274,63 @@ var schemas = map[string]any{
 	}),
 	"Candidates": obj(map[string]any{"post_id": str, "candidates": arrayOf(map[string]any{"type": "object"})}),
 	"Feedback": obj(map[string]any{
-		"id": str, "graduate_id": str, "post_id": str,
-		"type": map[string]any{"type": "string", "enum": []string{"impression", "click", "apply", "interview", "hire", "dismiss"}},
-		"at":   stamp,
+		"id":          str,
+		"graduate_id": map[string]any{"type": "string", "maxLength": maxIDLen, "description": "counselor and admin keys: a stored graduate (a counselor's: of their district), else 404 naming graduate_id. Portal keys: the portal's own opaque id for its user, stored as given and meaningful only with the event's source (the portal)"},
+		"post_id":     map[string]any{"type": "string", "maxLength": maxIDLen, "description": "a stored post or course (source:external_id), else 404 naming post_id"},
+		"type":        map[string]any{"type": "string", "enum": []string{"impression", "click", "apply", "interview", "hire", "dismiss"}},
+		"at":          stamp,
 	}, "graduate_id", "post_id", "type"),
 	"FeedbackAccepted": obj(map[string]any{"id": str}),
 }
 
+// postInputSchema is a post as PUT (withID false: the id is the path's)
+// and batchUpsert (withID true) take it. Required is what the handler
+// requires: title and employer (ingest.PostFromRow), and in a batch the
+// external_id. channel is optional in both: when absent it is derived
+// from employer_type.
 func postInputSchema(withID bool) map[string]any {
 	props := map[string]any{
-		"kind": map[string]any{"type": "string", "enum": []string{"job", "internship"}}, "channel": str,
-		"title": str, "employer": str, "employer_type": str, "district": str, "address": str, "description": str,
+		"kind":    map[string]any{"type": "string", "enum": []string{"job", "internship"}},
+		"channel": map[string]any{"type": "string", "description": "public_sector, state_owned, sme, grassroots, military, self_employed or its Chinese name; when absent, derived from employer_type (机关、事业单位 → public_sector, 国企、国有 → state_owned, else sme)"},
+		"title":   str, "employer": str, "employer_type": str, "district": str, "address": str, "description": str,
 		"majors": strs, "degree_min": map[string]any{"type": "string", "description": "不限, 中专, 大专, 本科, 硕士, 博士 or the codes none … doctor"},
 		"experience": str, "salary": map[string]any{"type": "string", "description": "as published: 3000-5000元/月, 8k-12k, 面议 …"},
 		"headcount": integer, "filled": integer, "age_min": integer, "age_max": integer, "hukou_required": str,
 		"public_welfare": boolean, "posted_at": date, "deadline": date, "occupation": str, "skills": strs, "certificates": strs,
 		"status": map[string]any{"type": "string", "enum": []string{"open", "filled", "closed"}},
 	}
-	req := []string{"title", "employer", "channel"}
+	props["source"] = map[string]any{"type": "string", "description": "a portal's key writes only its own source, the default; an admin must give it"}
+	props["external_id"] = str
+	req := []string{"title", "employer"}
 	if withID {
-		props["source"] = str
-		props["external_id"] = str
 		req = append(req, "external_id")
-	} else {
-		props["source"] = str
-		props["external_id"] = str
 	}
 	return obj(props, req...)
+}
+
+// profileSchema is ingest.Profile (docs/profile.md), the one form of a
+// profile; TestProfileSchemaMatchesIngest holds the two to the same fields.
+func profileSchema() map[string]any {
+	o := obj(map[string]any{
+		"school":              str,
+		"major":               map[string]any{"type": "string", "description": "a major of the catalogue by name or alias (会计学, 计科, 计算机类); an unknown major is a 400 naming profile.major"},
+		"major_code":          map[string]any{"type": "string", "description": "a catalogue code (120203K); must agree with major when both are given"},
+		"degree":              map[string]any{"type": "string", "description": "中专/高中, 大专/专科, 本科, 硕士, 博士 (or secondary, associate, bachelor, master, doctor)"},
+		"graduation_year":     map[string]any{"type": "integer", "minimum": 1950, "maximum": 2100},
+		"age":                 map[string]any{"type": "integer", "minimum": 14, "maximum": 80, "description": "stands in for the birth date"},
+		"gender":              map[string]any{"type": "string", "description": "男/女 (male/female)"},
+		"hukou_district":      str,
+		"residence_district":  str,
+		"skills":              strs,
+		"certificates":        strs,
+		"preferred_channels":  map[string]any{"type": "array", "items": str, "description": "public_sector, state_owned, sme, grassroots, military, self_employed or their Chinese names"},
+		"preferred_districts": strs,
+		"expected_salary":     map[string]any{"type": "number", "minimum": 0, "maximum": 1000000, "description": "yuan a month"},
+		"status":              map[string]any{"type": "string", "description": "seeking (default), unregistered, placed, employed, studying, or 求职中, 未登记, 已落实, 在职, 升学"},
+	})
+	o["additionalProperties"] = false
+	o["description"] = "A graduate described for matching only (docs/profile.md). Personal data (id, name, national_id, phone, birth_date, hardship) is refused with a 400 naming the field, as are unknown fields and values the normalisers cannot read."
+	return o
 }
 
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {

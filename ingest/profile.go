@@ -229,8 +229,8 @@ func (p Profile) Graduate(now time.Time) (matcher.Graduate, error) {
 		g.Major, g.MajorCode = names[0], codes[0]
 	}
 	if p.Degree != "" {
-		if g.Degree, err = normalize.Degree(p.Degree); err != nil {
-			return g, fieldError("degree", err)
+		if g.Degree, err = profileDegree(p.Degree); err != nil {
+			return g, err
 		}
 	}
 	if p.Gender != "" {
@@ -271,6 +271,40 @@ func (p Profile) Graduate(now time.Time) (matcher.Graduate, error) {
 		}
 	}
 	return g, nil
+}
+
+// profileDegreeNames are the spellings of a person's degree a profile
+// takes (docs/profile.md), folded; the codes of matcher.Degree.String are
+// taken too. normalize.Degree also reads what posts write as a requirement
+// ("本科及以上", "学历不限", "初中", and "博士后", a post-doctoral post it
+// reads as 博士): none of these is a graduate's degree, and a profile naming
+// one is refused with an error naming the field rather than guessed.
+var profileDegreeNames = map[string]bool{
+	"中专": true, "高中": true, "中专/高中": true, "中技": true, "中职": true, "职高": true, "技校": true,
+	"大专": true, "专科": true, "大专/专科": true, "高职": true,
+	"本科": true, "学士": true, "硕士": true, "研究生": true, "硕士研究生": true, "博士": true, "博士研究生": true,
+}
+
+// profileDegree reads a profile's degree: one of profileDegreeNames or a
+// degree code other than none.
+func profileDegree(v string) (matcher.Degree, error) {
+	k := strings.ToLower(strings.Join(strings.Fields(normalize.Text(v)), ""))
+	if d, ok := matcher.ParseDegreeCode(k); ok && d != matcher.DegreeNone {
+		return d, nil
+	}
+	if profileDegreeNames[k] {
+		d, err := normalize.Degree(k)
+		if err != nil {
+			return d, fieldError("degree", err)
+		}
+		return d, nil
+	}
+	if r := []rune(v); len(r) > 40 {
+		v = string(r[:40]) + "…"
+	}
+	return matcher.DegreeNone, profileError("degree",
+		"无法识别的学历：%s，应为 中专/高中、大专/专科、本科、硕士、博士 之一（或 secondary、associate、bachelor、master、doctor）",
+		"unrecognised degree %q: want 中专/高中, 大专/专科, 本科, 硕士 or 博士 (or secondary, associate, bachelor, master, doctor)", v)
 }
 
 func cleanList(l []string) []string {

@@ -54,6 +54,10 @@ func TestProfileErrors(t *testing.T) {
 		{"unknown major code", `{"major_code":"999999"}`, "major_code", "not in the catalogue"},
 		{"major and code disagree", `{"major":"会计学","major_code":"080901"}`, "major", "does not match"},
 		{"bad degree", `{"degree":"abc"}`, "degree", "degree"},
+		{"postdoc is a post, not a degree", `{"degree":"博士后"}`, "degree", "unrecognised degree"},
+		{"a post's requirement", `{"degree":"本科及以上"}`, "degree", "unrecognised degree"},
+		{"below the scale", `{"degree":"小学"}`, "degree", "unrecognised degree"},
+		{"no degree is no degree", `{"degree":"不限"}`, "degree", "unrecognised degree"},
 		{"bad channel", `{"preferred_channels":["火星"]}`, "preferred_channels", "preferred_channels"},
 		{"bad age", `{"age":7}`, "age", "between 14 and 80"},
 		{"bad year", `{"graduation_year":24}`, "graduation_year", "graduation year"},
@@ -79,6 +83,26 @@ func TestProfileErrors(t *testing.T) {
 				t.Errorf("personal value echoed: %v", err)
 			}
 		})
+	}
+}
+
+func TestProfileDegrees(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want matcher.Degree
+	}{
+		{"本科", matcher.DegreeBachelor}, {"大专", matcher.DegreeAssociate}, {"专科", matcher.DegreeAssociate},
+		{"中专/高中", matcher.DegreeSecondary}, {"硕士研究生", matcher.DegreeMaster}, {"博士", matcher.DegreeDoctor},
+		{" Bachelor ", matcher.DegreeBachelor}, {"master", matcher.DegreeMaster}, {"ｄｏｃｔｏｒ", matcher.DegreeDoctor},
+	} {
+		p, err := DecodeProfile([]byte(`{"degree":"` + c.in + `"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := p.Graduate(profileNow)
+		if err != nil || g.Degree != c.want {
+			t.Errorf("%q: degree %v, %v; want %v", c.in, g.Degree, err, c.want)
+		}
 	}
 }
 

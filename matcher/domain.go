@@ -179,14 +179,14 @@ type Post struct {
 	AgeMin        int        `json:"age_min,omitempty"`
 	HukouRequired string     `json:"hukou_required,omitempty"` // a district, "乌鲁木齐市", or empty
 	PublicWelfare bool       `json:"public_welfare,omitempty"`
-	PostedAt      time.Time  `json:"posted_at,omitempty"`
-	Deadline      time.Time  `json:"deadline,omitempty"`
+	PostedAt      time.Time  `json:"posted_at,omitzero"`
+	Deadline      time.Time  `json:"deadline,omitzero"`
 	Occupation    string     `json:"occupation,omitempty"` // CSCO 2022 code, e.g. 2-06-01-00
 	Skills        []string   `json:"skills,omitempty"`
 	Certificates  []string   `json:"certificates,omitempty"`
 	Status        PostStatus `json:"status"`
 	DuplicateOf   string     `json:"duplicate_of,omitempty"` // the ID of the post this one repeats, when two portals export the same post
-	UpdatedAt     time.Time  `json:"updated_at,omitempty"`
+	UpdatedAt     time.Time  `json:"updated_at,omitzero"`
 }
 
 // PostID builds the ID of a post or course from its source and external id.
@@ -237,12 +237,12 @@ type Course struct {
 	District     string         `json:"district,omitempty"`
 	Description  string         `json:"description,omitempty"`
 	Majors       []string       `json:"majors,omitempty"`
-	StartDate    time.Time      `json:"start_date,omitempty"`
+	StartDate    time.Time      `json:"start_date,omitzero"`
 	DurationDays int            `json:"duration_days,omitempty"`
 	Places       int            `json:"places"`
 	Skills       []string       `json:"skills,omitempty"`       // what it teaches
 	Certificates []string       `json:"certificates,omitempty"` // what it prepares for
-	UpdatedAt    time.Time      `json:"updated_at,omitempty"`
+	UpdatedAt    time.Time      `json:"updated_at,omitzero"`
 }
 
 // Hardship is a 就业困难 category. It is sensitive personal data.
@@ -293,7 +293,7 @@ type Graduate struct {
 	NationalID         string         `json:"national_id,omitempty"`
 	Phone              string         `json:"phone,omitempty"`
 	Gender             string         `json:"gender,omitempty"` // "男" / "女"
-	BirthDate          time.Time      `json:"birth_date,omitempty"`
+	BirthDate          time.Time      `json:"birth_date,omitzero"`
 	School             string         `json:"school,omitempty"`
 	Major              string         `json:"major,omitempty"`
 	MajorCode          string         `json:"major_code,omitempty"`
@@ -308,10 +308,10 @@ type Graduate struct {
 	ExpectedSalary     float64        `json:"expected_salary,omitempty"` // yuan per month
 	Hardship           []Hardship     `json:"hardship,omitempty"`
 	Status             GraduateStatus `json:"status,omitempty"`
-	RegisteredAt       time.Time      `json:"registered_at,omitempty"`
-	ContactedAt        time.Time      `json:"contacted_at,omitempty"`
-	PlacedAt           time.Time      `json:"placed_at,omitempty"`
-	UpdatedAt          time.Time      `json:"updated_at,omitempty"`
+	RegisteredAt       time.Time      `json:"registered_at,omitzero"`
+	ContactedAt        time.Time      `json:"contacted_at,omitzero"`
+	PlacedAt           time.Time      `json:"placed_at,omitzero"`
+	UpdatedAt          time.Time      `json:"updated_at,omitzero"`
 }
 
 // IsHardship reports whether the graduate is in at least one hardship category.

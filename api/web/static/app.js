@@ -24,9 +24,13 @@ const OUTCOMES = { reached: '已联系上', no_answer: '未接通', wrong_number
 const DISTRICTS = ['天山区', '沙依巴克区', '新市区', '水磨沟区', '头屯河区', '达坂城区', '米东区', '乌鲁木齐县'];
 const PERIOD = { month: '元/月', day: '元/天', hour: '元/时', year: '元/年' };
 
+// The caseload opens on the graduates still looking (unregistered or
+// seeking): they are the work. "全部" in the status filter shows everyone.
+const DEFAULT_STATUS = 'looking';
+
 const state = {
   me: null,
-  filters: { district: '', status: '', hardship: '', overdue: false },
+  filters: { district: '', status: DEFAULT_STATUS, hardship: '', overdue: false },
   offset: 0,
   graduate: null, // the open graduate's id
   shortlist: null,
@@ -237,8 +241,10 @@ function renderCaseload(list) {
       el('td', {}, DEGREES[g.degree] || ''),
       el('td', {}, el('span', { class: 'tag st-' + (g.status || 'unregistered') }, STATUS[g.status] || '未登记')),
       el('td', {}, date(g.registered_at)),
-      el('td', {}, date(g.contacted_at) || el('span', { class: 'muted' }, '未联系')),
-      el('td', {}, g.contact_overdue ? el('span', { class: 'flag', title: `登记已超过 ${list.contact_sla_days} 天仍未联系` }, `⚑ 超期 ${g.overdue_days} 天`) : '')));
+      el('td', {}, date(g.contacted_at) || el('span', { class: 'muted' }, g.looking ? '未联系' : '—')),
+      el('td', {}, g.contact_overdue
+        ? el('span', { class: 'flag', title: `登记已超过 ${list.contact_sla_days} 天仍未联系` }, `⚑ 超期 ${g.overdue_days} 天`)
+        : (g.looking ? '' : el('span', { class: 'tag done' }, '已落实去向')))));
   }
   const from = list.total ? list.offset + 1 : 0;
   const to = list.offset + list.items.length;
@@ -315,12 +321,21 @@ function renderShortlist(sl) {
   state.shortlist = sl;
   const c = sl.check;
   const st = clear($('shortlist-status'));
-  st.className = 'status ' + (c.complete ? 'complete' : 'incomplete');
-  st.append(
-    el('strong', { id: 'shortlist-message' }, (c.complete ? '✓ ' : '⚠ ') + c.message),
-    el('div', { class: 'rules' },
-      `规则：岗位 ${c.posts_min}–${c.posts_max} 个（当前 ${c.posts} 个）` +
-      (c.courses_min ? `；就业困难毕业生培训课程至少 ${c.courses_min} 门（当前 ${c.courses} 门）` : `；培训课程 ${c.courses} 门`)));
+  if (c.settled) {
+    // A graduate with a destination: the plan asks nothing more; the list
+    // is kept for reference only.
+    st.className = 'status settled';
+    st.append(
+      el('strong', { id: 'shortlist-message' }, '✓ ' + c.message),
+      el('div', { class: 'rules' }, `名单仅供参考：岗位 ${c.posts} 个，培训课程 ${c.courses} 门`));
+  } else {
+    st.className = 'status ' + (c.complete ? 'complete' : 'incomplete');
+    st.append(
+      el('strong', { id: 'shortlist-message' }, (c.complete ? '✓ ' : '⚠ ') + c.message),
+      el('div', { class: 'rules' },
+        `规则：岗位 ${c.posts_min}–${c.posts_max} 个（当前 ${c.posts} 个）` +
+        (c.courses_min ? `；就业困难毕业生培训课程至少 ${c.courses_min} 门（当前 ${c.courses} 门）` : `；培训课程 ${c.courses} 门`)));
+  }
   const lists = clear($('shortlist-lists'));
   const section = (title, items, kind) => {
     const ul = el('ul', { class: 'items', id: 'sl-' + kind });
@@ -390,13 +405,40 @@ async function loadRecs(kind) {
   if (state.graduate !== id || state.tab !== kind) return;
   clear(list);
   if (!res.items.length) list.append(el('li', { class: 'muted' }, '暂无推荐'));
-  for (const it of res.items) list.append(recItem(it));
+  // Scores are the matcher's weighted sums, not percentages: they are shown
+  // as they are, with a bar relative to the best item of this list.
+  const top = Math.max(0, ...res.items.map((it) => it.score || 0));
+  for (const it of res.items) list.append(recItem(it, top));
 }
 
-function recItem(it) {
+const MISSING = '缺少：';
+
+// scoreView shows a recommendation's score honestly: the matcher's score
+// itself (a weighted sum of feature contributions, unbounded), and a bar
+// for its share of the best score in the list shown.
+function scoreView(score, top) {
+  if (typeof score !== 'number') return null;
+  const rel = top > 0 ? Math.max(0, Math.min(1, score / top)) : 0;
+  const title = `推荐得分 ${score.toFixed(2)}（各项匹配特征的加权和，不是百分比）；条形为本列表最高分（${top.toFixed(2)}）的 ${Math.round(rel * 100)}%`;
+  return el('span', { class: 'score', title },
+    el('span', { class: 'score-value' }, '得分 ' + score.toFixed(2)),
+    top > 0 ? el('span', { class: 'score-bar', 'aria-hidden': 'true' }, el('span', { class: 'score-fill', dataset: { rel: rel.toFixed(3) } })) : null);
+}
+
+function recItem(it, top) {
   const kind = it.kind || 'job';
   const add = el('button', { type: 'button', class: 'small', dataset: { add: it.post_id, kind }, onclick: () => edit('add', it.post_id) }, '加入名单');
   setAddButton(add);
+  // The matcher's reasons already end with "缺少：…" when something is
+  // missing; it is shown once, from the structured list, on its own line.
+  const missing = it.missing && it.missing.length ? it.missing : null;
+  const reasons = (it.reasons || []).filter((r) => !(missing && r.startsWith(MISSING)));
+  const sv = scoreView(it.score, top);
+  if (sv) {
+    // CSP forbids inline styles in markup, not style properties set from script.
+    const fill = sv.querySelector('.score-fill');
+    if (fill) fill.style.width = (Number(fill.dataset.rel) * 100).toFixed(1) + '%';
+  }
   return el('li', { class: 'rec', dataset: { id: it.post_id, kind } },
     el('div', { class: 'rec-head' },
       el('div', {},
@@ -404,10 +446,9 @@ function recItem(it) {
         el('span', { class: 'rec-title' }, it.title),
         el('span', { class: 'tag' }, KINDS[kind] || kind)),
       add),
-    el('div', { class: 'item-sub' }, [it.employer, it.district, CHANNELS[it.channel], salary(it.salary),
-      it.score !== undefined ? '匹配度 ' + Math.round(it.score * 100) : ''].filter(Boolean).join(' · ')),
-    it.reasons && it.reasons.length ? el('ul', { class: 'reasons' }, it.reasons.map((r) => el('li', {}, r))) : null,
-    it.missing && it.missing.length ? el('div', { class: 'missing' }, '缺少：' + it.missing.join('、')) : null,
+    el('div', { class: 'item-sub' }, [it.employer, it.district, CHANNELS[it.channel], salary(it.salary)].filter(Boolean).join(' · '), sv ? ' ' : null, sv),
+    reasons.length ? el('ul', { class: 'reasons' }, reasons.map((r) => el('li', {}, r))) : null,
+    missing ? el('div', { class: 'missing' }, MISSING + missing.join('、')) : null,
     it.opens && it.opens.length ? el('div', { class: 'muted small' }, '可补足 ' + it.opens.length + ' 个推荐岗位的要求') : null);
 }
 
@@ -476,6 +517,7 @@ async function boot() {
   const ds = $('f-district');
   ds.append(el('option', { value: '' }, '全市'));
   for (const d of DISTRICTS) ds.append(el('option', { value: d }, d));
+  $('f-status').value = DEFAULT_STATUS;
   for (const id of ['f-district', 'f-status', 'f-hardship', 'f-overdue']) $(id).addEventListener('change', applyFilters);
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); applyFilters(); });
   $('prev').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE); loadCaseload().catch(showError); });
