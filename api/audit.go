@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -10,21 +11,23 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
-// Audit writes are a group commit. Every read of a graduate by a person
-// writes an entry, and the entry must be on disk before the data is served;
-// one transaction (one fsync) per entry caps the API at the disk's fsync
-// rate, and bbolt's own Batch waits up to 10 ms for company before it
-// commits, which was most of a published-run request's latency.
+// Audit writes are a group commit, committed on demand. Every read of a
+// graduate by a person writes an entry, and the entry must be on disk before
+// the data is served. One transaction per entry costs a bbolt commit (two
+// fdatasyncs, about 0.2 ms of CPU here) per request; bbolt's own Batch
+// groups entries but waits up to 10 ms for company first, which was most
+// of a published-run request's latency.
 //
-// So: an entry joins the batch that is collecting. If no commit is in
-// flight, its request commits that batch at once (no waiting for company);
-// otherwise the batch keeps collecting until the commit in flight ends, and
-// is then committed in one transaction by a goroutine of its own. Every
-// request waits until the commit holding its entry has returned — the
-// store's commit is durable (bbolt fsyncs it; PostgreSQL's commit is
-// WAL-flushed) — and only then is the data served: the acknowledgement
-// follows the fsync of the group, never precedes it. Under load a request
-// waits at most for the commit in flight plus its own; idle, for its own.
+// So an entry is handed in as soon as the handler knows whom it reads
+// (enqueue), joins the batch being collected, and is committed when some
+// request needs its batch on disk — when a handler has its answer ready
+// and waits for its entry (wait). While a handler computes, the entries of
+// the requests arriving meanwhile join the same batch: no timer, no added
+// latency, and under load one commit carries several requests. If a commit
+// is in flight when a batch is demanded, the batch is committed as soon as
+// that commit returns. Every request is answered only after the commit
+// holding its entries has returned — bbolt fsyncs the commit — so the
+// acknowledgement follows the fsync of the group, never precedes it.
 //
 // When a batch fails, each of its entries is retried on its own, so one
 // entry the store refuses does not refuse the others' reads. A request
@@ -35,8 +38,8 @@ import (
 
 // auditBatcher is a store that can write several audit entries in one
 // transaction (store/bolt). A store without it (PostgreSQL, whose server
-// already combines concurrent commits' WAL flushes) gets one Audit call per
-// entry, concurrently.
+// already combines concurrent requests' commits into one WAL flush) gets
+// one Audit call per entry.
 type auditBatcher interface {
 	AuditBatch(ctx context.Context, entries []matcher.AuditEntry) error
 }
@@ -57,9 +60,10 @@ type auditLog struct {
 
 // auditGroup is one batch of entries and the outcome of its commit.
 type auditGroup struct {
-	entries []matcher.AuditEntry
-	done    chan struct{} // closed when the commit returned
-	errs    []error       // per entry, set before done is closed
+	entries  []matcher.AuditEntry
+	demanded bool          // a request waits for it (under auditLog.mu)
+	done     chan struct{} // closed when the commit returned
+	errs     []error       // per entry, set before done is closed
 }
 
 func newAuditLog(st matcher.AuditStore) *auditLog {
@@ -68,60 +72,113 @@ func newAuditLog(st matcher.AuditStore) *auditLog {
 	return a
 }
 
-// write returns once every entry of es is durably in the audit log, or
-// with the error that kept one out (or ctx's, when waiting took too long).
-// The entries of one call join the same batch: a list of 100 graduates is
-// one commit, not 100.
-func (a *auditLog) write(ctx context.Context, es ...matcher.AuditEntry) error {
+// auditTicket is a request's place in a batch.
+type auditTicket struct {
+	g        *auditGroup
+	first, n int
+	direct   []matcher.AuditEntry // no batcher: written one by one in wait
+	once     sync.Once
+	err      error
+}
+
+// enqueue hands es in to the batch being collected and returns the ticket
+// to wait on. The entries of one call join the same batch: a list of 100
+// graduates is one commit, not 100.
+func (a *auditLog) enqueue(es []matcher.AuditEntry) *auditTicket {
 	if len(es) == 0 {
-		return nil
+		return &auditTicket{}
 	}
 	if a.batcher == nil {
-		for _, e := range es {
+		return &auditTicket{direct: es}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	g := a.collecting
+	if g == nil {
+		g = &auditGroup{done: make(chan struct{})}
+		a.collecting = g
+	}
+	t := &auditTicket{g: g, first: len(g.entries), n: len(es)}
+	g.entries = append(g.entries, es...)
+	return t
+}
+
+// wait returns once the ticket's entries are durably in the audit log, or
+// with the error that kept one out (or ctx's, when waiting took too long).
+// It demands the ticket's batch: if no commit is in flight, the batch is
+// committed now, in this goroutine. Calling it again returns the same
+// outcome.
+func (a *auditLog) wait(ctx context.Context, t *auditTicket) error {
+	t.once.Do(func() { t.err = a.await(ctx, t) })
+	return t.err
+}
+
+func (a *auditLog) await(ctx context.Context, t *auditTicket) error {
+	if t.direct != nil {
+		for _, e := range t.direct {
 			if err := a.store.Audit(ctx, e); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	a.mu.Lock()
-	g := a.collecting
+	g := t.g
 	if g == nil {
-		g = &auditGroup{done: make(chan struct{})}
-		a.collecting = g
+		return nil // nothing to write
 	}
-	first := len(g.entries)
-	g.entries = append(g.entries, es...)
-	if !a.committing {
-		// Nothing on its way to disk: commit now, in this request.
-		a.committing = true
-		a.collecting = nil
-		a.mu.Unlock()
-		a.commit(g)
-	} else {
-		a.mu.Unlock()
+	a.mu.Lock()
+	if !g.demanded {
+		g.demanded = true
+		if a.collecting == g && !a.committing {
+			a.committing = true
+			a.collecting = nil
+			a.mu.Unlock()
+			a.commit(g)
+			a.mu.Lock()
+		}
+		// Otherwise a commit is in flight, and handOn starts g's when it
+		// returns.
 	}
+	a.mu.Unlock()
 	select {
 	case <-g.done:
-		return errors.Join(g.errs[first : first+len(es)]...)
+		return errors.Join(g.errs[t.first : t.first+t.n]...)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
+// write enqueues es and waits for them.
+func (a *auditLog) write(ctx context.Context, es ...matcher.AuditEntry) error {
+	return a.wait(ctx, a.enqueue(es))
+}
+
 // commit writes g in one transaction, publishes the outcome, and hands on
-// to the batch that collected meanwhile (in a goroutine, so that the
+// to the batch that was demanded meanwhile (in a goroutine, so that the
 // request that committed g is not kept to commit others' entries).
 func (a *auditLog) commit(g *auditGroup) {
+	defer a.handOn()
+	g.errs = make([]error, len(g.entries))
+	defer close(g.done)
+	defer func() {
+		// A store that panics refuses the group's reads; it must not take
+		// the process down (this may run in a goroutine of its own) nor
+		// leave the log stuck with a commit "in flight".
+		if v := recover(); v != nil {
+			for i := range g.errs {
+				g.errs[i] = fmt.Errorf("audit commit panicked: %v", v)
+			}
+		}
+	}()
 	// The commit is not bound to any one request: a client that hangs up
 	// must not abort the other entries of its group.
 	ctx, cancel := context.WithTimeout(context.Background(), auditTimeout)
+	defer cancel()
 	start := time.Now()
 	err := a.batcher.AuditBatch(ctx, g.entries)
 	if a.observe != nil {
 		a.observe(time.Since(start), len(g.entries))
 	}
-	g.errs = make([]error, len(g.entries))
 	if err != nil && len(g.entries) > 1 {
 		for i, e := range g.entries {
 			g.errs[i] = a.batcher.AuditBatch(ctx, []matcher.AuditEntry{e})
@@ -129,12 +186,19 @@ func (a *auditLog) commit(g *auditGroup) {
 	} else {
 		g.errs[0] = err
 	}
-	cancel()
-	close(g.done)
+}
 
+// handOn starts the commit of the batch that was demanded while the last
+// one was in flight, or marks the log idle (a batch nobody waits for yet
+// keeps collecting until somebody does).
+func (a *auditLog) handOn() {
 	a.mu.Lock()
 	next := a.collecting
-	a.collecting = nil
+	if next != nil && next.demanded {
+		a.collecting = nil
+	} else {
+		next = nil
+	}
 	a.committing = next != nil
 	a.mu.Unlock()
 	if next != nil {
@@ -164,18 +228,24 @@ func (s *Server) audit(r *http.Request, action, detail string, graduateIDs ...st
 	return s.auditOutcome(r, action, s.auditLog.write(ctx, s.auditEntries(r, action, detail, graduateIDs...)...))
 }
 
-// auditStart begins the audit write and returns the wait for it, so that a
-// handler can compute its answer while the entry is on its way to disk. The
-// handler must call wait, and serve nothing unless it returns nil.
+// auditStart hands the entries in and returns the wait for them, so that
+// a handler computes its answer while other requests' entries join the
+// same commit. The handler must call wait — whatever happened meanwhile:
+// it is what commits the batch — and serve nothing unless it returns nil.
 func (s *Server) auditStart(r *http.Request, action, detail string, graduateIDs ...string) (wait func() error) {
-	es := s.auditEntries(r, action, detail, graduateIDs...)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditTimeout)
-	errc := make(chan error, 1)
-	go func() {
-		defer cancel()
-		errc <- s.auditLog.write(ctx, es...)
-	}()
-	return func() error { return s.auditOutcome(r, action, <-errc) }
+	t := s.auditLog.enqueue(s.auditEntries(r, action, detail, graduateIDs...))
+	var once sync.Once
+	var err error
+	return func() error {
+		once.Do(func() {
+			// The entries outlive a client that hangs up: the read may
+			// already have happened from the client's point of view.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditTimeout)
+			defer cancel()
+			err = s.auditOutcome(r, action, s.auditLog.wait(ctx, t))
+		})
+		return err
+	}
 }
 
 // auditOutcome logs a failed audit write (ids only) and turns it into the

@@ -42,16 +42,17 @@
 //     person (profile, recommendations, candidate lists, writes, deletes) is
 //     written to the audit log before the data is served — if the audit
 //     write fails, the data is not served.
-//   - audit.go: the audit log's group commit. An entry joins the batch
-//     being collected; when no commit is in flight its request commits at
-//     once, otherwise the batch is committed (one transaction, one fsync)
-//     as soon as the commit in flight returns. Every request is answered
-//     only after the commit holding its entries has returned, so the
-//     acknowledgement follows the fsync of its group. A list of graduates
-//     (caseload, candidates) is one batch. The recommendations handler
-//     computes its list while its entry is on the way to disk and waits
-//     for the commit before writing a byte. Stores without AuditBatch
-//     (PostgreSQL) get one Audit call per entry.
+//   - audit.go: the audit log's group commit, committed on demand. A
+//     handler hands its entries in as soon as it knows whom it reads and
+//     waits for them just before it answers; the first request to wait
+//     commits every entry handed in so far in one transaction (one fsync),
+//     and entries arriving while a commit is in flight go in the next one
+//     as soon as it returns. No response is written before the commit
+//     holding its entries has returned: the acknowledgement follows the
+//     fsync of the group. The recommendations handler computes its list
+//     between the two; a list of graduates (caseload, candidates) is one
+//     group. Stores without AuditBatch (PostgreSQL) get one Audit call per
+//     entry.
 //   - casework.go: the counselors' casework behind the workspace: the
 //     caseload (GET /v1/graduates: a counselor's district, filters by
 //     status or status group — looking: unregistered or seeking; settled:

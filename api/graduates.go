@@ -233,6 +233,7 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 	// written to the client until it is durable (and nothing at all if it
 	// cannot be written).
 	audited := s.auditStart(r, "graduate.recommendations", "", g.ID)
+	defer audited() // commits the entry whatever happens below (a panic)
 	if body, runID, ok := s.fromRun(r.Context(), g, q); ok {
 		if err := audited(); err != nil {
 			return err

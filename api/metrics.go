@@ -22,6 +22,8 @@ type metrics struct {
 	rateLimited    prometheus.Counter
 	feedApplied    prometheus.Counter
 	feedErrors     prometheus.Counter
+	auditCommit    prometheus.Histogram
+	auditEntries   prometheus.Histogram
 	handler        http.Handler
 }
 
@@ -52,6 +54,12 @@ func newMetrics(s *Server) *metrics {
 	m.feedErrors = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "jobmatch_feed_errors_total", Help: "Failed polls or applications of the change feed.",
 	})
+	m.auditCommit = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "jobmatch_audit_commit_duration_seconds", Help: "Time of one group commit of audit entries (one transaction, fsync included).", Buckets: latencyBuckets,
+	})
+	m.auditEntries = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "jobmatch_audit_commit_entries", Help: "Audit entries per group commit.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
+	})
 	indexDocs := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "jobmatch_index_documents", Help: "Documents (posts and courses) in this replica's search index.",
 	}, func() float64 {
@@ -68,7 +76,7 @@ func newMetrics(s *Server) *metrics {
 		Name: "jobmatch_feed_sequence", Help: "The last change-feed sequence number applied by this replica.",
 	}, func() float64 { return float64(s.feedSeq.Load()) })
 	m.reg.MustRegister(m.requests, m.latency, m.matcherSeconds, m.searchSeconds, m.rateLimited,
-		m.feedApplied, m.feedErrors, indexDocs, enginePosts, feedSeq,
+		m.feedApplied, m.feedErrors, m.auditCommit, m.auditEntries, indexDocs, enginePosts, feedSeq,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
