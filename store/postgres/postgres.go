@@ -304,23 +304,36 @@ func scanPost(doc []byte, updated time.Time) (*matcher.Post, error) {
 
 // Post returns one post; ENOTFOUND when missing.
 func (s *Store) Post(ctx context.Context, id string) (*matcher.Post, error) {
+	return getDoc(ctx, s, "岗位", "post", `SELECT doc, updated_at FROM posts WHERE id = $1`, id,
+		func(p *matcher.Post, t time.Time) { p.UpdatedAt = t })
+}
+
+// getDoc reads the JSON document of one record by ID, with query one of the
+// constant statements above ("SELECT doc, updated_at FROM <table> WHERE id
+// = $1"): what names the record in errors, op in retries' logs.
+func getDoc[T any](ctx context.Context, s *Store, what, op, query, id string, stamp func(*T, time.Time)) (*T, error) {
 	if !store.ValidID(id) {
-		return nil, matcher.ErrNotFound("岗位", id)
+		return nil, matcher.ErrNotFound(what, id)
 	}
-	var p *matcher.Post
-	err := s.retry(ctx, "post", func(ctx context.Context, _ int) error {
+	var out *T
+	err := s.retry(ctx, op, func(ctx context.Context, _ int) error {
 		var doc []byte
 		var updated time.Time
-		err := s.pool.QueryRow(ctx, `SELECT doc, updated_at FROM posts WHERE id = $1`, id).Scan(&doc, &updated)
+		err := s.pool.QueryRow(ctx, query, id).Scan(&doc, &updated)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return matcher.ErrNotFound("岗位", id)
+			return matcher.ErrNotFound(what, id)
 		} else if err != nil {
 			return err
 		}
-		p, err = scanPost(doc, updated)
-		return err
+		var v T
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return err
+		}
+		stamp(&v, updated)
+		out = &v
+		return nil
 	})
-	return p, err
+	return out, err
 }
 
 // EachPost walks the posts the filter selects in ID order, a page per query.
@@ -549,23 +562,8 @@ func scanCourse(doc []byte, updated time.Time) (*matcher.Course, error) {
 
 // Course returns one course; ENOTFOUND when missing.
 func (s *Store) Course(ctx context.Context, id string) (*matcher.Course, error) {
-	if !store.ValidID(id) {
-		return nil, matcher.ErrNotFound("课程", id)
-	}
-	var c *matcher.Course
-	err := s.retry(ctx, "course", func(ctx context.Context, _ int) error {
-		var doc []byte
-		var updated time.Time
-		err := s.pool.QueryRow(ctx, `SELECT doc, updated_at FROM courses WHERE id = $1`, id).Scan(&doc, &updated)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return matcher.ErrNotFound("课程", id)
-		} else if err != nil {
-			return err
-		}
-		c, err = scanCourse(doc, updated)
-		return err
-	})
-	return c, err
+	return getDoc(ctx, s, "课程", "course", `SELECT doc, updated_at FROM courses WHERE id = $1`, id,
+		func(c *matcher.Course, t time.Time) { c.UpdatedAt = t })
 }
 
 // EachCourse walks every course in ID order.
