@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
 )
 
 // Audit writes are a group commit, committed on demand. Every read of a
@@ -36,18 +37,11 @@ import (
 // entry may still be written: the log then holds an access attempt that was
 // not served, which errs on the side of the graduate.
 
-// auditBatcher is a store that can write several audit entries in one
-// transaction (store/bolt). A store without it (PostgreSQL, whose server
-// already combines concurrent requests' commits into one WAL flush) gets
-// one Audit call per entry.
-type auditBatcher interface {
-	AuditBatch(ctx context.Context, entries []matcher.AuditEntry) error
-}
-
 // auditLog is the group commit in front of the store's audit log.
 type auditLog struct {
-	store   matcher.AuditStore
-	batcher auditBatcher // nil: one Audit call per entry
+	// batcher writes each group in one transaction (matcher.AuditStore's
+	// AuditBatch, which both stores implement).
+	batcher matcher.AuditStore
 
 	// observe, when set, is told each commit's duration and size
 	// (Prometheus, metrics.go).
@@ -67,16 +61,13 @@ type auditGroup struct {
 }
 
 func newAuditLog(st matcher.AuditStore) *auditLog {
-	a := &auditLog{store: st}
-	a.batcher, _ = st.(auditBatcher)
-	return a
+	return &auditLog{batcher: st}
 }
 
 // auditTicket is a request's place in a batch.
 type auditTicket struct {
 	g        *auditGroup
 	first, n int
-	direct   []matcher.AuditEntry // no batcher: written one by one in wait
 	once     sync.Once
 	err      error
 }
@@ -87,9 +78,6 @@ type auditTicket struct {
 func (a *auditLog) enqueue(es []matcher.AuditEntry) *auditTicket {
 	if len(es) == 0 {
 		return &auditTicket{}
-	}
-	if a.batcher == nil {
-		return &auditTicket{direct: es}
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -114,14 +102,6 @@ func (a *auditLog) wait(ctx context.Context, t *auditTicket) error {
 }
 
 func (a *auditLog) await(ctx context.Context, t *auditTicket) error {
-	if t.direct != nil {
-		for _, e := range t.direct {
-			if err := a.store.Audit(ctx, e); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	g := t.g
 	if g == nil {
 		return nil // nothing to write
@@ -212,7 +192,10 @@ func (s *Server) auditEntries(r *http.Request, action, detail string, graduateID
 	at := s.wall().UTC()
 	es := make([]matcher.AuditEntry, len(graduateIDs))
 	for i, id := range graduateIDs {
-		es[i] = matcher.AuditEntry{At: at, KeyID: k.ID, Role: k.Role, Action: action, GraduateID: id, Detail: detail}
+		// The ID is set here, not by the store, so that an entry retried
+		// alone after a failed group commit whose success was merely lost
+		// is written once, not twice.
+		es[i] = matcher.AuditEntry{ID: store.NewID(), At: at, KeyID: k.ID, Role: k.Role, Action: action, GraduateID: id, Detail: detail}
 	}
 	return es
 }

@@ -51,8 +51,8 @@
 //     holding its entries has returned: the acknowledgement follows the
 //     fsync of the group. The recommendations handler computes its list
 //     between the two; a list of graduates (caseload, candidates) is one
-//     group. Stores without AuditBatch (PostgreSQL) get one Audit call per
-//     entry.
+//     group, written with the store's AuditBatch (bbolt and PostgreSQL
+//     alike: one transaction per group).
 //   - casework.go: the counselors' casework behind the workspace: the
 //     caseload (GET /v1/graduates: a counselor's district, filters by
 //     status or status group — looking: unregistered or seeking; settled:

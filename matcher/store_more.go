@@ -75,6 +75,10 @@ type AuditEntry struct {
 // graduate they refer to (they hold no personal data, only the ID).
 type AuditStore interface {
 	Audit(ctx context.Context, e AuditEntry) error
+	// AuditBatch appends entries in one transaction, in order, filling in
+	// each empty ID and zero At like Audit: all are written or none. The
+	// API's group commit (api/audit.go) writes a page of reads with it.
+	AuditBatch(ctx context.Context, entries []AuditEntry) error
 	// AuditLog returns up to limit entries about graduateID ("" for every
 	// entry), newest first.
 	AuditLog(ctx context.Context, graduateID string, limit int) ([]AuditEntry, error)

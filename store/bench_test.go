@@ -110,3 +110,44 @@ func BenchmarkIngest(b *testing.B) {
 		report(b, p/n, g/n, again/n)
 	})
 }
+
+// BenchmarkAuditPage writes the audit entries of one caseload page (50
+// graduates) on PostgreSQL with durable commits: one AuditBatch against
+// one Audit per entry (what the API did before the store had AuditBatch).
+//
+//	JOBMATCH_TEST_DATABASE=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
+//	  go test -run '^$' -bench AuditPage ./store/
+func BenchmarkAuditPage(b *testing.B) {
+	const page = 50
+	cfg := postgres.TestSchema(b)
+	delete(cfg.ConnConfig.RuntimeParams, "synchronous_commit")
+	s, err := postgres.OpenAndMigrate(context.Background(), cfg, postgres.TestKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	entries := func() []matcher.AuditEntry {
+		es := make([]matcher.AuditEntry, page)
+		for i := range es {
+			es[i] = matcher.AuditEntry{KeyID: "k", Role: matcher.RoleCounselor, Action: "graduate.list", GraduateID: fmt.Sprint("G", i)}
+		}
+		return es
+	}
+	b.Run("batch", func(b *testing.B) {
+		for b.Loop() {
+			if err := s.AuditBatch(ctx, entries()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("one-by-one", func(b *testing.B) {
+		for b.Loop() {
+			for _, e := range entries() {
+				if err := s.Audit(ctx, e); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}

@@ -87,30 +87,29 @@ func checkKey(what, id string) error {
 // PreparePost checks the key fields of a post about to be written and fills
 // in its ID from source and external ID when empty.
 func PreparePost(p *matcher.Post) error {
-	if p.Source == "" || p.ExternalID == "" {
-		return invalid("source", "岗位缺少来源或外部编号（ID %q）", "post %q has no source or external_id", p.ID)
-	}
-	id := matcher.PostID(p.Source, p.ExternalID)
-	if p.ID == "" {
-		p.ID = id
-	} else if p.ID != id {
-		return invalid("id", "岗位编号 %q 与来源和外部编号不符（应为 %q）", "post id %q does not match source and external_id (want %q)", p.ID, id)
-	}
-	return checkKey("岗位", p.ID)
+	return prepareSourced("岗位", "post", &p.ID, p.Source, p.ExternalID)
 }
 
 // PrepareCourse is PreparePost for courses.
 func PrepareCourse(c *matcher.Course) error {
-	if c.Source == "" || c.ExternalID == "" {
-		return invalid("source", "课程缺少来源或外部编号（ID %q）", "course %q has no source or external_id", c.ID)
+	return prepareSourced("课程", "course", &c.ID, c.Source, c.ExternalID)
+}
+
+// prepareSourced checks the key of a record identified by its source and
+// external ID (posts, courses) and fills in *id when empty. The messages
+// name the record in each language (zh, en: explicit argument indexes, as
+// matcher.Errorf formats both messages with the same arguments).
+func prepareSourced(zh, en string, id *string, source, externalID string) error {
+	if source == "" || externalID == "" {
+		return invalid("source", "%[1]s缺少来源或外部编号（ID %[3]q）", "%[2]s %[3]q has no source or external_id", zh, en, *id)
 	}
-	id := matcher.PostID(c.Source, c.ExternalID)
-	if c.ID == "" {
-		c.ID = id
-	} else if c.ID != id {
-		return invalid("id", "课程编号 %q 与来源和外部编号不符（应为 %q）", "course id %q does not match source and external_id (want %q)", c.ID, id)
+	want := matcher.PostID(source, externalID)
+	if *id == "" {
+		*id = want
+	} else if *id != want {
+		return invalid("id", "%[1]s编号 %[3]q 与来源和外部编号不符（应为 %[4]q）", "%[2]s id %[3]q does not match source and external_id (want %[4]q)", zh, en, *id, want)
 	}
-	return checkKey("课程", c.ID)
+	return checkKey(zh, *id)
 }
 
 // PrepareGraduate checks a graduate about to be written.
@@ -130,12 +129,46 @@ func PrepareKey(k *matcher.APIKey, now time.Time) error {
 	if len(k.Hash) == 0 {
 		return invalid("hash", "密钥缺少哈希", "key has no hash")
 	}
-	if k.ID == "" {
-		k.ID = NewID()
+	stamp(&k.ID, &k.CreatedAt, now)
+	return nil
+}
+
+// stamp fills in a record's ID and time when empty. Stores call the
+// Prepare functions before any retry, so a retried write keeps the
+// record's ID and is written once.
+func stamp(id *string, at *time.Time, now time.Time) {
+	if *id == "" {
+		*id = NewID()
 	}
-	if k.CreatedAt.IsZero() {
-		k.CreatedAt = now
+	if at.IsZero() {
+		*at = now
 	}
+}
+
+// PrepareAudit fills in an audit entry's ID and At when empty.
+func PrepareAudit(e *matcher.AuditEntry, now time.Time) { stamp(&e.ID, &e.At, now) }
+
+// PrepareRun fills in a new run's ID and StartedAt and sets it running.
+func PrepareRun(r *matcher.Run, now time.Time) {
+	stamp(&r.ID, &r.StartedAt, now)
+	r.Status, r.Graduates, r.FinishedAt = matcher.RunRunning, 0, time.Time{}
+}
+
+// PrepareContact checks a contact log entry and fills in ID and At.
+func PrepareContact(e *matcher.ContactEntry, now time.Time) error {
+	if e.GraduateID == "" {
+		return matcher.Errorf(matcher.EINVALID, "联系记录缺少毕业生编号", "contact entry without graduate_id")
+	}
+	stamp(&e.ID, &e.At, now)
+	return nil
+}
+
+// PrepareShortlistEdit checks a shortlist edit and fills in ID and At.
+func PrepareShortlistEdit(e *matcher.ShortlistEdit, now time.Time) error {
+	if e.GraduateID == "" || e.PostID == "" {
+		return matcher.Errorf(matcher.EINVALID, "名单修改缺少毕业生或岗位编号", "shortlist edit without graduate_id or post_id")
+	}
+	stamp(&e.ID, &e.At, now)
 	return nil
 }
 
@@ -147,12 +180,7 @@ func PrepareFeedback(e *matcher.FeedbackEvent, now time.Time) error {
 	if e.PostID == "" {
 		return invalid("post_id", "反馈缺少岗位编号", "feedback has no post_id")
 	}
-	if e.ID == "" {
-		e.ID = NewID()
-	}
-	if e.At.IsZero() {
-		e.At = now
-	}
+	stamp(&e.ID, &e.At, now)
 	return nil
 }
 

@@ -247,12 +247,7 @@ func (s *Store) ListKeys(ctx context.Context) ([]matcher.APIKey, error) {
 
 // Audit appends an entry to the audit log.
 func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
-	if e.ID == "" {
-		e.ID = store.NewID()
-	}
-	if e.At.IsZero() {
-		e.At = s.now()
-	}
+	store.PrepareAudit(&e, s.now())
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -278,13 +273,9 @@ func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) error {
 	return s.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bAudit)
+		now := s.now()
 		for _, e := range entries {
-			if e.ID == "" {
-				e.ID = store.NewID()
-			}
-			if e.At.IsZero() {
-				e.At = s.now()
-			}
+			store.PrepareAudit(&e, now)
 			n, err := b.NextSequence()
 			if err != nil {
 				return err
@@ -402,13 +393,7 @@ func getRun(tx *bbolt.Tx, id string) (*matcher.Run, error) {
 
 // CreateRun stores a new running run.
 func (s *Store) CreateRun(ctx context.Context, r *matcher.Run) error {
-	if r.ID == "" {
-		r.ID = store.NewID()
-	}
-	if r.StartedAt.IsZero() {
-		r.StartedAt = s.now()
-	}
-	r.Status, r.Graduates, r.FinishedAt = matcher.RunRunning, 0, time.Time{}
+	store.PrepareRun(r, s.now())
 	return s.update(ctx, func(tx *bbolt.Tx) error {
 		if tx.Bucket(bRuns).Get([]byte(r.ID)) != nil {
 			return matcher.Errorf(matcher.ECONFLICT, "推荐批次已存在：%s", "run already exists: %s", r.ID)
@@ -582,23 +567,23 @@ func listCase[T any](s *Store, ctx context.Context, bucket []byte, graduateID st
 	return out, err
 }
 
-// LogContact appends to a graduate's contact log.
-func (s *Store) LogContact(ctx context.Context, e matcher.ContactEntry) error {
-	if e.GraduateID == "" {
-		return matcher.Errorf(matcher.EINVALID, "联系记录缺少毕业生编号", "contact entry without graduate_id")
-	}
-	if e.ID == "" {
-		e.ID = store.NewID()
-	}
-	if e.At.IsZero() {
-		e.At = s.now()
-	}
+// logCase appends v to graduateID's casework in bucket, refusing an
+// unknown graduate (ENOTFOUND).
+func (s *Store) logCase(ctx context.Context, bucket []byte, graduateID string, v any) error {
 	return s.update(ctx, func(tx *bbolt.Tx) error {
-		if _, err := getGraduate(tx, e.GraduateID); err != nil {
+		if _, err := getGraduate(tx, graduateID); err != nil {
 			return err
 		}
-		return appendCase(tx, bContacts, e.GraduateID, &e)
+		return appendCase(tx, bucket, graduateID, v)
 	})
+}
+
+// LogContact appends to a graduate's contact log.
+func (s *Store) LogContact(ctx context.Context, e matcher.ContactEntry) error {
+	if err := store.PrepareContact(&e, s.now()); err != nil {
+		return err
+	}
+	return s.logCase(ctx, bContacts, e.GraduateID, &e)
 }
 
 // Contacts returns a graduate's contact log, oldest first.
@@ -608,21 +593,10 @@ func (s *Store) Contacts(ctx context.Context, graduateID string) ([]matcher.Cont
 
 // EditShortlist appends to a graduate's shortlist edits.
 func (s *Store) EditShortlist(ctx context.Context, e matcher.ShortlistEdit) error {
-	if e.GraduateID == "" || e.PostID == "" {
-		return matcher.Errorf(matcher.EINVALID, "名单修改缺少毕业生或岗位编号", "shortlist edit without graduate_id or post_id")
+	if err := store.PrepareShortlistEdit(&e, s.now()); err != nil {
+		return err
 	}
-	if e.ID == "" {
-		e.ID = store.NewID()
-	}
-	if e.At.IsZero() {
-		e.At = s.now()
-	}
-	return s.update(ctx, func(tx *bbolt.Tx) error {
-		if _, err := getGraduate(tx, e.GraduateID); err != nil {
-			return err
-		}
-		return appendCase(tx, bShortlist, e.GraduateID, &e)
-	})
+	return s.logCase(ctx, bShortlist, e.GraduateID, &e)
 }
 
 // ShortlistEdits returns a graduate's shortlist edits, oldest first.

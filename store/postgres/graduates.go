@@ -60,12 +60,7 @@ func (s *Store) UpsertGraduates(ctx context.Context, gs []matcher.Graduate) ([]m
 	if err != nil {
 		return nil, err
 	}
-	var out []matcher.UpsertOutcome
-	err = s.tx(ctx, "upsert graduates", func(ctx context.Context, tx pgx.Tx, _ int) error {
-		out, err = upsertGraduates(ctx, tx, rows)
-		return err
-	})
-	return out, err
+	return writeTx(ctx, s, "upsert graduates", rows, upsertGraduates)
 }
 
 func upsertGraduates(ctx context.Context, tx pgx.Tx, rows []gradRow) ([]matcher.UpsertOutcome, error) {
@@ -180,45 +175,16 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 	if len(f.IDs) > 0 {
 		ids = f.IDs
 	}
-	after := ""
-	for {
-		var page []*matcher.Graduate
-		err := s.retry(ctx, "each graduate", func(ctx context.Context, _ int) error {
-			page = page[:0]
-			rows, err := s.pool.Query(ctx, `SELECT `+gradColumns+` FROM graduates
-				WHERE id > $1
-				  AND ($2 = '' OR hukou_district = $2 OR residence_district = $2)
-				  AND ($3 = '' OR status = $3)
-				  AND ($4::text[] IS NULL OR id = ANY($4))
-				ORDER BY id LIMIT $5`, after, f.District, string(f.Status), ids, pageSize)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				g, err := s.scanGraduate(rows)
-				if err != nil {
-					return err
-				}
-				page = append(page, g)
-			}
-			return rows.Err()
-		})
-		if err != nil {
-			return fmt.Errorf("each graduate: %w", err)
-		}
-		for _, g := range page {
-			if store.MatchGraduate(&f, g) {
-				if err := fn(g); err != nil {
-					return err
-				}
-			}
-		}
-		if len(page) < pageSize {
-			return nil
-		}
-		after = page[len(page)-1].ID
-	}
+	return eachPage(ctx, s, "each graduate", func(rows pgx.Rows) (*matcher.Graduate, error) { return s.scanGraduate(rows) },
+		func(g *matcher.Graduate) string { return g.ID },
+		func(g *matcher.Graduate) bool { return store.MatchGraduate(&f, g) }, fn,
+		`SELECT `+gradColumns+` FROM graduates
+			WHERE id > $1
+			  AND ($2 = '' OR hukou_district = $2 OR residence_district = $2)
+			  AND ($3 = '' OR status = $3)
+			  AND ($4::text[] IS NULL OR id = ANY($4))
+			ORDER BY id LIMIT $5`,
+		func(after string) []any { return []any{after, f.District, string(f.Status), ids, pageSize} })
 }
 
 // DeleteGraduate removes a graduate and everything derived from them, in one

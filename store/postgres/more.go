@@ -313,40 +313,57 @@ func (s *Store) RevokeKey(ctx context.Context, id string) error {
 
 // ListKeys returns every key, oldest first.
 func (s *Store) ListKeys(ctx context.Context) ([]matcher.APIKey, error) {
-	var keys []matcher.APIKey
-	err := s.retry(ctx, "list keys", func(ctx context.Context, _ int) error {
-		keys = nil
-		rows, err := s.pool.Query(ctx, `SELECT `+keyColumns+` FROM api_keys ORDER BY created_at, id`)
+	return queryAll(ctx, s, "list keys", func(rows pgx.Rows) (matcher.APIKey, error) {
+		k, err := scanKey(rows)
 		if err != nil {
-			return err
+			return matcher.APIKey{}, err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			k, err := scanKey(rows)
-			if err != nil {
-				return err
-			}
-			keys = append(keys, *k)
-		}
-		return rows.Err()
-	})
-	return keys, err
+		return *k, nil
+	}, `SELECT `+keyColumns+` FROM api_keys ORDER BY created_at, id`)
 }
 
 // ---- audit ----
 
 // Audit appends an entry to the audit log (once, even when retried).
 func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
-	if e.ID == "" {
-		e.ID = store.NewID()
-	}
-	if e.At.IsZero() {
-		e.At = time.Now()
-	}
+	store.PrepareAudit(&e, time.Now())
 	return s.retry(ctx, "audit", func(ctx context.Context, _ int) error {
 		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
 			e.ID, e.At, e.KeyID, string(e.Role), e.Action, e.GraduateID, e.Detail)
+		return err
+	})
+}
+
+// AuditBatch appends entries to the audit log in one statement (so one
+// transaction and one WAL flush), in order: the API's group commit hands
+// it a caseload page's reads at once. IDs are filled in before the first
+// attempt and ON CONFLICT skips an ID already written, so a retry after a
+// commit whose acknowledgement was lost writes each entry once.
+func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	n := len(entries)
+	ids, keyIDs, roles := make([]string, n), make([]string, n), make([]string, n)
+	actions, graduateIDs, details := make([]string, n), make([]string, n), make([]string, n)
+	ats := make([]time.Time, n)
+	now := time.Now()
+	for i, e := range entries {
+		store.PrepareAudit(&e, now)
+		ids[i], ats[i], keyIDs[i], roles[i] = e.ID, e.At, e.KeyID, string(e.Role)
+		actions[i], graduateIDs[i], details[i] = e.Action, e.GraduateID, e.Detail
+	}
+	return s.retry(ctx, "audit batch", func(ctx context.Context, _ int) error {
+		// ORDER BY ordinality: n (bigserial) follows the order of entries,
+		// which AuditLog's "last written first" relies on.
+		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail)
+			SELECT id, at, key_id, role, action, graduate_id, detail
+			FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+				WITH ORDINALITY AS e(id, at, key_id, role, action, graduate_id, detail, ord)
+			ORDER BY ord
+			ON CONFLICT (id) DO NOTHING`,
+			ids, ats, keyIDs, roles, actions, graduateIDs, details)
 		return err
 	})
 }
@@ -357,27 +374,14 @@ func (s *Store) AuditLog(ctx context.Context, graduateID string, limit int) ([]m
 	if limit <= 0 || limit > 10000 {
 		limit = 100
 	}
-	var out []matcher.AuditEntry
-	err := s.retry(ctx, "audit log", func(ctx context.Context, _ int) error {
-		out = nil
-		rows, err := s.pool.Query(ctx, `SELECT id, at, key_id, role, action, graduate_id, detail FROM audit_log
-			WHERE ($1 = '' OR graduate_id = $1) ORDER BY n DESC LIMIT $2`, graduateID, limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e matcher.AuditEntry
-			var role string
-			if err := rows.Scan(&e.ID, &e.At, &e.KeyID, &role, &e.Action, &e.GraduateID, &e.Detail); err != nil {
-				return err
-			}
-			e.Role = matcher.Role(role)
-			out = append(out, e)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return queryAll(ctx, s, "audit log", func(rows pgx.Rows) (matcher.AuditEntry, error) {
+		var e matcher.AuditEntry
+		var role string
+		err := rows.Scan(&e.ID, &e.At, &e.KeyID, &role, &e.Action, &e.GraduateID, &e.Detail)
+		e.Role = matcher.Role(role)
+		return e, err
+	}, `SELECT id, at, key_id, role, action, graduate_id, detail FROM audit_log
+		WHERE ($1 = '' OR graduate_id = $1) ORDER BY n DESC LIMIT $2`, graduateID, limit)
 }
 
 // ---- feedback ----
@@ -400,27 +404,15 @@ func (s *Store) EachFeedback(ctx context.Context, since time.Time, fn func(match
 	afterAt, afterID := since, ""
 	first := true
 	for {
-		var page []matcher.FeedbackEvent
-		err := s.retry(ctx, "each feedback", func(ctx context.Context, _ int) error {
-			page = page[:0]
-			rows, err := s.pool.Query(ctx, `SELECT id, graduate_id, post_id, type, at, source FROM feedback
-				WHERE ($1 AND at >= $2) OR (NOT $1 AND (at, id) > ($2, $3))
-				ORDER BY at, id LIMIT $4`, first, afterAt, afterID, pageSize)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var e matcher.FeedbackEvent
-				var typ string
-				if err := rows.Scan(&e.ID, &e.GraduateID, &e.PostID, &typ, &e.At, &e.Source); err != nil {
-					return err
-				}
-				e.Type = matcher.FeedbackType(typ)
-				page = append(page, e)
-			}
-			return rows.Err()
-		})
+		page, err := queryAll(ctx, s, "each feedback", func(rows pgx.Rows) (matcher.FeedbackEvent, error) {
+			var e matcher.FeedbackEvent
+			var typ string
+			err := rows.Scan(&e.ID, &e.GraduateID, &e.PostID, &typ, &e.At, &e.Source)
+			e.Type = matcher.FeedbackType(typ)
+			return e, err
+		}, `SELECT id, graduate_id, post_id, type, at, source FROM feedback
+			WHERE ($1 AND at >= $2) OR (NOT $1 AND (at, id) > ($2, $3))
+			ORDER BY at, id LIMIT $4`, first, afterAt, afterID, pageSize)
 		if err != nil {
 			return fmt.Errorf("each feedback: %w", err)
 		}
@@ -455,13 +447,7 @@ func scanRun(row pgx.Row) (*matcher.Run, error) {
 
 // CreateRun stores a new running run.
 func (s *Store) CreateRun(ctx context.Context, r *matcher.Run) error {
-	if r.ID == "" {
-		r.ID = store.NewID()
-	}
-	if r.StartedAt.IsZero() {
-		r.StartedAt = time.Now()
-	}
-	r.Status, r.Graduates, r.FinishedAt = matcher.RunRunning, 0, time.Time{}
+	store.PrepareRun(r, time.Now())
 	return s.retry(ctx, "create run", func(ctx context.Context, attempt int) error {
 		tag, err := s.pool.Exec(ctx, `INSERT INTO runs (id, started_at, status, note) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (id) DO NOTHING`, r.ID, r.StartedAt, string(r.Status), r.Note)
@@ -666,21 +652,23 @@ func sortByRank(items []matcher.StoredRecommendation) {
 
 // LogContact appends to a graduate's contact log.
 func (s *Store) LogContact(ctx context.Context, e matcher.ContactEntry) error {
-	if e.GraduateID == "" {
-		return matcher.Errorf(matcher.EINVALID, "联系记录缺少毕业生编号", "contact entry without graduate_id")
+	if err := store.PrepareContact(&e, time.Now()); err != nil {
+		return err
 	}
-	if e.ID == "" {
-		e.ID = store.NewID()
-	}
-	if e.At.IsZero() {
-		e.At = time.Now()
-	}
-	return s.retry(ctx, "log contact", func(ctx context.Context, _ int) error {
-		tag, err := s.pool.Exec(ctx, `INSERT INTO contact_log (id, graduate_id, at, key_id, method, outcome, note)
-			SELECT $1, id, $3, $4, $5, $6, $7 FROM graduates WHERE id = $2
-			ON CONFLICT (id) DO NOTHING`, e.ID, e.GraduateID, e.At, e.KeyID, e.Method, e.Outcome, e.Note)
+	return s.appendCase(ctx, "log contact", "contact_log", e.ID, e.GraduateID, `INSERT INTO contact_log (id, graduate_id, at, key_id, method, outcome, note)
+		SELECT $1, id, $3, $4, $5, $6, $7 FROM graduates WHERE id = $2
+		ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.GraduateID, e.At, e.KeyID, e.Method, e.Outcome, e.Note)
+}
+
+// appendCase runs sql, an insert of one casework record (contact_log or
+// shortlist_edits) that writes nothing when the graduate is unknown or the
+// ID already written, and tells those two cases apart with existsOr.
+func (s *Store) appendCase(ctx context.Context, what, table, id, graduateID, sql string, args ...any) error {
+	return s.retry(ctx, what, func(ctx context.Context, _ int) error {
+		tag, err := s.pool.Exec(ctx, sql, args...)
 		if err == nil && tag.RowsAffected() == 0 {
-			return s.existsOr(ctx, "contact_log", e.ID, e.GraduateID)
+			return s.existsOr(ctx, table, id, graduateID)
 		}
 		return err
 	})
@@ -703,68 +691,31 @@ func (s *Store) existsOr(ctx context.Context, table, id, graduateID string) erro
 
 // Contacts returns a graduate's contact log, oldest first.
 func (s *Store) Contacts(ctx context.Context, graduateID string) ([]matcher.ContactEntry, error) {
-	var out []matcher.ContactEntry
-	err := s.retry(ctx, "contacts", func(ctx context.Context, _ int) error {
-		out = nil
-		rows, err := s.pool.Query(ctx, `SELECT id, graduate_id, at, key_id, method, outcome, note FROM contact_log
-			WHERE graduate_id = $1 ORDER BY n`, graduateID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e matcher.ContactEntry
-			if err := rows.Scan(&e.ID, &e.GraduateID, &e.At, &e.KeyID, &e.Method, &e.Outcome, &e.Note); err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return queryAll(ctx, s, "contacts", func(rows pgx.Rows) (matcher.ContactEntry, error) {
+		var e matcher.ContactEntry
+		err := rows.Scan(&e.ID, &e.GraduateID, &e.At, &e.KeyID, &e.Method, &e.Outcome, &e.Note)
+		return e, err
+	}, `SELECT id, graduate_id, at, key_id, method, outcome, note FROM contact_log
+		WHERE graduate_id = $1 ORDER BY n`, graduateID)
 }
 
 // EditShortlist appends to a graduate's shortlist edits.
 func (s *Store) EditShortlist(ctx context.Context, e matcher.ShortlistEdit) error {
-	if e.GraduateID == "" || e.PostID == "" {
-		return matcher.Errorf(matcher.EINVALID, "名单修改缺少毕业生或岗位编号", "shortlist edit without graduate_id or post_id")
-	}
-	if e.ID == "" {
-		e.ID = store.NewID()
-	}
-	if e.At.IsZero() {
-		e.At = time.Now()
-	}
-	return s.retry(ctx, "edit shortlist", func(ctx context.Context, _ int) error {
-		tag, err := s.pool.Exec(ctx, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note)
-			SELECT $1, id, $3, $4, $5, $6, $7 FROM graduates WHERE id = $2
-			ON CONFLICT (id) DO NOTHING`, e.ID, e.GraduateID, e.PostID, e.Action, e.KeyID, e.At, e.Note)
-		if err == nil && tag.RowsAffected() == 0 {
-			return s.existsOr(ctx, "shortlist_edits", e.ID, e.GraduateID)
-		}
+	if err := store.PrepareShortlistEdit(&e, time.Now()); err != nil {
 		return err
-	})
+	}
+	return s.appendCase(ctx, "edit shortlist", "shortlist_edits", e.ID, e.GraduateID, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note)
+		SELECT $1, id, $3, $4, $5, $6, $7 FROM graduates WHERE id = $2
+		ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.GraduateID, e.PostID, e.Action, e.KeyID, e.At, e.Note)
 }
 
 // ShortlistEdits returns a graduate's shortlist edits, oldest first.
 func (s *Store) ShortlistEdits(ctx context.Context, graduateID string) ([]matcher.ShortlistEdit, error) {
-	var out []matcher.ShortlistEdit
-	err := s.retry(ctx, "shortlist edits", func(ctx context.Context, _ int) error {
-		out = nil
-		rows, err := s.pool.Query(ctx, `SELECT id, graduate_id, post_id, action, key_id, at, note FROM shortlist_edits
-			WHERE graduate_id = $1 ORDER BY n`, graduateID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e matcher.ShortlistEdit
-			if err := rows.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note); err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return queryAll(ctx, s, "shortlist edits", func(rows pgx.Rows) (matcher.ShortlistEdit, error) {
+		var e matcher.ShortlistEdit
+		err := rows.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note)
+		return e, err
+	}, `SELECT id, graduate_id, post_id, action, key_id, at, note FROM shortlist_edits
+		WHERE graduate_id = $1 ORDER BY n`, graduateID)
 }

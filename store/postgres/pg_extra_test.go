@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -212,5 +213,40 @@ func TestMigrateURLThenOpen(t *testing.T) {
 	defer s.Close()
 	if err := s.Ping(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAuditBatchAllOrNothing: a batch the server refuses part-way (a NUL
+// byte in its last entry) writes none of its entries, and writing the same
+// batch again (a retry after a lost acknowledgement) stores each entry once.
+func TestAuditBatchAllOrNothing(t *testing.T) {
+	s := OpenTest(t)
+	ctx := context.Background()
+	bad := []matcher.AuditEntry{
+		{ID: "a1", KeyID: "k", Action: "graduate.read", GraduateID: "G1"},
+		{ID: "a2", KeyID: "k", Action: "graduate.read", GraduateID: "G1", Detail: "x\x00y"},
+	}
+	if err := s.AuditBatch(ctx, bad); matcher.ErrorCode(err) != matcher.EINVALID {
+		t.Fatalf("batch with a NUL byte: err %v, want EINVALID", err)
+	}
+	good := []matcher.AuditEntry{
+		{ID: "b1", KeyID: "k", Action: "graduate.read", GraduateID: "G1"},
+		{ID: "b2", KeyID: "k", Action: "graduate.read", GraduateID: "G1"},
+	}
+	for range 2 {
+		if err := s.AuditBatch(ctx, good); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, err := s.AuditLog(ctx, "G1", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range log {
+		ids = append(ids, e.ID)
+	}
+	if !slices.Equal(ids, []string{"b2", "b1"}) {
+		t.Fatalf("audit log holds %v, want [b2 b1]", ids)
 	}
 }

@@ -219,12 +219,7 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []matcher.Post) ([]matche
 	if err != nil {
 		return nil, err
 	}
-	var out []matcher.UpsertOutcome
-	err = s.tx(ctx, "upsert posts", func(ctx context.Context, tx pgx.Tx, _ int) error {
-		out, err = upsertPosts(ctx, tx, rows)
-		return err
-	})
-	return out, err
+	return writeTx(ctx, s, "upsert posts", rows, upsertPosts)
 }
 
 func upsertPosts(ctx context.Context, tx pgx.Tx, rows []postRow) ([]matcher.UpsertOutcome, error) {
@@ -344,51 +339,17 @@ func (s *Store) EachPost(ctx context.Context, f matcher.PostFilter, fn func(*mat
 	if len(f.IDs) > 0 {
 		ids = f.IDs
 	}
-	after := ""
-	for {
-		var page []*matcher.Post
-		err := s.retry(ctx, "each post", func(ctx context.Context, _ int) error {
-			page = page[:0]
-			rows, err := s.pool.Query(ctx, `SELECT doc, updated_at FROM posts
-				WHERE id > $1
-				  AND ($2 = '' OR source = $2) AND ($3 = '' OR channel = $3) AND ($4 = '' OR kind = $4)
-				  AND ($5 = '' OR district = $5) AND ($6 = '' OR status = $6)
-				  AND ($7::text[] IS NULL OR id = ANY($7))
-				ORDER BY id LIMIT $8`,
-				after, f.Source, string(f.Channel), string(f.Kind), f.District, string(f.Status), ids, pageSize)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var doc []byte
-				var updated time.Time
-				if err := rows.Scan(&doc, &updated); err != nil {
-					return err
-				}
-				p, err := scanPost(doc, updated)
-				if err != nil {
-					return err
-				}
-				page = append(page, p)
-			}
-			return rows.Err()
+	return eachPage(ctx, s, "each post", docRow(scanPost), func(p *matcher.Post) string { return p.ID },
+		func(p *matcher.Post) bool { return store.MatchPost(&f, p) }, fn,
+		`SELECT doc, updated_at FROM posts
+			WHERE id > $1
+			  AND ($2 = '' OR source = $2) AND ($3 = '' OR channel = $3) AND ($4 = '' OR kind = $4)
+			  AND ($5 = '' OR district = $5) AND ($6 = '' OR status = $6)
+			  AND ($7::text[] IS NULL OR id = ANY($7))
+			ORDER BY id LIMIT $8`,
+		func(after string) []any {
+			return []any{after, f.Source, string(f.Channel), string(f.Kind), f.District, string(f.Status), ids, pageSize}
 		})
-		if err != nil {
-			return fmt.Errorf("each post: %w", err)
-		}
-		for _, p := range page {
-			if store.MatchPost(&f, p) {
-				if err := fn(p); err != nil {
-					return err
-				}
-			}
-		}
-		if len(page) < pageSize {
-			return nil
-		}
-		after = page[len(page)-1].ID
-	}
 }
 
 // DeletePost removes a post and records a tombstone in the change feed.
@@ -503,12 +464,7 @@ func (s *Store) UpsertCourses(ctx context.Context, courses []matcher.Course) ([]
 	if err != nil {
 		return nil, err
 	}
-	var out []matcher.UpsertOutcome
-	err = s.tx(ctx, "upsert courses", func(ctx context.Context, tx pgx.Tx, _ int) error {
-		out, err = upsertCourses(ctx, tx, rows)
-		return err
-	})
-	return out, err
+	return writeTx(ctx, s, "upsert courses", rows, upsertCourses)
 }
 
 func upsertCourses(ctx context.Context, tx pgx.Tx, rows []courseRow) ([]matcher.UpsertOutcome, error) {
@@ -568,41 +524,8 @@ func (s *Store) Course(ctx context.Context, id string) (*matcher.Course, error) 
 
 // EachCourse walks every course in ID order.
 func (s *Store) EachCourse(ctx context.Context, fn func(*matcher.Course) error) error {
-	after := ""
-	for {
-		var page []*matcher.Course
-		err := s.retry(ctx, "each course", func(ctx context.Context, _ int) error {
-			page = page[:0]
-			rows, err := s.pool.Query(ctx, `SELECT doc, updated_at FROM courses WHERE id > $1 ORDER BY id LIMIT $2`, after, pageSize)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var doc []byte
-				var updated time.Time
-				if err := rows.Scan(&doc, &updated); err != nil {
-					return err
-				}
-				c, err := scanCourse(doc, updated)
-				if err != nil {
-					return err
-				}
-				page = append(page, c)
-			}
-			return rows.Err()
-		})
-		if err != nil {
-			return fmt.Errorf("each course: %w", err)
-		}
-		for _, c := range page {
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		if len(page) < pageSize {
-			return nil
-		}
-		after = page[len(page)-1].ID
-	}
+	return eachPage(ctx, s, "each course", docRow(scanCourse), func(c *matcher.Course) string { return c.ID },
+		func(*matcher.Course) bool { return true }, fn,
+		`SELECT doc, updated_at FROM courses WHERE id > $1 ORDER BY id LIMIT $2`,
+		func(after string) []any { return []any{after, pageSize} })
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeleteGraduate", testDeleteGraduate},
 		{"Keys", testKeys},
 		{"Audit", testAudit},
+		{"AuditBatch", testAuditBatch},
 		{"Feedback", testFeedback},
 		{"ChangeFeed", testChangeFeed},
 		{"ChangeFeedConcurrentWriters", testChangeFeedConcurrent},
@@ -586,6 +587,61 @@ func testAudit(t *testing.T, s matcher.FullStore) {
 	}
 	if g1[0].ID == "" || g1[0].Role != matcher.RoleCounselor || g1[0].Action != "graduate.read" {
 		t.Fatalf("audit fields: %+v", g1[0])
+	}
+}
+
+func testAuditBatch(t *testing.T, s matcher.FullStore) {
+	at := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
+	before := time.Now()
+	must(t, s.Audit(ctx, matcher.AuditEntry{ID: "first", At: at, KeyID: "k0", Role: matcher.RoleAdmin, Action: "graduate.read", GraduateID: "G0"}))
+	batch := []matcher.AuditEntry{
+		{ID: "kept", At: at, KeyID: "k1", Role: matcher.RoleCounselor, Action: "graduate.list", GraduateID: "G1", Detail: "0"},
+		{KeyID: "k1", Role: matcher.RoleCounselor, Action: "graduate.list", GraduateID: "G2", Detail: "1"}, // ID and At filled in
+		{At: at.Add(time.Minute), KeyID: "k1", Role: matcher.RoleCounselor, Action: "graduate.list", GraduateID: "G1", Detail: "2"},
+	}
+	must(t, s.AuditBatch(ctx, batch))
+	if batch[1].ID != "" || !batch[1].At.IsZero() {
+		t.Fatalf("AuditBatch changed the caller's entries: %+v", batch[1])
+	}
+	must(t, s.AuditBatch(ctx, nil))
+
+	// All or nothing: a batch refused before its commit writes none of
+	// its entries.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.AuditBatch(cancelled, []matcher.AuditEntry{{KeyID: "k2", Action: "graduate.read", GraduateID: "G9"}, {KeyID: "k2", Action: "graduate.read", GraduateID: "G9"}}); err == nil {
+		t.Fatal("AuditBatch with a cancelled context succeeded")
+	}
+
+	all, err := s.AuditLog(ctx, "", 10)
+	must(t, err)
+	var details []string
+	for _, e := range all {
+		details = append(details, e.Detail)
+	}
+	// Newest first: the batch's entries in reverse order of the slice,
+	// after the entry written before it.
+	if !slices.Equal(details, []string{"2", "1", "0", ""}) || all[3].ID != "first" {
+		t.Fatalf("audit after batch: %+v", all)
+	}
+	if all[2].ID != "kept" || !all[2].At.Equal(at) || all[2].Role != matcher.RoleCounselor || all[2].Action != "graduate.list" || all[2].KeyID != "k1" {
+		t.Fatalf("batch entry with ID: %+v", all[2])
+	}
+	if all[1].ID == "" || all[1].ID == all[0].ID || all[1].ID == "kept" || all[1].At.Before(before.Truncate(time.Millisecond)) || all[1].At.After(time.Now()) {
+		t.Fatalf("batch entry without ID or time not filled in: %+v (others %q, %q)", all[1], all[0].ID, all[2].ID)
+	}
+	if all[0].ID == "" || !all[0].At.Equal(at.Add(time.Minute)) {
+		t.Fatalf("batch entry without ID: %+v", all[0])
+	}
+	g1, err := s.AuditLog(ctx, "G1", 10)
+	must(t, err)
+	if len(g1) != 2 || g1[0].Detail != "2" || g1[1].Detail != "0" {
+		t.Fatalf("audit for G1 after batch: %+v", g1)
+	}
+	g9, err := s.AuditLog(ctx, "G9", 10)
+	must(t, err)
+	if len(g9) != 0 {
+		t.Fatalf("refused batch left %d entries", len(g9))
 	}
 }
 

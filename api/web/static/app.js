@@ -175,8 +175,14 @@ function renderWho() {
 
 // ---------------------------------------------------------------- caseload
 
+// caseloadSeq numbers caseload loads: filters changed in quick succession
+// start overlapping loads, and only the latest may render (an earlier answer
+// arriving last would show the rows of the old filters).
+let caseloadSeq = 0;
+
 async function loadCaseload() {
   show('caseload-view');
+  const seq = ++caseloadSeq;
   const f = state.filters;
   const district = state.me.role === 'admin' ? f.district : '';
   const [sum, list] = await Promise.all([
@@ -186,6 +192,7 @@ async function loadCaseload() {
       limit: PAGE, offset: state.offset,
     })),
   ]);
+  if (seq !== caseloadSeq) return;
   renderDashboard(sum);
   renderCaseload(list);
 }
