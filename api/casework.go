@@ -175,6 +175,9 @@ func (s *Server) eachInScope(r *http.Request, f caseloadFilter, sla int, fn func
 	})
 }
 
+// maxCaseloadOffset bounds caseload paging far above any city's ledger.
+const maxCaseloadOffset = 10_000_000
+
 // CaseSummary is one graduate as the caseload lists them: masked like the
 // profile, with the dates a counselor works from and the overdue flag.
 type CaseSummary struct {
@@ -275,7 +278,10 @@ func (s *Server) listGraduates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	offset, err := intParam(v, "offset", 0, 0, maxOffset)
+	// The caseload is walked from the store, not the search index, so it
+	// has no search-style depth limit: every graduate of a district must be
+	// reachable, and a page past the end is empty.
+	offset, err := intParam(v, "offset", 0, 0, maxCaseloadOffset)
 	if err != nil {
 		return err
 	}

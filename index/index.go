@@ -188,7 +188,10 @@ func hasDegreeTerms(bi bleve.Index) bool {
 }
 
 func (ix *Index) runtimeConfig() map[string]interface{} {
-	return map[string]interface{}{"unsafe_batch": ix.opts.UnsafeBatch}
+	// bolt_timeout: scorch locks its root.bolt file; a second process (a
+	// `jobmatch search` while `jobmatch serve` holds the index) would
+	// otherwise wait for the lock for ever instead of failing with an error.
+	return map[string]interface{}{"unsafe_batch": ix.opts.UnsafeBatch, "bolt_timeout": "5s"}
 }
 
 func (ix *Index) create(gen string) (bleve.Index, error) {

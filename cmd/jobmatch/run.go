@@ -292,7 +292,7 @@ func (m *Main) openIndex() (*index.Index, error) {
 	}
 	ix, err := index.Open(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
+		return nil, fmt.Errorf("open index %s (is a jobmatch serve or demo using this data directory? stop it or use the API): %w", dir, err)
 	}
 	m.index = ix
 	m.closers = append(m.closers, ix.Close)
