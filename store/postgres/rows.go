@@ -87,3 +87,18 @@ func writeTx[R any](ctx context.Context, s *Store, what string, rows []R,
 	})
 	return out, err
 }
+
+// nullTime maps the zero time to NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}

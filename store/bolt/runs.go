@@ -1,0 +1,169 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
+)
+
+func getRun(tx *bbolt.Tx, id string) (*matcher.Run, error) {
+	var r matcher.Run
+	ok, err := getJSON(tx.Bucket(bRuns), []byte(id), &r)
+	if err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, matcher.ErrNotFound("推荐批次", id)
+	}
+	return &r, nil
+}
+
+// CreateRun stores a new running run.
+func (s *Store) CreateRun(ctx context.Context, r *matcher.Run) error {
+	store.PrepareRun(r, s.now())
+	return s.update(ctx, func(tx *bbolt.Tx) error {
+		if tx.Bucket(bRuns).Get([]byte(r.ID)) != nil {
+			return matcher.Errorf(matcher.ECONFLICT, "推荐批次已存在：%s", "run already exists: %s", r.ID)
+		}
+		return putJSON(tx.Bucket(bRuns), []byte(r.ID), r)
+	})
+}
+
+// SaveRecommendations stores several graduates' lists in one transaction.
+func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []matcher.GraduateRecommendations) error {
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		r, err := getRun(tx, runID)
+		if err != nil {
+			return err
+		}
+		if r.Status != matcher.RunRunning {
+			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已%s", "run %s is %s", runID, r.Status)
+		}
+		b := tx.Bucket(bRecs)
+		for _, gr := range recs {
+			if gr.GraduateID == "" {
+				return matcher.Errorf(matcher.EINVALID, "推荐缺少毕业生编号", "recommendations without graduate_id")
+			}
+			k := join(runID, []byte(gr.GraduateID))
+			if b.Get(k) == nil {
+				r.Graduates++
+			}
+			items := gr.Items
+			if items == nil {
+				items = []matcher.StoredRecommendation{}
+			}
+			if err := putJSON(b, k, items); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx.Bucket(bRuns), []byte(runID), r)
+	})
+	if err != nil {
+		return fmt.Errorf("save recommendations of run %s: %w", runID, err)
+	}
+	return nil
+}
+
+// RunGraduateIDs returns the graduates saved in a run, sorted.
+func (s *Store) RunGraduateIDs(ctx context.Context, runID string) ([]string, error) {
+	var ids []string
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		if _, err := getRun(tx, runID); err != nil {
+			return err
+		}
+		prefix := join(runID, nil)
+		c := tx.Bucket(bRecs).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			ids = append(ids, string(k[len(prefix):]))
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// PublishRun marks the run published and makes it current, in one
+// transaction.
+func (s *Store) PublishRun(ctx context.Context, runID string) error {
+	return s.update(ctx, func(tx *bbolt.Tx) error {
+		r, err := getRun(tx, runID)
+		if err != nil {
+			return err
+		}
+		if r.Status == matcher.RunFailed {
+			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已失败，不能发布", "run %s failed and cannot be published", runID)
+		}
+		if r.Status != matcher.RunPublished {
+			r.Status, r.FinishedAt = matcher.RunPublished, s.now()
+			if err := putJSON(tx.Bucket(bRuns), []byte(runID), r); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(keyCurrentRun, []byte(runID))
+	})
+}
+
+// FailRun marks a running run failed.
+func (s *Store) FailRun(ctx context.Context, runID, note string) error {
+	return s.update(ctx, func(tx *bbolt.Tx) error {
+		r, err := getRun(tx, runID)
+		if err != nil {
+			return err
+		}
+		if r.Status != matcher.RunRunning {
+			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已%s", "run %s is %s", runID, r.Status)
+		}
+		r.Status, r.FinishedAt, r.Note = matcher.RunFailed, s.now(), note
+		return putJSON(tx.Bucket(bRuns), []byte(runID), r)
+	})
+}
+
+// Run returns a run by ID.
+func (s *Store) Run(ctx context.Context, id string) (*matcher.Run, error) {
+	var r *matcher.Run
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		r, err = getRun(tx, id)
+		return err
+	})
+	return r, err
+}
+
+// LatestRun returns the current (published) run.
+func (s *Store) LatestRun(ctx context.Context) (*matcher.Run, error) {
+	var r *matcher.Run
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		id := tx.Bucket(bMeta).Get(keyCurrentRun)
+		if id == nil {
+			return matcher.ErrNotFound("已发布的推荐批次", "")
+		}
+		var err error
+		r, err = getRun(tx, string(id))
+		return err
+	})
+	return r, err
+}
+
+// RecommendationsFor returns the graduate's list in the current run.
+func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (string, []matcher.StoredRecommendation, error) {
+	var runID string
+	var items []matcher.StoredRecommendation
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		id := tx.Bucket(bMeta).Get(keyCurrentRun)
+		if id == nil {
+			return matcher.ErrNotFound("已发布的推荐批次", "")
+		}
+		runID = string(id)
+		_, err := getJSON(tx.Bucket(bRecs), join(runID, []byte(graduateID)), &items)
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Rank < items[j].Rank })
+	return runID, items, nil
+}

@@ -1,0 +1,71 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
+)
+
+// Audit appends an entry to the audit log (once, even when retried).
+func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
+	store.PrepareAudit(&e, time.Now())
+	return s.retry(ctx, "audit", func(ctx context.Context, _ int) error {
+		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+			e.ID, e.At, e.KeyID, string(e.Role), e.Action, e.GraduateID, e.Detail)
+		return err
+	})
+}
+
+// AuditBatch appends entries to the audit log in one statement (so one
+// transaction and one WAL flush), in order: the API's group commit hands
+// it a caseload page's reads at once. IDs are filled in before the first
+// attempt and ON CONFLICT skips an ID already written, so a retry after a
+// commit whose acknowledgement was lost writes each entry once.
+func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	n := len(entries)
+	ids, keyIDs, roles := make([]string, n), make([]string, n), make([]string, n)
+	actions, graduateIDs, details := make([]string, n), make([]string, n), make([]string, n)
+	ats := make([]time.Time, n)
+	now := time.Now()
+	for i, e := range entries {
+		store.PrepareAudit(&e, now)
+		ids[i], ats[i], keyIDs[i], roles[i] = e.ID, e.At, e.KeyID, string(e.Role)
+		actions[i], graduateIDs[i], details[i] = e.Action, e.GraduateID, e.Detail
+	}
+	return s.retry(ctx, "audit batch", func(ctx context.Context, _ int) error {
+		// ORDER BY ordinality: n (bigserial) follows the order of entries,
+		// which AuditLog's "last written first" relies on.
+		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail)
+			SELECT id, at, key_id, role, action, graduate_id, detail
+			FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+				WITH ORDINALITY AS e(id, at, key_id, role, action, graduate_id, detail, ord)
+			ORDER BY ord
+			ON CONFLICT (id) DO NOTHING`,
+			ids, ats, keyIDs, roles, actions, graduateIDs, details)
+		return err
+	})
+}
+
+// AuditLog returns up to limit entries about graduateID ("" for all),
+// newest (last written) first.
+func (s *Store) AuditLog(ctx context.Context, graduateID string, limit int) ([]matcher.AuditEntry, error) {
+	if limit <= 0 || limit > 10000 {
+		limit = 100
+	}
+	return queryAll(ctx, s, "audit log", func(rows pgx.Rows) (matcher.AuditEntry, error) {
+		var e matcher.AuditEntry
+		var role string
+		err := rows.Scan(&e.ID, &e.At, &e.KeyID, &role, &e.Action, &e.GraduateID, &e.Detail)
+		e.Role = matcher.Role(role)
+		return e, err
+	}, `SELECT id, at, key_id, role, action, graduate_id, detail FROM audit_log
+		WHERE ($1 = '' OR graduate_id = $1) ORDER BY n DESC LIMIT $2`, graduateID, limit)
+}

@@ -1,0 +1,82 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
+)
+
+// LogContact appends to a graduate's contact log.
+func (s *Store) LogContact(ctx context.Context, e matcher.ContactEntry) error {
+	if err := store.PrepareContact(&e, time.Now()); err != nil {
+		return err
+	}
+	return s.appendCase(ctx, "log contact", "contact_log", e.ID, e.GraduateID, `INSERT INTO contact_log (id, graduate_id, at, key_id, method, outcome, note)
+		SELECT $1, id, $3, $4, $5, $6, $7 FROM graduates WHERE id = $2
+		ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.GraduateID, e.At, e.KeyID, e.Method, e.Outcome, e.Note)
+}
+
+// appendCase runs sql, an insert of one casework record (contact_log or
+// shortlist_edits) that writes nothing when the graduate is unknown or the
+// ID already written, and tells those two cases apart with existsOr.
+func (s *Store) appendCase(ctx context.Context, what, table, id, graduateID, sql string, args ...any) error {
+	return s.retry(ctx, what, func(ctx context.Context, _ int) error {
+		tag, err := s.pool.Exec(ctx, sql, args...)
+		if err == nil && tag.RowsAffected() == 0 {
+			return s.existsOr(ctx, table, id, graduateID)
+		}
+		return err
+	})
+}
+
+// existsOr tells a retried insert that already committed (nil) from one
+// about an unknown graduate (ENOTFOUND).
+func (s *Store) existsOr(ctx context.Context, table, id, graduateID string) error {
+	q := `SELECT 1 FROM contact_log WHERE id = $1`
+	if table == "shortlist_edits" {
+		q = `SELECT 1 FROM shortlist_edits WHERE id = $1`
+	}
+	var one int
+	err := s.pool.QueryRow(ctx, q, id).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return matcher.ErrNotFound("毕业生", graduateID)
+	}
+	return err
+}
+
+// Contacts returns a graduate's contact log, oldest first.
+func (s *Store) Contacts(ctx context.Context, graduateID string) ([]matcher.ContactEntry, error) {
+	return queryAll(ctx, s, "contacts", func(rows pgx.Rows) (matcher.ContactEntry, error) {
+		var e matcher.ContactEntry
+		err := rows.Scan(&e.ID, &e.GraduateID, &e.At, &e.KeyID, &e.Method, &e.Outcome, &e.Note)
+		return e, err
+	}, `SELECT id, graduate_id, at, key_id, method, outcome, note FROM contact_log
+		WHERE graduate_id = $1 ORDER BY n`, graduateID)
+}
+
+// EditShortlist appends to a graduate's shortlist edits.
+func (s *Store) EditShortlist(ctx context.Context, e matcher.ShortlistEdit) error {
+	if err := store.PrepareShortlistEdit(&e, time.Now()); err != nil {
+		return err
+	}
+	return s.appendCase(ctx, "edit shortlist", "shortlist_edits", e.ID, e.GraduateID, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note)
+		SELECT $1, id, $3, $4, $5, $6, $7 FROM graduates WHERE id = $2
+		ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.GraduateID, e.PostID, e.Action, e.KeyID, e.At, e.Note)
+}
+
+// ShortlistEdits returns a graduate's shortlist edits, oldest first.
+func (s *Store) ShortlistEdits(ctx context.Context, graduateID string) ([]matcher.ShortlistEdit, error) {
+	return queryAll(ctx, s, "shortlist edits", func(rows pgx.Rows) (matcher.ShortlistEdit, error) {
+		var e matcher.ShortlistEdit
+		err := rows.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note)
+		return e, err
+	}, `SELECT id, graduate_id, post_id, action, key_id, at, note FROM shortlist_edits
+		WHERE graduate_id = $1 ORDER BY n`, graduateID)
+}

@@ -1,0 +1,230 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
+)
+
+const runColumns = `r.id, r.started_at, r.finished_at, r.status, r.note,
+	(SELECT count(*) FROM recommendations x WHERE x.run_id = r.id)`
+
+func scanRun(row pgx.Row) (*matcher.Run, error) {
+	var r matcher.Run
+	var finished *time.Time
+	var status string
+	if err := row.Scan(&r.ID, &r.StartedAt, &finished, &status, &r.Note, &r.Graduates); err != nil {
+		return nil, err
+	}
+	r.FinishedAt, r.Status = timeOf(finished), matcher.RunStatus(status)
+	return &r, nil
+}
+
+// CreateRun stores a new running run.
+func (s *Store) CreateRun(ctx context.Context, r *matcher.Run) error {
+	store.PrepareRun(r, time.Now())
+	return s.retry(ctx, "create run", func(ctx context.Context, attempt int) error {
+		tag, err := s.pool.Exec(ctx, `INSERT INTO runs (id, started_at, status, note) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (id) DO NOTHING`, r.ID, r.StartedAt, string(r.Status), r.Note)
+		if err == nil && tag.RowsAffected() == 0 && attempt == 1 {
+			return matcher.Errorf(matcher.ECONFLICT, "推荐批次已存在：%s", "run already exists: %s", r.ID)
+		}
+		return err
+	})
+}
+
+// lockRun reads a run inside tx, locking it: FOR SHARE lets several workers
+// save chunks of one run at once while PublishRun (FOR UPDATE) waits for
+// them.
+func lockRun(ctx context.Context, tx pgx.Tx, id string, exclusive bool) (matcher.RunStatus, error) {
+	q := `SELECT status FROM runs WHERE id = $1 FOR SHARE`
+	if exclusive {
+		q = `SELECT status FROM runs WHERE id = $1 FOR UPDATE`
+	}
+	var status string
+	err := tx.QueryRow(ctx, q, id).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", matcher.ErrNotFound("推荐批次", id)
+	}
+	return matcher.RunStatus(status), err
+}
+
+// SaveRecommendations stores several graduates' lists in one transaction
+// (COPY, then upsert on (run, graduate)).
+func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []matcher.GraduateRecommendations) error {
+	type row struct {
+		gid   string
+		items []byte
+	}
+	rows := make([]row, 0, len(recs))
+	seen := make(map[string]int, len(recs))
+	for _, gr := range recs {
+		if gr.GraduateID == "" {
+			return matcher.Errorf(matcher.EINVALID, "推荐缺少毕业生编号", "recommendations without graduate_id")
+		}
+		items := gr.Items
+		if items == nil {
+			items = []matcher.StoredRecommendation{}
+		}
+		b, err := json.Marshal(items)
+		if err != nil {
+			return err
+		}
+		if i, ok := seen[gr.GraduateID]; ok {
+			rows[i].items = b // the last list of a graduate wins
+			continue
+		}
+		seen[gr.GraduateID] = len(rows)
+		rows = append(rows, row{gr.GraduateID, b})
+	}
+	return s.tx(ctx, "save recommendations of run "+runID, func(ctx context.Context, tx pgx.Tx, _ int) error {
+		status, err := lockRun(ctx, tx, runID, false)
+		if err != nil {
+			return err
+		}
+		if status != matcher.RunRunning {
+			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已%s", "run %s is %s", runID, status)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE jm_tmp_recs (graduate_id text COLLATE "C", items jsonb) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"jm_tmp_recs"}, []string{"graduate_id", "items"},
+			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return []any{rows[i].gid, rows[i].items}, nil })); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO recommendations (run_id, graduate_id, items)
+			SELECT $1, graduate_id, items FROM jm_tmp_recs
+			ON CONFLICT (run_id, graduate_id) DO UPDATE SET items = excluded.items`, runID)
+		return err
+	})
+}
+
+// RunGraduateIDs returns the graduates saved in a run, sorted.
+func (s *Store) RunGraduateIDs(ctx context.Context, runID string) ([]string, error) {
+	var ids []string
+	err := s.retry(ctx, "run graduates", func(ctx context.Context, _ int) error {
+		ids = nil
+		var one int
+		if err := s.pool.QueryRow(ctx, `SELECT 1 FROM runs WHERE id = $1`, runID).Scan(&one); errors.Is(err, pgx.ErrNoRows) {
+			return matcher.ErrNotFound("推荐批次", runID)
+		} else if err != nil {
+			return err
+		}
+		rows, err := s.pool.Query(ctx, `SELECT graduate_id FROM recommendations WHERE run_id = $1 ORDER BY graduate_id`, runID)
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	return ids, err
+}
+
+// PublishRun marks the run published and points current_run at it, in one
+// transaction: readers see the old run or the new one, never a mix.
+func (s *Store) PublishRun(ctx context.Context, runID string) error {
+	return s.tx(ctx, "publish run "+runID, func(ctx context.Context, tx pgx.Tx, _ int) error {
+		status, err := lockRun(ctx, tx, runID, true)
+		if err != nil {
+			return err
+		}
+		if status == matcher.RunFailed {
+			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已失败，不能发布", "run %s failed and cannot be published", runID)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE runs SET status = 'published', finished_at = coalesce(finished_at, now()) WHERE id = $1`, runID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO current_run (id, run_id) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id`, runID)
+		return err
+	})
+}
+
+// FailRun marks a running run failed.
+func (s *Store) FailRun(ctx context.Context, runID, note string) error {
+	return s.tx(ctx, "fail run "+runID, func(ctx context.Context, tx pgx.Tx, attempt int) error {
+		status, err := lockRun(ctx, tx, runID, true)
+		if err != nil {
+			return err
+		}
+		if status == matcher.RunFailed && attempt > 1 {
+			return nil
+		}
+		if status != matcher.RunRunning {
+			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已%s", "run %s is %s", runID, status)
+		}
+		_, err = tx.Exec(ctx, `UPDATE runs SET status = 'failed', finished_at = now(), note = $2 WHERE id = $1`, runID, note)
+		return err
+	})
+}
+
+// Run returns a run by ID.
+func (s *Store) Run(ctx context.Context, id string) (*matcher.Run, error) {
+	var r *matcher.Run
+	err := s.retry(ctx, "run", func(ctx context.Context, _ int) error {
+		var err error
+		r, err = scanRun(s.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM runs r WHERE r.id = $1`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return matcher.ErrNotFound("推荐批次", id)
+		}
+		return err
+	})
+	return r, err
+}
+
+// LatestRun returns the current (published) run.
+func (s *Store) LatestRun(ctx context.Context) (*matcher.Run, error) {
+	var r *matcher.Run
+	err := s.retry(ctx, "latest run", func(ctx context.Context, _ int) error {
+		var err error
+		r, err = scanRun(s.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM current_run c JOIN runs r ON r.id = c.run_id`))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return matcher.ErrNotFound("已发布的推荐批次", "")
+		}
+		return err
+	})
+	return r, err
+}
+
+// RecommendationsFor returns the graduate's list in the current run: one
+// statement reads the pointer and the list, so one snapshot.
+func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (string, []matcher.StoredRecommendation, error) {
+	var runID string
+	var items []matcher.StoredRecommendation
+	err := s.retry(ctx, "recommendations", func(ctx context.Context, _ int) error {
+		var raw []byte
+		err := s.pool.QueryRow(ctx, `SELECT c.run_id, r.items FROM current_run c
+			LEFT JOIN recommendations r ON r.run_id = c.run_id AND r.graduate_id = $1`, graduateID).Scan(&runID, &raw)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return matcher.ErrNotFound("已发布的推荐批次", "")
+		} else if err != nil {
+			return err
+		}
+		items = nil
+		if raw != nil {
+			return json.Unmarshal(raw, &items)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	sortByRank(items)
+	return runID, items, nil
+}
+
+func sortByRank(items []matcher.StoredRecommendation) {
+	for i := 1; i < len(items); i++ {
+		for j := i; j > 0 && items[j].Rank < items[j-1].Rank; j-- {
+			items[j], items[j-1] = items[j-1], items[j]
+		}
+	}
+}
