@@ -6,15 +6,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
-// TestProfileSchemaMatchesIngest: the OpenAPI Profile is ingest.Profile,
+// TestProfileSchemaMatchesIngest: the OpenAPI Profile is convert.Profile,
 // field for field, and refuses what DecodeProfile refuses (unknown fields).
 func TestProfileSchemaMatchesIngest(t *testing.T) {
 	var want []string
-	rt := reflect.TypeFor[ingest.Profile]()
+	rt := reflect.TypeFor[convert.Profile]()
 	for i := range rt.NumField() {
 		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
 		want = append(want, name)
@@ -27,7 +27,7 @@ func TestProfileSchemaMatchesIngest(t *testing.T) {
 	slices.Sort(want)
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
-		t.Errorf("OpenAPI Profile properties %v, ingest.Profile fields %v", got, want)
+		t.Errorf("OpenAPI Profile properties %v, convert.Profile fields %v", got, want)
 	}
 	if schema["additionalProperties"] != false {
 		t.Error("the Profile schema allows unknown fields; DecodeProfile refuses them")

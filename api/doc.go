@@ -27,8 +27,8 @@
 //     digits are folded.
 //   - posts.go, graduates.go: the handlers. A portal writes only its own
 //     source's posts; posts sent over the API go through the same converter
-//     as imported rows (ingest.PostFromRow), so they normalise identically.
-//     POST /v1/recommendations reads the shared ingest.Profile
+//     as imported rows (convert.PostFromRow), so they normalise identically.
+//     POST /v1/recommendations reads the shared convert.Profile
 //     (docs/profile.md, the CLI's --profile), its errors naming
 //     "profile.<field>". Feedback must name a stored post or course; its
 //     graduate_id is a stored graduate (a counselor's: of their district)

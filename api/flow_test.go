@@ -232,7 +232,7 @@ func TestFeedback(t *testing.T) {
 }
 
 // TestProfileIsTheSharedProfile: POST /v1/recommendations reads
-// ingest.Profile, so it accepts the CLI's sample profile file as is and
+// convert.Profile, so it accepts the CLI's sample profile file as is and
 // refuses what the CLI refuses, naming the field from the body's root.
 func TestProfileIsTheSharedProfile(t *testing.T) {
 	f := newFixture(t)

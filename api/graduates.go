@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store"
@@ -269,9 +269,9 @@ func (s *Server) recommend(w http.ResponseWriter, r *http.Request, op string, g 
 }
 
 // profileRequest is the body of POST /v1/recommendations. The profile is
-// the shared ingest.Profile (docs/profile.md) — the CLI's
+// the shared convert.Profile (docs/profile.md) — the CLI's
 // `jobmatch recommend --profile FILE` reads the same object — decoded by
-// ingest.DecodeProfile, so both doors accept and refuse the same fields and
+// convert.DecodeProfile, so both doors accept and refuse the same fields and
 // values. It is kept raw here: decodeStrict checks the envelope (unknown
 // fields, duplicate keys anywhere in the body, types of limit, channel and
 // kind), DecodeProfile the profile.
@@ -305,7 +305,7 @@ func (s *Server) profileRecommendations(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	p, err := ingest.DecodeProfile(req.Profile)
+	p, err := convert.DecodeProfile(req.Profile)
 	if err != nil {
 		return profileFieldError(err)
 	}

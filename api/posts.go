@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/index"
-	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -124,7 +124,7 @@ type PostInput struct {
 }
 
 // row turns the input into an ingest row of canonical columns.
-func (in *PostInput) row(file string) ingest.Row {
+func (in *PostInput) row(file string) convert.Row {
 	v := map[string]string{
 		"source": in.Source, "external_id": in.ExternalID, "kind": in.Kind, "channel": in.Channel,
 		"title": in.Title, "employer": in.Employer, "employer_type": in.EmployerType,
@@ -146,7 +146,7 @@ func (in *PostInput) row(file string) ingest.Row {
 	if in.PublicWelfare {
 		v["public_welfare"] = "是"
 	}
-	return ingest.Row{File: file, Line: 1, Values: v}
+	return convert.Row{File: file, Line: 1, Values: v}
 }
 
 // toPost validates and normalises the input for the caller k. prefix names
@@ -188,7 +188,7 @@ func (s *Server) toPost(k *matcher.APIKey, in *PostInput, prefix, wantID string)
 	if in.Occupation != "" {
 		return matcher.Post{}, invalidField(prefix+"occupation", "职业代码由系统根据职位名称确定", "the occupation code is derived from the title; do not send it")
 	}
-	p, rowErrs := ingest.PostFromRow(in.row("api"))
+	p, rowErrs := convert.PostFromRow(in.row("api"))
 	if len(rowErrs) > 0 {
 		e := rowErrs[0]
 		return matcher.Post{}, invalidField(prefix+e.Column, "%s：%s", "invalid %s: %s", e.Column, e.Reason)

@@ -285,7 +285,7 @@ var schemas = map[string]any{
 
 // postInputSchema is a post as PUT (withID false: the id is the path's)
 // and batchUpsert (withID true) take it. Required is what the handler
-// requires: title and employer (ingest.PostFromRow), and in a batch the
+// requires: title and employer (convert.PostFromRow), and in a batch the
 // external_id. channel is optional in both: when absent it is derived
 // from employer_type.
 func postInputSchema(withID bool) map[string]any {
@@ -308,7 +308,7 @@ func postInputSchema(withID bool) map[string]any {
 	return obj(props, req...)
 }
 
-// profileSchema is ingest.Profile (docs/profile.md), the one form of a
+// profileSchema is convert.Profile (docs/profile.md), the one form of a
 // profile; TestProfileSchemaMatchesIngest holds the two to the same fields.
 func profileSchema() map[string]any {
 	o := obj(map[string]any{

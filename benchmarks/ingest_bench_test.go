@@ -24,6 +24,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
@@ -148,7 +149,7 @@ func TestIngestBenchSmoke(t *testing.T) {
 }
 
 // BenchmarkIngestParse is the baseline: reading and converting the posts
-// file alone (ingest.ReadFile and ingest.PostFromRow, one core), with no
+// file alone (ingest.ReadFile and convert.PostFromRow, one core), with no
 // store, index or near-duplicate linking.
 func BenchmarkIngestParse(b *testing.B) {
 	posts := filepath.Join(ingestData(b), "posts.csv")
@@ -161,7 +162,7 @@ func BenchmarkIngestParse(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, r := range t.Rows {
-			if _, errs := ingest.PostFromRow(r); len(errs) == 0 {
+			if _, errs := convert.PostFromRow(r); len(errs) == 0 {
 				n++
 			}
 		}
@@ -178,7 +179,7 @@ func BenchmarkIngestStoreUpsert(b *testing.B) {
 	}
 	var posts []matcher.Post
 	for _, r := range t.Rows {
-		if p, errs := ingest.PostFromRow(r); len(errs) == 0 {
+		if p, errs := convert.PostFromRow(r); len(errs) == 0 {
 			posts = append(posts, p)
 		}
 	}

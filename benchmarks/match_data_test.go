@@ -9,6 +9,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -53,7 +54,7 @@ func loadMatchData(tb testing.TB) *matchData {
 			return
 		}
 		d.genTime = time.Since(t0)
-		read := func(entity string, each func(ingest.Row) bool) {
+		read := func(entity string, each func(convert.Row) bool) {
 			if matchErr != nil {
 				return
 			}
@@ -69,22 +70,22 @@ func loadMatchData(tb testing.TB) *matchData {
 				}
 			}
 		}
-		read("posts", func(r ingest.Row) bool {
-			p, errs := ingest.PostFromRow(r)
+		read("posts", func(r convert.Row) bool {
+			p, errs := convert.PostFromRow(r)
 			if len(errs) == 0 {
 				d.posts = append(d.posts, p)
 			}
 			return len(errs) == 0
 		})
-		read("courses", func(r ingest.Row) bool {
-			c, errs := ingest.CourseFromRow(r)
+		read("courses", func(r convert.Row) bool {
+			c, errs := convert.CourseFromRow(r)
 			if len(errs) == 0 {
 				d.courses = append(d.courses, c)
 			}
 			return len(errs) == 0
 		})
-		read("graduates", func(r ingest.Row) bool {
-			g, errs := ingest.GraduateFromRow(r)
+		read("graduates", func(r convert.Row) bool {
+			g, errs := convert.GraduateFromRow(r)
 			if len(errs) == 0 {
 				d.graduates = append(d.graduates, g)
 			}

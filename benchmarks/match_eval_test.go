@@ -34,7 +34,7 @@ func TestMatchEvaluation(t *testing.T) {
 	d := loadMatchData(t)
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Matching core (issue 3)\n\n")
-	fmt.Fprintf(&b, "Data: `synth.DefaultOptions()` (seed 2023): %d posts, %d courses, %d graduates read through `ingest.PostFromRow`/`CourseFromRow`/`GraduateFromRow` (%d rows rejected); decision time %s; analyzer: `index.DefaultSegmenter()` (gse). Machine: %s, %d cores, shared with the other sessions' builds (load average at start: %s). Reproduce: `JOBMATCH_MATCH_EVAL=1 go test ./benchmarks -run TestMatchEvaluation -v -timeout 60m`.\n\n",
+	fmt.Fprintf(&b, "Data: `synth.DefaultOptions()` (seed 2023): %d posts, %d courses, %d graduates read through `convert.PostFromRow`/`CourseFromRow`/`GraduateFromRow` (%d rows rejected); decision time %s; analyzer: `index.DefaultSegmenter()` (gse). Machine: %s, %d cores, shared with the other sessions' builds (load average at start: %s). Reproduce: `JOBMATCH_MATCH_EVAL=1 go test ./benchmarks -run TestMatchEvaluation -v -timeout 60m`.\n\n",
 		len(d.posts), len(d.courses), len(d.graduates), d.rejected, d.now.Format(time.RFC3339), cpuModel(), runtime.NumCPU(), loadAvg())
 
 	// Memory and build time first, on a quiet heap.

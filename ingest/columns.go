@@ -46,11 +46,6 @@ func CanonicalColumns(entity string) []string {
 // are often separate columns and both belong in its description.
 var concatColumns = map[string]bool{"description": true}
 
-// personalColumns never have their values echoed into a report or log.
-var personalColumns = map[string]bool{
-	"name": true, "national_id": true, "phone": true, "hardship": true, "birth_date": true,
-}
-
 // aliases maps normalised source headers to canonical columns, per entity.
 // Headers are the ones Chinese portals and ledgers actually export.
 var aliases = map[string]map[string]string{

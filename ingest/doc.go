@@ -11,9 +11,10 @@
 //     parsed (unterminated quote, not a spreadsheet, zip bomb, oversized cell);
 //   - columns.go holds the header aliases portals use and the --map mapping
 //     files that adapt any other export (docs/mappings has the real ones);
-//   - convert.go builds domain records from rows with package normalize, and
-//     rejects a row with every reason a person needs to fix it — never
-//     echoing personal values;
+//   - package convert (ingest/convert) builds domain records from rows with
+//     package normalize, and rejects a row with every reason a person needs
+//     to fix it — never echoing personal values; it reads no files, so the
+//     API converts a post the same way without the readers;
 //   - dedup.go links the same post exported by two portals;
 //   - importer.go writes in chunks through matcher.Store, hands chunks to the
 //     index, counts outcomes and saves the report. With a
@@ -26,8 +27,8 @@
 //     import of the same file find everything unchanged;
 //   - finished.go records each finished import by fingerprint, so the demo
 //     can skip an import it already ran;
-//   - profile.go is the one form of a graduate profile (no personal data)
-//     that `jobmatch recommend --profile` and the API's profile
+//   - convert.Profile is the one form of a graduate profile (no personal
+//     data) that `jobmatch recommend --profile` and the API's profile
 //     recommendations read, through the ledger's normalisers.
 //
 // Files are parsed completely before any of their rows is written, so a

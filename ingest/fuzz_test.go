@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
@@ -38,19 +39,19 @@ func checkTable(t *testing.T, tbl *Table, err error, entity string) {
 		var errs []matcher.RowError
 		switch entity {
 		case EntityPosts:
-			p, es := PostFromRow(r)
+			p, es := convert.PostFromRow(r)
 			errs = es
 			if len(es) == 0 && (p.ID == "" || p.Title == "" || p.Headcount < 1) {
 				t.Fatalf("accepted post is incomplete: %+v", p)
 			}
 		case EntityGraduates:
-			g, es := GraduateFromRow(r)
+			g, es := convert.GraduateFromRow(r)
 			errs = es
 			if len(es) == 0 && g.ID == "" {
 				t.Fatalf("accepted graduate without ID: %+v", g)
 			}
 			for _, e := range es {
-				if personalColumns[e.Column] && e.Value != "" {
+				if convert.Personal(e.Column) && e.Value != "" {
 					t.Fatalf("personal value echoed: %+v", e)
 				}
 			}

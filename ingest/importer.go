@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
@@ -361,11 +362,11 @@ func convertFile(entity string, rows []Row) *fileRecords {
 	fr := &fileRecords{entity: entity, rows: rows, skip: make([]bool, len(rows))}
 	switch entity {
 	case EntityPosts:
-		fr.posts, fr.errs, fr.notes = convertAll(rows, postFromRow)
+		fr.posts, fr.errs, fr.notes = convertAll(rows, convert.PostFromRowNotes)
 	case EntityCourses:
-		fr.courses, fr.errs, fr.notes = convertAll(rows, withoutNotes(CourseFromRow))
+		fr.courses, fr.errs, fr.notes = convertAll(rows, withoutNotes(convert.CourseFromRow))
 	default:
-		fr.grads, fr.errs, fr.notes = convertAll(rows, withoutNotes(GraduateFromRow))
+		fr.grads, fr.errs, fr.notes = convertAll(rows, withoutNotes(convert.GraduateFromRow))
 	}
 	return fr
 }

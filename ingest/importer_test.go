@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
@@ -205,7 +206,7 @@ func TestImportGraduatesAndCourses(t *testing.T) {
 	ctx := context.Background()
 	im, st, ix := newImporter(t)
 	dir := t.TempDir()
-	id := validID("65010220020517123")
+	id := "65010220020517123" + string(matcher.NationalIDCheckDigit("65010220020517123"))
 	grads := writeFile(t, dir, "ledger.csv", "姓名,身份证号,手机号,学历,毕业院校,所学专业,困难类别\n张三,"+id+",13800138000,本科,新疆大学,会计学,低保\n李四,650102200205171230,12345,本科,新疆大学,会计学,\n")
 	rep, err := im.Import(ctx, EntityGraduates, []string{grads})
 	if err != nil {
@@ -215,7 +216,7 @@ func TestImportGraduatesAndCourses(t *testing.T) {
 		t.Fatalf("graduates: %s %+v", Summary(rep), rep.Errors)
 	}
 	for _, e := range rep.Errors {
-		if e.Value != "" && personalColumns[e.Column] {
+		if e.Value != "" && convert.Personal(e.Column) {
 			t.Errorf("personal value in report: %+v", e)
 		}
 	}

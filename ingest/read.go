@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/xuri/excelize/v2"
 )
@@ -43,18 +44,9 @@ const (
 )
 
 // Row is one data row of an input file, with its columns already mapped to
-// canonical names.
-type Row struct {
-	File   string
-	Sheet  string // XLSX only
-	Line   int    // 1-based: CSV the physical line the record starts on, JSONL the line, XLSX the row
-	Values map[string]string
-	// Optional holds required columns the mapping says this export lacks.
-	Optional map[string]bool
-}
-
-// Get returns the trimmed value of a canonical column.
-func (r Row) Get(col string) string { return strings.TrimSpace(r.Values[col]) }
+// canonical names. It is the converter's type (package convert, which
+// builds records from rows without reading files); the readers here fill it.
+type Row = convert.Row
 
 // Table is a file read completely: its rows, the rows that could not even be
 // read (bad JSON line, stray quote), and what was learnt about the file.

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 )
 
 // repoRoot walks up from the test's directory to the module root.
@@ -68,7 +70,7 @@ func TestRealPosts(t *testing.T) {
 			noEmployer := 0
 			examples := map[string]string{}
 			for _, r := range tbl.Rows {
-				p, errs := PostFromRow(r)
+				p, errs := convert.PostFromRow(r)
 				if len(errs) > 0 {
 					rejected++
 					for _, e := range errs {

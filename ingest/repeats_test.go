@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 )
@@ -121,11 +122,11 @@ func TestContentIDCoversEveryField(t *testing.T) {
 		"deadline": "2024-06-30", "posted_at": "2024-05-01", "address": "解放北路1号", "age_max": "35",
 		"kind": "job", "channel": "sme", "employer_type": "民营", "hukou_required": "不限", "public_welfare": "否",
 		"skills": "Excel", "certificates": "初级会计职称", "status": "open", "age_min": "20"}
-	p0, errs := PostFromRow(Row{File: "f.csv", Line: 2, Values: base})
+	p0, errs := convert.PostFromRow(Row{File: "f.csv", Line: 2, Values: base})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	if again, _ := PostFromRow(Row{File: "f.csv", Line: 9, Values: base}); again.ID != p0.ID {
+	if again, _ := convert.PostFromRow(Row{File: "f.csv", Line: 9, Values: base}); again.ID != p0.ID {
 		t.Fatalf("same content on another line, different key: %s %s", p0.ID, again.ID)
 	}
 	changed := map[string]string{"title": "出纳", "employer": "乙公司", "district": "米东区", "salary": "5000元/月",
@@ -144,7 +145,7 @@ func TestContentIDCoversEveryField(t *testing.T) {
 				vals[k] = x
 			}
 			vals[col] = v
-			p, errs := PostFromRow(Row{File: "f.csv", Line: 2, Values: vals})
+			p, errs := convert.PostFromRow(Row{File: "f.csv", Line: 2, Values: vals})
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/ingest/occupation"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
@@ -407,7 +408,7 @@ func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("profile: %w", err)
 		}
-		p, err := ingest.DecodeProfile(b)
+		p, err := convert.DecodeProfile(b)
 		if err != nil {
 			return fmt.Errorf("profile %s: %w", *profile, err)
 		}

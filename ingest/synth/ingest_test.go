@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 )
 
@@ -21,17 +22,17 @@ func TestIngestAcceptsGeneratedRows(t *testing.T) {
 	}
 	cases := []struct {
 		entity  string
-		convert func(ingest.Row) int
+		convert func(convert.Row) int
 	}{
-		{"posts", func(r ingest.Row) int {
-			p, errs := ingest.PostFromRow(r)
+		{"posts", func(r convert.Row) int {
+			p, errs := convert.PostFromRow(r)
 			if !p.Salary.Known() && !p.Salary.Negotiable {
 				t.Errorf("%s: salary %q not understood", p.ID, p.Salary.Raw)
 			}
 			return len(errs)
 		}},
-		{"courses", func(r ingest.Row) int { _, errs := ingest.CourseFromRow(r); return len(errs) }},
-		{"graduates", func(r ingest.Row) int { _, errs := ingest.GraduateFromRow(r); return len(errs) }},
+		{"courses", func(r convert.Row) int { _, errs := convert.CourseFromRow(r); return len(errs) }},
+		{"graduates", func(r convert.Row) int { _, errs := convert.GraduateFromRow(r); return len(errs) }},
 	}
 	for _, c := range cases {
 		t.Run(c.entity, func(t *testing.T) {

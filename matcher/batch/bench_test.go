@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
@@ -34,7 +35,7 @@ func BenchmarkBatch(b *testing.B) {
 	st := openBolt(b)
 	// Records go to the store directly (parsed by ingest's converters):
 	// the benchmark is about the batch, not the importer.
-	read := func(entity string, each func(ingest.Row)) {
+	read := func(entity string, each func(convert.Row)) {
 		tab, err := ingest.ReadFile(filepath.Join(dir, entity+".csv"), entity, nil)
 		if err != nil {
 			b.Fatal(err)
@@ -46,18 +47,18 @@ func BenchmarkBatch(b *testing.B) {
 	var posts []matcher.Post
 	var courses []matcher.Course
 	var grads []matcher.Graduate
-	read("posts", func(r ingest.Row) {
-		if p, errs := ingest.PostFromRow(r); len(errs) == 0 {
+	read("posts", func(r convert.Row) {
+		if p, errs := convert.PostFromRow(r); len(errs) == 0 {
 			posts = append(posts, p)
 		}
 	})
-	read("courses", func(r ingest.Row) {
-		if c, errs := ingest.CourseFromRow(r); len(errs) == 0 {
+	read("courses", func(r convert.Row) {
+		if c, errs := convert.CourseFromRow(r); len(errs) == 0 {
 			courses = append(courses, c)
 		}
 	})
-	read("graduates", func(r ingest.Row) {
-		if g, errs := ingest.GraduateFromRow(r); len(errs) == 0 {
+	read("graduates", func(r convert.Row) {
+		if g, errs := convert.GraduateFromRow(r); len(errs) == 0 {
 			grads = append(grads, g)
 		}
 	})

@@ -1,4 +1,4 @@
-package ingest
+package convert
 
 import (
 	"strings"

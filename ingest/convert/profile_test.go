@@ -1,4 +1,4 @@
-package ingest
+package convert
 
 import (
 	"os"
@@ -13,7 +13,7 @@ import (
 var profileNow = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func TestProfileSample(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "samples", "profile.json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "samples", "profile.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
