@@ -181,6 +181,11 @@ type Mapping struct {
 	// Optional lists required columns this export is known to lose; a row
 	// without them is accepted with the field empty.
 	Optional []string `json:"optional,omitempty"`
+	// Join gives, per canonical column, the separator that joins the
+	// values of several source columns mapped to it, in the file's column
+	// order, instead of keeping the first: an export that splits a salary
+	// into 最低薪资 and 最高薪资 joins them with "-" into one range.
+	Join map[string]string `json:"join,omitempty"`
 
 	clean    map[string][]*regexp.Regexp
 	discard  map[string]*regexp.Regexp
@@ -287,7 +292,21 @@ func (m *Mapping) Validate(entity string) error {
 			return err
 		}
 	}
+	for c := range m.Join {
+		if err := check("join", c); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// joinSep is the mapping's separator for joining col's values, if any.
+func (m *Mapping) joinSep(col string) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	sep, ok := m.Join[col]
+	return sep, ok
 }
 
 func mapValues(m map[string]map[string]string) []map[string]string {

@@ -67,6 +67,7 @@ func checkTable(t *testing.T, tbl *Table, err error, entity string) {
 func FuzzCSVRow(f *testing.F) {
 	f.Add([]byte("职位名称,单位名称,薪资\n会计,甲公司,3000-5000元/月\n"))
 	f.Add([]byte("title,employer,salary,headcount,deadline\n\"a\nb\",x,面议,若干,2024-06-30\n"))
+	f.Add(gz(f, []byte("职位,公司,学历,最低薪资,最高薪资\n会计,甲公司,本科,4000,6000\n"))) // a .csv.gz export
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tbl, err := ReadBytes("fuzz.csv", FormatCSV, data, EntityPosts, nil)
 		checkTable(t, tbl, err, EntityPosts)

@@ -118,6 +118,13 @@ func ReadFile(path, entity string, m *Mapping) (*Table, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, &FileError{File: path, Reason: "无法读取文件", Err: err}
 	}
+	if isGzip(head) {
+		b, err := gunzip(path, f)
+		if err != nil {
+			return nil, err
+		}
+		return ReadBytes(path, "", b, entity, m)
+	}
 	format, err := detectFormat(path, head)
 	if err != nil {
 		return nil, &FileError{File: path, Reason: err.Error()}
@@ -137,10 +144,22 @@ func ReadFile(path, entity string, m *Mapping) (*Table, error) {
 
 // ReadBytes parses the content of a CSV or JSON Lines file (format
 // FormatCSV or FormatJSONL; "" sniffs the content).
+//
+// A gzip'd file (recognised by its magic bytes, whatever format says) is
+// decompressed first and its content read as the file named without
+// ".gz": portals and scrapers publish big CSV exports compressed.
 func ReadBytes(name, format string, b []byte, entity string, m *Mapping) (*Table, error) {
+	hint := "" // the name the format is detected from: none, content only
+	if isGzip(b) {
+		var err error
+		if b, err = gunzip(name, bytes.NewReader(b)); err != nil {
+			return nil, err
+		}
+		format, hint = "", gzInnerName(name)
+	}
 	if format == "" {
 		var err error
-		if format, err = detectFormat("", b); err != nil {
+		if format, err = detectFormat(hint, b); err != nil {
 			return nil, &FileError{File: name, Reason: err.Error()}
 		}
 	}
@@ -237,7 +256,9 @@ func (b *rowBuilder) build(cells []string, line int) (Row, bool) {
 			continue
 		}
 		if old, ok := vals[col]; ok {
-			if concatColumns[col] {
+			if sep, ok := b.m.joinSep(col); ok {
+				vals[col] = old + sep + v
+			} else if concatColumns[col] {
 				vals[col] = old + "\n" + v
 			}
 			continue // first non-empty value wins (duplicate header columns)

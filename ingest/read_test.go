@@ -113,6 +113,10 @@ func TestReadCSV(t *testing.T) {
 			rows: 1, check: map[string]string{"salary": "3k", "source": "boss", "kind": "job"}},
 		{name: "mapping clean and discard", in: "title,employer,district\nclerk,北京市 海淀区 某大厦 点击查看地图,北京海淀区点击查看地图\n",
 			m: `{"clean":{"district":["点击查看地图"]},"discard":{"employer":"大厦"}}`, rows: 1, check: map[string]string{"employer": "", "district": "北京海淀区"}},
+		{name: "mapping join", in: "职位,公司,最低薪资,最高薪资\nclerk,ACME,6000.00,7000.00\n",
+			m: `{"columns":{"最低薪资":"salary","最高薪资":"salary"},"join":{"salary":"-"}}`, rows: 1, check: map[string]string{"salary": "6000.00-7000.00"}},
+		{name: "mapping join skips a discarded part", in: "职位,公司,最低薪资,最高薪资\nclerk,ACME,0.00,7000.00\n",
+			m: `{"columns":{"最低薪资":"salary","最高薪资":"salary"},"join":{"salary":"-"},"discard":{"salary":"^0(\\.0*)?$"}}`, rows: 1, check: map[string]string{"salary": "7000.00"}},
 		{name: "bare quote is a row error", in: "title,employer\nab\"c,ACME\nclerk,ACME\n", rows: 1, rowErrs: 1},
 		{name: "unterminated quote refuses file", in: "title,employer\nclerk,\"ACME\nnext,row\n", refused: "引号"},
 		{name: "no header", in: "a,b\n1,2\n", refused: "找不到表头"},
@@ -391,5 +395,15 @@ func TestDetectFormat(t *testing.T) {
 	}
 	if !utf8.ValidString(ErrEncoding.Error()) || !bytes.Contains([]byte(ErrEncoding.Error()), []byte("无法识别文件编码")) {
 		t.Error("encoding refusal must be a readable Chinese message")
+	}
+}
+
+func TestMappingJoinValidated(t *testing.T) {
+	m, err := ParseMapping([]byte(`{"join":{"salry":"-"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Validate(EntityPosts); err == nil || !strings.Contains(err.Error(), "join") || !strings.Contains(err.Error(), "salry") {
+		t.Errorf("a join naming an unknown column must be refused naming it: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // repoRoot walks up from the test's directory to the module root.
@@ -45,6 +46,7 @@ func TestRealPosts(t *testing.T) {
 		{"boss-zhipin-it-2019.xlsx", "boss-zhipin.json", 8000},
 		{"liepin-it-2019.xlsx", "liepin.json", 6500},
 		{"zhaopin-data-analyst-2019.csv", "zhaopin.json", 280},
+		{"job-hunting-2024-25.csv.gz", "job-hunting.json", 16000},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -89,6 +91,12 @@ func TestRealPosts(t *testing.T) {
 				}
 				if p.Employer == "" {
 					noEmployer++
+				}
+				// None of these exports has a status, a deadline or a
+				// headcount: every post must come out open with a place,
+				// or matching on real posts would find nothing to offer.
+				if p.Status != matcher.PostOpen || p.Headcount < 1 || !p.Deadline.IsZero() {
+					t.Errorf("post at %s line %d is not open with places: %s, %d places, deadline %v", r.Sheet, r.Line, p.Status, p.Headcount, p.Deadline)
 				}
 			}
 			if total < c.minRows {

@@ -38,7 +38,7 @@ var degreeWords = []struct {
 	{"研究生", matcher.DegreeMaster}, {"本科", matcher.DegreeBachelor}, {"学士", matcher.DegreeBachelor},
 	{"大专", matcher.DegreeAssociate}, {"专科", matcher.DegreeAssociate}, {"高职", matcher.DegreeAssociate},
 	{"中专", matcher.DegreeSecondary}, {"中技", matcher.DegreeSecondary}, {"中职", matcher.DegreeSecondary},
-	{"职高", matcher.DegreeSecondary}, {"技校", matcher.DegreeSecondary}, {"高中", matcher.DegreeSecondary},
+	{"职高", matcher.DegreeSecondary}, {"技校", matcher.DegreeSecondary}, {"技工学校", matcher.DegreeSecondary}, {"高中", matcher.DegreeSecondary},
 	{"中等专业", matcher.DegreeSecondary}, {"初中", matcher.DegreeNone}, {"不限", matcher.DegreeNone},
 }
 

@@ -20,6 +20,7 @@ func TestDegree(t *testing.T) {
 		{"中技", matcher.DegreeSecondary},
 		{"职高", matcher.DegreeSecondary},
 		{"中专/中技", matcher.DegreeSecondary},
+		{"技工学校", matcher.DegreeSecondary}, // the 广东人社 export's spelling
 		{"中专/中技及以上", matcher.DegreeSecondary},
 		{"大专", matcher.DegreeAssociate},
 		{"专科", matcher.DegreeAssociate},
