@@ -15,6 +15,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
@@ -39,7 +40,7 @@ var relNow = time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)
 type relProfile struct {
 	id    string
 	split string
-	prof  ingest.Profile
+	prof  convert.Profile
 	grad  matcher.Graduate
 }
 
@@ -69,7 +70,7 @@ var (
 )
 
 // loadRelData reads the real posts through the importer's reader and
-// converter (ingest.ReadFile with the committed mapping, ingest.PostFromRow),
+// converter (ingest.ReadFile with the committed mapping, convert.PostFromRow),
 // the profiles, the split and the judgments. It skips, naming the path,
 // when the shared data is absent.
 func loadRelData(tb testing.TB) *relData {
@@ -102,7 +103,7 @@ func readRelData() (*relData, error) {
 	}
 	d := &relData{byExt: map[string]int{}, extOf: map[string]string{}}
 	for _, r := range tbl.Rows {
-		p, errs := ingest.PostFromRow(r)
+		p, errs := convert.PostFromRow(r)
 		if len(errs) > 0 {
 			return nil, fmt.Errorf("%s line %d rejected: %+v", relPostsFile, r.Line, errs)
 		}
@@ -142,7 +143,7 @@ func readRelData() (*relData, error) {
 	return d, nil
 }
 
-// readRelProfiles reads every profiles/*.json through ingest.DecodeProfile
+// readRelProfiles reads every profiles/*.json through convert.DecodeProfile
 // (the reader of `jobmatch recommend --profile`) and its split.
 func readRelProfiles() ([]*relProfile, error) {
 	split, err := readSplits(relSplitFile)
@@ -160,7 +161,7 @@ func readRelProfiles() ([]*relProfile, error) {
 		if err != nil {
 			return nil, err
 		}
-		pr, err := ingest.DecodeProfile(b)
+		pr, err := convert.DecodeProfile(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
