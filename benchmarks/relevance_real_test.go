@@ -23,7 +23,7 @@ import (
 // targets on the held-out split are precision@8 ≥ 0.85 and NDCG@8 ≥ 1.2 ×
 // the BM25 baseline.
 var relFloors = map[string]struct{ p8, ndcg8 float64 }{
-	splitDev:     {p8: 0, ndcg8: 0},       // set once the dev split is judged
+	splitDev:     {p8: 0.63, ndcg8: 0.50}, // measured 0.642 / 0.509
 	splitHeldOut: {p8: 0.49, ndcg8: 0.45}, // measured 0.500 / 0.463
 }
 
@@ -116,7 +116,7 @@ func TestRealRelevance(t *testing.T) {
 		t.Log(u)
 	}
 	if os.Getenv("JOBMATCH_RELEVANCE_RESULTS") == "1" {
-		sec := relSection(d, rankers, rep, build+d.load, rankTime)
+		sec := relSection(d, rankers, ranked, rep, build+d.load, rankTime)
 		if err := replaceSection("RESULTS.md", "## Relevance on real posts (issue 8)", sec); err != nil {
 			t.Fatal(err)
 		}
@@ -308,15 +308,80 @@ func writePool(d *relData, rankers []relRanker, ranked []map[string][]string, di
 }
 
 // relSection is the RESULTS.md section.
-func relSection(d *relData, rankers []relRanker, rep relResult, setup, rankTime time.Duration) string {
+func relSection(d *relData, rankers []relRanker, ranked []map[string][]string, rep relResult, setup, rankTime time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Relevance on real posts (issue 8)\n\n")
 	fmt.Fprintf(&b, "Reproduce: `JOBMATCH_RELEVANCE_RESULTS=1 go test ./benchmarks -run TestRealRelevance -v` (the test itself runs in every `go test ./...` when ../shared/data is present). Machine: %s, %d cores, shared (load average %s). Setup (read %d posts, build the engines and the bleve indexes) %s, ranking %d profiles × %d rankers %s.\n\n",
 		cpuModel(), runtime.NumCPU(), loadAvg(), len(d.posts), setup.Round(100*time.Millisecond), len(d.profiles), len(rankers), rankTime.Round(10*time.Millisecond))
 	b.WriteString(rep.table)
+	jm, bl := rep.scores[0][splitHeldOut], rep.scores[1][splitHeldOut]
+	fmt.Fprintf(&b, "\nAgainst the issue's targets on the held-out split: jobmatch P@8 %.3f (target ≥ 0.85); NDCG@8 %.3f against BM25's %.3f, %.2f× (target ≥ 1.2×). jobmatch puts more posts that fit squarely (grade 2) in its top 8 than the text search, and about as many posts that are at least plausible; most of what it gets wrong are posts of the right field that ask for years of experience or a licence a fresh graduate lacks, and posts of neighbouring fields.\n",
+		jm.mean(jm.p8), jm.mean(jm.ndcg), bl.mean(bl.ndcg), jm.mean(jm.ndcg)/max(bl.mean(bl.ndcg), 1e-9))
 	b.WriteString("\nRankers:\n\n")
 	for _, r := range rankers {
 		fmt.Fprintf(&b, "- `%s`: %s\n", r.name, r.what)
+	}
+	b.WriteString(poolComposition(d, rankers, ranked))
+	return b.String()
+}
+
+// poolComposition describes the judged set: its size, its grades, and
+// what each ranker's top 8 (and the random picks) contribute to it.
+func poolComposition(d *relData, rankers []relRanker, ranked []map[string][]string) string {
+	var grades [3]int
+	for _, m := range d.judged {
+		for _, g := range m {
+			grades[g]++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nThe judged set (`benchmarks/testdata/relevance/judgments.tsv`, judged blind by reading each post by the guide in `GUIDE.md`, whose judging record gives the self-consistency check): %d (profile, post) pairs over %d profiles; grade 2: %d, grade 1: %d, grade 0: %d. NDCG@8 uses gains 0/1/3 (2^grade − 1) and, as the ideal, the profile's judged posts in grade order; an unjudged post counts as 0.\n\n",
+		d.nJudged, len(d.profiles), grades[2], grades[1], grades[0])
+	b.WriteString("| source | pairs in its top 8 (all profiles) | judged | of them grade ≥ 1 | found by no other source |\n|---|---|---|---|---|\n")
+	type key struct{ p, post string }
+	sources := map[key]int{}
+	lists := make([]map[key]bool, 0, len(rankers)+1)
+	for i := range rankers {
+		set := map[key]bool{}
+		for _, p := range d.profiles {
+			l := ranked[i][p.id]
+			for _, post := range l[:min(relK, len(l))] {
+				set[key{p.id, post}] = true
+			}
+		}
+		lists = append(lists, set)
+	}
+	rnd := map[key]bool{}
+	for _, p := range d.profiles {
+		for _, post := range randomPicks(d, p, 4) {
+			rnd[key{p.id, post}] = true
+		}
+	}
+	lists = append(lists, rnd)
+	for _, set := range lists {
+		for k := range set {
+			sources[k]++
+		}
+	}
+	for i, set := range lists {
+		name := "random (4 a profile)"
+		if i < len(rankers) {
+			name = rankers[i].name
+		}
+		var judged, rel, unique int
+		for k := range set {
+			g, ok := d.judged[k.p][k.post]
+			if ok {
+				judged++
+				if g >= 1 {
+					rel++
+				}
+			}
+			if sources[k] == 1 {
+				unique++
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", name, len(set), judged, rel, unique)
 	}
 	return b.String()
 }
