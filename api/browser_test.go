@@ -20,6 +20,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 )
 
@@ -85,7 +86,7 @@ func demoServer(t *testing.T, dir string) (*Server, matcher.FullStore, time.Time
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := matcher.NewEngine(posts, courses, matcher.Options{Analyzer: segmenter(t), Policy: pol, Now: now})
+	eng, err := engine.New(posts, courses, engine.Options{Analyzer: segmenter(t), Policy: pol, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

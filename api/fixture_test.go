@@ -18,6 +18,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
@@ -48,7 +49,7 @@ type fixture struct {
 	t     *testing.T
 	st    matcher.FullStore
 	ix    *index.Index
-	eng   *matcher.Engine
+	eng   *engine.Engine
 	srv   *Server
 	ts    *httptest.Server
 	logs  *syncBuffer
@@ -159,7 +160,7 @@ func newFixtureOn(t *testing.T, st matcher.FullStore, dir string, seed bool, twe
 		t.Fatal(err)
 	}
 	f.ix = ix
-	f.eng, err = matcher.NewEngine(f.posts, nil, matcher.Options{Analyzer: segmenter(t), Now: testNow})
+	f.eng, err = engine.New(f.posts, nil, engine.Options{Analyzer: segmenter(t), Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
@@ -375,7 +376,7 @@ func (s *Server) postCandidates(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	start := time.Now()
-	cands, err := s.engine.Candidates(id, matcher.Graduates(gs), limit)
+	cands, err := s.engine.Candidates(id, engine.Graduates(gs), limit)
 	release()
 	s.metrics.matcherSeconds.WithLabelValues("candidates").Observe(time.Since(start).Seconds())
 	if err != nil {

@@ -21,13 +21,14 @@ import (
 	"github.com/urumqi-hrss/jobmatch/api/web"
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // Config is what a Server needs. Store, Index and Engine are required.
 type Config struct {
 	Store  matcher.FullStore
 	Index  *index.Index
-	Engine *matcher.Engine
+	Engine *engine.Engine
 	Log    *slog.Logger // default slog.Default()
 	// Now is the business clock: deadlines, the internship window, contact
 	// overdue — what `--now` sets (the demo pins its data's date). Default
@@ -90,7 +91,7 @@ type Server struct {
 
 	// engine is safe for concurrent use: Recommend and Candidates read
 	// under its own read lock, Upsert and Remove take it briefly.
-	engine *matcher.Engine
+	engine *engine.Engine
 
 	auditLog *auditLog // group commit of audit entries (audit.go)
 

@@ -28,6 +28,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 )
 
@@ -97,7 +98,7 @@ func TestAPILoad(t *testing.T) {
 	if err := st.EachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) error { ids = append(ids, g.ID); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	eng, err := matcher.NewEngine(posts, nil, matcher.Options{Analyzer: seg, Now: now})
+	eng, err := engine.New(posts, nil, engine.Options{Analyzer: seg, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +436,7 @@ func attack(tr vegeta.Targeter, rate int, dur time.Duration) *vegeta.Metrics {
 // publishRun is the nightly batch (matcher/batch) over the test's engine:
 // every graduate's top 20, whatever their status (the load asks for random
 // graduates of every status), published as one run.
-func publishRun(ctx context.Context, st matcher.FullStore, eng *matcher.Engine, posts []matcher.Post, now time.Time) error {
+func publishRun(ctx context.Context, st matcher.FullStore, eng *engine.Engine, posts []matcher.Post, now time.Time) error {
 	cfg := batch.DefaultConfig()
 	cfg.ActiveStatuses = []matcher.GraduateStatus{"", matcher.StatusUnregistered, matcher.StatusSeeking, matcher.StatusPlaced, matcher.StatusEmployed, matcher.StatusStudying}
 	_, err := batch.Run(ctx, st, &batch.Inputs{Engine: eng, Posts: posts, Now: now}, batch.Options{Limit: 20, Workers: 2, Config: cfg})

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // BenchmarkMatchCandidates: reverse matching, one post's top 20 graduates
@@ -16,7 +17,7 @@ import (
 //	go test ./benchmarks -run XXX -bench MatchCandidates -benchtime 5x
 func BenchmarkMatchCandidates(b *testing.B) {
 	d := loadMatchData(b)
-	eng := d.engine(b, matcher.Weights{})
+	eng := d.engine(b, engine.Weights{})
 	var open, named *matcher.Post
 	for i := range d.posts {
 		p := &d.posts[i]
@@ -38,8 +39,8 @@ func BenchmarkMatchCandidates(b *testing.B) {
 		name string
 		post *matcher.Post
 	}{{"open", open}, {"majors", named}} {
-		run := func(b *testing.B, eng *matcher.Engine) {
-			cands, err := eng.Candidates(c.post.ID, matcher.Graduates(d.graduates), 20)
+		run := func(b *testing.B, eng *engine.Engine) {
+			cands, err := eng.Candidates(c.post.ID, engine.Graduates(d.graduates), 20)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // BenchmarkMatchRecommend: one graduate's top 8 over the generated 25,000
@@ -12,7 +13,7 @@ import (
 //	go test ./benchmarks -run XXX -bench MatchRecommend
 func BenchmarkMatchRecommend(b *testing.B) {
 	d := loadMatchData(b)
-	eng := d.engine(b, matcher.Weights{})
+	eng := d.engine(b, engine.Weights{})
 	for _, c := range []struct {
 		name       string
 		exhaustive bool

@@ -13,6 +13,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // matchData is the generator's default data set (25,000 posts, 240
@@ -106,9 +107,9 @@ func loadMatchData(tb testing.TB) *matchData {
 	return matchDS
 }
 
-func (d *matchData) engine(tb testing.TB, w matcher.Weights) *matcher.Engine {
+func (d *matchData) engine(tb testing.TB, w engine.Weights) *engine.Engine {
 	tb.Helper()
-	e, err := matcher.NewEngine(d.posts, d.courses, matcher.Options{Analyzer: d.seg, Weights: w, Policy: d.policy, Now: d.now})
+	e, err := engine.New(d.posts, d.courses, engine.Options{Analyzer: d.seg, Weights: w, Policy: d.policy, Now: d.now})
 	if err != nil {
 		tb.Fatal(err)
 	}

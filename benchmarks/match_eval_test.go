@@ -20,6 +20,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // TestMatchEvaluation is issue 3's evaluation on the generator's data set:
@@ -42,12 +43,12 @@ func TestMatchEvaluation(t *testing.T) {
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	t0 := time.Now()
-	eng := d.engine(t, matcher.Weights{})
+	eng := d.engine(t, engine.Weights{})
 	build := time.Since(t0)
 	runtime.GC()
 	runtime.ReadMemStats(&m1)
 	resident := float64(int64(m1.HeapAlloc)-int64(m0.HeapAlloc)) / (1 << 20)
-	fmt.Fprintf(&b, "### Resident memory and build\n\n`matcher.NewEngine` over %d posts and %d courses: %.1f MiB live heap after GC (goal ≤ 300 MiB; the posts themselves, which the engine copies, are part of it), built in %s (segmentation with gse is most of it).\n\n",
+	fmt.Fprintf(&b, "### Resident memory and build\n\n`engine.New` over %d posts and %d courses: %.1f MiB live heap after GC (goal ≤ 300 MiB; the posts themselves, which the engine copies, are part of it), built in %s (segmentation with gse is most of it).\n\n",
 		eng.Len(), len(d.courses), resident, build.Round(time.Millisecond))
 	t.Logf("engine: %.1f MiB, built in %s", resident, build)
 
@@ -56,7 +57,7 @@ func TestMatchEvaluation(t *testing.T) {
 	only := os.Getenv("JOBMATCH_MATCH_EVAL_ONLY")
 	for _, part := range []struct {
 		name string
-		run  func(*testing.T, *strings.Builder, *matchData, *matcher.Engine)
+		run  func(*testing.T, *strings.Builder, *matchData, *engine.Engine)
 	}{{"eligibility", eligibilitySection}, {"relevance", relevanceSection}, {"latency", latencySection}} {
 		if only == "" || only == part.name {
 			part.run(t, &b, d, eng)
@@ -85,7 +86,7 @@ func loadAvg() string {
 
 // eligibilitySection: every item returned for every graduate passes every
 // rule as checkEligible reads them.
-func eligibilitySection(t *testing.T, b *strings.Builder, d *matchData, eng *matcher.Engine) {
+func eligibilitySection(t *testing.T, b *strings.Builder, d *matchData, eng *engine.Engine) {
 	queries := []matcher.Query{{}, {Kind: matcher.KindInternship}}
 	byID := make(map[string]*matcher.Post, len(d.posts))
 	for i := range d.posts {
@@ -253,7 +254,7 @@ func profileText(g *matcher.Graduate) string {
 	return strings.Join(append(append([]string{g.Major}, g.Skills...), g.Certificates...), " ")
 }
 
-func relevanceSection(t *testing.T, b *strings.Builder, d *matchData, eng *matcher.Engine) {
+func relevanceSection(t *testing.T, b *strings.Builder, d *matchData, eng *engine.Engine) {
 	ctx := context.Background()
 	n := envInt("JOBMATCH_MATCH_EVAL_GRADUATES", 1000)
 	// Graduates whose major the catalogue links to occupations.
@@ -287,26 +288,26 @@ func relevanceSection(t *testing.T, b *strings.Builder, d *matchData, eng *match
 	}
 	t.Logf("bleve index of %d posts in %s", len(d.posts), time.Since(t0))
 
-	noOcc := matcher.DefaultWeights()
+	noOcc := engine.DefaultWeights()
 	noOcc.Weights = maps(noOcc.Weights)
 	noOcc.Weights["occupation"] = 0
-	textOnly := matcher.Weights{Weights: map[string]float64{"text": 1}}
+	textOnly := engine.Weights{Weights: map[string]float64{"text": 1}}
 	variants := []struct {
 		name string
-		eng  *matcher.Engine
+		eng  *engine.Engine
 	}{
 		{"jobmatch (default weights)", eng},
 		{"jobmatch without the occupation feature", d.engine(t, noOcc)},
 		{"jobmatch text feature only (tf-idf cosine, gse)", d.engine(t, textOnly)},
 	}
 	if path := os.Getenv("JOBMATCH_MATCH_EVAL_WEIGHTS"); path != "" {
-		w, err := matcher.LoadWeights(path)
+		w, err := engine.LoadWeights(path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		variants = append(variants, struct {
 			name string
-			eng  *matcher.Engine
+			eng  *engine.Engine
 		}{"jobmatch with " + path, d.engine(t, w)})
 	}
 	scores := make([]relScore, len(variants)+3)
@@ -455,7 +456,7 @@ func (m *mixStats) add(g *matcher.Graduate, ids []string, chanOf map[string]matc
 // unmixedRanking is eng's ranking for g before the channel mix: each
 // channel's list (a channel filter turns the mix off; no per-employer cap)
 // merged by score, ties by post ID as the engine breaks them.
-func unmixedRanking(t *testing.T, eng *matcher.Engine, g *matcher.Graduate, limit int) []string {
+func unmixedRanking(t *testing.T, eng *engine.Engine, g *matcher.Graduate, limit int) []string {
 	var items []matcher.Item
 	for _, c := range matcher.Channels {
 		res, err := eng.Recommend(g, matcher.Query{Channel: c, Limit: limit, PerEmployer: limit})
@@ -509,7 +510,7 @@ func threadCPU() time.Duration {
 
 type latency struct{ wall, cpu []time.Duration }
 
-func measure(eng *matcher.Engine, grads []matcher.Graduate, n int, exhaustive bool) (latency, error) {
+func measure(eng *engine.Engine, grads []matcher.Graduate, n int, exhaustive bool) (latency, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var l latency
@@ -537,11 +538,11 @@ func pct(ds []time.Duration, p float64) string {
 	return ms(ds[min(len(ds)-1, int(float64(len(ds))*p))])
 }
 
-func latencySection(t *testing.T, b *strings.Builder, d *matchData, eng *matcher.Engine) {
+func latencySection(t *testing.T, b *strings.Builder, d *matchData, eng *engine.Engine) {
 	n := envInt("JOBMATCH_MATCH_EVAL_REQUESTS", 2000)
 	fmt.Fprintf(b, "### Latency\n\nOne graduate's top 8 (`Recommend`, jobs+internships, default query), %d requests over random graduates, one goroutine; wall time and the request's own thread CPU time (`CLOCK_THREAD_CPUTIME_ID`; the machine is shared, so wall time includes waiting for a core). Baseline: `RecommendExhaustive`, the exact scorer (every post scored by a per-post sparse merge, no inverted index, the whole eligible list sorted), whose output a unit test holds identical. Load average before: %s.\n\n", n, loadAvg())
 	fmt.Fprintf(b, "| posts | scorer | wall p50 | wall p99 | CPU p50 | CPU p99 |\n|---|---|---|---|---|---|\n")
-	row := func(label string, e *matcher.Engine, exhaustive bool, n int) latency {
+	row := func(label string, e *engine.Engine, exhaustive bool, n int) latency {
 		l, err := measure(e, d.graduates, n, exhaustive)
 		if err != nil {
 			t.Fatal(err)
@@ -566,7 +567,7 @@ func latencySection(t *testing.T, b *strings.Builder, d *matchData, eng *matcher
 		}
 	}
 	t0 := time.Now()
-	e10, err := matcher.NewEngine(big, nil, matcher.Options{Analyzer: d.seg, Policy: d.policy, Now: d.now})
+	e10, err := engine.New(big, nil, engine.Options{Analyzer: d.seg, Policy: d.policy, Now: d.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,100 +1,54 @@
 // Package matcher is jobmatch's domain: the vocabulary of the city's
-// graduate-employment plan (posts, internships, courses, graduates, channels,
-// degrees, hardship categories), the interfaces of the services that persist
-// and search it, and the matching core itself (eligibility rules, features,
-// gonum scoring, diversification and Chinese explanations).
+// graduate-employment plan, the eligibility rules, the errors and the
+// interfaces of the services that persist and search it. It is the package
+// a newcomer reads first; every other package depends on it and it
+// depends on none of them (arrows point toward matcher). It imports only
+// the standard library and matcher/catalog, the embedded reference data
+// (majors, occupations, districts, universities and the policy numbers).
 //
-// It imports only the standard library and gonum, so every other package can
-// depend on it and it depends on none of them: arrows point toward matcher.
-// Reference data (majors, occupations, districts, universities and the
-// policy numbers) lives in the sub-package catalog.
+// # What is where
 //
-// # Matching
+//   - The plan's vocabulary: post.go (Post, Kind, Channel, Salary,
+//     PostStatus), course.go, graduate.go (Graduate, Hardship,
+//     GraduateStatus, masking), degree.go, nationalid.go; a recommendation
+//     as the engine returns it and the batch stores it: recommendation.go
+//     (Query, Item, Result, Exclusion, Candidate).
+//   - Eligibility: eligibility.go holds the rule table (names, what each
+//     rule demands and why it excludes, in Chinese, and each check, in the
+//     order they are checked); facts.go compiles a graduate (at a decision
+//     time, under a catalog.Policy) and a post into the facts the rules
+//     read; majors.go resolves majors against the catalogue and says how
+//     closely two meet.
+//   - Errors: errors.go (coded, bilingual; package api maps each code to
+//     one HTTP status).
+//   - Store interfaces, narrow, one per consumer: store.go (posts,
+//     courses, graduates, the change feed, and the composites Store and
+//     FullStore that both backends implement), imports.go (import reports
+//     and resumable imports), keys.go (roles and API keys), audit.go,
+//     feedback.go, runs.go (RunWriter for the nightly batch, RunReader for
+//     serving published lists), casework.go (contact log, shortlist edits).
+//   - analyzer.go: the Analyzer port the index's gse segmenter implements.
 //
-// An Engine (engine.go) holds every post and course compiled for matching;
-// online requests, counselor shortlists and the nightly batch all call the
-// same Recommend, so a portal and a shortlist agree. A request runs:
+// The scoring itself — compiled posts, tf-idf, features, gonum scoring,
+// ranking, explanations — is matcher/engine.
 //
-//  1. Eligibility (rules.go), absolute and first: named rules with Chinese
-//     messages (closed, deadline, places, public_welfare, hukou, degree_min,
-//     majors, internship_window, military_age, age_max, age_min). Policy
-//     numbers (internship and military windows) come from catalog.Policy.
-//     Each rule is written once, over a compiled graduate and post; Eligible
-//     and Rule.Check run the table, the engine's scan runs firstFailing (the
-//     table written out as plain comparisons, held equal to it by a test).
-//     应届 means graduating in the year of the decision time.
-//     Majors: same 专业 or 专业类 (first 4 code characters) passes; same 门类
-//     (first 2) or a similar name passes only when the post says 相关专业.
-//  2. Features (features.go), each in [0,1]: text (cosine of tf-idf vectors
-//     over the Analyzer's terms, profile = major, skills, certificates),
-//     major (the post's list of majors), occupation (catalogue affinity of
-//     the major's occupations to the post's, by shared levels of CSCO 2022,
-//     or what the posts themselves ask for per occupation, whichever is
-//     larger), skills, degree, district (residence, hukou, preferred, an
-//     adjacency table of the 8 divisions), salary, channel preference,
-//     freshness, places, priority (military: Urumqi-hukou 应届).
-//  3. Scoring (scoring.go): score = w·x with gonum, w from weights.json
-//     (embedded; LoadWeights for another), ready to be re-learned.
-//  4. Ranking (rank.go): per-channel top-M heaps (M = max(4K, K+32)), no
-//     sort of the whole set; ties broken by post ID; then a greedy that
-//     fills the list one position at a time (see "The channel mix").
-//  5. Explanations (explain.go): top reasons in Chinese and per-feature
-//     contributions, computed only for the returned items.
+// # Eligibility
 //
-// # The channel mix
+// Rules are absolute and come first: a post the graduate fails any rule
+// for is never recommended, and the rule that excluded it can be shown.
+// The rules, in order: closed, deadline, places, public_welfare, hukou,
+// degree_min, majors, internship_window, military_age, age_max, age_min.
+// Policy numbers (internship and military windows) come from
+// catalog.Policy. 应届 means graduating in the year of the decision time.
+// Majors: same 专业 or 专业类 (first 4 code characters) passes; same 门类
+// (first 2) or a similar name passes only when the post says 相关专业.
 //
-// Position i of a list takes, among the open posts (not yet listed, their
-// employer under PerEmployer items so far), with best the best open post
-// and a post "fitting" when its score is at least best − 0.25·|best|:
-//
-//  1. the best fitting post of a preferred channel that holds fewer than
-//     its floor ⌈i·share⌉ of the first i items — the preferred channels
-//     together are owed half the list, split by rank: with n preferences
-//     the one ranked r has share ½·(n−r+1)/(1+…+n);
-//  2. otherwise best, unless best's channel already holds ⌈i·3/5⌉ of the
-//     first i items (the dominance cap: at most 2 of 3, 5 of 8) and
-//     another channel, or a post of no known channel, has a fitting post:
-//     then the best of those.
-//
-// The mix applies when the graduate named preferred channels and the query
-// fixed none; otherwise only the employer cap does. Without the tolerance
-// gate the mix crushed fit: in the generated data graduates mostly prefer
-// public_sector or state_owned, which hold few of their fitting posts,
-// while sme holds four posts in five, so hard shares filled lists with
-// posts that fit badly. With the gate, a floor or the cap only ever places
-// a post nearly as good as the best, a preferred channel with nothing
-// fitting forces nothing in, and a channel that alone holds the fitting
-// posts keeps them (benchmarks/RESULTS.md measures both sides).
-//
-// Why a greedy: position i depends only on positions 1..i−1 and the
-// candidates, never on the limit, so a longer list always begins with the
-// shorter one (prefix-stable): the nightly batch keeps 8 items and serves
-// shorter requests from them, and a portal that asks for more never sees
-// what it showed reordered. The price is that a mixed list is not always in
-// descending score order. MixChannels exports the same function over plain
-// candidates; the nightly batch re-ranks with it, so its capacity-adjusted
-// lists obey the engine's rule.
-//
-// Why this shape: a request must stay within a few milliseconds over 25,000
-// posts on two cores, so everything per post is precompiled (rules as
-// integers and short strings, term vectors as sorted ids and float32
-// weights, skills as ids, occupations as ids with their ancestors). What the
-// scan reads for every post (postHot: rule inputs, static features, the
-// first skill ids) sits in one contiguous array, so a scan over 250,000
-// posts streams through memory instead of chasing pointers; text
-// relevance goes through an inverted index (only posts sharing a term are
-// touched), and per-request work that depends only on the graduate (the
-// occupation affinity of every occupation, the district table, the verdict
-// on each distinct list of majors) is computed once per request.
-// RecommendExhaustive is the exact baseline (per-post merge, full sort) and
-// a test holds its output equal to Recommend's.
-//
-// Live updates: Upsert/Remove take a short write lock; a replaced post
-// leaves a dead slot, and the engine recompiles itself (refreshing the idf)
-// when a quarter of its slots are dead, or on Compact.
-//
-// Courses (courses.go) are ranked by the skills and certificates the
-// graduate's 30 best-fitting eligible posts ask for and the graduate lacks;
-// each names the posts it would open. Candidates reads the rules and
-// features the other way: the best graduates for one post.
+// Each rule is written once, as a check over compiled facts
+// (GraduateFacts, PostFacts and, for the few posts that restrict hukou or
+// majors, PostRestrictions). Eligible builds the facts on the spot;
+// the engine builds them once per post and once per request, embeds them
+// in its compiled records and runs FirstFailing, which calls the table's
+// checks directly in the table's order (a test holds the two equal). To
+// add a rule: a name constant, an entry in the table with its check and
+// message, a case in FirstFailing, and any new fact in facts.go.
 package matcher

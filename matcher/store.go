@@ -61,36 +61,27 @@ type GraduateStore interface {
 	DeleteGraduate(ctx context.Context, id string) error
 }
 
-// RowError is one rejected input row: where it is and why it was refused.
-type RowError struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"` // 1-based line (CSV, JSONL) or row (XLSX) in the file
-	Sheet  string `json:"sheet,omitempty"`
-	Column string `json:"column,omitempty"`
-	Value  string `json:"value,omitempty"`
-	Reason string `json:"reason"`
+// ChangeFeed lets replicas keep their search index fresh from the shared
+// store. Every post upsert that changes a post (Inserted or Updated, not
+// Unchanged) and every DeletePost takes a new, larger sequence number; a
+// sequence number is never handed out twice and changes become visible in
+// sequence order, so polling PostChanges(lastSeq) misses nothing.
+type ChangeFeed interface {
+	// PostSeq returns the current (largest) sequence number, 0 when none:
+	// a replica that rebuilds its index from EachPost reads it first and
+	// then follows PostChanges from it.
+	PostSeq(ctx context.Context) (int64, error)
+	// PostChanges returns, in sequence order, up to limit changes after
+	// afterSeq: posts as they are now, the IDs of deleted posts, and the
+	// sequence number to pass next time (afterSeq when nothing changed).
+	// A post changed several times appears once, at its latest sequence.
+	PostChanges(ctx context.Context, afterSeq int64, limit int) (posts []Post, deleted []string, lastSeq int64, err error)
 }
 
-// ImportReport summarises one import of one or more files.
-type ImportReport struct {
-	ID         string        `json:"id"`
-	Entity     string        `json:"entity"` // posts, courses or graduates
-	Files      []string      `json:"files"`
-	StartedAt  time.Time     `json:"started_at"`
-	FinishedAt time.Time     `json:"finished_at"`
-	Accepted   int           `json:"accepted"` // new records
-	Updated    int           `json:"updated"`
-	Unchanged  int           `json:"unchanged"`
-	Duplicate  int           `json:"duplicate"` // near-duplicates of another portal's post, linked
-	Rejected   int           `json:"rejected"`
-	Errors     []RowError    `json:"errors,omitempty"`
-	Warnings   []string      `json:"warnings,omitempty"` // e.g. columns a file had that were ignored
-	Elapsed    time.Duration `json:"elapsed"`
-}
-
-// ImportStore keeps the record of imports and their row reports.
-type ImportStore interface {
-	SaveImport(ctx context.Context, r *ImportReport) error
+// GraduateLookup finds a graduate by national ID without the store holding
+// an index of plain IDs (PostgreSQL keeps a keyed hash).
+type GraduateLookup interface {
+	GraduateByNationalID(ctx context.Context, nationalID string) (*Graduate, error)
 }
 
 // Store is everything jobmatch persists. The embedded store and PostgreSQL
@@ -101,4 +92,20 @@ type Store interface {
 	GraduateStore
 	ImportStore
 	Close() error
+}
+
+// FullStore is everything both store backends implement. DeleteGraduate on
+// a FullStore removes the graduate from the ledger, from every run's
+// recommendations (so from the current run and anything exported later),
+// from feedback and from casework; audit entries (IDs only) remain.
+type FullStore interface {
+	Store
+	KeyStore
+	AuditStore
+	FeedbackStore
+	ChangeFeed
+	RunStore
+	ResumableImportStore
+	GraduateLookup
+	CaseStore
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/urumqi-hrss/jobmatch/index"
-	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // cmdBatch runs the nightly batch: every active graduate's list over every
@@ -68,7 +68,7 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	}
 	now := m.Now()
 	t0 := time.Now()
-	in, err := batch.Load(ctx, st, matcher.Options{Analyzer: seg, Policy: pol, Now: now})
+	in, err := batch.Load(ctx, st, engine.Options{Analyzer: seg, Policy: pol, Now: now})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 func (m *Main) cmdGen(ctx context.Context, args []string) error {
@@ -337,7 +338,7 @@ func (m *Main) cmdOccupation(ctx context.Context, args []string) error {
 }
 
 // loadEngine builds the matching engine over every open post and course.
-func (m *Main) loadEngine(ctx context.Context) (*matcher.Engine, error) {
+func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return nil, err
@@ -366,7 +367,7 @@ func (m *Main) loadEngine(ctx context.Context) (*matcher.Engine, error) {
 		return nil, fmt.Errorf("load courses: %w", err)
 	}
 	start := time.Now()
-	e, err := matcher.NewEngine(posts, courses, matcher.Options{Analyzer: seg, Policy: pol, Now: now})
+	e, err := engine.New(posts, courses, engine.Options{Analyzer: seg, Policy: pol, Now: now})
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // Source is what a run reads its inputs from.
@@ -31,17 +32,17 @@ type Source interface {
 // store backends (matcher.FullStore) satisfy it.
 type Store interface {
 	EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn func(*matcher.Graduate) error) error
-	matcher.RunStore
+	matcher.RunWriter
 }
 
 // Inputs are the matching engine of a run and the open posts and courses it
 // was built over (the posts give the places the capacity pass spreads
 // exposure over; all three give the run's fingerprint).
 type Inputs struct {
-	Engine  *matcher.Engine
+	Engine  *engine.Engine
 	Posts   []matcher.Post
 	Courses []matcher.Course
-	// Now is the decision time the engine was built with (matcher.Options.Now).
+	// Now is the decision time the engine was built with (engine.Options.Now).
 	Now time.Time
 	// Weights names the scoring weights (their version), for the fingerprint.
 	Weights string
@@ -50,9 +51,9 @@ type Inputs struct {
 // Load reads the posts open at o.Now and every course from src and builds
 // the engine over them, as `jobmatch recommend` does. o.Now must be set: a
 // run is a snapshot at one decision time.
-func Load(ctx context.Context, src Source, o matcher.Options) (*Inputs, error) {
+func Load(ctx context.Context, src Source, o engine.Options) (*Inputs, error) {
 	if o.Now.IsZero() {
-		return nil, errors.New("batch: load: matcher.Options.Now must be set")
+		return nil, errors.New("batch: load: engine.Options.Now must be set")
 	}
 	in := &Inputs{Now: o.Now}
 	if err := src.EachPost(ctx, matcher.PostFilter{OpenAt: o.Now}, func(p *matcher.Post) error {
@@ -67,7 +68,7 @@ func Load(ctx context.Context, src Source, o matcher.Options) (*Inputs, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("batch: load courses: %w", err)
 	}
-	e, err := matcher.NewEngine(in.Posts, in.Courses, o)
+	e, err := engine.New(in.Posts, in.Courses, o)
 	if err != nil {
 		return nil, fmt.Errorf("batch: build engine: %w", err)
 	}

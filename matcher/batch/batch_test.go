@@ -18,6 +18,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
 )
@@ -83,7 +84,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 func load(t testing.TB, st matcher.FullStore) *batch.Inputs {
 	t.Helper()
-	in, err := batch.Load(context.Background(), st, matcher.Options{Analyzer: segmenter(t), Now: decisionTime})
+	in, err := batch.Load(context.Background(), st, engine.Options{Analyzer: segmenter(t), Now: decisionTime})
 	if err != nil {
 		t.Fatal(err)
 	}

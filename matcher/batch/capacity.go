@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // candidate is one of the engine's diversified candidates for a graduate,
@@ -28,7 +29,7 @@ type choice struct {
 }
 
 // pick chooses up to c.n candidates by the engine's ranking rule
-// (matcher.MixChannels: the per-employer cap and the channel mix of the
+// (engine.MixChannels: the per-employer cap and the channel mix of the
 // graduate's preferences) applied to score × discount (discount nil: all
 // 1), the candidates ordered by that product, ties in the engine's order.
 // It returns indexes into c.cands, in list order. order is scratch space.
@@ -50,12 +51,12 @@ func (c *choice) pick(discount []float64, order []int) []int {
 		return x.score * discount[x.post]
 	}
 	sort.SliceStable(order, func(a, b int) bool { return adj(order[a]) > adj(order[b]) })
-	mc := make([]matcher.MixCandidate, len(order))
+	mc := make([]engine.MixCandidate, len(order))
 	for j, i := range order {
 		x := c.cands[i]
-		mc[j] = matcher.MixCandidate{Score: adj(i), Channel: x.channel, Employer: x.employer}
+		mc[j] = engine.MixCandidate{Score: adj(i), Channel: x.channel, Employer: x.employer}
 	}
-	picked := matcher.MixChannels(mc, c.prefs, c.n, c.perEmployer)
+	picked := engine.MixChannels(mc, c.prefs, c.n, c.perEmployer)
 	out := make([]int, len(picked))
 	for k, j := range picked {
 		out[k] = order[j]

@@ -100,7 +100,7 @@ func TestExposureOf(t *testing.T) {
 
 // TestPick covers the re-ranking: discounts reorder, ties keep the
 // engine's order, and the engine's rule holds on the discounted scores
-// (matcher.MixChannels; its own test covers each branch): a fitting post of
+// (engine.MixChannels; its own test covers each branch): a fitting post of
 // the preferred channel takes the second place, one too far below the best
 // takes none.
 func TestPick(t *testing.T) {

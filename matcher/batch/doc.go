@@ -1,9 +1,9 @@
 // Package batch is the nightly batch: one run = every active graduate ×
 // every open post, computed with the same matching engine as online
 // requests, saved in chunks under a new run and published by flipping one
-// pointer (matcher.RunStore.PublishRun), so readers see the previous run
+// pointer (matcher.RunWriter.PublishRun), so readers see the previous run
 // until the new one is whole. It talks to the store only through matcher's
-// interfaces and imports nothing but matcher, matcher/catalog and the
+// interfaces and imports nothing but matcher, matcher/engine, matcher/catalog and the
 // standard library; `jobmatch batch` (cmd/jobmatch/batch.go) wires it.
 //
 // # Who is in a run
@@ -38,7 +38,7 @@
 // lists (k in config.json, capacity.k). Every post gets a discount d_p in
 // [floor, 1]; a graduate's list is chosen from the engine's top depth × n
 // diversified candidates by the engine's own ranking rule
-// (matcher.MixChannels, the function the engine's ranking runs: the
+// (engine.MixChannels, the function the engine's ranking runs: the
 // per-employer cap and the channel mix of the graduate's preferences)
 // applied to score × d_p (ties keep the engine's order), so a re-ranked
 // list obeys the same rule as a list the engine serves. With all d_p = 1

@@ -1,4 +1,4 @@
-package matcher
+package engine
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
@@ -30,51 +31,36 @@ const (
 var FeatureNames = [NumFeatures]string{"text", "major", "occupation", "skills", "degree", "district", "salary", "channel", "fresh", "places", "priority"}
 
 // postHot is the part of a compiled post the scan reads for every post:
-// the rules' inputs and the static features as small numbers, kept in one
-// contiguous array by the engine so a scan over 250,000 posts streams
-// through memory instead of chasing a pointer per post.
+// the rules' facts (matcher.PostFacts) and the static features as small
+// numbers, kept in one contiguous array by the engine so a scan over
+// 250,000 posts streams through memory instead of chasing a pointer per
+// post.
 type postHot struct {
-	deadline  int64 // UnixNano of the end of the deadline day; MaxInt64 when none
-	posted    int64 // Unix seconds; 0 unknown
-	salLo     float64
-	salHi     float64
-	placesF   float64
-	degreeMin Degree
-	occ       int32
-	majorSet  int32 // interned id of the list of majors (engine posts); -1 otherwise
-	places    int32
-	ageMin    int16
-	ageMax    int16
-	chIdx     int8
-	district  int8 // index in catalog.UrumqiDistricts; -1 elsewhere, -2 unknown
-	nNeeds    uint8
-	needs     [hotNeeds]uint32 // the first needs, inline: most posts ask for few
-	related   bool             // majors "及相关专业"
-	closed    bool
-	welfare   bool
-	salOK     bool
-	intern    bool // kind internship
-	military  bool // channel military
-	hasHukou  bool
-	hasMajors bool
-	live      bool // the engine holds a post in this slot
+	matcher.PostFacts
+	posted   int64 // Unix seconds; 0 unknown
+	salLo    float64
+	salHi    float64
+	placesF  float64
+	occ      int32
+	chIdx    int8
+	district int8 // index in catalog.UrumqiDistricts; -1 elsewhere, -2 unknown
+	nNeeds   uint8
+	needs    [hotNeeds]uint32 // the first needs, inline: most posts ask for few
+	salOK    bool
+	live     bool // the engine holds a post in this slot
 }
 
 const hotNeeds = 6
 
-// postRec is a post compiled for matching: postHot plus what only some
-// posts or only the returned items need.
+// postRec is a post compiled for matching: postHot, the post and what
+// only some posts restrict (matcher.PostRestrictions), and what only the
+// returned items need.
 type postRec struct {
 	postHot
-	p        *Post
-	slot     int32
-	kind     Kind
-	channel  Channel
-	hukouReq string
-
-	majors        []majorRef
-	majorsRelated bool
-	majorRefs     []int32 // interned ids of each of majors (engine posts)
+	matcher.PostRestrictions
+	slot    int32
+	kind    matcher.Kind
+	channel matcher.Channel
 
 	needs  []uint32 // skill and certificate ids, sorted
 	isCert []bool   // parallel to needs
@@ -82,39 +68,26 @@ type postRec struct {
 	tw     []float32
 }
 
-// compilePost compiles the parts of a post that need no engine (rules and
-// static features). The engine fills occ, needs and terms.
-func compilePost(p *Post, eng *Engine) *postRec {
-	pr := &postRec{p: p, kind: p.Kind, channel: p.Channel}
-	pr.occ, pr.majorSet = -1, -1
+// compilePost compiles the parts of a post that need no engine (the
+// rules' facts and static features). The engine fills occ, needs, terms
+// and the interned majors.
+func compilePost(p *matcher.Post) *postRec {
+	pr := &postRec{kind: p.Kind, channel: p.Channel}
+	pr.PostFacts, pr.PostRestrictions = matcher.NewPostFacts(p)
+	pr.occ = -1
 	if pr.kind == "" {
-		pr.kind = KindJob
+		pr.kind = matcher.KindJob
 	}
-	pr.chIdx = int8(slices.Index(Channels, p.Channel))
-	pr.closed = (p.Status != PostOpen && p.Status != "") || p.DuplicateOf != ""
-	pr.deadline = deadlineNanos(p.Deadline)
-	pr.places = int32(min(p.PlacesLeft(), math.MaxInt32))
-	pr.welfare = p.PublicWelfare
-	pr.hukouReq = strings.TrimSpace(p.HukouRequired)
-	pr.degreeMin = p.DegreeMin
-	pr.ageMin, pr.ageMax = clamp16(p.AgeMin), clamp16(p.AgeMax)
-	pr.intern = pr.kind == KindInternship
-	pr.military = p.Channel == ChannelMilitary
-	pr.hasHukou = pr.hukouReq != ""
+	pr.chIdx = int8(slices.Index(matcher.Channels, p.Channel))
 	pr.live = true
-	pr.majors, pr.majorsRelated = compilePostMajors(p)
-	pr.hasMajors = len(pr.majors) > 0
-	pr.related = pr.majorsRelated
 	pr.district = districtIndex(p.District)
 	pr.salLo, pr.salHi, pr.salOK = p.Salary.Monthly()
 	if !p.PostedAt.IsZero() {
 		pr.posted = p.PostedAt.Unix()
 	}
-	pr.placesF = math.Min(1, math.Log1p(float64(pr.places))/math.Log1p(50))
+	pr.placesF = math.Min(1, math.Log1p(float64(pr.Places))/math.Log1p(50))
 	return pr
 }
-
-func clamp16(v int) int16 { return int16(max(math.MinInt16, min(v, math.MaxInt16))) }
 
 func districtIndex(name string) int8 {
 	name = strings.TrimSpace(name)
@@ -219,7 +192,7 @@ func (BigramAnalyzer) Terms(text string) []string {
 var stopTerms = map[string]bool{"的": true, "和": true, "与": true, "及": true, "等": true, "或": true, "有": true, "在": true, "了": true, "是": true, "为": true, "对": true}
 
 // termCounts counts useful terms of the texts, each text weighted by rep.
-func termCounts(an Analyzer, texts []string, reps []int) map[string]float64 {
+func termCounts(an matcher.Analyzer, texts []string, reps []int) map[string]float64 {
 	tf := map[string]float64{}
 	for i, t := range texts {
 		if t == "" {
@@ -246,14 +219,14 @@ func isPunct(s string) bool {
 }
 
 // postTexts is what the text feature reads of a post; the title counts twice.
-func postTexts(p *Post) ([]string, []int) {
+func postTexts(p *matcher.Post) ([]string, []int) {
 	return []string{p.Title, p.Description, strings.Join(p.Majors, " "), strings.Join(p.Skills, " "), strings.Join(p.Certificates, " ")},
 		[]int{2, 1, 1, 1, 1}
 }
 
 // profileTexts is what the text feature reads of a graduate: major, skills
 // and certificates (never personal data).
-func profileTexts(g *Graduate) ([]string, []int) {
+func profileTexts(g *matcher.Graduate) ([]string, []int) {
 	return []string{g.Major, strings.Join(g.Skills, " "), strings.Join(g.Certificates, " ")}, []int{2, 1, 1}
 }
 
@@ -289,18 +262,18 @@ func featureVectorHot(gc *gradCtx, h *postHot, pr *postRec, text float64, x []fl
 	x[FText] = clamp01(text)
 
 	x[FMajor] = 0
-	if h.hasMajors {
-		switch gc.majorLevelHot(h, pr) {
-		case majorExact:
+	if h.HasMajors {
+		switch gc.MajorLevel(&h.PostFacts, &pr.PostRestrictions) {
+		case matcher.MajorExact:
 			x[FMajor] = 1
-		case majorClass:
+		case matcher.MajorClass:
 			x[FMajor] = 0.8
-		case majorCategory:
-			if h.related {
+		case matcher.MajorCategory:
+			if h.Related {
 				x[FMajor] = 0.6
 			}
-		case majorSimilar:
-			if h.related {
+		case matcher.MajorSimilar:
+			if h.Related {
 				x[FMajor] = 0.5
 			}
 		}
@@ -326,8 +299,8 @@ func featureVectorHot(gc *gradCtx, h *postHot, pr *postRec, text float64, x []fl
 		x[FSkills] = float64(met) / float64(len(needs))
 	}
 
-	switch d := int(gc.degree) - int(h.degreeMin); {
-	case h.degreeMin == DegreeNone:
+	switch d := int(gc.Degree) - int(h.DegreeMin); {
+	case h.DegreeMin == matcher.DegreeNone:
 		x[FDegree] = 0.6
 	case d == 0:
 		x[FDegree] = 1
@@ -343,8 +316,8 @@ func featureVectorHot(gc *gradCtx, h *postHot, pr *postRec, text float64, x []fl
 	}
 
 	x[FSalary] = 0.5
-	if h.salOK && gc.g.ExpectedSalary > 0 {
-		e := gc.g.ExpectedSalary
+	if h.salOK && gc.Graduate.ExpectedSalary > 0 {
+		e := gc.Graduate.ExpectedSalary
 		if h.salHi >= e {
 			x[FSalary] = 1
 		} else {
@@ -362,13 +335,13 @@ func featureVectorHot(gc *gradCtx, h *postHot, pr *postRec, text float64, x []fl
 
 	x[FFresh] = 0.5
 	if h.posted != 0 {
-		x[FFresh] = freshness((gc.nowTime.Unix() - h.posted) / 86400)
+		x[FFresh] = freshness((gc.NowTime.Unix() - h.posted) / 86400)
 	}
 
 	x[FPlaces] = h.placesF
 
 	x[FPriority] = 0
-	if h.military && gc.priority {
+	if h.Military && gc.Priority {
 		x[FPriority] = 1
 	}
 }

@@ -1,9 +1,11 @@
-package matcher
+package engine
 
 import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // FuzzParseWeights: any bytes give weights or an error, never a panic, and
@@ -40,35 +42,35 @@ func FuzzRecommendProfile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, major, code, skills, certs string, degree, gradYear, birthYear int, hukou, res, channels string, salary float64, kind string) {
 		if fuzzEngine == nil {
 			var err error
-			if fuzzEngine, err = NewEngine(genPosts(77, 400), genCourses(77, 20), testOptions()); err != nil {
+			if fuzzEngine, err = New(genPosts(77, 400), genCourses(77, 20), testOptions()); err != nil {
 				t.Fatal(err)
 			}
 		}
-		g := Graduate{ID: "fuzz", Major: major, MajorCode: code, Degree: Degree(degree), GraduationYear: gradYear,
+		g := matcher.Graduate{ID: "fuzz", Major: major, MajorCode: code, Degree: matcher.Degree(degree), GraduationYear: gradYear,
 			Skills: strings.Split(skills, ";"), Certificates: strings.Split(certs, ";"), HukouDistrict: hukou, ResidenceDistrict: res, ExpectedSalary: salary}
 		if birthYear > 0 && birthYear < 3000 {
 			g.BirthDate = time.Date(birthYear, 5, 1, 0, 0, 0, 0, time.UTC)
 		}
 		for _, c := range strings.Split(channels, ";") {
-			g.PreferredChannels = append(g.PreferredChannels, Channel(c))
+			g.PreferredChannels = append(g.PreferredChannels, matcher.Channel(c))
 		}
-		res2, err := fuzzEngine.Recommend(&g, Query{Kind: Kind(kind)})
+		res2, err := fuzzEngine.Recommend(&g, matcher.Query{Kind: matcher.Kind(kind)})
 		if err != nil {
-			if ErrorCode(err) != EINVALID {
+			if matcher.ErrorCode(err) != matcher.EINVALID {
 				t.Fatalf("unexpected error %v", err)
 			}
 			return
 		}
 		pol := fuzzEngine.Policy()
 		for _, it := range res2.Items {
-			if it.Kind == KindCourse {
+			if it.Kind == matcher.KindCourse {
 				continue
 			}
 			p, ok := fuzzEngine.Post(it.PostID)
 			if !ok {
 				t.Fatalf("item %s not in the engine", it.PostID)
 			}
-			if ok, rule, _ := Eligible(&g, &p, pol, testNow); !ok {
+			if ok, rule, _ := matcher.Eligible(&g, &p, pol, testNow); !ok {
 				t.Fatalf("item %s fails %s", it.PostID, rule)
 			}
 		}

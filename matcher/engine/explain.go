@@ -1,10 +1,12 @@
-package matcher
+package engine
 
 import (
 	"fmt"
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // maxReasons is how many positive reasons an item shows; "缺少" and policy
@@ -19,12 +21,12 @@ type reason struct {
 
 // explainItem builds a result item with its Chinese reasons and per-feature
 // contributions. It runs only for the items returned, never in the scan.
-func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) Item {
+func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) matcher.Item {
 	var x [NumFeatures]float64
 	featureVector(gc, pr, text, x[:])
 	contrib := e.sc.contributions(x[:])
-	p := pr.p
-	it := Item{PostID: p.ID, Rank: rank, Score: round4(e.sc.score(x[:])), Kind: pr.kind, Channel: p.Channel,
+	p := pr.Post
+	it := matcher.Item{PostID: p.ID, Rank: rank, Score: round4(e.sc.score(x[:])), Kind: pr.kind, Channel: p.Channel,
 		Title: p.Title, Employer: p.Employer, District: p.District, Salary: p.Salary,
 		Contributions: make(map[string]float64, NumFeatures)}
 	for i, c := range contrib {
@@ -45,7 +47,7 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) I
 		if on == "" {
 			on = p.Title
 		}
-		gm := gc.major.label()
+		gm := gc.Major.Label()
 		if ge.occSource(pr.occ) == 2 {
 			add(FOccupation, fmt.Sprintf("专业对口：%s → %s（同类岗位常招此专业）", gm, on))
 		} else {
@@ -53,11 +55,11 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) I
 		}
 	}
 	if x[FMajor] > 0 {
-		switch majorMatch(gc.major, pr.majors) {
-		case majorExact:
-			add(FMajor, "专业符合：岗位要求"+gc.major.label())
-		case majorClass:
-			cn := className[gc.major.class]
+		switch matcher.MatchMajors(gc.Major, pr.Majors) {
+		case matcher.MajorExact:
+			add(FMajor, "专业符合：岗位要求"+gc.Major.Label())
+		case matcher.MajorClass:
+			cn := matcher.MajorClassName(gc.Major.Class)
 			if cn == "" {
 				cn = "同一专业类"
 			}
@@ -68,12 +70,12 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) I
 	}
 	// Degree.
 	switch {
-	case pr.degreeMin == DegreeNone:
+	case pr.DegreeMin == matcher.DegreeNone:
 		add(FDegree, "学历不限")
-	case gc.degree == pr.degreeMin:
-		add(FDegree, "学历符合："+gc.degree.Chinese())
+	case gc.Degree == pr.DegreeMin:
+		add(FDegree, "学历符合："+gc.Degree.Chinese())
 	default:
-		add(FDegree, fmt.Sprintf("学历符合：要求%s及以上，您为%s", pr.degreeMin.Chinese(), gc.degree.Chinese()))
+		add(FDegree, fmt.Sprintf("学历符合：要求%s及以上，您为%s", pr.DegreeMin.Chinese(), gc.Degree.Chinese()))
 	}
 	// District.
 	if p.District != "" && ge != nil {
@@ -99,7 +101,7 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) I
 	// Salary.
 	if lo, hi, ok := p.Salary.Monthly(); ok {
 		s := "薪资：" + salaryText(lo, hi)
-		if exp := gc.g.ExpectedSalary; exp > 0 {
+		if exp := gc.Graduate.ExpectedSalary; exp > 0 {
 			if hi >= exp {
 				s += "，符合期望"
 			} else {
@@ -121,12 +123,12 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) I
 		}
 	}
 	if pr.posted != 0 {
-		if days := int((gc.nowTime.Unix() - pr.posted) / 86400); days <= 7 && days >= 0 {
+		if days := int((gc.NowTime.Unix() - pr.posted) / 86400); days <= 7 && days >= 0 {
 			add(FFresh, fmt.Sprintf("新发布：%d天内", max(days, 1)))
 		}
 	}
-	if pr.places >= 5 {
-		add(FPlaces, fmt.Sprintf("招聘人数：%d人", pr.places))
+	if pr.Places >= 5 {
+		add(FPlaces, fmt.Sprintf("招聘人数：%d人", pr.Places))
 	}
 	sort.SliceStable(rs, func(i, j int) bool {
 		if rs[i].contrib != rs[j].contrib {

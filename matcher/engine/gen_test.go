@@ -1,4 +1,4 @@
-package matcher
+package engine
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
@@ -77,39 +78,39 @@ func district(r *rand.Rand) string {
 }
 
 // genPosts builds n posts; employers are shared among about n/4 names.
-func genPosts(seed int64, n int) []Post {
+func genPosts(seed int64, n int) []matcher.Post {
 	r := rand.New(rand.NewSource(seed))
 	nEmp := max(1, n/4)
-	posts := make([]Post, n)
+	posts := make([]matcher.Post, n)
 	for i := range posts {
 		m := pick(r, testMajors)
-		p := Post{
+		p := matcher.Post{
 			ID:         fmt.Sprintf("t:%06d", i),
 			Source:     "t",
 			ExternalID: fmt.Sprintf("%06d", i),
-			Kind:       KindJob,
-			Channel:    ChannelSME,
+			Kind:       matcher.KindJob,
+			Channel:    matcher.ChannelSME,
 			Employer:   fmt.Sprintf("乌鲁木齐%s%s%d", pick(r, testEmployerWords), pick(r, testEmployerKinds), r.Intn(nEmp)),
 			District:   district(r),
-			DegreeMin:  Degree(r.Intn(5)),
+			DegreeMin:  matcher.Degree(r.Intn(5)),
 			Headcount:  1 + r.Intn(20),
-			Status:     PostOpen,
+			Status:     matcher.PostOpen,
 			PostedAt:   testNow.AddDate(0, 0, -r.Intn(90)),
 		}
 		switch x := r.Intn(100); {
 		case x < 4:
-			p.Channel = ChannelPublicSector
+			p.Channel = matcher.ChannelPublicSector
 		case x < 8:
-			p.Channel = ChannelStateOwned
+			p.Channel = matcher.ChannelStateOwned
 		case x < 15:
-			p.Channel = ChannelGrassroots
+			p.Channel = matcher.ChannelGrassroots
 		case x < 17:
-			p.Channel = ChannelMilitary
+			p.Channel = matcher.ChannelMilitary
 		case x < 21:
-			p.Channel = ChannelSelfEmployed
+			p.Channel = matcher.ChannelSelfEmployed
 		}
 		if r.Intn(15) == 0 {
-			p.Kind = KindInternship
+			p.Kind = matcher.KindInternship
 		}
 		if r.Intn(3) > 0 {
 			p.Occupation = pick(r, m.occs)
@@ -145,12 +146,12 @@ func genPosts(seed int64, n int) []Post {
 		}
 		switch r.Intn(6) {
 		case 0:
-			p.Salary = Salary{Raw: "面议", Negotiable: true}
+			p.Salary = matcher.Salary{Raw: "面议", Negotiable: true}
 		case 1:
-			p.Salary = Salary{Min: float64(150 + r.Intn(100)), Max: 300, Period: PerDay}
+			p.Salary = matcher.Salary{Min: float64(150 + r.Intn(100)), Max: 300, Period: matcher.PerDay}
 		default:
 			lo := float64(2500 + 500*r.Intn(10))
-			p.Salary = Salary{Min: lo, Max: lo + float64(500*r.Intn(6)), Period: PerMonth}
+			p.Salary = matcher.Salary{Min: lo, Max: lo + float64(500*r.Intn(6)), Period: matcher.PerMonth}
 		}
 		if r.Intn(10) == 0 {
 			p.AgeMax = 28 + r.Intn(10)
@@ -165,7 +166,7 @@ func genPosts(seed int64, n int) []Post {
 				p.HukouRequired = catalog.UrumqiDistricts[r.Intn(8)].Name
 			}
 		}
-		if p.Channel == ChannelGrassroots && r.Intn(5) == 0 {
+		if p.Channel == matcher.ChannelGrassroots && r.Intn(5) == 0 {
 			p.PublicWelfare = true
 		}
 		if r.Intn(4) > 0 {
@@ -173,7 +174,7 @@ func genPosts(seed int64, n int) []Post {
 		}
 		switch r.Intn(40) {
 		case 0:
-			p.Status = PostFilled
+			p.Status = matcher.PostFilled
 		case 1:
 			p.Filled = p.Headcount
 		case 2:
@@ -184,22 +185,22 @@ func genPosts(seed int64, n int) []Post {
 	return posts
 }
 
-func genGraduates(seed int64, n int) []Graduate {
+func genGraduates(seed int64, n int) []matcher.Graduate {
 	r := rand.New(rand.NewSource(seed))
-	gs := make([]Graduate, n)
+	gs := make([]matcher.Graduate, n)
 	for i := range gs {
 		m := pick(r, testMajors)
-		g := Graduate{
+		g := matcher.Graduate{
 			ID:                fmt.Sprintf("g%05d", i),
 			Major:             m.name,
-			Degree:            Degree(1 + r.Intn(5)),
+			Degree:            matcher.Degree(1 + r.Intn(5)),
 			GraduationYear:    2019 + r.Intn(6),
 			HukouDistrict:     district(r),
 			ResidenceDistrict: district(r),
 			Skills:            someOf(r, append(m.skills, testSkills[:6]...), 4),
 			Certificates:      someOf(r, []string{"初级会计职称", "教师资格证", "驾驶证C1", "英语四级"}, 1),
 			ExpectedSalary:    float64(3000 + 500*r.Intn(8)),
-			Status:            pick(r, []GraduateStatus{StatusSeeking, StatusSeeking, StatusSeeking, StatusPlaced, StatusEmployed, StatusStudying, ""}),
+			Status:            pick(r, []matcher.GraduateStatus{matcher.StatusSeeking, matcher.StatusSeeking, matcher.StatusSeeking, matcher.StatusPlaced, matcher.StatusEmployed, matcher.StatusStudying, ""}),
 		}
 		if r.Intn(2) == 0 {
 			g.MajorCode = m.code
@@ -207,26 +208,26 @@ func genGraduates(seed int64, n int) []Graduate {
 		if r.Intn(20) > 0 {
 			g.BirthDate = time.Date(1993+r.Intn(12), time.Month(1+r.Intn(12)), 1+r.Intn(28), 0, 0, 0, 0, time.UTC)
 		}
-		g.PreferredChannels = someOf(r, Channels, 2)
+		g.PreferredChannels = someOf(r, matcher.Channels, 2)
 		g.PreferredDistricts = someOf(r, []string{"天山区", "新市区", "米东区", "水磨沟区"}, 2)
 		if r.Intn(8) == 0 {
-			g.Hardship = []Hardship{pick(r, Hardships)}
+			g.Hardship = []matcher.Hardship{pick(r, matcher.Hardships)}
 		}
 		gs[i] = g
 	}
 	return gs
 }
 
-func genCourses(seed int64, n int) []Course {
+func genCourses(seed int64, n int) []matcher.Course {
 	r := rand.New(rand.NewSource(seed))
-	cs := make([]Course, n)
+	cs := make([]matcher.Course, n)
 	for i := range cs {
-		c := Course{
+		c := matcher.Course{
 			ID:           fmt.Sprintf("c:%04d", i),
 			Source:       "c",
 			ExternalID:   fmt.Sprintf("%04d", i),
 			Provider:     fmt.Sprintf("乌鲁木齐%s职业培训学校", pick(r, testEmployerWords)),
-			Category:     CourseSkills,
+			Category:     matcher.CourseSkills,
 			District:     district(r),
 			StartDate:    testNow.AddDate(0, 0, r.Intn(60)-20),
 			DurationDays: 10 + r.Intn(30),
@@ -234,7 +235,7 @@ func genCourses(seed int64, n int) []Course {
 		}
 		c.Skills = someOf(r, testSkills, 2)
 		if r.Intn(6) == 0 {
-			c.Category = CourseEntrepreneurship
+			c.Category = matcher.CourseEntrepreneurship
 			c.Title = "创业培训（SYB）"
 		} else {
 			c.Title = strings.Join(c.Skills, "与") + "培训班"
@@ -250,4 +251,14 @@ func testOptions() Options {
 		panic(err)
 	}
 	return Options{Policy: pol, Now: testNow}
+}
+
+func basePost() matcher.Post {
+	return matcher.Post{ID: "p:1", Kind: matcher.KindJob, Channel: matcher.ChannelSME, Title: "会计", Employer: "甲公司", District: "天山区",
+		Headcount: 3, Status: matcher.PostOpen, PostedAt: testNow.AddDate(0, 0, -3)}
+}
+
+func baseGraduate() matcher.Graduate {
+	return matcher.Graduate{ID: "g1", Major: "会计学", MajorCode: "120203K", Degree: matcher.DegreeBachelor, GraduationYear: 2023,
+		HukouDistrict: "天山区", ResidenceDistrict: "新市区", BirthDate: time.Date(2001, 3, 1, 0, 0, 0, 0, time.UTC), Status: matcher.StatusSeeking}
 }

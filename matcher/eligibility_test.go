@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
+
+var testNow = time.Date(2023, 7, 15, 10, 0, 0, 0, time.UTC)
 
 func basePost() Post {
 	return Post{ID: "p:1", Kind: KindJob, Channel: ChannelSME, Title: "会计", Employer: "甲公司", District: "天山区",
@@ -109,8 +112,10 @@ func TestEligibleRules(t *testing.T) {
 			}
 			// The named rules agree with Eligible.
 			failed := ""
+			gf := NewGraduateFacts(&g, &pol, testNow)
+			pf, pr := NewPostFacts(&p)
 			for _, r := range Rules() {
-				if !r.Check(&g, &p, &RuleContext{Policy: pol, Now: testNow}) {
+				if !r.Check(&gf, &pf, &pr) {
 					failed = r.Name
 					break
 				}
@@ -129,7 +134,7 @@ func TestRulesAreNamedAndOrdered(t *testing.T) {
 		t.Fatalf("RuleNames = %v", names)
 	}
 	for _, r := range Rules() {
-		if r.Message == "" || r.Check == nil {
+		if r.Message == "" || r.Check == nil || r.Explain == nil {
 			t.Errorf("rule %s has no message or check", r.Name)
 		}
 	}
@@ -154,234 +159,59 @@ func TestRulesReadPolicy(t *testing.T) {
 	}
 }
 
-// --- the property test: an independent implementation of the rules ------------
-
-// independentEligible re-implements the rules from their specification,
-// without calling any of the engine's rule code.
-func independentEligible(g *Graduate, p *Post, pol catalog.Policy, now time.Time) (bool, string) {
-	if (p.Status != "" && p.Status != PostOpen) || p.DuplicateOf != "" {
-		return false, "closed"
-	}
-	if !p.Deadline.IsZero() {
-		y, m, d := p.Deadline.Date()
-		if time.Date(y, m, d, 23, 59, 59, 0, p.Deadline.Location()).Before(now) {
-			return false, "deadline"
-		}
-	}
-	if p.Headcount-p.Filled <= 0 {
-		return false, "places"
-	}
-	if p.PublicWelfare && len(g.Hardship) == 0 {
-		return false, "public_welfare"
-	}
-	districts := map[string]bool{"天山区": true, "沙依巴克区": true, "新市区": true, "水磨沟区": true, "头屯河区": true, "达坂城区": true, "米东区": true, "乌鲁木齐县": true}
-	switch req := p.HukouRequired; req {
-	case "", "不限":
-	case "乌鲁木齐市", "乌鲁木齐":
-		if !districts[g.HukouDistrict] && g.HukouDistrict != "乌鲁木齐市" && g.HukouDistrict != "乌鲁木齐" {
-			return false, "hukou"
-		}
-	default:
-		if g.HukouDistrict != req {
-			return false, "hukou"
-		}
-	}
-	if g.Degree < p.DegreeMin {
-		return false, "degree_min"
-	}
-	age := -1
-	if !g.BirthDate.IsZero() {
-		age = now.Year() - g.BirthDate.Year()
-		if now.YearDay() < g.BirthDate.YearDay() {
-			age--
-		}
-	}
-	if !independentMajorOK(g, p) {
-		return false, "majors"
-	}
-	working := g.Status == StatusPlaced || g.Status == StatusEmployed
-	if p.Kind == KindInternship {
-		out := now.Year() - g.GraduationYear
-		ok := !working && ((g.GraduationYear == now.Year()) ||
-			(g.GraduationYear > 0 && out >= 1 && out <= pol.Internship.YearsAfterLeaving) ||
-			(age >= pol.Internship.YouthAgeMin && age <= pol.Internship.YouthAgeMax))
-		if !ok {
-			return false, "internship_window"
-		}
-	}
-	if p.Channel == ChannelMilitary {
-		hi := pol.Military.AgeMaxSecondary
-		if g.Degree == DegreeAssociate || g.Degree == DegreeBachelor {
-			hi = pol.Military.AgeMaxGraduate
-		} else if g.Degree >= DegreeMaster {
-			hi = pol.Military.AgeMaxPostgrad
-		}
-		if age < pol.Military.AgeMin || age > hi {
-			return false, "military_age"
-		}
-	}
-	if p.AgeMax > 0 && age >= 0 && age > p.AgeMax {
-		return false, "age_max"
-	}
-	if p.AgeMin > 0 && age >= 0 && age < p.AgeMin {
-		return false, "age_min"
-	}
-	return true, ""
-}
-
-// independentMajorOK: codes compare at 专业 / 专业类 (4 chars) / 门类 (2
-// chars); a post naming 相关专业 also accepts the same 门类 and similar names.
-func independentMajorOK(g *Graduate, p *Post) bool {
-	type m struct{ code, name string }
-	var ms []m
-	related := strings.Contains(p.Description, "相关专业")
-	for _, c := range p.MajorCodes {
-		ms = append(ms, m{code: c})
-	}
-	for _, n := range p.Majors {
-		if n == "不限" || n == "专业不限" || n == "不限专业" {
-			return true
-		}
-		if strings.Contains(n, "相关") {
-			related = true
-		}
-		if n == "相关专业" || n == "相关" {
-			continue
-		}
-		for _, suf := range []string{"等相关专业", "及相关专业", "或相关专业", "相关专业", "等专业", "及相关", "等相关", "专业"} {
-			if strings.HasSuffix(n, suf) && len(n) > len(suf) {
-				n = strings.TrimSuffix(n, suf)
-				break
-			}
-		}
-		code := ""
-		if cm, ok := catalog.MajorByName(n); ok {
-			code = cm.Code
-		}
-		ms = append(ms, m{code: code, name: n})
-	}
-	if len(ms) == 0 {
-		return true
-	}
-	gcode := g.MajorCode
-	if gcode == "" {
-		if cm, ok := catalog.MajorByName(g.Major); ok {
-			gcode = cm.Code
-		}
-	}
-	prefix := func(a, b string, n int) bool { return len(a) >= n && len(b) >= n && a[:n] == b[:n] }
-	for _, x := range ms {
-		if (gcode != "" && x.code == gcode) || (g.Major != "" && x.name == g.Major) {
-			return true
-		}
-		if gcode != "" && x.code != "" && prefix(gcode, x.code, 4) {
-			return true
-		}
-		if related && gcode != "" && x.code != "" && prefix(gcode, x.code, 2) {
-			return true
-		}
-		if related && x.name != "" && g.Major != "" && (strings.Contains(x.name, g.Major) || strings.Contains(g.Major, x.name) || dice(x.name, g.Major) >= 0.5) {
-			return true
-		}
-	}
-	return false
-}
-
-func dice(a, b string) float64 {
-	bg := func(s string) map[string]bool {
-		r := []rune(s)
-		out := map[string]bool{}
-		for i := 0; i+1 < len(r); i++ {
-			out[string(r[i:i+2])] = true
-		}
-		return out
-	}
-	x, y := bg(a), bg(b)
-	if len(x)+len(y) == 0 {
-		return 0
-	}
-	n := 0
-	for k := range x {
-		if y[k] {
-			n++
-		}
-	}
-	return 2 * float64(n) / float64(len(x)+len(y))
-}
-
-// Every returned post passes every rule as the independent implementation
-// reads them, for random graduates and posts, and the engine's exclusion
-// counts agree with the independent verdicts.
-func TestPropertyNoIneligibleRecommendation(t *testing.T) {
-	posts := genPosts(7, 3000)
-	o := testOptions()
-	e, err := NewEngine(posts, genCourses(7, 40), o)
+// FirstFailing calls the table's checks in the table's order: over random
+// graduates and posts, compiled into facts, the two agree, and every rule
+// decides some pair. (matcher/engine holds its compiled records to the
+// same, over the engine's memoised majors.)
+func TestFirstFailingMatchesTable(t *testing.T) {
+	pol, err := catalog.LoadPolicy()
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]*Post{}
-	for i := range posts {
-		byID[posts[i].ID] = &posts[i]
-	}
-	grads := genGraduates(11, 300)
-	returned := 0
-	for gi := range grads {
-		g := &grads[gi]
-		for _, kind := range []Kind{"", KindInternship} {
-			res, err := e.Recommend(g, Query{Limit: 20, Kind: kind})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, it := range res.Items {
-				returned++
-				if ok, rule := independentEligible(g, byID[it.PostID], o.Policy, testNow); !ok {
-					t.Fatalf("graduate %s got post %s, which fails %s", g.ID, it.PostID, rule)
-				}
-			}
-			if kind != "" {
-				continue
-			}
-			// Counts per rule equal the independent verdicts over all posts.
-			want := map[string]int{}
-			for i := range posts {
-				if posts[i].Kind == KindCourse {
-					continue
-				}
-				if ok, rule := independentEligible(g, &posts[i], o.Policy, testNow); !ok {
-					want[rule]++
-				}
-			}
-			for r, n := range want {
-				if res.Excluded[r] != n {
-					t.Fatalf("graduate %s: excluded[%s] = %d, independent count %d", g.ID, r, res.Excluded[r], n)
-				}
-			}
-		}
-	}
-	if returned < 1000 {
-		t.Fatalf("only %d items returned: the property test is not exercising much", returned)
-	}
-}
-
-// The written-out rules the scan uses agree with the rule table.
-func TestFirstFailingMatchesTable(t *testing.T) {
-	e, posts := engine5k(t)
+	rnd := rand.New(rand.NewPCG(13, 17))
+	pick := func(xs ...string) string { return xs[rnd.IntN(len(xs))] }
+	table := Rules()
 	seen := map[int]int{}
-	for _, g := range genGraduates(31, 200) {
-		gc := compileGraduate(&g, &e.pol, testNow, e)
-		for i := range posts {
-			pr := e.slots[e.byID[posts[i].ID]]
-			a, b := firstFailing(gc, pr), firstFailingByTable(gc, pr)
-			if a != b {
-				t.Fatalf("graduate %s post %s: firstFailing %d, rule table %d", g.ID, pr.p.ID, a, b)
-			}
-			seen[a]++
+	for range 20000 {
+		p, g := basePost(), baseGraduate()
+		p.Status = PostStatus(pick("open", "open", "open", "", "filled"))
+		p.DuplicateOf = pick("", "", "", "", "", "", "", "", "", "q:1")
+		p.Deadline = testNow.AddDate(0, 0, rnd.IntN(10)-2)
+		p.Filled = rnd.IntN(4)
+		p.PublicWelfare = rnd.IntN(6) == 0
+		p.HukouRequired = pick("", "", "", "天山区", "乌鲁木齐市", "米东区")
+		p.DegreeMin = Degree(rnd.IntN(5))
+		p.Majors = []string{pick("", "会计学", "财务管理", "计算机类", "计算机相关专业", "会计及相关专业", "不限", "法学")}
+		p.MajorCodes = []string{pick("", "", "120203K", "120401", "080901")}
+		p.Kind = Kind(pick("job", "job", "internship"))
+		p.Channel = Channel(pick("sme", "sme", "military", "public_sector"))
+		p.AgeMax, p.AgeMin = rnd.IntN(40), rnd.IntN(30)
+		g.Degree = Degree(rnd.IntN(6))
+		g.GraduationYear = 2018 + rnd.IntN(7)
+		g.BirthDate = time.Date(1993+rnd.IntN(14), 3, 1, 0, 0, 0, 0, time.UTC)
+		g.HukouDistrict = pick("天山区", "米东区", "喀什市", "")
+		g.Major, g.MajorCode = pick("会计学", "大数据与会计", "法学", ""), pick("", "120203K", "530302", "030101K")
+		g.Status = GraduateStatus(pick("seeking", "seeking", "placed"))
+		if rnd.IntN(5) == 0 {
+			g.Hardship = []Hardship{HardshipLowIncome}
 		}
+		gf := NewGraduateFacts(&g, &pol, testNow)
+		pf, pr := NewPostFacts(&p)
+		want := -1
+		for i, r := range table {
+			if !r.Check(&gf, &pf, &pr) {
+				want = i
+				break
+			}
+		}
+		if got := FirstFailing(&gf, &pf, &pr); got != want {
+			t.Fatalf("FirstFailing %d, table %d, for %+v and %+v", got, want, p, g)
+		}
+		seen[want]++
 	}
-	// Every rule (and eligibility) occurs in the sample.
-	for i := -1; i < len(ruleDefs); i++ {
+	for i := -1; i < NumRules; i++ {
 		if seen[i] == 0 {
-			t.Errorf("rule %d never decided a pair in the sample", i)
+			t.Errorf("rule %d never decided a pair", i)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package matcher
+package engine
 
 import (
 	_ "embed"
@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/urumqi-hrss/jobmatch/matcher"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -63,7 +64,7 @@ func ParseWeights(b []byte) (Weights, error) {
 		return Weights{}, fmt.Errorf("weights: %w", err)
 	}
 	if len(w.Weights) == 0 {
-		return Weights{}, Errorf(EINVALID, "权重文件缺少 weights", "weights: no \"weights\" object")
+		return Weights{}, matcher.Errorf(matcher.EINVALID, "权重文件缺少 weights", "weights: no \"weights\" object")
 	}
 	return w, w.validate()
 }
@@ -84,12 +85,12 @@ func validateMap(field string, m map[string]float64, known []string) error {
 	for _, k := range keys {
 		v := m[k]
 		if !slices.Contains(known, k) {
-			return &Error{Code: EINVALID, Field: field + "." + k,
+			return &matcher.Error{Code: matcher.EINVALID, Field: field + "." + k,
 				Message:   fmt.Sprintf("%s：未知特征 %q（可用：%s）", field, k, strings.Join(known, ", ")),
 				MessageEN: fmt.Sprintf("%s: unknown feature %q (known: %s)", field, k, strings.Join(known, ", "))}
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			return &Error{Code: EINVALID, Field: field + "." + k,
+			return &matcher.Error{Code: matcher.EINVALID, Field: field + "." + k,
 				Message:   fmt.Sprintf("%s：特征 %s 的权重须为非负有限数，得到 %v", field, k, v),
 				MessageEN: fmt.Sprintf("%s: %s must be a finite non-negative number, got %v", field, k, v)}
 		}

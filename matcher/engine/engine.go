@@ -1,4 +1,4 @@
-package matcher
+package engine
 
 import (
 	"cmp"
@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
@@ -20,7 +21,7 @@ import (
 type Options struct {
 	// Analyzer segments post and profile text; pass the index's gse
 	// analyzer. Nil falls back to BigramAnalyzer.
-	Analyzer Analyzer
+	Analyzer matcher.Analyzer
 	// Weights of the features; the zero value uses DefaultWeights.
 	Weights Weights
 	// Policy numbers; the zero value uses catalog.LoadPolicy.
@@ -35,7 +36,7 @@ type Options struct {
 // and with Upsert/Remove, which take a short exclusive lock.
 type Engine struct {
 	mu     sync.RWMutex
-	an     Analyzer
+	an     matcher.Analyzer
 	sc     scorer
 	wts    Weights
 	pol    catalog.Policy
@@ -87,9 +88,9 @@ type occNode struct {
 	anc   [4]int32 // ids of the ancestors at levels 1..4 (anc[level-1] is the node itself)
 }
 
-// NewEngine compiles posts and courses for matching. Posts that are not
+// New compiles posts and courses for matching. Posts that are not
 // open are kept (the rules exclude them, and --explain-exclusions says why).
-func NewEngine(posts []Post, courses []Course, o Options) (*Engine, error) {
+func New(posts []matcher.Post, courses []matcher.Course, o Options) (*Engine, error) {
 	e := &Engine{an: o.Analyzer, pol: o.Policy, fixNow: o.Now}
 	if e.an == nil {
 		e.an = BigramAnalyzer{}
@@ -122,19 +123,19 @@ func NewEngine(posts []Post, courses []Course, o Options) (*Engine, error) {
 	return e, nil
 }
 
-func validatePost(p *Post) error {
+func validatePost(p *matcher.Post) error {
 	if strings.TrimSpace(p.ID) == "" {
-		return &Error{Code: EINVALID, Field: "id", Message: "岗位缺少ID", MessageEN: "post without an id"}
+		return &matcher.Error{Code: matcher.EINVALID, Field: "id", Message: "岗位缺少ID", MessageEN: "post without an id"}
 	}
 	if p.Kind != "" && !p.Kind.Valid() {
-		return &Error{Code: EINVALID, Field: "kind", Message: fmt.Sprintf("岗位%s：未知类型%q", p.ID, p.Kind), MessageEN: fmt.Sprintf("post %s: unknown kind %q", p.ID, p.Kind)}
+		return &matcher.Error{Code: matcher.EINVALID, Field: "kind", Message: fmt.Sprintf("岗位%s：未知类型%q", p.ID, p.Kind), MessageEN: fmt.Sprintf("post %s: unknown kind %q", p.ID, p.Kind)}
 	}
 	return nil
 }
 
 // build (re)compiles every post from scratch: document frequencies first,
 // so every post's vector uses the same idf.
-func (e *Engine) build(posts []Post) error {
+func (e *Engine) build(posts []matcher.Post) error {
 	e.gen++
 	e.slots = e.slots[:0]
 	e.hot = e.hot[:0]
@@ -344,7 +345,7 @@ func (c *profileCache) putLocked(key string, pe *profileEntry) {
 // profileKey is g's profile as one string: every field and list item
 // length-prefixed, so no two profiles share a key (skills "a b" and "a",
 // "b" read the same as text but are different skills).
-func profileKey(g *Graduate) string {
+func profileKey(g *matcher.Graduate) string {
 	n := len(g.Major) + 4
 	for _, list := range [][]string{g.Skills, g.Certificates} {
 		for _, x := range list {
@@ -366,7 +367,7 @@ func profileKey(g *Graduate) string {
 
 // compiledProfile returns g's profile compiled against the engine as it
 // stands. The caller holds e.mu (read or write), which keeps e.gen fixed.
-func (e *Engine) compiledProfile(g *Graduate) *profileComp {
+func (e *Engine) compiledProfile(g *matcher.Graduate) *profileComp {
 	key := profileKey(g)
 	pe := e.profiles.get(key)
 	if pe == nil {
@@ -401,25 +402,25 @@ func (e *Engine) compiledProfile(g *Graduate) *profileComp {
 // insert compiles p (already owned by the engine) into a new slot.
 // count says whether p is new to e.live (false during build, which
 // counts every post first).
-func (e *Engine) insert(p *Post, tf map[string]float64, count bool) {
-	pr := compilePost(p, e)
+func (e *Engine) insert(p *matcher.Post, tf map[string]float64, count bool) {
+	pr := compilePost(p)
 	pr.slot = int32(len(e.slots))
 	pr.occ = e.occID(p.Occupation)
 	pr.needs, pr.isCert = e.needIDs(p.Skills, p.Certificates)
 	pr.nNeeds = uint8(min(len(pr.needs), math.MaxUint8))
 	copy(pr.postHot.needs[:], pr.needs)
-	if len(pr.majors) > 0 {
+	if len(pr.Majors) > 0 {
 		var b strings.Builder
-		pr.majorRefs = make([]int32, len(pr.majors))
-		for i, m := range pr.majors {
-			k := m.code + "\x00" + m.class + "\x00" + m.cat + "\x00" + m.name + "\x00" + m.alias
+		pr.MajorIDs = make([]int32, len(pr.Majors))
+		for i, m := range pr.Majors {
+			k := m.Code + "\x00" + m.Class + "\x00" + m.Category + "\x00" + m.Name + "\x00" + m.Alias
 			b.WriteString(k + "\x01")
 			id, ok := e.majorRefIDs[k]
 			if !ok {
 				id = int32(len(e.majorRefIDs))
 				e.majorRefIDs[k] = id
 			}
-			pr.majorRefs[i] = id
+			pr.MajorIDs[i] = id
 		}
 		k := b.String()
 		id, ok := e.majorSetIDs[k]
@@ -427,7 +428,7 @@ func (e *Engine) insert(p *Post, tf map[string]float64, count bool) {
 			id = int32(len(e.majorSetIDs))
 			e.majorSetIDs[k] = id
 		}
-		pr.majorSet = id
+		pr.MajorSet = id
 	}
 	if count {
 		e.live++
@@ -476,7 +477,7 @@ func (e *Engine) needIDs(skills, certs []string) ([]uint32, []bool) {
 // Upsert adds or replaces a post. The new version is scored with the
 // current document frequencies; the engine recompiles everything when a
 // quarter of its slots are stale, which also refreshes the idf.
-func (e *Engine) Upsert(p Post) error {
+func (e *Engine) Upsert(p matcher.Post) error {
 	if err := validatePost(&p); err != nil {
 		return err
 	}
@@ -539,10 +540,10 @@ func (e *Engine) Compact() {
 }
 
 func (e *Engine) compactLocked() {
-	posts := make([]Post, 0, e.live)
+	posts := make([]matcher.Post, 0, e.live)
 	for _, pr := range e.slots {
 		if pr != nil {
-			posts = append(posts, *pr.p)
+			posts = append(posts, *pr.Post)
 		}
 	}
 	// build cannot fail here: every post was validated when it came in.
@@ -557,14 +558,14 @@ func (e *Engine) Len() int {
 }
 
 // Post returns the engine's copy of a post.
-func (e *Engine) Post(id string) (Post, bool) {
+func (e *Engine) Post(id string) (matcher.Post, bool) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	slot, ok := e.byID[id]
 	if !ok {
-		return Post{}, false
+		return matcher.Post{}, false
 	}
-	return *e.slots[slot].p, true
+	return *e.slots[slot].Post, true
 }
 
 func (e *Engine) now() time.Time {
@@ -644,7 +645,7 @@ func occName(code string) string {
 // occupation's 小类), the evidence the "learned" half of the occupation
 // feature reads.
 func (e *Engine) countCooc(pr *postRec, delta int) {
-	if pr.occ < 0 || len(pr.majors) == 0 {
+	if pr.occ < 0 || len(pr.Majors) == 0 {
 		return
 	}
 	n := e.occs[pr.occ]
@@ -663,14 +664,14 @@ func (e *Engine) countCooc(pr *postRec, delta int) {
 	for _, t := range targets {
 		e.coocTot[t] += delta
 		codes, classes := map[string]bool{}, map[string]bool{}
-		for _, m := range pr.majors {
-			if m.code != "" && !codes[m.code] {
-				codes[m.code] = true
-				bump(e.coocCode, m.code, t)
+		for _, m := range pr.Majors {
+			if m.Code != "" && !codes[m.Code] {
+				codes[m.Code] = true
+				bump(e.coocCode, m.Code, t)
 			}
-			if m.class != "" && !classes[m.class] {
-				classes[m.class] = true
-				bump(e.coocClass, m.class, t)
+			if m.Class != "" && !classes[m.Class] {
+				classes[m.Class] = true
+				bump(e.coocClass, m.Class, t)
 			}
 		}
 	}
@@ -681,13 +682,10 @@ func (e *Engine) countCooc(pr *postRec, delta int) {
 // gradEngine is the engine-specific part of a compiled graduate.
 type gradEngine struct {
 	e     *Engine
-	major majorRef
+	major matcher.MajorRef
 
 	skills   []uint32 // sorted ids of skills and certificates the graduate has (shared, read-only)
 	skillBit []uint64 // the same as a bitset over skill ids (shared, read-only)
-
-	majorMemo []int8 // majorLevel by interned list of majors; -1 not computed
-	refMemo   []int8 // majorLevel by interned single major; -1 not computed
 
 	qIDs []uint32 // profile vector, sorted (shared, read-only)
 	qW   []float32
@@ -710,23 +708,33 @@ func (ge *gradEngine) has(id uint32) bool {
 	return w < len(ge.skillBit) && ge.skillBit[w]&(1<<(id&63)) != 0
 }
 
+// gradCtx is a graduate compiled for one request: the rules' facts
+// (matcher.GraduateFacts) and the engine's part (skills ids, text vector,
+// occupation affinity, district and channel tables).
+type gradCtx struct {
+	matcher.GraduateFacts
+	eng *gradEngine
+}
+
+// compileGraduate compiles g for a request at now. single compiles it for
+// one post only (reverse matching over many graduates): no per-request
+// tables.
+func (e *Engine) compileGraduate(g *matcher.Graduate, now time.Time, single bool) *gradCtx {
+	gc := &gradCtx{GraduateFacts: matcher.NewGraduateFacts(g, &e.pol, now)}
+	if !single {
+		gc.MemoizeMajors(len(e.majorSetIDs), len(e.majorRefIDs))
+	}
+	gc.eng = e.compileGraduateExtras(gc, single)
+	return gc
+}
+
 func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
-	g := gc.g
-	ge := &gradEngine{e: e, major: gc.major, single: single}
+	g := gc.Graduate
+	ge := &gradEngine{e: e, major: gc.Major, single: single}
 	pc := e.compiledProfile(g)
 	ge.skills, ge.skillBit, ge.qIDs, ge.qW = pc.skills, pc.skillBit, pc.qIDs, pc.qW
-	if !single {
-		ge.majorMemo = make([]int8, len(e.majorSetIDs))
-		for i := range ge.majorMemo {
-			ge.majorMemo[i] = -1
-		}
-		ge.refMemo = make([]int8, len(e.majorRefIDs))
-		for i := range ge.refMemo {
-			ge.refMemo[i] = -1
-		}
-	}
 
-	if m, ok := majorByCode[gc.major.code]; ok {
+	if m, ok := matcher.MajorByCode(gc.Major.Code); ok {
 		for _, c := range m.Occupations {
 			if id, ok := e.occIDs[c]; ok {
 				ge.gOccs = append(ge.gOccs, id)
@@ -782,7 +790,7 @@ func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 	// Channels: the first preference 1, then 0.8, 0.6 …; unlisted 0.
 	rank := 0
 	for _, c := range g.PreferredChannels {
-		i := slices.Index(Channels, c)
+		i := slices.Index(matcher.Channels, c)
 		if i < 0 || ge.channelRank[i] != 0 {
 			continue
 		}
@@ -826,8 +834,8 @@ func (e *Engine) occupationAffinities(ge *gradEngine) {
 // graduate's major or 专业类 for, the share of its posts that did.
 func (e *Engine) learnedDirect(ge *gradEngine) map[int32]float64 {
 	direct := map[int32]float64{}
-	for k, m := range []map[int32]int{e.coocCode[ge.major.code], e.coocClass[ge.major.class]} {
-		if (k == 0 && ge.major.code == "") || (k == 1 && ge.major.class == "") {
+	for k, m := range []map[int32]int{e.coocCode[ge.major.Code], e.coocClass[ge.major.Class]} {
+		if (k == 0 && ge.major.Code == "") || (k == 1 && ge.major.Class == "") {
 			continue
 		}
 		f := []float64{1, 0.8}[k]
@@ -848,8 +856,8 @@ func (e *Engine) learnedAt(ge *gradEngine, t int32) float64 {
 		return ge.direct[t]
 	}
 	var v float64
-	for k, m := range []map[int32]int{e.coocCode[ge.major.code], e.coocClass[ge.major.class]} {
-		if (k == 0 && ge.major.code == "") || (k == 1 && ge.major.class == "") {
+	for k, m := range []map[int32]int{e.coocCode[ge.major.Code], e.coocClass[ge.major.Class]} {
+		if (k == 0 && ge.major.Code == "") || (k == 1 && ge.major.Class == "") {
 			continue
 		}
 		if n, ok := m[t]; ok {
@@ -955,70 +963,7 @@ func textScore(ge *gradEngine, pr *postRec) float32 {
 
 // --- queries --------------------------------------------------------------------
 
-// Query selects and shapes a recommendation list.
-type Query struct {
-	Limit             int     // default 8
-	Channel           Channel // only this channel
-	Kind              Kind    // job, internship, course; "" = jobs and internships
-	ExplainExclusions bool    // list which rule excluded which post
-	PerEmployer       int     // diversity: at most this many items per employer (default 2)
-}
-
-// Item is one recommendation.
-type Item struct {
-	PostID        string             `json:"post_id"`
-	Rank          int                `json:"rank"`
-	Score         float64            `json:"score"`
-	Kind          Kind               `json:"kind"`
-	Channel       Channel            `json:"channel,omitempty"`
-	Title         string             `json:"title"`
-	Employer      string             `json:"employer"`
-	District      string             `json:"district"`
-	Salary        Salary             `json:"salary"`
-	Reasons       []string           `json:"reasons"`
-	Contributions map[string]float64 `json:"contributions"`
-	Missing       []string           `json:"missing,omitempty"` // skills and certificates the post asks for that the graduate lacks
-	Opens         []string           `json:"opens,omitempty"`   // courses: the recommended posts the course would open
-}
-
-// Exclusion says which rule excluded which post.
-type Exclusion struct {
-	PostID  string `json:"post_id"`
-	Rule    string `json:"rule"`
-	Message string `json:"message"`
-}
-
-// Result is a ranked recommendation list.
-type Result struct {
-	GraduateID string         `json:"graduate_id"`
-	Items      []Item         `json:"items"`
-	Excluded   map[string]int `json:"excluded"`
-	Exclusions []Exclusion    `json:"exclusions,omitempty"`
-}
-
-const maxLimit = 1000
-
-func (q *Query) normalise() error {
-	if q.Limit < 0 || q.PerEmployer < 0 {
-		return &Error{Code: EINVALID, Field: "limit", Message: "limit 和 per_employer 不能为负数", MessageEN: "limit and per_employer must not be negative"}
-	}
-	if q.Limit == 0 {
-		q.Limit = 8
-	}
-	q.Limit = min(q.Limit, maxLimit)
-	if q.PerEmployer == 0 {
-		q.PerEmployer = 2
-	}
-	if q.Kind != "" && q.Kind != KindJob && q.Kind != KindInternship && q.Kind != KindCourse {
-		return &Error{Code: EINVALID, Field: "kind", Message: fmt.Sprintf("未知类型 %q（job、internship、course）", q.Kind), MessageEN: fmt.Sprintf("unknown kind %q (job, internship, course)", q.Kind)}
-	}
-	if q.Channel != "" && !q.Channel.Valid() {
-		return &Error{Code: EINVALID, Field: "channel", Message: fmt.Sprintf("未知渠道 %q", q.Channel), MessageEN: fmt.Sprintf("unknown channel %q", q.Channel)}
-	}
-	return nil
-}
-
-func (q *Query) wants(pr *postRec) bool { return q.filter().wants(&pr.postHot) }
+func wants(q *matcher.Query, pr *postRec) bool { return filterOf(q).wants(&pr.postHot) }
 
 // postFilter is a Query's kind and channel as the scan compares them.
 type postFilter struct {
@@ -1027,28 +972,28 @@ type postFilter struct {
 	closed bool // an unknown channel: nothing matches
 }
 
-func (q *Query) filter() postFilter {
+func filterOf(q *matcher.Query) postFilter {
 	f := postFilter{ch: -1}
 	if q.Channel != "" {
-		f.ch = int8(slices.Index(Channels, q.Channel))
+		f.ch = int8(slices.Index(matcher.Channels, q.Channel))
 		f.closed = f.ch < 0
 	}
 	switch q.Kind {
-	case KindJob:
+	case matcher.KindJob:
 		f.kind = 1
-	case KindInternship:
+	case matcher.KindInternship:
 		f.kind = 2
 	}
 	return f
 }
 
 func (f postFilter) wants(h *postHot) bool {
-	return h.live && !f.closed && (f.ch < 0 || h.chIdx == f.ch) && (f.kind == 0 || (f.kind == 2) == h.intern)
+	return h.live && !f.closed && (f.ch < 0 || h.chIdx == f.ch) && (f.kind == 0 || (f.kind == 2) == h.Internship)
 }
 
 // Recommend returns the graduate's best-fitting eligible posts (or courses,
 // with Kind course), ranked, diversified and explained.
-func (e *Engine) Recommend(g *Graduate, q Query) (*Result, error) {
+func (e *Engine) Recommend(g *matcher.Graduate, q matcher.Query) (*matcher.Result, error) {
 	return e.recommend(g, q, false)
 }
 
@@ -1056,25 +1001,25 @@ func (e *Engine) Recommend(g *Graduate, q Query) (*Result, error) {
 // a per-post sparse merge (no inverted index) and sorts the full candidate
 // list. It returns the same result as Recommend and exists to measure and
 // check the fast path.
-func (e *Engine) RecommendExhaustive(g *Graduate, q Query) (*Result, error) {
+func (e *Engine) RecommendExhaustive(g *matcher.Graduate, q matcher.Query) (*matcher.Result, error) {
 	return e.recommend(g, q, true)
 }
 
-func (e *Engine) recommend(g *Graduate, q Query, exhaustive bool) (*Result, error) {
+func (e *Engine) recommend(g *matcher.Graduate, q matcher.Query, exhaustive bool) (*matcher.Result, error) {
 	if g == nil {
-		return nil, &Error{Code: EINVALID, Field: "graduate", Message: "缺少毕业生信息", MessageEN: "no graduate"}
+		return nil, &matcher.Error{Code: matcher.EINVALID, Field: "graduate", Message: "缺少毕业生信息", MessageEN: "no graduate"}
 	}
-	if err := q.normalise(); err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	if q.Kind == KindCourse {
+	if q.Kind == matcher.KindCourse {
 		return e.RecommendCourses(g, q)
 	}
 	now := e.now()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	gc := compileGraduate(g, &e.pol, now, e)
-	res := &Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []Item{}}
+	gc := e.compileGraduate(g, now, false)
+	res := &matcher.Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []matcher.Item{}}
 
 	var acc []float32
 	if !exhaustive {
@@ -1083,7 +1028,7 @@ func (e *Engine) recommend(g *Graduate, q Query, exhaustive bool) (*Result, erro
 		acc = *accp
 	}
 	var excl []int
-	var counts [32]int // by rule index
+	var counts [matcher.NumRules]int
 	onExcluded := func(pr *postRec, rule int) {
 		counts[rule]++
 		if q.ExplainExclusions {
@@ -1107,9 +1052,9 @@ func (e *Engine) recommend(g *Graduate, q Query, exhaustive bool) (*Result, erro
 		}
 		m *= 8 // the caps reached deep into a channel: look deeper
 	}
-	for i, n := range counts[:len(ruleDefs)] {
+	for i, n := range counts {
 		if n > 0 {
-			res.Excluded[ruleDefs[i].name] = n
+			res.Excluded[matcher.RuleName(i)] = n
 		}
 	}
 	for i, c := range picked {
@@ -1118,8 +1063,9 @@ func (e *Engine) recommend(g *Graduate, q Query, exhaustive bool) (*Result, erro
 	}
 	for i := 0; i < len(excl); i += 2 {
 		pr := e.slots[excl[i]]
-		d := ruleDefs[excl[i+1]]
-		res.Exclusions = append(res.Exclusions, Exclusion{PostID: pr.p.ID, Rule: d.name, Message: d.message(gc, pr)})
+		r := excl[i+1]
+		res.Exclusions = append(res.Exclusions, matcher.Exclusion{PostID: pr.Post.ID, Rule: matcher.RuleName(r),
+			Message: matcher.Explain(r, &gc.GraduateFacts, &pr.PostFacts, &pr.PostRestrictions)})
 	}
 	sort.Slice(res.Exclusions, func(i, j int) bool { return res.Exclusions[i].PostID < res.Exclusions[j].PostID })
 	return res, nil
@@ -1129,21 +1075,21 @@ func (e *Engine) recommend(g *Graduate, q Query, exhaustive bool) (*Result, erro
 // each channel in a heap; it returns them merged, best first, and which
 // channels had more than m eligible posts. onExcluded (may be nil) hears
 // about every excluded post.
-func (e *Engine) scan(gc *gradCtx, q *Query, acc []float32, m int, onExcluded func(*postRec, int)) ([]cand, []bool) {
+func (e *Engine) scan(gc *gradCtx, q *matcher.Query, acc []float32, m int, onExcluded func(*postRec, int)) ([]cand, []bool) {
 	var heaps [numChannels + 1]candHeap
 	truncated := make([]bool, len(heaps))
 	for i := range heaps {
 		heaps[i] = candHeap{e: e}
 	}
 	var x [NumFeatures]float64
-	f := q.filter()
+	f := filterOf(q)
 	for slot := range e.hot {
 		h := &e.hot[slot]
 		if !f.wants(h) {
 			continue
 		}
 		pr := e.slots[slot]
-		if r := firstFailingHot(gc, h, pr); r >= 0 {
+		if r := matcher.FirstFailing(&gc.GraduateFacts, &h.PostFacts, &pr.PostRestrictions); r >= 0 {
 			if onExcluded != nil {
 				onExcluded(pr, r)
 			}
@@ -1173,14 +1119,14 @@ func (e *Engine) scan(gc *gradCtx, q *Query, acc []float32, m int, onExcluded fu
 // scanAll is the exhaustive baseline of scan: every eligible post scored
 // by a per-post merge, the whole list sorted, then cut to the same
 // per-channel short lists.
-func (e *Engine) scanAll(gc *gradCtx, q *Query, m int, onExcluded func(*postRec, int)) ([]cand, []bool) {
+func (e *Engine) scanAll(gc *gradCtx, q *matcher.Query, m int, onExcluded func(*postRec, int)) ([]cand, []bool) {
 	var all []cand
 	var x [NumFeatures]float64
 	for slot, pr := range e.slots {
-		if pr == nil || !q.wants(pr) {
+		if pr == nil || !wants(q, pr) {
 			continue
 		}
-		if r := firstFailing(gc, pr); r >= 0 {
+		if r := matcher.FirstFailing(&gc.GraduateFacts, &pr.PostFacts, &pr.PostRestrictions); r >= 0 {
 			if onExcluded != nil {
 				onExcluded(pr, r)
 			}
@@ -1209,19 +1155,9 @@ func (e *Engine) scanAll(gc *gradCtx, q *Query, m int, onExcluded func(*postRec,
 
 // --- reverse matching -------------------------------------------------------------
 
-// Candidate is a graduate recommended for a post.
-type Candidate struct {
-	GraduateID    string             `json:"graduate_id"`
-	Rank          int                `json:"rank"`
-	Score         float64            `json:"score"`
-	Reasons       []string           `json:"reasons"`
-	Contributions map[string]float64 `json:"contributions"`
-	Missing       []string           `json:"missing,omitempty"`
-}
-
 // Graduates adapts a slice to the iterator Candidates reads.
-func Graduates(gs []Graduate) iter.Seq[*Graduate] {
-	return func(yield func(*Graduate) bool) {
+func Graduates(gs []matcher.Graduate) iter.Seq[*matcher.Graduate] {
+	return func(yield func(*matcher.Graduate) bool) {
 		for i := range gs {
 			if !yield(&gs[i]) {
 				return
@@ -1240,25 +1176,25 @@ func Graduates(gs []Graduate) iter.Seq[*Graduate] {
 // profile's segmentation, vector and skill ids come from the engine's
 // profile cache (see profileCache). BenchmarkMatchCandidates in
 // benchmarks/ measures it.
-func (e *Engine) Candidates(postID string, graduates iter.Seq[*Graduate], limit int) ([]Candidate, error) {
+func (e *Engine) Candidates(postID string, graduates iter.Seq[*matcher.Graduate], limit int) ([]matcher.Candidate, error) {
 	if limit < 0 {
-		return nil, &Error{Code: EINVALID, Field: "limit", Message: "limit 不能为负数", MessageEN: "limit must not be negative"}
+		return nil, &matcher.Error{Code: matcher.EINVALID, Field: "limit", Message: "limit 不能为负数", MessageEN: "limit must not be negative"}
 	}
 	if limit == 0 {
 		limit = 20
 	}
-	limit = min(limit, maxLimit)
+	limit = min(limit, matcher.MaxLimit)
 	now := e.now()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	slot, ok := e.byID[postID]
 	if !ok {
-		return nil, ErrNotFound("岗位", postID)
+		return nil, matcher.ErrNotFound("岗位", postID)
 	}
 	pr := e.slots[slot]
 	type gcand struct {
 		score float64
-		g     Graduate // a copy: iterators may reuse what they yield
+		g     matcher.Graduate // a copy: iterators may reuse what they yield
 		text  float32
 	}
 	var best []gcand
@@ -1266,23 +1202,23 @@ func (e *Engine) Candidates(postID string, graduates iter.Seq[*Graduate], limit 
 		return a.score < b.score || (a.score == b.score && a.g.ID > b.g.ID)
 	}
 	var x [NumFeatures]float64
-	majorLevels := map[majorRef]majorLevel{}
+	majorLevels := map[matcher.MajorRef]matcher.MajorLevel{}
 	for g := range graduates {
 		if g == nil {
 			continue
 		}
 		// The rules need no engine data: check them before the costlier
 		// part (skills, profile vector, affinities) is compiled.
-		gc := compileGraduateFor(g, &e.pol, now, nil, true)
-		if pr.hasMajors {
-			l, ok := majorLevels[gc.major]
+		gc := &gradCtx{GraduateFacts: matcher.NewGraduateFacts(g, &e.pol, now)}
+		if pr.HasMajors {
+			l, ok := majorLevels[gc.Major]
 			if !ok {
-				l = majorMatch(gc.major, pr.majors)
-				majorLevels[gc.major] = l
+				l = matcher.MatchMajors(gc.Major, pr.Majors)
+				majorLevels[gc.Major] = l
 			}
-			gc.oneMajorLevel, gc.hasOneMajorLevel = l, true
+			gc.SetMajorLevel(l)
 		}
-		if firstFailing(gc, pr) >= 0 {
+		if matcher.FirstFailing(&gc.GraduateFacts, &pr.PostFacts, &pr.PostRestrictions) >= 0 {
 			continue
 		}
 		gc.eng = e.compileGraduateExtras(gc, true)
@@ -1300,11 +1236,11 @@ func (e *Engine) Candidates(postID string, graduates iter.Seq[*Graduate], limit 
 			best = best[:limit]
 		}
 	}
-	out := make([]Candidate, len(best))
+	out := make([]matcher.Candidate, len(best))
 	for i, c := range best {
-		gc := compileGraduate(&c.g, &e.pol, now, e)
+		gc := e.compileGraduate(&c.g, now, false)
 		it := e.explainItem(gc, pr, float64(c.text), i+1)
-		out[i] = Candidate{GraduateID: c.g.ID, Rank: i + 1, Score: it.Score, Reasons: it.Reasons, Contributions: it.Contributions, Missing: it.Missing}
+		out[i] = matcher.Candidate{GraduateID: c.g.ID, Rank: i + 1, Score: it.Score, Reasons: it.Reasons, Contributions: it.Contributions, Missing: it.Missing}
 	}
 	return out, nil
 }

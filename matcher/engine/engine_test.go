@@ -1,4 +1,4 @@
-package matcher
+package engine
 
 import (
 	"encoding/json"
@@ -13,12 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/matcher"
 	"gonum.org/v1/gonum/mat"
 )
 
-func newTestEngine(t testing.TB, posts []Post, courses []Course) *Engine {
+func newTestEngine(t testing.TB, posts []matcher.Post, courses []matcher.Course) *Engine {
 	t.Helper()
-	e, err := NewEngine(posts, courses, testOptions())
+	e, err := New(posts, courses, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,15 +29,15 @@ func newTestEngine(t testing.TB, posts []Post, courses []Course) *Engine {
 var (
 	sharedOnce   sync.Once
 	sharedEngine *Engine
-	sharedPosts  []Post
+	sharedPosts  []matcher.Post
 )
 
 // engine5k is a 5,000-post engine shared by read-only tests.
-func engine5k(t testing.TB) (*Engine, []Post) {
+func engine5k(t testing.TB) (*Engine, []matcher.Post) {
 	sharedOnce.Do(func() {
 		sharedPosts = genPosts(1, 5000)
 		var err error
-		sharedEngine, err = NewEngine(sharedPosts, genCourses(1, 60), testOptions())
+		sharedEngine, err = New(sharedPosts, genCourses(1, 60), testOptions())
 		if err != nil {
 			panic(err)
 		}
@@ -53,12 +54,12 @@ func TestFeaturesInUnitInterval(t *testing.T) {
 		seen[i] = map[float64]bool{}
 	}
 	for gi := range grads {
-		gc := compileGraduate(&grads[gi], &e.pol, testNow, e)
+		gc := e.compileGraduate(&grads[gi], testNow, false)
 		for _, pr := range e.slots {
 			featureVector(gc, pr, float64(textScore(gc.eng, pr)), x[:])
 			for f, v := range x {
 				if v < 0 || v > 1 || math.IsNaN(v) {
-					t.Fatalf("feature %s = %v for (%s, %s)", FeatureNames[f], v, grads[gi].ID, pr.p.ID)
+					t.Fatalf("feature %s = %v for (%s, %s)", FeatureNames[f], v, grads[gi].ID, pr.Post.ID)
 				}
 				seen[f][math.Round(v*100)] = true
 			}
@@ -78,12 +79,12 @@ func TestFeatureValues(t *testing.T) {
 	p.MajorCodes = []string{"120203K"}
 	p.Skills = []string{"Excel", "财务分析"}
 	p.Certificates = []string{"初级会计职称"}
-	p.Salary = Salary{Min: 4000, Max: 6000, Period: PerMonth}
+	p.Salary = matcher.Salary{Min: 4000, Max: 6000, Period: matcher.PerMonth}
 	g.Skills = []string{"ｅｘｃｅｌ", "财务分析"} // full-width and case fold
 	g.ExpectedSalary = 5000
-	g.PreferredChannels = []Channel{ChannelStateOwned, ChannelSME}
-	e := newTestEngine(t, []Post{p}, nil)
-	gc := compileGraduate(&g, &e.pol, testNow, e)
+	g.PreferredChannels = []matcher.Channel{matcher.ChannelStateOwned, matcher.ChannelSME}
+	e := newTestEngine(t, []matcher.Post{p}, nil)
+	gc := e.compileGraduate(&g, testNow, false)
 	var x [NumFeatures]float64
 	featureVector(gc, e.slots[0], float64(textScore(gc.eng, e.slots[0])), x[:])
 	want := map[int]float64{FMajor: 1, FOccupation: 1, FSkills: 2.0 / 3, FDegree: 0.6, FDistrict: 0.9, FSalary: 1, FChannel: 0.8, FPriority: 0}
@@ -98,17 +99,17 @@ func TestFeatureValues(t *testing.T) {
 
 	// Salary below expectation scores lower; negotiable is neutral.
 	for _, c := range []struct {
-		s    Salary
+		s    matcher.Salary
 		want float64
 	}{
-		{Salary{Min: 3000, Max: 4000, Period: PerMonth}, 0.6},
-		{Salary{Min: 1000, Max: 2000, Period: PerMonth}, 0},
-		{Salary{Raw: "面议", Negotiable: true}, 0.5},
-		{Salary{Min: 250, Max: 250, Period: PerDay}, 1},
+		{matcher.Salary{Min: 3000, Max: 4000, Period: matcher.PerMonth}, 0.6},
+		{matcher.Salary{Min: 1000, Max: 2000, Period: matcher.PerMonth}, 0},
+		{matcher.Salary{Raw: "面议", Negotiable: true}, 0.5},
+		{matcher.Salary{Min: 250, Max: 250, Period: matcher.PerDay}, 1},
 	} {
 		p2 := p
 		p2.Salary = c.s
-		pr := compilePost(&p2, e)
+		pr := compilePost(&p2)
 		featureVector(gc, pr, 0, x[:])
 		if math.Abs(x[FSalary]-c.want) > 1e-9 {
 			t.Errorf("salary %+v: %v, want %v", c.s, x[FSalary], c.want)
@@ -118,7 +119,7 @@ func TestFeatureValues(t *testing.T) {
 	fit := func(d string) float64 {
 		p2 := p
 		p2.District = d
-		featureVector(gc, compilePost(&p2, e), 0, x[:])
+		featureVector(gc, compilePost(&p2), 0, x[:])
 		return x[FDistrict]
 	}
 	order := []string{"新市区", "天山区", "水磨沟区", "达坂城区", "昌吉市"}
@@ -128,14 +129,14 @@ func TestFeatureValues(t *testing.T) {
 	}
 	// Military priority: 应届, Urumqi hukou.
 	p3 := p
-	p3.Channel = ChannelMilitary
-	featureVector(gc, compilePost(&p3, e), 0, x[:])
+	p3.Channel = matcher.ChannelMilitary
+	featureVector(gc, compilePost(&p3), 0, x[:])
 	if x[FPriority] != 1 {
 		t.Errorf("priority = %v for an Urumqi-hukou 应届 graduate", x[FPriority])
 	}
 	g2 := g
 	g2.HukouDistrict = "喀什市"
-	featureVector(compileGraduate(&g2, &e.pol, testNow, e), compilePost(&p3, e), 0, x[:])
+	featureVector(e.compileGraduate(&g2, testNow, false), compilePost(&p3), 0, x[:])
 	if x[FPriority] != 0 {
 		t.Errorf("priority = %v for a non-Urumqi hukou", x[FPriority])
 	}
@@ -145,7 +146,7 @@ func TestFeatureValues(t *testing.T) {
 // ask for a major, graduates of that major score higher there even if the
 // catalogue does not link them.
 func TestOccupationAffinityLearned(t *testing.T) {
-	var posts []Post
+	var posts []matcher.Post
 	for i := range 6 {
 		p := basePost()
 		p.ID = fmt.Sprintf("p:%d", i)
@@ -159,7 +160,7 @@ func TestOccupationAffinityLearned(t *testing.T) {
 	e := newTestEngine(t, posts, nil)
 	g := baseGraduate()
 	g.Major, g.MajorCode = "法学", "030101K"
-	gc := compileGraduate(&g, &e.pol, testNow, e)
+	gc := e.compileGraduate(&g, testNow, false)
 	a := gc.eng.occAffinity(e.occIDs["4-01-02-01"])
 	b := gc.eng.occAffinity(e.occIDs["4-02-01-01"])
 	if !(a > 0.7 && b == 0) {
@@ -175,7 +176,7 @@ func TestDeterministic(t *testing.T) {
 	a := newTestEngine(t, posts, genCourses(5, 20))
 	b := newTestEngine(t, posts, genCourses(5, 20))
 	for _, g := range genGraduates(9, 40) {
-		for _, q := range []Query{{}, {Kind: KindInternship}, {Kind: KindCourse}, {Limit: 30, ExplainExclusions: true}} {
+		for _, q := range []matcher.Query{{}, {Kind: matcher.KindInternship}, {Kind: matcher.KindCourse}, {Limit: 30, ExplainExclusions: true}} {
 			r1, err1 := a.Recommend(&g, q)
 			r2, err2 := b.Recommend(&g, q)
 			r3, _ := a.Recommend(&g, q)
@@ -197,7 +198,7 @@ func TestDeterministic(t *testing.T) {
 func TestFastEqualsExhaustive(t *testing.T) {
 	e, _ := engine5k(t)
 	for _, g := range genGraduates(21, 40) {
-		for _, q := range []Query{{}, {Limit: 3, PerEmployer: 1}, {Kind: KindInternship}, {Channel: ChannelSME, Limit: 20}, {Limit: 50}} {
+		for _, q := range []matcher.Query{{}, {Limit: 3, PerEmployer: 1}, {Kind: matcher.KindInternship}, {Channel: matcher.ChannelSME, Limit: 20}, {Limit: 50}} {
 			fast, err := e.Recommend(&g, q)
 			if err != nil {
 				t.Fatal(err)
@@ -213,7 +214,7 @@ func TestFastEqualsExhaustive(t *testing.T) {
 	}
 }
 
-func ids(r *Result) []string {
+func ids(r *matcher.Result) []string {
 	var out []string
 	for _, it := range r.Items {
 		out = append(out, fmt.Sprintf("%s(%.4f)", it.PostID, it.Score))
@@ -223,7 +224,7 @@ func ids(r *Result) []string {
 
 // Ties are broken by post ID: identical posts come out in ID order.
 func TestTieBreakByID(t *testing.T) {
-	var posts []Post
+	var posts []matcher.Post
 	for _, id := range []string{"p:5", "p:3", "p:9", "p:1", "p:7"} {
 		p := basePost()
 		p.ID, p.Employer = id, "单位"+id
@@ -231,7 +232,7 @@ func TestTieBreakByID(t *testing.T) {
 	}
 	e := newTestEngine(t, posts, nil)
 	g := baseGraduate()
-	res, err := e.Recommend(&g, Query{Limit: 5})
+	res, err := e.Recommend(&g, matcher.Query{Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +247,7 @@ func TestTieBreakByID(t *testing.T) {
 
 func TestDiversification(t *testing.T) {
 	// Ten near-identical posts from one employer, ten from others.
-	var posts []Post
+	var posts []matcher.Post
 	for i := range 20 {
 		p := basePost()
 		p.ID = fmt.Sprintf("p:%02d", i)
@@ -259,7 +260,7 @@ func TestDiversification(t *testing.T) {
 			p.Employer = fmt.Sprintf("小公司%d", i)
 		}
 		if i%4 == 0 {
-			p.Channel = ChannelStateOwned
+			p.Channel = matcher.ChannelStateOwned
 		}
 		posts = append(posts, p)
 	}
@@ -269,7 +270,7 @@ func TestDiversification(t *testing.T) {
 		per  int
 		want int
 	}{{1, 1}, {2, 2}, {3, 3}} {
-		res, err := e.Recommend(&g, Query{Limit: 8, PerEmployer: c.per})
+		res, err := e.Recommend(&g, matcher.Query{Limit: 8, PerEmployer: c.per})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -291,13 +292,13 @@ func TestDiversification(t *testing.T) {
 	// Channel mix: a graduate who prefers sme then state_owned gets both,
 	// even though sme alone could fill the list: sme is held to the
 	// dominance cap ⌈6·3/5⌉ = 4 because state_owned has fitting posts.
-	g.PreferredChannels = []Channel{ChannelSME, ChannelStateOwned}
-	res, _ := e.Recommend(&g, Query{Limit: 6, PerEmployer: 10})
-	count := map[Channel]int{}
+	g.PreferredChannels = []matcher.Channel{matcher.ChannelSME, matcher.ChannelStateOwned}
+	res, _ := e.Recommend(&g, matcher.Query{Limit: 6, PerEmployer: 10})
+	count := map[matcher.Channel]int{}
 	for _, it := range res.Items {
 		count[it.Channel]++
 	}
-	if count[ChannelSME] != 4 || count[ChannelStateOwned] != 2 {
+	if count[matcher.ChannelSME] != 4 || count[matcher.ChannelStateOwned] != 2 {
 		t.Errorf("channel mix %v, want sme 4 (⌈6·3/5⌉), state_owned 2", count)
 	}
 }
@@ -306,24 +307,24 @@ func TestExplanations(t *testing.T) {
 	p := basePost()
 	p.Title, p.Occupation = "会计", "2-06-03-00"
 	p.MajorCodes = []string{"120203K"}
-	p.DegreeMin = DegreeBachelor
+	p.DegreeMin = matcher.DegreeBachelor
 	p.Skills = []string{"Excel", "财务分析"}
 	p.Certificates = []string{"初级会计职称"}
-	p.Salary = Salary{Min: 4000, Max: 6000, Period: PerMonth}
+	p.Salary = matcher.Salary{Min: 4000, Max: 6000, Period: matcher.PerMonth}
 	mil := basePost()
-	mil.ID, mil.Channel, mil.Title, mil.Employer = "p:mil", ChannelMilitary, "义务兵", "征兵办"
-	e := newTestEngine(t, []Post{p, mil}, nil)
+	mil.ID, mil.Channel, mil.Title, mil.Employer = "p:mil", matcher.ChannelMilitary, "义务兵", "征兵办"
+	e := newTestEngine(t, []matcher.Post{p, mil}, nil)
 	g := baseGraduate()
 	g.Skills = []string{"Excel", "财务分析"}
 	g.ExpectedSalary = 4500
-	res, err := e.Recommend(&g, Query{})
+	res, err := e.Recommend(&g, matcher.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Items) != 2 {
 		t.Fatalf("%d items", len(res.Items))
 	}
-	byID := map[string]Item{}
+	byID := map[string]matcher.Item{}
 	for _, it := range res.Items {
 		byID[it.PostID] = it
 	}
@@ -358,22 +359,22 @@ func TestExplanations(t *testing.T) {
 
 func TestExplainExclusions(t *testing.T) {
 	a, b, c := basePost(), basePost(), basePost()
-	b.ID, b.DegreeMin = "p:2", DegreeDoctor
+	b.ID, b.DegreeMin = "p:2", matcher.DegreeDoctor
 	c.ID, c.Deadline = "p:3", testNow.AddDate(0, 0, -2)
-	e := newTestEngine(t, []Post{a, b, c}, nil)
+	e := newTestEngine(t, []matcher.Post{a, b, c}, nil)
 	g := baseGraduate()
-	res, err := e.Recommend(&g, Query{ExplainExclusions: true})
+	res, err := e.Recommend(&g, matcher.Query{ExplainExclusions: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Exclusion{{"p:2", RuleDegreeMin, "学历不符：要求博士及以上"}, {"p:3", RuleDeadline, "报名已截止：截止日期2023-07-13"}}
+	want := []matcher.Exclusion{{PostID: "p:2", Rule: matcher.RuleDegreeMin, Message: "学历不符：要求博士及以上"}, {PostID: "p:3", Rule: matcher.RuleDeadline, Message: "报名已截止：截止日期2023-07-13"}}
 	if !reflect.DeepEqual(res.Exclusions, want) {
 		t.Errorf("exclusions %+v", res.Exclusions)
 	}
-	if !reflect.DeepEqual(res.Excluded, map[string]int{RuleDegreeMin: 1, RuleDeadline: 1}) {
+	if !reflect.DeepEqual(res.Excluded, map[string]int{matcher.RuleDegreeMin: 1, matcher.RuleDeadline: 1}) {
 		t.Errorf("excluded %v", res.Excluded)
 	}
-	res, _ = e.Recommend(&g, Query{})
+	res, _ = e.Recommend(&g, matcher.Query{})
 	if res.Exclusions != nil {
 		t.Error("exclusions listed without ExplainExclusions")
 	}
@@ -382,7 +383,7 @@ func TestExplainExclusions(t *testing.T) {
 func TestJSONShape(t *testing.T) {
 	e, _ := engine5k(t)
 	g := genGraduates(2, 1)[0]
-	res, err := e.Recommend(&g, Query{})
+	res, err := e.Recommend(&g, matcher.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,7 +424,7 @@ func TestJSONShape(t *testing.T) {
 }
 
 func TestCoursesOpenPosts(t *testing.T) {
-	var posts []Post
+	var posts []matcher.Post
 	for i := range 5 {
 		p := basePost()
 		p.ID, p.Employer = fmt.Sprintf("p:%d", i), fmt.Sprintf("单位%d", i)
@@ -434,16 +435,16 @@ func TestCoursesOpenPosts(t *testing.T) {
 		}
 		posts = append(posts, p)
 	}
-	courses := []Course{
-		{ID: "c:acc", Title: "初级会计职称考前培训", Provider: "甲学校", Category: CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20, Certificates: []string{"初级会计职称"}},
-		{ID: "c:cad", Title: "CAD制图培训", Provider: "乙学校", Category: CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20},
-		{ID: "c:cook", Title: "中式烹调培训", Provider: "丙学校", Category: CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20},
-		{ID: "c:done", Title: "初级会计职称旧班", Provider: "丁学校", Category: CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, -60), DurationDays: 20, Certificates: []string{"初级会计职称"}},
-		{ID: "c:full", Title: "初级会计职称满员班", Provider: "戊学校", Category: CourseSkills, Places: 0, Certificates: []string{"初级会计职称"}},
+	courses := []matcher.Course{
+		{ID: "c:acc", Title: "初级会计职称考前培训", Provider: "甲学校", Category: matcher.CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20, Certificates: []string{"初级会计职称"}},
+		{ID: "c:cad", Title: "CAD制图培训", Provider: "乙学校", Category: matcher.CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20},
+		{ID: "c:cook", Title: "中式烹调培训", Provider: "丙学校", Category: matcher.CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20},
+		{ID: "c:done", Title: "初级会计职称旧班", Provider: "丁学校", Category: matcher.CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, -60), DurationDays: 20, Certificates: []string{"初级会计职称"}},
+		{ID: "c:full", Title: "初级会计职称满员班", Provider: "戊学校", Category: matcher.CourseSkills, Places: 0, Certificates: []string{"初级会计职称"}},
 	}
 	e := newTestEngine(t, posts, courses)
 	g := baseGraduate()
-	res, err := e.Recommend(&g, Query{Kind: KindCourse, Limit: 3})
+	res, err := e.Recommend(&g, matcher.Query{Kind: matcher.KindCourse, Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +452,7 @@ func TestCoursesOpenPosts(t *testing.T) {
 		t.Fatalf("course ranking %v", ids(res))
 	}
 	acc := res.Items[0]
-	if acc.Kind != KindCourse || len(acc.Opens) != 5 || acc.Opens[0] != "p:0" || acc.Opens[4] != "p:4" {
+	if acc.Kind != matcher.KindCourse || len(acc.Opens) != 5 || acc.Opens[0] != "p:0" || acc.Opens[4] != "p:4" {
 		t.Errorf("c:acc opens %v (fully opened posts first)", acc.Opens)
 	}
 	if !slices.Contains(acc.Reasons, "可补齐：初级会计职称（5个推荐岗位要求）") {
@@ -460,7 +461,7 @@ func TestCoursesOpenPosts(t *testing.T) {
 	if !slices.Equal(res.Items[1].Opens, []string{"p:4"}) {
 		t.Errorf("c:cad opens %v (matched by title)", res.Items[1].Opens)
 	}
-	if res.Excluded[RuleCourseFinished] != 1 || res.Excluded[RuleCoursePlaces] != 1 {
+	if res.Excluded[matcher.RuleCourseFinished] != 1 || res.Excluded[matcher.RuleCoursePlaces] != 1 {
 		t.Errorf("excluded %v", res.Excluded)
 	}
 }
@@ -470,26 +471,26 @@ func TestInternshipsRankedWithWindow(t *testing.T) {
 	g := baseGraduate()
 	g.GraduationYear = 2018 // outside every window once older than 24
 	g.BirthDate = time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC)
-	res, err := e.Recommend(&g, Query{Kind: KindInternship})
+	res, err := e.Recommend(&g, matcher.Query{Kind: matcher.KindInternship})
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
 	for i := range posts {
-		if posts[i].Kind == KindInternship {
+		if posts[i].Kind == matcher.KindInternship {
 			n++
 		}
 	}
-	if len(res.Items) != 0 || res.Excluded[RuleInternshipWindow] == 0 {
+	if len(res.Items) != 0 || res.Excluded[matcher.RuleInternshipWindow] == 0 {
 		t.Errorf("graduate outside the window got %d internships; excluded %v", len(res.Items), res.Excluded)
 	}
 	g.GraduationYear = 2023
-	res, _ = e.Recommend(&g, Query{Kind: KindInternship})
+	res, _ = e.Recommend(&g, matcher.Query{Kind: matcher.KindInternship})
 	if len(res.Items) == 0 {
 		t.Fatal("应届 graduate got no internships")
 	}
 	for _, it := range res.Items {
-		if it.Kind != KindInternship {
+		if it.Kind != matcher.KindInternship {
 			t.Errorf("kind %s in an internship query", it.Kind)
 		}
 	}
@@ -497,9 +498,9 @@ func TestInternshipsRankedWithWindow(t *testing.T) {
 
 func TestCandidates(t *testing.T) {
 	e, posts := engine5k(t)
-	var target *Post
+	var target *matcher.Post
 	for i := range posts {
-		if len(posts[i].MajorCodes) > 0 && posts[i].Kind == KindJob && posts[i].DegreeMin >= DegreeBachelor && posts[i].Searchable(testNow) {
+		if len(posts[i].MajorCodes) > 0 && posts[i].Kind == matcher.KindJob && posts[i].DegreeMin >= matcher.DegreeBachelor && posts[i].Searchable(testNow) {
 			target = &posts[i]
 			break
 		}
@@ -512,7 +513,7 @@ func TestCandidates(t *testing.T) {
 	if len(cands) != 10 {
 		t.Fatalf("%d candidates", len(cands))
 	}
-	byID := map[string]*Graduate{}
+	byID := map[string]*matcher.Graduate{}
 	for i := range grads {
 		byID[grads[i].ID] = &grads[i]
 	}
@@ -528,13 +529,13 @@ func TestCandidates(t *testing.T) {
 		}
 	}
 	// The best candidate scores the post as Recommend would.
-	res, _ := e.RecommendExhaustive(byID[cands[0].GraduateID], Query{Limit: 1000, PerEmployer: 1000})
+	res, _ := e.RecommendExhaustive(byID[cands[0].GraduateID], matcher.Query{Limit: 1000, PerEmployer: 1000})
 	for _, it := range res.Items {
 		if it.PostID == target.ID && it.Score != cands[0].Score {
 			t.Errorf("score %v in Recommend, %v in Candidates", it.Score, cands[0].Score)
 		}
 	}
-	if _, err := e.Candidates("nope", Graduates(grads), 5); ErrorCode(err) != ENOTFOUND {
+	if _, err := e.Candidates("nope", Graduates(grads), 5); matcher.ErrorCode(err) != matcher.ENOTFOUND {
 		t.Errorf("unknown post: %v", err)
 	}
 }
@@ -551,15 +552,15 @@ func TestUpsertRemove(t *testing.T) {
 	if err := e.Upsert(p); err != nil {
 		t.Fatal(err)
 	}
-	res, _ := e.Recommend(&g, Query{Limit: 1})
+	res, _ := e.Recommend(&g, matcher.Query{Limit: 1})
 	if len(res.Items) != 1 || res.Items[0].PostID != "new:1" {
 		t.Fatalf("upserted post not first: %v", ids(res))
 	}
-	p.DegreeMin = DegreeDoctor
+	p.DegreeMin = matcher.DegreeDoctor
 	if err := e.Upsert(p); err != nil {
 		t.Fatal(err)
 	}
-	res, _ = e.Recommend(&g, Query{Limit: 1000, PerEmployer: 1000})
+	res, _ = e.Recommend(&g, matcher.Query{Limit: 1000, PerEmployer: 1000})
 	for _, it := range res.Items {
 		if it.PostID == "new:1" {
 			t.Fatal("updated post (now doctor only) still recommended")
@@ -573,7 +574,7 @@ func TestUpsertRemove(t *testing.T) {
 	if _, ok := e.Post("new:1"); ok || e.Len() != 300 {
 		t.Error("removed post still there")
 	}
-	if err := e.Upsert(Post{}); ErrorCode(err) != EINVALID {
+	if err := e.Upsert(matcher.Post{}); matcher.ErrorCode(err) != matcher.EINVALID {
 		t.Errorf("post without id: %v", err)
 	}
 	// Many updates trigger compaction; results equal a fresh engine's.
@@ -588,8 +589,8 @@ func TestUpsertRemove(t *testing.T) {
 	e.Compact()
 	fresh := newTestEngine(t, posts, nil)
 	for _, g := range genGraduates(6, 20) {
-		a, _ := e.Recommend(&g, Query{})
-		b, _ := fresh.Recommend(&g, Query{})
+		a, _ := e.Recommend(&g, matcher.Query{})
+		b, _ := fresh.Recommend(&g, matcher.Query{})
 		if !reflect.DeepEqual(ids(a), ids(b)) {
 			t.Fatalf("after compaction %v, fresh %v", ids(a), ids(b))
 		}
@@ -608,8 +609,8 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 			defer wg.Done()
 			for i := range 60 {
 				g := &grads[(i+w)%len(grads)]
-				kind := []Kind{"", KindCourse, KindInternship}[i%3]
-				if _, err := e.Recommend(g, Query{Kind: kind}); err != nil {
+				kind := []matcher.Kind{"", matcher.KindCourse, matcher.KindInternship}[i%3]
+				if _, err := e.Recommend(g, matcher.Query{Kind: kind}); err != nil {
 					t.Error(err)
 					return
 				}
@@ -636,20 +637,20 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 func TestQueryValidation(t *testing.T) {
 	e, _ := engine5k(t)
 	g := baseGraduate()
-	for _, q := range []Query{{Limit: -1}, {Kind: "teacher"}, {Channel: "x"}, {PerEmployer: -3}} {
-		if _, err := e.Recommend(&g, q); ErrorCode(err) != EINVALID {
+	for _, q := range []matcher.Query{{Limit: -1}, {Kind: "teacher"}, {Channel: "x"}, {PerEmployer: -3}} {
+		if _, err := e.Recommend(&g, q); matcher.ErrorCode(err) != matcher.EINVALID {
 			t.Errorf("query %+v: %v", q, err)
 		}
 	}
-	if _, err := e.Recommend(nil, Query{}); ErrorCode(err) != EINVALID {
+	if _, err := e.Recommend(nil, matcher.Query{}); matcher.ErrorCode(err) != matcher.EINVALID {
 		t.Errorf("nil graduate: %v", err)
 	}
-	res, err := e.Recommend(&g, Query{Limit: 5000})
-	if err != nil || len(res.Items) > maxLimit {
+	res, err := e.Recommend(&g, matcher.Query{Limit: 5000})
+	if err != nil || len(res.Items) > matcher.MaxLimit {
 		t.Errorf("huge limit: %v, %d items", err, len(res.Items))
 	}
 	// An empty profile still gets a list, with no panic.
-	res, err = e.Recommend(&Graduate{ID: "empty"}, Query{})
+	res, err = e.Recommend(&matcher.Graduate{ID: "empty"}, matcher.Query{})
 	if err != nil || len(res.Items) == 0 {
 		t.Errorf("empty profile: %v, %d items", err, len(res.Items))
 	}
@@ -687,7 +688,7 @@ func TestWeights(t *testing.T) {
 				t.Errorf("%s: accepted", c.doc)
 			}
 		default:
-			var me *Error
+			var me *matcher.Error
 			if !asError(err, &me) || me.Field != c.want {
 				t.Errorf("%s: %v, want field %s", c.doc, err, c.want)
 			}
@@ -706,12 +707,12 @@ func TestWeights(t *testing.T) {
 	// Text-only weights: the score is exactly 2·text.
 	o := testOptions()
 	o.Weights = lw
-	e, err := NewEngine(genPosts(3, 300), nil, o)
+	e, err := New(genPosts(3, 300), nil, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g := baseGraduate()
-	res, _ := e.Recommend(&g, Query{})
+	res, _ := e.Recommend(&g, matcher.Query{})
 	for _, it := range res.Items {
 		if math.Abs(it.Score-it.Contributions["text"]) > 1e-9 {
 			t.Errorf("score %v with only text weighted, text contribution %v", it.Score, it.Contributions["text"])
@@ -729,8 +730,8 @@ func TestWeights(t *testing.T) {
 	}
 }
 
-func asError(err error, target **Error) bool {
-	e, ok := err.(*Error)
+func asError(err error, target **matcher.Error) bool {
+	e, ok := err.(*matcher.Error)
 	if ok {
 		*target = e
 	}
@@ -750,10 +751,10 @@ func TestBigramAnalyzer(t *testing.T) {
 func TestManyNeeds(t *testing.T) {
 	p := basePost()
 	p.Skills = []string{"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"}
-	e := newTestEngine(t, []Post{p}, nil)
+	e := newTestEngine(t, []matcher.Post{p}, nil)
 	g := baseGraduate()
 	g.Skills = []string{"a2", "a4", "a7", "a8"}
-	gc := compileGraduate(&g, &e.pol, testNow, e)
+	gc := e.compileGraduate(&g, testNow, false)
 	var x [NumFeatures]float64
 	featureVectorHot(gc, &e.hot[0], e.slots[0], 0, x[:])
 	if x[FSkills] != 0.5 {

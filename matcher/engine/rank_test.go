@@ -1,4 +1,4 @@
-package matcher
+package engine
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // A longer list always begins with the shorter one: the nightly batch
@@ -25,18 +27,18 @@ func TestRecommendPrefixStable(t *testing.T) {
 		g := grads[i]
 		g.ID = fmt.Sprintf("g3p%02d", i)
 		g.PreferredChannels = nil
-		for _, j := range r.Perm(len(Channels))[:3] {
-			g.PreferredChannels = append(g.PreferredChannels, Channels[j])
+		for _, j := range r.Perm(len(matcher.Channels))[:3] {
+			g.PreferredChannels = append(g.PreferredChannels, matcher.Channels[j])
 		}
 		grads = append(grads, g)
 	}
 	dom := baseGraduate()
-	dom.PreferredChannels = []Channel{ChannelSME, ChannelStateOwned}
+	dom.PreferredChannels = []matcher.Channel{matcher.ChannelSME, matcher.ChannelStateOwned}
 	grads = append(grads, dom)
 	checked := 0
 	for _, eng := range engines {
 		for _, g := range grads {
-			for _, base := range []Query{{}, {PerEmployer: 1}, {PerEmployer: 3}, {Kind: KindInternship}, {Kind: KindJob}} {
+			for _, base := range []matcher.Query{{}, {PerEmployer: 1}, {PerEmployer: 3}, {Kind: matcher.KindInternship}, {Kind: matcher.KindJob}} {
 				k := 1 + r.Intn(10)
 				more := []int{1, 1 + r.Intn(8), 10 + r.Intn(60)}
 				q := base
@@ -71,8 +73,8 @@ func TestRecommendPrefixStable(t *testing.T) {
 // dominantEmployerPosts: one employer's 150 near-identical posts outscore
 // everything in sme, so sme's short list (max(4K, K+32) per channel) holds
 // only posts the per-employer cap closes and the ranking must look deeper.
-func dominantEmployerPosts() []Post {
-	var posts []Post
+func dominantEmployerPosts() []matcher.Post {
+	var posts []matcher.Post
 	for i := range 150 {
 		p := basePost()
 		p.ID = fmt.Sprintf("big:%03d", i)
@@ -88,10 +90,10 @@ func dominantEmployerPosts() []Post {
 		p.Employer = fmt.Sprintf("小公司%d", i)
 		p.Headcount = 1 + i%5
 		if i%3 == 0 {
-			p.Channel = ChannelStateOwned
+			p.Channel = matcher.ChannelStateOwned
 		}
 		if i%7 == 0 {
-			p.Kind = KindInternship
+			p.Kind = matcher.KindInternship
 		}
 		posts = append(posts, p)
 	}
@@ -108,12 +110,12 @@ func TestDiversifyMatchesNaiveGreedy(t *testing.T) {
 	engines := []*Engine{newTestEngine(t, genPosts(12, 1500), nil), newTestEngine(t, dominantEmployerPosts(), nil)}
 	grads := genGraduates(13, 60)
 	dom := baseGraduate()
-	dom.PreferredChannels = []Channel{ChannelStateOwned, ChannelSME}
+	dom.PreferredChannels = []matcher.Channel{matcher.ChannelStateOwned, matcher.ChannelSME}
 	grads = append(grads, dom)
 	mixed := 0
 	for _, e := range engines {
 		for _, g := range grads {
-			for _, q := range []Query{{Limit: 8}, {Limit: 20, PerEmployer: 1}, {Limit: 5, PerEmployer: 3}} {
+			for _, q := range []matcher.Query{{Limit: 8}, {Limit: 20, PerEmployer: 1}, {Limit: 5, PerEmployer: 3}} {
 				got, err := e.Recommend(&g, q)
 				if err != nil {
 					t.Fatal(err)
@@ -142,18 +144,18 @@ func TestDiversifyMatchesNaiveGreedy(t *testing.T) {
 
 // naiveDiversified applies the diversification rule by its definition,
 // with floating-point shares, one full pass over the list per test.
-func naiveDiversified(e *Engine, g *Graduate, q Query) []string {
-	q.normalise()
-	gc := compileGraduate(g, &e.pol, e.now(), e)
+func naiveDiversified(e *Engine, g *matcher.Graduate, q matcher.Query) []string {
+	q.Normalize()
+	gc := e.compileGraduate(g, e.now(), false)
 	all, _ := e.scanAll(gc, &q, len(e.slots)+1, nil)
-	var prefs []Channel
+	var prefs []matcher.Channel
 	for _, c := range g.PreferredChannels {
 		if c.Valid() && !slices.Contains(prefs, c) {
 			prefs = append(prefs, c)
 		}
 	}
 	n := len(prefs)
-	floor := map[Channel]float64{} // a half of the list, split by rank
+	floor := map[matcher.Channel]float64{} // a half of the list, split by rank
 	for r, c := range prefs {
 		floor[c] = 0.5 * float64(n-r) / float64(n*(n+1)/2)
 	}
@@ -161,23 +163,23 @@ func naiveDiversified(e *Engine, g *Graduate, q Query) []string {
 	ceil := func(x float64) int { return int(math.Ceil(x - 1e-9)) }
 	taken := make([]bool, len(all))
 	perEmp := map[string]int{}
-	perCh := map[Channel]int{}
+	perCh := map[matcher.Channel]int{}
 	var out []string
 	for pos := 1; len(out) < q.Limit; pos++ {
 		open := func(i int) bool {
-			return !taken[i] && perEmp[employerKey(e.slots[all[i].slot].p)] < q.PerEmployer
+			return !taken[i] && perEmp[employerKey(e.slots[all[i].slot].Post)] < q.PerEmployer
 		}
 		// first returns the first open post (the list is best first) that
 		// ok accepts, -1 for none.
-		first := func(ok func(c cand, ch Channel) bool) int {
+		first := func(ok func(c cand, ch matcher.Channel) bool) int {
 			for i, c := range all {
-				if open(i) && ok(c, e.slots[c.slot].p.Channel) {
+				if open(i) && ok(c, e.slots[c.slot].Post.Channel) {
 					return i
 				}
 			}
 			return -1
 		}
-		best := first(func(cand, Channel) bool { return true })
+		best := first(func(cand, matcher.Channel) bool { return true })
 		if best < 0 {
 			break
 		}
@@ -186,19 +188,19 @@ func naiveDiversified(e *Engine, g *Graduate, q Query) []string {
 			bs := all[best].score
 			fits := func(c cand) bool { return c.score >= bs-0.25*math.Abs(bs) }
 			domCap := ceil(0.6 * float64(pos))
-			if f := first(func(c cand, ch Channel) bool {
+			if f := first(func(c cand, ch matcher.Channel) bool {
 				return fits(c) && floor[ch] > 0 && perCh[ch] < ceil(float64(pos)*floor[ch])
 			}); f >= 0 {
 				pickAt = f
-			} else if ch := e.slots[all[best].slot].p.Channel; ch.Valid() && perCh[ch] >= domCap {
-				if d := first(func(c cand, ch Channel) bool {
+			} else if ch := e.slots[all[best].slot].Post.Channel; ch.Valid() && perCh[ch] >= domCap {
+				if d := first(func(c cand, ch matcher.Channel) bool {
 					return fits(c) && (!ch.Valid() || perCh[ch] < domCap)
 				}); d >= 0 {
 					pickAt = d
 				}
 			}
 		}
-		p := e.slots[all[pickAt].slot].p
+		p := e.slots[all[pickAt].slot].Post
 		taken[pickAt] = true
 		perEmp[employerKey(p)]++
 		perCh[p.Channel]++
@@ -211,9 +213,9 @@ func naiveDiversified(e *Engine, g *Graduate, q Query) []string {
 func TestFastEqualsExhaustiveDeepChannel(t *testing.T) {
 	e := newTestEngine(t, dominantEmployerPosts(), nil)
 	g := baseGraduate()
-	for _, prefs := range [][]Channel{nil, {ChannelSME}, {ChannelSME, ChannelStateOwned}, {ChannelStateOwned, ChannelSME, ChannelGrassroots}} {
+	for _, prefs := range [][]matcher.Channel{nil, {matcher.ChannelSME}, {matcher.ChannelSME, matcher.ChannelStateOwned}, {matcher.ChannelStateOwned, matcher.ChannelSME, matcher.ChannelGrassroots}} {
 		g.PreferredChannels = prefs
-		for _, q := range []Query{{Limit: 4}, {Limit: 8, PerEmployer: 1}, {Limit: 40}} {
+		for _, q := range []matcher.Query{{Limit: 4}, {Limit: 8, PerEmployer: 1}, {Limit: 40}} {
 			fast, err := e.Recommend(&g, q)
 			if err != nil {
 				t.Fatal(err)
@@ -248,29 +250,29 @@ func TestFastEqualsExhaustiveDeepChannel(t *testing.T) {
 // dominance cap giving way to a fitting post of another channel, and
 // holding back for none, the employer cap, and no mix without preferences.
 func TestMixChannels(t *testing.T) {
-	const sme, so, ps = ChannelSME, ChannelStateOwned, ChannelPublicSector
-	c := func(score float64, ch Channel, emp string) MixCandidate {
+	const sme, so, ps = matcher.ChannelSME, matcher.ChannelStateOwned, matcher.ChannelPublicSector
+	c := func(score float64, ch matcher.Channel, emp string) MixCandidate {
 		return MixCandidate{Score: score, Channel: ch, Employer: emp}
 	}
 	for _, tc := range []struct {
 		name      string
 		cands     []MixCandidate
-		prefs     []Channel
+		prefs     []matcher.Channel
 		limit, pe int
 		want      []int
 	}{
 		{"no preferences: by score", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, so, "")}, nil, 3, 2, []int{0, 1, 2}},
 		// state_owned (first preference) is below its floor ⌈1·½⌉ at
 		// position 1 and its 4.5 fits (≥ 5 − 1.25).
-		{"floor places a fitting post first", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.5, so, "")}, []Channel{so}, 3, 2, []int{2, 0, 1}},
+		{"floor places a fitting post first", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.5, so, "")}, []matcher.Channel{so}, 3, 2, []int{2, 0, 1}},
 		// public_sector's best (3.0) is below 5 − 1.25: no floor applies.
-		{"floor forces no bad post", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(3.0, ps, "")}, []Channel{ps}, 3, 0, []int{0, 1, 2}},
+		{"floor forces no bad post", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(3.0, ps, "")}, []matcher.Channel{ps}, 3, 0, []int{0, 1, 2}},
 		// No preferred channel has a post; at position 3 sme holds
 		// ⌈3·3/5⌉ = 2, so the fitting state_owned post takes it.
-		{"dominance cap yields to a fitting post", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(4.4, so, "")}, []Channel{ps}, 4, 0, []int{0, 1, 3, 2}},
-		{"dominance cap holds for no fitting post", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(2, so, "")}, []Channel{ps}, 4, 0, []int{0, 1, 2, 3}},
+		{"dominance cap yields to a fitting post", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(4.4, so, "")}, []matcher.Channel{ps}, 4, 0, []int{0, 1, 3, 2}},
+		{"dominance cap holds for no fitting post", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(2, so, "")}, []matcher.Channel{ps}, 4, 0, []int{0, 1, 2, 3}},
 		{"employer cap", []MixCandidate{c(5, sme, "甲"), c(4.9, sme, "甲"), c(4.8, sme, "甲"), c(1, sme, "乙")}, nil, 3, 2, []int{0, 1, 3}},
-		{"unknown channel outside the rule", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(4.7, "", "")}, []Channel{so}, 4, 0, []int{0, 1, 3, 2}},
+		{"unknown channel outside the rule", []MixCandidate{c(5, sme, ""), c(4.9, sme, ""), c(4.8, sme, ""), c(4.7, "", "")}, []matcher.Channel{so}, 4, 0, []int{0, 1, 3, 2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := MixChannels(tc.cands, tc.prefs, tc.limit, tc.pe)

@@ -1,11 +1,13 @@
-package matcher
+package engine
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
-	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // Course features, in the order of the course weight vector.
@@ -21,19 +23,12 @@ const (
 // CourseFeatureNames name the course features in weights.json ("course_weights").
 var CourseFeatureNames = [NumCourseFeatures]string{"gap", "text", "district", "channel", "places"}
 
-// Course exclusion rules (courses have no graduate-specific eligibility:
-// the plan offers training to everyone; only full or finished courses go).
-const (
-	RuleCourseFinished = "course_finished"
-	RuleCoursePlaces   = "course_places"
-)
-
 // gapPosts is how many of the graduate's best-fitting posts the course
 // ranking reads for missing skills and certificates.
 const gapPosts = 30
 
 type courseRec struct {
-	c        *Course
+	c        *matcher.Course
 	teaches  []uint32 // skill/certificate ids
 	norm     string   // normalised title+description, to match skills it does not list
 	district int8
@@ -42,15 +37,15 @@ type courseRec struct {
 	tw       []float32
 }
 
-func (e *Engine) addCourse(c Course) error {
+func (e *Engine) addCourse(c matcher.Course) error {
 	if strings.TrimSpace(c.ID) == "" {
-		return &Error{Code: EINVALID, Field: "id", Message: "课程缺少ID", MessageEN: "course without an id"}
+		return &matcher.Error{Code: matcher.EINVALID, Field: "id", Message: "课程缺少ID", MessageEN: "course without an id"}
 	}
-	cr := &courseRec{c: &c, district: districtIndex(c.District), end: deadlineNanos(time.Time{})}
+	cr := &courseRec{c: &c, district: districtIndex(c.District), end: math.MaxInt64}
 	cr.teaches, _ = e.needIDs(c.Skills, c.Certificates)
 	cr.norm = normSkill(c.Title + " " + c.Description)
 	if !c.StartDate.IsZero() {
-		cr.end = EndOfDay(c.StartDate.AddDate(0, 0, max(c.DurationDays-1, 0))).UnixNano()
+		cr.end = matcher.EndOfDay(c.StartDate.AddDate(0, 0, max(c.DurationDays-1, 0))).UnixNano()
 	}
 	tf := termCounts(e.an, []string{c.Title, c.Description, strings.Join(c.Skills, " "), strings.Join(c.Certificates, " ")}, []int{2, 1, 1, 1})
 	cr.terms, cr.tw = e.vectorize(tf, false)
@@ -65,7 +60,7 @@ func (e *Engine) addCourse(c Course) error {
 }
 
 // UpsertCourse adds or replaces a training course.
-func (e *Engine) UpsertCourse(c Course) error {
+func (e *Engine) UpsertCourse(c matcher.Course) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.gen++ // may intern new skills
@@ -77,25 +72,25 @@ func (e *Engine) UpsertCourse(c Course) error {
 // eligible posts ask for and the graduate lacks (the "缺少" reasons). Each
 // item names the posts it would open, those whose missing requirements it
 // covers entirely first.
-func (e *Engine) RecommendCourses(g *Graduate, q Query) (*Result, error) {
+func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matcher.Result, error) {
 	if g == nil {
-		return nil, &Error{Code: EINVALID, Field: "graduate", Message: "缺少毕业生信息", MessageEN: "no graduate"}
+		return nil, &matcher.Error{Code: matcher.EINVALID, Field: "graduate", Message: "缺少毕业生信息", MessageEN: "no graduate"}
 	}
 	q.Kind = ""
-	if err := q.normalise(); err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
 	now := e.now()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	gc := compileGraduate(g, &e.pol, now, e)
+	gc := e.compileGraduate(g, now, false)
 	ge := gc.eng
-	res := &Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []Item{}}
+	res := &matcher.Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []matcher.Item{}}
 
 	// The graduate's best-fitting eligible posts and what each one lacks.
 	accp := e.textScores(ge)
 	defer e.accPool.Put(accp)
-	pq := Query{Limit: gapPosts, PerEmployer: gapPosts}
+	pq := matcher.Query{Limit: gapPosts, PerEmployer: gapPosts}
 	ranked, _ := e.scan(gc, &pq, *accp, gapPosts, nil)
 	if len(ranked) > gapPosts {
 		ranked = ranked[:gapPosts]
@@ -132,14 +127,14 @@ func (e *Engine) RecommendCourses(g *Graduate, q Query) (*Result, error) {
 		opens  []int
 	}
 	var all []scored
-	selfEmp := ge.hasChannelPrefs && ge.channelRank[slices.Index(Channels, ChannelSelfEmployed)] > 0
+	selfEmp := ge.hasChannelPrefs && ge.channelRank[slices.Index(matcher.Channels, matcher.ChannelSelfEmployed)] > 0
 	for _, cr := range e.courses {
-		if cr.end < gc.now {
-			res.Excluded[RuleCourseFinished]++
+		if cr.end < gc.Now {
+			res.Excluded[matcher.RuleCourseFinished]++
 			continue
 		}
 		if cr.c.Places <= 0 {
-			res.Excluded[RuleCoursePlaces]++
+			res.Excluded[matcher.RuleCoursePlaces]++
 			continue
 		}
 		s := scored{cr: cr}
@@ -177,7 +172,7 @@ func (e *Engine) RecommendCourses(g *Graduate, q Query) (*Result, error) {
 		}
 		s.x[CText] = clamp01(float64(sparseDot(ge.qIDs, ge.qW, cr.terms, cr.tw)))
 		s.x[CDistrict] = ge.districtFit[cr.district+2]
-		if cr.c.Category == CourseEntrepreneurship {
+		if cr.c.Category == matcher.CourseEntrepreneurship {
 			if selfEmp {
 				s.x[CChannel] = 1
 			}
@@ -201,7 +196,7 @@ func (e *Engine) RecommendCourses(g *Graduate, q Query) (*Result, error) {
 	}
 	for rank, s := range all {
 		c := s.cr.c
-		it := Item{PostID: c.ID, Rank: rank + 1, Score: round4(s.score), Kind: KindCourse, Title: c.Title,
+		it := matcher.Item{PostID: c.ID, Rank: rank + 1, Score: round4(s.score), Kind: matcher.KindCourse, Title: c.Title,
 			Employer: c.Provider, District: c.District, Contributions: map[string]float64{}}
 		for i, v := range s.x {
 			it.Contributions[CourseFeatureNames[i]] = round4(cw[i] * v)
@@ -219,9 +214,9 @@ func (e *Engine) RecommendCourses(g *Graduate, q Query) (*Result, error) {
 			if i == 8 {
 				break
 			}
-			it.Opens = append(it.Opens, e.slots[ranked[pi].slot].p.ID)
+			it.Opens = append(it.Opens, e.slots[ranked[pi].slot].Post.ID)
 		}
-		if c.Category == CourseEntrepreneurship {
+		if c.Category == matcher.CourseEntrepreneurship {
 			it.Reasons = append(it.Reasons, "创业培训：适合有创业意向的毕业生")
 		}
 		if why := ge.districtWhy[s.cr.district+2]; c.District != "" && why != "" && s.x[CDistrict] >= 0.5 {

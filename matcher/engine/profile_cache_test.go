@@ -1,4 +1,4 @@
-package matcher
+package engine
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // Candidates on an engine whose profile cache is warm (and was warmed
@@ -50,7 +52,7 @@ func TestCandidatesCacheSameAnswer(t *testing.T) {
 	}
 }
 
-func candIDs(cs []Candidate) []string {
+func candIDs(cs []matcher.Candidate) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, fmt.Sprintf("%s(%.4f)", c.GraduateID, c.Score))
@@ -61,10 +63,10 @@ func candIDs(cs []Candidate) []string {
 // A post that brings a new skill makes the graduates who have it match it,
 // though their profiles were compiled (and cached) before the skill existed.
 func TestProfileCacheSeesNewSkills(t *testing.T) {
-	e := newTestEngine(t, []Post{basePost()}, nil)
+	e := newTestEngine(t, []matcher.Post{basePost()}, nil)
 	g := baseGraduate()
 	g.Skills = []string{"无人机驾驶"}
-	if _, err := e.Recommend(&g, Query{}); err != nil {
+	if _, err := e.Recommend(&g, matcher.Query{}); err != nil {
 		t.Fatal(err)
 	}
 	p := basePost()
@@ -72,7 +74,7 @@ func TestProfileCacheSeesNewSkills(t *testing.T) {
 	if err := e.Upsert(p); err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Recommend(&g, Query{})
+	res, err := e.Recommend(&g, matcher.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,16 +94,16 @@ func TestProfileCacheSeesNewSkills(t *testing.T) {
 func TestProfileCacheKeySeparatesSkills(t *testing.T) {
 	p := basePost()
 	p.Skills = []string{"Excel"}
-	e := newTestEngine(t, []Post{p}, nil)
+	e := newTestEngine(t, []matcher.Post{p}, nil)
 	one := baseGraduate()
 	one.Skills = []string{"Excel 财务分析"} // one (odd) skill
 	two := baseGraduate()
 	two.Skills = []string{"Excel", "财务分析"}
 	for _, c := range []struct {
-		g       Graduate
+		g       matcher.Graduate
 		missing []string
 	}{{one, []string{"Excel"}}, {two, nil}, {one, []string{"Excel"}}} {
-		res, err := e.Recommend(&c.g, Query{})
+		res, err := e.Recommend(&c.g, matcher.Query{})
 		if err != nil || len(res.Items) != 1 {
 			t.Fatalf("%v %v", err, res)
 		}
@@ -143,11 +145,11 @@ func TestCandidatesConcurrentWithWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 20 {
-				if _, err := e.Candidates(posts[(i*7+w)%100].ID, Graduates(grads), 10); err != nil && ErrorCode(err) != ENOTFOUND {
+				if _, err := e.Candidates(posts[(i*7+w)%100].ID, Graduates(grads), 10); err != nil && matcher.ErrorCode(err) != matcher.ENOTFOUND {
 					t.Error(err)
 					return
 				}
-				if _, err := e.Recommend(&grads[i], Query{}); err != nil {
+				if _, err := e.Recommend(&grads[i], matcher.Query{}); err != nil {
 					t.Error(err)
 					return
 				}
@@ -165,7 +167,7 @@ func TestCandidatesConcurrentWithWrites(t *testing.T) {
 }
 
 func TestProfileKeyInjective(t *testing.T) {
-	gs := []Graduate{
+	gs := []matcher.Graduate{
 		{Major: "会计学"},
 		{Major: "会计学", Skills: []string{""}},
 		{Major: "会计学", Certificates: []string{""}},

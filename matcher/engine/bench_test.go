@@ -1,4 +1,4 @@
-package matcher
+package engine
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 var benchEngines sync.Map // n → *Engine
@@ -15,7 +17,7 @@ func benchEngine(b *testing.B, n int) *Engine {
 	if e, ok := benchEngines.Load(n); ok {
 		return e.(*Engine)
 	}
-	e, err := NewEngine(genPosts(42, n), genCourses(42, 200), testOptions())
+	e, err := New(genPosts(42, n), genCourses(42, 200), testOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -38,9 +40,9 @@ func BenchmarkRecommend(b *testing.B) {
 					t0 := time.Now()
 					var err error
 					if mode == "fast" {
-						_, err = e.Recommend(g, Query{})
+						_, err = e.Recommend(g, matcher.Query{})
 					} else {
-						_, err = e.RecommendExhaustive(g, Query{})
+						_, err = e.RecommendExhaustive(g, matcher.Query{})
 					}
 					lat = append(lat, time.Since(t0))
 					if err != nil {
@@ -65,7 +67,7 @@ func BenchmarkResidentMemory(b *testing.B) {
 				runtime.GC()
 				var m0, m1 runtime.MemStats
 				runtime.ReadMemStats(&m0)
-				e, err := NewEngine(posts, nil, testOptions())
+				e, err := New(posts, nil, testOptions())
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,9 +1,11 @@
-package matcher
+package engine
 
 import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // cand is a scored eligible post.
@@ -27,7 +29,7 @@ func (h *candHeap) below(a, b cand) bool {
 	if a.score != b.score {
 		return a.score < b.score
 	}
-	return h.e.slots[a.slot].p.ID > h.e.slots[b.slot].p.ID
+	return h.e.slots[a.slot].Post.ID > h.e.slots[b.slot].Post.ID
 }
 
 func (h *candHeap) offer(c cand, m int) {
@@ -176,7 +178,7 @@ type mixSource struct {
 // the choice has run out of open ones in its short list, exact is false and
 // the caller rescans with longer short lists. The result is therefore the
 // greedy over all eligible posts, whatever the short lists' length.
-func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *Query) (out []cand, exact bool) {
+func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *matcher.Query) (out []cand, exact bool) {
 	var mix channelMix
 	if ge := gc.eng; ge != nil && ge.hasChannelPrefs && q.Channel == "" {
 		mix = newChannelMix(ge.channelRank)
@@ -185,7 +187,7 @@ func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *Query
 		n:         len(ranked),
 		score:     func(i int) float64 { return ranked[i].score },
 		channel:   func(i int) int { return int(e.slots[ranked[i].slot].chIdx) + 1 },
-		employer:  func(i int) string { return employerKey(e.slots[ranked[i].slot].p) },
+		employer:  func(i int) string { return employerKey(e.slots[ranked[i].slot].Post) },
 		truncated: truncated,
 	}
 	picked, exact := mixGreedy(&src, &mix, q.Limit, q.PerEmployer)
@@ -316,8 +318,8 @@ func mixGreedy(src *mixSource, mix *channelMix, k, perEmployer int) ([]int, bool
 // MixCandidate is one candidate for MixChannels.
 type MixCandidate struct {
 	Score    float64
-	Channel  Channel // "" or unknown: outside the channel rule
-	Employer string  // "": an employer of its own
+	Channel  matcher.Channel // "" or unknown: outside the channel rule
+	Employer string          // "": an employer of its own
 }
 
 // MixChannels applies the engine's ranking rule (employer cap and channel
@@ -328,11 +330,11 @@ type MixCandidate struct {
 // up to limit indexes into cands, in list order. The nightly batch re-ranks
 // its candidates with it, so a re-ranked list obeys the same rule as a
 // list the engine serves.
-func MixChannels(cands []MixCandidate, preferred []Channel, limit, perEmployer int) []int {
+func MixChannels(cands []MixCandidate, preferred []matcher.Channel, limit, perEmployer int) []int {
 	var rank [numChannels]int
 	n := 0
 	for _, c := range preferred {
-		if i := slices.Index(Channels, c); i >= 0 && rank[i] == 0 {
+		if i := slices.Index(matcher.Channels, c); i >= 0 && rank[i] == 0 {
 			n++
 			rank[i] = n
 		}
@@ -341,14 +343,14 @@ func MixChannels(cands []MixCandidate, preferred []Channel, limit, perEmployer i
 	src := mixSource{
 		n:        len(cands),
 		score:    func(i int) float64 { return cands[i].Score },
-		channel:  func(i int) int { return slices.Index(Channels, cands[i].Channel) + 1 },
+		channel:  func(i int) int { return slices.Index(matcher.Channels, cands[i].Channel) + 1 },
 		employer: func(i int) string { return strings.TrimSpace(cands[i].Employer) },
 	}
 	out, _ := mixGreedy(&src, &mix, limit, perEmployer)
 	return out
 }
 
-func employerKey(p *Post) string {
+func employerKey(p *matcher.Post) string {
 	if k := strings.TrimSpace(p.Employer); k != "" {
 		return k
 	}

@@ -1,0 +1,97 @@
+// Package engine is jobmatch's matching engine: it compiles every open
+// post and course for matching and answers recommendation requests
+// (Recommend, RecommendCourses) and reverse matching (Candidates) from
+// memory. Online requests, counselor shortlists and the nightly batch
+// (matcher/batch) all call the same Recommend, so a portal and a shortlist
+// agree.
+//
+// Why "engine": the package is one resident, concurrently read and
+// incrementally updated structure (the Engine) with everything a request
+// needs precompiled, not a library of scoring functions; the domain it
+// serves (the rules, the vocabulary) is package matcher, which it imports.
+// It is the only package of the matching core that imports gonum.
+//
+// # Matching
+//
+// An Engine (engine.go) holds every post and course compiled for
+// matching. A request runs:
+//
+//  1. Eligibility, absolute and first: package matcher's rules
+//     (matcher.FirstFailing) over the facts the engine compiled — each
+//     post's matcher.PostFacts sit in the hot array the scan streams
+//     through, the graduate's matcher.GraduateFacts are built once per
+//     request with a memo of the verdict on each distinct list of majors.
+//     Excluded posts are counted per rule and, on request, explained.
+//  2. Features (features.go), each in [0,1]: text (cosine of tf-idf vectors
+//     over the Analyzer's terms, profile = major, skills, certificates),
+//     major (the post's list of majors), occupation (catalogue affinity of
+//     the major's occupations to the post's, by shared levels of CSCO 2022,
+//     or what the posts themselves ask for per occupation, whichever is
+//     larger), skills, degree, district (residence, hukou, preferred, an
+//     adjacency table of the 8 divisions), salary, channel preference,
+//     freshness, places, priority (military: Urumqi-hukou 应届).
+//  3. Scoring (scoring.go): score = w·x with gonum, w from weights.json
+//     (embedded; LoadWeights for another), ready to be re-learned.
+//  4. Ranking (rank.go): per-channel top-M heaps (M = max(4K, K+32)), no
+//     sort of the whole set; ties broken by post ID; then a greedy that
+//     fills the list one position at a time (see "The channel mix").
+//  5. Explanations (explain.go): top reasons in Chinese and per-feature
+//     contributions, computed only for the returned items.
+//
+// # The channel mix
+//
+// Position i of a list takes, among the open posts (not yet listed, their
+// employer under PerEmployer items so far), with best the best open post
+// and a post "fitting" when its score is at least best − 0.25·|best|:
+//
+//  1. the best fitting post of a preferred channel that holds fewer than
+//     its floor ⌈i·share⌉ of the first i items — the preferred channels
+//     together are owed half the list, split by rank: with n preferences
+//     the one ranked r has share ½·(n−r+1)/(1+…+n);
+//  2. otherwise best, unless best's channel already holds ⌈i·3/5⌉ of the
+//     first i items (the dominance cap: at most 2 of 3, 5 of 8) and
+//     another channel, or a post of no known channel, has a fitting post:
+//     then the best of those.
+//
+// The mix applies when the graduate named preferred channels and the query
+// fixed none; otherwise only the employer cap does. Without the tolerance
+// gate the mix crushed fit: in the generated data graduates mostly prefer
+// public_sector or state_owned, which hold few of their fitting posts,
+// while sme holds four posts in five, so hard shares filled lists with
+// posts that fit badly. With the gate, a floor or the cap only ever places
+// a post nearly as good as the best, a preferred channel with nothing
+// fitting forces nothing in, and a channel that alone holds the fitting
+// posts keeps them (benchmarks/RESULTS.md measures both sides).
+//
+// Why a greedy: position i depends only on positions 1..i−1 and the
+// candidates, never on the limit, so a longer list always begins with the
+// shorter one (prefix-stable): the nightly batch keeps 8 items and serves
+// shorter requests from them, and a portal that asks for more never sees
+// what it showed reordered. The price is that a mixed list is not always in
+// descending score order. MixChannels exports the same function over plain
+// candidates; the nightly batch re-ranks with it, so its capacity-adjusted
+// lists obey the engine's rule.
+//
+// Why this shape: a request must stay within a few milliseconds over 25,000
+// posts on two cores, so everything per post is precompiled (rules as
+// integers and short strings, term vectors as sorted ids and float32
+// weights, skills as ids, occupations as ids with their ancestors). What the
+// scan reads for every post (postHot: rule inputs, static features, the
+// first skill ids) sits in one contiguous array, so a scan over 250,000
+// posts streams through memory instead of chasing pointers; text
+// relevance goes through an inverted index (only posts sharing a term are
+// touched), and per-request work that depends only on the graduate (the
+// occupation affinity of every occupation, the district table, the verdict
+// on each distinct list of majors) is computed once per request.
+// RecommendExhaustive is the exact baseline (per-post merge, full sort) and
+// a test holds its output equal to Recommend's.
+//
+// Live updates: Upsert/Remove take a short write lock; a replaced post
+// leaves a dead slot, and the engine recompiles itself (refreshing the idf)
+// when a quarter of its slots are dead, or on Compact.
+//
+// Courses (courses.go) are ranked by the skills and certificates the
+// graduate's 30 best-fitting eligible posts ask for and the graduate lacks;
+// each names the posts it would open. Candidates reads the rules and
+// features the other way: the best graduates for one post.
+package engine

@@ -1,0 +1,87 @@
+package matcher
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// RunStatus is where a batch run is.
+type RunStatus string
+
+const (
+	RunRunning   RunStatus = "running"
+	RunPublished RunStatus = "published"
+	RunFailed    RunStatus = "failed"
+)
+
+// Run is one nightly batch: every active graduate × every open post.
+type Run struct {
+	ID         string    `json:"id"` // filled in when empty
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at,omitempty"`
+	Status     RunStatus `json:"status"`
+	Graduates  int       `json:"graduates"` // graduates with saved recommendations
+	Note       string    `json:"note,omitempty"`
+}
+
+// StoredRecommendation is one item of a graduate's list in a run. Item is
+// the full recommendation as the matcher produced it (JSON), so stores need
+// not know its shape; the other fields are what stores query on.
+type StoredRecommendation struct {
+	PostID string          `json:"post_id"` // post or course ID
+	Kind   Kind            `json:"kind"`
+	Rank   int             `json:"rank"` // 1-based
+	Score  float64         `json:"score"`
+	Item   json.RawMessage `json:"item,omitempty"`
+}
+
+// GraduateRecommendations is one graduate's list in a run.
+type GraduateRecommendations struct {
+	GraduateID string                 `json:"graduate_id"`
+	Items      []StoredRecommendation `json:"items"`
+}
+
+// RunWriter is what the nightly batch needs of the store: it creates a
+// run, saves lists chunk by chunk and publishes the run. PublishRun flips
+// one pointer in one transaction, so a half-written run is never visible
+// and the previous run serves until the flip.
+type RunWriter interface {
+	// CreateRun stores a new run with Status running (ID and StartedAt are
+	// filled in when empty).
+	CreateRun(ctx context.Context, r *Run) error
+	// SaveRecommendations stores the lists of several graduates in one
+	// transaction, replacing any earlier list of the same graduate in that
+	// run (so re-saving a chunk after a crash is harmless). ENOTFOUND for
+	// an unknown run, ECONFLICT for a run that is no longer running.
+	SaveRecommendations(ctx context.Context, runID string, recs []GraduateRecommendations) error
+	// RunGraduateIDs returns the IDs of graduates already saved in the run,
+	// sorted, so a killed run can resume where it stopped.
+	RunGraduateIDs(ctx context.Context, runID string) ([]string, error)
+	// PublishRun marks the run published and makes it the current run, in
+	// one transaction.
+	PublishRun(ctx context.Context, runID string) error
+	// FailRun marks a running run failed, with a note why.
+	FailRun(ctx context.Context, runID, note string) error
+	// Run returns a run by ID; ENOTFOUND when there is none.
+	Run(ctx context.Context, id string) (*Run, error)
+}
+
+// RunReader is what serving published lists needs: readers only ever see
+// the published run.
+type RunReader interface {
+	// Run returns a run by ID; LatestRun the current (published) one.
+	// ENOTFOUND when there is none.
+	Run(ctx context.Context, id string) (*Run, error)
+	LatestRun(ctx context.Context) (*Run, error)
+	// RecommendationsFor returns the graduate's list in the current run,
+	// in rank order, and the run's ID. An empty list (not an error) when
+	// the graduate has none; ENOTFOUND when no run is published.
+	RecommendationsFor(ctx context.Context, graduateID string) (runID string, items []StoredRecommendation, err error)
+}
+
+// RunStore persists batch runs: both sides.
+type RunStore interface {
+	RunWriter
+	RunReader
+}
