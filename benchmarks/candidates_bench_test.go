@@ -52,6 +52,7 @@ func BenchmarkMatchCandidates(b *testing.B) {
 			t0 := time.Now()
 			run(b, eng) // the first call fills what later calls reuse
 			b.Logf("%s: first call %s", c.name, time.Since(t0).Round(time.Millisecond))
+			defer reportCPU(b)()
 			for b.Loop() {
 				run(b, eng)
 			}
