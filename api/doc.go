@@ -17,12 +17,15 @@
 //     admin), a scope (a counselor's district, a portal's post source), an
 //     expiry and a revocation time. Looked-up keys are cached for two
 //     seconds, the longest a revocation takes to bite on a replica.
-//   - ratelimit.go: a token bucket per key; an empty bucket is a 429 with
-//     Retry-After.
+//   - ratelimit.go: token buckets (golang.org/x/time/rate) per key; an
+//     empty bucket is a 429 with Retry-After, the wait a reservation
+//     gives.
 //   - decode.go, params.go: hard limits on input. Bodies must be JSON,
-//     valid UTF-8 and under a size limit (413); unknown fields, wrong types
-//     and duplicate keys (found by a token-level pass, since encoding/json
-//     silently keeps the last) are 400s naming the field; unknown or repeated
+//     valid UTF-8 and under a size limit (413); they are decoded by
+//     github.com/go-json-experiment/json (encoding/json/v2), in time linear
+//     in their size: unknown fields, names differing from a field's only in
+//     case, wrong types, duplicate names anywhere and nesting beyond 10,000
+//     levels are 400s naming the field; unknown or repeated
 //     query parameters are 400s; limit is clamped to 1..100; full-width
 //     digits are folded.
 //   - posts.go, graduates.go: the handlers. A portal writes only its own

@@ -4,64 +4,117 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// limiter is a token bucket per API key: rate tokens a second, up to burst
-// saved. A small hand-written bucket rather than x/time/rate: it needs no
-// new module and must answer one extra question, how long until the next
-// token (the Retry-After header).
-type limiter struct {
+// limiters holds one token bucket (golang.org/x/time/rate) per name: per
+// API key for the request rate, per client address for failed
+// authentications. A reservation gives the wait until the next token,
+// which becomes the Retry-After header.
+type limiters struct {
 	mu      sync.Mutex
-	rate    float64 // tokens per second
-	burst   float64
-	buckets map[string]*bucket
+	rate    float64 // default tokens per second; negative: unlimited
+	burst   int     // default bucket size
+	buckets map[string]*rate.Limiter
 	lastGC  time.Time
+	max     int // entries kept at most (names may come from clients)
 }
 
-type bucket struct {
-	tokens float64
-	last   time.Time
+func newLimiters(r float64, burst, max int) *limiters {
+	return &limiters{rate: r, burst: max1(burst), buckets: map[string]*rate.Limiter{}, max: max}
 }
 
-func newLimiter(rate float64, burst int) *limiter {
-	if burst < 1 {
-		burst = 1
+func max1(n int) int {
+	if n < 1 {
+		return 1
 	}
-	return &limiter{rate: rate, burst: float64(burst), buckets: map[string]*bucket{}}
+	return n
 }
 
-// allow takes a token from key's bucket. When there is none it returns false
-// and how long until one is available.
-func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
-	if l.rate <= 0 {
-		return true, 0
+func limitOf(r float64) rate.Limit {
+	if r < 0 {
+		return rate.Inf
 	}
+	return rate.Limit(r)
+}
+
+// bucket returns name's bucket with rate r and burst b (zero: the
+// defaults), adjusting an existing one whose settings changed.
+func (l *limiters) bucket(name string, r float64, b int, now time.Time) *rate.Limiter {
+	if r == 0 {
+		r = l.rate
+	}
+	if b == 0 {
+		b = l.burst
+	}
+	if now.Sub(l.lastGC) > time.Minute || len(l.buckets) >= l.max {
+		l.gc(now)
+	}
+	lim, ok := l.buckets[name]
+	if !ok {
+		lim = rate.NewLimiter(limitOf(r), max1(b))
+		l.buckets[name] = lim
+		return lim
+	}
+	if lim.Limit() != limitOf(r) {
+		lim.SetLimitAt(now, limitOf(r))
+	}
+	if lim.Burst() != max1(b) {
+		lim.SetBurstAt(now, max1(b))
+	}
+	return lim
+}
+
+// gc drops buckets that have refilled (they hold no state worth keeping);
+// if the map is still full, it starts over rather than grow without end.
+func (l *limiters) gc(now time.Time) {
+	for k, lim := range l.buckets {
+		if lim.TokensAt(now) >= float64(lim.Burst()) {
+			delete(l.buckets, k)
+		}
+	}
+	if len(l.buckets) >= l.max {
+		clear(l.buckets)
+	}
+	l.lastGC = now
+}
+
+// take takes a token from name's bucket (rate r, burst b; zero for the
+// defaults). When there is none it takes nothing and returns false and
+// how long until one is available.
+func (l *limiters) take(name string, r float64, b int, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.lastGC) > time.Minute {
-		// Drop buckets that have refilled: they hold no state worth keeping.
-		for k, b := range l.buckets {
-			if now.Sub(b.last).Seconds()*l.rate >= l.burst {
-				delete(l.buckets, k)
-			}
-		}
-		l.lastGC = now
-	}
-	b, ok := l.buckets[key]
-	if !ok {
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[key] = b
-	}
-	if el := now.Sub(b.last).Seconds(); el > 0 {
-		b.tokens = math.Min(l.burst, b.tokens+el*l.rate)
-		b.last = now
-	}
-	if b.tokens >= 1 {
-		b.tokens--
+	lim := l.bucket(name, r, b, now)
+	if lim.Limit() == rate.Inf {
 		return true, 0
 	}
-	wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
-	return false, wait
+	res := lim.ReserveN(now, 1)
+	if !res.OK() {
+		return false, time.Second
+	}
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// waiting returns how long until name's bucket (with the default settings)
+// has a token, without taking one: 0 when it has one now.
+func (l *limiters) waiting(name string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.buckets[name]
+	if !ok || lim.Limit() == rate.Inf {
+		return 0
+	}
+	tokens := lim.TokensAt(now)
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) / float64(lim.Limit()) * float64(time.Second))
 }
 
 // retryAfterSeconds rounds a wait up to whole seconds (at least 1), the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 )
 
 // follow runs f's change-feed follower from the store's current position
@@ -60,14 +61,14 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 // that a post written through one is searchable and recommendable on the
 // other within seconds, and that closing it there takes it away again.
 func TestReplicasSharePostgres(t *testing.T) {
-	cfg := postgres.TestSchema(t)
+	cfg := pgtest.Schema(t)
 	ctx := context.Background()
-	st1, err := postgres.OpenAndMigrate(ctx, cfg, postgres.TestKey)
+	st1, err := postgres.OpenAndMigrate(ctx, cfg, pgtest.Keys(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st1.Close() })
-	st2, err := postgres.OpenConfig(ctx, cfg.Copy(), postgres.TestKey)
+	st2, err := postgres.OpenConfig(ctx, cfg.Copy(), pgtest.Keys(t))
 	if err != nil {
 		t.Fatal(err)
 	}

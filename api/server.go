@@ -84,7 +84,7 @@ type Server struct {
 	now     func() time.Time // business clock (Config.Now)
 	wall    func() time.Time // wall clock (Config.Clock)
 	keys    *keyCache
-	limiter *limiter
+	limiter *limiters // requests per key
 	metrics *metrics
 	router  *mux.Router
 	web     http.Handler // the counselor workspace (api/web)
@@ -161,7 +161,7 @@ func New(cfg Config) (*Server, error) {
 		now:     cfg.Now,
 		wall:    cfg.Clock,
 		keys:    &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
-		limiter: newLimiter(cfg.RateLimit, cfg.RateBurst),
+		limiter: newLimiters(cfg.RateLimit, cfg.RateBurst, 100000),
 		slots:   make(chan struct{}, cfg.MaxConcurrentMatches),
 	}
 	s.auditLog = newAuditLog(cfg.Store)
@@ -354,7 +354,7 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 		return err
 	}
 	info.key = k
-	if ok, wait := s.limiter.allow(k.ID, s.wall()); !ok {
+	if ok, wait := s.limiter.take(k.ID, 0, 0, s.wall()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 		s.metrics.rateLimited.Inc()
 		return matcher.Errorf(matcher.ETOOMANY, "请求过于频繁，请稍后再试", "too many requests: slow down and retry later")

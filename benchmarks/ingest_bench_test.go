@@ -28,7 +28,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
-	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 )
 
 // ingestDataPrefix names the directories of generated data; the process ID
@@ -313,10 +313,10 @@ func BenchmarkIngestStores(b *testing.B) {
 		b.Cleanup(func() { st.Close() })
 		return st
 	}}}
-	if os.Getenv(postgres.TestDatabaseEnv) != "" {
-		backends = append(backends, backend{"pg", func() matcher.Store { return postgres.OpenTest(b) }})
+	if os.Getenv(pgtest.DatabaseEnv) != "" {
+		backends = append(backends, backend{"pg", func() matcher.Store { return pgtest.Open(b) }})
 	} else {
-		b.Logf("%s is not set: PostgreSQL half skipped", postgres.TestDatabaseEnv)
+		b.Logf("%s is not set: PostgreSQL half skipped", pgtest.DatabaseEnv)
 	}
 	b.ResetTimer()
 	for range b.N {

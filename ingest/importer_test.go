@@ -21,7 +21,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
-	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 )
 
 // recordingIndex is a PostIndexer that remembers what it was handed, so
@@ -338,7 +338,7 @@ var importBackends = []importBackend{
 		t.Cleanup(func() { st.Close() })
 		return st
 	}},
-	{"postgres", func(t *testing.T) matcher.Store { return postgres.OpenTest(t) }},
+	{"postgres", func(t *testing.T) matcher.Store { return pgtest.Open(t) }},
 }
 
 // extraPostsCSV adds what generated data lacks: rejected rows (one with
@@ -524,7 +524,7 @@ func TestImportResume(t *testing.T) {
 	for _, be := range importBackends {
 		t.Run(be.name, func(t *testing.T) {
 			if be.name == "postgres" {
-				postgres.TestURL(t)
+				pgtest.URL(t)
 			}
 			t.Parallel()
 			ctx := context.Background()

@@ -11,6 +11,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
@@ -90,11 +91,11 @@ func BenchmarkIngest(b *testing.B) {
 		var p, g, again time.Duration
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			cfg := postgres.TestSchema(b)
+			cfg := pgtest.Schema(b)
 			// Measure with durable commits, as in production (TestSchema
 			// turns them off to speed tests up).
 			delete(cfg.ConnConfig.RuntimeParams, "synchronous_commit")
-			s, err := postgres.OpenAndMigrate(context.Background(), cfg, postgres.TestKey)
+			s, err := postgres.OpenAndMigrate(context.Background(), cfg, pgtest.Keys(b))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -119,9 +120,9 @@ func BenchmarkIngest(b *testing.B) {
 //	  go test -run '^$' -bench AuditPage ./store/
 func BenchmarkAuditPage(b *testing.B) {
 	const page = 50
-	cfg := postgres.TestSchema(b)
+	cfg := pgtest.Schema(b)
 	delete(cfg.ConnConfig.RuntimeParams, "synchronous_commit")
-	s, err := postgres.OpenAndMigrate(context.Background(), cfg, postgres.TestKey)
+	s, err := postgres.OpenAndMigrate(context.Background(), cfg, pgtest.Keys(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,8 @@
 //     migrations, application-level encryption of personal data, COPY-based
 //     bulk upserts, a change feed for replicas and retries across server
 //     restarts. It is the only package that imports pgx.
+//   - store/seal encrypts personal data at rest for both, with one key
+//     handling (the data key, its derivation, rotation, keyed hashes).
 //   - store/storetest is the contract suite both run, so callers can switch
 //     backends with --db and see the same behaviour.
 //   - store/postgres/restarttest restarts the PostgreSQL server under load

@@ -257,11 +257,11 @@ func (m *Main) openStore(ctx context.Context) (matcher.FullStore, error) {
 		return m.store, nil
 	}
 	if m.DBURL != "" {
-		key, err := postgres.KeyFromEnv()
+		keys, err := dataKeys()
 		if err != nil {
 			return nil, err
 		}
-		st, err := postgres.Open(ctx, m.DBURL, key)
+		st, err := postgres.Open(ctx, m.DBURL, keys)
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}

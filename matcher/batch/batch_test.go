@@ -20,7 +20,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
-	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 )
 
 // smallData is a generated data set small enough for a test run but with
@@ -103,7 +103,7 @@ func openBolt(t testing.TB) matcher.FullStore {
 
 func openPostgres(t testing.TB) matcher.FullStore {
 	t.Helper()
-	st := postgres.OpenTest(t)
+	st := pgtest.Open(t)
 	return st
 }
 

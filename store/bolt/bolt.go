@@ -132,19 +132,45 @@ func decodeRecord(v []byte, dst any) (time.Time, error) {
 	return time.Unix(0, int64(n)), nil
 }
 
-// put writes a record unless its body is unchanged and reports what it did.
-func put(b *bbolt.Bucket, id string, body []byte, now time.Time) (matcher.UpsertOutcome, error) {
-	old := b.Get([]byte(id))
-	if old != nil && len(old) >= 8 && bytes.Equal(old[8:], body) {
-		return matcher.Unchanged, nil
+// putDocs is the one put-document path (posts, courses, graduates): encode
+// gives each document's ID and JSON body (UpdatedAt zeroed), a body equal
+// to the stored one is Unchanged and not rewritten, before runs with the
+// stored record of a document about to be replaced (to drop its index
+// entries) and after for each document written (indexes, change feed).
+// before and after may be nil.
+func putDocs[T any](b *bbolt.Bucket, docs []T, now time.Time, encode func(*T) (string, []byte, error),
+	before func(id string, old []byte) error, after func(d *T, id string) error) ([]matcher.UpsertOutcome, error) {
+	out := make([]matcher.UpsertOutcome, len(docs))
+	for i := range docs {
+		d := docs[i]
+		id, body, err := encode(&d)
+		if err != nil {
+			return nil, err
+		}
+		old := b.Get([]byte(id))
+		if old != nil && len(old) >= 8 && bytes.Equal(old[8:], body) {
+			out[i] = matcher.Unchanged
+			continue
+		}
+		if old != nil && before != nil {
+			if err := before(id, old); err != nil {
+				return nil, err
+			}
+		}
+		if err := b.Put([]byte(id), encodeRecord(now, body)); err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		out[i] = matcher.Updated
+		if old == nil {
+			out[i] = matcher.Inserted
+		}
+		if after != nil {
+			if err := after(&d, id); err != nil {
+				return nil, err
+			}
+		}
 	}
-	if err := b.Put([]byte(id), encodeRecord(now, body)); err != nil {
-		return 0, fmt.Errorf("%s: %w", id, err)
-	}
-	if old == nil {
-		return matcher.Inserted, nil
-	}
-	return matcher.Updated, nil
+	return out, nil
 }
 
 func (s *Store) update(ctx context.Context, fn func(tx *bbolt.Tx) error) error {

@@ -27,23 +27,17 @@ func (s *Store) UpsertCourses(ctx context.Context, courses []matcher.Course) ([]
 }
 
 func upsertCourses(tx *bbolt.Tx, courses []matcher.Course, now time.Time) ([]matcher.UpsertOutcome, error) {
-	b := tx.Bucket(bCourses)
-	out := make([]matcher.UpsertOutcome, len(courses))
-	for i := range courses {
-		c := courses[i]
-		if err := store.PrepareCourse(&c); err != nil {
-			return nil, err
+	return putDocs(tx.Bucket(bCourses), courses, now, func(c *matcher.Course) (string, []byte, error) {
+		if err := store.PrepareCourse(c); err != nil {
+			return "", nil, err
 		}
 		c.UpdatedAt = time.Time{}
-		body, err := json.Marshal(&c)
+		body, err := json.Marshal(c)
 		if err != nil {
-			return nil, fmt.Errorf("course %s: %w", c.ID, err)
+			return "", nil, fmt.Errorf("course %s: %w", c.ID, err)
 		}
-		if out[i], err = put(b, c.ID, body, now); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		return c.ID, body, nil
+	}, nil, nil)
 }
 
 // Course returns one course; ENOTFOUND when missing.

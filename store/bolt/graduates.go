@@ -88,40 +88,23 @@ func (s *Store) UpsertGraduates(ctx context.Context, gs []matcher.Graduate) ([]m
 }
 
 func upsertGraduates(tx *bbolt.Tx, gs []matcher.Graduate, now time.Time) ([]matcher.UpsertOutcome, error) {
-	b := tx.Bucket(bGraduates)
-	out := make([]matcher.UpsertOutcome, len(gs))
-	for i := range gs {
-		g := gs[i]
-		if err := store.PrepareGraduate(&g); err != nil {
-			return nil, err
+	return putDocs(tx.Bucket(bGraduates), gs, now, func(g *matcher.Graduate) (string, []byte, error) {
+		if err := store.PrepareGraduate(g); err != nil {
+			return "", nil, err
 		}
 		g.UpdatedAt = time.Time{}
-		body, err := json.Marshal(&g)
+		body, err := json.Marshal(g)
 		if err != nil {
-			return nil, fmt.Errorf("graduate %s: %w", g.ID, err)
+			return "", nil, fmt.Errorf("graduate %s: %w", g.ID, err)
 		}
-		old := b.Get([]byte(g.ID))
-		if old != nil && bytes.Equal(old[8:], body) {
-			out[i] = matcher.Unchanged
-			continue
+		return g.ID, body, nil
+	}, func(id string, _ []byte) error {
+		prev, err := getGraduate(tx, id)
+		if err != nil {
+			return err
 		}
-		if old != nil {
-			prev, err := getGraduate(tx, g.ID)
-			if err != nil {
-				return nil, err
-			}
-			if err := unindexGraduate(tx, prev); err != nil {
-				return nil, err
-			}
-		}
-		if out[i], err = put(b, g.ID, body, now); err != nil {
-			return nil, err
-		}
-		if err := indexGraduate(tx, &g); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		return unindexGraduate(tx, prev)
+	}, func(g *matcher.Graduate, _ string) error { return indexGraduate(tx, g) })
 }
 
 // Graduate returns one graduate; ENOTFOUND when missing.

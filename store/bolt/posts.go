@@ -55,28 +55,17 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []matcher.Post) ([]matche
 }
 
 func upsertPosts(tx *bbolt.Tx, posts []matcher.Post, now time.Time) ([]matcher.UpsertOutcome, error) {
-	b := tx.Bucket(bPosts)
-	out := make([]matcher.UpsertOutcome, len(posts))
-	for i := range posts {
-		p := posts[i]
-		if err := store.PreparePost(&p); err != nil {
-			return nil, err
+	return putDocs(tx.Bucket(bPosts), posts, now, func(p *matcher.Post) (string, []byte, error) {
+		if err := store.PreparePost(p); err != nil {
+			return "", nil, err
 		}
 		p.UpdatedAt = time.Time{}
-		body, err := json.Marshal(&p)
+		body, err := json.Marshal(p)
 		if err != nil {
-			return nil, fmt.Errorf("post %s: %w", p.ID, err)
+			return "", nil, fmt.Errorf("post %s: %w", p.ID, err)
 		}
-		if out[i], err = put(b, p.ID, body, now); err != nil {
-			return nil, err
-		}
-		if out[i] != matcher.Unchanged {
-			if err := bumpPost(tx, p.ID, false); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
+		return p.ID, body, nil
+	}, nil, func(_ *matcher.Post, id string) error { return bumpPost(tx, id, false) })
 }
 
 func getPost(tx *bbolt.Tx, id string) (*matcher.Post, error) {

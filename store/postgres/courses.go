@@ -43,44 +43,21 @@ func (s *Store) UpsertCourses(ctx context.Context, courses []matcher.Course) ([]
 	return writeTx(ctx, s, "upsert courses", rows, upsertCourses)
 }
 
+var courseUpsert = copyUpsert[courseRow]{
+	temp:    "jm_tmp_courses",
+	columns: `id text COLLATE "C", source text COLLATE "C", external_id text COLLATE "C", doc jsonb`,
+	names:   []string{"id", "source", "external_id", "doc"},
+	values:  func(_ int, r *courseRow) []any { return []any{r.id, r.source, r.externalID, r.doc} },
+	id:      func(r *courseRow) string { return r.id },
+	insert: `INSERT INTO courses AS c (id, source, external_id, doc, updated_at)
+		SELECT id, source, external_id, doc, now() FROM jm_tmp_courses
+		ON CONFLICT (source, external_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at
+		WHERE c.doc IS DISTINCT FROM excluded.doc
+		RETURNING c.id, (c.xmax = 0)`,
+}
+
 func upsertCourses(ctx context.Context, tx pgx.Tx, rows []courseRow) ([]matcher.UpsertOutcome, error) {
-	out := make([]matcher.UpsertOutcome, len(rows))
-	if len(rows) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.id
-	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE jm_tmp_courses (
-		id text COLLATE "C", source text COLLATE "C", external_id text COLLATE "C", doc jsonb) ON COMMIT DROP`); err != nil {
-		return nil, err
-	}
-	for _, idx := range rounds(len(rows), func(i int) string { return ids[i] }) {
-		if _, err := tx.Exec(ctx, `TRUNCATE jm_tmp_courses`); err != nil {
-			return nil, err
-		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"jm_tmp_courses"}, []string{"id", "source", "external_id", "doc"},
-			pgx.CopyFromSlice(len(idx), func(j int) ([]any, error) {
-				r := rows[idx[j]]
-				return []any{r.id, r.source, r.externalID, r.doc}, nil
-			}))
-		if err != nil {
-			return nil, err
-		}
-		res, err := tx.Query(ctx, `INSERT INTO courses AS c (id, source, external_id, doc, updated_at)
-			SELECT id, source, external_id, doc, now() FROM jm_tmp_courses
-			ON CONFLICT (source, external_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at
-			WHERE c.doc IS DISTINCT FROM excluded.doc
-			RETURNING c.id, (c.xmax = 0)`)
-		if err != nil {
-			return nil, err
-		}
-		if err := applyReturned(res, idx, ids, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return courseUpsert.run(ctx, tx, rows)
 }
 
 func scanCourse(doc []byte, updated time.Time) (*matcher.Course, error) {

@@ -12,15 +12,15 @@
 //
 // Personal data. A graduate's name, national ID, phone and hardship
 // categories are encrypted by the application with AES-256-GCM (bound to
-// the graduate's ID) before they leave the process; the key comes from
-// JOBMATCH_DATA_KEY (KeyFromEnv; no key, no store). An HMAC-SHA256 of the
-// national ID allows GraduateByNationalID without storing it, and an HMAC of
-// the personal fields detects changes to them. Encryption and MAC keys are
-// derived separately from the data key; a settings row detects a database
-// opened with the wrong key.
+// the graduate's ID) before they leave the process, by store/seal with the
+// keyring cmd/jobmatch builds from JOBMATCH_DATA_KEY (no key, no store).
+// An HMAC-SHA256 of the national ID allows GraduateByNationalID without
+// storing it, and an HMAC of the personal fields detects changes to them.
+// A settings row holds the check value of the data key, so a database
+// opened with the wrong key is refused (datakey.go).
 //
-// Bulk writes. Each upsert call is one transaction: COPY into a temporary
-// table, then INSERT … ON CONFLICT (source, external_id) DO UPDATE … WHERE
+// Bulk writes. Each upsert call is one transaction, through one generic
+// (upsert.go's copyUpsert): COPY into a temporary table, then INSERT … ON CONFLICT (source, external_id) DO UPDATE … WHERE
 // the stored document differs, RETURNING (xmax = 0) to tell inserted from
 // updated; rows not returned were unchanged. Imports commit each chunk with
 // the import job's progress in the same transaction (BeginImport,
@@ -39,8 +39,9 @@
 // read a page per query and hold no connection while calling back.
 // store/postgres/restarttest restarts the server under load to prove it.
 //
-// Tests. TestURL/TestSchema/OpenTest give any package's tests a migrated
-// store in a schema of their own (jm_test_<random>, dropped afterwards), from
-// JOBMATCH_TEST_DATABASE; tests skip when it is unset, and fail instead when
-// JOBMATCH_REQUIRE_DB=1.
+// Tests. Package pgtest (URL, Schema, Open) gives any package's tests a
+// migrated store in a schema of their own (jm_test_<random>, dropped
+// afterwards), from JOBMATCH_TEST_DATABASE; tests skip when it is unset, and
+// fail instead when JOBMATCH_REQUIRE_DB=1. It is a package of its own so
+// that the shipped binary does not link package testing.
 package postgres

@@ -38,10 +38,10 @@ func (s *Store) prepareGraduates(gs []matcher.Graduate) ([]gradRow, error) {
 			return nil, err
 		}
 		r := gradRow{id: g.ID, hukou: g.HukouDistrict, residence: g.ResidenceDistrict, status: string(g.Status)}
-		r.box = s.seal.seal(plain, []byte(g.ID))
-		r.mac = s.seal.mac("pii", append([]byte(g.ID+"\x00"), plain...))
+		r.box = s.keys.Seal(plain, []byte(g.ID))
+		r.mac = s.keys.MAC("pii", append([]byte(g.ID+"\x00"), plain...))
 		if g.NationalID != "" {
-			r.nid = s.seal.mac("nid", []byte(g.NationalID))
+			r.nid = s.keys.MAC("nid", []byte(g.NationalID))
 		}
 		g.Name, g.NationalID, g.Phone, g.Hardship, g.UpdatedAt = "", "", "", nil, time.Time{}
 		if r.doc, err = json.Marshal(&g); err != nil {
@@ -63,50 +63,28 @@ func (s *Store) UpsertGraduates(ctx context.Context, gs []matcher.Graduate) ([]m
 	return writeTx(ctx, s, "upsert graduates", rows, upsertGraduates)
 }
 
+var graduateUpsert = copyUpsert[gradRow]{
+	temp: "jm_tmp_graduates",
+	columns: `id text COLLATE "C", hukou_district text COLLATE "C", residence_district text COLLATE "C", status text,
+		doc jsonb, pii bytea, pii_mac bytea, nid_hash bytea`,
+	names: []string{"id", "hukou_district", "residence_district", "status", "doc", "pii", "pii_mac", "nid_hash"},
+	values: func(_ int, r *gradRow) []any {
+		return []any{r.id, r.hukou, r.residence, r.status, r.doc, r.box, r.mac, r.nid}
+	},
+	id: func(r *gradRow) string { return r.id },
+	insert: `INSERT INTO graduates AS g
+			(id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, updated_at)
+		SELECT id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, now() FROM jm_tmp_graduates
+		ON CONFLICT (id) DO UPDATE SET
+			hukou_district = excluded.hukou_district, residence_district = excluded.residence_district,
+			status = excluded.status, doc = excluded.doc, pii = excluded.pii, pii_mac = excluded.pii_mac,
+			nid_hash = excluded.nid_hash, updated_at = excluded.updated_at
+		WHERE g.doc IS DISTINCT FROM excluded.doc OR g.pii_mac IS DISTINCT FROM excluded.pii_mac
+		RETURNING g.id, (g.xmax = 0)`,
+}
+
 func upsertGraduates(ctx context.Context, tx pgx.Tx, rows []gradRow) ([]matcher.UpsertOutcome, error) {
-	out := make([]matcher.UpsertOutcome, len(rows))
-	if len(rows) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.id
-	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE jm_tmp_graduates (
-		id text COLLATE "C", hukou_district text COLLATE "C", residence_district text COLLATE "C", status text,
-		doc jsonb, pii bytea, pii_mac bytea, nid_hash bytea) ON COMMIT DROP`); err != nil {
-		return nil, err
-	}
-	for _, idx := range rounds(len(rows), func(i int) string { return ids[i] }) {
-		if _, err := tx.Exec(ctx, `TRUNCATE jm_tmp_graduates`); err != nil {
-			return nil, err
-		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"jm_tmp_graduates"},
-			[]string{"id", "hukou_district", "residence_district", "status", "doc", "pii", "pii_mac", "nid_hash"},
-			pgx.CopyFromSlice(len(idx), func(j int) ([]any, error) {
-				r := rows[idx[j]]
-				return []any{r.id, r.hukou, r.residence, r.status, r.doc, r.box, r.mac, r.nid}, nil
-			}))
-		if err != nil {
-			return nil, err
-		}
-		res, err := tx.Query(ctx, `INSERT INTO graduates AS g
-				(id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, updated_at)
-			SELECT id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, now() FROM jm_tmp_graduates
-			ON CONFLICT (id) DO UPDATE SET
-				hukou_district = excluded.hukou_district, residence_district = excluded.residence_district,
-				status = excluded.status, doc = excluded.doc, pii = excluded.pii, pii_mac = excluded.pii_mac,
-				nid_hash = excluded.nid_hash, updated_at = excluded.updated_at
-			WHERE g.doc IS DISTINCT FROM excluded.doc OR g.pii_mac IS DISTINCT FROM excluded.pii_mac
-			RETURNING g.id, (g.xmax = 0)`)
-		if err != nil {
-			return nil, err
-		}
-		if err := applyReturned(res, idx, ids, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return graduateUpsert.run(ctx, tx, rows)
 }
 
 const gradColumns = `id, doc, pii, updated_at`
@@ -122,7 +100,7 @@ func (s *Store) scanGraduate(row pgx.Row) (*matcher.Graduate, error) {
 	if err := json.Unmarshal(doc, &g); err != nil {
 		return nil, fmt.Errorf("graduate %s: %w", id, err)
 	}
-	plain, err := s.seal.open(box, []byte(id))
+	plain, err := s.keys.Open(box, []byte(id))
 	if err != nil {
 		return nil, fmt.Errorf("graduate %s: %w", id, err)
 	}
@@ -153,13 +131,14 @@ func (s *Store) Graduate(ctx context.Context, id string) (*matcher.Graduate, err
 }
 
 // GraduateByNationalID finds a graduate through the keyed hash of the
-// national ID (the lowest ID when the ledger holds it twice).
+// national ID (the lowest ID when the ledger holds it twice), under every
+// key of the ring: during a rotation a row may still hold the old key's.
 func (s *Store) GraduateByNationalID(ctx context.Context, nid string) (*matcher.Graduate, error) {
 	var g *matcher.Graduate
 	err := s.retry(ctx, "graduate by national id", func(ctx context.Context, _ int) error {
 		var err error
-		g, err = s.scanGraduate(s.pool.QueryRow(ctx, `SELECT `+gradColumns+` FROM graduates WHERE nid_hash = $1 ORDER BY id LIMIT 1`,
-			s.seal.mac("nid", []byte(nid))))
+		g, err = s.scanGraduate(s.pool.QueryRow(ctx, `SELECT `+gradColumns+` FROM graduates WHERE nid_hash = ANY($1) ORDER BY id LIMIT 1`,
+			s.keys.MACs("nid", []byte(nid))))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return matcher.ErrNotFound("毕业生", matcher.MaskNationalID(nid))
 		}

@@ -1,4 +1,4 @@
-package postgres
+package postgres_test
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
@@ -23,7 +25,7 @@ const (
 
 // importRows runs an import of killRows synthetic posts from wherever the
 // job stands, a chunk at a time, pausing between chunks when slow.
-func importRows(ctx context.Context, s *Store, slow bool) (*matcher.ImportJob, error) {
+func importRows(ctx context.Context, s *postgres.Store, slow bool) (*matcher.ImportJob, error) {
 	job, err := s.BeginImport(ctx, "posts", []string{"posts.csv"}, killFinger)
 	if err != nil {
 		return nil, err
@@ -55,12 +57,12 @@ func TestImportHelper(t *testing.T) {
 	if schema == "" {
 		t.Skip("helper process for TestKilledImportResumes")
 	}
-	cfg, err := pgxpool.ParseConfig(TestURL(t))
+	cfg, err := pgxpool.ParseConfig(pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	s, err := OpenConfig(context.Background(), cfg, TestKey)
+	s, err := postgres.OpenConfig(context.Background(), cfg, pgtest.Keys(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +76,9 @@ func TestImportHelper(t *testing.T) {
 // import, resumes the import in this process and checks that every row is
 // there once and that the counts add up: nothing lost, nothing twice.
 func TestKilledImportResumes(t *testing.T) {
-	cfg := TestSchema(t)
+	cfg := pgtest.Schema(t)
 	ctx := context.Background()
-	s, err := OpenAndMigrate(ctx, cfg.Copy(), TestKey)
+	s, err := postgres.OpenAndMigrate(ctx, cfg.Copy(), pgtest.Keys(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +93,7 @@ func TestKilledImportResumes(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var last int
-		err := s.pool.QueryRow(ctx, `SELECT coalesce(max(last_row), 0) FROM import_jobs`).Scan(&last)
+		err := s.Pool().QueryRow(ctx, `SELECT coalesce(max(last_row), 0) FROM import_jobs`).Scan(&last)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +126,7 @@ func TestKilledImportResumes(t *testing.T) {
 		t.Fatalf("report after resume (from row %d): %+v", job.LastRow, fmt.Sprint(rep.Accepted, rep.Updated, rep.Unchanged, rep.Rejected, len(rep.Errors)))
 	}
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM posts WHERE source = 'kill'`).Scan(&n); err != nil {
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM posts WHERE source = 'kill'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != killRows-wantBad {

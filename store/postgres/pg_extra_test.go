@@ -1,9 +1,8 @@
-package postgres
+package postgres_test
 
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -19,20 +18,23 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 func TestOpenRefusesWrongSchemaVersion(t *testing.T) {
-	cfg := TestSchema(t)
+	cfg := pgtest.Schema(t)
 	ctx := context.Background()
 	open := func() error {
-		s, err := OpenConfig(ctx, cfg.Copy(), TestKey)
+		s, err := postgres.OpenConfig(ctx, cfg.Copy(), pgtest.Keys(t))
 		if err == nil {
 			s.Close()
 		}
 		return err
 	}
-	want := SchemaVersion()
+	want := postgres.SchemaVersion()
 	if err := open(); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("not migrated (schema version none, expected %d)", want)) {
 		t.Fatalf("unmigrated: %v", err)
 	}
@@ -41,10 +43,10 @@ func TestOpenRefusesWrongSchemaVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	if err := Migrate(ctx, pool); err != nil {
+	if err := postgres.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	if err := Migrate(ctx, pool); err != nil { // idempotent
+	if err := postgres.Migrate(ctx, pool); err != nil { // idempotent
 		t.Fatalf("second migrate: %v", err)
 	}
 	if err := open(); err != nil {
@@ -56,7 +58,7 @@ func TestOpenRefusesWrongSchemaVersion(t *testing.T) {
 	if err := open(); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("version %d is newer than expected %d", want+1, want)) {
 		t.Fatalf("newer: %v", err)
 	}
-	if err := Migrate(ctx, pool); err == nil || !strings.Contains(err.Error(), "newer") {
+	if err := postgres.Migrate(ctx, pool); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("migrate on a newer schema: %v", err)
 	}
 	if _, err := pool.Exec(ctx, `DELETE FROM schema_version WHERE version >= $1`, want); err != nil {
@@ -70,7 +72,7 @@ func TestOpenRefusesWrongSchemaVersion(t *testing.T) {
 }
 
 func TestPersonalDataEncryptedAtRest(t *testing.T) {
-	s := OpenTest(t)
+	s := pgtest.Open(t)
 	ctx := context.Background()
 	g := storetest.Graduate(10)
 	g.Name = "阿依古丽·买买提"
@@ -79,7 +81,7 @@ func TestPersonalDataEncryptedAtRest(t *testing.T) {
 	}
 	// Read every column of the row as text, as anyone with database access could.
 	var row string
-	if err := s.pool.QueryRow(ctx, `SELECT g::text FROM graduates g WHERE id = $1`, g.ID).Scan(&row); err != nil {
+	if err := s.Pool().QueryRow(ctx, `SELECT g::text FROM graduates g WHERE id = $1`, g.ID).Scan(&row); err != nil {
 		t.Fatal(err)
 	}
 	for _, secret := range []string{g.NationalID, g.Phone, g.Name, string(g.Hardship[0]), hex.EncodeToString([]byte(g.Phone))} {
@@ -95,7 +97,7 @@ func TestPersonalDataEncryptedAtRest(t *testing.T) {
 	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{h}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.pool.Exec(ctx, `UPDATE graduates SET pii = (SELECT pii FROM graduates WHERE id = $1) WHERE id = $2`, g.ID, h.ID); err != nil {
+	if _, err := s.Pool().Exec(ctx, `UPDATE graduates SET pii = (SELECT pii FROM graduates WHERE id = $1) WHERE id = $2`, g.ID, h.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Graduate(ctx, h.ID); err == nil || !strings.Contains(err.Error(), "does not decrypt") {
@@ -104,51 +106,22 @@ func TestPersonalDataEncryptedAtRest(t *testing.T) {
 }
 
 func TestOpenRefusesOtherDataKey(t *testing.T) {
-	cfg := TestSchema(t)
+	cfg := pgtest.Schema(t)
 	ctx := context.Background()
-	s, err := OpenAndMigrate(ctx, cfg.Copy(), TestKey)
+	s, err := postgres.OpenAndMigrate(ctx, cfg.Copy(), pgtest.Keys(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	other := bytes.Repeat([]byte{7}, 32)
-	if _, err := OpenConfig(ctx, cfg.Copy(), other); err == nil || !strings.Contains(err.Error(), "not the data key") {
+	other, err := seal.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := postgres.OpenConfig(ctx, cfg.Copy(), other); err == nil || !strings.Contains(err.Error(), "not the one this database was written with") {
 		t.Fatalf("other key: %v", err)
 	}
-	if _, err := OpenConfig(ctx, cfg.Copy(), []byte("short")); err == nil || !strings.Contains(err.Error(), DataKeyEnv) {
-		t.Fatalf("short key: %v", err)
-	}
-}
-
-func TestKeyFromEnv(t *testing.T) {
-	key := bytes.Repeat([]byte{0xab}, 32)
-	cases := []struct {
-		name, value string
-		ok          bool
-	}{
-		{"unset", "", false},
-		{"hex", hex.EncodeToString(key), true},
-		{"hex upper", strings.ToUpper(hex.EncodeToString(key)), true},
-		{"base64", base64.StdEncoding.EncodeToString(key), true},
-		{"base64 raw url", base64.RawURLEncoding.EncodeToString(key), true},
-		{"short hex", hex.EncodeToString(key[:16]), false},
-		{"long base64", base64.StdEncoding.EncodeToString(append(key, 1)), false},
-		{"garbage", "not a key!", false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv(DataKeyEnv, tc.value)
-			got, err := KeyFromEnv()
-			if tc.ok != (err == nil) {
-				t.Fatalf("err = %v", err)
-			}
-			if tc.ok && !bytes.Equal(got, key) {
-				t.Fatalf("key = %x", got)
-			}
-			if !tc.ok && !strings.Contains(err.Error(), DataKeyEnv) {
-				t.Fatalf("error does not name %s: %v", DataKeyEnv, err)
-			}
-		})
+	if _, err := postgres.OpenConfig(ctx, cfg.Copy(), nil); err == nil || !strings.Contains(err.Error(), "no data key") {
+		t.Fatalf("no key: %v", err)
 	}
 }
 
@@ -175,7 +148,7 @@ func TestRetryable(t *testing.T) {
 		{"other", errors.New("boom"), false},
 	}
 	for _, tc := range cases {
-		if got := retryable(tc.err); got != tc.want {
+		if got := postgres.Retryable(tc.err); got != tc.want {
 			t.Errorf("%s: retryable = %v, want %v", tc.name, got, tc.want)
 		}
 	}
@@ -183,7 +156,7 @@ func TestRetryable(t *testing.T) {
 
 func TestRounds(t *testing.T) {
 	keys := []string{"a", "b", "a", "c", "a", "b"}
-	got := rounds(len(keys), func(i int) string { return keys[i] })
+	got := postgres.Rounds(len(keys), func(i int) string { return keys[i] })
 	want := [][]int{{0, 1, 3}, {2, 5}, {4}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("rounds = %v, want %v", got, want)
@@ -191,22 +164,22 @@ func TestRounds(t *testing.T) {
 }
 
 func TestMigrateURLThenOpen(t *testing.T) {
-	u, err := url.Parse(TestURL(t))
+	u, err := url.Parse(pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := TestSchema(t)
+	cfg := pgtest.Schema(t)
 	q := u.Query()
 	q.Set("search_path", cfg.ConnConfig.RuntimeParams["search_path"])
 	u.RawQuery = q.Encode()
 	ctx := context.Background()
-	if _, err := Open(ctx, u.String(), TestKey); err == nil || !strings.Contains(err.Error(), "not migrated") {
+	if _, err := postgres.Open(ctx, u.String(), pgtest.Keys(t)); err == nil || !strings.Contains(err.Error(), "not migrated") {
 		t.Fatalf("open before migrate: %v", err)
 	}
-	if err := MigrateURL(ctx, u.String()); err != nil {
+	if err := postgres.MigrateURL(ctx, u.String()); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(ctx, u.String(), TestKey)
+	s, err := postgres.Open(ctx, u.String(), pgtest.Keys(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +193,7 @@ func TestMigrateURLThenOpen(t *testing.T) {
 // byte in its last entry) writes none of its entries, and writing the same
 // batch again (a retry after a lost acknowledgement) stores each entry once.
 func TestAuditBatchAllOrNothing(t *testing.T) {
-	s := OpenTest(t)
+	s := pgtest.Open(t)
 	ctx := context.Background()
 	bad := []matcher.AuditEntry{
 		{ID: "a1", KeyID: "k", Action: "graduate.read", GraduateID: "G1"},

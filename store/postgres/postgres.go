@@ -1,8 +1,8 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
 // pageSize is how many rows Each* reads per query. Callbacks run between
@@ -21,7 +22,7 @@ const pageSize = 1000
 // Store is the PostgreSQL store.
 type Store struct {
 	pool     *pgxpool.Pool
-	seal     *sealer
+	keys     *seal.Keyring
 	retryFor time.Duration
 	retries  atomic.Int64
 }
@@ -30,20 +31,20 @@ var _ matcher.FullStore = (*Store)(nil)
 
 // Open connects to the database at url (postgres://… or key=value), checks
 // that its schema is exactly the version this binary expects, and checks
-// that key is the data key the database was written with. key is the
-// 32-byte data key (see KeyFromEnv).
-func Open(ctx context.Context, url string, key []byte) (*Store, error) {
+// that keys hold the data key the database was written with (see
+// package store/seal; cmd/jobmatch reads the key).
+func Open(ctx context.Context, url string, keys *seal.Keyring) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return OpenConfig(ctx, cfg, key)
+	return OpenConfig(ctx, cfg, keys)
 }
 
 // OpenConfig is Open with a parsed pool configuration (tests set the
 // search_path through it).
-func OpenConfig(ctx context.Context, cfg *pgxpool.Config, key []byte) (*Store, error) {
-	s, err := connect(ctx, cfg, key)
+func OpenConfig(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring) (*Store, error) {
+	s, err := connect(ctx, cfg, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -56,8 +57,8 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config, key []byte) (*Store, e
 
 // OpenAndMigrate connects, migrates the schema to this binary's version and
 // opens the store: for tests, `jobmatch migrate` and the demo.
-func OpenAndMigrate(ctx context.Context, cfg *pgxpool.Config, key []byte) (*Store, error) {
-	s, err := connect(ctx, cfg, key)
+func OpenAndMigrate(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring) (*Store, error) {
+	s, err := connect(ctx, cfg, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -74,10 +75,9 @@ func OpenAndMigrate(ctx context.Context, cfg *pgxpool.Config, key []byte) (*Stor
 	return s, nil
 }
 
-func connect(ctx context.Context, cfg *pgxpool.Config, key []byte) (*Store, error) {
-	seal, err := newSealer(key)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: %w (set %s)", err, DataKeyEnv)
+func connect(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring) (*Store, error) {
+	if keys == nil {
+		return nil, errors.New("postgres: no data key: personal data is encrypted and the store does not open without its key")
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
@@ -89,7 +89,7 @@ func connect(ctx context.Context, cfg *pgxpool.Config, key []byte) (*Store, erro
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, seal: seal, retryFor: 30 * time.Second}, nil
+	return &Store{pool: pool, keys: keys, retryFor: 30 * time.Second}, nil
 }
 
 // ready checks the schema version and the data key.
@@ -98,17 +98,7 @@ func (s *Store) ready(ctx context.Context) error {
 		if err := checkVersion(ctx, s.pool); err != nil {
 			return err
 		}
-		check := s.seal.mac("key-check", nil)
-		var stored []byte
-		err := s.pool.QueryRow(ctx, `INSERT INTO settings (key, value) VALUES ('data_key_check', $1)
-			ON CONFLICT (key) DO UPDATE SET key = settings.key RETURNING value`, check).Scan(&stored)
-		if err != nil {
-			return err
-		}
-		if !bytes.Equal(stored, check) {
-			return fmt.Errorf("%s is not the data key this database was written with: personal data would not decrypt", DataKeyEnv)
-		}
-		return nil
+		return s.checkDataKey(ctx)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)

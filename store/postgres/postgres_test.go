@@ -1,13 +1,14 @@
-package postgres
+package postgres_test
 
 import (
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 func TestContract(t *testing.T) {
-	TestURL(t)
-	storetest.Run(t, func(t *testing.T) matcher.FullStore { return OpenTest(t) })
+	pgtest.URL(t)
+	storetest.Run(t, func(t *testing.T) matcher.FullStore { return pgtest.Open(t) })
 }

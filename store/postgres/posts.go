@@ -47,13 +47,8 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []matcher.Post) ([]matche
 }
 
 func upsertPosts(ctx context.Context, tx pgx.Tx, rows []postRow) ([]matcher.UpsertOutcome, error) {
-	out := make([]matcher.UpsertOutcome, len(rows))
 	if len(rows) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.id
+		return []matcher.UpsertOutcome{}, nil
 	}
 	// Lock the change counter first: post-writing transactions serialize
 	// here, so sequence numbers commit in order.
@@ -61,45 +56,39 @@ func upsertPosts(ctx context.Context, tx pgx.Tx, rows []postRow) ([]matcher.Upse
 	if err := tx.QueryRow(ctx, `SELECT seq FROM post_seq WHERE id = 1 FOR UPDATE`).Scan(&base); err != nil {
 		return nil, err
 	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE jm_tmp_posts (
-		ord int, id text COLLATE "C", source text COLLATE "C", external_id text COLLATE "C",
-		kind text, channel text, district text COLLATE "C", status text, doc jsonb) ON COMMIT DROP`); err != nil {
-		return nil, err
-	}
-	var changed []string
-	for _, idx := range rounds(len(rows), func(i int) string { return ids[i] }) {
-		if _, err := tx.Exec(ctx, `TRUNCATE jm_tmp_posts`); err != nil {
-			return nil, err
-		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"jm_tmp_posts"},
-			[]string{"ord", "id", "source", "external_id", "kind", "channel", "district", "status", "doc"},
-			pgx.CopyFromSlice(len(idx), func(j int) ([]any, error) {
-				r := rows[idx[j]]
-				return []any{int32(j), r.id, r.source, r.externalID, r.kind, r.channel, r.district, r.status, r.doc}, nil
-			}))
-		if err != nil {
-			return nil, err
-		}
-		res, err := tx.Query(ctx, `INSERT INTO posts AS p (id, source, external_id, kind, channel, district, status, doc, seq, updated_at)
+	u := copyUpsert[postRow]{
+		temp: "jm_tmp_posts",
+		columns: `ord int, id text COLLATE "C", source text COLLATE "C", external_id text COLLATE "C",
+			kind text, channel text, district text COLLATE "C", status text, doc jsonb`,
+		names: []string{"ord", "id", "source", "external_id", "kind", "channel", "district", "status", "doc"},
+		values: func(ord int, r *postRow) []any {
+			return []any{int32(ord), r.id, r.source, r.externalID, r.kind, r.channel, r.district, r.status, r.doc}
+		},
+		id: func(r *postRow) string { return r.id },
+		// Each round's rows take the sequence numbers after base, in order.
+		insert: `INSERT INTO posts AS p (id, source, external_id, kind, channel, district, status, doc, seq, updated_at)
 			SELECT id, source, external_id, kind, channel, district, status, doc, $1::bigint + ord + 1, now()
 			FROM jm_tmp_posts ORDER BY ord
 			ON CONFLICT (source, external_id) DO UPDATE SET
 				kind = excluded.kind, channel = excluded.channel, district = excluded.district,
 				status = excluded.status, doc = excluded.doc, seq = excluded.seq, updated_at = excluded.updated_at
 			WHERE p.doc IS DISTINCT FROM excluded.doc
-			RETURNING p.id, (p.xmax = 0)`, base)
-		if err != nil {
-			return nil, err
+			RETURNING p.id, (p.xmax = 0)`,
+		args: func(n int) []any {
+			a := []any{base}
+			base += int64(n)
+			return a
+		},
+	}
+	out, err := u.run(ctx, tx, rows)
+	if err != nil {
+		return nil, err
+	}
+	var changed []string
+	for i, o := range out {
+		if o != matcher.Unchanged {
+			changed = append(changed, rows[i].id)
 		}
-		if err := applyReturned(res, idx, ids, out); err != nil {
-			return nil, err
-		}
-		for _, i := range idx {
-			if out[i] != matcher.Unchanged {
-				changed = append(changed, ids[i])
-			}
-		}
-		base += int64(len(idx))
 	}
 	if len(changed) > 0 {
 		if _, err := tx.Exec(ctx, `UPDATE post_seq SET seq = $1 WHERE id = 1`, base); err != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
-	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
@@ -39,9 +39,9 @@ func cluster(t *testing.T) (version string) {
 }
 
 func TestSurvivesServerRestart(t *testing.T) {
-	postgres.TestURL(t)
+	pgtest.URL(t)
 	version := cluster(t)
-	s := postgres.OpenTest(t)
+	s := pgtest.Open(t)
 	ctx := context.Background()
 
 	// Seed, then keep readers and writers busy while the server restarts.

@@ -1,4 +1,4 @@
-package postgres
+package pgtest
 
 import (
 	"context"
@@ -10,60 +10,60 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
 // Test environment variables: the database tests use, and whether its
 // absence fails them (.ci/run sets JOBMATCH_REQUIRE_DB=1).
 const (
-	TestDatabaseEnv = "JOBMATCH_TEST_DATABASE"
-	RequireDBEnv    = "JOBMATCH_REQUIRE_DB"
+	DatabaseEnv  = "JOBMATCH_TEST_DATABASE"
+	RequireDBEnv = "JOBMATCH_REQUIRE_DB"
 )
 
-// TestURL returns the test database URL from JOBMATCH_TEST_DATABASE. When it
+// URL returns the test database URL from JOBMATCH_TEST_DATABASE. When it
 // is unset the test is skipped, naming the variable — or fails, when
 // JOBMATCH_REQUIRE_DB=1.
-func TestURL(t testing.TB) string {
+func URL(t testing.TB) string {
 	t.Helper()
-	url := os.Getenv(TestDatabaseEnv)
+	url := os.Getenv(DatabaseEnv)
 	if url == "" {
 		if os.Getenv(RequireDBEnv) == "1" {
-			t.Fatalf("%s is not set and %s=1: PostgreSQL tests must run", TestDatabaseEnv, RequireDBEnv)
+			t.Fatalf("%s is not set and %s=1: PostgreSQL tests must run", DatabaseEnv, RequireDBEnv)
 		}
-		t.Skipf("%s is not set (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", TestDatabaseEnv)
+		t.Skipf("%s is not set (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", DatabaseEnv)
 	}
 	return url
 }
 
-// TestKey is a fixed data key for tests only.
-var TestKey = []byte("jobmatch-test-key-32-bytes-long!")
+// Key is a fixed data key for tests only.
+var Key = []byte("jobmatch-test-key-32-bytes-long!")
 
-// TestSchema creates a schema of its own for the test (jm_test_<random>) and
+// Schema creates a schema of its own for the test (jm_test_<random>) and
 // returns a pool configuration whose search_path selects it; the schema is
 // dropped when the test ends. Tests isolated this way run in parallel with
 // each other and with other packages' tests on the same database.
-func TestSchema(t testing.TB) *pgxpool.Config {
+func Schema(t testing.TB) *pgxpool.Config {
 	t.Helper()
-	url := TestURL(t)
+	url := URL(t)
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	schema := "jm_test_" + hex.EncodeToString(b[:])
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	// Retried on connection errors: restarttest may restart the server
+	// Retried until the deadline: restarttest may restart the server
 	// while other packages' tests set up.
-	err := (&Store{retryFor: 45 * time.Second}).retry(ctx, "create test schema", func(ctx context.Context, _ int) error {
-		admin, err := pgx.Connect(ctx, url)
-		if err != nil {
-			return err
+	var err error
+	for {
+		err = createSchema(ctx, url, schema)
+		if err == nil || ctx.Err() != nil {
+			break
 		}
-		defer admin.Close(context.Background())
-		// The name is made here from hex digits, never from input; quoting
-		// is still applied.
-		_, err = admin.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize())
-		return err
-	})
+		time.Sleep(200 * time.Millisecond)
+	}
 	if err != nil {
-		t.Fatalf("create test schema (%s): %v", TestDatabaseEnv, err)
+		t.Fatalf("create test schema (%s): %v", DatabaseEnv, err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -96,17 +96,39 @@ func TestSchema(t testing.TB) *pgxpool.Config {
 	return cfg
 }
 
-// OpenTest opens a migrated store in a schema of the test's own (see
-// TestSchema), closed when the test ends.
-func OpenTest(t testing.TB) *Store {
+func createSchema(ctx context.Context, url, schema string) error {
+	admin, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(context.Background())
+	// The name is made here from hex digits, never from input; quoting is
+	// still applied.
+	_, err = admin.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize())
+	return err
+}
+
+// Open opens a migrated store in a schema of the test's own (see Schema),
+// closed when the test ends.
+func Open(t testing.TB) *postgres.Store {
 	t.Helper()
-	cfg := TestSchema(t)
+	cfg := Schema(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	s, err := OpenAndMigrate(ctx, cfg, TestKey)
+	s, err := postgres.OpenAndMigrate(ctx, cfg, Keys(t))
 	if err != nil {
 		t.Fatalf("open test store: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// Keys is the keyring of Key.
+func Keys(t testing.TB) *seal.Keyring {
+	t.Helper()
+	r, err := seal.New(Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
