@@ -17,6 +17,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // The development set of issue 8: real posts (read from ../shared, never
@@ -322,7 +323,7 @@ func bm25Ranker(tb testing.TB, d *relData, name, what string, posts []matcher.Po
 // (Recommend, default per-employer cap; the profiles name no preferred
 // channel, so no channel mix applies). The list is prefix-stable, so its
 // first 8 are what a request for 8 returns.
-func engineRanker(d *relData, name, what string, eng *matcher.Engine) relRanker {
+func engineRanker(d *relData, name, what string, eng *engine.Engine) relRanker {
 	return relRanker{name: name, what: what, rank: func(p *relProfile, n int) ([]string, error) {
 		res, err := eng.Recommend(&p.grad, matcher.Query{Limit: n})
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/index"
-	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // Regression floors for jobmatch on the real-post development set, per
@@ -56,8 +56,8 @@ func TestRealRelevance(t *testing.T) {
 	// jobmatch and the baseline always; the two other pooling rankers only
 	// when pooling or writing RESULTS.md (they double the setup time).
 	all := os.Getenv("JOBMATCH_RELEVANCE_POOL") != "" || os.Getenv("JOBMATCH_RELEVANCE_RESULTS") == "1" || os.Getenv("JOBMATCH_RELEVANCE_ALL") == "1"
-	newEngine := func(w matcher.Weights) *matcher.Engine {
-		e, err := matcher.NewEngine(d.posts, nil, matcher.Options{Analyzer: seg, Now: relNow, Weights: w})
+	newEngine := func(w engine.Weights) *engine.Engine {
+		e, err := engine.New(d.posts, nil, engine.Options{Analyzer: seg, Now: relNow, Weights: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func TestRealRelevance(t *testing.T) {
 		timings = append(timings, fmt.Sprintf("%s %s", name, time.Since(t0).Round(time.Millisecond)))
 	}
 	timed("jobmatch", func() relRanker {
-		return engineRanker(d, "jobmatch", "jobmatch, default weights: `Recommend` as a portal asks for it", newEngine(matcher.Weights{}))
+		return engineRanker(d, "jobmatch", "jobmatch, default weights: `Recommend` as a portal asks for it", newEngine(engine.Weights{}))
 	})
 	timed("bm25", func() relRanker {
 		return bm25Ranker(t, d, "bm25", "BM25 baseline: bleve (index package, gse analyzer, on disk) over the employer's text (title, employer, description), query = major + skills + certificates, no filter", plainPosts(d.posts, false))
@@ -82,7 +82,7 @@ func TestRealRelevance(t *testing.T) {
 		})
 		timed("occupation", func() relRanker {
 			return engineRanker(d, "occupation", "jobmatch with the occupation feature alone (weight 1, every other 0), eligibility rules on (pooling only)",
-				newEngine(matcher.Weights{Weights: map[string]float64{"occupation": 1}}))
+				newEngine(engine.Weights{Weights: map[string]float64{"occupation": 1}}))
 		})
 	}
 	build := time.Since(t0)
