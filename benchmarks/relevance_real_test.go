@@ -21,10 +21,13 @@ import (
 // "Relevance on real posts (issue 8)"), rounded down. A matcher change that
 // falls below them fails. Raise them as the matcher improves; the issue's
 // targets on the held-out split are precision@8 ≥ 0.85 and NDCG@8 ≥ 1.2 ×
-// the BM25 baseline.
+// the BM25 baseline. Judging more posts can lower NDCG@8 with no matcher
+// change (a newly found grade-2 post raises the ideal DCG): when a
+// deepening of the set does, re-measure and restate the floor in the same
+// commit as the judgments, with jobmatch's code unchanged.
 var relFloors = map[string]struct{ p8, ndcg8 float64 }{
-	splitDev:     {p8: 0.63, ndcg8: 0.50}, // measured 0.642 / 0.509
-	splitHeldOut: {p8: 0.49, ndcg8: 0.45}, // measured 0.500 / 0.463
+	splitDev:     {p8: 0.63, ndcg8: 0.45}, // measured 0.642 / 0.466 (1,247 judged pairs)
+	splitHeldOut: {p8: 0.49, ndcg8: 0.42}, // measured 0.500 / 0.433
 }
 
 // maxUnjudgedHeldOut is the share of jobmatch's held-out top-8 items that
