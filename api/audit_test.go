@@ -14,6 +14,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // gatedStore is the real bolt store with its AuditBatch observed: it
@@ -58,7 +59,7 @@ func TestAuditGroupCommit(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"))
+			st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,7 +148,7 @@ func (s *failingAudit) AuditBatch(ctx context.Context, es []matcher.AuditEntry) 
 // its way to disk.
 func TestAuditFailureRefusesRead(t *testing.T) {
 	dir := t.TempDir()
-	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"))
+	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func (s *panickyAudit) AuditBatch(ctx context.Context, es []matcher.AuditEntry) 
 // TestAuditCommitPanic: a store that panics refuses that commit's reads
 // and leaves the log working for the next.
 func TestAuditCommitPanic(t *testing.T) {
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +223,7 @@ func TestAuditCommitPanic(t *testing.T) {
 // request waits for them; then every entry handed in so far goes to disk
 // in that one commit, and each ticket gets the outcome.
 func TestAuditCommitOnDemand(t *testing.T) {
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // chromiumPath finds Debian's Chromium (or another Chrome) on this machine.
@@ -52,7 +53,7 @@ func demoServer(t *testing.T, dir string) (*Server, matcher.FullStore, time.Time
 	if err := synth.Generate(data, o); err != nil {
 		t.Fatal(err)
 	}
-	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"))
+	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}

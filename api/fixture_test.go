@@ -89,7 +89,7 @@ func segmenter(t testing.TB) *index.Segmenter {
 func newFixture(t *testing.T, tweak ...func(*Config)) *fixture {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"))
+	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}

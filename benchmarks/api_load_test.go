@@ -30,6 +30,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // TestAPILoad drives a real `jobmatch serve` stack (bolt store, bleve index,
@@ -64,7 +65,7 @@ func TestAPILoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := o.Now.Add(12 * time.Hour)
-	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"))
+	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // ingestDataPrefix names the directories of generated data; the process ID
@@ -110,7 +111,7 @@ func importPosts(tb testing.TB, dir, posts string) *matcher.ImportReport {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	st, err := bolt.Open(filepath.Join(dir, "store.db"))
+	st, err := bolt.Open(filepath.Join(dir, "store.db"), storetest.Keys())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func BenchmarkIngestStoreUpsert(b *testing.B) {
 	var elapsed time.Duration
 	for range b.N {
 		b.StopTimer()
-		st, err := bolt.Open(filepath.Join(b.TempDir(), "store.db"))
+		st, err := bolt.Open(filepath.Join(b.TempDir(), "store.db"), storetest.Keys())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -306,7 +307,7 @@ func BenchmarkIngestStores(b *testing.B) {
 		open func() matcher.Store
 	}
 	backends := []backend{{"bolt", func() matcher.Store {
-		st, err := bolt.Open(filepath.Join(b.TempDir(), "store.db"))
+		st, err := bolt.Open(filepath.Join(b.TempDir(), "store.db"), storetest.Keys())
 		if err != nil {
 			b.Fatal(err)
 		}

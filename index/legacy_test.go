@@ -13,6 +13,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // legacyMapping is the mapping of indexes built before the degree keyword:
@@ -74,7 +75,7 @@ func TestLegacyDegreeIndex(t *testing.T) {
 	}
 	check("legacy index")
 
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}

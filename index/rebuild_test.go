@@ -10,6 +10,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // rebuildQueries cover text, filters, facets and paging.
@@ -43,7 +44,7 @@ func (s *eachPostHook) EachPost(ctx context.Context, f matcher.PostFilter, fn fu
 
 func TestRebuildMatchesIncremental(t *testing.T) {
 	ctx := context.Background()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestRebuildMatchesIncremental(t *testing.T) {
 }
 
 func TestRebuildCancelledKeepsOldIndex(t *testing.T) {
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}

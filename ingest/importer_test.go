@@ -22,6 +22,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // recordingIndex is a PostIndexer that remembers what it was handed, so
@@ -41,7 +42,7 @@ func (ix *recordingIndex) IndexCourses(cs []matcher.Course) error { ix.courses +
 
 func newImporter(t *testing.T) (*Importer, *bolt.Store, *recordingIndex) {
 	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +332,7 @@ type importBackend struct {
 
 var importBackends = []importBackend{
 	{"bolt", func(t *testing.T) matcher.Store {
-		st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"))
+		st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"), storetest.Keys())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -709,7 +710,7 @@ func TestImportKilledProcessHelper(t *testing.T) {
 	if dir == "" {
 		t.Skip("the child process of TestImportSurvivesSIGKILL")
 	}
-	st, err := bolt.Open(filepath.Join(dir, "store.db"))
+	st, err := bolt.Open(filepath.Join(dir, "store.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -780,7 +781,7 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 	}
 	_ = cmd.Wait()
 
-	st, err := bolt.Open(filepath.Join(dir, "store.db"))
+	st, err := bolt.Open(filepath.Join(dir, "store.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // repeatsCSV has no external_id column, as scraped exports often do not:
@@ -189,7 +190,7 @@ func TestRealPostsImportTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func BenchmarkIngest(b *testing.B) {
 		var p, g, again time.Duration
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			s, err := bolt.Open(filepath.Join(b.TempDir(), "jobmatch.db"))
+			s, err := bolt.Open(filepath.Join(b.TempDir(), "jobmatch.db"), storetest.Keys())
 			if err != nil {
 				b.Fatal(err)
 			}

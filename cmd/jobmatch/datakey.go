@@ -1,8 +1,13 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urumqi-hrss/jobmatch/store/seal"
@@ -34,9 +39,18 @@ func keyFromEnv(name string) ([]byte, error) {
 // dataKeys returns the keyring of JOBMATCH_DATA_KEY (and
 // JOBMATCH_OLD_DATA_KEY when set), or an error saying how to make a key.
 func dataKeys() (*seal.Keyring, error) {
+	return dataKeysOr(nil)
+}
+
+// dataKeysOr is dataKeys with fallback as the current key when
+// JOBMATCH_DATA_KEY is unset (the embedded demo's own key file).
+func dataKeysOr(fallback []byte) (*seal.Keyring, error) {
 	cur, err := keyFromEnv(dataKeyEnv)
 	if err != nil {
 		return nil, err
+	}
+	if cur == nil {
+		cur = fallback
 	}
 	if cur == nil {
 		return nil, fmt.Errorf("%s is not set: personal data is stored encrypted and needs a 32-byte data key (generate one with `openssl rand -hex 32`)", dataKeyEnv)
@@ -50,4 +64,70 @@ func dataKeys() (*seal.Keyring, error) {
 		prev = append(prev, old)
 	}
 	return seal.New(cur, prev...)
+}
+
+// Demo data keys. `jobmatch demo` on the embedded store needs no setup, so
+// when JOBMATCH_DATA_KEY is unset it makes a key of its own and keeps it
+// apart from the data: in the user's configuration directory
+// (os.UserConfigDir, e.g. ~/.config/jobmatch/data-keys/), in a file named
+// after the data directory's absolute path, readable by the user only.
+// Whoever copies the data directory does not get the key with it. Every
+// command on that data directory finds the key there; an operator who sets
+// JOBMATCH_DATA_KEY uses that instead.
+
+// demoKeyPath is where the demo keeps the data key of dataDir. It may be
+// overridden by JOBMATCH_DEMO_KEY_DIR (tests; a machine without a home).
+func demoKeyPath(dataDir string) (string, error) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", err
+	}
+	dir := os.Getenv("JOBMATCH_DEMO_KEY_DIR")
+	if dir == "" {
+		cfg, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("no configuration directory for the demo's data key (set %s, or JOBMATCH_DEMO_KEY_DIR): %w", dataKeyEnv, err)
+		}
+		dir = filepath.Join(cfg, "jobmatch", "data-keys")
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(dir, hex.EncodeToString(sum[:12])+".key"), nil
+}
+
+// demoKey reads the demo's data key of dataDir: nil when there is none,
+// unless create, when it makes one.
+func demoKey(dataDir string, create bool) ([]byte, error) {
+	path, err := demoKeyPath(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		k, err := seal.ParseKey(strings.TrimSpace(string(b)))
+		if err != nil {
+			return nil, fmt.Errorf("demo data key %s: %w", path, err)
+		}
+		return k, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("demo data key: %w", err)
+	case !create:
+		return nil, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("demo data key: %w", err)
+	}
+	key := seal.NewKey()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("demo data key: %w", err)
+	}
+	if _, err := f.WriteString(key + "\n"); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("demo data key: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("demo data key: %w", err)
+	}
+	return seal.ParseKey(key)
 }

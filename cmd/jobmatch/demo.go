@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -39,23 +41,46 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+	if m.DBURL == "" {
+		m.makeDemoKey = true // kept apart from the data: see datakey.go
+	}
 	dir := filepath.Join(m.DataDir, fmt.Sprintf("demo-seed%d-%dp-%dg-%dc", o.Seed, o.Posts, o.Graduates, o.Courses))
-	if _, err := os.Stat(filepath.Join(dir, "graduates.csv")); err != nil {
-		m.Log.Info("generating demo data", "dir", dir)
-		o.Progress = m.progress()
-		if err := synth.Generate(dir, o); err != nil {
-			return fmt.Errorf("demo: generate: %w", err)
+	marker := filepath.Join(dir, "graduates.imported")
+	_, markErr := os.Stat(marker)
+	if _, err := os.Stat(filepath.Join(dir, "posts.csv")); err != nil || markErr != nil {
+		if _, err := os.Stat(filepath.Join(dir, "graduates.csv")); err != nil {
+			m.Log.Info("generating demo data", "dir", dir)
+			o.Progress = m.progress()
+			if err := synth.Generate(dir, o); err != nil {
+				return fmt.Errorf("demo: generate: %w", err)
+			}
 		}
 	}
 	// Re-running the demo finds its imports done (same files, same day) and
 	// skips them: see ingest.FinishedImports.
 	for _, entity := range []string{"courses", "posts", "graduates"} {
+		if entity == "graduates" && markErr == nil {
+			if err := m.demoGraduatesDone(ctx, marker); err != nil {
+				return err
+			}
+			continue
+		}
 		rep, err := m.ingest(ctx, entity, []string{filepath.Join(dir, entity+".csv")}, "", true, true)
 		if err != nil {
 			return fmt.Errorf("demo: ingest %s: %w", entity, err)
 		}
 		if rep.Rejected > 0 {
 			m.Log.Warn("demo rows rejected", "entity", entity, "rejected", rep.Rejected)
+		}
+		if entity == "graduates" {
+			// The generated ledger's names, national IDs and phones are in
+			// the store now, sealed; the clear CSV must not stay beside it.
+			if err := os.WriteFile(marker, []byte(rep.ID+"\n"), 0o640); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			if err := os.Remove(filepath.Join(dir, "graduates.csv")); err != nil {
+				return fmt.Errorf("demo: remove the imported ledger: %w", err)
+			}
 		}
 	}
 	if *noServe {
@@ -75,4 +100,23 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "counselor workspace: http://%s/workspace/  (sign in with either key)\n", *addr)
 	fmt.Fprintf(m.Stdout, "try: curl -H 'Authorization: Bearer %s' 'http://%s/v1/posts/search?q=会计&district=天山区'\n\n", key, *addr)
 	return m.serve(ctx, *addr)
+}
+
+// demoGraduatesDone reports the demo ledger's earlier import, whose file
+// the demo removed once it was in the store.
+func (m *Main) demoGraduatesDone(ctx context.Context, marker string) error {
+	b, err := os.ReadFile(marker)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	rep, err := st.Import(ctx, strings.TrimSpace(string(b)))
+	if err != nil {
+		return fmt.Errorf("demo: the ledger's import: %w (remove %s to import the demo ledger again)", err, marker)
+	}
+	fmt.Fprintf(m.Stdout, "graduates already imported (import %s, %s): %s\n", rep.ID, rep.FinishedAt.Format(time.DateTime), ingest.Summary(rep))
+	return nil
 }

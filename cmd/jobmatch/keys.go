@@ -13,7 +13,7 @@ import (
 
 func (m *Main) cmdKeys(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return &usageError{"keys: want create, revoke or list"}
+		return &usageError{"keys: want create, revoke, list or rotate-data-key"}
 	}
 	switch args[0] {
 	case "create":
@@ -22,8 +22,10 @@ func (m *Main) cmdKeys(ctx context.Context, args []string) error {
 		return m.keysRevoke(ctx, args[1:])
 	case "list":
 		return m.keysList(ctx, args[1:])
+	case "rotate-data-key":
+		return m.keysRotateDataKey(ctx, args[1:])
 	}
-	return &usageError{fmt.Sprintf("keys: unknown action %q: want create, revoke or list", args[0])}
+	return &usageError{fmt.Sprintf("keys: unknown action %q: want create, revoke, list or rotate-data-key", args[0])}
 }
 
 func (m *Main) keysCreate(ctx context.Context, args []string) error {

@@ -329,6 +329,8 @@ func TestDemoAgainAndQuietOutput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end demo")
 	}
+	// The demo's own data key: none in the environment.
+	t.Setenv(dataKeyEnv, "")
 	data := filepath.Join(t.TempDir(), "data")
 	args := []string{"demo", "--data", data, "--no-serve", "--posts", "300", "--graduates", "60", "--courses", "20"}
 	code, out, errs := run(t, "", args...)
@@ -338,10 +340,28 @@ func TestDemoAgainAndQuietOutput(t *testing.T) {
 	if strings.Contains(errs, "\r") {
 		t.Errorf("progress drawn on a non-terminal stderr:\n%q", errs)
 	}
+	// The ledger is in the store, sealed with a key kept outside the data
+	// directory; its clear CSV is gone.
+	keyFile, err := demoKeyPath(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(keyFile); err != nil || fi.Mode().Perm() != 0o600 || strings.HasPrefix(keyFile, data) {
+		t.Fatalf("demo key file %s: %v", keyFile, err)
+	}
+	if ledgers, _ := filepath.Glob(filepath.Join(data, "*", "graduates.csv")); len(ledgers) != 0 {
+		t.Fatalf("the imported ledger stayed in the data directory: %v", ledgers)
+	}
 	code, out, errs = run(t, "", args...)
 	if code != 0 || strings.Count(out, "already imported") != 3 {
 		t.Fatalf("second demo: exit %d, %q, %s", code, out, errs)
 	}
+	// Another key does not open the demo's store.
+	t.Setenv(dataKeyEnv, strings.Repeat("ab", 32))
+	if code, _, errs := run(t, "", "recommend", "--data", data, "--graduate", "x"); code != 1 || !strings.Contains(errs, "not the one") {
+		t.Fatalf("another data key: exit %d, %s", code, errs)
+	}
+	t.Setenv(dataKeyEnv, "")
 	code, out, errs = run(t, "", "batch", "--data", data, "--quiet")
 	if code != 0 || out == "" || strings.Contains(errs, "\r") {
 		t.Fatalf("batch --quiet: exit %d, %q, %q", code, out, errs)

@@ -21,5 +21,18 @@ func (m *Main) cmdMigrate(ctx context.Context, args []string) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	m.Log.Info("schema migrated", "version", postgres.SchemaVersion())
+	// Rows written in the clear by an older schema (casework notes before
+	// version 2) are sealed now, as any data-key pass would.
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := st.(*postgres.Store).RotateDataKey(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: seal personal data: %w", err)
+	}
+	if n > 0 {
+		m.Log.Info("personal data sealed", "records", n)
+	}
 	return nil
 }

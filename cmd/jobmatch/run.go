@@ -18,6 +18,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
 // Main is the program: configuration shared by every subcommand and the
@@ -39,9 +40,11 @@ type Main struct {
 	// command's own flag set, where they may be given again.
 	preset map[string]string
 
-	store   matcher.FullStore
-	index   *index.Index
-	closers []func() error
+	store matcher.FullStore
+	index *index.Index
+	// makeDemoKey lets openStore make the embedded demo's data key (demo).
+	makeDemoKey bool
+	closers     []func() error
 }
 
 // NewMain returns a Main wired to the process's standard streams.
@@ -72,7 +75,7 @@ func commands() []command {
 		{"segment", "[--file F] [TEXT...]", "print the word segmentation, one output line per input line", (*Main).cmdSegment},
 		{"occupation", "TITLE... | --file F", "print the occupation (CSCO 2022) chosen for each post title", (*Main).cmdOccupation},
 		{"migrate", "", "apply the PostgreSQL schema migrations", (*Main).cmdMigrate},
-		{"keys", "create|revoke|list ...", "manage API keys", (*Main).cmdKeys},
+		{"keys", "create|revoke|list ... | rotate-data-key", "manage API keys; move personal data to a new data key", (*Main).cmdKeys},
 	}
 }
 
@@ -270,7 +273,11 @@ func (m *Main) openStore(ctx context.Context) (matcher.FullStore, error) {
 		if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		st, err := bolt.Open(filepath.Join(m.DataDir, "jobmatch.db"))
+		keys, err := m.embeddedKeys()
+		if err != nil {
+			return nil, err
+		}
+		st, err := bolt.Open(filepath.Join(m.DataDir, "jobmatch.db"), keys)
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", m.DataDir, err)
 		}
@@ -278,6 +285,23 @@ func (m *Main) openStore(ctx context.Context) (matcher.FullStore, error) {
 	}
 	m.closers = append(m.closers, m.store.Close)
 	return m.store, nil
+}
+
+// embeddedKeys is the data key of the embedded store under --data:
+// JOBMATCH_DATA_KEY, else the demo's key file of that directory (made by
+// the demo when m.makeDemoKey is set).
+func (m *Main) embeddedKeys() (*seal.Keyring, error) {
+	if v, err := keyFromEnv(dataKeyEnv); err != nil || v != nil {
+		return dataKeys()
+	}
+	k, err := demoKey(m.DataDir, m.makeDemoKey)
+	if err != nil {
+		return nil, err
+	}
+	if k == nil {
+		return nil, fmt.Errorf("%s is not set: the embedded store encrypts personal data and needs a 32-byte data key (generate one with `openssl rand -hex 32`; `jobmatch demo` makes one for its data directory)", dataKeyEnv)
+	}
+	return dataKeysOr(k)
 }
 
 // openIndex opens (or creates) the search index under --data.

@@ -21,6 +21,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // smallData is a generated data set small enough for a test run but with
@@ -93,7 +94,7 @@ func load(t testing.TB, st matcher.FullStore) *batch.Inputs {
 
 func openBolt(t testing.TB) matcher.FullStore {
 	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
 // Bucket names. Values are JSON unless said otherwise.
@@ -24,22 +26,23 @@ var (
 	bCourses    = []byte("courses")     // course ID → record
 	bGraduates  = []byte("graduates")   // graduate ID → record
 	bGradDist   = []byte("grad_dist")   // district \x00 graduate ID → nothing
-	bGradNID    = []byte("grad_nid")    // SHA-256(national ID) → graduate ID
+	bGradNID    = []byte("grad_nid")    // keyed hash of the national ID → graduate ID
+	bGradPII    = []byte("grad_pii")    // graduate ID → sealed personal data (store.SealGraduate)
 	bImports    = []byte("imports")     // report ID → ImportReport
 	bJobs       = []byte("import_jobs") // job ID → ImportJob
 	bJobErrors  = []byte("import_errs") // job ID \x00 8-byte n → RowError
 	bKeys       = []byte("keys")        // key ID → APIKey
 	bKeyHash    = []byte("key_hash")    // hash → key ID
 	bAudit      = []byte("audit")       // 8-byte sequence → AuditEntry
-	bFeedback   = []byte("feedback")    // 8-byte At \x00 event ID → FeedbackEvent
-	bFeedbackID = []byte("feedback_id") // event ID → its key in feedback
+	bFeedback   = []byte("feedback")    // 8-byte At \x00 source \x00 event ID → FeedbackEvent
+	bFeedbackID = []byte("feedback_id") // source \x00 event ID → its key in feedback
 	bRuns       = []byte("runs")        // run ID → Run
 	bRecs       = []byte("recs")        // run ID \x00 graduate ID → []StoredRecommendation
-	bMeta       = []byte("meta")        // "current_run" → run ID
-	bContacts   = []byte("contacts")    // graduate ID \x00 8-byte sequence → ContactEntry
-	bShortlist  = []byte("shortlist")   // graduate ID \x00 8-byte sequence → ShortlistEdit
+	bMeta       = []byte("meta")        // "current_run" → run ID; the data key's check values (datakey.go)
+	bContacts   = []byte("contacts")    // graduate ID \x00 8-byte sequence → sealed ContactEntry
+	bShortlist  = []byte("shortlist")   // graduate ID \x00 8-byte sequence → sealed ShortlistEdit
 
-	allBuckets = [][]byte{bPosts, bPostSeq, bChanges, bCourses, bGraduates, bGradDist, bGradNID,
+	allBuckets = [][]byte{bPosts, bPostSeq, bChanges, bCourses, bGraduates, bGradDist, bGradNID, bGradPII,
 		bImports, bJobs, bJobErrors, bKeys, bKeyHash, bAudit, bFeedback, bFeedbackID, bRuns, bRecs,
 		bMeta, bContacts, bShortlist}
 
@@ -52,8 +55,9 @@ const pageSize = 512
 
 // Store is the embedded store: one bbolt file.
 type Store struct {
-	db  *bbolt.DB
-	now func() time.Time
+	db   *bbolt.DB
+	now  func() time.Time
+	keys *seal.Keyring // nil: personal data is refused (store.ErrNoDataKey)
 }
 
 var _ matcher.FullStore = (*Store)(nil)
@@ -61,7 +65,13 @@ var _ matcher.FullStore = (*Store)(nil)
 // Open opens (creating when needed) the store file at path, e.g.
 // DIR/jobmatch.db. bbolt locks the file exclusively: a second process
 // opening the same file waits up to 5 s and then fails with a clear error.
-func Open(path string) (*Store, error) {
+//
+// keys seal personal data (store/seal). Open refuses keys that are not the
+// ones the file's personal data is under. With nil keys the store opens
+// but refuses to read or write personal data (graduates, casework). A file
+// written before personal data was sealed is sealed on its first Open with
+// keys, and compacted so that no page keeps the clear text.
+func Open(path string, keys *seal.Keyring) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("bolt store: %w", err)
 	}
@@ -83,7 +93,19 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("bolt store %s: create buckets: %w", path, err)
 	}
-	return &Store{db: db, now: time.Now}, nil
+	s := &Store{db: db, now: time.Now, keys: keys}
+	if keys == nil {
+		return s, nil
+	}
+	legacy, err := s.checkDataKey()
+	if err == nil && legacy {
+		_, err = s.RotateDataKey(context.Background(), nil)
+	}
+	if err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("bolt store %s: %w", path, err)
+	}
+	return s, nil
 }
 
 // Close closes the file and releases its lock.
@@ -171,6 +193,67 @@ func putDocs[T any](b *bbolt.Bucket, docs []T, now time.Time, encode func(*T) (s
 		}
 	}
 	return out, nil
+}
+
+// scan pages through bucket keys with the prefix, copying a page inside a
+// read transaction and calling visit outside it, so visit (and the caller's
+// callback) may use the store, even write to it.
+func (s *Store) scan(ctx context.Context, bucket, prefix []byte, visit func(k, v []byte) error) error {
+	return s.scanTx(ctx, bucket, prefix, func(_ *bbolt.Tx, k, v []byte) (func() error, error) {
+		k, v = slices.Clone(k), slices.Clone(v)
+		return func() error { return visit(k, v) }, nil
+	})
+}
+
+// scanTx is scan for records that need their transaction to be read (a
+// graduate's sealed personal data is in another bucket): read runs inside
+// the page's read transaction (k and v are valid only there) and returns
+// what to call outside it, nil to skip the record.
+func (s *Store) scanTx(ctx context.Context, bucket, prefix []byte, read func(tx *bbolt.Tx, k, v []byte) (func() error, error)) error {
+	var after []byte
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var page []func() error
+		var last []byte
+		n := 0
+		err := s.db.View(func(tx *bbolt.Tx) error {
+			c := tx.Bucket(bucket).Cursor()
+			var k, v []byte
+			if after == nil {
+				k, v = c.Seek(prefix)
+			} else {
+				k, v = c.Seek(after)
+				if bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && bytes.HasPrefix(k, prefix) && n < pageSize; k, v = c.Next() {
+				call, err := read(tx, k, v)
+				if err != nil {
+					return err
+				}
+				if call != nil {
+					page = append(page, call)
+				}
+				n, last = n+1, slices.Clone(k)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, call := range page {
+			if err := call(); err != nil {
+				return err
+			}
+		}
+		if n < pageSize {
+			return nil
+		}
+		after = last
+	}
 }
 
 func (s *Store) update(ctx context.Context, fn func(tx *bbolt.Tx) error) error {

@@ -1,17 +1,23 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
+	bbolt "go.etcd.io/bbolt"
 )
 
 func openTemp(t *testing.T) matcher.FullStore {
-	s, err := Open(filepath.Join(t.TempDir(), "jobmatch.db"))
+	s, err := Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +29,7 @@ func TestContract(t *testing.T) { storetest.Run(t, openTemp) }
 
 func TestReopenKeepsData(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "d", "jobmatch.db")
-	s, err := Open(path)
+	s, err := Open(path, storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +41,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, err = Open(path)
+	s, err = Open(path, storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,15 +60,140 @@ func TestSecondOpenIsRefused(t *testing.T) {
 		t.Skip("waits for the lock timeout")
 	}
 	path := filepath.Join(t.TempDir(), "jobmatch.db")
-	s, err := Open(path)
+	s, err := Open(path, storetest.Keys())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	// bbolt's flock is per open file description, so a second Open in the
 	// same process contends like a second process would.
-	_, err = Open(path)
+	_, err = Open(path, nil)
 	if err == nil || !strings.Contains(err.Error(), "single-process") {
 		t.Fatalf("second open: %v", err)
+	}
+}
+
+func TestDataKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jobmatch.db")
+	var open *Store
+	t.Cleanup(func() {
+		if open != nil {
+			open.Close()
+		}
+	})
+	storetest.RunDataKey(t, storetest.DataKeyBackend{
+		Open: func(t *testing.T, keys *seal.Keyring) (matcher.FullStore, error) {
+			if open != nil {
+				open.Close()
+				open = nil
+			}
+			s, err := Open(path, keys)
+			if err == nil {
+				open = s
+			}
+			return s, err
+		},
+		Raw: func(t *testing.T) []byte {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		},
+	})
+}
+
+// TestNoKeyRefusesPersonalData: a store opened without a key serves posts
+// but refuses graduates and casework, naming the missing key.
+func TestNoKeyRefusesPersonalData(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "jobmatch.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.UpsertPosts(ctx, []matcher.Post{storetest.Post("a", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	for what, err := range map[string]error{
+		"upsert":    func() error { _, err := s.UpsertGraduates(ctx, []matcher.Graduate{storetest.Graduate(1)}); return err }(),
+		"read":      func() error { _, err := s.Graduate(ctx, "G0000001"); return err }(),
+		"walk":      s.EachGraduate(ctx, matcher.GraduateFilter{}, func(*matcher.Graduate) error { return nil }),
+		"contacts":  func() error { _, err := s.Contacts(ctx, "G0000001"); return err }(),
+		"log":       s.LogContact(ctx, matcher.ContactEntry{GraduateID: "G0000001", KeyID: "k", Method: "phone"}),
+		"by the ID": func() error { _, err := s.GraduateByNationalID(ctx, "650102200301010001"); return err }(),
+	} {
+		if err == nil || !strings.Contains(err.Error(), "no data key") {
+			t.Errorf("%s without a key: %v", what, err)
+		}
+	}
+}
+
+// TestLegacyFileIsSealed: a file written before the store sealed personal
+// data (graduates and casework in plain JSON, an unkeyed hash index) is
+// sealed on its first open with a key and compacted, so that no page of
+// the file keeps the clear text; everything reads back the same.
+func TestLegacyFileIsSealed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jobmatch.db")
+	g := storetest.Graduate(7)
+	g.Name = "买买提·艾力"
+	contact := matcher.ContactEntry{ID: "c1", GraduateID: g.ID, KeyID: "k", Method: "phone", Outcome: "reached", Note: "父亲电话 13987654321"}
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bbolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		body, _ := json.Marshal(g)
+		if err := tx.Bucket(bGraduates).Put([]byte(g.ID), encodeRecord(time.Now(), body)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bGradNID).Put(legacyNIDKey(g.NationalID), []byte(g.ID)); err != nil {
+			return err
+		}
+		for _, d := range gradDistricts(&g) {
+			if err := tx.Bucket(bGradDist).Put(join(d, []byte(g.ID)), nil); err != nil {
+				return err
+			}
+		}
+		cb, _ := json.Marshal(contact)
+		return tx.Bucket(bContacts).Put(join(g.ID, u64(1)), cb)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	secrets := []string{g.Name, g.NationalID, g.Phone, contact.Note}
+	raw, _ := os.ReadFile(path)
+	if !bytes.Contains(raw, []byte(g.NationalID)) {
+		t.Fatal("the legacy file does not hold the ID in the clear: the test proves nothing")
+	}
+
+	s, err := Open(path, storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	raw, _ = os.ReadFile(path)
+	for _, sec := range secrets {
+		if bytes.Contains(raw, []byte(sec)) {
+			t.Errorf("%q still in the clear after the first keyed open", sec)
+		}
+	}
+	ctx := context.Background()
+	got, err := s.GraduateByNationalID(ctx, g.NationalID)
+	if err != nil || got.Name != g.Name || got.Phone != g.Phone {
+		t.Fatalf("graduate after sealing: %+v %v", got, err)
+	}
+	cs, err := s.Contacts(ctx, g.ID)
+	if err != nil || len(cs) != 1 || cs[0].Note != contact.Note {
+		t.Fatalf("contacts after sealing: %+v %v", cs, err)
+	}
+	if n, err := s.RotateDataKey(ctx, nil); err != nil || n != 0 {
+		t.Fatalf("a second pass re-sealed %d: %v", n, err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -11,16 +13,39 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-func appendCase(tx *bbolt.Tx, bucket []byte, graduateID string, v any) error {
+// Casework entries hold free-text notes, personal data as much as the
+// graduate's record: each entry is sealed whole (store/seal), bound to its
+// bucket and key. An entry written before the store sealed them is plain
+// JSON; a data-key pass seals it.
+
+func caseAAD(bucket, key []byte) []byte { return append(append(slices.Clone(bucket), 0), key...) }
+
+// openCase returns an entry's JSON.
+func (s *Store) openCase(bucket, k, v []byte) ([]byte, error) {
+	if len(v) > 0 && v[0] == '{' {
+		return v, nil // written in the clear, before entries were sealed
+	}
+	return s.keys.Open(v, caseAAD(bucket, k))
+}
+
+func (s *Store) appendCase(tx *bbolt.Tx, bucket []byte, graduateID string, v any) error {
+	plain, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
 	b := tx.Bucket(bucket)
 	n, err := b.NextSequence()
 	if err != nil {
 		return err
 	}
-	return putJSON(b, join(graduateID, u64(n)), v)
+	k := join(graduateID, u64(n))
+	return b.Put(k, s.keys.Seal(plain, caseAAD(bucket, k)))
 }
 
 func listCase[T any](s *Store, ctx context.Context, bucket []byte, graduateID string) ([]T, error) {
+	if s.keys == nil {
+		return nil, store.ErrNoDataKey
+	}
 	var out []T
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		prefix := join(graduateID, nil)
@@ -29,8 +54,12 @@ func listCase[T any](s *Store, ctx context.Context, bucket []byte, graduateID st
 			if len(k) != len(prefix)+8 {
 				continue // another graduate whose ID extends this one
 			}
+			plain, err := s.openCase(bucket, k, v)
+			if err != nil {
+				return fmt.Errorf("%s %q: %w", bucket, k, err)
+			}
 			var e T
-			if err := json.Unmarshal(v, &e); err != nil {
+			if err := json.Unmarshal(plain, &e); err != nil {
 				return err
 			}
 			out = append(out, e)
@@ -43,11 +72,14 @@ func listCase[T any](s *Store, ctx context.Context, bucket []byte, graduateID st
 // logCase appends v to graduateID's casework in bucket, refusing an
 // unknown graduate (ENOTFOUND).
 func (s *Store) logCase(ctx context.Context, bucket []byte, graduateID string, v any) error {
+	if s.keys == nil {
+		return store.ErrNoDataKey
+	}
 	return s.update(ctx, func(tx *bbolt.Tx) error {
-		if _, err := getGraduate(tx, graduateID); err != nil {
-			return err
+		if tx.Bucket(bGraduates).Get([]byte(graduateID)) == nil {
+			return matcher.ErrNotFound("毕业生", graduateID)
 		}
-		return appendCase(tx, bucket, graduateID, v)
+		return s.appendCase(tx, bucket, graduateID, v)
 	})
 }
 

@@ -17,18 +17,24 @@ func timeKey(t time.Time, id string) []byte {
 	return append(u64(uint64(t.UnixNano())), append([]byte{0}, id...)...)
 }
 
-// RecordFeedback stores a feedback event; the same ID twice is kept once.
+// feedbackIDKey is an event's key in bFeedbackID: IDs are unique per
+// source.
+func feedbackIDKey(source, id string) []byte { return join(source, []byte(id)) }
+
+// RecordFeedback stores a feedback event; the same ID twice from the same
+// source is kept once.
 func (s *Store) RecordFeedback(ctx context.Context, e matcher.FeedbackEvent) error {
 	if err := store.PrepareFeedback(&e, s.now()); err != nil {
 		return err
 	}
 	return s.update(ctx, func(tx *bbolt.Tx) error {
 		ib := tx.Bucket(bFeedbackID)
-		if ib.Get([]byte(e.ID)) != nil {
+		idKey := feedbackIDKey(e.Source, e.ID)
+		if ib.Get(idKey) != nil {
 			return nil
 		}
-		k := timeKey(e.At, e.ID)
-		if err := ib.Put([]byte(e.ID), k); err != nil {
+		k := timeKey(e.At, e.Source+"\x00"+e.ID)
+		if err := ib.Put(idKey, k); err != nil {
 			return err
 		}
 		return putJSON(tx.Bucket(bFeedback), k, &e)

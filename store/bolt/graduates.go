@@ -15,7 +15,22 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-func nidKey(nid string) []byte {
+// gradRecord is a graduate's record in bGraduates (after the 8 bytes of
+// UpdatedAt): the document without personal data, the keyed hash that
+// detects a change of the personal data, and the keyed hash of the
+// national ID (its key in bGradNID). The personal data itself is sealed in
+// bGradPII. A record written before the store sealed personal data is the
+// plain matcher.Graduate JSON instead (no "g"); a data-key pass rewrites it.
+type gradRecord struct {
+	Doc json.RawMessage `json:"g"`
+	MAC []byte          `json:"m"`
+	NID []byte          `json:"n,omitempty"`
+}
+
+// legacyNIDKey is the unkeyed index key of records written before the store
+// sealed personal data: a plain hash of an 18-digit ID, which a data-key
+// pass replaces.
+func legacyNIDKey(nid string) []byte {
 	h := sha256.Sum256([]byte("jobmatch-nid\x00" + nid))
 	return h[:]
 }
@@ -30,55 +45,104 @@ func gradDistricts(g *matcher.Graduate) []string {
 	return ds
 }
 
+// readGradRecord reads the stored record of id: nil when there is none.
+func readGradRecord(tx *bbolt.Tx, id string) (*gradRecord, time.Time, []byte, error) {
+	v := tx.Bucket(bGraduates).Get([]byte(id))
+	if v == nil {
+		return nil, time.Time{}, nil, nil
+	}
+	var r gradRecord
+	t, err := decodeRecord(v, &r)
+	if err != nil {
+		return nil, t, nil, fmt.Errorf("graduate %s: %w", id, err)
+	}
+	return &r, t, v[8:], nil
+}
+
 // unindexGraduate removes the index entries of a stored graduate.
-func unindexGraduate(tx *bbolt.Tx, g *matcher.Graduate) error {
-	for _, d := range gradDistricts(g) {
-		if err := tx.Bucket(bGradDist).Delete(join(d, []byte(g.ID))); err != nil {
-			return err
+func (s *Store) unindexGraduate(tx *bbolt.Tx, id string) error {
+	r, _, body, err := readGradRecord(tx, id)
+	if err != nil || r == nil {
+		return err
+	}
+	var districts []string
+	nb := tx.Bucket(bGradNID)
+	if r.Doc == nil { // a record in the clear
+		var g matcher.Graduate
+		if err := json.Unmarshal(body, &g); err != nil {
+			return fmt.Errorf("graduate %s: %w", id, err)
+		}
+		districts = gradDistricts(&g)
+		if g.NationalID != "" && string(nb.Get(legacyNIDKey(g.NationalID))) == id {
+			if err := nb.Delete(legacyNIDKey(g.NationalID)); err != nil {
+				return err
+			}
+		}
+	} else {
+		var g matcher.Graduate
+		if err := json.Unmarshal(r.Doc, &g); err != nil {
+			return fmt.Errorf("graduate %s: %w", id, err)
+		}
+		districts = gradDistricts(&g)
+		if r.NID != nil && string(nb.Get(r.NID)) == id {
+			if err := nb.Delete(r.NID); err != nil {
+				return err
+			}
 		}
 	}
-	if g.NationalID != "" {
-		nb := tx.Bucket(bGradNID)
-		if string(nb.Get(nidKey(g.NationalID))) == g.ID {
-			return nb.Delete(nidKey(g.NationalID))
+	for _, d := range districts {
+		if err := tx.Bucket(bGradDist).Delete(join(d, []byte(id))); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func indexGraduate(tx *bbolt.Tx, g *matcher.Graduate) error {
+func indexGraduate(tx *bbolt.Tx, g *matcher.Graduate, nid []byte) error {
 	for _, d := range gradDistricts(g) {
 		if err := tx.Bucket(bGradDist).Put(join(d, []byte(g.ID)), nil); err != nil {
 			return err
 		}
 	}
-	if g.NationalID != "" {
-		return tx.Bucket(bGradNID).Put(nidKey(g.NationalID), []byte(g.ID))
+	if nid != nil {
+		return tx.Bucket(bGradNID).Put(nid, []byte(g.ID))
 	}
 	return nil
 }
 
-func getGraduate(tx *bbolt.Tx, id string) (*matcher.Graduate, error) {
-	v := tx.Bucket(bGraduates).Get([]byte(id))
-	if v == nil {
+// getGraduate reads and opens graduate id.
+func (s *Store) getGraduate(tx *bbolt.Tx, id string) (*matcher.Graduate, error) {
+	if s.keys == nil {
+		return nil, store.ErrNoDataKey
+	}
+	r, t, body, err := readGradRecord(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
 		return nil, matcher.ErrNotFound("毕业生", id)
 	}
-	var g matcher.Graduate
-	t, err := decodeRecord(v, &g)
+	var g *matcher.Graduate
+	if r.Doc == nil {
+		g = new(matcher.Graduate)
+		err = json.Unmarshal(body, g)
+	} else {
+		g, err = store.OpenGraduate(s.keys, id, r.Doc, tx.Bucket(bGradPII).Get([]byte(id)))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("graduate %s: %w", id, err)
 	}
 	g.UpdatedAt = t
-	return &g, nil
+	return g, nil
 }
 
 // UpsertGraduates writes graduates in one transaction, keeping the district
-// and national-ID indexes in step.
+// and national-ID indexes in step. Personal data is sealed (store/seal).
 func (s *Store) UpsertGraduates(ctx context.Context, gs []matcher.Graduate) ([]matcher.UpsertOutcome, error) {
 	var out []matcher.UpsertOutcome
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		var err error
-		out, err = upsertGraduates(tx, gs, s.now())
+		out, err = s.upsertGraduates(tx, gs, s.now())
 		return err
 	})
 	if err != nil {
@@ -87,24 +151,31 @@ func (s *Store) UpsertGraduates(ctx context.Context, gs []matcher.Graduate) ([]m
 	return out, nil
 }
 
-func upsertGraduates(tx *bbolt.Tx, gs []matcher.Graduate, now time.Time) ([]matcher.UpsertOutcome, error) {
+func (s *Store) upsertGraduates(tx *bbolt.Tx, gs []matcher.Graduate, now time.Time) ([]matcher.UpsertOutcome, error) {
+	if s.keys == nil {
+		return nil, store.ErrNoDataKey
+	}
+	sealed := make(map[string]store.SealedGraduate, len(gs))
 	return putDocs(tx.Bucket(bGraduates), gs, now, func(g *matcher.Graduate) (string, []byte, error) {
 		if err := store.PrepareGraduate(g); err != nil {
 			return "", nil, err
 		}
-		g.UpdatedAt = time.Time{}
-		body, err := json.Marshal(g)
+		sg, err := store.SealGraduate(s.keys, *g)
 		if err != nil {
-			return "", nil, fmt.Errorf("graduate %s: %w", g.ID, err)
+			return "", nil, err
 		}
-		return g.ID, body, nil
+		sealed[g.ID] = sg
+		body, err := json.Marshal(gradRecord{Doc: sg.Doc, MAC: sg.MAC, NID: sg.NID})
+		return g.ID, body, err
 	}, func(id string, _ []byte) error {
-		prev, err := getGraduate(tx, id)
-		if err != nil {
+		return s.unindexGraduate(tx, id)
+	}, func(g *matcher.Graduate, id string) error {
+		sg := sealed[id]
+		if err := tx.Bucket(bGradPII).Put([]byte(id), sg.Box); err != nil {
 			return err
 		}
-		return unindexGraduate(tx, prev)
-	}, func(g *matcher.Graduate, _ string) error { return indexGraduate(tx, g) })
+		return indexGraduate(tx, g, sg.NID)
+	})
 }
 
 // Graduate returns one graduate; ENOTFOUND when missing.
@@ -112,24 +183,30 @@ func (s *Store) Graduate(ctx context.Context, id string) (*matcher.Graduate, err
 	var g *matcher.Graduate
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
-		g, err = getGraduate(tx, id)
+		g, err = s.getGraduate(tx, id)
 		return err
 	})
 	return g, err
 }
 
-// GraduateByNationalID finds a graduate by national ID (an index of
-// SHA-256 hashes, not of plain IDs).
+// GraduateByNationalID finds a graduate by national ID through the index of
+// its keyed hashes (under every key of the ring during a rotation, and the
+// unkeyed hash of a record not yet sealed).
 func (s *Store) GraduateByNationalID(ctx context.Context, nid string) (*matcher.Graduate, error) {
+	if s.keys == nil {
+		return nil, store.ErrNoDataKey
+	}
 	var g *matcher.Graduate
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		id := tx.Bucket(bGradNID).Get(nidKey(nid))
-		if id == nil {
-			return matcher.ErrNotFound("毕业生", matcher.MaskNationalID(nid))
+		nb := tx.Bucket(bGradNID)
+		for _, k := range append(s.keys.MACs("nid", []byte(nid)), legacyNIDKey(nid)) {
+			if id := nb.Get(k); id != nil {
+				var err error
+				g, err = s.getGraduate(tx, string(id))
+				return err
+			}
 		}
-		var err error
-		g, err = getGraduate(tx, string(id))
-		return err
+		return matcher.ErrNotFound("毕业生", matcher.MaskNationalID(nid))
 	})
 	return g, err
 }
@@ -138,17 +215,18 @@ func (s *Store) GraduateByNationalID(ctx context.Context, nid string) (*matcher.
 // A District filter reads only that district's index range.
 func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn func(*matcher.Graduate) error) error {
 	if f.District == "" {
-		return s.scan(ctx, bGraduates, nil, func(k, v []byte) error {
-			var g matcher.Graduate
-			t, err := decodeRecord(v, &g)
+		if s.keys == nil {
+			return store.ErrNoDataKey
+		}
+		return s.scanTx(ctx, bGraduates, nil, func(tx *bbolt.Tx, k, _ []byte) (func() error, error) {
+			g, err := s.getGraduate(tx, string(k))
 			if err != nil {
-				return fmt.Errorf("graduate %s: %w", k, err)
+				return nil, err
 			}
-			g.UpdatedAt = t
-			if !store.MatchGraduate(&f, &g) {
-				return nil
+			if !store.MatchGraduate(&f, g) {
+				return nil, nil
 			}
-			return fn(&g)
+			return func() error { return fn(g) }, nil
 		})
 	}
 	prefix := join(f.District, nil)
@@ -168,7 +246,7 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 		var page []*matcher.Graduate
 		err := s.view(ctx, func(tx *bbolt.Tx) error {
 			for _, id := range ids[:n] {
-				g, err := getGraduate(tx, id)
+				g, err := s.getGraduate(tx, id)
 				if matcher.ErrorCode(err) == matcher.ENOTFOUND {
 					continue // deleted since the index was read
 				} else if err != nil {
@@ -198,14 +276,16 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 // shortlist edits. Audit entries (graduate ID only) remain.
 func (s *Store) DeleteGraduate(ctx context.Context, id string) error {
 	return s.update(ctx, func(tx *bbolt.Tx) error {
-		g, err := getGraduate(tx, id)
-		if err != nil {
-			return err
+		if tx.Bucket(bGraduates).Get([]byte(id)) == nil {
+			return matcher.ErrNotFound("毕业生", id)
 		}
-		if err := unindexGraduate(tx, g); err != nil {
+		if err := s.unindexGraduate(tx, id); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bGraduates).Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bGradPII).Delete([]byte(id)); err != nil {
 			return err
 		}
 		recs := tx.Bucket(bRecs)
@@ -221,14 +301,16 @@ func (s *Store) DeleteGraduate(ctx context.Context, id string) error {
 		}
 		fb, fbID := tx.Bucket(bFeedback), tx.Bucket(bFeedbackID)
 		var doomed [][]byte
-		err = fb.ForEach(func(k, v []byte) error {
+		err := fb.ForEach(func(k, v []byte) error {
 			var e matcher.FeedbackEvent
 			if err := json.Unmarshal(v, &e); err != nil {
 				return err
 			}
-			if e.GraduateID == id {
+			// Only the ledger's events: a portal's graduate_id is its own
+			// and may equal a ledger ID by chance.
+			if e.GraduateID == id && matcher.IsLedgerSource(e.Source) {
 				doomed = append(doomed, slices.Clone(k))
-				if err := fbID.Delete([]byte(e.ID)); err != nil {
+				if err := fbID.Delete(feedbackIDKey(e.Source, e.ID)); err != nil {
 					return err
 				}
 			}

@@ -102,7 +102,7 @@ func (s *Store) CommitChunk(ctx context.Context, jobID string, c matcher.ImportC
 		case "courses":
 			out, err = upsertCourses(tx, c.Courses, now)
 		case "graduates":
-			out, err = upsertGraduates(tx, c.Graduates, now)
+			out, err = s.upsertGraduates(tx, c.Graduates, now)
 		}
 		if err != nil {
 			return err

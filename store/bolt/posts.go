@@ -1,12 +1,10 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -112,48 +110,6 @@ func (s *Store) EachPost(ctx context.Context, f matcher.PostFilter, fn func(*mat
 		}
 		return fn(&p)
 	})
-}
-
-// scan pages through bucket keys with the prefix, copying a page inside a
-// read transaction and calling visit outside it, so visit (and the caller's
-// callback) may use the store, even write to it.
-func (s *Store) scan(ctx context.Context, bucket, prefix []byte, visit func(k, v []byte) error) error {
-	var after []byte
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		type kv struct{ k, v []byte }
-		var page []kv
-		err := s.db.View(func(tx *bbolt.Tx) error {
-			c := tx.Bucket(bucket).Cursor()
-			var k, v []byte
-			if after == nil {
-				k, v = c.Seek(prefix)
-			} else {
-				k, v = c.Seek(after)
-				if bytes.Equal(k, after) {
-					k, v = c.Next()
-				}
-			}
-			for ; k != nil && bytes.HasPrefix(k, prefix) && len(page) < pageSize; k, v = c.Next() {
-				page = append(page, kv{slices.Clone(k), slices.Clone(v)})
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, e := range page {
-			if err := visit(e.k, e.v); err != nil {
-				return err
-			}
-		}
-		if len(page) < pageSize {
-			return nil
-		}
-		after = page[len(page)-1].k
-	}
 }
 
 // DeletePost removes a post and records the deletion in the change feed.

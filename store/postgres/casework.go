@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,10 +17,14 @@ func (s *Store) LogContact(ctx context.Context, e matcher.ContactEntry) error {
 	if err := store.PrepareContact(&e, time.Now()); err != nil {
 		return err
 	}
-	return s.appendCase(ctx, "log contact", "contact_log", e.ID, e.GraduateID, `INSERT INTO contact_log (id, graduate_id, at, key_id, method, outcome, note)
-		SELECT $1, id, $3, $4, $5, $6, $7 FROM graduates WHERE id = $2
+	box, err := s.sealNote("contact_log", e.ID, e.Note)
+	if err != nil {
+		return err
+	}
+	return s.appendCase(ctx, "log contact", "contact_log", e.ID, e.GraduateID, `INSERT INTO contact_log (id, graduate_id, at, key_id, method, outcome, note, note_box)
+		SELECT $1, id, $3, $4, $5, $6, '', $7 FROM graduates WHERE id = $2
 		ON CONFLICT (id) DO NOTHING`,
-		e.ID, e.GraduateID, e.At, e.KeyID, e.Method, e.Outcome, e.Note)
+		e.ID, e.GraduateID, e.At, e.KeyID, e.Method, e.Outcome, box)
 }
 
 // appendCase runs sql, an insert of one casework record (contact_log or
@@ -54,9 +59,14 @@ func (s *Store) existsOr(ctx context.Context, table, id, graduateID string) erro
 func (s *Store) Contacts(ctx context.Context, graduateID string) ([]matcher.ContactEntry, error) {
 	return queryAll(ctx, s, "contacts", func(rows pgx.Rows) (matcher.ContactEntry, error) {
 		var e matcher.ContactEntry
-		err := rows.Scan(&e.ID, &e.GraduateID, &e.At, &e.KeyID, &e.Method, &e.Outcome, &e.Note)
+		var box []byte
+		if err := rows.Scan(&e.ID, &e.GraduateID, &e.At, &e.KeyID, &e.Method, &e.Outcome, &e.Note, &box); err != nil {
+			return e, err
+		}
+		var err error
+		e.Note, err = s.openNote("contact_log", e.ID, e.Note, box)
 		return e, err
-	}, `SELECT id, graduate_id, at, key_id, method, outcome, note FROM contact_log
+	}, `SELECT id, graduate_id, at, key_id, method, outcome, note, note_box FROM contact_log
 		WHERE graduate_id = $1 ORDER BY n`, graduateID)
 }
 
@@ -65,18 +75,51 @@ func (s *Store) EditShortlist(ctx context.Context, e matcher.ShortlistEdit) erro
 	if err := store.PrepareShortlistEdit(&e, time.Now()); err != nil {
 		return err
 	}
-	return s.appendCase(ctx, "edit shortlist", "shortlist_edits", e.ID, e.GraduateID, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note)
-		SELECT $1, id, $3, $4, $5, $6, $7 FROM graduates WHERE id = $2
+	box, err := s.sealNote("shortlist_edits", e.ID, e.Note)
+	if err != nil {
+		return err
+	}
+	return s.appendCase(ctx, "edit shortlist", "shortlist_edits", e.ID, e.GraduateID, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note, note_box)
+		SELECT $1, id, $3, $4, $5, $6, '', $7 FROM graduates WHERE id = $2
 		ON CONFLICT (id) DO NOTHING`,
-		e.ID, e.GraduateID, e.PostID, e.Action, e.KeyID, e.At, e.Note)
+		e.ID, e.GraduateID, e.PostID, e.Action, e.KeyID, e.At, box)
 }
 
 // ShortlistEdits returns a graduate's shortlist edits, oldest first.
 func (s *Store) ShortlistEdits(ctx context.Context, graduateID string) ([]matcher.ShortlistEdit, error) {
 	return queryAll(ctx, s, "shortlist edits", func(rows pgx.Rows) (matcher.ShortlistEdit, error) {
 		var e matcher.ShortlistEdit
-		err := rows.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note)
+		var box []byte
+		if err := rows.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note, &box); err != nil {
+			return e, err
+		}
+		var err error
+		e.Note, err = s.openNote("shortlist_edits", e.ID, e.Note, box)
 		return e, err
-	}, `SELECT id, graduate_id, post_id, action, key_id, at, note FROM shortlist_edits
+	}, `SELECT id, graduate_id, post_id, action, key_id, at, note, note_box FROM shortlist_edits
 		WHERE graduate_id = $1 ORDER BY n`, graduateID)
 }
+
+// sealNote seals a casework note, bound to its table and record ID; an
+// empty note is NULL.
+func (s *Store) sealNote(table, id, note string) ([]byte, error) {
+	if note == "" {
+		return nil, nil
+	}
+	return s.keys.Seal([]byte(note), noteAAD(table, id)), nil
+}
+
+// openNote returns a note: the sealed one, or (a row written before notes
+// were sealed, not yet moved by a data-key pass) the plain one.
+func (s *Store) openNote(table, id, plain string, box []byte) (string, error) {
+	if box == nil {
+		return plain, nil
+	}
+	b, err := s.keys.Open(box, noteAAD(table, id))
+	if err != nil {
+		return "", fmt.Errorf("%s %s: note: %w", table, id, err)
+	}
+	return string(b), nil
+}
+
+func noteAAD(table, id string) []byte { return []byte(table + "\x00" + id) }

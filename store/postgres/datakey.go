@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
 )
 
 // Settings rows of the data key: the check value of the key the data is
@@ -42,4 +45,170 @@ func (s *Store) checkDataKey(ctx context.Context) error {
 		return fmt.Errorf("a data key rotation to another key is under way: open with the new key as the data key and this one as the old key")
 	}
 	return nil
+}
+
+var _ matcher.DataKeyRotator = (*Store)(nil)
+
+// rotateBatch is how many records one transaction of a rotation re-seals.
+const rotateBatch = 500
+
+// RotateDataKey re-seals graduates' personal data and casework notes that
+// are not under the current key (a previous key's, version 1 boxes, and
+// notes written in the clear before schema version 2), a batch of rows per
+// transaction, then records the current key as the database's. While it
+// runs, the settings row data_key_rotating_to makes processes that hold
+// only the old key refuse to open (they could not read the moved rows).
+// Rows changed by others meanwhile are sealed by them under the current
+// key already: each UPDATE re-checks the box it read.
+func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, error) {
+	check := s.keys.Check()
+	err := s.retry(ctx, "rotate data key", func(ctx context.Context, _ int) error {
+		_, err := s.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, settingRotatesTo, check)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("rotate data key: %w", err)
+	}
+	done := 0
+	report := func(n int) {
+		done += n
+		if progress != nil {
+			progress(done)
+		}
+	}
+	if err := s.resealGraduates(ctx, report); err != nil {
+		return done, err
+	}
+	for _, table := range []string{"contact_log", "shortlist_edits"} {
+		if err := s.resealNotes(ctx, table, report); err != nil {
+			return done, err
+		}
+	}
+	err = s.tx(ctx, "finish data key rotation", func(ctx context.Context, tx pgx.Tx, _ int) error {
+		if _, err := tx.Exec(ctx, `UPDATE settings SET value = $2 WHERE key = $1`, settingKeyCheck, check); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM settings WHERE key = $1`, settingRotatesTo)
+		return err
+	})
+	return done, err
+}
+
+// resealGraduates moves graduates' sealed personal data to the current
+// key, in ID order, a batch per transaction.
+func (s *Store) resealGraduates(ctx context.Context, report func(int)) error {
+	prefix := s.keys.Prefix()
+	after := ""
+	for {
+		n, last := 0, ""
+		err := s.tx(ctx, "re-seal graduates", func(ctx context.Context, tx pgx.Tx, _ int) error {
+			n, last = 0, ""
+			rows, err := tx.Query(ctx, `SELECT id, doc, pii FROM graduates
+				WHERE id > $1 AND substring(pii FROM 1 FOR 5) <> $2 ORDER BY id LIMIT $3 FOR UPDATE`, after, prefix, rotateBatch)
+			if err != nil {
+				return err
+			}
+			type old struct {
+				id       string
+				doc, box []byte
+			}
+			var page []old
+			for rows.Next() {
+				var o old
+				if err := rows.Scan(&o.id, &o.doc, &o.box); err != nil {
+					return err
+				}
+				page = append(page, o)
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, o := range page {
+				g, err := store.OpenGraduate(s.keys, o.id, o.doc, o.box)
+				if err != nil {
+					return err
+				}
+				sg, err := store.SealGraduate(s.keys, *g)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `UPDATE graduates SET doc = $2, pii = $3, pii_mac = $4, nid_hash = $5 WHERE id = $1`,
+					o.id, sg.Doc, sg.Box, sg.MAC, sg.NID); err != nil {
+					return err
+				}
+				n, last = n+1, o.id
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		report(n)
+		after = last
+	}
+}
+
+// resealNotes seals the notes of table (contact_log or shortlist_edits)
+// that are in the clear or under another key.
+func (s *Store) resealNotes(ctx context.Context, table string, report func(int)) error {
+	sel := `SELECT n, id, note, note_box FROM contact_log
+		WHERE n > $1 AND (note <> '' OR substring(note_box FROM 1 FOR 5) <> $2) ORDER BY n LIMIT $3 FOR UPDATE`
+	upd := `UPDATE contact_log SET note = '', note_box = $2 WHERE n = $1`
+	if table == "shortlist_edits" {
+		sel = strings.Replace(sel, "contact_log", "shortlist_edits", 1)
+		upd = strings.Replace(upd, "contact_log", "shortlist_edits", 1)
+	}
+	prefix := s.keys.Prefix()
+	var after int64
+	for {
+		n, last := 0, int64(0)
+		err := s.tx(ctx, "re-seal "+table, func(ctx context.Context, tx pgx.Tx, _ int) error {
+			n, last = 0, 0
+			rows, err := tx.Query(ctx, sel, after, prefix, rotateBatch)
+			if err != nil {
+				return err
+			}
+			type old struct {
+				n     int64
+				id    string
+				plain string
+				box   []byte
+			}
+			var page []old
+			for rows.Next() {
+				var o old
+				if err := rows.Scan(&o.n, &o.id, &o.plain, &o.box); err != nil {
+					return err
+				}
+				page = append(page, o)
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, o := range page {
+				note, err := s.openNote(table, o.id, o.plain, o.box)
+				if err != nil {
+					return err
+				}
+				box, _ := s.sealNote(table, o.id, note)
+				if _, err := tx.Exec(ctx, upd, o.n, box); err != nil {
+					return err
+				}
+				n, last = n+1, o.n
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		report(n)
+		after = last
+	}
 }

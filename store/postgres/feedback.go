@@ -11,14 +11,15 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-// RecordFeedback stores a feedback event; the same ID twice is kept once.
+// RecordFeedback stores a feedback event; the same ID twice from the same
+// source is kept once.
 func (s *Store) RecordFeedback(ctx context.Context, e matcher.FeedbackEvent) error {
 	if err := store.PrepareFeedback(&e, time.Now()); err != nil {
 		return err
 	}
 	return s.retry(ctx, "record feedback", func(ctx context.Context, _ int) error {
 		_, err := s.pool.Exec(ctx, `INSERT INTO feedback (id, graduate_id, post_id, type, at, source)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, id) DO NOTHING`,
 			e.ID, e.GraduateID, e.PostID, string(e.Type), e.At, e.Source)
 		return err
 	})
@@ -26,7 +27,7 @@ func (s *Store) RecordFeedback(ctx context.Context, e matcher.FeedbackEvent) err
 
 // EachFeedback walks every event at or after since, oldest first.
 func (s *Store) EachFeedback(ctx context.Context, since time.Time, fn func(matcher.FeedbackEvent) error) error {
-	afterAt, afterID := since, ""
+	afterAt, afterSrc, afterID := since, "", ""
 	first := true
 	for {
 		page, err := queryAll(ctx, s, "each feedback", func(rows pgx.Rows) (matcher.FeedbackEvent, error) {
@@ -36,8 +37,8 @@ func (s *Store) EachFeedback(ctx context.Context, since time.Time, fn func(match
 			e.Type = matcher.FeedbackType(typ)
 			return e, err
 		}, `SELECT id, graduate_id, post_id, type, at, source FROM feedback
-			WHERE ($1 AND at >= $2) OR (NOT $1 AND (at, id) > ($2, $3))
-			ORDER BY at, id LIMIT $4`, first, afterAt, afterID, pageSize)
+			WHERE ($1 AND at >= $2) OR (NOT $1 AND (at, source, id) > ($2, $3, $4))
+			ORDER BY at, source, id LIMIT $5`, first, afterAt, afterSrc, afterID, pageSize)
 		if err != nil {
 			return fmt.Errorf("each feedback: %w", err)
 		}
@@ -50,6 +51,6 @@ func (s *Store) EachFeedback(ctx context.Context, since time.Time, fn func(match
 			return nil
 		}
 		last := page[len(page)-1]
-		afterAt, afterID, first = last.At, last.ID, false
+		afterAt, afterSrc, afterID, first = last.At, last.Source, last.ID, false
 	}
 }

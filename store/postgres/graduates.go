@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,17 +11,9 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-// pii is the personal data of a graduate: never stored in the clear.
-type pii struct {
-	Name       string             `json:"n,omitempty"`
-	NationalID string             `json:"i,omitempty"`
-	Phone      string             `json:"p,omitempty"`
-	Hardship   []matcher.Hardship `json:"h,omitempty"`
-}
-
 type gradRow struct {
-	id, hukou, residence, status string
-	doc, box, mac, nid           []byte
+	store.SealedGraduate
+	hukou, residence, status string
 }
 
 func (s *Store) prepareGraduates(gs []matcher.Graduate) ([]gradRow, error) {
@@ -33,21 +23,11 @@ func (s *Store) prepareGraduates(gs []matcher.Graduate) ([]gradRow, error) {
 		if err := store.PrepareGraduate(&g); err != nil {
 			return nil, err
 		}
-		plain, err := json.Marshal(pii{g.Name, g.NationalID, g.Phone, g.Hardship})
+		sg, err := store.SealGraduate(s.keys, g)
 		if err != nil {
 			return nil, err
 		}
-		r := gradRow{id: g.ID, hukou: g.HukouDistrict, residence: g.ResidenceDistrict, status: string(g.Status)}
-		r.box = s.keys.Seal(plain, []byte(g.ID))
-		r.mac = s.keys.MAC("pii", append([]byte(g.ID+"\x00"), plain...))
-		if g.NationalID != "" {
-			r.nid = s.keys.MAC("nid", []byte(g.NationalID))
-		}
-		g.Name, g.NationalID, g.Phone, g.Hardship, g.UpdatedAt = "", "", "", nil, time.Time{}
-		if r.doc, err = json.Marshal(&g); err != nil {
-			return nil, fmt.Errorf("graduate %s: %w", g.ID, err)
-		}
-		rows[i] = r
+		rows[i] = gradRow{sg, g.HukouDistrict, g.ResidenceDistrict, string(g.Status)}
 	}
 	return rows, nil
 }
@@ -69,9 +49,9 @@ var graduateUpsert = copyUpsert[gradRow]{
 		doc jsonb, pii bytea, pii_mac bytea, nid_hash bytea`,
 	names: []string{"id", "hukou_district", "residence_district", "status", "doc", "pii", "pii_mac", "nid_hash"},
 	values: func(_ int, r *gradRow) []any {
-		return []any{r.id, r.hukou, r.residence, r.status, r.doc, r.box, r.mac, r.nid}
+		return []any{r.ID, r.hukou, r.residence, r.status, r.Doc, r.Box, r.MAC, r.NID}
 	},
-	id: func(r *gradRow) string { return r.id },
+	id: func(r *gradRow) string { return r.ID },
 	insert: `INSERT INTO graduates AS g
 			(id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, updated_at)
 		SELECT id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, now() FROM jm_tmp_graduates
@@ -96,20 +76,12 @@ func (s *Store) scanGraduate(row pgx.Row) (*matcher.Graduate, error) {
 	if err := row.Scan(&id, &doc, &box, &updated); err != nil {
 		return nil, err
 	}
-	var g matcher.Graduate
-	if err := json.Unmarshal(doc, &g); err != nil {
-		return nil, fmt.Errorf("graduate %s: %w", id, err)
-	}
-	plain, err := s.keys.Open(box, []byte(id))
+	g, err := store.OpenGraduate(s.keys, id, doc, box)
 	if err != nil {
-		return nil, fmt.Errorf("graduate %s: %w", id, err)
+		return nil, err
 	}
-	var p pii
-	if err := json.Unmarshal(plain, &p); err != nil {
-		return nil, fmt.Errorf("graduate %s: personal data: %w", id, err)
-	}
-	g.Name, g.NationalID, g.Phone, g.Hardship, g.UpdatedAt = p.Name, p.NationalID, p.Phone, p.Hardship, updated
-	return &g, nil
+	g.UpdatedAt = updated
+	return g, nil
 }
 
 // Graduate returns one graduate with personal data decrypted; ENOTFOUND
@@ -184,7 +156,9 @@ func (s *Store) DeleteGraduate(ctx context.Context, id string) error {
 		}
 		for _, q := range []string{
 			`DELETE FROM recommendations WHERE graduate_id = $1`,
-			`DELETE FROM feedback WHERE graduate_id = $1`,
+			// Only the ledger's events (matcher.IsLedgerSource): a portal's
+			// graduate_id is its own and may equal a ledger ID by chance.
+			`DELETE FROM feedback WHERE graduate_id = $1 AND source LIKE 'key:%'`,
 			`DELETE FROM contact_log WHERE graduate_id = $1`,
 			`DELETE FROM shortlist_edits WHERE graduate_id = $1`,
 		} {

@@ -1,14 +1,72 @@
 package postgres_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/postgres"
 	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 func TestContract(t *testing.T) {
 	pgtest.URL(t)
 	storetest.Run(t, func(t *testing.T) matcher.FullStore { return pgtest.Open(t) })
+}
+
+func TestDataKey(t *testing.T) {
+	cfg := pgtest.Schema(t)
+	var open *postgres.Store
+	t.Cleanup(func() {
+		if open != nil {
+			open.Close()
+		}
+	})
+	migrated := false
+	storetest.RunDataKey(t, storetest.DataKeyBackend{
+		Open: func(t *testing.T, keys *seal.Keyring) (matcher.FullStore, error) {
+			if open != nil {
+				open.Close()
+				open = nil
+			}
+			var s *postgres.Store
+			var err error
+			if !migrated {
+				s, err = postgres.OpenAndMigrate(context.Background(), cfg.Copy(), keys)
+				migrated = err == nil
+			} else {
+				s, err = postgres.OpenConfig(context.Background(), cfg.Copy(), keys)
+			}
+			if err == nil {
+				open = s
+			}
+			return s, err
+		},
+		Raw: func(t *testing.T) []byte { return pgDump(t, cfg) },
+	})
+}
+
+// pgDump is what pg_dump writes of the test's schema: what an operator's
+// backup holds.
+func pgDump(t *testing.T, cfg *pgxpool.Config) []byte {
+	t.Helper()
+	c := cfg.ConnConfig
+	cmd := exec.Command("pg_dump", "--data-only", "--schema="+c.RuntimeParams["search_path"],
+		"-h", c.Host, "-p", fmt.Sprint(c.Port), "-U", c.User, c.Database)
+	cmd.Env = append(os.Environ(), "PGPASSWORD="+c.Password)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pg_dump: %v", err)
+	}
+	if !bytes.Contains(out, []byte("COPY ")) {
+		t.Fatalf("pg_dump wrote no data: %.200s", out)
+	}
+	return out
 }

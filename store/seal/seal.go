@@ -201,6 +201,11 @@ func (r *Keyring) Current(box []byte) bool {
 	return len(box) >= 5 && box[0] == v2 && bytes.Equal(box[1:5], r.current.id[:])
 }
 
+// Prefix is how every box sealed by the current key begins (the version
+// and the key id): a store can select the boxes a rotation still has to
+// re-seal without opening them.
+func (r *Keyring) Prefix() []byte { return append([]byte{v2}, r.current.id[:]...) }
+
 // MAC is the current key's keyed hash of data under label (labels keep
 // hashes of different fields apart).
 func (r *Keyring) MAC(label string, data []byte) []byte { return r.current.mac(label, data) }

@@ -459,8 +459,11 @@ func testDeleteGraduate(t *testing.T, s matcher.FullStore) {
 	items := []matcher.StoredRecommendation{{PostID: "a:1", Kind: matcher.KindJob, Rank: 1, Score: 0.9, Item: json.RawMessage(`{"title":"x"}`)}}
 	must(t, s.SaveRecommendations(ctx, run.ID, []matcher.GraduateRecommendations{{GraduateID: g.ID, Items: items}, {GraduateID: keep.ID, Items: items}}))
 	must(t, s.PublishRun(ctx, run.ID))
-	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{GraduateID: g.ID, PostID: "a:1", Type: matcher.FeedbackClick}))
-	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{GraduateID: keep.ID, PostID: "a:1", Type: matcher.FeedbackClick}))
+	ledger := matcher.LedgerSource("k")
+	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{GraduateID: g.ID, PostID: "a:1", Type: matcher.FeedbackClick, Source: ledger}))
+	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{GraduateID: keep.ID, PostID: "a:1", Type: matcher.FeedbackClick, Source: ledger}))
+	// A portal's own user whose opaque ID happens to equal the ledger's.
+	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{GraduateID: g.ID, PostID: "a:1", Type: matcher.FeedbackApply, Source: "zhaopin"}))
 	must(t, s.LogContact(ctx, matcher.ContactEntry{GraduateID: g.ID, KeyID: "k", Method: "phone"}))
 	must(t, s.EditShortlist(ctx, matcher.ShortlistEdit{GraduateID: g.ID, PostID: "a:1", Action: "pin", KeyID: "k"}))
 	must(t, s.Audit(ctx, matcher.AuditEntry{KeyID: "k", Role: matcher.RoleCounselor, Action: "graduate.read", GraduateID: g.ID}))
@@ -495,9 +498,10 @@ func testDeleteGraduate(t *testing.T, s matcher.FullStore) {
 		t.Fatalf("other graduate lost recommendations: %v", recs)
 	}
 	var fb []string
-	must(t, s.EachFeedback(ctx, time.Time{}, func(e matcher.FeedbackEvent) error { fb = append(fb, e.GraduateID); return nil }))
-	if !slices.Equal(fb, []string{keep.ID}) {
-		t.Fatalf("feedback after delete: %v", fb)
+	must(t, s.EachFeedback(ctx, time.Time{}, func(e matcher.FeedbackEvent) error { fb = append(fb, e.Source+"/"+e.GraduateID); return nil }))
+	slices.Sort(fb)
+	if want := []string{ledger + "/" + keep.ID, "zhaopin/" + g.ID}; !slices.Equal(fb, want) {
+		t.Fatalf("feedback after delete: %v, want %v (the ledger's events of the graduate go, a portal's stay)", fb, want)
 	}
 	cs, err := s.Contacts(ctx, g.ID)
 	must(t, err)
@@ -652,15 +656,21 @@ func testFeedback(t *testing.T, s matcher.FullStore) {
 		must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{ID: fmt.Sprint("e", i), GraduateID: "G1", PostID: "a:1", Type: typ,
 			At: base.Add(time.Duration(i) * time.Minute), Source: "zhaopin"}))
 	}
-	// The same event reported twice is kept once.
-	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{ID: "e0", GraduateID: "G1", PostID: "a:1", Type: matcher.FeedbackImpression, At: base}))
+	// The same event reported twice by its source is kept once; another
+	// source's event with the same ID is another event.
+	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{ID: "e0", GraduateID: "G1", PostID: "a:1", Type: matcher.FeedbackImpression, At: base, Source: "zhaopin"}))
+	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{ID: "e0", GraduateID: "U7", PostID: "a:1", Type: matcher.FeedbackClick, At: base, Source: "liepin"}))
 	var got []matcher.FeedbackType
+	var sources []string
 	must(t, s.EachFeedback(ctx, time.Time{}, func(e matcher.FeedbackEvent) error {
-		got = append(got, e.Type)
+		if e.Source == "zhaopin" {
+			got = append(got, e.Type)
+		}
+		sources = append(sources, e.Source)
 		return nil
 	}))
-	if !slices.Equal(got, matcher.FeedbackTypes) {
-		t.Fatalf("feedback: %v", got)
+	if !slices.Equal(got, matcher.FeedbackTypes) || len(sources) != len(matcher.FeedbackTypes)+1 {
+		t.Fatalf("feedback: %v from %v", got, sources)
 	}
 	got = nil
 	must(t, s.EachFeedback(ctx, base.Add(4*time.Minute), func(e matcher.FeedbackEvent) error {

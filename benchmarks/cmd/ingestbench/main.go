@@ -28,6 +28,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
 // Figures is the JSON line ingestbench prints.
@@ -64,7 +65,13 @@ func run(posts, work string) error {
 	}
 	f.SegmenterLoad = time.Since(t0).Seconds()
 
-	st, err := bolt.Open(filepath.Join(work, "store.db"))
+	// A throwaway data key: the benchmark's store is deleted afterwards.
+	key, _ := seal.ParseKey(seal.NewKey())
+	keys, err := seal.New(key)
+	if err != nil {
+		return err
+	}
+	st, err := bolt.Open(filepath.Join(work, "store.db"), keys)
 	if err != nil {
 		return err
 	}

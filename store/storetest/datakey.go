@@ -1,0 +1,155 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
+)
+
+// DataKeyBackend is what RunDataKey needs of a backend: the same store
+// opened again with other keys, and every byte the backend keeps.
+type DataKeyBackend struct {
+	// Open opens the test's store (the same one every time, created on
+	// the first call) with keys, closing the one it opened before.
+	Open func(t *testing.T, keys *seal.Keyring) (matcher.FullStore, error)
+	// Raw returns what someone with the files (or a pg_dump) reads.
+	Raw func(t *testing.T) []byte
+}
+
+func keyring(t *testing.T, b byte, prev ...byte) *seal.Keyring {
+	t.Helper()
+	var ps [][]byte
+	for _, p := range prev {
+		ps = append(ps, bytes.Repeat([]byte{p}, 32))
+	}
+	r, err := seal.New(bytes.Repeat([]byte{b}, 32), ps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// secretsOf lists what must never be readable at rest: every name,
+// national ID and phone of gs, their birth dates and the notes.
+func secretsOf(gs []matcher.Graduate, notes []string) []string {
+	out := append([]string(nil), notes...)
+	for _, g := range gs {
+		out = append(out, g.Name, g.NationalID, g.Phone)
+	}
+	return append(out, "2003-01-01")
+}
+
+func inClear(raw []byte, secrets []string) []string {
+	var found []string
+	for _, s := range secrets {
+		if s != "" && bytes.Contains(raw, []byte(s)) {
+			found = append(found, s)
+		}
+	}
+	return found
+}
+
+// RunDataKey holds a backend to the data-key contract: personal data
+// (names, national IDs, phones, hardship, birth dates, casework notes)
+// is nowhere in the clear; another key does not open the store; a
+// rotation cut off part-way resumes, refuses processes with only the old
+// key meanwhile, and leaves every record readable with the new key alone.
+func RunDataKey(t *testing.T, b DataKeyBackend) {
+	ctx := context.Background()
+	keyA := keyring(t, 0xa1)
+	s, err := b.Open(t, keyA)
+	must(t, err)
+	// More graduates than one rotation batch (500), so a rotation cut
+	// off after its first batch has work left.
+	var gs []matcher.Graduate
+	for n := 1; n <= 620; n++ {
+		g := Graduate(n)
+		g.Name = fmt.Sprintf("阿依古丽%04d", n)
+		gs = append(gs, g)
+	}
+	_, err = s.UpsertGraduates(ctx, gs)
+	must(t, err)
+	notes := []string{"家住幸福路 12 号，电话 13912345678", "身份证 650102199901011234 已核对"}
+	must(t, s.LogContact(ctx, matcher.ContactEntry{GraduateID: gs[0].ID, KeyID: "k", Method: "phone", Outcome: "reached", Note: notes[0]}))
+	must(t, s.EditShortlist(ctx, matcher.ShortlistEdit{GraduateID: gs[1].ID, PostID: "a:1", Action: "add", KeyID: "k", Note: notes[1]}))
+	secrets := secretsOf(gs, notes)
+	raw := b.Raw(t)
+	if !bytes.Contains(raw, []byte(gs[619].ID)) || !bytes.Contains(raw, []byte(gs[619].School)) {
+		t.Fatal("the raw bytes do not hold the records at all: the search below would prove nothing")
+	}
+	if found := inClear(raw, secrets); len(found) > 0 {
+		t.Fatalf("%d secrets in the clear at rest, e.g. %q", len(found), found[0])
+	}
+
+	// Another key alone does not open the store.
+	if _, err := b.Open(t, keyring(t, 0xb2)); err == nil || !strings.Contains(err.Error(), "not the one") {
+		t.Fatalf("opened with another key: %v", err)
+	}
+
+	// Rotate to B, cut off after the first batch.
+	keyBA := keyring(t, 0xb2, 0xa1)
+	s, err = b.Open(t, keyBA)
+	must(t, err)
+	cut, cancel := context.WithCancel(ctx)
+	_, err = s.(matcher.DataKeyRotator).RotateDataKey(cut, func(int) { cancel() })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("rotation cut off: %v", err)
+	}
+	// Meanwhile a process with the old key only is refused: it could not
+	// read what moved.
+	if _, err := b.Open(t, keyA); err == nil || !strings.Contains(err.Error(), "rotation") {
+		t.Fatalf("opened with the old key during a rotation: %v", err)
+	}
+	s, err = b.Open(t, keyBA)
+	must(t, err)
+	n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil)
+	must(t, err)
+	if n <= 0 || n > len(gs)+2 {
+		t.Fatalf("the resumed rotation re-sealed %d records", n)
+	}
+	if n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil); err != nil || n != 0 {
+		t.Fatalf("a rotation with nothing left re-sealed %d: %v", n, err)
+	}
+
+	// B alone reads everything; A alone is refused.
+	if _, err := b.Open(t, keyA); err == nil {
+		t.Fatal("the old key opens the rotated store")
+	}
+	s, err = b.Open(t, keyring(t, 0xb2))
+	must(t, err)
+	for _, i := range []int{0, 1, 499, 500, 619} {
+		got, err := s.Graduate(ctx, gs[i].ID)
+		must(t, err)
+		want := gs[i]
+		if got.Name != want.Name || got.NationalID != want.NationalID || got.Phone != want.Phone ||
+			!got.BirthDate.Equal(want.BirthDate) || len(got.Hardship) != len(want.Hardship) {
+			t.Fatalf("graduate %s after rotation: %+v", want.ID, got)
+		}
+		byNID, err := s.GraduateByNationalID(ctx, want.NationalID)
+		must(t, err)
+		if byNID.ID != want.ID {
+			t.Fatalf("look-up by national ID after rotation: %s, want %s", byNID.ID, want.ID)
+		}
+	}
+	cs, err := s.Contacts(ctx, gs[0].ID)
+	must(t, err)
+	es, err := s.ShortlistEdits(ctx, gs[1].ID)
+	must(t, err)
+	if len(cs) != 1 || cs[0].Note != notes[0] || len(es) != 1 || es[0].Note != notes[1] {
+		t.Fatalf("notes after rotation: %+v %+v", cs, es)
+	}
+	// Re-writing the same graduate changes nothing (the change detector
+	// moved to the new key with the data).
+	out, err := s.UpsertGraduates(ctx, gs[:3])
+	must(t, err)
+	outcomes(t, out, matcher.Unchanged, matcher.Unchanged, matcher.Unchanged)
+	if found := inClear(b.Raw(t), secrets); len(found) > 0 {
+		t.Fatalf("%d secrets in the clear after rotation, e.g. %q", len(found), found[0])
+	}
+}
