@@ -8,10 +8,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
-	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
-	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // cmdBatch runs the nightly batch: every active graduate's list over every
@@ -58,40 +55,21 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	seg, err := index.DefaultSegmenter()
+	eo, err := m.engineOptions()
 	if err != nil {
 		return err
 	}
-	pol, err := catalog.LoadPolicy()
-	if err != nil {
-		return err
-	}
-	now := m.Now()
 	t0 := time.Now()
-	in, err := batch.Load(ctx, st, engine.Options{Analyzer: seg, Policy: pol, Now: now})
+	in, err := batch.Load(ctx, st, eo)
 	if err != nil {
 		return err
 	}
-	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
+	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", eo.Now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
 
 	o.Log = m.Log
 	var bar *progressbar.ProgressBar
-	if w := m.progress(); w != nil && !*quiet {
-		bar = progressbar.NewOptions(-1,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("batch"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("graduates"),
-			progressbar.OptionThrottle(200*time.Millisecond),
-			progressbar.OptionSetPredictTime(true),
-		)
-		o.Progress = func(done, total int) {
-			if bar.GetMax() != total {
-				bar.ChangeMax(total)
-			}
-			_ = bar.Set(done)
-		}
+	if !*quiet {
+		bar, o.Progress = m.batchProgress()
 	}
 	sum, err := batch.Run(ctx, st, in, o)
 	if bar != nil {
@@ -106,4 +84,28 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(m.Stdout, sum)
 	return nil
+}
+
+// batchProgress is the progress bar of a batch run and the callback that
+// moves it; nil when standard error is not a terminal.
+func (m *Main) batchProgress() (*progressbar.ProgressBar, func(done, total int)) {
+	w := m.progress()
+	if w == nil {
+		return nil, nil
+	}
+	bar := progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("batch"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("graduates"),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionSetPredictTime(true),
+	)
+	return bar, func(done, total int) {
+		if bar.GetMax() != total {
+			bar.ChangeMax(total)
+		}
+		_ = bar.Set(done)
+	}
 }

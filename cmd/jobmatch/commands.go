@@ -337,42 +337,38 @@ func (m *Main) cmdOccupation(ctx context.Context, args []string) error {
 	return tw.Flush()
 }
 
-// loadEngine builds the matching engine over every open post and course.
+// engineOptions is how every command builds the matching engine: the
+// index's gse analyzer, the policy, and the command's decision time.
+func (m *Main) engineOptions() (engine.Options, error) {
+	seg, err := index.DefaultSegmenter()
+	if err != nil {
+		return engine.Options{}, err
+	}
+	pol, err := catalog.LoadPolicy()
+	if err != nil {
+		return engine.Options{}, err
+	}
+	return engine.Options{Analyzer: seg, Policy: pol, Now: m.Now()}, nil
+}
+
+// loadEngine builds the matching engine over every open post and course
+// (engine.Load, the loader the nightly batch uses too).
 func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return nil, err
 	}
-	seg, err := index.DefaultSegmenter()
+	eo, err := m.engineOptions()
 	if err != nil {
 		return nil, err
-	}
-	pol, err := catalog.LoadPolicy()
-	if err != nil {
-		return nil, err
-	}
-	now := m.Now()
-	var posts []matcher.Post
-	if err := st.EachPost(ctx, matcher.PostFilter{OpenAt: now}, func(p *matcher.Post) error {
-		posts = append(posts, *p)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("load posts: %w", err)
-	}
-	var courses []matcher.Course
-	if err := st.EachCourse(ctx, func(c *matcher.Course) error {
-		courses = append(courses, *c)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("load courses: %w", err)
 	}
 	start := time.Now()
-	e, err := engine.New(posts, courses, engine.Options{Analyzer: seg, Policy: pol, Now: now})
+	snap, err := engine.Load(ctx, st, eo)
 	if err != nil {
 		return nil, err
 	}
-	m.Log.Info("matching engine ready", "posts", len(posts), "courses", len(courses), "elapsed", time.Since(start).Round(time.Millisecond))
-	return e, nil
+	m.Log.Info("matching engine ready", "posts", len(snap.Posts), "courses", len(snap.Courses), "elapsed", time.Since(start).Round(time.Millisecond))
+	return snap.Engine, nil
 }
 
 func (m *Main) cmdRecommend(ctx context.Context, args []string) error {

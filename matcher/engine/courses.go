@@ -84,106 +84,19 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	gc := e.compileGraduate(g, now, false)
-	ge := gc.eng
 	res := &matcher.Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []matcher.Item{}}
-
-	// The graduate's best-fitting eligible posts and what each one lacks.
-	accp := e.textScores(ge)
-	defer e.accPool.Put(accp)
-	pq := matcher.Query{Limit: gapPosts, PerEmployer: gapPosts}
-	ranked, _ := e.scan(gc, &pq, *accp, gapPosts, nil)
-	if len(ranked) > gapPosts {
-		ranked = ranked[:gapPosts]
-	}
-	type gap struct {
-		posts []int // indexes into ranked
-	}
-	gaps := map[uint32]*gap{}
-	missingOf := make([][]uint32, len(ranked))
-	for i, c := range ranked {
-		pr := e.slots[c.slot]
-		for _, id := range pr.needs {
-			if !ge.has(id) {
-				missingOf[i] = append(missingOf[i], id)
-				if gaps[id] == nil {
-					gaps[id] = &gap{}
-				}
-				gaps[id].posts = append(gaps[id].posts, i)
-			}
-		}
-	}
-	gapIDs := make([]uint32, 0, len(gaps))
-	for id := range gaps {
-		gapIDs = append(gapIDs, id)
-	}
-	slices.Sort(gapIDs)
-
+	gaps := e.skillGaps(gc)
 	cw := e.courseWeights()
-	type scored struct {
-		cr     *courseRec
-		x      [NumCourseFeatures]float64
-		score  float64
-		covers []uint32
-		opens  []int
-	}
-	var all []scored
-	selfEmp := ge.hasChannelPrefs && ge.channelRank[slices.Index(matcher.Channels, matcher.ChannelSelfEmployed)] > 0
+	var all []scoredCourse
 	for _, cr := range e.courses {
-		if cr.end < gc.Now {
+		switch {
+		case cr.end < gc.Now:
 			res.Excluded[matcher.RuleCourseFinished]++
-			continue
-		}
-		if cr.c.Places <= 0 {
+		case cr.c.Places <= 0:
 			res.Excluded[matcher.RuleCoursePlaces]++
-			continue
+		default:
+			all = append(all, e.scoreCourse(gc.eng, cr, gaps, &cw))
 		}
-		s := scored{cr: cr}
-		for _, id := range gapIDs {
-			if _, ok := slices.BinarySearch(cr.teaches, id); ok || strings.Contains(cr.norm, normSkill(e.skillName[id])) {
-				s.covers = append(s.covers, id)
-			}
-		}
-		helped := map[int]bool{}
-		for _, id := range s.covers {
-			for _, pi := range gaps[id].posts {
-				helped[pi] = true
-			}
-		}
-		for pi := range helped {
-			s.opens = append(s.opens, pi)
-		}
-		full := func(pi int) bool {
-			for _, id := range missingOf[pi] {
-				if !slices.Contains(s.covers, id) {
-					return false
-				}
-			}
-			return true
-		}
-		sort.Slice(s.opens, func(a, b int) bool {
-			fa, fb := full(s.opens[a]), full(s.opens[b])
-			if fa != fb {
-				return fa
-			}
-			return s.opens[a] < s.opens[b]
-		})
-		if len(ranked) > 0 {
-			s.x[CGap] = float64(len(helped)) / float64(len(ranked))
-		}
-		s.x[CText] = clamp01(float64(sparseDot(ge.qIDs, ge.qW, cr.terms, cr.tw)))
-		s.x[CDistrict] = ge.districtFit[cr.district+2]
-		if cr.c.Category == matcher.CourseEntrepreneurship {
-			if selfEmp {
-				s.x[CChannel] = 1
-			}
-		} else {
-			s.x[CChannel] = 0.5
-		}
-		s.x[CPlaces] = clamp01(float64(cr.c.Places) / 50)
-		for i := range s.x {
-			s.score += cw[i] * s.x[i]
-		}
-		all = append(all, s)
 	}
 	sort.Slice(all, func(i, j int) bool {
 		if all[i].score != all[j].score {
@@ -191,46 +104,134 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 		}
 		return all[i].cr.c.ID < all[j].cr.c.ID
 	})
-	if len(all) > q.Limit {
-		all = all[:q.Limit]
-	}
-	for rank, s := range all {
-		c := s.cr.c
-		it := matcher.Item{PostID: c.ID, Rank: rank + 1, Score: round4(s.score), Kind: matcher.KindCourse, Title: c.Title,
-			Employer: c.Provider, District: c.District, Contributions: map[string]float64{}}
-		for i, v := range s.x {
-			it.Contributions[CourseFeatureNames[i]] = round4(cw[i] * v)
-		}
-		// Reasons: what it makes up for, most wanted first.
-		cov := slices.Clone(s.covers)
-		sort.SliceStable(cov, func(a, b int) bool { return len(gaps[cov[a]].posts) > len(gaps[cov[b]].posts) })
-		for i, id := range cov {
-			if i == 3 {
-				break
-			}
-			it.Reasons = append(it.Reasons, fmt.Sprintf("可补齐：%s（%d个推荐岗位要求）", e.skillName[id], len(gaps[id].posts)))
-		}
-		for i, pi := range s.opens {
-			if i == 8 {
-				break
-			}
-			it.Opens = append(it.Opens, e.slots[ranked[pi].slot].Post.ID)
-		}
-		if c.Category == matcher.CourseEntrepreneurship {
-			it.Reasons = append(it.Reasons, "创业培训：适合有创业意向的毕业生")
-		}
-		if why := ge.districtWhy[s.cr.district+2]; c.District != "" && why != "" && s.x[CDistrict] >= 0.5 {
-			it.Reasons = append(it.Reasons, fmt.Sprintf("地点：%s（%s）", c.District, why))
-		}
-		if !c.StartDate.IsZero() {
-			it.Reasons = append(it.Reasons, fmt.Sprintf("开课：%s，共%d天，名额%d人", c.StartDate.Format("2006-01-02"), c.DurationDays, c.Places))
-		}
-		if it.Reasons == nil {
-			it.Reasons = []string{}
-		}
-		res.Items = append(res.Items, it)
+	for rank, s := range all[:min(len(all), q.Limit)] {
+		res.Items = append(res.Items, e.courseItem(gc.eng, &s, gaps, &cw, rank+1))
 	}
 	return res, nil
+}
+
+// skillGaps is what the graduate's best-fitting eligible posts ask for
+// and the graduate lacks.
+type skillGaps struct {
+	ranked    []cand           // the posts read, best first (at most gapPosts)
+	postsOf   map[uint32][]int // a missing skill → the posts (indexes into ranked) that ask for it
+	missingOf [][]uint32       // per post in ranked, the skills the graduate lacks
+	ids       []uint32         // every missing skill, sorted
+}
+
+func (e *Engine) skillGaps(gc *gradCtx) *skillGaps {
+	accp := e.textScores(gc.eng)
+	defer e.accPool.Put(accp)
+	pq := matcher.Query{Limit: gapPosts, PerEmployer: gapPosts}
+	ranked, _ := e.scan(gc, &pq, *accp, gapPosts, nil)
+	gs := &skillGaps{ranked: ranked[:min(len(ranked), gapPosts)], postsOf: map[uint32][]int{}}
+	gs.missingOf = make([][]uint32, len(gs.ranked))
+	for i, c := range gs.ranked {
+		for _, id := range e.slots[c.slot].needs {
+			if !gc.eng.has(id) {
+				gs.missingOf[i] = append(gs.missingOf[i], id)
+				gs.postsOf[id] = append(gs.postsOf[id], i)
+			}
+		}
+	}
+	for id := range gs.postsOf {
+		gs.ids = append(gs.ids, id)
+	}
+	slices.Sort(gs.ids)
+	return gs
+}
+
+// scoredCourse is an open course with its features and score, the missing
+// skills it covers and the posts it would open (indexes into the gaps'
+// ranked posts, those it opens entirely first).
+type scoredCourse struct {
+	cr     *courseRec
+	x      [NumCourseFeatures]float64
+	score  float64
+	covers []uint32
+	opens  []int
+}
+
+func (e *Engine) scoreCourse(ge *gradEngine, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64) scoredCourse {
+	s := scoredCourse{cr: cr}
+	for _, id := range gaps.ids {
+		if _, ok := slices.BinarySearch(cr.teaches, id); ok || strings.Contains(cr.norm, normSkill(e.skillName[id])) {
+			s.covers = append(s.covers, id)
+		}
+	}
+	helped := map[int]bool{}
+	for _, id := range s.covers {
+		for _, pi := range gaps.postsOf[id] {
+			helped[pi] = true
+		}
+	}
+	for pi := range helped {
+		s.opens = append(s.opens, pi)
+	}
+	full := func(pi int) bool {
+		for _, id := range gaps.missingOf[pi] {
+			if !slices.Contains(s.covers, id) {
+				return false
+			}
+		}
+		return true
+	}
+	sort.Slice(s.opens, func(a, b int) bool {
+		fa, fb := full(s.opens[a]), full(s.opens[b])
+		if fa != fb {
+			return fa
+		}
+		return s.opens[a] < s.opens[b]
+	})
+	if len(gaps.ranked) > 0 {
+		s.x[CGap] = float64(len(helped)) / float64(len(gaps.ranked))
+	}
+	s.x[CText] = clamp01(float64(sparseDot(ge.qIDs, ge.qW, cr.terms, cr.tw)))
+	s.x[CDistrict] = ge.districtFit[cr.district+2]
+	s.x[CChannel] = 0.5
+	if cr.c.Category == matcher.CourseEntrepreneurship {
+		s.x[CChannel] = 0
+		if ge.hasChannelPrefs && ge.channelRank[slices.Index(matcher.Channels, matcher.ChannelSelfEmployed)] > 0 {
+			s.x[CChannel] = 1
+		}
+	}
+	s.x[CPlaces] = clamp01(float64(cr.c.Places) / 50)
+	for i := range s.x {
+		s.score += cw[i] * s.x[i]
+	}
+	return s
+}
+
+// courseItem is a scored course as a result item: what it makes up for
+// (most wanted first), the posts it opens, and its practical details.
+func (e *Engine) courseItem(ge *gradEngine, s *scoredCourse, gaps *skillGaps, cw *[NumCourseFeatures]float64, rank int) matcher.Item {
+	c := s.cr.c
+	it := matcher.Item{PostID: c.ID, Rank: rank, Score: round4(s.score), Kind: matcher.KindCourse, Title: c.Title,
+		Employer: c.Provider, District: c.District, Contributions: map[string]float64{}}
+	for i, v := range s.x {
+		it.Contributions[CourseFeatureNames[i]] = round4(cw[i] * v)
+	}
+	cov := slices.Clone(s.covers)
+	sort.SliceStable(cov, func(a, b int) bool { return len(gaps.postsOf[cov[a]]) > len(gaps.postsOf[cov[b]]) })
+	for _, id := range cov[:min(len(cov), 3)] {
+		it.Reasons = append(it.Reasons, fmt.Sprintf("可补齐：%s（%d个推荐岗位要求）", e.skillName[id], len(gaps.postsOf[id])))
+	}
+	for _, pi := range s.opens[:min(len(s.opens), 8)] {
+		it.Opens = append(it.Opens, e.slots[gaps.ranked[pi].slot].Post.ID)
+	}
+	if c.Category == matcher.CourseEntrepreneurship {
+		it.Reasons = append(it.Reasons, "创业培训：适合有创业意向的毕业生")
+	}
+	if why := ge.districtWhy[s.cr.district+2]; c.District != "" && why != "" && s.x[CDistrict] >= 0.5 {
+		it.Reasons = append(it.Reasons, fmt.Sprintf("地点：%s（%s）", c.District, why))
+	}
+	if !c.StartDate.IsZero() {
+		it.Reasons = append(it.Reasons, fmt.Sprintf("开课：%s，共%d天，名额%d人", c.StartDate.Format("2006-01-02"), c.DurationDays, c.Places))
+	}
+	if it.Reasons == nil {
+		it.Reasons = []string{}
+	}
+	return it
 }
 
 // courseWeights returns the course weight vector (weights.json

@@ -13,16 +13,22 @@
 //
 // # Matching
 //
-// An Engine (engine.go) holds every post and course compiled for
-// matching. A request runs:
+// An Engine (engine.go) holds every post and course compiled for matching
+// (compile.go, records.go; text.go for the tf-idf vectors and the inverted
+// index, occupations.go for the occupation tree and what posts ask for per
+// occupation). A request reads top to bottom in recommend.go:
 //
-//  1. Eligibility, absolute and first: package matcher's rules
+//  1. Profile (graduate.go): the graduate compiled once per request — the
+//     domain's matcher.GraduateFacts with a memo of the verdict on each
+//     distinct list of majors, then the engine's part: profile vector and
+//     skill ids (from the profile cache, profile_cache.go), the occupation
+//     affinity of every occupation, the district and channel tables.
+//  2. Eligibility, absolute and first: package matcher's rules
 //     (matcher.FirstFailing) over the facts the engine compiled — each
 //     post's matcher.PostFacts sit in the hot array the scan streams
-//     through, the graduate's matcher.GraduateFacts are built once per
-//     request with a memo of the verdict on each distinct list of majors.
-//     Excluded posts are counted per rule and, on request, explained.
-//  2. Features (features.go), each in [0,1]: text (cosine of tf-idf vectors
+//     through. Excluded posts are counted per rule and, on request,
+//     explained (matcher.Explain).
+//  3. Features (features.go), each in [0,1]: text (cosine of tf-idf vectors
 //     over the Analyzer's terms, profile = major, skills, certificates),
 //     major (the post's list of majors), occupation (catalogue affinity of
 //     the major's occupations to the post's, by shared levels of CSCO 2022,
@@ -30,13 +36,23 @@
 //     larger), skills, degree, district (residence, hukou, preferred, an
 //     adjacency table of the 8 divisions), salary, channel preference,
 //     freshness, places, priority (military: Urumqi-hukou 应届).
-//  3. Scoring (scoring.go): score = w·x with gonum, w from weights.json
+//  4. Score (scoring.go): score = w·x with gonum, w from weights.json
 //     (embedded; LoadWeights for another), ready to be re-learned.
-//  4. Ranking (rank.go): per-channel top-M heaps (M = max(4K, K+32)), no
+//  5. Rank (rank.go): per-channel top-M heaps (M = max(4K, K+32)), no
 //     sort of the whole set; ties broken by post ID; then a greedy that
 //     fills the list one position at a time (see "The channel mix").
-//  5. Explanations (explain.go): top reasons in Chinese and per-feature
-//     contributions, computed only for the returned items.
+//  6. Explain (explain.go): top reasons in Chinese and per-feature
+//     contributions, computed only for the returned items; one reason
+//     writer per feature.
+//
+// Steps 2–4 run per post inside scan (recommend.go); everything else runs
+// once per request.
+//
+// Where to add things: a rule goes into the domain (matcher/eligibility.go)
+// and the engine picks it up; a feature is a constant and a name in
+// features.go, a line in featureVectorHot, a weight in weights.json and a
+// reason writer in explain.go (a feature that needs per-post data adds it
+// to postHot in records.go and fills it in compilePost).
 //
 // # The channel mix
 //
@@ -90,8 +106,12 @@
 // leaves a dead slot, and the engine recompiles itself (refreshing the idf)
 // when a quarter of its slots are dead, or on Compact.
 //
+// Loading (load.go): Load reads the open posts and courses from a store
+// and builds an engine over them, for the service and the nightly batch
+// alike.
+//
 // Courses (courses.go) are ranked by the skills and certificates the
 // graduate's 30 best-fitting eligible posts ask for and the graduate lacks;
-// each names the posts it would open. Candidates reads the rules and
-// features the other way: the best graduates for one post.
+// each names the posts it would open. Candidates (candidates.go) reads
+// the rules and features the other way: the best graduates for one post.
 package engine

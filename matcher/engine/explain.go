@@ -19,145 +19,204 @@ type reason struct {
 	text    string
 }
 
+// explanation is one returned item as its reason writers read it.
+type explanation struct {
+	e  *Engine
+	gc *gradCtx
+	ge *gradEngine // nil only for a graduate compiled without the engine
+	pr *postRec
+	x  [NumFeatures]float64
+}
+
+// reasonWriters say in Chinese why a feature counts for an item ("" when
+// there is nothing to say), indexed by feature: a new feature adds its
+// writer here. A reason is shown only when its feature contributes to the
+// score; priority is not ranked with the others but always added last.
+var reasonWriters = [NumFeatures]func(ex *explanation) string{
+	FText:       textReason,
+	FMajor:      majorReason,
+	FOccupation: occupationReason,
+	FSkills:     skillsReason,
+	FDegree:     degreeReason,
+	FDistrict:   districtReason,
+	FSalary:     salaryReason,
+	FChannel:    channelReason,
+	FFresh:      freshReason,
+	FPlaces:     placesReason,
+}
+
 // explainItem builds a result item with its Chinese reasons and per-feature
 // contributions. It runs only for the items returned, never in the scan.
 func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) matcher.Item {
-	var x [NumFeatures]float64
-	featureVector(gc, pr, text, x[:])
-	contrib := e.sc.contributions(x[:])
+	ex := &explanation{e: e, gc: gc, ge: gc.eng, pr: pr}
+	featureVector(gc, pr, text, ex.x[:])
+	contrib := e.sc.contributions(ex.x[:])
 	p := pr.Post
-	it := matcher.Item{PostID: p.ID, Rank: rank, Score: round4(e.sc.score(x[:])), Kind: pr.kind, Channel: p.Channel,
+	it := matcher.Item{PostID: p.ID, Rank: rank, Score: round4(e.sc.score(ex.x[:])), Kind: pr.kind, Channel: p.Channel,
 		Title: p.Title, Employer: p.Employer, District: p.District, Salary: p.Salary,
 		Contributions: make(map[string]float64, NumFeatures)}
 	for i, c := range contrib {
 		it.Contributions[FeatureNames[i]] = round4(c)
 	}
-	ge := gc.eng
 	var rs []reason
-	add := func(f int, s string) {
-		if s != "" && contrib[f] > 0 {
+	for f, write := range reasonWriters {
+		if write == nil || contrib[f] <= 0 {
+			continue
+		}
+		if s := write(ex); s != "" {
 			rs = append(rs, reason{f, contrib[f], s})
 		}
 	}
-
-	// Major and occupation.
-	if x[FOccupation] >= 0.4 && pr.occ >= 0 {
-		n := e.occs[pr.occ]
-		on := n.name
-		if on == "" {
-			on = p.Title
-		}
-		gm := gc.Major.Label()
-		if ge.occSource(pr.occ) == 2 {
-			add(FOccupation, fmt.Sprintf("专业对口：%s → %s（同类岗位常招此专业）", gm, on))
-		} else {
-			add(FOccupation, fmt.Sprintf("专业对口：%s → %s", gm, on))
-		}
-	}
-	if x[FMajor] > 0 {
-		switch matcher.MatchMajors(gc.Major, pr.Majors) {
-		case matcher.MajorExact:
-			add(FMajor, "专业符合：岗位要求"+gc.Major.Label())
-		case matcher.MajorClass:
-			cn := matcher.MajorClassName(gc.Major.Class)
-			if cn == "" {
-				cn = "同一专业类"
-			}
-			add(FMajor, "专业相近：同属"+cn)
-		default:
-			add(FMajor, "相关专业：岗位接受相关专业")
-		}
-	}
-	// Degree.
-	switch {
-	case pr.DegreeMin == matcher.DegreeNone:
-		add(FDegree, "学历不限")
-	case gc.Degree == pr.DegreeMin:
-		add(FDegree, "学历符合："+gc.Degree.Chinese())
-	default:
-		add(FDegree, fmt.Sprintf("学历符合：要求%s及以上，您为%s", pr.DegreeMin.Chinese(), gc.Degree.Chinese()))
-	}
-	// District.
-	if p.District != "" && ge != nil {
-		why := ge.districtWhy[pr.district+2]
-		if why != "" && x[FDistrict] >= 0.5 {
-			add(FDistrict, fmt.Sprintf("地点：%s（%s）", p.District, why))
-		}
-	}
-	// Skills and certificates.
-	var met, missing []string
-	for i, id := range pr.needs {
-		name := e.skillName[id]
-		if ge != nil && ge.has(id) {
-			met = append(met, name)
-		} else {
-			missing = append(missing, name)
-			_ = pr.isCert[i]
-		}
-	}
-	if len(met) > 0 {
-		add(FSkills, "技能匹配："+strings.Join(met, "、"))
-	}
-	// Salary.
-	if lo, hi, ok := p.Salary.Monthly(); ok {
-		s := "薪资：" + salaryText(lo, hi)
-		if exp := gc.Graduate.ExpectedSalary; exp > 0 {
-			if hi >= exp {
-				s += "，符合期望"
-			} else {
-				s += fmt.Sprintf("，低于期望%.0f元", exp)
-			}
-		}
-		add(FSalary, s)
-	} else if p.Salary.Negotiable {
-		add(FSalary, "薪资：面议")
-	}
-	// Channel.
-	if ge != nil && pr.chIdx >= 0 && ge.channelRank[pr.chIdx] > 0 {
-		add(FChannel, fmt.Sprintf("渠道：%s（您的意向渠道）", p.Channel.Chinese()))
-	}
-	// Text.
-	if x[FText] >= 0.1 && ge != nil {
-		if terms := e.sharedTerms(ge, pr, 3); len(terms) > 0 {
-			add(FText, "内容相关："+strings.Join(terms, "、"))
-		}
-	}
-	if pr.posted != 0 {
-		if days := int((gc.NowTime.Unix() - pr.posted) / 86400); days <= 7 && days >= 0 {
-			add(FFresh, fmt.Sprintf("新发布：%d天内", max(days, 1)))
-		}
-	}
-	if pr.Places >= 5 {
-		add(FPlaces, fmt.Sprintf("招聘人数：%d人", pr.Places))
-	}
+	// Strongest first; a feature's index breaks ties.
 	sort.SliceStable(rs, func(i, j int) bool {
 		if rs[i].contrib != rs[j].contrib {
 			return rs[i].contrib > rs[j].contrib
 		}
 		return rs[i].feature < rs[j].feature
 	})
-	var out []string
-	for _, r := range rs {
-		if r.feature == FPriority {
-			continue
-		}
-		if len(out) == maxReasons {
-			break
-		}
+	out := []string{}
+	for _, r := range rs[:min(len(rs), maxReasons)] {
 		out = append(out, r.text)
 	}
-	if len(missing) > 0 {
+	if _, missing := ex.skills(); len(missing) > 0 {
 		out = append(out, "缺少："+strings.Join(missing, "、"))
 		it.Missing = missing
 	}
-	if x[FPriority] > 0 {
+	if ex.x[FPriority] > 0 {
 		out = append(out, "优先：乌鲁木齐户籍应届毕业生入伍优先")
-	}
-	if out == nil {
-		out = []string{}
 	}
 	it.Reasons = out
 	return it
+}
+
+// skills splits the post's skills and certificates into those the
+// graduate has and those they lack.
+func (ex *explanation) skills() (met, missing []string) {
+	for _, id := range ex.pr.needs {
+		name := ex.e.skillName[id]
+		if ex.ge != nil && ex.ge.has(id) {
+			met = append(met, name)
+		} else {
+			missing = append(missing, name)
+		}
+	}
+	return met, missing
+}
+
+func occupationReason(ex *explanation) string {
+	pr := ex.pr
+	if ex.x[FOccupation] < 0.4 || pr.occ < 0 {
+		return ""
+	}
+	on := ex.e.occs[pr.occ].name
+	if on == "" {
+		on = pr.Post.Title
+	}
+	if ex.ge.occSource(pr.occ) == 2 {
+		return fmt.Sprintf("专业对口：%s → %s（同类岗位常招此专业）", ex.gc.Major.Label(), on)
+	}
+	return fmt.Sprintf("专业对口：%s → %s", ex.gc.Major.Label(), on)
+}
+
+func majorReason(ex *explanation) string {
+	if ex.x[FMajor] <= 0 {
+		return ""
+	}
+	gm := ex.gc.Major
+	switch matcher.MatchMajors(gm, ex.pr.Majors) {
+	case matcher.MajorExact:
+		return "专业符合：岗位要求" + gm.Label()
+	case matcher.MajorClass:
+		cn := matcher.MajorClassName(gm.Class)
+		if cn == "" {
+			cn = "同一专业类"
+		}
+		return "专业相近：同属" + cn
+	}
+	return "相关专业：岗位接受相关专业"
+}
+
+func degreeReason(ex *explanation) string {
+	need, have := ex.pr.DegreeMin, ex.gc.Degree
+	switch {
+	case need == matcher.DegreeNone:
+		return "学历不限"
+	case have == need:
+		return "学历符合：" + have.Chinese()
+	}
+	return fmt.Sprintf("学历符合：要求%s及以上，您为%s", need.Chinese(), have.Chinese())
+}
+
+func districtReason(ex *explanation) string {
+	p := ex.pr.Post
+	if p.District == "" || ex.ge == nil || ex.x[FDistrict] < 0.5 {
+		return ""
+	}
+	if why := ex.ge.districtWhy[ex.pr.district+2]; why != "" {
+		return fmt.Sprintf("地点：%s（%s）", p.District, why)
+	}
+	return ""
+}
+
+func skillsReason(ex *explanation) string {
+	if met, _ := ex.skills(); len(met) > 0 {
+		return "技能匹配：" + strings.Join(met, "、")
+	}
+	return ""
+}
+
+func salaryReason(ex *explanation) string {
+	sal := ex.pr.Post.Salary
+	lo, hi, ok := sal.Monthly()
+	if !ok {
+		if sal.Negotiable {
+			return "薪资：面议"
+		}
+		return ""
+	}
+	s := "薪资：" + salaryText(lo, hi)
+	if exp := ex.gc.Graduate.ExpectedSalary; exp > 0 {
+		if hi >= exp {
+			s += "，符合期望"
+		} else {
+			s += fmt.Sprintf("，低于期望%.0f元", exp)
+		}
+	}
+	return s
+}
+
+func channelReason(ex *explanation) string {
+	if ex.ge != nil && ex.pr.chIdx >= 0 && ex.ge.channelRank[ex.pr.chIdx] > 0 {
+		return fmt.Sprintf("渠道：%s（您的意向渠道）", ex.pr.Post.Channel.Chinese())
+	}
+	return ""
+}
+
+func textReason(ex *explanation) string {
+	if ex.x[FText] < 0.1 || ex.ge == nil {
+		return ""
+	}
+	if terms := ex.e.sharedTerms(ex.ge, ex.pr, 3); len(terms) > 0 {
+		return "内容相关：" + strings.Join(terms, "、")
+	}
+	return ""
+}
+
+func freshReason(ex *explanation) string {
+	if ex.pr.posted == 0 {
+		return ""
+	}
+	if days := int((ex.gc.NowTime.Unix() - ex.pr.posted) / 86400); days <= 7 && days >= 0 {
+		return fmt.Sprintf("新发布：%d天内", max(days, 1))
+	}
+	return ""
+}
+
+func placesReason(ex *explanation) string {
+	if ex.pr.Places >= 5 {
+		return fmt.Sprintf("招聘人数：%d人", ex.pr.Places)
+	}
+	return ""
 }
 
 func salaryText(lo, hi float64) string {

@@ -220,99 +220,127 @@ func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *match
 // them. It returns indexes in list order, and false when a truncated
 // channel's unseen candidates could have changed a choice.
 func mixGreedy(src *mixSource, mix *channelMix, k, perEmployer int) ([]int, bool) {
-	var lists [numChannels + 1][]int32 // candidate indexes, per channel, best first
-	for i := range src.n {
-		ch := src.channel(i)
-		lists[ch] = append(lists[ch], int32(i))
-	}
-	var cur [numChannels + 1]int
-	var perCh [numChannels + 1]int
-	perEmp := map[string]int{}
-	taken := make([]bool, src.n)
-	open := func(i int) bool {
-		if taken[i] {
-			return false
-		}
-		if perEmployer <= 0 {
-			return true
-		}
-		emp := src.employer(i)
-		return emp == "" || perEmp[emp] < perEmployer
-	}
-	// head is channel ch's best open candidate (-1: its list has none
-	// left). Taking and the employer cap only ever close a candidate, so the
-	// cursor only moves forward.
-	head := func(ch int) int {
-		l := lists[ch]
-		for ; cur[ch] < len(l); cur[ch]++ {
-			if i := int(l[cur[ch]]); open(i) {
-				return i
-			}
-		}
-		return -1
-	}
-	// choose returns the best open candidate of a channel allow accepts
-	// scoring at least thr (-1: none), and false when a truncated
-	// channel's unseen candidates could beat it.
-	choose := func(allow func(ch int) bool, thr float64) (int, bool) {
-		best, unseen := -1, -1
-		for ch := range lists {
-			if !allow(ch) {
-				continue
-			}
-			if h := head(ch); h >= 0 {
-				if src.score(h) >= thr && (best < 0 || h < best) {
-					best = h
-				}
-			} else if src.truncated != nil && src.truncated[ch] && len(lists[ch]) > 0 {
-				// Its unseen candidates rank below its last kept one.
-				last := int(lists[ch][len(lists[ch])-1])
-				if src.score(last) >= thr && (unseen < 0 || last < unseen) {
-					unseen = last
-				}
-			}
-		}
-		return best, unseen < 0 || (best >= 0 && best < unseen)
-	}
-	anyChannel := func(int) bool { return true }
+	g := newGreedy(src, perEmployer)
 	var out []int
 	for len(out) < k {
-		pos := len(out) + 1
-		b, ok := choose(anyChannel, math.Inf(-1))
+		b, ok := g.next(mix, len(out)+1)
 		if !ok {
 			return nil, false
 		}
 		if b < 0 {
 			break
 		}
-		if mix.active {
-			thr := fitThreshold(src.score(b))
-			f, ok := choose(func(ch int) bool { return mix.belowFloor(ch, perCh[ch], pos) }, thr)
-			if !ok {
-				return nil, false
-			}
-			if f >= 0 {
-				b = f
-			} else if ch := src.channel(b); ch > 0 && perCh[ch] >= dominanceCap(pos) {
-				c, ok := choose(func(ch int) bool { return ch == 0 || perCh[ch] < dominanceCap(pos) }, thr)
-				if !ok {
-					return nil, false
-				}
-				if c >= 0 {
-					b = c
-				}
-			}
-		}
-		taken[b] = true
-		if perEmployer > 0 {
-			if emp := src.employer(b); emp != "" {
-				perEmp[emp]++
-			}
-		}
-		perCh[src.channel(b)]++
+		g.take(b)
 		out = append(out, b)
 	}
 	return out, true
+}
+
+// greedy is mixGreedy's state: the candidates per channel, best first,
+// what is taken, and the counts the caps read.
+type greedy struct {
+	src         *mixSource
+	perEmployer int
+	lists       [numChannels + 1][]int32 // candidate indexes, per channel, best first
+	cur         [numChannels + 1]int     // per channel, where its best open candidate may be
+	perCh       [numChannels + 1]int     // items taken per channel
+	perEmp      map[string]int
+	taken       []bool
+}
+
+func newGreedy(src *mixSource, perEmployer int) *greedy {
+	g := &greedy{src: src, perEmployer: perEmployer, perEmp: map[string]int{}, taken: make([]bool, src.n)}
+	for i := range src.n {
+		ch := src.channel(i)
+		g.lists[ch] = append(g.lists[ch], int32(i))
+	}
+	return g
+}
+
+// next chooses position pos (1-based): the best open candidate, unless the
+// channel mix sends the position to another channel; -1 when none is open,
+// and false when a truncated channel's unseen candidates could change it.
+func (g *greedy) next(mix *channelMix, pos int) (int, bool) {
+	b, ok := g.choose(func(int) bool { return true }, math.Inf(-1))
+	if !ok || b < 0 || !mix.active {
+		return b, ok
+	}
+	thr := fitThreshold(g.src.score(b))
+	f, ok := g.choose(func(ch int) bool { return mix.belowFloor(ch, g.perCh[ch], pos) }, thr)
+	if !ok {
+		return -1, false
+	}
+	if f >= 0 {
+		return f, true
+	}
+	if ch := g.src.channel(b); ch > 0 && g.perCh[ch] >= dominanceCap(pos) {
+		c, ok := g.choose(func(ch int) bool { return ch == 0 || g.perCh[ch] < dominanceCap(pos) }, thr)
+		if !ok {
+			return -1, false
+		}
+		if c >= 0 {
+			return c, true
+		}
+	}
+	return b, true
+}
+
+func (g *greedy) take(b int) {
+	g.taken[b] = true
+	if g.perEmployer > 0 {
+		if emp := g.src.employer(b); emp != "" {
+			g.perEmp[emp]++
+		}
+	}
+	g.perCh[g.src.channel(b)]++
+}
+
+func (g *greedy) open(i int) bool {
+	if g.taken[i] {
+		return false
+	}
+	if g.perEmployer <= 0 {
+		return true
+	}
+	emp := g.src.employer(i)
+	return emp == "" || g.perEmp[emp] < g.perEmployer
+}
+
+// head is channel ch's best open candidate (-1: its list has none left).
+// Taking and the employer cap only ever close a candidate, so the cursor
+// only moves forward.
+func (g *greedy) head(ch int) int {
+	l := g.lists[ch]
+	for ; g.cur[ch] < len(l); g.cur[ch]++ {
+		if i := int(l[g.cur[ch]]); g.open(i) {
+			return i
+		}
+	}
+	return -1
+}
+
+// choose returns the best open candidate of a channel allow accepts
+// scoring at least thr (-1: none), and false when a truncated channel's
+// unseen candidates could beat it.
+func (g *greedy) choose(allow func(ch int) bool, thr float64) (int, bool) {
+	best, unseen := -1, -1
+	for ch := range g.lists {
+		if !allow(ch) {
+			continue
+		}
+		if h := g.head(ch); h >= 0 {
+			if g.src.score(h) >= thr && (best < 0 || h < best) {
+				best = h
+			}
+		} else if g.src.truncated != nil && g.src.truncated[ch] && len(g.lists[ch]) > 0 {
+			// Its unseen candidates rank below its last kept one.
+			last := int(g.lists[ch][len(g.lists[ch])-1])
+			if g.src.score(last) >= thr && (unseen < 0 || last < unseen) {
+				unseen = last
+			}
+		}
+	}
+	return best, unseen < 0 || (best >= 0 && best < unseen)
 }
 
 // MixCandidate is one candidate for MixChannels.

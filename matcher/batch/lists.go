@@ -1,0 +1,191 @@
+package batch
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"sync"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// list is one graduate's computed list before it is saved.
+type list struct {
+	choice
+	items   []matcher.Item // the engine's candidates, in its order
+	course  []matcher.Item // hardship graduates' courses
+	before  []int          // indexes into cands: the list by relevance alone
+	after   []int          // the published list
+	courses int
+	recs    matcher.GraduateRecommendations
+}
+
+// compute runs the engine for every graduate in gs on the workers and
+// returns their candidate lists (with the capacity choice made when the
+// prices are set), in the order of gs.
+func (r *runner) compute(ctx context.Context, gs []*matcher.Graduate, full bool, progress func(int)) ([]list, error) {
+	out := make([]list, len(gs))
+	next := make(chan int)
+	errc := make(chan error, r.opt.Workers)
+	var mu sync.Mutex
+	n := 0
+	var wg sync.WaitGroup
+	for w := 0; w < r.opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := r.one(gs[i], &out[i], full); err != nil {
+					errc <- err
+					return
+				}
+				if progress != nil {
+					mu.Lock()
+					n++
+					progress(n)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	var err error
+feed:
+	for i := range gs {
+		select {
+		case next <- i:
+		case err = <-errc:
+			break feed
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errc:
+		default:
+		}
+	}
+	return out, err
+}
+
+// perEmployer is the per-employer cap of the published lists, the
+// engine's default; the re-ranking applies it again with the channel mix.
+const perEmployer = 2
+
+// one computes a graduate's candidates; full keeps the items and adds a
+// hardship graduate's courses (the pricing sample needs neither). A panic in the engine becomes an
+// error naming the graduate, so one bad record cannot take the process down.
+func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("batch: graduate %s: matcher panic: %v", g.ID, p)
+		}
+	}()
+	n := r.opt.Limit
+	if g.IsHardship() {
+		n = min(max(n, r.pol.postsMin), r.pol.postsMax)
+	}
+	depth := n
+	if r.cfg.Capacity.K > 0 {
+		depth = n * r.cfg.Capacity.Depth
+	}
+	res, err := r.in.Engine.Recommend(g, matcher.Query{Limit: depth, PerEmployer: perEmployer})
+	if err != nil {
+		return fmt.Errorf("batch: graduate %s: %w", g.ID, err)
+	}
+	if full {
+		l.items = res.Items
+	}
+	l.n = n
+	l.prefs = g.PreferredChannels
+	l.perEmployer = perEmployer
+	l.cands = make([]candidate, len(res.Items))
+	for i, it := range res.Items {
+		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: it.Employer}
+		if x, ok := r.posts[it.PostID]; ok {
+			c.post = x
+		}
+		l.cands[i] = c
+	}
+	if full && g.IsHardship() && r.pol.coursesMin > 0 {
+		cres, err := r.in.Engine.Recommend(g, matcher.Query{Kind: matcher.KindCourse, Limit: r.pol.coursesMin})
+		if err != nil {
+			return fmt.Errorf("batch: graduate %s: courses: %w", g.ID, err)
+		}
+		l.course = cres.Items
+	}
+	return nil
+}
+
+// finish chooses the published list (and the relevance-only one it is
+// measured against) and encodes it as the API reads it: each stored item
+// is the engine's matcher.Item JSON with its rank in the published list.
+func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommendations, error) {
+	l.before = slices.Clone(l.pick(nil, nil))
+	if r.cfg.Capacity.K > 0 {
+		l.after = l.pick(r.price.discount, nil)
+	} else {
+		l.after = l.before
+	}
+	gr := matcher.GraduateRecommendations{GraduateID: g.ID, Items: make([]matcher.StoredRecommendation, 0, len(l.after)+len(l.course))}
+	add := func(it matcher.Item, rank int) error {
+		it.Rank = rank
+		b, err := json.Marshal(it)
+		if err != nil {
+			return fmt.Errorf("batch: graduate %s: encode item %s: %w", g.ID, it.PostID, err)
+		}
+		gr.Items = append(gr.Items, matcher.StoredRecommendation{PostID: it.PostID, Kind: it.Kind, Rank: rank, Score: it.Score, Item: b})
+		return nil
+	}
+	for k, j := range l.after {
+		if err := add(l.items[j], k+1); err != nil {
+			return gr, err
+		}
+	}
+	// Courses are ranked among courses (the API serves them with
+	// kind=course), so their ranks start at 1 again.
+	for k, it := range l.course {
+		if err := add(it, k+1); err != nil {
+			return gr, err
+		}
+	}
+	l.courses = len(l.course)
+	l.items, l.course = nil, nil // the JSON is all that is kept
+	return gr, nil
+}
+
+// sampleOf returns up to n graduates chosen by a hash of their IDs: a fixed
+// subset, independent of ID order and of which graduates a resumed run has
+// already saved. n = 0 or n ≥ len(gs) takes everyone.
+func sampleOf(gs []matcher.Graduate, n int) []*matcher.Graduate {
+	type h struct {
+		key uint64
+		g   *matcher.Graduate
+	}
+	hs := make([]h, len(gs))
+	for i := range gs {
+		f := fnv.New64a()
+		f.Write([]byte(gs[i].ID))
+		hs[i] = h{f.Sum64(), &gs[i]}
+	}
+	slices.SortFunc(hs, func(a, b h) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.g.ID, b.g.ID)
+	})
+	if n <= 0 || n > len(hs) {
+		n = len(hs)
+	}
+	out := make([]*matcher.Graduate, n)
+	for i := range out {
+		out[i] = hs[i].g
+	}
+	return out
+}

@@ -1,0 +1,160 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// build (re)compiles every post from scratch: document frequencies first,
+// so every post's vector uses the same idf.
+func (e *Engine) build(posts []matcher.Post) error {
+	e.gen++
+	e.slots = e.slots[:0]
+	e.hot = e.hot[:0]
+	e.byID = make(map[string]int32, len(posts))
+	e.termIDs = map[string]uint32{}
+	e.termStr, e.df, e.postings = nil, nil, nil
+	e.skillIDs = map[string]uint32{}
+	e.skillName = nil
+	e.coocTot = map[int32]int{}
+	e.coocCode = map[string]map[int32]int{}
+	e.coocClass = map[string]map[int32]int{}
+	e.majorSetIDs = map[string]int32{}
+	e.majorRefIDs = map[string]int32{}
+	e.live = 0
+
+	docs := make([]map[string]float64, len(posts))
+	seen := make(map[string]int, len(posts))
+	for i := range posts {
+		p := &posts[i]
+		if err := validatePost(p); err != nil {
+			return err
+		}
+		if j, dup := seen[p.ID]; dup {
+			docs[j] = nil // the later copy wins, as an upsert would
+		}
+		seen[p.ID] = i
+		texts, reps := postTexts(p)
+		docs[i] = termCounts(e.an, texts, reps)
+	}
+	// Term ids in first-seen order over sorted terms: the same posts give
+	// the same ids, hence the same float summation order, in every build.
+	for _, tf := range docs {
+		for _, t := range sortedTerms(tf) {
+			e.df[e.termID(t)]++
+		}
+	}
+	// Every vector of the build uses the idf of the whole set.
+	for i := range docs {
+		if docs[i] != nil {
+			e.live++
+		}
+	}
+	for i := range posts {
+		if docs[i] == nil {
+			continue
+		}
+		cp := posts[i]
+		e.insert(&cp, docs[i], false)
+	}
+	return nil
+}
+
+func validatePost(p *matcher.Post) error {
+	if strings.TrimSpace(p.ID) == "" {
+		return &matcher.Error{Code: matcher.EINVALID, Field: "id", Message: "岗位缺少ID", MessageEN: "post without an id"}
+	}
+	if p.Kind != "" && !p.Kind.Valid() {
+		return &matcher.Error{Code: matcher.EINVALID, Field: "kind", Message: fmt.Sprintf("岗位%s：未知类型%q", p.ID, p.Kind), MessageEN: fmt.Sprintf("post %s: unknown kind %q", p.ID, p.Kind)}
+	}
+	return nil
+}
+
+// insert compiles p (already owned by the engine) into a new slot.
+// count says whether p is new to e.live (false during build, which
+// counts every post first).
+func (e *Engine) insert(p *matcher.Post, tf map[string]float64, count bool) {
+	pr := compilePost(p)
+	pr.slot = int32(len(e.slots))
+	pr.occ = e.occID(p.Occupation)
+	pr.needs, pr.isCert = e.needIDs(p.Skills, p.Certificates)
+	pr.nNeeds = uint8(min(len(pr.needs), math.MaxUint8))
+	copy(pr.postHot.needs[:], pr.needs)
+	e.internMajors(pr)
+	if count {
+		e.live++
+	}
+	pr.terms, pr.tw = e.vectorize(tf, true)
+	for i, id := range pr.terms {
+		e.postings[id] = append(e.postings[id], posting{pr.slot, pr.tw[i]})
+	}
+	e.slots = append(e.slots, pr)
+	e.hot = append(e.hot, pr.postHot)
+	e.byID[p.ID] = pr.slot
+	e.countCooc(pr, 1)
+}
+
+// internMajors gives each distinct major the posts name, and each distinct
+// list of them, an id (pr.MajorIDs, pr.MajorSet): a request memoises its
+// verdict on each (matcher.GraduateFacts.MemoizeMajors), as posts share a
+// few hundred distinct lists.
+func (e *Engine) internMajors(pr *postRec) {
+	if len(pr.Majors) == 0 {
+		return
+	}
+	var b strings.Builder
+	pr.MajorIDs = make([]int32, len(pr.Majors))
+	for i, m := range pr.Majors {
+		k := m.Code + "\x00" + m.Class + "\x00" + m.Category + "\x00" + m.Name + "\x00" + m.Alias
+		b.WriteString(k + "\x01")
+		id, ok := e.majorRefIDs[k]
+		if !ok {
+			id = int32(len(e.majorRefIDs))
+			e.majorRefIDs[k] = id
+		}
+		pr.MajorIDs[i] = id
+	}
+	k := b.String()
+	id, ok := e.majorSetIDs[k]
+	if !ok {
+		id = int32(len(e.majorSetIDs))
+		e.majorSetIDs[k] = id
+	}
+	pr.MajorSet = id
+}
+
+func (e *Engine) needIDs(skills, certs []string) ([]uint32, []bool) {
+	type n struct {
+		id   uint32
+		cert bool
+	}
+	var ns []n
+	for k, list := range [][]string{skills, certs} {
+		for _, s := range list {
+			key := normSkill(s)
+			if key == "" {
+				continue
+			}
+			id, ok := e.skillIDs[key]
+			if !ok {
+				id = uint32(len(e.skillName))
+				e.skillIDs[key] = id
+				e.skillName = append(e.skillName, strings.TrimSpace(s))
+			}
+			ns = append(ns, n{id, k == 1})
+		}
+	}
+	sort.Slice(ns, func(i, j int) bool { return ns[i].id < ns[j].id })
+	ns = slices.CompactFunc(ns, func(a, b n) bool { return a.id == b.id })
+	ids := make([]uint32, len(ns))
+	cert := make([]bool, len(ns))
+	for i, x := range ns {
+		ids[i], cert[i] = x.id, x.cert
+	}
+	return ids, cert
+}
