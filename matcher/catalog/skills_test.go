@@ -51,7 +51,7 @@ func TestFindSkills(t *testing.T) {
 		{"有驾照者优先", nil, []string{"驾驶证"}},
 		{"懂维吾尔语、俄语者优先", []string{"维吾尔语", "俄语"}, nil},
 		{"熟练使用AutoCAD，持二级建造师证书", []string{"CAD"}, []string{"二级建造师"}},
-		{"持低压电工证上岗", nil, []string{"电工证"}},
+		{"持低压电工证上岗", nil, []string{"低压电工作业证"}}, // satisfies 电工证 (TestSatisfies)
 		{"负责抖音直播带货和短视频运营，会剪映", []string{"直播带货", "短视频运营", "剪映"}, nil},
 		{"熟练使用PS、办公软件、PPT", []string{"Photoshop", "办公软件", "PPT"}, nil},
 		{"UPS电源维护", nil, nil}, // "PS" inside a Latin word is not Photoshop
