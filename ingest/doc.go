@@ -34,5 +34,6 @@
 // Files are parsed completely before any of their rows is written, so a
 // refused file leaves nothing behind, and a bad row never costs the good
 // ones. Value normalisers live in ingest/normalize, the occupation
-// classifier in ingest/occupation. docs/ingest.md is the user's guide.
+// classifier in ingest/occupation, the reading of requirements from a
+// post's text in ingest/extract. docs/ingest.md is the user's guide.
 package ingest

@@ -207,3 +207,39 @@ func TestParseAge(t *testing.T) {
 		}
 	}
 }
+
+// TestPostRequirementsFromText: what the row leaves empty is read from the
+// description (ingest/extract); what it gives wins.
+func TestPostRequirementsFromText(t *testing.T) {
+	desc := "岗位职责：开展合规培训。\n任职要求：\n1、护理学等相关专业，大专及以上学历；\n2、2年以上临床护理工作经验；\n3、持有护士执业资格证，有C1驾照者优先。"
+	p, errs := PostFromRow(row("posts.csv", map[string]string{"title": "护士", "employer": "新疆某医院", "description": desc}))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if p.DegreeMin != matcher.DegreeAssociate || p.ExperienceMin != 2 || p.Experience != "2年以上" {
+		t.Errorf("degree %v, experience %d %q; want associate, 2 2年以上", p.DegreeMin, p.ExperienceMin, p.Experience)
+	}
+	if len(p.MajorCodes) == 0 || !strings.Contains(strings.Join(p.Majors, ","), "护理") {
+		t.Errorf("majors %v %v, want 护理", p.Majors, p.MajorCodes)
+	}
+	certs := strings.Join(p.Certificates, ",")
+	if !strings.Contains(certs, "护士执业资格证") || !strings.Contains(certs, "C1驾驶证") || strings.Contains(certs, "规培") {
+		t.Errorf("certificates %v: want 护士执业资格证 and C1驾驶证, never 规培 (from 合规培训)", p.Certificates)
+	}
+
+	// Columns win over the text.
+	p, errs = PostFromRow(row("posts.csv", map[string]string{"title": "护士", "employer": "新疆某医院", "description": desc,
+		"degree_min": "本科", "experience": "不限", "majors": "助产"}))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if p.DegreeMin != matcher.DegreeBachelor || p.ExperienceMin != 0 || p.Experience != "不限" || strings.Join(p.Majors, ",") != "助产" {
+		t.Errorf("columns lost to the text: degree %v, experience %d %q, majors %v", p.DegreeMin, p.ExperienceMin, p.Experience, p.Majors)
+	}
+
+	// A preference is not a requirement.
+	p, _ = PostFromRow(row("posts.csv", map[string]string{"title": "销售", "employer": "某公司", "description": "本科学历优先，市场营销等专业优先，有3年以上经验者优先"}))
+	if p.DegreeMin != matcher.DegreeNone || p.ExperienceMin != 0 || len(p.Majors) != 0 {
+		t.Errorf("preferences read as requirements: degree %v, experience %d, majors %v", p.DegreeMin, p.ExperienceMin, p.Majors)
+	}
+}

@@ -48,8 +48,17 @@ func CourseFromRow(r Row) (matcher.Course, []matcher.RowError) {
 		c.ExternalID = contentID(&c) // before the derived fields (see contentID)
 	}
 	c.ID = matcher.PostID(c.Source, c.ExternalID)
-	skills, certs := catalog.FindSkills(c.Title + "\n" + c.Description)
+	skills, certs := courseTerms(c.Title + "\n" + c.Description)
 	c.Skills = mergeUnique(c.Skills, skills...)
 	c.Certificates = mergeUnique(c.Certificates, certs...)
 	return c, nil
+}
+
+// courseTerms are the skills and certificates a course's text names: all
+// of it, a course's description being what it teaches.
+func courseTerms(text string) (skills, certs []string) {
+	if x := extractor(); x != nil {
+		return x.Terms(text)
+	}
+	return catalog.FindSkills(text)
 }

@@ -9,8 +9,10 @@
 //     cell, and checks across columns; apply runs a table over a row and
 //     reports every problem, never echoing a personal value.
 //   - posts.go, courses.go, graduates.go: the three tables and the steps
-//     after them (keys, content IDs, the occupation, skills and
-//     certificates found in the text).
+//     after them: keys, content IDs, the occupation, and what the text says
+//     (package ingest/extract) — the degree, experience and majors a row
+//     leaves empty, and the skills and certificates the text names, found
+//     on word boundaries of the gse segmentation.
 //   - convert.go: sources, keys and content IDs, ages, channels.
 //   - profile.go: the profile of `jobmatch recommend --profile` and of the
 //     API's profile recommendations (docs/profile.md).

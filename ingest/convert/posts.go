@@ -1,11 +1,12 @@
 package convert
 
 import (
-	"time"
-
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/extract"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/ingest/occupation"
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -149,8 +150,48 @@ func PostFromRowNotes(r Row) (matcher.Post, []matcher.RowError, []matcher.RowErr
 	if m, ok := occupation.Default().Classify(p.Title); ok {
 		p.Occupation = m.Code
 	}
-	skills, certs := catalog.FindSkills(p.Title + "\n" + p.Description)
-	p.Skills = mergeUnique(p.Skills, skills...)
-	p.Certificates = mergeUnique(p.Certificates, certs...)
+	fromText(r, &p)
 	return p, nil, e.notes
+}
+
+// fromText fills what the row leaves empty from the post's text: the
+// minimum degree, the years of experience and the required majors (real
+// exports often have no such columns), and adds the skills and
+// certificates the title and requirements name to those the row lists.
+// Like the occupation, these are derived after the content ID.
+func fromText(r Row, p *matcher.Post) {
+	x := extractor()
+	if x == nil {
+		skills, certs := catalog.FindSkills(p.Title + "\n" + p.Description)
+		p.Skills = mergeUnique(p.Skills, skills...)
+		p.Certificates = mergeUnique(p.Certificates, certs...)
+		return
+	}
+	req := x.Extract(p.Title, p.Description)
+	if r.Get("degree_min") == "" && req.DegreeFound {
+		p.DegreeMin = req.Degree
+	}
+	if r.Get("experience") == "" && req.ExperienceFound {
+		p.ExperienceMin, p.Experience = req.ExperienceMin, req.ExperienceText
+	}
+	if r.Get("majors") == "" && len(req.MajorCodes) > 0 {
+		p.Majors, p.MajorCodes = req.Majors, req.MajorCodes
+	}
+	p.Skills = mergeUnique(p.Skills, req.Skills...)
+	p.Certificates = mergeUnique(p.Certificates, req.Certificates...)
+}
+
+var (
+	extractorOnce sync.Once
+	textExtractor *extract.Extractor
+)
+
+// extractor is the requirements reader on the shared gse segmenter, or nil
+// when the segmenter cannot load (its dictionaries are embedded, so only a
+// broken build gets here; the substring scan then stands in for terms).
+func extractor() *extract.Extractor {
+	extractorOnce.Do(func() {
+		textExtractor, _ = extract.Default()
+	})
+	return textExtractor
 }

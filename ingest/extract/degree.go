@@ -1,0 +1,70 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// degreeWord is a degree as posts write it.
+var degreeWord = regexp.MustCompile(`博士研究生|博士|硕士研究生|硕士|研究生|本科|学士|大专|专科|高职|中专|中技|中职|职高|技校|高中|初中|小学`)
+
+// degreeChars is a cheap first test: every degree word has one of them.
+const degreeChars = "博硕研本学专职技高初小"
+
+// degreeAfter qualifies a degree word that follows it as a requirement:
+// 本科及以上, 大专以上学历, 硕士学位, 本科毕业.
+var degreeAfter = regexp.MustCompile(`^\s*(?:[/或及和]\s*(?:博士研究生|博士|硕士研究生|硕士|研究生|本科|学士|大专|专科|高职|中专|中技|中职|职高|技校|高中|初中))?\s*(?:及以上|以上|或以上|及其以上|含以上|\(含\)以上|（含）以上|学历|学位|毕业|文凭)`)
+
+// degreeBefore qualifies a degree word that it precedes: 学历：本科,
+// 学历要求大专, 统招本科, 全日制本科, 放宽至大专.
+var degreeBefore = regexp.MustCompile(`(?:学历(?:要求)?\s*[:：为是在]?|统招|全日制|放宽至|放宽到|第一学历)\s*$`)
+
+// degreeAny says a post takes any degree.
+var degreeAny = regexp.MustCompile(`学历不限|不限学历|学历无要求|无学历要求|学历不作要求|学历要求不限|不限制学历`)
+
+// degreeAnyIn is degreeAny's match in c, tested only where it can match.
+func degreeAnyIn(c string) string {
+	if !strings.Contains(c, "学历") {
+		return ""
+	}
+	return degreeAny.FindString(c)
+}
+
+// degree reads the minimum degree: the lowest degree a clause requires
+// (本科及以上，优秀者可放宽至大专 → 大专), or DegreeNone for 学历不限. A
+// degree in a clause that says 优先 after it is a preference, not a
+// requirement.
+func degree(cls []string) (d matcher.Degree, text string, found bool) {
+	for _, c := range cls {
+		if !strings.ContainsAny(c, degreeChars) {
+			continue
+		}
+		if m := degreeAnyIn(c); m != "" {
+			if !found || d > matcher.DegreeNone {
+				d, text, found = matcher.DegreeNone, m, true
+			}
+			continue
+		}
+		for _, loc := range degreeWord.FindAllStringIndex(c, -1) {
+			word, rest := c[loc[0]:loc[1]], c[loc[1]:]
+			q := degreeAfter.FindString(rest)
+			if q == "" && !degreeBefore.MatchString(c[:loc[0]]) {
+				continue
+			}
+			if preferred(rest) {
+				continue
+			}
+			v, err := normalize.Degree(word)
+			if err != nil {
+				continue
+			}
+			if !found || v < d {
+				d, text, found = v, strings.TrimSpace(word+q), true
+			}
+		}
+	}
+	return d, text, found
+}

@@ -1,0 +1,139 @@
+package extract
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+)
+
+// Requirements are what a post's text asks of a candidate. A field whose
+// Found flag is false was not stated (or only as a preference).
+type Requirements struct {
+	Degree      matcher.Degree // the minimum; DegreeNone for 学历不限 or 初中
+	DegreeFound bool
+	DegreeText  string // the phrase it was read from, e.g. 本科及以上
+
+	ExperienceMin   int // years; 0 for 应届/经验不限 (half a year counts as 1)
+	ExperienceFound bool
+	ExperienceText  string // the phrase it was read from, e.g. 3年以上 or 经验不限
+
+	Majors     []string // catalogue names (majors, 专业类 or 门类) of the required majors
+	MajorCodes []string
+	MajorsAny  bool // the text says 专业不限
+
+	Skills       []string // catalogue terms, in order of first appearance
+	Certificates []string
+}
+
+// Cutter segments text into words, in order, whitespace dropped (index.Segmenter).
+type Cutter interface {
+	Cut(text string) []string
+}
+
+// Extractor reads requirements with a word segmenter.
+type Extractor struct {
+	cut Cutter
+}
+
+// New returns an extractor that segments with cut.
+func New(cut Cutter) *Extractor { return &Extractor{cut: cut} }
+
+// Default returns an extractor on the process-wide gse segmenter
+// (index.DefaultSegmenter), or the error that kept it from loading.
+func Default() (*Extractor, error) {
+	s, err := index.DefaultSegmenter()
+	if err != nil {
+		return nil, err
+	}
+	return New(s), nil
+}
+
+// Extract reads the requirements of a post from its title and description.
+// Skills and certificates are read from the title and from the part of the
+// description that states requirements (from 任职要求, 岗位要求 … on) when
+// it has one, so duties (负责成本核算, 报销办理健康证) are not taken for
+// requirements; degree, experience and majors from the whole description.
+func (x *Extractor) Extract(title, description string) Requirements {
+	var r Requirements
+	text := normalize.Multiline(description)
+	cls := clauses(text)
+	r.Degree, r.DegreeText, r.DegreeFound = degree(cls)
+	r.ExperienceMin, r.ExperienceText, r.ExperienceFound = experience(cls)
+	r.Majors, r.MajorCodes, r.MajorsAny = majors(cls)
+	words := x.cut.Cut(normalize.Text(title) + "\n" + requirementsPart(text))
+	r.Skills, r.Certificates = catalog.FindInWords(words)
+	return r
+}
+
+// Terms returns the skills and certificates named in text, found on the
+// word boundaries of its segmentation (catalog.FindInWords).
+func (x *Extractor) Terms(text string) (skills, certificates []string) {
+	return catalog.FindInWords(x.cut.Cut(text))
+}
+
+// requirementsHeaders open the part of a description that says what a
+// candidate needs.
+var requirementsHeaders = []string{"任职要求", "任职资格", "任职条件", "岗位要求", "岗位条件", "职位要求", "招聘要求",
+	"应聘要求", "技能要求", "职能要求", "能力要求", "资格要求", "Requirements", "Qualifications"}
+
+// requirementsPart is the description from its first requirements header
+// on, or all of it when it has none.
+func requirementsPart(text string) string {
+	first := -1
+	for _, h := range requirementsHeaders {
+		if i := strings.Index(text, h); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	if first < 0 {
+		return text
+	}
+	return text[first:]
+}
+
+// clauses splits text into clauses, trimmed, without empties. A clause
+// ends at Chinese and Latin sentence punctuation, the full-width comma, a
+// comma, a line break or an item number (1、 2． ③); the enumeration
+// comma 、 and "/" keep a list in one clause.
+func clauses(text string) []string {
+	var out []string
+	start := 0
+	cut := func(end, next int) {
+		if c := strings.TrimSpace(text[start:end]); c != "" {
+			out = append(out, c)
+		}
+		start = next
+	}
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case strings.ContainsRune("，。；;！!？?\n,①②③④⑤⑥⑦⑧⑨⑩", r):
+			cut(i, i+n)
+		case r >= '0' && r <= '9' && (i == 0 || text[i-1] < '0' || text[i-1] > '9'):
+			// An item number: one or two digits then 、 or ．.
+			j := i + 1
+			if j < len(text) && text[j] >= '0' && text[j] <= '9' {
+				j++
+			}
+			if s, m := utf8.DecodeRuneInString(text[j:]); s == '、' || s == '．' {
+				cut(i, j+m)
+				i = j + m
+				continue
+			}
+		}
+		i += n
+	}
+	cut(len(text), len(text))
+	return out
+}
+
+// preferred reports whether the rest of a clause makes what precedes it a
+// preference rather than a requirement.
+func preferred(rest string) bool {
+	return strings.Contains(rest, "优先") || strings.Contains(rest, "更佳") || strings.Contains(rest, "加分") ||
+		strings.Contains(rest, "者佳") || strings.Contains(rest, "从优")
+}
