@@ -188,16 +188,36 @@ func (a *auditLog) handOn() {
 
 // auditEntries are the entries for one access by r's key to each graduate.
 func (s *Server) auditEntries(r *http.Request, action, detail string, graduateIDs ...string) []matcher.AuditEntry {
-	k := keyFrom(r)
+	var keyID string
+	var role matcher.Role
+	if k := keyFrom(r); k != nil { // nil: a refused authentication
+		keyID, role = k.ID, k.Role
+	}
+	client := ""
+	if i := infoFrom(r); i != nil && i.client.IsValid() {
+		client = i.client.String()
+	}
 	at := s.wall().UTC()
 	es := make([]matcher.AuditEntry, len(graduateIDs))
 	for i, id := range graduateIDs {
 		// The ID is set here, not by the store, so that an entry retried
 		// alone after a failed group commit whose success was merely lost
 		// is written once, not twice.
-		es[i] = matcher.AuditEntry{ID: store.NewID(), At: at, KeyID: k.ID, Role: k.Role, Action: action, GraduateID: id, Detail: detail}
+		es[i] = matcher.AuditEntry{ID: store.NewID(), At: at, KeyID: keyID, Role: role, Action: action, GraduateID: id, Detail: detail, Client: client}
 	}
 	return es
+}
+
+// auditRefusal writes a refused attempt (a failed authentication, a role
+// or scope refusal) to the audit log with the client's address. The
+// refusal stands whether or not the entry is written: a failure is
+// logged, not answered.
+func (s *Server) auditRefusal(r *http.Request, action, detail, graduateID string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditTimeout)
+	defer cancel()
+	if err := s.auditLog.write(ctx, s.auditEntries(r, action, detail, graduateID)...); err != nil {
+		s.log.Warn("audit of a refused request failed", "action", action, "err", err)
+	}
 }
 
 // audit writes an access to graduates' data to the audit log and returns

@@ -205,22 +205,3 @@ func inDistrict(k *matcher.APIKey, g *matcher.Graduate) bool {
 	}
 	return false
 }
-
-// maskGraduate returns the view of g that role may see: national ID and
-// phone masked for everyone but admin, hardship only for counselors and
-// admin.
-func maskGraduate(g matcher.Graduate, role matcher.Role) matcher.Graduate {
-	if role == matcher.RoleAdmin {
-		return g
-	}
-	if g.NationalID != "" {
-		g.NationalID = matcher.MaskNationalID(g.NationalID)
-	}
-	if g.Phone != "" {
-		g.Phone = matcher.MaskPhone(g.Phone)
-	}
-	if role != matcher.RoleCounselor {
-		g.Hardship = nil
-	}
-	return g
-}

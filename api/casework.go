@@ -598,7 +598,7 @@ func (s *Server) shortlistOf(r *http.Request, g *matcher.Graduate) (*Shortlist, 
 		if !ok {
 			it.Kind, it.Title = matcher.KindJob, "（岗位已删除）"
 		}
-		it.Pinned, it.AddedAt, it.Note = e.Pinned, e.AddedAt, e.Note
+		it.Pinned, it.AddedAt, it.Note = e.Pinned, e.AddedAt, maskNote(e.Note, keyFrom(r).Role)
 		switch it.Kind {
 		case matcher.KindCourse:
 			sl.Courses = append(sl.Courses, it)
@@ -957,16 +957,24 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeContacts(w, http.StatusOK, g, cs, nil)
+	return s.writeContacts(w, keyFrom(r).Role, http.StatusOK, g, cs, nil)
 }
 
-func (s *Server) writeContacts(w http.ResponseWriter, status int, g *matcher.Graduate, cs []matcher.ContactEntry, added *matcher.ContactEntry) error {
+func (s *Server) writeContacts(w http.ResponseWriter, role matcher.Role, status int, g *matcher.Graduate, cs []matcher.ContactEntry, added *matcher.ContactEntry) error {
 	pol, err := policy()
 	if err != nil {
 		return err
 	}
 	if cs == nil {
 		cs = []matcher.ContactEntry{}
+	}
+	for i := range cs {
+		cs[i].Note = maskNote(cs[i].Note, role)
+	}
+	if added != nil {
+		a := *added
+		a.Note = maskNote(a.Note, role)
+		added = &a
 	}
 	body := map[string]any{
 		"graduate_id": g.ID, "items": cs, "registered_at": timePtr(g.RegisteredAt), "contacted_at": timePtr(g.ContactedAt),
@@ -1040,13 +1048,13 @@ func (s *Server) logContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeContacts(w, http.StatusCreated, g, cs, &e)
+	return s.writeContacts(w, keyFrom(r).Role, http.StatusCreated, g, cs, &e)
 }
 
 // The casework endpoints' shapes, added to the document's components.
 func init() {
 	summary := obj(map[string]any{
-		"id": str, "name": str, "national_id": map[string]any{"type": "string", "description": "masked for every role but admin"},
+		"id": str, "name": str, "national_id": map[string]any{"type": "string", "description": "masked (650102**********34) for every role but admin"},
 		"phone":  map[string]any{"type": "string", "description": "masked for every role but admin"},
 		"school": str, "major": str, "degree": integer, "graduation_year": integer, "hukou_district": str, "residence_district": str,
 		"status": str, "hardship": strs, "registered_at": stampOpt, "contacted_at": stampOpt, "placed_at": stampOpt,

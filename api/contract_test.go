@@ -109,8 +109,8 @@ func TestNoZeroTimesInResponses(t *testing.T) {
 	if res := f.do("PUT", "/v1/posts/portal-a:ND1", "portalA", map[string]any{"title": "出纳", "employer": "新疆某公司"}); res.status != 201 {
 		t.Fatalf("put post: %d %s", res.status, res.body)
 	}
-	g := map[string]any{"name": "测试", "hukou_district": "天山区", "status": "seeking"}
-	if res := f.do("PUT", "/v1/graduates/GZ1", "counselor", g); res.status != 201 {
+	g := map[string]any{"name": "测试", "hukou_district": "天山区", "status": "unregistered"}
+	if res := f.do("PUT", "/v1/graduates/GZ1", "admin", g); res.status != 201 {
 		t.Fatalf("put graduate: %d %s", res.status, res.body)
 	}
 	for _, tc := range []struct {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -70,6 +71,23 @@ func decodeStrict(b []byte, v any) error {
 		return jsonError(err)
 	}
 	return nil
+}
+
+// decodeInput is decodeStrict for a record the caller writes: a field the
+// server keeps (managed: an update time, a count, a link it makes) is
+// refused by name, saying so, rather than as an unknown field.
+func decodeInput(b []byte, v any, managed ...string) error {
+	err := decodeStrict(b, v)
+	if me, ok := err.(*matcher.Error); ok && strings.HasPrefix(me.MessageEN, "unknown field") &&
+		slices.Contains(managed, me.Field[strings.LastIndex(me.Field, ".")+1:]) {
+		return errManaged(me.Field)
+	}
+	return err
+}
+
+// errManaged refuses a server-managed field sent as input.
+func errManaged(field string) *matcher.Error {
+	return invalidField(field, "字段 %s 由服务器维护，不能写入", "field %s is kept by the server and cannot be written", field)
 }
 
 // jsonError turns the decoder's errors into a 400 naming the field.

@@ -39,12 +39,21 @@
 //     with the portal as source, for portal keys. Times that are not
 //     known are absent from responses, never Go's zero time.
 //     Counselors reach only their district's graduates. A record outside the
-//     caller's scope is a 404, exactly like one that does not exist.
-//     National ID and phone are masked for every role but admin, hardship is
-//     shown only to counselors and admin, and every read of a graduate by a
-//     person (profile, recommendations, candidate lists, writes, deletes) is
-//     written to the audit log before the data is served — if the audit
-//     write fails, the data is not served.
+//     caller's scope is a 404, exactly like one that does not exist — on
+//     writes too: a counselor's PUT updates only, so an unused ID and
+//     another district's answer alike, and counselors register graduates
+//     with POST /v1/graduates (the server picks the ID). Refused attempts
+//     (failed authentication, a role or scope refusal) are audited with
+//     the client's address. What each role sees is decided in masking.go
+//     so that no field undoes the mask: counselors get the age instead of
+//     the birth date and the national ID as 650102**********34, and ID-
+//     and phone-shaped runs in notes are masked; hardship is shown only to
+//     counselors and admin. The times the server keeps (registered_at,
+//     contacted_at, placed_at, updated_at) are refused on input unless sent
+//     back unchanged; IDs the API stores must be canonical (ids.go). Every
+//     read of a graduate by a person (profile, recommendations, candidate
+//     lists, writes, deletes) is written to the audit log before the data
+//     is served — if the audit write fails, the data is not served.
 //   - audit.go: the audit log's group commit, committed on demand. A
 //     handler hands its entries in as soon as it knows whom it reads and
 //     waits for them just before it answers; the first request to wait
@@ -88,12 +97,19 @@
 //   - metrics.go: Prometheus metrics on a registry per Server (request
 //     counts and latency histograms per route template, matcher and search
 //     timings, index size, feed position), /healthz and /readyz.
-//   - server.go: the middleware (request id, recover, authentication, rate
-//     limit, role check, access log, metrics), the http.Server timeouts
-//     against slow clients, and graceful shutdown.
+//   - server.go: the middleware (request id, recover, the failed-
+//     authentication throttle per client address — 429 with Retry-After —,
+//     authentication, rate limit, role check, access log, metrics), the
+//     http.Server timeouts against slow clients, and graceful shutdown.
+//     headers.go sets the security headers of every response (nosniff,
+//     no framing, no referrer, a CSP; HSTS over TLS); clientaddr.go finds
+//     the client's address, believing X-Forwarded-For only from
+//     Config.TrustedProxies. /metrics needs an admin key on the API's
+//     address; MetricsHandler serves it keyless on a listener of its own.
 //
 // Personal data never reaches the logs: the access log holds the request
-// id, key id, method, route template, status and duration — never a raw
+// id, client address, key id, method, route template, status and
+// duration — never a raw
 // path, a query string or a body — and validation errors about national
 // IDs and phones do not echo the value.
 //

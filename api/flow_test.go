@@ -156,7 +156,7 @@ func TestRecommendations(t *testing.T) {
 		t.Errorf("profile result: %s", res.body)
 	}
 	// Recommendation reads are measured.
-	m := f.do("GET", "/metrics", "", nil)
+	m := f.do("GET", "/metrics", "admin", nil)
 	if !strings.Contains(string(m.body), `jobmatch_matcher_duration_seconds_count{op="profile"} 1`) {
 		t.Errorf("matcher timing not exported")
 	}
@@ -307,7 +307,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 	}
 	f.do("GET", "/v1/posts/portal-a:P000001", "portalA", nil)
 	f.do("GET", "/v1/posts/nope:1", "portalA", nil)
-	m := string(f.do("GET", "/metrics", "", nil).body)
+	m := string(f.do("GET", "/metrics", "admin", nil).body)
 	for _, want := range []string{
 		`jobmatch_http_requests_total{method="GET",route="/v1/posts/{id}",status="200"} 1`,
 		`jobmatch_http_requests_total{method="GET",route="/v1/posts/{id}",status="404"} 1`,

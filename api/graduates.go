@@ -26,6 +26,10 @@ func (s *Server) graduateFor(r *http.Request, id string) (*matcher.Graduate, err
 		return nil, err
 	}
 	if !inDistrict(keyFrom(r), g) {
+		// Refused, and audited with the client's address: a counselor
+		// probing other districts leaves a trace. The answer is the one
+		// for a graduate that does not exist.
+		s.auditRefusal(r, "graduate.refused", "outside the key's district", g.ID)
 		return nil, errHidden("毕业生", id)
 	}
 	return g, nil
@@ -46,9 +50,24 @@ func (s *Server) getGraduate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.audit(r, "graduate.read", "", g.ID); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, maskGraduate(*g, keyFrom(r).Role))
+	return writeJSON(w, http.StatusOK, viewGraduate(*g, keyFrom(r).Role, s.now()))
 }
 
+// graduateInput is the body of PUT and POST /v1/graduates: a graduate as
+// GET shows it. Age (derived from the birth date) may be sent back as it
+// was read; the server-managed times are refused unless they equal the
+// stored ones (see mergeManaged).
+type graduateInput struct {
+	matcher.Graduate
+	Age *int `json:"age"`
+}
+
+// putGraduate updates a graduate; an admin may also create one under an
+// ID of their choosing. A counselor cannot: a counselor's PUT to an ID
+// that names no graduate of their district is a 404 whether the ID is
+// unused or another district's, so a PUT cannot tell which IDs exist
+// (counselors register graduates with POST /v1/graduates, which picks the
+// ID).
 func (s *Server) putGraduate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "毕业生")
 	if err != nil {
@@ -58,14 +77,14 @@ func (s *Server) putGraduate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var g matcher.Graduate
-	if err := decodeStrict(b, &g); err != nil {
+	var in graduateInput
+	if err := decodeStrict(b, &in); err != nil {
 		return err
 	}
-	if g.ID == "" {
-		g.ID = id
+	if in.ID == "" {
+		in.ID = id
 	}
-	if g.ID != id {
+	if in.ID != id {
 		return invalidField("id", "请求体中的 id 与路径不一致", "the id in the body differs from the id in the path")
 	}
 	k := keyFrom(r)
@@ -74,13 +93,43 @@ func (s *Server) putGraduate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if old == nil {
-		// 404 from graduateFor: either new, or someone else's. Someone
-		// else's must stay hidden, and must not be overwritten.
-		if existing, err := s.store.Graduate(r.Context(), id); err == nil && existing != nil {
+		if k.Role != matcher.RoleAdmin {
 			return errHidden("毕业生", id)
-		} else if err != nil && matcher.ErrorCode(err) != matcher.ENOTFOUND {
-			return err
 		}
+		if !canonicalID(id) {
+			return invalidField("id", "毕业生编号应为"+canonicalIDRuleZH, "a graduate id must be "+canonicalIDRuleEN)
+		}
+	}
+	return s.writeGraduate(w, r, &in, old)
+}
+
+// createGraduate registers a new graduate under an ID the server picks
+// (counselors: in their district).
+func (s *Server) createGraduate(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(w, r, s.cfg.MaxBody)
+	if err != nil {
+		return err
+	}
+	var in graduateInput
+	if err := decodeStrict(b, &in); err != nil {
+		return err
+	}
+	if in.ID != "" {
+		return errManaged("id")
+	}
+	in.ID = "G" + store.NewID()
+	w.Header().Set("Location", "/v1/graduates/"+in.ID)
+	return s.writeGraduate(w, r, &in, nil)
+}
+
+// writeGraduate validates in against the stored old (nil: a new graduate),
+// applies the server's own fields, audits and stores it, and answers with
+// the caller's view.
+func (s *Server) writeGraduate(w http.ResponseWriter, r *http.Request, in *graduateInput, old *matcher.Graduate) error {
+	k := keyFrom(r)
+	g := in.Graduate
+	if err := s.mergeManaged(&g, in.Age, old); err != nil {
+		return err
 	}
 	if err := validateGraduate(&g, old); err != nil {
 		return err
@@ -95,7 +144,7 @@ func (s *Server) putGraduate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	stored, err := s.store.Graduate(r.Context(), id)
+	stored, err := s.store.Graduate(r.Context(), g.ID)
 	if err != nil {
 		return err
 	}
@@ -103,7 +152,52 @@ func (s *Server) putGraduate(w http.ResponseWriter, r *http.Request) error {
 	if out[0] == matcher.Inserted {
 		status = http.StatusCreated
 	}
-	return writeJSON(w, status, map[string]any{"id": id, "outcome": outcomeNames[out[0]], "graduate": maskGraduate(*stored, k.Role)})
+	return writeJSON(w, status, map[string]any{"id": g.ID, "outcome": outcomeNames[out[0]], "graduate": viewGraduate(*stored, k.Role, s.now())})
+}
+
+// mergeManaged applies what the server keeps of a graduate written over
+// the API. registered_at, contacted_at, placed_at and updated_at are the
+// server's: sent, they must equal the stored value (a record read and
+// sent back), or the field is refused by name — contacted_at is set by
+// the first contact log entry that reaches the graduate, registered_at
+// and placed_at by the status changes below, so the 5-day contact clock
+// cannot be moved by hand. A birth date left out keeps the stored one
+// (counselors are shown the age, never the date), and an age sent back
+// must be the one the stored birth date gives.
+func (s *Server) mergeManaged(g *matcher.Graduate, age *int, old *matcher.Graduate) error {
+	var prev matcher.Graduate
+	if old != nil {
+		prev = *old
+	}
+	for _, f := range []struct {
+		name      string
+		got, keep *time.Time
+	}{
+		{"registered_at", &g.RegisteredAt, &prev.RegisteredAt},
+		{"contacted_at", &g.ContactedAt, &prev.ContactedAt},
+		{"placed_at", &g.PlacedAt, &prev.PlacedAt},
+		{"updated_at", &g.UpdatedAt, &prev.UpdatedAt},
+	} {
+		if !f.got.IsZero() && !f.got.Equal(*f.keep) {
+			return errManaged(f.name)
+		}
+		*f.got = *f.keep
+	}
+	g.UpdatedAt = time.Time{}
+	if g.BirthDate.IsZero() {
+		g.BirthDate = prev.BirthDate
+	}
+	if age != nil && (g.BirthDate.IsZero() || *age != g.AgeAt(s.now())) {
+		return invalidField("age", "年龄由出生日期得出，不能单独写入", "age is derived from birth_date and cannot be written")
+	}
+	now := s.wall().UTC()
+	if g.RegisteredAt.IsZero() && g.Status != "" && g.Status != matcher.StatusUnregistered {
+		g.RegisteredAt = now // 实名制登记: the contact clock starts now
+	}
+	if g.PlacedAt.IsZero() && (old == nil || isLooking(old)) && g.Status != "" && !isLooking(g) {
+		g.PlacedAt = now // 去向落实
+	}
+	return nil
 }
 
 // validateGraduate checks and normalises a graduate sent to PUT. A masked
@@ -118,7 +212,7 @@ func validateGraduate(g, old *matcher.Graduate) error {
 	var err error
 	switch {
 	case strings.Contains(g.NationalID, "*"):
-		if old == nil || old.NationalID == "" || matcher.MaskNationalID(old.NationalID) != g.NationalID {
+		if old == nil || old.NationalID == "" || viewNationalID(old.NationalID) != g.NationalID {
 			return invalidField("national_id", "身份证号是打码值，但与已存的不符", "the national ID is masked but does not match the stored one")
 		}
 		g.NationalID = old.NationalID
@@ -422,6 +516,9 @@ func (s *Server) recordFeedback(w http.ResponseWriter, r *http.Request) error {
 			return invalidField(f.name, "%s 无效", "invalid %s", f.name)
 		}
 	}
+	if req.ID != "" && !canonicalID(req.ID) {
+		return invalidField("id", "反馈编号应为"+canonicalIDRuleZH, "a feedback id must be "+canonicalIDRuleEN)
+	}
 	t := matcher.FeedbackType(req.Type)
 	if !t.Valid() {
 		return invalidField("type", "未知反馈类型（impression、click、apply、interview、hire、dismiss）", "unknown feedback type: want impression, click, apply, interview, hire or dismiss")
@@ -434,9 +531,15 @@ func (s *Server) recordFeedback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k := keyFrom(r)
+	// Event IDs are the caller's own: unique per source (the portal, or
+	// the person's key), so another caller's ID is never confused with
+	// this one's (matcher/feedbacksource.go).
 	src := k.Source
-	if src == "" {
-		src = "key:" + k.ID
+	if k.Role != matcher.RolePortal {
+		src = matcher.LedgerSource(k.ID)
+	} else if !canonicalID(req.GraduateID) {
+		// A portal's own user ID, stored as given.
+		return invalidField("graduate_id", "graduate_id 应为"+canonicalIDRuleZH, "graduate_id must be "+canonicalIDRuleEN)
 	}
 	// Whose graduate_id it is depends on who reports it. A portal reports
 	// for its own users, whom this service does not store (it sends

@@ -20,6 +20,7 @@ type metrics struct {
 	matcherSeconds *prometheus.HistogramVec
 	searchSeconds  prometheus.Histogram
 	rateLimited    prometheus.Counter
+	authThrottled  prometheus.Counter
 	feedApplied    prometheus.Counter
 	feedErrors     prometheus.Counter
 	auditCommit    prometheus.Histogram
@@ -48,6 +49,9 @@ func newMetrics(s *Server) *metrics {
 	m.rateLimited = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "jobmatch_rate_limited_total", Help: "Requests refused by the per-key rate limit.",
 	})
+	m.authThrottled = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "jobmatch_auth_throttled_total", Help: "Requests refused because their client address failed to authenticate too often.",
+	})
 	m.feedApplied = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "jobmatch_feed_changes_applied_total", Help: "Post changes applied from the store's change feed.",
 	})
@@ -75,7 +79,7 @@ func newMetrics(s *Server) *metrics {
 	feedSeq := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "jobmatch_feed_sequence", Help: "The last change-feed sequence number applied by this replica.",
 	}, func() float64 { return float64(s.feedSeq.Load()) })
-	m.reg.MustRegister(m.requests, m.latency, m.matcherSeconds, m.searchSeconds, m.rateLimited,
+	m.reg.MustRegister(m.requests, m.latency, m.matcherSeconds, m.searchSeconds, m.rateLimited, m.authThrottled,
 		m.feedApplied, m.feedErrors, m.auditCommit, m.auditEntries, indexDocs, enginePosts, feedSeq,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
@@ -90,6 +94,22 @@ func (m *metrics) observe(route, method string, status int, d time.Duration) {
 func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) error {
 	s.metrics.handler.ServeHTTP(w, r)
 	return nil
+}
+
+// MetricsHandler serves the Prometheus metrics without a key, for a
+// listener of their own (`jobmatch serve --metrics-addr`, e.g. on a
+// loopback or management address the scraper reaches). On the API's own
+// address /metrics needs an admin key: the figures (routes hit, request
+// rates, index size) tell an outsider how the service is used.
+func (s *Server) MetricsHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.setSecurityHeaders(w, r)
+		if r.URL.Path != "/metrics" {
+			http.NotFound(w, r)
+			return
+		}
+		s.metrics.handler.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {

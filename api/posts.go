@@ -177,8 +177,8 @@ func (s *Server) toPost(k *matcher.APIKey, in *PostInput, prefix, wantID string)
 	if strings.TrimSpace(in.ExternalID) == "" {
 		return matcher.Post{}, invalidField(prefix+"external_id", "缺少外部编号（external_id）", "external_id is required")
 	}
-	if !validExternalID(in.ExternalID) {
-		return matcher.Post{}, invalidField(prefix+"external_id", "外部编号不能含空白、斜杠或控制字符，最长 128 字节", "external_id may not hold spaces, slashes or control characters and is at most 128 bytes")
+	if !canonicalExternalID(in.ExternalID) {
+		return matcher.Post{}, invalidField(prefix+"external_id", "外部编号应为 1–128 个字符，仅限字母、数字、.、_、-、~，以字母或数字开头", "external_id must be 1–128 characters of letters, digits, '.', '_', '-' and '~', starting with a letter or a digit")
 	}
 	// A portal writes only its own source's posts; another source's post is
 	// answered as if it did not exist.
@@ -215,7 +215,7 @@ func (s *Server) putPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in PostInput
-	if err := decodeStrict(b, &in); err != nil {
+	if err := decodeInput(b, &in, postManaged...); err != nil {
 		return err
 	}
 	p, err := s.toPost(k, &in, "", id)
@@ -240,6 +240,10 @@ func (s *Server) putPost(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, status, map[string]any{"id": p.ID, "outcome": outcomeNames[out[0]], "post": stored})
 }
 
+// postManaged are the fields of a stored post the server keeps: sent in a
+// write they are refused by name.
+var postManaged = []string{"id", "updated_at", "filled", "duplicate_of", "major_codes", "experience_min"}
+
 type batchRequest struct {
 	Posts []PostInput `json:"posts"`
 }
@@ -250,7 +254,7 @@ func (s *Server) batchUpsertPosts(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	var req batchRequest
-	if err := decodeStrict(b, &req); err != nil {
+	if err := decodeInput(b, &req, postManaged...); err != nil {
 		return err
 	}
 	if len(req.Posts) == 0 {

@@ -138,7 +138,7 @@ func testReplication(t *testing.T, r1, r2 *fixture) {
 	if _, ok := r1.eng.Post(id); ok {
 		t.Errorf("replica 1's engine still holds the closed post")
 	}
-	m := string(r2.do("GET", "/metrics", "", nil).body)
+	m := string(r2.do("GET", "/metrics", "admin", nil).body)
 	if !containsMetric(m, "jobmatch_feed_changes_applied_total") {
 		t.Errorf("feed metrics missing")
 	}

@@ -36,6 +36,7 @@ var (
 	anyRole  = []matcher.Role{matcher.RolePortal, matcher.RoleCounselor, matcher.RoleAdmin}
 	people   = []matcher.Role{matcher.RoleCounselor, matcher.RoleAdmin}
 	writers  = []matcher.Role{matcher.RolePortal, matcher.RoleAdmin}
+	admins   = []matcher.Role{matcher.RoleAdmin}
 	limitP   = param{"limit", "integer", "items to return, 1–100 (larger values are clamped to 100)"}
 	channelP = param{"channel", "string", "only this channel: public_sector, state_owned, sme, grassroots, military, self_employed (or its Chinese name)"}
 	kindRecP = param{"kind", "string", "job, internship or course (default: jobs and internships)"}
@@ -49,7 +50,7 @@ func routes() []*route {
 	return []*route{
 		{Method: "GET", Path: "/healthz", OpID: "healthz", Summary: "Liveness: the process answers", Resp: "Health", Handler: (*Server).healthz},
 		{Method: "GET", Path: "/readyz", OpID: "readyz", Summary: "Readiness: the store and the index are reachable", Resp: "Ready", Handler: (*Server).readyz},
-		{Method: "GET", Path: "/metrics", OpID: "metrics", Summary: "Prometheus metrics (text exposition format)", Handler: (*Server).metricsHandler},
+		{Method: "GET", Path: "/metrics", OpID: "metrics", Summary: "Prometheus metrics (text exposition format); admin keys only here, or without a key on the separate --metrics-addr listener", Roles: admins, Handler: (*Server).metricsHandler},
 		{Method: "GET", Path: "/v1/openapi.json", OpID: "openapi", Summary: "This document", Handler: (*Server).openapi},
 
 		{Method: "GET", Path: "/v1/posts/search", OpID: "searchPosts", Summary: "Search open posts (or courses) with channel and district facets", Roles: anyRole, Query: searchPs, Resp: "SearchResult", Handler: (*Server).searchPosts},
@@ -59,11 +60,12 @@ func routes() []*route {
 		{Method: "GET", Path: "/v1/posts/{id}/candidates", OpID: "postCandidates", Summary: "The best-fitting graduates for a post (a counselor sees only their district's)", Roles: people, Query: candPs, Resp: "Candidates", Handler: (*Server).postCandidates},
 
 		{Method: "GET", Path: "/v1/graduates/{id}", OpID: "getGraduate", Summary: "One graduate (masked by role; audited)", Roles: people, Resp: "Graduate", Handler: (*Server).getGraduate},
-		{Method: "PUT", Path: "/v1/graduates/{id}", OpID: "putGraduate", Summary: "Create or update a graduate (audited)", Roles: people, Body: "Graduate", Resp: "GraduateUpsertResult", Handler: (*Server).putGraduate},
+		{Method: "PUT", Path: "/v1/graduates/{id}", OpID: "putGraduate", Summary: "Update a graduate (admins may also create one under a canonical ID; audited)", Roles: people, Body: "Graduate", Resp: "GraduateUpsertResult", Handler: (*Server).putGraduate},
 		{Method: "DELETE", Path: "/v1/graduates/{id}", OpID: "deleteGraduate", Summary: "Delete a graduate on request, with everything derived from them (audited)", Roles: people, Status: http.StatusNoContent, Handler: (*Server).deleteGraduate},
 		{Method: "GET", Path: "/v1/graduates/{id}/recommendations", OpID: "graduateRecommendations", Summary: "Ranked, explained recommendations for a stored graduate (audited)", Roles: people, Query: recPs, Resp: "Recommendations", Handler: (*Server).graduateRecommendations},
 
 		{Method: "GET", Path: "/v1/me", OpID: "whoami", Summary: "The calling key's role and scope (the workspace's sign-in check)", Roles: people, Resp: "Me", Handler: (*Server).whoami},
+		{Method: "POST", Path: "/v1/graduates", OpID: "createGraduate", Summary: "Register a new graduate under an ID the server picks (counselors: in their district; audited)", Roles: people, Body: "Graduate", Resp: "GraduateUpsertResult", Status: http.StatusCreated, Handler: (*Server).createGraduate},
 		{Method: "GET", Path: "/v1/graduates", OpID: "listGraduates", Summary: "The caseload: the caller's graduates, filtered and paged, overdue contacts first (masked by role; audited)", Roles: people, Query: caseloadPs, Resp: "Caseload", Handler: (*Server).listGraduates},
 		{Method: "GET", Path: "/v1/caseload/summary", OpID: "caseloadSummary", Summary: "District dashboard: registration and placement rates against the plan's milestones, contacts overdue", Roles: people, Query: summaryPs, Resp: "CaseloadSummary", Handler: (*Server).caseloadSummary},
 		{Method: "GET", Path: "/v1/graduates/{id}/shortlist", OpID: "getShortlist", Summary: "The graduate's 一人一策 shortlist, its check against the policy and the subsidies that apply (audited)", Roles: people, Resp: "Shortlist", Handler: (*Server).getShortlist},
@@ -250,16 +252,23 @@ var schemas = map[string]any{
 		"facets": map[string]any{"type": "object", "additionalProperties": arrayOf(obj(map[string]any{"term": str, "count": integer}))},
 	}),
 	"Graduate": obj(map[string]any{
-		"id": str, "name": str,
-		"national_id": map[string]any{"type": "string", "description": "masked (650102********1234) for every role but admin; a masked value sent back keeps the stored one"},
+		"name":        str,
+		"id":          map[string]any{"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "description": "canonical: letters, digits, '.', '_', '-' (a record imported from a file keeps its own)"},
+		"national_id": map[string]any{"type": "string", "description": "masked (650102**********34: region and the last two characters) for every role but admin; a masked value sent back keeps the stored one"},
 		"phone":       map[string]any{"type": "string", "description": "masked (138****8000) for every role but admin; a masked value sent back keeps the stored one"},
-		"gender":      str, "birth_date": stampOpt, "school": str, "major": str, "major_code": str,
+		"gender":      str, "school": str, "major": str, "major_code": str,
+		"birth_date":      map[string]any{"type": "string", "format": "date-time", "description": "shown to admins only; may be written by counselors; left out, the stored one is kept"},
+		"age":             map[string]any{"type": "integer", "description": "years, as of the service's date; read-only (sent back, it must be what birth_date gives)"},
 		"degree":          map[string]any{"type": "integer", "description": "0 不限, 1 中专/高中, 2 大专, 3 本科, 4 硕士, 5 博士"},
 		"graduation_year": integer, "hukou_district": str, "residence_district": str, "skills": strs, "certificates": strs,
 		"preferred_channels": strs, "preferred_districts": strs, "expected_salary": number,
-		"hardship": map[string]any{"type": "array", "items": str, "description": "counselors and admin only"},
-		"status":   str, "registered_at": stampOpt, "contacted_at": stampOpt, "placed_at": stampOpt, "updated_at": stampOpt,
-	}, "id"),
+		"hardship":      map[string]any{"type": "array", "items": str, "description": "counselors and admin only"},
+		"status":        str,
+		"registered_at": map[string]any{"type": "string", "format": "date-time", "description": "kept by the server (set when the status first leaves unregistered); refused on input unless unchanged"},
+		"contacted_at":  map[string]any{"type": "string", "format": "date-time", "description": "kept by the server (the first contact that reaches the graduate); refused on input unless unchanged"},
+		"placed_at":     map[string]any{"type": "string", "format": "date-time", "description": "kept by the server (set when the status becomes placed, employed or studying); refused on input unless unchanged"},
+		"updated_at":    map[string]any{"type": "string", "format": "date-time", "description": "kept by the server; refused on input unless unchanged"},
+	}),
 	"GraduateUpsertResult": obj(map[string]any{"id": str, "outcome": str, "graduate": ref("Graduate")}),
 	"Profile":              profileSchema(),
 	"ProfileRequest":       obj(map[string]any{"profile": ref("Profile"), "limit": integer, "channel": str, "kind": str}, "profile"),

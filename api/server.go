@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -41,10 +42,22 @@ type Config struct {
 	Clock func() time.Time
 
 	// RateLimit is the sustained requests per second allowed per key
-	// (default 20), RateBurst how many may come at once (default 40). A
+	// (default 20), RateBurst how many may come at once (default 40): the
+	// defaults of keys created without their own (APIKey.Rate). A
 	// negative RateLimit disables limiting (load tests).
 	RateLimit float64
 	RateBurst int
+
+	// AuthFailRate is how many failed authentications a second one client
+	// address may keep making (default 1), AuthFailBurst how many it may
+	// make at once (default 20); beyond them its requests are answered 429
+	// with Retry-After before any key is looked at. Negative: no limit.
+	AuthFailRate  float64
+	AuthFailBurst int
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (clientaddr.go). Empty: none.
+	TrustedProxies []netip.Prefix
 
 	// MaxBody caps a request body (default 1 MiB); MaxBatchBody the body of
 	// POST /v1/posts:batchUpsert (default 8 MiB).
@@ -77,17 +90,18 @@ type Config struct {
 
 // Server is the REST API over one store, one index and one engine.
 type Server struct {
-	cfg     Config
-	store   matcher.FullStore
-	index   *index.Index
-	log     *slog.Logger
-	now     func() time.Time // business clock (Config.Now)
-	wall    func() time.Time // wall clock (Config.Clock)
-	keys    *keyCache
-	limiter *limiters // requests per key
-	metrics *metrics
-	router  *mux.Router
-	web     http.Handler // the counselor workspace (api/web)
+	cfg       Config
+	store     matcher.FullStore
+	index     *index.Index
+	log       *slog.Logger
+	now       func() time.Time // business clock (Config.Now)
+	wall      func() time.Time // wall clock (Config.Clock)
+	keys      *keyCache
+	limiter   *limiters // requests per key
+	authFails *limiters // failed authentications per client address
+	metrics   *metrics
+	router    *mux.Router
+	web       http.Handler // the counselor workspace (api/web)
 
 	// engine is safe for concurrent use: Recommend and Candidates read
 	// under its own read lock, Upsert and Remove take it briefly.
@@ -123,6 +137,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RateBurst == 0 {
 		cfg.RateBurst = 2 * int(max(cfg.RateLimit, 1))
 	}
+	if cfg.AuthFailRate == 0 {
+		cfg.AuthFailRate = 1
+	}
+	if cfg.AuthFailBurst == 0 {
+		cfg.AuthFailBurst = 20
+	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 1 << 20
 	}
@@ -153,16 +173,17 @@ func New(cfg Config) (*Server, error) {
 		cfg.ShutdownTimeout = 20 * time.Second
 	}
 	s := &Server{
-		cfg:     cfg,
-		store:   cfg.Store,
-		index:   cfg.Index,
-		engine:  cfg.Engine,
-		log:     cfg.Log,
-		now:     cfg.Now,
-		wall:    cfg.Clock,
-		keys:    &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
-		limiter: newLimiters(cfg.RateLimit, cfg.RateBurst, 100000),
-		slots:   make(chan struct{}, cfg.MaxConcurrentMatches),
+		cfg:       cfg,
+		store:     cfg.Store,
+		index:     cfg.Index,
+		engine:    cfg.Engine,
+		log:       cfg.Log,
+		now:       cfg.Now,
+		wall:      cfg.Clock,
+		keys:      &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
+		limiter:   newLimiters(cfg.RateLimit, cfg.RateBurst, 100000),
+		authFails: newLimiters(cfg.AuthFailRate, cfg.AuthFailBurst, 100000),
+		slots:     make(chan struct{}, cfg.MaxConcurrentMatches),
 	}
 	s.auditLog = newAuditLog(cfg.Store)
 	var b [4]byte
@@ -192,6 +213,7 @@ func (s *Server) Handler() http.Handler {
 				writeProblem(w, r, errors.New("panic"))
 			}
 		}()
+		s.setSecurityHeaders(w, r)
 		if strings.HasPrefix(r.URL.Path, WorkspacePath) || r.URL.Path == strings.TrimSuffix(WorkspacePath, "/") {
 			s.serveWorkspace(w, r)
 			return
@@ -220,8 +242,8 @@ func (s *Server) serveWorkspace(w http.ResponseWriter, r *http.Request) {
 	}
 	el := time.Since(start)
 	s.metrics.observe(WorkspacePath, r.Method, sw.status, el)
-	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("method", r.Method), slog.String("route", WorkspacePath),
-		slog.Int("status", sw.status), slog.Duration("duration", el))
+	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("client", s.clientAddr(r).String()),
+		slog.String("method", r.Method), slog.String("route", WorkspacePath), slog.Int("status", sw.status), slog.Duration("duration", el))
 }
 
 // HTTPServer returns an http.Server for the API with timeouts against slow
@@ -272,6 +294,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 type reqInfo struct {
 	requestID string
 	route     string
+	client    netip.Addr // clientAddr
 	key       *matcher.APIKey
 	err       error
 }
@@ -321,7 +344,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) wrap(rt *route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &reqInfo{requestID: s.reqPrefix + "-" + strconv.FormatUint(s.reqSeq.Add(1), 36), route: rt.Path}
+		info := &reqInfo{requestID: s.reqPrefix + "-" + strconv.FormatUint(s.reqSeq.Add(1), 36), route: rt.Path, client: s.clientAddr(r)}
 		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Request-ID", info.requestID)
@@ -349,17 +372,32 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 	if rt.Roles == nil {
 		return rt.Handler(s, w, r)
 	}
+	// A client address that has failed to authenticate too often is
+	// refused before its key is looked at: guessing keys costs the
+	// guesser time, not the store lookups.
+	throttle := throttleKey(info.client)
+	now := s.wall()
+	if wait := s.authFails.waiting(throttle, now); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+		s.metrics.authThrottled.Inc()
+		return matcher.Errorf(matcher.ETOOMANY, "认证失败次数过多，请稍后再试", "too many failed authentications from this address: retry later")
+	}
 	k, err := s.authenticate(r)
 	if err != nil {
+		if matcher.ErrorCode(err) == matcher.EUNAUTHORIZED {
+			s.authFails.take(throttle, 0, 0, now)
+			s.auditRefusal(r, "auth.refused", rt.Method+" "+rt.Path, "")
+		}
 		return err
 	}
 	info.key = k
-	if ok, wait := s.limiter.take(k.ID, 0, 0, s.wall()); !ok {
+	if ok, wait := s.limiter.take(k.ID, k.Rate, k.Burst, now); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 		s.metrics.rateLimited.Inc()
 		return matcher.Errorf(matcher.ETOOMANY, "请求过于频繁，请稍后再试", "too many requests: slow down and retry later")
 	}
 	if !allows(rt.Roles, k.Role) {
+		s.auditRefusal(r, "role.refused", rt.Method+" "+rt.Path, "")
 		return errForbidden()
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -374,6 +412,7 @@ func (s *Server) finish(rt *route, r *http.Request, sw *statusWriter, info *reqI
 	s.metrics.observe(rt.Path, r.Method, sw.status, el)
 	attrs := []slog.Attr{
 		slog.String("request_id", info.requestID),
+		slog.String("client", info.client.String()),
 		slog.String("method", r.Method),
 		slog.String("route", rt.Path),
 		slog.Int("status", sw.status),

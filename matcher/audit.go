@@ -14,6 +14,7 @@ type AuditEntry struct {
 	Action     string    `json:"action"` // e.g. "graduate.read", "graduate.delete"
 	GraduateID string    `json:"graduate_id,omitempty"`
 	Detail     string    `json:"detail,omitempty"` // never personal data
+	Client     string    `json:"client,omitempty"` // the caller's network address (refused attempts are audited too)
 }
 
 // AuditStore is the append-only access audit log. Entries outlive the

@@ -29,6 +29,10 @@ type APIKey struct {
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at,omitempty"` // zero: never expires
 	RevokedAt time.Time `json:"revoked_at,omitempty"` // zero: not revoked
+	// Rate and Burst are the key's own request limit (requests a second,
+	// requests at once); zero: the server's default (`serve --rate/--burst`).
+	Rate  float64 `json:"rate,omitempty"`
+	Burst int     `json:"burst,omitempty"`
 }
 
 // Active reports whether the key may be used at time now: not revoked and

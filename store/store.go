@@ -129,6 +129,9 @@ func PrepareKey(k *matcher.APIKey, now time.Time) error {
 	if len(k.Hash) == 0 {
 		return invalid("hash", "密钥缺少哈希", "key has no hash")
 	}
+	if k.Rate < 0 || k.Burst < 0 || k.Rate > 1e6 || k.Burst > 1e6 {
+		return invalid("rate", "密钥限速应在 0–1000000 之间（0 为服务器默认值）", "a key's rate and burst must be 0 to 1,000,000 (0: the server's default)")
+	}
 	stamp(&k.ID, &k.CreatedAt, now)
 	return nil
 }

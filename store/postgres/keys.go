@@ -12,13 +12,13 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-const keyColumns = `id, name, role, district, source, hash, created_at, expires_at, revoked_at`
+const keyColumns = `id, name, role, district, source, hash, created_at, expires_at, revoked_at, rate, burst`
 
 func scanKey(row pgx.Row) (*matcher.APIKey, error) {
 	var k matcher.APIKey
 	var role string
 	var expires, revoked *time.Time
-	if err := row.Scan(&k.ID, &k.Name, &role, &k.District, &k.Source, &k.Hash, &k.CreatedAt, &expires, &revoked); err != nil {
+	if err := row.Scan(&k.ID, &k.Name, &role, &k.District, &k.Source, &k.Hash, &k.CreatedAt, &expires, &revoked, &k.Rate, &k.Burst); err != nil {
 		return nil, err
 	}
 	k.Role, k.ExpiresAt, k.RevokedAt = matcher.Role(role), timeOf(expires), timeOf(revoked)
@@ -33,9 +33,9 @@ func (s *Store) CreateKey(ctx context.Context, k *matcher.APIKey) error {
 	return s.retry(ctx, "create key", func(ctx context.Context, _ int) error {
 		var id string
 		var hash []byte
-		err := s.pool.QueryRow(ctx, `INSERT INTO api_keys (`+keyColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		err := s.pool.QueryRow(ctx, `INSERT INTO api_keys (`+keyColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			ON CONFLICT DO NOTHING RETURNING id, hash`,
-			k.ID, k.Name, string(k.Role), k.District, k.Source, k.Hash, k.CreatedAt, nullTime(k.ExpiresAt), nullTime(k.RevokedAt)).Scan(&id, &hash)
+			k.ID, k.Name, string(k.Role), k.District, k.Source, k.Hash, k.CreatedAt, nullTime(k.ExpiresAt), nullTime(k.RevokedAt), k.Rate, k.Burst).Scan(&id, &hash)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Either a real conflict, or this is a retry of an insert that
 			// committed: the row is then exactly ours.

@@ -520,7 +520,7 @@ func testDeleteGraduate(t *testing.T, s matcher.FullStore) {
 
 func testKeys(t *testing.T, s matcher.FullStore) {
 	now := time.Now()
-	portal := &matcher.APIKey{Name: "智联", Role: matcher.RolePortal, Source: "zhaopin", Hash: []byte("hash-portal")}
+	portal := &matcher.APIKey{Name: "智联", Role: matcher.RolePortal, Source: "zhaopin", Hash: []byte("hash-portal"), Rate: 250.5, Burst: 500}
 	must(t, s.CreateKey(ctx, portal))
 	if portal.ID == "" || portal.CreatedAt.IsZero() {
 		t.Fatalf("ID and CreatedAt not filled in: %+v", portal)
@@ -530,10 +530,11 @@ func testKeys(t *testing.T, s matcher.FullStore) {
 	code(t, s.CreateKey(ctx, &matcher.APIKey{Role: matcher.RoleAdmin, Hash: []byte("hash-portal")}), matcher.ECONFLICT)
 	code(t, s.CreateKey(ctx, &matcher.APIKey{Role: "root", Hash: []byte("h")}), matcher.EINVALID)
 	code(t, s.CreateKey(ctx, &matcher.APIKey{Role: matcher.RoleAdmin}), matcher.EINVALID)
+	code(t, s.CreateKey(ctx, &matcher.APIKey{Role: matcher.RoleAdmin, Hash: []byte("h-neg"), Rate: -1}), matcher.EINVALID)
 
 	k, err := s.KeyByHash(ctx, []byte("hash-portal"))
 	must(t, err)
-	if k.ID != portal.ID || k.Role != matcher.RolePortal || k.Source != "zhaopin" || k.Name != "智联" || !k.Active(now) {
+	if k.ID != portal.ID || k.Role != matcher.RolePortal || k.Source != "zhaopin" || k.Name != "智联" || !k.Active(now) || k.Rate != 250.5 || k.Burst != 500 {
 		t.Fatalf("key by hash: %+v", k)
 	}
 	k, err = s.KeyByHash(ctx, []byte("hash-old"))
@@ -573,7 +574,7 @@ func testAudit(t *testing.T, s matcher.FullStore) {
 			gid = "G2"
 		}
 		must(t, s.Audit(ctx, matcher.AuditEntry{At: base.Add(time.Duration(i) * time.Minute), KeyID: "k1", Role: matcher.RoleCounselor,
-			Action: "graduate.read", GraduateID: gid, Detail: fmt.Sprint(i)}))
+			Action: "graduate.read", GraduateID: gid, Detail: fmt.Sprint(i), Client: "192.0.2.7"}))
 	}
 	all, err := s.AuditLog(ctx, "", 10)
 	must(t, err)
@@ -589,7 +590,7 @@ func testAudit(t *testing.T, s matcher.FullStore) {
 	if len(g1) != 2 || g1[0].Detail != "4" || g1[1].Detail != "2" || g1[0].GraduateID != "G1" || !g1[0].At.Equal(base.Add(4*time.Minute)) {
 		t.Fatalf("audit for G1: %+v", g1)
 	}
-	if g1[0].ID == "" || g1[0].Role != matcher.RoleCounselor || g1[0].Action != "graduate.read" {
+	if g1[0].ID == "" || g1[0].Role != matcher.RoleCounselor || g1[0].Action != "graduate.read" || g1[0].Client != "192.0.2.7" {
 		t.Fatalf("audit fields: %+v", g1[0])
 	}
 }
