@@ -97,6 +97,8 @@ type Options struct {
 	// every write still waits, once, for its last batch to be persisted
 	// (see commit), so the saving is the overlap between batches.
 	UnsafeBatch bool
+	// Log hears about rebuilds and leftover generations; nil: nowhere.
+	Log *slog.Logger
 }
 
 // DefaultOptions are the settings Open uses.
@@ -112,6 +114,7 @@ type Index struct {
 
 	dir  string
 	opts Options
+	log  *slog.Logger
 
 	mu  sync.RWMutex // guards bi, gen and degreeTerms; held for reading by every operation
 	bi  bleve.Index
@@ -142,7 +145,10 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	ix := &Index{dir: dir, opts: opts}
+	ix := &Index{dir: dir, opts: opts, log: opts.Log}
+	if ix.log == nil {
+		ix.log = slog.New(slog.DiscardHandler)
+	}
 	gen, err := ix.readCurrent()
 	if err != nil {
 		return nil, err
@@ -289,7 +295,7 @@ func (ix *Index) removeStale() {
 	for _, e := range entries {
 		if e.IsDir() && strings.HasPrefix(e.Name(), "gen-") && e.Name() != ix.gen {
 			if err := os.RemoveAll(filepath.Join(ix.dir, e.Name())); err != nil {
-				slog.Warn("index: removing stale generation", "dir", e.Name(), "err", err)
+				ix.log.Warn("index: removing stale generation", "dir", e.Name(), "err", err)
 			}
 		}
 	}
@@ -872,11 +878,11 @@ func (ix *Index) Rebuild(ctx context.Context, st matcher.Store, now time.Time) e
 	ix.mu.Unlock()
 
 	if err := old.Close(); err != nil {
-		slog.Warn("index: closing the replaced generation", "gen", oldGen, "err", err)
+		ix.log.Warn("index: closing the replaced generation", "gen", oldGen, "err", err)
 	}
 	if err := os.RemoveAll(filepath.Join(ix.dir, oldGen)); err != nil {
-		slog.Warn("index: removing the replaced generation", "gen", oldGen, "err", err)
+		ix.log.Warn("index: removing the replaced generation", "gen", oldGen, "err", err)
 	}
-	slog.Info("index rebuilt", "gen", gen, "posts", nPosts, "courses", nCourses, "replayed", len(ops), "elapsed", time.Since(start))
+	ix.log.Info("index rebuilt", "gen", gen, "posts", nPosts, "courses", nCourses, "replayed", len(ops), "elapsed", time.Since(start))
 	return nil
 }

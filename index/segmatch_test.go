@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -15,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/go-ego/gse"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -84,10 +87,11 @@ func csvTexts(t *testing.T, r io.Reader) []string {
 // without sub-words, and the same tokens from the registered bleve
 // analyzer.
 func TestSegmentsMatchGse(t *testing.T) {
-	if !fastCut {
-		t.Fatal("gse.Token's fields moved: the segmenter fell back to gse.Segment")
-	}
 	s := segmenter(t)
+	if !s.FastPath() {
+		t.Fatal("the side table failed its check at load: the segmenter fell back to gse.Segment")
+	}
+	before := s.Fallbacks()
 	cache := registry.NewCache()
 	an, err := cache.AnalyzerNamed(AnalyzerName)
 	if err != nil {
@@ -119,6 +123,36 @@ func TestSegmentsMatchGse(t *testing.T) {
 	}
 	if len(texts) < 1000 {
 		t.Errorf("corpus has only %d texts", len(texts))
+	}
+	if n := s.Fallbacks() - before; n != 0 {
+		t.Errorf("%d texts fell back to gse.Segment", n)
+	}
+}
+
+// The fallback is gse.Segment itself: a segmenter whose side table is not
+// trusted gives the same words, counts every text and logs the first.
+func TestSegmenterFallbackCountedAndLogged(t *testing.T) {
+	s, err := NewSegmenter(dictZh, DomainWords())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	s.SetLogger(slog.New(slog.NewTextHandler(&logged, nil)))
+	s.fast = false
+	texts := []string{"计算机科学与技术专业本科及以上学历", "ＪＡＶＡ开发 8k-12k", "会计"}
+	for _, text := range texts {
+		checkSameAsGse(t, s, text)
+	}
+	// checkSameAsGse cuts each text three times (Cut and tokens twice).
+	if got := s.Fallbacks(); got != uint64(3*len(texts)) {
+		t.Errorf("Fallbacks = %d, want %d", got, 3*len(texts))
+	}
+	if n := strings.Count(logged.String(), "gse.Segment"); n != 1 {
+		t.Errorf("fallback logged %d times, want once: %s", n, logged.String())
+	}
+	// A token that is not one of the dictionary's is not in the side table.
+	if _, ok := s.infoOf(&gse.Token{}); ok {
+		t.Error("infoOf found a token outside the dictionary")
 	}
 }
 

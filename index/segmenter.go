@@ -3,11 +3,11 @@ package index
 import (
 	_ "embed"
 	"fmt"
-	"reflect"
-	"slices"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -60,6 +60,15 @@ type Segmenter struct {
 	short [2]*tokenMemo
 	// cutters holds idle segmentation buffers (see getCutter).
 	cutters chan *cutter
+
+	// tokens is gse's Dictionary.Tokens and info the side table of what
+	// the shortest-path pass needs of each (see buildTokenInfo); fast is
+	// false when the table failed its check at load.
+	dictTokens []gse.Token
+	info       []tokenInfo
+	fast       bool
+	fallbacks  atomic.Uint64
+	log        atomic.Pointer[slog.Logger]
 }
 
 var (
@@ -128,6 +137,7 @@ func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
 	// after every word is in.
 	s.seg.CalcToken()
 	s.words = s.seg.Dict.NumTokens()
+	s.buildTokenInfo()
 	return s, nil
 }
 
@@ -222,300 +232,6 @@ func parseStopWords(text string) map[string]bool {
 	return m
 }
 
-// ---- segmentation ----
-//
-// cut is gse's shortest-path segmentation (gse.Segmenter.Segment: split the
-// text into units — one per CJK character, one per run of Latin letters and
-// digits —, then a Viterbi pass over the dictionary trie where every word
-// costs log2(total/freq) and a unit the dictionary lacks costs 32)
-// re-implemented over gse's own dictionary with buffers that are reused
-// between calls. gse allocates a slice per character and a token per
-// unknown character on every call; that and the garbage it made were the
-// largest cost of indexing. The pass reads two fields gse does not export
-// (a token's unit count and its path distance) at offsets found by
-// reflection at start-up; should a gse release rename them, fastCut is
-// false and gse.Segment itself is used. TestSegmentsMatchGse and
-// FuzzSegmentsMatchGse hold the two to the same words and offsets.
-
-var tokenFields = func() (f struct {
-	text, dist uintptr
-	ok         bool
-}) {
-	t := reflect.TypeOf(gse.Token{})
-	text, ok1 := t.FieldByName("text")
-	dist, ok2 := t.FieldByName("distance")
-	f.ok = ok1 && ok2 && text.Type == reflect.TypeOf([]gse.Text(nil)) && dist.Type.Kind() == reflect.Float32
-	f.text, f.dist = text.Offset, dist.Offset
-	return f
-}()
-
-// fastCut reports whether cut runs its own pass (true) or gse.Segment.
-var fastCut = tokenFields.ok
-
-// tokenUnits is the number of text units of a dictionary word.
-func tokenUnits(t *gse.Token) int {
-	return len(*(*[]gse.Text)(unsafe.Add(unsafe.Pointer(t), tokenFields.text)))
-}
-
-// tokenDistance is a dictionary word's path length, log2(total/freq).
-func tokenDistance(t *gse.Token) float32 {
-	return *(*float32)(unsafe.Add(unsafe.Pointer(t), tokenFields.dist))
-}
-
-// unknownDistance is the path length gse gives a unit the dictionary lacks.
-const unknownDistance = 32
-
-type jumper struct {
-	dist  float32
-	units int
-	tok   *gse.Token // nil for an unknown unit
-}
-
-// word is one word of the segmentation: its byte range in the folded text,
-// its dictionary token (nil if unknown) and its sub-words, c.subs[sub0:sub1].
-type word struct {
-	start, end int
-	tok        *gse.Token
-	sub0, sub1 int
-}
-
-type span struct{ start, end int }
-
-// rawTok is one analyzer token before its term is materialised: byte range
-// in the folded text and 1-based position.
-type rawTok struct {
-	start, end   int // in the folded text
-	ostart, oend int // in the original text
-	pos          int
-}
-
-// cutter holds the buffers of one segmentation; cutters are pooled.
-type cutter struct {
-	folded []byte // the text with full-width ASCII folded (see fold)
-	low    []byte // folded with A-Z lower-cased, as gse looks words up
-	folds  []int  // folded offsets of characters folded from 3 bytes to 1
-	clean  bool   // folded == the text
-	units  []gse.Text
-	ustart []int // folded offset of each unit, plus len(folded)
-	jump   []jumper
-	found  []*gse.Token
-	words  []word
-	subs   []span
-	toks   []rawTok
-}
-
-// Idle cutters wait in a small free list rather than a sync.Pool, which
-// the garbage collector empties at every cycle: during a bulk import that
-// is every few milliseconds, and the buffers were allocated again each
-// time. The list is bounded (freeCutters), and so is what a kept cutter
-// holds (maxPooledText).
-const (
-	freeCutters   = 16
-	maxPooledText = 16 << 10
-)
-
-func (s *Segmenter) getCutter() *cutter {
-	select {
-	case c := <-s.cutters:
-		return c
-	default:
-		return new(cutter)
-	}
-}
-
-func (s *Segmenter) putCutter(c *cutter) {
-	if cap(c.folded) > maxPooledText {
-		return
-	}
-	c.words, c.subs, c.toks = c.words[:0], c.subs[:0], c.toks[:0]
-	select {
-	case s.cutters <- c:
-	default:
-	}
-}
-
-// fold fills c.folded and c.low from text: full-width ASCII (Ａ, １, ＋) and
-// the ideographic space become ASCII and invalid bytes spaces, so "ＪＡＶＡ"
-// is one word like "Java" rather than four letters; c.folds records where
-// a 3-byte character became one byte, for mapping offsets back.
-func (c *cutter) fold(text string) {
-	c.folded, c.low, c.folds = c.folded[:0], c.low[:0], c.folds[:0]
-	c.clean = true
-	for i := 0; i < len(text); {
-		b := text[i]
-		if b < utf8.RuneSelf {
-			c.folded = append(c.folded, b)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			c.folded = append(c.folded, ' ')
-			c.clean = false
-		case r == 0x3000:
-			c.folds = append(c.folds, len(c.folded))
-			c.folded = append(c.folded, ' ')
-			c.clean = false
-		case r >= 0xFF01 && r <= 0xFF5E:
-			c.folds = append(c.folds, len(c.folded))
-			c.folded = append(c.folded, byte(r-0xFEE0))
-			c.clean = false
-		default:
-			c.folded = append(c.folded, text[i:i+n]...)
-		}
-		i += n
-	}
-	c.low = append(c.low, c.folded...)
-	for i, b := range c.low {
-		if 'A' <= b && b <= 'Z' {
-			c.low[i] = b + ('a' - 'A')
-		}
-	}
-}
-
-// orig maps a folded byte offset to the offset in the original text.
-func (c *cutter) orig(f int) int {
-	if len(c.folds) == 0 {
-		return f
-	}
-	n, _ := slices.BinarySearch(c.folds, f) // folds before f
-	return f + 2*n
-}
-
-// cut segments text into c.words (and their sub-words into c.subs).
-func (s *Segmenter) cut(c *cutter, text string) {
-	c.fold(text)
-	c.words, c.subs = c.words[:0], c.subs[:0]
-	if len(c.low) == 0 {
-		return
-	}
-	if !fastCut {
-		for _, sg := range s.seg.Segment(c.low) {
-			c.addWord(sg.Start(), sg.End(), sg.Token())
-		}
-		return
-	}
-	c.split()
-	n := len(c.units)
-	c.jump = slices.Grow(c.jump[:0], n)[:n]
-	clear(c.jump)
-	maxLen := s.seg.Dict.MaxTokenLen()
-	if len(c.found) < maxLen {
-		c.found = make([]*gse.Token, maxLen)
-	}
-	dict := s.seg.Dict
-	for cur := 0; cur < n; cur++ {
-		var base float32
-		if cur > 0 {
-			base = c.jump[cur-1].dist
-		}
-		k := dict.LookupTokens(c.units[cur:min(cur+maxLen, n)], c.found)
-		for _, t := range c.found[:k] {
-			u := tokenUnits(t)
-			update(&c.jump[cur+u-1], base+tokenDistance(t), t, u)
-		}
-		if k == 0 || tokenUnits(c.found[0]) > 1 {
-			update(&c.jump[cur], base+unknownDistance, nil, 1)
-		}
-	}
-	first := len(c.words)
-	for i := n - 1; i >= 0; {
-		j := &c.jump[i]
-		at := i - j.units + 1
-		c.words = append(c.words, word{start: c.ustart[at], end: c.ustart[i+1], tok: j.tok})
-		i = at - 1
-	}
-	slices.Reverse(c.words[first:])
-	for i := first; i < len(c.words); i++ {
-		w := &c.words[i]
-		w.sub0 = len(c.subs)
-		c.walk(w.tok, w.start, w.end, 1)
-		w.sub1 = len(c.subs)
-	}
-}
-
-// update is gse's updateJumper: the first path to reach a unit, or a
-// strictly shorter one, wins.
-func update(j *jumper, dist float32, t *gse.Token, units int) {
-	if j.dist == 0 || j.dist > dist {
-		j.dist, j.tok, j.units = dist, t, units
-	}
-}
-
-// split is gse's SplitTextToWords over c.low: a unit per character, except
-// that runs of letters and digits of at most two bytes each (Latin, Greek,
-// Cyrillic …) form one unit.
-func (c *cutter) split() {
-	c.units, c.ustart = c.units[:0], c.ustart[:0]
-	t := c.low
-	run := -1 // start of the current letter/digit run
-	for i := 0; i < len(t); {
-		var r rune
-		n := 1
-		switch b := t[i]; {
-		case b < utf8.RuneSelf:
-			r = rune(b)
-		case b >= 0xE0:
-			// Three or four bytes (c.low is valid UTF-8): never part
-			// of a letter run, so no need to decode.
-			n = 3
-			if b >= 0xF0 {
-				n = 4
-			}
-			r = utf8.RuneError
-		default:
-			r, n = utf8.DecodeRune(t[i:])
-		}
-		if n <= 2 && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
-			if run < 0 {
-				run = i
-			}
-		} else {
-			if run >= 0 {
-				c.units = append(c.units, t[run:i])
-				c.ustart = append(c.ustart, run)
-				run = -1
-			}
-			c.units = append(c.units, t[i:i+n])
-			c.ustart = append(c.ustart, i)
-		}
-		i += n
-	}
-	if run >= 0 {
-		c.units = append(c.units, t[run:])
-		c.ustart = append(c.ustart, run)
-	}
-	c.ustart = append(c.ustart, len(t))
-}
-
-// addWord appends a word found by gse.Segment (the fallback) with its
-// sub-words.
-func (c *cutter) addWord(start, end int, tok *gse.Token) {
-	w := word{start: start, end: end, tok: tok, sub0: len(c.subs)}
-	c.walk(tok, start, end, 1)
-	w.sub1 = len(c.subs)
-	c.words = append(c.words, w)
-}
-
-// walk collects the words gse finds inside a word (its search-mode
-// sub-segments), two levels deep: 计算机科学与技术 → 计算机科学 → 计算机.
-// Sub-segment offsets are relative to their word and were computed on the
-// same lower-cased, equally long bytes.
-func (c *cutter) walk(tok *gse.Token, base, end, depth int) {
-	if tok == nil || depth > 2 {
-		return
-	}
-	for _, sub := range tok.Segments() {
-		sa, sb := base+sub.Start(), base+sub.End()
-		if sb-sa >= end-base || sb > end {
-			continue
-		}
-		c.subs = append(c.subs, span{sa, sb})
-		c.walk(sub.Token(), sa, sb, depth+1)
-	}
-}
-
 // Cut returns the plain word segmentation of text: every word as written,
 // punctuation included, whitespace dropped, nothing lower-cased or removed.
 func (s *Segmenter) Cut(text string) []string {
@@ -588,8 +304,11 @@ func (s *Segmenter) tokens(text string, subwords bool) []Token {
 	out := make([]Token, len(c.toks))
 	for i, t := range c.toks {
 		term := src[t.start:t.end]
+		// The term is the word lower-cased whole, as strings.ToLower does
+		// it: a word with an ASCII capital also lower-cases its title-case
+		// letters (ǅ → ǆ), which lower on the ASCII-lowered bytes missed.
 		if lw := c.low[t.start:t.end]; term != string(lw) || hasUpper(lw) {
-			term = lower(string(lw))
+			term = strings.ToLower(string(lw))
 		}
 		out[i] = Token{Term: term, Start: t.ostart, End: t.oend, Position: t.pos}
 	}

@@ -126,7 +126,7 @@ func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFil
 	if progress {
 		im.Progress = m.progress()
 	}
-	if im.Analyzer, err = index.DefaultSegmenter(); err != nil {
+	if im.Analyzer, err = m.segmenter(); err != nil {
 		return nil, err
 	}
 	rep, err := im.Import(ctx, entity, files)
@@ -293,7 +293,7 @@ func (m *Main) cmdSegment(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	seg, err := index.DefaultSegmenter()
+	seg, err := m.segmenter()
 	if err != nil {
 		return err
 	}
@@ -340,7 +340,7 @@ func (m *Main) cmdOccupation(ctx context.Context, args []string) error {
 // engineOptions is how every command builds the matching engine: the
 // index's gse analyzer, the policy, and the command's decision time.
 func (m *Main) engineOptions() (engine.Options, error) {
-	seg, err := index.DefaultSegmenter()
+	seg, err := m.segmenter()
 	if err != nil {
 		return engine.Options{}, err
 	}
@@ -475,4 +475,19 @@ func scaledInternships(n, posts int) int {
 	}
 	d := synth.DefaultOptions()
 	return d.Internships * posts / d.Posts
+}
+
+// segmenter is the process-wide gse segmenter, reporting to the command's
+// log: once here when it could not use its own shortest-path pass, and
+// through SetLogger should a text fall back to gse.Segment later.
+func (m *Main) segmenter() (*index.Segmenter, error) {
+	seg, err := index.DefaultSegmenter()
+	if err != nil {
+		return nil, err
+	}
+	seg.SetLogger(m.Log)
+	if !seg.FastPath() {
+		m.Log.Warn("segmenter: gse's dictionary is not laid out as expected; segmenting through gse.Segment (slower, same words)")
+	}
+	return seg, nil
 }

@@ -314,7 +314,9 @@ func (m *Main) openIndex() (*index.Index, error) {
 		// Each replica keeps its own index, derived from the shared store.
 		dir = filepath.Join(m.DataDir, "index-pg")
 	}
-	ix, err := index.Open(dir)
+	o := index.DefaultOptions
+	o.Log = m.Log
+	ix, err := index.OpenWith(dir, o)
 	if err != nil {
 		return nil, fmt.Errorf("open index %s (is a jobmatch serve or demo using this data directory? stop it or use the API): %w", dir, err)
 	}
