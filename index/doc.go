@@ -23,13 +23,14 @@
 // real words win over single characters (证书, not 证/书).
 //
 // The cutting itself is gse's shortest-path algorithm (split into units, a
-// Viterbi pass over the dictionary trie) re-implemented in segmenter.go
+// Viterbi pass over the dictionary trie) re-implemented in cut.go
 // over gse's own dictionary and trie, with buffers kept between calls: gse
 // allocates a slice per character and a token per unknown character on
 // every call, and that plus its garbage was the largest cost of indexing.
-// It reads two unexported fields of gse.Token (unit count, path distance)
-// at offsets found by reflection, and falls back to gse.Segment should a
-// gse release rename them. TestSegmentsMatchGse and FuzzSegmentsMatchGse
+// What the pass needs of each word and gse keeps unexported (unit count,
+// path length) comes from a side table built at load from gse's public
+// API; a text the table cannot serve goes through gse.Segment, counted
+// (Segmenter.Fallbacks) and logged once (Segmenter.SetLogger). TestSegmentsMatchGse and FuzzSegmentsMatchGse
 // hold it to gse.Segment (reference_test.go keeps the first, gse-based
 // tokenizer): same words, offsets, sub-words and analyzer output, on edge
 // cases, the catalog, generated posts and the real posts of ../shared/data.
