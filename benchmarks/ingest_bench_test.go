@@ -304,9 +304,9 @@ func BenchmarkIngestStores(b *testing.B) {
 	}
 	type backend struct {
 		name string
-		open func() matcher.Store
+		open func() matcher.FullStore
 	}
-	backends := []backend{{"bolt", func() matcher.Store {
+	backends := []backend{{"bolt", func() matcher.FullStore {
 		st, err := bolt.Open(filepath.Join(b.TempDir(), "store.db"), storetest.Keys())
 		if err != nil {
 			b.Fatal(err)
@@ -315,7 +315,7 @@ func BenchmarkIngestStores(b *testing.B) {
 		return st
 	}}}
 	if os.Getenv(pgtest.DatabaseEnv) != "" {
-		backends = append(backends, backend{"pg", func() matcher.Store { return pgtest.Open(b) }})
+		backends = append(backends, backend{"pg", func() matcher.FullStore { return pgtest.Open(b) }})
 	} else {
 		b.Logf("%s is not set: PostgreSQL half skipped", pgtest.DatabaseEnv)
 	}

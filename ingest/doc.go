@@ -16,15 +16,20 @@
 //     to fix it — never echoing personal values; it reads no files, so the
 //     API converts a post the same way without the readers;
 //   - dedup.go links the same post exported by two portals;
-//   - importer.go writes in chunks through matcher.Store, hands chunks to the
-//     index, counts outcomes and saves the report. With a
-//     matcher.ResumableImportStore (both real stores) each chunk's records,
-//     rejected rows and progress commit in one transaction, keyed by a
-//     SHA-256 fingerprint of the input, so a killed import run again resumes
-//     after its last committed row: no duplicates, no gaps, the same counts.
-//     Each file is converted whole before it is written, so a key repeated
-//     within it is written once (its last row), which is what makes a second
-//     import of the same file find everything unchanged;
+//   - importer.go is the Importer and its one pipeline (pipeline.go): each
+//     file read and converted whole (records.go), repeats planned
+//     (repeats.go), then written in chunks through ingest.Store — both real
+//     stores — each chunk's records, rejected rows and progress in one
+//     transaction, keyed by a SHA-256 fingerprint of the input, so a killed
+//     import run again resumes after its last committed row: no duplicates,
+//     no gaps, the same counts. Committed chunks go to the index in order
+//     (index_queue.go). Each file is converted whole before it is written,
+//     so a key repeated within it is written once (its last row), which is
+//     what makes a second import of the same file find everything
+//     unchanged. Progress is reported through Importer.Progress (rows done,
+//     rows known); cmd draws it, and logs go to the injected Importer.Log;
+//   - report.go renders reports for people (Summary, FormatRowError, the
+//     --errors CSV);
 //   - finished.go records each finished import by fingerprint, so the demo
 //     can skip an import it already ran;
 //   - convert.Profile is the one form of a graduate profile (no personal

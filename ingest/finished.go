@@ -105,10 +105,7 @@ func (im *Importer) AlreadyImported(ctx context.Context, entity string, files []
 	if im.Finished == nil {
 		return nil, false, nil
 	}
-	rs, ok := im.Store.(matcher.ResumableImportStore)
-	if !ok {
-		return nil, false, nil
-	}
+	rs := im.Store
 	m, err := im.Finished.load()
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s: %w", im.Finished.Path, err)

@@ -267,15 +267,17 @@ func TestImportBadArguments(t *testing.T) {
 
 func TestImportProgressAndSummary(t *testing.T) {
 	im, _, _ := newImporter(t)
-	var progress bytes.Buffer
-	im.Progress = &progress
+	var calls [][2]int
+	im.Progress = func(done, total int) { calls = append(calls, [2]int{done, total}) }
 	f := writeFile(t, t.TempDir(), "posts.csv", postsCSV)
 	rep, err := im.Import(context.Background(), EntityPosts, []string{f})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(progress.String(), "5/5") {
-		t.Errorf("progress output = %q", progress.String())
+	// The file's 5 rows become known, then are done in chunks of 2.
+	want := [][2]int{{0, 5}, {2, 5}, {4, 5}, {5, 5}}
+	if !slices.Equal(calls, want) {
+		t.Errorf("progress calls = %v, want %v", calls, want)
 	}
 	s := Summary(rep)
 	if !strings.HasPrefix(s, "accepted 3, updated 0, unchanged 0, duplicate 0, rejected 2 — ") || !strings.HasSuffix(s, " rows/s") {
@@ -319,19 +321,14 @@ func TestSamples(t *testing.T) {
 
 // ---- resumable imports ----
 
-// plainStore hides the store's ResumableImportStore methods, so the
-// importer takes its plain chunked path: the behaviour the resumable path
-// must count identically.
-type plainStore struct{ matcher.Store }
-
 // importBackend opens a fresh real store of one kind.
 type importBackend struct {
 	name string
-	open func(t *testing.T) matcher.Store
+	open func(t *testing.T) matcher.FullStore
 }
 
 var importBackends = []importBackend{
-	{"bolt", func(t *testing.T) matcher.Store {
+	{"bolt", func(t *testing.T) matcher.FullStore {
 		st, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"), storetest.Keys())
 		if err != nil {
 			t.Fatal(err)
@@ -339,7 +336,7 @@ var importBackends = []importBackend{
 		t.Cleanup(func() { st.Close() })
 		return st
 	}},
-	{"postgres", func(t *testing.T) matcher.Store { return pgtest.Open(t) }},
+	{"postgres", func(t *testing.T) matcher.FullStore { return pgtest.Open(t) }},
 }
 
 // extraPostsCSV adds what generated data lacks: rejected rows (one with
@@ -389,7 +386,7 @@ func openIndex(t *testing.T) *index.Index {
 }
 
 // runImport runs one import into st and ix; hook may interrupt it.
-func runImport(t *testing.T, ctx context.Context, st matcher.Store, ix *index.Index, entity string, files []string, chunk int, hook func(int) error) (*matcher.ImportReport, error) {
+func runImport(t *testing.T, ctx context.Context, st Store, ix *index.Index, entity string, files []string, chunk int, hook func(int) error) (*matcher.ImportReport, error) {
 	t.Helper()
 	seg, err := index.DefaultSegmenter()
 	if err != nil {
@@ -406,7 +403,7 @@ type storeSnapshot struct {
 	Index   []string
 }
 
-func takeSnapshot(t *testing.T, st matcher.Store, ix *index.Index) storeSnapshot {
+func takeSnapshot(t *testing.T, st matcher.FullStore, ix *index.Index) storeSnapshot {
 	t.Helper()
 	ctx := context.Background()
 	s := storeSnapshot{Records: map[string]string{}}
@@ -635,11 +632,12 @@ func TestImportResume(t *testing.T) {
 	}
 }
 
-// TestImportCountsLikePlainPath imports the same inputs through the
-// resumable and the plain path: reports, stored records and index agree,
-// including rows rejected for several reasons and near-duplicates edited
-// in a later export.
-func TestImportCountsLikePlainPath(t *testing.T) {
+// TestImportCountsIndependentOfChunks imports the same inputs in chunks of
+// 30 rows and in chunks larger than any file: reports, stored records and
+// index agree, including rows rejected for several reasons and
+// near-duplicates edited in a later export. (It compared the resumable
+// pipeline with the plain one until the two were folded into one.)
+func TestImportCountsIndependentOfChunks(t *testing.T) {
 	input := resumeInput(t)
 	dir := t.TempDir()
 	// A later export of the same posts with every near-duplicate's
@@ -662,11 +660,11 @@ func TestImportCountsLikePlainPath(t *testing.T) {
 		reps []*matcher.ImportReport
 		snap storeSnapshot
 	}
-	run := func(st matcher.Store) result {
+	run := func(st matcher.FullStore, chunk int) result {
 		var res result
 		ix := openIndex(t)
 		for _, s := range steps {
-			rep, err := runImport(t, context.Background(), st, ix, s.entity, s.files, 30, nil)
+			rep, err := runImport(t, context.Background(), st, ix, s.entity, s.files, chunk, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -675,27 +673,27 @@ func TestImportCountsLikePlainPath(t *testing.T) {
 		res.snap = takeSnapshot(t, st, ix)
 		return res
 	}
-	plain := run(plainStore{importBackends[0].open(t)})
-	resumable := run(importBackends[0].open(t))
+	whole := run(importBackends[0].open(t), 1<<20)
+	chunked := run(importBackends[0].open(t), 30)
 	multi := false
 	for i := range steps {
-		if counts(resumable.reps[i]) != counts(plain.reps[i]) {
-			t.Errorf("step %d: resumable %s\n            plain %s", i, counts(resumable.reps[i]), counts(plain.reps[i]))
+		if counts(chunked.reps[i]) != counts(whole.reps[i]) {
+			t.Errorf("step %d: chunked %s\n            whole %s", i, counts(chunked.reps[i]), counts(whole.reps[i]))
 		}
-		if got, want := rowErrors(resumable.reps[i]), rowErrors(plain.reps[i]); !slices.Equal(got, want) {
+		if got, want := rowErrors(chunked.reps[i]), rowErrors(whole.reps[i]); !slices.Equal(got, want) {
 			t.Errorf("step %d: row errors differ:\n%v\n%v", i, got, want)
 		}
-		if len(resumable.reps[i].Errors) > resumable.reps[i].Rejected {
+		if len(chunked.reps[i].Errors) > chunked.reps[i].Rejected {
 			multi = true
 		}
 	}
 	if !multi {
 		t.Error("no row was rejected for several reasons: the test does not exercise the count")
 	}
-	if r := plain.reps[1]; r.Duplicate == 0 || r.Updated == 0 {
+	if r := whole.reps[1]; r.Duplicate == 0 || r.Updated == 0 {
 		t.Errorf("the edited export should update originals and duplicates: %s", counts(r))
 	}
-	diffSnapshots(t, "resumable vs plain", resumable.snap, plain.snap)
+	diffSnapshots(t, "chunked vs whole", chunked.snap, whole.snap)
 }
 
 // killHelperEnv tells the test binary it runs as the child process of

@@ -54,64 +54,55 @@ func TestImportRepeatsTwice(t *testing.T) {
 			[]string{"2 rows are superseded by a later row with the same key"}, 2},
 	}
 	for _, c := range cases {
-		for _, plain := range []bool{false, true} {
-			name := c.name
-			if plain {
-				name += " (plain store)"
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			im, st, _ := newImporter(t)
+			im.ChunkSize = c.chunk
+			f := writeFile(t, t.TempDir(), "scrape.csv", c.csv)
+			rep, err := im.Import(ctx, EntityPosts, []string{f})
+			if err != nil {
+				t.Fatal(err)
 			}
-			t.Run(name, func(t *testing.T) {
-				ctx := context.Background()
-				im, st, _ := newImporter(t)
-				im.ChunkSize = c.chunk
-				if plain {
-					im.Store = plainStore{st}
+			if rep.Accepted != c.accepted || rep.Duplicate != c.duplicate || rep.Updated != 0 || rep.Rejected != 0 {
+				t.Fatalf("first import: %s, want accepted %d, duplicate %d (%v)", Summary(rep), c.accepted, c.duplicate, rep.Warnings)
+			}
+			for _, w := range c.warnings {
+				found := false
+				for _, got := range rep.Warnings {
+					found = found || strings.Contains(got, w)
 				}
-				f := writeFile(t, t.TempDir(), "scrape.csv", c.csv)
-				rep, err := im.Import(ctx, EntityPosts, []string{f})
+				if !found {
+					t.Errorf("no warning %q in %q", w, rep.Warnings)
+				}
+			}
+			for i := range 2 {
+				again, err := im.Import(ctx, EntityPosts, []string{f})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if rep.Accepted != c.accepted || rep.Duplicate != c.duplicate || rep.Updated != 0 || rep.Rejected != 0 {
-					t.Fatalf("first import: %s, want accepted %d, duplicate %d (%v)", Summary(rep), c.accepted, c.duplicate, rep.Warnings)
+				if again.Accepted != 0 || again.Updated != 0 || again.Unchanged != c.accepted || again.Duplicate != c.duplicate {
+					t.Fatalf("import %d of the same file: %s, want all %d unchanged", i+2, Summary(again), c.accepted)
 				}
-				for _, w := range c.warnings {
-					found := false
-					for _, got := range rep.Warnings {
-						found = found || strings.Contains(got, w)
-					}
-					if !found {
-						t.Errorf("no warning %q in %q", w, rep.Warnings)
-					}
+			}
+			var posts []matcher.Post
+			if err := st.EachPost(ctx, matcher.PostFilter{}, func(p *matcher.Post) error {
+				posts = append(posts, *p)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(posts) != c.stored {
+				t.Fatalf("store holds %d posts, want %d", len(posts), c.stored)
+			}
+			for _, p := range posts {
+				if p.ExternalID == "1" && p.Salary.Min != 4500 {
+					t.Errorf("post 1 is not its last version: %+v", p.Salary)
 				}
-				for i := range 2 {
-					again, err := im.Import(ctx, EntityPosts, []string{f})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if again.Accepted != 0 || again.Updated != 0 || again.Unchanged != c.accepted || again.Duplicate != c.duplicate {
-						t.Fatalf("import %d of the same file: %s, want all %d unchanged", i+2, Summary(again), c.accepted)
-					}
+				if c.csv == repeatsCSV && p.Title == "出纳" && p.Experience != "5天/周" {
+					t.Errorf("unreadable experience not kept as written: %q", p.Experience)
 				}
-				var posts []matcher.Post
-				if err := st.EachPost(ctx, matcher.PostFilter{}, func(p *matcher.Post) error {
-					posts = append(posts, *p)
-					return nil
-				}); err != nil {
-					t.Fatal(err)
-				}
-				if len(posts) != c.stored {
-					t.Fatalf("store holds %d posts, want %d", len(posts), c.stored)
-				}
-				for _, p := range posts {
-					if p.ExternalID == "1" && p.Salary.Min != 4500 {
-						t.Errorf("post 1 is not its last version: %+v", p.Salary)
-					}
-					if c.csv == repeatsCSV && p.Title == "出纳" && p.Experience != "5天/周" {
-						t.Errorf("unreadable experience not kept as written: %q", p.Experience)
-					}
-				}
-			})
-		}
+			}
+		})
 	}
 }
 

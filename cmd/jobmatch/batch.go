@@ -6,8 +6,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
 )
 
@@ -67,15 +65,13 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", eo.Now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
 
 	o.Log = m.Log
-	var bar *progressbar.ProgressBar
+	var bar *progressBar
 	if !*quiet {
-		bar, o.Progress = m.batchProgress()
+		bar = m.newProgress("batch", "graduates")
+		o.Progress, o.Log = bar.report(), bar.logger(m.Log)
 	}
 	sum, err := batch.Run(ctx, st, in, o)
-	if bar != nil {
-		_ = bar.Finish()
-		fmt.Fprintln(m.Stderr) // the next line starts on a line of its own
-	}
+	bar.finish()
 	if err != nil {
 		return err
 	}
@@ -84,28 +80,4 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(m.Stdout, sum)
 	return nil
-}
-
-// batchProgress is the progress bar of a batch run and the callback that
-// moves it; nil when standard error is not a terminal.
-func (m *Main) batchProgress() (*progressbar.ProgressBar, func(done, total int)) {
-	w := m.progress()
-	if w == nil {
-		return nil, nil
-	}
-	bar := progressbar.NewOptions(-1,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription("batch"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("graduates"),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionSetPredictTime(true),
-	)
-	return bar, func(done, total int) {
-		if bar.GetMax() != total {
-			bar.ChangeMax(total)
-		}
-		_ = bar.Set(done)
-	}
 }

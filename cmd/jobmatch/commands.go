@@ -41,9 +41,12 @@ func (m *Main) cmdGen(ctx context.Context, args []string) error {
 	if m.NowFlag != "" {
 		o.Now = m.Now().Truncate(24 * time.Hour)
 	}
-	o.Progress = m.progress()
+	bar := m.newProgress("generating", "rows")
+	o.Progress = bar.report()
 	start := time.Now()
-	if err := synth.Generate(*out, o); err != nil {
+	err := synth.Generate(*out, o)
+	bar.finish()
+	if err != nil {
 		return fmt.Errorf("gen: %w", err)
 	}
 	m.Log.Info("generated", "dir", *out, "seed", o.Seed, "posts", o.Posts, "courses", o.Courses, "graduates", o.Graduates, "reference_date", o.Now.Format(time.DateOnly), "elapsed", time.Since(start).Round(time.Millisecond))
@@ -123,13 +126,16 @@ func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFil
 			return rep, nil
 		}
 	}
-	if progress {
-		im.Progress = m.progress()
-	}
 	if im.Analyzer, err = m.segmenter(); err != nil {
 		return nil, err
 	}
+	var bar *progressBar
+	if progress {
+		bar = m.newProgress(entity, "rows")
+		im.Progress, im.Log = bar.report(), bar.logger(m.Log)
+	}
 	rep, err := im.Import(ctx, entity, files)
+	bar.finish()
 	if rep != nil {
 		fmt.Fprintln(m.Stdout, ingest.Summary(rep))
 		for _, w := range rep.Warnings {

@@ -50,8 +50,11 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 	if _, err := os.Stat(filepath.Join(dir, "posts.csv")); err != nil || markErr != nil {
 		if _, err := os.Stat(filepath.Join(dir, "graduates.csv")); err != nil {
 			m.Log.Info("generating demo data", "dir", dir)
-			o.Progress = m.progress()
-			if err := synth.Generate(dir, o); err != nil {
+			bar := m.newProgress("generating", "rows")
+			o.Progress = bar.report()
+			err := synth.Generate(dir, o)
+			bar.finish()
+			if err != nil {
 				return fmt.Errorf("demo: generate: %w", err)
 			}
 		}

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
@@ -29,8 +27,10 @@ type Options struct {
 	// Now is the reference date of the snapshot (default 2023-06-15): posts
 	// are published in the 60 days before it, the graduate ledger shows what
 	// had happened by then.
-	Now      time.Time
-	Progress io.Writer // when non-nil, a progress bar is drawn here
+	Now time.Time
+	// Progress, when set, hears the rows written so far and the total
+	// (cmd draws it as a progress bar).
+	Progress func(done, total int)
 }
 
 // DefaultOptions returns the data set of the 2023 plan: 25,000 posts in the
@@ -89,17 +89,12 @@ func Generate(dir string, o Options) error {
 		return fmt.Errorf("synth: %w", err)
 	}
 	total := int64(o.Posts + o.Courses + o.Graduates)
-	var bar *progressbar.ProgressBar
-	if o.Progress != nil {
-		bar = progressbar.NewOptions64(total,
-			progressbar.OptionSetWriter(o.Progress),
-			progressbar.OptionSetDescription("generating"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("rows"),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(o.Progress) }),
-		)
+	done := 0
+	report := func(n int) {
+		done += n
+		if o.Progress != nil {
+			o.Progress(done, int(total))
+		}
 	}
 	steps := []struct {
 		name  string
@@ -111,17 +106,10 @@ func Generate(dir string, o Options) error {
 	}
 	for _, s := range steps {
 		if err := writeFile(filepath.Join(dir, s.name), func(w io.Writer) error {
-			return s.write(w, o, func(n int) {
-				if bar != nil {
-					_ = bar.Add(n)
-				}
-			})
+			return s.write(w, o, report)
 		}); err != nil {
 			return err
 		}
-	}
-	if bar != nil {
-		_ = bar.Finish()
 	}
 	return nil
 }

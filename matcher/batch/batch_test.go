@@ -62,7 +62,7 @@ func segmenter(t testing.TB) *index.Segmenter {
 }
 
 // fill imports the small data set into st through the real importer.
-func fill(t testing.TB, st matcher.Store) {
+func fill(t testing.TB, st matcher.FullStore) {
 	t.Helper()
 	dataOnce.Do(func() {
 		dataDir, dataErr = tempDir()

@@ -1,0 +1,96 @@
+package ingest
+
+import (
+	"encoding/json"
+	"hash/fnv"
+	"runtime"
+	"sync"
+
+	"github.com/urumqi-hrss/jobmatch/ingest/convert"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// fileRecords is one file's rows converted, in row order: the records of
+// the import's entity (one slice is set), and per row its errors (none: a
+// good row), its notes, and whether it is a repeat that is not written.
+type fileRecords struct {
+	entity  string
+	rows    []Row
+	posts   []matcher.Post
+	courses []matcher.Course
+	grads   []matcher.Graduate
+	errs    [][]matcher.RowError
+	notes   [][]matcher.RowError
+	skip    []bool
+}
+
+// convertFile converts a whole file before any of it is written, so that
+// repeats of a key can be found across its chunks (see repeats.plan).
+func convertFile(entity string, rows []Row) *fileRecords {
+	fr := &fileRecords{entity: entity, rows: rows, skip: make([]bool, len(rows))}
+	switch entity {
+	case EntityPosts:
+		fr.posts, fr.errs, fr.notes = convertAll(rows, convert.PostFromRowNotes)
+	case EntityCourses:
+		fr.courses, fr.errs, fr.notes = convertAll(rows, withoutNotes(convert.CourseFromRow))
+	default:
+		fr.grads, fr.errs, fr.notes = convertAll(rows, withoutNotes(convert.GraduateFromRow))
+	}
+	return fr
+}
+
+// convertAll runs conv over rows on every core, keeping row order.
+func convertAll[T any](rows []Row, conv func(Row) (T, []matcher.RowError, []matcher.RowError)) ([]T, [][]matcher.RowError, [][]matcher.RowError) {
+	out := make([]T, len(rows))
+	errs := make([][]matcher.RowError, len(rows))
+	notes := make([][]matcher.RowError, len(rows))
+	workers := min(runtime.GOMAXPROCS(0), len(rows))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(rows); i += workers {
+				out[i], errs[i], notes[i] = conv(rows[i])
+			}
+		}(w)
+	}
+	wg.Wait()
+	return out, errs, notes
+}
+
+func withoutNotes[T any](conv func(Row) (T, []matcher.RowError)) func(Row) (T, []matcher.RowError, []matcher.RowError) {
+	return func(r Row) (T, []matcher.RowError, []matcher.RowError) {
+		v, errs := conv(r)
+		return v, errs, nil
+	}
+}
+
+func (fr *fileRecords) good(i int) bool { return len(fr.errs[i]) == 0 }
+
+func (fr *fileRecords) id(i int) string {
+	switch fr.entity {
+	case EntityPosts:
+		return fr.posts[i].ID
+	case EntityCourses:
+		return fr.courses[i].ID
+	}
+	return fr.grads[i].ID
+}
+
+// sum is a hash of row i's record as converted (before linking).
+func (fr *fileRecords) sum(i int) uint64 {
+	var v any
+	switch fr.entity {
+	case EntityPosts:
+		v = &fr.posts[i]
+	case EntityCourses:
+		v = &fr.courses[i]
+	default:
+		v = &fr.grads[i]
+	}
+	b, _ := json.Marshal(v)
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
+}
