@@ -17,6 +17,12 @@
 //     admin), a scope (a counselor's district, a portal's post source), an
 //     expiry and a revocation time. Looked-up keys are cached for two
 //     seconds, the longest a revocation takes to bite on a replica.
+//   - keys.go: making keys (KeySpec, CreateKey, shared with the command
+//     line) and the admin key routes: POST /v1/keys, GET /v1/keys, DELETE
+//     /v1/keys/{id}, so keys are managed while the service runs on either
+//     store. A revocation through a server drops the key from its cache at
+//     once; other replicas stop accepting it within KeyCacheTTL. Keys may
+//     carry their own rate and burst (the server's are the default).
 //   - ratelimit.go: token buckets (golang.org/x/time/rate) per key; an
 //     empty bucket is a 429 with Retry-After, the wait a reservation
 //     gives.

@@ -129,7 +129,7 @@ func errForbidden() *matcher.Error {
 // errHidden is the 404 for a record outside the caller's scope: the same
 // answer as for a record that does not exist, so scope cannot be probed.
 func errHidden(what, id string) *matcher.Error {
-	en := map[string]string{"毕业生": "graduate", "岗位": "post"}[what]
+	en := map[string]string{"毕业生": "graduate", "岗位": "post", "密钥": "key"}[what]
 	return &matcher.Error{Code: matcher.ENOTFOUND, Message: "找不到" + what + "：" + clip(id), MessageEN: fmt.Sprintf("%s %q not found", en, clip(id))}
 }
 

@@ -73,6 +73,10 @@ func routes() []*route {
 		{Method: "GET", Path: "/v1/graduates/{id}/contacts", OpID: "listContacts", Summary: "The graduate's contact log (audited)", Roles: people, Resp: "Contacts", Handler: (*Server).listContacts},
 		{Method: "POST", Path: "/v1/graduates/{id}/contacts", OpID: "logContact", Summary: "Log a contact; the first one that reaches the graduate sets contacted_at (audited)", Roles: people, Body: "ContactInput", Resp: "Contacts", Status: http.StatusCreated, Handler: (*Server).logContact},
 
+		{Method: "POST", Path: "/v1/keys", OpID: "createKey", Summary: "Create an API key while the service runs (the secret is in this response only; audited)", Roles: admins, Body: "KeyRequest", Resp: "KeyCreated", Status: http.StatusCreated, Handler: (*Server).createKey},
+		{Method: "GET", Path: "/v1/keys", OpID: "listKeys", Summary: "Every API key, oldest first, with its status and rate limit (never its hash)", Roles: admins, Resp: "KeyList", Handler: (*Server).listKeys},
+		{Method: "DELETE", Path: "/v1/keys/{id}", OpID: "revokeKey", Summary: "Revoke an API key: refused at once here, within seconds on other replicas (audited)", Roles: admins, Status: http.StatusNoContent, Handler: (*Server).revokeKey},
+
 		{Method: "POST", Path: "/v1/recommendations", OpID: "profileRecommendations", Summary: "Recommendations for a profile that is not stored; personal data is refused", Roles: anyRole, Body: "ProfileRequest", Resp: "Recommendations", Handler: (*Server).profileRecommendations},
 		{Method: "POST", Path: "/v1/feedback", OpID: "recordFeedback", Summary: "Record what a graduate did with a recommended post", Roles: anyRole, Body: "Feedback", Resp: "FeedbackAccepted", Status: http.StatusAccepted, Handler: (*Server).recordFeedback},
 	}
@@ -269,6 +273,20 @@ var schemas = map[string]any{
 		"placed_at":     map[string]any{"type": "string", "format": "date-time", "description": "kept by the server (set when the status becomes placed, employed or studying); refused on input unless unchanged"},
 		"updated_at":    map[string]any{"type": "string", "format": "date-time", "description": "kept by the server; refused on input unless unchanged"},
 	}),
+	"KeyRequest": obj(map[string]any{
+		"role": map[string]any{"type": "string", "enum": []string{"portal", "counselor", "admin"}}, "name": str,
+		"district":   map[string]any{"type": "string", "description": "counselor keys: one of Urumqi's districts"},
+		"source":     map[string]any{"type": "string", "description": "portal keys: the post source they write"},
+		"expires_in": map[string]any{"type": "string", "description": "a duration such as 720h; absent: never expires"},
+		"rate":       map[string]any{"type": "number", "minimum": 0, "description": "requests a second for this key; 0: the server's default"},
+		"burst":      map[string]any{"type": "integer", "minimum": 0, "description": "requests at once; 0: the server's default"},
+	}, "role"),
+	"Key": obj(map[string]any{
+		"id": str, "name": str, "role": str, "district": str, "source": str, "created_at": stamp, "expires_at": stampOpt, "revoked_at": stampOpt,
+		"status": map[string]any{"type": "string", "enum": []string{"active", "expired", "revoked"}}, "rate": number, "burst": integer,
+	}),
+	"KeyCreated":           obj(map[string]any{"secret": map[string]any{"type": "string", "description": "shown once; only its hash is stored"}, "key": ref("Key")}),
+	"KeyList":              obj(map[string]any{"keys": arrayOf(ref("Key")), "default_rate": number, "default_burst": integer}),
 	"GraduateUpsertResult": obj(map[string]any{"id": str, "outcome": str, "graduate": ref("Graduate")}),
 	"Profile":              profileSchema(),
 	"ProfileRequest":       obj(map[string]any{"profile": ref("Profile"), "limit": integer, "channel": str, "kind": str}, "profile"),

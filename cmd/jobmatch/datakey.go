@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -69,30 +67,15 @@ func dataKeysOr(fallback []byte) (*seal.Keyring, error) {
 // Demo data keys. `jobmatch demo` on the embedded store needs no setup, so
 // when JOBMATCH_DATA_KEY is unset it makes a key of its own and keeps it
 // apart from the data: in the user's configuration directory
-// (os.UserConfigDir, e.g. ~/.config/jobmatch/data-keys/), in a file named
+// (stateDir, e.g. ~/.config/jobmatch/data-keys/), in a file named
 // after the data directory's absolute path, readable by the user only.
 // Whoever copies the data directory does not get the key with it. Every
 // command on that data directory finds the key there; an operator who sets
 // JOBMATCH_DATA_KEY uses that instead.
 
-// demoKeyPath is where the demo keeps the data key of dataDir. It may be
-// overridden by JOBMATCH_DEMO_KEY_DIR (tests; a machine without a home).
-func demoKeyPath(dataDir string) (string, error) {
-	abs, err := filepath.Abs(dataDir)
-	if err != nil {
-		return "", err
-	}
-	dir := os.Getenv("JOBMATCH_DEMO_KEY_DIR")
-	if dir == "" {
-		cfg, err := os.UserConfigDir()
-		if err != nil {
-			return "", fmt.Errorf("no configuration directory for the demo's data key (set %s, or JOBMATCH_DEMO_KEY_DIR): %w", dataKeyEnv, err)
-		}
-		dir = filepath.Join(cfg, "jobmatch", "data-keys")
-	}
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(dir, hex.EncodeToString(sum[:12])+".key"), nil
-}
+// demoKeyPath is where the demo keeps the data key of dataDir: in the
+// state directory (control.go), never in the data directory.
+func demoKeyPath(dataDir string) (string, error) { return statePath("data-keys", dataDir, ".key") }
 
 // demoKey reads the demo's data key of dataDir: nil when there is none,
 // unless create, when it makes one.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
-	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // demoDistrict is the district of the demo's counselor key.
@@ -89,19 +88,16 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 	if *noServe {
 		return nil
 	}
-	key, err := m.demoKey(ctx, matcher.RoleAdmin, "")
-	if err != nil {
-		return err
-	}
-	counselor, err := m.demoKey(ctx, matcher.RoleCounselor, demoDistrict)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "\njobmatch demo on http://%s  (data as of %s)\n", *addr, m.Now().Format(time.DateOnly))
-	fmt.Fprintf(m.Stdout, "admin API key:                 %s\n", key)
-	fmt.Fprintf(m.Stdout, "counselor key (%s):        %s\n", demoDistrict, counselor)
-	fmt.Fprintf(m.Stdout, "counselor workspace: http://%s/workspace/  (sign in with either key)\n", *addr)
-	fmt.Fprintf(m.Stdout, "try: curl -H 'Authorization: Bearer %s' 'http://%s/v1/posts/search?q=会计&district=天山区'\n\n", key, *addr)
+	// No key is made before serving: `jobmatch keys` reaches the running
+	// demo through its admin routes (control.go), so keys are made, listed
+	// and revoked while it serves.
+	url := "http://" + *addr
+	fmt.Fprintf(m.Stdout, "\njobmatch demo on %s  (data as of %s)\n", url, m.Now().Format(time.DateOnly))
+	fmt.Fprintf(m.Stdout, "make keys while it serves, in another terminal:\n")
+	fmt.Fprintf(m.Stdout, "  go run ./cmd/jobmatch keys create --data %s --role admin\n", m.DataDir)
+	fmt.Fprintf(m.Stdout, "  go run ./cmd/jobmatch keys create --data %s --role counselor --district %s\n", m.DataDir, demoDistrict)
+	fmt.Fprintf(m.Stdout, "counselor workspace: %s/workspace/  (sign in with either key)\n", url)
+	fmt.Fprintf(m.Stdout, "try: curl -H \"Authorization: Bearer $KEY\" '%s/v1/posts/search?q=会计&district=天山区'\n\n", url)
 	return m.serve(ctx, *addr)
 }
 

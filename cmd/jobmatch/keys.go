@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,14 +30,25 @@ func (m *Main) cmdKeys(ctx context.Context, args []string) error {
 	return &usageError{fmt.Sprintf("keys: unknown action %q: want create, revoke, list or rotate-data-key", args[0])}
 }
 
+// serverFlag adds --server to a keys command: manage keys through a
+// running server's admin routes (with JOBMATCH_ADMIN_KEY). Without it, a
+// server running on the embedded store under --data is found by its
+// control file (control.go), and otherwise the store is opened directly.
+func serverFlag(fs *flag.FlagSet) *string {
+	return fs.String("server", os.Getenv("JOBMATCH_SERVER"), "manage keys through the server at this URL (e.g. https://jobmatch.example:8443) with the admin key in JOBMATCH_ADMIN_KEY")
+}
+
 func (m *Main) keysCreate(ctx context.Context, args []string) error {
 	fs := m.flags("keys create")
+	server := serverFlag(fs)
 	var spec api.KeySpec
 	role := fs.String("role", "", "portal, counselor or admin (required)")
 	fs.StringVar(&spec.District, "district", "", "counselors: the district whose graduates they serve (required for counselor)")
 	fs.StringVar(&spec.Source, "source", "", "portals: the post source they write (required for portal)")
 	fs.StringVar(&spec.Name, "name", "", "a label for people: who holds the key")
 	fs.DurationVar(&spec.TTL, "expires", 0, "lifetime, e.g. 720h (default: never expires)")
+	fs.Float64Var(&spec.Rate, "rate", 0, "requests a second this key may make (default 0: the server's --rate)")
+	fs.IntVar(&spec.Burst, "burst", 0, "requests this key may make at once (default 0: the server's --burst)")
 	pos, err := m.parse(fs, args)
 	if err != nil {
 		return err
@@ -47,23 +60,46 @@ func (m *Main) keysCreate(ctx context.Context, args []string) error {
 		return &usageError{"keys create: --role portal|counselor|admin is required"}
 	}
 	spec.Role = matcher.Role(*role)
-	st, err := m.openStore(ctx)
+	var secret string
+	var view api.KeyView
+	c, err := m.runningServer(*server)
 	if err != nil {
 		return err
 	}
-	secret, k, err := api.CreateKey(ctx, st, spec, time.Now())
-	if err != nil {
-		return err
+	if c != nil {
+		req := map[string]any{"role": spec.Role, "name": spec.Name, "district": spec.District, "source": spec.Source, "rate": spec.Rate, "burst": spec.Burst}
+		if spec.TTL > 0 {
+			req["expires_in"] = spec.TTL.String()
+		}
+		var out struct {
+			Secret string      `json:"secret"`
+			Key    api.KeyView `json:"key"`
+		}
+		if err := c.call(ctx, "POST", "/v1/keys", req, &out); err != nil {
+			return err
+		}
+		secret, view = out.Secret, out.Key
+	} else {
+		st, err := m.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		var k *matcher.APIKey
+		if secret, k, err = api.CreateKey(ctx, st, spec, time.Now()); err != nil {
+			return err
+		}
+		view = api.ViewKey(k, time.Now())
 	}
 	// The secret goes to standard output alone (for scripts); it is not
 	// stored and cannot be shown again.
 	fmt.Fprintln(m.Stdout, secret)
-	fmt.Fprintf(m.Stderr, "created key %s (%s%s); the secret above is shown only once\n", k.ID, k.Role, scope(k))
+	fmt.Fprintf(m.Stderr, "created key %s (%s%s, %s); the secret above is shown only once\n", view.ID, view.Role, scope(view), limitText(view))
 	return nil
 }
 
 func (m *Main) keysRevoke(ctx context.Context, args []string) error {
 	fs := m.flags("keys revoke")
+	server := serverFlag(fs)
 	pos, err := m.parse(fs, args)
 	if err != nil {
 		return err
@@ -71,57 +107,80 @@ func (m *Main) keysRevoke(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return &usageError{"keys revoke: want exactly one key ID (see jobmatch keys list)"}
 	}
-	st, err := m.openStore(ctx)
+	c, err := m.runningServer(*server)
 	if err != nil {
 		return err
 	}
-	if err := st.RevokeKey(ctx, pos[0]); err != nil {
-		return err
+	if c != nil {
+		if err := c.call(ctx, "DELETE", "/v1/keys/"+pos[0], nil, nil); err != nil {
+			return err
+		}
+	} else {
+		st, err := m.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		if err := st.RevokeKey(ctx, pos[0]); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(m.Stderr, "revoked key %s (replicas stop accepting it within seconds)\n", pos[0])
+	fmt.Fprintf(m.Stderr, "revoked key %s (refused at once by the server that revoked it, within seconds by the others)\n", pos[0])
 	return nil
 }
 
 func (m *Main) keysList(ctx context.Context, args []string) error {
 	fs := m.flags("keys list")
+	server := serverFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := m.parse(fs, args); err != nil {
 		return err
 	}
-	st, err := m.openStore(ctx)
+	var keys []api.KeyView
+	c, err := m.runningServer(*server)
 	if err != nil {
 		return err
 	}
-	keys, err := st.ListKeys(ctx)
-	if err != nil {
-		return err
+	if c != nil {
+		var out struct {
+			Keys []api.KeyView `json:"keys"`
+		}
+		if err := c.call(ctx, "GET", "/v1/keys", nil, &out); err != nil {
+			return err
+		}
+		keys = out.Keys
+	} else {
+		st, err := m.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		stored, err := st.ListKeys(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range stored {
+			keys = append(keys, api.ViewKey(&stored[i], time.Now()))
+		}
 	}
-	now := time.Now()
 	if *asJSON {
-		type keyView struct {
-			matcher.APIKey
-			Hash   []byte `json:"hash,omitempty"` // shadows the hash: never printed
-			Status string `json:"status"`
+		if keys == nil {
+			keys = []api.KeyView{}
 		}
-		out := make([]keyView, len(keys))
-		for i, k := range keys {
-			out[i] = keyView{APIKey: k, Status: keyStatus(&k, now)}
-		}
-		return writeJSON(m.Stdout, out)
+		return writeJSON(m.Stdout, keys)
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tROLE\tSCOPE\tCREATED\tEXPIRES\tSTATUS")
+	fmt.Fprintln(tw, "ID\tNAME\tROLE\tSCOPE\tLIMIT\tCREATED\tEXPIRES\tSTATUS")
 	for _, k := range keys {
 		exp := "never"
-		if !k.ExpiresAt.IsZero() {
-			exp = k.ExpiresAt.Format(time.DateTime)
+		if k.ExpiresAt != nil {
+			exp = k.ExpiresAt.Local().Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Role, strings.TrimSpace(scope(&k)), k.CreatedAt.Format(time.DateTime), exp, keyStatus(&k, now))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Role, strings.TrimSpace(scope(k)), limitText(k),
+			k.CreatedAt.Local().Format(time.DateTime), exp, k.Status)
 	}
 	return tw.Flush()
 }
 
-func scope(k *matcher.APIKey) string {
+func scope(k api.KeyView) string {
 	switch {
 	case k.District != "":
 		return " " + k.District
@@ -131,41 +190,17 @@ func scope(k *matcher.APIKey) string {
 	return ""
 }
 
-func keyStatus(k *matcher.APIKey, now time.Time) string {
-	switch {
-	case !k.RevokedAt.IsZero():
-		return "revoked"
-	case !k.Active(now):
-		return "expired"
+// limitText is a key's request limit as people read it.
+func limitText(k api.KeyView) string {
+	if k.Rate == 0 && k.Burst == 0 {
+		return "default rate"
 	}
-	return "active"
+	r, b := "default", "default"
+	if k.Rate != 0 {
+		r = fmt.Sprintf("%g/s", k.Rate)
+	}
+	if k.Burst != 0 {
+		b = fmt.Sprint(k.Burst)
+	}
+	return fmt.Sprintf("%s, burst %s", r, b)
 }
-
-// demoKey creates a fresh demo key of the given role (a counselor's for
-// district) and returns its secret. Secrets are stored only as hashes, so an
-// earlier demo's key cannot be shown again: it is revoked, and a new one
-// (valid for a week) replaces it. The demo makes its keys itself because
-// `jobmatch keys` cannot open the embedded store while the demo serves it.
-func (m *Main) demoKey(ctx context.Context, role matcher.Role, district string) (string, error) {
-	st, err := m.openStore(ctx)
-	if err != nil {
-		return "", err
-	}
-	keys, err := st.ListKeys(ctx)
-	if err != nil {
-		return "", err
-	}
-	name := demoKeyName + "-" + string(role)
-	now := time.Now()
-	for _, k := range keys {
-		if k.Name == name && k.Active(now) {
-			if err := st.RevokeKey(ctx, k.ID); err != nil {
-				return "", err
-			}
-		}
-	}
-	secret, _, err := api.CreateKey(ctx, st, api.KeySpec{Name: name, Role: role, District: district, TTL: 7 * 24 * time.Hour}, now)
-	return secret, err
-}
-
-const demoKeyName = "demo"

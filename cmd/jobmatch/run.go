@@ -62,7 +62,7 @@ func commands() []command {
 	return []command{
 		{"demo", fmt.Sprintf("[--addr %s] [--seed %d] [--posts %d] [--graduates %d] [--courses %d] [--no-serve]", defaultAddr(), def.Seed, def.Posts, def.Graduates, def.Courses),
 			"generate the demo data, ingest and index it (skipped when already done), and serve it", (*Main).cmdDemo},
-		{"serve", fmt.Sprintf("[--addr %s]", envOr("JOBMATCH_ADDR", ":8080")), "serve the REST API and the counselor workspace", (*Main).cmdServe},
+		{"serve", fmt.Sprintf("[--addr %s] [--tls-cert F --tls-key F] [--metrics-addr A] [--trusted-proxy CIDR] [--rate R --burst B]", envOr("JOBMATCH_ADDR", defaultServeAddr)), "serve the REST API and the counselor workspace", (*Main).cmdServe},
 		{"gen", fmt.Sprintf("--out DIR [--seed %d] [--posts %d] [--graduates %d] [--courses %d] [--internships N]", def.Seed, def.Posts, def.Graduates, def.Courses),
 			"write a synthetic Urumqi data set (posts.csv, courses.csv, graduates.csv)", (*Main).cmdGen},
 		{"ingest", "posts|courses|graduates [--map F] [--errors F] [--quiet] FILE...", "import CSV, JSON Lines or XLSX exports (docs/ingest.md); exit status 3 when rows were rejected", (*Main).cmdIngest},
@@ -75,7 +75,7 @@ func commands() []command {
 		{"segment", "[--file F] [TEXT...]", "print the word segmentation, one output line per input line", (*Main).cmdSegment},
 		{"occupation", "TITLE... | --file F", "print the occupation (CSCO 2022) chosen for each post title", (*Main).cmdOccupation},
 		{"migrate", "", "apply the PostgreSQL schema migrations", (*Main).cmdMigrate},
-		{"keys", "create|revoke|list ... | rotate-data-key", "manage API keys; move personal data to a new data key", (*Main).cmdKeys},
+		{"keys", "create --role R [--district D] [--source S] [--rate R --burst B] | revoke ID | list | rotate-data-key  [--server URL]", "manage API keys (also while serve runs); move personal data to a new data key", (*Main).cmdKeys},
 	}
 }
 

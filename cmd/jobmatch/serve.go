@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,10 +21,14 @@ import (
 
 // serveOptions are the knobs of `jobmatch serve` beyond the address.
 type serveOptions struct {
-	RateLimit float64       // requests per second per key
+	RateLimit float64       // requests per second per key (keys without their own)
 	RateBurst int           // burst per key
 	Poll      time.Duration // change-feed polling interval
 	Shutdown  time.Duration // how long in-flight requests get on SIGTERM
+
+	TLSCert, TLSKey string         // PEM files: serve HTTPS (and send HSTS)
+	MetricsAddr     string         // a listener of its own for /metrics, no key
+	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 }
 
 func defaultServeOptions() serveOptions {
@@ -29,8 +37,16 @@ func defaultServeOptions() serveOptions {
 
 func (m *Main) cmdServe(ctx context.Context, args []string) error {
 	fs := m.flags("serve")
-	addr := fs.String("addr", envOr("JOBMATCH_ADDR", ":8080"), "address to listen on")
+	addr := fs.String("addr", envOr("JOBMATCH_ADDR", defaultServeAddr), "address to listen on (default this machine only; give :8080 or a LAN address to serve others, best behind TLS)")
 	o := defaultServeOptions()
+	fs.StringVar(&o.TLSCert, "tls-cert", os.Getenv("JOBMATCH_TLS_CERT"), "PEM certificate (chain) file: serve HTTPS")
+	fs.StringVar(&o.TLSKey, "tls-key", os.Getenv("JOBMATCH_TLS_KEY"), "PEM private key file of --tls-cert")
+	fs.StringVar(&o.MetricsAddr, "metrics-addr", os.Getenv("JOBMATCH_METRICS_ADDR"), "serve /metrics without a key on this address too (e.g. 127.0.0.1:9090); on --addr it needs an admin key")
+	fs.Func("trusted-proxy", "a reverse proxy's address or CIDR whose X-Forwarded-For and X-Forwarded-Proto are believed (repeatable)", func(v string) error {
+		ps, err := parsePrefixes(v)
+		o.TrustedProxies = append(o.TrustedProxies, ps...)
+		return err
+	})
 	fs.Float64Var(&o.RateLimit, "rate", o.RateLimit, "requests per second allowed per API key (negative: no limit)")
 	fs.IntVar(&o.RateBurst, "burst", o.RateBurst, "requests an API key may make at once before the rate applies")
 	fs.DurationVar(&o.Poll, "poll", o.Poll, "how often to poll the store's change feed for posts written by other replicas")
@@ -42,7 +58,35 @@ func (m *Main) cmdServe(ctx context.Context, args []string) error {
 	if len(pos) > 0 {
 		return &usageError{fmt.Sprintf("serve: unexpected argument %q", pos[0])}
 	}
+	if (o.TLSCert == "") != (o.TLSKey == "") {
+		return &usageError{"serve: --tls-cert and --tls-key go together"}
+	}
 	return m.serveWith(ctx, *addr, o)
+}
+
+// defaultServeAddr is loopback: a service holding 身份证号 must be put on
+// the network on purpose (--addr), preferably with TLS.
+const defaultServeAddr = "127.0.0.1:8080"
+
+// parsePrefixes reads addresses and CIDRs separated by commas.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // serve serves the API on addr until ctx is cancelled (the demo command
@@ -105,13 +149,32 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 	srv, err := api.New(api.Config{
 		Store: st, Index: ix, Engine: eng, Log: m.Log, Now: m.Now,
 		RateLimit: o.RateLimit, RateBurst: o.RateBurst, ShutdownTimeout: o.Shutdown,
+		TrustedProxies: o.TrustedProxies,
 	})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, certPin, err := listen(addr, o)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return err
+	}
+	if o.MetricsAddr != "" {
+		stopMetrics, err := m.serveMetrics(o.MetricsAddr, srv)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics()
+	}
+	if m.DBURL == "" {
+		// The embedded store is locked by this process: `jobmatch keys`
+		// reaches it through the API, with a key this process makes.
+		stop, err := m.startLocalControl(ctx, st, ln.Addr(), o.TLSCert != "", certPin)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
 	}
 	followCtx, stopFollow := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
@@ -120,7 +183,7 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 		defer wg.Done()
 		srv.Follow(followCtx, from, o.Poll, func(s int64) error { return writeSeq(seqFile, s) })
 	}()
-	m.Log.Info("serving the API", "addr", ln.Addr().String(), "store", storeKind(m.DBURL), "feed_seq", from)
+	m.Log.Info("serving the API", "addr", ln.Addr().String(), "tls", o.TLSCert != "", "store", storeKind(m.DBURL), "feed_seq", from)
 	err = srv.Serve(ctx, ln)
 	stopFollow()
 	wg.Wait()
@@ -157,4 +220,42 @@ func writeSeq(path string, seq int64) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// listen opens addr, with TLS when o names a certificate; pin is the
+// SHA-256 of the leaf certificate (the local control file carries it, so
+// the CLI can trust exactly this certificate).
+func listen(addr string, o serveOptions) (net.Listener, []byte, error) {
+	var cfg *tls.Config
+	var pin []byte
+	if o.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(o.TLSCert, o.TLSKey)
+		if err != nil {
+			return nil, nil, fmt.Errorf("load --tls-cert/--tls-key: %w", err)
+		}
+		sum := sha256.Sum256(cert.Certificate[0])
+		pin = sum[:]
+		cfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if cfg != nil {
+		ln = tls.NewListener(ln, cfg)
+	}
+	return ln, pin, nil
+}
+
+// serveMetrics serves /metrics without a key on addr until the returned
+// stop is called.
+func (m *Main) serveMetrics(addr string, srv *api.Server) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-addr %s: %w", addr, err)
+	}
+	hs := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	go hs.Serve(ln)
+	m.Log.Info("serving metrics", "addr", ln.Addr().String())
+	return func() { hs.Close() }, nil
 }

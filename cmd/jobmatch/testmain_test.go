@@ -6,15 +6,15 @@ import (
 )
 
 // TestMain gives every test of the commands a data key (what an operator
-// sets in JOBMATCH_DATA_KEY) and a directory of its own for the demo's key
-// files, so no test writes to the user's configuration directory. Tests of
+// sets in JOBMATCH_DATA_KEY) and a state directory of its own (the demo's
+// key files, servers' control files), so no test writes to the user's configuration directory. Tests of
 // the demo's own key clear JOBMATCH_DATA_KEY with t.Setenv.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "jobmatch-demo-keys-")
 	if err != nil {
 		panic(err)
 	}
-	os.Setenv("JOBMATCH_DEMO_KEY_DIR", dir)
+	os.Setenv("JOBMATCH_STATE_DIR", dir)
 	os.Setenv(dataKeyEnv, "6a6f626d617463682d746573742d6b65792d33322d62797465732d6c6f6e6721")
 	code := m.Run()
 	os.RemoveAll(dir)
