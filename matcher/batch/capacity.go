@@ -16,6 +16,7 @@ type candidate struct {
 	channel  matcher.Channel // the post's channel
 	employer string          // the post's employer
 	score    float64         // the engine's relevance score
+	unfit    bool            // below the engine's fit threshold (engine.Engine.Fits)
 }
 
 // choice is what one graduate's list is chosen from: the candidates in the
@@ -54,7 +55,7 @@ func (c *choice) pick(discount []float64, order []int) []int {
 	mc := make([]engine.MixCandidate, len(order))
 	for j, i := range order {
 		x := c.cands[i]
-		mc[j] = engine.MixCandidate{Score: adj(i), Channel: x.channel, Employer: x.employer}
+		mc[j] = engine.MixCandidate{Score: adj(i), Channel: x.channel, Employer: x.employer, Unfit: x.unfit}
 	}
 	picked := engine.MixChannels(mc, c.prefs, c.n, c.perEmployer)
 	out := make([]int, len(picked))

@@ -107,7 +107,7 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 	l.perEmployer = perEmployer
 	l.cands = make([]candidate, len(res.Items))
 	for i, it := range res.Items {
-		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: it.Employer}
+		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: it.Employer, unfit: !r.in.Engine.Fits(it.Score)}
 		if x, ok := r.posts[it.PostID]; ok {
 			c.post = x
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // build (re)compiles every post from scratch: document frequencies first,
@@ -85,6 +86,13 @@ func (e *Engine) insert(p *matcher.Post, tf map[string]float64, count bool) {
 	pr.needs, pr.isCert = e.needIDs(p.Skills, p.Certificates)
 	pr.nNeeds = uint8(min(len(pr.needs), math.MaxUint8))
 	copy(pr.postHot.needs[:], pr.needs)
+	for i, c := range pr.isCert {
+		if c && i < 64 {
+			pr.certMask |= 1 << i
+		}
+	}
+	pr.postHot.certMask = uint8(pr.certMask)
+	pr.senior = e.seniorTitle(p.Title)
 	e.internMajors(pr)
 	if count {
 		e.live++
@@ -135,18 +143,11 @@ func (e *Engine) needIDs(skills, certs []string) ([]uint32, []bool) {
 	}
 	var ns []n
 	for k, list := range [][]string{skills, certs} {
-		for _, s := range list {
-			key := normSkill(s)
-			if key == "" {
-				continue
+		// A post that writes both C1驾照 and 驾驶证 needs C1驾驶证 once.
+		for _, s := range catalog.Narrowest(list) {
+			if id, ok := e.internSkill(catalog.Canonical(s)); ok {
+				ns = append(ns, n{id, k == 1})
 			}
-			id, ok := e.skillIDs[key]
-			if !ok {
-				id = uint32(len(e.skillName))
-				e.skillIDs[key] = id
-				e.skillName = append(e.skillName, strings.TrimSpace(s))
-			}
-			ns = append(ns, n{id, k == 1})
 		}
 	}
 	sort.Slice(ns, func(i, j int) bool { return ns[i].id < ns[j].id })

@@ -29,8 +29,7 @@ const gapPosts = 30
 
 type courseRec struct {
 	c        *matcher.Course
-	teaches  []uint32 // skill/certificate ids
-	norm     string   // normalised title+description, to match skills it does not list
+	teaches  []uint32 // ids of every skill/certificate it teaches and what they satisfy (terms.go)
 	district int8
 	end      int64 // UnixNano of the last day; MaxInt64 when unknown
 	terms    []uint32
@@ -42,8 +41,7 @@ func (e *Engine) addCourse(c matcher.Course) error {
 		return &matcher.Error{Code: matcher.EINVALID, Field: "id", Message: "课程缺少ID", MessageEN: "course without an id"}
 	}
 	cr := &courseRec{c: &c, district: districtIndex(c.District), end: math.MaxInt64}
-	cr.teaches, _ = e.needIDs(c.Skills, c.Certificates)
-	cr.norm = normSkill(c.Title + " " + c.Description)
+	cr.teaches = e.impliedIDs(true, c.Skills, c.Certificates)
 	if !c.StartDate.IsZero() {
 		cr.end = matcher.EndOfDay(c.StartDate.AddDate(0, 0, max(c.DurationDays-1, 0))).UnixNano()
 	}
@@ -155,7 +153,7 @@ type scoredCourse struct {
 func (e *Engine) scoreCourse(ge *gradEngine, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64) scoredCourse {
 	s := scoredCourse{cr: cr}
 	for _, id := range gaps.ids {
-		if _, ok := slices.BinarySearch(cr.teaches, id); ok || strings.Contains(cr.norm, normSkill(e.skillName[id])) {
+		if _, ok := slices.BinarySearch(cr.teaches, id); ok {
 			s.covers = append(s.covers, id)
 		}
 	}

@@ -28,16 +28,24 @@
 //     post's matcher.PostFacts sit in the hot array the scan streams
 //     through. Excluded posts are counted per rule and, on request,
 //     explained (matcher.Explain).
-//  3. Features (features.go), each in [0,1]: text (cosine of tf-idf vectors
-//     over the Analyzer's terms, profile = major, skills, certificates),
-//     major (the post's list of majors), occupation (catalogue affinity of
-//     the major's occupations to the post's, by shared levels of CSCO 2022,
-//     or what the posts themselves ask for per occupation, whichever is
-//     larger), skills, degree, district (residence, hukou, preferred, an
-//     adjacency table of the 8 divisions), salary, channel preference,
-//     freshness, places, priority (military: Urumqi-hukou 应届).
-//  4. Score (scoring.go): score = w·x with gonum, w from weights.json
-//     (embedded; LoadWeights for another), ready to be re-learned.
+//  3. Features (features.go, entry.go), each in [0,1]: text (cosine of
+//     tf-idf vectors over the Analyzer's terms, profile = major, skills,
+//     certificates), major (the post's list of majors), occupation
+//     (affinity of the graduate's major to the post's occupation, when the
+//     classifier named one), skills and certificates (the shares of each
+//     the graduate has), degree, experience (the years the post asks of a
+//     graduate who has none), entry (the title is not above entry level:
+//     经理, 主管, 资深 … without 储备, 助理 …), district (residence, hukou,
+//     preferred, an adjacency table of the 8 divisions), salary, channel
+//     preference, freshness, places, priority (military: Urumqi-hukou 应届).
+//  4. Score (scoring.go): the fit score w·x over every feature but the
+//     preferences (district, salary, channel, freshness, places), with
+//     gonum; a post whose fit score reaches the fit threshold adds the
+//     preferences' share. A preference therefore reorders the posts that
+//     fit and never lifts one that does not above one that does, and the
+//     channel mix never places a post below the threshold. w and the
+//     threshold come from weights.json (embedded; LoadWeights for
+//     another), fitted on judged real posts (see "The weights").
 //  5. Rank (rank.go): per-channel top-M heaps (M = max(4K, K+32)), no
 //     sort of the whole set; ties broken by post ID; then a greedy that
 //     fills the list one position at a time (see "The channel mix").
@@ -54,11 +62,28 @@
 // reason writer in explain.go (a feature that needs per-post data adds it
 // to postHot in records.go and fills it in compilePost).
 //
+// # The weights
+//
+// weights.json is written by a command, not by hand:
+// `JOBMATCH_RELEVANCE_FIT=1 go test ./benchmarks -run TestRelevanceFitWeights -v`
+// reads the development set of real posts judged by people
+// (benchmarks/testdata/relevance), takes each dev profile's judged posts
+// (and unjudged random posts, presumed not relevant: the collection is
+// mostly posts that fit no one) through FeatureVectors, and fits the fit
+// features' weights with a pairwise logistic loss (package fit, gonum's
+// L-BFGS); the held-out profiles are never read by the fit, and the file
+// records the figures measured on both splits after it. Preferences keep
+// hand-set weights: the judged profiles state none. The threshold is where
+// the fit score makes a post as likely plausible (grade ≥ 1) as not.
+// A weight of 0 says the feature did not help on the judged set, not that
+// it is unused: it is computed, explained, and fitted again next time.
+//
 // # The channel mix
 //
 // Position i of a list takes, among the open posts (not yet listed, their
 // employer under PerEmployer items so far), with best the best open post
-// and a post "fitting" when its score is at least best − 0.25·|best|:
+// and a post "fitting" when its score is at least best − 0.25·|best| and
+// at least the fit threshold:
 //
 //  1. the best fitting post of a preferred channel that holds fewer than
 //     its floor ⌈i·share⌉ of the first i items — the preferred channels

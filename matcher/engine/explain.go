@@ -33,16 +33,18 @@ type explanation struct {
 // writer here. A reason is shown only when its feature contributes to the
 // score; priority is not ranked with the others but always added last.
 var reasonWriters = [NumFeatures]func(ex *explanation) string{
-	FText:       textReason,
-	FMajor:      majorReason,
-	FOccupation: occupationReason,
-	FSkills:     skillsReason,
-	FDegree:     degreeReason,
-	FDistrict:   districtReason,
-	FSalary:     salaryReason,
-	FChannel:    channelReason,
-	FFresh:      freshReason,
-	FPlaces:     placesReason,
+	FText:         textReason,
+	FMajor:        majorReason,
+	FOccupation:   occupationReason,
+	FSkills:       skillsReason,
+	FCertificates: certificatesReason,
+	FDegree:       degreeReason,
+	FExperience:   experienceOpenReason,
+	FDistrict:     districtReason,
+	FSalary:       salaryReason,
+	FChannel:      channelReason,
+	FFresh:        freshReason,
+	FPlaces:       placesReason,
 }
 
 // explainItem builds a result item with its Chinese reasons and per-feature
@@ -60,7 +62,10 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) m
 	}
 	var rs []reason
 	for f, write := range reasonWriters {
-		if write == nil || contrib[f] <= 0 {
+		// Requirements the graduate meets are said even when the fitted
+		// weights give their feature nothing: the graduate learns which of
+		// their skills and certificates the post asks for.
+		if write == nil || (contrib[f] <= 0 && f != FSkills && f != FCertificates) {
 			continue
 		}
 		if s := write(ex); s != "" {
@@ -78,9 +83,21 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) m
 	for _, r := range rs[:min(len(rs), maxReasons)] {
 		out = append(out, r.text)
 	}
-	if _, missing := ex.skills(); len(missing) > 0 {
-		out = append(out, "缺少："+strings.Join(missing, "、"))
-		it.Missing = missing
+	// Cautions, after the reasons: what the graduate lacks, the experience
+	// the post demands, a title above entry level.
+	if _, missing := ex.needs(false); len(missing) > 0 {
+		it.Missing = append(it.Missing, missing...)
+	}
+	if _, missing := ex.needs(true); len(missing) > 0 {
+		it.Missing = append(it.Missing, missing...)
+	}
+	if len(it.Missing) > 0 {
+		out = append(out, "缺少："+strings.Join(it.Missing, "、"))
+	}
+	for _, c := range []string{experienceReason(ex), entryReason(ex)} {
+		if c != "" {
+			out = append(out, c)
+		}
 	}
 	if ex.x[FPriority] > 0 {
 		out = append(out, "优先：乌鲁木齐户籍应届毕业生入伍优先")
@@ -89,10 +106,14 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) m
 	return it
 }
 
-// skills splits the post's skills and certificates into those the
-// graduate has and those they lack.
-func (ex *explanation) skills() (met, missing []string) {
-	for _, id := range ex.pr.needs {
+// needs splits the post's skills (certs false) or certificates (true)
+// into those the graduate has, directly or by a term below them in the
+// catalogue's hierarchy, and those they lack.
+func (ex *explanation) needs(certs bool) (met, missing []string) {
+	for i, id := range ex.pr.needs {
+		if ex.pr.isCert[i] != certs {
+			continue
+		}
 		name := ex.e.skillName[id]
 		if ex.ge != nil && ex.ge.has(id) {
 			met = append(met, name)
@@ -159,10 +180,42 @@ func districtReason(ex *explanation) string {
 }
 
 func skillsReason(ex *explanation) string {
-	if met, _ := ex.skills(); len(met) > 0 {
-		return "技能匹配：" + strings.Join(met, "、")
+	if met, _ := ex.needs(false); len(met) > 0 {
+		return "技能匹配：" + strings.Join(ex.metBy(met), "、")
 	}
 	return ""
+}
+
+func certificatesReason(ex *explanation) string {
+	if met, _ := ex.needs(true); len(met) > 0 {
+		return "证书符合：" + strings.Join(ex.metBy(met), "、")
+	}
+	return ""
+}
+
+// metBy names, for each need the graduate meets through another term of
+// theirs (a higher level, a kind of it), that term: 普通话二级甲等（您有普通话一级乙等）.
+func (ex *explanation) metBy(met []string) []string {
+	g := ex.gc.Graduate
+	have := append(append([]string(nil), g.Skills...), g.Certificates...)
+	out := make([]string, len(met))
+	for i, need := range met {
+		out[i] = need
+		if by, ok := satisfiedBy(have, need); ok && normSkill(by) != normSkill(need) {
+			out[i] = need + "（您有" + by + "）"
+		}
+	}
+	return out
+}
+
+// experienceOpenReason says, in the post's words, that it takes graduates
+// without experience, when it says so (应届, 不限, 无经验 …).
+func experienceOpenReason(ex *explanation) string {
+	what := strings.TrimSpace(ex.pr.Post.Experience)
+	if ex.pr.expMin != 0 || what == "" || strings.Trim(what, "0123456789") == "" {
+		return ""
+	}
+	return "经验：" + what
 }
 
 func salaryReason(ex *explanation) string {
@@ -196,7 +249,7 @@ func textReason(ex *explanation) string {
 	if ex.x[FText] < 0.1 || ex.ge == nil {
 		return ""
 	}
-	if terms := ex.e.sharedTerms(ex.ge, ex.pr, 3); len(terms) > 0 {
+	if terms := ex.e.sharedWords(ex.ge, ex.pr, 3); len(terms) > 0 {
 		return "内容相关：" + strings.Join(terms, "、")
 	}
 	return ""
@@ -227,8 +280,15 @@ func salaryText(lo, hi float64) string {
 	return fmt.Sprintf("%.0f-%.0f元/月", r(lo), r(hi))
 }
 
-// sharedTerms lists the n terms that contribute most to the text relevance.
-func (e *Engine) sharedTerms(ge *gradEngine, pr *postRec, n int) []string {
+// sharedWords lists the n terms that contribute most to the text
+// relevance and are words of the post as written: the analyzer also
+// indexes sub-words (理学 of 护理学, 管理 of 档案管理), which match but are
+// not what the post says. Without a word segmentation (an analyzer that
+// cannot cut words) it lists none: bigrams are fragments.
+func (e *Engine) sharedWords(ge *gradEngine, pr *postRec, n int) []string {
+	if _, ok := e.an.(wordCutter); !ok {
+		return nil
+	}
 	type tw struct {
 		t string
 		w float32
@@ -247,18 +307,30 @@ func (e *Engine) sharedTerms(ge *gradEngine, pr *postRec, n int) []string {
 			j++
 		}
 	}
+	if len(ts) == 0 {
+		return nil
+	}
 	sort.Slice(ts, func(a, b int) bool {
 		if ts[a].w != ts[b].w {
 			return ts[a].w > ts[b].w
 		}
 		return ts[a].t < ts[b].t
 	})
+	p := pr.Post
+	words := map[string]bool{}
+	for _, text := range []string{p.Title, p.Description} {
+		for _, w := range e.words(text) {
+			words[strings.ToLower(normSkill(w))] = true
+		}
+	}
 	var out []string
 	for _, t := range ts {
 		if len(out) == n {
 			break
 		}
-		out = append(out, t.t)
+		if words[t.t] {
+			out = append(out, t.t)
+		}
 	}
 	return out
 }

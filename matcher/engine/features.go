@@ -8,23 +8,26 @@ import (
 
 // Features, in the order of the weight vector. Every feature is in [0,1].
 const (
-	FText       = iota // cosine of tf-idf vectors: profile text vs post text
-	FMajor             // the post names majors and the graduate's meets them
-	FOccupation        // major ↔ occupation affinity: catalogue hierarchy and what posts ask for
-	FSkills            // share of the post's skills and certificates the graduate has
-	FDegree            // how closely the degree fits the minimum (over-qualification scores lower)
-	FDistrict          // post district vs residence, hukou and preferred districts
-	FSalary            // post salary vs expected salary
-	FChannel           // the graduate's preference for the post's channel
-	FFresh             // how recently the post was published
-	FPlaces            // places left (log scale)
-	FPriority          // a policy priority applies (乌鲁木齐户籍应届毕业生入伍优先)
+	FText         = iota // cosine of tf-idf vectors: profile text vs post text
+	FMajor               // the post names majors and the graduate's meets them
+	FOccupation          // major ↔ occupation affinity of the post's occupation, when the classifier named one
+	FSkills              // share of the post's skills the graduate has (by the catalogue's hierarchy)
+	FCertificates        // share of the post's certificates the graduate holds (by the hierarchy); 0.5 when it names none
+	FDegree              // how closely the degree fits the minimum (over-qualification scores lower)
+	FExperience          // the post asks no work experience of a graduate who has none: 1, 1–2 years 0.5, 3 or more 0
+	FEntry               // the title is not above entry level (经理, 主管, 资深 … without 储备, 助理 …)
+	FDistrict            // post district vs residence, hukou and preferred districts
+	FSalary              // post salary vs expected salary
+	FChannel             // the graduate's preference for the post's channel
+	FFresh               // how recently the post was published
+	FPlaces              // places left (log scale)
+	FPriority            // a policy priority applies (乌鲁木齐户籍应届毕业生入伍优先)
 	NumFeatures
 )
 
 // FeatureNames are the features' names, as used in weights.json and in
 // Item.Contributions.
-var FeatureNames = [NumFeatures]string{"text", "major", "occupation", "skills", "degree", "district", "salary", "channel", "fresh", "places", "priority"}
+var FeatureNames = [NumFeatures]string{"text", "major", "occupation", "skills", "certificates", "degree", "experience", "entry", "district", "salary", "channel", "fresh", "places", "priority"}
 
 // featureVector fills x with the features of (gc, pr); text is the already
 // computed text relevance.
@@ -43,8 +46,13 @@ func featureVectorHot(gc *gradCtx, h *postHot, pr *postRec, text float64, x []fl
 	x[FText] = clamp01(text)
 	x[FMajor] = majorFeature(gc, h, pr)
 	x[FOccupation] = occupationFeature(ge, h)
-	x[FSkills] = skillsFeature(ge, h, pr)
+	x[FSkills], x[FCertificates] = skillsFeatures(ge, h, pr)
 	x[FDegree] = degreeFeature(gc.Degree, h.DegreeMin)
+	x[FExperience] = experienceFeature(h.expMin)
+	x[FEntry] = 1
+	if h.senior {
+		x[FEntry] = 0
+	}
 	x[FDistrict] = districtFeature(ge, h)
 	x[FSalary] = salaryFeature(gc.Graduate.ExpectedSalary, h)
 	x[FChannel] = channelFeature(ge, h)
@@ -86,23 +94,46 @@ func occupationFeature(ge *gradEngine, h *postHot) float64 {
 	return ge.occAffinity(h.occ)
 }
 
-// skillsFeature is the share of the post's skills and certificates the
-// graduate has; 0.5 when the post names none.
-func skillsFeature(ge *gradEngine, h *postHot, pr *postRec) float64 {
+// skillsFeatures are the shares of the post's skills and of its
+// certificates the graduate has, a need met by the term itself or by one
+// below it in the catalogue's hierarchy (ge.has reads the graduate's
+// implied set). A post naming none scores 0.5 (neutral): a post that names
+// a licence the graduate holds is a better sign than one that names
+// nothing, and one naming a licence they lack (执业医师 for a fresh
+// graduate) a worse one.
+func skillsFeatures(ge *gradEngine, h *postHot, pr *postRec) (skills, certs float64) {
 	if h.nNeeds == 0 || ge == nil {
-		return 0.5
+		return 0.5, 0.5
 	}
-	needs := h.needs[:min(int(h.nNeeds), hotNeeds)]
+	needs, certMask := h.needs[:min(int(h.nNeeds), hotNeeds)], uint64(h.certMask)
 	if h.nNeeds > hotNeeds {
-		needs = pr.needs
+		needs, certMask = pr.needs, pr.certMask
 	}
-	met := 0
-	for _, id := range needs {
-		if ge.has(id) {
-			met++
+	var nS, mS, nC, mC int
+	for i, id := range needs {
+		cert := i < 64 && certMask&(1<<i) != 0
+		has := ge.has(id)
+		switch {
+		case cert:
+			nC++
+			if has {
+				mC++
+			}
+		default:
+			nS++
+			if has {
+				mS++
+			}
 		}
 	}
-	return float64(met) / float64(len(needs))
+	skills, certs = 0.5, 0.5
+	if nS > 0 {
+		skills = float64(mS) / float64(nS)
+	}
+	if nC > 0 {
+		certs = float64(mC) / float64(nC)
+	}
+	return skills, certs
 }
 
 // degreeFeature: an exact fit scores highest, over-qualification lower.

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/binary"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -116,15 +115,7 @@ func (e *Engine) compiledProfile(g *matcher.Graduate) *profileComp {
 		return pc
 	}
 	pc := &profileComp{gen: e.gen}
-	for _, list := range [][]string{g.Skills, g.Certificates} {
-		for _, s := range list {
-			if id, ok := e.skillIDs[normSkill(s)]; ok {
-				pc.skills = append(pc.skills, id)
-			}
-		}
-	}
-	slices.Sort(pc.skills)
-	pc.skills = slices.Compact(pc.skills)
+	pc.skills = e.impliedIDs(false, g.Skills, g.Certificates)
 	if len(pc.skills) > 0 {
 		pc.skillBit = make([]uint64, pc.skills[len(pc.skills)-1]/64+1)
 		for _, id := range pc.skills {

@@ -165,6 +165,12 @@ type mixSource struct {
 	channel   func(i int) int
 	employer  func(i int) string
 	truncated []bool
+	// floor is the lowest score a floor or the dominance cap may place
+	// (the scorer's fit threshold: a channel preference never places a
+	// post that does not fit); -Inf for none. unfit (nil: none) marks
+	// candidates the same rule holds back whatever their score.
+	floor float64
+	unfit func(i int) bool
 }
 
 // diversify picks up to q.Limit candidates from ranked (best first) by the
@@ -189,6 +195,7 @@ func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *match
 		channel:   func(i int) int { return int(e.slots[ranked[i].slot].chIdx) + 1 },
 		employer:  func(i int) string { return employerKey(e.slots[ranked[i].slot].Post) },
 		truncated: truncated,
+		floor:     e.sc.thr,
 	}
 	picked, exact := mixGreedy(&src, &mix, q.Limit, q.PerEmployer)
 	if !exact {
@@ -265,7 +272,7 @@ func (g *greedy) next(mix *channelMix, pos int) (int, bool) {
 	if !ok || b < 0 || !mix.active {
 		return b, ok
 	}
-	thr := fitThreshold(g.src.score(b))
+	thr := max(fitThreshold(g.src.score(b)), g.src.floor)
 	f, ok := g.choose(func(ch int) bool { return mix.belowFloor(ch, g.perCh[ch], pos) }, thr)
 	if !ok {
 		return -1, false
@@ -329,7 +336,7 @@ func (g *greedy) choose(allow func(ch int) bool, thr float64) (int, bool) {
 			continue
 		}
 		if h := g.head(ch); h >= 0 {
-			if g.src.score(h) >= thr && (best < 0 || h < best) {
+			if g.src.score(h) >= thr && (g.src.unfit == nil || thr == math.Inf(-1) || !g.src.unfit(h)) && (best < 0 || h < best) {
 				best = h
 			}
 		} else if g.src.truncated != nil && g.src.truncated[ch] && len(g.lists[ch]) > 0 {
@@ -348,6 +355,9 @@ type MixCandidate struct {
 	Score    float64
 	Channel  matcher.Channel // "" or unknown: outside the channel rule
 	Employer string          // "": an employer of its own
+	// Unfit: the engine's score is below its fit threshold (Engine.Fits):
+	// the channel mix never places it by a floor or the dominance cap.
+	Unfit bool
 }
 
 // MixChannels applies the engine's ranking rule (employer cap and channel
@@ -373,6 +383,8 @@ func MixChannels(cands []MixCandidate, preferred []matcher.Channel, limit, perEm
 		score:    func(i int) float64 { return cands[i].Score },
 		channel:  func(i int) int { return slices.Index(matcher.Channels, cands[i].Channel) + 1 },
 		employer: func(i int) string { return strings.TrimSpace(cands[i].Employer) },
+		floor:    math.Inf(-1),
+		unfit:    func(i int) bool { return cands[i].Unfit },
 	}
 	out, _ := mixGreedy(&src, &mix, limit, perEmployer)
 	return out

@@ -103,7 +103,7 @@ func dominantEmployerPosts() []matcher.Post {
 // The fast path's diversification equals a naive reading of the rule over
 // the full eligible list (every post scored, no short lists): position i
 // takes, among the remaining posts whose employer is under the cap, the best
-// fitting post (score ≥ best − 0.25·|best|) of a preferred channel below its
+// fitting post (score ≥ best − 0.25·|best| and ≥ the fit threshold) of a preferred channel below its
 // floor ⌈i·share⌉; else the best, unless its channel already holds ⌈0.6·i⌉
 // of the first i and another channel has a fitting post.
 func TestDiversifyMatchesNaiveGreedy(t *testing.T) {
@@ -186,7 +186,8 @@ func naiveDiversified(e *Engine, g *matcher.Graduate, q matcher.Query) []string 
 		pickAt := best
 		if mixed {
 			bs := all[best].score
-			fits := func(c cand) bool { return c.score >= bs-0.25*math.Abs(bs) }
+			// and never a post below the scorer's fit threshold
+			fits := func(c cand) bool { return c.score >= bs-0.25*math.Abs(bs) && c.score >= e.sc.thr }
 			domCap := ceil(0.6 * float64(pos))
 			if f := first(func(c cand, ch matcher.Channel) bool {
 				return fits(c) && floor[ch] > 0 && perCh[ch] < ceil(float64(pos)*floor[ch])

@@ -22,6 +22,9 @@ type postHot struct {
 	chIdx    int8
 	district int8 // index in catalog.UrumqiDistricts; -1 elsewhere, -2 unknown
 	nNeeds   uint8
+	certMask uint8            // bit i: needs[i] is a certificate
+	expMin   uint8            // years of experience the post asks (capped at 255)
+	senior   bool             // the title is above entry level (seniority.go)
 	needs    [hotNeeds]uint32 // the first needs, inline: most posts ask for few
 	salOK    bool
 	live     bool // the engine holds a post in this slot
@@ -39,10 +42,11 @@ type postRec struct {
 	kind    matcher.Kind
 	channel matcher.Channel
 
-	needs  []uint32 // skill and certificate ids, sorted
-	isCert []bool   // parallel to needs
-	terms  []uint32 // term ids, sorted
-	tw     []float32
+	needs    []uint32 // skill and certificate ids, sorted
+	isCert   []bool   // parallel to needs
+	certMask uint64   // bit i: needs[i] is a certificate (the first 64)
+	terms    []uint32 // term ids, sorted
+	tw       []float32
 }
 
 // compilePost compiles the parts of a post that need no engine (the
@@ -63,5 +67,6 @@ func compilePost(p *matcher.Post) *postRec {
 		pr.posted = p.PostedAt.Unix()
 	}
 	pr.placesF = math.Min(1, math.Log1p(float64(pr.Places))/math.Log1p(50))
+	pr.expMin = uint8(min(max(p.ExperienceMin, 0), math.MaxUint8))
 	return pr
 }

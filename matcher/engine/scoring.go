@@ -26,9 +26,26 @@ type Weights struct {
 	Doc     string             `json:"doc,omitempty"`
 	Version string             `json:"version,omitempty"`
 	Weights map[string]float64 `json:"weights"`
+	// FitThreshold is the fit score (the weighted sum of every feature but
+	// the preferences, see PreferenceFeatures) from which a post counts as
+	// fitting: only fitting posts get the preferences' share of the score,
+	// so a preference reorders fitting posts and never lifts one that does
+	// not fit above one that does. 0: every post fits.
+	FitThreshold float64 `json:"fit_threshold,omitempty"`
 	// CourseWeights weigh the course features (CourseFeatureNames).
 	CourseWeights map[string]float64 `json:"course_weights,omitempty"`
+	// Fit says how the weights were chosen, Figures what they measured
+	// (written by the fitting command, benchmarks/relevance_fit_test.go).
+	Fit     string             `json:"fit,omitempty"`
+	Figures map[string]float64 `json:"figures,omitempty"`
 }
+
+// PreferenceFeatures are the features that say what the graduate would
+// like rather than whether the post fits them: the district, salary and
+// channel they prefer, and freshness and places left, which only separate
+// near-equals. They count only for posts whose fit score reaches
+// Weights.FitThreshold.
+var PreferenceFeatures = [...]int{FDistrict, FSalary, FChannel, FFresh, FPlaces}
 
 // DefaultWeights returns the embedded weights.json.
 func DefaultWeights() Weights {
@@ -72,6 +89,11 @@ func ParseWeights(b []byte) (Weights, error) {
 func (w Weights) validate() error {
 	if err := validateMap("weights", w.Weights, FeatureNames[:]); err != nil {
 		return err
+	}
+	if t := w.FitThreshold; math.IsNaN(t) || math.IsInf(t, 0) || t < 0 {
+		return &matcher.Error{Code: matcher.EINVALID, Field: "fit_threshold",
+			Message:   fmt.Sprintf("fit_threshold 须为非负有限数，得到 %v", t),
+			MessageEN: fmt.Sprintf("fit_threshold must be a finite non-negative number, got %v", t)}
 	}
 	return validateMap("course_weights", w.CourseWeights, CourseFeatureNames[:])
 }
@@ -118,33 +140,67 @@ func (w Weights) Vector() *mat.VecDense {
 	return v
 }
 
-// scorer holds the weight vector in the form the hot loop reads it.
+// scorer holds the weight vector in the form the hot loop reads it, split
+// into the fit part and the preference part (PreferenceFeatures).
 type scorer struct {
-	vec *mat.VecDense
-	w   []float64 // vec's backing data, len NumFeatures
+	vec  *mat.VecDense
+	w    []float64 // vec's backing data, len NumFeatures
+	fit  []float64 // w with the preferences zeroed
+	pref []float64 // w with everything but the preferences zeroed
+	thr  float64   // Weights.FitThreshold
 }
 
 func newScorer(w Weights) scorer {
 	v := w.Vector()
-	return scorer{vec: v, w: v.RawVector().Data}
+	s := scorer{vec: v, w: v.RawVector().Data, fit: make([]float64, NumFeatures), pref: make([]float64, NumFeatures), thr: w.FitThreshold}
+	copy(s.fit, s.w)
+	for _, f := range PreferenceFeatures {
+		s.pref[f], s.fit[f] = s.w[f], 0
+	}
+	return s
 }
 
-// score is w · x.
-func (s scorer) score(x []float64) float64 { return floats.Dot(s.w, x) }
+// score is the fit score, plus the preferences' share when the fit score
+// reaches the threshold. A post below it scores its fit alone, so it can
+// never pass a fitting post (whose score is at least the threshold).
+func (s scorer) score(x []float64) float64 {
+	f := floats.Dot(s.fit, x)
+	if f >= s.thr {
+		f += floats.Dot(s.pref, x)
+	}
+	return f
+}
 
-// contributions returns each feature's share of the score, w_i·x_i.
+// Fits reports whether a score the engine gave (Item.Score) belongs to a
+// post that fits: one whose fit score reaches Weights.FitThreshold. The
+// nightly batch marks the others for MixChannels (MixCandidate.Unfit).
+func (e *Engine) Fits(score float64) bool { return e.sc.fits(score) }
+
+// fits reports whether a score belongs to a fitting post.
+func (s scorer) fits(score float64) bool { return score >= s.thr }
+
+// contributions returns each feature's share of the score, w_i·x_i (0 for
+// the preferences of a post that does not fit).
 func (s scorer) contributions(x []float64) []float64 {
 	c := make([]float64, NumFeatures)
-	floats.MulTo(c, s.w, x)
+	if floats.Dot(s.fit, x) >= s.thr {
+		floats.MulTo(c, s.w, x)
+	} else {
+		floats.MulTo(c, s.fit, x)
+	}
 	return c
 }
 
-// ScoreMatrix scores many feature vectors at once (rows of X) as X·w: the
-// form used to evaluate or re-learn the weights offline.
+// ScoreMatrix scores many feature vectors at once (rows of X) as the
+// engine does, fit score plus the preferences' share where the fit score
+// reaches FitThreshold: the form used to evaluate the weights offline.
 func (w Weights) ScoreMatrix(X *mat.Dense) *mat.VecDense {
 	r, _ := X.Dims()
 	out := mat.NewVecDense(r, nil)
-	out.MulVec(X, w.Vector())
+	sc := newScorer(w)
+	for i := range r {
+		out.SetVec(i, sc.score(X.RawRowView(i)))
+	}
 	return out
 }
 
