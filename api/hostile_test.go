@@ -2,18 +2,45 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
-// TestHostileRequests sends what an attacker or a broken client sends and
-// checks the status of each; none may be a 5xx.
+// TestHostileRequests sends what an attacker or a broken client sends
+// (issue 5's list and issue 10's) and checks, for each: the status (none
+// may be a 5xx), the shape of the body (a problem with every field, or
+// JSON), the security headers, the time it took and that the server's
+// heap stayed within 200 MB of idle while it was answered. .ci/run runs
+// it with the rest of the suite.
 func TestHostileRequests(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.MaxBody = 64 << 10 })
 	g, _ := f.graduateIn("天山区")
 	okPost := `{"title":"出纳","employer":"新疆某公司","channel":"sme","salary":"4000-6000元/月","headcount":2}`
 	big := `{"title":"` + strings.Repeat("长", 40000) + `","employer":"x","channel":"sme"}`
+	_, other := f.graduateIn("天山区")
+	gv := f.do("GET", "/v1/graduates/"+g.ID, "counselor", nil).json(t) // the counselor's view, sent back with one field changed
+	with := func(field string, v any) string {
+		m := map[string]any{}
+		for k, x := range gv {
+			m[k] = x
+		}
+		m[field] = v
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
+	// Bodies of the shapes that cost the old duplicate-key pass time and
+	// memory quadratic in their depth (issue 10): 600 KB of nested objects
+	// took 97 s and 10.5 GB.
+	nested600K := `{"profile":` + strings.Repeat(`{"a":`, 120000) + `1` + strings.Repeat(`}`, 120000) + `}`
+	deepTree := strings.Repeat(`{"a":`, 9000) + `1` + strings.Repeat(`}`, 9000)
+	nestedBatch := `{"posts":[` + strings.TrimSuffix(strings.Repeat(deepTree+",", (8<<20-64)/(len(deepTree)+1)), ",") + `]}`
+	wideBatch := `{"posts":[{"source":"s","external_id":"w1","title":"t","employer":"e","skills":[` +
+		strings.TrimSuffix(strings.Repeat(`"技能",`, (8<<20-200)/9), ",") + `]}]}`
+	counselorBody := `{"name":"新人","hukou_district":"天山区","status":"seeking"}`
 	tests := []struct {
 		name, method, path, key string
 		rawQuery                string // appended verbatim, unescaped
@@ -21,6 +48,9 @@ func TestHostileRequests(t *testing.T) {
 		contentType             string
 		want                    int
 		field                   string // the problem must name this field
+		header                  map[string]string
+		repeat                  int                        // send this many times (the status is the last one's)
+		check                   func(t *testing.T, r resp) // more to assert about the answer
 	}{
 		// injection strings in q and ids
 		{name: "SQL injection in q", method: "GET", path: "/v1/posts/search", key: "portalA", rawQuery: "q=%27%20OR%201%3D1%20--", want: 200},
@@ -79,48 +109,118 @@ func TestHostileRequests(t *testing.T) {
 		{name: "unknown route", method: "GET", path: "/v1/nope", key: "admin", want: 404},
 		{name: "wrong method", method: "PATCH", path: "/v1/posts/portal-a:P000001", key: "admin", want: 405},
 		{name: "header injection attempt in key", method: "GET", path: "/v1/posts/search", key: "jm_x\tadmin", want: 401},
+		// issue 10: parsing bounded whatever the shape
+		{name: "600 KB of nested objects", method: "POST", path: "/v1/recommendations", key: "portalA", body: nested600K, want: 413},
+		{name: "nested objects within the body limit", method: "POST", path: "/v1/recommendations", key: "portalA", body: `{"profile":` + strings.Repeat(`{"a":`, 10000) + `1` + strings.Repeat(`}`, 10000) + `}`, want: 400},
+		{name: "nested objects just under the depth bound", method: "POST", path: "/v1/recommendations", key: "portalA", body: `{"profile":` + deepTree + `}`, want: 400},
+		{name: "8 MiB of deep trees to the batch route", method: "POST", path: "/v1/posts:batchUpsert", key: "admin", body: nestedBatch, want: 400},
+		{name: "8 MiB wide array in one field", method: "POST", path: "/v1/posts:batchUpsert", key: "admin", body: wideBatch, want: 400},
+		{name: "body over the batch limit", method: "POST", path: "/v1/posts:batchUpsert", key: "admin", body: nestedBatch + strings.Repeat(" ", 1<<20), want: 413},
+		{name: "duplicate keys differing in case", method: "PUT", path: "/v1/posts/portal-a:C1", key: "portalA", body: `{"title":"出纳","employer":"x","source":"portal-a","Source":"portal-b"}`, want: 400, field: "Source"},
+		{name: "duplicate keys deep in a profile", method: "POST", path: "/v1/recommendations", key: "portalA", body: `{"profile":{"skills":["a"],"major":"会计学","skills":["b"]}}`, want: 400, field: "profile.skills"},
+		// issue 10: masking, server-kept fields, canonical IDs, no oracles
+		{name: "counselor view has no birth date", method: "GET", path: "/v1/graduates/" + g.ID, key: "counselor", want: 200, check: func(t *testing.T, r resp) {
+			if m := r.json(t); m["birth_date"] != nil || m["age"] == nil || m["national_id"] == g.NationalID {
+				t.Errorf("counselor's view: birth_date %v age %v national_id %v", m["birth_date"], m["age"], m["national_id"])
+			}
+		}},
+		{name: "counselor sets contacted_at", method: "PUT", path: "/v1/graduates/" + g.ID, key: "counselor", body: with("contacted_at", "2026-06-30T08:00:00Z"), want: 400, field: "contacted_at"},
+		{name: "counselor sets placed_at", method: "PUT", path: "/v1/graduates/" + g.ID, key: "counselor", body: with("placed_at", "2026-06-30T08:00:00Z"), want: 400, field: "placed_at"},
+		{name: "counselor sets registered_at", method: "PUT", path: "/v1/graduates/" + g.ID, key: "counselor", body: with("registered_at", "2019-01-01T00:00:00Z"), want: 400, field: "registered_at"},
+		{name: "counselor sets the age", method: "PUT", path: "/v1/graduates/" + g.ID, key: "counselor", body: with("age", 17), want: 400, field: "age"},
+		{name: "zero-width space in a new graduate id", method: "PUT", path: "/v1/graduates/G1%E2%80%8B", key: "admin", body: counselorBody, want: 400, field: "id"},
+		{name: "right-to-left override in a new graduate id", method: "PUT", path: "/v1/graduates/G%E2%80%AE12", key: "admin", body: counselorBody, want: 400, field: "id"},
+		{name: "space in a new graduate id", method: "PUT", path: "/v1/graduates/G%201", key: "admin", body: counselorBody, want: 400, field: "id"},
+		{name: "markup in a new graduate id", method: "PUT", path: "/v1/graduates/%3Cimg%3E", key: "admin", body: counselorBody, want: 400, field: "id"},
+		{name: "id chosen on registration", method: "POST", path: "/v1/graduates", key: "counselor", body: `{"id":"G1","name":"x","hukou_district":"天山区"}`, want: 400, field: "id"},
+		{name: "PUT to another district's graduate", method: "PUT", path: "/v1/graduates/" + other.ID, key: "counselor", body: counselorBody, want: 404},
+		{name: "PUT to an unused id", method: "PUT", path: "/v1/graduates/G5555555", key: "counselor", body: counselorBody, want: 404},
+		{name: "zero-width in a feedback id", method: "POST", path: "/v1/feedback", key: "portalA", body: `{"id":"e\u200b1","graduate_id":"u1","post_id":"` + f.posts[0].ID + `","type":"click"}`, want: 400, field: "id"},
+		{name: "markup in a portal's graduate_id", method: "POST", path: "/v1/feedback", key: "portalA", body: `{"graduate_id":"<b>u</b>","post_id":"` + f.posts[0].ID + `","type":"click"}`, want: 400, field: "graduate_id"},
+		{name: "another portal's event id", method: "POST", path: "/v1/feedback", key: "portalB", body: `{"id":"shared-1","graduate_id":"u1","post_id":"` + f.posts[0].ID + `","type":"click"}`, want: 202},
+		{name: "a post's server-kept field", method: "PUT", path: "/v1/posts/portal-a:K1", key: "portalA", body: `{"title":"出纳","employer":"x","updated_at":"2026-01-01T00:00:00Z"}`, want: 400, field: "updated_at"},
+		// keys and metrics
+		{name: "metrics without a key", method: "GET", path: "/metrics", want: 401},
+		{name: "metrics with a counselor key", method: "GET", path: "/metrics", key: "counselor", want: 403},
+		{name: "key creation by a counselor", method: "POST", path: "/v1/keys", key: "counselor", body: `{"role":"admin"}`, want: 403},
+		{name: "key creation sending a hash", method: "POST", path: "/v1/keys", key: "admin", body: `{"role":"admin","hash":"AAAA"}`, want: 400, field: "hash"},
+		{name: "key list by a portal", method: "GET", path: "/v1/keys", key: "portalA", want: 403},
+		{name: "revoked key", method: "GET", path: "/v1/me", key: "revoked", want: 401},
+		{name: "expired key", method: "GET", path: "/v1/me", key: "expired", want: 401},
+		{name: "Basic instead of Bearer", method: "GET", path: "/v1/me", header: map[string]string{"Authorization": "Basic YWRtaW46YWRtaW4="}, want: 401},
+		{name: "overlong bearer", method: "GET", path: "/v1/me", key: "jm_" + strings.Repeat("a", 300), want: 401},
+		{name: "portal reads a graduate", method: "GET", path: "/v1/graduates/" + g.ID, key: "portalA", want: 403},
+		{name: "forged X-Forwarded-For from an untrusted peer", method: "GET", path: "/v1/me", key: "counselor", header: map[string]string{"X-Forwarded-For": "10.0.0.1"}, want: 200},
+		// a key guesser: 25 wrong keys from one address (the burst is 20)
+		{name: "wrong keys from one address", method: "GET", path: "/v1/posts/search", key: "jm_guess", repeat: 25, want: 429, check: func(t *testing.T, r resp) {
+			if r.header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+		}},
 	}
+	if len(tests) < 60 {
+		t.Fatalf("%d hostile cases; issue 10 asks for at least 60", len(tests))
+	}
+	// The same portal event ID as the case "another portal's event id".
+	f.do("POST", "/v1/feedback", "portalA", `{"id":"shared-1","graduate_id":"u1","post_id":"`+f.posts[0].ID+`","type":"click"}`)
+	idle := heapInUse()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			url := f.ts.URL + tc.path
 			if tc.rawQuery != "" {
 				url += "?" + tc.rawQuery
 			}
-			var body *bytes.Reader
-			if tc.body != "" {
-				body = bytes.NewReader([]byte(tc.body))
-			} else {
-				body = bytes.NewReader(nil)
-			}
-			req, err := http.NewRequest(tc.method, url, body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.body != "" {
-				ct := tc.contentType
-				if ct == "" {
-					ct = "application/json"
+			var res resp
+			var took time.Duration
+			var peak uint64
+			for range max(tc.repeat, 1) {
+				req, err := http.NewRequest(tc.method, url, bytes.NewReader([]byte(tc.body)))
+				if err != nil {
+					t.Fatal(err)
 				}
-				req.Header.Set("Content-Type", ct)
-			}
-			if secret, ok := f.keys[tc.key]; ok {
-				req.Header.Set("Authorization", "Bearer "+secret)
-			} else if tc.key != "" {
-				req.Header.Set("Authorization", "Bearer "+tc.key)
-			}
-			res := f.send(req)
-			if res.status != tc.want {
-				t.Fatalf("status %d, want %d: %s", res.status, tc.want, res.body)
-			}
-			if res.status >= 400 {
-				if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-					t.Errorf("error with Content-Type %q", ct)
-				}
-				if tc.field != "" {
-					if got := res.json(t)["field"]; got != tc.field {
-						t.Errorf("field %v, want %q: %s", got, tc.field, res.body)
+				if tc.body != "" {
+					ct := tc.contentType
+					if ct == "" {
+						ct = "application/json"
 					}
+					req.Header.Set("Content-Type", ct)
 				}
+				if secret, ok := f.keys[tc.key]; ok {
+					req.Header.Set("Authorization", "Bearer "+secret)
+				} else if tc.key != "" {
+					req.Header.Set("Authorization", "Bearer "+tc.key)
+				}
+				for k, v := range tc.header {
+					req.Header.Set(k, v)
+				}
+				var p uint64
+				took, p, res = measured(func() resp { return f.send(req) })
+				peak = max(peak, p)
+			}
+			if res.status != tc.want {
+				t.Fatalf("status %d, want %d: %.300s", res.status, tc.want, res.body)
+			}
+			// Time and memory: bounded by the body, not its shape (the old
+			// parser: 97 s and 10.5 GB for 600 KB).
+			if took > 10*time.Second {
+				t.Errorf("took %v", took)
+			}
+			grew := int64(peak) - int64(idle)
+			if grew > 200<<20 {
+				t.Errorf("the server's heap grew %d MB over idle", grew>>20)
+			}
+			t.Logf("%d in %v, heap %+.1f MB over idle", res.status, took.Round(time.Microsecond), float64(grew)/(1<<20))
+			if res.header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Error("no X-Content-Type-Options: nosniff")
+			}
+			checkShape(t, res)
+			if tc.field != "" {
+				if got := res.json(t)["field"]; got != tc.field {
+					t.Errorf("field %v, want %q: %s", got, tc.field, res.body)
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, res)
 			}
 		})
 	}
@@ -128,4 +228,68 @@ func TestHostileRequests(t *testing.T) {
 	if strings.Contains(f.logs.String(), "650102200301010001") || strings.Contains(f.logs.String(), "13800138000") {
 		t.Errorf("personal data in the log")
 	}
+}
+
+// checkShape: an error is application/problem+json with the fields of
+// the Problem schema, its status the HTTP status; anything else with a
+// body is JSON.
+func checkShape(t *testing.T, res resp) {
+	t.Helper()
+	if res.status >= 400 {
+		if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+			t.Errorf("error with Content-Type %q", ct)
+		}
+		p := res.json(t)
+		for _, k := range []string{"type", "title", "code", "message", "message_en", "request_id"} {
+			if s, _ := p[k].(string); s == "" {
+				t.Errorf("problem without %s: %s", k, res.body)
+			}
+		}
+		if p["status"] != float64(res.status) {
+			t.Errorf("problem status %v, HTTP %d", p["status"], res.status)
+		}
+		return
+	}
+	if len(res.body) > 0 && !json.Valid(res.body) {
+		t.Errorf("a %d answer that is not JSON: %.200s", res.status, res.body)
+	}
+}
+
+// heapInUse is the heap in use now, after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
+}
+
+// measured runs fn (a request to the in-process server) and returns how
+// long it took and the peak heap in use meanwhile, sampled every
+// millisecond: a request that grew the heap by hundreds of megabytes
+// cannot do it between two samples.
+func measured(fn func() resp) (time.Duration, uint64, resp) {
+	runtime.GC()
+	done := make(chan struct{})
+	peakc := make(chan uint64)
+	go func() {
+		var peak uint64
+		var m runtime.MemStats
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			select {
+			case <-done:
+				peakc <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	start := time.Now()
+	r := fn()
+	took := time.Since(start)
+	close(done)
+	return took, <-peakc, r
 }

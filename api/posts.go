@@ -123,6 +123,30 @@ type PostInput struct {
 	Status        string   `json:"status"`
 }
 
+// Bounds of one post written over the API: a list field holds at most
+// maxListItems entries and any field at most maxCell bytes (the importer's
+// cell limit), so that one post within the batch body limit cannot be
+// 8 MiB of skills.
+const (
+	maxListItems = 100
+	maxCell      = 64 << 10
+)
+
+// bounded refuses a post whose fields are larger than any post needs.
+func (in *PostInput) bounded(prefix string) error {
+	for name, list := range map[string][]string{"majors": in.Majors, "skills": in.Skills, "certificates": in.Certificates} {
+		if len(list) > maxListItems {
+			return invalidField(prefix+name, "%s 最多 %d 项", "%s holds at most %d items", name, maxListItems)
+		}
+	}
+	for name, v := range in.row("api").Values {
+		if len(v) > maxCell {
+			return invalidField(prefix+name, "%s 超过 %d 字节", "%s exceeds %d bytes", name, maxCell)
+		}
+	}
+	return nil
+}
+
 // row turns the input into an ingest row of canonical columns.
 func (in *PostInput) row(file string) convert.Row {
 	v := map[string]string{
@@ -187,6 +211,9 @@ func (s *Server) toPost(k *matcher.APIKey, in *PostInput, prefix, wantID string)
 	}
 	if in.Occupation != "" {
 		return matcher.Post{}, invalidField(prefix+"occupation", "职业代码由系统根据职位名称确定", "the occupation code is derived from the title; do not send it")
+	}
+	if err := in.bounded(prefix); err != nil {
+		return matcher.Post{}, err
 	}
 	p, rowErrs := convert.PostFromRow(in.row("api"))
 	if len(rowErrs) > 0 {

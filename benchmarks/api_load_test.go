@@ -170,10 +170,10 @@ func TestAPILoad(t *testing.T) {
 	// measure runs one row and reads the server's audit commit metrics
 	// around it.
 	measure := func(name, source string, tr vegeta.Targeter, rate int) row {
-		before, c0 := scrapeServer(t, base), readCPU()
+		before, c0 := scrapeServer(t, base, secret), readCPU()
 		m := attack(tr, rate, dur)
 		c1 := readCPU()
-		return row{name, source, rate, m, scrapeServer(t, base).minus(before), c1.since(c0)}
+		return row{name, source, rate, m, scrapeServer(t, base, secret).minus(before), c1.since(c0)}
 	}
 	rows = append(rows, measure("GET /healthz", "-", healthTargeter, 800))
 	profDir := os.Getenv("JOBMATCH_LOAD_PROFILE")
@@ -341,11 +341,17 @@ func (a serverStats) auditString() string {
 }
 
 // scrapeServer reads the server's /metrics.
-func scrapeServer(t *testing.T, base string) serverStats {
+func scrapeServer(t *testing.T, base, adminKey string) serverStats {
 	t.Helper()
-	resp, err := http.Get(base + "/metrics")
+	// /metrics needs an admin key on the API's address.
+	req, _ := http.NewRequest("GET", base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /metrics: %s", resp.Status)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
