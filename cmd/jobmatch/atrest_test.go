@@ -127,7 +127,6 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	assertNoneInClear(t, "pg_dump", out, secrets, ids[len(ids)-1])
 }
 
-
 func assertNoneInClear(t *testing.T, where string, raw []byte, secrets []string, mustHold string) {
 	t.Helper()
 	if !bytes.Contains(raw, []byte(mustHold)) {
