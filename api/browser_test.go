@@ -292,12 +292,17 @@ func TestWorkspaceInBrowser(t *testing.T) {
 	if nid := text("#g-id"); nid != viewNationalID(g.NationalID) {
 		t.Errorf("profile shows national id %q, want the mask %q", nid, viewNationalID(g.NationalID))
 	}
-	if status := text("#shortlist-message"); !strings.Contains(status, "还需添加 5 个岗位") || !strings.Contains(status, "还需添加 3 门培训课程") {
-		t.Errorf("empty shortlist status %q", status)
+	// A hardship graduate still looking opens with the proposed plan,
+	// waiting for the counselor's confirmation.
+	do("proposed plan", waitJS(`!!document.getElementById('plan-confirm') && document.getElementById('plan-state').dataset.status === 'proposed'`))
+	if n := eval(count("#sl-posts li.item.proposed")); n == float64(0) {
+		t.Fatalf("the proposed plan shows no proposed post (%q)", text("#shortlist-message"))
+	}
+	if sub := eval(`[...document.querySelectorAll('#subsidies li')].filter(li => !li.classList.contains('muted')).every(li => (li.textContent.includes('符合：') || li.textContent.includes('可申请，需核实：')) && li.textContent.includes('依据（措施'))`); sub != true {
+		t.Errorf("subsidies without their verdict or the plan's sentence: %q", text("#subsidies"))
 	}
 
-	// Add five recommended posts, one by one; the status follows.
-	do("job recommendations", waitJS(count("#rec-list li.rec[data-kind=job] ul.reasons li")+" > 0 && "+count("#rec-list button[data-add]:not([disabled])")+" >= 5"))
+	do("job recommendations", waitJS(count("#rec-list li.rec[data-kind=job] ul.reasons li")+" > 0"))
 	// Each card says what is missing once, and shows the score as the
 	// matcher's figure (not a fake percentage), with a bar of at most 100 %
 	// of the list's best.
@@ -313,70 +318,53 @@ func TestWorkspaceInBrowser(t *testing.T) {
 	if ok := eval(`[...document.querySelectorAll('#rec-list .score-fill')].every(f => { const w = parseFloat(f.style.width); return w >= 0 && w <= 100; }) && [...document.querySelectorAll('#rec-list .score-fill')].some(f => parseFloat(f.style.width) === 100)`); ok != true {
 		t.Error("score bars are not relative to the list's best")
 	}
-	for i := 1; i <= 5; i++ {
-		do(fmt.Sprintf("add post %d", i),
-			chromedp.Click(chromedp.CSS("#rec-list button[data-add]:not([disabled])")),
-			waitJS(count("#sl-posts li.item")+fmt.Sprintf(" === %d", i)),
-		)
-		if i == 2 {
-			if status := text("#shortlist-message"); !strings.Contains(status, "还需添加 3 个岗位") {
-				t.Errorf("after two posts the status says %q", status)
-			}
-		}
-	}
-	// Three courses: from the course recommendations, then from a search
-	// when the recommendations hold fewer.
-	do("course tab",
-		chromedp.Click(chromedp.CSS(`.tab[data-tab=course]`)),
-		waitJS(`!document.querySelector('#rec-list li.muted') || document.querySelector('#rec-list li.muted').textContent !== '正在计算推荐……'`),
-	)
-	for i := 1; i <= 3; i++ {
-		if eval(count("#rec-list button[data-add][data-kind=course]:not([disabled])")) == float64(0) {
-			do("search courses",
-				chromedp.Click(chromedp.CSS(`.tab[data-tab=search]`)),
-				chromedp.SetValue(chromedp.ID("search-type"), "course"),
-				chromedp.SendKeys(chromedp.ID("search-q"), "培训"),
-				chromedp.Click(chromedp.CSS(`#search-form button[type=submit]`)),
-				waitJS(count("#rec-list button[data-add][data-kind=course]:not([disabled])")+" > 0"),
-			)
-		}
-		do(fmt.Sprintf("add course %d", i),
-			chromedp.Click(chromedp.CSS("#rec-list button[data-add][data-kind=course]:not([disabled])")),
-			waitJS(count("#sl-courses li.item")+fmt.Sprintf(" === %d", i)),
-		)
-	}
-	do("complete", waitJS(`document.getElementById('shortlist-status').classList.contains('complete')`))
-	if status := text("#shortlist-message"); !strings.Contains(status, "一人一策已达标") {
-		t.Errorf("complete shortlist status %q", status)
-	}
-	if subsidies := text("#subsidies"); !strings.Contains(subsidies, "一次性求职创业补贴") || !strings.Contains(subsidies, "1000元/人") {
-		t.Errorf("a hardship graduate's subsidies: %q", subsidies)
-	}
 
-	// Pin the third post: it moves to the top.
+	// Remove the first proposed post: the next proposal fills the gap.
+	posts := eval(count("#sl-posts li.item")).(float64)
+	removed := eval(`document.querySelector('#sl-posts li.item').dataset.id`).(string)
+	do("remove a proposed post",
+		chromedp.Click(chromedp.CSS(`#sl-posts li.item:first-child .item-actions button.danger`)),
+		waitJS(fmt.Sprintf(`![...document.querySelectorAll('#sl-posts li.item')].some(li => li.dataset.id === %q) && %s === %v`, removed, count("#sl-posts li.item"), posts)),
+	)
+	// Pin the third post: it moves to the top and becomes the counselor's.
 	do("pin",
 		chromedp.Click(chromedp.CSS(`#sl-posts li.item:nth-child(3) .item-actions button:first-child`)),
 		waitJS(count("#sl-posts li.item.pinned")+" === 1"),
 	)
-	if first := eval(`document.querySelector('#sl-posts li.item').classList.contains('pinned')`); first != true {
-		t.Error("the pinned post is not first")
+	if first := eval(`document.querySelector('#sl-posts li.item').classList.contains('pinned') && document.querySelector('#sl-posts li.item').dataset.origin === 'counselor'`); first != true {
+		t.Error("the pinned post is not first, or not the counselor's")
 	}
+	proposed := eval(count("#shortlist-lists li.item.proposed")).(float64)
+	do("confirm",
+		chromedp.Click(chromedp.ID("plan-confirm")),
+		waitJS(`document.getElementById('plan-state').dataset.status === 'confirmed'`),
+	)
+	if n := eval(count("#shortlist-lists li.item.proposed")); n != float64(0) {
+		t.Errorf("%v items still marked proposed after confirming", n)
+	}
+	// Make room and add a post from the recommendations.
+	do("remove the last post",
+		chromedp.Click(chromedp.CSS(`#sl-posts li.item:last-child .item-actions button.danger`)),
+		waitJS(fmt.Sprintf("%s === %v", count("#sl-posts li.item"), posts-1)),
+		waitJS(count("#rec-list button[data-add][data-kind=job]:not([disabled])")+" > 0"),
+	)
+	do("add a recommended post",
+		chromedp.Click(chromedp.CSS("#rec-list button[data-add][data-kind=job]:not([disabled])")),
+		waitJS(fmt.Sprintf("%s === %v", count("#sl-posts li.item"), posts)),
+	)
 
-	// Reload: the session survives, the shortlist was saved server-side.
+	// Reload: the session survives, the plan was saved server-side.
 	do("reload",
 		chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.ID("graduate-view")),
-		waitJS(count("#sl-posts li.item")+" === 5 && "+count("#sl-courses li.item")+" === 3"),
+		waitJS(fmt.Sprintf("%s === %v && document.getElementById('plan-state').dataset.status === 'confirmed'", count("#sl-posts li.item"), posts)),
 	)
-	if status := text("#shortlist-message"); !strings.Contains(status, "一人一策已达标") {
-		t.Errorf("after reload the status says %q", status)
-	}
 	edits, err := st.ShortlistEdits(ctx, gid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(edits) != 9 {
-		t.Errorf("stored %d shortlist edits, want 9 (5 posts, 3 courses, 1 pin)", len(edits))
+	if want := int(proposed) + 5; len(edits) != want {
+		t.Errorf("stored %d plan edits, want %d (remove, pin, %v proposed items confirmed, confirm, remove, add)", len(edits), want, proposed)
 	}
 
 	// Log a contact.

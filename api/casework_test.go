@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/casework"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
@@ -258,21 +259,45 @@ func TestCaseloadList(t *testing.T) {
 func TestCaseloadSummary(t *testing.T) {
 	f := newFixture(t)
 	varyCaseload(f)
+	// Earlier cohorts and graduates with hukou outside Urumqi are in the
+	// ledger but outside the plan's populations: placement counts this
+	// year's graduates, registration those of them with Urumqi hukou.
+	f.setGraduates(func(g *matcher.Graduate) bool {
+		var n int
+		fmt.Sscanf(g.ID, "G%d", &n)
+		switch n % 7 {
+		case 3:
+			g.GraduationYear = testNow.Year() - 2
+		case 5:
+			g.HukouDistrict = "喀什市"
+		default:
+			return false
+		}
+		return true
+	})
 	for _, tc := range []struct {
 		key, district string
 	}{{"counselor", "天山区"}, {"counselor2", "米东区"}, {"admin", ""}} {
 		t.Run(tc.key, func(t *testing.T) {
-			var total, registered, placed, overdue int
+			var total, regPop, registered, placePop, placed, overdue int
 			for _, g := range f.grads {
 				if tc.district != "" && g.HukouDistrict != tc.district && g.ResidenceDistrict != tc.district {
 					continue
 				}
 				total++
-				if g.Status != matcher.StatusUnregistered {
-					registered++
+				thisYear := g.GraduationYear == testNow.Year()
+				urumqi := g.HukouDistrict != "喀什市"
+				if thisYear && urumqi {
+					regPop++
+					if g.Status != matcher.StatusUnregistered {
+						registered++
+					}
 				}
-				if g.Status == matcher.StatusPlaced || g.Status == matcher.StatusStudying || g.Status == matcher.StatusEmployed {
-					placed++
+				if thisYear {
+					placePop++
+					if g.Status == matcher.StatusPlaced || g.Status == matcher.StatusStudying || g.Status == matcher.StatusEmployed {
+						placed++
+					}
 				}
 				stillLooking := g.Status == "" || g.Status == matcher.StatusUnregistered || g.Status == matcher.StatusSeeking
 				if stillLooking && !g.RegisteredAt.IsZero() && g.ContactedAt.IsZero() && testNow.Sub(g.RegisteredAt) > 5*24*time.Hour {
@@ -288,7 +313,9 @@ func TestCaseloadSummary(t *testing.T) {
 				RegistrationRate          float64 `json:"registration_rate"`
 				PlacementRate             float64 `json:"placement_rate"`
 				ContactOverdue            int     `json:"contact_overdue"`
-				Milestones                []MilestoneProgress
+				Registration, Placement   casework.Rate
+				Cohorts                   []casework.Cohort
+				Milestones                []casework.MilestoneProgress
 			}
 			if err := json.Unmarshal(r.body, &s); err != nil {
 				t.Fatal(err)
@@ -296,11 +323,17 @@ func TestCaseloadSummary(t *testing.T) {
 			if s.Total != total || s.Registered != registered || s.Placed != placed || s.ContactOverdue != overdue {
 				t.Fatalf("summary %+v, want total %d registered %d placed %d overdue %d", s, total, registered, placed, overdue)
 			}
-			if overdue == 0 || placed == 0 || registered == total {
+			if tc.key == "admin" && (overdue == 0 || placed == 0 || registered == regPop || placePop == total || regPop == placePop) {
 				t.Fatal("the fixture does not exercise the counts")
 			}
-			if want := float64(registered) / float64(total); s.RegistrationRate < want-0.0001 || s.RegistrationRate > want+0.0001 {
+			if s.Registration.Denominator != regPop || s.Registration.Numerator != registered || s.Placement.Denominator != placePop || s.Placement.Numerator != placed {
+				t.Errorf("populations: registration %+v (want %d/%d), placement %+v (want %d/%d)", s.Registration, registered, regPop, s.Placement, placed, placePop)
+			}
+			if want := float64(registered) / float64(regPop); s.RegistrationRate < want-0.0001 || s.RegistrationRate > want+0.0001 {
 				t.Errorf("registration rate %v, want %v", s.RegistrationRate, want)
+			}
+			if len(s.Cohorts) != 2 || s.Cohorts[0].Year != testNow.Year() || s.Cohorts[0].Total+s.Cohorts[1].Total != total {
+				t.Errorf("cohorts %+v", s.Cohorts)
 			}
 			if len(s.Milestones) != 3 {
 				t.Fatalf("milestones %+v", s.Milestones)
@@ -313,7 +346,7 @@ func TestCaseloadSummary(t *testing.T) {
 			if m.RegisteredTarget == nil || *m.RegisteredTarget != 0.9 || m.PlacedTarget == nil || *m.PlacedTarget != 0.6 {
 				t.Fatalf("July targets %+v", m)
 			}
-			wantGap := max(int(mathCeil(0.6*float64(total)))-placed, 0)
+			wantGap := max(int(mathCeil(0.6*float64(placePop)))-placed, 0)
 			if m.PlacedGap != wantGap || *m.PlacedMet != (wantGap == 0) {
 				t.Errorf("placed gap %d met %v, want %d", m.PlacedGap, *m.PlacedMet, wantGap)
 			}
@@ -340,49 +373,10 @@ func mathCeil(x float64) float64 {
 	return n
 }
 
-func TestFoldShortlist(t *testing.T) {
-	at := func(i int) time.Time { return testNow.Add(time.Duration(i) * time.Minute) }
-	ed := func(i int, action, id string) matcher.ShortlistEdit {
-		return matcher.ShortlistEdit{GraduateID: "g", PostID: id, Action: action, At: at(i)}
-	}
-	type out struct {
-		id     string
-		pinned bool
-	}
-	tests := []struct {
-		name  string
-		edits []matcher.ShortlistEdit
-		want  []out
-	}{
-		{"empty", nil, nil},
-		{"adds keep their order", []matcher.ShortlistEdit{ed(1, "add", "a"), ed(2, "add", "b"), ed(3, "add", "c")}, []out{{"a", false}, {"b", false}, {"c", false}}},
-		{"add twice is one item", []matcher.ShortlistEdit{ed(1, "add", "a"), ed(2, "add", "a")}, []out{{"a", false}}},
-		{"remove", []matcher.ShortlistEdit{ed(1, "add", "a"), ed(2, "add", "b"), ed(3, "remove", "a")}, []out{{"b", false}}},
-		{"remove then add again goes last", []matcher.ShortlistEdit{ed(1, "add", "a"), ed(2, "add", "b"), ed(3, "remove", "a"), ed(4, "add", "a")}, []out{{"b", false}, {"a", false}}},
-		{"pinned first", []matcher.ShortlistEdit{ed(1, "add", "a"), ed(2, "add", "b"), ed(3, "add", "c"), ed(4, "pin", "c")}, []out{{"c", true}, {"a", false}, {"b", false}}},
-		{"pin adds", []matcher.ShortlistEdit{ed(1, "add", "a"), ed(2, "pin", "z")}, []out{{"z", true}, {"a", false}}},
-		{"unpin", []matcher.ShortlistEdit{ed(1, "add", "a"), ed(2, "add", "b"), ed(3, "pin", "b"), ed(4, "unpin", "b")}, []out{{"a", false}, {"b", false}}},
-		{"remove clears the pin", []matcher.ShortlistEdit{ed(1, "pin", "a"), ed(2, "remove", "a"), ed(3, "add", "a")}, []out{{"a", false}}},
-		{"remove of an absent item", []matcher.ShortlistEdit{ed(1, "remove", "a"), ed(2, "add", "b")}, []out{{"b", false}}},
-		{"unknown action ignored", []matcher.ShortlistEdit{ed(1, "add", "a"), ed(2, "explode", "a")}, []out{{"a", false}}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var got []out
-			for _, e := range foldShortlist(tc.edits) {
-				got = append(got, out{e.ID, e.Pinned})
-			}
-			if !slices.Equal(got, tc.want) {
-				t.Fatalf("fold = %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
-
-// shortlistOf decodes a shortlist response.
-func decodeShortlist(t *testing.T, r resp) Shortlist {
+// decodeShortlist decodes a plan response.
+func decodeShortlist(t *testing.T, r resp) matcher.Plan {
 	t.Helper()
-	var sl Shortlist
+	var sl matcher.Plan
 	if err := json.Unmarshal(r.body, &sl); err != nil {
 		t.Fatalf("shortlist: %v: %s", err, r.body)
 	}
@@ -390,8 +384,8 @@ func decodeShortlist(t *testing.T, r resp) Shortlist {
 }
 
 // TestShortlistSettled: a graduate with a destination is not nagged for
-// posts or courses — the check says so and asks for nothing — while one
-// still looking is held to the policy.
+// posts or courses — the check says so and asks for nothing, and nothing
+// is proposed — while one still looking is held to the policy.
 func TestShortlistSettled(t *testing.T) {
 	f := newFixture(t)
 	g, _ := f.graduateIn("天山区")
@@ -404,8 +398,8 @@ func TestShortlistSettled(t *testing.T) {
 		settled bool
 		word    string
 	}{
-		{matcher.StatusSeeking, false, "还需添加 5 个岗位"},
-		{matcher.StatusUnregistered, false, "还需添加 5 个岗位"},
+		{matcher.StatusSeeking, false, "还需添加 3 门培训课程"},
+		{matcher.StatusUnregistered, false, "还需添加 3 门培训课程"},
 		{matcher.StatusPlaced, true, "已落实去向（已落实）"},
 		{matcher.StatusEmployed, true, "已落实去向（已就业）"},
 		{matcher.StatusStudying, true, "已落实去向（升学）"},
@@ -418,27 +412,38 @@ func TestShortlistSettled(t *testing.T) {
 				x.Status = tc.status
 				return true
 			})
-			c := decodeShortlist(t, f.do("GET", path, "counselor", nil)).Check
+			sl := decodeShortlist(t, f.do("GET", path, "counselor", nil))
+			c := sl.Check
 			if c.Settled != tc.settled || !strings.Contains(c.Message, tc.word) {
 				t.Fatalf("check %+v, want settled %v and %q", c, tc.settled, tc.word)
 			}
-			if tc.settled && (!c.Complete || c.MissingPosts != 0 || c.MissingCourses != 0 || strings.Contains(c.Message, "还需")) {
-				t.Errorf("a graduate with a destination is asked for more: %+v", c)
+			if tc.settled && (!c.Complete || c.MissingPosts != 0 || c.MissingCourses != 0 || strings.Contains(c.Message, "还需") || sl.Status != matcher.PlanDraft || len(sl.Posts) != 0) {
+				t.Errorf("a graduate with a destination is asked for more, or proposed to: %+v %s %d posts", c, sl.Status, len(sl.Posts))
 			}
-			if !tc.settled && (c.Complete || c.MissingPosts != 5 || c.MissingCourses != 3) {
-				t.Errorf("a graduate still looking is not held to the policy: %+v", c)
+			// Still looking: the proposal fills the posts; the fixture's
+			// engine holds no course, so courses are missing, and the plan
+			// says why.
+			if !tc.settled && (c.Complete || c.MissingPosts != 0 || c.MissingCourses != 3 || sl.Status != matcher.PlanProposed ||
+				!slices.ContainsFunc(c.Missing, func(m string) bool { return strings.Contains(m, "适合的培训课程只有 0 门") })) {
+				t.Errorf("a graduate still looking is not held to the policy: %s %+v", sl.Status, c)
 			}
 		})
 	}
 }
 
+// TestShortlist: a hardship graduate's plan as a counselor works it: the
+// proposal, removals and pins, eligibility on adds (and an admin's
+// override), courses, confirming, the post limit, validation, scope and
+// audit.
 func TestShortlist(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	courses := []matcher.Course{
 		{Source: "hrss", ExternalID: "C1", Title: "电子商务师培训", Provider: "乌鲁木齐职业技能培训中心", Category: matcher.CourseSkills, District: "天山区", Places: 40},
-		{Source: "hrss", ExternalID: "C2", Title: "会计实务培训", Provider: "乌鲁木齐职业技能培训中心", Category: matcher.CourseSkills, District: "天山区", Places: 40},
+		{Source: "hrss", ExternalID: "C2", Title: "会计实务培训（第1期）", Provider: "乌鲁木齐职业技能培训中心", Category: matcher.CourseSkills, District: "天山区", Places: 40},
+		{Source: "hrss", ExternalID: "C2b", Title: "会计实务培训（第2期）", Provider: "乌鲁木齐职业技能培训中心", Category: matcher.CourseSkills, District: "天山区", Places: 40},
 		{Source: "hrss", ExternalID: "C3", Title: "SYB创业培训", Provider: "天山区创业指导中心", Category: matcher.CourseEntrepreneurship, District: "天山区", Places: 30},
+		{Source: "hrss", ExternalID: "C4", Title: "已开班的课", Provider: "天山区创业指导中心", Category: matcher.CourseSkills, District: "天山区", Places: 30, StartDate: testNow.AddDate(0, 0, -3)},
 	}
 	if _, err := f.st.UpsertCourses(ctx, courses); err != nil {
 		t.Fatal(err)
@@ -454,84 +459,130 @@ func TestShortlist(t *testing.T) {
 		t.Fatal("the fixture's 天山区 graduate should be a hardship case")
 	}
 	path := "/v1/graduates/" + g.ID + "/shortlist"
-	var jobs, internships []string
+	pol := f.srv.casework.Policy()
+	var military string
 	for _, p := range f.posts[1:] {
-		switch p.Kind {
-		case matcher.KindJob:
-			jobs = append(jobs, p.ID)
-		case matcher.KindInternship:
-			internships = append(internships, p.ID)
+		if p.Channel == matcher.ChannelMilitary && p.Kind == matcher.KindJob && military == "" {
+			military = p.ID
 		}
 	}
+	post := func(id string) matcher.Post {
+		i := slices.IndexFunc(f.posts, func(p matcher.Post) bool { return p.ID == id })
+		return f.posts[i]
+	}
 
+	// The proposal: posts_max posts, every one open and admitted by the
+	// rules; courses are missing (the engine holds none) and the check
+	// says so.
 	sl := decodeShortlist(t, f.do("GET", path, "counselor", nil))
-	if sl.Check.Complete || sl.Check.MissingPosts != 5 || sl.Check.MissingCourses != 3 || sl.Check.Message != "还需添加 5 个岗位；还需添加 3 门培训课程" {
-		t.Fatalf("empty shortlist check %+v", sl.Check)
+	if sl.Status != matcher.PlanProposed || sl.ProposedBy != "online" || len(sl.Posts) != pol.Shortlist.PostsMax || sl.Check.Posts != pol.Shortlist.PostsMax {
+		t.Fatalf("proposal: %s by %q, %d posts, check %+v", sl.Status, sl.ProposedBy, len(sl.Posts), sl.Check)
 	}
-	if len(sl.Subsidies) != 1 || sl.Subsidies[0].Code != "job_search_startup" || sl.Subsidies[0].Amount != 1000 {
-		t.Fatalf("a hardship graduate's subsidies: %+v", sl.Subsidies)
-	}
-
-	add := func(id string) Shortlist {
-		t.Helper()
-		r := f.do("POST", path, "counselor", map[string]any{"action": "add", "post_id": id})
-		if r.status != 200 {
-			t.Fatalf("add %s: %d %s", id, r.status, r.body)
+	for _, it := range slices.Concat(sl.Posts, sl.Internships) {
+		p := post(it.ID)
+		if ok, rule, _ := matcher.Eligible(&g, &p, pol, testNow); !ok || it.Origin != matcher.OriginProposed || !it.Open {
+			t.Errorf("proposed %s: eligible %v (%s), origin %s, open %v", it.ID, ok, rule, it.Origin, it.Open)
 		}
-		return decodeShortlist(t, r)
-	}
-	for i, id := range jobs[:4] {
-		sl = add(id)
-		if sl.Check.Posts != i+1 || sl.Check.MissingPosts != 5-(i+1) {
-			t.Fatalf("after %d adds: %+v", i+1, sl.Check)
+		if it.Employer == "" || it.Address == "" || it.Deadline == nil || it.HowToApply == "" || len(it.Requirements) == 0 {
+			t.Errorf("proposed %s lacks what a printed plan shows: %+v", it.ID, it)
 		}
 	}
-	if sl.Check.Message != "还需添加 1 个岗位；还需添加 3 门培训课程" {
-		t.Errorf("message %q", sl.Check.Message)
+	if sl.Check.MissingCourses != 3 || sl.Check.Complete {
+		t.Fatalf("no course in the engine: %+v", sl.Check)
 	}
-	sl = add(jobs[4])
-	sl = add(internships[0])
-	if len(sl.Internships) != 1 || sl.Check.Posts != 5 {
-		t.Fatalf("internship counted as a post? %+v", sl.Check)
-	}
-	codes := func(sl Shortlist) []string {
+	codes := func(sl matcher.Plan) []string {
 		var c []string
 		for _, s := range sl.Subsidies {
 			c = append(c, s.Code)
 		}
 		return c
 	}
-	if c := codes(sl); !slices.Contains(c, "internship") || !slices.Contains(c, "internship_post") {
-		t.Errorf("an internship on the list brings 就业见习补贴: %v", c)
+	if c := codes(sl); !slices.Contains(c, "job_search_startup") {
+		t.Fatalf("a hardship graduate of this year: subsidies %v", c)
 	}
-	for _, c := range courses[:2] {
-		sl = add(matcher.PostID(c.Source, c.ExternalID))
+
+	edit := func(key string, body map[string]any, want int) matcher.Plan {
+		t.Helper()
+		r := f.do("POST", path, key, body)
+		if r.status != want {
+			t.Fatalf("%v: %d %s, want %d", body, r.status, r.body, want)
+		}
+		if want != 200 {
+			return matcher.Plan{}
+		}
+		return decodeShortlist(t, r)
 	}
-	if sl.Check.Complete || sl.Check.Message != "还需添加 1 门培训课程" {
+	// A removal keeps the post off the plan and the next proposal fills
+	// the gap; a pin makes a proposed post the counselor's.
+	removed, pinned := sl.Posts[0].ID, sl.Posts[1].ID
+	sl = edit("counselor", map[string]any{"action": "remove", "post_id": removed, "note": "已投递过"}, 200)
+	if slices.ContainsFunc(sl.Posts, func(it matcher.PlanItem) bool { return it.ID == removed }) || len(sl.Posts) != pol.Shortlist.PostsMax {
+		t.Fatalf("after removing a proposed post: %d posts, removed one still there?", len(sl.Posts))
+	}
+	sl = edit("counselor", map[string]any{"action": "pin", "post_id": pinned, "note": "专业对口"}, 200)
+	if sl.Posts[0].ID != pinned || !sl.Posts[0].Pinned || sl.Posts[0].Origin != matcher.OriginCounselor || sl.Posts[0].Note != "专业对口" {
+		t.Fatalf("pinned post: %+v", sl.Posts[0])
+	}
+
+	// Eligibility on adds: the fixture's graduate is a woman of 23, so
+	// the rules exclude conscription posts (女兵 18–22); the refusal says
+	// why, and only an admin with a note may override.
+	if military == "" {
+		t.Fatal("the fixture has no conscription post")
+	}
+	r := f.do("POST", path, "counselor", map[string]any{"action": "add", "post_id": military})
+	if r.status != 409 || !strings.Contains(r.json(t)["detail"].(string), "女兵") {
+		t.Fatalf("ineligible add: %d %s", r.status, r.body)
+	}
+	edit("counselor", map[string]any{"action": "add", "post_id": military, "override": true, "note": "本人坚持报名"}, 403)
+	edit("admin", map[string]any{"action": "add", "post_id": military, "override": true}, 400)
+	sl = edit("admin", map[string]any{"action": "add", "post_id": military, "override": true, "note": "本人坚持报名，征兵办同意初检"}, 200)
+	i := slices.IndexFunc(sl.Posts, func(it matcher.PlanItem) bool { return it.ID == military })
+	if i < 0 || sl.Posts[i].Override == "" || sl.Posts[i].Ineligible == "" || sl.Check.Ineligible != 1 {
+		t.Fatalf("overridden add: %+v, check %+v", sl.Posts, sl.Check)
+	}
+	edit("admin", map[string]any{"action": "add", "post_id": sl.Posts[2].ID, "override": true, "note": "x"}, 400) // the rules admit it
+
+	// Courses: distinct courses, not started.
+	sl = edit("counselor", map[string]any{"action": "add", "post_id": "hrss:C2"}, 200)
+	edit("counselor", map[string]any{"action": "add", "post_id": "hrss:C2b"}, 409) // another session of C2
+	edit("counselor", map[string]any{"action": "add", "post_id": "hrss:C4"}, 400)  // started
+	sl = edit("counselor", map[string]any{"action": "add", "post_id": "hrss:C1"}, 200)
+	if sl.Check.Courses != 2 || sl.Check.Complete || sl.Check.MissingCourses != 1 {
 		t.Fatalf("two courses: %+v", sl.Check)
 	}
-	sl = add("hrss:C3")
+	sl = edit("counselor", map[string]any{"action": "add", "post_id": "hrss:C3"}, 200)
 	if !sl.Check.Complete || !strings.HasPrefix(sl.Check.Message, "一人一策已达标") {
-		t.Fatalf("complete list: %+v", sl.Check)
+		t.Fatalf("complete plan: %+v", sl.Check)
 	}
 	if c := codes(sl); !slices.Contains(c, "skills_training") || !slices.Contains(c, "entrepreneurship_training") {
 		t.Errorf("courses bring training subsidies: %v", c)
 	}
+	for _, s := range sl.Subsidies {
+		if s.Status == matcher.SubsidyNotApplicable || s.Quote == "" || s.Text == "" {
+			t.Errorf("subsidy on the plan: %+v", s)
+		}
+	}
 
-	// Pin and unpin reorder; the fold is what GET shows.
-	r := f.do("POST", path, "counselor", map[string]any{"action": "pin", "post_id": jobs[3], "note": "专业对口"})
-	if r.status != 200 {
-		t.Fatalf("pin: %d %s", r.status, r.body)
+	// Confirming makes every proposed item the counselor's, in one go.
+	sl = edit("counselor", map[string]any{"action": "confirm"}, 200)
+	if sl.Status != matcher.PlanConfirmed {
+		t.Fatalf("confirmed: %s", sl.Status)
 	}
-	sl = decodeShortlist(t, f.do("GET", path, "counselor", nil))
-	if sl.Posts[0].ID != jobs[3] || !sl.Posts[0].Pinned || sl.Posts[0].Note != "专业对口" {
-		t.Fatalf("pinned post not first: %+v", sl.Posts[0])
+	for _, it := range sl.Items() {
+		if it.Origin != matcher.OriginCounselor {
+			t.Errorf("after confirm %s is %s", it.ID, it.Origin)
+		}
 	}
-	for i := 5; i < 8; i++ {
-		sl = add(jobs[i])
-	}
-	if sl.Check.Posts != 8 || !sl.Check.Complete {
-		t.Fatalf("8 posts: %+v", sl.Check)
+	edit("counselor", map[string]any{"action": "confirm"}, 409)
+	var spare string
+	for _, p := range f.posts[1:] {
+		if p.Kind == matcher.KindJob && !slices.ContainsFunc(sl.Items(), func(it matcher.PlanItem) bool { return it.ID == p.ID }) {
+			if ok, _, _ := matcher.Eligible(&g, &p, pol, testNow); ok && p.ID != removed {
+				spare = p.ID
+				break
+			}
+		}
 	}
 
 	// Validation and conflicts.
@@ -543,22 +594,24 @@ func TestShortlist(t *testing.T) {
 		status int
 		field  string
 	}{
-		{"ninth post", "counselor", path, map[string]any{"action": "add", "post_id": jobs[8]}, 409, ""},
-		{"add twice", "counselor", path, map[string]any{"action": "add", "post_id": jobs[0]}, 409, ""},
-		{"remove absent", "counselor", path, map[string]any{"action": "remove", "post_id": jobs[9]}, 409, ""},
-		{"pin twice", "counselor", path, map[string]any{"action": "pin", "post_id": jobs[3]}, 409, ""},
+		{"ninth post", "counselor", path, map[string]any{"action": "add", "post_id": spare}, 409, ""},
+		{"add twice", "counselor", path, map[string]any{"action": "add", "post_id": pinned}, 409, ""},
+		{"remove absent", "counselor", path, map[string]any{"action": "remove", "post_id": removed}, 409, ""},
+		{"pin twice", "counselor", path, map[string]any{"action": "pin", "post_id": pinned}, 409, ""},
+		{"remove the pinned post", "counselor", path, map[string]any{"action": "remove", "post_id": pinned}, 200, ""},
 		{"closed post", "counselor", path, map[string]any{"action": "add", "post_id": closed.ID}, 400, "post_id"},
 		{"unknown post", "counselor", path, map[string]any{"action": "add", "post_id": "portal-a:NOPE"}, 404, ""},
 		{"bad id", "counselor", path, map[string]any{"action": "add", "post_id": "no-colon"}, 400, "post_id"},
 		{"missing id", "counselor", path, map[string]any{"action": "add"}, 400, "post_id"},
-		{"bad action", "counselor", path, map[string]any{"action": "delete", "post_id": jobs[0]}, 400, "action"},
-		{"unknown field", "counselor", path, map[string]any{"action": "add", "post_id": jobs[0], "rank": 1}, 400, "rank"},
+		{"confirm with an id", "counselor", path, map[string]any{"action": "confirm", "post_id": spare}, 400, "post_id"},
+		{"bad action", "counselor", path, map[string]any{"action": "delete", "post_id": spare}, 400, "action"},
+		{"unknown field", "counselor", path, map[string]any{"action": "add", "post_id": spare, "rank": 1}, 400, "rank"},
 		{"wrong type", "counselor", path, `{"action":"add","post_id":12}`, 400, "post_id"},
-		{"long note", "counselor", path, map[string]any{"action": "remove", "post_id": jobs[0], "note": strings.Repeat("很", 201)}, 400, "note"},
-		{"other district's graduate", "counselor", "/v1/graduates/" + other.ID + "/shortlist", map[string]any{"action": "add", "post_id": jobs[0]}, 404, ""},
-		{"counselor2 on 天山区's graduate", "counselor2", path, map[string]any{"action": "remove", "post_id": jobs[0]}, 404, ""},
-		{"portal", "portalA", path, map[string]any{"action": "add", "post_id": jobs[0]}, 403, ""},
-		{"unknown graduate", "admin", "/v1/graduates/G9999999/shortlist", map[string]any{"action": "add", "post_id": jobs[0]}, 404, ""},
+		{"long note", "counselor", path, map[string]any{"action": "remove", "post_id": spare, "note": strings.Repeat("很", 201)}, 400, "note"},
+		{"other district's graduate", "counselor", "/v1/graduates/" + other.ID + "/shortlist", map[string]any{"action": "add", "post_id": spare}, 404, ""},
+		{"counselor2 on 天山区's graduate", "counselor2", path, map[string]any{"action": "remove", "post_id": spare}, 404, ""},
+		{"portal", "portalA", path, map[string]any{"action": "add", "post_id": spare}, 403, ""},
+		{"unknown graduate", "admin", "/v1/graduates/G9999999/shortlist", map[string]any{"action": "add", "post_id": spare}, 404, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -578,27 +631,21 @@ func TestShortlist(t *testing.T) {
 			t.Errorf("%s read another district's shortlist", key)
 		}
 	}
+	// With the pinned post removed there is room for one more.
+	sl = edit("counselor", map[string]any{"action": "add", "post_id": spare}, 200)
 
 	// Nothing the refused edits asked for was stored; the admin sees the
-	// same list the counselor built.
+	// same plan.
 	again := decodeShortlist(t, f.do("GET", path, "admin", nil))
-	if again.Edits != sl.Edits || len(again.Posts) != 8 || len(again.Courses) != 3 || len(again.Internships) != 1 {
-		t.Fatalf("after refused edits: %d edits (want %d), %d posts", again.Edits, sl.Edits, len(again.Posts))
-	}
 	edits, err := f.st.ShortlistEdits(ctx, g.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(edits) != sl.Edits || edits[0].KeyID != f.keyID["counselor"] {
-		t.Fatalf("stored edits %d, first %+v", len(edits), edits[0])
-	}
-	// Removing brings the check back.
-	r = f.do("POST", path, "counselor", map[string]any{"action": "remove", "post_id": "hrss:C1"})
-	if sl = decodeShortlist(t, r); sl.Check.Complete || sl.Check.MissingCourses != 1 {
-		t.Fatalf("after removing a course: %+v", sl.Check)
+	if again.Edits != sl.Edits || len(edits) != sl.Edits || edits[0].KeyID != f.keyID["counselor"] {
+		t.Fatalf("after refused edits: %d edits (want %d), stored %d", again.Edits, sl.Edits, len(edits))
 	}
 
-	// Audited: reads and edits, by the key that made them.
+	// Audited: reads, edits and the override, by the key that made them.
 	log, err := f.st.AuditLog(ctx, g.ID, 1000)
 	if err != nil {
 		t.Fatal(err)
@@ -607,11 +654,12 @@ func TestShortlist(t *testing.T) {
 	for _, e := range log {
 		actions[e.Action]++
 	}
-	if actions["shortlist.read"] < 2 || actions["shortlist.edit"] != len(edits)+1 {
-		t.Errorf("audit actions %v (edits %d)", actions, len(edits)+1)
+	if actions["shortlist.read"] < 2 || actions["shortlist.override"] < 2 || actions["shortlist.edit"] < 10 {
+		t.Errorf("audit actions %v", actions)
 	}
 
-	// A graduate who is not a hardship case needs no courses.
+	// A graduate who is not a hardship case gets no proposal and needs no
+	// courses.
 	var plain matcher.Graduate
 	for _, x := range f.grads {
 		if !x.IsHardship() && (x.HukouDistrict == "天山区" || x.ResidenceDistrict == "天山区") {
@@ -620,14 +668,25 @@ func TestShortlist(t *testing.T) {
 		}
 	}
 	ppath := "/v1/graduates/" + plain.ID + "/shortlist"
-	for _, id := range jobs[:5] {
-		if r := f.do("POST", ppath, "counselor", map[string]any{"action": "add", "post_id": id}); r.status != 200 {
-			t.Fatal(r.status, string(r.body))
+	ps := decodeShortlist(t, f.do("GET", ppath, "counselor", nil))
+	if ps.Status != matcher.PlanDraft || len(ps.Posts) != 0 || ps.Check.CoursesMin != 0 {
+		t.Fatalf("non-hardship graduate: %s %d posts %+v", ps.Status, len(ps.Posts), ps.Check)
+	}
+	n := 0
+	for _, p := range f.posts[1:] {
+		if ok, _, _ := matcher.Eligible(&plain, &p, pol, testNow); ok && p.Kind == matcher.KindJob && n < 5 {
+			if r := f.do("POST", ppath, "counselor", map[string]any{"action": "add", "post_id": p.ID}); r.status != 200 {
+				t.Fatal(r.status, string(r.body))
+			}
+			n++
 		}
 	}
-	ps := decodeShortlist(t, f.do("GET", ppath, "counselor", nil))
+	ps = decodeShortlist(t, f.do("GET", ppath, "counselor", nil))
 	if !ps.Check.Complete || ps.Check.CoursesMin != 0 || slices.Contains(codes(ps), "job_search_startup") {
 		t.Errorf("non-hardship graduate: %+v %v", ps.Check, codes(ps))
+	}
+	if rc := f.do("POST", ppath, "counselor", map[string]any{"action": "confirm"}); rc.status != 409 {
+		t.Errorf("confirming a plan that is not a 一人一策: %d", rc.status)
 	}
 }
 

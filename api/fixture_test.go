@@ -18,6 +18,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
@@ -164,8 +165,16 @@ func newFixtureOn(t *testing.T, st matcher.FullStore, dir string, seed bool, twe
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The fixture's data is of testNow's year: the plan it is judged by is
+	// that year's (the embedded plan with its year moved, as a --policy
+	// file for another year would).
+	pol, err := catalog.LoadPolicy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol.Year = testNow.Year()
 	cfg := Config{
-		Store: st, Index: ix, Engine: f.eng, Now: func() time.Time { return testNow },
+		Store: st, Index: ix, Engine: f.eng, Policy: pol, Now: func() time.Time { return testNow },
 		// Records are stamped on the wall clock; the tests pin it to the
 		// same day as the data so that "in the future" is testable.
 		Clock:     func() time.Time { return testNow },

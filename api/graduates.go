@@ -194,7 +194,7 @@ func (s *Server) mergeManaged(g *matcher.Graduate, age *int, old *matcher.Gradua
 	if g.RegisteredAt.IsZero() && g.Status != "" && g.Status != matcher.StatusUnregistered {
 		g.RegisteredAt = now // 实名制登记: the contact clock starts now
 	}
-	if g.PlacedAt.IsZero() && (old == nil || isLooking(old)) && g.Status != "" && !isLooking(g) {
+	if g.PlacedAt.IsZero() && (old == nil || old.Looking()) && g.Status != "" && !g.Looking() {
 		g.PlacedAt = now // 去向落实
 	}
 	return nil

@@ -59,8 +59,8 @@ func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Que
 	}
 	var keep []matcher.StoredRecommendation
 	for _, sr := range stored {
-		if sr.Kind != matcher.KindJob && sr.Kind != matcher.KindInternship {
-			continue // courses are asked for with kind=course
+		if sr.Plan || (sr.Kind != matcher.KindJob && sr.Kind != matcher.KindInternship) {
+			continue // courses are asked for with kind=course; plan items are the 一人一策 proposal's
 		}
 		if _, open := s.engine.Post(sr.PostID); !open {
 			continue

@@ -22,6 +22,8 @@ import (
 	"github.com/urumqi-hrss/jobmatch/api/web"
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/casework"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
@@ -31,6 +33,9 @@ type Config struct {
 	Index  *index.Index
 	Engine *engine.Engine
 	Log    *slog.Logger // default slog.Default()
+	// Policy is the plan the casework applies (cmd reads it: the embedded
+	// policy.json or --policy FILE); the zero value is the embedded one.
+	Policy catalog.Policy
 	// Now is the business clock: deadlines, the internship window, contact
 	// overdue — what `--now` sets (the demo pins its data's date). Default
 	// time.Now.
@@ -109,6 +114,10 @@ type Server struct {
 
 	auditLog *auditLog // group commit of audit entries (audit.go)
 
+	// casework runs the counselors' casework (the 一人一策 plan, contacts,
+	// caseload, dashboard) on the store and the engine.
+	casework *casework.Service
+
 	runs  runInfo       // the published batch run, cached
 	slots chan struct{} // online engine calls in flight
 
@@ -186,6 +195,18 @@ func New(cfg Config) (*Server, error) {
 		slots:     make(chan struct{}, cfg.MaxConcurrentMatches),
 	}
 	s.auditLog = newAuditLog(cfg.Store)
+	if len(cfg.Policy.ChannelPlan) == 0 {
+		pol, err := catalog.LoadPolicy()
+		if err != nil {
+			return nil, fmt.Errorf("api: embedded policy: %w", err)
+		}
+		cfg.Policy = pol
+	}
+	cw, err := casework.New(casework.Config{Store: cfg.Store, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: cfg.Clock, MaxRunAge: cfg.MaxRunAge})
+	if err != nil {
+		return nil, fmt.Errorf("api: %w", err)
+	}
+	s.casework = cw
 	var b [4]byte
 	rand.Read(b[:])
 	s.reqPrefix = hex.EncodeToString(b[:])

@@ -68,13 +68,34 @@ func checkEligible(g *matcher.Graduate, p *matcher.Post, pol catalog.Policy, now
 		}
 	}
 	if p.Channel == matcher.ChannelMilitary {
+		// The national rule: men by degree; women from this year's
+		// graduates (last year's 本专科 graduates until the month the
+		// policy names); an unrecorded gender must pass both.
 		m := pol.Military
-		limit := m.AgeMaxSecondary
+		male := m.AgeMaxSecondary
 		switch g.Degree {
-		case matcher.DegreeAssociate, matcher.DegreeBachelor:
-			limit = m.AgeMaxGraduate
+		case matcher.DegreeAssociate:
+			male = m.AgeMaxAssociate
+		case matcher.DegreeBachelor:
+			male = m.AgeMaxGraduate
 		case matcher.DegreeMaster, matcher.DegreeDoctor:
-			limit = m.AgeMaxPostgrad
+			male = m.AgeMaxPostgrad
+		}
+		female, out := 0, now.Year()-g.GraduationYear
+		switch {
+		case g.GraduationYear == 0 || out < 0:
+		case out == 0 && g.Degree >= matcher.DegreeMaster:
+			female = m.Female.AgeMaxPostgrad
+		case out == 0:
+			female = m.Female.AgeMax
+		case out == 1 && (g.Degree == matcher.DegreeAssociate || g.Degree == matcher.DegreeBachelor) && int(now.Month()) <= m.Female.PreviousYearUntilMonth:
+			female = m.Female.PreviousYearAgeMax
+		}
+		limit := min(male, female)
+		if g.Gender == "男" {
+			limit = male
+		} else if g.Gender == "女" {
+			limit = female
 		}
 		if age < 0 || age < m.AgeMin || age > limit {
 			return "military_age"

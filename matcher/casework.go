@@ -16,12 +16,12 @@ type ContactEntry struct {
 	Note       string    `json:"note,omitempty"`
 }
 
-// ShortlistEdit is one counselor edit of a graduate's 一人一策 shortlist.
+// ShortlistEdit is one counselor edit of a graduate's 一人一策 plan.
 type ShortlistEdit struct {
 	ID         string    `json:"id"` // filled in when empty
 	GraduateID string    `json:"graduate_id"`
-	PostID     string    `json:"post_id"`
-	Action     string    `json:"action"` // add, remove, pin
+	PostID     string    `json:"post_id"` // "" for confirm
+	Action     string    `json:"action"`  // add, add_override, remove, pin, unpin, confirm
 	KeyID      string    `json:"key_id"`
 	At         time.Time `json:"at"` // filled in when zero
 	Note       string    `json:"note,omitempty"`
@@ -34,11 +34,30 @@ type ContactLog interface {
 	Contacts(ctx context.Context, graduateID string) ([]ContactEntry, error)
 }
 
-// ShortlistLog keeps counselors' edits of 一人一策 shortlists, oldest first
-// per graduate, deleted with the graduate.
+// Shortlist edit actions (see matcher/casework for what each does).
+const (
+	EditAdd         = "add"
+	EditAddOverride = "add_override" // an admin's add of an item the rules exclude, with a note
+	EditRemove      = "remove"
+	EditPin         = "pin"
+	EditUnpin       = "unpin"
+	EditConfirm     = "confirm" // the counselor confirms the proposed plan
+)
+
+// ShortlistLog keeps counselors' edits of 一人一策 plans, oldest first per
+// graduate, deleted with the graduate.
 type ShortlistLog interface {
+	// EditShortlist appends one edit unconditionally.
 	EditShortlist(ctx context.Context, e ShortlistEdit) error
 	ShortlistEdits(ctx context.Context, graduateID string) ([]ShortlistEdit, error)
+	// UpdateShortlist runs decide on the graduate's edits (oldest first)
+	// and appends the edits it returns, in one transaction that no other
+	// UpdateShortlist of the same graduate interleaves with: a check made
+	// in decide (the plan's post limit) still holds when its edits land.
+	// decide must not touch the store (it may run more than once, on a
+	// retried transaction); an error from it aborts with nothing written.
+	// ENOTFOUND for an unknown graduate.
+	UpdateShortlist(ctx context.Context, graduateID string, decide func(edits []ShortlistEdit) ([]ShortlistEdit, error)) error
 }
 
 // CaseStore keeps counselors' casework: the contact log and shortlist edits.

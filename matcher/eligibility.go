@@ -79,7 +79,7 @@ var rules = [NumRules]Rule{
 			return fmt.Sprintf("不在见习范围：见习面向应届毕业生、离校%d年内未就业毕业生和%d-%d岁失业青年",
 				in.YearsAfterLeaving, in.YouthAgeMin, in.YouthAgeMax)
 		}},
-	{RuleMilitaryAge, "征兵年龄符合政策（按学历）", militaryAgeOK, explainMilitaryAge},
+	{RuleMilitaryAge, "征兵年龄符合全国征兵规定（按学历、性别）", militaryAgeOK, explainMilitaryAge},
 	{RuleAgeMax, "年龄不超过岗位上限", underAgeMax,
 		func(g *GraduateFacts, p *PostFacts, r *PostRestrictions) string {
 			return fmt.Sprintf("年龄不符：要求%d岁及以下", p.AgeMax)
@@ -129,7 +129,7 @@ func internshipAllowed(g *GraduateFacts, p *PostFacts, r *PostRestrictions) bool
 }
 
 func militaryAgeOK(g *GraduateFacts, p *PostFacts, r *PostRestrictions) bool {
-	return !p.Military || g.MilitaryOK
+	return !p.Military || g.Military.OK
 }
 
 func underAgeMax(g *GraduateFacts, p *PostFacts, r *PostRestrictions) bool {
@@ -160,10 +160,7 @@ func explainMajors(g *GraduateFacts, p *PostFacts, r *PostRestrictions) string {
 }
 
 func explainMilitaryAge(g *GraduateFacts, p *PostFacts, r *PostRestrictions) string {
-	if g.Age < 0 {
-		return "无法核实征兵年龄：缺少出生日期"
-	}
-	return fmt.Sprintf("年龄不符征兵条件：%s学历要求%d-%d岁", g.Degree.Chinese(), g.Policy.Military.AgeMin, g.MilitaryAgeMax)
+	return g.Military.Why
 }
 
 // FirstFailing returns the index (into Rules) of the first rule the

@@ -18,7 +18,7 @@ func basePost() Post {
 }
 
 func baseGraduate() Graduate {
-	return Graduate{ID: "g1", Major: "会计学", MajorCode: "120203K", Degree: DegreeBachelor, GraduationYear: 2023,
+	return Graduate{ID: "g1", Major: "会计学", MajorCode: "120203K", Degree: DegreeBachelor, GraduationYear: 2023, Gender: "男",
 		HukouDistrict: "天山区", ResidenceDistrict: "新市区", BirthDate: time.Date(2001, 3, 1, 0, 0, 0, 0, time.UTC), Status: StatusSeeking}
 }
 
@@ -80,7 +80,7 @@ func TestEligibleRules(t *testing.T) {
 		{"internship future graduate, age unknown", func(p *Post) { p.Kind = KindInternship }, func(g *Graduate) { g.GraduationYear = 2024; g.BirthDate = time.Time{} }, RuleInternshipWindow, ""},
 		{"job ignores internship window", nil, func(g *Graduate) { g.GraduationYear = 2010 }, "", ""},
 		{"military bachelor 22", func(p *Post) { p.Channel = ChannelMilitary }, nil, "", ""},
-		{"military bachelor 25", func(p *Post) { p.Channel = ChannelMilitary }, func(g *Graduate) { g.BirthDate = born(1998) }, RuleMilitaryAge, "本科学历要求18-24岁"},
+		{"military bachelor 25", func(p *Post) { p.Channel = ChannelMilitary }, func(g *Graduate) { g.BirthDate = born(1998) }, RuleMilitaryAge, "本科毕业生18至24周岁"},
 		{"military master 26", func(p *Post) { p.Channel = ChannelMilitary }, func(g *Graduate) { g.Degree = DegreeMaster; g.BirthDate = born(1997) }, "", ""},
 		{"military secondary 23", func(p *Post) { p.Channel = ChannelMilitary }, func(g *Graduate) { g.Degree = DegreeSecondary; g.BirthDate = born(2000) }, RuleMilitaryAge, ""},
 		{"military 17", func(p *Post) { p.Channel = ChannelMilitary }, func(g *Graduate) { g.BirthDate = born(2006) }, RuleMilitaryAge, ""},

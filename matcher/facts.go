@@ -27,18 +27,17 @@ type GraduateFacts struct {
 	// when last year's policy file is still loaded in January.
 	PlanYear int
 
-	Age            int // -1 when the birth date is unknown
-	Degree         Degree
-	Hardship       bool
-	Hukou          string
-	HukouUrumqi    bool
-	Fresh          bool // 应届: graduates in the plan year
-	Working        bool // placed or employed
-	InternshipOK   bool // inside the 就业见习 window
-	MilitaryOK     bool // inside the 征兵 age range for the degree
-	MilitaryAgeMax int
-	Priority       bool // 乌鲁木齐户籍应届毕业生入伍优先
-	Major          MajorRef
+	Age          int // -1 when the birth date is unknown
+	Degree       Degree
+	Hardship     bool
+	Hukou        string
+	HukouUrumqi  bool
+	Fresh        bool        // 应届: graduates in the plan year
+	Working      bool        // placed or employed
+	InternshipOK bool        // inside the 就业见习 window
+	Military     MilitaryAge // the 征兵 age rule for the degree and gender
+	Priority     bool        // 乌鲁木齐户籍应届毕业生入伍优先
+	Major        MajorRef
 
 	majors majorMemo
 }
@@ -73,15 +72,7 @@ func NewGraduateFacts(g *Graduate, pol *catalog.Policy, now time.Time) GraduateF
 	f.InternshipOK = !f.Working && (f.Fresh || within || youth)
 
 	mil := pol.Military
-	switch {
-	case g.Degree >= DegreeMaster:
-		f.MilitaryAgeMax = mil.AgeMaxPostgrad
-	case g.Degree >= DegreeAssociate:
-		f.MilitaryAgeMax = mil.AgeMaxGraduate
-	default:
-		f.MilitaryAgeMax = mil.AgeMaxSecondary
-	}
-	f.MilitaryOK = f.Age >= 0 && f.Age >= mil.AgeMin && f.Age <= f.MilitaryAgeMax
+	f.Military = MilitaryAgeOf(g, pol, f.Age, f.PlanYear, int(now.Month()))
 	f.Priority = f.Fresh && hukouOK(f.Hukou, mil.PriorityHukou) && mil.PriorityHukou != ""
 
 	f.Major = resolveGraduateMajor(g.MajorCode, g.Major)

@@ -5,34 +5,6 @@ import (
 	"time"
 )
 
-// Hardship is a 就业困难 category. It is sensitive personal data.
-type Hardship string
-
-const (
-	HardshipPovertyFamily  Hardship = "poverty_family"  // 脱贫家庭
-	HardshipLowIncome      Hardship = "low_income"      // 低保/低收入家庭
-	HardshipZeroEmployment Hardship = "zero_employment" // 零就业家庭
-	HardshipDisability     Hardship = "disability"      // 残疾
-	HardshipLongUnemployed Hardship = "long_unemployed" // 长期未就业
-)
-
-var hardshipNames = map[Hardship]string{
-	HardshipPovertyFamily:  "脱贫家庭",
-	HardshipLowIncome:      "低保/低收入家庭",
-	HardshipZeroEmployment: "零就业家庭",
-	HardshipDisability:     "残疾",
-	HardshipLongUnemployed: "长期未就业",
-}
-
-// Hardships lists every hardship category.
-var Hardships = []Hardship{HardshipPovertyFamily, HardshipLowIncome, HardshipZeroEmployment, HardshipDisability, HardshipLongUnemployed}
-
-// Valid reports whether h is a known category.
-func (h Hardship) Valid() bool { _, ok := hardshipNames[h]; return ok }
-
-// Chinese returns the category's Chinese name.
-func (h Hardship) Chinese() string { return hardshipNames[h] }
-
 // GraduateStatus is where a graduate is on the way to a placement.
 type GraduateStatus string
 

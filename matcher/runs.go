@@ -34,6 +34,10 @@ type StoredRecommendation struct {
 	Rank   int             `json:"rank"` // 1-based
 	Score  float64         `json:"score"`
 	Item   json.RawMessage `json:"item,omitempty"`
+	// Plan marks an item stored only for a 一人一策 proposal (reserve
+	// posts, internships and courses beyond the graduate's default list):
+	// it is never served as part of the default list.
+	Plan bool `json:"plan,omitempty"`
 }
 
 // GraduateRecommendations is one graduate's list in a run.

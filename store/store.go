@@ -168,7 +168,7 @@ func PrepareContact(e *matcher.ContactEntry, now time.Time) error {
 
 // PrepareShortlistEdit checks a shortlist edit and fills in ID and At.
 func PrepareShortlistEdit(e *matcher.ShortlistEdit, now time.Time) error {
-	if e.GraduateID == "" || e.PostID == "" {
+	if e.GraduateID == "" || (e.PostID == "" && e.Action != matcher.EditConfirm) {
 		return matcher.Errorf(matcher.EINVALID, "名单修改缺少毕业生或岗位编号", "shortlist edit without graduate_id or post_id")
 	}
 	stamp(&e.ID, &e.At, now)

@@ -110,41 +110,23 @@ func Kind(s string) (matcher.Kind, error) {
 	return "", unrecognised("kind", "岗位类型（应为 job/全职 或 internship/见习）", "post kind", s)
 }
 
-// hardshipWords map names of the 就业困难 categories (key form) to codes.
-var hardshipWords = map[string]matcher.Hardship{
-	"脱贫家庭": matcher.HardshipPovertyFamily, "脱贫户": matcher.HardshipPovertyFamily, "建档立卡": matcher.HardshipPovertyFamily,
-	"建档立卡户": matcher.HardshipPovertyFamily, "建档立卡贫困户": matcher.HardshipPovertyFamily, "建档立卡家庭": matcher.HardshipPovertyFamily,
-	"脱贫家庭毕业生": matcher.HardshipPovertyFamily, "贫困家庭": matcher.HardshipPovertyFamily, "贫困户": matcher.HardshipPovertyFamily,
-	"低保": matcher.HardshipLowIncome, "低收入": matcher.HardshipLowIncome, "低保家庭": matcher.HardshipLowIncome,
-	"低收入家庭": matcher.HardshipLowIncome, "低保户": matcher.HardshipLowIncome, "城乡低保": matcher.HardshipLowIncome,
-	"零就业家庭": matcher.HardshipZeroEmployment, "零就业": matcher.HardshipZeroEmployment,
-	"残疾": matcher.HardshipDisability, "残疾人": matcher.HardshipDisability, "残疾毕业生": matcher.HardshipDisability,
-	"持残疾证": matcher.HardshipDisability, "残障": matcher.HardshipDisability,
-	"长期未就业": matcher.HardshipLongUnemployed, "长期失业": matcher.HardshipLongUnemployed, "长期失业人员": matcher.HardshipLongUnemployed,
-	"poverty": matcher.HardshipPovertyFamily, "lowincome": matcher.HardshipLowIncome, "zeroemployment": matcher.HardshipZeroEmployment,
-	"disabled": matcher.HardshipDisability, "longunemployed": matcher.HardshipLongUnemployed,
-}
-
 // Hardships reads a list of 就业困难 categories (split on ; ； , 、 / as
-// List does) from their codes or Chinese names (脱贫家庭/脱贫户/建档立卡,
-// 低保/低收入, 零就业家庭, 残疾/残疾人, 长期未就业/长期失业). 无/否 and an
-// empty cell mean none. Each category appears once, in the order given. An
+// List does) from their codes or the words ledgers and the plan use
+// (matcher.HardshipByWord: 脱贫家庭/建档立卡, 低保（低收入）家庭/低保/低收入,
+// 零就业家庭, 残疾/残疾人, 较长时间未就业/长期未就业 …). 无/否 and an empty
+// cell mean none. Each category appears once, in the order given. An
 // unknown value is an error naming it (category names are not personal data;
 // the person's being in one is, and the message does not say who).
 func Hardships(s string) ([]matcher.Hardship, error) {
 	var out []matcher.Hardship
 	for _, v := range List(s) {
-		k := key(v)
-		h := matcher.Hardship(k)
-		if !h.Valid() {
-			var ok bool
-			if h, ok = hardshipWords[strings.ReplaceAll(k, "_", "")]; !ok {
-				switch k {
-				case "无", "否", "没有", "非困难", "none", "no", "-":
-					continue
-				}
-				return nil, unrecognised("hardship", "就业困难类别", "hardship category", v)
+		h, ok := matcher.HardshipByWord(v)
+		if !ok {
+			switch key(v) {
+			case "无", "否", "没有", "非困难", "none", "no", "-":
+				continue
 			}
+			return nil, unrecognised("hardship", "就业困难类别", "hardship category", v)
 		}
 		if !containsHardship(out, h) {
 			out = append(out, h)

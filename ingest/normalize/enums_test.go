@@ -78,6 +78,17 @@ func TestHardships(t *testing.T) {
 		{"零就业家庭、残疾人，长期失业", []matcher.Hardship{matcher.HardshipZeroEmployment, matcher.HardshipDisability, matcher.HardshipLongUnemployed}},
 		{"disability; long_unemployed", []matcher.Hardship{matcher.HardshipDisability, matcher.HardshipLongUnemployed}},
 		{"脱贫户；poverty_family", []matcher.Hardship{matcher.HardshipPovertyFamily}},
+		// The plan's own words (item 23) and their usual variants.
+		{"低保（低收入）家庭", []matcher.Hardship{matcher.HardshipLowIncome}},
+		{"低保(低收入)家庭", []matcher.Hardship{matcher.HardshipLowIncome}},
+		{"较长时间未就业", []matcher.Hardship{matcher.HardshipLongUnemployed}},
+		{"脱贫家庭、低保（低收入）家庭、零就业家庭、残疾、较长时间未就业", matcher.Hardships},
+		{"低保家庭毕业生", []matcher.Hardship{matcher.HardshipLowIncome}},
+		{"建档立卡贫困户; 残疾毕业生", []matcher.Hardship{matcher.HardshipPovertyFamily, matcher.HardshipDisability}},
+		{"长时间未就业人员", []matcher.Hardship{matcher.HardshipLongUnemployed}},
+		{"特困供养", []matcher.Hardship{matcher.HardshipLowIncome}},
+		{"防返贫监测对象", []matcher.Hardship{matcher.HardshipPovertyFamily}},
+		{"Zero-Employment", []matcher.Hardship{matcher.HardshipZeroEmployment}},
 	}
 	for _, tt := range tests {
 		got, err := Hardships(tt.in)

@@ -65,13 +65,31 @@ func independentEligible(g *matcher.Graduate, p *matcher.Post, pol catalog.Polic
 		}
 	}
 	if p.Channel == matcher.ChannelMilitary {
-		hi := pol.Military.AgeMaxSecondary
-		if g.Degree == matcher.DegreeAssociate || g.Degree == matcher.DegreeBachelor {
-			hi = pol.Military.AgeMaxGraduate
-		} else if g.Degree >= matcher.DegreeMaster {
-			hi = pol.Military.AgeMaxPostgrad
+		// Men by degree; women from this year's graduates (last year's
+		// 本专科 in the first half of the year); an unrecorded gender must
+		// pass both.
+		m := pol.Military
+		male := map[matcher.Degree]int{matcher.DegreeNone: m.AgeMaxSecondary, matcher.DegreeSecondary: m.AgeMaxSecondary,
+			matcher.DegreeAssociate: m.AgeMaxAssociate, matcher.DegreeBachelor: m.AgeMaxGraduate,
+			matcher.DegreeMaster: m.AgeMaxPostgrad, matcher.DegreeDoctor: m.AgeMaxPostgrad}[g.Degree]
+		female := 0
+		switch out := now.Year() - g.GraduationYear; {
+		case g.GraduationYear == 0 || out < 0:
+		case out == 0 && g.Degree >= matcher.DegreeMaster:
+			female = m.Female.AgeMaxPostgrad
+		case out == 0:
+			female = m.Female.AgeMax
+		case out == 1 && (g.Degree == matcher.DegreeAssociate || g.Degree == matcher.DegreeBachelor) && int(now.Month()) <= m.Female.PreviousYearUntilMonth:
+			female = m.Female.PreviousYearAgeMax
 		}
-		if age < pol.Military.AgeMin || age > hi {
+		hi := min(male, female)
+		switch g.Gender {
+		case "男":
+			hi = male
+		case "女":
+			hi = female
+		}
+		if age < m.AgeMin || age > hi {
 			return false, "military_age"
 		}
 	}

@@ -48,25 +48,34 @@ func listCase[T any](s *Store, ctx context.Context, bucket []byte, graduateID st
 	}
 	var out []T
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		prefix := join(graduateID, nil)
-		c := tx.Bucket(bucket).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(k) != len(prefix)+8 {
-				continue // another graduate whose ID extends this one
-			}
-			plain, err := s.openCase(bucket, k, v)
-			if err != nil {
-				return fmt.Errorf("%s %q: %w", bucket, k, err)
-			}
-			var e T
-			if err := json.Unmarshal(plain, &e); err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return nil
+		var err error
+		out, err = readCase[T](s, tx, bucket, graduateID)
+		return err
 	})
 	return out, err
+}
+
+// readCase reads and opens graduateID's casework entries in bucket, oldest
+// first.
+func readCase[T any](s *Store, tx *bbolt.Tx, bucket []byte, graduateID string) ([]T, error) {
+	var out []T
+	prefix := join(graduateID, nil)
+	c := tx.Bucket(bucket).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) != len(prefix)+8 {
+			continue // another graduate whose ID extends this one
+		}
+		plain, err := s.openCase(bucket, k, v)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: %w", bucket, k, err)
+		}
+		var e T
+		if err := json.Unmarshal(plain, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // logCase appends v to graduateID's casework in bucket, refusing an
@@ -107,4 +116,37 @@ func (s *Store) EditShortlist(ctx context.Context, e matcher.ShortlistEdit) erro
 // ShortlistEdits returns a graduate's shortlist edits, oldest first.
 func (s *Store) ShortlistEdits(ctx context.Context, graduateID string) ([]matcher.ShortlistEdit, error) {
 	return listCase[matcher.ShortlistEdit](s, ctx, bShortlist, graduateID)
+}
+
+// UpdateShortlist runs decide on a graduate's edits and appends what it
+// returns in one bbolt write transaction: bbolt runs one writer at a
+// time, so no other update interleaves between the read and the append.
+func (s *Store) UpdateShortlist(ctx context.Context, graduateID string, decide func([]matcher.ShortlistEdit) ([]matcher.ShortlistEdit, error)) error {
+	if s.keys == nil {
+		return store.ErrNoDataKey
+	}
+	return s.update(ctx, func(tx *bbolt.Tx) error {
+		if tx.Bucket(bGraduates).Get([]byte(graduateID)) == nil {
+			return matcher.ErrNotFound("毕业生", graduateID)
+		}
+		cur, err := readCase[matcher.ShortlistEdit](s, tx, bShortlist, graduateID)
+		if err != nil {
+			return err
+		}
+		add, err := decide(cur)
+		if err != nil {
+			return err
+		}
+		for i := range add {
+			e := &add[i]
+			e.GraduateID = graduateID
+			if err := store.PrepareShortlistEdit(e, s.now()); err != nil {
+				return err
+			}
+			if err := s.appendCase(tx, bShortlist, graduateID, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

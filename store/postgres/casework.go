@@ -123,3 +123,61 @@ func (s *Store) openNote(table, id, plain string, box []byte) (string, error) {
 }
 
 func noteAAD(table, id string) []byte { return []byte(table + "\x00" + id) }
+
+// UpdateShortlist runs decide on a graduate's edits and appends what it
+// returns in one transaction. The graduate's row is locked FOR UPDATE
+// first, so a concurrent update of the same graduate's plan waits for
+// this one to commit and then reads its edits: a limit decide checks
+// cannot be passed by two updates at once. (Under READ COMMITTED each
+// statement sees what committed before it began, and the edits are read
+// after the lock is granted.)
+func (s *Store) UpdateShortlist(ctx context.Context, graduateID string, decide func([]matcher.ShortlistEdit) ([]matcher.ShortlistEdit, error)) error {
+	return s.tx(ctx, "update shortlist", func(ctx context.Context, tx pgx.Tx, _ int) error {
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM graduates WHERE id = $1 FOR UPDATE`, graduateID).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return matcher.ErrNotFound("毕业生", graduateID)
+		} else if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT id, graduate_id, post_id, action, key_id, at, note, note_box FROM shortlist_edits
+			WHERE graduate_id = $1 ORDER BY n`, graduateID)
+		if err != nil {
+			return err
+		}
+		cur, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (matcher.ShortlistEdit, error) {
+			var e matcher.ShortlistEdit
+			var box []byte
+			if err := row.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note, &box); err != nil {
+				return e, err
+			}
+			var err error
+			e.Note, err = s.openNote("shortlist_edits", e.ID, e.Note, box)
+			return e, err
+		})
+		if err != nil {
+			return err
+		}
+		add, err := decide(cur)
+		if err != nil {
+			return err
+		}
+		for i := range add {
+			e := add[i]
+			e.GraduateID = graduateID
+			if err := store.PrepareShortlistEdit(&e, time.Now()); err != nil {
+				return err
+			}
+			box, err := s.sealNote("shortlist_edits", e.ID, e.Note)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note, note_box)
+				VALUES ($1, $2, $3, $4, $5, $6, '', $7) ON CONFLICT (id) DO NOTHING`,
+				e.ID, e.GraduateID, e.PostID, e.Action, e.KeyID, e.At, box); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"ImportReport", testImportReport},
 		{"ResumableImport", testResumableImport},
 		{"Casework", testCasework},
+		{"ShortlistUpdateConcurrent", testShortlistUpdateConcurrent},
 		{"HostileIDs", testHostileIDs},
 	}
 	for _, tc := range tests {
@@ -1017,6 +1018,83 @@ func testCasework(t *testing.T, s matcher.FullStore) {
 		t.Fatalf("shortlist edits: %+v", es)
 	}
 	code(t, s.EditShortlist(ctx, matcher.ShortlistEdit{GraduateID: gid}), matcher.EINVALID)
+	must(t, s.EditShortlist(ctx, matcher.ShortlistEdit{GraduateID: gid, Action: matcher.EditConfirm, KeyID: "k"}))
+
+	// UpdateShortlist: decide sees the edits so far; its error writes
+	// nothing; an unknown graduate is ENOTFOUND.
+	var seen int
+	must(t, s.UpdateShortlist(ctx, gid, func(es []matcher.ShortlistEdit) ([]matcher.ShortlistEdit, error) {
+		seen = len(es)
+		return []matcher.ShortlistEdit{{PostID: "a:3", Action: "add", KeyID: "k", Note: "备注"}}, nil
+	}))
+	if seen != 3 {
+		t.Errorf("decide saw %d edits, want 3", seen)
+	}
+	refused := matcher.Errorf(matcher.ECONFLICT, "不行", "no")
+	if err := s.UpdateShortlist(ctx, gid, func([]matcher.ShortlistEdit) ([]matcher.ShortlistEdit, error) {
+		return nil, refused
+	}); matcher.ErrorCode(err) != matcher.ECONFLICT {
+		t.Errorf("decide's error: got %v", err)
+	}
+	es, err = s.ShortlistEdits(ctx, gid)
+	must(t, err)
+	if len(es) != 4 || es[3].PostID != "a:3" || es[3].GraduateID != gid || es[3].ID == "" || es[3].At.IsZero() || es[3].Note != "备注" {
+		t.Fatalf("after UpdateShortlist: %+v", es)
+	}
+	code(t, s.UpdateShortlist(ctx, "G-none", func([]matcher.ShortlistEdit) ([]matcher.ShortlistEdit, error) { return nil, nil }), matcher.ENOTFOUND)
+}
+
+// testShortlistUpdateConcurrent: many concurrent adds, each checking a
+// limit inside UpdateShortlist, never exceed it (the check and the append
+// are one transaction), and none is lost.
+func testShortlistUpdateConcurrent(t *testing.T, s matcher.FullStore) {
+	_, err := s.UpsertGraduates(ctx, []matcher.Graduate{Graduate(1)})
+	must(t, err)
+	gid := Graduate(1).ID
+	const limit, adders = 3, 16
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	accepted, refused := 0, 0
+	for i := range adders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.UpdateShortlist(ctx, gid, func(es []matcher.ShortlistEdit) ([]matcher.ShortlistEdit, error) {
+				n := 0
+				for _, e := range es {
+					if e.Action == "add" {
+						n++
+					}
+				}
+				if n >= limit {
+					return nil, matcher.Errorf(matcher.ECONFLICT, "已满", "full")
+				}
+				// Widen the window between the check and the append (a
+				// store opens connections one by one, so the first adders
+				// would otherwise finish before the others start): without
+				// one transaction around both, the adders overtake each
+				// other here and the limit is exceeded.
+				time.Sleep(50 * time.Millisecond)
+				return []matcher.ShortlistEdit{{PostID: fmt.Sprintf("a:%d", i), Action: "add", KeyID: "k"}}, nil
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			switch matcher.ErrorCode(err) {
+			case "":
+				accepted++
+			case matcher.ECONFLICT:
+				refused++
+			default:
+				t.Errorf("add %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	es, err := s.ShortlistEdits(ctx, gid)
+	must(t, err)
+	if len(es) != limit || accepted != limit || refused != adders-limit {
+		t.Errorf("%d concurrent adds with a limit of %d: %d stored, %d accepted, %d refused", adders, limit, len(es), accepted, refused)
+	}
 }
 
 // testChangeFeedConcurrent follows the feed while several writers upsert at

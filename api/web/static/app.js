@@ -343,16 +343,26 @@ function renderShortlist(sl) {
         `规则：岗位 ${c.posts_min}–${c.posts_max} 个（当前 ${c.posts} 个）` +
         (c.courses_min ? `；就业困难毕业生培训课程至少 ${c.courses_min} 门（当前 ${c.courses} 门）` : `；培训课程 ${c.courses} 门`)));
   }
+  // The plan's state: a proposal waits for the counselor's confirmation;
+  // pins and removals are kept when the nightly run proposes again.
+  const planNote = { proposed: '建议方案（待确认）：标“建议”的项目由系统推荐，置顶即保留，移除后不再推荐', confirmed: '已确认的帮扶计划', draft: '' }[sl.status] || '';
+  if (planNote) {
+    st.append(el('div', { class: 'plan-state', id: 'plan-state', dataset: { status: sl.status } }, planNote,
+      sl.status === 'proposed' ? el('button', { type: 'button', class: 'small', id: 'plan-confirm', onclick: () => edit('confirm', '') }, '确认计划') : null));
+  }
   const lists = clear($('shortlist-lists'));
   const section = (title, items, kind) => {
     const ul = el('ul', { class: 'items', id: 'sl-' + kind });
     if (!items.length) ul.append(el('li', { class: 'muted' }, '暂无'));
     for (const it of items) {
-      ul.append(el('li', { class: 'item' + (it.pinned ? ' pinned' : '') + (it.open ? '' : ' closed'), dataset: { id: it.id } },
+      ul.append(el('li', { class: 'item' + (it.pinned ? ' pinned' : '') + (it.open ? '' : ' closed') + (it.origin === 'proposed' ? ' proposed' : ''), dataset: { id: it.id, origin: it.origin } },
         el('div', { class: 'item-main' },
-          el('span', { class: 'item-title' }, it.pinned ? el('span', { class: 'tag pin' }, '置顶') : null, it.title),
-          el('span', { class: 'item-sub' }, [it.employer, it.district, CHANNELS[it.channel], salary(it.salary)].filter(Boolean).join(' · ')),
-          it.open ? null : el('span', { class: 'tag bad' }, '已满员或截止')),
+          el('span', { class: 'item-title' }, it.pinned ? el('span', { class: 'tag pin' }, '置顶') : null,
+            it.origin === 'proposed' ? el('span', { class: 'tag' }, '建议') : null, it.title),
+          el('span', { class: 'item-sub' }, [it.employer, it.district, CHANNELS[it.channel], it.salary_text || salary(it.salary),
+            it.start_date ? '开班 ' + date(it.start_date) : ''].filter(Boolean).join(' · ')),
+          it.open ? null : el('span', { class: 'tag bad' }, '已满员或截止'),
+          it.ineligible ? el('span', { class: 'tag bad', title: it.ineligible }, '不符合条件' + (it.override ? '（管理员已注明理由）' : '')) : null),
         el('div', { class: 'item-actions' },
           el('button', { type: 'button', class: 'ghost small', onclick: () => edit(it.pinned ? 'unpin' : 'pin', it.id) }, it.pinned ? '取消置顶' : '置顶'),
           el('button', { type: 'button', class: 'ghost small danger', onclick: () => edit('remove', it.id) }, '移除'))));
@@ -368,7 +378,8 @@ function renderShortlist(sl) {
     sub.append(el('li', { dataset: { code: s.code } },
       el('div', {}, el('strong', {}, s.name), ' ', el('span', { class: 'amount' }, s.amount_text),
         s.payee !== 'graduate' ? el('span', { class: 'tag' }, '发给用人单位') : null),
-      el('div', { class: 'muted small' }, '适用原因：' + s.why + (s.conditions ? '；条件：' + s.conditions : ''))));
+      el('div', { class: 'muted small' }, s.text),
+      el('div', { class: 'muted small' }, '依据（措施' + s.item + '）：' + s.quote)));
   }
   // Add buttons in the recommendation list follow the list's state.
   for (const b of document.querySelectorAll('#rec-list button[data-add]')) setAddButton(b);
@@ -385,9 +396,9 @@ function setAddButton(b) {
 
 async function edit(action, id) {
   try {
-    const sl = await api('POST', '/v1/graduates/' + encodeURIComponent(state.graduate) + '/shortlist', { action, post_id: id });
+    const sl = await api('POST', '/v1/graduates/' + encodeURIComponent(state.graduate) + '/shortlist', id ? { action, post_id: id } : { action });
     renderShortlist(sl);
-    const verb = { add: '已加入名单', remove: '已从名单移除', pin: '已置顶', unpin: '已取消置顶' }[action];
+    const verb = { add: '已加入名单', remove: '已从名单移除', pin: '已置顶', unpin: '已取消置顶', confirm: '帮扶计划已确认' }[action];
     flash(verb, 'info');
   } catch (e) { showError(e); }
 }
