@@ -19,6 +19,15 @@
 //     time, under a catalog.Policy) and a post into the facts the rules
 //     read; majors.go resolves majors against the catalogue and says how
 //     closely two meet.
+//   - The plan's rules besides eligibility: subsidies.go (each subsidy's
+//     conditions, read from the policy, judged for a graduate and a plan:
+//     applies, 可申请，需核实, or not, with why and the plan's sentence),
+//     military.go (conscription ages per degree and gender), cohort.go
+//     (registered, placed, looking, contact overdue, years since leaving,
+//     who gets a 一人一策 plan), hardship.go (the categories and the words
+//     ledgers and the plan use for them), plan.go (the 一人一策 plan as a
+//     value a print view renders, and the nightly run's proposal). The
+//     casework operations over them are matcher/casework.
 //   - Errors: errors.go (coded, bilingual; package api maps each code to
 //     one HTTP status).
 //   - Store interfaces, narrow, one per consumer: store.go (posts,
