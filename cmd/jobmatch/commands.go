@@ -18,7 +18,6 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest/occupation"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
-	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
@@ -31,7 +30,8 @@ func (m *Main) cmdGen(ctx context.Context, args []string) error {
 	fs.IntVar(&o.Graduates, "graduates", o.Graduates, "number of graduates")
 	fs.IntVar(&o.Courses, "courses", o.Courses, "number of courses")
 	fs.IntVar(&o.Internships, "internships", -1, "number of internships among the posts (default: the plan's share of --posts)")
-	if _, err := m.parse(fs, args); err != nil {
+	_, err := m.parse(fs, args)
+	if err != nil {
 		return err
 	}
 	o.Internships = scaledInternships(o.Internships, o.Posts)
@@ -43,8 +43,11 @@ func (m *Main) cmdGen(ctx context.Context, args []string) error {
 	}
 	bar := m.newProgress("generating", "rows")
 	o.Progress = bar.report()
+	if o.Policy, err = m.Policy(); err != nil {
+		return err
+	}
 	start := time.Now()
-	err := synth.Generate(*out, o)
+	err = synth.Generate(*out, o)
 	bar.finish()
 	if err != nil {
 		return fmt.Errorf("gen: %w", err)
@@ -350,7 +353,7 @@ func (m *Main) engineOptions() (engine.Options, error) {
 	if err != nil {
 		return engine.Options{}, err
 	}
-	pol, err := catalog.LoadPolicy()
+	pol, err := m.Policy()
 	if err != nil {
 		return engine.Options{}, err
 	}

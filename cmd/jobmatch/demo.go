@@ -31,6 +31,11 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	o.Internships = scaledInternships(-1, o.Posts)
+	pol, err := m.Policy()
+	if err != nil {
+		return err
+	}
+	o.Policy = pol
 	if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

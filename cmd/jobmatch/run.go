@@ -16,6 +16,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
 	"github.com/urumqi-hrss/jobmatch/store/seal"
@@ -32,6 +33,9 @@ type Main struct {
 	DBURL    string // PostgreSQL; empty selects the embedded store
 	LogLevel string
 	NowFlag  string // --now: the clock the matcher and the index use (default: real time)
+	// PolicyFile is --policy: another year's plan of the same schema as the
+	// embedded matcher/catalog/policy.json (the default).
+	PolicyFile string
 
 	Log *slog.Logger
 
@@ -39,6 +43,9 @@ type Main struct {
 	// ("jobmatch --data D ingest …"): they become the defaults of the
 	// command's own flag set, where they may be given again.
 	preset map[string]string
+
+	policy    catalog.Policy // Policy's answer, once read
+	policySet bool
 
 	store matcher.FullStore
 	index *index.Index
@@ -69,6 +76,8 @@ func commands() []command {
 		{"search", "QUERY [--channel C] [--district D] [--degree D] [--kind K] [--type post|course] [--limit 10] [--offset 0] [--json]", "search open posts and courses", (*Main).cmdSearch},
 		{"recommend", "--graduate ID | --profile FILE [--limit 8] [--channel C] [--kind job|internship|course] [--explain-exclusions] [--json]",
 			"recommend posts for a stored graduate, or for a profile (docs/profile.md)", (*Main).cmdRecommend},
+		{"shortlist", "--graduate ID | --hardship [--district D] [--limit N] [--format text|json]",
+			"print 一人一策 plans: one graduate's, or every hardship graduate's still looking (proposed by the last batch run, or online)", (*Main).cmdShortlist},
 		{"batch", "[--limit 8] [--chunk 500] [--resume|--fresh] [--workers N] [--config F] [--quiet] [--json]", "nightly batch: every active graduate's list over every open post, published as one run", (*Main).cmdBatch},
 		{"reindex", "", "rebuild the search index from the store", (*Main).cmdReindex},
 		{"analyze", "TEXT", "print the index analyzer's tokens with positions", (*Main).cmdAnalyze},
@@ -117,13 +126,14 @@ func (m *Main) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-11s %s\n              %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintln(w, "\nShared flags, before or after the command: --data DIR (default ./jobmatch-data), --db URL (or DATABASE_URL: use PostgreSQL),")
-	fmt.Fprintln(w, "  --now YYYY-MM-DD (the date to match, index and import as of; default today), --log-level debug|info|warn|error")
+	fmt.Fprintln(w, "  --now YYYY-MM-DD (the date to match, index and import as of; default today), --log-level debug|info|warn|error,")
+	fmt.Fprintln(w, "  --policy FILE (another year's plan, the schema of matcher/catalog/policy.json; default the embedded 2023 plan)")
 	fmt.Fprintln(w, "Exit status: 0 ok, 1 failure, 2 usage error, 3 rows rejected (ingest: the good rows are kept).")
 	fmt.Fprintln(w, "Run 'jobmatch COMMAND -h' for a command's flags.")
 }
 
 // sharedFlags are the flags every command takes.
-var sharedFlags = []string{"data", "db", "log-level", "now"}
+var sharedFlags = []string{"data", "db", "log-level", "now", "policy"}
 
 // takeSharedFlags reads the shared flags given before the command and
 // returns the rest of the command line.
@@ -166,6 +176,7 @@ func (m *Main) flags(name string) *flag.FlagSet {
 	fs.StringVar(&m.DBURL, "db", m.sharedDefault("db", os.Getenv("DATABASE_URL")), "PostgreSQL URL (default $DATABASE_URL); empty uses the embedded store")
 	fs.StringVar(&m.LogLevel, "log-level", m.sharedDefault("log-level", envOr("JOBMATCH_LOG_LEVEL", "info")), "log level: debug, info, warn or error")
 	fs.StringVar(&m.NowFlag, "now", m.sharedDefault("now", os.Getenv("JOBMATCH_NOW")), "the date to match, index and import as of, YYYY-MM-DD (default: today; the demo data is dated 2023-06-15)")
+	fs.StringVar(&m.PolicyFile, "policy", m.sharedDefault("policy", os.Getenv("JOBMATCH_POLICY")), "the employment plan's numbers and rules, a JSON file of the schema of matcher/catalog/policy.json (default: the embedded 2023 plan)")
 	return fs
 }
 
@@ -192,6 +203,9 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = args[1:]
 	}
 	m.setupLog()
+	if _, err := m.Policy(); err != nil {
+		return nil, err
+	}
 	if m.NowFlag != "" {
 		if _, err := time.Parse(time.DateOnly, m.NowFlag); err != nil {
 			return nil, &usageError{fmt.Sprintf("--now %q: want a date like 2023-06-15", m.NowFlag)}
@@ -217,6 +231,37 @@ func (m *Main) Now() time.Time {
 		}
 	}
 	return time.Now()
+}
+
+// Policy is the plan every command applies: --policy FILE (or
+// JOBMATCH_POLICY) when given, read and validated here — configuration is
+// read in cmd only and passed down — else the embedded policy.json.
+func (m *Main) Policy() (catalog.Policy, error) {
+	if m.policySet {
+		return m.policy, nil
+	}
+	var pol catalog.Policy
+	if m.PolicyFile == "" {
+		p, err := catalog.LoadPolicy()
+		if err != nil {
+			return pol, fmt.Errorf("the embedded policy: %w", err)
+		}
+		pol = p
+	} else {
+		b, err := os.ReadFile(m.PolicyFile)
+		if err != nil {
+			return pol, fmt.Errorf("--policy: %w", err)
+		}
+		if err := catalog.ParsePolicy(b, &pol); err != nil {
+			return pol, fmt.Errorf("--policy %s: %w", m.PolicyFile, err)
+		}
+		if err := matcher.CheckPolicy(&pol); err != nil {
+			return pol, fmt.Errorf("--policy %s: %w", m.PolicyFile, err)
+		}
+		m.Log.Info("policy loaded", "file", m.PolicyFile, "year", pol.Year)
+	}
+	m.policy, m.policySet = pol, true
+	return pol, nil
 }
 
 // clockFile pins a data directory's date (see Now).

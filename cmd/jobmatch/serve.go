@@ -146,8 +146,12 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 	if err != nil {
 		return err
 	}
+	pol, err := m.Policy()
+	if err != nil {
+		return err
+	}
 	srv, err := api.New(api.Config{
-		Store: st, Index: ix, Engine: eng, Log: m.Log, Now: m.Now,
+		Store: st, Index: ix, Engine: eng, Policy: pol, Log: m.Log, Now: m.Now,
 		RateLimit: o.RateLimit, RateBurst: o.RateBurst, ShutdownTimeout: o.Shutdown,
 		TrustedProxies: o.TrustedProxies,
 	})

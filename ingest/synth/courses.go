@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
-	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // courseKind is a training programme: what it teaches and the certificate
@@ -120,10 +119,7 @@ func (c *courseRow) record() []string {
 }
 
 func writeCourses(w io.Writer, o Options, progress func(int)) error {
-	pol, err := catalog.LoadPolicy()
-	if err != nil {
-		return fmt.Errorf("synth: %w", err)
-	}
+	pol := o.Policy // set by Options.normalise
 	cw, err := newCSV(w, CourseHeader)
 	if err != nil {
 		return err

@@ -198,10 +198,7 @@ func fieldValue(m *catalog.Major, table map[string]float64, def float64) float64
 }
 
 func writeGraduates(w io.Writer, o Options, progress func(int)) error {
-	pol, err := catalog.LoadPolicy()
-	if err != nil {
-		return fmt.Errorf("synth: %w", err)
-	}
+	pol := o.Policy // set by Options.normalise
 	cw, err := newCSV(w, GraduateHeader)
 	if err != nil {
 		return err

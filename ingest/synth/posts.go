@@ -115,10 +115,7 @@ var (
 const welfareShare = 0.03
 
 func newWorld(o Options) (*world, error) {
-	pol, err := catalog.LoadPolicy()
-	if err != nil {
-		return nil, fmt.Errorf("synth: %w", err)
-	}
+	pol := o.Policy // set by Options.normalise
 	w := &world{o: o, policy: pol, smeByInd: map[string][]*employer{}}
 	r := rowRNG(o.Seed, streamPlan, 0)
 	w.idBase = 10000000 + r.IntN(80000000)

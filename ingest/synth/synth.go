@@ -31,6 +31,10 @@ type Options struct {
 	// Progress, when set, hears the rows written so far and the total
 	// (cmd draws it as a progress bar).
 	Progress func(done, total int)
+	// Policy is the plan the data follows (channel plan, internships,
+	// entrepreneurship training, cohorts); the zero value is the embedded
+	// policy. cmd passes --policy here.
+	Policy catalog.Policy
 }
 
 // DefaultOptions returns the data set of the 2023 plan: 25,000 posts in the
@@ -55,6 +59,13 @@ var DefaultNow = time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC)
 func (o *Options) normalise() error {
 	if o.Now.IsZero() {
 		o.Now = DefaultNow
+	}
+	if len(o.Policy.ChannelPlan) == 0 {
+		p, err := catalog.LoadPolicy()
+		if err != nil {
+			return fmt.Errorf("synth: %w", err)
+		}
+		o.Policy = p
 	}
 	if o.Posts < 0 || o.Internships < 0 || o.Courses < 0 || o.Graduates < 0 {
 		return fmt.Errorf("synth: negative size in options %+v", *o)

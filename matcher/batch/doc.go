@@ -3,8 +3,8 @@
 // requests, saved in chunks under a new run and published by flipping one
 // pointer (matcher.RunWriter.PublishRun), so readers see the previous run
 // until the new one is whole. It talks to the store only through matcher's
-// interfaces and imports nothing but matcher, matcher/engine, matcher/catalog and the
-// standard library; `jobmatch batch` (cmd/jobmatch/batch.go) wires it.
+// interfaces and imports nothing but matcher, matcher/engine, matcher/catalog,
+// matcher/casework (the 一人一策 proposal) and the standard library; `jobmatch batch` (cmd/jobmatch/batch.go) wires it.
 //
 // # Who is in a run
 //
@@ -21,13 +21,20 @@
 // # Lists
 //
 // A graduate's list has Options.Limit posts (jobs and internships, default
-// 8). A hardship graduate's list is the 一人一策 shortlist of the policy
-// (catalog Policy.Shortlist): posts_min..posts_max posts (the limit clamped
-// into that range) and courses_min training courses (matcher Query Kind
-// course), stored in the same run. Each stored item is the engine's
-// matcher.Item JSON — what api/published.go passes through — with Rank set
-// to its rank in the published list; posts are ranked 1..n and courses,
-// which the API serves with kind=course, 1..m among courses.
+// 8); a hardship graduate's has posts_min..posts_max (the limit clamped
+// into that range; catalog Policy.Shortlist). Each stored item is the
+// engine's matcher.Item JSON — what api/published.go passes through — with
+// Rank set to its rank in the published list.
+//
+// For a 一人一策 graduate (matcher.PlanGraduate: still looking, in a
+// hardship category the policy names) the run also stores the plan's
+// proposal (casework.Propose, the function an online plan uses, and
+// casework.StoreProposal): the published list's jobs, then further jobs of
+// the candidates as reserves for the counselor's removals, the internships
+// the rules let them take and distinct fitting courses — the extras as
+// items marked Plan, ranked within their part, which the default list
+// never serves. matcher/casework reads the proposal back and lays the
+// counselor's edits over it, so pins and removals survive the next run.
 //
 // # Capacity
 //

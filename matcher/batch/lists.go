@@ -10,15 +10,16 @@ import (
 	"sync"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/casework"
 )
 
 // list is one graduate's computed list before it is saved.
 type list struct {
 	choice
-	items   []matcher.Item // the engine's candidates, in its order
-	course  []matcher.Item // hardship graduates' courses
-	before  []int          // indexes into cands: the list by relevance alone
-	after   []int          // the published list
+	items   []matcher.Item    // the engine's candidates, in its order
+	plan    *matcher.Proposal // 一人一策 graduates' proposal (its posts filled in by finish)
+	before  []int             // indexes into cands: the list by relevance alone
+	after   []int             // the published list
 	courses int
 	recs    matcher.GraduateRecommendations
 }
@@ -78,8 +79,10 @@ feed:
 // engine's default; the re-ranking applies it again with the channel mix.
 const perEmployer = 2
 
-// one computes a graduate's candidates; full keeps the items and adds a
-// hardship graduate's courses (the pricing sample needs neither). A panic in the engine becomes an
+// one computes a graduate's candidates; full keeps the items and, for a
+// 一人一策 graduate (matcher.PlanGraduate), proposes internships and
+// courses with casework.Propose, the function an online plan uses (the
+// pricing sample needs neither). A panic in the engine becomes an
 // error naming the graduate, so one bad record cannot take the process down.
 func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 	defer func() {
@@ -113,12 +116,11 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 		}
 		l.cands[i] = c
 	}
-	if full && g.IsHardship() && r.pol.coursesMin > 0 {
-		cres, err := r.in.Engine.Recommend(g, matcher.Query{Kind: matcher.KindCourse, Limit: r.pol.coursesMin})
-		if err != nil {
-			return fmt.Errorf("batch: graduate %s: courses: %w", g.ID, err)
+	if full && matcher.PlanGraduate(g, &r.policy) {
+		// The posts come from the capacity-adjusted list (finish).
+		if l.plan, err = casework.Propose(r.in.Engine, g, &r.policy, casework.ProposeOptions{Posts: []matcher.Item{}}); err != nil {
+			return fmt.Errorf("batch: graduate %s: %w", g.ID, err)
 		}
-		l.course = cres.Items
 	}
 	return nil
 }
@@ -133,30 +135,43 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 	} else {
 		l.after = l.before
 	}
-	gr := matcher.GraduateRecommendations{GraduateID: g.ID, Items: make([]matcher.StoredRecommendation, 0, len(l.after)+len(l.course))}
-	add := func(it matcher.Item, rank int) error {
-		it.Rank = rank
+	gr := matcher.GraduateRecommendations{GraduateID: g.ID, Items: make([]matcher.StoredRecommendation, 0, len(l.after))}
+	listed := make(map[string]bool, len(l.after))
+	for k, j := range l.after {
+		it := l.items[j]
+		it.Rank = k + 1
 		b, err := json.Marshal(it)
 		if err != nil {
-			return fmt.Errorf("batch: graduate %s: encode item %s: %w", g.ID, it.PostID, err)
+			return gr, fmt.Errorf("batch: graduate %s: encode item %s: %w", g.ID, it.PostID, err)
 		}
-		gr.Items = append(gr.Items, matcher.StoredRecommendation{PostID: it.PostID, Kind: it.Kind, Rank: rank, Score: it.Score, Item: b})
-		return nil
+		gr.Items = append(gr.Items, matcher.StoredRecommendation{PostID: it.PostID, Kind: it.Kind, Rank: it.Rank, Score: it.Score, Item: b})
+		listed[it.PostID] = true
 	}
-	for k, j := range l.after {
-		if err := add(l.items[j], k+1); err != nil {
-			return gr, err
+	if l.plan != nil {
+		// The proposal's posts: the published list's jobs, then the other
+		// jobs of the candidates, in the engine's order, as reserves for
+		// the counselor's removals.
+		for _, j := range l.after {
+			if it := l.items[j]; it.Kind == matcher.KindJob {
+				l.plan.Posts = append(l.plan.Posts, it)
+			}
 		}
-	}
-	// Courses are ranked among courses (the API serves them with
-	// kind=course), so their ranks start at 1 again.
-	for k, it := range l.course {
-		if err := add(it, k+1); err != nil {
-			return gr, err
+		for _, it := range l.items {
+			if len(l.plan.Posts) >= 2*r.pol.postsMax {
+				break
+			}
+			if it.Kind == matcher.KindJob && !listed[it.PostID] {
+				l.plan.Posts = append(l.plan.Posts, it)
+			}
 		}
+		extra, err := casework.StoreProposal(l.plan, listed)
+		if err != nil {
+			return gr, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
+		}
+		gr.Items = append(gr.Items, extra...)
+		l.courses = len(l.plan.Courses)
 	}
-	l.courses = len(l.course)
-	l.items, l.course = nil, nil // the JSON is all that is kept
+	l.items, l.plan = nil, nil // the JSON is all that is kept
 	return gr, nil
 }
 

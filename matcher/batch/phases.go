@@ -12,18 +12,20 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // runner is one attempt at a run.
 type runner struct {
-	st    Store
-	in    *Inputs
-	opt   Options
-	cfg   Config
-	log   *slog.Logger
-	pol   shortlist
-	posts map[string]int32
-	price *pricer
+	st     Store
+	in     *Inputs
+	opt    Options
+	cfg    Config
+	log    *slog.Logger
+	pol    shortlist
+	policy catalog.Policy // the engine's: who gets a 一人一策 proposal
+	posts  map[string]int32
+	price  *pricer
 
 	table  []*matcher.Post     // open jobs and internships, in ID order
 	places []int               // places left, by table index
@@ -58,7 +60,8 @@ func newRunner(st Store, in *Inputs, opt Options) (*runner, error) {
 	if r.opt.Workers <= 0 {
 		r.opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	pol := in.Engine.Policy().Shortlist
+	r.policy = in.Engine.Policy()
+	pol := r.policy.Shortlist
 	r.pol = shortlist{max(pol.PostsMin, 1), max(pol.PostsMax, pol.PostsMin, 1), max(pol.CoursesMin, 0)}
 	return r, nil
 }
@@ -215,7 +218,7 @@ func (r *runner) computeAndSave(ctx context.Context) (*tally, error) {
 			}
 			recs[i] = l.recs
 			t.add(l)
-			if chunk[i].IsHardship() {
+			if matcher.PlanGraduate(chunk[i], &r.policy) {
 				r.sum.Hardship++
 				r.sum.Courses += l.courses
 			}

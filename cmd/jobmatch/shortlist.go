@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/casework"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+)
+
+// cmdShortlist prints 一人一策 plans, as the workspace shows them
+// (matcher/casework): one graduate's, or those of the 一人一策 caseload
+// (hardship graduates still looking) of a district or the city.
+func (m *Main) cmdShortlist(ctx context.Context, args []string) error {
+	fs := m.flags("shortlist")
+	gid := fs.String("graduate", "", "one stored graduate's id")
+	hardship := fs.Bool("hardship", false, "every 一人一策 graduate (in a hardship category the policy names, still looking)")
+	district := fs.String("district", "", "with --hardship: only this district")
+	limit := fs.Int("limit", 0, "with --hardship: at most this many plans (0: all)")
+	format := fs.String("format", "text", "text or json")
+	if _, err := m.parse(fs, args); err != nil {
+		return err
+	}
+	if (*gid == "") == !*hardship {
+		return &usageError{"shortlist: want exactly one of --graduate ID or --hardship"}
+	}
+	if *format != "text" && *format != "json" {
+		return &usageError{fmt.Sprintf("shortlist --format %q: want text or json", *format)}
+	}
+	d := ""
+	if *district != "" {
+		if d = normalize.District(*district); !catalog.IsUrumqiDistrict(d) {
+			return &usageError{fmt.Sprintf("shortlist --district %q: not one of Urumqi's districts", *district)}
+		}
+	}
+	svc, err := m.casework(ctx)
+	if err != nil {
+		return err
+	}
+	var gs []matcher.Graduate
+	if *gid != "" {
+		g, err := m.store.Graduate(ctx, *gid)
+		if err != nil {
+			return err
+		}
+		gs = append(gs, *g)
+	} else {
+		pol := svc.Policy()
+		_, page, err := svc.Caseload(ctx, casework.CaseFilter{District: d, Hardship: "yes", Group: casework.GroupLooking}, 0, 1<<30)
+		if err != nil {
+			return err
+		}
+		for _, g := range page {
+			if matcher.PlanGraduate(&g, &pol) && (*limit <= 0 || len(gs) < *limit) {
+				gs = append(gs, g)
+			}
+		}
+	}
+	enc := json.NewEncoder(m.Stdout)
+	enc.SetIndent("", "  ")
+	for i := range gs {
+		p, err := svc.Plan(ctx, &gs[i])
+		if err != nil {
+			return fmt.Errorf("plan of %s: %w", gs[i].ID, err)
+		}
+		if *format == "json" {
+			if err := enc.Encode(p); err != nil {
+				return err
+			}
+			continue
+		}
+		printPlan(m.Stdout, &gs[i], p)
+	}
+	return nil
+}
+
+// casework builds the casework service over the store, the engine and the
+// policy, as serve does.
+func (m *Main) casework(ctx context.Context) (*casework.Service, error) {
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := m.loadEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := m.Policy()
+	if err != nil {
+		return nil, err
+	}
+	return casework.New(casework.Config{Store: st, Recommender: eng, Policy: pol, Now: m.Now})
+}
+
+// printPlan writes a plan as text: what a counselor reads.
+func printPlan(w io.Writer, g *matcher.Graduate, p *matcher.Plan) {
+	status := map[matcher.PlanStatus]string{matcher.PlanProposed: "建议方案（待确认）", matcher.PlanConfirmed: "已确认", matcher.PlanDraft: "草稿"}[p.Status]
+	fmt.Fprintf(w, "== %s  %s %s %d届  一人一策：%s\n", g.ID, g.Major, g.Degree.Chinese(), g.GraduationYear, status)
+	fmt.Fprintf(w, "   %s\n", p.Check.Message)
+	section := func(title string, items []matcher.PlanItem) {
+		fmt.Fprintf(w, "-- %s（%d）\n", title, len(items))
+		for _, it := range items {
+			mark := ""
+			if it.Origin == matcher.OriginProposed {
+				mark = "[建议] "
+			}
+			if !it.Open || it.Ineligible != "" {
+				mark += "[不计入] "
+			}
+			parts := []string{it.Employer, it.District}
+			if it.Kind == matcher.KindCourse {
+				if it.StartDate != nil {
+					parts = append(parts, "开班 "+it.StartDate.Format("2006-01-02"), fmt.Sprintf("名额%d", it.Places))
+				}
+			} else {
+				parts = append(parts, it.Channel.Chinese(), it.SalaryText)
+				if it.Deadline != nil {
+					parts = append(parts, "截止 "+it.Deadline.Format("2006-01-02"))
+				}
+			}
+			fmt.Fprintf(w, "   %s%s  %s  %s\n", mark, it.ID, it.Title, strings.Join(nonEmpty(parts), " · "))
+			if len(it.Reasons) > 0 {
+				fmt.Fprintf(w, "      %s\n", strings.Join(it.Reasons, "；"))
+			}
+		}
+	}
+	section("目标岗位", p.Posts)
+	section("就业见习", p.Internships)
+	section("培训课程", p.Courses)
+	fmt.Fprintf(w, "-- 补贴（%d）\n", len(p.Subsidies))
+	for _, s := range p.Subsidies {
+		fmt.Fprintf(w, "   %s  %s  %s\n", s.Name, s.AmountText, s.Text)
+	}
+	fmt.Fprintln(w)
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
