@@ -73,6 +73,16 @@ func decodeStrict(b []byte, v any) error {
 	return nil
 }
 
+// readInput reads a JSON body of at most Config.MaxBody into v with
+// decodeInput: the preamble of every handler that takes a body.
+func (s *Server) readInput(w http.ResponseWriter, r *http.Request, v any, managed ...string) error {
+	b, err := readBody(w, r, s.cfg.MaxBody)
+	if err != nil {
+		return err
+	}
+	return decodeInput(b, v, managed...)
+}
+
 // decodeInput is decodeStrict for a record the caller writes: a field the
 // server keeps (managed: an update time, a count, a link it makes) is
 // refused by name, saying so, rather than as an unknown field.

@@ -73,12 +73,8 @@ func (s *Server) putGraduate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		return err
-	}
 	var in graduateInput
-	if err := decodeStrict(b, &in); err != nil {
+	if err := s.readInput(w, r, &in); err != nil {
 		return err
 	}
 	if in.ID == "" {
@@ -106,12 +102,8 @@ func (s *Server) putGraduate(w http.ResponseWriter, r *http.Request) error {
 // createGraduate registers a new graduate under an ID the server picks
 // (counselors: in their district).
 func (s *Server) createGraduate(w http.ResponseWriter, r *http.Request) error {
-	b, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		return err
-	}
 	var in graduateInput
-	if err := decodeStrict(b, &in); err != nil {
+	if err := s.readInput(w, r, &in); err != nil {
 		return err
 	}
 	if in.ID != "" {
@@ -378,12 +370,8 @@ type profileRequest struct {
 }
 
 func (s *Server) profileRecommendations(w http.ResponseWriter, r *http.Request) error {
-	b, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		return err
-	}
 	var req profileRequest
-	if err := decodeStrict(b, &req); err != nil {
+	if err := s.readInput(w, r, &req); err != nil {
 		return err
 	}
 	if len(req.Profile) == 0 || string(req.Profile) == "null" {
@@ -500,12 +488,8 @@ type feedbackRequest struct {
 }
 
 func (s *Server) recordFeedback(w http.ResponseWriter, r *http.Request) error {
-	b, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		return err
-	}
 	var req feedbackRequest
-	if err := decodeStrict(b, &req); err != nil {
+	if err := s.readInput(w, r, &req); err != nil {
 		return err
 	}
 	for _, f := range []struct{ name, v string }{{"graduate_id", req.GraduateID}, {"post_id", req.PostID}} {

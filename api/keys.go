@@ -166,16 +166,13 @@ type keyRequest struct {
 // made while the service runs (the embedded store is locked by it). The
 // secret is in this response only.
 func (s *Server) createKey(w http.ResponseWriter, r *http.Request) error {
-	b, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		return err
-	}
 	var req keyRequest
-	if err := decodeInput(b, &req, "id", "hash", "created_at", "revoked_at", "status"); err != nil {
+	if err := s.readInput(w, r, &req, "id", "hash", "created_at", "revoked_at", "status"); err != nil {
 		return err
 	}
 	spec := KeySpec{Name: req.Name, Role: req.Role, District: req.District, Source: req.Source, Rate: req.Rate, Burst: req.Burst}
 	if req.ExpiresIn != "" {
+		var err error
 		if spec.TTL, err = time.ParseDuration(req.ExpiresIn); err != nil || spec.TTL <= 0 {
 			return invalidField("expires_in", "有效期应为正的时长，如 720h", "expires_in must be a positive duration such as 720h")
 		}

@@ -237,12 +237,8 @@ func (s *Server) putPost(w http.ResponseWriter, r *http.Request) error {
 	if src, _, ok := splitPostID(id); ok && k.Role == matcher.RolePortal && !strings.EqualFold(src, k.Source) {
 		return errHidden("岗位", id)
 	}
-	b, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		return err
-	}
 	var in PostInput
-	if err := decodeInput(b, &in, postManaged...); err != nil {
+	if err := s.readInput(w, r, &in, postManaged...); err != nil {
 		return err
 	}
 	p, err := s.toPost(k, &in, "", id)

@@ -256,6 +256,39 @@ func (s *Store) scanTx(ctx context.Context, bucket, prefix []byte, read func(tx 
 	}
 }
 
+// docEncoder is putDocs' encode for a record kept whole as JSON: prepare
+// checks it and fills in its ID, key gives the ID and the UpdatedAt that
+// is zeroed before encoding (the record keeps its time beside the JSON).
+func docEncoder[T any](what string, prepare func(*T) error, key func(*T) (string, *time.Time)) func(*T) (string, []byte, error) {
+	return func(d *T) (string, []byte, error) {
+		if err := prepare(d); err != nil {
+			return "", nil, err
+		}
+		id, updated := key(d)
+		*updated = time.Time{}
+		body, err := json.Marshal(d)
+		if err != nil {
+			return "", nil, fmt.Errorf("%s %s: %w", what, id, err)
+		}
+		return id, body, nil
+	}
+}
+
+// upsertTx runs write, an upsert of docs, in one write transaction.
+func upsertTx[T any](s *Store, ctx context.Context, what string, docs []T,
+	write func(*bbolt.Tx, []T, time.Time) ([]matcher.UpsertOutcome, error)) ([]matcher.UpsertOutcome, error) {
+	var out []matcher.UpsertOutcome
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		out, err = write(tx, docs, s.now())
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("upsert %s: %w", what, err)
+	}
+	return out, nil
+}
+
 func (s *Store) update(ctx context.Context, fn func(tx *bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -14,30 +13,12 @@ import (
 
 // UpsertCourses writes courses in one transaction.
 func (s *Store) UpsertCourses(ctx context.Context, courses []matcher.Course) ([]matcher.UpsertOutcome, error) {
-	var out []matcher.UpsertOutcome
-	err := s.update(ctx, func(tx *bbolt.Tx) error {
-		var err error
-		out, err = upsertCourses(tx, courses, s.now())
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("upsert courses: %w", err)
-	}
-	return out, nil
+	return upsertTx(s, ctx, "courses", courses, upsertCourses)
 }
 
 func upsertCourses(tx *bbolt.Tx, courses []matcher.Course, now time.Time) ([]matcher.UpsertOutcome, error) {
-	return putDocs(tx.Bucket(bCourses), courses, now, func(c *matcher.Course) (string, []byte, error) {
-		if err := store.PrepareCourse(c); err != nil {
-			return "", nil, err
-		}
-		c.UpdatedAt = time.Time{}
-		body, err := json.Marshal(c)
-		if err != nil {
-			return "", nil, fmt.Errorf("course %s: %w", c.ID, err)
-		}
-		return c.ID, body, nil
-	}, nil, nil)
+	return putDocs(tx.Bucket(bCourses), courses, now, docEncoder("course", store.PrepareCourse,
+		func(c *matcher.Course) (string, *time.Time) { return c.ID, &c.UpdatedAt }), nil, nil)
 }
 
 // Course returns one course; ENOTFOUND when missing.

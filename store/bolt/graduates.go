@@ -139,16 +139,7 @@ func (s *Store) getGraduate(tx *bbolt.Tx, id string) (*matcher.Graduate, error) 
 // UpsertGraduates writes graduates in one transaction, keeping the district
 // and national-ID indexes in step. Personal data is sealed (store/seal).
 func (s *Store) UpsertGraduates(ctx context.Context, gs []matcher.Graduate) ([]matcher.UpsertOutcome, error) {
-	var out []matcher.UpsertOutcome
-	err := s.update(ctx, func(tx *bbolt.Tx) error {
-		var err error
-		out, err = s.upsertGraduates(tx, gs, s.now())
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("upsert graduates: %w", err)
-	}
-	return out, nil
+	return upsertTx(s, ctx, "graduates", gs, s.upsertGraduates)
 }
 
 func (s *Store) upsertGraduates(tx *bbolt.Tx, gs []matcher.Graduate, now time.Time) ([]matcher.UpsertOutcome, error) {

@@ -40,30 +40,13 @@ func bumpPost(tx *bbolt.Tx, id string, deleted bool) error {
 
 // UpsertPosts writes posts in one transaction.
 func (s *Store) UpsertPosts(ctx context.Context, posts []matcher.Post) ([]matcher.UpsertOutcome, error) {
-	var out []matcher.UpsertOutcome
-	err := s.update(ctx, func(tx *bbolt.Tx) error {
-		var err error
-		out, err = upsertPosts(tx, posts, s.now())
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("upsert posts: %w", err)
-	}
-	return out, nil
+	return upsertTx(s, ctx, "posts", posts, upsertPosts)
 }
 
 func upsertPosts(tx *bbolt.Tx, posts []matcher.Post, now time.Time) ([]matcher.UpsertOutcome, error) {
-	return putDocs(tx.Bucket(bPosts), posts, now, func(p *matcher.Post) (string, []byte, error) {
-		if err := store.PreparePost(p); err != nil {
-			return "", nil, err
-		}
-		p.UpdatedAt = time.Time{}
-		body, err := json.Marshal(p)
-		if err != nil {
-			return "", nil, fmt.Errorf("post %s: %w", p.ID, err)
-		}
-		return p.ID, body, nil
-	}, nil, func(_ *matcher.Post, id string) error { return bumpPost(tx, id, false) })
+	return putDocs(tx.Bucket(bPosts), posts, now, docEncoder("post", store.PreparePost,
+		func(p *matcher.Post) (string, *time.Time) { return p.ID, &p.UpdatedAt }),
+		nil, func(_ *matcher.Post, id string) error { return bumpPost(tx, id, false) })
 }
 
 func getPost(tx *bbolt.Tx, id string) (*matcher.Post, error) {

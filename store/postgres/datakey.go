@@ -95,61 +95,73 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 	return done, err
 }
 
-// resealGraduates moves graduates' sealed personal data to the current
-// key, in ID order, a batch per transaction.
-func (s *Store) resealGraduates(ctx context.Context, report func(int)) error {
-	prefix := s.keys.Prefix()
-	after := ""
+// resealPages re-seals the rows sel selects, a page per transaction: sel
+// takes the cursor ($1, the last row of the previous page), the current
+// key's box prefix ($2) and the page size ($3) and locks what it selects;
+// scan reads a row, reseal writes it back under the current key, cursor
+// is the row's place for the next page.
+func resealPages[R any](ctx context.Context, s *Store, what, sel string, after any, scan func(pgx.CollectableRow) (R, error),
+	cursor func(R) any, reseal func(context.Context, pgx.Tx, R) error, report func(int)) error {
 	for {
-		n, last := 0, ""
-		err := s.tx(ctx, "re-seal graduates", func(ctx context.Context, tx pgx.Tx, _ int) error {
-			n, last = 0, ""
-			rows, err := tx.Query(ctx, `SELECT id, doc, pii FROM graduates
-				WHERE id > $1 AND substring(pii FROM 1 FOR 5) <> $2 ORDER BY id LIMIT $3 FOR UPDATE`, after, prefix, rotateBatch)
+		var page []R
+		err := s.tx(ctx, "re-seal "+what, func(ctx context.Context, tx pgx.Tx, _ int) error {
+			rows, err := tx.Query(ctx, sel, after, s.keys.Prefix(), rotateBatch)
 			if err != nil {
 				return err
 			}
-			type old struct {
-				id       string
-				doc, box []byte
-			}
-			var page []old
-			for rows.Next() {
-				var o old
-				if err := rows.Scan(&o.id, &o.doc, &o.box); err != nil {
-					return err
-				}
-				page = append(page, o)
-			}
-			if err := rows.Err(); err != nil {
+			page, err = pgx.CollectRows(rows, scan)
+			if err != nil {
 				return err
 			}
-			for _, o := range page {
-				g, err := store.OpenGraduate(s.keys, o.id, o.doc, o.box)
-				if err != nil {
+			for _, r := range page {
+				if err := reseal(ctx, tx, r); err != nil {
 					return err
 				}
-				sg, err := store.SealGraduate(s.keys, *g)
-				if err != nil {
-					return err
-				}
-				if _, err := tx.Exec(ctx, `UPDATE graduates SET doc = $2, pii = $3, pii_mac = $4, nid_hash = $5 WHERE id = $1`,
-					o.id, sg.Doc, sg.Box, sg.MAC, sg.NID); err != nil {
-					return err
-				}
-				n, last = n+1, o.id
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if len(page) == 0 {
 			return nil
 		}
-		report(n)
-		after = last
+		report(len(page))
+		after = cursor(page[len(page)-1])
 	}
+}
+
+type sealedRow struct {
+	n        int64
+	id       string
+	doc, box []byte // graduates: the document and the personal data
+	note     string // casework: a note written in the clear
+}
+
+// resealGraduates moves graduates' sealed personal data to the current
+// key, in ID order.
+func (s *Store) resealGraduates(ctx context.Context, report func(int)) error {
+	return resealPages(ctx, s, "graduates", `SELECT id, doc, pii FROM graduates
+		WHERE id > $1 AND substring(pii FROM 1 FOR 5) <> $2 ORDER BY id LIMIT $3 FOR UPDATE`, "",
+		func(rows pgx.CollectableRow) (sealedRow, error) {
+			var r sealedRow
+			err := rows.Scan(&r.id, &r.doc, &r.box)
+			return r, err
+		},
+		func(r sealedRow) any { return r.id },
+		func(ctx context.Context, tx pgx.Tx, r sealedRow) error {
+			g, err := store.OpenGraduate(s.keys, r.id, r.doc, r.box)
+			if err != nil {
+				return err
+			}
+			sg, err := store.SealGraduate(s.keys, *g)
+			if err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, `UPDATE graduates SET doc = $2, pii = $3, pii_mac = $4, nid_hash = $5 WHERE id = $1`,
+				r.id, sg.Doc, sg.Box, sg.MAC, sg.NID)
+			return err
+		}, report)
 }
 
 // resealNotes seals the notes of table (contact_log or shortlist_edits)
@@ -162,53 +174,20 @@ func (s *Store) resealNotes(ctx context.Context, table string, report func(int))
 		sel = strings.Replace(sel, "contact_log", "shortlist_edits", 1)
 		upd = strings.Replace(upd, "contact_log", "shortlist_edits", 1)
 	}
-	prefix := s.keys.Prefix()
-	var after int64
-	for {
-		n, last := 0, int64(0)
-		err := s.tx(ctx, "re-seal "+table, func(ctx context.Context, tx pgx.Tx, _ int) error {
-			n, last = 0, 0
-			rows, err := tx.Query(ctx, sel, after, prefix, rotateBatch)
+	return resealPages(ctx, s, table, sel, int64(0),
+		func(rows pgx.CollectableRow) (sealedRow, error) {
+			var r sealedRow
+			err := rows.Scan(&r.n, &r.id, &r.note, &r.box)
+			return r, err
+		},
+		func(r sealedRow) any { return r.n },
+		func(ctx context.Context, tx pgx.Tx, r sealedRow) error {
+			note, err := s.openNote(table, r.id, r.note, r.box)
 			if err != nil {
 				return err
 			}
-			type old struct {
-				n     int64
-				id    string
-				plain string
-				box   []byte
-			}
-			var page []old
-			for rows.Next() {
-				var o old
-				if err := rows.Scan(&o.n, &o.id, &o.plain, &o.box); err != nil {
-					return err
-				}
-				page = append(page, o)
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			for _, o := range page {
-				note, err := s.openNote(table, o.id, o.plain, o.box)
-				if err != nil {
-					return err
-				}
-				box, _ := s.sealNote(table, o.id, note)
-				if _, err := tx.Exec(ctx, upd, o.n, box); err != nil {
-					return err
-				}
-				n, last = n+1, o.n
-			}
-			return nil
-		})
-		if err != nil {
+			box, _ := s.sealNote(table, r.id, note)
+			_, err = tx.Exec(ctx, upd, r.n, box)
 			return err
-		}
-		if n == 0 {
-			return nil
-		}
-		report(n)
-		after = last
-	}
+		}, report)
 }
