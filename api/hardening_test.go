@@ -120,6 +120,9 @@ func TestRefusalsAudited(t *testing.T) {
 	f.do("GET", "/v1/graduates/"+out.ID, "counselor", nil)
 	f.do("PUT", "/v1/graduates/"+out.ID, "counselor", map[string]any{"name": "x"})
 	f.do("GET", "/v1/graduates/"+out.ID, "portalA", nil)
+	if res := f.do("PUT", "/v1/posts/portal-b:X1", "portalA", map[string]any{"title": "出纳", "employer": "x"}); res.status != 404 {
+		t.Errorf("a portal writing another source's post: %d", res.status)
+	}
 	log, err := f.st.AuditLog(context.Background(), "", 100)
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +134,7 @@ func TestRefusalsAudited(t *testing.T) {
 		}
 		got[e.Action]++
 	}
-	if got["graduate.refused"] != 2 || got["role.refused"] != 1 {
+	if got["graduate.refused"] != 2 || got["role.refused"] != 1 || got["post.refused"] != 1 {
 		t.Errorf("refusals audited: %v", got)
 	}
 }

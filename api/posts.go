@@ -235,6 +235,7 @@ func (s *Server) putPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	k := keyFrom(r)
 	if src, _, ok := splitPostID(id); ok && k.Role == matcher.RolePortal && !strings.EqualFold(src, k.Source) {
+		s.auditRefusal(r, "post.refused", "another source's post "+clip(id), "")
 		return errHidden("岗位", id)
 	}
 	var in PostInput
@@ -295,6 +296,9 @@ func (s *Server) batchUpsertPosts(w http.ResponseWriter, r *http.Request) error 
 		prefix := "posts[" + strconv.Itoa(i) + "]."
 		p, err := s.toPost(k, &req.Posts[i], prefix, "")
 		if err != nil {
+			if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+				s.auditRefusal(r, "post.refused", "another source's post in a batch", "")
+			}
 			return err
 		}
 		if j, dup := seen[p.ID]; dup {
