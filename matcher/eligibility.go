@@ -182,7 +182,7 @@ func FirstFailing(g *GraduateFacts, p *PostFacts, r *PostRestrictions) int {
 		return 4
 	case !degreeEnough(g, p, r):
 		return 5
-	case !majorAccepted(g, p, r):
+	case p.HasMajors && !majorAccepted(g, p, r): // the guard saves a call per post
 		return 6
 	case !internshipAllowed(g, p, r):
 		return 7

@@ -17,6 +17,7 @@ func (e *Engine) build(posts []matcher.Post) error {
 	e.gen++
 	e.slots = e.slots[:0]
 	e.hot = e.hot[:0]
+	e.restr = e.restr[:0]
 	e.byID = make(map[string]int32, len(posts))
 	e.termIDs = map[string]uint32{}
 	e.termStr, e.df, e.postings = nil, nil, nil
@@ -103,6 +104,7 @@ func (e *Engine) insert(p *matcher.Post, tf map[string]float64, count bool) {
 	}
 	e.slots = append(e.slots, pr)
 	e.hot = append(e.hot, pr.postHot)
+	e.restr = append(e.restr, &pr.PostRestrictions)
 	e.byID[p.ID] = pr.slot
 	e.countCooc(pr, 1)
 }

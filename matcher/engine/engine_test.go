@@ -763,7 +763,7 @@ func TestManyNeeds(t *testing.T) {
 	g.Skills = []string{"技能乙", "技能丁", "技能庚", "技能辛"}
 	gc := e.compileGraduate(&g, testNow, false)
 	var x [NumFeatures]float64
-	featureVectorHot(gc, &e.hot[0], e.slots[0], 0, x[:])
+	featureVectorHot(gc, &e.hot[0], e.restr[0], e.slots[0], 0, x[:])
 	if x[FSkills] != 0.5 {
 		t.Fatalf("skills %v, want 0.5 (4 of 8)", x[FSkills])
 	}

@@ -32,19 +32,19 @@ var FeatureNames = [NumFeatures]string{"text", "major", "occupation", "skills", 
 // featureVector fills x with the features of (gc, pr); text is the already
 // computed text relevance.
 func featureVector(gc *gradCtx, pr *postRec, text float64, x []float64) {
-	featureVectorHot(gc, &pr.postHot, pr, text, x)
+	featureVectorHot(gc, &pr.postHot, &pr.PostRestrictions, pr, text, x)
 }
 
-// featureVectorHot reads h for everything and pr only for posts that name
-// majors or more skills than h holds inline. It runs for every eligible
+// featureVectorHot reads h for everything, r only for posts that name majors
+// and pr only for posts with more skills than h holds inline. It runs for every eligible
 // post of a scan: each feature is a small function the compiler inlines,
 // called directly (a new feature: a constant above, its name in
 // FeatureNames, a line here, a weight in weights.json and a reason writer
 // in explain.go).
-func featureVectorHot(gc *gradCtx, h *postHot, pr *postRec, text float64, x []float64) {
+func featureVectorHot(gc *gradCtx, h *postHot, r *matcher.PostRestrictions, pr *postRec, text float64, x []float64) {
 	ge := gc.eng
 	x[FText] = clamp01(text)
-	x[FMajor] = majorFeature(gc, h, pr)
+	x[FMajor] = majorFeature(gc, h, r)
 	x[FOccupation] = occupationFeature(ge, h)
 	x[FSkills], x[FCertificates] = skillsFeatures(ge, h, pr)
 	x[FDegree] = degreeFeature(gc.Degree, h.DegreeMin)
@@ -66,11 +66,11 @@ func featureVectorHot(gc *gradCtx, h *postHot, pr *postRec, text float64, x []fl
 
 // majorFeature: the post names majors and the graduate's meets them; a
 // 门类 or a similar name counts only when the post says 相关专业.
-func majorFeature(gc *gradCtx, h *postHot, pr *postRec) float64 {
+func majorFeature(gc *gradCtx, h *postHot, r *matcher.PostRestrictions) float64 {
 	if !h.HasMajors {
 		return 0
 	}
-	switch gc.MajorLevel(&h.PostFacts, &pr.PostRestrictions) {
+	switch gc.MajorLevel(&h.PostFacts, r) {
 	case matcher.MajorExact:
 		return 1
 	case matcher.MajorClass:

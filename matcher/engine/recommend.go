@@ -160,7 +160,8 @@ func (e *Engine) scan(gc *gradCtx, q *matcher.Query, acc []float32, m int, onExc
 			continue
 		}
 		pr := e.slots[slot]
-		if r := matcher.FirstFailing(&gc.GraduateFacts, &h.PostFacts, &pr.PostRestrictions); r >= 0 {
+		restr := e.restr[slot]
+		if r := matcher.FirstFailing(&gc.GraduateFacts, &h.PostFacts, restr); r >= 0 {
 			if onExcluded != nil {
 				onExcluded(pr, r)
 			}
@@ -172,7 +173,7 @@ func (e *Engine) scan(gc *gradCtx, q *matcher.Query, acc []float32, m int, onExc
 		} else {
 			t = textScore(gc.eng, pr)
 		}
-		featureVectorHot(gc, h, pr, float64(t), x[:])
+		featureVectorHot(gc, h, restr, pr, float64(t), x[:])
 		hp := &heaps[h.chIdx+1]
 		if len(hp.c) == m {
 			truncated[h.chIdx+1] = true

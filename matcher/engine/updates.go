@@ -44,6 +44,7 @@ func (e *Engine) removeLocked(id string) {
 	e.countCooc(pr, -1)
 	e.slots[slot] = nil
 	e.hot[slot] = postHot{}
+	e.restr[slot] = nil
 	delete(e.byID, id)
 	e.live--
 }
