@@ -408,29 +408,9 @@ func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
 	default:
 		return &usageError{fmt.Sprintf("recommend --kind %q: want job, internship or course", *kind)}
 	}
-	var g *matcher.Graduate
-	if *profile != "" {
-		b, err := os.ReadFile(*profile)
-		if err != nil {
-			return fmt.Errorf("profile: %w", err)
-		}
-		p, err := convert.DecodeProfile(b)
-		if err != nil {
-			return fmt.Errorf("profile %s: %w", *profile, err)
-		}
-		pg, err := p.Graduate(m.Now())
-		if err != nil {
-			return fmt.Errorf("profile %s: %w", *profile, err)
-		}
-		g = &pg
-	} else {
-		st, err := m.openStore(ctx)
-		if err != nil {
-			return err
-		}
-		if g, err = st.Graduate(ctx, *gid); err != nil {
-			return err
-		}
+	g, err := m.recommendFor(ctx, *gid, *profile)
+	if err != nil {
+		return err
 	}
 	e, err := m.loadEngine(ctx)
 	if err != nil {
@@ -443,29 +423,7 @@ func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
 	if *asJSON {
 		return writeJSON(m.Stdout, res)
 	}
-	fmt.Fprintf(m.Stdout, "毕业生 %s：%s %s %s\n", g.ID, g.School, g.Major, g.Degree.Chinese())
-	for _, it := range res.Items {
-		where := it.Channel.Chinese()
-		if it.Kind == matcher.KindCourse {
-			where = "培训课程"
-		} else if it.Kind == matcher.KindInternship {
-			where += "，就业见习"
-		}
-		fmt.Fprintf(m.Stdout, "%d. [%.3f] %s — %s（%s，%s）\n", it.Rank, it.Score, it.Title, it.Employer, it.District, where)
-		for _, r := range it.Reasons {
-			fmt.Fprintf(m.Stdout, "     · %s\n", r)
-		}
-	}
-	if len(res.Excluded) > 0 {
-		var parts []string
-		for rule, n := range res.Excluded {
-			parts = append(parts, fmt.Sprintf("%s %d", rule, n))
-		}
-		fmt.Fprintf(m.Stdout, "excluded: %s\n", strings.Join(slices.Sorted(slices.Values(parts)), ", "))
-	}
-	for _, x := range res.Exclusions {
-		fmt.Fprintf(m.Stdout, "  %s\t%s\t%s\n", x.PostID, x.Rule, x.Message)
-	}
+	m.printRecommendations(g, res)
 	return nil
 }
 
@@ -499,4 +457,57 @@ func (m *Main) segmenter() (*index.Segmenter, error) {
 		m.Log.Warn("segmenter: gse's dictionary is not laid out as expected; segmenting through gse.Segment (slower, same words)")
 	}
 	return seg, nil
+}
+
+// recommendFor is the graduate `jobmatch recommend` ranks for: a stored one
+// by ID, or a profile file (no personal data needed).
+func (m *Main) recommendFor(ctx context.Context, id, profile string) (*matcher.Graduate, error) {
+	if profile == "" {
+		st, err := m.openStore(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return st.Graduate(ctx, id)
+	}
+	b, err := os.ReadFile(profile)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	p, err := convert.DecodeProfile(b)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", profile, err)
+	}
+	g, err := p.Graduate(m.Now())
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", profile, err)
+	}
+	return &g, nil
+}
+
+// printRecommendations writes a result for people: each item with its
+// reasons, then the exclusions per rule.
+func (m *Main) printRecommendations(g *matcher.Graduate, res *matcher.Result) {
+	fmt.Fprintf(m.Stdout, "毕业生 %s：%s %s %s\n", g.ID, g.School, g.Major, g.Degree.Chinese())
+	for _, it := range res.Items {
+		where := it.Channel.Chinese()
+		if it.Kind == matcher.KindCourse {
+			where = "培训课程"
+		} else if it.Kind == matcher.KindInternship {
+			where += "，就业见习"
+		}
+		fmt.Fprintf(m.Stdout, "%d. [%.3f] %s — %s（%s，%s）\n", it.Rank, it.Score, it.Title, it.Employer, it.District, where)
+		for _, r := range it.Reasons {
+			fmt.Fprintf(m.Stdout, "     · %s\n", r)
+		}
+	}
+	if len(res.Excluded) > 0 {
+		var parts []string
+		for rule, n := range res.Excluded {
+			parts = append(parts, fmt.Sprintf("%s %d", rule, n))
+		}
+		fmt.Fprintf(m.Stdout, "excluded: %s\n", strings.Join(slices.Sorted(slices.Values(parts)), ", "))
+	}
+	for _, x := range res.Exclusions {
+		fmt.Fprintf(m.Stdout, "  %s\t%s\t%s\n", x.PostID, x.Rule, x.Message)
+	}
 }

@@ -51,17 +51,8 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 	dir := filepath.Join(m.DataDir, fmt.Sprintf("demo-seed%d-%dp-%dg-%dc", o.Seed, o.Posts, o.Graduates, o.Courses))
 	marker := filepath.Join(dir, "graduates.imported")
 	_, markErr := os.Stat(marker)
-	if _, err := os.Stat(filepath.Join(dir, "posts.csv")); err != nil || markErr != nil {
-		if _, err := os.Stat(filepath.Join(dir, "graduates.csv")); err != nil {
-			m.Log.Info("generating demo data", "dir", dir)
-			bar := m.newProgress("generating", "rows")
-			o.Progress = bar.report()
-			err := synth.Generate(dir, o)
-			bar.finish()
-			if err != nil {
-				return fmt.Errorf("demo: generate: %w", err)
-			}
-		}
+	if err := m.demoGenerate(dir, o, markErr == nil); err != nil {
+		return err
 	}
 	// Re-running the demo finds its imports done (same files, same day) and
 	// skips them: see ingest.FinishedImports.
@@ -104,6 +95,26 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "counselor workspace: %s/workspace/  (sign in with either key)\n", url)
 	fmt.Fprintf(m.Stdout, "try: curl -H \"Authorization: Bearer $KEY\" '%s/v1/posts/search?q=会计&district=天山区'\n\n", url)
 	return m.serve(ctx, *addr)
+}
+
+// demoGenerate writes the demo data set into dir unless it is there (or,
+// for the ledger, already imported and removed).
+func (m *Main) demoGenerate(dir string, o synth.Options, ledgerImported bool) error {
+	if _, err := os.Stat(filepath.Join(dir, "posts.csv")); err == nil && ledgerImported {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, "graduates.csv")); err == nil {
+		return nil
+	}
+	m.Log.Info("generating demo data", "dir", dir)
+	bar := m.newProgress("generating", "rows")
+	o.Progress = bar.report()
+	err := synth.Generate(dir, o)
+	bar.finish()
+	if err != nil {
+		return fmt.Errorf("demo: generate: %w", err)
+	}
+	return nil
 }
 
 // demoGraduatesDone reports the demo ledger's earlier import, whose file
