@@ -160,15 +160,22 @@ func (mc majorChoice) get(r *rand.Rand) *catalog.Major { return mc.majors[weight
 
 func majorLevel(d matcher.Degree) string {
 	if d == matcher.DegreeAssociate {
-		return "专科"
+		return catalog.LevelAssociate
 	}
-	return "本科"
+	return catalog.LevelBachelor
 }
 
 // choices builds the school's majors at a catalogue level: the profile's
-// field weights spread over the catalogue's majors in each field.
+// field weights spread over the catalogue's majors in each field. Only
+// majors with curated skills are drawn (the generator describes graduates
+// by them); the rest of the full catalogue is for reading real data.
 func (s school) choices(level string) majorChoice {
-	all := catalog.Majors()
+	var all []catalog.Major
+	for _, m := range catalog.Majors() {
+		if len(m.Skills) > 0 {
+			all = append(all, m)
+		}
+	}
 	key := func(m *catalog.Major) (string, float64) {
 		if w, ok := s.prof[m.ClassCode]; ok {
 			return m.ClassCode, w
@@ -265,7 +272,7 @@ func schools() *schoolSet {
 			s := schoolFor(u)
 			ss.schools = append(ss.schools, s)
 			ss.w = append(ss.w, s.size)
-			for _, lvl := range []string{"本科", "专科"} {
+			for _, lvl := range []string{catalog.LevelBachelor, catalog.LevelAssociate} {
 				ss.choice[u.Name+"/"+lvl] = s.choices(lvl)
 			}
 		}

@@ -368,9 +368,9 @@ func TestGraduatesRealism(t *testing.T) {
 		if !ok {
 			t.Fatalf("line %d: major %q not in the catalogue", line, g["major"])
 		}
-		wantLevel := "本科"
+		wantLevel := catalog.LevelBachelor
 		if deg == "大专" {
-			wantLevel = "专科"
+			wantLevel = catalog.LevelAssociate
 		}
 		if !slices.ContainsFunc(catalog.MajorsByName(g["major"]), func(x catalog.Major) bool { return x.Level == wantLevel }) {
 			t.Fatalf("line %d: major %s (%s) for degree %s", line, m.Name, m.Level, deg)

@@ -1,6 +1,7 @@
 // Package catalog holds jobmatch's reference data as embedded files: the
-// national occupational classification (2022), the undergraduate and
-// vocational major catalogues with their levels (门类 / 专业类 / 专业), the
+// national occupational classification (2022), the national catalogues of
+// majors at every level (中职, 高职专科, 高职本科, 本科, 研究生; see
+// MAJORS.md) with the occupations each major leads to, the
 // eight divisions of Urumqi, Xinjiang's universities, and the policy numbers
 // of the city's graduate-employment plan (policy.json).
 //
@@ -19,7 +20,7 @@ import (
 	"unicode/utf8"
 )
 
-//go:embed occupations.csv universities.csv majors.csv policy.json skills.csv terms.txt
+//go:embed occupations.csv universities.csv majors.csv major_occupations.csv regulated_occupations.csv policy.json skills.csv terms.txt
 var files embed.FS
 
 // Occupation is a node of the 2022 national occupational classification.
@@ -113,32 +114,12 @@ type University struct {
 	Note  string // 民办 etc.
 }
 
-// Major is a programme of study in the national catalogues. Codes follow the
-// catalogue: 专业 120203K, 专业类 1202, 门类 12 (undergraduate), and the
-// vocational (专科) catalogue's codes for associate programmes.
-type Major struct {
-	Code         string
-	Name         string
-	ClassCode    string // 专业类
-	ClassName    string
-	CategoryCode string // 门类
-	CategoryName string
-	Level        string   // "本科" or "专科"
-	Aliases      []string // other names portals use for it
-	Occupations  []string // CSCO codes (any level) the major typically leads to
-	Skills       []string // skills and certificates typical of its graduates
-}
-
 var (
 	loadOnce    sync.Once
 	loadErr     error
 	occupations []Occupation
 	occByCode   map[string]*Occupation
 	unis        []University
-	majors      []Major
-	majorByName map[string]*Major
-	// majorsByName lists every major a name or alias may mean, names first.
-	majorsByName map[string][]*Major
 )
 
 func load() {
@@ -217,38 +198,7 @@ func loadAll() error {
 		unis = append(unis, University{Name: r[1], Code: r[2], City: r[4], Level: r[5], Note: r[6]})
 	}
 
-	if rows, err = readCSV("majors.csv"); err != nil {
-		return err
-	}
-	majorByName = map[string]*Major{}
-	for _, r := range rows {
-		if len(r) < 10 {
-			return fmt.Errorf("majors.csv: short row %q", r)
-		}
-		majors = append(majors, Major{Code: r[0], Name: r[1], ClassCode: r[2], ClassName: r[3], CategoryCode: r[4], CategoryName: r[5],
-			Level: r[6], Aliases: splitList(r[7]), Occupations: splitList(r[8]), Skills: splitList(r[9])})
-	}
-	// Catalogue names are registered before any alias, so an alias never
-	// shadows a real name (护理学's alias 护理 must not hide the 专科 major
-	// 护理); among equals the undergraduate catalogue, read first, wins.
-	majorsByName = map[string][]*Major{}
-	for i := range majors {
-		m := &majors[i]
-		if _, dup := majorByName[m.Name]; !dup {
-			majorByName[m.Name] = m
-		}
-		majorsByName[m.Name] = append(majorsByName[m.Name], m)
-	}
-	for i := range majors {
-		m := &majors[i]
-		for _, n := range m.Aliases {
-			if _, dup := majorByName[n]; !dup {
-				majorByName[n] = m
-			}
-			majorsByName[n] = append(majorsByName[n], m)
-		}
-	}
-	return nil
+	return loadMajors()
 }
 
 // Occupations returns every node of the classification, in file order.
@@ -266,30 +216,3 @@ func OccupationByCode(code string) (Occupation, bool) {
 
 // Universities returns Xinjiang's universities (the MoE list).
 func Universities() []University { load(); return unis }
-
-// Majors returns every major of the catalogues.
-func Majors() []Major { load(); return majors }
-
-// MajorByName finds a major by its catalogue name or a known alias.
-func MajorByName(name string) (Major, bool) {
-	load()
-	m, ok := majorByName[strings.TrimSpace(name)]
-	if !ok {
-		return Major{}, false
-	}
-	return *m, true
-}
-
-// MajorsByName returns every major whose catalogue name or alias is name:
-// exact names first (undergraduate before 专科), then majors that list it as
-// an alias. Callers that know the graduate's degree pick by Level; MajorByName
-// returns the first.
-func MajorsByName(name string) []Major {
-	load()
-	ms := majorsByName[strings.TrimSpace(name)]
-	out := make([]Major, len(ms))
-	for i, m := range ms {
-		out[i] = *m
-	}
-	return out
-}
