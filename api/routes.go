@@ -340,7 +340,7 @@ func postInputSchema(withID bool) map[string]any {
 func profileSchema() map[string]any {
 	o := obj(map[string]any{
 		"school":              str,
-		"major":               map[string]any{"type": "string", "description": "a major of the catalogue by name or alias (会计学, 计科, 计算机类); an unknown major is a 400 naming profile.major"},
+		"major":               map[string]any{"type": "string", "description": "a major by name or alias at any catalogue level (会计学, 计科, 护理, 计算机类); a name the catalogues do not know is accepted, its 专业类 inferred from its words where they point to one"},
 		"major_code":          map[string]any{"type": "string", "description": "a catalogue code (120203K); must agree with major when both are given"},
 		"degree":              map[string]any{"type": "string", "description": "中专/高中, 大专/专科, 本科, 硕士, 博士 (or secondary, associate, bachelor, master, doctor)"},
 		"graduation_year":     map[string]any{"type": "integer", "minimum": 1950, "maximum": 2100},

@@ -34,7 +34,7 @@ func convertFile(entity string, rows []Row) *fileRecords {
 	case EntityCourses:
 		fr.courses, fr.errs, fr.notes = convertAll(rows, withoutNotes(convert.CourseFromRow))
 	default:
-		fr.grads, fr.errs, fr.notes = convertAll(rows, withoutNotes(convert.GraduateFromRow))
+		fr.grads, fr.errs, fr.notes = convertAll(rows, convert.GraduateFromRowNotes)
 	}
 	return fr
 }

@@ -477,9 +477,14 @@ func (m *Main) recommendFor(ctx context.Context, id, profile string) (*matcher.G
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", profile, err)
 	}
-	g, err := p.Graduate(m.Now())
+	g, notes, err := p.GraduateNotes(m.Now())
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", profile, err)
+	}
+	// The profile is accepted whatever its major; what was inferred or not
+	// found is said, on stderr so that --json output stays parseable.
+	for _, n := range notes {
+		fmt.Fprintf(m.Stderr, "注：%s\n", n)
 	}
 	return &g, nil
 }

@@ -243,3 +243,27 @@ func TestPostRequirementsFromText(t *testing.T) {
 		t.Errorf("preferences read as requirements: degree %v, experience %d, majors %v", p.DegreeMin, p.ExperienceMin, p.Majors)
 	}
 }
+
+// TestGraduateMajorFromLedger: the ledger's major is placed at the level of
+// the degree, and a major the catalogues do not know is kept with its
+// inferred 专业类 and a note, never a rejection.
+func TestGraduateMajorFromLedger(t *testing.T) {
+	for _, c := range []struct {
+		major, degree, name, code, note string
+	}{
+		{"护理", "中专", "护理", "720201", ""},
+		{"护理", "大专", "护理", "520201", ""},
+		{"计算机科学与技术（软件工程方向）", "本科", "计算机科学与技术", "080901", ""},
+		{"烹饪与营养教育", "本科", "烹饪与营养教育", "082708T", ""},
+		{"智能烹饪技术", "大专", "智能烹饪技术", "5402", "推断属餐饮类"},
+		{"占星术", "本科", "占星术", "", "无法从名称推断"},
+	} {
+		g, errs, notes := GraduateFromRowNotes(row("ledger.csv", map[string]string{"id": "G-9", "name": "周九", "major": c.major, "degree": c.degree}))
+		if errs != nil || g.Major != c.name || g.MajorCode != c.code {
+			t.Errorf("%s (%s): major %q %q, errors %v; want %q %q", c.major, c.degree, g.Major, g.MajorCode, errs, c.name, c.code)
+		}
+		if (c.note == "") != (len(notes) == 0) || (c.note != "" && (notes[0].Column != "major" || !strings.Contains(notes[0].Reason, c.note))) {
+			t.Errorf("%s: notes %+v, want one on major containing %q", c.major, notes, c.note)
+		}
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/major"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 var yearIn = regexp.MustCompile(`(19|20)\d{2}`)
@@ -39,21 +41,11 @@ var graduateFields = []field[grad]{
 	{col: "birth_date", what: "出生日期", hint: "应为如 2002-05-17 的日期", set: date(func(g *grad) *time.Time { return &g.BirthDate }),
 		after: fromNationalID},
 	{col: "school", set: text(func(g *grad) *string { return &g.School })},
-	{col: "major", set: func(g *grad, v string) error {
-		names, codes := normalize.Majors(v)
-		g.Major = normalize.Text(v)
-		if len(names) > 0 {
-			g.Major = names[0]
-		}
-		if len(codes) > 0 {
-			g.MajorCode = codes[0]
-		}
-		return nil
-	}},
+	{col: "major", set: text(func(g *grad) *string { return &g.Major })},
 	{col: "degree", what: "学历", hint: "应为 中专、大专、本科、硕士、博士 之一", set: func(g *grad, v string) (err error) {
 		g.Degree, err = normalize.Degree(v)
 		return err
-	}},
+	}, after: resolveMajor},
 	{col: "graduation_year", set: graduationYear},
 	{col: "hukou_district", set: district(func(g *grad) *string { return &g.HukouDistrict })},
 	{col: "residence_district", set: district(func(g *grad) *string { return &g.ResidenceDistrict })},
@@ -106,6 +98,37 @@ var graduateFields = []field[grad]{
 		}},
 }
 
+// resolveMajor places the graduate's major in the catalogues at the level
+// of the degree (护理 is 520201 for 大专, 720201 for 中专). A major the
+// catalogues do not know is kept as written, with its 专业类 inferred from
+// its words when they point to one, and noted: a graduate is never refused
+// for a major.
+func resolveMajor(e *rowErrs, g *grad) {
+	if g.Major == "" {
+		return
+	}
+	res := major.Resolve(g.Major, g.Degree)
+	if note := majorNote(res); note != "" {
+		e.note("major", g.Major, note)
+	}
+	if res.Major.Name != "" {
+		g.Major = res.Major.Name
+	}
+	g.MajorCode = res.Code()
+}
+
+// majorNote is the note for a major the catalogues do not name: inferred,
+// or not placed at all.
+func majorNote(res catalog.MajorResolution) string {
+	switch res.Found {
+	case catalog.MajorInferred:
+		return res.Explain()
+	case catalog.MajorNotFound:
+		return "不在专业目录中，也无法从名称推断专业类：按所写名称匹配"
+	}
+	return ""
+}
+
 // fromNationalID fills the birth date and gender the national ID states,
 // and refuses a birth date column that contradicts it.
 func fromNationalID(e *rowErrs, g *grad) {
@@ -146,16 +169,24 @@ func graduationYear(g *grad, v string) error {
 // Personal values (name, national ID, phone, birth date, hardship) are never
 // copied into the returned errors.
 func GraduateFromRow(r Row) (matcher.Graduate, []matcher.RowError) {
+	g, errs, _ := GraduateFromRowNotes(r)
+	return g, errs
+}
+
+// GraduateFromRowNotes is GraduateFromRow with the caveats of an accepted
+// row (a major the catalogues do not know, placed by inference or not at
+// all), which the importer sums up as warnings.
+func GraduateFromRowNotes(r Row) (matcher.Graduate, []matcher.RowError, []matcher.RowError) {
 	e := &rowErrs{r: r}
 	g := matcher.Graduate{}
 	apply(e, &g, graduateFields)
 	if len(e.errs) > 0 {
-		return matcher.Graduate{}, e.errs
+		return matcher.Graduate{}, e.errs, nil
 	}
 	if g.ID == "" {
 		// Keyed by the ID number so a re-import updates the same person;
 		// hashed so the key itself does not spell out the number.
 		g.ID = stableID("national_id", g.NationalID)
 	}
-	return g, nil
+	return g, nil, e.notes
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/major"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -195,9 +196,18 @@ func profileFields() map[string]bool {
 
 // Graduate turns the profile into the graduate the matcher scores, as of
 // now (for the age). Every value goes through the ledger's normaliser; a
-// value that cannot be read, or a major the catalogue does not know, is an
-// error naming its field.
+// value that cannot be read is an error naming its field. A major the
+// catalogues do not know is not one: see GraduateNotes.
 func (p Profile) Graduate(now time.Time) (matcher.Graduate, error) {
+	g, _, err := p.GraduateNotes(now)
+	return g, err
+}
+
+// GraduateNotes is Graduate with notes for a person to read: how a major
+// the catalogues do not name was placed (its 专业类 inferred from its
+// words, or not placed at all). The major is resolved at the level of the
+// profile's degree (护理 is 520201 for 大专, 720201 for 中专).
+func (p Profile) GraduateNotes(now time.Time) (matcher.Graduate, []string, error) {
 	g := matcher.Graduate{
 		ID:                ProfileID,
 		School:            normalize.Text(p.School),
@@ -209,57 +219,65 @@ func (p Profile) Graduate(now time.Time) (matcher.Graduate, error) {
 		ExpectedSalary:    p.ExpectedSalary,
 		Status:            matcher.StatusSeeking,
 	}
+	var notes []string
 	var err error
-	if code := strings.TrimSpace(p.MajorCode); code != "" {
-		m, ok := majorByCode(code)
-		if !ok {
-			return g, profileError("major_code", "专业代码 %s 不在专业目录中", "major code %q is not in the catalogue of majors", code)
-		}
-		g.Major, g.MajorCode = m.Name, m.Code
-	}
-	if v := normalize.Text(p.Major); v != "" {
-		names, codes := normalize.Majors(v)
-		if len(codes) == 0 {
-			return g, profileError("major", "无法识别的专业：%s，应为专业目录中的名称，如 会计学、计算机科学与技术（或用 major_code 给出代码）",
-				"unknown major %q: use a name from the catalogue of majors, such as 会计学 or 计算机科学与技术 (or give major_code)", v)
-		}
-		if g.MajorCode != "" && codes[0] != g.MajorCode {
-			return g, profileError("major", "专业 %s 与 major_code %s 不一致", "major %q does not match major_code %s", v, g.MajorCode)
-		}
-		g.Major, g.MajorCode = names[0], codes[0]
-	}
 	if p.Degree != "" {
 		if g.Degree, err = profileDegree(p.Degree); err != nil {
-			return g, err
+			return g, nil, err
+		}
+	}
+	if code := strings.TrimSpace(p.MajorCode); code != "" {
+		if m, ok := catalog.MajorByCode(code); ok {
+			g.Major, g.MajorCode = m.Name, m.Code
+		} else if c, ok := catalog.MajorClassByCode(code); ok {
+			g.Major, g.MajorCode = c.Name, c.Code
+		} else {
+			return g, nil, profileError("major_code", "专业代码 %s 不在专业目录中", "major code %q is not in the catalogue of majors", code)
+		}
+	}
+	if v := normalize.Text(p.Major); v != "" {
+		res := major.Resolve(v, g.Degree)
+		if res.Major.Code != "" && g.MajorCode != "" && res.Major.Code != g.MajorCode {
+			return g, nil, profileError("major", "专业 %s 与 major_code %s 不一致", "major %q does not match major_code %s", v, g.MajorCode)
+		}
+		if n := majorNote(res); n != "" {
+			notes = append(notes, fmt.Sprintf("专业「%s」%s", v, n))
+		}
+		g.Major = v
+		if res.Major.Name != "" {
+			g.Major = res.Major.Name
+		}
+		if g.MajorCode == "" {
+			g.MajorCode = res.Code()
 		}
 	}
 	if p.Gender != "" {
 		if g.Gender, err = normalize.Gender(p.Gender); err != nil {
-			return g, fieldError("gender", err)
+			return g, nil, fieldError("gender", err)
 		}
 	}
 	if p.Status != "" {
 		if g.Status, err = normalize.GraduateStatus(p.Status); err != nil {
-			return g, fieldError("status", err)
+			return g, nil, fieldError("status", err)
 		}
 	}
 	if p.Age != 0 {
 		if p.Age < 14 || p.Age > 80 {
-			return g, profileError("age", "年龄应在 14–80 之间", "age must be between 14 and 80")
+			return g, nil, profileError("age", "年龄应在 14–80 之间", "age must be between 14 and 80")
 		}
 		// The day before the birthday that makes them Age today.
 		g.BirthDate = now.UTC().AddDate(-p.Age, 0, -1)
 	}
 	if p.GraduationYear != 0 && (p.GraduationYear < 1950 || p.GraduationYear > 2100) {
-		return g, profileError("graduation_year", "毕业年份 %d 无效，应为如 2024 的四位年份", "invalid graduation year %d: want a year such as 2024", p.GraduationYear)
+		return g, nil, profileError("graduation_year", "毕业年份 %d 无效，应为如 2024 的四位年份", "invalid graduation year %d: want a year such as 2024", p.GraduationYear)
 	}
 	if p.ExpectedSalary < 0 || p.ExpectedSalary > 1e6 {
-		return g, profileError("expected_salary", "期望薪资应在 0–1000000 元/月之间", "expected_salary must be between 0 and 1,000,000 yuan a month")
+		return g, nil, profileError("expected_salary", "期望薪资应在 0–1000000 元/月之间", "expected_salary must be between 0 and 1,000,000 yuan a month")
 	}
 	for _, c := range p.PreferredChannels {
 		ch, err := normalize.Channel(c)
 		if err != nil {
-			return g, fieldError("preferred_channels", err)
+			return g, nil, fieldError("preferred_channels", err)
 		}
 		if !slices.Contains(g.PreferredChannels, ch) {
 			g.PreferredChannels = append(g.PreferredChannels, ch)
@@ -270,7 +288,7 @@ func (p Profile) Graduate(now time.Time) (matcher.Graduate, error) {
 			g.PreferredDistricts = mergeUnique(g.PreferredDistricts, d)
 		}
 	}
-	return g, nil
+	return g, notes, nil
 }
 
 // profileDegreeNames are the spellings of a person's degree a profile
@@ -315,13 +333,4 @@ func cleanList(l []string) []string {
 		}
 	}
 	return out
-}
-
-func majorByCode(code string) (catalog.Major, bool) {
-	for _, m := range catalog.Majors() {
-		if m.Code == code {
-			return m, true
-		}
-	}
-	return catalog.Major{}, false
 }

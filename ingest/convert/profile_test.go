@@ -50,7 +50,6 @@ func TestProfileErrors(t *testing.T) {
 		{"unknown field", `{"degre":"本科"}`, "degre", "unknown field"},
 		{"degree as integer", `{"degree":3}`, "degree", "must be a string"},
 		{"age as string", `{"age":"22"}`, "age", "must be a whole number"},
-		{"unknown major", `{"major":"魔法学"}`, "major", "unknown major"},
 		{"unknown major code", `{"major_code":"999999"}`, "major_code", "not in the catalogue"},
 		{"major and code disagree", `{"major":"会计学","major_code":"080901"}`, "major", "does not match"},
 		{"bad degree", `{"degree":"abc"}`, "degree", "degree"},
@@ -120,6 +119,36 @@ func TestProfileMajorByCodeOrAlias(t *testing.T) {
 		g, err := p.Graduate(profileNow)
 		if err != nil || g.Major != c.major || g.MajorCode != c.code {
 			t.Errorf("%s: major %q %q, %v; want %q %q", c.json, g.Major, g.MajorCode, err, c.major, c.code)
+		}
+	}
+}
+
+// TestProfileMajorNeverRefused: a real major missing from an older
+// catalogue (烹饪与营养教育 was refused before the full catalogues), one
+// resolved at the degree's level, one placed in its 专业类 by inference,
+// and one nothing places: all accepted, the last two with a note.
+func TestProfileMajorNeverRefused(t *testing.T) {
+	for _, c := range []struct {
+		json, major, code, note string
+	}{
+		{`{"major":"烹饪与营养教育","degree":"本科"}`, "烹饪与营养教育", "082708T", ""},
+		{`{"major":"护理","degree":"中专"}`, "护理", "720201", ""},
+		{`{"major":"护理","degree":"大专"}`, "护理", "520201", ""},
+		{`{"major":"计算机应用技术","degree":"硕士"}`, "计算机科学与技术", "081200", ""},
+		{`{"major":"智能烹饪技术","degree":"大专"}`, "智能烹饪技术", "5402", "推断属餐饮类"},
+		{`{"major":"占星术","degree":"本科"}`, "占星术", "", "无法从名称推断"},
+		{`{"major":"餐饮类","major_code":"5402"}`, "餐饮类", "5402", ""},
+	} {
+		p, err := DecodeProfile([]byte(c.json))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, notes, err := p.GraduateNotes(profileNow)
+		if err != nil || g.Major != c.major || g.MajorCode != c.code {
+			t.Errorf("%s: major %q %q, %v; want %q %q", c.json, g.Major, g.MajorCode, err, c.major, c.code)
+		}
+		if (c.note == "") != (len(notes) == 0) || (c.note != "" && !strings.Contains(notes[0], c.note)) {
+			t.Errorf("%s: notes %q, want one containing %q", c.json, notes, c.note)
 		}
 	}
 }
