@@ -99,7 +99,8 @@ var graduateFields = []field[grad]{
 }
 
 // resolveMajor places the graduate's major in the catalogues at the level
-// of the degree (护理 is 520201 for 大专, 720201 for 中专). A major the
+// of the degree (会计 is 会计学 for 本科, 大数据与会计 for 大专), stored
+// with the code posts use for its name (major.PostCode). A major the
 // catalogues do not know is kept as written, with its 专业类 inferred from
 // its words when they point to one, and noted: a graduate is never refused
 // for a major.
@@ -114,7 +115,7 @@ func resolveMajor(e *rowErrs, g *grad) {
 	if res.Major.Name != "" {
 		g.Major = res.Major.Name
 	}
-	g.MajorCode = res.Code()
+	g.MajorCode = major.PostCode(res)
 }
 
 // majorNote is the note for a major the catalogues do not name: inferred,

@@ -206,7 +206,8 @@ func (p Profile) Graduate(now time.Time) (matcher.Graduate, error) {
 // GraduateNotes is Graduate with notes for a person to read: how a major
 // the catalogues do not name was placed (its 专业类 inferred from its
 // words, or not placed at all). The major is resolved at the level of the
-// profile's degree (护理 is 520201 for 大专, 720201 for 中专).
+// profile's degree (会计 is 会计学 for 本科, 大数据与会计 for 大专) and
+// stored with the code posts use for its name (major.PostCode).
 func (p Profile) GraduateNotes(now time.Time) (matcher.Graduate, []string, error) {
 	g := matcher.Graduate{
 		ID:                ProfileID,
@@ -248,7 +249,7 @@ func (p Profile) GraduateNotes(now time.Time) (matcher.Graduate, []string, error
 			g.Major = res.Major.Name
 		}
 		if g.MajorCode == "" {
-			g.MajorCode = res.Code()
+			g.MajorCode = major.PostCode(res)
 		}
 	}
 	if p.Gender != "" {

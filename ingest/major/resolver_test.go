@@ -101,3 +101,21 @@ func TestMentions(t *testing.T) {
 		}
 	}
 }
+
+func TestPostCode(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		degree matcher.Degree
+		code   string
+	}{
+		{"护理", matcher.DegreeSecondary, "520201"},   // 720201 at 中职; posts' 护理 is 520201
+		{"药学", matcher.DegreeAssociate, "100701"},   // 520301 at 高职专科; posts' 药学 is 100701
+		{"会计", matcher.DegreeAssociate, "530302"},   // the level's own major (大数据与会计) when the name is not shared
+		{"智能烹饪技术", matcher.DegreeAssociate, "5402"}, // an inferred class
+		{"占星术", matcher.DegreeBachelor, ""},
+	} {
+		if got := PostCode(Resolve(c.name, c.degree)); got != c.code {
+			t.Errorf("PostCode(%s, %v) = %q, want %q", c.name, c.degree, got, c.code)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -110,8 +111,13 @@ func loadMajorLinks() error {
 	}
 	for i := range majors {
 		m := &majors[i]
-		for _, l := range MajorOccupationsOf(m) {
-			m.Occupations = append(m.Occupations, l.Occupation)
+		for _, c := range m.Occupations {
+			if _, ok := occByCode[c]; !ok {
+				return fmt.Errorf("majors.csv: %s %s: occupation %s is not in occupations.csv", m.Code, m.Name, c)
+			}
+		}
+		if len(m.Occupations) == 0 {
+			m.Occupations = occupationCodes(MajorOccupationsOf(m))
 		}
 	}
 	return nil
@@ -162,29 +168,97 @@ func MajorOccupations(code string) []OccupationLink {
 	return sortedLinks(append([]OccupationLink(nil), classLinks(code)...))
 }
 
-// MajorOccupationsOf is MajorOccupations for a major at hand.
+// occupationCodes is Major.Occupations: the codes of the links the major
+// has of its own when it has any (else the inherited ones), without a
+// 小类 whose 细类 are listed too (临床医学 lists 内科医师, 外科医师 …, not
+// also 临床和口腔医师, which would take in 口腔科医师).
+func occupationCodes(ls []OccupationLink) []string {
+	own := false
+	for _, l := range ls {
+		own = own || !l.Inherited
+	}
+	var out []string
+	for _, l := range ls {
+		if l.Inherited && own {
+			continue
+		}
+		covered := false
+		for _, x := range ls {
+			covered = covered || (x.Occupation != l.Occupation && smallClassOf(x.Occupation) == l.Occupation && x.Inherited == l.Inherited)
+		}
+		if !covered && !slices.Contains(out, l.Occupation) {
+			out = append(out, l.Occupation)
+		}
+	}
+	return out
+}
+
+// namesake is the major of the same name at another level that has links
+// of its own (中职 护理 → 高职专科 护理, 研究生 软件工程 → 本科 软件工程):
+// the same programme taught at a neighbouring level, a closer source of
+// links than the 专业类.
+func namesake(m *Major) *Major {
+	for _, l := range []string{LevelAssociate, LevelBachelor, LevelVocBachelor, LevelSecondary} {
+		if x, ok := levelNames[l][m.Name]; ok && x != m {
+			for _, k := range links[x.Code] {
+				if k.Kind != LinkLicensed {
+					return x
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// MajorOccupationsOf is MajorOccupations for a major at hand. A major with
+// no core or related link of its own inherits those of its namesake at
+// another level, else those of its 专业类; the class's licensed links
+// apply to it in any case, and a namesake's licensed links only where the
+// class's licence covers them (中职 护理 takes 高职专科 护理's nurses,
+// because 护理类 leads to 护士执业资格).
 func MajorOccupationsOf(m *Major) []OccupationLink {
 	own := append([]OccupationLink(nil), links[m.Code]...)
 	hasOwn := false
-	for _, l := range own {
-		if l.Kind != LinkLicensed {
-			hasOwn = true
-		}
-	}
 	seen := map[string]bool{}
 	for _, l := range own {
+		hasOwn = hasOwn || l.Kind != LinkLicensed
 		seen[l.Occupation] = true
 	}
+	cls := classLinks(m.ClassCode)
 	var inherited []OccupationLink
-	for _, l := range classLinks(m.ClassCode) {
-		if seen[l.Occupation] || (hasOwn && l.Kind != LinkLicensed) {
-			continue
+	inherit := func(l OccupationLink) {
+		if !seen[l.Occupation] {
+			seen[l.Occupation] = true
+			l.Inherited = true
+			inherited = append(inherited, l)
 		}
-		seen[l.Occupation] = true
-		l.Inherited = true
-		inherited = append(inherited, l)
+	}
+	if x := namesake(m); x != nil && !hasOwn {
+		for _, l := range links[x.Code] {
+			if l.Kind != LinkLicensed || licensedBy(cls, l.Occupation) {
+				inherit(l)
+			}
+		}
+		hasOwn = true // the namesake stands in for links of its own
+	}
+	for _, l := range cls {
+		if l.Kind == LinkLicensed || !hasOwn {
+			inherit(l)
+		}
 	}
 	return append(sortedLinks(own), sortedLinks(inherited)...)
+}
+
+// licensedBy reports whether one of the licensed links covers a regulated
+// occupation: names it or its governing node.
+func licensedBy(ls []OccupationLink, occ string) bool {
+	g := governing(occ)
+	for _, l := range ls {
+		if l.Kind == LinkLicensed && (l.Occupation == occ || (g != nil && l.Occupation == g.Occupation)) {
+			return true
+		}
+	}
+	return false
 }
 
 // sortedLinks orders links licensed, core, related, keeping file order

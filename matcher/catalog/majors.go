@@ -39,9 +39,12 @@ type Major struct {
 	CategoryName string
 	Level        string   // one of Levels
 	Aliases      []string // older catalogue names and names portals use for it
-	// Occupations are the CSCO 2022 codes of MajorOccupations(Code), in
-	// that order: what the major qualifies for first, then its own links,
-	// then those inherited from its 专业类.
+	// Occupations are CSCO 2022 codes the major leads to, for the current
+	// matching engine: for the 510 majors of the earlier hand-made file
+	// its list as it was (majors.csv, column occupations: the engine's
+	// figures rest on it), for the others the codes of MajorOccupations.
+	// New code should use MajorOccupations and MajorAffinity, which read
+	// the reviewed links (major_occupations.csv) and the licences.
 	Occupations []string
 	Skills      []string // skills and certificates typical of its graduates (curated majors only)
 }
@@ -82,11 +85,11 @@ func loadMajors() error {
 	}
 	majors = make([]Major, 0, len(rows))
 	for i, r := range rows {
-		if len(r) != 9 {
-			return fmt.Errorf("majors.csv:%d: %d fields, want 9", i+2, len(r))
+		if len(r) != 10 {
+			return fmt.Errorf("majors.csv:%d: %d fields, want 10", i+2, len(r))
 		}
 		majors = append(majors, Major{Code: r[0], Name: r[1], ClassCode: r[2], ClassName: r[3], CategoryCode: r[4], CategoryName: r[5],
-			Level: r[6], Aliases: splitList(r[7]), Skills: splitList(r[8])})
+			Level: r[6], Aliases: splitList(r[7]), Occupations: splitList(r[8]), Skills: splitList(r[9])})
 	}
 	majorByCode = make(map[string]*Major, len(majors))
 	majorByName = map[string]*Major{}
