@@ -97,12 +97,12 @@ func loadMajors() error {
 	levelNames = map[string]map[string]*Major{}
 	classes = map[string]*MajorClass{}
 	classesByName = map[string][]*MajorClass{}
-	// Catalogue names are registered before any alias, so an alias never
-	// shadows a real name (护理学's alias 护理 must not hide the 专科 major
-	// 护理); among equals the file's order decides: 本科, then 高职专科.
-	// Graduate disciplines come after every alias of the other levels:
-	// their names are broad fields (会计, 金融, 法律, 机械) that people use
-	// as short names of undergraduate and vocational majors.
+	// Within a tier catalogue names are registered before any alias, so an
+	// alias never shadows a real name (护理学's alias 护理 must not hide
+	// the 专科 major 护理); among equals the file's order decides: 本科,
+	// then 高职专科. Graduate disciplines come after every alias of the
+	// other levels: their names are broad fields (会计, 金融, 法律, 机械)
+	// that people use as short names of undergraduate and vocational majors.
 	for i := range majors {
 		m := &majors[i]
 		if _, dup := majorByCode[m.Code]; dup {
@@ -125,28 +125,40 @@ func loadMajors() error {
 		}
 		c.Majors++
 	}
-	register := func(graduate, aliases bool) {
-		for i := range majors {
-			m := &majors[i]
-			if (m.Level == LevelGraduate) != graduate {
-				continue
-			}
-			names := []string{m.Name}
-			if aliases {
-				names = m.Aliases
-			}
-			for _, n := range names {
-				if _, dup := majorByName[n]; !dup {
-					majorByName[n] = m
+	// tier orders the keys: the majors of the earlier hand-made file
+	// (those with curated skills) first, so that every name and alias it
+	// resolved resolves as before (中文 stays 汉语言文学, not the 高职专科
+	// major 中文 the full catalogue adds); then the other undergraduate
+	// and vocational majors; graduate disciplines last.
+	tier := func(m *Major) int {
+		switch {
+		case len(m.Skills) > 0:
+			return 0
+		case m.Level != LevelGraduate:
+			return 1
+		}
+		return 2
+	}
+	for t := 0; t < 3; t++ {
+		for _, aliases := range []bool{false, true} {
+			for i := range majors {
+				m := &majors[i]
+				if tier(m) != t {
+					continue
 				}
-				majorsByName[n] = append(majorsByName[n], m)
+				names := []string{m.Name}
+				if aliases {
+					names = m.Aliases
+				}
+				for _, n := range names {
+					if _, dup := majorByName[n]; !dup {
+						majorByName[n] = m
+					}
+					majorsByName[n] = append(majorsByName[n], m)
+				}
 			}
 		}
 	}
-	register(false, false)
-	register(false, true)
-	register(true, false)
-	register(true, true)
 	return loadMajorLinks()
 }
 
@@ -164,9 +176,11 @@ func MajorByCode(code string) (Major, bool) {
 	return *m, true
 }
 
-// MajorByName finds a major by its catalogue name or a known alias; a name
-// several levels share gives the first in the file's order (本科, 高职专科,
-// 高职本科, 中职), and a graduate discipline only when no undergraduate or
+// MajorByName finds a major by its catalogue name or a known alias: the
+// majors of the earlier hand-made file first (names, then aliases, 本科
+// before 高职专科), so a name resolves as it did before the full
+// catalogues; then the others (names before aliases, in the file's order
+// of levels), and a graduate discipline only when no undergraduate or
 // vocational major has the name or alias. ResolveMajor knows the
 // graduate's level.
 func MajorByName(name string) (Major, bool) {
@@ -178,11 +192,9 @@ func MajorByName(name string) (Major, bool) {
 	return *m, true
 }
 
-// MajorsByName returns every major whose catalogue name or alias is name:
-// exact names first (in the file's order of levels), then majors that list
-// it as an alias, then graduate disciplines (names, then aliases). Callers
-// that know the graduate's degree pick by Level; MajorByName returns the
-// first.
+// MajorsByName returns every major whose catalogue name or alias is name,
+// in MajorByName's order. Callers that know the graduate's degree pick by
+// Level; MajorByName returns the first.
 func MajorsByName(name string) []Major {
 	load()
 	ms := majorsByName[strings.TrimSpace(name)]
