@@ -227,30 +227,8 @@ func (p Profile) GraduateNotes(now time.Time) (matcher.Graduate, []string, error
 			return g, nil, err
 		}
 	}
-	if code := strings.TrimSpace(p.MajorCode); code != "" {
-		if m, ok := catalog.MajorByCode(code); ok {
-			g.Major, g.MajorCode = m.Name, m.Code
-		} else if c, ok := catalog.MajorClassByCode(code); ok {
-			g.Major, g.MajorCode = c.Name, c.Code
-		} else {
-			return g, nil, profileError("major_code", "专业代码 %s 不在专业目录中", "major code %q is not in the catalogue of majors", code)
-		}
-	}
-	if v := normalize.Text(p.Major); v != "" {
-		res := major.Resolve(v, g.Degree)
-		if res.Major.Code != "" && g.MajorCode != "" && res.Major.Code != g.MajorCode {
-			return g, nil, profileError("major", "专业 %s 与 major_code %s 不一致", "major %q does not match major_code %s", v, g.MajorCode)
-		}
-		if n := majorNote(res); n != "" {
-			notes = append(notes, fmt.Sprintf("专业「%s」%s", v, n))
-		}
-		g.Major = v
-		if res.Major.Name != "" {
-			g.Major = res.Major.Name
-		}
-		if g.MajorCode == "" {
-			g.MajorCode = major.PostCode(res)
-		}
+	if notes, err = p.setMajor(&g); err != nil {
+		return g, nil, err
 	}
 	if p.Gender != "" {
 		if g.Gender, err = normalize.Gender(p.Gender); err != nil {
@@ -290,6 +268,39 @@ func (p Profile) GraduateNotes(now time.Time) (matcher.Graduate, []string, error
 		}
 	}
 	return g, notes, nil
+}
+
+// setMajor sets the graduate's major and its code from major_code and
+// major, which must agree when both are given; the notes say how a name the
+// catalogues lack was placed.
+func (p Profile) setMajor(g *matcher.Graduate) ([]string, error) {
+	var notes []string
+	if code := strings.TrimSpace(p.MajorCode); code != "" {
+		if m, ok := catalog.MajorByCode(code); ok {
+			g.Major, g.MajorCode = m.Name, m.Code
+		} else if c, ok := catalog.MajorClassByCode(code); ok {
+			g.Major, g.MajorCode = c.Name, c.Code
+		} else {
+			return nil, profileError("major_code", "专业代码 %s 不在专业目录中", "major code %q is not in the catalogue of majors", code)
+		}
+	}
+	if v := normalize.Text(p.Major); v != "" {
+		res := major.Resolve(v, g.Degree)
+		if res.Major.Code != "" && g.MajorCode != "" && res.Major.Code != g.MajorCode {
+			return nil, profileError("major", "专业 %s 与 major_code %s 不一致", "major %q does not match major_code %s", v, g.MajorCode)
+		}
+		if n := majorNote(res); n != "" {
+			notes = append(notes, fmt.Sprintf("专业「%s」%s", v, n))
+		}
+		g.Major = v
+		if res.Major.Name != "" {
+			g.Major = res.Major.Name
+		}
+		if g.MajorCode == "" {
+			g.MajorCode = major.PostCode(res)
+		}
+	}
+	return notes, nil
 }
 
 // profileDegreeNames are the spellings of a person's degree a profile

@@ -125,6 +125,12 @@ func loadMajors() error {
 		}
 		c.Majors++
 	}
+	registerMajorNames()
+	return loadMajorLinks()
+}
+
+// registerMajorNames fills majorByName and majorsByName.
+func registerMajorNames() {
 	// tier orders the keys: the majors of the earlier hand-made file
 	// (those with curated skills) first, so that every name and alias it
 	// resolved resolves as before (中文 stays 汉语言文学, not the 高职专科
@@ -159,7 +165,6 @@ func loadMajors() error {
 			}
 		}
 	}
-	return loadMajorLinks()
 }
 
 // Majors returns every major of the catalogues: 本科, then 高职专科,
