@@ -39,9 +39,9 @@ import (
 
 // auditLog is the group commit in front of the store's audit log.
 type auditLog struct {
-	// batcher writes each group in one transaction (matcher.AuditStore's
+	// batcher writes each group in one transaction (AuditWriter's
 	// AuditBatch, which both stores implement).
-	batcher matcher.AuditStore
+	batcher AuditWriter
 
 	// observe, when set, is told each commit's duration and size
 	// (Prometheus, metrics.go).
@@ -60,7 +60,7 @@ type auditGroup struct {
 	errs     []error       // per entry, set before done is closed
 }
 
-func newAuditLog(st matcher.AuditStore) *auditLog {
+func newAuditLog(st AuditWriter) *auditLog {
 	return &auditLog{batcher: st}
 }
 

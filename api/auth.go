@@ -65,7 +65,7 @@ func (s *Server) authenticate(r *http.Request) (*matcher.APIKey, error) {
 	k, cached := s.keys.get(h, now)
 	if !cached {
 		var err error
-		k, err = s.store.KeyByHash(r.Context(), h[:])
+		k, err = s.stores.Keys.KeyByHash(r.Context(), h[:])
 		switch matcher.ErrorCode(err) {
 		case "":
 		case matcher.ENOTFOUND:

@@ -91,7 +91,7 @@ func demoServer(t *testing.T, dir string) (*Server, matcher.FullStore, time.Time
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Store: st, Index: ix, Engine: eng, Log: quiet, Now: func() time.Time { return now }, RateLimit: -1})
+	srv, err := New(Config{Stores: StoresOf(st), Index: ix, Engine: eng, Log: quiet, Now: func() time.Time { return now }, RateLimit: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

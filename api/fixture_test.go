@@ -174,7 +174,7 @@ func newFixtureOn(t *testing.T, st matcher.FullStore, dir string, seed bool, twe
 	}
 	pol.Year = testNow.Year()
 	cfg := Config{
-		Store: st, Index: ix, Engine: f.eng, Policy: pol, Now: func() time.Time { return testNow },
+		Stores: StoresOf(st), Index: ix, Engine: f.eng, Policy: pol, Now: func() time.Time { return testNow },
 		// Records are stamped on the wall clock; the tests pin it to the
 		// same day as the data so that "in the future" is testable.
 		Clock:     func() time.Time { return testNow },

@@ -44,7 +44,7 @@ func (s *Server) Follow(ctx context.Context, from int64, interval time.Duration,
 func (s *Server) pollFeed(ctx context.Context, saved func(int64) error) {
 	for ctx.Err() == nil {
 		seq := s.feedSeq.Load()
-		posts, deleted, last, err := s.store.PostChanges(ctx, seq, feedPage)
+		posts, deleted, last, err := s.stores.Feed.PostChanges(ctx, seq, feedPage)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.metrics.feedErrors.Inc()

@@ -18,7 +18,7 @@ import (
 // there is no such graduate and when the graduate is outside the caller's
 // district: a counselor cannot tell the two apart.
 func (s *Server) graduateFor(r *http.Request, id string) (*matcher.Graduate, error) {
-	g, err := s.store.Graduate(r.Context(), id)
+	g, err := s.stores.Graduates.Graduate(r.Context(), id)
 	if err != nil {
 		if matcher.ErrorCode(err) == matcher.ENOTFOUND {
 			return nil, errHidden("毕业生", id)
@@ -132,11 +132,11 @@ func (s *Server) writeGraduate(w http.ResponseWriter, r *http.Request, in *gradu
 	if err := s.audit(r, "graduate.write", "", g.ID); err != nil {
 		return err
 	}
-	out, err := s.store.UpsertGraduates(r.Context(), []matcher.Graduate{g})
+	out, err := s.stores.Graduates.UpsertGraduates(r.Context(), []matcher.Graduate{g})
 	if err != nil {
 		return err
 	}
-	stored, err := s.store.Graduate(r.Context(), g.ID)
+	stored, err := s.stores.Graduates.Graduate(r.Context(), g.ID)
 	if err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func (s *Server) deleteGraduate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.audit(r, "graduate.delete", "", g.ID); err != nil {
 		return err
 	}
-	if err := s.store.DeleteGraduate(r.Context(), g.ID); err != nil {
+	if err := s.stores.Graduates.DeleteGraduate(r.Context(), g.ID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -445,7 +445,7 @@ func (s *Server) postCandidates(w http.ResponseWriter, r *http.Request) error {
 		f.District = k.District
 	}
 	var gs []matcher.Graduate
-	if err := s.store.EachGraduate(r.Context(), f, func(g *matcher.Graduate) error {
+	if err := s.stores.Graduates.EachGraduate(r.Context(), f, func(g *matcher.Graduate) error {
 		if inDistrict(k, g) {
 			gs = append(gs, *g)
 		}
@@ -545,7 +545,7 @@ func (s *Server) recordFeedback(w http.ResponseWriter, r *http.Request) error {
 	if e.ID == "" {
 		e.ID = store.NewID()
 	}
-	if err := s.store.RecordFeedback(r.Context(), e); err != nil {
+	if err := s.stores.Feedback.RecordFeedback(r.Context(), e); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusAccepted, map[string]any{"id": e.ID})
@@ -556,9 +556,9 @@ func (s *Server) recordFeedback(w http.ResponseWriter, r *http.Request) error {
 // of such a list). A post filled or closed since is still a post: a hire is
 // often reported after the post is filled.
 func (s *Server) feedbackItemExists(r *http.Request, id string) error {
-	_, err := s.store.Post(r.Context(), id)
+	_, err := s.stores.Feedback.Post(r.Context(), id)
 	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
-		_, err = s.store.Course(r.Context(), id)
+		_, err = s.stores.Feedback.Course(r.Context(), id)
 	}
 	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
 		return withField(errHidden("岗位", id), "post_id")

@@ -177,7 +177,7 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request) error {
 			return invalidField("expires_in", "有效期应为正的时长，如 720h", "expires_in must be a positive duration such as 720h")
 		}
 	}
-	secret, k, err := CreateKey(r.Context(), s.store, spec, s.wall())
+	secret, k, err := CreateKey(r.Context(), s.stores.Keys, spec, s.wall())
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request) error {
 
 // listKeys is GET /v1/keys: every key, oldest first, without hashes.
 func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) error {
-	keys, err := s.store.ListKeys(r.Context())
+	keys, err := s.stores.Keys.ListKeys(r.Context())
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.RevokeKey(r.Context(), id); err != nil {
+	if err := s.stores.Keys.RevokeKey(r.Context(), id); err != nil {
 		return err
 	}
 	s.keys.forget(id)

@@ -123,7 +123,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	body := map[string]any{"status": "ready", "store": "ok", "index": "ok", "feed_seq": s.feedSeq.Load()}
 	ready := true
-	if _, err := s.store.PostSeq(ctx); err != nil {
+	if _, err := s.stores.Feed.PostSeq(ctx); err != nil {
 		s.log.Warn("readyz: store unreachable", "err", err)
 		body["store"], ready = "unreachable", false
 	}

@@ -84,7 +84,7 @@ func (s *Server) getPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.store.Post(r.Context(), id)
+	p, err := s.stores.Posts.Post(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -246,14 +246,14 @@ func (s *Server) putPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.store.UpsertPosts(r.Context(), []matcher.Post{p})
+	out, err := s.stores.Posts.UpsertPosts(r.Context(), []matcher.Post{p})
 	if err != nil {
 		return err
 	}
 	if out[0] != matcher.Unchanged {
 		s.apply(r, []matcher.Post{p}, nil)
 	}
-	stored, err := s.store.Post(r.Context(), p.ID)
+	stored, err := s.stores.Posts.Post(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -307,7 +307,7 @@ func (s *Server) batchUpsertPosts(w http.ResponseWriter, r *http.Request) error 
 		seen[p.ID] = i
 		posts = append(posts, p)
 	}
-	out, err := s.store.UpsertPosts(r.Context(), posts)
+	out, err := s.stores.Posts.UpsertPosts(r.Context(), posts)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (s *Server) publishedRun(ctx context.Context) *matcher.Run {
 	if time.Since(s.runs.fetched) < 5*time.Second {
 		return s.runs.run
 	}
-	r, err := s.store.LatestRun(ctx)
+	r, err := s.stores.Runs.LatestRun(ctx)
 	if err != nil {
 		r = nil // none published, or the store is unwell: compute online
 	}
@@ -53,7 +53,7 @@ func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Que
 	if run == nil || time.Since(run.StartedAt) > s.cfg.MaxRunAge || g.UpdatedAt.After(run.StartedAt) {
 		return nil, "", false
 	}
-	runID, stored, err := s.store.RecommendationsFor(ctx, g.ID)
+	runID, stored, err := s.stores.Runs.RecommendationsFor(ctx, g.ID)
 	if err != nil || runID != run.ID || len(stored) == 0 {
 		return nil, "", false
 	}

@@ -27,9 +27,10 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
-// Config is what a Server needs. Store, Index and Engine are required.
+// Config is what a Server needs. Stores (every part), Index and Engine
+// are required.
 type Config struct {
-	Store  matcher.FullStore
+	Stores Stores // StoresOf(store) when one store serves all
 	Index  *index.Index
 	Engine *engine.Engine
 	Log    *slog.Logger // default slog.Default()
@@ -96,7 +97,7 @@ type Config struct {
 // Server is the REST API over one store, one index and one engine.
 type Server struct {
 	cfg       Config
-	store     matcher.FullStore
+	stores    Stores
 	index     *index.Index
 	log       *slog.Logger
 	now       func() time.Time // business clock (Config.Now)
@@ -128,9 +129,50 @@ type Server struct {
 
 // New returns a Server for cfg.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Index == nil || cfg.Engine == nil {
-		return nil, errors.New("api: Config needs Store, Index and Engine")
+	if cfg.Index == nil || cfg.Engine == nil {
+		return nil, errors.New("api: Config needs Stores, Index and Engine")
 	}
+	if err := cfg.Stores.check(); err != nil {
+		return nil, err
+	}
+	if err := cfg.setDefaults(); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:       cfg,
+		stores:    cfg.Stores,
+		index:     cfg.Index,
+		engine:    cfg.Engine,
+		log:       cfg.Log,
+		now:       cfg.Now,
+		wall:      cfg.Clock,
+		keys:      &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
+		limiter:   newLimiters(cfg.RateLimit, cfg.RateBurst, 100000),
+		authFails: newLimiters(cfg.AuthFailRate, cfg.AuthFailBurst, 100000),
+		slots:     make(chan struct{}, cfg.MaxConcurrentMatches),
+	}
+	s.auditLog = newAuditLog(cfg.Stores.Audit)
+	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: cfg.Clock, MaxRunAge: cfg.MaxRunAge})
+	if err != nil {
+		return nil, fmt.Errorf("api: %w", err)
+	}
+	s.casework = cw
+	var b [4]byte
+	rand.Read(b[:])
+	s.reqPrefix = hex.EncodeToString(b[:])
+	s.metrics = newMetrics(s)
+	s.auditLog.observe = func(d time.Duration, n int) {
+		s.metrics.auditCommit.Observe(d.Seconds())
+		s.metrics.auditEntries.Observe(float64(n))
+	}
+	s.router = s.newRouter()
+	s.web = web.Handler(WorkspacePath)
+	return s, nil
+}
+
+// setDefaults fills in every zero setting with its documented default,
+// the embedded policy included.
+func (cfg *Config) setDefaults() error {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -158,66 +200,32 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxBatchBody <= 0 {
 		cfg.MaxBatchBody = 8 << 20
 	}
-	if cfg.KeyCacheTTL <= 0 {
-		cfg.KeyCacheTTL = 2 * time.Second
-	}
 	if cfg.MaxRunAge == 0 {
 		cfg.MaxRunAge = 36 * time.Hour
 	}
 	if cfg.MaxConcurrentMatches <= 0 {
 		cfg.MaxConcurrentMatches = 4 * runtime.GOMAXPROCS(0)
 	}
-	if cfg.MatchQueueWait <= 0 {
-		cfg.MatchQueueWait = 2 * time.Second
-	}
 	for _, d := range []struct {
 		v   *time.Duration
 		def time.Duration
-	}{{&cfg.ReadHeaderTimeout, 5 * time.Second}, {&cfg.ReadTimeout, 30 * time.Second}, {&cfg.WriteTimeout, 60 * time.Second}, {&cfg.IdleTimeout, 120 * time.Second}} {
+	}{
+		{&cfg.KeyCacheTTL, 2 * time.Second}, {&cfg.MatchQueueWait, 2 * time.Second},
+		{&cfg.ReadHeaderTimeout, 5 * time.Second}, {&cfg.ReadTimeout, 30 * time.Second}, {&cfg.WriteTimeout, 60 * time.Second}, {&cfg.IdleTimeout, 120 * time.Second},
+		{&cfg.ShutdownTimeout, 20 * time.Second},
+	} {
 		if *d.v <= 0 {
 			*d.v = d.def
 		}
 	}
-	if cfg.ShutdownTimeout <= 0 {
-		cfg.ShutdownTimeout = 20 * time.Second
-	}
-	s := &Server{
-		cfg:       cfg,
-		store:     cfg.Store,
-		index:     cfg.Index,
-		engine:    cfg.Engine,
-		log:       cfg.Log,
-		now:       cfg.Now,
-		wall:      cfg.Clock,
-		keys:      &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
-		limiter:   newLimiters(cfg.RateLimit, cfg.RateBurst, 100000),
-		authFails: newLimiters(cfg.AuthFailRate, cfg.AuthFailBurst, 100000),
-		slots:     make(chan struct{}, cfg.MaxConcurrentMatches),
-	}
-	s.auditLog = newAuditLog(cfg.Store)
 	if len(cfg.Policy.ChannelPlan) == 0 {
 		pol, err := catalog.LoadPolicy()
 		if err != nil {
-			return nil, fmt.Errorf("api: embedded policy: %w", err)
+			return fmt.Errorf("api: embedded policy: %w", err)
 		}
 		cfg.Policy = pol
 	}
-	cw, err := casework.New(casework.Config{Store: cfg.Store, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: cfg.Clock, MaxRunAge: cfg.MaxRunAge})
-	if err != nil {
-		return nil, fmt.Errorf("api: %w", err)
-	}
-	s.casework = cw
-	var b [4]byte
-	rand.Read(b[:])
-	s.reqPrefix = hex.EncodeToString(b[:])
-	s.metrics = newMetrics(s)
-	s.auditLog.observe = func(d time.Duration, n int) {
-		s.metrics.auditCommit.Observe(d.Seconds())
-		s.metrics.auditEntries.Observe(float64(n))
-	}
-	s.router = s.newRouter()
-	s.web = web.Handler(WorkspacePath)
-	return s, nil
+	return nil
 }
 
 // Handler returns the API's http.Handler.

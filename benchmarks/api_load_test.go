@@ -125,7 +125,7 @@ func TestAPILoad(t *testing.T) {
 
 	// Server: what `jobmatch serve` builds, with the rate limit lifted (the
 	// whole load comes from one key).
-	srv, err := api.New(api.Config{Store: st, Index: ix, Engine: eng, Log: quiet, Now: func() time.Time { return now }, RateLimit: -1,
+	srv, err := api.New(api.Config{Stores: api.StoresOf(st), Index: ix, Engine: eng, Log: quiet, Now: func() time.Time { return now }, RateLimit: -1,
 		MaxConcurrentMatches: envInt("JOBMATCH_LOAD_SLOTS", 0)})
 	if err != nil {
 		t.Fatal(err)

@@ -93,7 +93,7 @@ func TestAPILoadTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(api.Config{Store: st, Index: ix, Engine: eng, Log: quiet, Now: func() time.Time { return now }, RateLimit: -1})
+	srv, err := api.New(api.Config{Stores: api.StoresOf(st), Index: ix, Engine: eng, Log: quiet, Now: func() time.Time { return now }, RateLimit: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

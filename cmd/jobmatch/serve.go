@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/api"
+	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // serveOptions are the knobs of `jobmatch serve` beyond the address.
@@ -112,35 +114,9 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 		return err
 	}
 	ix.Now = m.Now
-	// Read the feed position before the index and the engine are built
-	// from the store: whatever is written meanwhile is replayed by the
-	// follower (applying a change twice is harmless), never missed.
-	seq, err := st.PostSeq(ctx)
+	from, seqFile, err := m.indexPosition(ctx, st, ix)
 	if err != nil {
-		return fmt.Errorf("read the change feed position: %w", err)
-	}
-	seqFile := filepath.Join(m.DataDir, "index.seq")
-	if m.DBURL != "" {
-		seqFile = filepath.Join(m.DataDir, "index-pg.seq")
-	}
-	from, ok := readSeq(seqFile)
-	switch {
-	case ok && from <= seq:
-		// The index was current up to from: the follower catches it up.
-	case m.DBURL != "" || ok:
-		// A replica's index that never followed this database, or one
-		// ahead of it (the database was reset): rebuild it from the store.
-		start := time.Now()
-		if err := ix.Rebuild(ctx, st, m.Now()); err != nil {
-			return fmt.Errorf("rebuild the index from the store: %w", err)
-		}
-		n, _ := ix.DocCount()
-		m.Log.Info("index rebuilt from the store", "documents", n, "elapsed", time.Since(start).Round(time.Millisecond))
-		from = seq
-	default:
-		// The embedded store: ingest indexed every post it stored, so the
-		// index is current.
-		from = seq
+		return err
 	}
 	eng, err := m.loadEngine(ctx)
 	if err != nil {
@@ -151,7 +127,7 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 		return err
 	}
 	srv, err := api.New(api.Config{
-		Store: st, Index: ix, Engine: eng, Policy: pol, Log: m.Log, Now: m.Now,
+		Stores: api.StoresOf(st), Index: ix, Engine: eng, Policy: pol, Log: m.Log, Now: m.Now,
 		RateLimit: o.RateLimit, RateBurst: o.RateBurst, ShutdownTimeout: o.Shutdown,
 		TrustedProxies: o.TrustedProxies,
 	})
@@ -198,6 +174,43 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 		err = nil
 	}
 	return err
+}
+
+// indexPosition brings the index up to the store's change feed, or says
+// from which sequence number the follower catches it up, and names the
+// file the position is saved in beside the index.
+func (m *Main) indexPosition(ctx context.Context, st matcher.FullStore, ix *index.Index) (from int64, seqFile string, err error) {
+	// Read the feed position before the index and the engine are built
+	// from the store: whatever is written meanwhile is replayed by the
+	// follower (applying a change twice is harmless), never missed.
+	seq, err := st.PostSeq(ctx)
+	if err != nil {
+		return 0, "", fmt.Errorf("read the change feed position: %w", err)
+	}
+	seqFile = filepath.Join(m.DataDir, "index.seq")
+	if m.DBURL != "" {
+		seqFile = filepath.Join(m.DataDir, "index-pg.seq")
+	}
+	from, ok := readSeq(seqFile)
+	switch {
+	case ok && from <= seq:
+		// The index was current up to from: the follower catches it up.
+	case m.DBURL != "" || ok:
+		// A replica's index that never followed this database, or one
+		// ahead of it (the database was reset): rebuild it from the store.
+		start := time.Now()
+		if err := ix.Rebuild(ctx, st, m.Now()); err != nil {
+			return 0, "", fmt.Errorf("rebuild the index from the store: %w", err)
+		}
+		n, _ := ix.DocCount()
+		m.Log.Info("index rebuilt from the store", "documents", n, "elapsed", time.Since(start).Round(time.Millisecond))
+		from = seq
+	default:
+		// The embedded store: ingest indexed every post it stored, so the
+		// index is current.
+		from = seq
+	}
+	return from, seqFile, nil
 }
 
 func storeKind(dbURL string) string {
