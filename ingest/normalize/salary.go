@@ -123,29 +123,9 @@ func Salary(s string) (matcher.Salary, error) {
 		return out, invalid("salary", "薪资不能为负数：%s", "salary cannot be negative: %q", echo(s))
 	}
 
-	lo, rest, ok := readAmount(k)
+	lo, hi, ranged, ok := readRange(k)
 	if !ok {
 		return out, unrecognised("salary", "薪资", "salary", s)
-	}
-	hi, ranged := lo, false
-	if strings.HasPrefix(rest, "-") {
-		if hi, rest, ok = readAmount(strings.TrimLeft(rest, "-")); !ok {
-			return out, unrecognised("salary", "薪资", "salary", s)
-		}
-		ranged = true
-	}
-	if rest != "" {
-		return out, unrecognised("salary", "薪资", "salary", s)
-	}
-	if ranged {
-		// "8-12k": the bare bound shares the other's unit; "3000-5k" keeps
-		// 3000 yuan, since no one writes 3000k for a monthly wage.
-		if lo.unit == "" && hi.unit != "" && lo.value < 1000 {
-			lo.mult = hi.mult
-		}
-		if hi.unit == "" && lo.unit != "" && hi.value < 1000 {
-			hi.mult = lo.mult
-		}
 	}
 	if period == "" {
 		period = matcher.PerMonth
@@ -171,6 +151,36 @@ func Salary(s string) (matcher.Salary, error) {
 			periodChinese(period), out.Min, out.Max, echo(s), period)
 	}
 	return out, nil
+}
+
+// readRange reads "8000", "8-12k" or "3000-5k": one amount or two, the
+// whole of k, a bare bound taking the other's unit.
+func readRange(k string) (lo, hi amount, ranged, ok bool) {
+	lo, rest, ok := readAmount(k)
+	if !ok {
+		return lo, hi, false, false
+	}
+	hi = lo
+	if strings.HasPrefix(rest, "-") {
+		if hi, rest, ok = readAmount(strings.TrimLeft(rest, "-")); !ok {
+			return lo, hi, false, false
+		}
+		ranged = true
+	}
+	if rest != "" {
+		return lo, hi, ranged, false
+	}
+	if ranged {
+		// "8-12k": the bare bound shares the other's unit; "3000-5k" keeps
+		// 3000 yuan, since no one writes 3000k for a monthly wage.
+		if lo.unit == "" && hi.unit != "" && lo.value < 1000 {
+			lo.mult = hi.mult
+		}
+		if hi.unit == "" && lo.unit != "" && hi.value < 1000 {
+			hi.mult = lo.mult
+		}
+	}
+	return lo, hi, ranged, true
 }
 
 func periodChinese(p matcher.SalaryPeriod) string {
