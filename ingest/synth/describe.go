@@ -91,23 +91,39 @@ func postSkills(t *occ, majors []string) (skills, certs []string) {
 	return dedupe(skills), dedupe(certs)
 }
 
-func (wd *world) describe(r *rand.Rand, s slot, t *occ, emp *employer, deg matcher.Degree, majors []string, p *postRow) string {
-	ns := pick(r, numberStyles)
-	newline := chance(r, 0.6)
+// description is a post's description in parts, so that it can be
+// rendered, shortened and padded to the generator's length bounds.
+type description struct {
+	ns                   numberStyle
+	newline              bool
+	intro, closing       string
+	duties, reqs, extras []string
+	ben, generic         []string
+}
 
-	var intro string
+// describe writes a post's description: intro, duties, requirements,
+// benefits and a closing, in the voice of the post's channel, then fitted
+// between descMin and descMax characters.
+func (wd *world) describe(r *rand.Rand, s slot, t *occ, emp *employer, deg matcher.Degree, majors []string, p *postRow) string {
+	d := &description{ns: pick(r, numberStyles), newline: chance(r, 0.6)}
 	if pat := pick(r, introPatterns); pat != "" && s.channel != matcher.ChannelMilitary {
-		intro = fmt.Sprintf(pat, emp.name, emp.district.name, emp.founded, emp.business, max(1, wd.o.Now.Year()-emp.founded))
+		d.intro = fmt.Sprintf(pat, emp.name, emp.district.name, emp.founded, emp.business, max(1, wd.o.Now.Year()-emp.founded))
 		if emp.founded == 0 || emp.business == "" {
-			intro = ""
+			d.intro = ""
 		}
 	}
-
-	duties := sample(r, t.duties, between(r, 2, 4))
+	d.duties = sample(r, t.duties, between(r, 2, 4))
 	if chance(r, 0.5) {
-		duties = append(duties, pick(r, genericDuties))
+		d.duties = append(d.duties, pick(r, genericDuties))
 	}
+	d.requirements(r, s, t, deg, majors, p)
+	wd.endings(r, d, s)
+	return d.fit(r, s, t)
+}
 
+// requirements writes the degree, majors, skills, certificates and the
+// channel's general requirements.
+func (d *description) requirements(r *rand.Rand, s slot, t *occ, deg matcher.Degree, majors []string, p *postRow) {
 	var reqs []string
 	if deg > matcher.DegreeNone {
 		reqs = append(reqs, fmt.Sprintf(pick(r, []string{"%s及以上学历", "学历要求%s及以上", "全日制%s及以上学历", "%s以上学历"}), degreeChinese(deg)))
@@ -134,11 +150,11 @@ func (wd *world) describe(r *rand.Rand, s slot, t *occ, emp *employer, deg match
 		reqs = append(reqs, skillPhrase(r, pick(r, certs), true))
 	}
 	reqs = append(reqs, sample(r, t.reqs, between(r, 0, min(2, len(t.reqs))))...)
-	generic := genericReqs
+	d.generic = genericReqs
 	if s.channel == matcher.ChannelMilitary {
-		generic = []string{"身体健康，符合征兵体检标准", "政治可靠，无违法犯罪记录", "年龄%d周岁以下", "男女青年均可报名"}
+		d.generic = []string{"身体健康，符合征兵体检标准", "政治可靠，无违法犯罪记录", "年龄%d周岁以下", "男女青年均可报名"}
 	}
-	for _, g := range sample(r, generic, between(r, 1, 2)) {
+	for _, g := range sample(r, d.generic, between(r, 1, 2)) {
 		if strings.Contains(g, "%d") {
 			if p.ageMax == 0 {
 				continue
@@ -147,92 +163,99 @@ func (wd *world) describe(r *rand.Rand, s slot, t *occ, emp *employer, deg match
 		}
 		reqs = append(reqs, g)
 	}
+	d.reqs = reqs
+}
 
-	var extras []string
+// endings picks the extras, benefits and closing of the post's channel.
+func (wd *world) endings(r *rand.Rand, d *description, s slot) {
 	switch {
 	case s.welfare:
-		extras = sample(r, welfareExtras, between(r, 1, 3))
+		d.extras = sample(r, welfareExtras, between(r, 1, 3))
 	case s.internship:
-		extras = sample(r, internshipExtras(wd.policy), between(r, 2, 3))
+		d.extras = sample(r, internshipExtras(wd.policy), between(r, 2, 3))
 	default:
-		extras = sample(r, channelExtras[s.channel], between(r, 0, 2))
+		d.extras = sample(r, channelExtras[s.channel], between(r, 0, 2))
 	}
-	var ben []string
 	if s.channel == matcher.ChannelSME || s.channel == matcher.ChannelStateOwned {
-		ben = sample(r, benefits, between(r, 2, 6))
+		d.ben = sample(r, benefits, between(r, 2, 6))
 	}
-	closing := pick(r, closings)
+	d.closing = pick(r, closings)
 	if s.channel == matcher.ChannelPublicSector || s.channel == matcher.ChannelGrassroots {
-		closing = pick(r, publicClosings)
+		d.closing = pick(r, publicClosings)
 	}
 	if s.channel == matcher.ChannelMilitary {
 		// Conscription notices carry no company boilerplate.
-		closing = pick(r, []string{"", "具体要求以当年征兵公告为准。", "报名请登录全国征兵网。", "咨询电话详见区人武部公告。"})
+		d.closing = pick(r, []string{"", "具体要求以当年征兵公告为准。", "报名请登录全国征兵网。", "咨询电话详见区人武部公告。"})
 	}
+}
 
-	render := func() string {
-		var parts []string
-		if intro != "" {
-			parts = append(parts, intro)
-		}
-		parts = append(parts, listText(r, pick(r, dutyHeads), duties, ns, newline))
-		if len(reqs) > 0 {
-			parts = append(parts, listText(r, pick(r, reqHeads), reqs, ns, newline))
-		}
-		if len(ben) > 0 || len(extras) > 0 {
-			b := pick(r, benefitHeads) + strings.Join(ben, "、")
-			if len(extras) > 0 {
-				if len(ben) > 0 {
-					b += "；"
-				}
-				b += strings.Join(extras, "；")
-			}
-			parts = append(parts, b+"。")
-		}
-		if closing != "" {
-			parts = append(parts, closing)
-		}
-		sep := "\n"
-		if !newline {
-			sep = pick(r, []string{" ", "", "\n"})
-		}
-		return strings.Join(parts, sep)
+// render joins the parts.
+func (d *description) render(r *rand.Rand) string {
+	var parts []string
+	if d.intro != "" {
+		parts = append(parts, d.intro)
 	}
-	d := render()
-	// Shorten from the least informative end until it fits.
-	for runeLen(d) > descMax {
+	parts = append(parts, listText(r, pick(r, dutyHeads), d.duties, d.ns, d.newline))
+	if len(d.reqs) > 0 {
+		parts = append(parts, listText(r, pick(r, reqHeads), d.reqs, d.ns, d.newline))
+	}
+	if len(d.ben) > 0 || len(d.extras) > 0 {
+		b := pick(r, benefitHeads) + strings.Join(d.ben, "、")
+		if len(d.extras) > 0 {
+			if len(d.ben) > 0 {
+				b += "；"
+			}
+			b += strings.Join(d.extras, "；")
+		}
+		parts = append(parts, b+"。")
+	}
+	if d.closing != "" {
+		parts = append(parts, d.closing)
+	}
+	sep := "\n"
+	if !d.newline {
+		sep = pick(r, []string{" ", "", "\n"})
+	}
+	return strings.Join(parts, sep)
+}
+
+// fit renders the description, shortened from the least informative end
+// until it fits descMax and padded toward descMin.
+func (d *description) fit(r *rand.Rand, s slot, t *occ) string {
+	out := d.render(r)
+	for runeLen(out) > descMax {
 		switch {
-		case closing != "":
-			closing = ""
-		case intro != "":
-			intro = ""
-		case len(ben) > 2:
-			ben = ben[:2]
-		case len(duties) > 2:
-			duties = duties[:len(duties)-1]
-		case len(reqs) > 2:
-			reqs = reqs[:len(reqs)-1]
-		case len(extras) > 1:
-			extras = extras[:1]
+		case d.closing != "":
+			d.closing = ""
+		case d.intro != "":
+			d.intro = ""
+		case len(d.ben) > 2:
+			d.ben = d.ben[:2]
+		case len(d.duties) > 2:
+			d.duties = d.duties[:len(d.duties)-1]
+		case len(d.reqs) > 2:
+			d.reqs = d.reqs[:len(d.reqs)-1]
+		case len(d.extras) > 1:
+			d.extras = d.extras[:1]
 		default:
-			rs := []rune(d)
+			rs := []rune(out)
 			return string(rs[:descMax-1]) + "…"
 		}
-		d = render()
+		out = d.render(r)
 	}
-	for pad := 0; runeLen(d) < descMin && pad < 8; pad++ {
+	for pad := 0; runeLen(out) < descMin && pad < 8; pad++ {
 		switch {
-		case closing == "" && s.channel != matcher.ChannelMilitary:
-			closing = pick(r, closings[:8])
+		case d.closing == "" && s.channel != matcher.ChannelMilitary:
+			d.closing = pick(r, closings[:8])
 			if s.channel == matcher.ChannelPublicSector || s.channel == matcher.ChannelGrassroots {
-				closing = pick(r, publicClosings[:4])
+				d.closing = pick(r, publicClosings[:4])
 			}
-		case len(duties) < len(t.duties)+2 && pad%2 == 0:
-			duties = append(duties, pick(r, genericDuties))
+		case len(d.duties) < len(t.duties)+2 && pad%2 == 0:
+			d.duties = append(d.duties, pick(r, genericDuties))
 		default:
-			reqs = append(reqs, pick(r, generic[:min(len(generic), 2)]))
+			d.reqs = append(d.reqs, pick(r, d.generic[:min(len(d.generic), 2)]))
 		}
-		d = render()
+		out = d.render(r)
 	}
-	return d
+	return out
 }

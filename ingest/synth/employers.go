@@ -3,6 +3,7 @@ package synth
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -164,4 +165,148 @@ func selfEmployer(r *rand.Rand, t *occ, wd *world) *employer {
 	}
 	e.address = address(r, d)
 	return e
+}
+
+func companyName(r *rand.Rand, ind *industry, d *district, used map[string]bool) (name, typ string) {
+	for try := 0; ; try++ {
+		brand := pick(r, brandWords)
+		if try > 3 {
+			brand += pick(r, brandWords)
+		}
+		word := pick(r, ind.words)
+		typ = "民营企业"
+		switch {
+		case strings.HasSuffix(word, "医院") || strings.HasSuffix(word, "幼儿园") || strings.HasSuffix(word, "学校") ||
+			strings.HasSuffix(word, "中心") || strings.HasSuffix(word, "门诊部"):
+			name = pick(r, []string{"乌鲁木齐", "乌鲁木齐市", "新疆"}) + brand + word
+			typ = "民办非企业单位"
+		case word == "律师事务所":
+			name = "新疆" + brand + "律师事务所"
+			typ = "合伙企业"
+		case word == "口腔门诊":
+			name = "乌鲁木齐" + brand + "口腔门诊部"
+		case word == "大药房":
+			name = "新疆" + brand + "大药房连锁有限公司"
+		default:
+			switch k := r.IntN(100); {
+			case k < 33:
+				name = "新疆" + brand + word + "有限公司"
+			case k < 55:
+				name = "乌鲁木齐" + brand + word + "有限公司"
+			case k < 68:
+				name = "乌鲁木齐市" + brand + word + "有限责任公司"
+			case k < 76:
+				name = brand + "（新疆）" + word + "有限公司"
+			case k < 81:
+				name = "新疆" + brand + word + "股份有限公司"
+				typ = "股份制企业"
+			case k < 86:
+				name = "新疆" + brand + word + "集团有限公司"
+			case k < 88:
+				name = "新疆" + brand + word + "有限公司（中外合资）"
+				typ = "外商投资企业"
+			default:
+				name = d.name + brand + word + pick(r, []string{"经营部", "服务部", "工作室", "店"})
+				typ = "个体工商户"
+			}
+		}
+		if !used[name] {
+			used[name] = true
+			return name, typ
+		}
+	}
+}
+
+func newSMEEmployer(r *rand.Rand, ind *industry, used map[string]bool) *employer {
+	d := jobDistricts.get(r)
+	name, typ := companyName(r, ind, d, used)
+	return &employer{name: name, typ: typ, district: d, address: address(r, d), founded: between(r, 1998, 2021), business: pick(r, ind.business)}
+}
+
+// State-owned groups of Urumqi and Xinjiang, with the subsidiaries that
+// publish posts.
+// A group's tags say which specialised templates it posts (stateWork), so
+// that a 采油 technician is not hired by the bus company; finance, HR, IT
+// and sales posts come from any group.
+var stateGroups = []struct{ group, business, tags string }{
+	{"新疆能源（集团）有限责任公司", "煤炭、电力、油气和新能源开发", "power oil env"},
+	{"新疆交通投资（集团）有限责任公司", "公路建设、运营和交通物流", "civil"},
+	{"新疆交通建设集团股份有限公司", "公路、桥梁和隧道工程施工", "civil"},
+	{"新疆城建（集团）股份有限公司", "城市基础设施建设", "civil"},
+	{"乌鲁木齐城市建设投资（集团）有限公司", "城市建设投融资和公用事业运营", "civil utility"},
+	{"乌鲁木齐国有资产投资有限公司", "国有资本投资运营", ""},
+	{"乌鲁木齐城市轨道集团有限公司", "城市轨道交通建设与运营", "rail civil"},
+	{"乌鲁木齐水业集团有限公司", "城市供水和污水处理", "utility env"},
+	{"乌鲁木齐热力集团有限公司", "城市集中供热", "utility env"},
+	{"乌鲁木齐燃气集团有限公司", "城市燃气供应", "utility env"},
+	{"乌鲁木齐公交集团有限公司", "城市公共交通", ""},
+	{"新疆投资发展（集团）有限责任公司", "产业投资与园区开发", ""},
+	{"新疆农业发展集团有限责任公司", "农业产业化和农产品流通", ""},
+	{"新疆文化旅游投资集团有限公司", "文化旅游开发和景区运营", ""},
+	{"新疆天山电力工程有限公司", "电力工程建设和运维", "power civil"},
+	{"新疆化工设计研究院有限责任公司", "化工设计与工程咨询", "env"},
+	{"乌鲁木齐经济技术开发区建设投资开发（集团）有限公司", "园区开发建设", "civil"},
+	{"乌鲁木齐高新投资发展集团有限公司", "高新区产业投资与运营", "civil"},
+}
+
+// stateWork is the tag a state-owned template needs of its employer ("" for
+// work every group has).
+var stateWork = map[string]string{
+	"2-02-12-02": "power", "2-02-04-01": "oil", "2-02-18-02": "civil", "4-02-01-07": "rail",
+	"6-28-01-13": "utility", "2-02-27-06": "env",
+}
+
+// stateEmployers are the state-owned employers that post t's work.
+func (wd *world) stateEmployers(t *occ) []*employer {
+	tag := stateWork[t.code]
+	if tag == "" {
+		return wd.stateEmps
+	}
+	var out []*employer
+	for _, e := range wd.stateEmps {
+		if slices.Contains(strings.Fields(e.tags), tag) {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return wd.stateEmps
+	}
+	return out
+}
+
+func newStateEmployers(r *rand.Rand) []*employer {
+	var out []*employer
+	subs := []string{"", "", "工程分公司", "运营分公司", "第一分公司", "第二分公司", "物业管理有限公司", "科技有限公司", "检测有限公司", "物流有限公司"}
+	for _, g := range stateGroups {
+		for _, s := range sample(r, subs, between(r, 2, 4)) {
+			name := g.group
+			switch {
+			case strings.HasSuffix(s, "分公司"):
+				name = g.group + s
+			case s != "":
+				// A subsidiary takes the group's name without 集团 and
+				// the company form: 新疆能源物业管理有限公司.
+				base := g.group
+				for _, suf := range []string{"股份有限公司", "有限责任公司", "有限公司", "集团", "（集团）", "投资"} {
+					base = strings.TrimSuffix(base, suf)
+				}
+				name = strings.ReplaceAll(base, "（集团）", "") + s
+			}
+			d := jobDistricts.get(r)
+			out = append(out, &employer{name: name, typ: "国有企业", district: d, address: address(r, d), founded: between(r, 1953, 2018), business: g.business, tags: g.tags})
+		}
+	}
+	return dedupeEmployers(out)
+}
+
+func dedupeEmployers(es []*employer) []*employer {
+	var out []*employer
+	seen := map[string]bool{}
+	for _, e := range es {
+		if !seen[e.name] {
+			seen[e.name] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -242,6 +242,44 @@ func writeGraduates(w io.Writer, o Options, progress func(int)) error {
 	return cw.Error()
 }
 
+// placeOfOrigin sets the graduate's hukou and residence and returns the
+// region code their national ID starts with. Three quarters are registered
+// in Urumqi, by population; the rest elsewhere in Xinjiang, where each
+// place's mix of peoples decides who comes from it (and graduates of
+// poverty-alleviated families mostly from the south).
+func (g *gradRow) placeOfOrigin(r *rand.Rand, s *school, ethnic int) (region string) {
+	outside := chance(r, 0.25)
+	if len(g.hardship) > 0 && g.hardship[0] == "脱贫家庭" {
+		outside = chance(r, 0.7)
+	}
+	if !outside {
+		d := peopleDistricts.get(r)
+		g.hukou = d.name
+		if chance(r, 0.7) {
+			g.residence = d.name
+		} else {
+			g.residence = peopleDistricts.get(r).name
+		}
+		return d.code
+	}
+	ws := make([]float64, len(elsewhereHukou))
+	for i, e := range elsewhereHukou {
+		ws[i] = e.w[ethnic]
+	}
+	e := elsewhereHukou[weighted(r, ws)]
+	region = pick(r, e.codes)
+	g.hukou = e.name
+	if chance(r, 0.04) {
+		g.hukou = "" // not recorded
+	}
+	if s.district != "" && chance(r, 0.6) {
+		g.residence = s.district
+	} else {
+		g.residence = peopleDistricts.get(r).name
+	}
+	return region
+}
+
 func newGraduate(r *rand.Rand, o Options, pol catalog.Policy, ss *schoolSet, curves map[int][2]curve, planYear int) *gradRow {
 	g := &gradRow{}
 	s := ss.schools[weighted(r, ss.w)]
@@ -279,40 +317,7 @@ func newGraduate(r *rand.Rand, o Options, pol catalog.Policy, ss *schoolSet, cur
 		}
 	}
 
-	// Hukou: three quarters in Urumqi, by population; the rest elsewhere in
-	// Xinjiang, where each place's mix of peoples decides who comes from it
-	// (and graduates of poverty-alleviated families mostly from the south).
-	var region string
-	outside := chance(r, 0.25)
-	if len(g.hardship) > 0 && g.hardship[0] == "脱贫家庭" {
-		outside = chance(r, 0.7)
-	}
-	if outside {
-		ws := make([]float64, len(elsewhereHukou))
-		for i, e := range elsewhereHukou {
-			ws[i] = e.w[ethnic]
-		}
-		e := elsewhereHukou[weighted(r, ws)]
-		region = pick(r, e.codes)
-		g.hukou = e.name
-		if chance(r, 0.04) {
-			g.hukou = "" // not recorded
-		}
-		if s.district != "" && chance(r, 0.6) {
-			g.residence = s.district
-		} else {
-			g.residence = peopleDistricts.get(r).name
-		}
-	} else {
-		d := peopleDistricts.get(r)
-		region = d.code
-		g.hukou = d.name
-		if chance(r, 0.7) {
-			g.residence = d.name
-		} else {
-			g.residence = peopleDistricts.get(r).name
-		}
-	}
+	region := g.placeOfOrigin(r, &s, ethnic)
 
 	g.birth = birthDate(r, g.degree, g.year, o.Now)
 	g.nationalID = nationalID(r, region, g.birth, male)

@@ -195,150 +195,6 @@ func weightedSplit(weight map[matcher.Channel]float64, total int, size, taken ma
 	return out
 }
 
-func companyName(r *rand.Rand, ind *industry, d *district, used map[string]bool) (name, typ string) {
-	for try := 0; ; try++ {
-		brand := pick(r, brandWords)
-		if try > 3 {
-			brand += pick(r, brandWords)
-		}
-		word := pick(r, ind.words)
-		typ = "民营企业"
-		switch {
-		case strings.HasSuffix(word, "医院") || strings.HasSuffix(word, "幼儿园") || strings.HasSuffix(word, "学校") ||
-			strings.HasSuffix(word, "中心") || strings.HasSuffix(word, "门诊部"):
-			name = pick(r, []string{"乌鲁木齐", "乌鲁木齐市", "新疆"}) + brand + word
-			typ = "民办非企业单位"
-		case word == "律师事务所":
-			name = "新疆" + brand + "律师事务所"
-			typ = "合伙企业"
-		case word == "口腔门诊":
-			name = "乌鲁木齐" + brand + "口腔门诊部"
-		case word == "大药房":
-			name = "新疆" + brand + "大药房连锁有限公司"
-		default:
-			switch k := r.IntN(100); {
-			case k < 33:
-				name = "新疆" + brand + word + "有限公司"
-			case k < 55:
-				name = "乌鲁木齐" + brand + word + "有限公司"
-			case k < 68:
-				name = "乌鲁木齐市" + brand + word + "有限责任公司"
-			case k < 76:
-				name = brand + "（新疆）" + word + "有限公司"
-			case k < 81:
-				name = "新疆" + brand + word + "股份有限公司"
-				typ = "股份制企业"
-			case k < 86:
-				name = "新疆" + brand + word + "集团有限公司"
-			case k < 88:
-				name = "新疆" + brand + word + "有限公司（中外合资）"
-				typ = "外商投资企业"
-			default:
-				name = d.name + brand + word + pick(r, []string{"经营部", "服务部", "工作室", "店"})
-				typ = "个体工商户"
-			}
-		}
-		if !used[name] {
-			used[name] = true
-			return name, typ
-		}
-	}
-}
-
-func newSMEEmployer(r *rand.Rand, ind *industry, used map[string]bool) *employer {
-	d := jobDistricts.get(r)
-	name, typ := companyName(r, ind, d, used)
-	return &employer{name: name, typ: typ, district: d, address: address(r, d), founded: between(r, 1998, 2021), business: pick(r, ind.business)}
-}
-
-// State-owned groups of Urumqi and Xinjiang, with the subsidiaries that
-// publish posts.
-// A group's tags say which specialised templates it posts (stateWork), so
-// that a 采油 technician is not hired by the bus company; finance, HR, IT
-// and sales posts come from any group.
-var stateGroups = []struct{ group, business, tags string }{
-	{"新疆能源（集团）有限责任公司", "煤炭、电力、油气和新能源开发", "power oil env"},
-	{"新疆交通投资（集团）有限责任公司", "公路建设、运营和交通物流", "civil"},
-	{"新疆交通建设集团股份有限公司", "公路、桥梁和隧道工程施工", "civil"},
-	{"新疆城建（集团）股份有限公司", "城市基础设施建设", "civil"},
-	{"乌鲁木齐城市建设投资（集团）有限公司", "城市建设投融资和公用事业运营", "civil utility"},
-	{"乌鲁木齐国有资产投资有限公司", "国有资本投资运营", ""},
-	{"乌鲁木齐城市轨道集团有限公司", "城市轨道交通建设与运营", "rail civil"},
-	{"乌鲁木齐水业集团有限公司", "城市供水和污水处理", "utility env"},
-	{"乌鲁木齐热力集团有限公司", "城市集中供热", "utility env"},
-	{"乌鲁木齐燃气集团有限公司", "城市燃气供应", "utility env"},
-	{"乌鲁木齐公交集团有限公司", "城市公共交通", ""},
-	{"新疆投资发展（集团）有限责任公司", "产业投资与园区开发", ""},
-	{"新疆农业发展集团有限责任公司", "农业产业化和农产品流通", ""},
-	{"新疆文化旅游投资集团有限公司", "文化旅游开发和景区运营", ""},
-	{"新疆天山电力工程有限公司", "电力工程建设和运维", "power civil"},
-	{"新疆化工设计研究院有限责任公司", "化工设计与工程咨询", "env"},
-	{"乌鲁木齐经济技术开发区建设投资开发（集团）有限公司", "园区开发建设", "civil"},
-	{"乌鲁木齐高新投资发展集团有限公司", "高新区产业投资与运营", "civil"},
-}
-
-// stateWork is the tag a state-owned template needs of its employer ("" for
-// work every group has).
-var stateWork = map[string]string{
-	"2-02-12-02": "power", "2-02-04-01": "oil", "2-02-18-02": "civil", "4-02-01-07": "rail",
-	"6-28-01-13": "utility", "2-02-27-06": "env",
-}
-
-// stateEmployers are the state-owned employers that post t's work.
-func (wd *world) stateEmployers(t *occ) []*employer {
-	tag := stateWork[t.code]
-	if tag == "" {
-		return wd.stateEmps
-	}
-	var out []*employer
-	for _, e := range wd.stateEmps {
-		if slices.Contains(strings.Fields(e.tags), tag) {
-			out = append(out, e)
-		}
-	}
-	if len(out) == 0 {
-		return wd.stateEmps
-	}
-	return out
-}
-
-func newStateEmployers(r *rand.Rand) []*employer {
-	var out []*employer
-	subs := []string{"", "", "工程分公司", "运营分公司", "第一分公司", "第二分公司", "物业管理有限公司", "科技有限公司", "检测有限公司", "物流有限公司"}
-	for _, g := range stateGroups {
-		for _, s := range sample(r, subs, between(r, 2, 4)) {
-			name := g.group
-			switch {
-			case strings.HasSuffix(s, "分公司"):
-				name = g.group + s
-			case s != "":
-				// A subsidiary takes the group's name without 集团 and
-				// the company form: 新疆能源物业管理有限公司.
-				base := g.group
-				for _, suf := range []string{"股份有限公司", "有限责任公司", "有限公司", "集团", "（集团）", "投资"} {
-					base = strings.TrimSuffix(base, suf)
-				}
-				name = strings.ReplaceAll(base, "（集团）", "") + s
-			}
-			d := jobDistricts.get(r)
-			out = append(out, &employer{name: name, typ: "国有企业", district: d, address: address(r, d), founded: between(r, 1953, 2018), business: g.business, tags: g.tags})
-		}
-	}
-	return dedupeEmployers(out)
-}
-
-func dedupeEmployers(es []*employer) []*employer {
-	var out []*employer
-	seen := map[string]bool{}
-	for _, e := range es {
-		if !seen[e.name] {
-			seen[e.name] = true
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // postRow is one line of posts.csv.
 type postRow struct {
 	source, externalID     string
@@ -424,16 +280,12 @@ func pickOcc(r *rand.Rand, occs []occ) *occ {
 	return &occs[weighted(r, w)]
 }
 
-func (wd *world) post(r *rand.Rand, i int, s slot) *postRow {
-	p := &postRow{kind: matcher.KindJob, channel: s.channel, source: sourceCity, welfare: s.welfare}
-	if s.internship {
-		p.kind = matcher.KindInternship
-	}
-	var t *occ
-	var emp *employer
-	// The title is chosen with the template, before the employer, so that
-	// a 初中 teacher is posted by a 中学, not a 小学.
-	var ti int
+// occupationAndEmployer picks the post's occupation, the index of its
+// title template, and its employer, by channel (an SME's post may come
+// through the regional portal instead: p.source). The title is chosen with
+// the template, before the employer, so that a 初中 teacher is posted by a
+// 中学, not a 小学.
+func (wd *world) occupationAndEmployer(r *rand.Rand, s slot, p *postRow) (t *occ, emp *employer, ti int) {
 	occOf := func(set []occ) *occ {
 		t := pickOcc(r, set)
 		ti = r.IntN(len(t.titles))
@@ -468,6 +320,15 @@ func (wd *world) post(r *rand.Rand, i int, s slot) *postRow {
 		t = occOf(selfOccs)
 		emp = selfEmployer(r, t, wd)
 	}
+	return t, emp, ti
+}
+
+func (wd *world) post(r *rand.Rand, i int, s slot) *postRow {
+	p := &postRow{kind: matcher.KindJob, channel: s.channel, source: sourceCity, welfare: s.welfare}
+	if s.internship {
+		p.kind = matcher.KindInternship
+	}
+	t, emp, ti := wd.occupationAndEmployer(r, s, p)
 	p.externalID = wd.externalID(p.source, i)
 	p.employer, p.etype, p.district, p.address = emp.name, emp.typ, emp.district.name, emp.address
 	if s.channel == matcher.ChannelStateOwned && !s.internship && chance(r, 0.06) {
@@ -627,106 +488,6 @@ func (wd *world) title(r *rand.Rand, base string, s slot, emp *employer) string 
 		return fmt.Sprintf(pat, base)
 	}
 	return base
-}
-
-func experience(r *rand.Rand, s slot) string {
-	switch {
-	case s.internship:
-		return pick(r, []string{"应届毕业生", "不限", "无经验"})
-	case s.channel == matcher.ChannelSME || s.channel == matcher.ChannelStateOwned:
-		return wpick[string]{[]string{"不限", "应届毕业生", "1年以上", "1-3年", "无经验", "2年以上", "3年以上", "经验不限"},
-			[]float64{35, 25, 15, 10, 5, 4, 3, 3}}.get(r)
-	default:
-		return pick(r, []string{"不限", "不限", "不限", "应届毕业生"})
-	}
-}
-
-func headcount(r *rand.Rand, s slot, t *occ) int {
-	switch {
-	case s.welfare:
-		return between(r, 1, 5)
-	case s.internship:
-		return between(r, 1, 6)
-	case s.channel == matcher.ChannelPublicSector:
-		return between(r, 1, 3)
-	case s.channel == matcher.ChannelStateOwned:
-		return between(r, 2, 15)
-	case s.channel == matcher.ChannelGrassroots:
-		if strings.Contains(t.titles[0], "西部计划") {
-			return between(r, 5, 20)
-		}
-		return between(r, 1, 5)
-	case s.channel == matcher.ChannelMilitary:
-		return between(r, 5, 30)
-	case s.channel == matcher.ChannelSelfEmployed:
-		return pick(r, []int{10, 20, 30, 50, 50, 100, 200})
-	}
-	// SMEs mostly hire one or two.
-	return int(1 + math.Floor(9*math.Pow(r.Float64(), 2.5)))
-}
-
-func ageMax(r *rand.Rand, s slot, t *occ, deg matcher.Degree) int {
-	switch {
-	case s.channel == matcher.ChannelMilitary:
-		if deg >= matcher.DegreeMaster {
-			return 26
-		}
-		return 24
-	case s.welfare:
-		return pick(r, []int{0, 0, 45, 50})
-	case s.internship:
-		return pick(r, []int{0, 0, 0, 30})
-	case s.channel == matcher.ChannelPublicSector:
-		return wpick[int]{[]int{35, 30, 40, 0}, []float64{80, 10, 5, 5}}.get(r)
-	case s.channel == matcher.ChannelStateOwned:
-		return pick(r, []int{30, 35, 0, 0})
-	case s.channel == matcher.ChannelGrassroots:
-		return pick(r, []int{30, 30, 35, 0})
-	case s.channel == matcher.ChannelSelfEmployed:
-		return pick(r, []int{0, 0, 0, 45, 55})
-	}
-	return wpick[int]{[]int{0, 35, 40, 45}, []float64{77, 15, 5, 3}}.get(r)
-}
-
-func hukou(r *rand.Rand, s slot, t *occ, emp *employer) string {
-	switch {
-	case s.welfare && chance(r, 0.5):
-		return emp.district.name
-	case s.channel == matcher.ChannelPublicSector && !s.internship && chance(r, 0.25):
-		if chance(r, 0.6) {
-			return "乌鲁木齐市"
-		}
-		return emp.district.name
-	case s.channel == matcher.ChannelGrassroots && strings.HasPrefix(t.titles[0], "社区") && chance(r, 0.2):
-		return emp.district.name
-	}
-	return ""
-}
-
-// postDates publishes the post within the 60 days before now; about 5% of
-// deadlines have already passed.
-func postDates(r *rand.Rand, now time.Time, s slot) (posted, deadline time.Time) {
-	if chance(r, 0.05) {
-		deadline = now.Add(-days(between(r, 1, 25)))
-		posted = deadline.Add(-days(between(r, 7, 35)))
-		if lo := now.Add(-days(60)); posted.Before(lo) {
-			posted = lo
-		}
-		return posted, deadline
-	}
-	posted = now.Add(-days(r.IntN(60)))
-	deadline = posted.Add(days(between(r, 20, 90)))
-	if !deadline.After(now) {
-		deadline = now.Add(days(between(r, 3, 30)))
-	}
-	if s.channel == matcher.ChannelMilitary {
-		// 征兵 online registration closes mid-August.
-		deadline = time.Date(now.Year(), 8, 15, 0, 0, 0, 0, time.UTC)
-		if !deadline.After(now) {
-			deadline = now.Add(days(between(r, 10, 40)))
-		}
-	}
-	return posted, deadline
 }
 
 // reexport is the same post exported by the other portal with the light

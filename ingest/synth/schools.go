@@ -119,26 +119,8 @@ func schoolFor(u catalog.University) school {
 		if strings.Contains(n, "农业") {
 			s.prof = pAgri
 		}
-	case strings.Contains(n, "农业"):
-		s.prof, s.size = pVocAgri, 2
-	case strings.Contains(n, "机电"):
-		s.prof, s.size = pVocMech, 2.5
-	case strings.Contains(n, "轻工"):
-		s.prof, s.size = pVocLight, 2.5
-	case strings.Contains(n, "能源"):
-		s.prof, s.size = pVocEnergy, 2
-	case strings.Contains(n, "克拉玛依"):
-		s.prof, s.size = pVocOil, 1.5
-	case strings.Contains(n, "建设"):
-		s.prof, s.size = pVocConstruction, 2.5
-	case strings.Contains(n, "交通"), strings.Contains(n, "铁道"):
-		s.prof, s.size = pVocTransport, 2.5
-	case strings.Contains(n, "体育"):
-		s.prof, s.size = pVocSports, 1
-	case strings.Contains(n, "工业"):
-		s.prof, s.size = pVocIndustry, 2.5
 	default:
-		s.prof, s.size = pVocGeneral, 2
+		s.prof, s.size = vocationalProfile(n)
 	}
 	if !s.urumqi {
 		// Graduates of schools elsewhere who come to Urumqi to look for work.
@@ -279,4 +261,31 @@ func schools() *schoolSet {
 		allSchools = ss
 	})
 	return allSchools
+}
+
+// vocationalProfile is a vocational college's mix of majors and its size
+// (relative weight), from its name.
+func vocationalProfile(n string) (profile, float64) {
+	switch {
+	case strings.Contains(n, "农业"):
+		return pVocAgri, 2
+	case strings.Contains(n, "机电"):
+		return pVocMech, 2.5
+	case strings.Contains(n, "轻工"):
+		return pVocLight, 2.5
+	case strings.Contains(n, "能源"):
+		return pVocEnergy, 2
+	case strings.Contains(n, "克拉玛依"):
+		return pVocOil, 1.5
+	case strings.Contains(n, "建设"):
+		return pVocConstruction, 2.5
+	case strings.Contains(n, "交通"), strings.Contains(n, "铁道"):
+		return pVocTransport, 2.5
+	case strings.Contains(n, "体育"):
+		return pVocSports, 1
+	case strings.Contains(n, "工业"):
+		return pVocIndustry, 2.5
+	default:
+		return pVocGeneral, 2
+	}
 }
