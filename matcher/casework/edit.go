@@ -136,36 +136,14 @@ func (s *Service) edit(ctx context.Context, g *matcher.Graduate, req EditRequest
 		if !f0.has(req.PostID) && !slices.Contains(st.proposed, req.PostID) {
 			return matcher.Errorf(matcher.ECONFLICT, "该项不在名单中", "not on the plan")
 		}
-		decide = func(f folded) ([]matcher.ShortlistEdit, error) {
-			if !f.has(e.PostID) && f.removed[e.PostID] {
-				return nil, matcher.Errorf(matcher.ECONFLICT, "该项已移除", "already removed")
-			}
-			return []matcher.ShortlistEdit{e}, nil
-		}
+		decide = decideRemove(e)
 	case matcher.EditUnpin:
-		decide = func(f folded) ([]matcher.ShortlistEdit, error) {
-			i := slices.IndexFunc(f.entries, func(x entry) bool { return x.ID == e.PostID })
-			if i < 0 || !f.entries[i].Pinned {
-				return nil, matcher.Errorf(matcher.ECONFLICT, "该项未置顶", "not pinned")
-			}
-			return []matcher.ShortlistEdit{e}, nil
-		}
+		decide = decideUnpin(e)
 	case matcher.EditConfirm:
 		if !matcher.PlanGraduate(g, &s.pol) {
 			return matcher.Errorf(matcher.ECONFLICT, "该毕业生不在一人一策帮扶范围（仍在求职的就业困难毕业生），无需确认", "the graduate gets no 一人一策 plan (hardship graduates still looking only)")
 		}
-		decide = func(f folded) ([]matcher.ShortlistEdit, error) {
-			if f.confirmed {
-				return nil, matcher.Errorf(matcher.ECONFLICT, "计划已确认", "the plan is already confirmed")
-			}
-			var out []matcher.ShortlistEdit
-			for _, id := range st.proposed {
-				if !f.has(id) && !f.removed[id] {
-					out = append(out, matcher.ShortlistEdit{PostID: id, Action: matcher.EditAdd, KeyID: e.KeyID, At: e.At})
-				}
-			}
-			return append(out, e), nil
-		}
+		decide = decideConfirm(e, st.proposed)
 	}
 	return s.st.UpdateShortlist(ctx, g.ID, func(edits []matcher.ShortlistEdit) ([]matcher.ShortlistEdit, error) {
 		return decide(fold(edits))
@@ -267,4 +245,42 @@ func clip(s string) string {
 		return string(r[:40]) + "…"
 	}
 	return s
+}
+
+// decideRemove removes an item still on the plan (its own or proposed).
+func decideRemove(e matcher.ShortlistEdit) func(f folded) ([]matcher.ShortlistEdit, error) {
+	return func(f folded) ([]matcher.ShortlistEdit, error) {
+		if !f.has(e.PostID) && f.removed[e.PostID] {
+			return nil, matcher.Errorf(matcher.ECONFLICT, "该项已移除", "already removed")
+		}
+		return []matcher.ShortlistEdit{e}, nil
+	}
+}
+
+// decideUnpin unpins a pinned item.
+func decideUnpin(e matcher.ShortlistEdit) func(f folded) ([]matcher.ShortlistEdit, error) {
+	return func(f folded) ([]matcher.ShortlistEdit, error) {
+		i := slices.IndexFunc(f.entries, func(x entry) bool { return x.ID == e.PostID })
+		if i < 0 || !f.entries[i].Pinned {
+			return nil, matcher.Errorf(matcher.ECONFLICT, "该项未置顶", "not pinned")
+		}
+		return []matcher.ShortlistEdit{e}, nil
+	}
+}
+
+// decideConfirm confirms the plan once: the proposed items neither on it
+// nor removed are added in the same transaction, then the confirmation.
+func decideConfirm(e matcher.ShortlistEdit, proposed []string) func(f folded) ([]matcher.ShortlistEdit, error) {
+	return func(f folded) ([]matcher.ShortlistEdit, error) {
+		if f.confirmed {
+			return nil, matcher.Errorf(matcher.ECONFLICT, "计划已确认", "the plan is already confirmed")
+		}
+		var out []matcher.ShortlistEdit
+		for _, id := range proposed {
+			if !f.has(id) && !f.removed[id] {
+				out = append(out, matcher.ShortlistEdit{PostID: id, Action: matcher.EditAdd, KeyID: e.KeyID, At: e.At})
+			}
+		}
+		return append(out, e), nil
+	}
 }

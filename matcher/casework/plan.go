@@ -157,16 +157,11 @@ func (s *Service) build(ctx context.Context, g *matcher.Graduate, f folded, now 
 	return p, st, nil
 }
 
-// fill adds proposed items to st until the plan holds posts_max posts,
-// planInternships internships and courses_min distinct courses (one of
-// them entrepreneurship training for a graduate who wants to start a
-// business), skipping what the counselor removed, what is already on the
-// plan, and anything no longer open or eligible.
-func (s *Service) fill(ctx context.Context, g *matcher.Graduate, st *planState, prop *matcher.Proposal, f folded, now time.Time) error {
-	onPlan := map[string]bool{}
-	keys := map[string]bool{}
-	var posts, interns int
-	entre := false
+// tally counts what the plan holds: the items on it, the distinct
+// courses (by key), the jobs and internships that count, and whether an
+// entrepreneurship course is among them.
+func (st *planState) tally() (onPlan, keys map[string]bool, posts, interns int, entre bool) {
+	onPlan, keys = map[string]bool{}, map[string]bool{}
 	for _, r := range st.items {
 		onPlan[r.item.ID] = true
 		if !r.counts() {
@@ -182,6 +177,16 @@ func (s *Service) fill(ctx context.Context, g *matcher.Graduate, st *planState, 
 			posts++
 		}
 	}
+	return onPlan, keys, posts, interns, entre
+}
+
+// fill adds proposed items to st until the plan holds posts_max posts,
+// planInternships internships and courses_min distinct courses (one of
+// them entrepreneurship training for a graduate who wants to start a
+// business), skipping what the counselor removed, what is already on the
+// plan, and anything no longer open or eligible.
+func (s *Service) fill(ctx context.Context, g *matcher.Graduate, st *planState, prop *matcher.Proposal, f folded, now time.Time) error {
+	onPlan, keys, posts, interns, entre := st.tally()
 	take := func(it matcher.Item, accept func(*resolved) bool) (bool, error) {
 		if onPlan[it.PostID] || f.removed[it.PostID] {
 			return false, nil
