@@ -157,6 +157,8 @@ func TestAPILoadTLS(t *testing.T) {
 				conns = "new per request"
 			}
 			rows = append(rows, row{name, source, map[bool]string{false: "off", true: "on"}[on], conns, rate, m, cpu})
+			t.Logf("%s (%s), TLS %v, %s, %d/s: %.0f rps, success %.2f%%, p50 %s, p99 %s, CPU %.2f ms per request", name, source, on, conns, rate,
+				m.Throughput, 100*m.Success, ms(m.Latencies.P50), ms(m.Latencies.P99), 1000*cpu.self/float64(max(m.Requests, 1)))
 		}
 	}
 	run(recs(false), 100, true) // warm-up: page faults, pools
