@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // CourseCategory says whether a course teaches job skills or entrepreneurship.
@@ -44,6 +46,40 @@ var sessionWords = regexp.MustCompile(`[（(]?第[0-9０-９一二三四五六�
 func CourseKey(c *Course) string {
 	t := sessionWords.ReplaceAllString(c.Title, "")
 	return strings.Join(strings.Fields(t), "") + "|" + strings.Join(strings.Fields(c.Provider), "")
+}
+
+// subjectWords are what a course title says besides its subject: who it
+// is for, where, and what kind of class it is ("2023年天山区低压电工作业培
+// 训班（第3期）", "高校毕业生低压电工作业专项培训班" and "低压电工作业职业
+// 技能培训" are all 低压电工作业).
+var subjectWords = regexp.MustCompile(`^(高校毕业生|大学生|毕业生)|(专项)?(职业技能)?(培训)?(班|课程|项目)?$|职业技能培训$|专项培训班$|培训班$|培训$`)
+
+// CourseSubject is what a course teaches, as its title names it without
+// sessions, year, district, audience or class words: two courses of one
+// subject (from different providers) teach the same thing, so a plan's
+// courses are of different subjects where it can be.
+func CourseSubject(c *Course) string {
+	t := strings.Join(strings.Fields(sessionWords.ReplaceAllString(c.Title, "")), "")
+	t = strings.TrimPrefix(t, "乌鲁木齐市")
+	for _, d := range catalog.UrumqiDistricts {
+		t = strings.TrimPrefix(t, d.Name)
+	}
+	for {
+		u := subjectWords.ReplaceAllString(t, "")
+		if u == t || u == "" {
+			break
+		}
+		t = u
+	}
+	return t
+}
+
+// ForRunningBusiness reports whether the course is for people who already
+// run a business: the national IYB programme (改善你的企业, Improve Your
+// Business), as against GYB (产生你的企业想法) and SYB (创办你的企业)
+// for those who want to start one.
+func (c *Course) ForRunningBusiness() bool {
+	return strings.Contains(strings.ToUpper(c.Title), "IYB") || strings.Contains(c.Title, "改善你的企业")
 }
 
 // EndDate is the course's last day; zero when the start is unknown.

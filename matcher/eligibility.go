@@ -25,11 +25,16 @@ const (
 	RuleAgeMin           = "age_min"
 )
 
-// Course exclusion rules (courses have no graduate-specific eligibility:
-// the plan offers training to everyone; only full or finished courses go).
+// Course exclusion rules. A course is proposed only when a graduate can
+// still join it (not started, places left), it is not for what they hold
+// already, and it fits: it is for their major, fills a gap in what the
+// posts that fit them ask for, or (entrepreneurship training) they want to
+// start a business (the plan's items 11 and 15).
 const (
-	RuleCourseFinished = "course_finished"
-	RuleCoursePlaces   = "course_places"
+	RuleCourseStarted    = "course_started"
+	RuleCoursePlaces     = "course_places"
+	RuleCourseSkillsHeld = "course_skills_held"
+	RuleCourseUnrelated  = "course_unrelated"
 )
 
 // NumRules is the number of eligibility rules; FirstFailing returns an

@@ -246,6 +246,13 @@ func compilePostMajors(p *Post) (ms []MajorRef, related bool) {
 	return ms, related
 }
 
+// CompileMajors resolves a list of majors as a post or a course writes it
+// (names, 专业类, "相关专业"); nil when it accepts any (不限).
+func CompileMajors(names []string) []MajorRef {
+	ms, _ := compilePostMajors(&Post{Majors: names})
+	return ms
+}
+
 func hasCode(ms []MajorRef, code string) bool {
 	for _, m := range ms {
 		if m.Code == code {

@@ -59,7 +59,7 @@ func TestBatchCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatalf("summary %q: %v", out, err)
 	}
-	if sum.RunID != "batch-20230615" || sum.Graduates == 0 || sum.Computed != sum.Graduates || sum.Courses < 3*sum.Hardship {
+	if sum.RunID != "batch-20230615" || sum.Graduates == 0 || sum.Computed != sum.Graduates || sum.Hardship == 0 || sum.Courses == 0 {
 		t.Fatalf("summary %+v", sum)
 	}
 	if !strings.Contains(errs, "batch run published") || !strings.Contains(errs, "chunk saved") {

@@ -409,8 +409,12 @@ func checkLists(t *testing.T, in *batch.Inputs, active []matcher.Graduate, lists
 			t.Errorf("graduate %s: %d posts, %d courses; want ≤ 8 posts and no courses", g.ID, posts, courses)
 		}
 	}
-	if hardship == 0 || withCourses < hardship*9/10 {
-		t.Fatalf("%d hardship graduates, %d with proposed courses; want some, nearly all with courses", hardship, withCourses)
+	// Only courses that fit are proposed (for the major, filling a gap of
+	// the plan's posts, or entrepreneurship training for 创业意向); the
+	// generator's small course list fits about two in three, and those
+	// without say why (checked above).
+	if hardship == 0 || withCourses < hardship/2 {
+		t.Fatalf("%d hardship graduates, %d with proposed courses; want some, most with courses", hardship, withCourses)
 	}
 }
 

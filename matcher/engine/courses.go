@@ -2,12 +2,13 @@ package engine
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // Course features, in the order of the course weight vector.
@@ -31,22 +32,30 @@ type courseRec struct {
 	c        *matcher.Course
 	teaches  []uint32 // ids of every skill/certificate it teaches and what they satisfy (terms.go)
 	district int8
-	end      int64 // UnixNano of the last day; MaxInt64 when unknown
 	terms    []uint32
 	tw       []float32
+	// What the course is for: the terms it teaches and the terms its
+	// title names (初级会计职称考前培训 is for 初级会计职称), the majors
+	// it is for, its identity (title and provider: sessions are dates of
+	// it) and its subject (what it teaches, whoever provides it).
+	own, titleTerms []string
+	majors          []matcher.MajorRef
+	key, subject    string
 }
 
 func (e *Engine) addCourse(c matcher.Course) error {
 	if strings.TrimSpace(c.ID) == "" {
 		return &matcher.Error{Code: matcher.EINVALID, Field: "id", Message: "课程缺少ID", MessageEN: "course without an id"}
 	}
-	cr := &courseRec{c: &c, district: districtIndex(c.District), end: math.MaxInt64}
+	cr := &courseRec{c: &c, district: districtIndex(c.District)}
 	cr.teaches = e.impliedIDs(true, c.Skills, c.Certificates)
-	if !c.StartDate.IsZero() {
-		cr.end = matcher.EndOfDay(c.StartDate.AddDate(0, 0, max(c.DurationDays-1, 0))).UnixNano()
-	}
 	tf := termCounts(e.an, []string{c.Title, c.Description, strings.Join(c.Skills, " "), strings.Join(c.Certificates, " ")}, []int{2, 1, 1, 1})
 	cr.terms, cr.tw = e.vectorize(tf, false)
+	cr.own = slices.Concat(c.Skills, c.Certificates)
+	ts, tc := catalog.FindSkills(c.Title)
+	cr.titleTerms = slices.Concat(ts, tc)
+	cr.majors = matcher.CompileMajors(c.Majors)
+	cr.key, cr.subject = matcher.CourseKey(&c), matcher.CourseSubject(&c)
 	for i, x := range e.courses {
 		if x.c.ID == c.ID {
 			e.courses[i] = cr
@@ -65,11 +74,19 @@ func (e *Engine) UpsertCourse(c matcher.Course) error {
 	return e.addCourse(c)
 }
 
-// RecommendCourses ranks training courses for a graduate by what they would
-// open: the skills and certificates that the graduate's best-fitting
-// eligible posts ask for and the graduate lacks (the "缺少" reasons). Each
-// item names the posts it would open, those whose missing requirements it
-// covers entirely first.
+// RecommendCourses ranks the training courses that fit a graduate (the
+// plan's items 11, 14 and 15: at least 3 courses for a graduate in
+// hardship, entrepreneurship training for those who want to start a
+// business). A course is left out when it has started or is full, when it
+// is for what the graduate holds already, or when it does not fit: it must
+// be for the graduate's major (the same 专业), teach an occupational
+// skill or certificate that the graduate's best-fitting eligible posts ask
+// for and the graduate lacks (a generic one such as 沟通能力 does not
+// count), or be entrepreneurship training for a graduate who wants to start
+// a business. A course is its title and provider: one session of it is
+// listed (the best, else the earliest), and one course of each subject
+// (matcher.CourseSubject; entrepreneurship training is one subject): for a
+// graduate with 创业意向 it comes first. Each item says which gap it fills.
 func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matcher.Result, error) {
 	if g == nil {
 		return nil, &matcher.Error{Code: matcher.EINVALID, Field: "graduate", Message: "缺少毕业生信息", MessageEN: "no graduate"}
@@ -85,31 +102,97 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 	res := &matcher.Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []matcher.Item{}}
 	gaps := e.skillGaps(gc)
 	cw := e.courseWeights()
+	held := slices.Concat(g.Skills, g.Certificates)
+	startup := g.StartupIntent()
 	var all []scoredCourse
 	for _, cr := range e.courses {
-		switch {
-		case cr.end < gc.Now:
-			res.Excluded[matcher.RuleCourseFinished]++
-		case cr.c.Places <= 0:
-			res.Excluded[matcher.RuleCoursePlaces]++
-		default:
-			all = append(all, e.scoreCourse(gc.eng, cr, gaps, &cw))
+		if rule := courseExcluded(cr, now, held); rule != "" {
+			res.Excluded[rule]++
+			continue
 		}
+		s := e.scoreCourse(gc.eng, cr, gaps, &cw, startup)
+		if !s.fits() {
+			res.Excluded[matcher.RuleCourseUnrelated]++
+			continue
+		}
+		all = append(all, s)
 	}
 	sort.Slice(all, func(i, j int) bool {
-		if all[i].score != all[j].score {
-			return all[i].score > all[j].score
+		a, b := all[i], all[j]
+		switch {
+		case a.score != b.score:
+			return a.score > b.score
+		case !a.cr.c.StartDate.Equal(b.cr.c.StartDate):
+			return a.cr.c.StartDate.Before(b.cr.c.StartDate)
 		}
-		return all[i].cr.c.ID < all[j].cr.c.ID
+		return a.cr.c.ID < b.cr.c.ID
 	})
+	all = distinctCourses(all, startup)
 	for rank, s := range all[:min(len(all), q.Limit)] {
-		res.Items = append(res.Items, e.courseItem(gc.eng, &s, gaps, &cw, rank+1))
+		res.Items = append(res.Items, e.courseItem(gc.eng, &s, gaps, &cw, rank+1, startup))
 	}
 	return res, nil
 }
 
+// courseExcluded names the rule that leaves a course out for a graduate
+// holding the terms held, or "" when none does: started or full, or for
+// what they hold already (every term its title names, or every term it
+// teaches, is one they hold or one that a term they hold satisfies).
+func courseExcluded(cr *courseRec, now time.Time, held []string) string {
+	switch {
+	case cr.c.Places <= 0:
+		return matcher.RuleCoursePlaces
+	case !cr.c.Open(now):
+		return matcher.RuleCourseStarted
+	case allHeld(cr.titleTerms, held) || allHeld(cr.own, held):
+		return matcher.RuleCourseSkillsHeld
+	}
+	return ""
+}
+
+func allHeld(terms, held []string) bool {
+	if len(terms) == 0 || len(held) == 0 {
+		return false
+	}
+	for _, t := range terms {
+		if _, ok := catalog.SatisfiedBy(held, t); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// distinctCourses keeps one course of each subject (the first, the list
+// being ranked: sessions and other providers' courses of a subject teach
+// the same thing, and entrepreneurship training is one subject); for a
+// graduate with 创业意向 the entrepreneurship course goes first.
+func distinctCourses(all []scoredCourse, startup bool) []scoredCourse {
+	subjects := map[string]bool{}
+	var out []scoredCourse
+	for _, s := range all {
+		subject := s.cr.subject
+		if s.cr.c.Category == matcher.CourseEntrepreneurship {
+			subject = string(matcher.CourseEntrepreneurship)
+		}
+		if !subjects[subject] {
+			subjects[subject] = true
+			out = append(out, s)
+		}
+	}
+	if startup {
+		if i := slices.IndexFunc(out, func(s scoredCourse) bool { return s.startup }); i > 0 {
+			s := out[i]
+			copy(out[1:i+1], out[:i])
+			out[0] = s
+		}
+	}
+	return out
+}
+
 // skillGaps is what the graduate's best-fitting eligible posts ask for
-// and the graduate lacks.
+// and the graduate lacks: occupational skills and certificates only (a
+// generic term — 沟通能力, 团队协作, 普通话 — that no occupation is known
+// by is asked of everyone and makes no course fit).
 type skillGaps struct {
 	ranked    []cand           // the posts read, best first (at most gapPosts)
 	postsOf   map[uint32][]int // a missing skill → the posts (indexes into ranked) that ask for it
@@ -124,9 +207,15 @@ func (e *Engine) skillGaps(gc *gradCtx) *skillGaps {
 	ranked, _ := e.scan(gc, &pq, *accp, gapPosts, nil)
 	gs := &skillGaps{ranked: ranked[:min(len(ranked), gapPosts)], postsOf: map[uint32][]int{}}
 	gs.missingOf = make([][]uint32, len(gs.ranked))
+	occ := map[uint32]bool{}
 	for i, c := range gs.ranked {
 		for _, id := range e.slots[c.slot].needs {
-			if !gc.eng.has(id) {
+			o, ok := occ[id]
+			if !ok {
+				o = occupationalTerm(e.skillName[id])
+				occ[id] = o
+			}
+			if o && !gc.eng.has(id) {
 				gs.missingOf[i] = append(gs.missingOf[i], id)
 				gs.postsOf[id] = append(gs.postsOf[id], i)
 			}
@@ -139,6 +228,35 @@ func (e *Engine) skillGaps(gc *gradCtx) *skillGaps {
 	return gs
 }
 
+// occupationalTerm reports whether the lexicon ties the term (or what it
+// is a kind of) to an occupation.
+func occupationalTerm(name string) bool {
+	for range 4 {
+		sk, ok := catalog.SkillByName(name)
+		switch {
+		case !ok:
+			return false
+		case len(sk.Occupations) > 0:
+			return true
+		case sk.Parent == "":
+			return false
+		}
+		name = sk.Parent
+	}
+	return false
+}
+
+// gapPostsMin is how many of the graduate's best-fitting posts (of
+// gapPosts) a course must help — teach a missing requirement of — to fit
+// on gaps alone (and one of them among the first planPosts): one or two posts are as often an outlier of the list
+// (an IT post among a law graduate's) as a need of the field.
+const gapPostsMin = 3
+
+// planPosts is how many of the best-fitting posts a plan holds (the
+// policy's 5–8): a course that fits on gaps must help one of them, so it
+// serves the plan's posts, not only the wider list.
+const planPosts = 8
+
 // scoredCourse is an open course with its features and score, the missing
 // skills it covers and the posts it would open (indexes into the gaps'
 // ranked posts, those it opens entirely first).
@@ -148,10 +266,24 @@ type scoredCourse struct {
 	score  float64
 	covers []uint32
 	opens  []int
+	// majorFit: the course is for the graduate's major (the same 专业:
+	// a 专业类 such as 工商管理类 spans 会计学, 市场营销 and 人力资源管理,
+	// too wide for a course to fit on it); startup: entrepreneurship
+	// training for a graduate with 创业意向 (not IYB, which is for those
+	// who run a business already).
+	majorFit, startup bool
 }
 
-func (e *Engine) scoreCourse(ge *gradEngine, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64) scoredCourse {
+// fits reports whether the course fits the graduate: for their major,
+// for a business they want to start, or filling what enough of their
+// best-fitting posts ask for.
+func (s *scoredCourse) fits() bool {
+	return s.majorFit || s.startup || (len(s.opens) >= gapPostsMin && slices.Min(s.opens) < planPosts)
+}
+
+func (e *Engine) scoreCourse(ge *gradEngine, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool) scoredCourse {
 	s := scoredCourse{cr: cr}
+	s.startup = startup && cr.c.Category == matcher.CourseEntrepreneurship && !cr.c.ForRunningBusiness()
 	for _, id := range gaps.ids {
 		if _, ok := slices.BinarySearch(cr.teaches, id); ok {
 			s.covers = append(s.covers, id)
@@ -181,6 +313,9 @@ func (e *Engine) scoreCourse(ge *gradEngine, cr *courseRec, gaps *skillGaps, cw 
 		}
 		return s.opens[a] < s.opens[b]
 	})
+	if len(cr.majors) > 0 {
+		s.majorFit = matcher.MatchMajors(ge.major, cr.majors) == matcher.MajorExact
+	}
 	if len(gaps.ranked) > 0 {
 		s.x[CGap] = float64(len(helped)) / float64(len(gaps.ranked))
 	}
@@ -202,7 +337,7 @@ func (e *Engine) scoreCourse(ge *gradEngine, cr *courseRec, gaps *skillGaps, cw 
 
 // courseItem is a scored course as a result item: what it makes up for
 // (most wanted first), the posts it opens, and its practical details.
-func (e *Engine) courseItem(ge *gradEngine, s *scoredCourse, gaps *skillGaps, cw *[NumCourseFeatures]float64, rank int) matcher.Item {
+func (e *Engine) courseItem(ge *gradEngine, s *scoredCourse, gaps *skillGaps, cw *[NumCourseFeatures]float64, rank int, startup bool) matcher.Item {
 	c := s.cr.c
 	it := matcher.Item{PostID: c.ID, Rank: rank, Score: round4(s.score), Kind: matcher.KindCourse, Title: c.Title,
 		Employer: c.Provider, District: c.District, Contributions: map[string]float64{}}
@@ -217,8 +352,11 @@ func (e *Engine) courseItem(ge *gradEngine, s *scoredCourse, gaps *skillGaps, cw
 	for _, pi := range s.opens[:min(len(s.opens), 8)] {
 		it.Opens = append(it.Opens, e.slots[gaps.ranked[pi].slot].Post.ID)
 	}
-	if c.Category == matcher.CourseEntrepreneurship {
-		it.Reasons = append(it.Reasons, "创业培训：适合有创业意向的毕业生")
+	if s.majorFit {
+		it.Reasons = append(it.Reasons, fmt.Sprintf("对口所学专业：课程面向%s（您的专业：%s）", strings.Join(c.Majors, "、"), ge.major.Label()))
+	}
+	if s.startup {
+		it.Reasons = append(it.Reasons, "有创业意向：创业培训（计划措施15“高校毕业生创业培训圆梦计划”），按规定享受创业培训补贴")
 	}
 	if why := ge.districtWhy[s.cr.district+2]; c.District != "" && why != "" && s.x[CDistrict] >= 0.5 {
 		it.Reasons = append(it.Reasons, fmt.Sprintf("地点：%s（%s）", c.District, why))

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -425,6 +426,9 @@ func TestJSONShape(t *testing.T) {
 	}
 }
 
+// TestCoursesOpenPosts: a course is ranked by the posts it opens and says
+// which gap it fills; one that fills a gap of a single post, or none, does
+// not fit; started and full courses are left out (issue 9, item 4).
 func TestCoursesOpenPosts(t *testing.T) {
 	var posts []matcher.Post
 	for i := range 5 {
@@ -444,6 +448,7 @@ func TestCoursesOpenPosts(t *testing.T) {
 		{ID: "c:cad", Title: "CAD制图培训", Provider: "乙学校", Category: matcher.CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20, Skills: []string{"CAD"}},
 		{ID: "c:cook", Title: "中式烹调培训", Provider: "丙学校", Category: matcher.CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, 10), DurationDays: 20},
 		{ID: "c:done", Title: "初级会计职称旧班", Provider: "丁学校", Category: matcher.CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, -60), DurationDays: 20, Certificates: []string{"初级会计职称"}},
+		{ID: "c:running", Title: "初级会计职称在读班", Provider: "己学校", Category: matcher.CourseSkills, Places: 30, StartDate: testNow.AddDate(0, 0, -2), DurationDays: 20, Certificates: []string{"初级会计职称"}},
 		{ID: "c:full", Title: "初级会计职称满员班", Provider: "戊学校", Category: matcher.CourseSkills, Places: 0, Certificates: []string{"初级会计职称"}},
 	}
 	e := newTestEngine(t, posts, courses)
@@ -452,7 +457,7 @@ func TestCoursesOpenPosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Items) != 3 || res.Items[0].PostID != "c:acc" || res.Items[1].PostID != "c:cad" {
+	if len(res.Items) != 1 || res.Items[0].PostID != "c:acc" {
 		t.Fatalf("course ranking %v", ids(res))
 	}
 	acc := res.Items[0]
@@ -462,11 +467,76 @@ func TestCoursesOpenPosts(t *testing.T) {
 	if !slices.Contains(acc.Reasons, "可补齐：初级会计职称（5个推荐岗位要求）") {
 		t.Errorf("reasons %q", acc.Reasons)
 	}
-	if !slices.Equal(res.Items[1].Opens, []string{"p:4"}) {
-		t.Errorf("c:cad opens %v (it teaches CAD)", res.Items[1].Opens)
+	// c:done and c:running have started (a course that has begun cannot be
+	// joined); c:cad fills a gap of one post only, c:cook none.
+	want := map[string]int{matcher.RuleCourseStarted: 2, matcher.RuleCoursePlaces: 1, matcher.RuleCourseUnrelated: 2}
+	if !maps.Equal(res.Excluded, want) {
+		t.Errorf("excluded %v, want %v", res.Excluded, want)
 	}
-	if res.Excluded[matcher.RuleCourseFinished] != 1 || res.Excluded[matcher.RuleCoursePlaces] != 1 {
-		t.Errorf("excluded %v", res.Excluded)
+}
+
+// TestCourseRules: issue 9's item 4 — a course is its title and provider
+// (one session listed), one course per subject, none for what the
+// graduate holds, one for their major fits without a gap, generic gaps
+// (沟通能力) make nothing fit, and a graduate with 创业意向 gets
+// entrepreneurship training first (not IYB, which is for running
+// businesses); the reasons name the gap each course fills.
+func TestCourseRules(t *testing.T) {
+	var posts []matcher.Post
+	for i := range 6 {
+		p := basePost()
+		p.ID, p.Employer = fmt.Sprintf("p:%d", i), fmt.Sprintf("单位%d", i)
+		p.Occupation = "2-06-03-00"
+		p.Skills = []string{"沟通能力", "用友"}
+		posts = append(posts, p)
+	}
+	at := func(days int) time.Time { return testNow.AddDate(0, 0, days) }
+	courses := []matcher.Course{
+		{ID: "c:u8-1", Title: "用友财务软件实操培训班（第1期）", Provider: "甲学校", Places: 30, StartDate: at(20), DurationDays: 10, Skills: []string{"用友"}},
+		{ID: "c:u8-2", Title: "用友财务软件实操培训班（第2期）", Provider: "甲学校", Places: 30, StartDate: at(5), DurationDays: 10, Skills: []string{"用友"}},
+		{ID: "c:u8-other", Title: "高校毕业生用友财务软件实操专项培训班", Provider: "乙学校", Places: 30, StartDate: at(6), DurationDays: 10, Skills: []string{"用友"}},
+		{ID: "c:talk", Title: "职场沟通培训班", Provider: "丙学校", Places: 30, StartDate: at(5), DurationDays: 10, Skills: []string{"沟通能力"}},
+		{ID: "c:excel", Title: "Excel高级应用培训班", Provider: "丁学校", Places: 30, StartDate: at(5), DurationDays: 10, Skills: []string{"Excel"}},
+		{ID: "c:tax", Title: "纳税申报实务培训班", Provider: "戊学校", Places: 30, StartDate: at(5), DurationDays: 10, Skills: []string{"纳税申报"}, Majors: []string{"会计学"}},
+		{ID: "c:iyb", Title: "IYB改善你的企业培训班", Provider: "己中心", Category: matcher.CourseEntrepreneurship, Places: 30, StartDate: at(5), DurationDays: 5},
+		{ID: "c:syb", Title: "SYB创业培训班", Provider: "庚中心", Category: matcher.CourseEntrepreneurship, Places: 30, StartDate: at(5), DurationDays: 10},
+	}
+	e := newTestEngine(t, posts, courses)
+	g := baseGraduate()
+	g.Skills = []string{"Excel"}
+	res, err := e.Recommend(&g, matcher.Query{Kind: matcher.KindCourse, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	itemIDs := func(r *matcher.Result) []string {
+		var out []string
+		for _, it := range r.Items {
+			out = append(out, it.PostID)
+		}
+		return out
+	}
+	got := itemIDs(res)
+	if len(got) != 2 || !slices.Contains(got, "c:tax") || !slices.Contains(got, "c:u8-2") && !slices.Contains(got, "c:u8-1") && !slices.Contains(got, "c:u8-other") {
+		t.Fatalf("courses %v: want one 用友 course and c:tax (for 会计学); not c:talk (沟通能力 is generic), c:excel (held), entrepreneurship (no 创业意向)", got)
+	}
+	if res.Excluded[matcher.RuleCourseSkillsHeld] != 1 || res.Excluded[matcher.RuleCourseUnrelated] != 3 {
+		t.Errorf("excluded %v: want c:excel held; c:talk, c:iyb, c:syb unrelated", res.Excluded)
+	}
+	for _, it := range res.Items {
+		switch {
+		case strings.HasPrefix(it.PostID, "c:u8") && !slices.Contains(it.Reasons, "可补齐：用友（6个推荐岗位要求）"):
+			t.Errorf("%s reasons %q: want the gap it fills", it.PostID, it.Reasons)
+		case it.PostID == "c:tax" && !slices.ContainsFunc(it.Reasons, func(r string) bool { return strings.HasPrefix(r, "对口所学专业：课程面向会计学") }):
+			t.Errorf("c:tax reasons %q: want the major it is for", it.Reasons)
+		}
+	}
+	g.PreferredChannels = []matcher.Channel{matcher.ChannelSelfEmployed}
+	res, err = e.Recommend(&g, matcher.Query{Kind: matcher.KindCourse, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := itemIDs(res); len(got) != 3 || got[0] != "c:syb" || slices.Contains(got, "c:iyb") {
+		t.Errorf("with 创业意向: courses %v, want c:syb first, no IYB", got)
 	}
 }
 

@@ -23,6 +23,8 @@ func TestTermsWithHierarchy(t *testing.T) {
 		mk("p:lower", "普通话二级甲等"),
 		mk("p:narrower", "幼儿园教师资格证"),
 		mk("p:cet4", "英语四级"),
+		mk("p:cet4b", "英语四级"),
+		mk("p:cet4c", "英语四级"),
 	}
 	courses := []matcher.Course{{ID: "c:cet6", Title: "英语六级冲刺班", Provider: "甲学校", Category: matcher.CourseSkills, Places: 20,
 		StartDate: testNow.AddDate(0, 0, 5), DurationDays: 10, Certificates: []string{"英语六级"}}}
