@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +118,57 @@ func TestPlansThroughNightlyRuns(t *testing.T) {
 			t.Errorf("the removed post %s is proposed again after the second run", removed)
 		}
 	}
+
+	// Next year's plan as a file (item 8): other amounts and another post
+	// window; the same plan follows it with no rebuild.
+	raw, err := os.ReadFile("../../matcher/catalog/policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["shortlist"].(map[string]any)["posts_max"] = 6
+	amounts := map[string]float64{}
+	for _, sub := range doc["subsidies"].([]any) {
+		sm := sub.(map[string]any)
+		switch code := sm["code"].(string); code {
+		case "job_search_startup", "startup_one_time", "startup_guarantee_loan":
+			sm["amount"] = sm["amount"].(float64) + 37
+			fallthrough
+		default:
+			amounts[code] = sm["amount"].(float64)
+		}
+	}
+	next := filepath.Join(dir, "policy-next.json")
+	if b, err := json.Marshal(doc); err != nil || os.WriteFile(next, b, 0o600) != nil {
+		t.Fatalf("write %s: %v", next, err)
+	}
+	code, out, errs = run(t, "", "shortlist", "--data", data, "--now=2023-06-16", "--policy", next, "--graduate", g.ID, "--format", "json")
+	if code != 0 {
+		t.Fatalf("shortlist --policy: exit %d: %s", code, errs)
+	}
+	var pn matcher.Plan
+	if err := json.Unmarshal([]byte(out), &pn); err != nil {
+		t.Fatalf("shortlist --policy json: %v", err)
+	}
+	if pn.Check.PostsMax != 6 || pn.Check.Posts > 6 {
+		t.Errorf("under a policy of at most 6 posts: %d posts, posts_max %d", pn.Check.Posts, pn.Check.PostsMax)
+	}
+	changed := 0
+	for _, sub := range pn.Subsidies {
+		if sub.Amount != amounts[sub.Code] || sub.Amount > 0 && !strings.HasPrefix(sub.AmountText, strconv.FormatFloat(sub.Amount, 'f', -1, 64)) {
+			t.Errorf("subsidy %s under the next policy: %v (%s), want the file's %v", sub.Code, sub.Amount, sub.AmountText, amounts[sub.Code])
+		}
+		if int(sub.Amount)%100 == 37 {
+			changed++
+		}
+	}
+	if len(pn.Subsidies) == 0 || changed == 0 {
+		t.Errorf("%s's plan under the next policy: %d subsidies, %d with the file's new amounts; want some", g.ID, len(pn.Subsidies), changed)
+	}
+	t.Logf("under the next policy: %d posts (at most 6), %d subsidies, %d of them with the file's new amounts", pn.Check.Posts, len(pn.Subsidies), changed)
 
 	// Every 一人一策 graduate's plan after the second run.
 	m, svc = service("2023-06-16")
