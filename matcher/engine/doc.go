@@ -137,6 +137,10 @@
 //
 // Courses (courses.go) are ranked by the skills and certificates the
 // graduate's 30 best-fitting eligible posts ask for and the graduate lacks;
-// each names the posts it would open. Candidates (candidates.go) reads
+// each names the posts it would open. Only courses that fit are listed:
+// not started, with places, not for what the graduate holds, and for their
+// major, filling an occupational gap of several of those posts (one among
+// the plan's 8), or entrepreneurship training for 创业意向; one course per
+// subject. Candidates (candidates.go) reads
 // the rules and features the other way: the best graduates for one post.
 package engine
