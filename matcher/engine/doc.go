@@ -135,6 +135,11 @@
 // and builds an engine over them, for the service and the nightly batch
 // alike.
 //
+// The plan's priority (its item 5: 乌鲁木齐户籍应届 graduates may enlist
+// first): for a graduate who has it and names the military as their first
+// channel, the conscription posts they may take head the list (up to 3,
+// recommend.go's militaryFirst), whatever their score.
+//
 // Courses (courses.go) are ranked by the skills and certificates the
 // graduate's 30 best-fitting eligible posts ask for and the graduate lacks;
 // each names the posts it would open. Only courses that fit are listed:

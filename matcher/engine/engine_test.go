@@ -838,3 +838,60 @@ func TestManyNeeds(t *testing.T) {
 		t.Fatalf("skills %v, want 0.5 (4 of 8)", x[FSkills])
 	}
 }
+
+// TestMilitaryPriorityFirst: the plan's item 5 (乌鲁木齐户籍应届高校毕业生经
+// 体格检查、政治考核合格可优先参军入伍): a graduate with the priority whose
+// first choice is the military sees the conscription posts they may take
+// first, though they score below the accounting posts; without the
+// priority (hukou elsewhere, or last year's graduate) or with the military
+// not first, the list is the usual one; a conscription post whose own age
+// limit the graduate exceeds is never shown (the stricter limit wins).
+func TestMilitaryPriorityFirst(t *testing.T) {
+	var posts []matcher.Post
+	for i := range 12 {
+		p := basePost()
+		p.ID, p.Employer, p.Occupation = fmt.Sprintf("p:acc%02d", i), fmt.Sprintf("会计单位%d", i), "2-06-03-00"
+		p.MajorCodes, p.Skills = []string{"120203K"}, []string{"Excel"}
+		posts = append(posts, p)
+	}
+	for i, d := range []string{"天山区", "新市区", "米东区"} {
+		m := basePost()
+		m.ID, m.Channel, m.Title, m.Employer, m.District = fmt.Sprintf("p:mil%d", i), matcher.ChannelMilitary, "义务兵", d+"人民武装部", d
+		posts = append(posts, m)
+	}
+	strict := basePost()
+	strict.ID, strict.Channel, strict.Title, strict.Employer, strict.AgeMax = "p:milstrict", matcher.ChannelMilitary, "直招士官", "征兵办", 20
+	posts = append(posts, strict)
+	e := newTestEngine(t, posts, nil)
+	list := func(g matcher.Graduate) []string {
+		res, err := e.Recommend(&g, matcher.Query{Limit: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, it := range res.Items {
+			out = append(out, it.PostID)
+		}
+		return out
+	}
+	isMil := func(id string) bool { return strings.HasPrefix(id, "p:mil") }
+	g := baseGraduate() // 2023届, 天山区 hukou, born 2001: 22
+	g.Gender, g.Skills = "男", []string{"Excel"}
+	g.PreferredChannels = []matcher.Channel{matcher.ChannelMilitary, matcher.ChannelSME}
+	got := list(g)
+	if len(got) < 3 || !isMil(got[0]) || !isMil(got[1]) || !isMil(got[2]) || slices.Contains(got, "p:milstrict") {
+		t.Errorf("priority graduate asking for the military first: %v; want the three conscription posts first, not p:milstrict (age ≤ 20)", got)
+	}
+	for name, h := range map[string]func(*matcher.Graduate){
+		"hukou elsewhere":  func(g *matcher.Graduate) { g.HukouDistrict = "喀什市" },
+		"last year's":      func(g *matcher.Graduate) { g.GraduationYear = 2022 },
+		"military second":  func(g *matcher.Graduate) { g.PreferredChannels = []matcher.Channel{matcher.ChannelSME, matcher.ChannelMilitary} },
+		"no military wish": func(g *matcher.Graduate) { g.PreferredChannels = nil },
+	} {
+		o := g
+		h(&o)
+		if got := list(o); len(got) > 0 && isMil(got[0]) {
+			t.Errorf("%s: %v; want no conscription post forced first", name, got)
+		}
+	}
+}

@@ -41,7 +41,12 @@ func (e *Engine) recommend(g *matcher.Graduate, q matcher.Query, exhaustive bool
 	defer e.mu.RUnlock()
 	gc := e.compileGraduate(g, now, false)
 	ex := &exclusions{keep: q.ExplainExclusions}
-	picked := e.rankPosts(gc, &q, exhaustive, ex)
+	var picked []cand
+	if mil := militaryFirst(gc, &q); mil != nil {
+		picked = e.rankMilitaryFirst(gc, &q, mil, exhaustive, ex)
+	} else {
+		picked = e.rankPosts(gc, &q, exhaustive, ex)
+	}
 	res := &matcher.Result{GraduateID: g.ID, Excluded: ex.byRule(), Items: []matcher.Item{}}
 	for i, c := range picked {
 		res.Items = append(res.Items, e.explainItem(gc, e.slots[c.slot], float64(c.text), i+1))
@@ -75,6 +80,47 @@ func (e *Engine) rankPosts(gc *gradCtx, q *matcher.Query, exhaustive bool, ex *e
 			return picked
 		}
 	}
+}
+
+// priorityPosts is how many conscription posts head the list of a
+// graduate with the plan's priority who asks for the military first.
+const priorityPosts = 3
+
+// militaryFirst returns the query for the conscription posts that head a
+// graduate's list, or nil when none do. The plan's item 5: 乌鲁木齐户籍应
+// 届高校毕业生经体格检查、政治考核合格可优先参军入伍 — a graduate with that
+// priority (GraduateFacts.Priority) whose first preferred channel is the
+// military sees the conscription posts they may take first, whatever
+// their score (a conscription post says little about a major); the rules
+// still apply (military_age, a post's own age limits).
+func militaryFirst(gc *gradCtx, q *matcher.Query) *matcher.Query {
+	mi := slices.Index(matcher.Channels, matcher.ChannelMilitary)
+	if !gc.Priority || gc.eng == nil || gc.eng.channelRank[mi] != 1 || q.Channel != "" || q.Kind == matcher.KindInternship {
+		return nil
+	}
+	mq := *q
+	mq.Channel, mq.Limit = matcher.ChannelMilitary, min(priorityPosts, q.Limit)
+	return &mq
+}
+
+// rankMilitaryFirst is rankPosts with the conscription posts of mq first:
+// the rest is the usual list without them. Both parts are prefix-stable
+// and the first part's length does not depend on the limit beyond it, so
+// the whole list is too.
+func (e *Engine) rankMilitaryFirst(gc *gradCtx, q, mq *matcher.Query, exhaustive bool, ex *exclusions) []cand {
+	first := e.rankPosts(gc, mq, exhaustive, &exclusions{})
+	rq := *q
+	rq.Limit = q.Limit + len(first)
+	out := slices.Clone(first)
+	for _, c := range e.rankPosts(gc, &rq, exhaustive, ex) {
+		if len(out) == q.Limit {
+			break
+		}
+		if !slices.ContainsFunc(first, func(f cand) bool { return f.slot == c.slot }) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // exclusions counts the posts each rule excluded and, when the query asks
