@@ -883,9 +883,11 @@ func TestMilitaryPriorityFirst(t *testing.T) {
 		t.Errorf("priority graduate asking for the military first: %v; want the three conscription posts first, not p:milstrict (age ≤ 20)", got)
 	}
 	for name, h := range map[string]func(*matcher.Graduate){
-		"hukou elsewhere":  func(g *matcher.Graduate) { g.HukouDistrict = "喀什市" },
-		"last year's":      func(g *matcher.Graduate) { g.GraduationYear = 2022 },
-		"military second":  func(g *matcher.Graduate) { g.PreferredChannels = []matcher.Channel{matcher.ChannelSME, matcher.ChannelMilitary} },
+		"hukou elsewhere": func(g *matcher.Graduate) { g.HukouDistrict = "喀什市" },
+		"last year's":     func(g *matcher.Graduate) { g.GraduationYear = 2022 },
+		"military second": func(g *matcher.Graduate) {
+			g.PreferredChannels = []matcher.Channel{matcher.ChannelSME, matcher.ChannelMilitary}
+		},
 		"no military wish": func(g *matcher.Graduate) { g.PreferredChannels = nil },
 	} {
 		o := g
