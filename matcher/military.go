@@ -82,3 +82,16 @@ func femaleMilitaryMax(g *Graduate, mil *catalog.Military, year, month int) (int
 	}
 	return 0, "女兵征集对象为应届毕业生（上年本专科毕业生仅限上半年）"
 }
+
+// MilitaryFirst reports whether conscription posts head g's list: g has
+// the plan's priority (its item 5: 乌鲁木齐户籍应届高校毕业生经体格检查、政治
+// 考核合格可优先参军入伍; GraduateFacts.Priority) and names the military as
+// their first channel. The engine and the nightly batch both put the
+// conscription posts g may take first (up to MilitaryFirstPosts).
+func MilitaryFirst(f *GraduateFacts) bool {
+	pc := f.Graduate.PreferredChannels
+	return f.Priority && len(pc) > 0 && pc[0] == ChannelMilitary
+}
+
+// MilitaryFirstPosts is how many conscription posts head such a list.
+const MilitaryFirstPosts = 3

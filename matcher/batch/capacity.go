@@ -27,6 +27,9 @@ type choice struct {
 	n           int
 	prefs       []matcher.Channel
 	perEmployer int
+	// militaryFirst: the graduate's conscription posts head the list
+	// (matcher.MilitaryFirst), as in the engine's.
+	militaryFirst bool
 }
 
 // pick chooses up to c.n candidates by the engine's ranking rule
@@ -57,10 +60,34 @@ func (c *choice) pick(discount []float64, order []int) []int {
 		x := c.cands[i]
 		mc[j] = engine.MixCandidate{Score: adj(i), Channel: x.channel, Employer: x.employer, Unfit: x.unfit}
 	}
-	picked := engine.MixChannels(mc, c.prefs, c.n, c.perEmployer)
-	out := make([]int, len(picked))
-	for k, j := range picked {
-		out[k] = order[j]
+	if !c.militaryFirst {
+		picked := engine.MixChannels(mc, c.prefs, c.n, c.perEmployer)
+		out := make([]int, len(picked))
+		for k, j := range picked {
+			out[k] = order[j]
+		}
+		return out
+	}
+	// The conscription posts first (the best, up to MilitaryFirstPosts),
+	// then the usual list, longer by their number, without them: the
+	// engine's rule (engine.rankMilitaryFirst).
+	var first []int
+	for j, i := range order {
+		if c.cands[i].channel == matcher.ChannelMilitary && len(first) < min(matcher.MilitaryFirstPosts, c.n) {
+			first = append(first, j)
+		}
+	}
+	out := make([]int, 0, c.n)
+	for _, j := range first {
+		out = append(out, order[j])
+	}
+	for _, j := range engine.MixChannels(mc, c.prefs, c.n+len(first), c.perEmployer) {
+		if len(out) == c.n {
+			break
+		}
+		if !slices.Contains(first, j) {
+			out = append(out, order[j])
+		}
 	}
 	return out
 }

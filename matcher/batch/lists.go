@@ -107,6 +107,8 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 	}
 	l.n = n
 	l.prefs = g.PreferredChannels
+	facts := matcher.NewGraduateFacts(g, &r.policy, r.in.Now)
+	l.militaryFirst = matcher.MilitaryFirst(&facts)
 	l.perEmployer = perEmployer
 	l.cands = make([]candidate, len(res.Items))
 	for i, it := range res.Items {

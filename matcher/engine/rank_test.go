@@ -120,7 +120,7 @@ func TestDiversifyMatchesNaiveGreedy(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := naiveDiversified(e, &g, q)
+				want := naiveMilitaryFirst(e, &g, q)
 				var gotIDs []string
 				for _, it := range got.Items {
 					gotIDs = append(gotIDs, it.PostID)
@@ -144,6 +144,34 @@ func TestDiversifyMatchesNaiveGreedy(t *testing.T) {
 
 // naiveDiversified applies the diversification rule by its definition,
 // with floating-point shares, one full pass over the list per test.
+// naiveMilitaryFirst is naiveDiversified with the plan's military priority
+// (matcher.MilitaryFirst): the best conscription posts first, then the
+// naive list, longer by their number, without them.
+func naiveMilitaryFirst(e *Engine, g *matcher.Graduate, q matcher.Query) []string {
+	q.Normalize()
+	facts := matcher.NewGraduateFacts(g, &e.pol, e.now())
+	if !matcher.MilitaryFirst(&facts) || q.Channel != "" {
+		return naiveDiversified(e, g, q)
+	}
+	mq := q
+	mq.Channel, mq.PerEmployer = matcher.ChannelMilitary, 0
+	gc := e.compileGraduate(g, e.now(), false)
+	all, _ := e.scanAll(gc, &mq, len(e.slots)+1, nil)
+	var out []string
+	for _, c := range all[:min(len(all), matcher.MilitaryFirstPosts, q.Limit)] {
+		out = append(out, e.slots[c.slot].Post.ID)
+	}
+	first := slices.Clone(out)
+	rq := q
+	rq.Limit += len(first)
+	for _, id := range naiveDiversified(e, g, rq) {
+		if len(out) < q.Limit && !slices.Contains(first, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func naiveDiversified(e *Engine, g *matcher.Graduate, q matcher.Query) []string {
 	q.Normalize()
 	gc := e.compileGraduate(g, e.now(), false)

@@ -82,31 +82,23 @@ func (e *Engine) rankPosts(gc *gradCtx, q *matcher.Query, exhaustive bool, ex *e
 	}
 }
 
-// priorityPosts is how many conscription posts head the list of a
-// graduate with the plan's priority who asks for the military first.
-const priorityPosts = 3
-
 // militaryFirst returns the query for the conscription posts that head a
-// graduate's list, or nil when none do. The plan's item 5: 乌鲁木齐户籍应
-// 届高校毕业生经体格检查、政治考核合格可优先参军入伍 — a graduate with that
-// priority (GraduateFacts.Priority) whose first preferred channel is the
-// military sees the conscription posts they may take first, whatever
-// their score (a conscription post says little about a major); the rules
-// still apply (military_age, a post's own age limits).
+// graduate's list (matcher.MilitaryFirst), or nil when none do: they come
+// first whatever their score (a conscription post says little about a
+// major); the rules still apply (military_age, a post's own age limits).
 func militaryFirst(gc *gradCtx, q *matcher.Query) *matcher.Query {
-	mi := slices.Index(matcher.Channels, matcher.ChannelMilitary)
-	if !gc.Priority || gc.eng == nil || gc.eng.channelRank[mi] != 1 || q.Channel != "" || q.Kind == matcher.KindInternship {
+	if !matcher.MilitaryFirst(&gc.GraduateFacts) || q.Channel != "" || q.Kind == matcher.KindInternship {
 		return nil
 	}
 	mq := *q
-	mq.Channel, mq.Limit = matcher.ChannelMilitary, min(priorityPosts, q.Limit)
+	mq.Channel, mq.Limit, mq.PerEmployer = matcher.ChannelMilitary, min(matcher.MilitaryFirstPosts, q.Limit), 0
 	return &mq
 }
 
-// rankMilitaryFirst is rankPosts with the conscription posts of mq first:
-// the rest is the usual list without them. Both parts are prefix-stable
-// and the first part's length does not depend on the limit beyond it, so
-// the whole list is too.
+// rankMilitaryFirst is the list with the conscription posts of mq first
+// and then the usual list, longer by their number, without them (so the
+// list stays prefix-stable). The nightly batch builds its lists the same
+// way (matcher/batch, choice.pick).
 func (e *Engine) rankMilitaryFirst(gc *gradCtx, q, mq *matcher.Query, exhaustive bool, ex *exclusions) []cand {
 	first := e.rankPosts(gc, mq, exhaustive, &exclusions{})
 	rq := *q
