@@ -137,8 +137,9 @@
 //
 // The plan's priority (its item 5: 乌鲁木齐户籍应届 graduates may enlist
 // first): for a graduate who has it and names the military as their first
-// channel, the conscription posts they may take head the list (up to 3,
-// recommend.go's militaryFirst), whatever their score.
+// channel (matcher.MilitaryFirst), the conscription posts they may take
+// head the list (up to 3, recommend.go's rankMilitaryFirst), whatever
+// their score; the nightly batch's lists follow the same rule.
 //
 // Courses (courses.go) are ranked by the skills and certificates the
 // graduate's 30 best-fitting eligible posts ask for and the graduate lacks;
@@ -146,6 +147,6 @@
 // not started, with places, not for what the graduate holds, and for their
 // major, filling an occupational gap of several of those posts (one among
 // the plan's 8), or entrepreneurship training for 创业意向; one course per
-// subject. Candidates (candidates.go) reads
-// the rules and features the other way: the best graduates for one post.
+// subject. Candidates (candidates.go) reads the rules and features the
+// other way: the best graduates for one post.
 package engine
