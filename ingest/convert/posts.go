@@ -147,7 +147,7 @@ func PostFromRowNotes(r Row) (matcher.Post, []matcher.RowError, []matcher.RowErr
 		p.ExternalID = contentID(&p) // before the derived fields (see contentID)
 	}
 	p.ID = matcher.PostID(p.Source, p.ExternalID)
-	if m, ok := occupation.Default().Classify(p.Title); ok {
+	if m, ok := occupation.Default().ClassifyPost(p.Title, p.Description); ok {
 		p.Occupation = m.Code
 	}
 	fromText(r, &p)

@@ -11,7 +11,7 @@ import "strings"
 // "_" stands for the space between two words (data_scientist).
 const curatedTable = `
 # 信息技术
-2-02-10-03 java java开发 java工程师 java后端 后端 后端开发 后端工程师 服务端 服务端开发 前端 前端开发 前端工程师 web前端 h5 h5开发 php php开发 python python开发 python工程师 cpp cpp开发 cpp工程师 csharp .net qt 客户端 客户端开发 c语言 html5 html ruby rails perl scala fe 前端开发工程师 frontend front 网页制作 网站制作 网站开发 software software_engineer developer java_engineer 软件经理 主程 服务器端 服务端研发 后台 后台开发 后台工程师 go开发 golang go语言 软件工程师 软件开发 软件研发 程序员 全栈 全栈工程师 ios ios开发 android android开发 安卓 安卓开发 移动开发 app开发 小程序开发 游戏开发 unity u3d 架构师 node.js react vue 鸿蒙开发 ~开发工程师 ~研发工程师 ~开发
+2-02-10-03 java javaweb java开发 java工程师 java后端 后端 后端开发 后端工程师 服务端 服务端开发 前端 前端开发 前端工程师 web前端 h5 h5开发 php php开发 python python开发 python工程师 cpp cpp开发 cpp工程师 csharp .net qt 客户端 客户端开发 c语言 html5 html ruby rails perl scala fe 前端开发工程师 frontend front 网页制作 网站制作 网站开发 software software_engineer developer java_engineer 软件经理 主程 服务器端 服务端研发 后台 后台开发 后台工程师 go开发 golang go语言 软件工程师 软件开发 软件研发 程序员 全栈 全栈工程师 ios ios开发 android android开发 安卓 安卓开发 移动开发 app开发 小程序开发 游戏开发 unity u3d 架构师 node.js react vue 鸿蒙开发 ~开发工程师 ~研发工程师 ~开发
 2-02-38-01 知识图谱 路径规划 自动驾驶 无人驾驶 高精地图 高精度地图 语音识别 语音合成 图像识别 机器视觉 ai 算法 算法工程师 机器学习 深度学习 人工智能 ai工程师 nlp 自然语言处理 计算机视觉 图像算法 推荐算法 视觉算法 大模型
 2-02-38-03 数据科学家 data_scientist bigdata big_data 大数据 大数据开发 大数据工程师 hadoop spark 数据仓库 数仓 数据开发 数据挖掘 数据治理 数据平台 数据工程师 大数据运维 flink
 2-02-30-09 数据管理 数据管理岗 数据可视化 数据策略 data_analyst 数据分析 数据分析师 数据分析员 数据统计 数据处理 数据专员 数据采集 etl 数据建模
@@ -92,7 +92,7 @@ const curatedTable = `
 3-01-02-08 后勤 后勤管理
 2-10-07-00 档案 档案管理 档案员
 4-07-03-04 人事 人事专员 人事助理 人力资源 人力资源专员 hr hrbp 薪酬 绩效 人事行政
-4-07-03-08 招聘 招聘专员 招聘主管 招聘经理
+4-07-03-08 招聘专员 招聘主管 招聘经理
 4-07-03-05 培训师 培训专员 讲师 内训师
 4-07-03-07 猎头 猎头顾问
 2-06-03-00 会计 出纳 成本专员 资金管理 财务 会计助理 财务助理 总账会计 成本会计 税务会计 主办会计 财务专员 财务主管 财务经理 记账 核算 费用会计 应收会计 应付会计 财务分析
@@ -264,7 +264,7 @@ const curatedTable = `
 3-01-01-02 政务服务 政务服务窗口 政务窗口
 3-01-03-01 综合执法 行政执法 执法岗
 3-01-02-00 党建 党建专员 党务
-2-03-02-00 支农 农业技术推广 农技推广 农业服务
+2-03-02-00 支农 林业技术 林业技术员 农业技术推广 农技推广 农业服务
 2-08-02-00 支教 支教教师 中学教师 中学老师
 2-05-09-00 支医 乡村医生 村医 村卫生室
 4-10-01-05 助老员 社区助老员 助老服务员

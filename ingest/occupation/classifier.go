@@ -6,27 +6,33 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
-// Match is the occupation chosen for a title.
+// Match is the occupation chosen for a post.
 type Match struct {
-	Code    string  // CSCO 2022 code: level 4, level 3 when nothing finer fits, or 7-00-00-00 (军队人员, which has no finer nodes)
-	Name    string  // the occupation's name
-	Score   float64 // 0..1: ≥0.5 a dictionary key matched; below, bigram similarity
-	Matched string  // the dictionary key (or, for similarity, the name or alias) that decided
+	Code string // CSCO 2022 code: level 4, level 3 when nothing finer fits, or 7-00-00-00 (军队人员, which has no finer nodes)
+	Name string // the occupation's name
+	// Score is the confidence, 0..1: about 0.9–1 for a title that is a
+	// job-board key or an occupation's name, 0.6–0.9 for one naming it
+	// among other words, 0.5 for a generic key alone (开发工程师, 助理),
+	// and for a post read from its description the similarity of its words
+	// to the occupation's definition and tasks, scaled (see minConfidence).
+	Score    float64
+	Matched  string   // the dictionary key that decided, when a key did
+	Evidence []string // the words it rests on: the key, or the post's words that weighed most
+	From     string   // "title" or "description"
 }
 
-// Classifier maps titles to occupations. It is immutable once built and safe
-// for concurrent use.
+// Classifier maps posts to occupations. It is immutable once built and
+// safe for concurrent use.
 type Classifier struct {
 	keys    map[string]int // folded key → index into entries
 	entries []entry
 	lens    map[rune][]int // first rune → byte lengths of keys, longest first
-	// bigrams is an inverted index from a character bigram to the entries
-	// whose key contains it, for the similarity step.
-	bigrams map[[2]rune][]int32
-	scratch sync.Pool // *[]uint16 counters, one per entry
+	cut     Cutter
+	prof    *profiles
 }
 
 type entry struct {
@@ -36,7 +42,6 @@ type entry struct {
 	weak    bool // generic head (开发工程师): used only when nothing specific matches
 	curated bool
 	runes   int
-	nBigram int
 }
 
 var (
@@ -45,10 +50,15 @@ var (
 )
 
 // Default returns the classifier built from the catalogue's occupations and
-// the curated job-board table; it is built once, on first use.
+// the curated job-board table on the project's gse segmenter
+// (index.DefaultSegmenter); it is built once, on first use.
 func Default() *Classifier {
 	defaultOnce.Do(func() {
-		c, err := New(curatedTable + schoolTeacherTable())
+		seg, err := index.DefaultSegmenter()
+		if err != nil {
+			panic(fmt.Sprintf("occupation: segmenter: %v", err)) // embedded dictionaries; a test catches it
+		}
+		c, err := New(curatedTable+schoolTeacherTable(), seg)
 		if err != nil {
 			panic(fmt.Sprintf("occupation: curated table: %v", err)) // compiled-in data; a test catches it
 		}
@@ -63,7 +73,7 @@ var genericAliases = map[string]bool{
 	"文学": true, "英语": true, "电视": true, "广播": true, "电力": true, "热力": true, "气体": true, "船舶": true,
 	"其他电力": true, "工美": true, "涂料": true, "油墨": true, "水泥": true, "石灰": true, "阀门": true, "烘炉": true,
 	"衡器": true, "皮革": true, "针织": true, "保管": true, "融资": true, "并购": true, "证券": true, "股票": true,
-	"期货": true, "基金": true, "法律": true, "签证": true, "媒介": true, "康养": true, "结算": true, "清算": true,
+	"期货": true, "基金": true, "法律": true, "招聘": true, "签证": true, "媒介": true, "康养": true, "结算": true, "清算": true,
 	"泵": true, "林": true, "牧": true, "酒": true, "采矿": true, "绘画": true, "计量": true, "权证": true, "信托": true,
 }
 
@@ -74,8 +84,8 @@ var genericAliases = map[string]bool{
 // classification does not subdivide (its major group 7, 军队人员, has no
 // finer codes, yet conscription posts must name it), and no key may be given
 // two codes.
-func New(table string) (*Classifier, error) {
-	c := &Classifier{keys: map[string]int{}, lens: map[rune][]int{}, bigrams: map[[2]rune][]int32{}}
+func New(table string, cut Cutter) (*Classifier, error) {
+	c := &Classifier{keys: map[string]int{}, lens: map[rune][]int{}, cut: cut}
 	parents := map[string]bool{}
 	for _, o := range catalog.Occupations() {
 		parents[o.Parent()] = true
@@ -124,21 +134,16 @@ func New(table string) (*Classifier, error) {
 			}
 		}
 	}
+	curatedKeys := map[string][]string{}
 	for i := range c.entries {
 		e := &c.entries[i]
 		r, _ := utf8.DecodeRuneInString(e.key)
 		c.lens[r] = insertDesc(c.lens[r], len(e.key))
-		seen := map[[2]rune]bool{}
-		eachBigram(e.key, func(b [2]rune) {
-			if !seen[b] {
-				seen[b] = true
-				c.bigrams[b] = append(c.bigrams[b], int32(i))
-			}
-		})
-		e.nBigram = len(seen)
+		if e.curated && !e.weak {
+			curatedKeys[e.code] = append(curatedKeys[e.code], strings.ReplaceAll(e.key, latinSpace, " "))
+		}
 	}
-	n := len(c.entries)
-	c.scratch.New = func() any { s := make([]uint16, n); return &s }
+	c.prof = newProfiles(cut, curatedKeys)
 	return c, nil
 }
 
@@ -155,22 +160,6 @@ func insertDesc(ls []int, n int) []int {
 		}
 	}
 	return append(ls, n)
-}
-
-// eachBigram calls f for every pair of adjacent letters or digits in s;
-// spaces and punctuation break pairs.
-func eachBigram(s string, f func([2]rune)) {
-	var prev rune = -1
-	for _, r := range s {
-		if !isWordRune(r) {
-			prev = -1
-			continue
-		}
-		if prev >= 0 {
-			f([2]rune{prev, r})
-		}
-		prev = r
-	}
 }
 
 func isWordRune(r rune) bool {
@@ -232,8 +221,9 @@ func (c *Classifier) better(h, o hit) bool {
 	return c.entries[h.idx].curated && !c.entries[o.idx].curated
 }
 
-// scan finds the heading dictionary key of one segment.
-func (c *Classifier) scan(seg string) (hit, bool) {
+// scan finds the heading dictionary key of one segment among the keys
+// that stand on its words (bounds.accepts).
+func (c *Classifier) scan(seg string, b bounds) (hit, bool) {
 	var best hit
 	found := false
 	for i := 0; i < len(seg); {
@@ -250,6 +240,9 @@ func (c *Classifier) scan(seg string) (hit, bool) {
 				if isASCIIWord(seg[i+l-1]) && i+l < len(seg) && isASCIIWord(seg[i+l]) {
 					continue // a Latin key inside a longer word: "go" in "google"
 				}
+				if !b.accepts(i, i+l) {
+					continue // characters inside other words: 护工 in 维护|工程师
+				}
 				h := hit{idx: idx, start: i, end: i + l}
 				if !found || c.better(h, best) {
 					best, found = h, true
@@ -259,95 +252,4 @@ func (c *Classifier) scan(seg string) (hit, bool) {
 		i += size
 	}
 	return best, found
-}
-
-// Classify returns the occupation of a post title, and false when the title
-// names nothing the dictionary or the similarity step recognises.
-func (c *Classifier) Classify(title string) (Match, bool) {
-	main, inner := Clean(title)
-	if m, ok := c.classifySegments(main); ok {
-		return m, true
-	}
-	if m, ok := c.classifySegments(inner); ok {
-		m.Score *= 0.9 // the job was only named inside brackets
-		return m, true
-	}
-	all := append(main, inner...)
-	return c.similar(strings.Join(all, " "))
-}
-
-// classifySegments picks, over the segments, the best dictionary match; the
-// first segment wins ties ("数据分析师/数据运营主管" is an analyst).
-func (c *Classifier) classifySegments(segs []string) (Match, bool) {
-	var best Match
-	bestTier, found := 0, false
-	for _, seg := range segs {
-		h, ok := c.scan(seg)
-		if !ok {
-			continue
-		}
-		e := &c.entries[h.idx]
-		segRunes := utf8.RuneCountInString(stripNoise(seg))
-		if segRunes < e.runes {
-			segRunes = e.runes
-		}
-		score := 0.6 + 0.4*float64(e.runes)/float64(segRunes)
-		if e.weak {
-			score -= 0.1
-		}
-		m := Match{Code: e.code, Name: e.name, Score: score, Matched: e.key}
-		tier := c.tier(h)
-		if !found || tier > bestTier || tier == bestTier && m.Score > best.Score+0.15 {
-			best, bestTier, found = m, tier, true
-		}
-	}
-	return best, found
-}
-
-// minSimilarity is the Dice coefficient below which a title is left
-// unclassified rather than guessed.
-const minSimilarity = 0.45
-
-// similar finds the name or alias closest to text by the Dice coefficient
-// over character bigrams.
-func (c *Classifier) similar(text string) (Match, bool) {
-	text = stripNoise(text)
-	var qb [][2]rune
-	eachBigram(text, func(b [2]rune) {
-		for _, x := range qb {
-			if x == b {
-				return
-			}
-		}
-		qb = append(qb, b)
-	})
-	if len(qb) == 0 {
-		return Match{}, false
-	}
-	sp := c.scratch.Get().(*[]uint16)
-	counts := *sp
-	var touched []int32
-	for _, b := range qb {
-		for _, id := range c.bigrams[b] {
-			if counts[id] == 0 {
-				touched = append(touched, id)
-			}
-			counts[id]++
-		}
-	}
-	bestID, bestDice := int32(-1), 0.0
-	for _, id := range touched {
-		e := &c.entries[id]
-		d := 2 * float64(counts[id]) / float64(len(qb)+e.nBigram)
-		if d > bestDice || d == bestDice && bestID >= 0 && id < bestID {
-			bestID, bestDice = id, d
-		}
-		counts[id] = 0
-	}
-	c.scratch.Put(sp)
-	if bestID < 0 || bestDice < minSimilarity {
-		return Match{}, false
-	}
-	e := &c.entries[bestID]
-	return Match{Code: e.code, Name: e.name, Score: 0.5 * bestDice, Matched: e.key}, true
 }

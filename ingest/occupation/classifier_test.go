@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
@@ -481,11 +482,67 @@ func TestClassifyNothing(t *testing.T) {
 }
 
 func TestClassifySimilarity(t *testing.T) {
-	// No key occurs verbatim; the bigram step finds the closest name.
-	m, ok := Default().Classify("计算机软件工程技术员")
-	if !ok || m.Code != "2-02-10-03" || m.Score >= 0.5 {
-		t.Errorf("similarity: got %+v, %v; want 2-02-10-03 with a similarity score", m, ok)
+	// No key occurs in the title; its words find the occupation by its
+	// name, definition and tasks.
+	m, ok := Default().Classify("海水淡化工程师")
+	if !ok || m.Code != "2-02-22-05" || m.Matched != "" || len(m.Evidence) == 0 || m.Score < minConfidence || m.Score > 0.9 {
+		t.Errorf("similarity: got %+v, %v; want 2-02-22-05 found by its words", m, ok)
 	}
+}
+
+// The failure classes of issue 8: a key must stand on the title's words,
+// not on characters inside other words.
+func TestClassifyOnWords(t *testing.T) {
+	c := Default()
+	for _, tt := range []struct{ title, notCode string }{
+		{"软件维护工程师", "4-14-01-02"},   // 护工 across 维护|工程师 is no nursing aide
+		{"汽车检测与维修技术", "4-08-05-05"}, // 检测 inside a word
+		{"半导体工艺工程师", "4-09-10-01"},  // 工艺 is not 园艺
+		{"半导体工艺", "4-09-10-01"},
+		{"急招供配电工程师", "4-07-03-08"}, // 急招 is no word of the job
+	} {
+		m, ok := c.Classify(tt.title)
+		if ok && (m.Code == tt.notCode || strings.HasPrefix(m.Code, "4-14") || strings.HasPrefix(m.Code, "2-05")) {
+			t.Errorf("Classify(%q) = %s %s (%q %v): characters inside other words", tt.title, m.Code, m.Name, m.Matched, m.Evidence)
+		}
+	}
+	if m, ok := c.Classify("护士长"); !ok || m.Code != "2-05-08-00" {
+		t.Errorf("Classify(护士长) = %+v, %v: a key heading one word (护士|长) must still match", m, ok)
+	}
+}
+
+// Titles that name no field are read from the description; alone, they
+// abstain.
+func TestClassifyFromDescription(t *testing.T) {
+	c := Default()
+	for _, title := range []string{"生产技术人员", "专员", "维护工程师", "技术员"} {
+		if m, ok := c.Classify(title); ok {
+			t.Errorf("Classify(%q) = %s %s (%.2f %v), want 未识别", title, m.Code, m.Name, m.Score, m.Evidence)
+		}
+	}
+	tests := []struct{ title, desc, mid string }{
+		{"生产技术人员", "负责血液制品生产工艺的技术管理，执行药品生产质量管理规范（GMP），制剂工艺验证", "2-02"},
+		{"专员", "负责进出口货物的报关、报检，单证制作与审核，与海关沟通", "2-06"},
+		{"助理", "负责门店收银、商品陈列与补货，接待顾客", "4-01"},
+	}
+	for _, tt := range tests {
+		m, ok := c.ClassifyPost(tt.title, tt.desc)
+		if !ok || m.Code[:4] != tt.mid || m.From != "description" || len(m.Evidence) == 0 || m.Score < minConfidence {
+			t.Errorf("ClassifyPost(%q, …) = %+v, %v; want a %s occupation read from the description", tt.title, m, ok, tt.mid)
+		}
+	}
+	if m, ok := c.ClassifyPost("生产技术人员", "身体健康，吃苦耐劳，服从安排"); ok {
+		t.Errorf("a description naming no field: %+v, want 未识别", m)
+	}
+}
+
+func testSegmenter(t testing.TB) Cutter {
+	t.Helper()
+	s, err := index.DefaultSegmenter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func TestClean(t *testing.T) {
@@ -511,12 +568,12 @@ func TestClean(t *testing.T) {
 
 func TestCuratedTableErrors(t *testing.T) {
 	for _, table := range []string{"9-99-99-99 foo", "4-01-02-01 销售\n2-06-03-00 销售", "4-00-00-00 x", "2-05-00-00 医护"} {
-		if _, err := New(table); err == nil {
+		if _, err := New(table, testSegmenter(t)); err == nil {
 			t.Errorf("New(%q): no error", table)
 		}
 	}
 	// 军队人员 is a major group without subdivisions: its own node is a leaf.
-	c, err := New("7-00-00-00 义务兵")
+	c, err := New("7-00-00-00 义务兵", testSegmenter(t))
 	if err != nil {
 		t.Fatalf("New with 7-00-00-00: %v", err)
 	}
@@ -535,7 +592,7 @@ func BenchmarkClassify(b *testing.B) {
 	}
 }
 
-func BenchmarkClassifySimilarity(b *testing.B) {
+func BenchmarkClassifyWords(b *testing.B) {
 	c := Default()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -555,6 +612,22 @@ func FuzzClassify(f *testing.F) {
 		}
 		if !ok && m.Code != "" {
 			t.Fatalf("Classify(%q): not ok but code %s", title, m.Code)
+		}
+	})
+}
+
+func FuzzClassifyPost(f *testing.F) {
+	f.Add("生产技术人员", "负责血液制品生产工艺的技术管理")
+	f.Add("专员", "")
+	f.Add("", "身体健康")
+	c := Default()
+	f.Fuzz(func(t *testing.T, title, desc string) {
+		m, ok := c.ClassifyPost(title, desc)
+		if ok && (m.Code == "" || m.Score <= 0 || m.Score > 1 || m.From == "") {
+			t.Fatalf("ClassifyPost(%q, %q) = %+v", title, desc, m)
+		}
+		if !ok && m.Code != "" {
+			t.Fatalf("ClassifyPost(%q, %q): not ok but code %s", title, desc, m.Code)
 		}
 	})
 }
