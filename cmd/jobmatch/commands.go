@@ -15,7 +15,6 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
-	"github.com/urumqi-hrss/jobmatch/ingest/occupation"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
@@ -316,34 +315,6 @@ func (m *Main) cmdSegment(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, strings.Join(words, " "))
 	}
 	return nil
-}
-
-func (m *Main) cmdOccupation(ctx context.Context, args []string) error {
-	fs := m.flags("occupation")
-	file := fs.String("file", "", "classify every line of this file (- for standard input)")
-	pos, err := m.parse(fs, args)
-	if err != nil {
-		return err
-	}
-	titles := pos
-	if *file != "" {
-		if titles, err = m.readLines(*file); err != nil {
-			return err
-		}
-	}
-	if len(titles) == 0 {
-		return &usageError{"occupation: want TITLE... or --file F"}
-	}
-	c := occupation.Default()
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	for _, t := range titles {
-		if match, ok := c.Classify(t); ok {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\n", t, match.Code, match.Name, match.Score)
-		} else {
-			fmt.Fprintf(tw, "%s\t-\t(未识别)\t0\n", t)
-		}
-	}
-	return tw.Flush()
 }
 
 // engineOptions is how every command builds the matching engine: the

@@ -82,7 +82,7 @@ func commands() []command {
 		{"reindex", "", "rebuild the search index from the store", (*Main).cmdReindex},
 		{"analyze", "TEXT", "print the index analyzer's tokens with positions", (*Main).cmdAnalyze},
 		{"segment", "[--file F] [TEXT...]", "print the word segmentation, one output line per input line", (*Main).cmdSegment},
-		{"occupation", "TITLE... | --file F", "print the occupation (CSCO 2022) chosen for each post title", (*Main).cmdOccupation},
+		{"occupation", "TITLE... [--description D] | --file F", "print the occupation (CSCO 2022) chosen for each post: code, name, confidence, evidence; 未识别 when it abstains", (*Main).cmdOccupation},
 		{"major", "NAME... | --file F [--degree D]", "print what each major name resolves to: code, 专业类, 门类, level, how it was found, the occupations it leads to", (*Main).cmdMajor},
 		{"migrate", "", "apply the PostgreSQL schema migrations", (*Main).cmdMigrate},
 		{"keys", "create --role R [--district D] [--source S] [--rate R --burst B] | revoke ID | list | rotate-data-key  [--server URL]", "manage API keys (also while serve runs); move personal data to a new data key", (*Main).cmdKeys},

@@ -180,6 +180,14 @@ func TestLabelledTitles(t *testing.T) {
 	if float64(test.mid) < 0.83*float64(test.n) || float64(test.exact) < 0.72*float64(test.n) {
 		t.Errorf("test split fell (floors 83%% 中类, 72%% exact over all): %v", test)
 	}
-	titleOnly := scoreLabelled(set, "test", func(l labelled) (Match, bool) { return c.Classify(l.title) }, nil)
-	t.Logf("test, titles alone: %v", titleOnly)
+	for _, split := range []string{"dev", "test"} {
+		titleOnly := scoreLabelled(set, split, func(l labelled) (Match, bool) { return c.Classify(l.title) }, nil)
+		t.Logf("%s, titles alone: %v", split, titleOnly)
+		old := legacyDefault()
+		before := scoreLabelled(set, split, func(l labelled) (Match, bool) {
+			m, ok := old.Classify(l.title)
+			return Match{Code: m.Code}, ok
+		}, nil)
+		t.Logf("%s, the old title classifier (legacy_test.go): %v", split, before)
+	}
 }

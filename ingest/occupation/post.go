@@ -24,7 +24,7 @@ func (c *Classifier) ClassifyPost(title, description string) (Match, bool) {
 	if description != "" {
 		desc = c.cut.Terms(dutiesPart(description))
 	}
-	if m, ok := c.readWords(t.words, desc); ok {
+	if m, ok := c.readWords(c.titleTerms(t.segs), desc); ok {
 		m.From = fromOf(description)
 		if !t.found || description != "" {
 			return m, true
@@ -143,12 +143,27 @@ func confidence(best, _ scored) float64 {
 const confidentAt = 0.5
 
 // titleReading is what the title says: the heading key when one stands
-// on its words, and its content words for the description step.
+// on its words, and its segments for the description step.
 type titleReading struct {
 	match Match
 	hit   hit
 	found bool
-	words []string
+	segs  []string
+}
+
+// titleTerms are the content words of the title's segments (with the
+// sub-words of long ones), recruiting noise dropped; computed only when
+// no specific key decided.
+func (c *Classifier) titleTerms(segs []string) []string {
+	var out []string
+	for _, seg := range segs {
+		for _, w := range c.cut.Terms(stripNoise(seg)) {
+			if runeLen(w) >= 2 && !noiseWord[w] && !genericWord[w] && hasLetter(w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }
 
 // readTitle cleans the title, segments each of its segments once and
@@ -158,7 +173,8 @@ func (c *Classifier) readTitle(title string) titleReading {
 	main, inner := Clean(title)
 	var r titleReading
 	for i, segs := range [][]string{main, inner} {
-		m, h, ok := c.classifySegments(segs, &r.words)
+		r.segs = append(r.segs, segs...)
+		m, h, ok := c.classifySegments(segs)
 		if ok && !r.found {
 			if i == 1 {
 				m.Score *= 0.9 // the job was only named inside brackets
@@ -171,18 +187,12 @@ func (c *Classifier) readTitle(title string) titleReading {
 
 // classifySegments picks, over the segments, the best dictionary match; the
 // first segment wins ties ("数据分析师/数据运营主管" is an analyst). It
-// appends each segment's content words to words.
-func (c *Classifier) classifySegments(segs []string, words *[]string) (Match, hit, bool) {
+func (c *Classifier) classifySegments(segs []string) (Match, hit, bool) {
 	var best Match
 	var bestHit hit
 	bestTier, found := 0, false
 	for _, seg := range segs {
 		ws := cutSegment(c.cut, seg)
-		for _, w := range c.cut.Terms(stripNoise(seg)) {
-			if runeLen(w) >= 2 && !noiseWord[w] && !genericWord[w] && hasLetter(w) {
-				*words = append(*words, w)
-			}
-		}
 		h, ok := c.scan(seg, wordBounds(seg, ws))
 		if !ok {
 			continue
@@ -230,7 +240,21 @@ func dutiesPart(desc string) string {
 		}
 	}
 	if first < 60 {
-		return desc
+		first = len(desc)
 	}
-	return desc[:first]
+	return truncateRunes(desc[:first], maxDescriptionRunes)
+}
+
+// maxDescriptionRunes is how much of the duties is read: what a job is,
+// employers say first.
+const maxDescriptionRunes = 400
+
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+
+	"github.com/urumqi-hrss/jobmatch/ingest/occupation"
+)
+
+// cmdOccupation prints the occupation chosen for each post: code, name,
+// confidence and the words it rests on, or 未识别 when the classifier
+// abstains. A description (--description, or after a tab on a --file
+// line) is read when the title names no field.
+func (m *Main) cmdOccupation(ctx context.Context, args []string) error {
+	fs := m.flags("occupation")
+	file := fs.String("file", "", "classify every line of this file (- for standard input): TITLE, or TITLE<tab>DESCRIPTION")
+	desc := fs.String("description", "", "the posts' description, read when a title names no field")
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	type post struct{ title, desc string }
+	var posts []post
+	for _, t := range pos {
+		posts = append(posts, post{t, *desc})
+	}
+	if *file != "" {
+		lines, err := m.readLines(*file)
+		if err != nil {
+			return err
+		}
+		for _, l := range lines {
+			t, d, _ := strings.Cut(l, "\t")
+			if d == "" {
+				d = *desc
+			}
+			posts = append(posts, post{t, d})
+		}
+	}
+	if len(posts) == 0 {
+		return &usageError{"occupation: want TITLE... or --file F"}
+	}
+	c := occupation.Default()
+	rows := [][]string{{"职位", "代码", "职业", "置信度", "依据"}}
+	for _, p := range posts {
+		rows = append(rows, occupationRow(c, p.title, p.desc))
+	}
+	return writeAligned(m, rows)
+}
+
+// occupationRow is one post's row: its title, then the classifier's code,
+// name, confidence and evidence, or 未识别.
+func occupationRow(c *occupation.Classifier, title, desc string) []string {
+	m, ok := c.ClassifyPost(title, desc)
+	if !ok {
+		return []string{title, "-", "未识别", "-", "-"}
+	}
+	from := "标题"
+	if m.From == "description" {
+		from = "描述"
+	}
+	return []string{title, m.Code, m.Name, fmt.Sprintf("%.2f", m.Score), from + "：" + strings.Join(m.Evidence, "、")}
+}
+
+// writeAligned prints rows with their columns aligned by display width
+// (a Chinese character is two columns wide).
+func writeAligned(m *Main, rows [][]string) error {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], runewidth.StringWidth(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i == len(r)-1 {
+				b.WriteString(c)
+				break
+			}
+			b.WriteString(runewidth.FillRight(c, width[i]+2))
+		}
+		if _, err := fmt.Fprintln(m.Stdout, strings.TrimRight(b.String(), " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
