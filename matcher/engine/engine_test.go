@@ -897,3 +897,24 @@ func TestMilitaryPriorityFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestAbstainedOccupationGetsNoCredit: a post the occupation classifier
+// abstained on (Post.Occupation empty) gets no occupation credit and no
+// occupation reason, where the same post with the graduate's occupation
+// gets full credit.
+func TestAbstainedOccupationGetsNoCredit(t *testing.T) {
+	p, g := basePost(), baseGraduate()
+	p.MajorCodes = []string{"120203K"}
+	named, abstained := p, p
+	named.Occupation = "2-06-03-00"
+	abstained.ID, abstained.ExternalID, abstained.Occupation = abstained.ID+"-x", abstained.ExternalID+"-x", ""
+	e := newTestEngine(t, []matcher.Post{named, abstained}, nil)
+	gc := e.compileGraduate(&g, testNow, false)
+	for i, want := range []float64{1, 0} {
+		var x [NumFeatures]float64
+		featureVector(gc, e.slots[i], float64(textScore(gc.eng, e.slots[i])), x[:])
+		if x[FOccupation] != want {
+			t.Errorf("post %d (occupation %q): occupation feature %v, want %v", i, e.slots[i].Post.Occupation, x[FOccupation], want)
+		}
+	}
+}
