@@ -1,9 +1,12 @@
 package occupation
 
-// legacy_test.go is the title classifier as it was before it read words
+// legacy.go is the title classifier as it was before it read words
 // (main at 0085444): character keys anywhere in the title and character
-// bigram similarity. BenchmarkClassifyRealPosts measures the classifier
-// against it in the same run.
+// bigram similarity. The importer still uses it (LegacyTitle): read on
+// words, titles alone or with their descriptions, the real relevance
+// test's figures fell below its floors (benchmarks/RESULTS.md, "Occupation
+// classifier on real titles (issue 8)"). BenchmarkClassifyRealPosts and
+// TestLabelledTitles measure the word classifier against it.
 
 import (
 	"fmt"
@@ -53,7 +56,7 @@ var (
 // the curated job-board table; it is built once, on first use.
 func legacyDefault() *legacyClassifier {
 	legacyOnce.Do(func() {
-		c, err := newLegacy(curatedTable + schoolTeacherTable())
+		c, err := newLegacy(legacyTable())
 		if err != nil {
 			panic(fmt.Sprintf("occupation: curated table: %v", err)) // compiled-in data; a test catches it
 		}
@@ -355,4 +358,22 @@ func (c *legacyClassifier) similar(text string) (legacyMatch, bool) {
 	}
 	e := &c.entries[bestID]
 	return legacyMatch{Code: e.code, Name: e.name, Score: 0.5 * bestDice, Matched: e.key}, true
+}
+
+// LegacyTitle is the occupation code the previous title classifier gives
+// a title, and false when it finds none.
+func LegacyTitle(title string) (string, bool) {
+	m, ok := legacyDefault().Classify(title)
+	return m.Code, ok
+}
+
+// legacyTable is the curated table as the previous classifier had it: the
+// word classifier's table since dropped the bare key 招聘 (a recruiting
+// word: 景区演员…招聘 is no recruiter's post) and added javaweb and 林业技术.
+func legacyTable() string {
+	return strings.NewReplacer(
+		"4-07-03-08 招聘专员", "4-07-03-08 招聘 招聘专员",
+		"2-02-10-03 java javaweb java开发", "2-02-10-03 java java开发",
+		"2-03-02-00 支农 林业技术 林业技术员 ", "2-03-02-00 支农 ",
+	).Replace(curatedTable) + schoolTeacherTable()
 }
