@@ -33,7 +33,7 @@ type Config struct {
 	Stores Stores // StoresOf(store) when one store serves all
 	Index  *index.Index
 	Engine *engine.Engine
-	Log    *slog.Logger // default slog.Default()
+	Log    *slog.Logger // nil: nowhere (cmd injects its own; the global logger is never used)
 	// Policy is the plan the casework applies (cmd reads it: the embedded
 	// policy.json or --policy FILE); the zero value is the embedded one.
 	Policy catalog.Policy
@@ -174,7 +174,7 @@ func New(cfg Config) (*Server, error) {
 // the embedded policy included.
 func (cfg *Config) setDefaults() error {
 	if cfg.Log == nil {
-		cfg.Log = slog.Default()
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -310,7 +310,7 @@ func (m *Main) openStore(ctx context.Context) (matcher.FullStore, error) {
 		if err != nil {
 			return nil, err
 		}
-		st, err := postgres.Open(ctx, m.DBURL, keys)
+		st, err := postgres.Open(ctx, m.DBURL, keys, postgres.WithLogger(m.Log))
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}

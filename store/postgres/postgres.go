@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +26,21 @@ type Store struct {
 	keys     *seal.Keyring
 	retryFor time.Duration
 	retries  atomic.Int64
+	log      *slog.Logger
+}
+
+// Option configures a Store when it is opened.
+type Option func(*Store)
+
+// WithLogger makes the store report to l (retries after a connection
+// error); without it the store logs nowhere. The store never uses the
+// global logger: cmd/jobmatch injects its own.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Store) {
+		if l != nil {
+			s.log = l
+		}
+	}
 }
 
 var _ matcher.FullStore = (*Store)(nil)
@@ -33,18 +49,18 @@ var _ matcher.FullStore = (*Store)(nil)
 // that its schema is exactly the version this binary expects, and checks
 // that keys hold the data key the database was written with (see
 // package store/seal; cmd/jobmatch reads the key).
-func Open(ctx context.Context, url string, keys *seal.Keyring) (*Store, error) {
+func Open(ctx context.Context, url string, keys *seal.Keyring, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return OpenConfig(ctx, cfg, keys)
+	return OpenConfig(ctx, cfg, keys, opts...)
 }
 
 // OpenConfig is Open with a parsed pool configuration (tests set the
 // search_path through it).
-func OpenConfig(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring) (*Store, error) {
-	s, err := connect(ctx, cfg, keys)
+func OpenConfig(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring, opts ...Option) (*Store, error) {
+	s, err := connect(ctx, cfg, keys, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -57,8 +73,8 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring) (*
 
 // OpenAndMigrate connects, migrates the schema to this binary's version and
 // opens the store: for tests, `jobmatch migrate` and the demo.
-func OpenAndMigrate(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring) (*Store, error) {
-	s, err := connect(ctx, cfg, keys)
+func OpenAndMigrate(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring, opts ...Option) (*Store, error) {
+	s, err := connect(ctx, cfg, keys, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +91,7 @@ func OpenAndMigrate(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring
 	return s, nil
 }
 
-func connect(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring) (*Store, error) {
+func connect(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring, opts []Option) (*Store, error) {
 	if keys == nil {
 		return nil, errors.New("postgres: no data key: personal data is encrypted and the store does not open without its key")
 	}
@@ -89,7 +105,11 @@ func connect(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring) (*Sto
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, keys: keys, retryFor: 30 * time.Second}, nil
+	s := &Store{pool: pool, keys: keys, retryFor: 30 * time.Second, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // ready checks the schema version and the data key.

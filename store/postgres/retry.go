@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"syscall"
 	"time"
@@ -68,7 +67,7 @@ func (s *Store) retry(ctx context.Context, what string, op func(ctx context.Cont
 			return badText(err)
 		}
 		s.retries.Add(1)
-		slog.Warn("postgres: retrying after a connection error", "op", what, "attempt", attempt, "wait", wait, "err", err)
+		s.log.Warn("postgres: retrying after a connection error", "op", what, "attempt", attempt, "wait", wait, "err", err)
 		select {
 		case <-ctx.Done():
 			return err
