@@ -24,18 +24,15 @@ import (
 // write of a graduate's data audited before it is served — one preamble,
 // caseGraduate, does the last three for every per-graduate endpoint.
 
-// caseGraduate is the preamble of every per-graduate casework endpoint:
-// the {id} graduate for the caller (404 outside their scope), with the
-// person's access audited (action, detail) before anything is served. A
-// check that refuses the request on the graduate's own data (a contact
-// dated before they registered) runs before the audit: a refused write is
-// not an access.
+// caseGraduate is the preamble of every per-graduate endpoint that reads
+// or deletes (GET and DELETE /v1/graduates/{id} and the casework): the
+// {id} graduate for the caller (404 outside their scope, see
+// pathGraduate), with the person's access audited (action, detail) before
+// anything is served. A check that refuses the request on the graduate's
+// own data (a contact dated before they registered) runs before the
+// audit: a refused write is not an access.
 func (s *Server) caseGraduate(r *http.Request, action, detail string, checks ...func(*matcher.Graduate) error) (*matcher.Graduate, error) {
-	id, err := pathID(r, "毕业生")
-	if err != nil {
-		return nil, err
-	}
-	g, err := s.graduateFor(r, id)
+	g, err := s.pathGraduate(r)
 	if err != nil {
 		return nil, err
 	}

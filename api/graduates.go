@@ -38,16 +38,20 @@ func (s *Server) graduateFor(r *http.Request, id string) (*matcher.Graduate, err
 // auditTimeout bounds how long a request waits for its audit entry.
 const auditTimeout = 5 * time.Second
 
-func (s *Server) getGraduate(w http.ResponseWriter, r *http.Request) error {
+// pathGraduate is the graduate the path's {id} names, for the caller: a
+// malformed ID, one outside the caller's district and one that does not
+// exist are the same 404.
+func (s *Server) pathGraduate(r *http.Request) (*matcher.Graduate, error) {
 	id, err := pathID(r, "毕业生")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	g, err := s.graduateFor(r, id)
+	return s.graduateFor(r, id)
+}
+
+func (s *Server) getGraduate(w http.ResponseWriter, r *http.Request) error {
+	g, err := s.caseGraduate(r, "graduate.read", "")
 	if err != nil {
-		return err
-	}
-	if err := s.audit(r, "graduate.read", "", g.ID); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, viewGraduate(*g, keyFrom(r).Role, s.now()))
@@ -259,15 +263,8 @@ func validateGraduate(g, old *matcher.Graduate) error {
 }
 
 func (s *Server) deleteGraduate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "毕业生")
+	g, err := s.caseGraduate(r, "graduate.delete", "")
 	if err != nil {
-		return err
-	}
-	g, err := s.graduateFor(r, id)
-	if err != nil {
-		return err
-	}
-	if err := s.audit(r, "graduate.delete", "", g.ID); err != nil {
 		return err
 	}
 	if err := s.stores.Graduates.DeleteGraduate(r.Context(), g.ID); err != nil {
@@ -308,11 +305,7 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "毕业生")
-	if err != nil {
-		return err
-	}
-	g, err := s.graduateFor(r, id)
+	g, err := s.pathGraduate(r)
 	if err != nil {
 		return err
 	}

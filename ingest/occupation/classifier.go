@@ -138,28 +138,13 @@ func New(table string, cut Cutter) (*Classifier, error) {
 	for i := range c.entries {
 		e := &c.entries[i]
 		r, _ := utf8.DecodeRuneInString(e.key)
-		c.lens[r] = insertDesc(c.lens[r], len(e.key))
+		c.lens[r] = catalog.InsertLength(c.lens[r], len(e.key))
 		if e.curated && !e.weak {
 			curatedKeys[e.code] = append(curatedKeys[e.code], strings.ReplaceAll(e.key, latinSpace, " "))
 		}
 	}
 	c.prof = newProfiles(cut, curatedKeys)
 	return c, nil
-}
-
-func insertDesc(ls []int, n int) []int {
-	for i, l := range ls {
-		if l == n {
-			return ls
-		}
-		if l < n {
-			ls = append(ls, 0)
-			copy(ls[i+1:], ls[i:])
-			ls[i] = n
-			return ls
-		}
-	}
-	return append(ls, n)
 }
 
 func isWordRune(r rune) bool {

@@ -135,7 +135,7 @@ func newLegacy(table string) (*legacyClassifier, error) {
 	for i := range c.entries {
 		e := &c.entries[i]
 		r, _ := utf8.DecodeRuneInString(e.key)
-		c.lens[r] = legacyInsertDesc(c.lens[r], len(e.key))
+		c.lens[r] = catalog.InsertLength(c.lens[r], len(e.key))
 		seen := map[[2]rune]bool{}
 		legacyEachBigram(e.key, func(b [2]rune) {
 			if !seen[b] {
@@ -148,21 +148,6 @@ func newLegacy(table string) (*legacyClassifier, error) {
 	n := len(c.entries)
 	c.scratch.New = func() any { s := make([]uint16, n); return &s }
 	return c, nil
-}
-
-func legacyInsertDesc(ls []int, n int) []int {
-	for i, l := range ls {
-		if l == n {
-			return ls
-		}
-		if l < n {
-			ls = append(ls, 0)
-			copy(ls[i+1:], ls[i:])
-			ls[i] = n
-			return ls
-		}
-	}
-	return append(ls, n)
 }
 
 // legacyEachBigram calls f for every pair of adjacent letters or digits in s;

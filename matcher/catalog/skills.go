@@ -3,6 +3,7 @@ package catalog
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -126,7 +127,7 @@ func keyLengths(keys map[string]int) map[rune][]int {
 	lens := map[rune][]int{}
 	for key := range keys {
 		r, _ := utf8.DecodeRuneInString(key)
-		lens[r] = insertDesc(lens[r], len(key))
+		lens[r] = InsertLength(lens[r], len(key))
 	}
 	return lens
 }
@@ -181,21 +182,6 @@ func linkSkills() error {
 		slices.Sort(satisfied[i])
 	}
 	return nil
-}
-
-func insertDesc(ls []int, n int) []int {
-	for i, l := range ls {
-		if l == n {
-			return ls
-		}
-		if l < n {
-			ls = append(ls, 0)
-			copy(ls[i+1:], ls[i:])
-			ls[i] = n
-			return ls
-		}
-	}
-	return append(ls, n)
 }
 
 // Skills returns the whole lexicon, in file order.
@@ -384,4 +370,16 @@ func Terms() []string {
 		}
 	})
 	return terms
+}
+
+// InsertLength adds n to ls, the distinct byte lengths of the keys that
+// begin with one rune, kept longest first: the order in which a
+// longest-match scan tries them (this lexicon's and the occupation
+// classifiers').
+func InsertLength(ls []int, n int) []int {
+	i, found := slices.BinarySearchFunc(ls, n, func(l, n int) int { return cmp.Compare(n, l) })
+	if found {
+		return ls
+	}
+	return slices.Insert(ls, i, n)
 }
