@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -408,10 +409,15 @@ func TestStatusMappingIsTotal(t *testing.T) {
 }
 
 // TestRateLimitRunsOnTheWallClock: with the business clock pinned (the demo
-// matches as of its data's date), the rate limit must still refill with real
-// time, or a key once limited would stay limited for ever.
+// matches as of its data's date), the rate limit must refill with the wall
+// clock (Config.Clock), or a key once limited would stay limited for ever.
+// The wall clock is the test's own, moved by hand: the business clock
+// (Config.Now) stays at testNow throughout.
 func TestRateLimitRunsOnTheWallClock(t *testing.T) {
-	f := newFixture(t, func(c *Config) { c.RateLimit, c.RateBurst, c.Clock = 10, 2, time.Now })
+	var wall atomic.Int64
+	wall.Store(testNow.UnixNano())
+	clock := func() time.Time { return time.Unix(0, wall.Load()) }
+	f := newFixture(t, func(c *Config) { c.RateLimit, c.RateBurst, c.Clock = 10, 2, clock })
 	for i := 0; i < 2; i++ {
 		if res := f.do("GET", "/v1/posts/search?q=会计", "portalA", nil); res.status != 200 {
 			t.Fatalf("request %d within the burst: %d", i, res.status)
@@ -420,7 +426,11 @@ func TestRateLimitRunsOnTheWallClock(t *testing.T) {
 	if res := f.do("GET", "/v1/posts/search?q=会计", "portalA", nil); res.status != 429 {
 		t.Fatalf("over the limit: %d, want 429", res.status)
 	}
-	time.Sleep(300 * time.Millisecond) // 10 req/s refills a token every 100 ms
+	wall.Add(int64(50 * time.Millisecond)) // 10 req/s refills a token every 100 ms
+	if res := f.do("GET", "/v1/posts/search?q=会计", "portalA", nil); res.status != 429 {
+		t.Fatalf("50 ms later, half a token: %d, want 429", res.status)
+	}
+	wall.Add(int64(60 * time.Millisecond))
 	if res := f.do("GET", "/v1/posts/search?q=会计", "portalA", nil); res.status != 200 {
 		t.Fatalf("after the bucket refilled on the wall clock: %d, want 200", res.status)
 	}

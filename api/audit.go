@@ -47,6 +47,10 @@ type auditLog struct {
 	// (Prometheus, metrics.go).
 	observe func(d time.Duration, entries int)
 
+	// enqueued, when set, is called (under mu) after entries join the
+	// collecting batch: tests wait on it instead of sleeping.
+	enqueued func()
+
 	mu         sync.Mutex
 	collecting *auditGroup // the batch new entries join; nil when none
 	committing bool        // a commit is in flight
@@ -88,6 +92,9 @@ func (a *auditLog) enqueue(es []matcher.AuditEntry) *auditTicket {
 	}
 	t := &auditTicket{g: g, first: len(g.entries), n: len(es)}
 	g.entries = append(g.entries, es...)
+	if a.enqueued != nil {
+		a.enqueued()
+	}
 	return t
 }
 

@@ -69,6 +69,8 @@ func TestAuditGroupCommit(t *testing.T) {
 			if a.batcher == nil {
 				t.Fatal("bolt store not recognised as an auditBatcher")
 			}
+			joined := make(chan struct{}, 1)
+			a.enqueued = func() { notify(joined) }
 			entry := func(i int) matcher.AuditEntry {
 				e := matcher.AuditEntry{At: time.Now(), KeyID: "k", Role: matcher.RoleAdmin, Action: "graduate.read", GraduateID: fmt.Sprintf("g%03d", i)}
 				if i == tc.refuse {
@@ -87,7 +89,7 @@ func TestAuditGroupCommit(t *testing.T) {
 				wg.Add(1)
 				go func() { defer wg.Done(); errs[i] = a.write(context.Background(), entry(i)) }()
 			}
-			eventually(t, 5*time.Second, "every entry joined the collecting batch", func() bool {
+			eventually(t, joined, time.Minute, "every entry joined the collecting batch", func() bool {
 				a.mu.Lock()
 				defer a.mu.Unlock()
 				return tc.n == 1 || a.collecting != nil && len(a.collecting.entries) == tc.n-1

@@ -58,6 +58,8 @@ type fixture struct {
 	keyID map[string]string           // fixture key name → key id
 	grads map[string]matcher.Graduate // by id, as stored
 	posts []matcher.Post
+	// applied hears of each change the feed follower applies (see follow).
+	applied chan struct{}
 }
 
 // fixture keys: name → spec.

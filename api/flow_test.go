@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -354,9 +355,10 @@ func TestGracefulShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sl := newSignalListener(ln)
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- f.srv.Serve(ctx, ln) }()
+	go func() { served <- f.srv.Serve(ctx, sl) }()
 	url := "http://" + ln.Addr().String()
 
 	body := `{"title":"安全员","employer":"新疆某建设公司","channel":"sme","salary":"5000元/月"}`
@@ -380,10 +382,10 @@ func TestGracefulShutdown(t *testing.T) {
 		res.Body.Close()
 		done <- result{res.StatusCode, nil}
 	}()
-	pw.Write([]byte(body[:20])) // the request is in flight
-	time.Sleep(100 * time.Millisecond)
-	cancel() // SIGTERM
-	time.Sleep(200 * time.Millisecond)
+	pw.Write([]byte(body[:20]))
+	waitFor(t, sl.reading, "the server to read the request") // the request is in flight
+	cancel()                                                 // SIGTERM
+	waitFor(t, sl.closed, "Shutdown to close the listener")
 	select {
 	case err := <-served:
 		t.Fatalf("Serve returned with a request in flight: %v", err)
@@ -443,5 +445,55 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 				t.Errorf("connection held for %s", el)
 			}
 		})
+	}
+}
+
+// signalListener tells a test when the server has read the first bytes of
+// a request (reading) and when it has closed the listener (closed, which
+// Shutdown does first): the events a test would otherwise sleep for.
+type signalListener struct {
+	net.Listener
+	reading, closed     chan struct{}
+	readOnce, closeOnce sync.Once
+}
+
+func newSignalListener(ln net.Listener) *signalListener {
+	return &signalListener{Listener: ln, reading: make(chan struct{}), closed: make(chan struct{})}
+}
+
+func (l *signalListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &signalConn{Conn: c, l: l}, nil
+}
+
+func (l *signalListener) Close() error {
+	l.closeOnce.Do(func() { close(l.closed) })
+	return l.Listener.Close()
+}
+
+type signalConn struct {
+	net.Conn
+	l *signalListener
+}
+
+func (c *signalConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.l.readOnce.Do(func() { close(c.l.reading) })
+	}
+	return n, err
+}
+
+// waitFor waits for ch to be closed, failing the test after a minute (a
+// bound for a hung server, not a measure of speed).
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(time.Minute):
+		t.Fatalf("waited a minute for %s", what)
 	}
 }

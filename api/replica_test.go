@@ -15,16 +15,20 @@ import (
 )
 
 // follow runs f's change-feed follower from the store's current position
-// until the test ends.
+// until the test ends; f.applied hears of every sequence number it applies.
 func (f *fixture) follow(interval time.Duration) {
 	f.t.Helper()
 	seq, err := f.st.PostSeq(context.Background())
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	f.applied = make(chan struct{}, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); f.srv.Follow(ctx, seq, interval, nil) }()
+	go func() {
+		defer close(done)
+		f.srv.Follow(ctx, seq, interval, func(int64) error { notify(f.applied); return nil })
+	}()
 	f.t.Cleanup(func() { cancel(); <-done })
 }
 
@@ -42,16 +46,31 @@ func (f *fixture) searchable(q, id string) bool {
 	return false
 }
 
-// eventually polls cond until it holds or the deadline passes, and returns
-// how long it took.
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) time.Duration {
+// notify tells whoever waits on ch (a channel of capacity 1) that
+// something changed, without blocking: one pending notice is enough, as
+// the waiter re-checks its condition.
+func notify(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// eventually checks cond now and again after each notice on changed (see
+// notify) until it holds, and returns how long that took. It fails the
+// test when cond still does not hold within (a bound for a hung server,
+// never a sleep).
+func eventually(t *testing.T, changed <-chan struct{}, within time.Duration, what string, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
 	for !cond() {
-		if time.Since(start) > within {
+		select {
+		case <-changed:
+		case <-deadline.C:
 			t.Fatalf("%s: not within %s", what, within)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	return time.Since(start)
 }
@@ -94,14 +113,14 @@ func TestFollowerOnEmbeddedStore(t *testing.T) {
 	if _, err := f.st.UpsertPosts(context.Background(), []matcher.Post{p}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "imported post searchable", func() bool { return f.searchable("冷链仓储调度员", p.ID) })
+	eventually(t, f.applied, 5*time.Second, "imported post searchable", func() bool { return f.searchable("冷链仓储调度员", p.ID) })
 	if _, ok := f.eng.Post(p.ID); !ok {
 		t.Errorf("imported post not in the engine")
 	}
 	if err := f.st.DeletePost(context.Background(), p.ID); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "deleted post leaves the index", func() bool { return !f.searchable("冷链仓储调度员", p.ID) })
+	eventually(t, f.applied, 5*time.Second, "deleted post leaves the index", func() bool { return !f.searchable("冷链仓储调度员", p.ID) })
 	if _, ok := f.eng.Post(p.ID); ok {
 		t.Errorf("deleted post still in the engine")
 	}
@@ -119,7 +138,7 @@ func testReplication(t *testing.T, r1, r2 *fixture) {
 	if res.status != 201 {
 		t.Fatalf("PUT on replica 1: %d %s", res.status, res.body)
 	}
-	took := eventually(t, 5*time.Second, "post written on replica 1 searchable on replica 2", func() bool {
+	took := eventually(t, r2.applied, 5*time.Second, "post written on replica 1 searchable on replica 2", func() bool {
 		return r2.searchable("无人机巡检飞手", id)
 	})
 	t.Logf("replica 2 saw the post after %s", took.Round(time.Millisecond))
@@ -134,7 +153,7 @@ func testReplication(t *testing.T, r1, r2 *fixture) {
 	if res := r2.do("PUT", "/v1/posts/"+id, "portalA", post); res.status != 200 {
 		t.Fatalf("close on replica 2: %d %s", res.status, res.body)
 	}
-	eventually(t, 5*time.Second, "closed post leaves replica 1's index", func() bool { return !r1.searchable("无人机巡检飞手", id) })
+	eventually(t, r1.applied, 5*time.Second, "closed post leaves replica 1's index", func() bool { return !r1.searchable("无人机巡检飞手", id) })
 	if _, ok := r1.eng.Post(id); ok {
 		t.Errorf("replica 1's engine still holds the closed post")
 	}
