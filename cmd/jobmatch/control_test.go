@@ -61,11 +61,12 @@ func TestKeysWhileServing(t *testing.T) {
 	cert, key := selfSigned(t, dir)
 	addr, metrics := freeAddr(t), freeAddr(t)
 	m := NewMain()
-	m.Stdout, m.Stderr = io.Discard, io.Discard
+	serving := newLogSignal("serving the API")
+	m.Stdout, m.Stderr = io.Discard, serving
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- m.Run(ctx, []string{"serve", "--data", data, "--addr", addr, "--tls-cert", cert, "--tls-key", key, "--metrics-addr", metrics})
+		done <- m.Run(ctx, []string{"serve", "--data", data, "--addr", addr, "--tls-cert", cert, "--tls-key", key, "--metrics-addr", metrics, "--log-level", "info"})
 	}()
 	stopped := false
 	stop := func() {
@@ -78,22 +79,17 @@ func TestKeysWhileServing(t *testing.T) {
 	}
 	defer stop()
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, Timeout: 10 * time.Second}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		res, err := client.Get("https://" + addr + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				if !strings.Contains(res.Header.Get("Strict-Transport-Security"), "max-age") {
-					t.Errorf("no HSTS over TLS: %v", res.Header)
-				}
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve never became ready: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
+	serving.wait(t, done)
+	res, err := client.Get("https://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("readyz over TLS: %d", res.StatusCode)
+	}
+	if !strings.Contains(res.Header.Get("Strict-Transport-Security"), "max-age") {
+		t.Errorf("no HSTS over TLS: %v", res.Header)
 	}
 	code, out, errs := run(t, "", "keys", "create", "--data", data, "--role", "counselor", "--district", "天山区", "--rate", "75", "--burst", "150")
 	if code != 0 {
@@ -134,7 +130,7 @@ func TestKeysWhileServing(t *testing.T) {
 	if s := get("/metrics", ""); s != 401 {
 		t.Errorf("/metrics on the API's address without a key: %d", s)
 	}
-	res, err := http.Get("http://" + metrics + "/metrics")
+	res, err = http.Get("http://" + metrics + "/metrics")
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("the metrics listener: %v %v", res, err)
 	}
