@@ -1,8 +1,10 @@
 package postgres_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"testing"
@@ -21,11 +23,15 @@ const (
 	killChunk  = 100
 	killFinger = "sha256:kill-test"
 	helperEnv  = "JOBMATCH_IMPORT_HELPER_SCHEMA"
+	// committedLine starts the helper's report of each committed chunk.
+	committedLine = "committed through row"
 )
 
 // importRows runs an import of killRows synthetic posts from wherever the
-// job stands, a chunk at a time, pausing between chunks when slow.
-func importRows(ctx context.Context, s *postgres.Store, slow bool) (*matcher.ImportJob, error) {
+// job stands, a chunk at a time, pausing between chunks when slow (the
+// helper's pace, so a kill finds the import unfinished) and telling
+// committed (when not nil) the last row of each chunk committed.
+func importRows(ctx context.Context, s *postgres.Store, slow bool, committed func(lastRow int)) (*matcher.ImportJob, error) {
 	job, err := s.BeginImport(ctx, "posts", []string{"posts.csv"}, killFinger)
 	if err != nil {
 		return nil, err
@@ -45,6 +51,11 @@ func importRows(ctx context.Context, s *postgres.Store, slow bool) (*matcher.Imp
 		}
 		if slow {
 			time.Sleep(15 * time.Millisecond)
+		}
+		// Reported after the pause: the next chunk is being written when
+		// the report arrives, so a kill on it lands inside a chunk.
+		if committed != nil {
+			committed(c.LastRow)
 		}
 	}
 	return job, nil
@@ -66,7 +77,10 @@ func TestImportHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importRows(context.Background(), s, true); err != nil {
+	// Each committed chunk is a line on stdout, which the killing test
+	// reads to know the import is under way.
+	report := func(lastRow int) { fmt.Printf("%s %d\n", committedLine, lastRow) }
+	if _, err := importRows(context.Background(), s, true, report); err != nil {
 		t.Fatal(err)
 	}
 	t.Fatal("the helper finished before it was killed")
@@ -86,31 +100,39 @@ func TestKilledImportResumes(t *testing.T) {
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestImportHelper$", "-test.count=1")
 	cmd.Env = append(os.Environ(), helperEnv+"="+cfg.ConnConfig.RuntimeParams["search_path"])
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var last int
-		err := s.Pool().QueryRow(ctx, `SELECT coalesce(max(last_row), 0) FROM import_jobs`).Scan(&last)
-		if err != nil {
-			t.Fatal(err)
+	// The helper reports each committed chunk; it is killed as soon as
+	// 1,000 rows are in.
+	reached := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			var last int
+			if n, _ := fmt.Sscanf(sc.Text(), committedLine+" %d", &last); n == 1 && last >= 1000 {
+				close(reached)
+				break
+			}
 		}
-		if last >= 1000 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the helper made no progress")
-		}
-		time.Sleep(20 * time.Millisecond)
+		io.Copy(io.Discard, out)
+	}()
+	select {
+	case <-reached:
+	case <-time.After(time.Minute):
+		t.Fatal("the helper did not commit 1,000 rows within a minute")
 	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Wait()
 
-	job, err := importRows(ctx, s, false)
+	job, err := importRows(ctx, s, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
