@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,9 +16,13 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
-// cluster finds the local cluster to restart: the single version under
-// /etc/postgresql, cluster "main".
-func cluster(t *testing.T) (version string) {
+// cluster finds the local cluster to restart: JOBMATCH_PG_CLUSTER
+// ("VERSION/NAME", for a cluster of one's own whose URL is in
+// JOBMATCH_TEST_DATABASE), else the single version under /etc/postgresql,
+// cluster "main". Asked to run (JOBMATCH_PG_RESTART=1), the test fails
+// when it cannot restart the server: a skip would let CI pass without the
+// property it exists for.
+func cluster(t *testing.T) (version, name string) {
 	t.Helper()
 	// Restarting the shared server disturbs every other test using it, so
 	// this test runs only when asked, on its own (.ci/run does, after the
@@ -26,21 +31,80 @@ func cluster(t *testing.T) (version string) {
 		t.Skip("JOBMATCH_PG_RESTART is not 1: not restarting the shared PostgreSQL server")
 	}
 	if _, err := exec.LookPath("pg_ctlcluster"); err != nil {
-		t.Skip("pg_ctlcluster not found: cannot restart the server")
+		t.Fatal("JOBMATCH_PG_RESTART=1 but pg_ctlcluster is not found: cannot restart the server")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("restarting the server needs root")
+		t.Fatal("JOBMATCH_PG_RESTART=1 but restarting the server needs root")
+	}
+	if c := os.Getenv("JOBMATCH_PG_CLUSTER"); c != "" {
+		version, name, ok := strings.Cut(c, "/")
+		if !ok || version == "" || name == "" {
+			t.Fatalf("JOBMATCH_PG_CLUSTER=%q: want VERSION/NAME (e.g. 15/main)", c)
+		}
+		return version, name
 	}
 	entries, err := os.ReadDir("/etc/postgresql")
 	if err != nil || len(entries) == 0 {
-		t.Skipf("no cluster under /etc/postgresql: %v", err)
+		t.Fatalf("JOBMATCH_PG_RESTART=1 but there is no cluster under /etc/postgresql: %v", err)
 	}
-	return entries[len(entries)-1].Name()
+	return entries[len(entries)-1].Name(), "main"
+}
+
+// workers counts each worker's successful operations and tells a waiter
+// (changed, capacity 1) after each one, so the test waits on work done,
+// not on time.
+type workers struct {
+	done    []atomic.Int64
+	changed chan struct{}
+}
+
+func newWorkers(n int) *workers {
+	return &workers{done: make([]atomic.Int64, n), changed: make(chan struct{}, 1)}
+}
+
+func (w *workers) succeeded(i int) {
+	w.done[i].Add(1)
+	select {
+	case w.changed <- struct{}{}:
+	default:
+	}
+}
+
+// snapshot is every worker's count now.
+func (w *workers) snapshot() []int64 {
+	out := make([]int64, len(w.done))
+	for i := range w.done {
+		out[i] = w.done[i].Load()
+	}
+	return out
+}
+
+// waitEach waits until every worker has succeeded n more times than in
+// since, failing the test after within (a bound for a server that never
+// came back, not a measure of speed).
+func (w *workers) waitEach(t *testing.T, since []int64, n int64, within time.Duration, what string) {
+	t.Helper()
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
+	for {
+		all := true
+		for i := range w.done {
+			all = all && w.done[i].Load() >= since[i]+n
+		}
+		if all {
+			return
+		}
+		select {
+		case <-w.changed:
+		case <-deadline.C:
+			t.Fatalf("%s: not every worker succeeded %d times within %s (%v since %v)", what, n, within, w.snapshot(), since)
+		}
+	}
 }
 
 func TestSurvivesServerRestart(t *testing.T) {
 	pgtest.URL(t)
-	version := cluster(t)
+	version, name := cluster(t)
 	s := pgtest.Open(t)
 	ctx := context.Background()
 
@@ -63,8 +127,10 @@ func TestSurvivesServerRestart(t *testing.T) {
 		afterRestartOK atomic.Int64
 		restarted      atomic.Bool
 	)
-	record := func(err error) {
+	work := newWorkers(4) // writers 0 and 1, readers 2 and 3
+	record := func(worker int, err error) {
 		if err == nil {
+			work.succeeded(worker)
 			ok.Add(1)
 			if restarted.Load() {
 				afterRestartOK.Add(1)
@@ -91,7 +157,7 @@ func TestSurvivesServerRestart(t *testing.T) {
 				octx, cancel := context.WithTimeout(ctx, 45*time.Second)
 				_, err := s.UpsertPosts(octx, chunk)
 				cancel()
-				record(err)
+				record(w, err)
 				if err == nil {
 					writes.Add(1)
 					lastWrite[w].Store(int64(n + 1))
@@ -116,12 +182,13 @@ func TestSurvivesServerRestart(t *testing.T) {
 					}
 				}
 				cancel()
-				record(err)
+				record(2+r, err)
 			}
 		}(r)
 	}
 
-	time.Sleep(500 * time.Millisecond)
+	// Every worker is under way before the restart…
+	work.waitEach(t, make([]int64, 4), 5, 5*time.Minute, "before the restart")
 	// Flush dirty buffers while the server is still up, so the shutdown
 	// checkpoint is short and so is the outage everyone else's tests see.
 	if _, err := s.Pool().Exec(ctx, `CHECKPOINT`); err != nil {
@@ -130,15 +197,17 @@ func TestSurvivesServerRestart(t *testing.T) {
 	before := ok.Load()
 	retriesBefore := s.Retries()
 	start := time.Now()
-	out, err := exec.Command("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast").CombinedOutput()
+	out, err := exec.Command("pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart", "-m", "fast").CombinedOutput()
 	if err != nil {
 		// Make sure the server is back for everyone else before failing.
-		exec.Command("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start").Run()
+		exec.Command("pg_ctlcluster", "--skip-systemctl-redirect", version, name, "start").Run()
 		t.Fatalf("restart: %v\n%s", err, out)
 	}
 	restartTook := time.Since(start)
 	restarted.Store(true)
-	time.Sleep(1500 * time.Millisecond)
+	// …and each has succeeded again, several times, after it: every kind
+	// of operation came through the restart.
+	work.waitEach(t, work.snapshot(), 20, 5*time.Minute, "after the restart")
 	stop.Store(true)
 	wg.Wait()
 
