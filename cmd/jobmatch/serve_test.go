@@ -29,7 +29,9 @@ func TestServeShutsDownInOrder(t *testing.T) {
 	m.Stdout, m.Stderr = io.Discard, serving
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"serve", "--data", data, "--addr", addr, "--poll", "50ms", "--log-level", "info"}) }()
+	go func() {
+		done <- m.Run(ctx, []string{"serve", "--data", data, "--addr", addr, "--poll", "50ms", "--log-level", "info"})
+	}()
 	serving.wait(t, done)
 	res, err := http.Get("http://" + addr + "/readyz")
 	if err != nil {
