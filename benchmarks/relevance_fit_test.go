@@ -18,7 +18,7 @@ import (
 // none, and freshness, places and the military priority say nothing about
 // fit: they keep their hand-set weights and only reorder fitting posts
 // (engine.Weights.FitThreshold).
-var fitFeatures = []string{"text", "major", "occupation", "skills", "certificates", "degree", "experience", "entry"}
+var fitFeatures = []string{"text", "major", "occupation", "skills", "certificates", "degree", "experience", "entry", "licence"}
 
 const weightsFile = "../matcher/engine/weights.json"
 

@@ -155,7 +155,9 @@ func explainClosed(g *GraduateFacts, p *PostFacts, r *PostRestrictions) string {
 func explainMajors(g *GraduateFacts, p *PostFacts, r *PostRestrictions) string {
 	names := make([]string, 0, len(r.Majors))
 	for _, m := range r.Majors {
-		names = append(names, m.Label())
+		if l := m.Label(); !slices.Contains(names, l) {
+			names = append(names, l) // a code and its class's name read alike
+		}
 	}
 	s := "专业不符：要求" + strings.Join(names, "、")
 	if p.Related {

@@ -19,17 +19,23 @@ type MajorRef struct {
 	ClassOnly bool // the post named a whole 专业类 ("计算机类")
 }
 
-// Label is the major's name as shown to people: the name, else the 专业类,
-// else the code.
+// Label is the major's name as shown to people: the name, else the
+// 专业类's, else the 门类's; never a code (a person reads 电力技术类, not
+// 4301), so a code the catalogue cannot name reads 目录未收录的专业.
 func (m MajorRef) Label() string {
 	switch {
 	case m.Name != "":
 		return m.Name
 	case m.ClassName != "":
 		return m.ClassName
-	default:
-		return m.Code
 	}
+	if n := MajorClassName(m.Class); n != "" {
+		return n
+	}
+	if n := categoryNames[m.Category]; m.Category != "" && n != "" { // catIndex ran in MajorClassName
+		return n + "类专业"
+	}
+	return "目录未收录的专业"
 }
 
 func (m MajorRef) empty() bool { return m.Code == "" && m.Class == "" && m.Name == "" }
@@ -110,6 +116,8 @@ var (
 	majorByCode  map[string]catalog.Major
 	classByName  map[string]string // 专业类 name ("计算机类") → code
 	classNames   map[string]string // code → name
+	// categoryNames are the 门类 names by code (07 → 理学)
+	categoryNames map[string]string
 )
 
 func catIndex() {
@@ -117,7 +125,11 @@ func catIndex() {
 		majorByCode = map[string]catalog.Major{}
 		classByName = map[string]string{}
 		classNames = map[string]string{}
+		categoryNames = map[string]string{}
 		for _, m := range catalog.Majors() {
+			if m.CategoryName != "" {
+				categoryNames[m.CategoryCode] = m.CategoryName
+			}
 			majorByCode[m.Code] = m
 			if m.ClassName != "" {
 				classByName[m.ClassName] = m.ClassCode
@@ -151,6 +163,7 @@ func refFromCode(code string) MajorRef {
 	}
 	if len(code) >= 4 {
 		r.Class = code[:4]
+		r.ClassName = classNames[r.Class]
 	}
 	if len(code) >= 2 {
 		r.Category = code[:2]

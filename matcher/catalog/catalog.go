@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 )
 
-//go:embed occupations.csv universities.csv majors.csv major_occupations.csv regulated_occupations.csv policy.json skills.csv terms.txt
+//go:embed licences.csv teaching_subjects.csv occupations.csv universities.csv majors.csv major_occupations.csv regulated_occupations.csv policy.json skills.csv terms.txt
 var files embed.FS
 
 // Occupation is a node of the 2022 national occupational classification.

@@ -93,6 +93,14 @@ func (e *Engine) insert(p *matcher.Post, tf map[string]float64, count bool) {
 		}
 	}
 	pr.postHot.certMask = uint8(pr.certMask)
+	pr.licMask = e.licenceMask(pr.needs)
+	pr.postHot.licMask = uint8(pr.licMask & (1<<hotNeeds - 1))
+	if pr.licMask>>hotNeeds != 0 {
+		pr.postHot.licMask |= 1 << 7
+	}
+	if catalog.IsSubjectTeaching(p.Occupation) {
+		pr.subjects = catalog.TitleSubjects(p.Title)
+	}
 	pr.senior = e.seniorTitle(p.Title)
 	e.internMajors(pr)
 	if count {
@@ -160,4 +168,16 @@ func (e *Engine) needIDs(skills, certs []string) ([]uint32, []bool) {
 		ids[i], cert[i] = x.id, x.cert
 	}
 	return ids, cert
+}
+
+// licenceMask marks the needs that are licences a fresh graduate cannot
+// hold (the first 64).
+func (e *Engine) licenceMask(needs []uint32) uint64 {
+	var m uint64
+	for i, id := range needs {
+		if _, ok := catalog.LicenceForPractice(e.skillName[id]); ok && i < 64 {
+			m |= 1 << i
+		}
+	}
+	return m
 }

@@ -61,6 +61,9 @@ type Engine struct {
 	coocTot   map[int32]int            // posts naming majors, by occupation (and 小类)
 	coocCode  map[string]map[int32]int // major code → occupation → posts asking for it
 	coocClass map[string]map[int32]int // 专业类 → occupation → posts asking for it
+	// regVerdicts caches, by major and regulated occupation code, whether
+	// the major is barred from it (see barred)
+	regVerdicts sync.Map
 
 	// distinct lists of majors posts ask for
 	majorSetIDs map[string]int32

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // maxReasons is how many positive reasons an item shows; "缺少" and policy
@@ -94,7 +95,7 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) m
 	if len(it.Missing) > 0 {
 		out = append(out, "缺少："+strings.Join(it.Missing, "、"))
 	}
-	for _, c := range []string{experienceReason(ex), entryReason(ex)} {
+	for _, c := range []string{licenceReason(ex), regulationReason(ex), subjectReason(ex), experienceReason(ex), entryReason(ex)} {
 		if c != "" {
 			out = append(out, c)
 		}
@@ -333,4 +334,42 @@ func (e *Engine) sharedWords(ge *gradEngine, pr *postRec, n int) []string {
 		}
 	}
 	return out
+}
+
+// licenceReason names the licence the post requires that a fresh graduate
+// cannot hold yet, and the practice its rule asks first.
+func licenceReason(ex *explanation) string {
+	if ex.x[FLicence] != 0 {
+		return ""
+	}
+	for i, id := range ex.pr.needs {
+		if i >= 64 || ex.pr.licMask&(1<<i) == 0 || (ex.ge != nil && ex.ge.has(id)) {
+			continue
+		}
+		name := ex.e.skillName[id]
+		if l, ok := catalog.LicenceForPractice(name); ok {
+			return fmt.Sprintf("执业资格：岗位要求%s，须毕业后从业满%d年方可取得", name, l.Years)
+		}
+	}
+	return ""
+}
+
+// regulationReason says that the post's occupation needs a licence the
+// graduate's major cannot lead to.
+func regulationReason(ex *explanation) string {
+	r, ok := ex.e.barredRegulation(ex.ge, ex.pr.occ)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("专业限制：%s须取得%s，报考须具有相应专业学历，您的专业%s不在其列", r.Name, r.Licence, ex.gc.Major.Label())
+}
+
+// subjectReason says that a subject teacher's post teaches what the
+// graduate's major does not.
+func subjectReason(ex *explanation) string {
+	s := ex.pr.subjects
+	if s == 0 || ex.ge == nil || s&ex.ge.subjects != 0 {
+		return ""
+	}
+	return fmt.Sprintf("学科不符：岗位任教%s，与您的专业%s不对口", strings.Join(catalog.SubjectNames(s), "、"), ex.gc.Major.Label())
 }

@@ -16,6 +16,7 @@ const (
 	FDegree              // how closely the degree fits the minimum (over-qualification scores lower)
 	FExperience          // the post asks no work experience of a graduate who has none: 1, 1–2 years 0.5, 3 or more 0
 	FEntry               // the title is not above entry level (经理, 主管, 资深 … without 储备, 助理 …)
+	FLicence             // the post requires no licence a fresh graduate cannot hold (执业医师, CPA …) that the graduate lacks
 	FDistrict            // post district vs residence, hukou and preferred districts
 	FSalary              // post salary vs expected salary
 	FChannel             // the graduate's preference for the post's channel
@@ -27,7 +28,7 @@ const (
 
 // FeatureNames are the features' names, as used in weights.json and in
 // Item.Contributions.
-var FeatureNames = [NumFeatures]string{"text", "major", "occupation", "skills", "certificates", "degree", "experience", "entry", "district", "salary", "channel", "fresh", "places", "priority"}
+var FeatureNames = [NumFeatures]string{"text", "major", "occupation", "skills", "certificates", "degree", "experience", "entry", "licence", "district", "salary", "channel", "fresh", "places", "priority"}
 
 // featureVector fills x with the features of (gc, pr); text is the already
 // computed text relevance.
@@ -53,6 +54,7 @@ func featureVectorHot(gc *gradCtx, h *postHot, r *matcher.PostRestrictions, pr *
 	if h.senior {
 		x[FEntry] = 0
 	}
+	x[FLicence] = licenceFeature(ge, h, pr)
 	x[FDistrict] = districtFeature(ge, h)
 	x[FSalary] = salaryFeature(gc.Graduate.ExpectedSalary, h)
 	x[FChannel] = channelFeature(ge, h)
@@ -87,11 +89,35 @@ func majorFeature(gc *gradCtx, h *postHot, r *matcher.PostRestrictions) float64 
 	return 0
 }
 
+// occupationFeature is the major's affinity to the post's occupation; a
+// teacher post for a subject the major does not teach has none (a 数学
+// post is under 高级中学教师 as a 语文 one is).
 func occupationFeature(ge *gradEngine, h *postHot) float64 {
-	if h.occ < 0 || ge == nil {
+	if h.occ < 0 || ge == nil || (h.subjects != 0 && h.subjects&ge.subjects == 0) {
 		return 0
 	}
 	return ge.occAffinity(h.occ)
+}
+
+// licenceFeature is 0 when the post requires a licence a fresh graduate
+// cannot hold (catalog.LicenceForPractice: 执业医师资格证, 执业药师, CPA,
+// 中级职称, 建造师 …) and the graduate does not hold it (or one above it in
+// the hierarchy), else 1. Bit 7 of h.licMask says a licence is among the
+// needs kept only in pr.
+func licenceFeature(ge *gradEngine, h *postHot, pr *postRec) float64 {
+	if h.licMask == 0 || ge == nil {
+		return 1
+	}
+	needs, mask := h.needs[:min(int(h.nNeeds), hotNeeds)], uint64(h.licMask)
+	if h.nNeeds > hotNeeds {
+		needs, mask = pr.needs, pr.licMask
+	}
+	for i, id := range needs {
+		if i < 64 && mask&(1<<i) != 0 && !ge.has(id) {
+			return 0
+		}
+	}
+	return 1
 }
 
 // skillsFeatures are the shares of the post's skills and of its

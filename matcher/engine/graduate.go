@@ -47,6 +47,9 @@ type gradEngine struct {
 	occAff []float32         // the occupation feature, by occupation id
 	occSrc []uint8           // 1 catalogue, 2 learned from posts
 	gOccs  []int32           // the major's catalogue occupations
+	// subjects the graduate's major teaches (catalog.MajorSubjects): a
+	// subject teacher's post fits only these
+	subjects uint32
 
 	districtFit     [10]float64 // by district index + 2
 	districtWhy     [10]string
@@ -66,7 +69,9 @@ func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 	pc := e.compiledProfile(g)
 	ge.skills, ge.skillBit, ge.qIDs, ge.qW = pc.skills, pc.skillBit, pc.qIDs, pc.qW
 
+	ge.subjects = catalog.MajorSubjects(gc.Major.Name, gc.Major.Class)
 	if m, ok := matcher.MajorByCode(gc.Major.Code); ok {
+		ge.subjects |= catalog.MajorSubjects(m.Name, m.ClassCode)
 		for _, c := range m.Occupations {
 			if id, ok := e.occIDs[c]; ok {
 				ge.gOccs = append(ge.gOccs, id)

@@ -12,6 +12,9 @@ type occNode struct {
 	name  string
 	level int
 	anc   [4]int32 // ids of the ancestors at levels 1..4 (anc[level-1] is the node itself)
+	// regulated: the occupation needs a licence only graduates of certain
+	// majors may sit for (catalog.OccupationRegulation)
+	regulated bool
 }
 
 func (e *Engine) initOccupations() {
@@ -52,6 +55,7 @@ func (e *Engine) occID(code string) int32 {
 			if o, ok := catalog.OccupationByCode(c); ok {
 				n.name = o.Name
 			}
+			_, n.regulated = catalog.OccupationRegulation(c)
 			e.occs = append(e.occs, n)
 			e.occIDs[c] = id
 		}
@@ -171,6 +175,9 @@ func (e *Engine) learnedAt(ge *gradEngine, t int32) float64 {
 // says where it came from (1 catalogue, 2 learned from posts, 0 neither).
 func (e *Engine) occAffinityOf(ge *gradEngine, o int32) (float64, uint8) {
 	n := &e.occs[o]
+	if e.barred(ge, o) {
+		return 0, 0
+	}
 	var cat float64
 	for _, g := range ge.gOccs {
 		gn := &e.occs[g]
@@ -212,4 +219,37 @@ func (ge *gradEngine) occSource(o int32) uint8 {
 		return src
 	}
 	return ge.occSrc[o]
+}
+
+// barred reports whether the occupation is regulated and the graduate's
+// major does not qualify for its licence (catalog.MajorAffinity says
+// barred): 口腔科医师 for a 临床医学 graduate, 中药师 for a 药学 one. Such
+// an occupation gets no affinity, however close it is to the major's own
+// (same 小类) and whatever posts ask for. Verdicts are kept by major and
+// occupation: a request reads a few hundred regulated nodes.
+func (e *Engine) barred(ge *gradEngine, o int32) bool {
+	n := &e.occs[o]
+	if !n.regulated {
+		return false
+	}
+	major := ge.major.Code
+	if major == "" {
+		major = ge.major.Class
+	}
+	k := major + "\x00" + n.code
+	if v, ok := e.regVerdicts.Load(k); ok {
+		return v.(bool)
+	}
+	v := catalog.MajorAffinity(major, n.code).Kind == catalog.AffinityBarred
+	e.regVerdicts.Store(k, v)
+	return v
+}
+
+// barredRegulation returns the regulation that bars the graduate from the
+// post's occupation, for the explanation.
+func (e *Engine) barredRegulation(ge *gradEngine, o int32) (catalog.Regulation, bool) {
+	if o < 0 || ge == nil || !e.barred(ge, o) {
+		return catalog.Regulation{}, false
+	}
+	return catalog.OccupationRegulation(e.occs[o].code)
 }

@@ -23,9 +23,11 @@ type postHot struct {
 	district int8 // index in catalog.UrumqiDistricts; -1 elsewhere, -2 unknown
 	nNeeds   uint8
 	certMask uint8            // bit i: needs[i] is a certificate
+	licMask  uint8            // bit i < hotNeeds: needs[i] is a licence for practice (catalog.LicenceForPractice); bit 7: one is among the rest
 	expMin   uint8            // years of experience the post asks (capped at 255)
 	senior   bool             // the title is above entry level (seniority.go)
 	needs    [hotNeeds]uint32 // the first needs, inline: most posts ask for few
+	subjects uint32           // a subject teacher's post: the subjects its title names (catalog.TitleSubjects)
 	salOK    bool
 	live     bool // the engine holds a post in this slot
 }
@@ -45,6 +47,7 @@ type postRec struct {
 	needs    []uint32 // skill and certificate ids, sorted
 	isCert   []bool   // parallel to needs
 	certMask uint64   // bit i: needs[i] is a certificate (the first 64)
+	licMask  uint64   // bit i: needs[i] is a licence for practice (the first 64)
 	terms    []uint32 // term ids, sorted
 	tw       []float32
 }
