@@ -11,12 +11,13 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // list is one graduate's computed list before it is saved.
 type list struct {
 	choice
-	items   []matcher.Item    // the engine's candidates, in its order
+	ranked  *engine.Ranked    // the engine's candidates, in its order, explained on demand
 	plan    *matcher.Proposal // 一人一策 graduates' proposal (its posts filled in by finish)
 	before  []int             // indexes into cands: the list by relevance alone
 	after   []int             // the published list
@@ -98,20 +99,20 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 	if r.cfg.Capacity.K > 0 {
 		depth = n * r.cfg.Capacity.Depth
 	}
-	res, err := r.in.Engine.Recommend(g, matcher.Query{Limit: depth, PerEmployer: perEmployer})
+	rk, err := r.ranker.Rank(g, matcher.Query{Limit: depth, PerEmployer: perEmployer})
 	if err != nil {
 		return fmt.Errorf("batch: graduate %s: %w", g.ID, err)
 	}
 	if full {
-		l.items = res.Items
+		l.ranked = rk
 	}
 	l.n = n
 	l.prefs = g.PreferredChannels
 	facts := matcher.NewGraduateFacts(g, &r.policy, r.in.Now)
 	l.militaryFirst = matcher.MilitaryFirst(&facts)
 	l.perEmployer = perEmployer
-	l.cands = make([]candidate, len(res.Items))
-	for i, it := range res.Items {
+	l.cands = make([]candidate, len(rk.Posts))
+	for i, it := range rk.Posts {
 		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: it.Employer, unfit: !r.in.Engine.Fits(it.Score)}
 		if x, ok := r.posts[it.PostID]; ok {
 			c.post = x
@@ -139,9 +140,24 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 	}
 	gr := matcher.GraduateRecommendations{GraduateID: g.ID, Items: make([]matcher.StoredRecommendation, 0, len(l.after))}
 	listed := make(map[string]bool, len(l.after))
+	items := make(map[int]matcher.Item, len(l.after))
+	item := func(j, rank int) (matcher.Item, error) {
+		it, ok := items[j]
+		if !ok {
+			var err error
+			if it, err = l.ranked.Item(j, rank); err != nil {
+				return it, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
+			}
+			items[j] = it
+		}
+		it.Rank = rank
+		return it, nil
+	}
 	for k, j := range l.after {
-		it := l.items[j]
-		it.Rank = k + 1
+		it, err := item(j, k+1)
+		if err != nil {
+			return gr, err
+		}
 		b, err := json.Marshal(it)
 		if err != nil {
 			return gr, fmt.Errorf("batch: graduate %s: encode item %s: %w", g.ID, it.PostID, err)
@@ -154,15 +170,23 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 		// jobs of the candidates, in the engine's order, as reserves for
 		// the counselor's removals.
 		for _, j := range l.after {
-			if it := l.items[j]; it.Kind == matcher.KindJob {
+			if l.ranked.Posts[j].Kind == matcher.KindJob {
+				it, err := item(j, j+1)
+				if err != nil {
+					return gr, err
+				}
 				l.plan.Posts = append(l.plan.Posts, it)
 			}
 		}
-		for _, it := range l.items {
+		for j, p := range l.ranked.Posts {
 			if len(l.plan.Posts) >= 2*r.pol.postsMax {
 				break
 			}
-			if it.Kind == matcher.KindJob && !listed[it.PostID] {
+			if p.Kind == matcher.KindJob && !listed[p.PostID] {
+				it, err := item(j, j+1)
+				if err != nil {
+					return gr, err
+				}
 				l.plan.Posts = append(l.plan.Posts, it)
 			}
 		}
@@ -173,7 +197,7 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 		gr.Items = append(gr.Items, extra...)
 		l.courses = len(l.plan.Courses)
 	}
-	l.items, l.plan = nil, nil // the JSON is all that is kept
+	l.ranked, l.plan = nil, nil // the JSON is all that is kept
 	return gr, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // runner is one attempt at a run.
@@ -26,6 +27,7 @@ type runner struct {
 	policy catalog.Policy // the engine's: who gets a 一人一策 proposal
 	posts  map[string]int32
 	price  *pricer
+	ranker *engine.Ranker // the engine's batch entry: every list is ranked through it
 
 	table  []*matcher.Post     // open jobs and internships, in ID order
 	places []int               // places left, by table index
@@ -61,6 +63,7 @@ func newRunner(st Store, in *Inputs, opt Options) (*runner, error) {
 		r.opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	r.policy = in.Engine.Policy()
+	r.ranker = in.Engine.NewRanker()
 	pol := r.policy.Shortlist
 	r.pol = shortlist{max(pol.PostsMin, 1), max(pol.PostsMax, pol.PostsMin, 1), max(pol.CoursesMin, 0)}
 	return r, nil

@@ -1,0 +1,346 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"sync"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// Ranker ranks many graduates against one engine: the nightly batch's entry
+// (Engine.NewRanker, Ranker.Rank). For the same graduate and query it
+// returns the list Recommend returns — the same posts, order and scores;
+// TestRankEqualsRecommend holds the two equal — but it is built for
+// volume:
+//
+//   - the eligibility rules as bitsets: each rule reads one fact of the
+//     graduate (their degree, age, hukou, major …), so the posts a rule lets
+//     through are a bitset shared by every graduate with the same value of
+//     that fact (a rule class, ruleClassOf); a graduate's eligible posts are
+//     the AND of one bitset per rule, and the scan visits only their set
+//     bits (TestRuleClassesAreTheRules holds the bitsets equal to the rules);
+//   - a bound: a post that cannot enter its channel's short list (an upper
+//     bound of its score, from a dense per-post array and the text score,
+//     below the list's worst kept score) skips the features altogether; the
+//     others are scored by the same featureVectorHot and scorer as online,
+//     so a change to a feature or to the weights flows in;
+//   - nothing is explained until the caller picks what it keeps
+//     (Ranked.Item): the batch explains the 8 items it publishes, not the
+//     24 candidates the capacity pass chooses from.
+//
+// A Ranker belongs to the engine's state when it was made: after an
+// Upsert, Remove or Compact its Rank returns an error (make a new one).
+type Ranker struct {
+	e   *Engine
+	gen uint64
+	now time.Time
+
+	rules []matcher.Rule
+	// fitBound and prefBound are, per slot, the upper bound of the fit and
+	// preference parts of the score without text and occupation (added per
+	// graduate): post-only features exact, the others at their maximum.
+	fitBound, prefBound []float64
+	wText, wOcc         float64
+
+	mu    sync.Mutex
+	masks map[ruleClass][]uint64
+}
+
+// ruleClass names the graduates one rule treats alike: the rule and the
+// value of the one graduate fact it reads.
+type ruleClass struct {
+	rule int
+	s    string
+	n    int64
+}
+
+// boundSlack absorbs the rounding difference between the bound's sums and
+// the scorer's dot products, so a post whose true score ties the kept
+// worst is never skipped.
+const boundSlack = 1e-9
+
+// NewRanker prepares the engine for ranking many graduates with Rank.
+func (e *Engine) NewRanker() *Ranker {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	r := &Ranker{e: e, gen: e.gen, now: e.now(), rules: matcher.Rules(), masks: map[ruleClass][]uint64{}}
+	r.wText, r.wOcc = e.sc.fit[FText], e.sc.fit[FOccupation]
+	r.fitBound = make([]float64, len(e.hot))
+	r.prefBound = make([]float64, len(e.hot))
+	gc := &gradCtx{GraduateFacts: matcher.GraduateFacts{NowTime: r.now, Now: r.now.UnixNano()}}
+	var x [NumFeatures]float64
+	for slot := range e.hot {
+		h := &e.hot[slot]
+		if !h.live {
+			continue
+		}
+		postBound(gc, h, x[:])
+		r.fitBound[slot] = dot(e.sc.fit, x[:])
+		r.prefBound[slot] = dot(e.sc.pref, x[:])
+	}
+	return r
+}
+
+// postBound fills x with an upper bound of every feature of post h for any
+// graduate: the features that depend on the post alone exactly (as
+// featureVectorHot computes them), text and occupation 0 (added per
+// graduate), every other feature — a new one too — its maximum, 1.
+func postBound(gc *gradCtx, h *postHot, x []float64) {
+	for i := range x {
+		x[i] = 1
+	}
+	x[FText], x[FOccupation] = 0, 0
+	if !h.HasMajors {
+		x[FMajor] = 0
+	}
+	x[FExperience] = experienceFeature(h.expMin)
+	if h.senior {
+		x[FEntry] = 0
+	}
+	if !h.salOK {
+		x[FSalary] = 0.5
+	}
+	x[FFresh] = freshFeature(gc, h)
+	x[FPlaces] = h.placesF
+	if !h.Military {
+		x[FPriority] = 0
+	}
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// Ranked is one graduate's ranked list from Rank, not yet explained.
+type Ranked struct {
+	GraduateID string
+	Posts      []RankedPost
+	r          *Ranker
+	gc         *gradCtx
+	cands      []cand
+}
+
+// RankedPost is one post of a Ranked list: what a caller needs to choose
+// among them; Ranked.Item explains it.
+type RankedPost struct {
+	PostID   string
+	Kind     matcher.Kind
+	Channel  matcher.Channel
+	Employer string
+	Score    float64 // as Item.Score
+}
+
+// Rank returns the graduate's list for q (jobs and internships; not
+// courses), as Recommend would, unexplained.
+func (r *Ranker) Rank(g *matcher.Graduate, q matcher.Query) (*Ranked, error) {
+	if g == nil {
+		return nil, &matcher.Error{Code: matcher.EINVALID, Field: "graduate", Message: "缺少毕业生信息", MessageEN: "no graduate"}
+	}
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	if q.Kind == matcher.KindCourse {
+		return nil, matcher.Errorf(matcher.EINVALID, "批量排序不含培训课程", "Rank ranks posts, not courses")
+	}
+	e := r.e
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.gen != r.gen {
+		return nil, fmt.Errorf("engine: ranker is stale: the engine changed after it was made")
+	}
+	gc := e.compileGraduate(g, r.now, false)
+	elig := r.eligible(gc)
+	accp := e.textScores(gc.eng)
+	defer e.accPool.Put(accp)
+	var picked []cand
+	if mq := militaryFirst(gc, &q); mq != nil {
+		picked = r.rankMilitaryFirst(gc, &q, mq, elig, *accp)
+	} else {
+		picked = r.rankPosts(gc, &q, elig, *accp)
+	}
+	out := &Ranked{GraduateID: g.ID, r: r, gc: gc, cands: picked, Posts: make([]RankedPost, len(picked))}
+	for i, c := range picked {
+		pr := e.slots[c.slot]
+		out.Posts[i] = RankedPost{PostID: pr.Post.ID, Kind: pr.kind, Channel: pr.Post.Channel, Employer: pr.Post.Employer, Score: round4(c.score)}
+	}
+	return out, nil
+}
+
+// Item explains the i-th post of the list as Recommend's item at the given
+// rank.
+func (rk *Ranked) Item(i, rank int) (matcher.Item, error) {
+	e := rk.r.e
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.gen != rk.r.gen {
+		return matcher.Item{}, fmt.Errorf("engine: ranker is stale: the engine changed after it was made")
+	}
+	c := rk.cands[i]
+	return e.explainItem(rk.gc, e.slots[c.slot], float64(c.text), rank), nil
+}
+
+// rankPosts is rankPosts of the online path over the eligible bitset.
+func (r *Ranker) rankPosts(gc *gradCtx, q *matcher.Query, elig []uint64, acc []float32) []cand {
+	for m := max(4*q.Limit, q.Limit+32); ; m *= 8 {
+		ranked, truncated := r.scan(gc, filterOf(q), elig, acc, m)
+		if picked, exact := diversify(r.e, gc, ranked, truncated, q); exact {
+			return picked
+		}
+	}
+}
+
+// rankMilitaryFirst is the online rankMilitaryFirst over the eligible bitset.
+func (r *Ranker) rankMilitaryFirst(gc *gradCtx, q, mq *matcher.Query, elig []uint64, acc []float32) []cand {
+	first := r.rankPosts(gc, mq, elig, acc)
+	rq := *q
+	rq.Limit = q.Limit + len(first)
+	out := append([]cand(nil), first...)
+	for _, c := range r.rankPosts(gc, &rq, elig, acc) {
+		if len(out) == q.Limit {
+			break
+		}
+		listed := false
+		for _, f := range first {
+			listed = listed || f.slot == c.slot
+		}
+		if !listed {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// scan is the online scan over the set bits of elig: per channel the best
+// m posts, merged best first, and which channels had more. A post whose
+// bound is below its channel's worst kept score, once that list is full,
+// is not scored: it could not enter.
+func (r *Ranker) scan(gc *gradCtx, f postFilter, elig []uint64, acc []float32, m int) ([]cand, []bool) {
+	e := r.e
+	var heaps [numChannels + 1]candHeap
+	truncated := make([]bool, len(heaps))
+	for i := range heaps {
+		heaps[i] = candHeap{e: e}
+	}
+	var x [NumFeatures]float64
+	thr := e.sc.thr
+	for w, word := range elig {
+		for word != 0 {
+			slot := w<<6 | bits.TrailingZeros64(word)
+			word &= word - 1
+			h := &e.hot[slot]
+			if !f.wants(h) {
+				continue
+			}
+			hp := &heaps[h.chIdx+1]
+			t := acc[slot]
+			if len(hp.c) == m {
+				truncated[h.chIdx+1] = true
+				fit := r.fitBound[slot] + r.wText*clamp01(float64(t)) + r.wOcc*occupationFeature(gc.eng, h)
+				ub := fit
+				if fit >= thr {
+					ub += r.prefBound[slot]
+				}
+				if ub < hp.c[0].score-boundSlack*(1+math.Abs(ub)) {
+					continue
+				}
+			}
+			featureVectorHot(gc, h, e.restr[slot], e.slots[slot], float64(t), x[:])
+			hp.offer(cand{score: e.sc.score(x[:]), slot: int32(slot), text: t}, m)
+		}
+	}
+	var all []cand
+	for i := range heaps {
+		all = append(all, heaps[i].c...)
+	}
+	h := candHeap{e: e, c: all}
+	return h.sorted(), truncated
+}
+
+// eligible is the graduate's eligible posts: the AND of one bitset per
+// rule, each shared by the graduate's class of that rule.
+func (r *Ranker) eligible(gc *gradCtx) []uint64 {
+	var out []uint64
+	for i := range r.rules {
+		m := r.mask(i, gc)
+		if out == nil {
+			out = append([]uint64(nil), m...)
+			continue
+		}
+		for w := range out {
+			out[w] &= m[w]
+		}
+	}
+	return out
+}
+
+// mask is the bitset of live posts rule i lets the graduate's class
+// through, computed once per class.
+func (r *Ranker) mask(i int, gc *gradCtx) []uint64 {
+	cls, shared := ruleClassOf(i, r.rules[i].Name, &gc.GraduateFacts)
+	if shared {
+		r.mu.Lock()
+		m, ok := r.masks[cls]
+		r.mu.Unlock()
+		if ok {
+			return m
+		}
+	}
+	e := r.e
+	m := make([]uint64, (len(e.hot)+63)/64)
+	check := r.rules[i].Check
+	for slot := range e.hot {
+		if h := &e.hot[slot]; h.live && check(&gc.GraduateFacts, &h.PostFacts, e.restr[slot]) {
+			m[slot>>6] |= 1 << (slot & 63)
+		}
+	}
+	if shared {
+		r.mu.Lock()
+		r.masks[cls] = m
+		r.mu.Unlock()
+	}
+	return m
+}
+
+// ruleClassOf names the class of graduates rule i (named name) treats
+// alike: the one fact of matcher.GraduateFacts its check reads (see
+// matcher/eligibility.go). A rule this table does not know is not shared:
+// its bitset is computed for each graduate, which is slow but right.
+func ruleClassOf(i int, name string, g *matcher.GraduateFacts) (ruleClass, bool) {
+	c := ruleClass{rule: i}
+	switch name {
+	case matcher.RuleClosed, matcher.RulePlaces:
+	case matcher.RuleDeadline:
+		c.n = g.Now
+	case matcher.RulePublicWelfare:
+		c.n = b2i(g.Hardship)
+	case matcher.RuleHukou:
+		c.s = g.Hukou
+	case matcher.RuleDegreeMin:
+		c.n = int64(g.Degree)
+	case matcher.RuleMajors:
+		c.s = fmt.Sprintf("%#v", g.Major) // every field: MatchMajors reads the whole reference
+	case matcher.RuleInternshipWindow:
+		c.n = b2i(g.InternshipOK)
+	case matcher.RuleMilitaryAge:
+		c.n = b2i(g.Military.OK)
+	case matcher.RuleAgeMax, matcher.RuleAgeMin:
+		c.n = int64(g.Age)
+	default:
+		return c, false
+	}
+	return c, true
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
