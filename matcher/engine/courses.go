@@ -39,8 +39,11 @@ type courseRec struct {
 	// it is for, its identity (title and provider: sessions are dates of
 	// it) and its subject (what it teaches, whoever provides it).
 	own, titleTerms []string
-	majors          []matcher.MajorRef
-	key, subject    string
+	// subjects are the broad terms the course is about (办公软件 for a
+	// course teaching Word, Excel and PPT): see courseSubjects.
+	subjects     []string
+	majors       []matcher.MajorRef
+	key, subject string
 }
 
 func (e *Engine) addCourse(c matcher.Course) error {
@@ -54,6 +57,7 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	cr.own = slices.Concat(c.Skills, c.Certificates)
 	ts, tc := catalog.FindSkills(c.Title)
 	cr.titleTerms = slices.Concat(ts, tc)
+	cr.subjects = courseSubjects(cr.own, cr.titleTerms)
 	cr.majors = matcher.CompileMajors(c.Majors)
 	cr.key, cr.subject = matcher.CourseKey(&c), matcher.CourseSubject(&c)
 	for i, x := range e.courses {
@@ -137,17 +141,63 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 // courseExcluded names the rule that leaves a course out for a graduate
 // holding the terms held, or "" when none does: started or full, or for
 // what they hold already (every term its title names, or every term it
-// teaches, is one they hold or one that a term they hold satisfies).
+// teaches, is one they hold or one that a term they hold satisfies; or
+// they hold a kind of a subject the course is about: an Excel holder has
+// 办公软件, and an office-software course teaching Word, Excel and PPT is
+// a course in what they know, not a gap).
 func courseExcluded(cr *courseRec, now time.Time, held []string) string {
 	switch {
 	case cr.c.Places <= 0:
 		return matcher.RuleCoursePlaces
 	case !cr.c.Open(now):
 		return matcher.RuleCourseStarted
-	case allHeld(cr.titleTerms, held) || allHeld(cr.own, held):
+	case allHeld(cr.titleTerms, held) || allHeld(cr.own, held) || anyHeld(cr.subjects, held):
 		return matcher.RuleCourseSkillsHeld
 	}
 	return ""
+}
+
+// courseSubjects are the broad terms a course is about, read on the
+// lexicon's hierarchy: a term it teaches or its title names of which
+// another term it teaches is a kind (办公软件 with Excel), or the parent of
+// at least two terms it teaches (Word and PPT are both 办公软件, though the
+// description may not name 办公软件 itself). A course teaching one kind of
+// a broad term (MySQL, a 数据库) is not about the broad term.
+func courseSubjects(own, titleTerms []string) []string {
+	var out []string
+	add := func(t string) {
+		if t = catalog.Canonical(t); !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	kinds := map[string]int{}
+	for _, t := range own {
+		if sk, ok := catalog.SkillByName(t); ok && sk.Parent != "" {
+			kinds[sk.Parent]++
+		}
+	}
+	for _, t := range slices.Concat(own, titleTerms) {
+		if kinds[catalog.Canonical(t)] > 0 {
+			add(t)
+		}
+	}
+	for parent, n := range kinds {
+		if n >= 2 {
+			add(parent)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// anyHeld reports whether a term of held satisfies one of terms.
+func anyHeld(terms, held []string) bool {
+	for _, t := range terms {
+		if _, ok := catalog.SatisfiedBy(held, t); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func allHeld(terms, held []string) bool {
