@@ -1,0 +1,208 @@
+package render
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// A4 geometry, in millimetres.
+const (
+	pageW, pageH = 210.0, 297.0
+	marginX      = 15.0
+	marginTop    = 14.0
+	marginBottom = 12.0
+	textW        = pageW - 2*marginX
+	ptToMM       = 25.4 / 72
+	lineFactor   = 1.35 // line height as a multiple of the font size
+)
+
+// block is one paragraph of a page: text at a size, indented, in a
+// colour, with space before it; centred or not; a rule draws a line
+// under it.
+type block struct {
+	text   string
+	size   float64 // points, at scale 1
+	indent float64 // mm
+	gray   int     // 0 black … 255 white
+	before float64 // mm, at scale 1
+	center bool
+	rule   bool
+	footer bool // drawn at the foot of the page
+}
+
+// page is what one page holds: the blocks, and the blocks' wrapped
+// lines at the scale that fits.
+type page struct {
+	blocks []block
+}
+
+// newPDF starts an A4 document with f embedded as family "cjk".
+func newPDF(f *Font, title string) *fpdf.Fpdf {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetMargins(marginX, marginTop, marginX)
+	pdf.SetAutoPageBreak(false, marginBottom)
+	pdf.AddUTF8FontFromBytes("cjk", "", f.data)
+	pdf.AddUTF8FontFromBytes("latin", "", f.latin)
+	pdf.SetFont("cjk", "", 10)
+	pdf.SetTitle(title, true)
+	pdf.SetCreator("jobmatch", true)
+	return pdf
+}
+
+// widthAt returns a width function for the fonts at size points.
+func widthAt(pdf *fpdf.Fpdf, size float64) func(string) float64 {
+	return func(s string) float64 {
+		w := 0.0
+		for _, r := range runs(s) {
+			pdf.SetFont(r.family, "", size)
+			w += pdf.GetStringWidth(r.text)
+		}
+		return w
+	}
+}
+
+// run is a stretch of text set in one font.
+type run struct{ family, text string }
+
+// runs splits s into stretches of the Latin font (below U+2E80) and the
+// CJK font (the rest).
+func runs(s string) []run {
+	var out []run
+	start, fam := 0, ""
+	for i, r := range s {
+		f := "cjk"
+		if r < 0x2E80 {
+			f = "latin"
+		}
+		if f != fam && i > start {
+			out = append(out, run{fam, s[start:i]})
+			start = i
+		}
+		fam = f
+	}
+	if start < len(s) {
+		out = append(out, run{fam, s[start:]})
+	}
+	return out
+}
+
+// text draws s at (x, y), each run in its font.
+func text(pdf *fpdf.Fpdf, x, y, size float64, s string) {
+	for _, r := range runs(s) {
+		pdf.SetFont(r.family, "", size)
+		pdf.Text(x, y, r.text)
+		x += pdf.GetStringWidth(r.text)
+	}
+}
+
+// layout wraps the page's blocks at scale k and returns their lines and
+// the height the body (blocks that are not footers) takes.
+func (p *page) layout(pdf *fpdf.Fpdf, k float64) ([][]string, float64) {
+	lines := make([][]string, len(p.blocks))
+	h := 0.0
+	for i, b := range p.blocks {
+		size := b.size * k
+		lines[i] = Wrap(b.text, textW-b.indent, widthAt(pdf, size))
+		if b.footer {
+			continue
+		}
+		h += b.before*k + float64(len(lines[i]))*size*ptToMM*lineFactor
+	}
+	return lines, h
+}
+
+// fitScale is the largest scale, from 1 down to 0.55, at which the body
+// fits the page above the footer; 0.55 when none does (the page is then
+// cut at the bottom margin, never spilled onto the next graduate's).
+func (p *page) fitScale(pdf *fpdf.Fpdf) (float64, [][]string) {
+	footer := 0.0
+	for _, b := range p.blocks {
+		if b.footer {
+			footer += b.before + b.size*ptToMM*lineFactor*2
+		}
+	}
+	avail := pageH - marginTop - marginBottom - footer
+	k := 1.0
+	for ; k > 0.55; k -= 0.05 {
+		if lines, h := p.layout(pdf, k); h <= avail {
+			return k, lines
+		}
+	}
+	lines, _ := p.layout(pdf, 0.55)
+	return 0.55, lines
+}
+
+// draw puts the page on a new PDF page.
+func (p *page) draw(pdf *fpdf.Fpdf) {
+	pdf.AddPage()
+	k, lines := p.fitScale(pdf)
+	y := marginTop
+	var feet []int
+	for i, b := range p.blocks {
+		if b.footer {
+			feet = append(feet, i)
+			continue
+		}
+		y += b.before * k
+		y = drawLines(pdf, b, lines[i], b.size*k, y, pageH-marginBottom)
+	}
+	// Footers sit at the foot, last one lowest.
+	fy := pageH - marginBottom
+	for j := len(feet) - 1; j >= 0; j-- {
+		b := p.blocks[feet[j]]
+		fy -= float64(len(lines[feet[j]])) * b.size * k * ptToMM * lineFactor
+	}
+	for _, i := range feet {
+		fy = drawLines(pdf, p.blocks[i], lines[i], p.blocks[i].size*k, fy, pageH)
+	}
+}
+
+// drawLines draws a block's lines from y and returns the y below them;
+// lines that would pass limit are not drawn.
+func drawLines(pdf *fpdf.Fpdf, b block, lines []string, size, y, limit float64) float64 {
+	lh := size * ptToMM * lineFactor
+	pdf.SetTextColor(b.gray, b.gray, b.gray)
+	width := widthAt(pdf, size)
+	for _, ln := range lines {
+		if y+lh > limit {
+			return y + lh
+		}
+		x := marginX + b.indent
+		if b.center {
+			x = (pageW - width(ln)) / 2
+		}
+		// The baseline sits at about 80% of the line box.
+		text(pdf, x, y+lh*0.78, size, ln)
+		y += lh
+	}
+	if b.rule {
+		pdf.SetDrawColor(120, 120, 120)
+		pdf.SetLineWidth(0.3)
+		pdf.Line(marginX, y+0.8, pageW-marginX, y+0.8)
+		y += 1.6
+	}
+	return y
+}
+
+// writePages draws pages, one PDF page each, to w.
+func writePages(w io.Writer, f *Font, title string, pages []page) error {
+	if f == nil {
+		return ErrNoFont
+	}
+	pdf := newPDF(f, title)
+	if err := pdf.Error(); err != nil {
+		return fmt.Errorf("render: font %s: %w", f.Path, err)
+	}
+	for i := range pages {
+		pages[i].draw(pdf)
+	}
+	if len(pages) == 0 {
+		pdf.AddPage()
+	}
+	if err := pdf.Output(w); err != nil {
+		return fmt.Errorf("render: write PDF: %w", err)
+	}
+	return nil
+}
