@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
 )
@@ -142,4 +144,50 @@ func TestDumpHandoutPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(out, buf.Bytes(), 0o600)
+}
+
+func TestPlansXLSXRowsAndEscapes(t *testing.T) {
+	h := longHandout("张三", 1)
+	h.Posts[0].Title = "=HYPERLINK(\"http://x\",\"点我\")"
+	h.Posts[1].Employer = "+86 公司"
+	h.Posts[2].Address = "-1+1"
+	h.Posts[3].HowToApply = "@SUM(A1)"
+	empty := &casework.Handout{Graduate: casework.HandoutGraduate{ID: "G2", Name: "李四"}, Missing: []string{"缺少岗位"}}
+	var buf bytes.Buffer
+	if err := PlansXLSX(&buf, []*casework.Handout{h, empty}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows("一人一策")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 1 + len(h.Posts) + len(h.Internships) + len(h.Courses) + len(h.Subsidies) + 1
+	if len(rows) != want {
+		t.Fatalf("%d rows, want %d (header, one per item, one for the empty plan)", len(rows), want)
+	}
+	if rows[1][7] != "'"+h.Posts[0].Title || rows[2][8] != "'+86 公司" || rows[3][10] != "'-1+1" || rows[4][14] != "'@SUM(A1)" {
+		t.Errorf("cells not escaped: %q %q %q %q", rows[1][7], rows[2][8], rows[3][10], rows[4][14])
+	}
+	for r := 1; r < len(rows); r++ {
+		for c, v := range rows[r] {
+			if f, _ := x.GetCellFormula("一人一策", cellName(c+1, r+1)); f != "" {
+				t.Errorf("cell %s holds formula %q (value %q)", cellName(c+1, r+1), f, v)
+			}
+		}
+	}
+	if rows[5][12] != h.Posts[4].Deadline.Format("2006-01-02") {
+		t.Errorf("deadline cell %q", rows[5][12])
+	}
+	if last := rows[len(rows)-1]; last[0] != "G2" || !strings.Contains(last[7], "缺少岗位") {
+		t.Errorf("empty plan row %q", last)
+	}
+}
+
+func cellName(c, r int) string {
+	s, _ := excelize.CoordinatesToCellName(c, r)
+	return s
 }
