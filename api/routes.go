@@ -25,7 +25,10 @@ type route struct {
 	Body    string         // components/schemas name of the request body, "" for none
 	Resp    string         // components/schemas name of the 200/201 body, "" for none
 	Status  int            // success status (default 200)
-	Handler func(s *Server, w http.ResponseWriter, r *http.Request) error
+	// Produces is the media type of a success body that is not JSON
+	// (a PDF, an XLSX download).
+	Produces string
+	Handler  func(s *Server, w http.ResponseWriter, r *http.Request) error
 }
 
 type param struct {
@@ -70,6 +73,11 @@ func routes() []*route {
 		{Method: "GET", Path: "/v1/caseload/summary", OpID: "caseloadSummary", Summary: "District dashboard: registration and placement rates against the plan's milestones, contacts overdue", Roles: people, Query: summaryPs, Resp: "CaseloadSummary", Handler: (*Server).caseloadSummary},
 		{Method: "GET", Path: "/v1/graduates/{id}/shortlist", OpID: "getShortlist", Summary: "The graduate's 一人一策 shortlist, its check against the policy and the subsidies that apply (audited)", Roles: people, Resp: "Shortlist", Handler: (*Server).getShortlist},
 		{Method: "POST", Path: "/v1/graduates/{id}/shortlist", OpID: "editShortlist", Summary: "Add, remove, pin or unpin a post, internship or course on the shortlist (audited)", Roles: people, Body: "ShortlistEdit", Resp: "Shortlist", Handler: (*Server).editShortlist},
+		{Method: "GET", Path: "/v1/graduates/{id}/handout", OpID: "getHandout", Summary: "The graduate's 一人一策 handout: what they can act on, with the counselor and the bureau's header (audited); the print view renders it", Roles: people, Resp: "Handout", Handler: (*Server).getHandout},
+		{Method: "GET", Path: "/v1/graduates/{id}/handout.pdf", OpID: "getHandoutPDF", Summary: "The handout as a PDF, A4, one page (audited); 503 when the server has no CJK font", Roles: people, Produces: "application/pdf", Handler: (*Server).getHandoutPDF},
+		{Method: "GET", Path: "/v1/caseload/handouts", OpID: "listHandouts", Summary: "The handouts of the caller's 一人一策 caseload (hardship graduates still looking; each audited)", Roles: people, Query: handoutPs, Resp: "Handouts", Handler: (*Server).listHandouts},
+		{Method: "GET", Path: "/v1/caseload/handouts.pdf", OpID: "listHandoutsPDF", Summary: "The caseload's handouts as one PDF, one graduate a page (each audited)", Roles: people, Query: handoutPs, Produces: "application/pdf", Handler: (*Server).listHandoutsPDF},
+		{Method: "GET", Path: "/v1/caseload/plans.xlsx", OpID: "plansXLSX", Summary: "The caseload's 一人一策 plans as XLSX, one row a plan item; cells starting with = + - @ escaped (each graduate audited)", Roles: people, Query: handoutPs, Produces: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Handler: (*Server).plansXLSX},
 		{Method: "GET", Path: "/v1/graduates/{id}/contacts", OpID: "listContacts", Summary: "The graduate's contact log (audited)", Roles: people, Resp: "Contacts", Handler: (*Server).listContacts},
 		{Method: "POST", Path: "/v1/graduates/{id}/contacts", OpID: "logContact", Summary: "Log a contact; the first one that reaches the graduate sets contacted_at (audited)", Roles: people, Body: "ContactInput", Resp: "Contacts", Status: http.StatusCreated, Handler: (*Server).logContact},
 
@@ -134,6 +142,8 @@ func OpenAPI() map[string]any {
 		switch {
 		case rt.Resp != "":
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Resp)}}
+		case rt.Produces != "":
+			ok["content"] = map[string]any{rt.Produces: map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 		case rt.OpID == "metrics":
 			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}
 		}

@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
+	"github.com/urumqi-hrss/jobmatch/render"
 )
 
 // Config is what a Server needs. Stores (every part), Index and Engine
@@ -64,6 +66,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (clientaddr.go). Empty: none.
 	TrustedProxies []netip.Prefix
+
+	// PDFFont is the CJK TrueType font handouts' PDFs are set in; ""
+	// looks in render.FontPaths (Debian's fonts-droid-fallback).
+	PDFFont string
 
 	// MaxBody caps a request body (default 1 MiB); MaxBatchBody the body of
 	// POST /v1/posts:batchUpsert (default 8 MiB).
@@ -118,6 +124,11 @@ type Server struct {
 	// casework runs the counselors' casework (the 一人一策 plan, contacts,
 	// caseload, dashboard) on the store and the engine.
 	casework *casework.Service
+
+	// font is the CJK font of PDFs (render.FindFont), read on first use.
+	fontOnce sync.Once
+	font     *render.Font
+	fontErr  error
 
 	runs  runInfo       // the published batch run, cached
 	slots chan struct{} // online engine calls in flight
