@@ -76,7 +76,7 @@ func commands() []command {
 		{"search", "QUERY [--channel C] [--district D] [--degree D] [--kind K] [--type post|course] [--limit 10] [--offset 0] [--json]", "search open posts and courses", (*Main).cmdSearch},
 		{"recommend", "--graduate ID | --profile FILE [--limit 8] [--channel C] [--kind job|internship|course] [--explain-exclusions] [--json]",
 			"recommend posts for a stored graduate, or for a profile (docs/profile.md)", (*Main).cmdRecommend},
-		{"shortlist", "--graduate ID | --hardship [--district D] [--limit N] [--format text|json]",
+		{"shortlist", "--graduate ID | --hardship [--district D] [--limit N] [--format text|json|pdf|xlsx] [--out F] [--counselor NAME --contact C]",
 			"print 一人一策 plans: one graduate's, or every hardship graduate's still looking (proposed by the last batch run, or online)", (*Main).cmdShortlist},
 		{"batch", "[--limit 8] [--chunk 500] [--resume|--fresh] [--workers N] [--config F] [--quiet] [--json]", "nightly batch: every active graduate's list over every open post, published as one run", (*Main).cmdBatch},
 		{"reindex", "", "rebuild the search index from the store", (*Main).cmdReindex},

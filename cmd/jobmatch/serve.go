@@ -31,10 +31,11 @@ type serveOptions struct {
 	TLSCert, TLSKey string         // PEM files: serve HTTPS (and send HSTS)
 	MetricsAddr     string         // a listener of its own for /metrics, no key
 	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
+	PDFFont         string         // CJK TrueType font of the handouts' PDFs ("": render.FontPaths)
 }
 
 func defaultServeOptions() serveOptions {
-	return serveOptions{RateLimit: 20, RateBurst: 40, Poll: time.Second, Shutdown: 20 * time.Second}
+	return serveOptions{RateLimit: 20, RateBurst: 40, Poll: time.Second, Shutdown: 20 * time.Second, PDFFont: os.Getenv("JOBMATCH_PDF_FONT")}
 }
 
 func (m *Main) cmdServe(ctx context.Context, args []string) error {
@@ -49,6 +50,7 @@ func (m *Main) cmdServe(ctx context.Context, args []string) error {
 		o.TrustedProxies = append(o.TrustedProxies, ps...)
 		return err
 	})
+	fs.StringVar(&o.PDFFont, "pdf-font", o.PDFFont, "CJK TrueType font the handouts' PDFs are set in (default: Debian's fonts-droid-fallback)")
 	fs.Float64Var(&o.RateLimit, "rate", o.RateLimit, "requests per second allowed per API key (negative: no limit)")
 	fs.IntVar(&o.RateBurst, "burst", o.RateBurst, "requests an API key may make at once before the rate applies")
 	fs.DurationVar(&o.Poll, "poll", o.Poll, "how often to poll the store's change feed for posts written by other replicas")
@@ -129,7 +131,7 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 	srv, err := api.New(api.Config{
 		Stores: api.StoresOf(st), Index: ix, Engine: eng, Policy: pol, Log: m.Log, Now: m.Now,
 		RateLimit: o.RateLimit, RateBurst: o.RateBurst, ShutdownTimeout: o.Shutdown,
-		TrustedProxies: o.TrustedProxies,
+		TrustedProxies: o.TrustedProxies, PDFFont: o.PDFFont,
 	})
 	if err != nil {
 		return err

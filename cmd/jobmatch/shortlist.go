@@ -5,32 +5,48 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+	"github.com/urumqi-hrss/jobmatch/render"
 )
 
 // cmdShortlist prints 一人一策 plans, as the workspace shows them
 // (matcher/casework): one graduate's, or those of the 一人一策 caseload
-// (hardship graduates still looking) of a district or the city.
+// (hardship graduates still looking) of a district or the city; as text
+// or JSON (the plans), or as the handouts' PDF (one graduate a page) or
+// the plans' XLSX (one row a plan item), the documents the workspace
+// downloads.
 func (m *Main) cmdShortlist(ctx context.Context, args []string) error {
 	fs := m.flags("shortlist")
 	gid := fs.String("graduate", "", "one stored graduate's id")
 	hardship := fs.Bool("hardship", false, "every 一人一策 graduate (in a hardship category the policy names, still looking)")
 	district := fs.String("district", "", "with --hardship: only this district")
 	limit := fs.Int("limit", 0, "with --hardship: at most this many plans (0: all)")
-	format := fs.String("format", "text", "text or json")
+	format := fs.String("format", "text", "text, json, pdf (the handouts, one graduate a page) or xlsx (one row a plan item)")
+	out := fs.String("out", "", "write to this file (required for pdf and xlsx; default standard output)")
+	counselor := fs.String("counselor", "", "the counselor the handouts name")
+	contact := fs.String("contact", "", "how graduates reach the counselor (telephone or office), printed on the handouts")
+	font := fs.String("pdf-font", os.Getenv("JOBMATCH_PDF_FONT"), "CJK TrueType font for pdf (default: Debian's fonts-droid-fallback)")
 	if _, err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if (*gid == "") == !*hardship {
 		return &usageError{"shortlist: want exactly one of --graduate ID or --hardship"}
 	}
-	if *format != "text" && *format != "json" {
-		return &usageError{fmt.Sprintf("shortlist --format %q: want text or json", *format)}
+	switch *format {
+	case "text", "json":
+	case "pdf", "xlsx":
+		if *out == "" {
+			return &usageError{fmt.Sprintf("shortlist --format %s: give --out FILE", *format)}
+		}
+	default:
+		return &usageError{fmt.Sprintf("shortlist --format %q: want text, json, pdf or xlsx", *format)}
 	}
 	d := ""
 	if *district != "" {
@@ -38,43 +54,90 @@ func (m *Main) cmdShortlist(ctx context.Context, args []string) error {
 			return &usageError{fmt.Sprintf("shortlist --district %q: not one of Urumqi's districts", *district)}
 		}
 	}
+	var f *render.Font
+	if *format == "pdf" {
+		var err error
+		if f, err = render.FindFont(*font); err != nil {
+			return err
+		}
+	}
 	svc, err := m.casework(ctx)
 	if err != nil {
 		return err
 	}
-	var gs []matcher.Graduate
-	if *gid != "" {
-		g, err := m.store.Graduate(ctx, *gid)
-		if err != nil {
-			return err
-		}
-		gs = append(gs, *g)
-	} else {
-		pol := svc.Policy()
-		_, page, err := svc.Caseload(ctx, casework.CaseFilter{District: d, Hardship: "yes", Group: casework.GroupLooking}, 0, 1<<30)
-		if err != nil {
-			return err
-		}
-		for _, g := range page {
-			if matcher.PlanGraduate(&g, &pol) && (*limit <= 0 || len(gs) < *limit) {
-				gs = append(gs, g)
-			}
-		}
+	gs, err := m.shortlistGraduates(ctx, svc, *gid, d, *limit)
+	if err != nil {
+		return err
 	}
-	enc := json.NewEncoder(m.Stdout)
+	return writeOut(*out, m.Stdout, func(w io.Writer) error {
+		c := casework.Counselor{Name: *counselor, District: d, Contact: *contact}
+		return writePlans(ctx, w, svc, gs, *format, c, f)
+	})
+}
+
+// shortlistGraduates is the graduate gid, or the 一人一策 caseload of
+// district d ("": the city).
+func (m *Main) shortlistGraduates(ctx context.Context, svc *casework.Service, gid, d string, limit int) ([]matcher.Graduate, error) {
+	if gid == "" {
+		return svc.PlanCaseload(ctx, casework.CaseFilter{District: d}, limit)
+	}
+	g, err := m.store.Graduate(ctx, gid)
+	if err != nil {
+		return nil, err
+	}
+	return []matcher.Graduate{*g}, nil
+}
+
+// writePlans writes the plans of gs in format.
+func writePlans(ctx context.Context, w io.Writer, svc *casework.Service, gs []matcher.Graduate, format string, c casework.Counselor, f *render.Font) error {
+	var hs []*casework.Handout
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	for i := range gs {
 		p, err := svc.Plan(ctx, &gs[i])
 		if err != nil {
 			return fmt.Errorf("plan of %s: %w", gs[i].ID, err)
 		}
-		if *format == "json" {
+		switch format {
+		case "json":
 			if err := enc.Encode(p); err != nil {
 				return err
 			}
-			continue
+		case "text":
+			printPlan(w, &gs[i], p)
+		default:
+			hs = append(hs, casework.HandoutOf(&gs[i], p, c))
 		}
-		printPlan(m.Stdout, &gs[i], p)
+	}
+	switch format {
+	case "pdf":
+		return render.HandoutsPDF(w, f, hs)
+	case "xlsx":
+		return render.PlansXLSX(w, hs)
+	}
+	return nil
+}
+
+// writeOut runs write on the file path (written whole or not at all: a
+// temporary file renamed), or on stdout when path is "".
+func writeOut(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "" {
+		return write(stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".jobmatch-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
