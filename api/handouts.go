@@ -10,9 +10,9 @@ import (
 	"path"
 	"reflect"
 
+	"github.com/urumqi-hrss/jobmatch/api/render"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
-	"github.com/urumqi-hrss/jobmatch/render"
 )
 
 // This file holds the 一人一策 handout's endpoints (issue 12 item 2): one

@@ -20,13 +20,13 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/urumqi-hrss/jobmatch/api/render"
 	"github.com/urumqi-hrss/jobmatch/api/web"
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
-	"github.com/urumqi-hrss/jobmatch/render"
 )
 
 // Config is what a Server needs. Stores (every part), Index and Engine

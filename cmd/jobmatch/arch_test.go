@@ -169,3 +169,30 @@ func TestEveryPackageHasDocGo(t *testing.T) {
 		}
 	}
 }
+
+// designCardTop is the top level the design card fixes (cmd, matcher,
+// index, ingest, api, benchmarks, the module files and the README, plus
+// store/ for persistence); docs/ holds the prose those point to. A new
+// package belongs under one of them, so a newcomer's map stays true.
+var designCardTop = map[string]bool{
+	"cmd": true, "matcher": true, "index": true, "ingest": true, "api": true,
+	"benchmarks": true, "store": true, "docs": true,
+	"go.mod": true, "go.sum": true, "README.md": true,
+}
+
+// TestTopLevelIsTheDesignCard fails on any other tracked entry at the
+// repository's top level (hidden ones, such as .ci, are CI's own).
+func TestTopLevelIsTheDesignCard(t *testing.T) {
+	entries, err := os.ReadDir(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if !designCardTop[e.Name()] {
+			t.Errorf("top-level %q is not on the design card (cmd, matcher, index, ingest, api, benchmarks, store, docs, go.mod, go.sum, README.md): move it under the package it serves", e.Name())
+		}
+	}
+}

@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/urumqi-hrss/jobmatch/api/render"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
-	"github.com/urumqi-hrss/jobmatch/render"
 )
 
 // cmdShortlist prints 一人一策 plans, as the workspace shows them

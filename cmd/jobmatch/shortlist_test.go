@@ -13,8 +13,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/urumqi-hrss/jobmatch/api/render"
 	"github.com/urumqi-hrss/jobmatch/matcher"
-	"github.com/urumqi-hrss/jobmatch/render"
 )
 
 // TestShortlistDocuments: `jobmatch shortlist` writes the handouts' PDF

@@ -42,6 +42,13 @@ func pdfText(t testing.TB, b []byte) (string, int) {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		// poppler-utils reads the PDF back; .ci/run installs it.
+		if os.Getenv("JOBMATCH_REQUIRE_BROWSER") != "" {
+			t.Fatalf("pdftotext: %v (install Debian's poppler-utils)", err)
+		}
+		t.Skipf("pdftotext: %v (install Debian's poppler-utils)", err)
+	}
 	txt, err := exec.Command("pdftotext", "-layout", path, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
