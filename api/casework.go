@@ -69,7 +69,7 @@ func scopeDistrict(k *matcher.APIKey, raw string) (string, error) {
 	}
 	if k.Role == matcher.RoleCounselor {
 		if d != "" && d != k.District {
-			return "", matcher.Errorf(matcher.EFORBIDDEN, "辅导员只能查看本区（%s）的毕业生", "a counselor may only see graduates of their own district (%s)", k.District)
+			return "", matcher.Errorf(matcher.EFORBIDDEN, "就业指导员只能查看本区（%s）的毕业生", "a counselor may only see graduates of their own district (%s)", k.District)
 		}
 		return k.District, nil
 	}
@@ -161,7 +161,9 @@ type CaseSummary struct {
 	// or seeking); false once placed, employed or studying (已落实去向).
 	Looking        bool `json:"looking"`
 	ContactOverdue bool `json:"contact_overdue"`
-	OverdueDays    int  `json:"overdue_days,omitempty"` // days past the SLA
+	// OverdueDays is the days past the SLA, 0 included: an overdue
+	// graduate on the SLA's last day is 超期 0 天, never a missing field.
+	OverdueDays int `json:"overdue_days"`
 }
 
 func timePtr(t time.Time) *time.Time {

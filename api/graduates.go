@@ -131,7 +131,7 @@ func (s *Server) writeGraduate(w http.ResponseWriter, r *http.Request, in *gradu
 		return err
 	}
 	if k.Role == matcher.RoleCounselor && !inDistrict(k, &g) {
-		return matcher.Errorf(matcher.EFORBIDDEN, "辅导员只能登记本区（%s）的毕业生", "a counselor may only record graduates of their own district (%s)", k.District)
+		return matcher.Errorf(matcher.EFORBIDDEN, "就业指导员只能登记本区（%s）的毕业生", "a counselor may only record graduates of their own district (%s)", k.District)
 	}
 	if err := s.audit(r, "graduate.write", "", g.ID); err != nil {
 		return err
@@ -186,7 +186,7 @@ func (s *Server) mergeManaged(g *matcher.Graduate, age *int, old *matcher.Gradua
 	if age != nil && (g.BirthDate.IsZero() || *age != g.AgeAt(s.now())) {
 		return invalidField("age", "年龄由出生日期得出，不能单独写入", "age is derived from birth_date and cannot be written")
 	}
-	now := s.wall().UTC()
+	now := caseClock(s.now, s.wall)() // on the data's day, like contacts
 	if g.RegisteredAt.IsZero() && g.Status != "" && g.Status != matcher.StatusUnregistered {
 		g.RegisteredAt = now // 实名制登记: the contact clock starts now
 	}

@@ -65,7 +65,7 @@ func CreateKey(ctx context.Context, ks matcher.KeyStore, spec KeySpec, now time.
 	case matcher.RoleCounselor:
 		d := normalize.District(spec.District)
 		if !catalog.IsUrumqiDistrict(d) {
-			return "", nil, invalidField("district", "辅导员密钥需要乌鲁木齐的区（县）：%s", "a counselor key needs one of Urumqi's districts, got %q", clip(spec.District))
+			return "", nil, invalidField("district", "就业指导员密钥需要乌鲁木齐的区（县）：%s", "a counselor key needs one of Urumqi's districts, got %q", clip(spec.District))
 		}
 		k.District = d
 	case matcher.RolePortal:
@@ -77,7 +77,7 @@ func CreateKey(ctx context.Context, ks matcher.KeyStore, spec KeySpec, now time.
 		k.Source = src
 	}
 	if spec.Role != matcher.RoleCounselor && spec.District != "" {
-		return "", nil, invalidField("district", "只有辅导员密钥限定区（县）", "only counselor keys are scoped to a district")
+		return "", nil, invalidField("district", "只有就业指导员密钥限定区（县）", "only counselor keys are scoped to a district")
 	}
 	if spec.Role != matcher.RolePortal && spec.Source != "" {
 		return "", nil, invalidField("source", "只有门户密钥限定来源", "only portal keys are scoped to a source")

@@ -43,10 +43,12 @@ type Config struct {
 	// overdue — what `--now` sets (the demo pins its data's date). Default
 	// time.Now.
 	Now func() time.Time
-	// Clock is the wall clock: rate limits, key expiry and the time stamps
-	// of what people do (audit entries, shortlist edits, contacts,
-	// feedback), which must be real whatever date the data is matched as
-	// of. Default time.Now.
+	// Clock is the wall clock: rate limits, key expiry, sessions and the
+	// time stamps of audit entries and feedback, which must be real
+	// whatever date the data is matched as of. Casework records (contacts,
+	// plan edits, registration and placement) are dated on Now's day at
+	// Clock's time of day (caseClock): one business clock for what the
+	// workspace shows. Default time.Now.
 	Clock func() time.Time
 
 	// RateLimit is the sustained requests per second allowed per key
@@ -163,7 +165,7 @@ func New(cfg Config) (*Server, error) {
 		slots:     make(chan struct{}, cfg.MaxConcurrentMatches),
 	}
 	s.auditLog = newAuditLog(cfg.Stores.Audit)
-	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: cfg.Clock, MaxRunAge: cfg.MaxRunAge})
+	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: caseClock(cfg.Now, cfg.Clock), MaxRunAge: cfg.MaxRunAge})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
@@ -254,6 +256,12 @@ func (s *Server) Handler() http.Handler {
 			}
 		}()
 		s.setSecurityHeaders(w, r)
+		if r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			// The README sends people to the server's address: the root
+			// leads to the workspace.
+			s.serveWorkspace(w, r)
+			return
+		}
 		if strings.HasPrefix(r.URL.Path, WorkspacePath) || r.URL.Path == strings.TrimSuffix(WorkspacePath, "/") {
 			s.serveWorkspace(w, r)
 			return
@@ -272,7 +280,9 @@ const WorkspacePath = "/workspace/"
 func (s *Server) serveWorkspace(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
-	if r.URL.Path != WorkspacePath && !strings.HasPrefix(r.URL.Path, WorkspacePath) {
+	if r.URL.Path == "/" {
+		http.Redirect(sw, r, WorkspacePath, http.StatusFound)
+	} else if r.URL.Path != WorkspacePath && !strings.HasPrefix(r.URL.Path, WorkspacePath) {
 		http.Redirect(sw, r, WorkspacePath, http.StatusMovedPermanently)
 	} else {
 		s.web.ServeHTTP(sw, r)
@@ -403,6 +413,15 @@ func (s *Server) wrap(rt *route) http.Handler {
 			s.finish(rt, r, sw, info, start)
 		}()
 		if err := s.serve(rt, sw, r, info); err != nil {
+			if clientClosed(r, err) {
+				// Nobody reads the answer: no problem body, and the log
+				// says what happened instead of an internal error.
+				info.err = err
+				if sw.status == 0 {
+					sw.status = statusClientClosed
+				}
+				return
+			}
 			writeProblem(sw, r, err)
 		}
 	})
@@ -462,7 +481,10 @@ func (s *Server) finish(rt *route, r *http.Request, sw *statusWriter, info *reqI
 		attrs = append(attrs, slog.String("key_id", info.key.ID))
 	}
 	lvl := slog.LevelDebug
-	if sw.status >= 500 {
+	if sw.status == statusClientClosed {
+		lvl = slog.LevelInfo
+		attrs = append(attrs, slog.String("code", "client_closed"))
+	} else if sw.status >= 500 {
 		lvl = slog.LevelError
 		if info.err != nil {
 			// Internal errors are logged for operators. Their text comes from
@@ -477,4 +499,30 @@ func (s *Server) finish(rt *route, r *http.Request, sw *statusWriter, info *reqI
 		}
 	}
 	s.log.LogAttrs(r.Context(), lvl, "request", attrs...)
+}
+
+// statusClientClosed is nginx's 499 "client closed request": the client
+// went away before the answer was ready. It is logged as that, at info
+// level, not as a server error.
+const statusClientClosed = 499
+
+// clientClosed reports whether err comes from the client's request being
+// cancelled (the connection closed) rather than from the server.
+func clientClosed(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(r.Context().Err(), context.Canceled))
+}
+
+// caseClock is the clock of what a counselor records (contacts, plan
+// edits, registration and placement dates): the business clock's day at
+// the wall clock's time of day. On real time it is the wall clock; when
+// the data's date is pinned (the demo's 2023-06-15), a contact logged
+// today is dated on the data's day, so everything the workspace shows
+// runs on one clock and "contacted 3 years after registering" never
+// appears.
+func caseClock(now, wall func() time.Time) func() time.Time {
+	return func() time.Time {
+		w := wall().UTC()
+		y, m, d := now().UTC().Date()
+		return time.Date(y, m, d, w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), time.UTC)
+	}
 }

@@ -6,6 +6,7 @@
 'use strict';
 
 const KEY = 'jobmatch.key';
+const NOTICE = 'jobmatch.notice';
 const PAGE = 20;
 
 const DEGREES = ['不限', '中专/高中', '大专', '本科', '硕士', '博士'];
@@ -121,7 +122,9 @@ async function api(method, path, body) {
   try { data = await res.json(); } catch (e) { /* empty or not JSON */ }
   if (!res.ok) {
     const err = new APIError(res.status, data);
-    if (res.status === 401) signOut(err.message);
+    // A 401 while signed in (key revoked or expired) signs out; during
+    // sign-in it is the form's error.
+    if (res.status === 401 && state.me) signOut(err.message);
     throw err;
   }
   return data;
@@ -149,15 +152,27 @@ async function signIn(key) {
   }
 }
 
+// signOut leaves no trace of the person in the page: the session storage
+// is emptied and the page reloaded, so the next person starts from the
+// page as served — no filters, paging, open graduate or rendered rows of
+// the previous one. The only thing carried over is why (a notice).
 function signOut(msg) {
-  sessionStorage.removeItem(KEY);
+  sessionStorage.clear();
+  if (msg) sessionStorage.setItem(NOTICE, msg);
+  location.replace(location.pathname);
+}
+
+// showSignIn shows the sign-in form, with the notice a sign-out left.
+function showSignIn() {
+  const msg = sessionStorage.getItem(NOTICE) || '';
+  sessionStorage.removeItem(NOTICE);
   state.me = null;
-  location.hash = '#/';
+  if (location.hash) history.replaceState(null, '', location.pathname);
   show('signin-view');
   $('signout').hidden = true;
   $('who').textContent = '';
   const e = $('signin-error');
-  e.textContent = msg || '';
+  e.textContent = msg;
   e.hidden = !msg;
 }
 
@@ -250,7 +265,7 @@ function renderCaseload(list) {
       el('td', {}, date(g.registered_at)),
       el('td', {}, date(g.contacted_at) || el('span', { class: 'muted' }, g.looking ? '未联系' : '—')),
       el('td', {}, g.contact_overdue
-        ? el('span', { class: 'flag', title: `登记已超过 ${list.contact_sla_days} 天仍未联系` }, `⚑ 超期 ${g.overdue_days} 天`)
+        ? el('span', { class: 'flag', title: `登记已超过 ${list.contact_sla_days} 天仍未联系` }, `⚑ 超期 ${g.overdue_days || 0} 天`)
         : (g.looking ? '' : el('span', { class: 'tag done' }, '已落实去向')))));
   }
   const from = list.total ? list.offset + 1 : 0;
@@ -568,9 +583,12 @@ async function boot() {
       renderWho();
       await route();
       return;
-    } catch (e) { /* fall through to the sign-in form */ }
+    } catch (e) {
+      sessionStorage.removeItem(KEY);
+      if (e && e.message) sessionStorage.setItem(NOTICE, e.message);
+    }
   }
-  signOut('');
+  showSignIn();
 }
 
 document.addEventListener('DOMContentLoaded', boot);
