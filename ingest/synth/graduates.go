@@ -203,10 +203,10 @@ func writeGraduates(w io.Writer, o Options, progress func(int)) error {
 	if err != nil {
 		return err
 	}
-	planYear := pol.Year
-	if planYear == 0 {
-		planYear = o.Now.Year()
-	}
+	// The cohorts are those of the reference date's year, like the posts'
+	// dates: `gen --now 2025-06-15` writes 2025's graduates (and 2024's,
+	// 2023's), registered along 2025's milestones, not the plan's 2023.
+	planYear := o.Now.Year()
 	curves := map[int][2]curve{}
 	for y := planYear - 2; y <= planYear; y++ {
 		reg, placed := cohortCurves(pol, y)

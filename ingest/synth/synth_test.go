@@ -604,3 +604,49 @@ func TestMilestones(t *testing.T) {
 		})
 	}
 }
+
+// TestNowMovesGraduates: --now moves the graduates with the posts: their
+// cohorts are the reference year's and the two before, and no
+// registration, contact or placement is after the reference date or
+// before the oldest cohort's year.
+func TestNowMovesGraduates(t *testing.T) {
+	o := small(5)
+	o.Posts, o.Internships, o.Courses, o.Graduates = 200, 10, 10, 1500
+	o.Now = time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	if err := Generate(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "graduates.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	years := map[string]int{}
+	registered := 0
+	for _, g := range parse(t, b, GraduateHeader) {
+		years[g["graduation_year"]]++
+		for _, f := range []string{"registered_at", "contacted_at", "placed_at"} {
+			if g[f] == "" {
+				continue
+			}
+			at, err := time.Parse(time.DateOnly, g[f][:10])
+			if err != nil {
+				t.Fatalf("%s %s %q: %v", g["id"], f, g[f], err)
+			}
+			if at.After(o.Now) || at.Year() < 2024 {
+				t.Errorf("%s: %s %s, reference date %s", g["id"], f, g[f], o.Now.Format(time.DateOnly))
+			}
+			if f == "registered_at" {
+				registered++
+			}
+		}
+	}
+	for y := range years {
+		if y != "2026" && y != "2025" && y != "2024" {
+			t.Errorf("graduation year %s with --now 2026-06-15 (years %v)", y, years)
+		}
+	}
+	if years["2026"] < years["2025"] || registered == 0 {
+		t.Errorf("cohorts %v, %d registered: want most of 2026's and some registered", years, registered)
+	}
+}
