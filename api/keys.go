@@ -57,44 +57,10 @@ type KeySpec struct {
 // CreateKey validates spec, stores a new key and returns the secret (to be
 // shown once: only its hash is stored) and the stored key.
 func CreateKey(ctx context.Context, ks matcher.KeyStore, spec KeySpec, now time.Time) (string, *matcher.APIKey, error) {
-	if !spec.Role.Valid() {
-		return "", nil, invalidField("role", "未知角色：%s（应为 portal、counselor 或 admin）", "unknown role %q: want portal, counselor or admin", clip(string(spec.Role)))
+	k, err := keyFromSpec(spec, now)
+	if err != nil {
+		return "", nil, err
 	}
-	k := &matcher.APIKey{Name: strings.TrimSpace(spec.Name), Role: spec.Role, CreatedAt: now.UTC()}
-	switch spec.Role {
-	case matcher.RoleCounselor:
-		d := normalize.District(spec.District)
-		if !catalog.IsUrumqiDistrict(d) {
-			return "", nil, invalidField("district", "就业指导员密钥需要乌鲁木齐的区（县）：%s", "a counselor key needs one of Urumqi's districts, got %q", clip(spec.District))
-		}
-		k.District = d
-	case matcher.RolePortal:
-		// Sources are lower-case in post ids (the importer folds them).
-		src := strings.ToLower(strings.TrimSpace(spec.Source))
-		if !validSource(src) {
-			return "", nil, invalidField("source", "门户密钥需要来源标识（字母、数字、-、_）：%s", "a portal key needs a source id (letters, digits, - and _), got %q", clip(spec.Source))
-		}
-		k.Source = src
-	}
-	if spec.Role != matcher.RoleCounselor && spec.District != "" {
-		return "", nil, invalidField("district", "只有就业指导员密钥限定区（县）", "only counselor keys are scoped to a district")
-	}
-	if spec.Role != matcher.RolePortal && spec.Source != "" {
-		return "", nil, invalidField("source", "只有门户密钥限定来源", "only portal keys are scoped to a source")
-	}
-	if spec.TTL < 0 {
-		return "", nil, invalidField("expires", "有效期不能为负", "the lifetime must not be negative")
-	}
-	if spec.TTL > 0 {
-		k.ExpiresAt = k.CreatedAt.Add(spec.TTL)
-	}
-	if spec.Rate < 0 || spec.Rate > 1e6 {
-		return "", nil, invalidField("rate", "限速应在 0–1000000 次/秒之间（0 为服务器默认值）", "rate must be 0 to 1,000,000 requests a second (0: the server's default)")
-	}
-	if spec.Burst < 0 || spec.Burst > 1e6 {
-		return "", nil, invalidField("burst", "突发量应在 0–1000000 之间（0 为服务器默认值）", "burst must be 0 to 1,000,000 (0: the server's default)")
-	}
-	k.Rate, k.Burst = spec.Rate, spec.Burst
 	secret, err := NewSecret()
 	if err != nil {
 		return "", nil, err
@@ -218,4 +184,73 @@ func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// CheckKeySpec says what is wrong with spec, as CreateKey would, without
+// storing anything: the command line checks its flags before it opens a
+// store or calls a server.
+func CheckKeySpec(spec KeySpec) error {
+	_, err := keyFromSpec(spec, time.Time{})
+	return err
+}
+
+// keyFromSpec validates spec and returns the key it asks for, unsaved.
+func keyFromSpec(spec KeySpec, now time.Time) (*matcher.APIKey, error) {
+	if spec.Role == "" {
+		return nil, invalidField("role", "缺少角色：应为 portal（门户）、counselor（就业指导员）或 admin（管理员）", "the role is missing: want portal, counselor or admin")
+	}
+	if !spec.Role.Valid() {
+		return nil, invalidField("role", "未知角色「%s」：应为 portal（门户）、counselor（就业指导员）或 admin（管理员）", "unknown role %q: want portal, counselor or admin", clip(string(spec.Role)))
+	}
+	k := &matcher.APIKey{Name: strings.TrimSpace(spec.Name), Role: spec.Role, CreatedAt: now.UTC()}
+	switch spec.Role {
+	case matcher.RoleCounselor:
+		d := normalize.District(spec.District)
+		if strings.TrimSpace(spec.District) == "" {
+			return nil, invalidField("district", "就业指导员密钥需要指定乌鲁木齐的一个区（县）：%s", "a counselor key needs one of Urumqi's districts: %s", urumqiDistrictList())
+		}
+		if !catalog.IsUrumqiDistrict(d) {
+			return nil, invalidField("district", "「%s」不是乌鲁木齐的区（县），应为其中之一：%s", "%q is not one of Urumqi's districts: %s", clip(spec.District), urumqiDistrictList())
+		}
+		k.District = d
+	case matcher.RolePortal:
+		// Sources are lower-case in post ids (the importer folds them).
+		src := strings.ToLower(strings.TrimSpace(spec.Source))
+		if src == "" {
+			return nil, invalidField("source", "门户密钥需要来源标识（字母、数字、-、_，如 portal-a）", "a portal key needs a source id (letters, digits, - and _, e.g. portal-a)")
+		}
+		if !validSource(src) {
+			return nil, invalidField("source", "来源标识「%s」无效：只能用字母、数字、-、_", "the source id %q is not valid: letters, digits, - and _ only", clip(spec.Source))
+		}
+		k.Source = src
+	}
+	if spec.Role != matcher.RoleCounselor && spec.District != "" {
+		return nil, invalidField("district", "只有就业指导员密钥限定区（县）", "only counselor keys are scoped to a district")
+	}
+	if spec.Role != matcher.RolePortal && spec.Source != "" {
+		return nil, invalidField("source", "只有门户密钥限定来源", "only portal keys are scoped to a source")
+	}
+	if spec.TTL < 0 {
+		return nil, invalidField("expires", "有效期不能为负", "the lifetime must not be negative")
+	}
+	if spec.TTL > 0 {
+		k.ExpiresAt = k.CreatedAt.Add(spec.TTL)
+	}
+	if spec.Rate < 0 || spec.Rate > 1e6 {
+		return nil, invalidField("rate", "限速应在 0–1000000 次/秒之间（0 为服务器默认值）", "rate must be 0 to 1,000,000 requests a second (0: the server's default)")
+	}
+	if spec.Burst < 0 || spec.Burst > 1e6 {
+		return nil, invalidField("burst", "突发量应在 0–1000000 之间（0 为服务器默认值）", "burst must be 0 to 1,000,000 (0: the server's default)")
+	}
+	k.Rate, k.Burst = spec.Rate, spec.Burst
+	return k, nil
+}
+
+// urumqiDistrictList names the eight divisions a counselor may serve.
+func urumqiDistrictList() string {
+	names := make([]string, len(catalog.UrumqiDistricts))
+	for i, d := range catalog.UrumqiDistricts {
+		names[i] = d.Name
+	}
+	return strings.Join(names, "、")
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -216,26 +217,49 @@ func (m *Main) cmdSearch(ctx context.Context, args []string) error {
 		return writeJSON(m.Stdout, res)
 	}
 	fmt.Fprintf(m.Stdout, "%d results (%s)\n", res.Total, res.Took.Round(time.Microsecond))
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	rows := make([][]string, 0, len(res.Hits))
 	for i, h := range res.Hits {
 		where := h.Channel.Chinese()
 		if h.Type == index.TypeCourse {
 			where = "培训课程"
 		}
-		fmt.Fprintf(tw, "%d\t%.3f\t%s\t%s\t%s\t%s\t%s\n", q.Offset+i+1, h.Score, h.ID, h.Title, h.Employer, h.District, where)
+		rows = append(rows, []string{strconv.Itoa(q.Offset + i + 1), fmt.Sprintf("%.3f", h.Score), h.ID, h.Title, h.Employer, h.District, where})
 	}
-	tw.Flush()
+	if err := writeTable(m.Stdout, rows); err != nil {
+		return err
+	}
 	for _, name := range []string{"channel", "district", "kind"} {
 		var parts []string
 		for _, f := range res.Facets[name] {
-			parts = append(parts, fmt.Sprintf("%s %d", f.Term, f.Count))
+			parts = append(parts, fmt.Sprintf("%s %d", facetTerm(name, f.Term), f.Count))
 		}
 		if len(parts) > 0 {
-			fmt.Fprintf(m.Stdout, "%s: %s\n", name, strings.Join(parts, ", "))
+			fmt.Fprintf(m.Stdout, "%s：%s\n", facetNames[name], strings.Join(parts, "、"))
 		}
 	}
 	return nil
 }
+
+// facetNames are the search facets as the rows above them name them.
+var facetNames = map[string]string{"channel": "渠道", "district": "区域", "kind": "类别"}
+
+// facetTerm is a facet's term in Chinese, like the rows: channels and
+// kinds are codes in the index (sme, internship).
+func facetTerm(facet, term string) string {
+	switch facet {
+	case "channel":
+		if zh := matcher.Channel(term).Chinese(); zh != "" {
+			return zh
+		}
+	case "kind":
+		if zh, ok := kindNames[matcher.Kind(term)]; ok {
+			return zh
+		}
+	}
+	return term
+}
+
+var kindNames = map[matcher.Kind]string{matcher.KindJob: "岗位", matcher.KindInternship: "就业见习", matcher.KindCourse: "培训课程"}
 
 func (m *Main) cmdReindex(ctx context.Context, args []string) error {
 	fs := m.flags("reindex")

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/api"
@@ -56,10 +56,13 @@ func (m *Main) keysCreate(ctx context.Context, args []string) error {
 	if len(pos) > 0 {
 		return &usageError{fmt.Sprintf("keys create: unexpected argument %q", pos[0])}
 	}
-	if *role == "" {
-		return &usageError{"keys create: --role portal|counselor|admin is required"}
+	spec.Role = matcher.Role(strings.TrimSpace(*role))
+	// The flags are checked before any store or server is touched: a
+	// missing or wrong role, district or source is a usage error (exit 2)
+	// whose message names the flag and what it must be, in both languages.
+	if err := api.CheckKeySpec(spec); err != nil {
+		return &usageError{"keys create" + flagMessage(err)}
 	}
-	spec.Role = matcher.Role(*role)
 	var secret string
 	var view api.KeyView
 	c, err := m.runningServer(*server)
@@ -167,17 +170,16 @@ func (m *Main) keysList(ctx context.Context, args []string) error {
 		}
 		return writeJSON(m.Stdout, keys)
 	}
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tROLE\tSCOPE\tLIMIT\tCREATED\tEXPIRES\tSTATUS")
+	rows := [][]string{{"ID", "NAME", "ROLE", "SCOPE", "LIMIT", "CREATED", "EXPIRES", "STATUS"}}
 	for _, k := range keys {
 		exp := "never"
 		if k.ExpiresAt != nil {
 			exp = k.ExpiresAt.Local().Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Role, strings.TrimSpace(scope(k)), limitText(k),
-			k.CreatedAt.Local().Format(time.DateTime), exp, k.Status)
+		rows = append(rows, []string{k.ID, k.Name, string(k.Role), strings.TrimSpace(scope(k)), limitText(k),
+			k.CreatedAt.Local().Format(time.DateTime), exp, string(k.Status)})
 	}
-	return tw.Flush()
+	return writeTable(m.Stdout, rows)
 }
 
 func scope(k api.KeyView) string {
@@ -203,4 +205,18 @@ func limitText(k api.KeyView) string {
 		b = fmt.Sprint(k.Burst)
 	}
 	return fmt.Sprintf("%s, burst %s", r, b)
+}
+
+// flagMessage is a validation error as a command line says it: the flag,
+// the Chinese message and the English one.
+func flagMessage(err error) string {
+	var me *matcher.Error
+	if !errors.As(err, &me) {
+		return ": " + err.Error()
+	}
+	flag := ""
+	if me.Field != "" {
+		flag = " --" + me.Field
+	}
+	return fmt.Sprintf("%s: %s (%s)", flag, me.Message, me.MessageEN)
 }

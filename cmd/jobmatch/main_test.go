@@ -76,6 +76,11 @@ func TestNewcomerFlow(t *testing.T) {
 	if sr.Total == 0 || len(sr.Hits) == 0 || len(sr.Hits) > 5 || len(sr.Facets["channel"]) == 0 {
 		t.Fatalf("search: total %d, %d hits, facets %v", sr.Total, len(sr.Hits), sr.Facets)
 	}
+	code, out, errs = run(t, "", "search", "--data", data, day, "--limit", "8", "工程师")
+	if code != 0 {
+		t.Fatalf("search: exit %d: %s", code, errs)
+	}
+	checkSearchTable(t, out)
 
 	// Recommend for the first graduate of the ledger.
 	b, err := os.ReadFile(filepath.Join(gen, "graduates.csv"))

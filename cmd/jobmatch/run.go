@@ -383,7 +383,8 @@ func (m *Main) Close() error {
 	return first
 }
 
-// readLines returns the non-empty lines of a file ("-" is standard input).
+// readLines returns the lines of a file ("-" is standard input), one per
+// input line, empty ones included.
 func (m *Main) readLines(path string) ([]string, error) {
 	var r io.Reader = m.Stdin
 	if path != "-" {
@@ -398,5 +399,12 @@ func (m *Main) readLines(path string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	return strings.Split(strings.TrimRight(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n"), "\n"), nil
+	// One line per input line: only the newline that ends the last line is
+	// dropped, so trailing empty lines are kept (the contract of segment,
+	// occupation --file and major --file: output lines match input lines).
+	text := strings.ReplaceAll(string(b), "\r\n", "\n")
+	if text == "" {
+		return nil, nil
+	}
+	return strings.Split(strings.TrimSuffix(text, "\n"), "\n"), nil
 }
