@@ -57,13 +57,19 @@ func districtTable() map[string]string {
 // short name (天山, 沙区, 水区, 经开区 …), pinyin or GB/T 2260 code, with or
 // without 新疆/乌鲁木齐(市) before it and a dash or dot between
 // ("新疆乌鲁木齐-天山区", "乌鲁木齐·高新区" → 新市区). An address that starts
-// with a division ("天山区解放北路…") gives that division. Any other place
-// is returned as given, cleaned by Text ("北京-朝阳区" stays), so nothing a
-// portal wrote is lost.
+// with a division ("天山区解放北路…") gives that division. A place in
+// another city is that city (City: "北京-朝阳区" → 北京市, "疏附县" → 喀什地区);
+// anything else is returned as given, cleaned by Text.
 func District(s string) string {
 	t := Text(s)
 	if d, ok := urumqiDistrict(t); ok {
 		return d
+	}
+	// Elsewhere, the city: a portal's 地区 of "广东省广州市番禺区石楼镇" or
+	// "广州·天河区" is 广州市, so facets and filters list cities, not
+	// street addresses. Urumqi without a division stays as written.
+	if c, ok := City(t); ok && c != "乌鲁木齐市" {
+		return c
 	}
 	return t
 }
