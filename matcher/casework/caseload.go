@@ -21,9 +21,10 @@ const (
 type CaseFilter struct {
 	District string // the caller's scope ("" the whole city)
 	Status   matcher.GraduateStatus
-	Group    string // "", looking, settled
-	Hardship string // "", yes, no
-	Overdue  string // "", yes, no
+	Group    string    // "", looking, settled
+	Hardship string    // "", yes, no
+	Overdue  string    // "", yes, no
+	Query    CaseQuery // name, school, major or the ID's last four (query.go)
 	// Allow is the caller's scope checked once more on every graduate
 	// (belt and braces: the store's district filter and the key's scope
 	// must agree before anything is served).
@@ -38,6 +39,9 @@ func (f *CaseFilter) keep(g *matcher.Graduate, now time.Time, sla int) bool {
 		return false
 	}
 	if f.Group == GroupLooking && !g.Looking() || f.Group == GroupSettled && !g.Placed() {
+		return false
+	}
+	if !f.Query.Match(g) {
 		return false
 	}
 	od := g.ContactOverdue(now, sla)
