@@ -31,7 +31,7 @@ const DEFAULT_STATUS = 'looking';
 
 const state = {
   me: null,
-  filters: { district: '', status: DEFAULT_STATUS, hardship: '', overdue: false },
+  filters: { q: '', district: '', status: DEFAULT_STATUS, hardship: '', overdue: false },
   offset: 0,
   graduate: null, // the open graduate's id
   shortlist: null,
@@ -203,7 +203,7 @@ async function loadCaseload() {
   const [sum, list] = await Promise.all([
     api('GET', '/v1/caseload/summary' + qs({ district })),
     api('GET', '/v1/graduates' + qs({
-      district, status: f.status, hardship: f.hardship, overdue: f.overdue ? 'yes' : '',
+      q: f.q, district, status: f.status, hardship: f.hardship, overdue: f.overdue ? 'yes' : '',
       limit: PAGE, offset: state.offset,
     })),
   ]);
@@ -248,7 +248,7 @@ function renderDashboard(s) {
 function renderCaseload(list) {
   const tb = clear($('caseload').tBodies[0]);
   if (!list.items.length) {
-    tb.append(el('tr', {}, el('td', { colspan: 10, class: 'empty' }, '没有符合条件的毕业生')));
+    tb.append(el('tr', {}, el('td', { colspan: 10, class: 'empty' }, state.filters.q ? `没有找到“${state.filters.q}”` : '没有符合条件的毕业生')));
   }
   for (const g of list.items) {
     const open = () => { location.hash = '#/g/' + encodeURIComponent(g.id); };
@@ -277,7 +277,7 @@ function renderCaseload(list) {
 
 function applyFilters() {
   state.filters = {
-    district: $('f-district').value, status: $('f-status').value,
+    q: $('f-q').value.trim(), district: $('f-district').value, status: $('f-status').value,
     hardship: $('f-hardship').value, overdue: $('f-overdue').checked,
   };
   state.offset = 0;
@@ -553,6 +553,11 @@ async function boot() {
   $('f-status').value = DEFAULT_STATUS;
   for (const id of ['f-district', 'f-status', 'f-hardship', 'f-overdue']) $(id).addEventListener('change', applyFilters);
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); applyFilters(); });
+  // Search as the counselor types, once they pause (a quarter second).
+  $('f-q').addEventListener('input', () => {
+    clearTimeout(applyFilters.t);
+    applyFilters.t = setTimeout(applyFilters, 250);
+  });
   $('prev').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE); loadCaseload().catch(showError); });
   $('next').addEventListener('click', () => { state.offset += PAGE; loadCaseload().catch(showError); });
   $('signout').addEventListener('click', () => signOut(''));
