@@ -54,11 +54,12 @@ func waitFor(expr string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// TestPrintViewInBrowser: the print view of a graduate's handout and of a
+// TestDocumentsInBrowser: the dashboard's four charts render in the
+// workspace (each an SVG with a drawn box and its figures), and the print view of a graduate's handout and of a
 // district's 一人一策 caseload, printed by Chromium (PrintToPDF, the CSS's
 // A4 page): one page a graduate, the posts' titles and deadlines on it,
 // and none of the page's controls on paper.
-func TestPrintViewInBrowser(t *testing.T) {
+func TestDocumentsInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	bctx := browser(t, dir)
 	srv, st, _ := demoServer(t, dir)
@@ -77,6 +78,23 @@ func TestPrintViewInBrowser(t *testing.T) {
 	if err := chromedp.Do(bctx, chromedp.Navigate(ts.URL+"/workspace/print.html"), signIn); err != nil {
 		t.Fatal(err)
 	}
+	t.Run("charts", func(t *testing.T) {
+		if err := chromedp.Do(bctx, chromedp.Navigate(ts.URL+"/workspace/"), waitFor("document.getElementById('charts').dataset.ready === '4'")); err != nil {
+			msg, _ := chromedp.Run(bctx, chromedp.Evaluate[string]("document.getElementById('charts').textContent"))
+			t.Fatalf("%v (%s)", err, msg)
+		}
+		for _, name := range []string{"milestones", "districts", "contacts", "plans"} {
+			w, err := chromedp.Run(bctx, chromedp.Evaluate[float64](fmt.Sprintf("(() => { const s = document.querySelector('figure[data-chart=%s] svg'); const r = s && s.getBoundingClientRect(); return r && s.querySelectorAll('rect').length > 2 && s.querySelectorAll('text').length > 3 ? r.width * r.height : 0 })()", name)))
+			if err != nil || w < 10000 {
+				t.Errorf("chart %s is not drawn (area %v, %v)", name, w, err)
+			}
+		}
+		txt, _ := chromedp.Run(bctx, chromedp.Evaluate[string]("document.querySelector('figure[data-chart=plans]').textContent"))
+		if !strings.Contains(txt, fmt.Sprintf("一人一策方案：%d 人", len(hs))) {
+			t.Errorf("plans chart says %q, the caseload has %d 一人一策 graduates", txt, len(hs))
+		}
+		shot(t, bctx, dir, "charts")
+	})
 	for _, tc := range []struct {
 		name, query string
 		graduates   []matcher.Graduate
