@@ -303,17 +303,22 @@ func TestWorkspaceInBrowser(t *testing.T) {
 	}
 
 	do("job recommendations", waitJS(count("#rec-list li.rec[data-kind=job] ul.reasons li")+" > 0"))
-	// Each card says what is missing once, and shows the score as the
-	// matcher's figure (not a fake percentage), with a bar of at most 100 %
-	// of the list's best.
+	// Each card says what is missing once, and shows the fit as 匹配度
+	// 高/中/低 (not a fake percentage), with a bar of at most 100 % of the
+	// list's best.
 	if n := eval(`[...document.querySelectorAll('#rec-list li.rec')].filter(li => (li.textContent.match(/缺少：/g) || []).length > 1).length`); n != float64(0) {
 		t.Errorf("%v recommendation cards say 缺少 twice", n)
 	}
 	if n := eval(count("#rec-list li.rec .missing")); n == float64(0) {
 		t.Error("no recommendation card shows what is missing: the check above proves nothing")
 	}
-	if n := eval(`[...document.querySelectorAll('#rec-list li.rec')].filter(li => li.textContent.includes('匹配度') || !/^得分 -?\d+\.\d\d$/.test((li.querySelector('.score-value') || {}).textContent || '')).length`); n != float64(0) {
-		t.Errorf("%v recommendation cards do not show 得分 N.NN", n)
+	// The fit is shown as 匹配度 高/中/低 by the stated rule (share of the
+	// list's best score, skills and certificates lacking), never a raw score.
+	if n := eval(`(() => { const lis = [...document.querySelectorAll('#rec-list li.rec')]; const top = Math.max(...lis.map(li => parseFloat(li.querySelector('.score').dataset.score))); return lis.filter(li => { const s = li.querySelector('.score'); const rel = parseFloat(s.dataset.score) / top; const lacks = li.querySelector('.missing') ? li.querySelector('.missing').textContent.replace('缺少：', '').split('、').length : 0; const want = lacks === 0 && rel >= 0.75 ? '高' : (rel < 0.4 || lacks >= 2 ? '低' : '中'); return li.querySelector('.score-value').textContent !== '匹配度 ' + want || /得分|\d\.\d\d/.test(li.querySelector('.score-value').textContent); }).length })()`); n != float64(0) {
+		t.Errorf("%v recommendation cards do not show 匹配度 高/中/低 by the rule", n)
+	}
+	if n := eval(`[...document.querySelectorAll('#rec-list ul.reasons')].filter(ul => ul.children.length > 3).length`); n != float64(0) {
+		t.Errorf("%v recommendation cards list more than their top three reasons", n)
 	}
 	if ok := eval(`[...document.querySelectorAll('#rec-list .score-fill')].every(f => { const w = parseFloat(f.style.width); return w >= 0 && w <= 100; }) && [...document.querySelectorAll('#rec-list .score-fill')].some(f => parseFloat(f.style.width) === 100)`); ok != true {
 		t.Error("score bars are not relative to the list's best")

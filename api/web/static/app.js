@@ -439,22 +439,36 @@ async function loadRecs(kind) {
   clear(list);
   if (!res.items.length) list.append(el('li', { class: 'muted' }, '暂无推荐'));
   // Scores are the matcher's weighted sums, not percentages: they are shown
-  // as they are, with a bar relative to the best item of this list.
+  // as 匹配度 高/中/低 (scoreView), with a bar relative to the best item of
+  // this list.
   const top = Math.max(0, ...res.items.map((it) => it.score || 0));
   for (const it of res.items) list.append(recItem(it, top));
 }
 
 const MISSING = '缺少：';
 
-// scoreView shows a recommendation's score honestly: the matcher's score
-// itself (a weighted sum of feature contributions, unbounded), and a bar
-// for its share of the best score in the list shown.
-function scoreView(score, top) {
-  if (typeof score !== 'number') return null;
+// scoreView shows how well a recommendation fits as a counselor reads it:
+// 匹配度 高/中/低. The matcher's score is a weighted sum of feature
+// contributions, unbounded and not a percentage, so the band is judged
+// on two things the counselor can check: the item's share of the best
+// score in this list, and how many of the skills and certificates it
+// asks for the graduate lacks. 高: lacks nothing and at least 75% of the
+// best; 低: under 40% of the best or lacks two or more; 中 otherwise. The
+// raw figure stays in the tooltip; the bar is the share of the best.
+function fitBand(score, top, missing) {
   const rel = top > 0 ? Math.max(0, Math.min(1, score / top)) : 0;
-  const title = `推荐得分 ${score.toFixed(2)}（各项匹配特征的加权和，不是百分比）；条形为本列表最高分（${top.toFixed(2)}）的 ${Math.round(rel * 100)}%`;
-  return el('span', { class: 'score', title },
-    el('span', { class: 'score-value' }, '得分 ' + score.toFixed(2)),
+  const lacks = (missing || []).length;
+  if (lacks === 0 && rel >= 0.75) return { band: '高', rel };
+  if (rel < 0.4 || lacks >= 2) return { band: '低', rel };
+  return { band: '中', rel };
+}
+
+function scoreView(score, top, missing) {
+  if (typeof score !== 'number') return null;
+  const { band, rel } = fitBand(score, top, missing);
+  const title = `匹配度${band}：本列表最高分的 ${Math.round(rel * 100)}%，缺少 ${(missing || []).length} 项技能或证书（高：不缺且不低于75%；低：低于40%或缺两项以上）。推荐得分 ${score.toFixed(2)}，为各项匹配特征的加权和，不是百分比`;
+  return el('span', { class: 'score band-' + { 高: 'high', 中: 'mid', 低: 'low' }[band], title, dataset: { band, score: score.toFixed(2) } },
+    el('span', { class: 'score-value' }, '匹配度 ' + band),
     top > 0 ? el('span', { class: 'score-bar', 'aria-hidden': 'true' }, el('span', { class: 'score-fill', dataset: { rel: rel.toFixed(3) } })) : null);
 }
 
@@ -466,7 +480,7 @@ function recItem(it, top) {
   // missing; it is shown once, from the structured list, on its own line.
   const missing = it.missing && it.missing.length ? it.missing : null;
   const reasons = (it.reasons || []).filter((r) => !(missing && r.startsWith(MISSING)));
-  const sv = scoreView(it.score, top);
+  const sv = scoreView(it.score, top, it.missing);
   if (sv) {
     // CSP forbids inline styles in markup, not style properties set from script.
     const fill = sv.querySelector('.score-fill');
@@ -480,7 +494,7 @@ function recItem(it, top) {
         el('span', { class: 'tag' }, KINDS[kind] || kind)),
       add),
     el('div', { class: 'item-sub' }, [it.employer, it.district, CHANNELS[it.channel], salary(it.salary)].filter(Boolean).join(' · '), sv ? ' ' : null, sv),
-    reasons.length ? el('ul', { class: 'reasons' }, reasons.map((r) => el('li', {}, r))) : null,
+    reasons.length ? el('ul', { class: 'reasons', title: reasons.join('；') }, reasons.slice(0, 3).map((r) => el('li', {}, r))) : null,
     missing ? el('div', { class: 'missing' }, MISSING + missing.join('、')) : null,
     it.opens && it.opens.length ? el('div', { class: 'muted small' }, '可补足 ' + it.opens.length + ' 个推荐岗位的要求') : null);
 }
