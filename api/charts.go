@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"github.com/urumqi-hrss/jobmatch/render"
+	"github.com/urumqi-hrss/jobmatch/api/render"
 )
 
 // The dashboard's charts (issue 12 item 4) as SVG drawn here

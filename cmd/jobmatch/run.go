@@ -78,6 +78,8 @@ func commands() []command {
 			"recommend posts for a stored graduate, or for a profile (docs/profile.md)", (*Main).cmdRecommend},
 		{"shortlist", "--graduate ID | --hardship [--district D] [--limit N] [--format text|json|pdf|xlsx] [--out F] [--counselor NAME --contact C]",
 			"print 一人一策 plans: one graduate's, or every hardship graduate's still looking (proposed by the last batch run, or online)", (*Main).cmdShortlist},
+		{"report", "--out F.xlsx [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--quiet]",
+			"the bureau's weekly or half-monthly progress report as XLSX: each district's dashboard figures as of --to, the 一人一策 plans, the period's activity", (*Main).cmdReport},
 		{"batch", "[--limit 8] [--chunk 500] [--resume|--fresh] [--workers N] [--config F] [--quiet] [--json]", "nightly batch: every active graduate's list over every open post, published as one run", (*Main).cmdBatch},
 		{"reindex", "", "rebuild the search index from the store", (*Main).cmdReindex},
 		{"analyze", "TEXT", "print the index analyzer's tokens with positions", (*Main).cmdAnalyze},

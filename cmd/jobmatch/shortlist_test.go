@@ -1,27 +1,34 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/urumqi-hrss/jobmatch/api/render"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/casework"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // TestShortlistDocuments: `jobmatch shortlist` writes the handouts' PDF
 // (one graduate a page, the posts' titles and deadlines in its text) and
 // the plans' XLSX (one row a plan item) for a district's 一人一策 graduates
 // of a generated, imported ledger, and the same plans as JSON.
-func TestShortlistDocuments(t *testing.T) {
+func TestShortlistAndReportDocuments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and imports a ledger")
 	}
@@ -124,6 +131,92 @@ func TestShortlistDocuments(t *testing.T) {
 	if code, _, _ := run(t, "", args("--format", "pdf")...); code != 2 {
 		t.Errorf("pdf without --out: exit %d, want 2", code)
 	}
+	checkReport(t, dir, data)
+}
+
+// checkReport: `jobmatch report` of the week to 2023-06-15 holds, for
+// every district and the city, the dashboard's figures as the workspace
+// computes them on that day, and the week's registrations, placements
+// and first contacts as the ledger dates them.
+func checkReport(t *testing.T, dir, data string) {
+	t.Helper()
+	ctx := context.Background()
+	out := filepath.Join(dir, "report.xlsx")
+	code, stdout, errs := run(t, "", "report", "--data", data, "--now=2023-06-20", "--from", "2023-06-09", "--to", "2023-06-15", "--out", out, "--quiet")
+	if code != 0 || !strings.Contains(stdout, "周报") {
+		t.Fatalf("report: exit %d: %s %s", code, stdout, errs)
+	}
+	x, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows("进度报表")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3+len(catalog.UrumqiDistricts)+1 || !slices.Equal(rows[2], render.ReportColumns) {
+		t.Fatalf("%d rows, header %q", len(rows), rows[2])
+	}
+	m := NewMain()
+	m.DataDir, m.NowFlag = data, "2023-06-15"
+	m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	defer m.Close()
+	svc, err := m.casework(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, end := time.Date(2023, 6, 9, 0, 0, 0, 0, time.UTC), time.Date(2023, 6, 15, 23, 59, 59, 0, time.UTC)
+	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(start) && !t.After(end) }
+	col := func(name string) int { return slices.Index(render.ReportColumns, name) }
+	week := 0
+	for i, row := range rows[3:] {
+		district := row[0]
+		f := casework.CaseFilter{District: district}
+		if district == "合计" {
+			f.District = ""
+		}
+		d, err := svc.Dashboard(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reg, placed, contacted int
+		if err := m.store.EachGraduate(ctx, matcher.GraduateFilter{District: f.District}, func(g *matcher.Graduate) error {
+			reg += b2i(in(g.RegisteredAt))
+			placed += b2i(in(g.PlacedAt))
+			contacted += b2i(in(g.ContactedAt))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		week += reg + placed + contacted
+		want := map[string]int{
+			"毕业生总数": d.Total, "应届户籍毕业生": d.Registration.Denominator, "已登记": d.Registration.Numerator,
+			"应届毕业生": d.Placement.Denominator, "已落实去向": d.Placement.Numerator, "已联系": d.Contacted,
+			"超期未联系": d.ContactOverdue, "就业困难": d.Hardship, "一人一策人数": d.PlanGraduates,
+			"本期新登记": reg, "本期新落实": placed, "本期首次联系": contacted,
+		}
+		for name, v := range want {
+			if got := row[col(name)]; got != strconv.Itoa(v) {
+				t.Errorf("%s %s: report %q, dashboard %d", district, name, got, v)
+			}
+		}
+		if rate, _ := x.GetCellValue("进度报表", fmt.Sprintf("E%d", 4+i), excelize.Options{RawCellValue: true}); rate != strconv.FormatFloat(d.Registration.Rate, 'f', -1, 64) {
+			t.Errorf("%s 登记率 %q, dashboard %v", district, rate, d.Registration.Rate)
+		}
+	}
+	if week == 0 {
+		t.Error("the generated ledger dates nothing in the week: the period columns are not exercised")
+	}
+	if code, _, _ := run(t, "", "report", "--data", data, "--now=2023-06-20", "--to", "2023-06-21", "--out", out); code != 2 {
+		t.Errorf("a report of a future day: exit %d, want 2", code)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // counted is the number of items a handout prints.
