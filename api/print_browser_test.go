@@ -16,9 +16,9 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
 )
 
-// browser starts headless Chromium for a test (skipped without one unless
+// chromiumContext starts headless Chromium for a test (skipped without one unless
 // JOBMATCH_REQUIRE_BROWSER=1), bounded to a minute.
-func browser(t *testing.T, dir string) context.Context {
+func chromiumContext(t *testing.T, dir string) context.Context {
 	t.Helper()
 	bin := chromiumPath()
 	if bin == "" {
@@ -45,7 +45,7 @@ func browser(t *testing.T, dir string) context.Context {
 }
 
 // waitFor polls a JavaScript condition.
-func waitFor(expr string) chromedp.Action[chromedp.Void] {
+func pollUntil(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(30*time.Second))(ctx, tg); err != nil {
 			return fmt.Errorf("waiting for %s: %w", expr, err)
@@ -61,7 +61,7 @@ func waitFor(expr string) chromedp.Action[chromedp.Void] {
 // and none of the page's controls on paper.
 func TestDocumentsInBrowser(t *testing.T) {
 	dir := t.TempDir()
-	bctx := browser(t, dir)
+	bctx := chromiumContext(t, dir)
 	srv, st, _ := demoServer(t, dir)
 	ctx := context.Background()
 	district, secret := planDistrictKey(t, srv, st)
@@ -79,7 +79,7 @@ func TestDocumentsInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("charts", func(t *testing.T) {
-		if err := chromedp.Do(bctx, chromedp.Navigate(ts.URL+"/workspace/"), waitFor("document.getElementById('charts').dataset.ready === '4'")); err != nil {
+		if err := chromedp.Do(bctx, chromedp.Navigate(ts.URL+"/workspace/"), pollUntil("document.getElementById('charts').dataset.ready === '4'")); err != nil {
 			msg, _ := chromedp.Run(bctx, chromedp.Evaluate[string]("document.getElementById('charts').textContent"))
 			t.Fatalf("%v (%s)", err, msg)
 		}
@@ -103,7 +103,7 @@ func TestDocumentsInBrowser(t *testing.T) {
 		{"caseload", "?caseload=1", hs},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := chromedp.Do(bctx, chromedp.Navigate(ts.URL+"/workspace/print.html"+tc.query), waitFor("document.body.dataset.ready !== undefined || /失败|登录|缺少/.test(document.getElementById('state').textContent)")); err != nil {
+			if err := chromedp.Do(bctx, chromedp.Navigate(ts.URL+"/workspace/print.html"+tc.query), pollUntil("document.body.dataset.ready !== undefined || /失败|登录|缺少/.test(document.getElementById('state').textContent)")); err != nil {
 				t.Fatal(err)
 			}
 			n, _ := chromedp.Run(bctx, chromedp.Evaluate[int]("document.querySelectorAll('.sheet').length"))
