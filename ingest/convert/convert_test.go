@@ -209,7 +209,8 @@ func TestParseAge(t *testing.T) {
 }
 
 // TestPostRequirementsFromText: what the row leaves empty is read from the
-// description (ingest/extract); what it gives wins.
+// description (ingest/extract); where both state a degree or years, the
+// stricter holds.
 func TestPostRequirementsFromText(t *testing.T) {
 	desc := "岗位职责：开展合规培训。\n任职要求：\n1、护理学等相关专业，大专及以上学历；\n2、2年以上临床护理工作经验；\n3、持有护士执业资格证，有C1驾照者优先。"
 	p, errs := PostFromRow(row("posts.csv", map[string]string{"title": "护士", "employer": "新疆某医院", "description": desc}))
@@ -227,14 +228,25 @@ func TestPostRequirementsFromText(t *testing.T) {
 		t.Errorf("certificates %v: want 护士执业资格证 and C1驾驶证, never 规培 (from 合规培训)", p.Certificates)
 	}
 
-	// Columns win over the text.
+	// A column stricter than the text holds, and the majors column wins.
 	p, errs = PostFromRow(row("posts.csv", map[string]string{"title": "护士", "employer": "新疆某医院", "description": desc,
-		"degree_min": "本科", "experience": "不限", "majors": "助产"}))
+		"degree_min": "本科", "experience": "3年", "majors": "助产"}))
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	if p.DegreeMin != matcher.DegreeBachelor || p.ExperienceMin != 0 || p.Experience != "不限" || strings.Join(p.Majors, ",") != "助产" {
-		t.Errorf("columns lost to the text: degree %v, experience %d %q, majors %v", p.DegreeMin, p.ExperienceMin, p.Experience, p.Majors)
+	if p.DegreeMin != matcher.DegreeBachelor || p.ExperienceMin != 3 || strings.Join(p.Majors, ",") != "助产" {
+		t.Errorf("stricter columns lost to the text: degree %v, experience %d %q, majors %v", p.DegreeMin, p.ExperienceMin, p.Experience, p.Majors)
+	}
+
+	// The text stricter than the column holds: a portal's menu says 不限
+	// where the employer wrote 大专 and 2年以上.
+	p, errs = PostFromRow(row("posts.csv", map[string]string{"title": "护士", "employer": "新疆某医院", "description": desc,
+		"degree_min": "不限", "experience": "不限"}))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if p.DegreeMin != matcher.DegreeAssociate || p.ExperienceMin != 2 || p.Experience != "2年以上" {
+		t.Errorf("looser columns kept over the text: degree %v, experience %d %q; want associate, 2 2年以上", p.DegreeMin, p.ExperienceMin, p.Experience)
 	}
 
 	// A preference is not a requirement.

@@ -147,22 +147,22 @@ func PostFromRowNotes(r Row) (matcher.Post, []matcher.RowError, []matcher.RowErr
 		p.ExternalID = contentID(&p) // before the derived fields (see contentID)
 	}
 	p.ID = matcher.PostID(p.Source, p.ExternalID)
-	// The previous title classifier for now: with the word classifier
-	// (occupation.Default().ClassifyPost, or Classify on the title alone)
-	// the real relevance test fell below its floors (dev NDCG@8 0.689 and
-	// 0.692 against 0.700; benchmarks/RESULTS.md, "Occupation classifier on
-	// real titles").
-	if code, ok := occupation.LegacyTitle(p.Title); ok {
-		p.Occupation = code
+	// The occupation from the title's words, and from the description's
+	// duties when the title names no field (生产技术人员, 专员, 助理); none
+	// when the classifier is not confident (the engine then gives the post
+	// no occupation credit rather than a guessed one).
+	if m, ok := occupation.Default().ClassifyPost(p.Title, p.Description); ok {
+		p.Occupation = m.Code
 	}
 	fromText(r, &p)
 	return p, nil, e.notes
 }
 
-// fromText fills what the row leaves empty from the post's text: the
+// fromText fills what the row leaves empty from the post's text — the
 // minimum degree, the years of experience and the required majors (real
-// exports often have no such columns), and adds the skills and
-// certificates the title and requirements name to those the row lists.
+// exports often have no such columns) — raises a degree or years the text
+// states above the column's, and adds the skills and certificates the
+// title and requirements name to those the row lists.
 // Like the occupation, these are derived after the content ID.
 func fromText(r Row, p *matcher.Post) {
 	x := extractor()
@@ -173,10 +173,14 @@ func fromText(r Row, p *matcher.Post) {
 		return
 	}
 	req := x.Extract(p.Title, p.Description)
-	if r.Get("degree_min") == "" && req.DegreeFound {
+	// Where the column and the text both state a degree or years, the
+	// stricter holds: portals fill the columns from a menu (学历 不限,
+	// 经验 "1") while the text the employer wrote asks 本科及以上 or
+	// 3年以上, and a graduate who meets only the looser one is refused.
+	if req.DegreeFound && (r.Get("degree_min") == "" || req.Degree > p.DegreeMin) {
 		p.DegreeMin = req.Degree
 	}
-	if r.Get("experience") == "" && req.ExperienceFound {
+	if req.ExperienceFound && (r.Get("experience") == "" || req.ExperienceMin > p.ExperienceMin) {
 		p.ExperienceMin, p.Experience = req.ExperienceMin, req.ExperienceText
 	}
 	if r.Get("majors") == "" && len(req.MajorCodes) > 0 {

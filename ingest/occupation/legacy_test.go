@@ -1,12 +1,11 @@
 package occupation
 
-// legacy.go is the title classifier as it was before it read words
+// legacy_test.go is the title classifier as it was before it read words
 // (main at 0085444): character keys anywhere in the title and character
-// bigram similarity. The importer still uses it (LegacyTitle): read on
-// words, titles alone or with their descriptions, the real relevance
-// test's figures fell below its floors (benchmarks/RESULTS.md, "Occupation
-// classifier on real titles (issue 8)"). BenchmarkClassifyRealPosts and
-// TestLabelledTitles measure the word classifier against it.
+// bigram similarity. The importer used it until the word classifier
+// (ClassifyPost) replaced it; it stays here as the baseline that
+// BenchmarkClassifyRealPosts and TestLabelledTitles measure the word
+// classifier against.
 
 import (
 	"fmt"
@@ -343,13 +342,6 @@ func (c *legacyClassifier) similar(text string) (legacyMatch, bool) {
 	}
 	e := &c.entries[bestID]
 	return legacyMatch{Code: e.code, Name: e.name, Score: 0.5 * bestDice, Matched: e.key}, true
-}
-
-// LegacyTitle is the occupation code the previous title classifier gives
-// a title, and false when it finds none.
-func LegacyTitle(title string) (string, bool) {
-	m, ok := legacyDefault().Classify(title)
-	return m.Code, ok
 }
 
 // legacyTable is the curated table as the previous classifier had it: the
