@@ -2,7 +2,8 @@
 // minimum degree, the years of experience (or 应届/经验不限), the majors
 // it requires, and the skills and certificates it names — for the exports
 // that leave those columns empty, as real ones do. The converter
-// (ingest/convert) calls it only for the fields a row leaves empty.
+// (ingest/convert) fills the fields a row leaves empty with it, and keeps
+// the stricter of column and text for the degree and the years.
 //
 // It reads clause by clause (a clause ends at ， 。 ； ! ? or a line
 // break), and it reads what is required, not what is preferred: a degree,

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -64,7 +65,7 @@ func (x *Extractor) Extract(title, description string) Requirements {
 	r.Degree, r.DegreeText, r.DegreeFound = degree(cls)
 	r.ExperienceMin, r.ExperienceText, r.ExperienceFound = experience(cls)
 	r.Majors, r.MajorCodes, r.MajorsAny = majors(cls)
-	words := x.cut.Cut(normalize.Text(title) + "\n" + requirementsPart(text))
+	words := x.cut.Cut(normalize.Text(title) + "\n" + withoutBenefits(requirementsPart(text)))
 	r.Skills, r.Certificates = catalog.FindInWords(words)
 	return r
 }
@@ -93,6 +94,58 @@ func requirementsPart(text string) string {
 		return text
 	}
 	return text[first:]
+}
+
+// benefitCue says a clause offers something rather than asks for it:
+// 公司提供考证补贴, 协助考取叉车证, 考证费用报销. A certificate or skill it
+// names is what the employer helps with, not a requirement.
+var benefitCue = regexp.MustCompile(`补贴|补助|报销|协助考取|协助办理|帮助考取|协助取得|公司提供|单位提供|免费培训|免费考取|包考|带薪培训|考证奖励|考取.{0,8}奖励|可考取|有机会考取`)
+
+// benefitsHeaders open the part of a description that says what the
+// employer offers; it runs to the next requirements header or the end.
+var benefitsHeaders = []string{"福利待遇", "薪资福利", "工资福利", "工资及福利", "薪酬福利", "其他福利", "福利：", "福利:", "待遇：", "待遇:", "岗位优势", "我们提供"}
+
+// withoutBenefits is text without what the employer offers: its benefits
+// sections (benefitsHeaders) and, elsewhere, its benefit clauses
+// (benefitCue), the rest joined by line breaks so no two clauses make one
+// word. A section is cut whole because a clause there need not say it
+// offers (体检费、健康证费用，入职满三个月报销).
+func withoutBenefits(text string) string {
+	text = cutBenefitsSections(text)
+	if !benefitCue.MatchString(text) {
+		return text
+	}
+	var kept []string
+	for _, c := range clauses(text) {
+		if !benefitCue.MatchString(c) {
+			kept = append(kept, c)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
+// cutBenefitsSections removes each benefits section of text up to the
+// next requirements header after it, or to the end.
+func cutBenefitsSections(text string) string {
+	for {
+		start := -1
+		for _, h := range benefitsHeaders {
+			if i := strings.Index(text, h); i >= 0 && (start < 0 || i < start) {
+				start = i
+			}
+		}
+		if start < 0 {
+			return text
+		}
+		end := len(text)
+		rest := text[start:]
+		for _, h := range requirementsHeaders {
+			if i := strings.Index(rest, h); i > 0 && start+i < end {
+				end = start + i
+			}
+		}
+		text = text[:start] + "\n" + text[end:]
+	}
 }
 
 // clauses splits text into clauses, trimmed, without empties. A clause

@@ -98,6 +98,29 @@ func TestMajors(t *testing.T) {
 	}
 }
 
+// TestBenefitsAreNoRequirements: a certificate the employer offers to
+// help with (公司提供考证补贴, 协助考取) is not asked of the candidate; one
+// the same text asks for is.
+func TestBenefitsAreNoRequirements(t *testing.T) {
+	x := extractor(t)
+	for _, c := range []struct {
+		text, want, not string
+	}{
+		{"任职要求：吃苦耐劳；公司提供考证补贴，协助考取叉车证。", "", "叉车证"},
+		{"任职要求：持有电工证，公司协助考取高压电工证", "电工证", "高压电工证"},
+		{"福利：考取教师资格证报销费用。任职要求：持有教师资格证", "教师资格证", ""},
+		{"任职要求：持有叉车证。其他福利：免费食宿；体检费、健康证费用，入职满三个月报销", "叉车证", "健康证"},
+	} {
+		certs := strings.Join(x.Extract("", c.text).Certificates, ",")
+		if c.want != "" && !strings.Contains(certs, c.want) {
+			t.Errorf("%q: certificates %q lack the required %s", c.text, certs, c.want)
+		}
+		if c.not != "" && strings.Contains(certs, c.not) {
+			t.Errorf("%q: certificates %q take the offered %s for a requirement", c.text, certs, c.not)
+		}
+	}
+}
+
 func TestTermsOnWordBoundaries(t *testing.T) {
 	x := extractor(t)
 	r := x.Extract("软件维护工程师", "岗位职责：开展合规培训，负责系统维护。\n任职要求：持有小学教师资格证、普通话二级甲等及以上；熟悉Spring Boot和MySQL。")

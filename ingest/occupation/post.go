@@ -67,7 +67,7 @@ func (c *Classifier) readWords(title, desc []string) (Match, bool) {
 		return Match{}, false
 	}
 	conf := confidence(best, second)
-	if conf < minConfidence || headsOnly(best.evidence) {
+	if conf < minConfidence || headsOnly(best.evidence) || len(desc) > 0 && fieldWords(best.evidence) < 2 {
 		return Match{}, false
 	}
 	d := c.prof.docs[best.doc]
@@ -85,6 +85,31 @@ func headsOnly(evidence []string) bool {
 		}
 	}
 	return true
+}
+
+// fieldWords counts the words of evidence that name a field: head words
+// left out, and a word inside another of them (可靠 in 可靠性, 海水 in
+// 海水淡化) counted with it. Read from a description, one such word is a
+// guess (康乐 in a cleaner's duties, 办公 in a clerk's): the classifier
+// abstains rather than answer on it.
+func fieldWords(evidence []string) int {
+	n := 0
+	for i, w := range evidence {
+		if headWords[w] {
+			continue
+		}
+		inside := false
+		for j, v := range evidence {
+			if j != i && !headWords[v] && len(v) > len(w) && strings.Contains(v, w) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			n++
+		}
+	}
+	return n
 }
 
 // keyVotes are the specific dictionary keys that words name as one, two or
