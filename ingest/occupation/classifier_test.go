@@ -536,6 +536,25 @@ func TestClassifyFromDescription(t *testing.T) {
 	}
 }
 
+// TestOneWordIsAGuess: an answer read from words needs two field words
+// shared with the occupation; one is a guess and the classifier abstains.
+func TestOneWordIsAGuess(t *testing.T) {
+	for _, tt := range []struct {
+		evidence []string
+		want     int
+	}{
+		{[]string{"康乐"}, 1},
+		{[]string{"软件", "工程师"}, 1},        // a head word is no field
+		{[]string{"可靠", "可靠性", "工程师"}, 1}, // a word inside another counts with it
+		{[]string{"淡化", "海水"}, 2},
+		{[]string{"半导体", "导体", "半导体工艺工程师", "工艺工程师"}, 2}, // a compound counts by its parts
+	} {
+		if got := fieldWords(tt.evidence); got != tt.want {
+			t.Errorf("fieldWords(%v) = %d, want %d", tt.evidence, got, tt.want)
+		}
+	}
+}
+
 func testSegmenter(t testing.TB) Cutter {
 	t.Helper()
 	s, err := index.DefaultSegmenter()

@@ -67,7 +67,7 @@ func (c *Classifier) readWords(title, desc []string) (Match, bool) {
 		return Match{}, false
 	}
 	conf := confidence(best, second)
-	if conf < minConfidence || headsOnly(best.evidence) || len(desc) > 0 && fieldWords(best.evidence) < 2 {
+	if conf < minConfidence || headsOnly(best.evidence) || fieldWords(best.evidence) < 2 {
 		return Match{}, false
 	}
 	d := c.prof.docs[best.doc]
@@ -88,24 +88,43 @@ func headsOnly(evidence []string) bool {
 }
 
 // fieldWords counts the words of evidence that name a field: head words
-// left out, and a word inside another of them (可靠 in 可靠性, 海水 in
-// 海水淡化) counted with it. Read from a description, one such word is a
-// guess (康乐 in a cleaner's duties, 办公 in a clerk's): the classifier
-// abstains rather than answer on it.
+// left out, a compound whose parts are there too (半导体工艺工程师 beside
+// 半导体 and 工艺工程师) counted by its parts, and a word inside another
+// (可靠 in 可靠性, 海水 in 海水淡化) counted with it. One such word is a
+// guess (康乐 in a cleaner's duties, 办公 in a clerk's, 软件 in
+// 软件维护工程师): the classifier abstains rather than answer on it.
 func fieldWords(evidence []string) int {
-	n := 0
-	for i, w := range evidence {
-		if headWords[w] {
-			continue
+	var words []string
+	for _, w := range evidence {
+		if !headWords[w] {
+			words = append(words, w)
 		}
-		inside := false
-		for j, v := range evidence {
-			if j != i && !headWords[v] && len(v) > len(w) && strings.Contains(v, w) {
-				inside = true
+	}
+	inside := func(w string, i int) int {
+		n := 0
+		for j, v := range words {
+			if j != i && len(w) > len(v) && strings.Contains(w, v) {
+				n++
+			}
+		}
+		return n
+	}
+	var kept []string
+	for i, w := range words {
+		if inside(w, i) < 2 {
+			kept = append(kept, w)
+		}
+	}
+	n := 0
+	for i, w := range kept {
+		within := false
+		for j, v := range kept {
+			if j != i && len(v) > len(w) && strings.Contains(v, w) {
+				within = true
 				break
 			}
 		}
-		if !inside {
+		if !within {
 			n++
 		}
 	}
