@@ -26,7 +26,7 @@ import (
 // deepening of the set does, re-measure and restate the floor in the same
 // commit as the judgments, with jobmatch's code unchanged.
 var relFloors = map[string]struct{ p8, ndcg8 float64 }{
-	splitDev:     {p8: 0.87, ndcg8: 0.72}, // measured 0.881 / 0.724 (1,629 judged pairs, word classifier in the importer)
+	splitDev:     {p8: 0.87, ndcg8: 0.72}, // measured 0.881 / 0.724 (1,636 judged pairs, word classifier in the importer)
 	splitHeldOut: {p8: 0.87, ndcg8: 0.77}, // measured 0.875 / 0.774
 }
 
