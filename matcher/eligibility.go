@@ -37,6 +37,19 @@ const (
 	RuleCourseUnrelated  = "course_unrelated"
 )
 
+// CourseRuleNames lists the course exclusion rules.
+func CourseRuleNames() []string {
+	return []string{RuleCourseStarted, RuleCoursePlaces, RuleCourseSkillsHeld, RuleCourseUnrelated}
+}
+
+// RuleBasis returns what the rule named rests on in pol: the plan's
+// measure and sentence (and a national rule's name where the plan leaves
+// the figures to it). CheckPolicy has made sure every rule has one.
+func RuleBasis(name string, pol *catalog.Policy) (catalog.RuleBasis, bool) {
+	b, ok := pol.Rules[name]
+	return b, ok
+}
+
 // NumRules is the number of eligibility rules; FirstFailing returns an
 // index below it.
 const NumRules = 11

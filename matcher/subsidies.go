@@ -319,6 +319,9 @@ func CheckPolicy(pol *catalog.Policy) error {
 			return fmt.Errorf("policy: channel_plan.%s: not a channel (%s)", ch, channelCodes())
 		}
 	}
+	if err := checkRuleBases(pol); err != nil {
+		return err
+	}
 	for i, s := range pol.Subsidies {
 		for j, w := range s.Who {
 			for k, h := range w.Hardship {
@@ -326,6 +329,23 @@ func CheckPolicy(pol *catalog.Policy) error {
 					return fmt.Errorf("policy: subsidies[%d] (%s).who[%d].hardship[%d]: %q is not a category code (poverty_family, low_income, zero_employment, disability, long_unemployed)", i, s.Code, j, k, h)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// checkRuleBases: every eligibility and course rule cites the plan
+// (policy rules.NAME), and the file names no rule the domain lacks.
+func checkRuleBases(pol *catalog.Policy) error {
+	names := slices.Concat(RuleNames(), CourseRuleNames())
+	for _, n := range names {
+		if _, ok := pol.Rules[n]; !ok {
+			return fmt.Errorf("policy: rules.%s: missing: every rule cites the plan's sentence it rests on", n)
+		}
+	}
+	for n := range pol.Rules {
+		if !slices.Contains(names, n) {
+			return fmt.Errorf("policy: rules.%s: not a rule (%s)", n, strings.Join(names, ", "))
 		}
 	}
 	return nil

@@ -61,6 +61,11 @@ type Policy struct {
 
 	Subsidies []Subsidy `json:"subsidies"` // matcher: EvaluateSubsidies
 
+	// Rules: for each eligibility and course rule (by its name in
+	// matcher), the plan's sentence it rests on; matcher.CheckPolicy
+	// refuses a policy that leaves a rule without one.
+	Rules map[string]RuleBasis `json:"rules"`
+
 	// Campaigns are the plan's periods of service (months, inclusive) and
 	// Deadlines its dated obligations besides the milestones: the
 	// dashboard's calendar.
@@ -134,6 +139,15 @@ type Shortlist struct {
 	CoursesQuote          string `json:"courses_quote"`
 	EntrepreneurshipQuote string `json:"entrepreneurship_quote"`
 	WelfareQuote          string `json:"welfare_quote"`
+}
+
+// RuleBasis is what an eligibility or course rule rests on: the plan's
+// measure and sentence, and, where the plan leaves the figures to a
+// national rule (conscription ages), that rule's name.
+type RuleBasis struct {
+	Item   string `json:"item"`
+	Quote  string `json:"quote"`
+	Source string `json:"source,omitempty"`
 }
 
 // Campaign is a period of the plan's services, by month of the plan year.
@@ -343,6 +357,11 @@ func (p *Policy) Validate() error {
 	for _, check := range []func() error{p.validateInternship, p.validateMilitary, p.validateCasework, p.validateCalendar} {
 		if err := check(); err != nil {
 			return err
+		}
+	}
+	for name, b := range p.Rules {
+		if b.Quote == "" || b.Item == "" {
+			return policyError("rules."+name, "the plan's measure (item) and sentence (quote) the rule rests on are required")
 		}
 	}
 	seen := map[string]bool{}
