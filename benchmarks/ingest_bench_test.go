@@ -43,7 +43,7 @@ var (
 	ingestDataErr  error
 )
 
-// ingestData generates the default data set (25,000 posts, 240 courses,
+// ingestData generates the default data set (25,000 posts, 480 courses,
 // 50,000 graduates) once per benchmark process and returns its directory.
 func ingestData(b testing.TB) string {
 	b.Helper()

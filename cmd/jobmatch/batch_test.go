@@ -19,7 +19,7 @@ func TestBatchCommand(t *testing.T) {
 	dir := t.TempDir()
 	gen, data := filepath.Join(dir, "gen"), filepath.Join(dir, "data")
 	day := "--now=2023-06-15"
-	if code, _, errs := run(t, "", "gen", "--out", gen, "--posts", "400", "--graduates", "120", "--courses", "20", "--seed", "5"); code != 0 {
+	if code, _, errs := run(t, "", "gen", "--out", gen, "--posts", "400", "--graduates", "120", "--courses", "60", "--seed", "5"); code != 0 {
 		t.Fatalf("gen: exit %d: %s", code, errs)
 	}
 	for _, entity := range []string{"courses", "posts", "graduates"} {

@@ -49,7 +49,7 @@ func TestMain(m *testing.M) {
 func tempDir() (string, error) { return os.MkdirTemp("", "jobmatch-batch-") }
 
 func smallOptions() synth.Options {
-	return synth.Options{Seed: 11, Posts: 500, Internships: 40, Courses: 30, Graduates: 500, DuplicateShare: 0.01, Now: synth.DefaultNow}
+	return synth.Options{Seed: 11, Posts: 500, Internships: 40, Courses: 60, Graduates: 500, DuplicateShare: 0.01, Now: synth.DefaultNow}
 }
 
 var decisionTime = synth.DefaultNow.Add(12 * time.Hour)
