@@ -34,9 +34,8 @@ import (
 //	JOBMATCH_COURSEFIT_POOL=FILE  write the plans' unjudged courses to judge
 
 const (
-	courseFitFile    = "testdata/coursefit/judgments.tsv"
-	courseFitCourses = 240 // the generator's default course count
-	courseFitMin     = 0.80
+	courseFitFile = "testdata/coursefit/judgments.tsv"
+	courseFitMin  = 0.80
 )
 
 // courseFitProfiles: one profile per field (the development set's three
@@ -56,7 +55,7 @@ func courseFitProfiles(d *relData) []*relProfile {
 func courseFitCoursesOf(tb testing.TB) []matcher.Course {
 	tb.Helper()
 	o := synth.DefaultOptions()
-	o.Now, o.Courses = relNow, courseFitCourses
+	o.Now = relNow // the generator's default course count
 	var buf bytes.Buffer
 	if err := synth.WriteCourses(&buf, o); err != nil {
 		tb.Fatal(err)

@@ -25,13 +25,34 @@ import (
 // judgments, all under testdata/relevance (see its GUIDE.md).
 const (
 	relDir          = "testdata/relevance"
-	relPostsFile    = "../../shared/data/jobs-real/job-hunting-2024-25.csv.gz"
 	relMappingFile  = "../docs/mappings/job-hunting.json"
 	relJudgmentFile = relDir + "/judgments.tsv"
 	relSplitFile    = relDir + "/splits.tsv"
 	splitDev        = "dev"
 	splitHeldOut    = "heldout"
 )
+
+// relPostsFile is the real posts' export beside the repository
+// (../shared seen from the module root), found further up when the
+// repository is a worktree nested deeper.
+var relPostsFile = sharedFile("data/jobs-real/job-hunting-2024-25.csv.gz")
+
+// sharedFile is name under the shared directory beside the repository:
+// the first ../shared, ../../shared … above the package that holds it
+// (the nearest when none does, so a skip names the usual path).
+func sharedFile(name string) string {
+	first := ""
+	for up := "../../"; len(up) <= 5*3; up += "../" {
+		p := up + "shared/" + name
+		if first == "" {
+			first = p
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return first
+}
 
 // relNow is the decision time: the profiles graduate in 2025, and every
 // post of the export was published before it.
