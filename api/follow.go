@@ -73,3 +73,10 @@ func (s *Server) pollFeed(ctx context.Context, saved func(int64) error) {
 		}
 	}
 }
+
+// LoadCaseload reads the graduate ledger into the caseload's memory, so
+// the first counselor's request does not wait for it; it returns how many
+// graduates it holds.
+func (s *Server) LoadCaseload(ctx context.Context) (int, error) {
+	return s.casework.LoadLedger(ctx)
+}

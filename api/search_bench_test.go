@@ -88,7 +88,7 @@ func BenchmarkCaseloadSearch(b *testing.B) {
 			if tc.q != "" {
 				path += "&q=" + url.QueryEscape(tc.q)
 			}
-			for b.Loop() {
+			get := func() {
 				req := httptest.NewRequest("GET", path, nil)
 				req.Header.Set("Authorization", "Bearer "+keys[tc.key])
 				rec := httptest.NewRecorder()
@@ -96,6 +96,10 @@ func BenchmarkCaseloadSearch(b *testing.B) {
 				if rec.Code != 200 {
 					b.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
 				}
+			}
+			get() // the first read loads the ledger into memory (serve does it at start)
+			for b.Loop() {
+				get()
 			}
 		})
 	}

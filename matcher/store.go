@@ -31,6 +31,24 @@ type GraduateFilter struct {
 	IDs      []string
 	District string // hukou or residence district
 	Status   GraduateStatus
+	// UpdatedSince, when set, keeps only graduates written at or after it
+	// (UpdatedAt): what an in-memory copy of the ledger reads to catch up.
+	UpdatedSince time.Time
+}
+
+// LedgerStamp says where the graduate ledger stands: how many graduates
+// it holds and when the latest was written. Any insert, update or delete
+// changes it (an update moves Latest, a delete moves Count).
+type LedgerStamp struct {
+	Count  int
+	Latest time.Time
+}
+
+// LedgerStamper is a store that can say cheaply whether its ledger changed
+// (both stores implement it): the caseload keeps the ledger in memory and
+// asks before every read.
+type LedgerStamper interface {
+	GraduateStamp(ctx context.Context) (LedgerStamp, error)
 }
 
 // PostStore persists posts. Upserts are keyed by ID (source:external_id):

@@ -59,7 +59,7 @@ func MatchGraduate(f *matcher.GraduateFilter, g *matcher.Graduate) bool {
 	if f.Status != "" && g.Status != f.Status {
 		return false
 	}
-	return true
+	return f.UpdatedSince.IsZero() || !g.UpdatedAt.Before(f.UpdatedSince)
 }
 
 func invalid(field, zh, en string, args ...any) error {

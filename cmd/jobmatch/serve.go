@@ -165,6 +165,8 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 		defer wg.Done()
 		srv.Follow(followCtx, from, o.Poll, func(s int64) error { return writeSeq(seqFile, s) })
 	}()
+	wg.Add(1)
+	go func() { defer wg.Done(); m.loadCaseload(followCtx, srv) }()
 	m.Log.Info("serving the API", "addr", ln.Addr().String(), "tls", o.TLSCert != "", "store", storeKind(m.DBURL), "feed_seq", from)
 	err = srv.Serve(ctx, ln)
 	stopFollow()
@@ -277,4 +279,16 @@ func (m *Main) serveMetrics(addr string, srv *api.Server) (stop func(), err erro
 	go hs.Serve(ln)
 	m.Log.Info("serving metrics", "addr", ln.Addr().String())
 	return func() { hs.Close() }, nil
+}
+
+// loadCaseload reads the ledger into the caseload's memory while the
+// server starts, so the first counselor does not wait for it.
+func (m *Main) loadCaseload(ctx context.Context, srv *api.Server) {
+	start := time.Now()
+	n, err := srv.LoadCaseload(ctx)
+	if err != nil {
+		m.Log.Warn("loading the caseload into memory failed (the first request will try again)", "err", err)
+		return
+	}
+	m.Log.Info("caseload in memory", "graduates", n, "took", time.Since(start).Round(time.Millisecond))
 }

@@ -68,6 +68,8 @@ type Service struct {
 	clock func() time.Time
 	cfg   Config
 
+	ledger *ledger // nil: the store cannot stamp its ledger; read it each time
+
 	runMu      sync.Mutex
 	run        *matcher.Run
 	runFetched time.Time
@@ -93,7 +95,11 @@ func New(c Config) (*Service, error) {
 	if c.MaxRunAge == 0 {
 		c.MaxRunAge = 36 * time.Hour
 	}
-	return &Service{st: c.Store, rec: c.Recommender, pol: c.Policy, now: c.Now, clock: c.Clock, cfg: c}, nil
+	s := &Service{st: c.Store, rec: c.Recommender, pol: c.Policy, now: c.Now, clock: c.Clock, cfg: c}
+	if st, ok := c.Store.(matcher.LedgerStamper); ok {
+		s.ledger = &ledger{st: c.Store, stamper: st, clock: time.Now}
+	}
+	return s, nil
 }
 
 // Policy returns the policy the service applies.

@@ -140,6 +140,17 @@ func encodeRecord(updated time.Time, body []byte) []byte {
 	return append(out, body...)
 }
 
+// recordTime is the write time of an encoded record (zero when unknown).
+func recordTime(v []byte) time.Time {
+	if len(v) < 8 {
+		return time.Time{}
+	}
+	if n := binary.BigEndian.Uint64(v[:8]); n != 0 {
+		return time.Unix(0, int64(n))
+	}
+	return time.Time{}
+}
+
 func decodeRecord(v []byte, dst any) (time.Time, error) {
 	if len(v) < 8 {
 		return time.Time{}, fmt.Errorf("corrupt record (%d bytes)", len(v))

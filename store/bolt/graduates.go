@@ -209,7 +209,10 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 		if s.keys == nil {
 			return store.ErrNoDataKey
 		}
-		return s.scanTx(ctx, bGraduates, nil, func(tx *bbolt.Tx, k, _ []byte) (func() error, error) {
+		return s.scanTx(ctx, bGraduates, nil, func(tx *bbolt.Tx, k, v []byte) (func() error, error) {
+			if !f.UpdatedSince.IsZero() && recordTime(v).Before(f.UpdatedSince) {
+				return nil, nil // not opened: a catch-up read skips the rest cheaply
+			}
 			g, err := s.getGraduate(tx, string(k))
 			if err != nil {
 				return nil, err
@@ -260,6 +263,23 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 		ids = ids[n:]
 	}
 	return nil
+}
+
+// GraduateStamp counts the graduates and finds the latest write from the
+// records' time prefixes, without opening any.
+func (s *Store) GraduateStamp(ctx context.Context) (matcher.LedgerStamp, error) {
+	var st matcher.LedgerStamp
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bGraduates).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			st.Count++
+			if t := recordTime(v); t.After(st.Latest) {
+				st.Latest = t
+			}
+		}
+		return nil
+	})
+	return st, err
 }
 
 // DeleteGraduate removes a graduate and everything derived from them:

@@ -126,6 +126,10 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 	if len(f.IDs) > 0 {
 		ids = f.IDs
 	}
+	var since *time.Time
+	if !f.UpdatedSince.IsZero() {
+		since = &f.UpdatedSince
+	}
 	return eachPage(ctx, s, "each graduate", func(rows pgx.Rows) (*matcher.Graduate, error) { return s.scanGraduate(rows) },
 		func(g *matcher.Graduate) string { return g.ID },
 		func(g *matcher.Graduate) bool { return store.MatchGraduate(&f, g) }, fn,
@@ -134,8 +138,26 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 			  AND ($2 = '' OR hukou_district = $2 OR residence_district = $2)
 			  AND ($3 = '' OR status = $3)
 			  AND ($4::text[] IS NULL OR id = ANY($4))
+			  AND ($6::timestamptz IS NULL OR updated_at >= $6)
 			ORDER BY id LIMIT $5`,
-		func(after string) []any { return []any{after, f.District, string(f.Status), ids, pageSize} })
+		func(after string) []any { return []any{after, f.District, string(f.Status), ids, pageSize, since} })
+}
+
+// GraduateStamp counts the graduates and finds the latest write, in one
+// query that opens no personal data.
+func (s *Store) GraduateStamp(ctx context.Context) (matcher.LedgerStamp, error) {
+	var st matcher.LedgerStamp
+	err := s.retry(ctx, "graduate stamp", func(ctx context.Context, _ int) error {
+		var latest *time.Time
+		if err := s.pool.QueryRow(ctx, `SELECT count(*), max(updated_at) FROM graduates`).Scan(&st.Count, &latest); err != nil {
+			return err
+		}
+		if latest != nil {
+			st.Latest = *latest
+		}
+		return nil
+	})
+	return st, err
 }
 
 // DeleteGraduate removes a graduate and everything derived from them, in one

@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"Graduates", testGraduates},
 		{"GraduateFilters", testGraduateFilters},
 		{"DeleteGraduate", testDeleteGraduate},
+		{"LedgerStamp", testLedgerStamp},
 		{"Keys", testKeys},
 		{"Audit", testAudit},
 		{"AuditBatch", testAuditBatch},
@@ -448,6 +449,60 @@ func testGraduateFilters(t *testing.T, s matcher.FullStore) {
 		if len(want) == 0 || !slices.Equal(got, want) {
 			t.Errorf("%s: got %v\nwant %v", tc.name, got, want)
 		}
+	}
+}
+
+// testLedgerStamp: the stamp moves on every insert, update and delete and
+// not on an unchanged write, and UpdatedSince reads only what was written
+// at or after it (what the caseload's in-memory ledger relies on).
+func testLedgerStamp(t *testing.T, s matcher.FullStore) {
+	ls, ok := s.(matcher.LedgerStamper)
+	if !ok {
+		t.Fatal("the store does not stamp its ledger")
+	}
+	stamp := func() matcher.LedgerStamp {
+		st, err := ls.GraduateStamp(ctx)
+		must(t, err)
+		return st
+	}
+	if st := stamp(); st.Count != 0 || !st.Latest.IsZero() {
+		t.Fatalf("empty ledger stamped %+v", st)
+	}
+	gs := []matcher.Graduate{Graduate(1), Graduate(2), Graduate(3)}
+	_, err := s.UpsertGraduates(ctx, gs)
+	must(t, err)
+	first := stamp()
+	if first.Count != 3 || first.Latest.IsZero() {
+		t.Fatalf("after 3 inserts: %+v", first)
+	}
+	_, err = s.UpsertGraduates(ctx, gs[:1])
+	must(t, err)
+	if st := stamp(); st != first && !(st.Count == first.Count && st.Latest.Equal(first.Latest)) {
+		t.Errorf("an unchanged write moved the stamp: %+v → %+v", first, st)
+	}
+	time.Sleep(5 * time.Millisecond) // PostgreSQL dates rows by microsecond
+	changed := gs[1]
+	changed.Phone = "13900000000"
+	_, err = s.UpsertGraduates(ctx, []matcher.Graduate{changed})
+	must(t, err)
+	second := stamp()
+	if second.Count != 3 || !second.Latest.After(first.Latest) {
+		t.Errorf("an update left the stamp: %+v → %+v", first, second)
+	}
+	var since []string
+	must(t, s.EachGraduate(ctx, matcher.GraduateFilter{UpdatedSince: second.Latest}, func(g *matcher.Graduate) error {
+		if g.Phone == "" {
+			return fmt.Errorf("graduate %s without personal data", g.ID)
+		}
+		since = append(since, g.ID)
+		return nil
+	}))
+	if !slices.Equal(since, []string{changed.ID}) {
+		t.Errorf("UpdatedSince the latest write: got %v, want [%s]", since, changed.ID)
+	}
+	must(t, s.DeleteGraduate(ctx, gs[2].ID))
+	if st := stamp(); st.Count != 2 {
+		t.Errorf("after a delete: %+v", st)
 	}
 }
 
