@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -46,44 +47,97 @@ func newPDF(f *Font, title string) *fpdf.Fpdf {
 	pdf.AddUTF8FontFromBytes("cjk", "", f.data)
 	pdf.AddUTF8FontFromBytes("latin", "", f.latin)
 	pdf.SetFont("cjk", "", 10)
-	pdf.SetTitle(title, true)
+	pdf.SetTitle(drawableText(title), true) // fpdf's UTF-16 conversion indexes past the end of invalid UTF-8
 	pdf.SetCreator("jobmatch", true)
 	return pdf
 }
 
-// widthAt returns a width function for the fonts at size points.
-func widthAt(pdf *fpdf.Fpdf, size float64) func(string) float64 {
-	return func(s string) float64 {
-		w := 0.0
-		for _, r := range runs(s) {
-			pdf.SetFont(r.family, "", size)
-			w += pdf.GetStringWidth(r.text)
-		}
+// advances measures characters for Wrap and for centring: each
+// character's advance at 1 pt, asked of its font once per document (fpdf's
+// SetFont and GetStringWidth cost microseconds a call; a page measures
+// thousands of characters at up to ten scales).
+type advances struct {
+	pdf  *fpdf.Fpdf
+	unit map[rune]float64 // mm per pt of font size
+}
+
+func newAdvances(pdf *fpdf.Fpdf) *advances {
+	return &advances{pdf: pdf, unit: map[rune]float64{}}
+}
+
+// at returns the advance function for size points.
+func (a *advances) at(size float64) func(rune) float64 {
+	return func(r rune) float64 { return a.of(r) * size }
+}
+
+func (a *advances) of(r rune) float64 {
+	r = drawable(r)
+	if w, ok := a.unit[r]; ok {
 		return w
 	}
+	a.pdf.SetFont(family(r), "", 1)
+	w := a.pdf.GetStringWidth(string(r))
+	a.unit[r] = w
+	return w
+}
+
+// width is the advance of s at size points.
+func (a *advances) width(s string, size float64) float64 {
+	w := 0.0
+	for _, r := range s {
+		w += a.of(r)
+	}
+	return w * size
+}
+
+// drawable is r as the PDF sets it: a character outside the Basic
+// Multilingual Plane (an emoji, a rare ideograph of CJK Extension B) as
+// □, since fpdf's font subsetter indexes a 65,536-entry table by code
+// point and panics on anything above it.
+func drawable(r rune) rune {
+	if r > 0xFFFF {
+		return '□'
+	}
+	return r
+}
+
+// drawableText is s with every character drawable and invalid UTF-8 as
+// U+FFFD.
+func drawableText(s string) string {
+	return strings.Map(drawable, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+// family is the font r is set in: "latin" below U+2E80 (Latin, digits,
+// Western punctuation, □), "cjk" from there up.
+func family(r rune) string {
+	if r < 0x2E80 {
+		return "latin"
+	}
+	return "cjk"
 }
 
 // run is a stretch of text set in one font.
 type run struct{ family, text string }
 
-// runs splits s into stretches of the Latin font (below U+2E80) and the
-// CJK font (the rest).
+// runs splits s into stretches of one font each, every character made
+// drawable (and invalid UTF-8 U+FFFD).
 func runs(s string) []run {
 	var out []run
-	start, fam := 0, ""
-	for i, r := range s {
-		f := "cjk"
-		if r < 0x2E80 {
-			f = "latin"
+	var b strings.Builder
+	fam := ""
+	for _, r := range s {
+		r = drawable(r)
+		if f := family(r); f != fam {
+			if b.Len() > 0 {
+				out = append(out, run{fam, b.String()})
+				b.Reset()
+			}
+			fam = f
 		}
-		if f != fam && i > start {
-			out = append(out, run{fam, s[start:i]})
-			start = i
-		}
-		fam = f
+		b.WriteRune(r)
 	}
-	if start < len(s) {
-		out = append(out, run{fam, s[start:]})
+	if b.Len() > 0 {
+		out = append(out, run{fam, b.String()})
 	}
 	return out
 }
@@ -99,12 +153,12 @@ func text(pdf *fpdf.Fpdf, x, y, size float64, s string) {
 
 // layout wraps the page's blocks at scale k and returns their lines and
 // the height the body (blocks that are not footers) takes.
-func (p *page) layout(pdf *fpdf.Fpdf, k float64) ([][]string, float64) {
+func (p *page) layout(adv *advances, k float64) ([][]string, float64) {
 	lines := make([][]string, len(p.blocks))
 	h := 0.0
 	for i, b := range p.blocks {
 		size := b.size * k
-		lines[i] = Wrap(b.text, textW-b.indent, widthAt(pdf, size))
+		lines[i] = Wrap(b.text, textW-b.indent, adv.at(size))
 		if b.footer {
 			continue
 		}
@@ -116,7 +170,7 @@ func (p *page) layout(pdf *fpdf.Fpdf, k float64) ([][]string, float64) {
 // fitScale is the largest scale, from 1 down to 0.55, at which the body
 // fits the page above the footer; 0.55 when none does (the page is then
 // cut at the bottom margin, never spilled onto the next graduate's).
-func (p *page) fitScale(pdf *fpdf.Fpdf) (float64, [][]string) {
+func (p *page) fitScale(adv *advances) (float64, [][]string) {
 	footer := 0.0
 	for _, b := range p.blocks {
 		if b.footer {
@@ -126,18 +180,18 @@ func (p *page) fitScale(pdf *fpdf.Fpdf) (float64, [][]string) {
 	avail := pageH - marginTop - marginBottom - footer
 	k := 1.0
 	for ; k > 0.55; k -= 0.05 {
-		if lines, h := p.layout(pdf, k); h <= avail {
+		if lines, h := p.layout(adv, k); h <= avail {
 			return k, lines
 		}
 	}
-	lines, _ := p.layout(pdf, 0.55)
+	lines, _ := p.layout(adv, 0.55)
 	return 0.55, lines
 }
 
 // draw puts the page on a new PDF page.
-func (p *page) draw(pdf *fpdf.Fpdf) {
+func (p *page) draw(pdf *fpdf.Fpdf, adv *advances) {
 	pdf.AddPage()
-	k, lines := p.fitScale(pdf)
+	k, lines := p.fitScale(adv)
 	y := marginTop
 	var feet []int
 	for i, b := range p.blocks {
@@ -146,7 +200,7 @@ func (p *page) draw(pdf *fpdf.Fpdf) {
 			continue
 		}
 		y += b.before * k
-		y = drawLines(pdf, b, lines[i], b.size*k, y, pageH-marginBottom)
+		y = drawLines(pdf, adv, b, lines[i], b.size*k, y, pageH-marginBottom)
 	}
 	// Footers sit at the foot, last one lowest.
 	fy := pageH - marginBottom
@@ -155,23 +209,22 @@ func (p *page) draw(pdf *fpdf.Fpdf) {
 		fy -= float64(len(lines[feet[j]])) * b.size * k * ptToMM * lineFactor
 	}
 	for _, i := range feet {
-		fy = drawLines(pdf, p.blocks[i], lines[i], p.blocks[i].size*k, fy, pageH)
+		fy = drawLines(pdf, adv, p.blocks[i], lines[i], p.blocks[i].size*k, fy, pageH)
 	}
 }
 
 // drawLines draws a block's lines from y and returns the y below them;
 // lines that would pass limit are not drawn.
-func drawLines(pdf *fpdf.Fpdf, b block, lines []string, size, y, limit float64) float64 {
+func drawLines(pdf *fpdf.Fpdf, adv *advances, b block, lines []string, size, y, limit float64) float64 {
 	lh := size * ptToMM * lineFactor
 	pdf.SetTextColor(b.gray, b.gray, b.gray)
-	width := widthAt(pdf, size)
 	for _, ln := range lines {
 		if y+lh > limit {
 			return y + lh
 		}
 		x := marginX + b.indent
 		if b.center {
-			x = (pageW - width(ln)) / 2
+			x = (pageW - adv.width(ln, size)) / 2
 		}
 		// The baseline sits at about 80% of the line box.
 		text(pdf, x, y+lh*0.78, size, ln)
@@ -195,8 +248,9 @@ func writePages(w io.Writer, f *Font, title string, pages []page) error {
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("render: font %s: %w", f.Path, err)
 	}
+	adv := newAdvances(pdf)
 	for i := range pages {
-		pages[i].draw(pdf)
+		pages[i].draw(pdf, adv)
 	}
 	if len(pages) == 0 {
 		pdf.AddPage()

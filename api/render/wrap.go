@@ -14,14 +14,16 @@ const noLineStart = "，。、；：？！）》」』】〕”’·…—,.;:?!
 // punctuation, 避尾点).
 const noLineEnd = "（《「『【〔“‘([{"
 
-// Wrap breaks text into lines no wider than max, as width measures them:
+// Wrap breaks text into lines no wider than max, a line's width being the
+// sum of its characters' advances (width of each rune; invalid UTF-8 is
+// measured as U+FFFD, a byte each):
 // at every newline, then greedily by character (Chinese has no spaces to
 // break at), at the last space of a run of Latin text when there is one,
 // keeping closing punctuation off the start of a line and opening
 // punctuation off its end. Joined, the lines are text without its
 // newlines. A line is wider than max only when it is one character that
 // does not fit alone.
-func Wrap(text string, max float64, width func(string) float64) []string {
+func Wrap(text string, max float64, width func(rune) float64) []string {
 	var out []string
 	for para := range strings.SplitSeq(text, "\n") {
 		out = append(out, wrapPara(para, max, width)...)
@@ -30,7 +32,7 @@ func Wrap(text string, max float64, width func(string) float64) []string {
 }
 
 // wrapPara wraps one paragraph (no newlines).
-func wrapPara(s string, max float64, width func(string) float64) []string {
+func wrapPara(s string, max float64, width func(rune) float64) []string {
 	if s == "" {
 		return []string{""}
 	}
@@ -47,13 +49,14 @@ func wrapPara(s string, max float64, width func(string) float64) []string {
 }
 
 // fit is the byte length of the longest prefix of s (at least one
-// character) no wider than max.
-func fit(s string, max float64, width func(string) float64) int {
-	_, first := utf8.DecodeRuneInString(s)
-	n := first
+// character) no wider than max. It adds the characters' advances as it
+// goes, so a paragraph is measured once, not once per prefix.
+func fit(s string, max float64, width func(rune) float64) int {
+	r, n := utf8.DecodeRuneInString(s)
+	w := width(r)
 	for n < len(s) {
-		_, size := utf8.DecodeRuneInString(s[n:])
-		if width(s[:n+size]) > max {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if w += width(r); w > max {
 			break
 		}
 		n += size

@@ -7,16 +7,20 @@ import (
 	"unicode/utf8"
 )
 
-// cells measures a string as a terminal would: CJK two units, the rest
-// one (bytes of invalid UTF-8 one each).
+// cell measures a character as a terminal would: CJK two units, the rest
+// one (a byte of invalid UTF-8, U+FFFD, two).
+func cell(r rune) float64 {
+	if r >= 0x2E80 {
+		return 2
+	}
+	return 1
+}
+
+// cells is the width of s in cells.
 func cells(s string) float64 {
 	w := 0.0
 	for _, r := range s {
-		if r >= 0x2E80 {
-			w += 2
-		} else {
-			w++
-		}
+		w += cell(r)
 	}
 	return w
 }
@@ -39,7 +43,7 @@ func TestWrap(t *testing.T) {
 		// one character wider than the line stays alone
 		{"一二", 1, []string{"一", "二"}},
 	} {
-		got := Wrap(c.in, c.max, cells)
+		got := Wrap(c.in, c.max, cell)
 		if !slices.Equal(got, c.want) {
 			t.Errorf("Wrap(%q, %v) = %q, want %q", c.in, c.max, got, c.want)
 		}
@@ -53,7 +57,7 @@ func FuzzWrap(f *testing.F) {
 		f.Add(s, uint8(6))
 	}
 	f.Fuzz(func(t *testing.T, s string, max uint8) {
-		lines := Wrap(s, float64(max), cells)
+		lines := Wrap(s, float64(max), cell)
 		if got, want := strings.Join(lines, ""), strings.ReplaceAll(s, "\n", ""); got != want {
 			t.Fatalf("joined lines %q, want %q", got, want)
 		}
