@@ -21,6 +21,11 @@ import (
 // the run kept — is computed online. The response says which in the
 // X-Recommendation-Source header.
 
+// runCacheTTL is how long the published run is kept before it is read
+// again, on the wall clock (Config.Clock), so a test moves the clock
+// instead of waiting.
+const runCacheTTL = 5 * time.Second
+
 // runInfo caches the published run for a few seconds: every request would
 // otherwise read it.
 type runInfo struct {
@@ -32,14 +37,15 @@ type runInfo struct {
 func (s *Server) publishedRun(ctx context.Context) *matcher.Run {
 	s.runs.mu.Lock()
 	defer s.runs.mu.Unlock()
-	if time.Since(s.runs.fetched) < 5*time.Second {
+	now := s.wall()
+	if !s.runs.fetched.IsZero() && now.Sub(s.runs.fetched) < runCacheTTL {
 		return s.runs.run
 	}
 	r, err := s.stores.Runs.LatestRun(ctx)
 	if err != nil {
 		r = nil // none published, or the store is unwell: compute online
 	}
-	s.runs.run, s.runs.fetched = r, time.Now()
+	s.runs.run, s.runs.fetched = r, now
 	return r
 }
 
@@ -50,7 +56,7 @@ func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Que
 		return nil, "", false
 	}
 	run := s.publishedRun(ctx)
-	if run == nil || time.Since(run.StartedAt) > s.cfg.MaxRunAge || g.UpdatedAt.After(run.StartedAt) {
+	if run == nil || s.wall().Sub(run.StartedAt) > s.cfg.MaxRunAge || g.UpdatedAt.After(run.StartedAt) {
 		return nil, "", false
 	}
 	runID, stored, err := s.stores.Runs.RecommendationsFor(ctx, g.ID)

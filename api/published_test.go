@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,15 +33,15 @@ func (f *fixture) publishRun(g matcher.Graduate, limit int) string {
 	if err := f.st.PublishRun(ctx, run.ID); err != nil {
 		f.t.Fatal(err)
 	}
-	// The server re-reads the published run every few seconds; do not wait.
-	f.srv.runs.mu.Lock()
-	f.srv.runs.fetched = time.Time{}
-	f.srv.runs.mu.Unlock()
 	return run.ID
 }
 
+// TestRecommendationsFromPublishedRun moves the server's wall clock
+// (Config.Clock) past the published-run cache instead of waiting for it.
 func TestRecommendationsFromPublishedRun(t *testing.T) {
-	f := newFixture(t)
+	var wall atomic.Int64
+	wall.Store(testNow.UnixNano())
+	f := newFixture(t, func(c *Config) { c.Clock = func() time.Time { return time.Unix(0, wall.Load()) } })
 	g, _ := f.graduateIn("天山区")
 	path := "/v1/graduates/" + g.ID + "/recommendations?limit=4"
 	online := f.do("GET", path, "counselor", nil)
@@ -48,6 +49,12 @@ func TestRecommendationsFromPublishedRun(t *testing.T) {
 		t.Fatalf("no run yet, source %q", online.header.Get("X-Recommendation-Source"))
 	}
 	runID := f.publishRun(g, 8)
+	// Within the cache's time the server still knows no run.
+	wall.Add(int64(runCacheTTL - time.Millisecond))
+	if src := f.do("GET", path, "counselor", nil).header.Get("X-Recommendation-Source"); src != "online" {
+		t.Fatalf("run published %v ago on the wall clock, inside the cache: source %q, want online", runCacheTTL-time.Millisecond, src)
+	}
+	wall.Add(int64(2 * time.Millisecond))
 	fromRun := f.do("GET", path, "counselor", nil)
 	if got := fromRun.header.Get("X-Recommendation-Source"); got != "run:"+runID {
 		t.Fatalf("source %q, want run:%s", got, runID)
