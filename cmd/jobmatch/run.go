@@ -69,7 +69,7 @@ func commands() []command {
 	return []command{
 		{"demo", fmt.Sprintf("[--addr %s] [--seed %d] [--posts %d] [--graduates %d] [--courses %d] [--no-serve]", defaultAddr(), def.Seed, def.Posts, def.Graduates, def.Courses),
 			"generate the demo data, ingest and index it (skipped when already done), and serve it", (*Main).cmdDemo},
-		{"serve", fmt.Sprintf("[--addr %s] [--tls-cert F --tls-key F] [--metrics-addr A] [--trusted-proxy CIDR] [--rate R --burst B]", envOr("JOBMATCH_ADDR", defaultServeAddr)), "serve the REST API and the counselor workspace", (*Main).cmdServe},
+		{"serve", fmt.Sprintf("[--addr %s] [--tls-cert F --tls-key F] [--metrics-addr A] [--pprof-addr A] [--trusted-proxy CIDR] [--rate R --burst B]", envOr("JOBMATCH_ADDR", defaultServeAddr)), "serve the REST API and the counselor workspace", (*Main).cmdServe},
 		{"gen", fmt.Sprintf("--out DIR [--seed %d] [--posts %d] [--graduates %d] [--courses %d] [--internships N]", def.Seed, def.Posts, def.Graduates, def.Courses),
 			"write a synthetic Urumqi data set (posts.csv, courses.csv, graduates.csv)", (*Main).cmdGen},
 		{"ingest", "posts|courses|graduates [--map F] [--errors F] [--quiet] FILE...", "import CSV, JSON Lines or XLSX exports (docs/ingest.md); exit status 3 when rows were rejected", (*Main).cmdIngest},

@@ -30,6 +30,7 @@ type serveOptions struct {
 
 	TLSCert, TLSKey string         // PEM files: serve HTTPS (and send HSTS)
 	MetricsAddr     string         // a listener of its own for /metrics, no key
+	PprofAddr       string         // a listener of its own for net/http/pprof ("": none)
 	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 	PDFFont         string         // CJK TrueType font of the handouts' PDFs ("": render.FontPaths)
 }
@@ -45,6 +46,7 @@ func (m *Main) cmdServe(ctx context.Context, args []string) error {
 	fs.StringVar(&o.TLSCert, "tls-cert", os.Getenv("JOBMATCH_TLS_CERT"), "PEM certificate (chain) file: serve HTTPS")
 	fs.StringVar(&o.TLSKey, "tls-key", os.Getenv("JOBMATCH_TLS_KEY"), "PEM private key file of --tls-cert")
 	fs.StringVar(&o.MetricsAddr, "metrics-addr", os.Getenv("JOBMATCH_METRICS_ADDR"), "serve /metrics without a key on this address too (e.g. 127.0.0.1:9090); on --addr it needs an admin key")
+	fs.StringVar(&o.PprofAddr, "pprof-addr", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (no key: keep it on loopback)")
 	fs.Func("trusted-proxy", "a reverse proxy's address or CIDR whose X-Forwarded-For and X-Forwarded-Proto are believed (repeatable)", func(v string) error {
 		ps, err := parsePrefixes(v)
 		o.TrustedProxies = append(o.TrustedProxies, ps...)
@@ -147,6 +149,14 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 			return err
 		}
 		defer stopMetrics()
+	}
+	if o.PprofAddr != "" {
+		stopPprof, err := m.servePprof(o.PprofAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopPprof()
 	}
 	if m.DBURL == "" {
 		// The embedded store is locked by this process: `jobmatch keys`

@@ -1,0 +1,424 @@
+package benchmarks
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// TestServedLoad measures the API the way an operator runs it: the built
+// binary (`go build ./cmd/jobmatch`) serving the generated data set
+// (25,000 posts, 50,000 graduates, ingested through `jobmatch ingest`)
+// from its own process, driven over HTTP by vegeta from this one. Rows:
+// /healthz as fast as 16 connections can go (the ceiling of the machine,
+// HTTP stack and client together), the recommendations of 2,000 random
+// graduates closed loop at 16 connections and open loop at fixed rates,
+// first computed online, then again after `jobmatch batch` published a run.
+// Server CPU per request is the server process's own (user + system,
+// /proc/PID/stat) over the row. It measures; it asserts only that every
+// request was answered 200, or 503 when an open-loop rate is above
+// capacity. It runs only when asked:
+//
+//	JOBMATCH_SERVED_LOAD=1 go test ./benchmarks/ -run TestServedLoad -v -timeout 60m
+//
+// Knobs: JOBMATCH_SERVED_DATA=DIR keeps the generated and ingested data
+// there for the next run (default a temp dir); JOBMATCH_SERVED_BASELINE=BIN
+// measures that binary too (e.g. one built from main) in the same run, row
+// for row, for before/after figures; JOBMATCH_SERVED_DB=URL serves from
+// PostgreSQL as well (the data ingested into that database, which should be
+// a scratch one); JOBMATCH_SERVED_SECONDS per row (default 10);
+// JOBMATCH_SERVED_RATES open-loop rates (default 500,1000,1500);
+// JOBMATCH_SERVED_PROFILE=DIR a 10 s CPU profile of each server under the
+// closed loop, through serve --pprof-addr; JOBMATCH_SERVED_WRITE=1 replaces
+// the "Served load (issue 11)" section of benchmarks/RESULTS.md.
+func TestServedLoad(t *testing.T) {
+	if os.Getenv("JOBMATCH_SERVED_LOAD") != "1" {
+		t.Skip("load test: set JOBMATCH_SERVED_LOAD=1 to run it")
+	}
+	ctx := context.Background()
+	bin := filepath.Join(t.TempDir(), "jobmatch")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/jobmatch")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	bins := []servedBinary{{"this tree", bin}}
+	if b := os.Getenv("JOBMATCH_SERVED_BASELINE"); b != "" {
+		bins = append([]servedBinary{{"baseline " + filepath.Base(b), b}}, bins...)
+	}
+	data := os.Getenv("JOBMATCH_SERVED_DATA")
+	if data == "" {
+		data = t.TempDir()
+	}
+	ds := prepareServedData(t, ctx, bin, data, "")
+	stores := []*servedData{ds}
+	if db := os.Getenv("JOBMATCH_SERVED_DB"); db != "" {
+		stores = append(stores, prepareServedData(t, ctx, bin, data, db))
+	}
+	ids := sampleGraduates(t, filepath.Join(data, "gen", "graduates.csv"), 2000)
+	lc := servedLoad{dur: time.Duration(envInt("JOBMATCH_SERVED_SECONDS", 10)) * time.Second,
+		rates: envInts("JOBMATCH_SERVED_RATES", []int{500, 1000, 1500}), ids: ids, profDir: os.Getenv("JOBMATCH_SERVED_PROFILE")}
+	var rows []servedRow
+	for _, d := range stores {
+		for _, b := range bins {
+			rows = append(rows, lc.measure(t, ctx, b, d, "online")...)
+		}
+		d.publish(t, ctx, bin)
+		for _, b := range bins {
+			rows = append(rows, lc.measure(t, ctx, b, d, "published run")...)
+		}
+	}
+	report := servedReport(lc, stores, rows)
+	t.Log("\n" + report)
+	// An open-loop rate above what the server can do is answered 503 (the
+	// engine's slots are full: shed, not queued): that is a figure, not a
+	// failure. Any other error, or any in the closed loop, is.
+	for _, r := range rows {
+		for code, n := range r.m.StatusCodes {
+			if code != "200" && (code != "503" || strings.HasPrefix(r.load, "closed")) {
+				t.Errorf("%s %s %s %s: %d answered %s, errors %v", r.bin, r.store, r.source, r.load, n, code, r.m.Errors)
+			}
+		}
+	}
+	if os.Getenv("JOBMATCH_SERVED_WRITE") == "1" {
+		if err := replaceSection("RESULTS.md", "## Served load (issue 11)", report); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+type servedBinary struct{ name, path string }
+
+// servedData is one store holding the generated set: the embedded one in
+// dir/embedded, or a PostgreSQL database (its index in dir/pg).
+type servedData struct {
+	store, dir, db, key string
+	now                 string
+	ingestPosts         float64 // posts a second of `jobmatch ingest posts`, wall time
+	batchTook           time.Duration
+}
+
+func (d *servedData) args(a ...string) []string {
+	out := []string{"--data", d.dir, "--now", d.now, "--log-level", "warn"}
+	if d.db != "" {
+		out = append(out, "--db", d.db)
+	}
+	return append(out, a...)
+}
+
+func (d *servedData) cmd(ctx context.Context, bin string, a ...string) *exec.Cmd {
+	c := exec.CommandContext(ctx, bin, d.args(a...)...)
+	c.Env = append(os.Environ(), "JOBMATCH_DATA_KEY="+d.key)
+	return c
+}
+
+func (d *servedData) run(t *testing.T, ctx context.Context, bin string, a ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	c := d.cmd(ctx, bin, a...)
+	c.Stdout, c.Stderr = &out, &errb
+	if err := c.Run(); err != nil {
+		t.Fatalf("jobmatch %s: %v\n%s", strings.Join(a, " "), err, errb.String())
+	}
+	return out.String()
+}
+
+// prepareServedData generates the set into data/gen (once) and ingests it
+// into the store (once: a marker file says it was done).
+func prepareServedData(t *testing.T, ctx context.Context, bin, data, db string) *servedData {
+	t.Helper()
+	d := &servedData{store: "embedded", dir: filepath.Join(data, "embedded"), db: db, now: "2023-06-15"}
+	if db != "" {
+		d.store, d.dir = "PostgreSQL", filepath.Join(data, "pg")
+	}
+	keyFile := filepath.Join(data, "datakey")
+	if b, err := os.ReadFile(keyFile); err == nil {
+		d.key = strings.TrimSpace(string(b))
+	} else {
+		d.key = fmt.Sprintf("%016x%016x%016x%016x", rand.Uint64(), rand.Uint64(), rand.Uint64(), rand.Uint64())
+		if err := os.WriteFile(keyFile, []byte(d.key+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen := filepath.Join(data, "gen")
+	if _, err := os.Stat(filepath.Join(gen, "graduates.csv")); err != nil {
+		d.run(t, ctx, bin, "gen", "--out", gen)
+	}
+	marker := filepath.Join(d.dir, "served-load-ingested")
+	if b, err := os.ReadFile(marker); err == nil {
+		fmt.Sscanf(string(b), "%g", &d.ingestPosts)
+		return d
+	}
+	if db != "" {
+		d.run(t, ctx, bin, "migrate")
+	}
+	start := time.Now()
+	d.run(t, ctx, bin, "ingest", "--quiet", "posts", filepath.Join(gen, "posts.csv"))
+	d.ingestPosts = float64(countRows(t, filepath.Join(gen, "posts.csv"))) / time.Since(start).Seconds()
+	d.run(t, ctx, bin, "ingest", "--quiet", "courses", filepath.Join(gen, "courses.csv"))
+	d.run(t, ctx, bin, "ingest", "--quiet", "graduates", filepath.Join(gen, "graduates.csv"))
+	if err := os.WriteFile(marker, []byte(fmt.Sprintf("%.0f\n", d.ingestPosts)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// publish runs the nightly batch (`jobmatch batch`) so the default lists
+// are served from its run.
+func (d *servedData) publish(t *testing.T, ctx context.Context, bin string) {
+	t.Helper()
+	start := time.Now()
+	d.run(t, ctx, bin, "batch", "--quiet")
+	d.batchTook = time.Since(start)
+}
+
+func countRows(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := -1 // the header
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		n++
+	}
+	return n
+}
+
+// sampleGraduates picks n graduate IDs of the generated file at random
+// (fixed seed).
+func sampleGraduates(t *testing.T, path string, n int) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, 0, len(recs))
+	for _, r := range recs[1:] {
+		ids = append(ids, r[0])
+	}
+	rng := rand.New(rand.NewPCG(11, 17))
+	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	return ids[:min(n, len(ids))]
+}
+
+// servedLoad is one run's plan: how long a row lasts, the open-loop rates,
+// the graduates asked about.
+type servedLoad struct {
+	dur     time.Duration
+	rates   []int
+	ids     []string
+	profDir string
+}
+
+type servedRow struct {
+	bin, store, source, path, load string
+	m                              *vegeta.Metrics
+	p999                           time.Duration
+	cpuPerReq                      time.Duration // the server process's CPU per answered request
+	fromRun                        float64       // share answered from the published run
+	startup                        time.Duration
+}
+
+// measure starts bin's server on d, runs the rows, and stops it.
+func (lc servedLoad) measure(t *testing.T, ctx context.Context, b servedBinary, d *servedData, source string) []servedRow {
+	t.Helper()
+	addr, pprofAddr := freeAddr(t), freeAddr(t)
+	sctx, cancel := context.WithCancel(ctx)
+	srv := d.cmd(sctx, b.path, "serve", "--addr", addr, "--rate", "-1")
+	// Only this tree's binary is profiled: a baseline may predate --pprof-addr.
+	profiled := lc.profDir != "" && !strings.HasPrefix(b.name, "baseline")
+	if profiled {
+		srv.Args = append(srv.Args, "--pprof-addr", pprofAddr)
+	}
+	var serr bytes.Buffer
+	srv.Stderr = &serr
+	srv.Cancel = func() error { return srv.Process.Signal(os.Interrupt) }
+	srv.WaitDelay = 30 * time.Second
+	start := time.Now()
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); srv.Wait() }()
+	base := "http://" + addr
+	if err := waitReady(base, 10*time.Minute); err != nil {
+		t.Fatalf("%s on %s: %v\n%s", b.name, d.store, err, serr.String())
+	}
+	startup := time.Since(start)
+	key := strings.TrimSpace(d.run(t, ctx, b.path, "keys", "create", "--role", "admin", "--name", "served-load"))
+	hdr := http.Header{"Authorization": {"Bearer " + key}}
+	rng := rand.New(rand.NewPCG(3, 5))
+	rec := func(tgt *vegeta.Target) error {
+		tgt.Method, tgt.URL, tgt.Header = "GET", base+"/v1/graduates/"+lc.ids[rng.IntN(len(lc.ids))]+"/recommendations?limit=8", hdr
+		return nil
+	}
+	health := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + "/healthz"})
+	pid := srv.Process.Pid
+	row := func(path, load string, tr vegeta.Targeter, rate int) servedRow {
+		c0 := procCPU(pid)
+		m, lat, fromRun := servedAttack(tr, rate, lc.dur)
+		c1 := procCPU(pid)
+		slices.Sort(lat)
+		r := servedRow{bin: b.name, store: d.store, source: source, path: path, load: load, m: m, fromRun: fromRun, startup: startup}
+		if len(lat) > 0 {
+			r.p999 = lat[min(len(lat)-1, len(lat)*999/1000)]
+		}
+		if ok := int(m.Success * float64(m.Requests)); ok > 0 {
+			r.cpuPerReq = (c1 - c0) / time.Duration(ok)
+		}
+		t.Logf("%s %s %s %s %s: %.0f req/s p50 %s p99 %s p999 %s, CPU/req %s, from run %.0f%%", r.bin, r.store, r.source, path, load,
+			m.Throughput, ms(m.Latencies.P50), ms(m.Latencies.P99), ms(r.p999), ms(r.cpuPerReq), 100*fromRun)
+		return r
+	}
+	servedAttack(rec, 0, 2*time.Second) // warm up: page faults, pools
+	rows := []servedRow{row("/healthz", "closed, 16 conns", health, 0)}
+	if profiled {
+		done := make(chan struct{})
+		go func() { servedAttack(rec, 0, 12*time.Second); close(done) }()
+		saveProfile(t, "http://"+pprofAddr, filepath.Join(lc.profDir, fmt.Sprintf("cpu-%s-%s.pprof", d.store, strings.ReplaceAll(source, " ", "-"))))
+		<-done
+	}
+	rows = append(rows, row("recommendations", "closed, 16 conns", rec, 0))
+	for _, rate := range lc.rates {
+		rows = append(rows, row("recommendations", fmt.Sprintf("open, %d/s", rate), rec, rate))
+	}
+	return rows
+}
+
+// servedAttack runs one attack: closed loop at 16 connections (rate 0:
+// each of 16 workers sends its next request when the last is answered) or
+// open loop at a fixed rate (requests leave on schedule whatever the
+// server's state). It returns the metrics, every latency, and the share
+// answered from the published run.
+func servedAttack(tr vegeta.Targeter, rate int, dur time.Duration) (*vegeta.Metrics, []time.Duration, float64) {
+	opts := []func(*vegeta.Attacker){vegeta.KeepAlive(true), vegeta.Timeout(10 * time.Second), vegeta.Connections(256)}
+	r := vegeta.Rate{Freq: rate, Per: time.Second}
+	if rate == 0 {
+		opts = append(opts, vegeta.Workers(16), vegeta.MaxWorkers(16), vegeta.Connections(16))
+		r = vegeta.Rate{}
+	} else {
+		opts = append(opts, vegeta.Workers(32))
+	}
+	a := vegeta.NewAttacker(opts...)
+	var m vegeta.Metrics
+	var lat []time.Duration
+	var run, n int
+	for res := range a.Attack(tr, r, dur, "served") {
+		m.Add(res)
+		lat = append(lat, res.Latency)
+		if res.Code == 200 {
+			n++
+			if strings.HasPrefix(res.Headers.Get("X-Recommendation-Source"), "run:") {
+				run++
+			}
+		}
+	}
+	m.Close()
+	return &m, lat, float64(run) / float64(max(n, 1))
+}
+
+// procCPU is a process's CPU time so far (user + system, /proc/PID/stat,
+// in clock ticks of 10 ms).
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) in parentheses.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	var ut, st int64
+	fmt.Sscanf(f[11], "%d", &ut)
+	fmt.Sscanf(f[12], "%d", &st)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitReady(base string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("not ready after %s", limit)
+}
+
+func saveProfile(t *testing.T, base, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(base + "/debug/pprof/profile?seconds=10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func servedReport(lc servedLoad, stores []*servedData, rows []servedRow) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Served load (issue 11)\n\n")
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Fprintf(&b, "Machine: %s, %d cores, %s. Measured %s; load average at the end %s (the machine is shared: other work ran beside it).\n\n",
+		cpuModel(), runtime.NumCPU(), runtime.Version(), time.Now().UTC().Format("2006-01-02 15:04 UTC"), strings.Join(strings.Fields(string(load))[:3], " "))
+	fmt.Fprintf(&b, "Command: `JOBMATCH_SERVED_LOAD=1 JOBMATCH_SERVED_WRITE=1 go test ./benchmarks/ -run TestServedLoad -v -timeout 60m` (knobs in the test's comment).\n\n")
+	fmt.Fprintf(&b, "Setup: the built binary (`go build ./cmd/jobmatch`) serving `jobmatch gen`'s set (25,000 posts, 50,000 graduates) ingested with `jobmatch ingest`, in its own process (`jobmatch serve --rate -1`); vegeta drives it from the test process over keep-alive HTTP on 127.0.0.1, for %s a row: closed loop = 16 connections, each sending its next request when the last is answered; open loop = requests leave at the fixed rate whatever the server's state. 2,000 random graduates, `GET /v1/graduates/{id}/recommendations?limit=8` with an admin key (every request authenticated and audited, the audit entry durable before the answer). Server CPU = the server process's user + system time over the row divided by the answered requests. \"online\": no run published, the engine computes every list; \"published run\": after `jobmatch batch`, the share of lists read from the run is in the last column (placed graduates are not in runs: theirs are computed online).\n\n", lc.dur)
+	for _, d := range stores {
+		fmt.Fprintf(&b, "- %s store: `jobmatch ingest posts` %.0f posts/s wall time; `jobmatch batch` %s.\n", d.store, d.ingestPosts, d.batchTook.Round(time.Second))
+	}
+	fmt.Fprintf(&b, "\n| binary | store | lists | endpoint | load | req/s | p50 | p99 | p999 | errors | server CPU/req | from run | server ready after |\n|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range rows {
+		errs := r.m.Requests - uint64(r.m.Success*float64(r.m.Requests)+0.5)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.0f | %s | %s | %s | %d | %s | %.0f%% | %s |\n", r.bin, r.store, r.source, r.path, r.load,
+			r.m.Throughput, ms(r.m.Latencies.P50), ms(r.m.Latencies.P99), ms(r.p999), errs, ms(r.cpuPerReq), 100*r.fromRun, r.startup.Round(100*time.Millisecond))
+	}
+	b.WriteString("\nGoal (issue 11): ≥ 1,500 req/s at p99 ≤ 25 ms with 0 errors on the online path, ≤ 1.0 ms server CPU per request, the published-run path faster still.\n")
+	return b.String()
+}
