@@ -88,4 +88,5 @@ type RunReader interface {
 type RunStore interface {
 	RunWriter
 	RunReader
+	RunInspector
 }

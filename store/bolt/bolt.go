@@ -38,13 +38,14 @@ var (
 	bFeedbackID = []byte("feedback_id") // source \x00 event ID → its key in feedback
 	bRuns       = []byte("runs")        // run ID → Run
 	bRecs       = []byte("recs")        // run ID \x00 graduate ID → []StoredRecommendation
+	bRunReports = []byte("run_reports") // run ID → RunReport
 	bMeta       = []byte("meta")        // "current_run" → run ID; the data key's check values (datakey.go)
 	bContacts   = []byte("contacts")    // graduate ID \x00 8-byte sequence → sealed ContactEntry
 	bShortlist  = []byte("shortlist")   // graduate ID \x00 8-byte sequence → sealed ShortlistEdit
 
 	allBuckets = [][]byte{bPosts, bPostSeq, bChanges, bCourses, bGraduates, bGradDist, bGradNID, bGradPII,
 		bImports, bJobs, bJobErrors, bKeys, bKeyHash, bAudit, bFeedback, bFeedbackID, bRuns, bRecs,
-		bMeta, bContacts, bShortlist}
+		bRunReports, bMeta, bContacts, bShortlist}
 
 	keyCurrentRun = []byte("current_run")
 )

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"DuplicateKeysInOneBatch", testDuplicateKeysInBatch},
 		{"Runs", testRuns},
 		{"RunPublishAtomic", testRunPublishAtomic},
+		{"RunInspection", testRunInspection},
 		{"ImportReport", testImportReport},
 		{"ResumableImport", testResumableImport},
 		{"Casework", testCasework},

@@ -1,0 +1,118 @@
+package bolt
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// Runs returns up to limit runs, the most recently started first.
+func (s *Store) Runs(ctx context.Context, limit int) ([]matcher.Run, error) {
+	var runs []matcher.Run
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket(bRuns).ForEach(func(_, v []byte) error {
+			var r matcher.Run
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			runs = append(runs, r)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	slices.SortFunc(runs, func(a, b matcher.Run) int {
+		if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	if limit > 0 && len(runs) > limit {
+		runs = runs[:limit]
+	}
+	return runs, nil
+}
+
+// EachRunList calls fn with every graduate's list in a run, in graduate ID
+// order, a page of lists per read transaction (fn runs outside it).
+func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.GraduateRecommendations) error) error {
+	prefix := join(runID, nil)
+	var after []byte
+	for {
+		var page []matcher.GraduateRecommendations
+		err := s.view(ctx, func(tx *bbolt.Tx) error {
+			if after == nil {
+				if _, err := getRun(tx, runID); err != nil {
+					return err
+				}
+			}
+			c := tx.Bucket(bRecs).Cursor()
+			k, v := c.Seek(prefix)
+			if after != nil {
+				k, v = c.Seek(after)
+				if bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && bytes.HasPrefix(k, prefix) && len(page) < pageSize; k, v = c.Next() {
+				gr := matcher.GraduateRecommendations{GraduateID: string(k[len(prefix):])}
+				if err := json.Unmarshal(v, &gr.Items); err != nil {
+					return fmt.Errorf("graduate %s: %w", gr.GraduateID, err)
+				}
+				slices.SortStableFunc(gr.Items, func(a, b matcher.StoredRecommendation) int { return cmp.Compare(a.Rank, b.Rank) })
+				page = append(page, gr)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("lists of run %s: %w", runID, err)
+		}
+		for _, gr := range page {
+			if err := fn(gr); err != nil {
+				return err
+			}
+		}
+		if len(page) < pageSize {
+			return nil
+		}
+		after = join(runID, []byte(page[len(page)-1].GraduateID))
+	}
+}
+
+// SaveRunReport stores a run's report.
+func (s *Store) SaveRunReport(ctx context.Context, rep *matcher.RunReport) error {
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		if _, err := getRun(tx, rep.RunID); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bRunReports), []byte(rep.RunID), rep)
+	})
+	if err != nil {
+		return fmt.Errorf("save report of run %s: %w", rep.RunID, err)
+	}
+	return nil
+}
+
+// RunReport returns a run's report.
+func (s *Store) RunReport(ctx context.Context, runID string) (*matcher.RunReport, error) {
+	var rep matcher.RunReport
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		ok, err := getJSON(tx.Bucket(bRunReports), []byte(runID), &rep)
+		if err == nil && !ok {
+			err = matcher.ErrNotFound("推荐批次报告", runID)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &rep, nil
+}

@@ -1,0 +1,118 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// Runs returns up to limit runs, the most recently started first.
+func (s *Store) Runs(ctx context.Context, limit int) ([]matcher.Run, error) {
+	var runs []matcher.Run
+	err := s.retry(ctx, "list runs", func(ctx context.Context, _ int) error {
+		q := `SELECT ` + runColumns + ` FROM runs r ORDER BY r.started_at DESC, r.id DESC`
+		args := []any{}
+		if limit > 0 {
+			q += ` LIMIT $1`
+			args = append(args, limit)
+		}
+		rows, err := s.pool.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		runs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (matcher.Run, error) {
+			r, err := scanRun(row)
+			if err != nil {
+				return matcher.Run{}, err
+			}
+			return *r, nil
+		})
+		return err
+	})
+	return runs, err
+}
+
+// EachRunList calls fn with every graduate's list in a run, in graduate ID
+// order, reading a page of lists per query (fn runs outside any query, so
+// it may use the store).
+func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.GraduateRecommendations) error) error {
+	if _, err := s.Run(ctx, runID); err != nil {
+		return err
+	}
+	const page = 1000
+	after := ""
+	for {
+		var lists []matcher.GraduateRecommendations
+		err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
+			rows, err := s.pool.Query(ctx, `SELECT graduate_id, items FROM recommendations
+				WHERE run_id = $1 AND graduate_id > $2 ORDER BY graduate_id LIMIT $3`, runID, after, page)
+			if err != nil {
+				return err
+			}
+			lists, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (matcher.GraduateRecommendations, error) {
+				var gr matcher.GraduateRecommendations
+				var raw []byte
+				if err := row.Scan(&gr.GraduateID, &raw); err != nil {
+					return gr, err
+				}
+				if err := json.Unmarshal(raw, &gr.Items); err != nil {
+					return gr, err
+				}
+				sortByRank(gr.Items)
+				return gr, nil
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, gr := range lists {
+			if err := fn(gr); err != nil {
+				return err
+			}
+		}
+		if len(lists) < page {
+			return nil
+		}
+		after = lists[len(lists)-1].GraduateID
+	}
+}
+
+// SaveRunReport stores a run's report.
+func (s *Store) SaveRunReport(ctx context.Context, rep *matcher.RunReport) error {
+	body, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	return s.retry(ctx, "save report of run "+rep.RunID, func(ctx context.Context, _ int) error {
+		tag, err := s.pool.Exec(ctx, `UPDATE runs SET report = $2 WHERE id = $1`, rep.RunID, body)
+		if err == nil && tag.RowsAffected() == 0 {
+			return matcher.ErrNotFound("推荐批次", rep.RunID)
+		}
+		return err
+	})
+}
+
+// RunReport returns a run's report.
+func (s *Store) RunReport(ctx context.Context, runID string) (*matcher.RunReport, error) {
+	var rep *matcher.RunReport
+	err := s.retry(ctx, "report of run "+runID, func(ctx context.Context, _ int) error {
+		var raw []byte
+		err := s.pool.QueryRow(ctx, `SELECT report FROM runs WHERE id = $1`, runID).Scan(&raw)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return matcher.ErrNotFound("推荐批次", runID)
+		case err != nil:
+			return err
+		case raw == nil:
+			return matcher.ErrNotFound("推荐批次报告", runID)
+		}
+		rep = new(matcher.RunReport)
+		return json.Unmarshal(raw, rep)
+	})
+	return rep, err
+}
