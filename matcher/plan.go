@@ -113,7 +113,11 @@ type PlanCheck struct {
 	CoursesMin int    `json:"courses_min"` // for this graduate: the policy's when in hardship, else 0
 	Posts      int    `json:"posts"`       // open jobs on the plan
 	Channels   int    `json:"channels"`    // distinct channels among them
-	Courses    int    `json:"courses"`     // distinct open courses
+	// ChannelNote says, in Chinese, how the posts span the plan's
+	// channels (跨渠道): which channel a post was added from for the
+	// spread, or why all posts are of one channel.
+	ChannelNote string `json:"channel_note,omitempty"`
+	Courses     int    `json:"courses"` // distinct open courses
 	// EntrepreneurshipCourse: the plan has entrepreneurship training (the
 	// plan asks for it for graduates who want to start a business).
 	EntrepreneurshipCourse bool `json:"entrepreneurship_course"`
@@ -134,6 +138,10 @@ type Proposal struct {
 	Posts       []Item `json:"posts"`
 	Internships []Item `json:"internships"`
 	Courses     []Item `json:"courses"`
+	// Alternates are the best eligible post of each channel the posts do
+	// not span (the plan asks for posts across channels), ranked after
+	// them; a plan of one channel takes one of them.
+	Alternates []Item `json:"alternates,omitempty"`
 	// Notes say why a part is short (no fitting course, no internship the
 	// graduate may take), in Chinese.
 	Notes []string `json:"notes,omitempty"`

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,7 +21,8 @@ import (
 // looking) the proposed plan is complete or says exactly what is missing,
 // holds no item the rules exclude, and lists no subsidy without its rule
 // and the plan's sentence (checkPlan); a graduate with the plan's military
-// priority who asks for the military sees conscription posts first. The
+// priority who asks for the military sees conscription posts first; a
+// plan of one channel says why, one spread says which post was added. The
 // posts and courses are the generator's defaults (25,000 posts, 480
 // courses); the ledger is the generator's of the default seed with fewer
 // graduates (JOBMATCH_PLANS_LEDGER_GRADUATES, default 4,000: a few hundred
@@ -86,6 +88,7 @@ func TestPlansOverLedger(t *testing.T) {
 			t.Fatalf("plan of %s: %v", g.ID, err)
 		}
 		checkPlan(t, m, g, p, now)
+		checkChannels(t, g, p)
 		facts := matcher.NewGraduateFacts(g, &pol, now)
 		st.add(p, matcher.MilitaryFirst(&facts))
 	}
@@ -95,6 +98,23 @@ func TestPlansOverLedger(t *testing.T) {
 	t.Logf("ledger of %d graduates (gen and ingest %s); %d 一人一策 graduates, plans in %s: %d complete, %d say what is missing (%s); 0 ineligible items; %d subsidies, 0 without their rule; channels on a plan: %s; military priority: %d/%d see conscription first",
 		graduates, loaded.Round(time.Second), len(plan), time.Since(start).Round(time.Second), st.complete, len(plan)-st.complete,
 		st.missingText(), st.subsidies, st.channelsText(), st.priorityFirst, st.priority)
+}
+
+// checkChannels: a proposed plan whose posts are of one channel says
+// why (ChannelNote); a post added for the spread says so in its reasons.
+func checkChannels(t *testing.T, g *matcher.Graduate, p *matcher.Plan) {
+	t.Helper()
+	if p.Status == matcher.PlanProposed && p.Check.Channels == 1 && !strings.Contains(p.Check.ChannelNote, "岗位均来自") {
+		t.Errorf("%s: posts of one channel and no note why: %q", g.ID, p.Check.ChannelNote)
+	}
+	if strings.HasPrefix(p.Check.ChannelNote, "跨渠道") {
+		if !slices.ContainsFunc(p.Posts, func(it matcher.PlanItem) bool { return slices.Contains(it.Reasons, p.Check.ChannelNote) }) {
+			t.Errorf("%s: %q and no post with that reason", g.ID, p.Check.ChannelNote)
+		}
+		if p.Check.Channels < 2 {
+			t.Errorf("%s: %q but %d channel", g.ID, p.Check.ChannelNote, p.Check.Channels)
+		}
+	}
 }
 
 // ledgerTally counts what the ledger's plans hold and lack.

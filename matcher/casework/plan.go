@@ -103,6 +103,8 @@ func (s *Service) Plan(ctx context.Context, g *matcher.Graduate) (*matcher.Plan,
 type planState struct {
 	items    []*resolved // every item on the plan, in plan order
 	proposed []string    // ids of the proposed items
+	// channelNote says how a proposal's posts span the channels (spread).
+	channelNote string
 }
 
 // build makes the plan of g from its folded edits and, for a plan
@@ -213,6 +215,11 @@ func (s *Service) fill(ctx context.Context, g *matcher.Graduate, st *planState, 
 			posts++
 		}
 	}
+	note, err := s.spread(ctx, g, st, prop, f, now)
+	if err != nil {
+		return err
+	}
+	st.channelNote = note
 	for _, it := range prop.Internships {
 		if interns >= planInternships {
 			break
@@ -300,7 +307,7 @@ func (s *Service) check(g *matcher.Graduate, st *planState, notes []string) matc
 			channels[r.item.Channel] = true
 		}
 	}
-	c.Courses, c.Channels = len(keys), len(channels)
+	c.Courses, c.Channels, c.ChannelNote = len(keys), len(channels), st.channelNote
 	if g.Placed() {
 		c.Settled, c.Complete = true, true
 		c.Message = "已落实去向（" + statusChinese(g.Status) + "），无需补足一人一策名单"

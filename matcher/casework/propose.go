@@ -37,6 +37,9 @@ func Propose(rec Recommender, g *matcher.Graduate, pol *catalog.Policy, o Propos
 			return nil, fmt.Errorf("propose posts: %w", err)
 		}
 		p.Posts = res.Items
+		if p.Alternates, err = proposeAlternates(rec, g, p.Posts); err != nil {
+			return nil, err
+		}
 	}
 	res, err := rec.Recommend(g, matcher.Query{Kind: matcher.KindInternship, Limit: reserve(planInternships)})
 	if err != nil {
@@ -182,6 +185,12 @@ func (s *Service) proposal(ctx context.Context, g *matcher.Graduate) (*matcher.P
 					return nil, "", err
 				}
 				if ok {
+					// The run keeps no alternates (the batch ranks posts
+					// across channels itself); a plan of one channel asks
+					// for them at the read.
+					if p.Alternates, err = proposeAlternates(s.rec, g, p.Posts); err != nil {
+						return nil, "", err
+					}
 					return p, "run:" + runID, nil
 				}
 			}
