@@ -229,3 +229,19 @@ func JobReport(j *matcher.ImportJob, errs []matcher.RowError) *matcher.ImportRep
 		Elapsed: j.FinishedAt.Sub(j.StartedAt),
 	}
 }
+
+// PrepareUser checks a user before it is stored and fills in its ID and
+// creation time.
+func PrepareUser(u *matcher.User, now time.Time) error {
+	if u.Name == "" || len(u.Name) > 64 {
+		return invalid("name", "用户名应为 1–64 字节", "a user name must be 1 to 64 bytes")
+	}
+	if u.Role != matcher.RoleCounselor && u.Role != matcher.RoleAdmin {
+		return invalid("role", "用户角色应为 counselor 或 admin，而不是 %q", "a user's role must be counselor or admin, not %q", u.Role)
+	}
+	if !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
+		return invalid("password", "用户缺少密码哈希", "a user needs a password hash")
+	}
+	stamp(&u.ID, &u.CreatedAt, now)
+	return nil
+}

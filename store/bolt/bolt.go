@@ -42,10 +42,13 @@ var (
 	bMeta       = []byte("meta")        // "current_run" → run ID; the data key's check values (datakey.go)
 	bContacts   = []byte("contacts")    // graduate ID \x00 8-byte sequence → sealed ContactEntry
 	bShortlist  = []byte("shortlist")   // graduate ID \x00 8-byte sequence → sealed ShortlistEdit
+	bUsers      = []byte("users")       // user ID → User
+	bUserName   = []byte("user_name")   // name → user ID
+	bSessions   = []byte("sessions")    // SHA-256 of the token → Session
 
 	allBuckets = [][]byte{bPosts, bPostSeq, bChanges, bCourses, bGraduates, bGradDist, bGradNID, bGradPII,
 		bImports, bJobs, bJobErrors, bKeys, bKeyHash, bAudit, bFeedback, bFeedbackID, bRuns, bRecs,
-		bRunReports, bMeta, bContacts, bShortlist}
+		bRunReports, bMeta, bContacts, bShortlist, bUsers, bUserName, bSessions}
 
 	keyCurrentRun = []byte("current_run")
 )
@@ -61,7 +64,10 @@ type Store struct {
 	keys *seal.Keyring // nil: personal data is refused (store.ErrNoDataKey)
 }
 
-var _ matcher.FullStore = (*Store)(nil)
+var (
+	_ matcher.FullStore = (*Store)(nil)
+	_ matcher.UserStore = (*Store)(nil)
+)
 
 // Open opens (creating when needed) the store file at path, e.g.
 // DIR/jobmatch.db. bbolt locks the file exclusively: a second process

@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		{"GraduateFilters", testGraduateFilters},
 		{"DeleteGraduate", testDeleteGraduate},
 		{"LedgerStamp", testLedgerStamp},
+		{"UsersAndSessions", testUsers},
 		{"Keys", testKeys},
 		{"Audit", testAudit},
 		{"AuditBatch", testAuditBatch},
@@ -1322,5 +1323,77 @@ func testHostileIDs(t *testing.T, s matcher.FullStore) {
 		if _, _, err := s.RecommendationsFor(ctx, id); matcher.ErrorCode(err) != matcher.ENOTFOUND && matcher.ErrorCode(err) != matcher.EINVALID {
 			t.Errorf("recommendations for %q: %v", id, err)
 		}
+	}
+}
+
+// testUsers: accounts by name and ID, names unique and fixed, sessions by
+// their hash, touched, ended one by one and all of a user's at once.
+func testUsers(t *testing.T, s matcher.FullStore) {
+	us, ok := s.(matcher.UserStore)
+	if !ok {
+		t.Fatal("the store keeps no users")
+	}
+	hash := "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+	wang := &matcher.User{Name: "wang", FullName: "王芳", Role: matcher.RoleCounselor, District: "天山区", PasswordHash: hash}
+	must(t, us.CreateUser(ctx, wang))
+	if wang.ID == "" || wang.CreatedAt.IsZero() {
+		t.Fatalf("CreateUser left ID %q, CreatedAt %v", wang.ID, wang.CreatedAt)
+	}
+	code(t, us.CreateUser(ctx, &matcher.User{Name: "wang", Role: matcher.RoleAdmin, PasswordHash: hash}), matcher.ECONFLICT)
+	code(t, us.CreateUser(ctx, &matcher.User{Name: "li", Role: matcher.RolePortal, PasswordHash: hash}), matcher.EINVALID)
+	code(t, us.CreateUser(ctx, &matcher.User{Name: "li", Role: matcher.RoleAdmin}), matcher.EINVALID)
+	admin := &matcher.User{Name: "admin", Role: matcher.RoleAdmin, PasswordHash: hash}
+	must(t, us.CreateUser(ctx, admin))
+	got, err := us.UserByName(ctx, "wang")
+	must(t, err)
+	if got.ID != wang.ID || got.FullName != "王芳" || got.District != "天山区" || got.PasswordHash != hash {
+		t.Errorf("UserByName: %+v", got)
+	}
+	_, err = us.UserByName(ctx, "nobody")
+	code(t, err, matcher.ENOTFOUND)
+	_, err = us.User(ctx, "U-none")
+	code(t, err, matcher.ENOTFOUND)
+	got.DisabledAt = day("2023-06-15")
+	must(t, us.UpdateUser(ctx, got))
+	again, err := us.User(ctx, wang.ID)
+	must(t, err)
+	if !again.Disabled() {
+		t.Error("UpdateUser did not keep DisabledAt")
+	}
+	renamed := *again
+	renamed.Name = "wang2"
+	code(t, us.UpdateUser(ctx, &renamed), matcher.EINVALID)
+	list, err := us.ListUsers(ctx)
+	must(t, err)
+	if len(list) != 2 || list[0].Name != "admin" || list[1].Name != "wang" {
+		t.Errorf("ListUsers: %+v", list)
+	}
+
+	at := day("2023-06-15")
+	for i, h := range [][]byte{[]byte("session-hash-1-................"), []byte("session-hash-2-................")} {
+		must(t, us.CreateSession(ctx, &matcher.Session{Hash: h, UserID: wang.ID, CSRF: fmt.Sprint("csrf", i), CreatedAt: at, SeenAt: at}))
+	}
+	must(t, us.CreateSession(ctx, &matcher.Session{Hash: []byte("session-hash-3-................"), UserID: admin.ID, CSRF: "c", CreatedAt: at, SeenAt: at}))
+	se, err := us.SessionByHash(ctx, []byte("session-hash-1-................"))
+	must(t, err)
+	if se.UserID != wang.ID || se.CSRF != "csrf0" || !se.CreatedAt.Equal(at) {
+		t.Errorf("SessionByHash: %+v", se)
+	}
+	must(t, us.TouchSession(ctx, se.Hash, at.Add(time.Hour)))
+	se, err = us.SessionByHash(ctx, se.Hash)
+	must(t, err)
+	if !se.SeenAt.Equal(at.Add(time.Hour)) || !se.CreatedAt.Equal(at) {
+		t.Errorf("after TouchSession: %+v", se)
+	}
+	must(t, us.DeleteSession(ctx, se.Hash))
+	_, err = us.SessionByHash(ctx, se.Hash)
+	code(t, err, matcher.ENOTFOUND)
+	n, err := us.DeleteUserSessions(ctx, wang.ID)
+	must(t, err)
+	if n != 1 {
+		t.Errorf("DeleteUserSessions ended %d sessions, want 1", n)
+	}
+	if _, err := us.SessionByHash(ctx, []byte("session-hash-3-................")); err != nil {
+		t.Errorf("another user's session ended too: %v", err)
 	}
 }
