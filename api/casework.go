@@ -50,8 +50,8 @@ func (s *Server) caseGraduate(r *http.Request, action, detail string, checks ...
 // ---------------------------------------------------------------- /v1/me
 
 func (s *Server) whoami(w http.ResponseWriter, r *http.Request) error {
-	k := keyFrom(r)
-	return writeJSON(w, http.StatusOK, map[string]any{"key_id": k.ID, "name": k.Name, "role": k.Role, "district": k.District})
+	info := infoFrom(r)
+	return writeJSON(w, http.StatusOK, s.me(info.key, info.session))
 }
 
 // ------------------------------------------------------- caseload scope
@@ -385,7 +385,10 @@ func init() {
 	})
 	refs := map[reflect.Type]string{reflect.TypeFor[matcher.Salary](): "Salary"}
 	maps.Copy(schemas, map[string]any{
-		"Me":              obj(map[string]any{"key_id": str, "name": str, "role": str, "district": str}),
+		"Me": obj(map[string]any{"key_id": str, "name": str, "role": str, "district": str,
+			"via":                  map[string]any{"type": "string", "enum": []string{"key", "session"}},
+			"csrf_token":           map[string]any{"type": "string", "description": "sessions: send it as X-CSRF-Token on every POST, PUT and DELETE"},
+			"idle_timeout_seconds": integer, "expires_at": stampOpt}),
 		"Caseload":        obj(map[string]any{"total": integer, "limit": integer, "offset": integer, "district": str, "contact_sla_days": integer, "items": arrayOf(summary)}),
 		"CaseloadSummary": schemaOf(reflect.TypeFor[casework.Dashboard](), refs),
 		"Shortlist":       schemaOf(reflect.TypeFor[matcher.Plan](), refs),

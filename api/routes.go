@@ -85,6 +85,13 @@ func routes() []*route {
 		{Method: "GET", Path: "/v1/graduates/{id}/contacts", OpID: "listContacts", Summary: "The graduate's contact log (audited)", Roles: people, Resp: "Contacts", Handler: (*Server).listContacts},
 		{Method: "POST", Path: "/v1/graduates/{id}/contacts", OpID: "logContact", Summary: "Log a contact; the first one that reaches the graduate sets contacted_at (audited)", Roles: people, Body: "ContactInput", Resp: "Contacts", Status: http.StatusCreated, Handler: (*Server).logContact},
 
+		{Method: "POST", Path: "/v1/session", OpID: "signIn", Summary: "Sign in with a name and password: sets the HttpOnly session cookie and answers the CSRF token to send as X-CSRF-Token (throttled per address and per name)", Body: "SignIn", Resp: "Me", Handler: (*Server).signIn},
+		{Method: "DELETE", Path: "/v1/session", OpID: "signOut", Summary: "Sign out: ends the session and clears the cookie and the site's storage (audited)", Roles: people, Status: http.StatusNoContent, Handler: (*Server).signOut},
+		{Method: "POST", Path: "/v1/users", OpID: "createUser", Summary: "Create a counselor's or an administrator's account (password hashed with argon2id; audited)", Roles: admins, Body: "UserRequest", Resp: "UserCreated", Status: http.StatusCreated, Handler: (*Server).createUser},
+		{Method: "GET", Path: "/v1/users", OpID: "listUsers", Summary: "Every account, by name (never a password hash)", Roles: admins, Resp: "UserList", Handler: (*Server).listUsers},
+		{Method: "POST", Path: "/v1/users/{name}/disable", OpID: "disableUser", Summary: "Disable an account: it cannot sign in and its sessions end (audited)", Roles: admins, Resp: "UserCreated", Handler: (*Server).disableUser},
+		{Method: "POST", Path: "/v1/users/{name}/password", OpID: "resetPassword", Summary: "Set a new password (enables a disabled account; its sessions end; audited)", Roles: admins, Body: "PasswordReset", Resp: "UserCreated", Handler: (*Server).resetPassword},
+
 		{Method: "POST", Path: "/v1/keys", OpID: "createKey", Summary: "Create an API key while the service runs (the secret is in this response only; audited)", Roles: admins, Body: "KeyRequest", Resp: "KeyCreated", Status: http.StatusCreated, Handler: (*Server).createKey},
 		{Method: "GET", Path: "/v1/keys", OpID: "listKeys", Summary: "Every API key, oldest first, with its status and rate limit (never its hash)", Roles: admins, Resp: "KeyList", Handler: (*Server).listKeys},
 		{Method: "DELETE", Path: "/v1/keys/{id}", OpID: "revokeKey", Summary: "Revoke an API key: refused at once here, within seconds on other replicas (audited)", Roles: admins, Status: http.StatusNoContent, Handler: (*Server).revokeKey},

@@ -78,6 +78,11 @@ type Config struct {
 	MaxBody      int64
 	MaxBatchBody int64
 
+	// SessionIdle ends a session after this long without a request
+	// (default 30 min); SessionMax after this long in any case (default
+	// 12 h).
+	SessionIdle, SessionMax time.Duration
+
 	// KeyCacheTTL is how long a looked-up key is trusted before the store
 	// is asked again: the longest a revocation takes to bite (default 2 s).
 	KeyCacheTTL time.Duration
@@ -113,9 +118,11 @@ type Server struct {
 	keys      *keyCache
 	limiter   *limiters // requests per key
 	authFails *limiters // failed authentications per client address
-	metrics   *metrics
-	router    *mux.Router
-	web       http.Handler // the counselor workspace (api/web)
+	// signInFails: failed sign-ins per account name (sessions.go)
+	signInFails *limiters
+	metrics     *metrics
+	router      *mux.Router
+	web         http.Handler // the counselor workspace (api/web)
 
 	// engine is safe for concurrent use: Recommend and Candidates read
 	// under its own read lock, Upsert and Remove take it briefly.
@@ -162,7 +169,9 @@ func New(cfg Config) (*Server, error) {
 		keys:      &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
 		limiter:   newLimiters(cfg.RateLimit, cfg.RateBurst, 100000),
 		authFails: newLimiters(cfg.AuthFailRate, cfg.AuthFailBurst, 100000),
-		slots:     make(chan struct{}, cfg.MaxConcurrentMatches),
+		// Per account name: a few tries at once, then one every 30 s.
+		signInFails: newLimiters(1.0/30, 5, 100000),
+		slots:       make(chan struct{}, cfg.MaxConcurrentMatches),
 	}
 	s.auditLog = newAuditLog(cfg.Stores.Audit)
 	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: caseClock(cfg.Now, cfg.Clock), MaxRunAge: cfg.MaxRunAge})
@@ -223,7 +232,7 @@ func (cfg *Config) setDefaults() error {
 		v   *time.Duration
 		def time.Duration
 	}{
-		{&cfg.KeyCacheTTL, 2 * time.Second}, {&cfg.MatchQueueWait, 2 * time.Second},
+		{&cfg.KeyCacheTTL, 2 * time.Second}, {&cfg.SessionIdle, 30 * time.Minute}, {&cfg.SessionMax, 12 * time.Hour}, {&cfg.MatchQueueWait, 2 * time.Second},
 		{&cfg.ReadHeaderTimeout, 5 * time.Second}, {&cfg.ReadTimeout, 30 * time.Second}, {&cfg.WriteTimeout, 60 * time.Second}, {&cfg.IdleTimeout, 120 * time.Second},
 		{&cfg.ShutdownTimeout, 20 * time.Second},
 	} {
@@ -346,6 +355,7 @@ type reqInfo struct {
 	route     string
 	client    netip.Addr // clientAddr
 	key       *matcher.APIKey
+	session   *matcher.Session // the key came from a signed-in session
 	err       error
 }
 
@@ -441,7 +451,7 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 		s.metrics.authThrottled.Inc()
 		return matcher.Errorf(matcher.ETOOMANY, "认证失败次数过多，请稍后再试", "too many failed authentications from this address: retry later")
 	}
-	k, err := s.authenticate(r)
+	k, se, err := s.principal(r)
 	if err != nil {
 		if matcher.ErrorCode(err) == matcher.EUNAUTHORIZED {
 			s.authFails.take(throttle, 0, 0, now)
@@ -449,7 +459,10 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 		}
 		return err
 	}
-	info.key = k
+	info.key, info.session = k, se
+	if err := checkCSRF(r, se); err != nil {
+		return err
+	}
 	if ok, wait := s.limiter.take(k.ID, k.Rate, k.Burst, now); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 		s.metrics.rateLimited.Inc()

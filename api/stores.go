@@ -33,6 +33,8 @@ type Stores struct {
 	// Casework: the counselors' casework, run by matcher/casework
 	// (casework.go).
 	Casework casework.Store
+	// Users: people's accounts and sessions (users.go, sessions.go).
+	Users matcher.UserStore
 }
 
 // AuditWriter appends audit entries, a group in one transaction.
@@ -62,7 +64,7 @@ type RunReader interface {
 
 // StoresOf is every part served by one store.
 func StoresOf(st matcher.FullStore) Stores {
-	return Stores{Keys: st, Audit: st, Posts: st, Graduates: st, Feedback: st, Feed: st, Runs: st, Casework: st}
+	return Stores{Keys: st, Audit: st, Posts: st, Graduates: st, Feedback: st, Feed: st, Runs: st, Casework: st, Users: st}
 }
 
 // check names every part left nil.
@@ -73,7 +75,7 @@ func (s Stores) check() error {
 		nil  bool
 	}{
 		{"Keys", s.Keys == nil}, {"Audit", s.Audit == nil}, {"Posts", s.Posts == nil}, {"Graduates", s.Graduates == nil},
-		{"Feedback", s.Feedback == nil}, {"Feed", s.Feed == nil}, {"Runs", s.Runs == nil}, {"Casework", s.Casework == nil},
+		{"Feedback", s.Feedback == nil}, {"Feed", s.Feed == nil}, {"Runs", s.Runs == nil}, {"Casework", s.Casework == nil}, {"Users", s.Users == nil},
 	} {
 		if p.nil {
 			missing = append(missing, fmt.Errorf("api: Config.Stores.%s is nil", p.name))

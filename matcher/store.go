@@ -126,4 +126,5 @@ type FullStore interface {
 	ResumableImportStore
 	GraduateLookup
 	CaseStore
+	UserStore
 }

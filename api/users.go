@@ -1,0 +1,287 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/urumqi-hrss/jobmatch/api/password"
+	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+)
+
+// UserSpec is what an administrator asks for when creating an account
+// (`jobmatch users create` and POST /v1/users alike).
+type UserSpec struct {
+	Name     string // what they sign in with: letters, digits, . _ -
+	FullName string
+	Role     matcher.Role // counselor or admin
+	District string       // counselors: one of Urumqi's districts
+	Contact  string
+	Password string
+}
+
+// validUserName: ASCII letters, digits, '.', '_' and '-', 2–64 of them, so
+// a name is typed the same on every keyboard and safe in a URL path.
+func validUserName(s string) bool {
+	if len(s) < 2 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckUserSpec says what is wrong with spec, as CreateUser would, without
+// hashing or storing anything (the CLI checks its flags first).
+func CheckUserSpec(spec UserSpec) error {
+	_, err := userFromSpec(spec)
+	return err
+}
+
+func userFromSpec(spec UserSpec) (*matcher.User, error) {
+	name := strings.TrimSpace(spec.Name)
+	if !validUserName(name) {
+		return nil, invalidField("name", "用户名「%s」无效：应为 2–64 个字母、数字或 . _ -", "the user name %q is not valid: 2 to 64 letters, digits, '.', '_' or '-'", clip(spec.Name))
+	}
+	u := &matcher.User{Name: name, FullName: strings.TrimSpace(spec.FullName), Role: spec.Role, Contact: strings.TrimSpace(spec.Contact)}
+	switch spec.Role {
+	case matcher.RoleCounselor:
+		d := normalize.District(spec.District)
+		if strings.TrimSpace(spec.District) == "" {
+			return nil, invalidField("district", "就业指导员账号需要指定乌鲁木齐的一个区（县）：%s", "a counselor account needs one of Urumqi's districts: %s", urumqiDistrictList())
+		}
+		if !catalog.IsUrumqiDistrict(d) {
+			return nil, invalidField("district", "「%s」不是乌鲁木齐的区（县），应为其中之一：%s", "%q is not one of Urumqi's districts: %s", clip(spec.District), urumqiDistrictList())
+		}
+		u.District = d
+	case matcher.RoleAdmin:
+		if spec.District != "" {
+			return nil, invalidField("district", "只有就业指导员账号限定区（县）", "only counselor accounts are scoped to a district")
+		}
+	case "":
+		return nil, invalidField("role", "缺少角色：应为 counselor（就业指导员）或 admin（管理员）", "the role is missing: want counselor or admin")
+	default:
+		return nil, invalidField("role", "账号角色「%s」无效：应为 counselor（就业指导员）或 admin（管理员）；门户和脚本用 API 密钥", "an account's role %q is not valid: want counselor or admin (portals and scripts use API keys)", clip(string(spec.Role)))
+	}
+	if len([]rune(u.FullName)) > 64 || len([]rune(u.Contact)) > 64 {
+		return nil, invalidField("full_name", "姓名和联系方式各不超过 64 字", "the full name and the contact are at most 64 characters each")
+	}
+	if err := password.Check(spec.Password); err != nil {
+		return nil, passwordError(err)
+	}
+	return u, nil
+}
+
+func passwordError(err error) error {
+	_ = err // Check's reasons are all about the length or the encoding
+	return invalidField("password", "密码应为 %d–%d 个字符的文本", "the password must be %d to %d characters of text", password.MinLength, password.MaxLength)
+}
+
+// CreateUser validates spec, hashes the password (argon2id) and stores the
+// account.
+func CreateUser(ctx context.Context, us matcher.UserStore, spec UserSpec) (*matcher.User, error) {
+	u, err := userFromSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash, err = password.Hash(spec.Password, password.Default); err != nil {
+		return nil, err
+	}
+	u.PasswordAt = time.Now().UTC()
+	if err := us.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// DisableUser stops an account from signing in and ends its sessions.
+func DisableUser(ctx context.Context, us matcher.UserStore, name string) (*matcher.User, error) {
+	u, err := us.UserByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Disabled() {
+		u.DisabledAt = time.Now().UTC()
+		if err := us.UpdateUser(ctx, u); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := us.DeleteUserSessions(ctx, u.ID); err != nil {
+		return nil, fmt.Errorf("end %s's sessions: %w", name, err)
+	}
+	return u, nil
+}
+
+// ResetPassword sets a new password (which also enables a disabled
+// account) and ends the account's sessions.
+func ResetPassword(ctx context.Context, us matcher.UserStore, name, pw string) (*matcher.User, error) {
+	if err := password.Check(pw); err != nil {
+		return nil, passwordError(err)
+	}
+	u, err := us.UserByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash, err = password.Hash(pw, password.Default); err != nil {
+		return nil, err
+	}
+	u.PasswordAt, u.DisabledAt = time.Now().UTC(), time.Time{}
+	if err := us.UpdateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	if _, err := us.DeleteUserSessions(ctx, u.ID); err != nil {
+		return nil, fmt.Errorf("end %s's sessions: %w", name, err)
+	}
+	return u, nil
+}
+
+// NewPassword returns a random password for an account made without one:
+// 16 characters from an alphabet without look-alikes (about 90 bits).
+func NewPassword() string {
+	const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 16)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// UserView is an account as the admin routes and `jobmatch users` show it:
+// never its password hash.
+type UserView struct {
+	ID         string       `json:"id"`
+	Name       string       `json:"name"`
+	FullName   string       `json:"full_name,omitempty"`
+	Role       matcher.Role `json:"role"`
+	District   string       `json:"district,omitempty"`
+	Contact    string       `json:"contact,omitempty"`
+	CreatedAt  time.Time    `json:"created_at"`
+	PasswordAt *time.Time   `json:"password_at,omitempty"`
+	DisabledAt *time.Time   `json:"disabled_at,omitempty"`
+	Status     string       `json:"status"` // active or disabled
+}
+
+// ViewUser is u without its hash.
+func ViewUser(u *matcher.User) UserView {
+	v := UserView{ID: u.ID, Name: u.Name, FullName: u.FullName, Role: u.Role, District: u.District, Contact: u.Contact,
+		CreatedAt: u.CreatedAt, PasswordAt: timePtr(u.PasswordAt), DisabledAt: timePtr(u.DisabledAt), Status: "active"}
+	if u.Disabled() {
+		v.Status = "disabled"
+	}
+	return v
+}
+
+// userRequest is the body of POST /v1/users.
+type userRequest struct {
+	Name     string       `json:"name"`
+	FullName string       `json:"full_name"`
+	Role     matcher.Role `json:"role"`
+	District string       `json:"district"`
+	Contact  string       `json:"contact"`
+	Password string       `json:"password"`
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
+	var req userRequest
+	if err := s.readInput(w, r, &req, "id", "password_hash", "created_at", "disabled_at", "status"); err != nil {
+		return err
+	}
+	u, err := CreateUser(r.Context(), s.stores.Users, UserSpec(req))
+	if err != nil {
+		return err
+	}
+	if err := s.audit(r, "user.create", u.ID+" "+u.Name+" "+string(u.Role), ""); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, map[string]any{"user": ViewUser(u)})
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+	us, err := s.stores.Users.ListUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]UserView, len(us))
+	for i := range us {
+		out[i] = ViewUser(&us[i])
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"users": out})
+}
+
+func pathUserName(r *http.Request) (string, error) {
+	name := mux.Vars(r)["name"]
+	if !validUserName(name) {
+		return "", errHidden("用户", name)
+	}
+	return name, nil
+}
+
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) error {
+	name, err := pathUserName(r)
+	if err != nil {
+		return err
+	}
+	u, err := DisableUser(r.Context(), s.stores.Users, name)
+	if err != nil {
+		return err
+	}
+	if err := s.audit(r, "user.disable", u.ID+" "+u.Name, ""); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"user": ViewUser(u)})
+}
+
+// passwordRequest is the body of POST /v1/users/{name}/password.
+type passwordRequest struct {
+	Password string `json:"password"`
+}
+
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
+	name, err := pathUserName(r)
+	if err != nil {
+		return err
+	}
+	var req passwordRequest
+	if err := s.readInput(w, r, &req); err != nil {
+		return err
+	}
+	u, err := ResetPassword(r.Context(), s.stores.Users, name, req.Password)
+	if err != nil {
+		return err
+	}
+	if err := s.audit(r, "user.password", u.ID+" "+u.Name, ""); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"user": ViewUser(u)})
+}
+
+// The account and session routes' shapes, added to the document's
+// components.
+func init() {
+	view := obj(map[string]any{"id": str, "name": str, "full_name": str, "role": str, "district": str, "contact": str,
+		"created_at": stamp, "password_at": stampOpt, "disabled_at": stampOpt,
+		"status": map[string]any{"type": "string", "enum": []string{"active", "disabled"}}})
+	pw := map[string]any{"type": "string", "minLength": password.MinLength, "maxLength": password.MaxLength}
+	schemas["SignIn"] = obj(map[string]any{"name": str, "password": str}, "name", "password")
+	schemas["User"] = view
+	schemas["UserRequest"] = obj(map[string]any{
+		"name": map[string]any{"type": "string", "pattern": "^[A-Za-z0-9._-]{2,64}$"}, "full_name": str, "contact": str,
+		"role":     map[string]any{"type": "string", "enum": []string{"counselor", "admin"}},
+		"district": map[string]any{"type": "string", "description": "counselors: one of Urumqi's districts"},
+		"password": pw,
+	}, "name", "role", "password")
+	schemas["UserCreated"] = obj(map[string]any{"user": ref("User")})
+	schemas["UserList"] = obj(map[string]any{"users": arrayOf(ref("User"))})
+	schemas["PasswordReset"] = obj(map[string]any{"password": pw}, "password")
+}
