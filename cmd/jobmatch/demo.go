@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/api"
 	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // demoDistrict is the district of the demo's counselor key.
@@ -81,20 +83,53 @@ func (m *Main) cmdDemo(ctx context.Context, args []string) error {
 			}
 		}
 	}
+	if err := m.demoAccount(ctx); err != nil {
+		return err
+	}
 	if *noServe {
 		return nil
 	}
-	// No key is made before serving: `jobmatch keys` reaches the running
-	// demo through its admin routes (control.go), so keys are made, listed
-	// and revoked while it serves.
-	url := "http://" + *addr
-	fmt.Fprintf(m.Stdout, "\njobmatch demo on %s  (data as of %s)\n", url, m.Now().Format(time.DateOnly))
-	fmt.Fprintf(m.Stdout, "make keys while it serves, in another terminal:\n")
-	fmt.Fprintf(m.Stdout, "  go run ./cmd/jobmatch keys create --data %s --role admin\n", m.DataDir)
-	fmt.Fprintf(m.Stdout, "  go run ./cmd/jobmatch keys create --data %s --role counselor --district %s\n", m.DataDir, demoDistrict)
-	fmt.Fprintf(m.Stdout, "counselor workspace: %s/workspace/  (sign in with either key)\n", url)
-	fmt.Fprintf(m.Stdout, "try: curl -H \"Authorization: Bearer $KEY\" '%s/v1/posts/search?q=会计&district=天山区'\n\n", url)
+	m.demoBanner(*addr)
 	return m.serve(ctx, *addr)
+}
+
+// The demo's own account: a counselor of demoDistrict, with a password the
+// README prints. Only `demo` makes it (a real deployment's accounts come
+// from `jobmatch users create`), and only when it is missing.
+const (
+	demoUser     = "demo"
+	demoPassword = "jobmatch-demo"
+)
+
+func (m *Main) demoAccount(ctx context.Context) error {
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = st.UserByName(ctx, demoUser)
+	if matcher.ErrorCode(err) != matcher.ENOTFOUND {
+		return err
+	}
+	_, err = api.CreateUser(ctx, st, api.UserSpec{Name: demoUser, FullName: "演示就业指导员", Role: matcher.RoleCounselor,
+		District: demoDistrict, Contact: "0991-0000000", Password: demoPassword})
+	if err != nil {
+		return fmt.Errorf("demo: the demo account: %w", err)
+	}
+	return nil
+}
+
+// demoBanner says where the demo serves and how to sign in. No key is
+// made before serving: `jobmatch keys` reaches the running demo through
+// its admin routes (control.go), so keys are made, listed and revoked
+// while it serves.
+func (m *Main) demoBanner(addr string) {
+	url := "http://" + addr
+	fmt.Fprintf(m.Stdout, "\njobmatch demo on %s  (data as of %s)\n", url, m.Now().Format(time.DateOnly))
+	fmt.Fprintf(m.Stdout, "counselor workspace: %s/workspace/  sign in as %s / %s (就业指导员, %s)\n", url, demoUser, demoPassword, demoDistrict)
+	fmt.Fprintf(m.Stdout, "accounts and keys while it serves, in another terminal:\n")
+	fmt.Fprintf(m.Stdout, "  go run ./cmd/jobmatch users create --data %s --name NAME --role counselor --district %s\n", m.DataDir, demoDistrict)
+	fmt.Fprintf(m.Stdout, "  go run ./cmd/jobmatch keys create --data %s --role admin    (for portals and scripts)\n", m.DataDir)
+	fmt.Fprintf(m.Stdout, "try: curl -H \"Authorization: Bearer $KEY\" '%s/v1/posts/search?q=会计&district=天山区'\n\n", url)
 }
 
 // demoGenerate writes the demo data set into dir unless it is there (or,

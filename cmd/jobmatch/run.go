@@ -87,6 +87,8 @@ func commands() []command {
 		{"occupation", "TITLE... [--description D] | --file F", "print the occupation (CSCO 2022) chosen for each post: code, name, confidence, evidence; 未识别 when it abstains", (*Main).cmdOccupation},
 		{"major", "NAME... | --file F [--degree D]", "print what each major name resolves to: code, 专业类, 门类, level, how it was found, the occupations it leads to", (*Main).cmdMajor},
 		{"migrate", "", "apply the PostgreSQL schema migrations", (*Main).cmdMigrate},
+		{"users", "create --name N --role counselor|admin [--district D] [--full-name F] [--contact C] [--password-stdin] | disable NAME | reset-password NAME [--password-stdin] | list  [--server URL]",
+			"manage the workspace's accounts (passwords hashed with argon2id; also while serve runs)", (*Main).cmdUsers},
 		{"keys", "create --role R [--district D] [--source S] [--rate R --burst B] | revoke ID | list | rotate-data-key  [--server URL]", "manage API keys (also while serve runs); move personal data to a new data key", (*Main).cmdKeys},
 	}
 }
