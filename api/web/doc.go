@@ -7,10 +7,16 @@
 // on (district 人社局 offices) are offline, and a binary that carries its
 // own UI cannot drift from the API it calls.
 //
-// What the workspace does, all through the public REST API (/v1/...) with
-// the counselor's or admin's key as Authorization: Bearer:
-//   - sign-in: the key is pasted once and kept in sessionStorage only (gone
-//     when the tab closes; never in localStorage, a cookie or a URL);
+// What the workspace does, all through the public REST API (/v1/...):
+//   - sign-in: a counselor's or admin's name and password (POST
+//     /v1/session). The session is an HttpOnly, SameSite=Strict cookie the
+//     script never sees; its CSRF token stays in the page's memory and goes
+//     as X-CSRF-Token on every write; a reload or a new tab asks /v1/me for
+//     it again. An API key may be pasted instead: it is kept in
+//     sessionStorage only (gone when the tab closes; never in localStorage,
+//     a cookie or a URL) and sent as Authorization: Bearer. Sign-out ends
+//     the session on the server and reloads the page, so nothing of the
+//     previous person (filters, paging, rows) remains;
 //   - caseload: the district's graduates, filtered by status, 就业困难 and
 //     "contact overdue" (5日内必联系), paged, with a district dashboard of
 //     registration and placement rates against the plan's milestones;

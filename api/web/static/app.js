@@ -1,6 +1,9 @@
 // jobmatch counselor workspace. Plain JavaScript, no dependencies: the
 // machines it runs on are offline. Every call goes to the REST API with the
-// key from sessionStorage as Authorization: Bearer. The page is built with
+// session cookie a password sign-in set (HttpOnly: this script never sees
+// it; state-changing calls send the session's CSRF token, kept in memory
+// only), or with an API key from sessionStorage as Authorization: Bearer.
+// The page is built with
 // textContent only, never by parsing HTML strings, so stored data cannot
 // become markup.
 'use strict';
@@ -31,6 +34,7 @@ const DEFAULT_STATUS = 'looking';
 
 const state = {
   me: null,
+  csrf: '', // the session's CSRF token (memory only)
   filters: { q: '', district: '', status: DEFAULT_STATUS, hardship: '', overdue: false },
   offset: 0,
   graduate: null, // the open graduate's id
@@ -106,8 +110,12 @@ class APIError extends Error {
 // api calls the REST API with the signed-in key. A 401 signs out.
 async function api(method, path, body) {
   const key = sessionStorage.getItem(KEY);
-  const headers = { Authorization: 'Bearer ' + key, Accept: 'application/json' };
-  const init = { method, headers, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' };
+  const headers = { Accept: 'application/json' };
+  if (key) headers.Authorization = 'Bearer ' + key;
+  else if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  // A key goes in its header and no cookie rides along; a session is the
+  // cookie of this origin.
+  const init = { method, headers, cache: 'no-store', credentials: key ? 'omit' : 'same-origin', referrerPolicy: 'no-referrer' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -152,11 +160,46 @@ async function signIn(key) {
   }
 }
 
-// signOut leaves no trace of the person in the page: the session storage
-// is emptied and the page reloaded, so the next person starts from the
-// page as served — no filters, paging, open graduate or rendered rows of
-// the previous one. The only thing carried over is why (a notice).
-function signOut(msg) {
+// signInPassword signs in with a name and password: the server sets the
+// session cookie and answers the CSRF token, which stays in this page's
+// memory only (a reload asks /v1/me for it again).
+async function signInPassword(name, password) {
+  sessionStorage.removeItem(KEY);
+  const me = await api('POST', '/v1/session', { name, password });
+  state.me = me;
+  state.csrf = me.csrf_token || '';
+  return me;
+}
+
+// resumeSession finds a session the cookie still holds (a reload, a new
+// tab): null when there is none.
+async function resumeSession() {
+  try {
+    const me = await api('GET', '/v1/me');
+    state.me = me;
+    state.csrf = me.csrf_token || '';
+    return me;
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+}
+
+// signOut leaves no trace of the person in the page: the session ends on
+// the server (which also clears the cookie and tells the browser to drop
+// the site's storage), the session storage is emptied and the page
+// reloaded, so the next person starts from the page as served — no
+// filters, paging, open graduate or rendered rows of the previous one.
+// The only thing carried over is why (a notice).
+async function signOut(msg) {
+  const me = state.me;
+  state.me = null;
+  if (me && me.via === 'session') {
+    try {
+      await fetch('/v1/session', { method: 'DELETE', headers: { 'X-CSRF-Token': state.csrf || '' }, credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) { /* offline: the session times out on the server */ }
+  }
+  state.csrf = '';
   sessionStorage.clear();
   if (msg) sessionStorage.setItem(NOTICE, msg);
   location.replace(location.pathname);
@@ -578,6 +621,23 @@ async function boot() {
   $('contact-form').addEventListener('submit', submitContact);
   for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => selectTab(b.dataset.tab));
   $('search-form').addEventListener('submit', (e) => { e.preventDefault(); search($('search-q').value, $('search-type').value).catch(showError); });
+  $('password-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('password-submit').disabled = true;
+    try {
+      await signInPassword($('signin-name').value.trim(), $('signin-password').value);
+      $('signin-password').value = '';
+      $('signin-error').hidden = true;
+      renderWho();
+      await route();
+    } catch (err) {
+      $('signin-password').value = '';
+      $('signin-error').textContent = err.message;
+      $('signin-error').hidden = false;
+    } finally {
+      $('password-submit').disabled = false;
+    }
+  });
   $('signin-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const key = $('signin-key').value.trim();
@@ -604,6 +664,16 @@ async function boot() {
       return;
     } catch (e) {
       sessionStorage.removeItem(KEY);
+      if (e && e.message) sessionStorage.setItem(NOTICE, e.message);
+    }
+  } else {
+    try {
+      if (await resumeSession()) {
+        renderWho();
+        await route();
+        return;
+      }
+    } catch (e) {
       if (e && e.message) sessionStorage.setItem(NOTICE, e.message);
     }
   }

@@ -32,7 +32,9 @@
   async function load() {
     const view = document.getElementById('caseload-view');
     const box = document.getElementById('charts');
-    if (!view || !box || view.hidden || !sessionStorage.getItem('jobmatch.key')) return;
+    // Signed in (by key or by the session cookie): the sign-out button shows.
+    const out = document.getElementById('signout');
+    if (!view || !box || view.hidden || !out || out.hidden) return;
     const sel = document.getElementById('f-district');
     const d = sel && !sel.closest('[hidden]') ? sel.value : '';
     const q = d ? '?district=' + encodeURIComponent(d) : '';
