@@ -144,6 +144,7 @@ func (s *Server) writeGraduate(w http.ResponseWriter, r *http.Request, in *gradu
 	if err != nil {
 		return err
 	}
+	s.casework.GraduateChanged(r.Context(), stored)
 	status := http.StatusOK
 	if out[0] == matcher.Inserted {
 		status = http.StatusCreated
@@ -270,6 +271,7 @@ func (s *Server) deleteGraduate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.stores.Graduates.DeleteGraduate(r.Context(), g.ID); err != nil {
 		return err
 	}
+	s.casework.GraduateRemoved(g.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -174,7 +174,7 @@ func New(cfg Config) (*Server, error) {
 		slots:       make(chan struct{}, cfg.MaxConcurrentMatches),
 	}
 	s.auditLog = newAuditLog(cfg.Stores.Audit)
-	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: caseClock(cfg.Now, cfg.Clock), MaxRunAge: cfg.MaxRunAge})
+	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: caseClock(cfg.Now, cfg.Clock), MaxRunAge: cfg.MaxRunAge, Log: cfg.Log})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
@@ -326,6 +326,12 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 // Config.ShutdownTimeout) for in-flight requests to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := s.HTTPServer(ln.Addr().String())
+	go func() {
+		// The dashboard's figures, built before the first counselor asks.
+		if err := s.casework.WarmFigures(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("dashboard figures not built at start; the first dashboard builds them", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

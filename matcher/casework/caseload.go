@@ -192,7 +192,8 @@ func (s *Service) Dashboard(ctx context.Context, f CaseFilter) (*Dashboard, erro
 		RegistrationTarget: pol.RegistrationTarget, ByStatus: map[string]int{}, Milestones: []MilestoneProgress{}}
 	var regPop, regN, placePop, placeN int
 	cohorts := map[int]*Cohort{}
-	if err := s.each(ctx, f, func(g *matcher.Graduate) {
+	if err := s.count(ctx, f, false, func(ft *fact) {
+		g := &ft.g
 		d.Total++
 		this := g.GraduationYear == pol.Year
 		if this {

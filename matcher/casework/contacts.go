@@ -114,6 +114,7 @@ func (s *Service) LogContact(ctx context.Context, g *matcher.Graduate, in Contac
 		if _, err := s.st.UpsertGraduates(ctx, []matcher.Graduate{*g}); err != nil {
 			return nil, fmt.Errorf("set contacted_at: %w", err)
 		}
+		s.GraduateChanged(ctx, g)
 	}
 	cs, err := s.st.Contacts(ctx, g.ID)
 	if err != nil {

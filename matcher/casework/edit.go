@@ -49,7 +49,11 @@ func (s *Service) Edit(ctx context.Context, g *matcher.Graduate, req EditRequest
 			if err != nil {
 				return nil, err
 			}
-			return s.Plan(ctx, g)
+			p, err := s.Plan(ctx, g)
+			if err == nil && matcher.PlanGraduate(g, &s.pol) {
+				s.patch(g.ID, &fact{g: slim(g), plan: planFactOf(p)})
+			}
+			return p, err
 		}
 	}
 }

@@ -40,7 +40,8 @@ func (s *Service) ContactsDue(ctx context.Context, f CaseFilter, days int) (*Con
 	for i := range c.Days {
 		c.Days[i].Date = today.AddDate(0, 0, i).Format(time.DateOnly)
 	}
-	err := s.each(ctx, f, func(g *matcher.Graduate) {
+	err := s.count(ctx, f, false, func(ft *fact) {
+		g := &ft.g
 		if !g.Looking() || g.RegisteredAt.IsZero() || !g.ContactedAt.IsZero() {
 			return
 		}
@@ -111,7 +112,8 @@ func (s *Service) DistrictComparison(ctx context.Context, f CaseFilter) ([]Distr
 			a.plan++
 		}
 	}
-	err := s.each(ctx, f, func(g *matcher.Graduate) {
+	err := s.count(ctx, f, false, func(ft *fact) {
+		g := &ft.g
 		add(total, g)
 		for i, d := range []string{g.HukouDistrict, g.ResidenceDistrict} {
 			if a := by[d]; a != nil && (i == 0 || d != g.HukouDistrict) {
@@ -151,34 +153,35 @@ type PlanProgress struct {
 	Confirmed      int `json:"confirmed"` // plans the counselor confirmed
 }
 
-// PlanProgress builds the plan of every 一人一策 graduate f selects and
-// counts the complete ones and what the others lack.
+// PlanProgress counts, of the 一人一策 graduates f selects, the complete
+// plans and what the others lack (each plan built and checked as the
+// graduate's page shows it; kept between requests, snapshot.go).
 func (s *Service) PlanProgress(ctx context.Context, f CaseFilter) (*PlanProgress, error) {
-	gs, err := s.PlanCaseload(ctx, f, 0)
-	if err != nil {
-		return nil, err
-	}
-	pp := &PlanProgress{AsOf: s.now().UTC(), Graduates: len(gs)}
-	for i := range gs {
-		p, err := s.Plan(ctx, &gs[i])
-		if err != nil {
-			return nil, fmt.Errorf("plan of %s: %w", gs[i].ID, err)
+	f.Hardship, f.Group = "yes", GroupLooking
+	pp := &PlanProgress{AsOf: s.now().UTC()}
+	err := s.count(ctx, f, true, func(ft *fact) {
+		p := ft.plan
+		if p == nil {
+			return // hardship, but not in a category the plan names
 		}
-		if p.Status == matcher.PlanConfirmed {
+		pp.Graduates++
+		if p.confirmed {
 			pp.Confirmed++
 		}
-		c := p.Check
-		if c.Complete {
+		if p.complete {
 			pp.Complete++
-			continue
+			return
 		}
 		pp.Incomplete++
-		if c.MissingPosts > 0 {
+		if p.missingPosts {
 			pp.MissingPosts++
 		}
-		if c.MissingCourses > 0 {
+		if p.missingCourses {
 			pp.MissingCourses++
 		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan progress: %w", err)
 	}
 	return pp, nil
 }

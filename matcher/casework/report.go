@@ -96,7 +96,8 @@ func (s *Service) reportRow(ctx context.Context, f CaseFilter, from, end time.Ti
 	}
 	row := &ReportRow{District: name, Dashboard: d, Plans: p}
 	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) && !t.After(end) }
-	err = s.each(ctx, f, func(g *matcher.Graduate) {
+	err = s.count(ctx, f, false, func(ft *fact) {
+		g := &ft.g
 		if in(g.RegisteredAt) {
 			row.Registered++
 		}

@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -57,6 +58,12 @@ type Config struct {
 	// MaxRunAge is how old a published run may be and still propose
 	// (default 36 h; negative: always propose online).
 	MaxRunAge time.Duration
+	// FiguresMaxAge is how old the dashboard's kept figures may grow
+	// before a background pass refreshes them (snapshot.go; default 1 min;
+	// negative: none kept, every count reads the store).
+	FiguresMaxAge time.Duration
+	// Log receives the figures' progress and failures (default: discarded).
+	Log *slog.Logger
 }
 
 // Service runs the casework operations.
@@ -73,6 +80,9 @@ type Service struct {
 	runMu      sync.Mutex
 	run        *matcher.Run
 	runFetched time.Time
+
+	log     *slog.Logger
+	figures figures
 }
 
 // New returns a Service for c.
@@ -95,7 +105,13 @@ func New(c Config) (*Service, error) {
 	if c.MaxRunAge == 0 {
 		c.MaxRunAge = 36 * time.Hour
 	}
-	s := &Service{st: c.Store, rec: c.Recommender, pol: c.Policy, now: c.Now, clock: c.Clock, cfg: c}
+	if c.FiguresMaxAge == 0 {
+		c.FiguresMaxAge = time.Minute
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{st: c.Store, rec: c.Recommender, pol: c.Policy, now: c.Now, clock: c.Clock, cfg: c, log: c.Log}
 	if st, ok := c.Store.(matcher.LedgerStamper); ok {
 		s.ledger = &ledger{st: c.Store, stamper: st, clock: time.Now}
 	}

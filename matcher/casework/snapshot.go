@@ -1,0 +1,260 @@
+package casework
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// The dashboard's populations, kept (issue 12: pages under 300 ms with
+// 50,000 graduates). The dashboard, its four charts and the progress
+// report count the same graduates by the same rules; read from the store
+// each, one page of them cost a full pass over the ledger per chart (every
+// record decoded, its personal data unsealed) and, for the plans chart, a
+// plan built per 一人一策 graduate: seconds at 50,000. Instead the service
+// keeps, for every graduate, what those counts read (no name, no ID
+// number, no phone) and, for the 一人一策 graduates, their plan's check;
+// a request counts over that in memory.
+//
+// Fresh how: the writes made through this service and through
+// GraduateChanged/GraduateRemoved (the API's graduate writes) are applied
+// to it at once; anything else (an import from another process, another
+// replica's writes, the nightly run, posts closing) is taken in by a full
+// rebuild in the background once the kept copy is older than
+// Config.FiguresMaxAge, the old copy serving meanwhile. A search (a
+// CaseFilter with a Query) reads the store: it needs the personal data.
+
+// planFact is what PlanProgress counts of one plan.
+type planFact struct {
+	complete, missingPosts, missingCourses, confirmed bool
+}
+
+// fact is one graduate as the counts read them.
+type fact struct {
+	g    matcher.Graduate // only the fields slim keeps
+	plan *planFact        // nil unless a 一人一策 graduate
+}
+
+// slim is g without what the counts do not read (personal data among it).
+func slim(g *matcher.Graduate) matcher.Graduate {
+	return matcher.Graduate{ID: g.ID, HukouDistrict: g.HukouDistrict, ResidenceDistrict: g.ResidenceDistrict,
+		GraduationYear: g.GraduationYear, Status: g.Status, Hardship: g.Hardship,
+		RegisteredAt: g.RegisteredAt, ContactedAt: g.ContactedAt, PlacedAt: g.PlacedAt}
+}
+
+// figures is the kept copy.
+type figures struct {
+	mu       sync.RWMutex
+	facts    map[string]*fact
+	built    time.Time // wall clock of the pass it came from
+	building bool      // a rebuild is running
+	// changed are the graduates patched while a rebuild runs: the rebuild
+	// may have read them before the change, so they are patched again
+	// into its result.
+	changed map[string]*fact
+	removed map[string]bool
+	buildMu sync.Mutex // one rebuild at a time
+}
+
+// planFactOf is what PlanProgress counts of p.
+func planFactOf(p *matcher.Plan) *planFact {
+	c := p.Check
+	return &planFact{complete: c.Complete, missingPosts: !c.Complete && c.MissingPosts > 0,
+		missingCourses: !c.Complete && c.MissingCourses > 0, confirmed: p.Status == matcher.PlanConfirmed}
+}
+
+// factOf is g's fact, its plan built when g is a 一人一策 graduate.
+func (s *Service) factOf(ctx context.Context, g *matcher.Graduate) (*fact, error) {
+	f := &fact{g: slim(g)}
+	if matcher.PlanGraduate(g, &s.pol) {
+		p, err := s.Plan(ctx, g)
+		if err != nil {
+			return nil, fmt.Errorf("plan of %s: %w", g.ID, err)
+		}
+		f.plan = planFactOf(p)
+	}
+	return f, nil
+}
+
+// buildFigures reads every graduate once and builds every 一人一策
+// graduate's plan, logging progress.
+func (s *Service) buildFigures(ctx context.Context) (map[string]*fact, error) {
+	start := time.Now()
+	facts := map[string]*fact{}
+	var planned []matcher.Graduate
+	err := s.st.EachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) error {
+		facts[g.ID] = &fact{g: slim(g)}
+		if matcher.PlanGraduate(g, &s.pol) {
+			planned = append(planned, *g)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dashboard figures: %w", err)
+	}
+	s.log.Info("dashboard figures: graduates read", "graduates", len(facts), "plans", len(planned), "elapsed", time.Now().Sub(start).Round(time.Millisecond))
+	for i := range planned {
+		p, err := s.Plan(ctx, &planned[i])
+		if err != nil {
+			return nil, fmt.Errorf("dashboard figures: plan of %s: %w", planned[i].ID, err)
+		}
+		facts[planned[i].ID].plan = planFactOf(p)
+		if n := i + 1; n%1000 == 0 || n == len(planned) {
+			s.log.Info("dashboard figures: plans checked", "done", n, "of", len(planned), "elapsed", time.Now().Sub(start).Round(time.Millisecond))
+		}
+	}
+	return facts, nil
+}
+
+// rebuild replaces the kept copy with a fresh pass, then applies the
+// changes patched in while it ran.
+func (s *Service) rebuild(ctx context.Context) error {
+	fg := &s.figures
+	fg.buildMu.Lock()
+	defer fg.buildMu.Unlock()
+	fg.mu.Lock()
+	fg.building, fg.changed, fg.removed = true, map[string]*fact{}, map[string]bool{}
+	fg.mu.Unlock()
+	started := time.Now()
+	facts, err := s.buildFigures(ctx)
+	fg.mu.Lock()
+	defer fg.mu.Unlock()
+	fg.building = false
+	if err != nil {
+		return err
+	}
+	for id, f := range fg.changed {
+		facts[id] = f
+	}
+	for id := range fg.removed {
+		delete(facts, id)
+	}
+	fg.facts, fg.built, fg.changed, fg.removed = facts, started, nil, nil
+	return nil
+}
+
+// eachFact calls fn for every kept graduate f selects (f without a
+// Query), building the copy first when there is none and starting a
+// background rebuild when it is older than FiguresMaxAge.
+func (s *Service) eachFact(ctx context.Context, f CaseFilter, fn func(*fact)) error {
+	fg := &s.figures
+	fg.mu.RLock()
+	have, stale := fg.facts != nil, fg.facts != nil && !fg.building && time.Now().Sub(fg.built) > s.cfg.FiguresMaxAge
+	fg.mu.RUnlock()
+	if !have {
+		if err := s.rebuild(ctx); err != nil {
+			return err
+		}
+	} else if stale {
+		go func() {
+			// Detached from the request: the rebuild outlives it.
+			if err := s.rebuild(context.WithoutCancel(ctx)); err != nil {
+				s.log.Warn("dashboard figures: background rebuild failed; the previous copy serves", "err", err)
+			}
+		}()
+	}
+	now, sla := s.now(), s.pol.ContactSLADays
+	fg.mu.RLock()
+	defer fg.mu.RUnlock()
+	for _, ft := range fg.facts {
+		g := &ft.g
+		if f.District != "" && g.HukouDistrict != f.District && g.ResidenceDistrict != f.District {
+			continue
+		}
+		if f.Status != "" && g.Status != f.Status {
+			continue
+		}
+		if f.keep(g, now, sla) {
+			fn(ft)
+		}
+	}
+	return nil
+}
+
+// patch puts ft in place of its graduate's kept fact (nil ft: removed).
+func (s *Service) patch(id string, ft *fact) {
+	fg := &s.figures
+	fg.mu.Lock()
+	defer fg.mu.Unlock()
+	if fg.building {
+		if ft == nil {
+			fg.removed[id] = true
+			delete(fg.changed, id)
+		} else {
+			fg.changed[id] = ft
+			delete(fg.removed, id)
+		}
+	}
+	if fg.facts == nil {
+		return // nothing kept yet: the first read builds from the store
+	}
+	if ft == nil {
+		delete(fg.facts, id)
+	} else {
+		fg.facts[id] = ft
+	}
+}
+
+// GraduateChanged tells the dashboard's figures that g was written
+// (created, edited, registered, placed) through some other path than this
+// service. The API calls it after every graduate write. When g's plan
+// cannot be built the kept copy is marked old, so the next read refreshes
+// it; the write itself stands.
+func (s *Service) GraduateChanged(ctx context.Context, g *matcher.Graduate) {
+	ft, err := s.factOf(ctx, g)
+	if err != nil {
+		s.log.Warn("dashboard figures: a changed graduate's plan failed; refreshing them all", "graduate", g.ID, "err", err)
+		s.figures.mu.Lock()
+		s.figures.built = time.Time{}
+		s.figures.mu.Unlock()
+		return
+	}
+	s.patch(g.ID, ft)
+}
+
+// GraduateRemoved tells the dashboard's figures that graduate id was
+// deleted.
+func (s *Service) GraduateRemoved(id string) { s.patch(id, nil) }
+
+// WarmFigures builds the dashboard's figures now (cmd calls it when the
+// server starts, so the first dashboard does not pay for the pass).
+func (s *Service) WarmFigures(ctx context.Context) error { return s.rebuild(ctx) }
+
+// count calls fn for every graduate f selects: over the kept figures, or,
+// when f searches or none are kept, over the store, building the plans of
+// the 一人一策 graduates when plans is set (else their fact's plan is
+// nil).
+func (s *Service) count(ctx context.Context, f CaseFilter, plans bool, fn func(*fact)) error {
+	if f.Query.Empty() && s.cfg.FiguresMaxAge >= 0 {
+		return s.eachFact(ctx, f, fn)
+	}
+	var facts []*fact
+	var planned []matcher.Graduate
+	err := s.each(ctx, f, func(g *matcher.Graduate) {
+		facts = append(facts, &fact{g: slim(g)})
+		if plans && matcher.PlanGraduate(g, &s.pol) {
+			planned = append(planned, *g)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*fact, len(planned))
+	for _, ft := range facts {
+		byID[ft.g.ID] = ft
+	}
+	for i := range planned {
+		p, err := s.Plan(ctx, &planned[i])
+		if err != nil {
+			return fmt.Errorf("plan of %s: %w", planned[i].ID, err)
+		}
+		byID[planned[i].ID].plan = planFactOf(p)
+	}
+	for _, ft := range facts {
+		fn(ft)
+	}
+	return nil
+}
