@@ -92,6 +92,11 @@ type Config struct {
 	// always compute online).
 	MaxRunAge time.Duration
 
+	// FiguresMaxAge is how old the dashboard's kept figures may grow before
+	// a background pass over the ledger refreshes them (default 1 min;
+	// negative: none kept, every dashboard and chart reads the store).
+	FiguresMaxAge time.Duration
+
 	// MaxConcurrentMatches bounds online engine calls in flight (default
 	// 4 × GOMAXPROCS); a request that waits longer than MatchQueueWait
 	// (default 2 s) for a slot gets a 503 with Retry-After.
@@ -174,7 +179,7 @@ func New(cfg Config) (*Server, error) {
 		slots:       make(chan struct{}, cfg.MaxConcurrentMatches),
 	}
 	s.auditLog = newAuditLog(cfg.Stores.Audit)
-	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: caseClock(cfg.Now, cfg.Clock), MaxRunAge: cfg.MaxRunAge, Log: cfg.Log})
+	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: caseClock(cfg.Now, cfg.Clock), MaxRunAge: cfg.MaxRunAge, FiguresMaxAge: cfg.FiguresMaxAge, Log: cfg.Log})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}

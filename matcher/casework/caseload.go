@@ -201,7 +201,7 @@ func (s *Service) Dashboard(ctx context.Context, f CaseFilter) (*Dashboard, erro
 			if g.Placed() {
 				placeN++
 			}
-			if g.UrumqiHukou() {
+			if ft.urumqiHukou {
 				regPop++
 				if g.Registered() {
 					regN++
@@ -229,7 +229,7 @@ func (s *Service) Dashboard(ctx context.Context, f CaseFilter) (*Dashboard, erro
 		if g.IsHardship() {
 			d.Hardship++
 		}
-		if matcher.PlanGraduate(g, pol) {
+		if ft.planGraduate {
 			d.PlanGraduates++
 		}
 		st := string(g.Status)

@@ -51,7 +51,9 @@ func (s *Service) Edit(ctx context.Context, g *matcher.Graduate, req EditRequest
 			}
 			p, err := s.Plan(ctx, g)
 			if err == nil && matcher.PlanGraduate(g, &s.pol) {
-				s.patch(g.ID, &fact{g: slim(g), plan: planFactOf(p)})
+				ft := s.newFact(g)
+				ft.plan = planFactOf(p)
+				s.patch(g.ID, ft)
 			}
 			return p, err
 		}

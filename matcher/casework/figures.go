@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
@@ -92,13 +91,14 @@ func (s *Service) DistrictComparison(ctx context.Context, f CaseFilter) ([]Distr
 		}
 	}
 	total := &acc{}
-	add := func(a *acc, g *matcher.Graduate) {
+	add := func(a *acc, ft *fact) {
+		g := &ft.g
 		if g.GraduationYear == pol.Year {
 			a.placePop++
 			if g.Placed() {
 				a.placeN++
 			}
-			if g.UrumqiHukou() {
+			if ft.urumqiHukou {
 				a.regPop++
 				if g.Registered() {
 					a.regN++
@@ -108,16 +108,16 @@ func (s *Service) DistrictComparison(ctx context.Context, f CaseFilter) ([]Distr
 		if g.ContactOverdue(now, pol.ContactSLADays) {
 			a.overdue++
 		}
-		if matcher.PlanGraduate(g, pol) {
+		if ft.planGraduate {
 			a.plan++
 		}
 	}
 	err := s.count(ctx, f, false, func(ft *fact) {
 		g := &ft.g
-		add(total, g)
+		add(total, ft)
 		for i, d := range []string{g.HukouDistrict, g.ResidenceDistrict} {
 			if a := by[d]; a != nil && (i == 0 || d != g.HukouDistrict) {
-				add(a, g)
+				add(a, ft)
 			}
 		}
 	})

@@ -1,0 +1,250 @@
+package benchmarks
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/api"
+	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/ingest"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
+	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
+)
+
+// pagesSection is the heading of TestPageTiming's section of RESULTS.md.
+const pagesSection = "## Pages and documents at 50,000 graduates (issue 12)"
+
+// pageStack is the server TestPageTiming measures: the generator's
+// 25,000 posts, 240 courses and 50,000 graduates in the embedded store,
+// the engine over the open posts, no published run (every plan is
+// proposed online: the slower path).
+type pageStack struct {
+	st        *bolt.Store
+	cfg       api.Config
+	keys      map[string]string
+	planGrads []string // 一人一策 graduates of 天山区
+	now       time.Time
+}
+
+func newPageStack(t *testing.T) *pageStack {
+	ctx := context.Background()
+	dir := t.TempDir()
+	o := synth.DefaultOptions()
+	o.Graduates = envInt("JOBMATCH_PAGES_GRADUATES", 50000)
+	if err := synth.Generate(filepath.Join(dir, "data"), o); err != nil {
+		t.Fatal(err)
+	}
+	ps := &pageStack{now: o.Now.Add(12 * time.Hour), keys: map[string]string{}}
+	var err error
+	if ps.st, err = bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ps.st.Close() })
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	seg, err := index.DefaultSegmenter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	im := &ingest.Importer{Store: ps.st, Analyzer: seg, Log: quiet, Now: func() time.Time { return ps.now }}
+	for _, entity := range []string{"posts", "courses", "graduates"} {
+		if _, err := im.Import(ctx, entity, []string{filepath.Join(dir, "data", entity+".csv")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var posts []matcher.Post
+	if err := ps.st.EachPost(ctx, matcher.PostFilter{OpenAt: ps.now}, func(p *matcher.Post) error { posts = append(posts, *p); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var courses []matcher.Course
+	if err := ps.st.EachCourse(ctx, func(c *matcher.Course) error { courses = append(courses, *c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(posts, courses, engine.Options{Analyzer: seg, Now: ps.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := catalog.LoadPolicy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ps.st.EachGraduate(ctx, matcher.GraduateFilter{District: "天山区"}, func(g *matcher.Graduate) error {
+		if matcher.PlanGraduate(g, &pol) {
+			ps.planGrads = append(ps.planGrads, g.ID)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ps.cfg = api.Config{Stores: api.StoresOf(ps.st), Index: ix, Engine: eng, Policy: pol, Log: quiet, RateLimit: -1,
+		Now: func() time.Time { return ps.now }, PDFFont: os.Getenv("JOBMATCH_PDF_FONT")}
+	for name, spec := range map[string]api.KeySpec{"counselor": {Role: matcher.RoleCounselor, District: "天山区", Name: "李老师"}, "admin": {Role: matcher.RoleAdmin, Name: "admin"}} {
+		if ps.keys[name], _, err = api.CreateKey(ctx, ps.st, spec, ps.now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("setup: %d open posts, %d courses, %d graduates, %d 一人一策 graduates in 天山区", len(posts), len(courses), o.Graduates, len(ps.planGrads))
+	return ps
+}
+
+// server builds an API server over the stack with FiguresMaxAge maxAge.
+func (ps *pageStack) server(t *testing.T, maxAge time.Duration) http.Handler {
+	cfg := ps.cfg
+	cfg.FiguresMaxAge = maxAge
+	srv, err := api.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv.Handler()
+}
+
+// timed is one route's measured server times.
+type timed struct {
+	route, who string
+	n          int
+	p50, max   time.Duration
+	cpu        time.Duration // the process's CPU per request (user + system)
+	bytes      int
+}
+
+// processCPU is this process's CPU time so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// serve runs path n times through h as key and returns the handler's
+// times (request parsed to last byte written, audit commit included).
+func serve(t *testing.T, h http.Handler, key, who, route string, n int, path func(i int) string) timed {
+	ds := make([]time.Duration, n)
+	size := 0
+	cpu0 := processCPU()
+	for i := range n {
+		req := httptest.NewRequest("GET", path(i), nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		rec := httptest.NewRecorder()
+		t0 := time.Now()
+		h.ServeHTTP(rec, req)
+		ds[i] = time.Since(t0)
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d %s", path(i), rec.Code, rec.Body)
+		}
+		size = rec.Body.Len()
+	}
+	cpu := (processCPU() - cpu0) / time.Duration(n)
+	slices.Sort(ds)
+	return timed{route: route, who: who, n: n, p50: ds[n/2], max: ds[n-1], cpu: cpu, bytes: size}
+}
+
+// TestPageTiming measures the server time of every page and document of
+// the workspace at 50,000 graduates: the dashboard and its four charts
+// with the kept figures and, in the same process, the same reading the
+// store per request (FiguresMaxAge < 0, the code before them); the
+// caseload page; a graduate's handout as JSON (the print view) and PDF;
+// the district's documents; /healthz as the floor. It measures, it does
+// not assert speed. It runs only when asked:
+//
+//	JOBMATCH_PAGES_BENCH=1 go test ./benchmarks/ -run TestPageTiming -v -timeout 40m
+//
+// With JOBMATCH_PAGES_WRITE=1 it replaces the section of
+// benchmarks/RESULTS.md. JOBMATCH_PAGES_GRADUATES changes the ledger size.
+func TestPageTiming(t *testing.T) {
+	if os.Getenv("JOBMATCH_PAGES_BENCH") != "1" {
+		t.Skip("page timing: set JOBMATCH_PAGES_BENCH=1 to run it")
+	}
+	start := time.Now()
+	ps := newPageStack(t)
+	t.Logf("setup took %s", time.Since(start).Round(time.Second))
+	kept := ps.server(t, 0)
+	var rows []timed
+	fixed := func(p string) func(int) string { return func(int) string { return p } }
+
+	// The first dashboard after start builds the kept figures (a server
+	// started by cmd builds them in the background before anyone asks).
+	t0 := time.Now()
+	serve(t, kept, ps.keys["admin"], "admin", "first", 1, fixed("/v1/caseload/summary"))
+	build := time.Since(t0)
+	t.Logf("first dashboard (builds the kept figures): %s", build.Round(time.Millisecond))
+
+	dash := []string{"/v1/caseload/summary", "/v1/caseload/charts/milestones.svg", "/v1/caseload/charts/districts.svg", "/v1/caseload/charts/contacts.svg", "/v1/caseload/charts/plans.svg"}
+	n := envInt("JOBMATCH_PAGES_N", 15)
+	for _, who := range []string{"counselor", "admin"} {
+		for _, p := range dash {
+			rows = append(rows, serve(t, kept, ps.keys[who], who, p, n, fixed(p)))
+		}
+	}
+	rows = append(rows, serve(t, kept, ps.keys["counselor"], "counselor", "/v1/graduates?limit=20 (caseload page)", n, fixed("/v1/graduates?limit=20")))
+	grad := func(suffix string) func(int) string {
+		return func(i int) string { return "/v1/graduates/" + ps.planGrads[(i*37)%len(ps.planGrads)] + suffix }
+	}
+	rows = append(rows, serve(t, kept, ps.keys["counselor"], "counselor", "/v1/graduates/{id}/handout", n, grad("/handout")))
+	rows = append(rows, serve(t, kept, ps.keys["counselor"], "counselor", "/v1/graduates/{id}/handout.pdf", n, grad("/handout.pdf")))
+	for _, lim := range []int{20, 100} {
+		for _, doc := range []string{"handouts", "handouts.pdf", "plans.xlsx"} {
+			p := fmt.Sprintf("/v1/caseload/%s?limit=%d", doc, lim)
+			rows = append(rows, serve(t, kept, ps.keys["counselor"], "counselor", p, 2, fixed(p)))
+		}
+	}
+	rows = append(rows, serve(t, kept, ps.keys["counselor"], "-", "/healthz (floor)", n, fixed("/healthz")))
+	rows = append(rows, serve(t, kept, ps.keys["counselor"], "-", "/workspace/print.html", n, fixed("/workspace/print.html")))
+
+	// Before: the same dashboard reading the store on every request.
+	store := ps.server(t, -1)
+	var before []timed
+	for _, who := range []string{"counselor", "admin"} {
+		for _, p := range dash {
+			if who == "admin" && strings.Contains(p, "plans") {
+				continue // the city's plans, read from the store, are the first dashboard's build
+			}
+			before = append(before, serve(t, store, ps.keys[who], who, p, 2, fixed(p)))
+		}
+	}
+	section := pagesReport(ps, build, rows, before)
+	t.Log("\n" + section)
+	if os.Getenv("JOBMATCH_PAGES_WRITE") == "1" {
+		if err := replaceSection("RESULTS.md", pagesSection, section); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func pagesReport(ps *pageStack, build time.Duration, rows, before []timed) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\nMachine: %s, 2 cores shared with other engineers' work; load average %s (1, 5, 15 min) at the end of the run. Date: %s.\n", pagesSection, cpuModel(), loadAvg(), time.Now().UTC().Format(time.DateOnly))
+	fmt.Fprintf(&b, "Data: `synth.DefaultOptions()` (25,000 posts, 240 courses, 50,000 graduates) in the embedded store, personal data sealed; %d 一人一策 graduates in 天山区; no published run, so every plan is proposed online (the slower path).\n\n", len(ps.planGrads))
+	b.WriteString("Command:\n\n    JOBMATCH_PAGES_BENCH=1 JOBMATCH_PAGES_WRITE=1 go test ./benchmarks/ -run TestPageTiming -v -timeout 40m\n\n")
+	b.WriteString("Server time: the handler from the request to its last byte (audit commit included), through `api.Server.Handler()` in-process. The counselor is 天山区's; the admin sees the city.\n\n")
+	fmt.Fprintf(&b, "The first dashboard after start builds the kept figures (one pass over the ledger and a plan per 一人一策 graduate): %s. `jobmatch serve` builds them in the background when it starts; afterwards writes patch them and a background pass refreshes them each minute.\n\n", build.Round(time.Millisecond))
+	b.WriteString("| Route | Caller | Requests | p50 | max | CPU/request | Bytes |\n|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| `%s` | %s | %d | %s | %s | %s | %d |\n", r.route, r.who, r.n, ms(r.p50), ms(r.max), ms(r.cpu), r.bytes)
+	}
+	b.WriteString("\nThe dashboard before the kept figures (the same process, `FiguresMaxAge: -1`: every request reads the store; a plan built per 一人一策 graduate for the plans chart):\n\n")
+	b.WriteString("| Route | Caller | Requests | p50 before | p50 now | ratio | CPU/request before | now |\n|---|---|---|---|---|---|---|---|\n")
+	for _, r := range before {
+		i := slices.IndexFunc(rows, func(x timed) bool { return x.route == r.route && x.who == r.who })
+		now := rows[i]
+		fmt.Fprintf(&b, "| `%s` | %s | %d | %s | %s | %.0f× | %s | %s |\n", r.route, r.who, r.n, ms(r.p50), ms(now.p50), float64(r.p50)/float64(max(now.p50, time.Microsecond)), ms(r.cpu), ms(now.cpu))
+	}
+	return b.String()
+}
