@@ -61,8 +61,25 @@ func (s *Server) getHandoutPDF(w http.ResponseWriter, r *http.Request) error {
 	return s.writePDF(w, f, []*casework.Handout{h}, "一人一策-"+h.Graduate.ID)
 }
 
+// districtDocument takes the one slot the district documents share (the
+// caseload's handouts as JSON or PDF, its plans as XLSX): each builds up
+// to 2,000 plans and sets as many pages, seconds of the machine's cores,
+// so a second one while it runs is a 503 with Retry-After instead of a
+// queue that slows every counselor's pages. The returned function gives
+// the slot back.
+func (s *Server) districtDocument(w http.ResponseWriter) (func(), error) {
+	select {
+	case s.docSlot <- struct{}{}:
+		return func() { <-s.docSlot }, nil
+	default:
+		w.Header().Set("Retry-After", "10")
+		return nil, matcher.Errorf(matcher.EUNAVAILABLE, "正在生成另一份区级清单，请稍后再试", "another district document is being built; retry shortly")
+	}
+}
+
 // caseloadHandouts are the handouts of the caller's 一人一策 caseload
-// (hardship graduates still looking), each graduate audited.
+// (hardship graduates still looking), each graduate audited; the caller
+// holds the district document slot.
 func (s *Server) caseloadHandouts(r *http.Request, detail string) ([]*casework.Handout, string, error) {
 	f, v, err := s.parseCaseload(r, handoutPs)
 	if err != nil {
@@ -98,6 +115,11 @@ func (s *Server) caseloadHandouts(r *http.Request, detail string) ([]*casework.H
 }
 
 func (s *Server) listHandouts(w http.ResponseWriter, r *http.Request) error {
+	release, err := s.districtDocument(w)
+	if err != nil {
+		return err
+	}
+	defer release()
 	hs, _, err := s.caseloadHandouts(r, "json")
 	if err != nil {
 		return err
@@ -106,6 +128,11 @@ func (s *Server) listHandouts(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listHandoutsPDF(w http.ResponseWriter, r *http.Request) error {
+	release, err := s.districtDocument(w)
+	if err != nil {
+		return err
+	}
+	defer release()
 	f, err := s.pdfFont()
 	if err != nil {
 		return err
@@ -118,6 +145,11 @@ func (s *Server) listHandoutsPDF(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) plansXLSX(w http.ResponseWriter, r *http.Request) error {
+	release, err := s.districtDocument(w)
+	if err != nil {
+		return err
+	}
+	defer release()
 	hs, name, err := s.caseloadHandouts(r, "xlsx")
 	if err != nil {
 		return err

@@ -256,3 +256,32 @@ func TestCaseloadHandoutsAndPlansXLSX(t *testing.T) {
 		t.Errorf("limit=0: %d", r.status)
 	}
 }
+
+// TestOneDistrictDocumentAtATime: while a district document is being
+// built (its slot held, as a running one holds it), another — JSON, PDF
+// or XLSX — is a 503 with Retry-After and a Chinese message, and a
+// graduate's own handout is still served; once the slot is free the
+// documents are served again.
+func TestOneDistrictDocumentAtATime(t *testing.T) {
+	f := newFixture(t)
+	f.srv.docSlot <- struct{}{}
+	for _, p := range []string{"/v1/caseload/handouts", "/v1/caseload/handouts.pdf", "/v1/caseload/plans.xlsx"} {
+		r := f.do("GET", p, "counselor", nil)
+		if r.status != 503 || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), "区级清单") {
+			t.Errorf("%s while another is built: %d Retry-After %q %.200s", p, r.status, r.header.Get("Retry-After"), r.body)
+		}
+	}
+	g, _ := f.graduateIn("天山区")
+	if r := f.do("GET", "/v1/graduates/"+g.ID+"/handout", "counselor", nil); r.status != 200 {
+		t.Errorf("a graduate's handout while a district document is built: %d", r.status)
+	}
+	<-f.srv.docSlot
+	for _, p := range []string{"/v1/caseload/handouts", "/v1/caseload/plans.xlsx"} {
+		if r := f.do("GET", p, "counselor", nil); r.status != 200 {
+			t.Errorf("%s once the slot is free: %d %.200s", p, r.status, r.body)
+		}
+	}
+	if len(f.srv.docSlot) != 0 {
+		t.Error("a finished document kept the slot")
+	}
+}

@@ -146,6 +146,8 @@ type Server struct {
 
 	runs  runInfo       // the published batch run, cached
 	slots chan struct{} // online engine calls in flight
+	// docSlot is held while a district document (handouts.go) is built.
+	docSlot chan struct{}
 
 	reqPrefix string
 	reqSeq    atomic.Uint64
@@ -177,6 +179,7 @@ func New(cfg Config) (*Server, error) {
 		// Per account name: a few tries at once, then one every 30 s.
 		signInFails: newLimiters(1.0/30, 5, 100000),
 		slots:       make(chan struct{}, cfg.MaxConcurrentMatches),
+		docSlot:     make(chan struct{}, 1),
 	}
 	s.auditLog = newAuditLog(cfg.Stores.Audit)
 	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: caseClock(cfg.Now, cfg.Clock), MaxRunAge: cfg.MaxRunAge, FiguresMaxAge: cfg.FiguresMaxAge, Log: cfg.Log})
