@@ -58,7 +58,9 @@ func pollUntil(expr string) chromedp.Action[chromedp.Void] {
 // workspace (each an SVG with a drawn box and its figures), and the print view of a graduate's handout and of a
 // district's 一人一策 caseload, printed by Chromium (PrintToPDF, the CSS's
 // A4 page): one page a graduate, the posts' titles and deadlines on it,
-// and none of the page's controls on paper.
+// and none of the page's controls on paper; then its 下载PDF and
+// 导出方案表 buttons clicked and the files Chromium saved opened
+// (checkDownloads).
 func TestDocumentsInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	bctx := chromiumContext(t, dir)
@@ -151,6 +153,7 @@ func TestDocumentsInBrowser(t *testing.T) {
 				}
 			}
 			shot(t, bctx, dir, "print-"+tc.name)
+			checkDownloads(t, bctx, srv, tc.graduates, tc.name == "caseload")
 		})
 	}
 }
