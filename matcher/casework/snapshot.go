@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,10 +23,43 @@ import (
 // Fresh how: the writes made through this service and through
 // GraduateChanged/GraduateRemoved (the API's graduate writes) are applied
 // to it at once; anything else (an import from another process, another
-// replica's writes, the nightly run, posts closing) is taken in by a full
-// rebuild in the background once the kept copy is older than
-// Config.FiguresMaxAge, the old copy serving meanwhile. A search (a
-// CaseFilter with a Query) reads the store: it needs the personal data.
+// replica's writes) is taken in by a pass over the ledger in the
+// background once the kept copy is older than Config.FiguresMaxAge, the
+// old copy serving meanwhile. That pass keeps a graduate's plan check when
+// the graduate is unchanged and the plan's inputs are the same epoch —
+// the same published run, the same business day, checked within
+// planFactsMaxAge — and builds only the others' plans: building every
+// plan (seconds to minutes at 50,000 graduates) each minute would keep a
+// core busy. So a plan's check may lag a post that closed or changed
+// elsewhere by up to planFactsMaxAge. A search (a CaseFilter with a
+// Query) reads the store: it needs the personal data.
+
+// planFactsMaxAge is how long a kept plan check of an unchanged graduate
+// is reused by the background passes.
+const planFactsMaxAge = 30 * time.Minute
+
+// planEpoch is what every plan of a pass shares: the published run and
+// the business day.
+type planEpoch struct {
+	run string
+	day string
+}
+
+func (s *Service) planEpoch(ctx context.Context) planEpoch {
+	e := planEpoch{day: s.now().Format(time.DateOnly)}
+	if r := s.publishedRun(ctx); r != nil {
+		e.run = r.ID
+	}
+	return e
+}
+
+// sameGraduate reports whether two kept graduates are alike in every
+// field slim keeps.
+func sameGraduate(a, b *matcher.Graduate) bool {
+	return a.ID == b.ID && a.HukouDistrict == b.HukouDistrict && a.ResidenceDistrict == b.ResidenceDistrict &&
+		a.GraduationYear == b.GraduationYear && a.Status == b.Status && slices.Equal(a.Hardship, b.Hardship) &&
+		a.RegisteredAt.Equal(b.RegisteredAt) && a.ContactedAt.Equal(b.ContactedAt) && a.PlacedAt.Equal(b.PlacedAt)
+}
 
 // planFact is what PlanProgress counts of one plan.
 type planFact struct {
@@ -59,6 +93,8 @@ type figures struct {
 	mu       sync.RWMutex
 	facts    map[string]*fact
 	built    time.Time // wall clock of the pass it came from
+	epoch    planEpoch // the plans' inputs at plansAt
+	plansAt  time.Time // wall clock when every plan was last built
 	building bool      // a rebuild is running
 	// changed are the graduates patched while a rebuild runs: the rebuild
 	// may have read them before the change, so they are patched again
@@ -88,24 +124,30 @@ func (s *Service) factOf(ctx context.Context, g *matcher.Graduate) (*fact, error
 	return f, nil
 }
 
-// buildFigures reads every graduate once and builds every 一人一策
-// graduate's plan, logging progress.
-func (s *Service) buildFigures(ctx context.Context) (map[string]*fact, error) {
+// buildFigures reads every graduate once and builds the 一人一策
+// graduates' plans, reusing prev's check of a graduate unchanged since
+// when reuse is set; it logs progress.
+func (s *Service) buildFigures(ctx context.Context, prev map[string]*fact, reuse bool) (map[string]*fact, error) {
 	start := time.Now()
 	facts := map[string]*fact{}
 	var planned []matcher.Graduate
 	err := s.st.EachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) error {
 		ft := s.newFact(g)
 		facts[g.ID] = ft
-		if ft.planGraduate {
-			planned = append(planned, *g)
+		if !ft.planGraduate {
+			return nil
 		}
+		if old := prev[g.ID]; reuse && old != nil && old.plan != nil && sameGraduate(&old.g, &ft.g) {
+			ft.plan = old.plan
+			return nil
+		}
+		planned = append(planned, *g)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dashboard figures: %w", err)
 	}
-	s.log.Info("dashboard figures: graduates read", "graduates", len(facts), "plans", len(planned), "elapsed", time.Now().Sub(start).Round(time.Millisecond))
+	s.log.Info("dashboard figures: graduates read", "graduates", len(facts), "plans_to_build", len(planned), "elapsed", time.Since(start).Round(time.Millisecond))
 	for i := range planned {
 		p, err := s.Plan(ctx, &planned[i])
 		if err != nil {
@@ -113,7 +155,7 @@ func (s *Service) buildFigures(ctx context.Context) (map[string]*fact, error) {
 		}
 		facts[planned[i].ID].plan = planFactOf(p)
 		if n := i + 1; n%1000 == 0 || n == len(planned) {
-			s.log.Info("dashboard figures: plans checked", "done", n, "of", len(planned), "elapsed", time.Now().Sub(start).Round(time.Millisecond))
+			s.log.Info("dashboard figures: plans checked", "done", n, "of", len(planned), "elapsed", time.Since(start).Round(time.Millisecond))
 		}
 	}
 	return facts, nil
@@ -125,11 +167,22 @@ func (s *Service) rebuild(ctx context.Context) error {
 	fg := &s.figures
 	fg.buildMu.Lock()
 	defer fg.buildMu.Unlock()
+	epoch := s.planEpoch(ctx)
+	started := time.Now()
 	fg.mu.Lock()
 	fg.building, fg.changed, fg.removed = true, map[string]*fact{}, map[string]bool{}
+	prev := fg.facts
+	reuse := prev != nil && fg.epoch == epoch && started.Sub(fg.plansAt) < planFactsMaxAge
 	fg.mu.Unlock()
-	started := time.Now()
-	facts, err := s.buildFigures(ctx)
+	// prev is only read here; patches replace its entries' pointers under
+	// the lock, never change a fact in place.
+	fg.mu.RLock()
+	prevCopy := make(map[string]*fact, len(prev))
+	for id, f := range prev {
+		prevCopy[id] = f
+	}
+	fg.mu.RUnlock()
+	facts, err := s.buildFigures(ctx, prevCopy, reuse)
 	fg.mu.Lock()
 	defer fg.mu.Unlock()
 	fg.building = false
@@ -143,6 +196,9 @@ func (s *Service) rebuild(ctx context.Context) error {
 		delete(facts, id)
 	}
 	fg.facts, fg.built, fg.changed, fg.removed = facts, started, nil, nil
+	if !reuse {
+		fg.epoch, fg.plansAt = epoch, started
+	}
 	return nil
 }
 
