@@ -81,8 +81,7 @@ type Service struct {
 	run        *matcher.Run
 	runFetched time.Time
 
-	log     *slog.Logger
-	figures figures
+	figures figures // the dashboard's kept populations (snapshot.go)
 }
 
 // New returns a Service for c.
@@ -102,16 +101,16 @@ func New(c Config) (*Service, error) {
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
-	if c.MaxRunAge == 0 {
-		c.MaxRunAge = 36 * time.Hour
-	}
 	if c.FiguresMaxAge == 0 {
 		c.FiguresMaxAge = time.Minute
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{st: c.Store, rec: c.Recommender, pol: c.Policy, now: c.Now, clock: c.Clock, cfg: c, log: c.Log}
+	if c.MaxRunAge == 0 {
+		c.MaxRunAge = 36 * time.Hour
+	}
+	s := &Service{st: c.Store, rec: c.Recommender, pol: c.Policy, now: c.Now, clock: c.Clock, cfg: c}
 	if st, ok := c.Store.(matcher.LedgerStamper); ok {
 		s.ledger = &ledger{st: c.Store, stamper: st, clock: time.Now}
 	}

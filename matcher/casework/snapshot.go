@@ -147,7 +147,7 @@ func (s *Service) buildFigures(ctx context.Context, prev map[string]*fact, reuse
 	if err != nil {
 		return nil, fmt.Errorf("dashboard figures: %w", err)
 	}
-	s.log.Info("dashboard figures: graduates read", "graduates", len(facts), "plans_to_build", len(planned), "elapsed", time.Since(start).Round(time.Millisecond))
+	s.cfg.Log.Info("dashboard figures: graduates read", "graduates", len(facts), "plans_to_build", len(planned), "elapsed", time.Since(start).Round(time.Millisecond))
 	for i := range planned {
 		p, err := s.Plan(ctx, &planned[i])
 		if err != nil {
@@ -155,7 +155,7 @@ func (s *Service) buildFigures(ctx context.Context, prev map[string]*fact, reuse
 		}
 		facts[planned[i].ID].plan = planFactOf(p)
 		if n := i + 1; n%1000 == 0 || n == len(planned) {
-			s.log.Info("dashboard figures: plans checked", "done", n, "of", len(planned), "elapsed", time.Since(start).Round(time.Millisecond))
+			s.cfg.Log.Info("dashboard figures: plans checked", "done", n, "of", len(planned), "elapsed", time.Since(start).Round(time.Millisecond))
 		}
 	}
 	return facts, nil
@@ -218,7 +218,7 @@ func (s *Service) eachFact(ctx context.Context, f CaseFilter, fn func(*fact)) er
 		go func() {
 			// Detached from the request: the rebuild outlives it.
 			if err := s.rebuild(context.WithoutCancel(ctx)); err != nil {
-				s.log.Warn("dashboard figures: background rebuild failed; the previous copy serves", "err", err)
+				s.cfg.Log.Warn("dashboard figures: background rebuild failed; the previous copy serves", "err", err)
 			}
 		}()
 	}
@@ -272,7 +272,7 @@ func (s *Service) patch(id string, ft *fact) {
 func (s *Service) GraduateChanged(ctx context.Context, g *matcher.Graduate) {
 	ft, err := s.factOf(ctx, g)
 	if err != nil {
-		s.log.Warn("dashboard figures: a changed graduate's plan failed; refreshing them all", "graduate", g.ID, "err", err)
+		s.cfg.Log.Warn("dashboard figures: a changed graduate's plan failed; refreshing them all", "graduate", g.ID, "err", err)
 		s.figures.mu.Lock()
 		s.figures.built = time.Time{}
 		s.figures.mu.Unlock()
