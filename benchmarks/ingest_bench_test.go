@@ -44,14 +44,21 @@ var (
 )
 
 // ingestData generates the default data set (25,000 posts, 480 courses,
-// 50,000 graduates) once per benchmark process and returns its directory.
+// 50,000 graduates) once per benchmark process and returns its directory;
+// with -short (.ci/run runs every benchmark once that way) a tenth of it,
+// so the benchmarks are exercised without the minutes the full size takes.
+// The figures are rates, but RESULTS.md quotes the full size only.
 func ingestData(b testing.TB) string {
 	b.Helper()
 	ingestDataOnce.Do(func() {
 		removeStaleIngestData()
 		ingestDataDir, ingestDataErr = os.MkdirTemp("", ingestDataPrefix+strconv.Itoa(os.Getpid())+"-")
 		if ingestDataErr == nil {
-			ingestDataErr = synth.Generate(ingestDataDir, synth.DefaultOptions())
+			o := synth.DefaultOptions()
+			if testing.Short() {
+				o.Posts, o.Graduates = o.Posts/10, o.Graduates/10
+			}
+			ingestDataErr = synth.Generate(ingestDataDir, o)
 		}
 	})
 	if ingestDataErr != nil {

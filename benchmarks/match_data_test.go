@@ -36,8 +36,9 @@ var (
 	matchErr  error
 )
 
-// loadMatchData generates and reads the data set once per test binary; the
-// generated files are removed as soon as they are read.
+// loadMatchData generates and reads the data set once per test binary (a
+// tenth of it with -short); the generated files are removed as soon as
+// they are read.
 func loadMatchData(tb testing.TB) *matchData {
 	tb.Helper()
 	matchOnce.Do(func() {
@@ -49,6 +50,11 @@ func loadMatchData(tb testing.TB) *matchData {
 		}
 		defer os.RemoveAll(dir)
 		o := synth.DefaultOptions()
+		if testing.Short() {
+			// .ci/run runs every benchmark once with -short: a tenth of
+			// the data exercises the code in seconds, not minutes.
+			o.Posts, o.Graduates = o.Posts/10, o.Graduates/10
+		}
 		d.now = o.Now.Add(12 * time.Hour)
 		t0 := time.Now()
 		if matchErr = synth.Generate(dir, o); matchErr != nil {

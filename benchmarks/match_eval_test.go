@@ -32,6 +32,9 @@ func TestMatchEvaluation(t *testing.T) {
 	if os.Getenv("JOBMATCH_MATCH_EVAL") != "1" {
 		t.Skip("matching evaluation: set JOBMATCH_MATCH_EVAL=1 to run it")
 	}
+	if testing.Short() {
+		t.Skip("matching evaluation: runs on the full data set, not with -short")
+	}
 	d := loadMatchData(t)
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Matching core (issue 3)\n\n")
