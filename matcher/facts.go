@@ -52,6 +52,7 @@ type majorMemo struct {
 	// against (reverse matching memoises it by major across graduates).
 	one    MajorLevel
 	hasOne bool
+	shared bool // lists is a complete table shared between requests (UseMajorVerdicts)
 }
 
 // NewGraduateFacts compiles g for a decision at now under pol.
@@ -94,6 +95,29 @@ func (f *GraduateFacts) MemoizeMajors(lists, majors int) {
 	}
 }
 
+// MajorVerdicts is MajorLevel of a graduate with major over every interned
+// list of majors (lists[i] holds the restrictions of a post whose MajorSet
+// is i; majors is how many single majors are interned): a table an engine
+// computes once per distinct graduate major and shares, read-only, between
+// the requests of graduates with that major (UseMajorVerdicts). A request
+// that memoised its own verdicts paid for them again on every call, and
+// the majors rule was then the largest single cost of a recommendation.
+func MajorVerdicts(major MajorRef, lists []*PostRestrictions, majors int) []int8 {
+	f := GraduateFacts{Major: major}
+	f.MemoizeMajors(len(lists), majors)
+	for i, r := range lists {
+		f.MajorLevel(&PostFacts{HasMajors: true, MajorSet: int32(i)}, r)
+	}
+	return f.majors.lists
+}
+
+// UseMajorVerdicts makes MajorLevel read a complete table of MajorVerdicts
+// for the graduate's major. The table is shared: MajorLevel never writes
+// it.
+func (f *GraduateFacts) UseMajorVerdicts(lists []int8) {
+	f.majors.lists, f.majors.refs, f.majors.shared = lists, nil, true
+}
+
 // SetMajorLevel fixes MajorLevel's answer: for reverse matching, which
 // reads one post against many graduates and memoises the level by major.
 func (f *GraduateFacts) SetMajorLevel(l MajorLevel) { f.majors.one, f.majors.hasOne = l, true }
@@ -106,11 +130,14 @@ func (f *GraduateFacts) MajorLevel(p *PostFacts, r *PostRestrictions) MajorLevel
 	if m.hasOne {
 		return m.one
 	}
-	if m.lists == nil || p.MajorSet < 0 {
+	if m.lists == nil || p.MajorSet < 0 || int(p.MajorSet) >= len(m.lists) {
 		return MatchMajors(f.Major, r.Majors)
 	}
 	if v := m.lists[p.MajorSet]; v >= 0 {
 		return MajorLevel(v)
+	}
+	if m.shared {
+		return MatchMajors(f.Major, r.Majors)
 	}
 	// A new list: the best level over its majors, each also memoised
 	// (lists are combinations of a few hundred distinct majors).

@@ -28,6 +28,8 @@ func (e *Engine) build(posts []matcher.Post) error {
 	e.coocClass = map[string]map[int32]int{}
 	e.majorSetIDs = map[string]int32{}
 	e.majorRefIDs = map[string]int32{}
+	e.majorSets = nil
+	e.majorVerdicts.Clear()
 	e.live = 0
 
 	docs := make([]map[string]float64, len(posts))
@@ -119,7 +121,7 @@ func (e *Engine) insert(p *matcher.Post, tf map[string]float64, count bool) {
 
 // internMajors gives each distinct major the posts name, and each distinct
 // list of them, an id (pr.MajorIDs, pr.MajorSet): a request memoises its
-// verdict on each (matcher.GraduateFacts.MemoizeMajors), as posts share a
+// verdict on each (matcher.MajorVerdicts, shared by major), as posts share a
 // few hundred distinct lists.
 func (e *Engine) internMajors(pr *postRec) {
 	if len(pr.Majors) == 0 {
@@ -142,6 +144,7 @@ func (e *Engine) internMajors(pr *postRec) {
 	if !ok {
 		id = int32(len(e.majorSetIDs))
 		e.majorSetIDs[k] = id
+		e.majorSets = append(e.majorSets, &pr.PostRestrictions)
 	}
 	pr.MajorSet = id
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -67,7 +68,13 @@ type Engine struct {
 
 	// distinct lists of majors posts ask for
 	majorSetIDs map[string]int32
-	majorRefIDs map[string]int32 // distinct single majors posts name
+	majorRefIDs map[string]int32            // distinct single majors posts name
+	majorSets   []*matcher.PostRestrictions // by majorSetIDs' id: a post's restrictions naming that list
+	// majorVerdicts caches, by a graduate's resolved major, the majors
+	// rule's verdict on every list (matcher.MajorVerdicts); emptied when
+	// the ids are handed out afresh
+	majorVerdicts sync.Map
+	majorVerdictN atomic.Int64 // tables stored since it was last emptied
 
 	courses []*courseRec
 

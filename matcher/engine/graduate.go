@@ -25,10 +25,38 @@ type gradCtx struct {
 func (e *Engine) compileGraduate(g *matcher.Graduate, now time.Time, single bool) *gradCtx {
 	gc := &gradCtx{GraduateFacts: matcher.NewGraduateFacts(g, &e.pol, now)}
 	if !single {
-		gc.MemoizeMajors(len(e.majorSetIDs), len(e.majorRefIDs))
+		gc.UseMajorVerdicts(e.majorVerdictsFor(gc.Major))
 	}
 	gc.eng = e.compileGraduateExtras(gc, single)
 	return gc
+}
+
+// maxMajorVerdicts bounds the majors cached in majorVerdicts.
+const maxMajorVerdicts = 8192
+
+// majorVerdictsFor returns the majors rule's verdicts for a graduate with
+// major on every list posts ask for, computed on the first request of a
+// graduate with that major since the lists last grew. The caller holds
+// e.mu (read or write), so the lists do not change meanwhile.
+func (e *Engine) majorVerdictsFor(major matcher.MajorRef) []int8 {
+	key := major.Code + "\x00" + major.Class + "\x00" + major.Category + "\x00" + major.Name + "\x00" + major.Alias + "\x00" + major.ClassName
+	if major.ClassOnly {
+		key += "\x00class"
+	}
+	if v, ok := e.majorVerdicts.Load(key); ok {
+		if t := v.([]int8); len(t) == len(e.majorSets) {
+			return t
+		}
+	}
+	t := matcher.MajorVerdicts(major, e.majorSets, len(e.majorRefIDs))
+	// Profiles from portals may name any major: the cache is bounded (a
+	// ledger's majors fit many times over) and starts afresh when full.
+	if e.majorVerdictN.Add(1) > maxMajorVerdicts {
+		e.majorVerdicts.Clear()
+		e.majorVerdictN.Store(0)
+	}
+	e.majorVerdicts.Store(key, t)
+	return t
 }
 
 // gradEngine is the engine-specific part of a compiled graduate.
