@@ -317,13 +317,7 @@ func (e *Engine) sharedWords(ge *gradEngine, pr *postRec, n int) []string {
 		}
 		return ts[a].t < ts[b].t
 	})
-	p := pr.Post
-	words := map[string]bool{}
-	for _, text := range []string{p.Title, p.Description} {
-		for _, w := range e.words(text) {
-			words[strings.ToLower(normSkill(w))] = true
-		}
-	}
+	words := e.postWords(pr)
 	var out []string
 	for _, t := range ts {
 		if len(out) == n {
@@ -334,6 +328,23 @@ func (e *Engine) sharedWords(ge *gradEngine, pr *postRec, n int) []string {
 		}
 	}
 	return out
+}
+
+// postWords returns the post's title and description words, normalised as
+// sharedWords compares them, cut once per post.
+func (e *Engine) postWords(pr *postRec) map[string]bool {
+	if w := pr.shownWords.Load(); w != nil {
+		return *w
+	}
+	p := pr.Post
+	words := map[string]bool{}
+	for _, text := range []string{p.Title, p.Description} {
+		for _, w := range e.words(text) {
+			words[strings.ToLower(normSkill(w))] = true
+		}
+	}
+	pr.shownWords.Store(&words)
+	return words
 }
 
 // licenceReason names the licence the post requires that a fresh graduate
