@@ -41,9 +41,10 @@ import (
 // there for the next run (default a temp dir); JOBMATCH_SERVED_BASELINE=BIN
 // measures that binary too (e.g. one built from main) in the same run, row
 // for row, for before/after figures; JOBMATCH_SERVED_DB=URL serves from
-// PostgreSQL as well (the data ingested into that database, which should be
-// a scratch one); JOBMATCH_SERVED_SECONDS per row (default 10);
+// PostgreSQL as well (the data ingested into that database, which must be
+// an empty scratch one: the batch's run stays in it); JOBMATCH_SERVED_SECONDS per row (default 10);
 // JOBMATCH_SERVED_RATES open-loop rates (default 500,1000,1500);
+// JOBMATCH_SERVED_PUBLISHED=none skips the batch and its rows;
 // JOBMATCH_SERVED_PROFILE=DIR a 10 s CPU profile of each server under the
 // closed loop, through serve --pprof-addr; JOBMATCH_SERVED_WRITE=1 replaces
 // the "Served load (issue 11)" section of benchmarks/RESULTS.md.
@@ -78,9 +79,12 @@ func TestServedLoad(t *testing.T) {
 		for _, b := range bins {
 			rows = append(rows, lc.measure(t, ctx, b, d, "online")...)
 		}
-		d.publish(t, ctx, bin)
+		if os.Getenv("JOBMATCH_SERVED_PUBLISHED") == "none" {
+			continue
+		}
+		pd := d.publish(t, ctx, bin)
 		for _, b := range bins {
-			rows = append(rows, lc.measure(t, ctx, b, d, "published run")...)
+			rows = append(rows, lc.measure(t, ctx, b, pd, "published run")...)
 		}
 	}
 	report := servedReport(lc, stores, rows)
@@ -146,6 +150,9 @@ func prepareServedData(t *testing.T, ctx context.Context, bin, data, db string) 
 	if db != "" {
 		d.store, d.dir = "PostgreSQL", filepath.Join(data, "pg")
 	}
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	keyFile := filepath.Join(data, "datakey")
 	if b, err := os.ReadFile(keyFile); err == nil {
 		d.key = strings.TrimSpace(string(b))
@@ -179,12 +186,27 @@ func prepareServedData(t *testing.T, ctx context.Context, bin, data, db string) 
 }
 
 // publish runs the nightly batch (`jobmatch batch`) so the default lists
-// are served from its run.
-func (d *servedData) publish(t *testing.T, ctx context.Context, bin string) {
+// are served from its run. On the embedded store it runs on a copy of the
+// data directory, so the next test run's online rows are online still; a
+// PostgreSQL database keeps the run (JOBMATCH_SERVED_DB names a scratch
+// database, emptied between runs).
+func (d *servedData) publish(t *testing.T, ctx context.Context, bin string) *servedData {
 	t.Helper()
+	pd := *d
+	if d.db == "" {
+		pd.dir = d.dir + "-run"
+		if err := os.RemoveAll(pd.dir); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command("cp", "-a", d.dir, pd.dir).CombinedOutput(); err != nil {
+			t.Fatalf("copy %s: %v\n%s", d.dir, err, out)
+		}
+	}
 	start := time.Now()
-	d.run(t, ctx, bin, "batch", "--quiet")
+	pd.run(t, ctx, bin, "batch", "--quiet")
 	d.batchTook = time.Since(start)
+	pd.batchTook = d.batchTook
+	return &pd
 }
 
 func countRows(t *testing.T, path string) int {

@@ -79,6 +79,8 @@ type Engine struct {
 	courses []*courseRec
 
 	accPool  sync.Pool
+	online   onlineRankers // the Ranker Recommend answers through (online.go)
+	scanOnly bool          // Recommend always scans (tests compare the two paths)
 	profiles profileCache
 	gen      uint64 // counts changes to the posts and courses; see profileCache
 }

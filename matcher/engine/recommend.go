@@ -37,6 +37,13 @@ func (e *Engine) recommend(g *matcher.Graduate, q matcher.Query, exhaustive bool
 		return e.RecommendCourses(g, q)
 	}
 	now := e.now()
+	if !exhaustive && !q.ExplainExclusions {
+		if r := e.onlineRanker(now); r != nil {
+			if res, ok, err := e.recommendRanked(r, g, q); ok {
+				return res, err
+			}
+		}
+	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	gc := e.compileGraduate(g, now, false)
