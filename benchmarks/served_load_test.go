@@ -430,10 +430,21 @@ func servedReport(lc servedLoad, stores []*servedData, rows []servedRow) string 
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(&b, "Machine: %s, %d cores, %s. Measured %s; load average at the end %s (the machine is shared: other work ran beside it).\n\n",
 		cpuModel(), runtime.NumCPU(), runtime.Version(), time.Now().UTC().Format("2006-01-02 15:04 UTC"), strings.Join(strings.Fields(string(load))[:3], " "))
-	fmt.Fprintf(&b, "Command: `JOBMATCH_SERVED_LOAD=1 JOBMATCH_SERVED_WRITE=1 go test ./benchmarks/ -run TestServedLoad -v -timeout 60m` (knobs in the test's comment).\n\n")
+	var knobs []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "JOBMATCH_SERVED_") && !strings.HasPrefix(kv, "JOBMATCH_SERVED_DB=") {
+			knobs = append(knobs, kv)
+		}
+	}
+	slices.Sort(knobs)
+	fmt.Fprintf(&b, "Command: `%s go test ./benchmarks/ -run TestServedLoad -v -timeout 60m` (knobs in the test's comment).\n\n", strings.Join(knobs, " "))
 	fmt.Fprintf(&b, "Setup: the built binary (`go build ./cmd/jobmatch`) serving `jobmatch gen`'s set (25,000 posts, 50,000 graduates) ingested with `jobmatch ingest`, in its own process (`jobmatch serve --rate -1`); vegeta drives it from the test process over keep-alive HTTP on 127.0.0.1, for %s a row: closed loop = 16 connections, each sending its next request when the last is answered; open loop = requests leave at the fixed rate whatever the server's state. 2,000 random graduates, `GET /v1/graduates/{id}/recommendations?limit=8` with an admin key (every request authenticated and audited, the audit entry durable before the answer). Server CPU = the server process's user + system time over the row divided by the answered requests. \"online\": no run published, the engine computes every list; \"published run\": after `jobmatch batch`, the share of lists read from the run is in the last column (placed graduates are not in runs: theirs are computed online).\n\n", lc.dur)
 	for _, d := range stores {
-		fmt.Fprintf(&b, "- %s store: `jobmatch ingest posts` %.0f posts/s wall time; `jobmatch batch` %s.\n", d.store, d.ingestPosts, d.batchTook.Round(time.Second))
+		fmt.Fprintf(&b, "- %s store: `jobmatch ingest posts` %.0f posts/s wall time (when this run ingested; else an earlier run's)", d.store, d.ingestPosts)
+		if d.batchTook > 0 {
+			fmt.Fprintf(&b, "; `jobmatch batch` %s", d.batchTook.Round(time.Second))
+		}
+		b.WriteString(".\n")
 	}
 	fmt.Fprintf(&b, "\n| binary | store | lists | endpoint | load | req/s | p50 | p99 | p999 | errors | server CPU/req | from run | server ready after |\n|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
