@@ -142,22 +142,12 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 	if err != nil {
 		return err
 	}
-	if o.MetricsAddr != "" {
-		stopMetrics, err := m.serveMetrics(o.MetricsAddr, srv)
-		if err != nil {
-			ln.Close()
-			return err
-		}
-		defer stopMetrics()
+	stopSide, err := m.serveSideListeners(o, srv)
+	if err != nil {
+		ln.Close()
+		return err
 	}
-	if o.PprofAddr != "" {
-		stopPprof, err := m.servePprof(o.PprofAddr)
-		if err != nil {
-			ln.Close()
-			return err
-		}
-		defer stopPprof()
-	}
+	defer stopSide()
 	if m.DBURL == "" {
 		// The embedded store is locked by this process: `jobmatch keys`
 		// reaches it through the API, with a key this process makes.
@@ -276,6 +266,33 @@ func listen(addr string, o serveOptions) (net.Listener, []byte, error) {
 		ln = tls.NewListener(ln, cfg)
 	}
 	return ln, pin, nil
+}
+
+// serveSideListeners starts the listeners beside the API's: /metrics
+// (--metrics-addr) and the profiler (--pprof-addr), each when asked for.
+func (m *Main) serveSideListeners(o serveOptions, srv *api.Server) (stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for _, s := range stops {
+			s()
+		}
+	}
+	if o.MetricsAddr != "" {
+		s, err := m.serveMetrics(o.MetricsAddr, srv)
+		if err != nil {
+			return nil, err
+		}
+		stops = append(stops, s)
+	}
+	if o.PprofAddr != "" {
+		s, err := m.servePprof(o.PprofAddr)
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		stops = append(stops, s)
+	}
+	return stop, nil
 }
 
 // serveMetrics serves /metrics without a key on addr until the returned
