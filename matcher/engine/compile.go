@@ -3,9 +3,12 @@ package engine
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -32,20 +35,14 @@ func (e *Engine) build(posts []matcher.Post) error {
 	e.majorVerdicts.Clear()
 	e.live = 0
 
-	docs := make([]map[string]float64, len(posts))
 	seen := make(map[string]int, len(posts))
 	for i := range posts {
-		p := &posts[i]
-		if err := validatePost(p); err != nil {
+		if err := validatePost(&posts[i]); err != nil {
 			return err
 		}
-		if j, dup := seen[p.ID]; dup {
-			docs[j] = nil // the later copy wins, as an upsert would
-		}
-		seen[p.ID] = i
-		texts, reps := postTexts(p)
-		docs[i] = termCounts(e.an, texts, reps)
+		seen[posts[i].ID] = i // the later copy wins, as an upsert would
 	}
+	docs := e.segmentPosts(posts, seen)
 	// Term ids in first-seen order over sorted terms: the same posts give
 	// the same ids, hence the same float summation order, in every build.
 	for _, tf := range docs {
@@ -68,6 +65,45 @@ func (e *Engine) build(posts []matcher.Post) error {
 	}
 	return nil
 }
+
+// segmentPosts returns each post's term counts (nil for an earlier copy of
+// a post ID seen again), cutting the texts on every core: segmentation is
+// most of a build, and a build is what `jobmatch recommend --local` and a
+// starting server wait for. The analyzer is safe for concurrent use
+// (Upsert already calls it outside the lock). progress, if set, hears how
+// many posts are done.
+func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int) []map[string]float64 {
+	docs := make([]map[string]float64, len(posts))
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(segmentBatch)) - segmentBatch
+				if i >= len(posts) {
+					return
+				}
+				for j := i; j < min(i+segmentBatch, len(posts)); j++ {
+					if last[posts[j].ID] == j {
+						texts, reps := postTexts(&posts[j])
+						docs[j] = termCounts(e.an, texts, reps)
+					}
+				}
+				n := done.Add(int64(min(segmentBatch, len(posts)-i)))
+				if e.progress != nil {
+					e.progress(int(n), len(posts))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return docs
+}
+
+// segmentBatch is how many posts a build's worker takes at a time.
+const segmentBatch = 256
 
 func validatePost(p *matcher.Post) error {
 	if strings.TrimSpace(p.ID) == "" {

@@ -22,6 +22,10 @@ type Options struct {
 	// Now fixes the decision time (tests, the nightly batch); zero means
 	// the wall clock at each request.
 	Now time.Time
+	// Progress, if set, hears how many posts a build has segmented of how
+	// many (from several goroutines; a call may come a batch late):
+	// a build takes seconds, and only cmd draws progress.
+	Progress func(done, total int)
 }
 
 // Engine holds the resident, read-mostly data for all open posts and
@@ -34,6 +38,8 @@ type Engine struct {
 	wts    Weights
 	pol    catalog.Policy
 	fixNow time.Time
+	// progress hears a build's segmentation (Options.Progress)
+	progress func(done, total int)
 
 	slots []*postRec // nil where a post was removed
 	hot   []postHot  // slots' hot parts, contiguous; live false where removed
@@ -93,7 +99,7 @@ type posting struct {
 // New compiles posts and courses for matching. Posts that are not
 // open are kept (the rules exclude them, and --explain-exclusions says why).
 func New(posts []matcher.Post, courses []matcher.Course, o Options) (*Engine, error) {
-	e := &Engine{an: o.Analyzer, pol: o.Policy, fixNow: o.Now}
+	e := &Engine{an: o.Analyzer, pol: o.Policy, fixNow: o.Now, progress: o.Progress}
 	if e.an == nil {
 		e.an = BigramAnalyzer{}
 	}
