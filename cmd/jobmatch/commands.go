@@ -366,8 +366,11 @@ func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	bar := m.newProgress("building the matching engine", "posts")
+	eo.Progress = bar.report()
 	start := time.Now()
 	snap, err := engine.Load(ctx, st, eo)
+	bar.finish()
 	if err != nil {
 		return nil, err
 	}
@@ -385,11 +388,16 @@ func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
 	kind := fs.String("kind", "", "job, internship or course (default: jobs and internships)")
 	fs.BoolVar(&q.ExplainExclusions, "explain-exclusions", false, "list which rule excluded which post")
 	asJSON := fs.Bool("json", false, "print JSON")
+	server := fs.String("server", os.Getenv("JOBMATCH_SERVER"), "ask the jobmatch server at this URL (API key in JOBMATCH_API_KEY) instead of building the matching engine here")
+	local := fs.Bool("local", false, "build the matching engine in this process even when a server runs on this data directory")
 	if _, err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if (*gid == "") == (*profile == "") {
 		return &usageError{"recommend: want exactly one of --graduate ID or --profile FILE"}
+	}
+	if *server != "" && (*local || q.ExplainExclusions) {
+		return &usageError{"recommend --server: not with --local or --explain-exclusions (the API does not list exclusions)"}
 	}
 	var err error
 	if *channel != "" {
@@ -403,15 +411,24 @@ func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
 	default:
 		return &usageError{fmt.Sprintf("recommend --kind %q: want job, internship or course", *kind)}
 	}
-	g, err := m.recommendFor(ctx, *gid, *profile)
-	if err != nil {
-		return err
+	var c *keyAPI
+	if !*local && !q.ExplainExclusions {
+		if c, err = m.recommendServer(*server); err != nil {
+			return err
+		}
 	}
-	e, err := m.loadEngine(ctx)
-	if err != nil {
-		return err
+	var g *matcher.Graduate
+	var res *matcher.Result
+	if c != nil {
+		if *profile != "" {
+			if g, err = m.recommendFor(ctx, "", *profile); err != nil {
+				return err
+			}
+		}
+		g, res, err = m.recommendThrough(ctx, c, *gid, *profile, g, q)
+	} else {
+		g, res, err = m.recommendHere(ctx, *gid, *profile, q)
 	}
-	res, err := e.Recommend(g, q)
 	if err != nil {
 		return err
 	}
@@ -420,6 +437,20 @@ func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
 	}
 	m.printRecommendations(g, res)
 	return nil
+}
+
+// recommendHere builds the matching engine in this process and ranks.
+func (m *Main) recommendHere(ctx context.Context, id, profile string, q matcher.Query) (*matcher.Graduate, *matcher.Result, error) {
+	g, err := m.recommendFor(ctx, id, profile)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := m.loadEngine(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := e.Recommend(g, q)
+	return g, res, err
 }
 
 func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {

@@ -74,7 +74,7 @@ func commands() []command {
 			"write a synthetic Urumqi data set (posts.csv, courses.csv, graduates.csv)", (*Main).cmdGen},
 		{"ingest", "posts|courses|graduates [--map F] [--errors F] [--quiet] FILE...", "import CSV, JSON Lines or XLSX exports (docs/ingest.md); exit status 3 when rows were rejected", (*Main).cmdIngest},
 		{"search", "QUERY [--channel C] [--district D] [--degree D] [--kind K] [--type post|course] [--limit 10] [--offset 0] [--json]", "search open posts and courses", (*Main).cmdSearch},
-		{"recommend", "--graduate ID | --profile FILE [--limit 8] [--channel C] [--kind job|internship|course] [--explain-exclusions] [--json]",
+		{"recommend", "--graduate ID | --profile FILE [--limit 8] [--channel C] [--kind job|internship|course] [--explain-exclusions] [--json] [--server URL | --local]",
 			"recommend posts for a stored graduate, or for a profile (docs/profile.md)", (*Main).cmdRecommend},
 		{"shortlist", "--graduate ID | --hardship [--district D] [--limit N] [--format text|json|pdf|xlsx] [--out F] [--counselor NAME --contact C]",
 			"print 一人一策 plans: one graduate's, or every hardship graduate's still looking (proposed by the last batch run, or online)", (*Main).cmdShortlist},
