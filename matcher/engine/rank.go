@@ -22,12 +22,20 @@ type cand struct {
 type candHeap struct {
 	e *Engine
 	c []cand
+	// idRank, when set, is each slot's post ID's place in ID order (a
+	// Ranker's, Ranker.idRank): ties compare two integers of one small
+	// array instead of two strings three pointers away, which under a
+	// served load was a tenth of the CPU.
+	idRank []int32
 }
 
 // below reports whether a ranks below b.
 func (h *candHeap) below(a, b cand) bool {
 	if a.score != b.score {
 		return a.score < b.score
+	}
+	if h.idRank != nil {
+		return h.idRank[a.slot] > h.idRank[b.slot]
 	}
 	return h.e.slots[a.slot].Post.ID > h.e.slots[b.slot].Post.ID
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,9 +46,13 @@ type Ranker struct {
 	// graduate): post-only features exact, the others at their maximum.
 	fitBound, prefBound []float64
 	wText, wOcc         float64
+	// idRank is each live slot's post ID's place in ID order: the tie
+	// break of equal scores (candHeap.below) as integers
+	idRank []int32
 
-	mu    sync.Mutex
-	masks map[ruleClass][]uint64
+	mu     sync.Mutex
+	masks  map[ruleClass][]uint64
+	wanted map[postFilter][]uint64 // by query filter: the posts it wants (online.go)
 }
 
 // ruleClass names the graduates one rule treats alike: the rule and the
@@ -81,7 +87,25 @@ func (e *Engine) NewRanker() *Ranker {
 		r.fitBound[slot] = dot(e.sc.fit, x[:])
 		r.prefBound[slot] = dot(e.sc.pref, x[:])
 	}
+	r.idRank = idRanks(e)
 	return r
+}
+
+// idRanks numbers the live slots in post ID order (dead slots are never
+// candidates).
+func idRanks(e *Engine) []int32 {
+	order := make([]int32, 0, e.live)
+	for slot, pr := range e.slots {
+		if pr != nil {
+			order = append(order, int32(slot))
+		}
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(e.slots[a].Post.ID, e.slots[b].Post.ID) })
+	rank := make([]int32, len(e.slots))
+	for i, slot := range order {
+		rank[slot] = int32(i)
+	}
+	return rank
 }
 
 // postBound fills x with an upper bound of every feature of post h for any
@@ -226,7 +250,7 @@ func (r *Ranker) scan(gc *gradCtx, f postFilter, elig []uint64, acc []float32, m
 	var heaps [numChannels + 1]candHeap
 	truncated := make([]bool, len(heaps))
 	for i := range heaps {
-		heaps[i] = candHeap{e: e}
+		heaps[i] = candHeap{e: e, idRank: r.idRank}
 	}
 	var x [NumFeatures]float64
 	thr := e.sc.thr
@@ -259,7 +283,7 @@ func (r *Ranker) scan(gc *gradCtx, f postFilter, elig []uint64, acc []float32, m
 	for i := range heaps {
 		all = append(all, heaps[i].c...)
 	}
-	h := candHeap{e: e, c: all}
+	h := candHeap{e: e, c: all, idRank: r.idRank}
 	return h.sorted(), truncated
 }
 
