@@ -81,6 +81,10 @@ type Engine struct {
 	// the ids are handed out afresh
 	majorVerdicts sync.Map
 	majorVerdictN atomic.Int64 // tables stored since it was last emptied
+	// occByMajor caches, by a graduate's resolved major, the occupation
+	// affinities (occAffinities) as of a gen
+	occByMajor  sync.Map
+	occByMajorN atomic.Int64
 
 	courses []*courseRec
 

@@ -31,7 +31,17 @@ func (e *Engine) compileGraduate(g *matcher.Graduate, now time.Time, single bool
 	return gc
 }
 
-// maxMajorVerdicts bounds the majors cached in majorVerdicts.
+// majorKey tells graduate majors apart: every field of the reference.
+func majorKey(major matcher.MajorRef) string {
+	key := major.Code + "\x00" + major.Class + "\x00" + major.Category + "\x00" + major.Name + "\x00" + major.Alias + "\x00" + major.ClassName
+	if major.ClassOnly {
+		key += "\x00class"
+	}
+	return key
+}
+
+// maxMajorVerdicts bounds the majors cached in majorVerdicts (and in
+// occByMajor).
 const maxMajorVerdicts = 8192
 
 // majorVerdictsFor returns the majors rule's verdicts for a graduate with
@@ -39,10 +49,7 @@ const maxMajorVerdicts = 8192
 // graduate with that major since the lists last grew. The caller holds
 // e.mu (read or write), so the lists do not change meanwhile.
 func (e *Engine) majorVerdictsFor(major matcher.MajorRef) []int8 {
-	key := major.Code + "\x00" + major.Class + "\x00" + major.Category + "\x00" + major.Name + "\x00" + major.Alias + "\x00" + major.ClassName
-	if major.ClassOnly {
-		key += "\x00class"
-	}
+	key := majorKey(major)
 	if v, ok := e.majorVerdicts.Load(key); ok {
 		if t := v.([]int8); len(t) == len(e.majorSets) {
 			return t

@@ -125,6 +125,13 @@ func (e *Engine) occupationAffinities(ge *gradEngine) {
 	if ge.single {
 		return // Candidates: computed for its one post on demand
 	}
+	key := majorKey(ge.major)
+	if v, ok := e.occByMajor.Load(key); ok {
+		if c := v.(*occAffinities); c.gen == e.gen {
+			ge.direct, ge.occAff, ge.occSrc = c.direct, c.aff, c.src
+			return
+		}
+	}
 	ge.direct = e.learnedDirect(ge)
 	ge.occAff = make([]float32, len(e.occs))
 	ge.occSrc = make([]uint8, len(e.occs))
@@ -132,6 +139,23 @@ func (e *Engine) occupationAffinities(ge *gradEngine) {
 		v, src := e.occAffinityOf(ge, int32(o))
 		ge.occAff[o], ge.occSrc[o] = float32(v), src
 	}
+	if e.occByMajorN.Add(1) > maxMajorVerdicts {
+		e.occByMajor.Clear()
+		e.occByMajorN.Store(0)
+	}
+	e.occByMajor.Store(key, &occAffinities{gen: e.gen, direct: ge.direct, aff: ge.occAff, src: ge.occSrc})
+}
+
+// occAffinities are a graduate major's occupation affinities as of one
+// state of the engine (gen): everything in them follows from the major
+// (its code's occupations, the regulated ones it is barred from, what
+// posts asked of it), so graduates with the same major share them, read
+// only, instead of each request computing them for every occupation.
+type occAffinities struct {
+	gen    uint64
+	direct map[int32]float64
+	aff    []float32
+	src    []uint8
 }
 
 // learnedDirect is, per occupation (or 小类) that posts have asked the

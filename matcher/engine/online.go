@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math/bits"
+	"slices"
 	"sync"
 	"time"
 
@@ -49,6 +50,31 @@ func (e *Engine) onlineRanker(now time.Time) *Ranker {
 	}
 	e.online.r = e.NewRanker()
 	return e.online.r
+}
+
+// wantedSet is the bitset of the posts f wants, computed once per filter
+// (a query's channel and kind: a handful).
+func (r *Ranker) wantedSet(f postFilter) []uint64 {
+	r.mu.Lock()
+	w, ok := r.wanted[f]
+	r.mu.Unlock()
+	if ok {
+		return w
+	}
+	e := r.e
+	w = make([]uint64, (len(e.hot)+63)/64)
+	for slot := range e.hot {
+		if f.wants(&e.hot[slot]) {
+			w[slot>>6] |= 1 << (slot & 63)
+		}
+	}
+	r.mu.Lock()
+	if r.wanted == nil {
+		r.wanted = map[postFilter][]uint64{}
+	}
+	r.wanted[f] = w
+	r.mu.Unlock()
+	return w
 }
 
 // classes is how many rule classes r has computed.
@@ -99,12 +125,7 @@ func (r *Ranker) excludedByRule(gc *gradCtx, f postFilter) (map[string]int, bool
 	if e.gen != r.gen {
 		return nil, false
 	}
-	pass := make([]uint64, (len(e.hot)+63)/64)
-	for slot := range e.hot {
-		if f.wants(&e.hot[slot]) {
-			pass[slot>>6] |= 1 << (slot & 63)
-		}
-	}
+	pass := slices.Clone(r.wantedSet(f))
 	out := map[string]int{}
 	for i := range r.rules {
 		m := r.mask(i, gc)

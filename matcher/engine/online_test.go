@@ -2,6 +2,7 @@ package engine
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -83,5 +84,59 @@ func TestOnlineRankerFollowsChanges(t *testing.T) {
 		if it.PostID == top {
 			t.Fatalf("removed post %s still recommended", top)
 		}
+	}
+}
+
+// TestMajorCachesFollowChanges: the caches shared by graduates of a major
+// (the majors rule's verdicts, the occupation affinities) and the online
+// Ranker are not read past a change of the posts: an engine that answered
+// before posts were added answers afterwards exactly as one that went
+// through the same changes without answering anything first.
+func TestMajorCachesFollowChanges(t *testing.T) {
+	posts := genPosts(3, 2400)
+	warm, err := New(posts[:1200], nil, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cold, err := New(posts[:1200], nil, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs := rankGraduates()[:120]
+	for i := range gs {
+		if _, err := warm.Recommend(&gs[i], matcher.Query{Limit: 8}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range posts[1200:] {
+		if err := warm.Upsert(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := cold.Upsert(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changed := 0
+	for i := range gs {
+		got, err := warm.Recommend(&gs[i], matcher.Query{Limit: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := cold.Recommend(&gs[i], matcher.Query{Limit: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: the warmed engine answers\n%+v\nthe cold one\n%+v", gs[i].ID, got, want)
+		}
+		for _, it := range got.Items {
+			if slices.ContainsFunc(posts[1200:], func(p matcher.Post) bool { return p.ID == it.PostID }) {
+				changed++
+				break
+			}
+		}
+	}
+	if changed == 0 {
+		t.Fatalf("no list holds an added post: the test shows nothing")
 	}
 }
