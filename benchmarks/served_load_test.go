@@ -32,8 +32,8 @@ import (
 // first computed online, then again after `jobmatch batch` published a run.
 // Server CPU per request is the server process's own (user + system,
 // /proc/PID/stat) over the row. It measures; it asserts only that every
-// request was answered 200, or 503 when an open-loop rate is above
-// capacity. It runs only when asked:
+// request was answered 200, or 503 or not in time when an open-loop
+// rate is above capacity. It runs only when asked:
 //
 //	JOBMATCH_SERVED_LOAD=1 go test ./benchmarks/ -run TestServedLoad -v -timeout 60m
 //
@@ -89,12 +89,15 @@ func TestServedLoad(t *testing.T) {
 	}
 	report := servedReport(lc, stores, rows)
 	t.Log("\n" + report)
-	// An open-loop rate above what the server can do is answered 503 (the
-	// engine's slots are full: shed, not queued): that is a figure, not a
-	// failure. Any other error, or any in the closed loop, is.
+	// An open-loop rate above what the server (or the share of a busy
+	// machine it gets) can do is answered 503 (the engine's slots are full:
+	// shed, not queued) or not within vegeta's 10 s (code 0): that is a
+	// figure, not a failure. Any other status, or any error in the closed
+	// loop, is.
 	for _, r := range rows {
 		for code, n := range r.m.StatusCodes {
-			if code != "200" && (code != "503" || strings.HasPrefix(r.load, "closed")) {
+			overload := code == "503" || code == "0"
+			if code != "200" && (!overload || strings.HasPrefix(r.load, "closed")) {
 				t.Errorf("%s %s %s %s: %d answered %s, errors %v", r.bin, r.store, r.source, r.load, n, code, r.m.Errors)
 			}
 		}
