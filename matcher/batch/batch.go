@@ -18,6 +18,8 @@ type Source = engine.Source
 type Store interface {
 	EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn func(*matcher.Graduate) error) error
 	matcher.RunWriter
+	LatestRun(ctx context.Context) (*matcher.Run, error)
+	matcher.RunInspector
 }
 
 // Inputs are the matching engine of a run and the open posts and courses it
@@ -84,8 +86,10 @@ type Options struct {
 }
 
 // Run computes every active graduate's list over every open post in in,
-// saves them chunk by chunk under one run and publishes the run when every
-// list is saved. Readers see the previous run until then. A run stopped
+// saves them chunk by chunk under one run, saves the run's report
+// (matcher.RunReport: the summary in words, coverage, the spread of the
+// lists, the diff against the previous run) and publishes the run when
+// every list is saved. Readers see the previous run until then. A run stopped
 // before it is published (killed, cancelled, a store error) is resumed by
 // the next Run of the same day with the same inputs: graduates already
 // saved are skipped and the result is the same as an uninterrupted run's.
@@ -114,9 +118,25 @@ func Run(ctx context.Context, st Store, in *Inputs, opt Options) (*Summary, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := r.publish(ctx); err != nil {
+	if err := r.complete(ctx); err != nil {
 		return nil, err
 	}
 	r.summarize(t, time.Since(start))
+	rep, err := r.report(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	r.sum.Report = rep
+	rep.ElapsedSeconds = time.Since(start).Seconds()
+	rep.PairsPerSecond = float64(r.sum.Computed) * float64(len(r.table)) / max(rep.ElapsedSeconds, 1e-9)
+	if err := r.st.SaveRunReport(ctx, rep); err != nil {
+		return nil, fmt.Errorf("batch: run %s: save report: %w", r.run.ID, err)
+	}
+	if err := r.st.PublishRun(ctx, r.run.ID); err != nil {
+		return nil, fmt.Errorf("batch: run %s: publish: %w", r.run.ID, err)
+	}
+	r.sum.Elapsed = time.Since(start)
+	r.log.Info("batch run published", "run", r.run.ID, "graduates", len(r.grads), "computed", t.computed, "skipped", r.sum.Skipped,
+		"elapsed", r.sum.Elapsed.Round(time.Millisecond))
 	return r.sum, nil
 }

@@ -156,28 +156,12 @@ func (p *pricer) fit(sample []choice, scale float64) (rounds int, overflow0, ove
 	return rounds - 1, overflow0, best
 }
 
-// Exposure describes how a run's list slots are spread over posts.
-type Exposure struct {
-	Lists        int     `json:"lists"`         // graduates' lists counted
-	Slots        int     `json:"slots"`         // post items in them
-	Posts        int     `json:"posts"`         // open posts that could be shown
-	PostsShown   int     `json:"posts_shown"`   // posts in at least one list
-	Max          int     `json:"max"`           // the most lists one post is in
-	Top50Share   float64 `json:"top50_share"`   // share of all slots taken by the 50 most shown posts
-	Gini         float64 `json:"gini"`          // Gini coefficient of exposures over all open posts
-	OverCapacity int     `json:"over_capacity"` // posts in more than k × places lists
-	Overflow     float64 `json:"overflow"`      // lists beyond budgets: Σ max(0, lists − k × places)
-	MaxPerPlace  float64 `json:"max_per_place"` // the most lists per place left of one post
-	MeanScore    float64 `json:"mean_score"`    // mean relevance score of the items
-	Top          []Shown `json:"top,omitempty"` // the most shown posts
-}
+// Exposure describes how a run's list slots are spread over posts (the
+// run report's type).
+type Exposure = matcher.RunExposure
 
 // Shown is one post's exposure.
-type Shown struct {
-	PostID string `json:"post_id"`
-	Places int    `json:"places"`
-	Lists  int    `json:"lists"`
-}
+type Shown = matcher.Shown
 
 // exposureOf summarises per-post exposure counts.
 func exposureOf(counts []int, places []int, budget []float64, lists int, scoreSum float64) Exposure {

@@ -158,6 +158,11 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 		if err != nil {
 			return gr, err
 		}
+		if !slices.Contains(l.before, j) {
+			// The capacity pass put it here in place of a more relevant,
+			// crowded post: the list says so.
+			it.Reasons = append(slices.Clip(it.Reasons), capacityReason)
+		}
 		b, err := json.Marshal(it)
 		if err != nil {
 			return gr, fmt.Errorf("batch: graduate %s: encode item %s: %w", g.ID, it.PostID, err)

@@ -175,6 +175,7 @@ type tally struct {
 	before, after           []int
 	scoreBefore, scoreAfter float64
 	computed                int
+	moved                   int // published items the relevance-only list lacks
 }
 
 func (t *tally) add(l *list) {
@@ -189,6 +190,9 @@ func (t *tally) add(l *list) {
 			t.after[x.post]++
 		}
 		t.scoreAfter += l.cands[j].score
+		if !slices.Contains(l.before, j) {
+			t.moved++
+		}
 	}
 }
 
@@ -275,9 +279,9 @@ func (s *saver) save(ctx context.Context, recs []matcher.GraduateRecommendations
 	}(s.r, s.pending)
 }
 
-// publish publishes the run, only when it is complete: every active
-// graduate's list is saved.
-func (r *runner) publish(ctx context.Context) error {
+// complete checks that the run is complete, every active graduate's list
+// saved: only then is it reported on and published.
+func (r *runner) complete(ctx context.Context) error {
 	ids, err := r.st.RunGraduateIDs(ctx, r.run.ID)
 	if err != nil {
 		return fmt.Errorf("batch: run %s: check: %w", r.run.ID, err)
@@ -295,9 +299,6 @@ func (r *runner) publish(ctx context.Context) error {
 	if missing > 0 {
 		return fmt.Errorf("batch: run %s: %d of %d graduates have no saved list; not published", r.run.ID, missing, len(r.grads))
 	}
-	if err := r.st.PublishRun(ctx, r.run.ID); err != nil {
-		return fmt.Errorf("batch: run %s: publish: %w", r.run.ID, err)
-	}
 	return nil
 }
 
@@ -313,7 +314,7 @@ func (r *runner) summarize(t *tally, elapsed time.Duration) {
 	if s := sum.Elapsed.Seconds(); s > 0 {
 		sum.GraduatesPerSec = float64(t.computed) / s
 	}
-	r.log.Info("batch run published", "run", r.run.ID, "graduates", len(r.grads), "computed", t.computed, "skipped", sum.Skipped,
+	r.log.Info("batch run complete", "run", r.run.ID, "graduates", len(r.grads), "computed", t.computed, "skipped", sum.Skipped,
 		"max_exposure_before", sum.Before.Max, "max_exposure_after", sum.After.Max,
 		"gini_before", round3(sum.Before.Gini), "gini_after", round3(sum.After.Gini),
 		"relevance_loss", round3(sum.RelevanceLoss), "elapsed", sum.Elapsed.Round(time.Millisecond))

@@ -34,17 +34,21 @@ type Summary struct {
 	PricingElapsed  time.Duration `json:"pricing_elapsed"`
 	Elapsed         time.Duration `json:"elapsed"`
 	GraduatesPerSec float64       `json:"graduates_per_sec"` // computed lists per second of the whole attempt
+	// Report is the report saved with the run (matcher.RunReport).
+	Report *matcher.RunReport `json:"report,omitempty"`
 }
 
-// String renders a summary as one line (no personal data).
+// String renders a summary: one line of counts and time, then the run
+// report's sentences (no personal data; every figure explained).
 func (s *Summary) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "run %s published: %d graduates (%d computed, %d resumed from an earlier attempt, %d 一人一策 with %d courses) over %d open posts in %s (%.1f graduates/s)",
 		s.RunID, s.Graduates, s.Computed, s.Skipped, s.Hardship, s.Courses, s.Posts, s.Elapsed.Round(time.Millisecond), s.GraduatesPerSec)
-	if s.Computed > 0 {
-		fmt.Fprintf(&b, "; exposure before→after capacity pass: max %d→%d per post, top-50 share %.1f%%→%.1f%%, Gini %.3f→%.3f, over capacity %d→%d posts (overflow %.0f→%.0f lists); mean score %.4f→%.4f (loss %.4f, %.2f%%)",
-			s.Before.Max, s.After.Max, 100*s.Before.Top50Share, 100*s.After.Top50Share, s.Before.Gini, s.After.Gini,
-			s.Before.OverCapacity, s.After.OverCapacity, s.Before.Overflow, s.After.Overflow, s.Before.MeanScore, s.After.MeanScore, s.RelevanceLoss, 100*s.RelevanceLoss/max(s.Before.MeanScore, 1e-12))
+	if s.Report != nil {
+		for _, line := range s.Report.Summary {
+			b.WriteString("\n")
+			b.WriteString(line)
+		}
 	}
 	return b.String()
 }

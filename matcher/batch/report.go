@@ -1,0 +1,204 @@
+package batch
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// capacityReason flags a published item the capacity pass put in the list
+// instead of a more relevant post already in many lists.
+const capacityReason = "分散推荐：排在它前面的岗位已推荐给较多毕业生，此岗位名额更宽裕"
+
+// report builds the run's report from its saved lists (every list of the
+// run, those an earlier attempt saved included), the previous published
+// run's lists and this attempt's exposure tally, and saves it with the run
+// before the run is published.
+func (r *runner) report(ctx context.Context, t *tally) (*matcher.RunReport, error) {
+	sum := r.sum
+	rep := &matcher.RunReport{RunID: r.run.ID, Graduates: len(r.grads), Limit: r.opt.Limit, Posts: len(r.table),
+		Before: sum.Before, After: sum.After, MeanScoreLoss: sum.RelevanceLoss, Moved: t.moved}
+	prev, err := r.previousLists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cov := newCoverage(r)
+	err = r.st.EachRunList(ctx, r.run.ID, func(gr matcher.GraduateRecommendations) error {
+		posts := cov.add(gr)
+		if p, ok := prev.lists[gr.GraduateID]; ok {
+			prev.compare(&rep.Diff, p, posts)
+			delete(prev.lists, gr.GraduateID)
+		} else if prev.id != "" {
+			rep.Diff.Joined++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("batch: run %s: read lists for the report: %w", r.run.ID, err)
+	}
+	rep.Diff.Previous, rep.Diff.Left = prev.id, len(prev.lists)
+	cov.fill(rep)
+	rep.Summary, rep.SummaryEN = words(rep, sum, r.cfg.Capacity.K)
+	return rep, nil
+}
+
+// prevLists are the post IDs of each graduate's list in the previous
+// published run.
+type prevLists struct {
+	id    string
+	lists map[string][]string
+}
+
+func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
+	p := &prevLists{lists: map[string][]string{}}
+	run, err := r.st.LatestRun(ctx)
+	switch {
+	case matcher.ErrorCode(err) == matcher.ENOTFOUND:
+		return p, nil
+	case err != nil:
+		return nil, fmt.Errorf("batch: previous run: %w", err)
+	case run.ID == r.run.ID:
+		return p, nil // a re-published run has no previous run to compare with
+	}
+	p.id = run.ID
+	err = r.st.EachRunList(ctx, run.ID, func(gr matcher.GraduateRecommendations) error {
+		p.lists[gr.GraduateID] = listPosts(gr)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("batch: previous run %s: %w", run.ID, err)
+	}
+	return p, nil
+}
+
+// listPosts is a list's posts (jobs and internships of the default list,
+// not the 一人一策 plan's extras), in rank order.
+func listPosts(gr matcher.GraduateRecommendations) []string {
+	var out []string
+	for _, it := range gr.Items {
+		if !it.Plan && (it.Kind == matcher.KindJob || it.Kind == matcher.KindInternship) {
+			out = append(out, it.PostID)
+		}
+	}
+	return out
+}
+
+func (p *prevLists) compare(d *matcher.RunDiff, before, now []string) {
+	d.Compared++
+	if slices.Equal(before, now) {
+		d.Unchanged++
+		return
+	}
+	added := 0
+	for _, id := range now {
+		if !slices.Contains(before, id) {
+			added++
+		}
+	}
+	if added == 0 && len(before) == len(now) {
+		d.Reordered++
+		return
+	}
+	if added > 0 {
+		d.NewPosts++
+		d.NewItems += added
+	}
+}
+
+// coverage counts the run's lists by the posts' channel and by the
+// graduates' hukou district.
+type coverage struct {
+	r          *runner
+	district   map[string]string // graduate ID → hukou district
+	channels   map[matcher.Channel]*matcher.RunCoverage
+	districts  map[string]*matcher.RunCoverage
+	chanPosts  map[matcher.Channel]map[string]bool
+	distPosts  map[string]map[string]bool
+	withPosts  int
+	shortLists int
+	hardship   int
+}
+
+func newCoverage(r *runner) *coverage {
+	c := &coverage{r: r, district: make(map[string]string, len(r.grads)), channels: map[matcher.Channel]*matcher.RunCoverage{},
+		districts: map[string]*matcher.RunCoverage{}, chanPosts: map[matcher.Channel]map[string]bool{}, distPosts: map[string]map[string]bool{}}
+	for i := range r.grads {
+		d := r.grads[i].HukouDistrict
+		if d == "" {
+			d = "未登记"
+		}
+		c.district[r.grads[i].ID] = d
+	}
+	return c
+}
+
+// add counts one list and returns its posts.
+func (c *coverage) add(gr matcher.GraduateRecommendations) []string {
+	posts := listPosts(gr)
+	dk := c.district[gr.GraduateID]
+	if dk == "" {
+		dk = "未登记"
+	}
+	d := c.districts[dk]
+	if d == nil {
+		d = &matcher.RunCoverage{Key: dk, Name: dk}
+		c.districts[dk], c.distPosts[dk] = d, map[string]bool{}
+	}
+	d.Graduates++
+	d.Slots += len(posts)
+	if len(posts) > 0 {
+		d.WithPosts++
+		c.withPosts++
+	}
+	if len(posts) < c.r.opt.Limit {
+		c.shortLists++
+	}
+	if slices.ContainsFunc(gr.Items, func(it matcher.StoredRecommendation) bool { return it.Plan }) {
+		c.hardship++
+	}
+	seen := map[matcher.Channel]bool{}
+	for _, id := range posts {
+		c.distPosts[dk][id] = true
+		ch := matcher.Channel("")
+		if x, ok := c.r.posts[id]; ok {
+			ch = c.r.table[x].Channel
+		}
+		cc := c.channels[ch]
+		if cc == nil {
+			name := ch.Chinese()
+			if name == "" {
+				name = "未注明渠道"
+			}
+			cc = &matcher.RunCoverage{Key: string(ch), Name: name}
+			c.channels[ch], c.chanPosts[ch] = cc, map[string]bool{}
+		}
+		cc.Slots++
+		c.chanPosts[ch][id] = true
+		if !seen[ch] {
+			seen[ch] = true
+			cc.Graduates++
+			cc.WithPosts++
+		}
+	}
+	return posts
+}
+
+// fill puts the counts into the report, channels by slots, districts by name.
+func (c *coverage) fill(rep *matcher.RunReport) {
+	rep.WithPosts, rep.ShortList, rep.Hardship = c.withPosts, c.shortLists, c.hardship
+	for ch, cc := range c.channels {
+		cc.PostsShown = len(c.chanPosts[ch])
+		rep.Channels = append(rep.Channels, *cc)
+	}
+	slices.SortFunc(rep.Channels, func(a, b matcher.RunCoverage) int {
+		return cmp.Or(cmp.Compare(b.Slots, a.Slots), cmp.Compare(a.Key, b.Key))
+	})
+	for k, d := range c.districts {
+		d.PostsShown = len(c.distPosts[k])
+		rep.Districts = append(rep.Districts, *d)
+	}
+	slices.SortFunc(rep.Districts, func(a, b matcher.RunCoverage) int { return cmp.Compare(a.Key, b.Key) })
+}

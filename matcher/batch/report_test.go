@@ -1,0 +1,149 @@
+package batch_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/batch"
+)
+
+// postsOf reads a run's default lists (posts, in rank order) and each
+// published item's reasons, by graduate.
+func postsOf(t *testing.T, st matcher.FullStore, runID string) (map[string][]string, map[string]map[string][]string) {
+	t.Helper()
+	posts, reasons := map[string][]string{}, map[string]map[string][]string{}
+	err := st.EachRunList(context.Background(), runID, func(gr matcher.GraduateRecommendations) error {
+		reasons[gr.GraduateID] = map[string][]string{}
+		for _, sr := range gr.Items {
+			if sr.Plan || sr.Kind == matcher.KindCourse {
+				continue
+			}
+			var it matcher.Item
+			if err := json.Unmarshal(sr.Item, &it); err != nil {
+				return err
+			}
+			posts[gr.GraduateID] = append(posts[gr.GraduateID], sr.PostID)
+			reasons[gr.GraduateID][sr.PostID] = it.Reasons
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return posts, reasons
+}
+
+// TestRunReport: a run with the capacity pass off, then one with it on. The
+// second run's report, read back from the store, agrees with the lists
+// themselves: the diff against the first run recounted here, the items the
+// capacity pass moved are exactly those flagged in their reasons (the
+// first run is the relevance-only list), coverage sums to the run; and its
+// words explain the Gini coefficient, never say "overflow" and name the
+// lower mean score as the price paid.
+func TestRunReport(t *testing.T) {
+	ctx := context.Background()
+	st := openBolt(t)
+	fill(t, st)
+	in := load(t, st)
+	off := batch.DefaultConfig()
+	off.Capacity.K = 0
+	sumA, err := batch.Run(ctx, st, in, batch.Options{Config: off, Chunk: 1000, Log: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sumA.Report.Diff; d.Previous != "" || d.Compared != 0 {
+		t.Fatalf("the first run's diff: %+v", d)
+	}
+	sumB, err := batch.Run(ctx, st, in, batch.Options{Chunk: 1000, Log: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := st.RunReport(ctx, sumB.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.Summary {
+		t.Log(s)
+	}
+	for _, s := range rep.SummaryEN {
+		t.Log(s)
+	}
+	a, _ := postsOf(t, st, sumA.RunID)
+	b, reasons := postsOf(t, st, sumB.RunID)
+
+	// The diff, recounted.
+	var want matcher.RunDiff
+	want.Previous = sumA.RunID
+	moved := 0
+	for gid, now := range b {
+		before, ok := a[gid]
+		if !ok {
+			want.Joined++
+			continue
+		}
+		want.Compared++
+		added := 0
+		for _, p := range now {
+			if !slices.Contains(before, p) {
+				added++
+			}
+			flagged := slices.ContainsFunc(reasons[gid][p], func(r string) bool { return strings.HasPrefix(r, "分散推荐") })
+			if flagged == slices.Contains(before, p) {
+				t.Fatalf("graduate %s, post %s: flagged %v, in the relevance-only list %v", gid, p, flagged, slices.Contains(before, p))
+			}
+		}
+		moved += added
+		switch {
+		case slices.Equal(before, now):
+			want.Unchanged++
+		case added == 0 && len(before) == len(now):
+			want.Reordered++
+		case added > 0:
+			want.NewPosts++
+			want.NewItems += added
+		}
+	}
+	for gid := range a {
+		if _, ok := b[gid]; !ok {
+			want.Left++
+		}
+	}
+	if rep.Diff != want {
+		t.Fatalf("diff %+v; recounted %+v", rep.Diff, want)
+	}
+	if rep.Moved != moved || moved == 0 || rep.Diff.NewPosts == 0 {
+		t.Fatalf("moved %d, recounted %d (want some); graduates with new posts %d", rep.Moved, moved, rep.Diff.NewPosts)
+	}
+
+	// Coverage adds up to the run.
+	slots, grads := 0, 0
+	for _, c := range rep.Channels {
+		slots += c.Slots
+	}
+	for _, d := range rep.Districts {
+		grads += d.Graduates
+	}
+	if slots != rep.After.Slots || grads != rep.Graduates || rep.Graduates != sumB.Graduates || len(rep.Channels) < 3 || len(rep.Districts) < 3 {
+		t.Fatalf("coverage: %d slots (after: %d), %d graduates over districts (run: %d), %d channels, %d districts",
+			slots, rep.After.Slots, grads, rep.Graduates, len(rep.Channels), len(rep.Districts))
+	}
+
+	// The words.
+	zh, en := strings.Join(rep.Summary, "\n"), strings.Join(rep.SummaryEN, "\n")
+	if !strings.Contains(zh, "基尼系数：0 表示") || !strings.Contains(en, "Gini coefficient: 0 every post") {
+		t.Errorf("the Gini coefficient is not explained:\n%s\n%s", zh, en)
+	}
+	if strings.Contains(strings.ToLower(zh+en), "overflow") {
+		t.Errorf("the summary says overflow:\n%s", en)
+	}
+	if rep.After.MeanScore < rep.Before.MeanScore && (!strings.Contains(zh, "平均匹配分由") || !strings.Contains(zh, "代价") || !strings.Contains(en, "the price paid")) {
+		t.Errorf("the lower mean score is not named as the price paid:\n%s", zh)
+	}
+	if !strings.Contains(zh, "与上一批次 "+sumA.RunID) {
+		t.Errorf("the summary does not compare with the previous run %s", sumA.RunID)
+	}
+}
