@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // TestBatchCommand runs `jobmatch batch` on a small generated data set in
@@ -90,9 +92,92 @@ func TestBatchCommand(t *testing.T) {
 		t.Fatal("no personal data found to check the log against")
 	}
 
-	// A second run of the day gets the next ID; the human summary is one line.
+	// A second run of the day gets the next ID; the human summary is a
+	// line of counts, then the report in words, compared with the first run.
 	code, out, errs = run(t, "", "batch", "--data", data, day)
-	if code != 0 || !strings.HasPrefix(out, "run batch-20230615-2 published") || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+	if code != 0 || !strings.HasPrefix(out, "run batch-20230615-2 published") || !strings.Contains(out, "与上一批次 batch-20230615 相比") {
 		t.Fatalf("second batch: exit %d, %q, %s", code, out, errs)
+	}
+	checkRunsCommands(t, data, sum.Graduates)
+}
+
+// checkRunsCommands inspects the two runs TestBatchCommand published with
+// `jobmatch runs`.
+func checkRunsCommands(t *testing.T, data string, graduates int) {
+	code, out, errs := run(t, "", "runs", "list", "--data", data)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[1], "batch-20230615-2") || !strings.Contains(lines[1], "已发布（当前）") {
+		t.Fatalf("runs list: exit %d, %q, %s", code, out, errs)
+	}
+	code, out, errs = run(t, "", "runs", "show", "--data", data)
+	if code != 0 || !strings.HasPrefix(out, "batch-20230615-2  已发布") || !strings.Contains(out, "基尼系数：0 表示") || !strings.Contains(out, "区（县）") {
+		t.Fatalf("runs show: exit %d, %q, %s", code, out, errs)
+	}
+	if code, out, _ = run(t, "", "runs", "show", "--data", data, "--run", "batch-20230615", "--en"); code != 0 || !strings.Contains(out, "This is the first published run") {
+		t.Fatalf("runs show --run --en: exit %d, %q", code, out)
+	}
+	if code, _, _ = run(t, "", "runs", "show", "--data", data, "--run", "batch-19990101"); code == 0 {
+		t.Fatal("runs show of an unknown run succeeded")
+	}
+	if code, _, _ = run(t, "", "runs", "purge", "--data", data); code != 2 {
+		t.Fatalf("runs purge: exit %d, want 2", code)
+	}
+	file := filepath.Join(t.TempDir(), "run.csv")
+	if code, _, errs = run(t, "", "runs", "export", "--data", data, "--run", "latest", "--out", file); code != 0 {
+		t.Fatalf("runs export: exit %d: %s", code, errs)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != "graduate_id,rank,post_id,score,reasons" || len(rows) < graduates*4 {
+		t.Fatalf("export: header %v, %d rows for %d graduates", rows[0], len(rows), graduates)
+	}
+	perGraduate := map[string]int{}
+	for _, r := range rows[1:] {
+		perGraduate[r[0]]++
+		if r[4] == "" || perGraduate[r[0]] > 8 {
+			t.Fatalf("export row %v: no reasons, or more than 8 posts", r)
+		}
+	}
+	if len(perGraduate) == 0 || len(perGraduate) > graduates {
+		t.Fatalf("export: %d graduates, run has %d", len(perGraduate), graduates)
+	}
+	// Both runs of the day have the same inputs: no graduate's list
+	// gained a post, so the notification list is the header alone.
+	code, out, errs = run(t, "", "runs", "diff", "--data", data)
+	if code != 0 || strings.TrimSpace(out) != "graduate_id,previous_run,new_posts" {
+		t.Fatalf("runs diff: exit %d, %q, %s", code, out, errs)
+	}
+	// A run without the capacity pass changes the lists the pass moved:
+	// the notification list names as many graduates as its report counts.
+	cfg := filepath.Join(t.TempDir(), "relevance-only.json")
+	if err := os.WriteFile(cfg, []byte(`{"active_statuses":["seeking","unregistered",""],"capacity":{"k":0,"floor":1,"step":1,"rounds":0,"depth":1,"sample":0}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs = run(t, "", "batch", "--data", data, "--now=2023-06-15", "--config", cfg, "--quiet"); code != 0 {
+		t.Fatalf("relevance-only batch: exit %d: %s", code, errs)
+	}
+	_, out, _ = run(t, "", "runs", "show", "--data", data, "--json")
+	var shown struct {
+		Report matcher.RunReport `json:"report"`
+	}
+	if err := json.Unmarshal([]byte(out), &shown); err != nil {
+		t.Fatalf("runs show --json: %v: %s", err, out)
+	}
+	code, out, errs = run(t, "", "runs", "diff", "--data", data)
+	rows, err = csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil || shown.Report.Diff.Previous != "batch-20230615-2" || shown.Report.Diff.NewPosts == 0 || len(rows)-1 != shown.Report.Diff.NewPosts {
+		t.Fatalf("runs diff after a change: exit %d, %d rows, report %+v: %v %s", code, len(rows)-1, shown.Report.Diff, err, errs)
+	}
+	for _, r := range rows[1:] {
+		if r[1] != "batch-20230615-2" || r[2] == "" {
+			t.Fatalf("diff row %v", r)
+		}
 	}
 }

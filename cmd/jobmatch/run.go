@@ -81,6 +81,8 @@ func commands() []command {
 		{"report", "--out F.xlsx [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--quiet]",
 			"the bureau's weekly or half-monthly progress report as XLSX: each district's dashboard figures as of --to, the 一人一策 plans, the period's activity", (*Main).cmdReport},
 		{"batch", "[--limit 8] [--chunk 500] [--resume|--fresh] [--workers N] [--config F] [--quiet] [--json]", "nightly batch: every active graduate's list over every open post, published as one run", (*Main).cmdBatch},
+		{"runs", "list [--limit 20] | show [--run ID|latest] [--en] | export [--run ID|latest] [--out F] | diff [--run ID|latest] [--out F]  [--json]",
+			"inspect the batch's runs: list them, show one's report in words, export its lists as CSV (graduate_id, rank, post_id, score, reasons) or the posts new since the previous run (whom to notify)", (*Main).cmdRuns},
 		{"reindex", "", "rebuild the search index from the store", (*Main).cmdReindex},
 		{"analyze", "TEXT", "print the index analyzer's tokens with positions", (*Main).cmdAnalyze},
 		{"segment", "[--file F] [TEXT...]", "print the word segmentation, one output line per input line", (*Main).cmdSegment},
