@@ -91,6 +91,8 @@ func routes() []*route {
 		{Method: "GET", Path: "/v1/users", OpID: "listUsers", Summary: "Every account, by name (never a password hash)", Roles: admins, Resp: "UserList", Handler: (*Server).listUsers},
 		{Method: "POST", Path: "/v1/users/{name}/disable", OpID: "disableUser", Summary: "Disable an account: it cannot sign in and its sessions end (audited)", Roles: admins, Resp: "UserCreated", Handler: (*Server).disableUser},
 		{Method: "POST", Path: "/v1/users/{name}/password", OpID: "resetPassword", Summary: "Set a new password (enables a disabled account; its sessions end; audited)", Roles: admins, Body: "PasswordReset", Resp: "UserCreated", Handler: (*Server).resetPassword},
+		{Method: "GET", Path: "/v1/runs", OpID: "listRuns", Summary: "The nightly batch's runs, newest first, each with its report's summary in words and whether it is the run served", Roles: people, Query: runsPs, Resp: "RunList", Handler: (*Server).listRuns},
+		{Method: "GET", Path: "/v1/runs/{id}", OpID: "getRun", Summary: "One run (latest: the published one) and its report: the summary in words, coverage by channel and district, exposure before and after the capacity pass, the diff against the previous run", Roles: people, Resp: "RunDetail", Handler: (*Server).getRun},
 
 		{Method: "POST", Path: "/v1/keys", OpID: "createKey", Summary: "Create an API key while the service runs (the secret is in this response only; audited)", Roles: admins, Body: "KeyRequest", Resp: "KeyCreated", Status: http.StatusCreated, Handler: (*Server).createKey},
 		{Method: "GET", Path: "/v1/keys", OpID: "listKeys", Summary: "Every API key, oldest first, with its status and rate limit (never its hash)", Roles: admins, Resp: "KeyList", Handler: (*Server).listKeys},

@@ -28,7 +28,8 @@ type Stores struct {
 	// Feed: readiness and following other replicas' writes (follow.go,
 	// metrics.go).
 	Feed matcher.ChangeFeed
-	// Runs: a stored graduate's published nightly list (published.go).
+	// Runs: a stored graduate's published nightly list (published.go),
+	// the runs and their reports (runs.go).
 	Runs RunReader
 	// Casework: the counselors' casework, run by matcher/casework
 	// (casework.go).
@@ -54,12 +55,6 @@ type FeedbackStore interface {
 	RecordFeedback(ctx context.Context, e matcher.FeedbackEvent) error
 	Post(ctx context.Context, id string) (*matcher.Post, error)
 	Course(ctx context.Context, id string) (*matcher.Course, error)
-}
-
-// RunReader reads the published batch run.
-type RunReader interface {
-	LatestRun(ctx context.Context) (*matcher.Run, error)
-	RecommendationsFor(ctx context.Context, graduateID string) (runID string, items []matcher.StoredRecommendation, err error)
 }
 
 // StoresOf is every part served by one store.

@@ -70,6 +70,22 @@
 // resumed run equal an uninterrupted one. The summary reports exposure
 // before (relevance alone) and after, and the mean score lost.
 //
+// # Report
+//
+// Before a run is published, its report (matcher.RunReport, report.go and
+// words.go) is saved with it: coverage by the posts' channel and the
+// graduates' hukou district, read from the run's stored lists (so a
+// resumed run's earlier lists count); exposure before and after the
+// capacity pass and the mean score lost (this attempt's lists); the diff
+// against the previous published run — graduates whose list holds a post
+// it did not hold before are the ones to notify (`jobmatch runs diff`).
+// Its summary says all this in sentences a bureau reads: each technical
+// figure says what it means, and a figure that got worse is named as the
+// price paid for spreading the lists. A published item the capacity pass
+// put in place of a more relevant, crowded post carries the reason
+// 分散推荐 (capacityReason), so a list that differs from the API's online
+// list says why.
+//
 // # Resuming
 //
 // Run IDs are batch-YYYYMMDD (the decision day), then -2, -3 … . The run's

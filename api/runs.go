@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"reflect"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// RunReader reads the batch's runs: the published one whose lists are
+// served (published.go), and every run with its report for inspection
+// (GET /v1/runs, GET /v1/runs/{id}).
+type RunReader interface {
+	LatestRun(ctx context.Context) (*matcher.Run, error)
+	RecommendationsFor(ctx context.Context, graduateID string) (runID string, items []matcher.StoredRecommendation, err error)
+	Run(ctx context.Context, id string) (*matcher.Run, error)
+	Runs(ctx context.Context, limit int) ([]matcher.Run, error)
+	RunReport(ctx context.Context, runID string) (*matcher.RunReport, error)
+}
+
+var runsPs = []param{{"limit", "integer", "runs to list, newest first, 1–100 (default 20)"}}
+
+// runSummary is a run in the list: the run, whether it is the one served,
+// and its report's sentences when it has one.
+type runSummary struct {
+	matcher.Run
+	Current bool     `json:"current"`
+	Summary []string `json:"summary,omitempty"`
+}
+
+// listRuns answers GET /v1/runs.
+func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
+	v, err := query(r, runsPs)
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(v, "limit", 20, 1, maxLimit)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	runs, err := s.stores.Runs.Runs(ctx, limit)
+	if err != nil {
+		return err
+	}
+	current := ""
+	if cur, err := s.stores.Runs.LatestRun(ctx); err == nil {
+		current = cur.ID
+	} else if matcher.ErrorCode(err) != matcher.ENOTFOUND {
+		return err
+	}
+	out := make([]runSummary, 0, len(runs))
+	for _, run := range runs {
+		rs := runSummary{Run: run, Current: run.ID == current}
+		rep, err := s.stores.Runs.RunReport(ctx, run.ID)
+		switch {
+		case err == nil:
+			rs.Summary = rep.Summary
+		case matcher.ErrorCode(err) != matcher.ENOTFOUND:
+			return err
+		}
+		out = append(out, rs)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"runs": out})
+}
+
+// getRun answers GET /v1/runs/{id}: the run and its report (null while it
+// runs, or for a run that never finished); "latest" is the published run.
+func (s *Server) getRun(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "推荐批次")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	var run *matcher.Run
+	if id == "latest" {
+		run, err = s.stores.Runs.LatestRun(ctx)
+	} else {
+		run, err = s.stores.Runs.Run(ctx, id)
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := s.stores.Runs.RunReport(ctx, run.ID)
+	if err != nil && matcher.ErrorCode(err) != matcher.ENOTFOUND {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"run": run, "report": rep})
+}
+
+// The runs endpoints' shapes, added to the document's components.
+func init() {
+	run := schemaOf(reflect.TypeFor[matcher.Run](), nil)
+	listed := schemaOf(reflect.TypeFor[runSummary](), nil)
+	// runSummary embeds Run: its fields are the run's, inline.
+	props := listed["properties"].(map[string]any)
+	delete(props, "Run")
+	maps.Copy(props, run["properties"].(map[string]any))
+	report := schemaOf(reflect.TypeFor[matcher.RunReport](), nil)
+	report["nullable"] = true
+	maps.Copy(schemas, map[string]any{
+		"RunList":   obj(map[string]any{"runs": arrayOf(listed)}),
+		"RunDetail": obj(map[string]any{"run": run, "report": report}),
+	})
+}
