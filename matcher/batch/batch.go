@@ -118,6 +118,13 @@ func Run(ctx context.Context, st Store, in *Inputs, opt Options) (*Summary, erro
 	if err != nil {
 		return nil, err
 	}
+	return r.finishRun(ctx, t, start)
+}
+
+// finishRun checks that every list is saved, summarises the run, saves its
+// report and publishes it: the end of a run in one process and of a
+// sharded run (Finish).
+func (r *runner) finishRun(ctx context.Context, t *tally, start time.Time) (*Summary, error) {
 	if err := r.complete(ctx); err != nil {
 		return nil, err
 	}
@@ -127,6 +134,7 @@ func Run(ctx context.Context, st Store, in *Inputs, opt Options) (*Summary, erro
 		return nil, err
 	}
 	r.sum.Report = rep
+	rep.Shards = max(r.shards, 1)
 	rep.ElapsedSeconds = time.Since(start).Seconds()
 	rep.PairsPerSecond = float64(r.sum.Computed) * float64(len(r.table)) / max(rep.ElapsedSeconds, 1e-9)
 	if err := r.st.SaveRunReport(ctx, rep); err != nil {
@@ -137,6 +145,6 @@ func Run(ctx context.Context, st Store, in *Inputs, opt Options) (*Summary, erro
 	}
 	r.sum.Elapsed = time.Since(start)
 	r.log.Info("batch run published", "run", r.run.ID, "graduates", len(r.grads), "computed", t.computed, "skipped", r.sum.Skipped,
-		"elapsed", r.sum.Elapsed.Round(time.Millisecond))
+		"shards", rep.Shards, "elapsed", r.sum.Elapsed.Round(time.Millisecond))
 	return r.sum, nil
 }

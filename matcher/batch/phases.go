@@ -35,6 +35,7 @@ type runner struct {
 	run    *matcher.Run        // the run being written
 	todo   []*matcher.Graduate // graduates whose lists this attempt computes
 	sum    *Summary
+	shards int // shards the run is computed in (0: one process)
 }
 
 type shortlist struct{ postsMin, postsMax, coursesMin int }
