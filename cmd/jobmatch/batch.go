@@ -6,7 +6,10 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
+	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/batchqueue"
 )
 
 // cmdBatch runs the nightly batch: every active graduate's list over every
@@ -22,6 +25,8 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	configFile := fs.String("config", "", "batch configuration file: active statuses and capacity spreading (default: the embedded matcher/batch/config.json)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	quiet := fs.Bool("quiet", false, "no progress bar (there is none anyway when standard error is not a terminal)")
+	shards := fs.Int("shards", 0, "PostgreSQL: open the run, set its prices and queue it in this many shards for `jobmatch worker` processes (0: compute it here)")
+	wait := fs.Bool("wait", false, "with --shards: wait until the workers have published the run, then print its summary")
 	pos, err := m.parse(fs, args)
 	if err != nil {
 		return err
@@ -37,6 +42,12 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 		return &usageError{fmt.Sprintf("batch --workers %d: want at least 1", o.Workers)}
 	case *resume && *fresh:
 		return &usageError{"batch: --resume and --fresh exclude each other"}
+	case *shards < 0 || *shards > 10000:
+		return &usageError{fmt.Sprintf("batch --shards %d: want 0..10000", *shards)}
+	case *shards > 0 && m.DBURL == "":
+		return &usageError{"batch --shards: PostgreSQL only: give --db URL or set DATABASE_URL (workers take the shards from its queue)"}
+	case *wait && *shards == 0:
+		return &usageError{"batch --wait: only with --shards"}
 	}
 	switch {
 	case *resume:
@@ -65,6 +76,9 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", eo.Now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
 
 	o.Log = m.Log
+	if *shards > 0 {
+		return m.queueBatch(ctx, st, in, o, *shards, *wait, *asJSON)
+	}
 	var bar *progressBar
 	if !*quiet {
 		bar = m.newProgress("batch", "graduates")
@@ -80,4 +94,65 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(m.Stdout, sum)
 	return nil
+}
+
+// queueBatch opens a run, sets its prices and queues its shards for the
+// workers; with wait it polls until they have published it and prints the
+// run's summary from its report.
+func (m *Main) queueBatch(ctx context.Context, st matcher.FullStore, in *batch.Inputs, o batch.Options, shards int, wait, asJSON bool) error {
+	plan, err := batch.Prepare(ctx, st, in, o)
+	if err != nil {
+		return err
+	}
+	pg := st.(*postgres.Store)
+	q, err := batchqueue.Open(ctx, pg.Pool(), batchqueue.Options{Log: m.Log})
+	if err != nil {
+		return err
+	}
+	if err := q.Enqueue(ctx, plan.RunID, shards, in.Now, plan.Prices); err != nil {
+		return err
+	}
+	if !wait {
+		if asJSON {
+			return writeJSON(m.Stdout, plan)
+		}
+		fmt.Fprintf(m.Stdout, "run %s queued in %d shards (%d graduates over %d open posts); `jobmatch worker` processes compute it and publish it when the last shard lands\n",
+			plan.RunID, shards, plan.Graduates, plan.Posts)
+		return nil
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	lastLeft := -1
+	for {
+		run, err := st.Run(ctx, plan.RunID)
+		if err != nil {
+			return err
+		}
+		switch run.Status {
+		case matcher.RunFailed:
+			return fmt.Errorf("batch: run %s failed: %s", run.ID, run.Note)
+		case matcher.RunPublished:
+			rep, err := st.RunReport(ctx, run.ID)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(m.Stdout, map[string]any{"run": run, "report": rep})
+			}
+			fmt.Fprintf(m.Stdout, "run %s published by the workers: %d graduates in %d shards, %.1f s from start\n", run.ID, rep.Graduates, rep.Shards, rep.ElapsedSeconds)
+			for _, line := range rep.Summary {
+				fmt.Fprintln(m.Stdout, line)
+			}
+			return nil
+		}
+		if left, total, err := q.ShardsLeft(ctx, plan.RunID); err == nil && left != lastLeft {
+			m.Log.Info("waiting for the workers", "run", plan.RunID, "shards_left", left, "of", total)
+			lastLeft = left
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
 }

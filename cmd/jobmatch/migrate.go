@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
+	"github.com/urumqi-hrss/jobmatch/store/postgres/batchqueue"
 )
 
 // cmdMigrate applies the embedded PostgreSQL migrations. The embedded store
@@ -21,15 +22,19 @@ func (m *Main) cmdMigrate(ctx context.Context, args []string) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	m.Log.Info("schema migrated", "version", postgres.SchemaVersion())
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	// River's tables, for sharded batch runs (jobmatch batch --shards, jobmatch worker).
+	if err := batchqueue.Migrate(ctx, st.(*postgres.Store).Pool(), m.Log); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	// Rows written in the clear by an older schema (casework notes before
 	// version 2) are sealed now, as any data-key pass would.
 	if _, err := dataKeys(); err != nil {
 		m.Log.Warn("personal data not sealed: no data key", "err", err)
 		return nil
-	}
-	st, err := m.openStore(ctx)
-	if err != nil {
-		return err
 	}
 	n, err := st.(*postgres.Store).RotateDataKey(ctx, nil)
 	if err != nil {
