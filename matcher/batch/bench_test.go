@@ -76,16 +76,29 @@ func BenchmarkBatch(b *testing.B) {
 	b.Logf("engine over %d open posts and %d courses built in %s", len(in.Posts), len(in.Courses), time.Since(t0).Round(time.Millisecond))
 	b.ResetTimer()
 	var computed int
-	var elapsed time.Duration
+	var elapsed, cpu time.Duration
 	for i := 0; i < b.N; i++ {
+		c0 := cpuTime()
 		sum, err := batch.Run(ctx, st, in, batch.Options{Log: quiet()})
 		if err != nil {
 			b.Fatal(err)
 		}
+		cpu += cpuTime() - c0
 		computed += sum.Computed
 		elapsed += sum.Elapsed
 		b.Logf("%s", sum)
 		b.Logf("pricing: sample %d, %d rounds, %s", sum.Sample, sum.PriceRounds, sum.PricingElapsed.Round(time.Millisecond))
 	}
+	b.StopTimer()
+	open := openPosts(in)
+	pairs := float64(computed) * float64(open)
+	online := onlinePairsPerCPUSecond(b, st, in, open)
+	dense := densePairsPerCPUSecond(open)
+	batchRate := pairs / cpu.Seconds()
 	b.ReportMetric(float64(computed)/elapsed.Seconds(), "graduates/s")
+	b.ReportMetric(batchRate, "pairs/cpu-s")
+	b.ReportMetric(online, "online-pairs/cpu-s")
+	b.ReportMetric(dense, "dense-pairs/cpu-s")
+	b.Logf("same process: batch %.2fM pairs per CPU-s (%.1f CPU-s for %d graduates × %d open posts), online Recommend in a loop %.2fM (×%.2f), dense float32 GEMM floor %.0fM (batch at %.1f%% of it)",
+		batchRate/1e6, cpu.Seconds(), computed, open, online/1e6, batchRate/online, dense/1e6, 100*batchRate/dense)
 }
