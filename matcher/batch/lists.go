@@ -26,9 +26,10 @@ type list struct {
 }
 
 // compute runs the engine for every graduate in gs on the workers and
-// returns their candidate lists (with the capacity choice made when the
-// prices are set), in the order of gs.
-func (r *runner) compute(ctx context.Context, gs []*matcher.Graduate, full bool, progress func(int)) ([]list, error) {
+// returns their candidate lists, in the order of gs; full(g) says whether
+// g's list is kept whole for saving (see one). A list already ranked in
+// full for the prices (r.ranked) is taken as it is.
+func (r *runner) compute(ctx context.Context, gs []*matcher.Graduate, full func(*matcher.Graduate) bool, progress func(int)) ([]list, error) {
 	out := make([]list, len(gs))
 	next := make(chan int)
 	errc := make(chan error, r.opt.Workers)
@@ -40,7 +41,9 @@ func (r *runner) compute(ctx context.Context, gs []*matcher.Graduate, full bool,
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if err := r.one(gs[i], &out[i], full); err != nil {
+				if l, ok := r.ranked[gs[i]]; ok {
+					out[i] = *l // ranked in full for the prices
+				} else if err := r.one(gs[i], &out[i], full(gs[i])); err != nil {
 					errc <- err
 					return
 				}

@@ -36,6 +36,9 @@ type runner struct {
 	todo   []*matcher.Graduate // graduates whose lists this attempt computes
 	sum    *Summary
 	shards int // shards the run is computed in (0: one process)
+	// ranked holds the pricing sample's lists, ranked in full, until
+	// computeAndSave takes them.
+	ranked map[*matcher.Graduate]*list
 }
 
 type shortlist struct{ postsMin, postsMax, coursesMin int }
@@ -147,9 +150,22 @@ func (r *runner) setPrices(ctx context.Context) error {
 	}
 	t0 := time.Now()
 	sample := sampleOf(r.grads, r.cfg.Capacity.Sample)
-	choices, err := r.compute(ctx, sample, false, nil)
+	// The sampled graduates still to compute are ranked in full once, and
+	// their lists kept for computeAndSave: a list does not depend on the
+	// prices until it is picked (finish), so ranking them twice is waste.
+	todo := make(map[*matcher.Graduate]bool, len(r.todo))
+	for _, g := range r.todo {
+		todo[g] = true
+	}
+	choices, err := r.compute(ctx, sample, func(g *matcher.Graduate) bool { return todo[g] }, nil)
 	if err != nil {
 		return err
+	}
+	r.ranked = make(map[*matcher.Graduate]*list, len(sample))
+	for i, g := range sample {
+		if todo[g] {
+			r.ranked[g] = &choices[i]
+		}
 	}
 	cs := make([]choice, len(choices))
 	for i := range choices {
@@ -211,7 +227,7 @@ func (r *runner) computeAndSave(ctx context.Context) (*tally, error) {
 	for lo := 0; lo < len(r.todo); lo += r.opt.Chunk {
 		chunk := r.todo[lo:min(lo+r.opt.Chunk, len(r.todo))]
 		done := t.computed
-		lists, err := r.compute(ctx, chunk, true, func(n int) { progress(done + n) })
+		lists, err := r.compute(ctx, chunk, func(*matcher.Graduate) bool { return true }, func(n int) { progress(done + n) })
 		if err != nil {
 			sv.wait()
 			return nil, err
