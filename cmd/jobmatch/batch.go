@@ -74,7 +74,6 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 		return err
 	}
 	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", eo.Now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
-
 	o.Log = m.Log
 	if *shards > 0 {
 		return m.queueBatch(ctx, st, in, o, *shards, *wait, *asJSON)
