@@ -100,18 +100,8 @@ type Options struct {
 // published and summarised.
 func Run(ctx context.Context, st Store, in *Inputs, opt Options) (*Summary, error) {
 	start := time.Now()
-	r, err := newRunner(st, in, opt)
+	r, err := priced(ctx, st, in, opt)
 	if err != nil {
-		return nil, err
-	}
-	r.postTable()
-	if err := r.activeGraduates(ctx); err != nil {
-		return nil, err
-	}
-	if err := r.openOrResume(ctx); err != nil {
-		return nil, err
-	}
-	if err := r.setPrices(ctx); err != nil {
 		return nil, err
 	}
 	t, err := r.computeAndSave(ctx)
@@ -147,4 +137,25 @@ func (r *runner) finishRun(ctx context.Context, t *tally, start time.Time) (*Sum
 	r.log.Info("batch run published", "run", r.run.ID, "graduates", len(r.grads), "computed", t.computed, "skipped", r.sum.Skipped,
 		"shards", rep.Shards, "elapsed", r.sum.Elapsed.Round(time.Millisecond))
 	return r.sum, nil
+}
+
+// priced runs the phases a one-process run and a sharded run share: the
+// post table, the active graduates, the run opened or resumed, and its
+// capacity prices set.
+func priced(ctx context.Context, st Store, in *Inputs, opt Options) (*runner, error) {
+	r, err := newRunner(st, in, opt)
+	if err != nil {
+		return nil, err
+	}
+	r.postTable()
+	if err := r.activeGraduates(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.openOrResume(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.setPrices(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
 }

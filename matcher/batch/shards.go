@@ -51,18 +51,8 @@ type Plan struct {
 // inputs, as Run does) and sets its capacity prices from the sample,
 // without computing any list: the shards do that.
 func Prepare(ctx context.Context, st Store, in *Inputs, opt Options) (*Plan, error) {
-	r, err := newRunner(st, in, opt)
+	r, err := priced(ctx, st, in, opt)
 	if err != nil {
-		return nil, err
-	}
-	r.postTable()
-	if err := r.activeGraduates(ctx); err != nil {
-		return nil, err
-	}
-	if err := r.openOrResume(ctx); err != nil {
-		return nil, err
-	}
-	if err := r.setPrices(ctx); err != nil {
 		return nil, err
 	}
 	p := &Plan{RunID: r.run.ID, Resumed: r.sum.Resumed, Graduates: len(r.grads), Posts: len(r.table), Prices: Prices{}, Summary: r.sum}
