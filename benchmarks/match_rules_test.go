@@ -189,6 +189,13 @@ func majorAccepted(g *matcher.Graduate, p *matcher.Post) bool {
 		}
 		return s[:n]
 	}
+	// A graduate discipline (研究生) has no 专业类 of its own; the national
+	// catalogue's continuation (0452 体育 → 0402 体育学类, kept as the
+	// catalogue's ClassCode) is the class a post's 专业类 asks for.
+	gborrowed := ""
+	if m, ok := majorIdx[gcode]; ok && m.Level == catalog.LevelGraduate {
+		gborrowed = m.ClassCode
+	}
 	for _, w := range ws {
 		wclass := w.class
 		if wclass == "" {
@@ -197,9 +204,9 @@ func majorAccepted(g *matcher.Graduate, p *matcher.Post) bool {
 		switch {
 		case gcode != "" && w.code == gcode, gname != "" && w.name == gname:
 			return true
-		case gcode != "" && wclass != "" && head(gcode, 4) == wclass:
+		case gcode != "" && wclass != "" && (head(gcode, 4) == wclass || gborrowed == wclass):
 			return true
-		case related && gcode != "" && head(wclass, 2) != "" && head(gcode, 2) == head(wclass, 2):
+		case related && gcode != "" && head(wclass, 2) != "" && (head(gcode, 2) == head(wclass, 2) || head(gborrowed, 2) == head(wclass, 2)):
 			return true
 		case related && (alike(gname, w.name) || alike(gname, w.written)):
 			return true
