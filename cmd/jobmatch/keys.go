@@ -49,12 +49,8 @@ func (m *Main) keysCreate(ctx context.Context, args []string) error {
 	fs.DurationVar(&spec.TTL, "expires", 0, "lifetime, e.g. 720h (default: never expires)")
 	fs.Float64Var(&spec.Rate, "rate", 0, "requests a second this key may make (default 0: the server's --rate)")
 	fs.IntVar(&spec.Burst, "burst", 0, "requests this key may make at once (default 0: the server's --burst)")
-	pos, err := m.parse(fs, args)
-	if err != nil {
+	if err := m.parseNoArgs(fs, args, "keys create"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("keys create: unexpected argument %q", pos[0])}
 	}
 	spec.Role = matcher.Role(strings.TrimSpace(*role))
 	// The flags are checked before any store or server is touched: a

@@ -20,12 +20,8 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "last day of the period, YYYY-MM-DD: the figures are as of this day (default: today, or --now)")
 	out := fs.String("out", "", "the XLSX file to write (required)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	pos, err := m.parse(fs, args)
-	if err != nil {
+	if err := m.parseNoArgs(fs, args, "report"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("report: unexpected argument %q", pos[0])}
 	}
 	if *out == "" {
 		return &usageError{"report: give --out FILE.xlsx"}

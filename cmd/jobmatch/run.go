@@ -190,6 +190,19 @@ func (m *Main) flags(name string) *flag.FlagSet {
 
 // parse parses args with fs, allowing flags after positional arguments
 // ("jobmatch search 会计 --district 天山区"), and sets up logging.
+// parseNoArgs parses a command that takes flags only: a positional
+// argument is a usage error naming the command.
+func (m *Main) parseNoArgs(fs *flag.FlagSet, args []string, command string) error {
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{fmt.Sprintf("%s: unexpected argument %q", command, pos[0])}
+	}
+	return nil
+}
+
 func (m *Main) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {

@@ -42,12 +42,8 @@ func (m *Main) runsList(ctx context.Context, args []string) error {
 	fs := m.flags("runs list")
 	limit := fs.Int("limit", 20, "runs to list, newest first (0: all)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := m.parse(fs, args)
-	if err != nil {
+	if err := m.parseNoArgs(fs, args, "runs list"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("runs list: unexpected argument %q", pos[0])}
 	}
 	st, err := m.openStore(ctx)
 	if err != nil {
@@ -99,12 +95,8 @@ func (m *Main) runsShow(ctx context.Context, args []string) error {
 	runID := fs.String("run", "latest", "the run: its ID (see jobmatch runs list) or latest, the published run")
 	asJSON := fs.Bool("json", false, "print the run and its report as JSON")
 	english := fs.Bool("en", false, "the summary in English")
-	pos, err := m.parse(fs, args)
-	if err != nil {
+	if err := m.parseNoArgs(fs, args, "runs show"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("runs show: unexpected argument %q", pos[0])}
 	}
 	st, err := m.openStore(ctx)
 	if err != nil {
@@ -153,12 +145,8 @@ func (m *Main) runsExport(ctx context.Context, args []string, diff bool) error {
 	fs := m.flags(name)
 	runID := fs.String("run", "latest", "the run: its ID (see jobmatch runs list) or latest, the published run")
 	out := fs.String("out", "", "write the CSV to this file (default: standard output)")
-	pos, err := m.parse(fs, args)
-	if err != nil {
+	if err := m.parseNoArgs(fs, args, name); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("%s: unexpected argument %q", name, pos[0])}
 	}
 	st, err := m.openStore(ctx)
 	if err != nil {

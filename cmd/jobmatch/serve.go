@@ -57,12 +57,8 @@ func (m *Main) cmdServe(ctx context.Context, args []string) error {
 	fs.IntVar(&o.RateBurst, "burst", o.RateBurst, "requests an API key may make at once before the rate applies")
 	fs.DurationVar(&o.Poll, "poll", o.Poll, "how often to poll the store's change feed for posts written by other replicas")
 	fs.DurationVar(&o.Shutdown, "shutdown-timeout", o.Shutdown, "how long in-flight requests may take to finish after SIGTERM")
-	pos, err := m.parse(fs, args)
-	if err != nil {
+	if err := m.parseNoArgs(fs, args, "serve"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("serve: unexpected argument %q", pos[0])}
 	}
 	if (o.TLSCert == "") != (o.TLSKey == "") {
 		return &usageError{"serve: --tls-cert and --tls-key go together"}

@@ -56,12 +56,8 @@ func (m *Main) usersCreate(ctx context.Context, args []string) error {
 	fs.StringVar(&spec.FullName, "full-name", "", "their name as handouts and the workspace show it, e.g. 王芳")
 	fs.StringVar(&spec.Contact, "contact", "", "their office phone, printed on handouts")
 	stdin := fs.Bool("password-stdin", false, "read the password from standard input (default: make one and print it once)")
-	pos, err := m.parse(fs, args)
-	if err != nil {
+	if err := m.parseNoArgs(fs, args, "users create"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("users create: unexpected argument %q", pos[0])}
 	}
 	spec.Role = matcher.Role(strings.TrimSpace(*role))
 	pw, generated, err := m.readPassword(*stdin)
