@@ -16,6 +16,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
@@ -32,27 +33,9 @@ const (
 	splitHeldOut    = "heldout"
 )
 
-// relPostsFile is the real posts' export beside the repository
-// (../shared seen from the module root), found further up when the
-// repository is a worktree nested deeper.
-var relPostsFile = sharedFile("data/jobs-real/job-hunting-2024-25.csv.gz")
-
-// sharedFile is name under the shared directory beside the repository:
-// the first ../shared, ../../shared … above the package that holds it
-// (the nearest when none does, so a skip names the usual path).
-func sharedFile(name string) string {
-	first := ""
-	for up := "../../"; len(up) <= 5*3; up += "../" {
-		p := up + "shared/" + name
-		if first == "" {
-			first = p
-		}
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return first
-}
+// relPostsFile is the real posts' export under the shared directory
+// beside the repository (ingest/sharedtest finds it).
+const relPostsFile = "data/jobs-real/job-hunting-2024-25.csv.gz"
 
 // relNow is the decision time: the profiles graduate in 2025, and every
 // post of the export was published before it.
@@ -97,17 +80,15 @@ var (
 // when the shared data is absent.
 func loadRelData(tb testing.TB) *relData {
 	tb.Helper()
-	if _, err := os.Stat(relPostsFile); err != nil {
-		tb.Skipf("real posts not available at %s (%v): skipping the relevance evaluation on real posts", relPostsFile, err)
-	}
-	relOnce.Do(func() { relDS, relErr = readRelData() })
+	path := sharedtest.Path(tb, relPostsFile)
+	relOnce.Do(func() { relDS, relErr = readRelData(path) })
 	if relErr != nil {
 		tb.Fatal(relErr)
 	}
 	return relDS
 }
 
-func readRelData() (*relData, error) {
+func readRelData(postsPath string) (*relData, error) {
 	t0 := time.Now()
 	m, err := ingest.LoadMapping(relMappingFile)
 	if err != nil {
@@ -116,21 +97,21 @@ func readRelData() (*relData, error) {
 	if err := m.Validate(ingest.EntityPosts); err != nil {
 		return nil, err
 	}
-	tbl, err := ingest.ReadFile(relPostsFile, ingest.EntityPosts, m)
+	tbl, err := ingest.ReadFile(postsPath, ingest.EntityPosts, m)
 	if err != nil {
 		return nil, err
 	}
 	if len(tbl.RowErrors) > 0 {
-		return nil, fmt.Errorf("%s: %d rows unreadable, first: %+v", relPostsFile, len(tbl.RowErrors), tbl.RowErrors[0])
+		return nil, fmt.Errorf("%s: %d rows unreadable, first: %+v", postsPath, len(tbl.RowErrors), tbl.RowErrors[0])
 	}
 	d := &relData{byExt: map[string]int{}, extOf: map[string]string{}}
 	for _, r := range tbl.Rows {
 		p, errs := convert.PostFromRow(r)
 		if len(errs) > 0 {
-			return nil, fmt.Errorf("%s line %d rejected: %+v", relPostsFile, r.Line, errs)
+			return nil, fmt.Errorf("%s line %d rejected: %+v", postsPath, r.Line, errs)
 		}
 		if _, dup := d.byExt[p.ExternalID]; dup {
-			return nil, fmt.Errorf("%s line %d: 职位自编号 %s repeats", relPostsFile, r.Line, p.ExternalID)
+			return nil, fmt.Errorf("%s line %d: 职位自编号 %s repeats", postsPath, r.Line, p.ExternalID)
 		}
 		d.byExt[p.ExternalID] = len(d.posts)
 		d.extOf[p.ID] = p.ExternalID
@@ -153,7 +134,7 @@ func readRelData() (*relData, error) {
 			return nil, fmt.Errorf("%s:%d: unknown profile %q", relJudgmentFile, j.line, j.profile)
 		}
 		if _, ok := d.byExt[j.post]; !ok {
-			return nil, fmt.Errorf("%s:%d: post %q is not in %s", relJudgmentFile, j.line, j.post, relPostsFile)
+			return nil, fmt.Errorf("%s:%d: post %q is not in %s", relJudgmentFile, j.line, j.post, postsPath)
 		}
 		if d.judged[j.profile] == nil {
 			d.judged[j.profile] = map[string]int{}

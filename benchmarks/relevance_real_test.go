@@ -41,7 +41,8 @@ const relK = 8
 // TestRealRelevance is issue 8's evaluation: jobmatch against a plain BM25
 // text search on 16,654 real posts, for the fresh-graduate profiles of
 // testdata/relevance, judged by reading the posts (GUIDE.md). It runs in
-// every `go test ./...` when ../shared/data is present.
+// every `go test ./...` when the shared data is present: ../shared, or
+// JOBMATCH_SHARED; with JOBMATCH_REQUIRE_SHARED=1 its absence fails it.
 //
 //	JOBMATCH_RELEVANCE_POOL=DIR   write the unjudged items of every ranker's
 //	                              top 20 (+ random calibration posts) as a
@@ -314,7 +315,7 @@ func writePool(d *relData, rankers []relRanker, ranked []map[string][]string, di
 func relSection(d *relData, rankers []relRanker, ranked []map[string][]string, rep relResult, setup, rankTime time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Relevance on real posts (issue 8)\n\n")
-	fmt.Fprintf(&b, "Reproduce: `JOBMATCH_RELEVANCE_RESULTS=1 go test ./benchmarks -run TestRealRelevance -v` (the test itself runs in every `go test ./...` when ../shared/data is present). Machine: %s, %d cores, shared (load average %s). Setup (read %d posts, build the engines and the bleve indexes) %s, ranking %d profiles × %d rankers %s.\n\n",
+	fmt.Fprintf(&b, "Reproduce: `JOBMATCH_RELEVANCE_RESULTS=1 go test ./benchmarks -run TestRealRelevance -v` (the test itself runs in every `go test ./...` when the shared data is present: ../shared or JOBMATCH_SHARED). Machine: %s, %d cores, shared (load average %s). Setup (read %d posts, build the engines and the bleve indexes) %s, ranking %d profiles × %d rankers %s.\n\n",
 		cpuModel(), runtime.NumCPU(), loadAvg(), len(d.posts), setup.Round(100*time.Millisecond), len(d.profiles), len(rankers), rankTime.Round(10*time.Millisecond))
 	b.WriteString(rep.table)
 	jm, bl := rep.scores[0][splitHeldOut], rep.scores[1][splitHeldOut]

@@ -19,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/go-ego/gse"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
@@ -50,7 +51,11 @@ func segmentationCorpus(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	texts = append(texts, csvTexts(t, &buf)...)
-	if f, err := os.Open("../../shared/data/jobs-real/zhaopin-data-analyst-2019.csv"); err == nil {
+	if path, ok := sharedtest.Optional(t, "data/jobs-real/zhaopin-data-analyst-2019.csv"); ok {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
 		defer f.Close()
 		real := csvTexts(t, f)
 		texts = append(texts, real[:min(len(real), 3000)]...)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
@@ -29,16 +30,13 @@ func repoRoot(t testing.TB) string {
 	}
 }
 
-// TestRealPosts reads the real 2019 portal exports in ../shared/data
+// TestRealPosts reads the real 2019 portal exports in the shared data
 // through the row layer with the committed mapping files. The data is
 // third-party and never copied into the repository, so the test skips when
-// it is absent.
+// it is absent (ingest/sharedtest).
 func TestRealPosts(t *testing.T) {
 	root := repoRoot(t)
-	dataDir := filepath.Join(root, "..", "shared", "data", "jobs-real")
-	if _, err := os.Stat(dataDir); err != nil {
-		t.Skipf("real job posts not available at %s (%v): skipping", dataDir, err)
-	}
+	dataDir := sharedtest.Path(t, "data/jobs-real")
 	cases := []struct {
 		file, mapping string
 		minRows       int

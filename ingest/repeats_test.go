@@ -2,13 +2,13 @@ package ingest
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
@@ -173,10 +173,7 @@ func TestRealPostsImportTwice(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real data import")
 	}
-	path := filepath.Join(repoRoot(t), "..", "shared", "data", "jobs-real", "boss-zhipin-it-2019.xlsx")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("real data absent: %v", err)
-	}
+	path := sharedtest.Path(t, "data/jobs-real/boss-zhipin-it-2019.xlsx")
 	m, err := LoadMapping(filepath.Join(repoRoot(t), "docs", "mappings", "boss-zhipin.json"))
 	if err != nil {
 		t.Fatal(err)

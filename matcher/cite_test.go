@@ -2,7 +2,6 @@ package matcher
 
 import (
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -10,13 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
-// planTextFile is the plan's text beside the repository (../shared/policy),
-// found by walking up from the package directory, so a worktree nested
-// deeper finds it too.
-const planTextFile = "shared/policy/urumqi-2023-graduate-employment-policy.txt"
+// planTextFile is the plan's text under the shared directory beside the
+// repository (../shared/policy; ingest/sharedtest finds it).
+const planTextFile = "policy/urumqi-2023-graduate-employment-policy.txt"
 
 // planMeasures reads the plan's text and returns its measures by number
 // ("5" → the text of 5.动员入伍安置400名… up to the next measure), each with
@@ -24,20 +23,9 @@ const planTextFile = "shared/policy/urumqi-2023-graduate-employment-policy.txt"
 // same way.
 func planMeasures(t *testing.T) (map[string]string, string) {
 	t.Helper()
-	dir, err := filepath.Abs(".")
+	b, err := os.ReadFile(sharedtest.Path(t, planTextFile))
 	if err != nil {
 		t.Fatal(err)
-	}
-	var b []byte
-	for {
-		if b, err = os.ReadFile(filepath.Join(dir, planTextFile)); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skipf("the plan's text (%s) is not beside the repository", planTextFile)
-		}
-		dir = up
 	}
 	head := regexp.MustCompile(`^(\d{1,2})[.、]`)
 	measures := map[string]string{}

@@ -8,7 +8,7 @@ import (
 )
 
 // TestShippedBinaryHasNoTestingPackage: test helpers live in their own
-// packages (store/postgres/pgtest, store/storetest), so the binary does
+// packages (store/postgres/pgtest, store/storetest, ingest/sharedtest), so the binary does
 // not link package testing.
 func TestShippedBinaryHasNoTestingPackage(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
@@ -16,7 +16,7 @@ func TestShippedBinaryHasNoTestingPackage(t *testing.T) {
 		t.Fatalf("go list -deps: %v", err)
 	}
 	deps := strings.Fields(string(out))
-	for _, bad := range []string{"testing", "github.com/urumqi-hrss/jobmatch/store/postgres/pgtest", "github.com/urumqi-hrss/jobmatch/store/storetest"} {
+	for _, bad := range []string{"testing", "github.com/urumqi-hrss/jobmatch/store/postgres/pgtest", "github.com/urumqi-hrss/jobmatch/store/storetest", "github.com/urumqi-hrss/jobmatch/ingest/sharedtest"} {
 		if slices.Contains(deps, bad) {
 			t.Errorf("cmd/jobmatch depends on %s", bad)
 		}

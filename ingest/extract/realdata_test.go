@@ -15,13 +15,15 @@ import (
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
-// realPosts is the multi-field development set of real posts (see
-// ../shared/data/README.md); tests that read it skip when it is absent.
-var realPosts = filepath.Join("..", "..", "..", "shared", "data", "jobs-real", "job-hunting-2024-25.csv.gz")
+// realPosts is the multi-field development set of real posts, under the
+// shared directory (see ../shared/data/README.md); tests that read it skip
+// when it is absent (ingest/sharedtest).
+const realPosts = "data/jobs-real/job-hunting-2024-25.csv.gz"
 
 type realPost struct {
 	id, title, desc, degree, experience string
@@ -30,9 +32,9 @@ type realPost struct {
 // readRealPosts reads every post of the 2024–25 export, or skips the test.
 func readRealPosts(t testing.TB) []realPost {
 	t.Helper()
-	f, err := os.Open(realPosts)
+	f, err := os.Open(sharedtest.Path(t, realPosts))
 	if err != nil {
-		t.Skipf("real posts not available at %s (%v): skipping", realPosts, err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)

@@ -5,43 +5,25 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
-// realPostsFile is the 2024–25 portal sample, from the module root.
-const realPostsFile = "../shared/data/jobs-real/job-hunting-2024-25.csv.gz"
-
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		p := filepath.Dir(dir)
-		if p == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = p
-	}
-}
+// realPostsFile is the 2024–25 portal sample, under the shared directory.
+const realPostsFile = "data/jobs-real/job-hunting-2024-25.csv.gz"
 
 // realDescriptions reads the descriptions of the real posts (third-party
 // content, never copied into the repository); it skips when they are absent.
 func realDescriptions(t testing.TB) []string {
 	t.Helper()
-	path := filepath.Join(moduleRoot(t), realPostsFile)
+	path := sharedtest.Path(t, realPostsFile)
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("real posts not available at %s (%v): skipping", path, err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)

@@ -10,23 +10,20 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// The real job posts in ../shared/data/jobs-real are third-party content:
+// The real job posts in the shared data/jobs-real are third-party content:
 // read in place, never copied. These tests measure how many of their salary,
 // degree and experience cells the normalisers read, and fail below the
 // issue's bar of 98% (rejected cells are listed so a person can see why).
 
 func realDataDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "jobs-real")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real data not present (%v)", err)
-	}
-	return dir
+	return sharedtest.Path(t, "data/jobs-real")
 }
 
 var (

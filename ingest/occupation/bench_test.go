@@ -5,10 +5,11 @@ import (
 	"encoding/csv"
 	"io"
 	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 )
 
 // cpuTime is the process's user and system CPU time so far: on a shared,
@@ -39,9 +40,9 @@ func perPost(b *testing.B, posts [][2]string, f func(title, desc string)) {
 // job-hunting-2024-25.csv.gz; it skips when the posts are absent.
 func realPostSample(tb testing.TB, nth int) [][2]string {
 	tb.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", "jobs-real", "job-hunting-2024-25.csv.gz"))
+	f, err := os.Open(sharedtest.Path(tb, "data/jobs-real/job-hunting-2024-25.csv.gz"))
 	if err != nil {
-		tb.Skipf("real posts not available: %v", err)
+		tb.Fatal(err)
 	}
 	defer f.Close()
 	gz, err := gzip.NewReader(f)

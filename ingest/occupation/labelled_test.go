@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
@@ -22,7 +23,7 @@ type labelled struct {
 	title, desc string
 }
 
-// readLabelled reads the labelled set and, from ../shared/data, the title
+// readLabelled reads the labelled set and, from the shared data, the title
 // and description of each post it names; it skips when the posts are absent.
 func readLabelled(t testing.TB) []labelled {
 	t.Helper()
@@ -49,10 +50,10 @@ func readLabelled(t testing.TB) []labelled {
 		byID[l.id] = len(out)
 		out = append(out, l)
 	}
-	path := filepath.Join("..", "..", "..", "shared", "data", "jobs-real", "job-hunting-2024-25.csv.gz")
+	path := sharedtest.Path(t, "data/jobs-real/job-hunting-2024-25.csv.gz")
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("real posts not available: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	gz, err := gzip.NewReader(f)

@@ -10,18 +10,16 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 )
 
-// realDataDir is ../shared/data/jobs-real seen from the module root. The
-// real posts are third-party data: tests read them in place and skip when
-// they are absent; no row is copied into the repository.
+// realDataDir is the shared directory's data/jobs-real (ingest/sharedtest).
+// The real posts are third-party data: tests read them in place and skip
+// when they are absent; no row is copied into the repository.
 func realDataDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "jobs-real")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real job posts not available at %s: %v", dir, err)
-	}
-	return dir
+	return sharedtest.Path(t, "data/jobs-real")
 }
 
 // titleHeaders are the column names the three exports use for a post title.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/ingest/sharedtest"
 )
 
 func TestPolicyNumbers(t *testing.T) {
@@ -145,17 +147,10 @@ func TestParsePolicyRejects(t *testing.T) {
 // TestPolicyQuotesAreThePlans: every quote in policy.json is a sentence of
 // the plan, verbatim (line breaks and page numbers of the text removed).
 func TestPolicyQuotesAreThePlans(t *testing.T) {
-	// The plan's text is beside the repository (../shared/policy); a
-	// worktree nested deeper finds it further up.
-	var b []byte
-	var err error
-	for up := "../../../"; len(up) <= 5*3; up += "../" {
-		if b, err = os.ReadFile(up + "shared/policy/urumqi-2023-graduate-employment-policy.txt"); err == nil {
-			break
-		}
-	}
+	// The plan's text is beside the repository (../shared/policy).
+	b, err := os.ReadFile(sharedtest.Path(t, "policy/urumqi-2023-graduate-employment-policy.txt"))
 	if err != nil {
-		t.Skipf("the plan's text is not here (%v)", err)
+		t.Fatal(err)
 	}
 	var text strings.Builder
 	for _, l := range strings.Split(string(b), "\n") {
