@@ -57,6 +57,9 @@ func handoutPage(h *casework.Handout) page {
 		}
 	}
 	section("一", "推荐岗位", h.Posts, postLines)
+	if h.ChannelNote != "" && len(h.Posts) > 0 {
+		add(block{text: "岗位渠道：" + h.ChannelNote, size: sizeDetail, indent: 2, before: 1, gray: 60})
+	}
 	section("二", "就业见习", h.Internships, postLines)
 	section("三", "培训课程", h.Courses, courseLines)
 	add(block{text: fmt.Sprintf("四、可申请的补贴（%d）", len(h.Subsidies)), size: sizeSection, before: 3})

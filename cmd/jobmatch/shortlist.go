@@ -193,6 +193,9 @@ func printPlan(w io.Writer, g *matcher.Graduate, p *matcher.Plan) {
 		}
 	}
 	section("目标岗位", p.Posts)
+	if p.Check.ChannelNote != "" {
+		fmt.Fprintf(w, "   岗位渠道：%s\n", p.Check.ChannelNote)
+	}
 	section("就业见习", p.Internships)
 	section("培训课程", p.Courses)
 	fmt.Fprintf(w, "-- 补贴（%d）\n", len(p.Subsidies))

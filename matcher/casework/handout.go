@@ -25,6 +25,10 @@ type Handout struct {
 	AsOf      time.Time          `json:"as_of"`
 	Status    matcher.PlanStatus `json:"status"`
 	Posts     []matcher.PlanItem `json:"posts"`
+	// ChannelNote says how the posts span the city's channels (跨渠道):
+	// which channel a post was added from, or why every post is of one
+	// channel (matcher.PlanCheck.ChannelNote).
+	ChannelNote string `json:"channel_note,omitempty"`
 	// Internships are 就业见习 posts the graduate may take.
 	Internships []matcher.PlanItem `json:"internships"`
 	Courses     []matcher.PlanItem `json:"courses"`
@@ -115,6 +119,7 @@ func HandoutOf(g *matcher.Graduate, p *matcher.Plan, c Counselor) *Handout {
 		AsOf:        p.AsOf,
 		Status:      p.Status,
 		Posts:       counting(p.Posts),
+		ChannelNote: p.Check.ChannelNote,
 		Internships: counting(p.Internships),
 		Courses:     counting(p.Courses),
 		Subsidies:   []HandoutSubsidy{},

@@ -428,6 +428,9 @@ function renderShortlist(sl) {
     lists.append(el('h3', {}, `${title}（${items.length}）`), ul);
   };
   section('目标岗位', sl.posts, 'posts');
+  // Why the posts span the channels they do (跨渠道): the channel a post
+  // was added from for the spread, or why all are of one channel.
+  if (c.channel_note) lists.append(el('div', { class: 'channel-note muted small', id: 'channel-note' }, '岗位渠道：' + c.channel_note));
   section('就业见习', sl.internships, 'internships');
   section('培训课程', sl.courses, 'courses');
   const sub = clear($('subsidies'));

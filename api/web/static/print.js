@@ -85,6 +85,7 @@ function sheet(h) {
   inner.append(el('div', 'who', '就业指导员：' + (c.name || '—') + (c.district ? '（' + c.district + '）' : '') + '　联系方式：' +
     (c.contact || '请到' + h.header.office + '咨询')));
   inner.append(section('一', '推荐岗位', h.posts, postDetails));
+  if (h.channel_note && h.posts.length) inner.append(el('div', 'channel-note', '岗位渠道：' + h.channel_note));
   inner.append(section('二', '就业见习', h.internships, postDetails));
   inner.append(section('三', '培训课程', h.courses, courseDetails));
   inner.append(el('h2', '', '四、可申请的补贴（' + h.subsidies.length + '）'));
