@@ -108,19 +108,60 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 	cw := e.courseWeights()
 	held := slices.Concat(g.Skills, g.Certificates)
 	startup := g.StartupIntent()
-	var all []scoredCourse
+	// A subject some course of which names the majors it is for is a
+	// field's, even where one provider's listing names none.
+	specialised := map[string]bool{}
+	for _, cr := range e.courses {
+		if len(cr.c.Majors) > 0 {
+			specialised[cr.subject] = true
+		}
+	}
+	var all, general []scoredCourse
 	for _, cr := range e.courses {
 		if rule := courseExcluded(cr, now, held); rule != "" {
 			res.Excluded[rule]++
 			continue
 		}
 		s := e.scoreCourse(gc.eng, cr, gaps, &cw, startup)
-		if !s.fits() {
+		switch {
+		case s.fits():
+			all = append(all, s)
+		case !specialised[cr.subject] && s.generalFit():
+			s.general = true
+			general = append(general, s)
+		default:
 			res.Excluded[matcher.RuleCourseUnrelated]++
-			continue
 		}
-		all = append(all, s)
 	}
+	sortCourses(all)
+	all = distinctCourses(all, startup)
+	majorCourses := 0
+	for _, s := range all {
+		if s.majorFit {
+			majorCourses++
+		}
+	}
+	// The general tier fills a list short of the plan's courses_min, after
+	// every course that fits: a course for the field or for enough of the
+	// posts is always the better one.
+	if len(all) < e.pol.Shortlist.CoursesMin {
+		sortGeneral(general)
+		all = distinctCourses(append(all, distinctCourses(general, false)...), startup)
+	} else {
+		res.Excluded[matcher.RuleCourseUnrelated] += len(general)
+	}
+	for rank, s := range all[:min(len(all), q.Limit)] {
+		it := e.courseItem(gc.eng, &s, gaps, &cw, rank+1, startup)
+		if s.general {
+			it.Reasons = append([]string{generalReason(&s, gc.eng, majorCourses)}, it.Reasons...)
+		}
+		res.Items = append(res.Items, it)
+	}
+	return res, nil
+}
+
+// sortCourses ranks courses by score, then the earlier start, then ID.
+func sortCourses(all []scoredCourse) {
 	sort.Slice(all, func(i, j int) bool {
 		a, b := all[i], all[j]
 		switch {
@@ -131,11 +172,41 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 		}
 		return a.cr.c.ID < b.cr.c.ID
 	})
-	all = distinctCourses(all, startup)
-	for rank, s := range all[:min(len(all), q.Limit)] {
-		res.Items = append(res.Items, e.courseItem(gc.eng, &s, gaps, &cw, rank+1, startup))
+}
+
+// sortGeneral ranks the general tier nearest first: skills courses by how
+// many of the plan's posts they help (what the posts ask is nearer to the
+// graduate than training any graduate may take), then entrepreneurship
+// training, each by score.
+func sortGeneral(general []scoredCourse) {
+	sortCourses(general)
+	sort.SliceStable(general, func(i, j int) bool {
+		a, b := general[i], general[j]
+		ea, eb := a.cr.c.Category == matcher.CourseEntrepreneurship, b.cr.c.Category == matcher.CourseEntrepreneurship
+		if ea != eb {
+			return eb
+		}
+		return len(a.opens) > len(b.opens)
+	})
+}
+
+// generalReason says, first among a general course's reasons, that it is
+// general training and why it is offered: the field has no open course of
+// its own (when none is listed), and what general training the plan names
+// it is.
+func generalReason(s *scoredCourse, ge *gradEngine, majorCourses int) string {
+	why := "面向各专业的通用培训"
+	if majorCourses == 0 {
+		field := "所学专业"
+		if l := ge.major.Label(); l != "" {
+			field += "（" + l + "）"
+		}
+		why = field + "暂无开班的对口课程，推荐面向各专业的通用培训"
 	}
-	return res, nil
+	if s.cr.c.Category == matcher.CourseEntrepreneurship {
+		return why + "：创业培训（计划措施11“积极鼓励高校毕业生参加创业培训”）"
+	}
+	return why + "：职业技能培训，所教技能为推荐岗位所要求（计划措施23“提供针对性技能培训服务”）"
 }
 
 // courseExcluded names the rule that leaves a course out for a graduate
@@ -322,6 +393,8 @@ type scoredCourse struct {
 	// training for a graduate with 创业意向 (not IYB, which is for those
 	// who run a business already).
 	majorFit, startup bool
+	// general: offered on generalFit, after the courses that fit.
+	general bool
 }
 
 // fits reports whether the course fits the graduate: for their major,
@@ -329,6 +402,27 @@ type scoredCourse struct {
 // best-fitting posts ask for.
 func (s *scoredCourse) fits() bool {
 	return s.majorFit || s.startup || (len(s.opens) >= gapPostsMin && slices.Min(s.opens) < planPosts)
+}
+
+// generalFit reports whether a course that does not fit is general
+// training the plan names for any graduate, offered after the courses
+// that fit when they are fewer than the plan's courses_min (a field with
+// no course of its own still gets the plan's three): a course for no
+// particular major (of a subject no course names majors for: one for
+// another field is never offered on this ground) that is entrepreneurship
+// training for those who start a business (GYB, SYB: the plan's item 11
+// encourages every graduate to take it; not IYB, for those who run one),
+// or a skills course teaching what one of the plan's posts asks for and
+// the graduate lacks.
+func (s *scoredCourse) generalFit() bool {
+	c := s.cr.c
+	if len(c.Majors) > 0 {
+		return false
+	}
+	if c.Category == matcher.CourseEntrepreneurship {
+		return !c.ForRunningBusiness()
+	}
+	return len(s.opens) > 0 && slices.Min(s.opens) < planPosts
 }
 
 func (e *Engine) scoreCourse(ge *gradEngine, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool) scoredCourse {

@@ -427,8 +427,10 @@ func TestJSONShape(t *testing.T) {
 }
 
 // TestCoursesOpenPosts: a course is ranked by the posts it opens and says
-// which gap it fills; one that fills a gap of a single post, or none, does
-// not fit; started and full courses are left out (issue 9, item 4).
+// which gap it fills; one that fills a gap of a single post does not fit
+// on gaps, and is listed after, as general training, only because the
+// list is short of the plan's three (courses_min); one that fills none is
+// left out, and so are started and full courses (issue 9, item 4).
 func TestCoursesOpenPosts(t *testing.T) {
 	var posts []matcher.Post
 	for i := range 5 {
@@ -457,8 +459,14 @@ func TestCoursesOpenPosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Items) != 1 || res.Items[0].PostID != "c:acc" {
-		t.Fatalf("course ranking %v", ids(res))
+	if len(res.Items) != 2 || res.Items[0].PostID != "c:acc" || res.Items[1].PostID != "c:cad" {
+		t.Fatalf("course ranking %v: want c:acc, then c:cad as general training", ids(res))
+	}
+	if r := res.Items[1].Reasons; len(r) == 0 || !strings.Contains(r[0], "通用培训") || !slices.Contains(r, "可补齐：CAD（1个推荐岗位要求）") {
+		t.Errorf("c:cad reasons %q: want it said first that it is general training, and the gap it fills", r)
+	}
+	if r := res.Items[0].Reasons; slices.ContainsFunc(r, func(s string) bool { return strings.Contains(s, "通用培训") }) {
+		t.Errorf("c:acc reasons %q: a course that fits is not general training", r)
 	}
 	acc := res.Items[0]
 	if acc.Kind != matcher.KindCourse || len(acc.Opens) != 5 || acc.Opens[0] != "p:0" || acc.Opens[4] != "p:4" {
@@ -468,8 +476,8 @@ func TestCoursesOpenPosts(t *testing.T) {
 		t.Errorf("reasons %q", acc.Reasons)
 	}
 	// c:done and c:running have started (a course that has begun cannot be
-	// joined); c:cad fills a gap of one post only, c:cook none.
-	want := map[string]int{matcher.RuleCourseStarted: 2, matcher.RuleCoursePlaces: 1, matcher.RuleCourseUnrelated: 2}
+	// joined); c:cook fills no gap.
+	want := map[string]int{matcher.RuleCourseStarted: 2, matcher.RuleCoursePlaces: 1, matcher.RuleCourseUnrelated: 1}
 	if !maps.Equal(res.Excluded, want) {
 		t.Errorf("excluded %v, want %v", res.Excluded, want)
 	}
@@ -516,11 +524,14 @@ func TestCourseRules(t *testing.T) {
 		return out
 	}
 	got := itemIDs(res)
-	if len(got) != 2 || !slices.Contains(got, "c:tax") || !slices.Contains(got, "c:u8-2") && !slices.Contains(got, "c:u8-1") && !slices.Contains(got, "c:u8-other") {
-		t.Fatalf("courses %v: want one 用友 course and c:tax (for 会计学); not c:talk (沟通能力 is generic), c:excel (held), entrepreneurship (no 创业意向)", got)
+	if len(got) != 3 || !slices.Contains(got[:2], "c:tax") || !slices.Contains(got[:2], "c:u8-2") && !slices.Contains(got[:2], "c:u8-1") && !slices.Contains(got[:2], "c:u8-other") {
+		t.Fatalf("courses %v: want one 用友 course and c:tax (for 会计学), then SYB as general training (two courses fit, the plan asks three); not c:talk (沟通能力 is generic), c:excel (held), IYB", got)
 	}
-	if res.Excluded[matcher.RuleCourseSkillsHeld] != 1 || res.Excluded[matcher.RuleCourseUnrelated] != 3 {
-		t.Errorf("excluded %v: want c:excel held; c:talk, c:iyb, c:syb unrelated", res.Excluded)
+	if last := res.Items[2]; last.PostID != "c:syb" || len(last.Reasons) == 0 || !strings.Contains(last.Reasons[0], "通用培训") || !strings.Contains(last.Reasons[0], "积极鼓励高校毕业生参加创业培训") {
+		t.Errorf("third course %s reasons %q: want c:syb said to be general training, with the plan's sentence", last.PostID, last.Reasons)
+	}
+	if res.Excluded[matcher.RuleCourseSkillsHeld] != 1 || res.Excluded[matcher.RuleCourseUnrelated] != 2 {
+		t.Errorf("excluded %v: want c:excel held; c:talk, c:iyb unrelated", res.Excluded)
 	}
 	for _, it := range res.Items {
 		switch {
@@ -915,6 +926,75 @@ func TestAbstainedOccupationGetsNoCredit(t *testing.T) {
 		featureVector(gc, e.slots[i], float64(textScore(gc.eng, e.slots[i])), x[:])
 		if x[FOccupation] != want {
 			t.Errorf("post %d (occupation %q): occupation feature %v, want %v", i, e.slots[i].Post.Occupation, x[FOccupation], want)
+		}
+	}
+}
+
+// TestGeneralCourses: a field short of the plan's three courses
+// (courses_min) gets general training after the courses that fit — a
+// course for no major that teaches what one of the plan's posts asks
+// (nearest first), then entrepreneurship training (the plan's item 11
+// encourages every graduate to take it) — each saying first that it is
+// general training and why; never a course of another field's subject,
+// even in a listing that names no major; and none when three courses fit.
+func TestGeneralCourses(t *testing.T) {
+	var posts []matcher.Post
+	for i := range 6 {
+		p := basePost()
+		p.ID, p.Employer = fmt.Sprintf("p:%d", i), fmt.Sprintf("单位%d", i)
+		p.Occupation = "2-06-03-00"
+		p.Skills = []string{"用友"}
+		switch i {
+		case 0:
+			p.Skills = append(p.Skills, "办公软件")
+		case 1:
+			p.Skills = append(p.Skills, "翻译")
+		}
+		posts = append(posts, p)
+	}
+	at := func(days int) time.Time { return testNow.AddDate(0, 0, days) }
+	courses := []matcher.Course{
+		{ID: "c:u8", Title: "用友财务软件实操培训班", Provider: "甲学校", Places: 30, StartDate: at(5), DurationDays: 10, Skills: []string{"用友"}},
+		{ID: "c:office", Title: "计算机办公应用培训班", Provider: "乙学校", Places: 30, StartDate: at(5), DurationDays: 10, Skills: []string{"办公软件", "Word"}},
+		// 外语翻译 is a field's subject: one listing names the majors it is for.
+		{ID: "c:trans", Title: "外语翻译培训班", Provider: "丙学校", Places: 30, StartDate: at(5), DurationDays: 10, Skills: []string{"翻译"}},
+		{ID: "c:trans-en", Title: "外语翻译培训", Provider: "丁学校", Places: 30, StartDate: at(-30), DurationDays: 10, Skills: []string{"翻译"}, Majors: []string{"英语"}},
+		{ID: "c:gyb", Title: "GYB创业意识培训班", Provider: "戊中心", Category: matcher.CourseEntrepreneurship, Places: 30, StartDate: at(5), DurationDays: 3},
+	}
+	e := newTestEngine(t, posts, courses)
+	g := baseGraduate()
+	res, err := e.Recommend(&g, matcher.Query{Kind: matcher.KindCourse, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range res.Items {
+		got = append(got, it.PostID)
+	}
+	if !slices.Equal(got, []string{"c:u8", "c:office", "c:gyb"}) {
+		t.Fatalf("courses %v: want c:u8 (fits), then general training: c:office (a plan post asks 办公软件), c:gyb; not c:trans (翻译 is another field's)", got)
+	}
+	for _, it := range res.Items[1:] {
+		if len(it.Reasons) == 0 || !strings.Contains(it.Reasons[0], "面向各专业的通用培训") {
+			t.Errorf("%s reasons %q: want it said first that it is general training", it.PostID, it.Reasons)
+		}
+	}
+	if !strings.Contains(res.Items[2].Reasons[0], "计划措施11") {
+		t.Errorf("c:gyb reasons %q: want the plan's sentence it rests on", res.Items[2].Reasons)
+	}
+
+	// Three courses of the field: no general training.
+	for i, title := range []string{"纳税申报实务培训班", "成本核算培训班", "初级会计职称考前培训班"} {
+		courses = append(courses, matcher.Course{ID: fmt.Sprintf("c:acc%d", i), Title: title, Provider: "己学校", Places: 30, StartDate: at(5), DurationDays: 10, Majors: []string{"会计学"}})
+	}
+	e = newTestEngine(t, posts, courses)
+	res, err = e.Recommend(&g, matcher.Query{Kind: matcher.KindCourse, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range res.Items {
+		if it.PostID == "c:office" || it.PostID == "c:gyb" || it.PostID == "c:trans" {
+			t.Errorf("courses %v: general training %s listed though four courses fit", ids(res), it.PostID)
 		}
 	}
 }
