@@ -174,7 +174,7 @@ func TestPlansThroughNightlyRuns(t *testing.T) {
 	m, svc = service("2023-06-16")
 	defer m.Close()
 	now := m.Now()
-	n, complete := 0, 0
+	n, complete, spread := 0, 0, 0
 	for i := range looking {
 		g, err := m.store.Graduate(ctx, looking[i].ID)
 		if err != nil {
@@ -189,14 +189,18 @@ func TestPlansThroughNightlyRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkPlan(t, m, g, p, now)
+		checkChannels(t, g, p)
 		if p.Check.Complete {
 			complete++
+		}
+		if strings.HasPrefix(p.ProposedBy, "run:") && strings.HasPrefix(p.Check.ChannelNote, "跨渠道") {
+			spread++
 		}
 	}
 	if n == 0 {
 		t.Fatal("no 一人一策 graduate in the generated ledger")
 	}
-	t.Logf("%d 一人一策 graduates: %d complete plans, %d saying what is missing; 0 ineligible items, every subsidy with its rule", n, complete, n-complete)
+	t.Logf("%d 一人一策 graduates: %d complete plans, %d saying what is missing; 0 ineligible items, every subsidy with its rule; %d plans proposed by the run spread across channels", n, complete, n-complete, spread)
 }
 
 // checkPlan holds one plan to issue 9's "How good": complete or exactly

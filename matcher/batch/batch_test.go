@@ -347,7 +347,7 @@ func sameList(a, b []matcher.StoredRecommendation) bool {
 func checkLists(t *testing.T, in *batch.Inputs, active []matcher.Graduate, lists map[string][]matcher.StoredRecommendation) {
 	t.Helper()
 	pol := in.Engine.Policy().Shortlist
-	hardship, withCourses := 0, 0
+	hardship, withCourses, oneChannel, spread := 0, 0, 0, 0
 	for i := range active {
 		g := &active[i]
 		var posts, courses int
@@ -405,6 +405,25 @@ func checkLists(t *testing.T, in *batch.Inputs, active []matcher.Graduate, lists
 			if len(prop.Courses) > 0 {
 				withCourses++
 			}
+			// Spread across channels by the online rule: the run stored
+			// the alternates casework.Alternates finds for its posts.
+			want, err := casework.Alternates(in.Engine, g, prop.Posts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prop.Alternates == nil || !slices.Equal(itemIDs(prop.Alternates), itemIDs(want)) {
+				t.Errorf("hardship graduate %s: the run's alternates %v; the online rule finds %v", g.ID, itemIDs(prop.Alternates), itemIDs(want))
+			}
+			channels := map[matcher.Channel]bool{}
+			for _, it := range prop.Posts {
+				channels[it.Channel] = true
+			}
+			if len(channels) == 1 {
+				oneChannel++
+			}
+			if len(prop.Alternates) > 0 {
+				spread++
+			}
 		} else if found || courses != 0 || posts > 8 {
 			t.Errorf("graduate %s: %d posts, %d courses; want ≤ 8 posts and no courses", g.ID, posts, courses)
 		}
@@ -413,6 +432,10 @@ func checkLists(t *testing.T, in *batch.Inputs, active []matcher.Graduate, lists
 	// the plan's posts, or entrepreneurship training for 创业意向); the
 	// generator's small course list fits about two in three, and those
 	// without say why (checked above).
+	t.Logf("%d hardship graduates: %d proposals of one channel, %d with alternates of other channels stored", hardship, oneChannel, spread)
+	if oneChannel > 0 && spread == 0 {
+		t.Errorf("%d proposals of one channel and not one alternate stored", oneChannel)
+	}
 	if hardship == 0 || withCourses < hardship/2 {
 		t.Fatalf("%d hardship graduates, %d with proposed courses; want some, most with courses", hardship, withCourses)
 	}
@@ -519,4 +542,13 @@ func TestRelevanceOnlyPickIsTheEngineList(t *testing.T) {
 	if same != len(active) {
 		t.Fatalf("%d of %d lists differ from the engine's", len(active)-same, len(active))
 	}
+}
+
+// itemIDs are the items' post IDs, in order.
+func itemIDs(items []matcher.Item) []string {
+	out := []string{}
+	for _, it := range items {
+		out = append(out, it.PostID)
+	}
+	return out
 }

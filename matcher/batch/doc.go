@@ -31,7 +31,9 @@
 // proposal (casework.Propose, the function an online plan uses, and
 // casework.StoreProposal): the published list's jobs, then further jobs of
 // the candidates as reserves for the counselor's removals, the internships
-// the rules let them take and distinct fitting courses — the extras as
+// the rules let them take, distinct fitting courses, and the best post of
+// each other channel when the posts span one (casework.Alternates, the
+// function an online proposal spreads across channels with) — the extras as
 // items marked Plan, ranked within their part, which the default list
 // never serves. matcher/casework reads the proposal back and lays the
 // counselor's edits over it, so pins and removals survive the next run.

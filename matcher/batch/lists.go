@@ -198,6 +198,13 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 				l.plan.Posts = append(l.plan.Posts, it)
 			}
 		}
+		// Spread across channels by the rule an online proposal follows,
+		// on the posts the capacity pass chose.
+		alts, err := casework.Alternates(r.in.Engine, g, l.plan.Posts)
+		if err != nil {
+			return gr, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
+		}
+		l.plan.Alternates = alts
 		extra, err := casework.StoreProposal(l.plan, listed)
 		if err != nil {
 			return gr, fmt.Errorf("batch: graduate %s: %w", g.ID, err)

@@ -34,9 +34,14 @@ func alternateChannels(g *matcher.Graduate) []matcher.Channel {
 	return out
 }
 
-// proposeAlternates asks the recommender for the best eligible post of
-// each channel the posts do not span, when they span one; best first.
-func proposeAlternates(rec Recommender, g *matcher.Graduate, posts []matcher.Item) ([]matcher.Item, error) {
+// Alternates asks the recommender for the best eligible post of each
+// channel the posts do not span, when they span one; best first: the
+// candidates a proposal is spread with (matcher.Proposal.Alternates). An
+// online proposal (Propose) and the nightly batch (once its capacity pass
+// has chosen the posts) both call it, and the run stores what it found,
+// so a plan proposed by the run spreads by the same rule, on the same
+// candidates, as one proposed online.
+func Alternates(rec Recommender, g *matcher.Graduate, posts []matcher.Item) ([]matcher.Item, error) {
 	present := map[matcher.Channel]bool{}
 	for _, it := range posts {
 		present[it.Channel] = true

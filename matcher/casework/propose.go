@@ -37,7 +37,7 @@ func Propose(rec Recommender, g *matcher.Graduate, pol *catalog.Policy, o Propos
 			return nil, fmt.Errorf("propose posts: %w", err)
 		}
 		p.Posts = res.Items
-		if p.Alternates, err = proposeAlternates(rec, g, p.Posts); err != nil {
+		if p.Alternates, err = Alternates(rec, g, p.Posts); err != nil {
 			return nil, err
 		}
 	}
@@ -106,19 +106,35 @@ func StoreProposal(p *matcher.Proposal, listed map[string]bool) ([]matcher.Store
 		}
 		out = append(out, matcher.StoredRecommendation{PostID: notesID, Kind: notesKind, Item: b, Plan: true})
 	}
+	// The alternates are stored even when there are none: a run that
+	// stored them is read as it is, one from before they were stored is
+	// given them at the read.
+	alts := p.Alternates
+	if alts == nil {
+		alts = []matcher.Item{}
+	}
+	b, err := json.Marshal(alts)
+	if err != nil {
+		return nil, fmt.Errorf("encode proposal alternates: %w", err)
+	}
+	out = append(out, matcher.StoredRecommendation{PostID: alternatesID, Kind: alternatesKind, Item: b, Plan: true})
 	return out, nil
 }
 
-// The proposal's notes are stored as one plan item of their own.
+// The proposal's notes, and its alternates (the posts of other channels
+// it is spread with), are stored as plan items of their own.
 const (
-	notesID   = "plan:notes"
-	notesKind = matcher.Kind("notes")
+	notesID        = "plan:notes"
+	notesKind      = matcher.Kind("notes")
+	alternatesID   = "plan:alternates"
+	alternatesKind = matcher.Kind("alternates")
 )
 
 // ProposalFromRun reads a proposal back from a graduate's stored list: the
-// default list's jobs then the reserve jobs, the plan's internships and its
-// courses. ok is false when the list holds no proposal (the graduate was
-// not a plan graduate when the run was made).
+// default list's jobs then the reserve jobs, the plan's internships, its
+// courses and its alternates (Alternates stays nil for a run from before
+// they were stored). ok is false when the list holds no proposal (the
+// graduate was not a plan graduate when the run was made).
 func ProposalFromRun(stored []matcher.StoredRecommendation) (*matcher.Proposal, bool, error) {
 	p := &matcher.Proposal{}
 	var listed, reserve []matcher.StoredRecommendation
@@ -129,6 +145,12 @@ func ProposalFromRun(stored []matcher.StoredRecommendation) (*matcher.Proposal, 
 			found = true
 			if err := json.Unmarshal(sr.Item, &p.Notes); err != nil {
 				return nil, false, fmt.Errorf("proposal notes: %w", err)
+			}
+		case sr.Plan && sr.Kind == alternatesKind:
+			found = true
+			p.Alternates = []matcher.Item{}
+			if err := json.Unmarshal(sr.Item, &p.Alternates); err != nil {
+				return nil, false, fmt.Errorf("proposal alternates: %w", err)
 			}
 		case sr.Plan && sr.Kind == matcher.KindJob:
 			found = true
@@ -185,11 +207,13 @@ func (s *Service) proposal(ctx context.Context, g *matcher.Graduate) (*matcher.P
 					return nil, "", err
 				}
 				if ok {
-					// The run keeps no alternates (the batch ranks posts
-					// across channels itself); a plan of one channel asks
-					// for them at the read.
-					if p.Alternates, err = proposeAlternates(s.rec, g, p.Posts); err != nil {
-						return nil, "", err
+					// The run stored the alternates it found (Alternates,
+					// as online); a run from before it stored them is given
+					// them here.
+					if p.Alternates == nil {
+						if p.Alternates, err = Alternates(s.rec, g, p.Posts); err != nil {
+							return nil, "", err
+						}
 					}
 					return p, "run:" + runID, nil
 				}
