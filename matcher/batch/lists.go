@@ -174,46 +174,54 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 		listed[it.PostID] = true
 	}
 	if l.plan != nil {
-		// The proposal's posts: the published list's jobs, then the other
-		// jobs of the candidates, in the engine's order, as reserves for
-		// the counselor's removals.
-		for _, j := range l.after {
-			if l.ranked.Posts[j].Kind == matcher.KindJob {
-				it, err := item(j, j+1)
-				if err != nil {
-					return gr, err
-				}
-				l.plan.Posts = append(l.plan.Posts, it)
-			}
-		}
-		for j, p := range l.ranked.Posts {
-			if len(l.plan.Posts) >= 2*r.pol.postsMax {
-				break
-			}
-			if p.Kind == matcher.KindJob && !listed[p.PostID] {
-				it, err := item(j, j+1)
-				if err != nil {
-					return gr, err
-				}
-				l.plan.Posts = append(l.plan.Posts, it)
-			}
-		}
-		// Spread across channels by the rule an online proposal follows,
-		// on the posts the capacity pass chose.
-		alts, err := casework.Alternates(r.in.Engine, g, l.plan.Posts)
+		extra, err := r.finishPlan(l, g, listed, item)
 		if err != nil {
-			return gr, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
-		}
-		l.plan.Alternates = alts
-		extra, err := casework.StoreProposal(l.plan, listed)
-		if err != nil {
-			return gr, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
+			return gr, err
 		}
 		gr.Items = append(gr.Items, extra...)
-		l.courses = len(l.plan.Courses)
 	}
 	l.ranked, l.plan = nil, nil // the JSON is all that is kept
 	return gr, nil
+}
+
+// finishPlan completes a 一人一策 graduate's proposal and encodes it: its
+// posts are the published list's jobs, then the other jobs of the
+// candidates, in the engine's order, as reserves for the counselor's
+// removals; its alternates are casework.Alternates on those posts (the
+// rule an online proposal spreads across channels with).
+func (r *runner) finishPlan(l *list, g *matcher.Graduate, listed map[string]bool, item func(j, rank int) (matcher.Item, error)) ([]matcher.StoredRecommendation, error) {
+	for _, j := range l.after {
+		if l.ranked.Posts[j].Kind == matcher.KindJob {
+			it, err := item(j, j+1)
+			if err != nil {
+				return nil, err
+			}
+			l.plan.Posts = append(l.plan.Posts, it)
+		}
+	}
+	for j, p := range l.ranked.Posts {
+		if len(l.plan.Posts) >= 2*r.pol.postsMax {
+			break
+		}
+		if p.Kind == matcher.KindJob && !listed[p.PostID] {
+			it, err := item(j, j+1)
+			if err != nil {
+				return nil, err
+			}
+			l.plan.Posts = append(l.plan.Posts, it)
+		}
+	}
+	alts, err := casework.Alternates(r.in.Engine, g, l.plan.Posts)
+	if err != nil {
+		return nil, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
+	}
+	l.plan.Alternates = alts
+	extra, err := casework.StoreProposal(l.plan, listed)
+	if err != nil {
+		return nil, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
+	}
+	l.courses = len(l.plan.Courses)
+	return extra, nil
 }
 
 // sampleOf returns up to n graduates chosen by a hash of their IDs: a fixed
