@@ -3,15 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
@@ -22,9 +30,12 @@ import (
 // TestNoPersonalDataInClearAtRest is issue 10's check, end to end: the
 // generator's ledger is imported with `jobmatch ingest` into the embedded
 // store and into PostgreSQL, casework notes holding IDs and phones are
-// written, and then every file under the data directory and a pg_dump of
-// the database are searched for every national ID, phone and name of the
-// ledger and every note: none may be found.
+// written, an account is made with `jobmatch users create` and signed in
+// to a running `serve`, whose session logs a contact; then every file
+// under the data directory and a pg_dump of the database are searched for
+// every national ID, phone and name of the ledger, every hardship
+// category, every note, the password and the session's token: none may
+// be found.
 func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports a generated ledger into both stores")
@@ -48,16 +59,25 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 		col[h] = i
 	}
 	var secrets, ids []string
+	hardship := 0
 	for _, r := range recs[1:] {
 		for _, c := range []string{"name", "national_id", "phone"} {
 			if v := r[col[c]]; v != "" {
 				secrets = append(secrets, v)
 			}
 		}
+		if r[col["hardship"]] != "" {
+			hardship++
+		}
 		ids = append(ids, r[col["id"]])
 	}
-	if len(secrets) < 3*1400 {
-		t.Fatalf("the ledger has %d personal values: the columns moved? %v", len(secrets), recs[0])
+	if len(secrets) < 3*1400 || hardship < 50 {
+		t.Fatalf("the ledger has %d personal values and %d hardship graduates: the columns moved? %v", len(secrets), hardship, recs[0])
+	}
+	// Hardship categories, as the ledger writes them and as a store would
+	// keep them (the domain's codes): none may be in the clear anywhere.
+	for _, h := range matcher.Hardships {
+		secrets = append(secrets, string(h), h.Chinese())
 	}
 	notes := []string{fmt.Sprintf("本人身份证 %s，母亲电话 13955556666", recs[1][col["national_id"]]), "家庭住址：水磨沟区南湖路 88 号 3 单元"}
 	secrets = append(secrets, notes...)
@@ -86,6 +106,7 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	}
 	writeNotes(st)
 	st.Close()
+	sess := signedInSession(t, ids, "--data", data)
 	var raw bytes.Buffer
 	filepath.WalkDir(data, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -94,7 +115,8 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 		}
 		return nil
 	})
-	assertNoneInClear(t, "the embedded data directory", raw.Bytes(), secrets, ids[len(ids)-1])
+	assertNoneInClear(t, "the embedded data directory", raw.Bytes(), append(secrets, sess.secrets...), ids[len(ids)-1])
+	sess.assertStored(t, "the embedded data directory", raw.Bytes())
 
 	// PostgreSQL: what pg_dump writes.
 	cfg := pgtest.Schema(t)
@@ -117,6 +139,7 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	}
 	writeNotes(pg)
 	pg.Close()
+	sess = signedInSession(t, ids, "--db", u.String(), "--data", filepath.Join(dir, "pgdata"))
 	c := cfg.ConnConfig
 	dump := exec.Command("pg_dump", "--schema="+c.RuntimeParams["search_path"], "-h", c.Host, "-p", fmt.Sprint(c.Port), "-U", c.User, c.Database)
 	dump.Env = append(os.Environ(), "PGPASSWORD="+c.Password)
@@ -124,7 +147,33 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	if err != nil {
 		t.Fatalf("pg_dump: %v", err)
 	}
-	assertNoneInClear(t, "pg_dump", out, secrets, ids[len(ids)-1])
+	assertNoneInClear(t, "pg_dump", out, append(secrets, sess.secrets...), ids[len(ids)-1])
+	sess.assertStored(t, "pg_dump", out)
+}
+
+// atRestSession is what signedInSession left in the store: secrets that
+// must not be found, and the account's name and the token's SHA-256 that
+// must be (else the search did not reach the accounts and sessions).
+type atRestSession struct {
+	secrets []string
+	user    string
+	hash    [32]byte
+}
+
+func (a atRestSession) assertStored(t *testing.T, where string, raw []byte) {
+	t.Helper()
+	if !bytes.Contains(raw, []byte(a.user)) {
+		t.Errorf("%s holds no account %s: the search did not reach the accounts", where, a.user)
+	}
+	// bbolt keeps the hash as a key's raw bytes (and base64 in the JSON
+	// value); pg_dump writes a bytea in hex.
+	forms := [][]byte{a.hash[:], []byte(base64.StdEncoding.EncodeToString(a.hash[:])), []byte(hex.EncodeToString(a.hash[:]))}
+	for _, f := range forms {
+		if bytes.Contains(raw, f) {
+			return
+		}
+	}
+	t.Errorf("%s holds no session under the token's SHA-256: the search did not reach the sessions", where)
 }
 
 func assertNoneInClear(t *testing.T, where string, raw []byte, secrets []string, mustHold string) {
@@ -141,6 +190,72 @@ func assertNoneInClear(t *testing.T, where string, raw []byte, secrets []string,
 	if len(found) > 0 {
 		t.Errorf("%s: %d of %d personal values in the clear, e.g. %q", where, len(found), len(secrets), strings.Join(found[:min(3, len(found))], ", "))
 	} else {
-		t.Logf("%s (%d bytes): 0 of %d names, national IDs, phones and notes in the clear", where, len(raw), len(secrets))
+		t.Logf("%s (%d bytes): 0 of %d names, national IDs, phones, hardship categories, notes, passwords and session tokens in the clear", where, len(raw), len(secrets))
 	}
+}
+
+// signedInSession makes an account with `jobmatch users create`, serves
+// the store (store names it), signs in over HTTP as the workspace does
+// and logs a contact with a note through the session, and stops the
+// server with the session still open (its row stays in the store). It
+// returns what must not be found at rest (the password, the session's
+// token, the note) and what must (the account, the token's hash).
+func signedInSession(t *testing.T, ids []string, store ...string) atRestSession {
+	t.Helper()
+	const pw = "Ürümqi-atrest-passwort-7731"
+	args := append([]string{"users", "create"}, store...)
+	args = append(args, "--name", "atrest.wang", "--role", "admin", "--full-name", "王芳", "--password-stdin")
+	if code, _, errs := run(t, pw+"\n", args...); code != 0 {
+		t.Fatalf("users create: %s", errs)
+	}
+	addr := freeAddr(t)
+	m := NewMain()
+	serving := newLogSignal("serving the API")
+	m.Stdout, m.Stderr = io.Discard, serving
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Run(ctx, append(append([]string{"serve"}, store...), "--addr", addr, "--log-level", "info"))
+	}()
+	defer func() { cancel(); <-done; m.Close() }()
+	serving.wait(t, done)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	post := func(path, csrf string, body any) (*http.Response, []byte) {
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", "http://"+addr+path, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		if csrf != "" {
+			req.Header.Set("X-CSRF-Token", csrf)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		return res, out
+	}
+	res, body := post("/v1/session", "", map[string]string{"name": "atrest.wang", "password": pw})
+	if res.StatusCode != 200 {
+		t.Fatalf("sign-in: %d %s", res.StatusCode, body)
+	}
+	var me struct {
+		CSRF string `json:"csrf_token"`
+	}
+	json.Unmarshal(body, &me)
+	var token string
+	for _, ck := range res.Cookies() {
+		if ck.Name == "jm_session" {
+			token = ck.Value
+		}
+	}
+	if token == "" || me.CSRF == "" {
+		t.Fatalf("sign-in gave no session: %v %s", res.Header, body)
+	}
+	note := "会话记录：家长手机 13722224444，低保（低收入）家庭"
+	if res, body := post("/v1/graduates/"+ids[2]+"/contacts", me.CSRF, map[string]string{"method": "phone", "outcome": "reached", "note": note}); res.StatusCode != 201 {
+		t.Fatalf("contact through the session: %d %s", res.StatusCode, body)
+	}
+	return atRestSession{secrets: []string{pw, token, note, "13722224444"}, user: "atrest.wang", hash: sha256.Sum256([]byte(token))}
 }
