@@ -101,6 +101,31 @@ func (l *limiters) take(name string, r float64, b int, now time.Time) (bool, tim
 	return true, 0
 }
 
+// reserve takes a token from name's bucket (the default settings) now,
+// before the work it pays for, so that attempts made at once cannot all
+// pass a check made before any of them is counted. It returns false and
+// the wait when there is none; otherwise refund, which gives the token
+// back (the attempt succeeded: only failures are throttled).
+func (l *limiters) reserve(name string, now time.Time) (ok bool, wait time.Duration, refund func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim := l.bucket(name, 0, 0, now)
+	if lim.Limit() == rate.Inf {
+		return true, 0, func() {}
+	}
+	res := lim.ReserveN(now, 1)
+	if !res.OK() {
+		return false, time.Second, nil
+	}
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return false, d, nil
+	}
+	// CancelAt at the reservation's own time restores its token (later,
+	// rate.Reservation counts it as used).
+	return true, 0, func() { res.CancelAt(now) }
+}
+
 // waiting returns how long until name's bucket (with the default settings)
 // has a token, without taking one: 0 when it has one now.
 func (l *limiters) waiting(name string, now time.Time) time.Duration {

@@ -103,6 +103,11 @@ type Config struct {
 	MaxConcurrentMatches int
 	MatchQueueWait       time.Duration
 
+	// MaxConcurrentPasswordChecks bounds argon2id hashes in flight (sign-in,
+	// account creation, password reset; 19 MiB each); default GOMAXPROCS.
+	// A request that waits 5 s for a slot gets a 503 with Retry-After.
+	MaxConcurrentPasswordChecks int
+
 	// Timeouts against slow clients (defaults: 5 s for the headers, 30 s
 	// for the whole request, 60 s for the response, 120 s idle).
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
@@ -146,6 +151,8 @@ type Server struct {
 
 	runs  runInfo       // the published batch run, cached
 	slots chan struct{} // online engine calls in flight
+	// hashSlots: password hashes in flight (sessions.go hashSlot)
+	hashSlots chan struct{}
 	// docSlot is held while a district document (handouts.go) is built.
 	docSlot chan struct{}
 
@@ -179,6 +186,7 @@ func New(cfg Config) (*Server, error) {
 		// Per account name: a few tries at once, then one every 30 s.
 		signInFails: newLimiters(1.0/30, 5, 100000),
 		slots:       make(chan struct{}, cfg.MaxConcurrentMatches),
+		hashSlots:   make(chan struct{}, cfg.MaxConcurrentPasswordChecks),
 		docSlot:     make(chan struct{}, 1),
 	}
 	s.auditLog = newAuditLog(cfg.Stores.Audit)
@@ -235,6 +243,9 @@ func (cfg *Config) setDefaults() error {
 	}
 	if cfg.MaxConcurrentMatches <= 0 {
 		cfg.MaxConcurrentMatches = 4 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.MaxConcurrentPasswordChecks <= 0 {
+		cfg.MaxConcurrentPasswordChecks = runtime.GOMAXPROCS(0)
 	}
 	for _, d := range []struct {
 		v   *time.Duration

@@ -141,16 +141,35 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	info, now := infoFrom(r), s.wall()
 	addr, name := throttleKey(info.client), "name:"+strings.ToLower(strings.TrimSpace(req.Name))
-	if wait := max(s.authFails.waiting(addr, now), s.signInFails.waiting(name, now)); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+	// Each attempt is charged to its address and its name before the
+	// password is checked and refunded if it was right: attempts sent at
+	// once cannot all pass the throttle while none has failed yet.
+	okA, waitA, refundA := s.authFails.reserve(addr, now)
+	okN, waitN, refundN := s.signInFails.reserve(name, now)
+	if !okA || !okN {
+		for _, refund := range []func(){refundA, refundN} {
+			if refund != nil {
+				refund()
+			}
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(max(waitA, waitN))))
 		s.metrics.authThrottled.Inc()
 		return matcher.Errorf(matcher.ETOOMANY, "登录失败次数过多，请稍后再试", "too many failed sign-ins: retry later")
 	}
+	release, err := s.hashSlot(w, r)
+	if err != nil {
+		refundA()
+		refundN()
+		return err
+	}
 	u, err := s.checkPassword(r, strings.TrimSpace(req.Name), req.Password)
+	release()
+	if matcher.ErrorCode(err) != matcher.EUNAUTHORIZED {
+		refundA()
+		refundN()
+	}
 	if err != nil {
 		if matcher.ErrorCode(err) == matcher.EUNAUTHORIZED {
-			s.authFails.take(addr, 0, 0, now)
-			s.signInFails.take(name, 0, 0, now)
 			s.auditRefusal(r, "session.refused", "", "")
 		}
 		return err
@@ -168,6 +187,28 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		SameSite: http.SameSiteStrictMode, MaxAge: int(s.cfg.SessionMax / time.Second)})
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusOK, s.me(info.key, se))
+}
+
+// passwordQueueWait is how long a password check waits for a slot
+// (Config.MaxConcurrentPasswordChecks) before the request is answered 503.
+const passwordQueueWait = 5 * time.Second
+
+// hashSlot takes one of the password-hashing slots: argon2id takes 19 MiB
+// a check, so sign-ins sent at once from many addresses (which no
+// throttle holds back) must not each take theirs at the same time. The
+// returned function gives the slot back.
+func (s *Server) hashSlot(w http.ResponseWriter, r *http.Request) (func(), error) {
+	t := time.NewTimer(passwordQueueWait)
+	defer t.Stop()
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, nil
+	case <-t.C:
+		w.Header().Set("Retry-After", "1")
+		return nil, errBusy()
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
 }
 
 // checkPassword returns the account name signs in to with pw.

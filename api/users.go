@@ -197,7 +197,12 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := s.readInput(w, r, &req, "id", "password_hash", "created_at", "disabled_at", "status"); err != nil {
 		return err
 	}
+	release, err := s.hashSlot(w, r)
+	if err != nil {
+		return err
+	}
 	u, err := CreateUser(r.Context(), s.stores.Users, UserSpec(req))
+	release()
 	if err != nil {
 		return err
 	}
@@ -256,7 +261,12 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.readInput(w, r, &req); err != nil {
 		return err
 	}
+	release, err := s.hashSlot(w, r)
+	if err != nil {
+		return err
+	}
 	u, err := ResetPassword(r.Context(), s.stores.Users, name, req.Password)
+	release()
 	if err != nil {
 		return err
 	}
