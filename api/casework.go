@@ -91,7 +91,7 @@ func yesNo(v, name string) (string, error) {
 
 var (
 	districtP   = param{"district", "string", "admin: only this district (a counselor always sees their own)"}
-	caseloadPs  = []param{districtP, {"q", "string", "search: words that must all match a part of the name, school or major, or (four digits, the last may be X) the end of the national ID; at most 6 words, 64 characters"}, {"status", "string", "unregistered, seeking, placed, employed or studying (or the Chinese name); or a group: looking (unregistered or seeking: still looking, 未落实去向) or settled (placed, employed or studying: 已落实去向). Default: all"}, {"hardship", "string", "yes: only 就业困难 graduates; no: only the others"}, {"overdue", "string", "yes: only graduates still looking, registered more than contact_sla_days days ago and never contacted"}, limitP, {"offset", "integer", "results to skip"}}
+	caseloadPs  = []param{districtP, {"q", "string", "search: words that must all match a part of the name, school or major, or (four digits, the last may be X) the end of the national ID (counselors: the last two of the four, the characters their view shows); at most 6 words, 64 characters"}, {"status", "string", "unregistered, seeking, placed, employed or studying (or the Chinese name); or a group: looking (unregistered or seeking: still looking, 未落实去向) or settled (placed, employed or studying: 已落实去向). Default: all"}, {"hardship", "string", "yes: only 就业困难 graduates; no: only the others"}, {"overdue", "string", "yes: only graduates still looking, registered more than contact_sla_days days ago and never contacted"}, limitP, {"offset", "integer", "results to skip"}}
 	summaryPs   = []param{districtP}
 	caseListMax = 100
 )
@@ -134,6 +134,12 @@ func (s *Server) parseCaseload(r *http.Request, accepted []param) (casework.Case
 	// search is never logged or indexed (casework.CaseQuery).
 	if f.Query, err = casework.ParseCaseQuery(normalize.Text(v.Get("q"))); err != nil {
 		return f, nil, err
+	}
+	if k.Role != matcher.RoleAdmin {
+		// An ID tail matches on what the role's mask shows (viewNationalID:
+		// the last two characters), else the search is an oracle for the
+		// two the mask hides (masking.go).
+		f.Query.ShownTail(2)
 	}
 	if f.Overdue, err = yesNo(v.Get("overdue"), "overdue"); err != nil {
 		return f, nil, err

@@ -87,7 +87,10 @@ func idCandidates(known [18]byte, age int, gender string, now time.Time, truth s
 // TestCounselorCannotRebuildIDs takes a counselor's whole view of each
 // graduate of their district — the profile, the caseload, the candidate
 // lists, the shortlist, the contact log (with a note holding the ID and
-// the phone), the recommendations and the answer to a write — and proves
+// the phone), the recommendations, the handout, the answer to a write,
+// the same pages read through a signed-in session, and what the caseload
+// search answers to every ID tail a counselor can type (an oracle: the
+// graduate listed for 0034 but not 0134 …) — and proves
 // the national ID cannot be rebuilt from it: everything the view gives
 // away (each character shown at each position in any response, the age,
 // the gender, the check digit) still fits at least a thousand IDs, the
@@ -105,6 +108,22 @@ func TestCounselorCannotRebuildIDs(t *testing.T) {
 		bodies = append(bodies, res)
 	}
 	get("/v1/graduates?limit=100")
+	// The same counselor signed in with a password: the session's pages
+	// are masked as the key's are.
+	makeUser(t, f, UserSpec{Name: "zhang", Role: matcher.RoleCounselor, District: "天山区", Password: "correct horse battery"})
+	b := newBrowserish(t, f)
+	if r := b.signIn("zhang", "correct horse battery"); r.status != 200 {
+		t.Fatalf("sign-in: %d %s", r.status, r.body)
+	}
+	sessionGet := func(path string) {
+		res := b.do("GET", path, nil)
+		if res.status != 200 {
+			t.Fatalf("GET %s by session: %d %s", path, res.status, res.body)
+		}
+		bodies = append(bodies, res)
+	}
+	sessionGet("/v1/graduates?limit=100")
+	sessionGet("/v1/me")
 	for _, p := range f.posts[:3] {
 		get("/v1/posts/" + p.ID + "/candidates?limit=100")
 	}
@@ -131,6 +150,9 @@ func TestCounselorCannotRebuildIDs(t *testing.T) {
 		get("/v1/graduates/" + g.ID + "/recommendations")
 		var view map[string]any
 		json.Unmarshal(bodies[len(bodies)-4].body, &view)
+		get("/v1/graduates/" + g.ID + "/handout")
+		sessionGet("/v1/graduates/" + g.ID)
+		sessionGet("/v1/graduates/" + g.ID + "/contacts")
 		res = f.do("PUT", "/v1/graduates/"+g.ID, "counselor", view)
 		if res.status != 200 {
 			t.Fatalf("PUT back the view: %d %s", res.status, res.body)
@@ -173,6 +195,25 @@ func TestCounselorCannotRebuildIDs(t *testing.T) {
 		}
 		if age != g.AgeAt(testNow) {
 			t.Fatalf("%s: the view shows age %d, want %d", g.ID, age, g.AgeAt(testNow))
+		}
+		// The caseload search as an oracle: every tail of four a counselor
+		// can type that ends in the two characters shown; a tail that
+		// lists this graduate tells the two hidden before them.
+		var tails []string
+		for nn := 0; nn < 100; nn++ {
+			tail := fmt.Sprintf("%02d%s", nn, g.NationalID[16:])
+			res := f.do("GET", "/v1/graduates?limit=100&q="+tail, "counselor", nil)
+			if res.status != 200 {
+				t.Fatalf("search %s: %d %s", tail, res.status, res.body)
+			}
+			if strings.Contains(string(res.body), `"`+g.ID+`"`) {
+				tails = append(tails, tail)
+			}
+		}
+		if len(tails) == 1 {
+			known[14], known[15] = tails[0][0], tails[0][1]
+		} else if len(tails) == 0 {
+			t.Fatalf("%s: no ID tail ending in its last two lists it: the search does not work", g.ID)
 		}
 		n, fits := idCandidates(known, age, g.Gender, testNow, g.NationalID)
 		if !fits {

@@ -16,8 +16,24 @@ import (
 // search runs in memory over the graduates the caller may see: nothing of
 // it is indexed or logged.
 type CaseQuery struct {
-	Words   []string // lower-case; all must match
-	IDTails []string // four characters, upper-case X
+	Words []string // lower-case; all must match
+	// IDTails are the ends of national IDs to match: four characters
+	// (upper-case X) as typed; a caller whose view of the ID shows fewer
+	// keeps only those (ShownTail), so the search tells nothing the view
+	// hides.
+	IDTails []string
+}
+
+// ShownTail keeps of each ID tail only its last n characters: what a
+// masked view of the national ID shows. A counselor sees the last two
+// (650102**********34); matching the two before them too would tell them
+// which tail of four lists a graduate, the two digits the mask hides.
+func (q *CaseQuery) ShownTail(n int) {
+	for i, t := range q.IDTails {
+		if len(t) > n {
+			q.IDTails[i] = t[len(t)-n:]
+		}
+	}
 }
 
 // Query limits: a person types a few words.
@@ -83,7 +99,7 @@ func (q CaseQuery) Empty() bool { return len(q.Words) == 0 && len(q.IDTails) == 
 // Match reports whether g matches every word of q.
 func (q CaseQuery) Match(g *matcher.Graduate) bool {
 	for _, t := range q.IDTails {
-		if len(g.NationalID) < 4 || !strings.EqualFold(g.NationalID[len(g.NationalID)-4:], t) {
+		if len(g.NationalID) < len(t) || !strings.EqualFold(g.NationalID[len(g.NationalID)-len(t):], t) {
 			return false
 		}
 	}
