@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -134,5 +136,145 @@ func TestWrongKeysAtOnce(t *testing.T) {
 	})
 	if counts[401] > 20 || counts[401]+counts[429] != 100 {
 		t.Errorf("100 wrong keys at once from one address: %v; at most 20 may be looked up", counts)
+	}
+}
+
+// TestEveryWriteNeedsCSRF: every route of the table that changes
+// something (any method but GET and HEAD) refuses a signed-in admin's
+// session that does not send its CSRF token — what another site's form
+// or fetch could send with the cookie — before the handler runs; the
+// open sign-in route takes JSON only, which no form can send.
+func TestEveryWriteNeedsCSRF(t *testing.T) {
+	f := newFixture(t)
+	makeUser(t, f, UserSpec{Name: "root", Role: matcher.RoleAdmin, Password: "correct horse battery"})
+	b := newBrowserish(t, f)
+	if r := b.signIn("root", "correct horse battery"); r.status != 200 {
+		t.Fatalf("sign-in: %d", r.status)
+	}
+	g, _ := f.graduateIn("天山区")
+	token := b.csrf
+	checked := 0
+	for _, rt := range routes() {
+		if rt.Method == "GET" || rt.Method == "HEAD" || rt.Roles == nil {
+			continue
+		}
+		path := strings.NewReplacer("{id}", g.ID, "{name}", "root").Replace(rt.Path)
+		if strings.HasPrefix(rt.Path, "/v1/posts/{id}") {
+			path = strings.Replace(rt.Path, "{id}", f.posts[0].ID, 1)
+		}
+		for _, csrf := range []string{"", "x" + token[1:]} {
+			b.csrf = csrf
+			r := b.do(rt.Method, path, map[string]any{})
+			if r.status != 403 || !strings.Contains(string(r.body), "CSRF") {
+				t.Errorf("%s %s by session with CSRF %q: %d %.200s", rt.Method, path, csrf, r.status, r.body)
+			}
+		}
+		checked++
+	}
+	b.csrf = token
+	if checked < 12 {
+		t.Fatalf("only %d state-changing routes checked: the table moved?", checked)
+	}
+	// Nothing the refused requests asked for happened: the session and
+	// the account are still there, the graduate too.
+	if r := b.do("GET", "/v1/me", nil); r.status != 200 {
+		t.Errorf("the session after the refused requests: %d", r.status)
+	}
+	if r := f.do("GET", "/v1/graduates/"+g.ID, "admin", nil); r.status != 200 {
+		t.Errorf("the graduate after a refused DELETE: %d", r.status)
+	}
+	// Signing in from a form (text/plain, the one body type a form sends
+	// that could hold JSON) is refused: no site signs a browser in to an
+	// account of its choosing.
+	req, _ := http.NewRequest("POST", f.ts.URL+"/v1/session", strings.NewReader(`{"name":"root","password":"correct horse battery"}`))
+	req.Header.Set("Content-Type", "text/plain")
+	if r := f.send(req); r.status != 415 || r.header.Get("Set-Cookie") != "" {
+		t.Errorf("sign-in as text/plain: %d, Set-Cookie %q", r.status, r.header.Get("Set-Cookie"))
+	}
+	t.Logf("%d state-changing routes refuse a session without its CSRF token", checked)
+}
+
+// TestSignInFixation: a session token planted in a browser before its
+// user signs in (another account's, or one the attacker made up) never
+// becomes the new session: sign-in issues a fresh token, and a session
+// the request still carried is ended in the store.
+func TestSignInFixation(t *testing.T) {
+	f := newFixture(t)
+	makeUser(t, f, UserSpec{Name: "mallory", Role: matcher.RoleCounselor, District: "米东区", Password: "correct horse battery"})
+	makeUser(t, f, UserSpec{Name: "root", Role: matcher.RoleAdmin, Password: "another good passphrase"})
+	attacker := newBrowserish(t, f)
+	if r := attacker.signIn("mallory", "correct horse battery"); r.status != 200 {
+		t.Fatalf("sign-in: %d", r.status)
+	}
+	u, _ := url.Parse(f.ts.URL)
+	planted := attacker.c.Jar.Cookies(u)[0].Value
+	for _, plant := range []string{planted, strings.Repeat("A", 43)} {
+		victim := newBrowserish(t, f)
+		victim.c.Jar.SetCookies(u, []*http.Cookie{{Name: SessionCookie, Value: plant, Path: "/"}})
+		r := victim.signIn("root", "another good passphrase")
+		if r.status != 200 {
+			t.Fatalf("victim sign-in: %d %s", r.status, r.body)
+		}
+		var fresh string
+		for _, c := range (&http.Response{Header: r.header}).Cookies() {
+			if c.Name == SessionCookie {
+				fresh = c.Value
+			}
+		}
+		if fresh == "" || fresh == plant {
+			t.Errorf("sign-in kept the planted token (new %q)", fresh)
+		}
+		// The planted token is not the victim's session.
+		req, _ := http.NewRequest("GET", f.ts.URL+"/v1/me", nil)
+		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: plant})
+		if r := f.send(req); r.status != 401 {
+			t.Errorf("the planted token after the victim signed in: %d %s", r.status, r.body)
+		}
+	}
+}
+
+// TestSessionCookieSecure: over TLS, and behind a trusted proxy that
+// says the client used https, the session cookie is Secure (never sent
+// over plain HTTP) and responses carry HSTS; a client's own
+// X-Forwarded-Proto is not believed.
+func TestSessionCookieSecure(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
+	makeUser(t, f, UserSpec{Name: "root", Role: matcher.RoleAdmin, Password: "correct horse battery"})
+	tlsSrv := httptest.NewTLSServer(f.srv.Handler())
+	defer tlsSrv.Close()
+	signIn := func(c *http.Client, base string, hdr map[string]string) *http.Response {
+		req, _ := http.NewRequest("POST", base+"/v1/session", strings.NewReader(`{"name":"root","password":"correct horse battery"}`))
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("sign-in at %s: %d", base, res.StatusCode)
+		}
+		return res
+	}
+	secure := func(res *http.Response) bool {
+		for _, c := range res.Cookies() {
+			if c.Name == SessionCookie {
+				return c.Secure && c.HttpOnly && c.SameSite == http.SameSiteStrictMode
+			}
+		}
+		return false
+	}
+	if res := signIn(tlsSrv.Client(), tlsSrv.URL, nil); !secure(res) || res.Header.Get("Strict-Transport-Security") == "" {
+		t.Errorf("over TLS: Set-Cookie %q, HSTS %q", res.Header.Get("Set-Cookie"), res.Header.Get("Strict-Transport-Security"))
+	}
+	if res := signIn(f.ts.Client(), f.ts.URL, map[string]string{"X-Forwarded-Proto": "https"}); !secure(res) {
+		t.Errorf("behind a trusted proxy saying https: Set-Cookie %q", res.Header.Get("Set-Cookie"))
+	}
+	g := newFixture(t)
+	makeUser(t, g, UserSpec{Name: "root", Role: matcher.RoleAdmin, Password: "correct horse battery"})
+	if res := signIn(g.ts.Client(), g.ts.URL, map[string]string{"X-Forwarded-Proto": "https"}); secure(res) || res.Header.Get("Strict-Transport-Security") != "" {
+		t.Errorf("a client's own X-Forwarded-Proto was believed: Set-Cookie %q, HSTS %q", res.Header.Get("Set-Cookie"), res.Header.Get("Strict-Transport-Security"))
 	}
 }

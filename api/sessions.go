@@ -174,6 +174,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	// The session the browser still carried, if any, ends here: the new
+	// one never inherits a token set before sign-in (session fixation),
+	// and no session is left behind when people switch accounts.
+	if c, err := r.Cookie(SessionCookie); err == nil && len(c.Value) == 43 {
+		if err := s.stores.Users.DeleteSession(r.Context(), tokenHash(c.Value)); err != nil {
+			return fmt.Errorf("end the previous session: %w", err)
+		}
+	}
 	token := randomToken()
 	se := &matcher.Session{Hash: tokenHash(token), UserID: u.ID, CSRF: randomToken(), CreatedAt: now.UTC(), SeenAt: now.UTC()}
 	if err := s.stores.Users.CreateSession(r.Context(), se); err != nil {
