@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -76,14 +77,18 @@ func userFromSpec(spec UserSpec) (*matcher.User, error) {
 	if len([]rune(u.FullName)) > 64 || len([]rune(u.Contact)) > 64 {
 		return nil, invalidField("full_name", "姓名和联系方式各不超过 64 字", "the full name and the contact are at most 64 characters each")
 	}
-	if err := password.Check(spec.Password); err != nil {
+	if err := password.CheckStrength(spec.Password, u.Name, u.FullName); err != nil {
 		return nil, passwordError(err)
 	}
 	return u, nil
 }
 
 func passwordError(err error) error {
-	_ = err // Check's reasons are all about the length or the encoding
+	if errors.Is(err, password.ErrWeak) {
+		// The reason is the estimator's, never the password.
+		return invalidField("password", "密码太容易被猜中（常见密码、键盘顺序、重复或连续字符、年份，或含用户名）：请用几个不相关的词组成更长的密码", "the password is too easy to guess (a common password, a keyboard run, repeated or sequential characters, a year, or the user name): use a longer phrase of unrelated words")
+	}
+	// Check's other reasons are all about the length or the encoding.
 	return invalidField("password", "密码应为 %d–%d 个字符的文本", "the password must be %d to %d characters of text", password.MinLength, password.MaxLength)
 }
 
@@ -131,6 +136,9 @@ func ResetPassword(ctx context.Context, us matcher.UserStore, name, pw string) (
 	u, err := us.UserByName(ctx, name)
 	if err != nil {
 		return nil, err
+	}
+	if err := password.CheckStrength(pw, u.Name, u.FullName); err != nil {
+		return nil, passwordError(err)
 	}
 	if u.PasswordHash, err = password.Hash(pw, password.Default); err != nil {
 		return nil, err

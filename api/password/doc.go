@@ -6,4 +6,9 @@
 //
 // so the parameters can be raised later without invalidating stored
 // hashes (NeedsRehash says when a hash is below the current ones).
+//
+// A new password must also be hard to guess (CheckStrength): zxcvbn
+// (github.com/trustelem/zxcvbn, Dropbox's estimator with its lists of
+// common passwords, words and names) scores it against a guesser who
+// knows the account's name, and scores below MinScore are refused.
 package password

@@ -44,6 +44,9 @@ var b64 = base64.RawStdEncoding
 // ErrMismatch is a wrong password.
 var ErrMismatch = errors.New("password does not match")
 
+// ErrWeak is a password too easy to guess (CheckStrength).
+var ErrWeak = errors.New("the password is too easy to guess")
+
 // Check reports why pw cannot be a password, nil when it can.
 func Check(pw string) error {
 	n := utf8.RuneCountInString(pw)
