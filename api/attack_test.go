@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -356,4 +357,67 @@ func TestSignInDoesNotTellNames(t *testing.T) {
 	if u < k/3 || u > 3*k {
 		t.Errorf("an unknown name answers in %v, an existing one in %v: the time tells names apart", u, k)
 	}
+}
+
+// TestAdminRoutesScoped: every admin-only route of the table (accounts,
+// keys, metrics) refuses a counselor's key, a portal's key and a
+// counselor's signed-in session (CSRF token sent), and each refusal is
+// audited with the route.
+func TestAdminRoutesScoped(t *testing.T) {
+	f := newFixture(t)
+	makeUser(t, f, UserSpec{Name: "wang", Role: matcher.RoleCounselor, District: "天山区", Password: "correct horse battery"})
+	b := newBrowserish(t, f)
+	if r := b.signIn("wang", "correct horse battery"); r.status != 200 {
+		t.Fatalf("sign-in: %d", r.status)
+	}
+	checked := 0
+	for _, rt := range routes() {
+		if !slices.Equal(rt.Roles, admins) {
+			continue
+		}
+		path := strings.NewReplacer("{id}", f.keyID["portalA"], "{name}", "wang").Replace(rt.Path)
+		body := map[string]any{"name": "mallory", "role": "admin", "password": "correct horse battery"}
+		for _, who := range []string{"counselor", "portalA", "session"} {
+			var r resp
+			if who == "session" {
+				r = b.do(rt.Method, path, body)
+			} else if rt.Method == "GET" {
+				r = f.do(rt.Method, path, who, nil)
+			} else {
+				r = f.do(rt.Method, path, who, body)
+			}
+			if r.status != 403 {
+				t.Errorf("%s %s by %s: %d %.200s", rt.Method, path, who, r.status, r.body)
+			}
+		}
+		checked++
+	}
+	if checked < 7 {
+		t.Fatalf("%d admin routes checked: the table moved?", checked)
+	}
+	// Nothing happened: no account mallory, wang still active, the portal
+	// key still works.
+	if _, err := f.st.UserByName(context.Background(), "mallory"); matcher.ErrorCode(err) != matcher.ENOTFOUND {
+		t.Errorf("mallory was created: %v", err)
+	}
+	if r := b.do("GET", "/v1/me", nil); r.status != 200 {
+		t.Errorf("wang's session after the refusals: %d", r.status)
+	}
+	if r := f.do("GET", "/v1/posts/search", "portalA", nil); r.status != 200 {
+		t.Errorf("the portal key after a refused revocation: %d", r.status)
+	}
+	entries, err := f.st.AuditLog(context.Background(), "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := 0
+	for _, e := range entries {
+		if e.Action == "role.refused" {
+			refused++
+		}
+	}
+	if refused < 3*checked {
+		t.Errorf("%d refusals audited, want %d", refused, 3*checked)
+	}
+	t.Logf("%d admin routes refuse counselors' keys, portals' keys and counselors' sessions", checked)
 }
