@@ -421,3 +421,41 @@ func TestAdminRoutesScoped(t *testing.T) {
 	}
 	t.Logf("%d admin routes refuse counselors' keys, portals' keys and counselors' sessions", checked)
 }
+
+// TestHeadersOnEveryRoute: every route of the table, answered to an
+// admin key (documents, charts and PDFs included), and every answer of
+// the sign-in route (200, 401, 429), carries nosniff and the restrictive
+// Content-Security-Policy, and no session answer may be cached.
+func TestHeadersOnEveryRoute(t *testing.T) {
+	f := newFixture(t)
+	makeUser(t, f, UserSpec{Name: "wang", Role: matcher.RoleCounselor, District: "天山区", Password: "correct horse battery"})
+	g, _ := f.graduateIn("天山区")
+	check := func(what string, r resp) {
+		t.Helper()
+		if r.header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(r.header.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Errorf("%s (%d): nosniff %q, CSP %q", what, r.status, r.header.Get("X-Content-Type-Options"), r.header.Get("Content-Security-Policy"))
+		}
+	}
+	for _, rt := range routes() {
+		if rt.Method != "GET" {
+			continue
+		}
+		path := strings.NewReplacer("{id}", g.ID, "{name}", "wang").Replace(rt.Path)
+		if strings.HasPrefix(rt.Path, "/v1/posts/{id}") {
+			path = strings.Replace(rt.Path, "{id}", f.posts[0].ID, 1)
+		}
+		check("GET "+path, f.do("GET", path, "admin", nil))
+	}
+	b := newBrowserish(t, f)
+	for i := range 7 {
+		pw := "wrong horse battery"
+		if i == 0 {
+			pw = "correct horse battery"
+		}
+		r := b.signIn("wang", pw)
+		check(fmt.Sprintf("sign-in %d", i+1), r)
+		if r.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("sign-in %d (%d): Cache-Control %q", i+1, r.status, r.header.Get("Cache-Control"))
+		}
+	}
+}

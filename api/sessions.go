@@ -135,6 +135,9 @@ type signInRequest struct {
 // (as failed keys are) and per account name, and say the same thing
 // whether the name or the password was wrong.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+	// No answer of sign-in is kept by a cache, its refusals included (the
+	// route is open, so the middleware's no-store is not set for it).
+	w.Header().Set("Cache-Control", "no-store")
 	var req signInRequest
 	if err := s.readInput(w, r, &req); err != nil {
 		return err
@@ -193,7 +196,6 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.viaHTTPS(r),
 		SameSite: http.SameSiteStrictMode, MaxAge: int(s.cfg.SessionMax / time.Second)})
-	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusOK, s.me(info.key, se))
 }
 
