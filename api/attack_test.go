@@ -77,13 +77,15 @@ func TestSignInThrottleHoldsAtOnce(t *testing.T) {
 	counts := burst(t, f, 40, func(i int) *http.Request {
 		return signInReq(t, f, "wang", fmt.Sprintf("guess number %d", i), fmt.Sprintf("198.51.100.%d", i+1))
 	})
-	if counts[401] > 5 || counts[401]+counts[429] != 40 {
+	// 503 (a password check that waited 5 s for a slot, refunded) is a
+	// fair answer on a loaded machine; a password checked is a 401.
+	if counts[401] > 5 || counts[401]+counts[429]+counts[503] != 40 {
 		t.Errorf("40 guesses of one name at once from 40 addresses: %v; at most 5 may be checked", counts)
 	}
 	counts = burst(t, f, 40, func(i int) *http.Request {
 		return signInReq(t, f, fmt.Sprintf("name%d", i), "guess number one", "203.0.113.9")
 	})
-	if counts[401] > 20 || counts[401]+counts[429] != 40 {
+	if counts[401] > 20 || counts[401]+counts[429]+counts[503] != 40 {
 		t.Errorf("40 names guessed at once from one address: %v; at most 20 may be checked", counts)
 	}
 	// A right password does not use up the throttle: a busy office behind
