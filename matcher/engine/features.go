@@ -93,10 +93,15 @@ func majorFeature(gc *gradCtx, h *postHot, r *matcher.PostRestrictions) float64 
 // teacher post for a subject the major does not teach has none (a 数学
 // post is under 高级中学教师 as a 语文 one is).
 func occupationFeature(ge *gradEngine, h *postHot) float64 {
-	if h.occ < 0 || ge == nil || (h.subjects != 0 && h.subjects&ge.subjects == 0) {
+	return occupationOf(ge, h.occ, h.subjects)
+}
+
+// occupationOf is occupationFeature of a post's occupation and subjects.
+func occupationOf(ge *gradEngine, occ int32, subjects uint32) float64 {
+	if occ < 0 || ge == nil || (subjects != 0 && subjects&ge.subjects == 0) {
 		return 0
 	}
-	return ge.occAffinity(h.occ)
+	return ge.occAffinity(occ)
 }
 
 // licenceFeature is 0 when the post requires a licence a fresh graduate

@@ -148,11 +148,7 @@ func TestRankBoundIsABound(t *testing.T) {
 			}
 			featureVectorHot(gc, h, e.restr[slot], e.slots[slot], float64(acc[slot]), x[:])
 			score := e.sc.score(x[:])
-			fit := rk.fitBound[slot] + rk.wText*clamp01(float64(acc[slot])) + rk.wOcc*occupationFeature(gc.eng, h)
-			ub := fit
-			if fit >= e.sc.thr {
-				ub += rk.prefBound[slot]
-			}
+			ub := rk.upper(gc, &rk.bounds[slot], acc[slot])
 			if ub < score-1e-12 {
 				t.Fatalf("%s, post %s: bound %v below score %v", gs[i].ID, e.slots[slot].Post.ID, ub, score)
 			}
