@@ -307,6 +307,15 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
+	// The slot covers the store's reads and the audit commit as well as the
+	// engine: they are what waits when the store is the bottleneck (a
+	// PostgreSQL pool of a few connections), and a request shed here has
+	// cost nothing yet.
+	release, err := s.matchSlot(w, r)
+	if err != nil {
+		return err
+	}
+	defer release()
 	g, err := s.pathGraduate(r)
 	if err != nil {
 		return err
@@ -326,7 +335,7 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 		_, err := w.Write(body)
 		return err
 	}
-	res, err := s.recommend(w, r, "recommend", g, q)
+	res, err := s.runEngine("recommend", g, q)
 	if aerr := audited(); aerr != nil {
 		return aerr
 	}
@@ -344,6 +353,11 @@ func (s *Server) recommend(w http.ResponseWriter, r *http.Request, op string, g 
 		return nil, err
 	}
 	defer release()
+	return s.runEngine(op, g, q)
+}
+
+// runEngine runs the engine for g, timed; the caller holds a slot.
+func (s *Server) runEngine(op string, g *matcher.Graduate, q matcher.Query) (*matcher.Result, error) {
 	start := time.Now()
 	res, err := s.engine.Recommend(g, q)
 	s.metrics.matcherSeconds.WithLabelValues(op).Observe(time.Since(start).Seconds())

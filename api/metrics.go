@@ -21,6 +21,7 @@ type metrics struct {
 	searchSeconds  prometheus.Histogram
 	rateLimited    prometheus.Counter
 	authThrottled  prometheus.Counter
+	shed           prometheus.Counter
 	feedApplied    prometheus.Counter
 	feedErrors     prometheus.Counter
 	auditCommit    prometheus.Histogram
@@ -52,6 +53,9 @@ func newMetrics(s *Server) *metrics {
 	m.authThrottled = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "jobmatch_auth_throttled_total", Help: "Requests refused because their client address failed to authenticate too often.",
 	})
+	m.shed = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "jobmatch_shed_total", Help: "Requests answered 503 because every engine slot was taken and enough requests waited for one already (or waited too long).",
+	})
 	m.feedApplied = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "jobmatch_feed_changes_applied_total", Help: "Post changes applied from the store's change feed.",
 	})
@@ -79,7 +83,7 @@ func newMetrics(s *Server) *metrics {
 	feedSeq := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "jobmatch_feed_sequence", Help: "The last change-feed sequence number applied by this replica.",
 	}, func() float64 { return float64(s.feedSeq.Load()) })
-	m.reg.MustRegister(m.requests, m.latency, m.matcherSeconds, m.searchSeconds, m.rateLimited, m.authThrottled,
+	m.reg.MustRegister(m.requests, m.latency, m.matcherSeconds, m.searchSeconds, m.rateLimited, m.authThrottled, m.shed,
 		m.feedApplied, m.feedErrors, m.auditCommit, m.auditEntries, indexDocs, enginePosts, feedSeq,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})

@@ -117,23 +117,41 @@ func errBusy() error {
 	return matcher.Errorf(matcher.EUNAVAILABLE, "服务繁忙，请稍后重试", "the service is busy; retry shortly")
 }
 
-// matchSlot takes one of the engine's concurrency slots, waiting at most
-// Config.MatchQueueWait; the returned function gives it back.
+// matchSlot takes one of the slots of the work that reads graduates and
+// runs the engine, waiting at most Config.MatchQueueWait, and not at all
+// when Config.MaxQueuedMatches requests already wait: past capacity a
+// request is refused at once (503 with Retry-After) instead of joining a
+// queue that turns every request slow. Without that bound an open-loop
+// load above capacity on PostgreSQL waited in the connection pool until
+// the clients gave up, and the server answered almost nothing (44 of
+// 1,000 req/s; benchmarks/RESULTS.md, "Served load"). The returned
+// function gives the slot back.
 func (s *Server) matchSlot(w http.ResponseWriter, r *http.Request) (func(), error) {
 	select {
 	case s.slots <- struct{}{}:
 		return func() { <-s.slots }, nil
 	default:
 	}
+	if s.queued.Add(1) > int32(s.cfg.MaxQueuedMatches) {
+		s.queued.Add(-1)
+		return nil, s.busy(w)
+	}
+	defer s.queued.Add(-1)
 	t := time.NewTimer(s.cfg.MatchQueueWait)
 	defer t.Stop()
 	select {
 	case s.slots <- struct{}{}:
 		return func() { <-s.slots }, nil
 	case <-t.C:
-		w.Header().Set("Retry-After", "1")
-		return nil, errBusy()
+		return nil, s.busy(w)
 	case <-r.Context().Done():
 		return nil, r.Context().Err()
 	}
+}
+
+// busy is the 503 of a request shed for lack of a slot.
+func (s *Server) busy(w http.ResponseWriter) error {
+	s.metrics.shed.Inc()
+	w.Header().Set("Retry-After", "1")
+	return errBusy()
 }

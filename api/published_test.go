@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -116,5 +117,52 @@ func TestOverloadSheds(t *testing.T) {
 	<-f.srv.slots
 	if res := f.do("GET", "/v1/graduates/"+g.ID+"/recommendations", "counselor", nil); res.status != 200 {
 		t.Errorf("after the slot freed: %d", res.status)
+	}
+}
+
+// TestOverloadShedsAtOnce: when every slot is taken and MaxQueuedMatches
+// requests already wait, the next request is refused at once (503 with
+// Retry-After) — it does not join the queue — while the waiting one is
+// still waiting, and is served when the slot frees.
+func TestOverloadShedsAtOnce(t *testing.T) {
+	f := newFixture(t, func(c *Config) {
+		c.MaxConcurrentMatches, c.MaxQueuedMatches, c.MatchQueueWait = 1, 1, time.Minute
+	})
+	f.srv.slots <- struct{}{} // a long request holds the only slot
+	g, _ := f.graduateIn("天山区")
+	path := "/v1/graduates/" + g.ID + "/recommendations"
+	req, err := http.NewRequest("GET", f.ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+f.keys["counselor"])
+	waited := make(chan int, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			waited <- -1
+			return
+		}
+		res.Body.Close()
+		waited <- res.StatusCode
+	}()
+	for f.srv.queued.Load() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	res := f.do("GET", path, "counselor", nil)
+	if res.status != 503 || res.header.Get("Retry-After") != "1" {
+		t.Errorf("queue full: %d, Retry-After %q, want 503 and 1", res.status, res.header.Get("Retry-After"))
+	}
+	select {
+	case st := <-waited:
+		t.Fatalf("the waiting request was answered (%d) before its slot freed", st)
+	default:
+	}
+	if n := f.srv.queued.Load(); n != 1 {
+		t.Errorf("%d requests waiting, want the first one still", n)
+	}
+	<-f.srv.slots
+	if st := <-waited; st != 200 {
+		t.Errorf("the waiting request after the slot freed: %d, want 200", st)
 	}
 }

@@ -97,10 +97,13 @@ type Config struct {
 	// negative: none kept, every dashboard and chart reads the store).
 	FiguresMaxAge time.Duration
 
-	// MaxConcurrentMatches bounds online engine calls in flight (default
-	// 4 × GOMAXPROCS); a request that waits longer than MatchQueueWait
-	// (default 2 s) for a slot gets a 503 with Retry-After.
+	// MaxConcurrentMatches bounds the requests in flight that read
+	// graduates and run the engine (default 4 × GOMAXPROCS); a request that
+	// waits longer than MatchQueueWait (default 2 s) for a slot, or finds
+	// MaxQueuedMatches (default 2 × MaxConcurrentMatches) waiting already,
+	// gets a 503 with Retry-After (matchSlot).
 	MaxConcurrentMatches int
+	MaxQueuedMatches     int
 	MatchQueueWait       time.Duration
 
 	// MaxConcurrentPasswordChecks bounds argon2id hashes in flight (sign-in,
@@ -149,8 +152,9 @@ type Server struct {
 	font     *render.Font
 	fontErr  error
 
-	runs  runInfo       // the published batch run, cached
-	slots chan struct{} // online engine calls in flight
+	runs   runInfo       // the published batch run, cached
+	slots  chan struct{} // online engine calls in flight
+	queued atomic.Int32  // requests waiting for a slot
 	// hashSlots: password hashes in flight (sessions.go hashSlot)
 	hashSlots chan struct{}
 	// docSlot is held while a district document (handouts.go) is built.
@@ -246,6 +250,9 @@ func (cfg *Config) setDefaults() error {
 	}
 	if cfg.MaxConcurrentPasswordChecks <= 0 {
 		cfg.MaxConcurrentPasswordChecks = runtime.GOMAXPROCS(0)
+	}
+	if cfg.MaxQueuedMatches <= 0 {
+		cfg.MaxQueuedMatches = 2 * cfg.MaxConcurrentMatches
 	}
 	for _, d := range []struct {
 		v   *time.Duration
