@@ -28,8 +28,11 @@ type list struct {
 // compute runs the engine for every graduate in gs on the workers and
 // returns their candidate lists, in the order of gs; full(g) says whether
 // g's list is kept whole for saving (see one). A list already ranked in
-// full for the prices (r.ranked) is taken as it is.
-func (r *runner) compute(ctx context.Context, gs []*matcher.Graduate, full func(*matcher.Graduate) bool, progress func(int)) ([]list, error) {
+// full for the prices (r.ranked) is taken as it is. then, when set, runs
+// on the same worker right after a list is computed (the chunks' finish:
+// explaining and encoding a list is a third of a run's CPU and, left to
+// one goroutine, kept the other core idle).
+func (r *runner) compute(ctx context.Context, gs []*matcher.Graduate, full func(*matcher.Graduate) bool, then func(*list, *matcher.Graduate) error, progress func(int)) ([]list, error) {
 	out := make([]list, len(gs))
 	next := make(chan int)
 	errc := make(chan error, r.opt.Workers)
@@ -46,6 +49,12 @@ func (r *runner) compute(ctx context.Context, gs []*matcher.Graduate, full func(
 				} else if err := r.one(gs[i], &out[i], full(gs[i])); err != nil {
 					errc <- err
 					return
+				}
+				if then != nil {
+					if err := then(&out[i], gs[i]); err != nil {
+						errc <- err
+						return
+					}
 				}
 				if progress != nil {
 					mu.Lock()

@@ -157,7 +157,7 @@ func (r *runner) setPrices(ctx context.Context) error {
 	for _, g := range r.todo {
 		todo[g] = true
 	}
-	choices, err := r.compute(ctx, sample, func(g *matcher.Graduate) bool { return todo[g] }, nil)
+	choices, err := r.compute(ctx, sample, func(g *matcher.Graduate) bool { return todo[g] }, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,11 @@ func (r *runner) computeAndSave(ctx context.Context) (*tally, error) {
 	for lo := 0; lo < len(r.todo); lo += r.opt.Chunk {
 		chunk := r.todo[lo:min(lo+r.opt.Chunk, len(r.todo))]
 		done := t.computed
-		lists, err := r.compute(ctx, chunk, func(*matcher.Graduate) bool { return true }, func(n int) { progress(done + n) })
+		finish := func(l *list, g *matcher.Graduate) (err error) {
+			l.recs, err = r.finish(l, g)
+			return err
+		}
+		lists, err := r.compute(ctx, chunk, func(*matcher.Graduate) bool { return true }, finish, func(n int) { progress(done + n) })
 		if err != nil {
 			sv.wait()
 			return nil, err
@@ -236,10 +240,6 @@ func (r *runner) computeAndSave(ctx context.Context) (*tally, error) {
 		recs := make([]matcher.GraduateRecommendations, len(lists))
 		for i := range lists {
 			l := &lists[i]
-			if l.recs, err = r.finish(l, chunk[i]); err != nil {
-				sv.wait()
-				return nil, err
-			}
 			recs[i] = l.recs
 			t.add(l)
 			if matcher.PlanGraduate(chunk[i], &r.policy) {

@@ -100,13 +100,14 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 		return nil, err
 	}
 	now := e.now()
+	r := e.onlineRanker(now) // before the read lock: it may take it
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	gc := e.compileGraduate(g, now, false)
 	res := &matcher.Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []matcher.Item{}}
-	gaps := e.skillGaps(gc)
+	gaps := e.skillGaps(gc, r)
 	cw := e.courseWeights()
-	held := slices.Concat(g.Skills, g.Certificates)
+	held := heldTerms{held: slices.Concat(g.Skills, g.Certificates)}
 	startup := g.StartupIntent()
 	// A subject some course of which names the majors it is for is a
 	// field's, even where one provider's listing names none.
@@ -118,7 +119,7 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 	}
 	var all, general []scoredCourse
 	for _, cr := range e.courses {
-		if rule := courseExcluded(cr, now, held); rule != "" {
+		if rule := courseExcluded(cr, now, &held); rule != "" {
 			res.Excluded[rule]++
 			continue
 		}
@@ -216,7 +217,7 @@ func generalReason(s *scoredCourse, ge *gradEngine, majorCourses int) string {
 // they hold a kind of a subject the course is about: an Excel holder has
 // 办公软件, and an office-software course teaching Word, Excel and PPT is
 // a course in what they know, not a gap).
-func courseExcluded(cr *courseRec, now time.Time, held []string) string {
+func courseExcluded(cr *courseRec, now time.Time, held *heldTerms) string {
 	switch {
 	case cr.c.Places <= 0:
 		return matcher.RuleCoursePlaces
@@ -261,22 +262,43 @@ func courseSubjects(own, titleTerms []string) []string {
 	return out
 }
 
+// heldTerms is what a graduate holds (skills and certificates), with a
+// memo of which terms it satisfies: the courses name the same few dozen
+// terms again and again, and catalog.SatisfiedBy normalises every name it
+// compares (it was a quarter of a course ranking's CPU).
+type heldTerms struct {
+	held []string
+	memo map[string]bool
+}
+
+func (h *heldTerms) satisfies(t string) bool {
+	ok, seen := h.memo[t]
+	if !seen {
+		_, ok = catalog.SatisfiedBy(h.held, t)
+		if h.memo == nil {
+			h.memo = map[string]bool{}
+		}
+		h.memo[t] = ok
+	}
+	return ok
+}
+
 // anyHeld reports whether a term of held satisfies one of terms.
-func anyHeld(terms, held []string) bool {
+func anyHeld(terms []string, held *heldTerms) bool {
 	for _, t := range terms {
-		if _, ok := catalog.SatisfiedBy(held, t); ok {
+		if held.satisfies(t) {
 			return true
 		}
 	}
 	return false
 }
 
-func allHeld(terms, held []string) bool {
-	if len(terms) == 0 || len(held) == 0 {
+func allHeld(terms []string, held *heldTerms) bool {
+	if len(terms) == 0 || len(held.held) == 0 {
 		return false
 	}
 	for _, t := range terms {
-		if _, ok := catalog.SatisfiedBy(held, t); !ok {
+		if !held.satisfies(t) {
 			return false
 		}
 	}
@@ -321,11 +343,20 @@ type skillGaps struct {
 	ids       []uint32         // every missing skill, sorted
 }
 
-func (e *Engine) skillGaps(gc *gradCtx) *skillGaps {
+// skillGaps reads the best-fitting posts through r, the engine's Ranker
+// (the rules as shared bitsets, the bound), when there is one for its
+// current state, else by the scan: the same posts (TestRankEqualsRecommend).
+// The caller holds e.mu for reading.
+func (e *Engine) skillGaps(gc *gradCtx, r *Ranker) *skillGaps {
 	accp := e.textScores(gc.eng)
 	defer e.accPool.Put(accp)
 	pq := matcher.Query{Limit: gapPosts, PerEmployer: gapPosts}
-	ranked, _ := e.scan(gc, &pq, *accp, gapPosts, nil)
+	var ranked []cand
+	if r != nil && r.gen == e.gen {
+		ranked, _ = r.scan(gc, filterOf(&pq), r.eligible(gc), *accp, gapPosts)
+	} else {
+		ranked, _ = e.scan(gc, &pq, *accp, gapPosts, nil)
+	}
 	gs := &skillGaps{ranked: ranked[:min(len(ranked), gapPosts)], postsOf: map[uint32][]int{}}
 	gs.missingOf = make([][]uint32, len(gs.ranked))
 	occ := map[uint32]bool{}
