@@ -64,16 +64,10 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	eo, err := m.engineOptions()
+	in, err := m.loadBatchInputs(ctx, st)
 	if err != nil {
 		return err
 	}
-	t0 := time.Now()
-	in, err := batch.Load(ctx, st, eo)
-	if err != nil {
-		return err
-	}
-	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", eo.Now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
 	o.Log = m.Log
 	if *shards > 0 {
 		return m.queueBatch(ctx, st, in, o, *shards, *wait, *asJSON)
@@ -93,6 +87,24 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(m.Stdout, sum)
 	return nil
+}
+
+// loadBatchInputs builds the run's engine over the open posts and courses,
+// with the data directory's term cache (useTermCache).
+func (m *Main) loadBatchInputs(ctx context.Context, st matcher.FullStore) (*batch.Inputs, error) {
+	eo, err := m.engineOptions()
+	if err != nil {
+		return nil, err
+	}
+	saveTerms := m.useTermCache(&eo)
+	t0 := time.Now()
+	in, err := batch.Load(ctx, st, eo)
+	if err != nil {
+		return nil, err
+	}
+	saveTerms()
+	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", eo.Now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
+	return in, nil
 }
 
 // queueBatch opens a run, sets its prices and queues its shards for the

@@ -368,12 +368,14 @@ func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	}
 	bar := m.newProgress("building the matching engine", "posts")
 	eo.Progress = bar.report()
+	saveTerms := m.useTermCache(&eo)
 	start := time.Now()
 	snap, err := engine.Load(ctx, st, eo)
 	bar.finish()
 	if err != nil {
 		return nil, err
 	}
+	saveTerms()
 	m.Log.Info("matching engine ready", "posts", len(snap.Posts), "courses", len(snap.Courses), "elapsed", time.Since(start).Round(time.Millisecond))
 	return snap.Engine, nil
 }

@@ -58,6 +58,16 @@ func TestRecommendAsksTheRunningServer(t *testing.T) {
 	if len(local) == 0 {
 		t.Fatalf("recommend --local: an empty list")
 	}
+	// The first build kept the posts' term counts in the data directory;
+	// the second reads them instead of cutting the texts, and answers the
+	// same, reasons and scores included.
+	if _, err := os.Stat(filepath.Join(data, termCacheFile)); err != nil {
+		t.Fatalf("recommend --local kept no term cache: %v", err)
+	}
+	code, again, errs := run(t, "", "recommend", "--data", data, day, "--local", "--graduate", gid, "--json")
+	if code != 0 || again != out {
+		t.Fatalf("recommend --local from the term cache: exit %d, %s\nwant the first build's answer\n%s", code, again+errs, out)
+	}
 
 	addr, metrics := freeAddr(t), freeAddr(t)
 	m := NewMain()

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"runtime"
@@ -87,8 +89,7 @@ func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int) []map[s
 				}
 				for j := i; j < min(i+segmentBatch, len(posts)); j++ {
 					if last[posts[j].ID] == j {
-						texts, reps := postTexts(&posts[j])
-						docs[j] = termCounts(e.an, texts, reps)
+						docs[j] = e.postTermCounts(&posts[j])
 					}
 				}
 				n := done.Add(int64(min(segmentBatch, len(posts)-i)))
@@ -100,6 +101,37 @@ func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int) []map[s
 	}
 	wg.Wait()
 	return docs
+}
+
+// postTermCounts is a post's term counts: from the TermStore when it has
+// the post's texts cut already, else cut now (and handed to it).
+func (e *Engine) postTermCounts(p *matcher.Post) map[string]float64 {
+	texts, reps := postTexts(p)
+	if e.terms == nil {
+		return termCounts(e.an, texts, reps)
+	}
+	key := termKey(texts, reps)
+	if tf, ok := e.terms.Terms(key); ok {
+		return tf
+	}
+	tf := termCounts(e.an, texts, reps)
+	e.terms.Put(key, tf)
+	return tf
+}
+
+// termKey is the key a post's term counts are kept under in a TermStore:
+// a SHA-256 of the texts the text feature reads and their weights, so a
+// post whose texts changed is cut again, whatever its ID or version.
+func termKey(texts []string, reps []int) string {
+	h := sha256.New()
+	var n [8]byte
+	for i, t := range texts {
+		binary.LittleEndian.PutUint32(n[:4], uint32(len(t)))
+		binary.LittleEndian.PutUint32(n[4:], uint32(reps[i]))
+		h.Write(n[:])
+		h.Write([]byte(t))
+	}
+	return string(h.Sum(nil)[:16])
 }
 
 // segmentBatch is how many posts a build's worker takes at a time.

@@ -26,6 +26,20 @@ type Options struct {
 	// many (from several goroutines; a call may come a batch late):
 	// a build takes seconds, and only cmd draws progress.
 	Progress func(done, total int)
+	// Terms, if set, remembers posts' term counts between builds (cmd
+	// keeps them in the data directory: store/termcache). Cutting the
+	// texts is most of a build, and the posts rarely change between two
+	// `jobmatch recommend --local`.
+	Terms TermStore
+}
+
+// TermStore remembers each post's term counts (the Analyzer's terms of
+// the texts the text feature reads, weighted), under a key of those
+// texts. It is called from several goroutines at once. A store is tied
+// to one Analyzer: counts cut by another are not the same.
+type TermStore interface {
+	Terms(key string) (map[string]float64, bool)
+	Put(key string, tf map[string]float64)
 }
 
 // Engine holds the resident, read-mostly data for all open posts and
@@ -40,6 +54,7 @@ type Engine struct {
 	fixNow time.Time
 	// progress hears a build's segmentation (Options.Progress)
 	progress func(done, total int)
+	terms    TermStore // Options.Terms; nil: every build cuts every post
 
 	slots []*postRec // nil where a post was removed
 	hot   []postHot  // slots' hot parts, contiguous; live false where removed
@@ -103,7 +118,7 @@ type posting struct {
 // New compiles posts and courses for matching. Posts that are not
 // open are kept (the rules exclude them, and --explain-exclusions says why).
 func New(posts []matcher.Post, courses []matcher.Course, o Options) (*Engine, error) {
-	e := &Engine{an: o.Analyzer, pol: o.Policy, fixNow: o.Now, progress: o.Progress}
+	e := &Engine{an: o.Analyzer, pol: o.Policy, fixNow: o.Now, progress: o.Progress, terms: o.Terms}
 	if e.an == nil {
 		e.an = BigramAnalyzer{}
 	}

@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"encoding/json"
+	"sync"
+	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// mapTerms is a TermStore in memory, counting what it was asked and given.
+type mapTerms struct {
+	mu         sync.Mutex
+	m          map[string]map[string]float64
+	hits, puts int
+}
+
+func (s *mapTerms) Terms(k string) (map[string]float64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tf, ok := s.m[k]
+	if ok {
+		s.hits++
+	}
+	return tf, ok
+}
+
+func (s *mapTerms) Put(k string, tf map[string]float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[k] = tf
+	s.puts++
+}
+
+// An engine built from a TermStore's counts answers exactly as one that
+// cut every text, and a post whose text changed is cut again.
+func TestBuildFromTermStore(t *testing.T) {
+	posts := genPosts(7, 1500)
+	courses := genCourses(7, 20)
+	store := &mapTerms{m: map[string]map[string]float64{}}
+	o := testOptions()
+	o.Terms = store
+	first, err := New(posts, courses, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Posts with the same texts (the generator repeats some) share counts.
+	if store.puts == 0 || store.puts+store.hits != len(posts) || len(store.m) != store.puts {
+		t.Fatalf("first build: %d put, %d found, %d kept; want %d asked in all", store.puts, store.hits, len(store.m), len(posts))
+	}
+	posts[0].Description += " 熟练使用财务软件"
+	store.puts, store.hits = 0, 0
+	second, err := New(posts, courses, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if store.puts != 1 || store.hits != len(posts)-1 {
+		t.Fatalf("second build: %d put, %d found; want 1 (the changed post), %d", store.puts, store.hits, len(posts)-1)
+	}
+	cut := newTestEngine(t, posts, courses)
+	for _, g := range genGraduates(11, 30) {
+		for _, q := range []matcher.Query{{}, {Kind: matcher.KindCourse}, {Limit: 20, ExplainExclusions: true}} {
+			a, err1 := second.Recommend(&g, q)
+			b, err2 := cut.Recommend(&g, q)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			ja, _ := json.Marshal(a)
+			jb, _ := json.Marshal(b)
+			if string(ja) != string(jb) {
+				t.Fatalf("graduate %s, query %+v: the build from stored counts answers\n%s\nthe build that cut every post\n%s", g.ID, q, ja, jb)
+			}
+		}
+	}
+	if a, b := first.Len(), second.Len(); a != b {
+		t.Errorf("the builds hold %d and %d posts", a, b)
+	}
+}

@@ -1,0 +1,178 @@
+package termcache
+
+import (
+	"bufio"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// format names the file's layout; a file of another is ignored.
+const format = "jobmatch-termcache-1"
+
+// Cache is one file's term counts, used by an engine build (it satisfies
+// engine.TermStore) and then saved.
+type Cache struct {
+	path, analyzer string
+
+	mu     sync.Mutex
+	vocab  []string                      // the file's terms
+	old    map[string]entry              // read from the file, by key
+	used   map[string]map[string]float64 // asked for or put since Open
+	misses int                           // counts put since Open (or the last Save)
+}
+
+// entry is one post's counts: term ids into the file's vocabulary.
+type entry struct {
+	Terms  []uint32
+	Counts []float64
+}
+
+// file is the layout on disk.
+type file struct {
+	Format, Analyzer string
+	Vocab            []string
+	Keys             []string
+	Entries          []entry
+}
+
+// Open reads the cache at path, made by analyzer. A missing, unreadable or
+// foreign file (another format or analyzer) gives an empty cache and the
+// reason it was not used (nil when the file is simply not there yet).
+func Open(path, analyzer string) (*Cache, error) {
+	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("term cache %s: %w", path, err)
+	}
+	defer f.Close()
+	var d file
+	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&d); err != nil {
+		return c, fmt.Errorf("term cache %s: not readable, ignored: %w", path, err)
+	}
+	switch {
+	case d.Format != format:
+		return c, fmt.Errorf("term cache %s: format %q, want %q: ignored", path, d.Format, format)
+	case d.Analyzer != analyzer:
+		return c, nil // cut by another build of jobmatch: cut again
+	case len(d.Keys) != len(d.Entries):
+		return c, fmt.Errorf("term cache %s: %d keys for %d entries: ignored", path, len(d.Keys), len(d.Entries))
+	}
+	for i, e := range d.Entries {
+		if len(e.Terms) != len(e.Counts) || !inVocab(e.Terms, len(d.Vocab)) {
+			return c, fmt.Errorf("term cache %s: entry %d is damaged: ignored", path, i)
+		}
+	}
+	c.vocab = d.Vocab
+	for i, k := range d.Keys {
+		c.old[k] = d.Entries[i]
+	}
+	return c, nil
+}
+
+func inVocab(ids []uint32, n int) bool {
+	for _, id := range ids {
+		if int(id) >= n {
+			return false
+		}
+	}
+	return true
+}
+
+// Terms returns the counts kept under key (engine.TermStore).
+func (c *Cache) Terms(key string) (map[string]float64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if tf, ok := c.used[key]; ok {
+		return tf, true
+	}
+	e, ok := c.old[key]
+	if !ok {
+		return nil, false
+	}
+	tf := make(map[string]float64, len(e.Terms))
+	for i, id := range e.Terms {
+		tf[c.vocab[id]] = e.Counts[i]
+	}
+	c.used[key] = tf
+	return tf, true
+}
+
+// Put keeps counts cut by the engine (engine.TermStore).
+func (c *Cache) Put(key string, tf map[string]float64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.used[key] = tf
+	c.misses++
+}
+
+// Len is how many posts' counts the cache has handed out or been given
+// since Open, and how many of them it did not have.
+func (c *Cache) Len() (used, cut int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.used), c.misses
+}
+
+// Save writes the counts used since Open when any were cut anew or the
+// file held others (posts since removed); otherwise the file is already
+// what it would write, and Save does nothing.
+func (c *Cache) Save() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.misses == 0 && len(c.old) == len(c.used) {
+		return nil
+	}
+	d := file{Format: format, Analyzer: c.analyzer}
+	ids := map[string]uint32{}
+	for k, tf := range c.used {
+		e := entry{Terms: make([]uint32, 0, len(tf)), Counts: make([]float64, 0, len(tf))}
+		for t, n := range tf {
+			id, ok := ids[t]
+			if !ok {
+				id = uint32(len(d.Vocab))
+				ids[t] = id
+				d.Vocab = append(d.Vocab, t)
+			}
+			e.Terms = append(e.Terms, id)
+			e.Counts = append(e.Counts, n)
+		}
+		d.Keys = append(d.Keys, k)
+		d.Entries = append(d.Entries, e)
+	}
+	if err := writeFile(c.path, &d); err != nil {
+		return fmt.Errorf("term cache %s: %w", c.path, err)
+	}
+	c.misses = 0
+	return nil
+}
+
+// writeFile writes d to a temporary file beside path and renames it over
+// path: readers see the old file or the new one, never a part.
+func writeFile(path string, d *file) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
+	w := bufio.NewWriterSize(tmp, 1<<16)
+	if err := gob.NewEncoder(w).Encode(d); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
