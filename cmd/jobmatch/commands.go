@@ -362,15 +362,23 @@ func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The segmenter loads its dictionary while the open posts are read:
+	// a few tenths of a second each, on two cores at once.
+	go index.DefaultSegmenter()
+	src, err := readOpenPosts(ctx, st, m.Now())
+	if err != nil {
+		return nil, err
+	}
 	eo, err := m.engineOptions()
 	if err != nil {
 		return nil, err
 	}
+	eo.Now = src.at // one decision time for the posts read and the engine
 	bar := m.newProgress("building the matching engine", "posts")
 	eo.Progress = bar.report()
 	saveTerms := m.useTermCache(&eo)
 	start := time.Now()
-	snap, err := engine.Load(ctx, st, eo)
+	snap, err := engine.Load(ctx, src, eo)
 	bar.finish()
 	if err != nil {
 		return nil, err

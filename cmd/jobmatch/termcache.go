@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime/debug"
+	"time"
 
+	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/termcache"
 )
@@ -57,4 +61,40 @@ func analyzerID() string {
 		}
 	}
 	return id
+}
+
+// openPosts is an engine.Source whose posts open at one time were read
+// ahead (readOpenPosts); any other question goes to the store.
+type openPosts struct {
+	engine.Source
+	at    time.Time
+	posts []matcher.Post
+}
+
+// readOpenPosts reads the posts open at t, the ones engine.Load asks for.
+func readOpenPosts(ctx context.Context, st engine.Source, t time.Time) (*openPosts, error) {
+	o := &openPosts{Source: st, at: t}
+	err := st.EachPost(ctx, matcher.PostFilter{OpenAt: t}, func(p *matcher.Post) error {
+		o.posts = append(o.posts, *p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the open posts: %w", err)
+	}
+	return o, nil
+}
+
+func (o *openPosts) EachPost(ctx context.Context, f matcher.PostFilter, fn func(*matcher.Post) error) error {
+	if !reflect.DeepEqual(f, matcher.PostFilter{OpenAt: o.at}) {
+		return o.Source.EachPost(ctx, f, fn)
+	}
+	for i := range o.posts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(&o.posts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

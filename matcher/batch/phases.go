@@ -193,6 +193,20 @@ type tally struct {
 	scoreBefore, scoreAfter float64
 	computed                int
 	moved                   int // published items the relevance-only list lacks
+	// lists are this attempt's lists, their items without the JSON: when
+	// they are the whole run the report reads them instead of reading
+	// every list back from the store (report).
+	lists []matcher.GraduateRecommendations
+}
+
+// keep remembers a saved list for the report.
+func (t *tally) keep(gr matcher.GraduateRecommendations) {
+	items := make([]matcher.StoredRecommendation, len(gr.Items))
+	for i, it := range gr.Items {
+		it.Item = nil
+		items[i] = it
+	}
+	t.lists = append(t.lists, matcher.GraduateRecommendations{GraduateID: gr.GraduateID, Items: items})
 }
 
 func (t *tally) add(l *list) {
@@ -241,6 +255,7 @@ func (r *runner) computeAndSave(ctx context.Context) (*tally, error) {
 		for i := range lists {
 			l := &lists[i]
 			recs[i] = l.recs
+			t.keep(l.recs)
 			t.add(l)
 			if matcher.PlanGraduate(chunk[i], &r.policy) {
 				r.sum.Hardship++

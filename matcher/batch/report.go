@@ -14,7 +14,8 @@ import (
 const capacityReason = "分散推荐：排在它前面的岗位已推荐给较多毕业生，此岗位名额更宽裕"
 
 // report builds the run's report from its saved lists (every list of the
-// run, those an earlier attempt saved included), the previous published
+// run, those an earlier attempt saved included: read back from the store
+// unless this attempt computed them all), the previous published
 // run's lists and this attempt's exposure tally, and saves it with the run
 // before the run is published.
 func (r *runner) report(ctx context.Context, t *tally) (*matcher.RunReport, error) {
@@ -26,7 +27,20 @@ func (r *runner) report(ctx context.Context, t *tally) (*matcher.RunReport, erro
 		return nil, err
 	}
 	cov := newCoverage(r)
-	err = r.st.EachRunList(ctx, r.run.ID, func(gr matcher.GraduateRecommendations) error {
+	each := func(fn func(matcher.GraduateRecommendations) error) error { return r.st.EachRunList(ctx, r.run.ID, fn) }
+	if len(t.lists) == len(r.grads) {
+		// This attempt computed every list (nothing resumed, one
+		// process): they are the run's, as saved, without decoding them.
+		each = func(fn func(matcher.GraduateRecommendations) error) error {
+			for _, gr := range t.lists {
+				if err := fn(gr); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	err = each(func(gr matcher.GraduateRecommendations) error {
 		posts := cov.add(gr)
 		if p, ok := prev.lists[gr.GraduateID]; ok {
 			prev.compare(&rep.Diff, p, posts)
