@@ -27,8 +27,20 @@ var (
 	maxHandouts = 2000
 )
 
-// counselorOf is the person a handout names: the caller.
-func counselorOf(k *matcher.APIKey) casework.Counselor {
+// counselorOf is the person a handout names: the caller. A person signed
+// in gives their account's full name, district and contact (the office
+// phone); a key gives only its name and district, and the handout then
+// names the district's employment service to contact.
+func counselorOf(r *http.Request) casework.Counselor {
+	if i := infoFrom(r); i != nil && i.user != nil {
+		u := i.user
+		name := u.FullName
+		if name == "" {
+			name = u.Name
+		}
+		return casework.Counselor{Name: name, District: u.District, Contact: u.Contact}
+	}
+	k := keyFrom(r)
 	return casework.Counselor{Name: k.Name, District: k.District}
 }
 
@@ -38,7 +50,7 @@ func (s *Server) graduateHandout(r *http.Request, detail string) (*casework.Hand
 	if err != nil {
 		return nil, err
 	}
-	return s.casework.Handout(r.Context(), g, counselorOf(keyFrom(r)))
+	return s.casework.Handout(r.Context(), g, counselorOf(r))
 }
 
 func (s *Server) getHandout(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +112,7 @@ func (s *Server) caseloadHandouts(r *http.Request, detail string) ([]*casework.H
 	if err := s.audit(r, "handout.list", detail, ids...); err != nil {
 		return nil, "", err
 	}
-	c := counselorOf(keyFrom(r))
+	c := counselorOf(r)
 	hs := make([]*casework.Handout, len(gs))
 	for i := range gs {
 		if hs[i], err = s.casework.Handout(r.Context(), &gs[i], c); err != nil {

@@ -285,3 +285,48 @@ func TestOneDistrictDocumentAtATime(t *testing.T) {
 		t.Error("a finished document kept the slot")
 	}
 }
+
+// TestHandoutNamesSignedInCounselor: a counselor signed in with a password
+// is named on the handout by their account — full name, district and
+// office phone — in the JSON the print view reads, in the PDF and in the
+// district's PDF; a key names only itself and sends the graduate to the
+// district's office.
+func TestHandoutNamesSignedInCounselor(t *testing.T) {
+	needFont(t)
+	f, g, _ := handoutFixture(t)
+	makeUser(t, f, UserSpec{Name: "zhao", FullName: "赵敏", Role: matcher.RoleCounselor, District: "天山区", Contact: "0991-5551234", Password: "correct horse battery"})
+	b := newBrowserish(t, f)
+	if r := b.signIn("zhao", "correct horse battery"); r.status != 200 {
+		t.Fatalf("sign-in: %d %s", r.status, r.body)
+	}
+	r := b.do("GET", "/v1/graduates/"+g.ID+"/handout", nil)
+	if r.status != 200 {
+		t.Fatalf("handout: %d %s", r.status, r.body)
+	}
+	var h casework.Handout
+	if err := json.Unmarshal(r.body, &h); err != nil {
+		t.Fatal(err)
+	}
+	if want := (casework.Counselor{Name: "赵敏", District: "天山区", Contact: "0991-5551234"}); h.Counselor != want {
+		t.Errorf("signed in: handout counselor %+v, want %+v", h.Counselor, want)
+	}
+	for _, path := range []string{"/v1/graduates/" + g.ID + "/handout.pdf", "/v1/caseload/handouts.pdf?limit=5"} {
+		r = b.do("GET", path, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+		pages, _ := pdfPages(t, r.body)
+		if !strings.Contains(pages[0], "赵敏") || !strings.Contains(pages[0], "0991-5551234") {
+			t.Errorf("%s: the first page does not name 赵敏 and her phone: %.300s", path, pages[0])
+		}
+	}
+	// A key: its own name, no phone; the handout points to the office.
+	r = f.do("GET", "/v1/graduates/"+g.ID+"/handout", "counselor", nil)
+	h = casework.Handout{}
+	if err := json.Unmarshal(r.body, &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Counselor.Name != "counselor of 天山区" || h.Counselor.Contact != "" || h.Counselor.District != "天山区" {
+		t.Errorf("by key: handout counselor %+v", h.Counselor)
+	}
+}

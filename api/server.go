@@ -388,6 +388,7 @@ type reqInfo struct {
 	client    netip.Addr // clientAddr
 	key       *matcher.APIKey
 	session   *matcher.Session // the key came from a signed-in session
+	user      *matcher.User    // that session's account
 	err       error
 }
 
@@ -483,7 +484,7 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 		s.metrics.authThrottled.Inc()
 		return matcher.Errorf(matcher.ETOOMANY, "认证失败次数过多，请稍后再试", "too many failed authentications from this address: retry later")
 	}
-	k, se, err := s.principal(r)
+	k, se, u, err := s.principal(r)
 	if err != nil {
 		if matcher.ErrorCode(err) == matcher.EUNAUTHORIZED {
 			s.authFails.take(throttle, 0, 0, now)
@@ -491,7 +492,7 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 		}
 		return err
 	}
-	info.key, info.session = k, se
+	info.key, info.session, info.user = k, se, u
 	if err := checkCSRF(r, se); err != nil {
 		return err
 	}

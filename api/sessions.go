@@ -58,53 +58,55 @@ func userPrincipal(u *matcher.User) *matcher.APIKey {
 	return &matcher.APIKey{ID: "user:" + u.ID, Name: name, Role: u.Role, District: u.District, CreatedAt: u.CreatedAt}
 }
 
-// sessionAuth finds the caller's session from the cookie.
-func (s *Server) sessionAuth(r *http.Request, c *http.Cookie) (*matcher.APIKey, *matcher.Session, error) {
+// sessionAuth finds the caller's session from the cookie, and the account
+// it belongs to.
+func (s *Server) sessionAuth(r *http.Request, c *http.Cookie) (*matcher.APIKey, *matcher.Session, *matcher.User, error) {
 	gone := errUnauthorized("登录已失效，请重新登录", "the session is not valid: sign in again")
 	if len(c.Value) != 43 {
-		return nil, nil, gone
+		return nil, nil, nil, gone
 	}
 	ctx, h := r.Context(), tokenHash(c.Value)
 	se, err := s.stores.Users.SessionByHash(ctx, h)
 	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
-		return nil, nil, gone
+		return nil, nil, nil, gone
 	} else if err != nil {
-		return nil, nil, fmt.Errorf("look up session: %w", err)
+		return nil, nil, nil, fmt.Errorf("look up session: %w", err)
 	}
 	now := s.wall()
 	if now.Sub(se.SeenAt) > s.cfg.SessionIdle || now.Sub(se.CreatedAt) > s.cfg.SessionMax {
 		if err := s.stores.Users.DeleteSession(ctx, h); err != nil {
-			return nil, nil, fmt.Errorf("end an expired session: %w", err)
+			return nil, nil, nil, fmt.Errorf("end an expired session: %w", err)
 		}
-		return nil, nil, errUnauthorized("登录已超时，请重新登录", "the session has timed out: sign in again")
+		return nil, nil, nil, errUnauthorized("登录已超时，请重新登录", "the session has timed out: sign in again")
 	}
 	u, err := s.stores.Users.User(ctx, se.UserID)
 	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
-		return nil, nil, gone
+		return nil, nil, nil, gone
 	} else if err != nil {
-		return nil, nil, fmt.Errorf("look up session user: %w", err)
+		return nil, nil, nil, fmt.Errorf("look up session user: %w", err)
 	}
 	if u.Disabled() {
-		return nil, nil, errUnauthorized("账号已停用", "the account is disabled")
+		return nil, nil, nil, errUnauthorized("账号已停用", "the account is disabled")
 	}
 	if now.Sub(se.SeenAt) >= touchEvery {
 		if err := s.stores.Users.TouchSession(ctx, h, now); err != nil {
-			return nil, nil, fmt.Errorf("touch session: %w", err)
+			return nil, nil, nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
-	return userPrincipal(u), se, nil
+	return userPrincipal(u), se, u, nil
 }
 
 // principal authenticates a request: by its key when it carries an
-// Authorization header, else by its session cookie.
-func (s *Server) principal(r *http.Request) (*matcher.APIKey, *matcher.Session, error) {
+// Authorization header, else by its session cookie (then the account is
+// returned too: a handout names the person signed in, with their contact).
+func (s *Server) principal(r *http.Request) (*matcher.APIKey, *matcher.Session, *matcher.User, error) {
 	if r.Header.Get("Authorization") == "" {
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 			return s.sessionAuth(r, c)
 		}
 	}
 	k, err := s.authenticate(r)
-	return k, nil, err
+	return k, nil, nil, err
 }
 
 // checkCSRF refuses a state-changing request of a session without its
@@ -190,7 +192,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := s.stores.Users.CreateSession(r.Context(), se); err != nil {
 		return fmt.Errorf("store session: %w", err)
 	}
-	info.key, info.session = userPrincipal(u), se
+	info.key, info.session, info.user = userPrincipal(u), se, u
 	if err := s.audit(r, "session.signin", u.Name, ""); err != nil {
 		return err
 	}
