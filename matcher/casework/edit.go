@@ -111,7 +111,7 @@ func (s *Service) edit(ctx context.Context, g *matcher.Graduate, req EditRequest
 	}
 	var st *planState
 	if req.Action == matcher.EditRemove || req.Action == matcher.EditConfirm {
-		if _, st, err = s.build(ctx, g, f0, now); err != nil {
+		if _, st, err = s.build(ctx, g, f0, now, s.proposal); err != nil {
 			return err
 		}
 	}

@@ -90,7 +90,7 @@ const HandoutTitle = "高校毕业生“一人一策”就业帮扶清单"
 // Handout returns g's handout as of now, with c as the counselor. The
 // caller has checked that the person may see g (and audited the read).
 func (s *Service) Handout(ctx context.Context, g *matcher.Graduate, c Counselor) (*Handout, error) {
-	p, err := s.Plan(ctx, g)
+	p, err := s.keptPlan(ctx, g)
 	if err != nil {
 		return nil, fmt.Errorf("handout of %s: %w", g.ID, err)
 	}
@@ -153,6 +153,10 @@ func counting(items []matcher.PlanItem) []matcher.PlanItem {
 			continue
 		}
 		it.Note, it.Override, it.Ineligible = "", "", ""
+		// Why the engine ranked it is the counselor's (the page shows it);
+		// a handout built from a kept proposal has none, and one built
+		// afresh must read the same.
+		it.Reasons = nil
 		out = append(out, it)
 	}
 	return out

@@ -95,7 +95,7 @@ func (s *Service) Plan(ctx context.Context, g *matcher.Graduate) (*matcher.Plan,
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := s.build(ctx, g, fold(edits), s.now())
+	p, _, err := s.build(ctx, g, fold(edits), s.now(), s.proposal)
 	return p, err
 }
 
@@ -107,9 +107,13 @@ type planState struct {
 	channelNote string
 }
 
+// proposer gives a graduate's proposal and who made it: Service.proposal
+// (afresh) or Service.keptProposalFor (proposals.go).
+type proposer func(ctx context.Context, g *matcher.Graduate) (*matcher.Proposal, string, error)
+
 // build makes the plan of g from its folded edits and, for a plan
-// graduate whose plan is not confirmed, the proposal.
-func (s *Service) build(ctx context.Context, g *matcher.Graduate, f folded, now time.Time) (*matcher.Plan, *planState, error) {
+// graduate whose plan is not confirmed, the proposal propose gives.
+func (s *Service) build(ctx context.Context, g *matcher.Graduate, f folded, now time.Time, propose proposer) (*matcher.Plan, *planState, error) {
 	pol := &s.pol
 	p := &matcher.Plan{
 		GraduateID: g.ID, Status: matcher.PlanDraft, PlanGraduate: matcher.PlanGraduate(g, pol),
@@ -132,7 +136,7 @@ func (s *Service) build(ctx context.Context, g *matcher.Graduate, f folded, now 
 	case f.confirmed:
 		p.Status = matcher.PlanConfirmed
 	default:
-		prop, by, err := s.proposal(ctx, g)
+		prop, by, err := propose(ctx, g)
 		if err != nil {
 			return nil, nil, err
 		}

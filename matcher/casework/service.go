@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"errors"
+	"hash/maphash"
 	"log/slog"
 	"sync"
 	"time"
@@ -60,7 +61,8 @@ type Config struct {
 	MaxRunAge time.Duration
 	// FiguresMaxAge is how old the dashboard's kept figures may grow
 	// before a background pass refreshes them (snapshot.go; default 1 min;
-	// negative: none kept, every count reads the store).
+	// negative: none kept, every count reads the store and every plan is
+	// proposed afresh, proposals.go).
 	FiguresMaxAge time.Duration
 	// Log receives the figures' progress and failures (default: discarded).
 	Log *slog.Logger
@@ -81,7 +83,8 @@ type Service struct {
 	run        *matcher.Run
 	runFetched time.Time
 
-	figures figures // the dashboard's kept populations (snapshot.go)
+	figures   figures   // the dashboard's kept populations (snapshot.go)
+	proposals proposals // the documents' and figures' proposals (proposals.go)
 }
 
 // New returns a Service for c.
@@ -111,6 +114,7 @@ func New(c Config) (*Service, error) {
 		c.MaxRunAge = 36 * time.Hour
 	}
 	s := &Service{st: c.Store, rec: c.Recommender, pol: c.Policy, now: c.Now, clock: c.Clock, cfg: c}
+	s.proposals.seed, s.proposals.byID = maphash.MakeSeed(), map[string]*keptProposal{}
 	if st, ok := c.Store.(matcher.LedgerStamper); ok {
 		s.ledger = &ledger{st: c.Store, stamper: st, clock: time.Now}
 	}

@@ -115,7 +115,7 @@ func planFactOf(p *matcher.Plan) *planFact {
 func (s *Service) factOf(ctx context.Context, g *matcher.Graduate) (*fact, error) {
 	f := s.newFact(g)
 	if f.planGraduate {
-		p, err := s.Plan(ctx, g)
+		p, err := s.keptPlan(ctx, g)
 		if err != nil {
 			return nil, fmt.Errorf("plan of %s: %w", g.ID, err)
 		}
@@ -151,7 +151,7 @@ func (s *Service) buildFigures(ctx context.Context, prev map[string]*fact, reuse
 	}
 	s.cfg.Log.Info("dashboard figures: graduates read", "graduates", len(facts), "plans_to_build", len(planned), "elapsed", time.Since(start).Round(time.Millisecond))
 	for i := range planned {
-		p, err := s.Plan(ctx, &planned[i])
+		p, err := s.keptPlan(ctx, &planned[i])
 		if err != nil {
 			return nil, fmt.Errorf("dashboard figures: plan of %s: %w", planned[i].ID, err)
 		}
@@ -198,6 +198,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 		delete(facts, id)
 	}
 	fg.facts, fg.built, fg.changed, fg.removed = facts, started, nil, nil
+	s.dropProposals(epoch, func(id string) bool { ft := facts[id]; return ft != nil && ft.planGraduate })
 	if !reuse {
 		fg.epoch, fg.plansAt = epoch, started
 	}
@@ -316,7 +317,7 @@ func (s *Service) count(ctx context.Context, f CaseFilter, plans bool, fn func(*
 		byID[ft.g.ID] = ft
 	}
 	for i := range planned {
-		p, err := s.Plan(ctx, &planned[i])
+		p, err := s.keptPlan(ctx, &planned[i])
 		if err != nil {
 			return fmt.Errorf("plan of %s: %w", planned[i].ID, err)
 		}
