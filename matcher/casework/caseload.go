@@ -193,7 +193,7 @@ func (s *Service) Dashboard(ctx context.Context, f CaseFilter) (*Dashboard, erro
 	var regPop, regN, placePop, placeN int
 	cohorts := map[int]*Cohort{}
 	if err := s.count(ctx, f, false, func(ft *fact) {
-		g := &ft.g
+		g := ft.g
 		d.Total++
 		this := g.GraduationYear == pol.Year
 		if this {

@@ -40,7 +40,7 @@ func (s *Service) ContactsDue(ctx context.Context, f CaseFilter, days int) (*Con
 		c.Days[i].Date = today.AddDate(0, 0, i).Format(time.DateOnly)
 	}
 	err := s.count(ctx, f, false, func(ft *fact) {
-		g := &ft.g
+		g := ft.g
 		if !g.Looking() || g.RegisteredAt.IsZero() || !g.ContactedAt.IsZero() {
 			return
 		}
@@ -92,7 +92,7 @@ func (s *Service) DistrictComparison(ctx context.Context, f CaseFilter) ([]Distr
 	}
 	total := &acc{}
 	add := func(a *acc, ft *fact) {
-		g := &ft.g
+		g := ft.g
 		if g.GraduationYear == pol.Year {
 			a.placePop++
 			if g.Placed() {
@@ -113,7 +113,7 @@ func (s *Service) DistrictComparison(ctx context.Context, f CaseFilter) ([]Distr
 		}
 	}
 	err := s.count(ctx, f, false, func(ft *fact) {
-		g := &ft.g
+		g := ft.g
 		add(total, ft)
 		for i, d := range []string{g.HukouDistrict, g.ResidenceDistrict} {
 			if a := by[d]; a != nil && (i == 0 || d != g.HukouDistrict) {

@@ -64,7 +64,7 @@ func (l *ledger) current(ctx context.Context) (*ledgerRows, error) {
 	case l.fresh(r, stamp):
 		return r, nil // another request caught up meanwhile
 	case r == nil || l.clock().Sub(r.loaded) >= reloadEvery:
-		r, err = l.load(ctx, stamp)
+		r, err = l.load(ctx, stamp, r)
 	default:
 		r, err = l.catchUp(ctx, r, stamp)
 	}
@@ -79,10 +79,19 @@ func (l *ledger) fresh(r *ledgerRows, stamp matcher.LedgerStamp) bool {
 	return r != nil && r.stamp.Count == stamp.Count && r.stamp.Latest.Equal(stamp.Latest) && l.clock().Sub(r.loaded) < reloadEvery
 }
 
-// load reads the whole ledger.
-func (l *ledger) load(ctx context.Context, stamp matcher.LedgerStamp) (*ledgerRows, error) {
+// load reads the whole ledger. A graduate old (the version it replaces,
+// nil for none) holds as written at the same time is kept as old holds
+// it: the dashboard's figures point at the ledger's graduates, and a
+// reload that made new ones of the same would keep two copies alive
+// until the figures' next pass.
+func (l *ledger) load(ctx context.Context, stamp matcher.LedgerStamp, old *ledgerRows) (*ledgerRows, error) {
 	r := &ledgerRows{byID: make(map[string]*matcher.Graduate, stamp.Count), stamp: stamp, loaded: l.clock()}
 	err := l.st.EachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) error {
+		if old != nil {
+			if was := old.byID[g.ID]; was != nil && was.UpdatedAt.Equal(g.UpdatedAt) {
+				g = was
+			}
+		}
 		r.add(g)
 		return nil
 	})
@@ -116,7 +125,7 @@ func (l *ledger) catchUp(ctx context.Context, old *ledgerRows, stamp matcher.Led
 		r.add(g)
 	}
 	if len(r.byID) != stamp.Count {
-		return l.load(ctx, stamp)
+		return l.load(ctx, stamp, old)
 	}
 	if inserted {
 		r.sort()

@@ -97,7 +97,7 @@ func (s *Service) reportRow(ctx context.Context, f CaseFilter, from, end time.Ti
 	row := &ReportRow{District: name, Dashboard: d, Plans: p}
 	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) && !t.After(end) }
 	err = s.count(ctx, f, false, func(ft *fact) {
-		g := &ft.g
+		g := ft.g
 		if in(g.RegisteredAt) {
 			row.Registered++
 		}

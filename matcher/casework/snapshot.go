@@ -16,9 +16,11 @@ import (
 // each, one page of them cost a full pass over the ledger per chart (every
 // record decoded, its personal data unsealed) and, for the plans chart, a
 // plan built per 一人一策 graduate: seconds at 50,000. Instead the service
-// keeps, for every graduate, what those counts read (no name, no ID
-// number, no phone) and, for the 一人一策 graduates, their plan's check;
-// a request counts over that in memory.
+// keeps, for every graduate, what those counts read and, for the 一人一策
+// graduates, their plan's check; a request counts over that in memory.
+// What the counts read is the caseload ledger's graduate itself when the
+// service keeps the ledger (ledger.go): one copy of the graduates in
+// memory, not two; without a ledger, a copy without the personal data.
 //
 // Fresh how: the writes made through this service and through
 // GraduateChanged/GraduateRemoved (the API's graduate writes) are applied
@@ -68,7 +70,10 @@ type planFact struct {
 
 // fact is one graduate as the counts read them.
 type fact struct {
-	g matcher.Graduate // only the fields slim keeps
+	// g is the caseload ledger's graduate when the service keeps the
+	// ledger (shared, never changed: one copy of the graduates in memory,
+	// not two), else a slim copy of the one read from the store.
+	g *matcher.Graduate
 	// planGraduate (matcher.PlanGraduate) and urumqiHukou
 	// (Graduate.UrumqiHukou), worked out once: matching the hardship words
 	// and the hukou text costs microseconds, a dashboard asks for 50,000.
@@ -76,14 +81,30 @@ type fact struct {
 	plan                      *planFact // nil unless a 一人一策 graduate whose plan was built
 }
 
-// newFact is g's fact without its plan.
+// newFact is g's fact without its plan, over a slim copy of g.
 func (s *Service) newFact(g *matcher.Graduate) *fact {
-	return &fact{g: slim(g), planGraduate: matcher.PlanGraduate(g, &s.pol), urumqiHukou: g.UrumqiHukou()}
+	return s.sharedFact(slim(g))
+}
+
+// sharedFact is g's fact without its plan, over g itself: g must not
+// change while the fact is kept (the ledger's graduates never do).
+func (s *Service) sharedFact(g *matcher.Graduate) *fact {
+	return &fact{g: g, planGraduate: matcher.PlanGraduate(g, &s.pol), urumqiHukou: g.UrumqiHukou()}
+}
+
+// ledgerFact is the fact of a graduate eachGraduate gave: over the
+// ledger's graduate itself when there is a ledger, else over a slim copy
+// (a store's iteration gives no such promise).
+func (s *Service) ledgerFact(g *matcher.Graduate) *fact {
+	if s.ledger != nil {
+		return s.sharedFact(g)
+	}
+	return s.newFact(g)
 }
 
 // slim is g without what the counts do not read (personal data among it).
-func slim(g *matcher.Graduate) matcher.Graduate {
-	return matcher.Graduate{ID: g.ID, HukouDistrict: g.HukouDistrict, ResidenceDistrict: g.ResidenceDistrict,
+func slim(g *matcher.Graduate) *matcher.Graduate {
+	return &matcher.Graduate{ID: g.ID, HukouDistrict: g.HukouDistrict, ResidenceDistrict: g.ResidenceDistrict,
 		GraduationYear: g.GraduationYear, Status: g.Status, Hardship: g.Hardship,
 		RegisteredAt: g.RegisteredAt, ContactedAt: g.ContactedAt, PlacedAt: g.PlacedAt}
 }
@@ -133,14 +154,15 @@ func (s *Service) buildFigures(ctx context.Context, prev map[string]*fact, reuse
 	var planned []matcher.Graduate
 	// Through the caseload's in-memory ledger (caught up from the store's
 	// stamp) when there is one: the figures and the caseload then share
-	// one read of the sealed records instead of two.
+	// one read of the sealed records instead of two, and one copy of the
+	// graduates in memory.
 	err := s.eachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) {
-		ft := s.newFact(g)
+		ft := s.ledgerFact(g)
 		facts[g.ID] = ft
 		if !ft.planGraduate {
 			return
 		}
-		if old := prev[g.ID]; reuse && old != nil && old.plan != nil && sameGraduate(&old.g, &ft.g) {
+		if old := prev[g.ID]; reuse && old != nil && old.plan != nil && sameGraduate(old.g, ft.g) {
 			ft.plan = old.plan
 			return
 		}
@@ -229,7 +251,7 @@ func (s *Service) eachFact(ctx context.Context, f CaseFilter, fn func(*fact)) er
 	fg.mu.RLock()
 	defer fg.mu.RUnlock()
 	for _, ft := range fg.facts {
-		g := &ft.g
+		g := ft.g
 		if f.District != "" && g.HukouDistrict != f.District && g.ResidenceDistrict != f.District {
 			continue
 		}
@@ -303,7 +325,7 @@ func (s *Service) count(ctx context.Context, f CaseFilter, plans bool, fn func(*
 	var facts []*fact
 	var planned []matcher.Graduate
 	err := s.each(ctx, f, func(g *matcher.Graduate) {
-		ft := s.newFact(g)
+		ft := s.ledgerFact(g)
 		facts = append(facts, ft)
 		if plans && ft.planGraduate {
 			planned = append(planned, *g)
