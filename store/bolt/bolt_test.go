@@ -16,8 +16,8 @@ import (
 	bbolt "go.etcd.io/bbolt"
 )
 
-func openTemp(t *testing.T) matcher.FullStore {
-	s, err := Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
+func openTemp(t *testing.T, now func() time.Time) matcher.FullStore {
+	s, err := Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys(), WithClock(now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 // Audit appends an entry to the audit log (once, even when retried).
 func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
-	store.PrepareAudit(&e, time.Now())
+	store.PrepareAudit(&e, s.now())
 	return s.retry(ctx, "audit", func(ctx context.Context, _ int) error {
 		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
@@ -34,7 +34,7 @@ func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) er
 	ids, keyIDs, roles := make([]string, n), make([]string, n), make([]string, n)
 	actions, graduateIDs, details, clients := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	ats := make([]time.Time, n)
-	now := time.Now()
+	now := s.now()
 	for i, e := range entries {
 		store.PrepareAudit(&e, now)
 		ids[i], ats[i], keyIDs[i], roles[i] = e.ID, e.At, e.KeyID, string(e.Role)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -14,7 +13,7 @@ import (
 
 // LogContact appends to a graduate's contact log.
 func (s *Store) LogContact(ctx context.Context, e matcher.ContactEntry) error {
-	if err := store.PrepareContact(&e, time.Now()); err != nil {
+	if err := store.PrepareContact(&e, s.now()); err != nil {
 		return err
 	}
 	box, err := s.sealNote("contact_log", e.ID, e.Note)
@@ -72,7 +71,7 @@ func (s *Store) Contacts(ctx context.Context, graduateID string) ([]matcher.Cont
 
 // EditShortlist appends to a graduate's shortlist edits.
 func (s *Store) EditShortlist(ctx context.Context, e matcher.ShortlistEdit) error {
-	if err := store.PrepareShortlistEdit(&e, time.Now()); err != nil {
+	if err := store.PrepareShortlistEdit(&e, s.now()); err != nil {
 		return err
 	}
 	box, err := s.sealNote("shortlist_edits", e.ID, e.Note)
@@ -165,7 +164,7 @@ func (s *Store) UpdateShortlist(ctx context.Context, graduateID string, decide f
 		for i := range add {
 			e := add[i]
 			e.GraduateID = graduateID
-			if err := store.PrepareShortlistEdit(&e, time.Now()); err != nil {
+			if err := store.PrepareShortlistEdit(&e, s.now()); err != nil {
 				return err
 			}
 			box, err := s.sealNote("shortlist_edits", e.ID, e.Note)

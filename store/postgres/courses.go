@@ -50,14 +50,14 @@ var courseUpsert = copyUpsert[courseRow]{
 	values:  func(_ int, r *courseRow) []any { return []any{r.id, r.source, r.externalID, r.doc} },
 	id:      func(r *courseRow) string { return r.id },
 	insert: `INSERT INTO courses AS c (id, source, external_id, doc, updated_at)
-		SELECT id, source, external_id, doc, now() FROM jm_tmp_courses
+		SELECT id, source, external_id, doc, coalesce($1::timestamptz, now()) FROM jm_tmp_courses
 		ON CONFLICT (source, external_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at
 		WHERE c.doc IS DISTINCT FROM excluded.doc
 		RETURNING c.id, (c.xmax = 0)`,
 }
 
-func upsertCourses(ctx context.Context, tx pgx.Tx, rows []courseRow) ([]matcher.UpsertOutcome, error) {
-	return courseUpsert.run(ctx, tx, rows)
+func upsertCourses(ctx context.Context, tx pgx.Tx, rows []courseRow, at *time.Time) ([]matcher.UpsertOutcome, error) {
+	return courseUpsert.run(ctx, tx, rows, at)
 }
 
 func scanCourse(doc []byte, updated time.Time) (*matcher.Course, error) {

@@ -14,7 +14,7 @@ import (
 // RecordFeedback stores a feedback event; the same ID twice from the same
 // source is kept once.
 func (s *Store) RecordFeedback(ctx context.Context, e matcher.FeedbackEvent) error {
-	if err := store.PrepareFeedback(&e, time.Now()); err != nil {
+	if err := store.PrepareFeedback(&e, s.now()); err != nil {
 		return err
 	}
 	return s.retry(ctx, "record feedback", func(ctx context.Context, _ int) error {

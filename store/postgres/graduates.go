@@ -54,7 +54,7 @@ var graduateUpsert = copyUpsert[gradRow]{
 	id: func(r *gradRow) string { return r.ID },
 	insert: `INSERT INTO graduates AS g
 			(id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, updated_at)
-		SELECT id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, now() FROM jm_tmp_graduates
+		SELECT id, hukou_district, residence_district, status, doc, pii, pii_mac, nid_hash, coalesce($1::timestamptz, now()) FROM jm_tmp_graduates
 		ON CONFLICT (id) DO UPDATE SET
 			hukou_district = excluded.hukou_district, residence_district = excluded.residence_district,
 			status = excluded.status, doc = excluded.doc, pii = excluded.pii, pii_mac = excluded.pii_mac,
@@ -63,8 +63,8 @@ var graduateUpsert = copyUpsert[gradRow]{
 		RETURNING g.id, (g.xmax = 0)`,
 }
 
-func upsertGraduates(ctx context.Context, tx pgx.Tx, rows []gradRow) ([]matcher.UpsertOutcome, error) {
-	return graduateUpsert.run(ctx, tx, rows)
+func upsertGraduates(ctx context.Context, tx pgx.Tx, rows []gradRow, at *time.Time) ([]matcher.UpsertOutcome, error) {
+	return graduateUpsert.run(ctx, tx, rows, at)
 }
 
 const gradColumns = `id, doc, pii, updated_at`

@@ -59,7 +59,7 @@ func (s *Store) SaveImport(ctx context.Context, r *matcher.ImportReport) error {
 	}
 	finished := r.FinishedAt
 	if finished.IsZero() {
-		finished = time.Now()
+		finished = s.now()
 	}
 	return s.tx(ctx, "save import", func(ctx context.Context, tx pgx.Tx, _ int) error {
 		// Saving the same report again replaces it (and keeps retries harmless).
@@ -188,11 +188,11 @@ func (s *Store) CommitChunk(ctx context.Context, jobID string, c matcher.ImportC
 		}
 		switch j.Entity {
 		case "posts":
-			out, err = upsertPosts(ctx, tx, posts)
+			out, err = upsertPosts(ctx, tx, posts, s.stamp())
 		case "courses":
-			out, err = upsertCourses(ctx, tx, courses)
+			out, err = upsertCourses(ctx, tx, courses, s.stamp())
 		case "graduates":
-			out, err = upsertGraduates(ctx, tx, grads)
+			out, err = upsertGraduates(ctx, tx, grads, s.stamp())
 		}
 		if err != nil {
 			return err

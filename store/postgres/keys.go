@@ -27,7 +27,7 @@ func scanKey(row pgx.Row) (*matcher.APIKey, error) {
 
 // CreateKey stores a new API key (its hash only).
 func (s *Store) CreateKey(ctx context.Context, k *matcher.APIKey) error {
-	if err := store.PrepareKey(k, time.Now()); err != nil {
+	if err := store.PrepareKey(k, s.now()); err != nil {
 		return err
 	}
 	return s.retry(ctx, "create key", func(ctx context.Context, _ int) error {

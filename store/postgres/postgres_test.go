@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -18,7 +19,9 @@ import (
 
 func TestContract(t *testing.T) {
 	pgtest.URL(t)
-	storetest.Run(t, func(t *testing.T) matcher.FullStore { return pgtest.Open(t) })
+	storetest.Run(t, func(t *testing.T, now func() time.Time) matcher.FullStore {
+		return pgtest.Open(t, postgres.WithClock(now))
+	})
 }
 
 func TestDataKey(t *testing.T) {

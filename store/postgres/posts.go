@@ -46,7 +46,7 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []matcher.Post) ([]matche
 	return writeTx(ctx, s, "upsert posts", rows, upsertPosts)
 }
 
-func upsertPosts(ctx context.Context, tx pgx.Tx, rows []postRow) ([]matcher.UpsertOutcome, error) {
+func upsertPosts(ctx context.Context, tx pgx.Tx, rows []postRow, at *time.Time) ([]matcher.UpsertOutcome, error) {
 	if len(rows) == 0 {
 		return []matcher.UpsertOutcome{}, nil
 	}
@@ -67,7 +67,7 @@ func upsertPosts(ctx context.Context, tx pgx.Tx, rows []postRow) ([]matcher.Upse
 		id: func(r *postRow) string { return r.id },
 		// Each round's rows take the sequence numbers after base, in order.
 		insert: `INSERT INTO posts AS p (id, source, external_id, kind, channel, district, status, doc, seq, updated_at)
-			SELECT id, source, external_id, kind, channel, district, status, doc, $1::bigint + ord + 1, now()
+			SELECT id, source, external_id, kind, channel, district, status, doc, $2::bigint + ord + 1, coalesce($1::timestamptz, now())
 			FROM jm_tmp_posts ORDER BY ord
 			ON CONFLICT (source, external_id) DO UPDATE SET
 				kind = excluded.kind, channel = excluded.channel, district = excluded.district,
@@ -80,7 +80,7 @@ func upsertPosts(ctx context.Context, tx pgx.Tx, rows []postRow) ([]matcher.Upse
 			return a
 		},
 	}
-	out, err := u.run(ctx, tx, rows)
+	out, err := u.run(ctx, tx, rows, at)
 	if err != nil {
 		return nil, err
 	}

@@ -78,11 +78,11 @@ func docRow[T any](decode func(doc []byte, updated time.Time) (T, error)) func(p
 // writeTx writes prepared rows with write in one transaction, retried as a
 // whole (UpsertPosts, UpsertCourses, UpsertGraduates).
 func writeTx[R any](ctx context.Context, s *Store, what string, rows []R,
-	write func(context.Context, pgx.Tx, []R) ([]matcher.UpsertOutcome, error)) ([]matcher.UpsertOutcome, error) {
+	write func(context.Context, pgx.Tx, []R, *time.Time) ([]matcher.UpsertOutcome, error)) ([]matcher.UpsertOutcome, error) {
 	var out []matcher.UpsertOutcome
 	err := s.tx(ctx, what, func(ctx context.Context, tx pgx.Tx, _ int) error {
 		var err error
-		out, err = write(ctx, tx, rows)
+		out, err = write(ctx, tx, rows, s.stamp())
 		return err
 	})
 	return out, err

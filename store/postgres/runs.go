@@ -28,7 +28,7 @@ func scanRun(row pgx.Row) (*matcher.Run, error) {
 
 // CreateRun stores a new running run.
 func (s *Store) CreateRun(ctx context.Context, r *matcher.Run) error {
-	store.PrepareRun(r, time.Now())
+	store.PrepareRun(r, s.now())
 	return s.retry(ctx, "create run", func(ctx context.Context, attempt int) error {
 		tag, err := s.pool.Exec(ctx, `INSERT INTO runs (id, started_at, status, note) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (id) DO NOTHING`, r.ID, r.StartedAt, string(r.Status), r.Note)

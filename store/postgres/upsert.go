@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,14 +20,15 @@ type copyUpsert[R any] struct {
 	names   []string                  // the columns COPY fills, in values' order
 	values  func(ord int, r *R) []any // one row's values; ord is its position in the round
 	id      func(r *R) string
-	// insert moves the temporary table into the real one; it may take
-	// parameters, given per round by args.
+	// insert moves the temporary table into the real one. Its $1 is the
+	// rows' updated_at (NULL: the server's now()); it may take more
+	// parameters, given per round by args from $2 on.
 	insert string
-	args   func(n int) []any // parameters of insert for a round of n rows; nil for none
+	args   func(n int) []any // parameters of insert after $1 for a round of n rows; nil for none
 }
 
 // run writes rows in rounds that never hold an ID twice (see rounds).
-func (u *copyUpsert[R]) run(ctx context.Context, tx pgx.Tx, rows []R) ([]matcher.UpsertOutcome, error) {
+func (u *copyUpsert[R]) run(ctx context.Context, tx pgx.Tx, rows []R, at *time.Time) ([]matcher.UpsertOutcome, error) {
 	out := make([]matcher.UpsertOutcome, len(rows))
 	if len(rows) == 0 {
 		return out, nil
@@ -47,9 +49,9 @@ func (u *copyUpsert[R]) run(ctx context.Context, tx pgx.Tx, rows []R) ([]matcher
 		if err != nil {
 			return nil, err
 		}
-		var args []any
+		args := []any{at}
 		if u.args != nil {
-			args = u.args(len(idx))
+			args = append(args, u.args(len(idx))...)
 		}
 		res, err := tx.Query(ctx, u.insert, args...)
 		if err != nil {

@@ -17,7 +17,7 @@ var _ matcher.UserStore = (*Store)(nil)
 
 // CreateUser stores a new account; a name already taken is ECONFLICT.
 func (s *Store) CreateUser(ctx context.Context, u *matcher.User) error {
-	if err := store.PrepareUser(u, time.Now()); err != nil {
+	if err := store.PrepareUser(u, s.now()); err != nil {
 		return err
 	}
 	doc, err := json.Marshal(u)

@@ -110,12 +110,12 @@ func createSchema(ctx context.Context, url, schema string) error {
 
 // Open opens a migrated store in a schema of the test's own (see Schema),
 // closed when the test ends.
-func Open(t testing.TB) *postgres.Store {
+func Open(t testing.TB, opts ...postgres.Option) *postgres.Store {
 	t.Helper()
 	cfg := Schema(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	s, err := postgres.OpenAndMigrate(ctx, cfg, Keys(t))
+	s, err := postgres.OpenAndMigrate(ctx, cfg, Keys(t), opts...)
 	if err != nil {
 		t.Fatalf("open test store: %v", err)
 	}
