@@ -10,9 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
-	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // keyPrefix marks jobmatch secrets, so a leaked one is recognisable by
@@ -73,18 +71,8 @@ func CreateKey(ctx context.Context, ks matcher.KeyStore, spec KeySpec, now time.
 }
 
 // validSource reports whether s can be a post source: the part of a post
-// ID before the colon.
-func validSource(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
+// ID before the colon (see plainName).
+func validSource(s string) bool { return plainName(s, 1) }
 
 // KeyView is a key as the admin routes and `jobmatch keys list --json`
 // show it: never its hash, with its status and its limit.
@@ -147,10 +135,7 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, "key.create", k.ID+" "+string(k.Role), ""); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"secret": secret, "key": ViewKey(k, s.wall())})
+	return s.auditedJSON(w, r, "key.create", k.ID+" "+string(k.Role), http.StatusCreated, map[string]any{"secret": secret, "key": ViewKey(k, s.wall())})
 }
 
 // listKeys is GET /v1/keys: every key, oldest first, without hashes.
@@ -160,10 +145,7 @@ func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.wall()
-	out := make([]KeyView, len(keys))
-	for i := range keys {
-		out[i] = ViewKey(&keys[i], now)
-	}
+	out := viewsOf(keys, func(k *matcher.APIKey) KeyView { return ViewKey(k, now) })
 	return writeJSON(w, http.StatusOK, map[string]any{"keys": out, "default_rate": s.cfg.RateLimit, "default_burst": s.cfg.RateBurst})
 }
 
@@ -205,12 +187,9 @@ func keyFromSpec(spec KeySpec, now time.Time) (*matcher.APIKey, error) {
 	k := &matcher.APIKey{Name: strings.TrimSpace(spec.Name), Role: spec.Role, CreatedAt: now.UTC()}
 	switch spec.Role {
 	case matcher.RoleCounselor:
-		d := normalize.District(spec.District)
-		if strings.TrimSpace(spec.District) == "" {
-			return nil, invalidField("district", "就业指导员密钥需要指定乌鲁木齐的一个区（县）：%s", "a counselor key needs one of Urumqi's districts: %s", urumqiDistrictList())
-		}
-		if !catalog.IsUrumqiDistrict(d) {
-			return nil, invalidField("district", "「%s」不是乌鲁木齐的区（县），应为其中之一：%s", "%q is not one of Urumqi's districts: %s", clip(spec.District), urumqiDistrictList())
+		d, err := counselorDistrict(spec.District, "密钥", "key")
+		if err != nil {
+			return nil, err
 		}
 		k.District = d
 	case matcher.RolePortal:
@@ -244,13 +223,4 @@ func keyFromSpec(spec KeySpec, now time.Time) (*matcher.APIKey, error) {
 	}
 	k.Rate, k.Burst = spec.Rate, spec.Burst
 	return k, nil
-}
-
-// urumqiDistrictList names the eight divisions a counselor may serve.
-func urumqiDistrictList() string {
-	names := make([]string, len(catalog.UrumqiDistricts))
-	for i, d := range catalog.UrumqiDistricts {
-		names[i] = d.Name
-	}
-	return strings.Join(names, "、")
 }

@@ -12,35 +12,22 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/urumqi-hrss/jobmatch/api/password"
-	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
-	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // UserSpec is what an administrator asks for when creating an account
-// (`jobmatch users create` and POST /v1/users alike).
+// (`jobmatch users create`, and POST /v1/users as its body).
 type UserSpec struct {
-	Name     string // what they sign in with: letters, digits, . _ -
-	FullName string
-	Role     matcher.Role // counselor or admin
-	District string       // counselors: one of Urumqi's districts
-	Contact  string
-	Password string
+	Name     string       `json:"name"` // what they sign in with: letters, digits, . _ -
+	FullName string       `json:"full_name"`
+	Role     matcher.Role `json:"role"`     // counselor or admin
+	District string       `json:"district"` // counselors: one of Urumqi's districts
+	Contact  string       `json:"contact"`
+	Password string       `json:"password"`
 }
 
-// validUserName: ASCII letters, digits, '.', '_' and '-', 2–64 of them, so
-// a name is typed the same on every keyboard and safe in a URL path.
-func validUserName(s string) bool {
-	if len(s) < 2 || len(s) > 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
+// validUserName: see plainName; at least 2 characters.
+func validUserName(s string) bool { return plainName(s, 2) }
 
 // CheckUserSpec says what is wrong with spec, as CreateUser would, without
 // hashing or storing anything (the CLI checks its flags first).
@@ -57,12 +44,9 @@ func userFromSpec(spec UserSpec) (*matcher.User, error) {
 	u := &matcher.User{Name: name, FullName: strings.TrimSpace(spec.FullName), Role: spec.Role, Contact: strings.TrimSpace(spec.Contact)}
 	switch spec.Role {
 	case matcher.RoleCounselor:
-		d := normalize.District(spec.District)
-		if strings.TrimSpace(spec.District) == "" {
-			return nil, invalidField("district", "就业指导员账号需要指定乌鲁木齐的一个区（县）：%s", "a counselor account needs one of Urumqi's districts: %s", urumqiDistrictList())
-		}
-		if !catalog.IsUrumqiDistrict(d) {
-			return nil, invalidField("district", "「%s」不是乌鲁木齐的区（县），应为其中之一：%s", "%q is not one of Urumqi's districts: %s", clip(spec.District), urumqiDistrictList())
+		d, err := counselorDistrict(spec.District, "账号", "account")
+		if err != nil {
+			return nil, err
 		}
 		u.District = d
 	case matcher.RoleAdmin:
@@ -190,34 +174,21 @@ func ViewUser(u *matcher.User) UserView {
 	return v
 }
 
-// userRequest is the body of POST /v1/users.
-type userRequest struct {
-	Name     string       `json:"name"`
-	FullName string       `json:"full_name"`
-	Role     matcher.Role `json:"role"`
-	District string       `json:"district"`
-	Contact  string       `json:"contact"`
-	Password string       `json:"password"`
-}
-
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
-	var req userRequest
-	if err := s.readInput(w, r, &req, "id", "password_hash", "created_at", "disabled_at", "status"); err != nil {
+	var spec UserSpec
+	if err := s.readInput(w, r, &spec, "id", "password_hash", "created_at", "disabled_at", "status"); err != nil {
 		return err
 	}
 	release, err := s.hashSlot(w, r)
 	if err != nil {
 		return err
 	}
-	u, err := CreateUser(r.Context(), s.stores.Users, UserSpec(req))
+	u, err := CreateUser(r.Context(), s.stores.Users, spec)
 	release()
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, "user.create", u.ID+" "+u.Name+" "+string(u.Role), ""); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"user": ViewUser(u)})
+	return s.auditedJSON(w, r, "user.create", u.ID+" "+u.Name+" "+string(u.Role), http.StatusCreated, map[string]any{"user": ViewUser(u)})
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
@@ -225,11 +196,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]UserView, len(us))
-	for i := range us {
-		out[i] = ViewUser(&us[i])
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"users": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"users": viewsOf(us, ViewUser)})
 }
 
 func pathUserName(r *http.Request) (string, error) {
@@ -249,10 +216,7 @@ func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, "user.disable", u.ID+" "+u.Name, ""); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"user": ViewUser(u)})
+	return s.auditedJSON(w, r, "user.disable", u.ID+" "+u.Name, http.StatusOK, map[string]any{"user": ViewUser(u)})
 }
 
 // passwordRequest is the body of POST /v1/users/{name}/password.
@@ -278,10 +242,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, "user.password", u.ID+" "+u.Name, ""); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"user": ViewUser(u)})
+	return s.auditedJSON(w, r, "user.password", u.ID+" "+u.Name, http.StatusOK, map[string]any{"user": ViewUser(u)})
 }
 
 // The account and session routes' shapes, added to the document's
