@@ -25,6 +25,15 @@ type browser struct {
 // JOBMATCH_REQUIRE_BROWSER=1) when there is none.
 func newBrowser(t *testing.T, dir string) *browser {
 	t.Helper()
+	bctx := startChromium(t, needChromium(t), dir, 1440, 90*time.Second)
+	return &browser{t: t, ctx: bctx, dir: dir}
+}
+
+// needChromium returns the Chromium binary, or skips the test when there
+// is none or under -short (fails it instead with JOBMATCH_REQUIRE_BROWSER=1).
+// Tests call it before building their data, so a skip costs nothing.
+func needChromium(t *testing.T) string {
+	t.Helper()
 	bin := chromiumPath()
 	if bin == "" {
 		if os.Getenv("JOBMATCH_REQUIRE_BROWSER") == "1" {
@@ -35,18 +44,27 @@ func newBrowser(t *testing.T, dir string) *browser {
 	if testing.Short() && os.Getenv("JOBMATCH_REQUIRE_BROWSER") != "1" {
 		t.Skip("browser test skipped in -short mode")
 	}
+	return bin
+}
+
+// startChromium starts headless Chromium from bin for one test, its
+// profile in dir and its window width pixels wide, stopped when the test
+// ends. The whole session is bounded by limit: a hung page fails the test
+// instead of the suite's timeout.
+func startChromium(t *testing.T, bin, dir string, width int, limit time.Duration) context.Context {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")), chromedp.WindowSize(1440, 1000),
+		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")), chromedp.WindowSize(width, 1000),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	bctx, cancel := context.WithTimeout(bctx, 90*time.Second)
+	bctx, cancel := context.WithTimeout(bctx, limit)
 	t.Cleanup(func() { cancel(); cancelBrowser(); cancelAlloc() })
-	return &browser{t: t, ctx: bctx, dir: dir}
+	return bctx
 }
 
 func (b *browser) fail(step string, err error) {

@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -15,14 +13,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/urumqi-hrss/jobmatch/index"
-	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth/synthtest"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
-	"github.com/urumqi-hrss/jobmatch/matcher/engine"
-	"github.com/urumqi-hrss/jobmatch/store/bolt"
-	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // chromiumPath finds Debian's Chromium (or another Chrome) on this machine.
@@ -45,57 +39,15 @@ func chromiumPath() string {
 // into a bolt store and a bleve index in dir, and a matching engine over it.
 func demoServer(t *testing.T, dir string) (*Server, matcher.FullStore, time.Time) {
 	t.Helper()
-	ctx := context.Background()
 	o := synth.DefaultOptions()
 	o.Seed, o.Posts, o.Internships, o.Courses, o.Graduates, o.DuplicateShare = 11, 900, 90, 60, 240, 0
-	now := o.Now
-	data := filepath.Join(dir, "data")
-	if err := synth.Generate(data, o); err != nil {
-		t.Fatal(err)
-	}
-	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys())
+	stack := synthtest.New(t, synthtest.Options{Synth: o, Dir: dir, IndexPosts: true})
+	now := stack.Now
+	srv, err := New(Config{Stores: StoresOf(stack.Store), Index: stack.Index, Engine: stack.Engine, Log: stack.Log, Now: func() time.Time { return now }, RateLimit: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	ix.Now = func() time.Time { return now }
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	im := &ingest.Importer{Store: st, Index: ix, Analyzer: segmenter(t), Log: quiet, Now: func() time.Time { return now }}
-	for _, entity := range []string{"courses", "posts", "graduates"} {
-		rep, err := im.Import(ctx, entity, []string{filepath.Join(data, entity+".csv")})
-		if err != nil {
-			t.Fatalf("import %s: %v", entity, err)
-		}
-		if rep.Accepted == 0 {
-			t.Fatalf("import %s accepted nothing: %+v", entity, rep)
-		}
-	}
-	var posts []matcher.Post
-	if err := st.EachPost(ctx, matcher.PostFilter{OpenAt: now}, func(p *matcher.Post) error { posts = append(posts, *p); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	var courses []matcher.Course
-	if err := st.EachCourse(ctx, func(c *matcher.Course) error { courses = append(courses, *c); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	pol, err := catalog.LoadPolicy()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(posts, courses, engine.Options{Analyzer: segmenter(t), Policy: pol, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Config{Stores: StoresOf(st), Index: ix, Engine: eng, Log: quiet, Now: func() time.Time { return now }, RateLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, st, now
+	return srv, stack.Store, now
 }
 
 // TestWorkspaceInBrowser drives the counselor workspace in a real headless
@@ -103,16 +55,7 @@ func demoServer(t *testing.T, dir string) (*Server, matcher.FullStore, time.Time
 // 就业困难 graduate, build a complete 一人一策 shortlist from the
 // recommendations, reload and find it persisted, log a contact.
 func TestWorkspaceInBrowser(t *testing.T) {
-	bin := chromiumPath()
-	if bin == "" {
-		if os.Getenv("JOBMATCH_REQUIRE_BROWSER") == "1" {
-			t.Fatal("JOBMATCH_REQUIRE_BROWSER=1 but no chromium binary was found (apt-get install chromium)")
-		}
-		t.Skip("no chromium binary on this machine (apt-get install chromium); skipping the browser test")
-	}
-	if testing.Short() && os.Getenv("JOBMATCH_REQUIRE_BROWSER") != "1" {
-		t.Skip("browser test skipped in -short mode")
-	}
+	bin := needChromium(t)
 	start := time.Now()
 	dir := t.TempDir()
 	srv, st, _ := demoServer(t, dir)
@@ -146,29 +89,7 @@ func TestWorkspaceInBrowser(t *testing.T) {
 	t.Cleanup(ts.Close)
 	t.Logf("demo data ready in %v", time.Since(start).Round(time.Millisecond))
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")),
-		chromedp.WindowSize(1440, 1000),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	defer cancelBrowser()
-	// The whole browser session is bounded: a hung page fails the test
-	// instead of the suite's timeout.
-	bctx, cancel := context.WithTimeout(bctx, 60*time.Second)
-	defer cancel()
+	bctx := startChromium(t, bin, dir, 1440, 60*time.Second)
 
 	fail := func(step string, err error) {
 		t.Helper()

@@ -17,31 +17,10 @@ import (
 )
 
 // chromiumContext starts headless Chromium for a test (skipped without one unless
-// JOBMATCH_REQUIRE_BROWSER=1), bounded to a minute.
+// JOBMATCH_REQUIRE_BROWSER=1), bounded to 90 s.
 func chromiumContext(t *testing.T, dir string) context.Context {
 	t.Helper()
-	bin := chromiumPath()
-	if bin == "" {
-		if os.Getenv("JOBMATCH_REQUIRE_BROWSER") == "1" {
-			t.Fatal("JOBMATCH_REQUIRE_BROWSER=1 but no chromium binary was found (apt-get install chromium)")
-		}
-		t.Skip("no chromium binary on this machine (apt-get install chromium)")
-	}
-	if testing.Short() && os.Getenv("JOBMATCH_REQUIRE_BROWSER") != "1" {
-		t.Skip("browser test skipped in -short mode")
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")), chromedp.WindowSize(1280, 1000))
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	t.Cleanup(cancelBrowser)
-	bctx, cancel := context.WithTimeout(bctx, 90*time.Second)
-	t.Cleanup(cancel)
-	return bctx
+	return startChromium(t, needChromium(t), dir, 1280, 90*time.Second)
 }
 
 // waitFor polls a JavaScript condition.

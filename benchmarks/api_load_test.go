@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -24,14 +23,11 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/urumqi-hrss/jobmatch/api"
-	"github.com/urumqi-hrss/jobmatch/index"
-	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth/synthtest"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
-	"github.com/urumqi-hrss/jobmatch/store/bolt"
-	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // TestAPILoad drives a real `jobmatch serve` stack (bolt store, bleve index,
@@ -56,54 +52,16 @@ func TestAPILoad(t *testing.T) {
 		t.Skip("load test: set JOBMATCH_LOAD=1 to run it")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
 
-	// Data: the generator's 25,000 posts and a sample of its graduates.
+	// Data: the generator's 25,000 posts and a sample of its graduates. The
+	// index is left empty: the endpoint under load does not search, and
+	// indexing 25,000 posts would only lengthen the setup.
 	o := synth.DefaultOptions()
 	o.Graduates = envInt("JOBMATCH_LOAD_GRADUATES", 5000)
 	start := time.Now()
-	if err := synth.Generate(filepath.Join(dir, "data"), o); err != nil {
-		t.Fatal(err)
-	}
-	now := o.Now.Add(12 * time.Hour)
-	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	ix.Now = func() time.Time { return now }
-	seg, err := index.DefaultSegmenter()
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// The index is left empty: the endpoint under load does not search, and
-	// indexing 25,000 posts would only lengthen the setup.
-	im := &ingest.Importer{Store: st, Analyzer: seg, Log: quiet, Now: func() time.Time { return now }}
-	for _, entity := range []string{"posts", "graduates"} {
-		rep, err := im.Import(ctx, entity, []string{filepath.Join(dir, "data", entity+".csv")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("ingested %s: %d accepted, %d rejected", entity, rep.Accepted, rep.Rejected)
-	}
-	var posts []matcher.Post
-	if err := st.EachPost(ctx, matcher.PostFilter{OpenAt: now}, func(p *matcher.Post) error { posts = append(posts, *p); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	if err := st.EachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) error { ids = append(ids, g.ID); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(posts, nil, engine.Options{Analyzer: seg, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	stack := synthtest.New(t, synthtest.Options{Synth: o, Now: o.Now.Add(12 * time.Hour), Entities: []string{"posts", "graduates"}})
+	st, ix, eng, posts, now, quiet := stack.Store, stack.Index, stack.Engine, stack.Posts, stack.Now, stack.Log
+	ids := stack.GraduateIDs(t)
 	t.Logf("setup: %d open posts, %d graduates, in %s", len(posts), len(ids), time.Since(start).Round(time.Millisecond))
 
 	// The engine alone, one request at a time: the floor under the HTTP

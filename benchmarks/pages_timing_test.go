@@ -3,12 +3,9 @@ package benchmarks
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -16,14 +13,10 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/api"
-	"github.com/urumqi-hrss/jobmatch/index"
-	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth/synthtest"
 	"github.com/urumqi-hrss/jobmatch/matcher"
-	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
-	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
-	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // pagesSection is the heading of TestPageTiming's section of RESULTS.md.
@@ -43,50 +36,12 @@ type pageStack struct {
 
 func newPageStack(t *testing.T) *pageStack {
 	ctx := context.Background()
-	dir := t.TempDir()
 	o := synth.DefaultOptions()
 	o.Graduates = envInt("JOBMATCH_PAGES_GRADUATES", 50000)
-	if err := synth.Generate(filepath.Join(dir, "data"), o); err != nil {
-		t.Fatal(err)
-	}
-	ps := &pageStack{now: o.Now.Add(12 * time.Hour), keys: map[string]string{}}
+	stack := synthtest.New(t, synthtest.Options{Synth: o, Now: o.Now.Add(12 * time.Hour), Entities: []string{"posts", "courses", "graduates"}})
+	ps := &pageStack{st: stack.Store, now: stack.Now, keys: map[string]string{}}
+	ix, eng, pol, quiet, posts, courses := stack.Index, stack.Engine, stack.Policy, stack.Log, stack.Posts, stack.Courses
 	var err error
-	if ps.st, err = bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ps.st.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	seg, err := index.DefaultSegmenter()
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	im := &ingest.Importer{Store: ps.st, Analyzer: seg, Log: quiet, Now: func() time.Time { return ps.now }}
-	for _, entity := range []string{"posts", "courses", "graduates"} {
-		if _, err := im.Import(ctx, entity, []string{filepath.Join(dir, "data", entity+".csv")}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var posts []matcher.Post
-	if err := ps.st.EachPost(ctx, matcher.PostFilter{OpenAt: ps.now}, func(p *matcher.Post) error { posts = append(posts, *p); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	var courses []matcher.Course
-	if err := ps.st.EachCourse(ctx, func(c *matcher.Course) error { courses = append(courses, *c); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(posts, courses, engine.Options{Analyzer: seg, Now: ps.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol, err := catalog.LoadPolicy()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := ps.st.EachGraduate(ctx, matcher.GraduateFilter{District: "天山区"}, func(g *matcher.Graduate) error {
 		if matcher.PlanGraduate(g, &pol) {
 			ps.planGrads = append(ps.planGrads, g.ID)

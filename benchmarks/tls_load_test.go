@@ -9,14 +9,11 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/big"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -26,13 +23,9 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/urumqi-hrss/jobmatch/api"
-	"github.com/urumqi-hrss/jobmatch/index"
-	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth/synthtest"
 	"github.com/urumqi-hrss/jobmatch/matcher"
-	"github.com/urumqi-hrss/jobmatch/matcher/engine"
-	"github.com/urumqi-hrss/jobmatch/store/bolt"
-	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // TestAPILoadTLS measures issue 5's load with TLS on and off in one run:
@@ -54,46 +47,11 @@ func TestAPILoadTLS(t *testing.T) {
 		t.Skip("load test: set JOBMATCH_LOAD=1 to run it")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
 	o := synth.DefaultOptions()
 	o.Graduates = envInt("JOBMATCH_LOAD_GRADUATES", 5000)
-	if err := synth.Generate(filepath.Join(dir, "data"), o); err != nil {
-		t.Fatal(err)
-	}
-	now := o.Now.Add(12 * time.Hour)
-	st, err := bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	seg, err := index.DefaultSegmenter()
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	im := &ingest.Importer{Store: st, Analyzer: seg, Log: quiet, Now: func() time.Time { return now }}
-	for _, entity := range []string{"posts", "graduates"} {
-		if _, err := im.Import(ctx, entity, []string{filepath.Join(dir, "data", entity+".csv")}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var posts []matcher.Post
-	if err := st.EachPost(ctx, matcher.PostFilter{OpenAt: now}, func(p *matcher.Post) error { posts = append(posts, *p); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	if err := st.EachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) error { ids = append(ids, g.ID); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(posts, nil, engine.Options{Analyzer: seg, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	stack := synthtest.New(t, synthtest.Options{Synth: o, Now: o.Now.Add(12 * time.Hour), Entities: []string{"posts", "graduates"}})
+	st, ix, eng, posts, now, quiet := stack.Store, stack.Index, stack.Engine, stack.Posts, stack.Now, stack.Log
+	ids := stack.GraduateIDs(t)
 	// The wall clock runs ahead when the test moves it (skew), so the
 	// published-run cache is passed without waiting for it.
 	var skew atomic.Int64

@@ -23,7 +23,7 @@ const (
 // testHelperDirs hold code only tests link (their packages import
 // testing; TestShippedBinaryHasNoTestingPackage keeps them out of the
 // binary), so they are tests for the limits.
-var testHelperDirs = []string{"store/storetest", "store/postgres/pgtest", "ingest/sharedtest"}
+var testHelperDirs = []string{"store/storetest", "store/postgres/pgtest", "ingest/sharedtest", "ingest/synth/synthtest"}
 
 // dataTables are the functions allowed past maxFuncLines because they are
 // one literal table, not logic. Each is checked to still be that: its
