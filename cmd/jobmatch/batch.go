@@ -27,13 +27,10 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress bar (there is none anyway when standard error is not a terminal)")
 	shards := fs.Int("shards", 0, "PostgreSQL: open the run, set its prices and queue it in this many shards for `jobmatch worker` processes (0: compute it here)")
 	wait := fs.Bool("wait", false, "with --shards: wait until the workers have published the run, then print its summary")
-	pos, err := m.parse(fs, args)
-	if err != nil {
+	if err := m.parseNoArgs(fs, args, "batch"); err != nil {
 		return err
 	}
 	switch {
-	case len(pos) > 0:
-		return &usageError{fmt.Sprintf("batch: unexpected argument %q", pos[0])}
 	case o.Limit < 1 || o.Limit > 100:
 		return &usageError{fmt.Sprintf("batch --limit %d: want 1..100", o.Limit)}
 	case o.Chunk < 1:
@@ -55,10 +52,8 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	case *fresh:
 		o.Resume = batch.ResumeNever
 	}
-	if *configFile != "" {
-		if o.Config, err = batch.LoadConfig(*configFile); err != nil {
-			return err
-		}
+	if err := loadBatchConfig(*configFile, &o); err != nil {
+		return err
 	}
 	st, err := m.openStore(ctx)
 	if err != nil {
@@ -166,4 +161,15 @@ func (m *Main) queueBatch(ctx context.Context, st matcher.FullStore, in *batch.I
 		case <-tick.C:
 		}
 	}
+}
+
+// loadBatchConfig reads --config into o (the coordinator's and the
+// workers' alike); empty: the embedded matcher/batch/config.json.
+func loadBatchConfig(path string, o *batch.Options) error {
+	if path == "" {
+		return nil
+	}
+	var err error
+	o.Config, err = batch.LoadConfig(path)
+	return err
 }

@@ -166,6 +166,27 @@ func localURL(addr net.Addr, useTLS bool) string {
 	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
+// serverOrStore does one administrative operation (accounts, keys) where
+// the data is: through the running server's API when there is one
+// (--server, or a live `jobmatch serve` holding the embedded store's
+// lock), else on the store directly.
+func serverOrStore[T any](ctx context.Context, m *Main, server string,
+	remote func(c *keyAPI) (T, error), local func(st matcher.FullStore) (T, error)) (T, error) {
+	var zero T
+	c, err := m.runningServer(server)
+	if err != nil {
+		return zero, err
+	}
+	if c != nil {
+		return remote(c)
+	}
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return zero, err
+	}
+	return local(st)
+}
+
 // keyAPI is a client of a running server's admin key routes.
 type keyAPI struct {
 	base, key string

@@ -59,36 +59,25 @@ func (m *Main) keysCreate(ctx context.Context, args []string) error {
 	if err := api.CheckKeySpec(spec); err != nil {
 		return &usageError{"keys create" + flagMessage(err)}
 	}
-	var secret string
-	var view api.KeyView
-	c, err := m.runningServer(*server)
-	if err != nil {
-		return err
-	}
-	if c != nil {
+	created, err := serverOrStore(ctx, m, *server, func(c *keyAPI) (createdKey, error) {
 		req := map[string]any{"role": spec.Role, "name": spec.Name, "district": spec.District, "source": spec.Source, "rate": spec.Rate, "burst": spec.Burst}
 		if spec.TTL > 0 {
 			req["expires_in"] = spec.TTL.String()
 		}
-		var out struct {
-			Secret string      `json:"secret"`
-			Key    api.KeyView `json:"key"`
-		}
-		if err := c.call(ctx, "POST", "/v1/keys", req, &out); err != nil {
-			return err
-		}
-		secret, view = out.Secret, out.Key
-	} else {
-		st, err := m.openStore(ctx)
+		var out createdKey
+		err := c.call(ctx, "POST", "/v1/keys", req, &out)
+		return out, err
+	}, func(st matcher.FullStore) (createdKey, error) {
+		secret, k, err := api.CreateKey(ctx, st, spec, time.Now())
 		if err != nil {
-			return err
+			return createdKey{}, err
 		}
-		var k *matcher.APIKey
-		if secret, k, err = api.CreateKey(ctx, st, spec, time.Now()); err != nil {
-			return err
-		}
-		view = api.ViewKey(k, time.Now())
+		return createdKey{Secret: secret, Key: api.ViewKey(k, time.Now())}, nil
+	})
+	if err != nil {
+		return err
 	}
+	secret, view := created.Secret, created.Key
 	// The secret goes to standard output alone (for scripts); it is not
 	// stored and cannot be shown again.
 	fmt.Fprintln(m.Stdout, secret)
@@ -106,22 +95,13 @@ func (m *Main) keysRevoke(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return &usageError{"keys revoke: want exactly one key ID (see jobmatch keys list)"}
 	}
-	c, err := m.runningServer(*server)
+	_, err = serverOrStore(ctx, m, *server, func(c *keyAPI) (any, error) {
+		return nil, c.call(ctx, "DELETE", "/v1/keys/"+pos[0], nil, nil)
+	}, func(st matcher.FullStore) (any, error) {
+		return nil, st.RevokeKey(ctx, pos[0])
+	})
 	if err != nil {
 		return err
-	}
-	if c != nil {
-		if err := c.call(ctx, "DELETE", "/v1/keys/"+pos[0], nil, nil); err != nil {
-			return err
-		}
-	} else {
-		st, err := m.openStore(ctx)
-		if err != nil {
-			return err
-		}
-		if err := st.RevokeKey(ctx, pos[0]); err != nil {
-			return err
-		}
 	}
 	fmt.Fprintf(m.Stderr, "revoked key %s (refused at once by the server that revoked it, within seconds by the others)\n", pos[0])
 	return nil
@@ -134,31 +114,22 @@ func (m *Main) keysList(ctx context.Context, args []string) error {
 	if _, err := m.parse(fs, args); err != nil {
 		return err
 	}
-	var keys []api.KeyView
-	c, err := m.runningServer(*server)
-	if err != nil {
-		return err
-	}
-	if c != nil {
+	keys, err := serverOrStore(ctx, m, *server, func(c *keyAPI) ([]api.KeyView, error) {
 		var out struct {
 			Keys []api.KeyView `json:"keys"`
 		}
-		if err := c.call(ctx, "GET", "/v1/keys", nil, &out); err != nil {
-			return err
-		}
-		keys = out.Keys
-	} else {
-		st, err := m.openStore(ctx)
-		if err != nil {
-			return err
-		}
+		err := c.call(ctx, "GET", "/v1/keys", nil, &out)
+		return out.Keys, err
+	}, func(st matcher.FullStore) ([]api.KeyView, error) {
 		stored, err := st.ListKeys(ctx)
-		if err != nil {
-			return err
-		}
+		var keys []api.KeyView
 		for i := range stored {
 			keys = append(keys, api.ViewKey(&stored[i], time.Now()))
 		}
+		return keys, err
+	})
+	if err != nil {
+		return err
 	}
 	if *asJSON {
 		if keys == nil {
@@ -215,4 +186,10 @@ func flagMessage(err error) string {
 		flag = " --" + me.Field
 	}
 	return fmt.Sprintf("%s: %s (%s)", flag, me.Message, me.MessageEN)
+}
+
+// createdKey is POST /v1/keys's answer: the secret, shown once, and the key.
+type createdKey struct {
+	Secret string      `json:"secret"`
+	Key    api.KeyView `json:"key"`
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -90,19 +91,30 @@ func resolveRun(ctx context.Context, st matcher.FullStore, id string) (*matcher.
 	return st.Run(ctx, id)
 }
 
+// runFlag is the --run flag of runs show, export and diff.
+func runFlag(fs *flag.FlagSet) *string {
+	return fs.String("run", "latest", "the run: its ID (see jobmatch runs list) or latest, the published run")
+}
+
+// openRun opens the store and finds the run --run names in it.
+func (m *Main) openRun(ctx context.Context, id string) (matcher.FullStore, *matcher.Run, error) {
+	st, err := m.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	run, err := resolveRun(ctx, st, id)
+	return st, run, err
+}
+
 func (m *Main) runsShow(ctx context.Context, args []string) error {
 	fs := m.flags("runs show")
-	runID := fs.String("run", "latest", "the run: its ID (see jobmatch runs list) or latest, the published run")
+	runID := runFlag(fs)
 	asJSON := fs.Bool("json", false, "print the run and its report as JSON")
 	english := fs.Bool("en", false, "the summary in English")
 	if err := m.parseNoArgs(fs, args, "runs show"); err != nil {
 		return err
 	}
-	st, err := m.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	run, err := resolveRun(ctx, st, *runID)
+	st, run, err := m.openRun(ctx, *runID)
 	if err != nil {
 		return err
 	}
@@ -143,16 +155,12 @@ func (m *Main) runsExport(ctx context.Context, args []string, diff bool) error {
 		name = "runs diff"
 	}
 	fs := m.flags(name)
-	runID := fs.String("run", "latest", "the run: its ID (see jobmatch runs list) or latest, the published run")
+	runID := runFlag(fs)
 	out := fs.String("out", "", "write the CSV to this file (default: standard output)")
 	if err := m.parseNoArgs(fs, args, name); err != nil {
 		return err
 	}
-	st, err := m.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	run, err := resolveRun(ctx, st, *runID)
+	st, run, err := m.openRun(ctx, *runID)
 	if err != nil {
 		return err
 	}

@@ -68,30 +68,21 @@ func (m *Main) usersCreate(ctx context.Context, args []string) error {
 	if err := api.CheckUserSpec(spec); err != nil {
 		return &usageError{"users create" + flagMessage(err)}
 	}
-	var view api.UserView
-	c, err := m.runningServer(*server)
-	if err != nil {
-		return err
-	}
-	if c != nil {
-		req := map[string]any{"name": spec.Name, "full_name": spec.FullName, "role": spec.Role, "district": spec.District, "contact": spec.Contact, "password": spec.Password}
+	view, err := serverOrStore(ctx, m, *server, func(c *keyAPI) (api.UserView, error) {
 		var out struct {
 			User api.UserView `json:"user"`
 		}
-		if err := c.call(ctx, "POST", "/v1/users", req, &out); err != nil {
-			return err
-		}
-		view = out.User
-	} else {
-		st, err := m.openStore(ctx)
-		if err != nil {
-			return err
-		}
+		err := c.call(ctx, "POST", "/v1/users", spec, &out)
+		return out.User, err
+	}, func(st matcher.FullStore) (api.UserView, error) {
 		u, err := api.CreateUser(ctx, st, spec)
 		if err != nil {
-			return err
+			return api.UserView{}, err
 		}
-		view = api.ViewUser(u)
+		return api.ViewUser(u), nil
+	})
+	if err != nil {
+		return err
 	}
 	m.reportPassword(pw, generated)
 	fmt.Fprintf(m.Stderr, "created user %s (%s%s)\n", view.Name, view.Role, userScope(view))
@@ -137,18 +128,11 @@ func (m *Main) usersDisable(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := m.runningServer(server)
-	if err != nil {
-		return err
-	}
-	if c != nil {
-		err = c.call(ctx, "POST", "/v1/users/"+name+"/disable", nil, nil)
-	} else {
-		var st matcher.FullStore
-		if st, err = m.openStore(ctx); err == nil {
-			_, err = api.DisableUser(ctx, st, name)
-		}
-	}
+	_, err = serverOrStore(ctx, m, server, func(c *keyAPI) (any, error) {
+		return nil, c.call(ctx, "POST", "/v1/users/"+name+"/disable", nil, nil)
+	}, func(st matcher.FullStore) (any, error) {
+		return api.DisableUser(ctx, st, name)
+	})
 	if err != nil {
 		return err
 	}
@@ -165,18 +149,11 @@ func (m *Main) usersResetPassword(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := m.runningServer(server)
-	if err != nil {
-		return err
-	}
-	if c != nil {
-		err = c.call(ctx, "POST", "/v1/users/"+name+"/password", map[string]any{"password": pw}, nil)
-	} else {
-		var st matcher.FullStore
-		if st, err = m.openStore(ctx); err == nil {
-			_, err = api.ResetPassword(ctx, st, name, pw)
-		}
-	}
+	_, err = serverOrStore(ctx, m, server, func(c *keyAPI) (any, error) {
+		return nil, c.call(ctx, "POST", "/v1/users/"+name+"/password", map[string]any{"password": pw}, nil)
+	}, func(st matcher.FullStore) (any, error) {
+		return api.ResetPassword(ctx, st, name, pw)
+	})
 	if err != nil {
 		return err
 	}
@@ -192,31 +169,22 @@ func (m *Main) usersList(ctx context.Context, args []string) error {
 	if _, err := m.parse(fs, args); err != nil {
 		return err
 	}
-	var users []api.UserView
-	c, err := m.runningServer(*server)
-	if err != nil {
-		return err
-	}
-	if c != nil {
+	users, err := serverOrStore(ctx, m, *server, func(c *keyAPI) ([]api.UserView, error) {
 		var out struct {
 			Users []api.UserView `json:"users"`
 		}
-		if err := c.call(ctx, "GET", "/v1/users", nil, &out); err != nil {
-			return err
-		}
-		users = out.Users
-	} else {
-		st, err := m.openStore(ctx)
-		if err != nil {
-			return err
-		}
+		err := c.call(ctx, "GET", "/v1/users", nil, &out)
+		return out.Users, err
+	}, func(st matcher.FullStore) ([]api.UserView, error) {
 		stored, err := st.ListUsers(ctx)
-		if err != nil {
-			return err
-		}
+		var users []api.UserView
 		for i := range stored {
 			users = append(users, api.ViewUser(&stored[i]))
 		}
+		return users, err
+	})
+	if err != nil {
+		return err
 	}
 	if *asJSON {
 		if users == nil {

@@ -27,22 +27,17 @@ func (m *Main) cmdWorker(ctx context.Context, args []string) error {
 	concurrency := fs.Int("concurrency", 1, "shards this process works at once")
 	rescue := fs.Duration("rescue-after", 30*time.Minute, "a shard running this long is taken for dead (its worker killed) and run again by another worker, resuming after its saved chunks; each attempt gets three quarters of it")
 	configFile := fs.String("config", "", "batch configuration file, the same as the coordinator's (default: the embedded matcher/batch/config.json); a different one is refused by the run's fingerprint")
-	pos, err := m.parse(fs, args)
-	if err != nil {
+	if err := m.parseNoArgs(fs, args, "worker"); err != nil {
 		return err
 	}
 	switch {
-	case len(pos) > 0:
-		return &usageError{fmt.Sprintf("worker: unexpected argument %q", pos[0])}
 	case m.DBURL == "":
 		return &usageError{"worker: PostgreSQL only: give --db URL or set DATABASE_URL (the shards are queued there)"}
 	case o.Chunk < 1 || o.Workers < 1 || *concurrency < 1:
 		return &usageError{"worker: --chunk, --workers and --concurrency want at least 1"}
 	}
-	if *configFile != "" {
-		if o.Config, err = batch.LoadConfig(*configFile); err != nil {
-			return err
-		}
+	if err := loadBatchConfig(*configFile, &o); err != nil {
+		return err
 	}
 	st, err := m.openStore(ctx)
 	if err != nil {
