@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -9,7 +8,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -60,26 +58,8 @@ func TestKeysWhileServing(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	cert, key := selfSigned(t, dir)
 	addr, metrics := freeAddr(t), freeAddr(t)
-	m := NewMain()
-	serving := newLogSignal("serving the API")
-	m.Stdout, m.Stderr = io.Discard, serving
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- m.Run(ctx, []string{"serve", "--data", data, "--addr", addr, "--tls-cert", cert, "--tls-key", key, "--metrics-addr", metrics, "--log-level", "info"})
-	}()
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			cancel()
-			<-done
-			m.Close()
-		}
-	}
-	defer stop()
+	srv := serveInProcess(t, "--data", data, "--addr", addr, "--tls-cert", cert, "--tls-key", key, "--metrics-addr", metrics, "--log-level", "info")
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, Timeout: 10 * time.Second}
-	serving.wait(t, done)
 	res, err := client.Get("https://" + addr + "/readyz")
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +118,9 @@ func TestKeysWhileServing(t *testing.T) {
 
 	// Stopped, the server revokes its own key and removes the control
 	// file; the CLI opens the store again.
-	stop()
+	if err := srv.stop(t); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errs = run(t, "", "keys", "list", "--data", data)
 	if code != 0 || strings.Contains(out, "active") {
 		t.Fatalf("after serve stopped: exit %d, %s %s (the local key must be revoked)", code, out, errs)

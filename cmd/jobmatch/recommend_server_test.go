@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -70,16 +69,7 @@ func TestRecommendAsksTheRunningServer(t *testing.T) {
 	}
 
 	addr, metrics := freeAddr(t), freeAddr(t)
-	m := NewMain()
-	serving := newLogSignal("serving the API")
-	m.Stdout, m.Stderr = io.Discard, serving
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- m.Run(ctx, []string{"serve", "--data", data, day, "--addr", addr, "--metrics-addr", metrics, "--log-level", "info"})
-	}()
-	defer func() { cancel(); <-done; m.Close() }()
-	serving.wait(t, done)
+	serveInProcess(t, "--data", data, day, "--addr", addr, "--metrics-addr", metrics, "--log-level", "info")
 	asked := func() string {
 		t.Helper()
 		res, err := http.Get("http://" + metrics + "/metrics")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -24,15 +25,7 @@ func TestServeShutsDownInOrder(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	m := NewMain()
-	serving := newLogSignal("serving the API")
-	m.Stdout, m.Stderr = io.Discard, serving
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- m.Run(ctx, []string{"serve", "--data", data, "--addr", addr, "--poll", "50ms", "--log-level", "info"})
-	}()
-	serving.wait(t, done)
+	srv := serveInProcess(t, "--data", data, "--addr", addr, "--poll", "50ms", "--log-level", "info")
 	res, err := http.Get("http://" + addr + "/readyz")
 	if err != nil {
 		t.Fatal(err)
@@ -42,20 +35,60 @@ func TestServeShutsDownInOrder(t *testing.T) {
 	if body := string(b); res.StatusCode != 200 || !strings.Contains(body, `"status":"ready"`) {
 		t.Errorf("readyz: %d %s", res.StatusCode, body)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
-	if err := m.Close(); err != nil {
-		t.Errorf("close: %v", err)
+	if err := srv.stop(t); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(data, "index.seq")); err != nil {
 		t.Errorf("feed position not saved: %v", err)
+	}
+}
+
+// inProcessServer is `jobmatch serve` running in the test's process.
+type inProcessServer struct {
+	m       *Main
+	cancel  context.CancelFunc
+	done    chan error
+	stopped bool
+}
+
+// serveInProcess runs `jobmatch serve args…` in this process and returns
+// once it serves (it logged so: see logSignal). The test's end stops it,
+// if stop has not.
+func serveInProcess(t *testing.T, args ...string) *inProcessServer {
+	t.Helper()
+	m := NewMain()
+	serving := newLogSignal("serving the API")
+	m.Stdout, m.Stderr = io.Discard, serving
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &inProcessServer{m: m, cancel: cancel, done: make(chan error, 1)}
+	go func() { s.done <- m.Run(ctx, append([]string{"serve"}, args...)) }()
+	t.Cleanup(func() { s.stop(t) })
+	serving.wait(t, s.done)
+	return s
+}
+
+// stop cancels the server as SIGTERM does, waits for it to return (half
+// a minute at most: a bound for a hung shutdown) and closes its Main; it
+// returns serve's error, else Close's. A second stop does nothing.
+func (s *inProcessServer) stop(t *testing.T) error {
+	t.Helper()
+	if s.stopped {
+		return nil
+	}
+	s.stopped = true
+	s.cancel()
+	select {
+	case err := <-s.done:
+		if cerr := s.m.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close: %w", cerr)
+		}
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		return nil
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+		return nil
 	}
 }
 
