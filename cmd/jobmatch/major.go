@@ -6,8 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
-
 	"github.com/urumqi-hrss/jobmatch/ingest/major"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -91,28 +89,12 @@ var linkKindNames = map[catalog.LinkKind]string{catalog.LinkLicensed: "执业资
 // writeMajorTable aligns the rows by display width (a Chinese character is
 // two columns wide) and lists each name's occupations under its row.
 func writeMajorTable(w io.Writer, rows [][]string, links [][]catalog.OccupationLink) error {
-	width := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, c := range r {
-			width[i] = max(width[i], runewidth.StringWidth(c))
-		}
-	}
-	line := func(r []string) string {
-		var b strings.Builder
-		for i, c := range r {
-			if i == len(r)-1 {
-				b.WriteString(c)
-				break
-			}
-			b.WriteString(runewidth.FillRight(c, width[i]+2))
-		}
-		return strings.TrimRight(b.String(), " ")
-	}
-	if _, err := fmt.Fprintln(w, line(rows[0])); err != nil {
+	lines := alignedLines(rows)
+	if _, err := fmt.Fprintln(w, lines[0]); err != nil {
 		return err
 	}
-	for i, r := range rows[1:] {
-		if _, err := fmt.Fprintln(w, line(r)); err != nil {
+	for i, l := range lines[1:] {
+		if _, err := fmt.Fprintln(w, l); err != nil {
 			return err
 		}
 		for _, l := range links[i] {

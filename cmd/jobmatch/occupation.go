@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
-
 	"github.com/urumqi-hrss/jobmatch/ingest/occupation"
 )
 
@@ -48,7 +46,7 @@ func (m *Main) cmdOccupation(ctx context.Context, args []string) error {
 	for _, p := range posts {
 		rows = append(rows, occupationRow(c, p.title, p.desc))
 	}
-	return writeAligned(m, rows)
+	return writeTable(m.Stdout, rows)
 }
 
 // occupationRow is one post's row: its title, then the classifier's code,
@@ -63,29 +61,4 @@ func occupationRow(c *occupation.Classifier, title, desc string) []string {
 		from = "描述"
 	}
 	return []string{title, m.Code, m.Name, fmt.Sprintf("%.2f", m.Score), from + "：" + strings.Join(m.Evidence, "、")}
-}
-
-// writeAligned prints rows with their columns aligned by display width
-// (a Chinese character is two columns wide).
-func writeAligned(m *Main, rows [][]string) error {
-	width := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, c := range r {
-			width[i] = max(width[i], runewidth.StringWidth(c))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			if i == len(r)-1 {
-				b.WriteString(c)
-				break
-			}
-			b.WriteString(runewidth.FillRight(c, width[i]+2))
-		}
-		if _, err := fmt.Fprintln(m.Stdout, strings.TrimRight(b.String(), " ")); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -13,6 +13,17 @@ import (
 // text/tabwriter does) pushes every column after a Chinese one out of line.
 // Columns are two cells apart; the last is not padded.
 func writeTable(w io.Writer, rows [][]string) error {
+	for _, l := range alignedLines(rows) {
+		if _, err := fmt.Fprintln(w, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// alignedLines are rows as writeTable prints them, one line each, for a
+// table that puts lines of its own between them (jobmatch major).
+func alignedLines(rows [][]string) []string {
 	var width []int
 	for _, r := range rows {
 		for i, c := range r {
@@ -22,7 +33,8 @@ func writeTable(w io.Writer, rows [][]string) error {
 			width[i] = max(width[i], runewidth.StringWidth(c))
 		}
 	}
-	for _, r := range rows {
+	lines := make([]string, len(rows))
+	for j, r := range rows {
 		var b strings.Builder
 		for i, c := range r {
 			if i == len(r)-1 {
@@ -31,9 +43,7 @@ func writeTable(w io.Writer, rows [][]string) error {
 			}
 			b.WriteString(runewidth.FillRight(c, width[i]+2))
 		}
-		if _, err := fmt.Fprintln(w, strings.TrimRight(b.String(), " ")); err != nil {
-			return err
-		}
+		lines[j] = strings.TrimRight(b.String(), " ")
 	}
-	return nil
+	return lines
 }
