@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -28,6 +29,9 @@ func liveHeap() int64 {
 // does not assert. It runs only when asked:
 //
 //	JOBMATCH_PAGES_BENCH=1 go test ./benchmarks/ -run TestFiguresMemory -v -timeout 40m
+//
+// JOBMATCH_HEAP_PROFILE=FILE writes the heap profile once the figures are
+// built (go tool pprof -sample_index=inuse_space).
 func TestFiguresMemory(t *testing.T) {
 	if os.Getenv("JOBMATCH_PAGES_BENCH") != "1" {
 		t.Skip("figures memory: set JOBMATCH_PAGES_BENCH=1 to run it")
@@ -51,6 +55,16 @@ func TestFiguresMemory(t *testing.T) {
 	}
 	took := time.Since(start)
 	h2 := liveHeap()
+	if path := os.Getenv("JOBMATCH_HEAP_PROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
 	dash, err := svc.Dashboard(ctx, casework.CaseFilter{})
 	if err != nil {
 		t.Fatal(err)
