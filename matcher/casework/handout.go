@@ -10,8 +10,9 @@ import (
 
 // Handout is a graduate's 一人一策 plan as it is handed to the graduate
 // (issue 12 item 2): what they can act on, nothing more. It is assembled
-// from the plan (Service.Plan) and is what the print view, the PDF and the
-// CLI render, so the three read the same.
+// from the plan, built from the graduate's kept proposal (proposals.go),
+// and is what the print view, the PDF and the CLI render, so the three
+// read the same.
 //
 // Only items that count are on it: a post filled, closed, past its
 // deadline or excluded by the rules, and a course started or full, are
