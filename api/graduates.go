@@ -343,7 +343,7 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	w.Header().Set("X-Recommendation-Source", "online")
-	return writeJSON(w, http.StatusOK, res)
+	return writeResult(w, http.StatusOK, res)
 }
 
 // recommend runs the engine for g within the concurrency bound, timed.
@@ -409,7 +409,7 @@ func (s *Server) profileRecommendations(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, res)
+	return writeResult(w, http.StatusOK, res)
 }
 
 // profileFieldError places ingest's profile errors in the request body:

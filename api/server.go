@@ -515,6 +515,16 @@ func (s *Server) finish(rt *route, r *http.Request, sw *statusWriter, info *reqI
 	}
 	el := time.Since(start)
 	s.metrics.observe(rt.Path, r.Method, sw.status, el)
+	lvl := slog.LevelDebug
+	switch {
+	case sw.status == statusClientClosed || (sw.status >= 400 && sw.status < 500):
+		lvl = slog.LevelInfo
+	case sw.status >= 500:
+		lvl = slog.LevelError
+	}
+	if !s.log.Enabled(r.Context(), lvl) {
+		return // the line would be dropped: do not build it (most requests, at the default level)
+	}
 	attrs := []slog.Attr{
 		slog.String("request_id", info.requestID),
 		slog.String("client", info.client.String()),
@@ -526,12 +536,9 @@ func (s *Server) finish(rt *route, r *http.Request, sw *statusWriter, info *reqI
 	if info.key != nil {
 		attrs = append(attrs, slog.String("key_id", info.key.ID))
 	}
-	lvl := slog.LevelDebug
 	if sw.status == statusClientClosed {
-		lvl = slog.LevelInfo
 		attrs = append(attrs, slog.String("code", "client_closed"))
 	} else if sw.status >= 500 {
-		lvl = slog.LevelError
 		if info.err != nil {
 			// Internal errors are logged for operators. Their text comes from
 			// our own code and the store drivers, which never put personal
@@ -539,7 +546,6 @@ func (s *Server) finish(rt *route, r *http.Request, sw *statusWriter, info *reqI
 			attrs = append(attrs, slog.String("error", info.err.Error()))
 		}
 	} else if sw.status >= 400 {
-		lvl = slog.LevelInfo
 		if info.err != nil {
 			attrs = append(attrs, slog.String("code", matcher.ErrorCode(info.err)))
 		}
