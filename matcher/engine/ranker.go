@@ -266,36 +266,39 @@ func (r *Ranker) rankMilitaryFirst(gc *gradCtx, q, mq *matcher.Query, elig []uin
 }
 
 // scan is the online scan over the set bits of elig: per channel the best
-// m posts, merged best first, and which channels had more. A post whose
-// bound is below its channel's worst kept score, once that list is full,
-// is not scored: it could not enter.
+// m posts, merged best first, and which channels had more. It bounds every
+// eligible post the query wants first (upper, from the packed slotBound)
+// and then scores them best bound first, by buckets of bound: the short
+// lists fill with the best posts first, so their worst kept score rises
+// fastest, and a post whose bound is below its list's worst kept score,
+// once that list is full, is not scored — it could not enter. On the
+// generated set this scores ~890 of ~6,000 eligible posts a request
+// instead of ~1,380 in slot order. The order of scoring does not change
+// the lists: a short list keeps the best m by score and post-ID rank.
 func (r *Ranker) scan(gc *gradCtx, f postFilter, elig []uint64, acc []float32, m int) ([]cand, []bool) {
 	e := r.e
+	sc, _ := scanScratches.Get().(*scanScratch)
+	if sc == nil {
+		sc = &scanScratch{}
+	}
+	defer scanScratches.Put(sc)
+	count := r.bound(sc, gc, f, elig, acc)
 	var heaps [numChannels + 1]candHeap
 	truncated := make([]bool, len(heaps))
 	for i := range heaps {
 		heaps[i] = candHeap{e: e, idRank: r.idRank}
+		truncated[i] = count[i] > m
 	}
 	var x [NumFeatures]float64
-	wanted := r.wantedSet(f) // the query's channel and kind, as a bitset
-	for w, word := range elig {
-		word &= wanted[w]
-		for word != 0 {
-			slot := w<<6 | bits.TrailingZeros64(word)
-			word &= word - 1
-			b := &r.bounds[slot]
-			hp := &heaps[b.heap]
-			t := acc[slot]
-			if len(hp.c) == m {
-				truncated[b.heap] = true
-				if ub := r.upper(gc, b, t); ub < hp.c[0].score-boundSlack*(1+math.Abs(ub)) {
-					continue
-				}
-			}
-			h := &e.hot[slot]
-			featureVectorHot(gc, h, e.restr[slot], e.slots[slot], float64(t), x[:])
-			hp.offer(cand{score: e.sc.score(x[:]), slot: int32(slot), text: t}, m)
+	for _, i := range sc.byBound() {
+		bc := &sc.bounds[i]
+		hp := &heaps[bc.heap]
+		if len(hp.c) == m && bc.ub < hp.c[0].score-boundSlack*(1+math.Abs(bc.ub)) {
+			continue
 		}
+		slot, t := int(bc.slot), acc[bc.slot]
+		featureVectorHot(gc, &e.hot[slot], e.restr[slot], e.slots[slot], float64(t), x[:])
+		hp.offer(cand{score: e.sc.score(x[:]), slot: bc.slot, text: t}, m)
 	}
 	var all []cand
 	for i := range heaps {
@@ -303,6 +306,74 @@ func (r *Ranker) scan(gc *gradCtx, f postFilter, elig []uint64, acc []float32, m
 	}
 	h := candHeap{e: e, c: all, idRank: r.idRank}
 	return h.sorted(), truncated
+}
+
+// scanScratch is a scan's working memory, recycled between requests.
+type scanScratch struct {
+	bounds []boundedPost
+	order  []int32
+}
+
+var scanScratches sync.Pool
+
+// boundedPost is an eligible post with its bound and short list.
+type boundedPost struct {
+	ub   float64
+	slot int32
+	heap int8
+}
+
+// bound fills sc.bounds with the eligible posts f wants and their bounds,
+// and counts them by short list.
+func (r *Ranker) bound(sc *scanScratch, gc *gradCtx, f postFilter, elig []uint64, acc []float32) (count [numChannels + 1]int) {
+	sc.bounds = sc.bounds[:0]
+	wanted := r.wantedSet(f) // the query's channel and kind, as a bitset
+	for w, word := range elig {
+		word &= wanted[w]
+		for word != 0 {
+			slot := w<<6 | bits.TrailingZeros64(word)
+			word &= word - 1
+			b := &r.bounds[slot]
+			sc.bounds = append(sc.bounds, boundedPost{ub: r.upper(gc, b, acc[slot]), slot: int32(slot), heap: b.heap})
+			count[b.heap]++
+		}
+	}
+	return count
+}
+
+// boundBuckets is how finely byBound orders: posts within a bucket are
+// scored in slot order.
+const boundBuckets = 64
+
+// byBound returns the indexes of sc.bounds by bucket of bound, highest
+// first (a counting sort: two passes, no comparisons).
+func (sc *scanScratch) byBound() []int32 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range sc.bounds {
+		lo, hi = min(lo, sc.bounds[i].ub), max(hi, sc.bounds[i].ub)
+	}
+	scale := 0.0
+	if hi > lo && !math.IsInf(hi-lo, 0) {
+		scale = (boundBuckets - 1) / (hi - lo)
+	}
+	bucket := func(ub float64) int {
+		k := boundBuckets - 1 - int((ub-lo)*scale) // 0: the highest bounds
+		return min(max(k, 0), boundBuckets-1)      // NaN and rounding stay in range
+	}
+	var start [boundBuckets + 1]int
+	for i := range sc.bounds {
+		start[bucket(sc.bounds[i].ub)+1]++
+	}
+	for k := 1; k <= boundBuckets; k++ {
+		start[k] += start[k-1]
+	}
+	sc.order = slices.Grow(sc.order[:0], len(sc.bounds))[:len(sc.bounds)]
+	for i := range sc.bounds {
+		k := bucket(sc.bounds[i].ub)
+		sc.order[start[k]] = int32(i)
+		start[k]++
+	}
+	return sc.order
 }
 
 // eligible is the graduate's eligible posts: the AND of one bitset per
