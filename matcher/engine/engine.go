@@ -29,7 +29,8 @@ type Options struct {
 	// Terms, if set, remembers posts' term counts between builds (cmd
 	// keeps them in the data directory: store/termcache). Cutting the
 	// texts is most of a build, and the posts rarely change between two
-	// `jobmatch recommend --local`.
+	// `jobmatch recommend --local`. New's build asks it; the engine does
+	// not keep it (a later recompilation cuts the texts).
 	Terms TermStore
 }
 
@@ -54,7 +55,7 @@ type Engine struct {
 	fixNow time.Time
 	// progress hears a build's segmentation (Options.Progress)
 	progress func(done, total int)
-	terms    TermStore // Options.Terms; nil: every build cuts every post
+	terms    TermStore // Options.Terms during New's build; nil after it
 
 	slots []*postRec // nil where a post was removed
 	hot   []postHot  // slots' hot parts, contiguous; live false where removed
@@ -147,6 +148,9 @@ func New(posts []matcher.Post, courses []matcher.Course, o Options) (*Engine, er
 			return nil, err
 		}
 	}
+	// The store is for this build: a long-lived engine (a server, a
+	// batch) must not keep every post's counts alive in it.
+	e.terms = nil
 	return e, nil
 }
 
