@@ -5,7 +5,10 @@ import "strings"
 // curatedTable maps the titles job boards use to CSCO 2022 codes, one code a
 // line followed by its keys (folded: Latin in lower case). A key marked "~"
 // is generic: it is used only when no specific key matches the title (so
-// 大数据开发工程师 goes by 大数据开发, not by 开发工程师). These keys override
+// 大数据开发工程师 goes by 大数据开发, not by 开发工程师). A key marked "^" is
+// a duty every field has (工艺工程师): a professional field named just
+// before it decides (化工工艺工程师 is a chemical engineer), its own code
+// only when none is. These keys override
 // the classification's own aliases, some of which are misleading for job
 // boards (its 文员 is 秘书, its 销售经理 is 市场营销专业人员). In Latin keys
 // "_" stands for the space between two words (data_scientist).
@@ -228,7 +231,7 @@ const curatedTable = `
 6-31-01-10 设备维修 维修工 设备维护
 # 工程技术
 2-02-07-01 机械工程师 机械技术员 机械设计 机械设计师 结构设计 结构工程师
-2-02-07-02 工艺工程师 机械工艺
+2-02-07-02 ^工艺工程师 机械工艺
 2-02-07-04 设备工程师 设备管理
 2-02-11-01 机电技术员 电气工程师 电气设计 电气技术员
 2-02-07-07 自动化工程师 plc 自动化 电气自动化

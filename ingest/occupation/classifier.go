@@ -42,6 +42,9 @@ type entry struct {
 	weak    bool // generic head (开发工程师): used only when nothing specific matches
 	curated bool
 	runes   int
+	// function: a duty every field has (工艺工程师); a professional field
+	// named just before it decides the occupation (fieldOf).
+	function bool
 }
 
 var (
@@ -90,7 +93,7 @@ func New(table string, cut Cutter) (*Classifier, error) {
 	for _, o := range catalog.Occupations() {
 		parents[o.Parent()] = true
 	}
-	add := func(key, code, name string, weak, curated bool) {
+	add := func(key, code, name string, weak, function, curated bool) {
 		key = fold(strings.TrimSpace(key))
 		if key == "" {
 			return
@@ -99,7 +102,7 @@ func New(table string, cut Cutter) (*Classifier, error) {
 			return // curated keys are added first and win
 		}
 		c.keys[key] = len(c.entries)
-		c.entries = append(c.entries, entry{key: key, code: code, name: name, weak: weak, curated: curated, runes: utf8.RuneCountInString(key)})
+		c.entries = append(c.entries, entry{key: key, code: code, name: name, weak: weak, function: function, curated: curated, runes: utf8.RuneCountInString(key)})
 	}
 	for i, line := range strings.Split(table, "\n") {
 		f := strings.Fields(line)
@@ -111,12 +114,12 @@ func New(table string, cut Cutter) (*Classifier, error) {
 			return nil, fmt.Errorf("line %d: %s is not a level-3 or level-4 occupation, nor an undivided group", i+1, f[0])
 		}
 		for _, k := range f[1:] {
-			weak := strings.HasPrefix(k, "~")
-			k = strings.TrimPrefix(k, "~")
+			weak, function := strings.HasPrefix(k, "~"), strings.HasPrefix(k, "^")
+			k = strings.TrimLeft(k, "~^")
 			if j, dup := c.keys[fold(strings.ReplaceAll(k, "_", latinSpace))]; dup {
 				return nil, fmt.Errorf("line %d: key %q already maps to %s", i+1, k, c.entries[j].code)
 			}
-			add(strings.ReplaceAll(k, "_", latinSpace), o.Code, o.Name, weak, true)
+			add(strings.ReplaceAll(k, "_", latinSpace), o.Code, o.Name, weak, function, true)
 		}
 	}
 	// Level-4 nodes before level-3 ones, so a shared alias goes to the finer node.
@@ -125,12 +128,12 @@ func New(table string, cut Cutter) (*Classifier, error) {
 			if o.Level != lvl {
 				continue
 			}
-			add(o.Name, o.Code, o.Name, false, false)
+			add(o.Name, o.Code, o.Name, false, false, false)
 			for _, a := range o.Aliases {
 				if utf8.RuneCountInString(a) < 2 || genericAliases[a] {
 					continue
 				}
-				add(a, o.Code, o.Name, false, false)
+				add(a, o.Code, o.Name, false, false, false)
 			}
 		}
 	}
@@ -236,5 +239,40 @@ func (c *Classifier) scan(seg string, b bounds) (hit, bool) {
 		}
 		i += size
 	}
+	if found && c.entries[best.idx].function {
+		best = c.fieldOf(seg, b, best)
+	}
 	return best, found
+}
+
+// fieldOf reads a function key (工艺工程师) with the field the title names
+// before it: a key that spans it as its tail (the catalogue's
+// 半导体工艺工程师), else a key that ends where it starts and names a
+// professional occupation (major group 2: 化工 in 化工|工艺工程师, not the
+// operator's 数控 in 数控|工艺工程师). Without either, the function key
+// stands, with its own code.
+func (c *Classifier) fieldOf(seg string, b bounds, f hit) hit {
+	best, found := f, false
+	for i := 0; i < f.start; {
+		r, size := utf8.DecodeRuneInString(seg[i:])
+		for _, l := range c.lens[r] {
+			end := i + l
+			if end != f.end && end != f.start {
+				continue
+			}
+			idx, ok := c.keys[seg[i:end]]
+			if !ok || c.entries[idx].weak || !b.accepts(i, end) {
+				continue
+			}
+			if end == f.start && !strings.HasPrefix(c.entries[idx].code, "2-") {
+				continue
+			}
+			h := hit{idx: idx, start: i, end: end}
+			if !found || h.end > best.end || h.end == best.end && h.start < best.start {
+				best, found = h, true
+			}
+		}
+		i += size
+	}
+	return best
 }

@@ -511,6 +511,35 @@ func TestClassifyOnWords(t *testing.T) {
 	}
 }
 
+// The classes behind issue 8's last title failures: a title joining two
+// duties is read as each (汽车检测与维修技术员 by 汽车维修); a duty every
+// field has (工艺工程师) takes the professional field named before it; a
+// worker's key does not reach into an engineer's 工程师 or 工艺.
+func TestClassifyDutiesAndFields(t *testing.T) {
+	c := Default()
+	for _, tt := range []struct{ title, code string }{
+		{"汽车检测与维修技术员", "4-12-01-01"},
+		{"机械设计与制造工程师", "2-02-07-01"},
+		{"半导体工艺工程师", "2-02-09-01"}, // the catalogue's own alias spans the duty
+		{"化工工艺工程师", "2-02-06-03"},  // a professional field just before it
+		{"数控工艺工程师", "2-02-07-02"},  // 数控 names an operator: the duty stands
+		{"工艺工程师", "2-02-07-02"},
+		{"搬运工人", "4-02-05-01"}, // 搬运工 over 搬运|工人 is a worker
+	} {
+		if m, ok := c.Classify(tt.title); !ok || m.Code != tt.code {
+			t.Errorf("Classify(%q) = %s %s (%q), %v; want %s", tt.title, m.Code, m.Name, m.Matched, ok, tt.code)
+		}
+	}
+	for _, title := range []string{"机械维修工程师", "铸造工艺工程师", "注塑工艺工程师"} {
+		if m, ok := c.Classify(title); ok && m.Code[0] == '6' {
+			t.Errorf("Classify(%q) = %s %s (%q): a worker's key read across an engineer's title", title, m.Code, m.Name, m.Matched)
+		}
+	}
+	if got := coordinated(c.cut, "和平里店长"); len(got) != 0 {
+		t.Errorf("coordinated(和平里店长) = %q: 和 inside a word joins nothing", got)
+	}
+}
+
 // Titles that name no field are read from the description; alone, they
 // abstain.
 func TestClassifyFromDescription(t *testing.T) {

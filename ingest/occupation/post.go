@@ -236,8 +236,7 @@ func (c *Classifier) classifySegments(segs []string) (Match, hit, bool) {
 	var bestHit hit
 	bestTier, found := 0, false
 	for _, seg := range segs {
-		ws := cutSegment(c.cut, seg)
-		h, ok := c.scan(seg, wordBounds(seg, ws))
+		seg, h, ok := c.scanSegment(seg)
 		if !ok {
 			continue
 		}
@@ -257,6 +256,23 @@ func (c *Classifier) classifySegments(segs []string) (Match, hit, bool) {
 		}
 	}
 	return best, bestHit, found
+}
+
+// scanSegment finds the heading key of a segment as written, else of
+// the first of its duties (coordinated: 汽车检测与维修技术员 is read as
+// 汽车检测技术员, then 汽车维修技术员) that names one, and returns the text
+// it was found in.
+func (c *Classifier) scanSegment(seg string) (string, hit, bool) {
+	h, ok := c.scan(seg, wordBounds(seg, cutSegment(c.cut, seg)))
+	if ok {
+		return seg, h, true
+	}
+	for _, duty := range coordinated(c.cut, seg) {
+		if h, ok := c.scan(duty, wordBounds(duty, cutSegment(c.cut, duty))); ok {
+			return duty, h, true
+		}
+	}
+	return seg, hit{}, false
 }
 
 var noiseWord = func() map[string]bool {

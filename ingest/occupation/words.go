@@ -50,9 +50,11 @@ func firstNoise(s string) (at, n int) {
 // start and end a word of its segmentation, and which word each byte
 // belongs to (-1 between words).
 type bounds struct {
+	text       string
 	start, end []bool
 	word       []int32
 	runes      []int // per word
+	from       []int // per word: the byte offset it starts at
 }
 
 // wordBounds aligns the words of cut(seg) with seg. A word the segmenter
@@ -60,7 +62,7 @@ type bounds struct {
 // alignment: the rest of the segment then has no boundaries, and no key
 // matches there.
 func wordBounds(seg string, words []string) bounds {
-	b := bounds{start: make([]bool, len(seg)+1), end: make([]bool, len(seg)+1), word: make([]int32, len(seg))}
+	b := bounds{text: seg, start: make([]bool, len(seg)+1), end: make([]bool, len(seg)+1), word: make([]int32, len(seg))}
 	for i := range b.word {
 		b.word[i] = -1
 	}
@@ -73,6 +75,7 @@ func wordBounds(seg string, words []string) bounds {
 		s, e := pos+j, pos+j+len(w)
 		b.start[s], b.end[e] = true, true
 		b.runes = append(b.runes, runeLen(w))
+		b.from = append(b.from, s)
 		for k := s; k < e; k++ {
 			b.word[k] = int32(wi)
 		}
@@ -87,7 +90,10 @@ func wordBounds(seg string, words []string) bounds {
 //   - or it lies inside one word as its head or its tail (护士 in 护士长,
 //     工程师 in 半导体工艺工程师);
 //   - or it starts on a boundary and ends inside a later word, as a prefix
-//     of it (店铺运营 in 店铺|运营专员);
+//     of it (店铺运营 in 店铺|运营专员, 搬运工 in 搬运|工人, 库管 in
+//     库|管理员) — unless a worker's 工 is the first character of an
+//     engineer's 工程师 or 工艺 (维修工 in 维修|工程师, 铸造工 in
+//     铸造|工艺工程师: engineers, not workers);
 //   - or it starts inside a word and every word after that one is a single
 //     letter the segmenter left alone (焊工 in 二保焊|工, 站务员 in
 //     轨道|交通站|务|员).
@@ -100,8 +106,11 @@ func (b bounds) accepts(s, e int) bool {
 	switch {
 	case ws < 0 || we < 0:
 		return false
-	case b.start[s]:
+	case b.start[s] && (b.end[e] || ws == we):
 		return true
+	case b.start[s]:
+		word := b.text[b.from[we]:]
+		return e-b.from[we] != len("工") || !strings.HasPrefix(word, "工程") && !strings.HasPrefix(word, "工艺")
 	case ws == we:
 		return b.end[e]
 	case !b.end[e]:
@@ -117,3 +126,53 @@ func (b bounds) accepts(s, e int) bool {
 
 // runeLen is the number of runes of s.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// conjunctions join two duties that share the words around them.
+var conjunctions = []string{"与", "及", "和"}
+
+// coordinated reads a title that joins two duties of one job (汽车检测与维修技术员,
+// 机械设计及制造工程师) as each duty alone, with the words the two share:
+// 汽车检测技术员 and 汽车维修技术员. A dictionary key (汽车维修) that the
+// joined form splits then stands on words. The conjunction must stand
+// alone or inside a long compound the segmenter keeps whole (a major's
+// name: 汽车检测与维修技术), never inside a short word (和平, 以及), and
+// each conjunct must be a word of two runes or more.
+func coordinated(cut Cutter, seg string) []string {
+	var out []string
+	for _, conj := range conjunctions {
+		i := strings.Index(seg, conj)
+		if i <= 0 || i+len(conj) >= len(seg) || !standsAlone(cut.Cut(seg), seg, i) {
+			continue
+		}
+		left, right := cut.Cut(seg[:i]), cut.Cut(seg[i+len(conj):])
+		if len(left) < 2 && len(right) < 2 {
+			continue // nothing shared: two jobs, split elsewhere
+		}
+		a, b := left[len(left)-1], right[0]
+		if runeLen(a) < 2 || runeLen(b) < 2 || !hasLetter(a) || !hasLetter(b) {
+			continue
+		}
+		head := strings.Join(left[:len(left)-1], "")
+		tail := strings.Join(right[1:], "")
+		out = append(out, head+a+tail, head+b+tail)
+	}
+	return out
+}
+
+// standsAlone reports whether the conjunction at byte i of seg is a word
+// of its own in words, or inside a compound of five runes or more.
+func standsAlone(words []string, seg string, i int) bool {
+	pos := 0
+	for _, w := range words {
+		j := strings.Index(seg[pos:], w)
+		if j < 0 {
+			return false
+		}
+		s, e := pos+j, pos+j+len(w)
+		if s <= i && i < e {
+			return s == i && e == i+len(w) && runeLen(w) == 1 || runeLen(w) >= 5
+		}
+		pos = e
+	}
+	return false
+}
