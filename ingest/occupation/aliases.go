@@ -6,9 +6,9 @@ import "strings"
 // line followed by its keys (folded: Latin in lower case). A key marked "~"
 // is generic: it is used only when no specific key matches the title (so
 // 大数据开发工程师 goes by 大数据开发, not by 开发工程师). A key marked "^" is
-// a duty every field has (工艺工程师): a professional field named just
-// before it decides (化工工艺工程师 is a chemical engineer), its own code
-// only when none is. These keys override
+// a duty or rank every field of its group has (工艺工程师, 医生): a field
+// named before it decides (化工工艺工程师 is a chemical engineer,
+// 口腔执业医师 a dentist; fields.go), its own code only when none is. These keys override
 // the classification's own aliases, some of which are misleading for job
 // boards (its 文员 is 秘书, its 销售经理 is 市场营销专业人员). In Latin keys
 // "_" stands for the space between two words (data_scientist).
@@ -119,7 +119,7 @@ const curatedTable = `
 4-10-01-01 早教 早教老师 育婴师 育婴员
 4-10-01-03 保育员 保育师
 # 医疗健康
-2-05-01-00 医生 医师 临床医生 住院医师 主治医师
+2-05-01-00 ^医生 ^医师 临床医生 ^住院医师 ^主治医师
 2-05-01-01 内科医生 内科医师
 2-05-01-02 外科医生 外科医师
 2-05-01-03 儿科医生 儿科医师
@@ -127,7 +127,7 @@ const curatedTable = `
 2-05-01-07 口腔医生 牙医 口腔医师
 2-05-01-15 放射科医生 影像科医生 影像医师 医学影像医师
 2-05-01-17 超声医生 b超医生
-2-05-01-19 全科医生 全科医师 社区医生
+2-05-01-19 ^全科医生 ^全科医师 社区医生
 2-05-02-00 中医 中医师 中医医生
 2-05-08-00 护士 护理 护士长 护师
 2-05-06-01 药师 药剂师 执业药师 药房 调剂员 药品调剂 药品质量管理

@@ -33,6 +33,7 @@ type Classifier struct {
 	lens    map[rune][]int // first rune → byte lengths of keys, longest first
 	cut     Cutter
 	prof    *profiles
+	stems   map[string][]stem // a function key's code → its siblings' specialties
 }
 
 type entry struct {
@@ -147,6 +148,7 @@ func New(table string, cut Cutter) (*Classifier, error) {
 		}
 	}
 	c.prof = newProfiles(cut, curatedKeys)
+	c.stems = specialtyStems(c)
 	return c, nil
 }
 
@@ -243,36 +245,4 @@ func (c *Classifier) scan(seg string, b bounds) (hit, bool) {
 		best = c.fieldOf(seg, b, best)
 	}
 	return best, found
-}
-
-// fieldOf reads a function key (工艺工程师) with the field the title names
-// before it: a key that spans it as its tail (the catalogue's
-// 半导体工艺工程师), else a key that ends where it starts and names a
-// professional occupation (major group 2: 化工 in 化工|工艺工程师, not the
-// operator's 数控 in 数控|工艺工程师). Without either, the function key
-// stands, with its own code.
-func (c *Classifier) fieldOf(seg string, b bounds, f hit) hit {
-	best, found := f, false
-	for i := 0; i < f.start; {
-		r, size := utf8.DecodeRuneInString(seg[i:])
-		for _, l := range c.lens[r] {
-			end := i + l
-			if end != f.end && end != f.start {
-				continue
-			}
-			idx, ok := c.keys[seg[i:end]]
-			if !ok || c.entries[idx].weak || !b.accepts(i, end) {
-				continue
-			}
-			if end == f.start && !strings.HasPrefix(c.entries[idx].code, "2-") {
-				continue
-			}
-			h := hit{idx: idx, start: i, end: end}
-			if !found || h.end > best.end || h.end == best.end && h.start < best.start {
-				best, found = h, true
-			}
-		}
-		i += size
-	}
-	return best
 }

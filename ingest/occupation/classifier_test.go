@@ -512,9 +512,10 @@ func TestClassifyOnWords(t *testing.T) {
 }
 
 // The classes behind issue 8's last title failures: a title joining two
-// duties is read as each (汽车检测与维修技术员 by 汽车维修); a duty every
-// field has (工艺工程师) takes the professional field named before it; a
-// worker's key does not reach into an engineer's 工程师 or 工艺.
+// duties is read as each (汽车检测与维修技术员 by 汽车维修); a duty or rank
+// every field has (工艺工程师, 医生) takes the field named before it
+// (fields.go); a worker's key does not reach into an engineer's 工程师 or
+// 工艺.
 func TestClassifyDutiesAndFields(t *testing.T) {
 	c := Default()
 	for _, tt := range []struct{ title, code string }{
@@ -525,12 +526,20 @@ func TestClassifyDutiesAndFields(t *testing.T) {
 		{"数控工艺工程师", "2-02-07-02"},  // 数控 names an operator: the duty stands
 		{"工艺工程师", "2-02-07-02"},
 		{"搬运工人", "4-02-05-01"}, // 搬运工 over 搬运|工人 is a worker
+		// A rank every doctor has takes the specialty named before it:
+		// a 口腔 doctor needs the dental licence, which 临床医学 does not
+		// lead to (regulated_occupations.csv).
+		{"口腔执业医师", "2-05-01-07"},
+		{"口腔全科医生", "2-05-01-07"},
+		{"眼科住院医师", "2-05-01-05"},
+		{"医生", "2-05-01-00"},
+		{"铸造工艺工程师", "2-02-07-13"}, // a sibling's specialty: 铸造工程技术人员
 	} {
 		if m, ok := c.Classify(tt.title); !ok || m.Code != tt.code {
 			t.Errorf("Classify(%q) = %s %s (%q), %v; want %s", tt.title, m.Code, m.Name, m.Matched, ok, tt.code)
 		}
 	}
-	for _, title := range []string{"机械维修工程师", "铸造工艺工程师", "注塑工艺工程师"} {
+	for _, title := range []string{"机械维修工程师", "注塑工艺工程师"} {
 		if m, ok := c.Classify(title); ok && m.Code[0] == '6' {
 			t.Errorf("Classify(%q) = %s %s (%q): a worker's key read across an engineer's title", title, m.Code, m.Name, m.Matched)
 		}

@@ -22,10 +22,12 @@
 //     rightmost match, the longest when several end together. Confidence
 //     0.6–1 by how much of the title the key covers. A segment that names
 //     no key as written is read as each duty it joins (汽车检测与维修技术员:
-//     汽车检测技术员, 汽车维修技术员 → 汽车维修); a duty every field has
-//     (工艺工程师, marked "^" in the table) takes the professional field
-//     named just before it (化工工艺工程师 → 化工; the catalogue's
-//     半导体工艺工程师), and a worker's key never reaches into an
+//     汽车检测技术员, 汽车维修技术员 → 汽车维修); a duty or rank every
+//     field of a group has (工艺工程师, 医生, 住院医师: marked "^" in the
+//     table) takes the field named before it (fields.go: the catalogue's
+//     半导体工艺工程师; a sibling's specialty, 口腔 of 口腔科医师 in
+//     口腔执业医师, 铸造 of 铸造工程技术人员; a professional key just
+//     before it, 化工), and a worker's key never reaches into an
 //     engineer's 工程师 or 工艺 (维修工 over 维修|工程师).
 //  2. When no key, or only a generic one (开发工程师, 助理, 顾问), names the
 //     job, the post's words are compared with every occupation's name,

@@ -241,11 +241,11 @@ func (c *Classifier) classifySegments(segs []string) (Match, hit, bool) {
 			continue
 		}
 		e := &c.entries[h.idx]
-		segRunes := runeLen(stripNoise(seg))
-		if segRunes < e.runes {
-			segRunes = e.runes
-		}
-		score := 0.6 + 0.4*float64(e.runes)/float64(segRunes)
+		// The span read: the key, or a function key with the field
+		// before it (fieldOf).
+		span := runeLen(seg[h.start:h.end])
+		segRunes := max(runeLen(stripNoise(seg)), span)
+		score := 0.6 + 0.4*float64(span)/float64(segRunes)
 		if e.weak {
 			score -= 0.1
 		}
