@@ -476,18 +476,24 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 	}
 	// A client address that has failed to authenticate too often is
 	// refused before its key is looked at: guessing keys costs the
-	// guesser time, not the store lookups.
+	// guesser time, not the store lookups. The attempt is charged before
+	// the look-up and refunded when it succeeds, so that guesses sent at
+	// once cannot all pass while none has failed yet (on PostgreSQL a
+	// look-up is a round trip: 100 at once were all looked up).
 	throttle := throttleKey(info.client)
 	now := s.wall()
-	if wait := s.authFails.waiting(throttle, now); wait > 0 {
+	ok, wait, refund := s.authFails.reserve(throttle, now)
+	if !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 		s.metrics.authThrottled.Inc()
 		return matcher.Errorf(matcher.ETOOMANY, "认证失败次数过多，请稍后再试", "too many failed authentications from this address: retry later")
 	}
 	k, se, u, err := s.principal(r)
+	if matcher.ErrorCode(err) != matcher.EUNAUTHORIZED {
+		refund()
+	}
 	if err != nil {
 		if matcher.ErrorCode(err) == matcher.EUNAUTHORIZED {
-			s.authFails.take(throttle, 0, 0, now)
 			s.auditRefusal(r, "auth.refused", rt.Method+" "+rt.Path, "")
 		}
 		return err
