@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -46,8 +48,65 @@ func (c *keyCache) put(h [32]byte, k *matcher.APIKey, now time.Time) {
 	c.m[h] = cachedKey{key: k, fetched: now}
 }
 
-// authenticate finds the caller's key from the Authorization header.
-func (s *Server) authenticate(r *http.Request) (*matcher.APIKey, error) {
+// errThrottled is the client's address out of failed authentications,
+// found when a key's look-up was to be charged (serve answers 429).
+type errThrottled struct{ wait time.Duration }
+
+func (e *errThrottled) Error() string { return "too many failed authentications" }
+
+// errCharged is a refusal already charged to the failed-authentication
+// throttle (before the key's look-up).
+type errCharged struct{ error }
+
+func (e *errCharged) Unwrap() error { return e.error }
+
+// throttled answers 429 with Retry-After for an address out of failed
+// authentications.
+func (s *Server) throttled(w http.ResponseWriter, wait time.Duration) error {
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+	s.metrics.authThrottled.Inc()
+	return matcher.Errorf(matcher.ETOOMANY, "认证失败次数过多，请稍后再试", "too many failed authentications from this address: retry later")
+}
+
+// lookUpKey asks the store for the key hashed h and caches the answer
+// (nil: no such key). The look-up is charged to the client's
+// failed-authentication throttle before it is made and refunded when the
+// key exists: guesses sent at once cannot all be looked up while none has
+// failed yet (on PostgreSQL a look-up is a round trip: before, 100 sent
+// at once were all looked up). Requests for the same uncached key share
+// one look-up and one charge (singleflight), so a portal's burst of
+// requests when its key's cache entry expires is not mistaken for
+// guessing; a cached key is never charged.
+func (s *Server) lookUpKey(r *http.Request, h [32]byte, throttle string, now time.Time) (*matcher.APIKey, error) {
+	v, err, _ := s.keyLookups.Do(string(h[:]), func() (any, error) {
+		ok, wait, refund := s.authFails.reserve(throttle, now)
+		if !ok {
+			return nil, &errThrottled{wait}
+		}
+		k, err := s.stores.Keys.KeyByHash(context.WithoutCancel(r.Context()), h[:])
+		switch matcher.ErrorCode(err) {
+		case "":
+			refund()
+		case matcher.ENOTFOUND:
+			k = nil
+		default:
+			refund()
+			return nil, fmt.Errorf("look up key: %w", err)
+		}
+		s.keys.put(h, k, now)
+		return k, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	k, _ := v.(*matcher.APIKey)
+	return k, nil
+}
+
+// authenticate finds the caller's key from the Authorization header;
+// throttle and now are the client's failed-authentication throttle and
+// the time, charged before a key is looked up in the store.
+func (s *Server) authenticate(r *http.Request, throttle string, now time.Time) (*matcher.APIKey, error) {
 	hdr := r.Header.Get("Authorization")
 	if hdr == "" {
 		return nil, errUnauthorized("缺少 Authorization: Bearer 密钥", "missing Authorization: Bearer key")
@@ -61,19 +120,16 @@ func (s *Server) authenticate(r *http.Request) (*matcher.APIKey, error) {
 		return nil, errUnauthorized("密钥无效", "invalid key")
 	}
 	h := sha256.Sum256([]byte(secret))
-	now := s.wall()
 	k, cached := s.keys.get(h, now)
 	if !cached {
 		var err error
-		k, err = s.stores.Keys.KeyByHash(r.Context(), h[:])
-		switch matcher.ErrorCode(err) {
-		case "":
-		case matcher.ENOTFOUND:
-			k = nil
-		default:
-			return nil, fmt.Errorf("look up key: %w", err)
+		if k, err = s.lookUpKey(r, h, throttle, now); err != nil {
+			return nil, err
 		}
-		s.keys.put(h, k, now)
+		if k == nil {
+			// Charged before the look-up: serve does not charge again.
+			return nil, &errCharged{errUnauthorized("密钥无效", "invalid key")}
+		}
 	}
 	if k == nil {
 		return nil, errUnauthorized("密钥无效", "invalid key")

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/urumqi-hrss/jobmatch/api/render"
 	"github.com/urumqi-hrss/jobmatch/api/web"
@@ -122,15 +123,17 @@ type Config struct {
 
 // Server is the REST API over one store, one index and one engine.
 type Server struct {
-	cfg       Config
-	stores    Stores
-	index     *index.Index
-	log       *slog.Logger
-	now       func() time.Time // business clock (Config.Now)
-	wall      func() time.Time // wall clock (Config.Clock)
-	keys      *keyCache
-	limiter   *limiters // requests per key
-	authFails *limiters // failed authentications per client address
+	cfg    Config
+	stores Stores
+	index  *index.Index
+	log    *slog.Logger
+	now    func() time.Time // business clock (Config.Now)
+	wall   func() time.Time // wall clock (Config.Clock)
+	keys   *keyCache
+	// keyLookups: requests for the same uncached key share one look-up
+	keyLookups singleflight.Group
+	limiter    *limiters // requests per key
+	authFails  *limiters // failed authentications per client address
 	// signInFails: failed sign-ins per account name (sessions.go)
 	signInFails *limiters
 	metrics     *metrics
@@ -476,24 +479,24 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 	}
 	// A client address that has failed to authenticate too often is
 	// refused before its key is looked at: guessing keys costs the
-	// guesser time, not the store lookups. The attempt is charged before
-	// the look-up and refunded when it succeeds, so that guesses sent at
-	// once cannot all pass while none has failed yet (on PostgreSQL a
-	// look-up is a round trip: 100 at once were all looked up).
+	// guesser time, not the store lookups. A key the server has not
+	// cached is charged before its look-up (authenticate), so guesses
+	// sent at once cannot all pass; other failures are charged here.
 	throttle := throttleKey(info.client)
 	now := s.wall()
-	ok, wait, refund := s.authFails.reserve(throttle, now)
-	if !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
-		s.metrics.authThrottled.Inc()
-		return matcher.Errorf(matcher.ETOOMANY, "认证失败次数过多，请稍后再试", "too many failed authentications from this address: retry later")
+	if wait := s.authFails.waiting(throttle, now); wait > 0 {
+		return s.throttled(w, wait)
 	}
-	k, se, u, err := s.principal(r)
-	if matcher.ErrorCode(err) != matcher.EUNAUTHORIZED {
-		refund()
+	k, se, u, err := s.principal(r, throttle, now)
+	var th *errThrottled
+	if errors.As(err, &th) {
+		return s.throttled(w, th.wait)
 	}
 	if err != nil {
 		if matcher.ErrorCode(err) == matcher.EUNAUTHORIZED {
+			if !errors.As(err, new(*errCharged)) {
+				s.authFails.take(throttle, 0, 0, now)
+			}
 			s.auditRefusal(r, "auth.refused", rt.Method+" "+rt.Path, "")
 		}
 		return err

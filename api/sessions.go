@@ -99,13 +99,15 @@ func (s *Server) sessionAuth(r *http.Request, c *http.Cookie) (*matcher.APIKey, 
 // principal authenticates a request: by its key when it carries an
 // Authorization header, else by its session cookie (then the account is
 // returned too: a handout names the person signed in, with their contact).
-func (s *Server) principal(r *http.Request) (*matcher.APIKey, *matcher.Session, *matcher.User, error) {
+// throttle and now are the failed-authentication throttle's name for the
+// client and the time (authenticate charges it before a key's look-up).
+func (s *Server) principal(r *http.Request, throttle string, now time.Time) (*matcher.APIKey, *matcher.Session, *matcher.User, error) {
 	if r.Header.Get("Authorization") == "" {
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 			return s.sessionAuth(r, c)
 		}
 	}
-	k, err := s.authenticate(r)
+	k, err := s.authenticate(r, throttle, now)
 	return k, nil, nil, err
 }
 
