@@ -152,6 +152,15 @@ func TestHostileRequests(t *testing.T) {
 		{name: "portal reads a graduate", method: "GET", path: "/v1/graduates/" + g.ID, key: "portalA", want: 403},
 		{name: "forged X-Forwarded-For from an untrusted peer", method: "GET", path: "/v1/me", key: "counselor", header: map[string]string{"X-Forwarded-For": "10.0.0.1"}, want: 200},
 		// a key guesser: 25 wrong keys from one address (the burst is 20)
+		// sign-in and accounts (the third audit, docs/security.md)
+		{name: "nested objects to sign-in", method: "POST", path: "/v1/session", body: `{"name":` + deepTree + `}`, want: 400},
+		{name: "a 60 KB password", method: "POST", path: "/v1/session", body: `{"name":"hostile.user","password":"` + strings.Repeat("密", 20000) + `"}`, want: 401},
+		{name: "NUL in a user name", method: "POST", path: "/v1/session", body: `{"name":"hostile\u0000user","password":"correct horse battery"}`, want: 401},
+		{name: "sign-in with an extra field", method: "POST", path: "/v1/session", body: `{"name":"hostile.user","password":"correct horse battery","role":"admin"}`, want: 400, field: "role"},
+		{name: "markup as a user name in a path", method: "POST", path: "/v1/users/%3Cb%3E/disable", key: "admin", want: 404},
+		{name: "an account created with a hash", method: "POST", path: "/v1/users", key: "admin", body: `{"name":"h1","role":"admin","password":"correct horse battery","password_hash":"$argon2id$v=19$m=1,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA"}`, want: 400, field: "password_hash"},
+		{name: "an account with a guessable password", method: "POST", path: "/v1/users", key: "admin", body: `{"name":"h2","role":"admin","password":"password123"}`, want: 400, field: "password"},
+		{name: "sign-out with a key", method: "DELETE", path: "/v1/session", key: "admin", want: 400},
 		{name: "wrong keys from one address", method: "GET", path: "/v1/posts/search", key: "jm_guess", repeat: 25, want: 429, check: func(t *testing.T, r resp) {
 			if r.header.Get("Retry-After") == "" {
 				t.Error("429 without Retry-After")
