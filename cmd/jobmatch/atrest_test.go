@@ -141,11 +141,22 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	pg.Close()
 	sess = signedInSession(t, ids, "--db", u.String(), "--data", filepath.Join(dir, "pgdata"))
 	c := cfg.ConnConfig
-	dump := exec.Command("pg_dump", "--schema="+c.RuntimeParams["search_path"], "-h", c.Host, "-p", fmt.Sprint(c.Port), "-U", c.User, c.Database)
-	dump.Env = append(os.Environ(), "PGPASSWORD="+c.Password)
-	out, err := dump.Output()
+	// Other tests create and drop schemas in the same database meanwhile,
+	// which can fail pg_dump's catalogue reads: tried again, its message shown.
+	var out []byte
+	for try := 0; try < 3; try++ {
+		dump := exec.Command("pg_dump", "--schema="+c.RuntimeParams["search_path"], "-h", c.Host, "-p", fmt.Sprint(c.Port), "-U", c.User, c.Database)
+		dump.Env = append(os.Environ(), "PGPASSWORD="+c.Password)
+		if out, err = dump.Output(); err == nil {
+			break
+		}
+	}
 	if err != nil {
-		t.Fatalf("pg_dump: %v", err)
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("pg_dump, three tries: %v: %s", err, stderr)
 	}
 	assertNoneInClear(t, "pg_dump", out, append(secrets, sess.secrets...), ids[len(ids)-1])
 	sess.assertStored(t, "pg_dump", out)

@@ -61,12 +61,25 @@ func TestDataKey(t *testing.T) {
 func pgDump(t *testing.T, cfg *pgxpool.Config) []byte {
 	t.Helper()
 	c := cfg.ConnConfig
-	cmd := exec.Command("pg_dump", "--data-only", "--schema="+c.RuntimeParams["search_path"],
-		"-h", c.Host, "-p", fmt.Sprint(c.Port), "-U", c.User, c.Database)
-	cmd.Env = append(os.Environ(), "PGPASSWORD="+c.Password)
-	out, err := cmd.Output()
+	// Other tests create and drop their schemas in the same database
+	// meanwhile, which can fail a pg_dump's catalogue reads ("cache lookup
+	// failed"): it is tried again, and its own message is shown.
+	var out []byte
+	var err error
+	for try := 0; try < 3; try++ {
+		cmd := exec.Command("pg_dump", "--data-only", "--schema="+c.RuntimeParams["search_path"],
+			"-h", c.Host, "-p", fmt.Sprint(c.Port), "-U", c.User, c.Database)
+		cmd.Env = append(os.Environ(), "PGPASSWORD="+c.Password)
+		if out, err = cmd.Output(); err == nil {
+			break
+		}
+	}
 	if err != nil {
-		t.Fatalf("pg_dump: %v", err)
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("pg_dump, three tries: %v: %s", err, stderr)
 	}
 	if !bytes.Contains(out, []byte("COPY ")) {
 		t.Fatalf("pg_dump wrote no data: %.200s", out)
