@@ -17,9 +17,12 @@
 // the unknown name counts for the 专业类 whose majors' names contain it,
 // weighted by how rare the word is across the catalogue (inverse document
 // frequency) and by half again for the head word that ends the name
-// (老年护理 is about 护理 more than about 老年); the 专业类 of the
+// (老年护理 is about 护理 more than about 老年) unless another word names
+// fewer majors (宠物美容与护理 is about 宠物, not nursing); the 专业类 of the
 // graduate's levels with the most votes wins, else that of any level. Only
 // a 专业类 that a specific word votes for can win — a word that names few
 // majors (护理, 会计, 汽车), not 技术 or 管理 —, so a name made only of
-// generic words, or of words no major uses, stays unresolved.
+// generic words, or of words no major uses, stays unresolved. An inferred
+// 专业类 never carries its licensed occupations (catalog.MajorOccupations):
+// a licence needs a major of the catalogue.
 package major

@@ -186,8 +186,11 @@ func (r *Resolver) vote(name string, ws []string, levels []string) (class, via s
 			continue
 		}
 		idf := math.Log(float64(r.total) / float64(r.docs[w]))
-		if strings.HasSuffix(name, w) {
-			idf *= 1.5 // the head word: 老年护理 is about 护理 more than about 老年
+		if strings.HasSuffix(name, w) && r.rarest(ws, levels) >= r.docs[w] {
+			// the head word: 老年护理 is about 护理 more than about 老年; but
+			// not over a rarer word naming the subject (宠物美容与护理 is
+			// about pets: 宠物, 4 majors, outweighs 护理, 6)
+			idf *= 1.5
 		}
 		for c, k := range byClass {
 			if !inLevels(c, levels) {
@@ -218,6 +221,19 @@ func (r *Resolver) vote(name string, ws []string, levels []string) (class, via s
 		return "", "", false
 	}
 	return best, strings.Join(support[best], "、"), true
+}
+
+// rarest is the fewest majors any of the words voting at the levels names.
+func (r *Resolver) rarest(ws []string, levels []string) int {
+	min := r.total
+	for _, w := range ws {
+		for c := range r.vocab[w] {
+			if inLevels(c, levels) && r.docs[w] < min {
+				min = r.docs[w]
+			}
+		}
+	}
+	return min
 }
 
 // An inference needs the winning 专业类's words to cover half the name's

@@ -155,9 +155,10 @@ func classLinks(code string) []OccupationLink {
 
 // MajorOccupations returns the occupations a major leads to, by major code
 // or by 专业类 code (for a graduate whose major was only placed in a
-// 专业类). A major's own links come first; a 专业类's licensed links
-// apply to every major in it (护理学类 → 护理人员); its other links are
-// inherited only by majors with no core or related link of their own.
+// 专业类, without the class's licensed links). A major's own links come
+// first; a 专业类's licensed links apply to every major in it (护理学类 →
+// 护理人员); its other links are inherited only by majors with no core or
+// related link of their own.
 // Links are ordered licensed, core, related within each source.
 func MajorOccupations(code string) []OccupationLink {
 	load()
@@ -165,7 +166,16 @@ func MajorOccupations(code string) []OccupationLink {
 	if m, ok := majorByCode[code]; ok {
 		return MajorOccupationsOf(m)
 	}
-	return sortedLinks(append([]OccupationLink(nil), classLinks(code)...))
+	// A 专业类 alone (a name inferred into it, or the class named) never
+	// carries its licensed links: a licence needs a major of the catalogue
+	// (宠物护理 guessed into 护理类 must not make a nurse).
+	var ls []OccupationLink
+	for _, l := range classLinks(code) {
+		if l.Kind != LinkLicensed {
+			ls = append(ls, l)
+		}
+	}
+	return sortedLinks(ls)
 }
 
 // occupationCodes is Major.Occupations: the codes of the links the major
