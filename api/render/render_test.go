@@ -74,6 +74,8 @@ func longHandout(name string, seed int) *casework.Handout {
 		Graduate:  casework.HandoutGraduate{ID: fmt.Sprintf("G%05d", seed), Name: name, School: "新疆大学", Major: "会计学", Degree: "本科", GraduationYear: 2023},
 		Counselor: casework.Counselor{Name: "李老师", District: "天山区", Contact: "0991-0000000"},
 		AsOf:      time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC),
+		// The plan's channel note, printed under the posts.
+		ChannelNote: "岗位均来自中小微企业：其他渠道暂无符合条件、匹配相近的岗位",
 	}
 	long := strings.Repeat("熟悉财务软件、Excel，能吃苦耐劳，服从安排，", 3)
 	for i := range 8 {
@@ -112,7 +114,7 @@ func TestHandoutsPDFOneGraduatePerPage(t *testing.T) {
 			break
 		}
 		pg := strings.ReplaceAll(perPage[i], " ", "")
-		for _, want := range []string{casework.Bureau, "就业帮扶清单", h.Graduate.Name, "李老师", "0991-0000000"} {
+		for _, want := range []string{casework.Bureau, "就业帮扶清单", h.Graduate.Name, "李老师", "0991-0000000", "岗位渠道：" + h.ChannelNote} {
 			if !strings.Contains(pg, want) {
 				t.Errorf("page %d lacks %q", i+1, want)
 			}
