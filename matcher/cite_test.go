@@ -81,7 +81,7 @@ func TestEveryRuleCitesThePlan(t *testing.T) {
 	if err := CheckPolicy(&pol); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range slices.Concat(RuleNames(), CourseRuleNames()) {
+	for _, name := range slices.Concat(RuleNames(), CourseRuleNames(), CourseFitRuleNames()) {
 		b, ok := RuleBasis(name, &pol)
 		switch {
 		case !ok || b.Quote == "":

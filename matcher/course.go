@@ -8,13 +8,33 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
-// CourseCategory says whether a course teaches job skills or entrepreneurship.
+// CourseCategory says what kind of training a course is: job skills,
+// entrepreneurship, or the plan's 就业引导性培训 (measure 14: training in
+// the job market and a sound view of work, which the plan tells every
+// graduate to take, whatever their field).
 type CourseCategory string
 
 const (
 	CourseSkills           CourseCategory = "skills"           // 职业技能培训
 	CourseEntrepreneurship CourseCategory = "entrepreneurship" // 创业培训
+	CourseGuidance         CourseCategory = "guidance"         // 就业引导性培训
 )
+
+// CourseCategories lists the categories, in the order forms show them.
+var CourseCategories = []CourseCategory{CourseSkills, CourseEntrepreneurship, CourseGuidance}
+
+// Label is the category in Chinese, as the plan names it.
+func (c CourseCategory) Label() string {
+	switch c {
+	case CourseSkills:
+		return "职业技能培训"
+	case CourseEntrepreneurship:
+		return "创业培训"
+	case CourseGuidance:
+		return "就业引导性培训"
+	}
+	return string(c)
+}
 
 // Course is a training course.
 type Course struct {

@@ -37,6 +37,23 @@ const (
 	RuleCourseUnrelated  = "course_unrelated"
 )
 
+// Course fit rules for general training: what puts a course for no
+// particular field on a plan whose field and posts give fewer than the
+// plan's courses_min, in this order — a skills course teaching what a plan
+// post asks (measure 23's 针对性技能培训), 就业引导性培训 (measure 14: every
+// graduate is to take it), and entrepreneurship training for a graduate
+// with 创业意向 (measure 23) — each citing its sentence (policy rules).
+const (
+	RuleCourseGeneralSkills    = "course_general_skills"
+	RuleCourseGuidance         = "course_guidance"
+	RuleCourseEntrepreneurship = "course_entrepreneurship"
+)
+
+// CourseFitRuleNames lists the general training rules, in their order.
+func CourseFitRuleNames() []string {
+	return []string{RuleCourseGeneralSkills, RuleCourseGuidance, RuleCourseEntrepreneurship}
+}
+
 // CourseRuleNames lists the course exclusion rules.
 func CourseRuleNames() []string {
 	return []string{RuleCourseStarted, RuleCoursePlaces, RuleCourseSkillsHeld, RuleCourseUnrelated}

@@ -337,7 +337,7 @@ func CheckPolicy(pol *catalog.Policy) error {
 // checkRuleBases: every eligibility and course rule cites the plan
 // (policy rules.NAME), and the file names no rule the domain lacks.
 func checkRuleBases(pol *catalog.Policy) error {
-	names := slices.Concat(RuleNames(), CourseRuleNames())
+	names := slices.Concat(RuleNames(), CourseRuleNames(), CourseFitRuleNames())
 	for _, n := range names {
 		if _, ok := pol.Rules[n]; !ok {
 			return fmt.Errorf("policy: rules.%s: missing: every rule cites the plan's sentence it rests on", n)

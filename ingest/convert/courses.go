@@ -12,7 +12,7 @@ import (
 var courseFields = []field[matcher.Course]{
 	{col: "title", what: "课程名称", required: true, set: text(func(c *matcher.Course) *string { return &c.Title })},
 	{col: "provider", what: "培训机构", required: true, set: text(func(c *matcher.Course) *string { return &c.Provider })},
-	{col: "category", what: "培训类别", hint: "应为 skills（职业技能培训）或 entrepreneurship（创业培训）",
+	{col: "category", what: "培训类别", hint: "应为 skills（职业技能培训）、entrepreneurship（创业培训）或 guidance（就业引导性培训）",
 		set: func(c *matcher.Course, v string) error {
 			cat, err := normalize.CourseCategory(v)
 			if err == nil && cat != "" {

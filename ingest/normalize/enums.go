@@ -167,7 +167,9 @@ func GraduateStatus(s string) (matcher.GraduateStatus, error) {
 }
 
 // CourseCategory reads a training course's category: skills (技能,
-// 职业技能培训) or entrepreneurship (创业, 创业培训, SYB/GYB/IYB/EYB, 网创).
+// 职业技能培训), entrepreneurship (创业, 创业培训, SYB/GYB/IYB/EYB, 网创)
+// or guidance (就业引导性培训, the plan's measure 14, and its usual
+// shortenings 就业引导、引导性培训).
 // An empty cell gives "" and no error.
 func CourseCategory(s string) (matcher.CourseCategory, error) {
 	k := key(s)
@@ -178,6 +180,11 @@ func CourseCategory(s string) (matcher.CourseCategory, error) {
 		return matcher.CourseSkills, nil
 	case "entrepreneurship", "创业", "创业培训", "syb", "gyb", "iyb", "eyb", "网创", "网络创业培训", "创业指导":
 		return matcher.CourseEntrepreneurship, nil
+	case "guidance", "就业引导性培训", "就业引导培训", "就业引导", "引导性培训", "就业引导性":
+		return matcher.CourseGuidance, nil
+	}
+	if strings.Contains(k, "就业引导") || strings.Contains(k, "引导性") {
+		return matcher.CourseGuidance, nil
 	}
 	hasE := strings.Contains(k, "创业") || strings.Contains(k, "syb") || strings.Contains(k, "gyb") || strings.Contains(k, "iyb")
 	hasS := strings.Contains(k, "技能")
@@ -187,5 +194,5 @@ func CourseCategory(s string) (matcher.CourseCategory, error) {
 	case hasS && !hasE:
 		return matcher.CourseSkills, nil
 	}
-	return "", unrecognised("category", "培训类别（应为 技能 或 创业）", "course category", s)
+	return "", unrecognised("category", "培训类别（应为 技能、创业 或 就业引导性培训）", "course category", s)
 }

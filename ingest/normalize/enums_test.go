@@ -139,6 +139,9 @@ func TestCourseCategory(t *testing.T) {
 		{"entrepreneurship", matcher.CourseEntrepreneurship}, {"创业", matcher.CourseEntrepreneurship},
 		{"创业培训", matcher.CourseEntrepreneurship}, {"SYB", matcher.CourseEntrepreneurship}, {"GYB", matcher.CourseEntrepreneurship},
 		{"SYB创业培训班", matcher.CourseEntrepreneurship}, {"电工技能提升班", matcher.CourseSkills},
+		// the plan's 措施14 names 就业引导性培训; the usual shortenings too
+		{"guidance", matcher.CourseGuidance}, {"就业引导性培训", matcher.CourseGuidance}, {"就业引导", matcher.CourseGuidance},
+		{"引导性培训", matcher.CourseGuidance}, {"高校毕业生就业引导性培训班", matcher.CourseGuidance},
 	}
 	for _, tt := range tests {
 		got, err := CourseCategory(tt.in)
@@ -146,7 +149,8 @@ func TestCourseCategory(t *testing.T) {
 			t.Errorf("CourseCategory(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
-	for _, in := range []string{"烹饪", "创业技能"} {
+	// 岗前培训 is an employer's induction, a category the plan does not name.
+	for _, in := range []string{"烹饪", "创业技能", "岗前培训"} {
 		if _, err := CourseCategory(in); err == nil {
 			t.Errorf("CourseCategory(%q): want an error", in)
 		}

@@ -142,6 +142,52 @@ var entrepreneurshipCourses = []courseKind{
 	{"创业模拟实训", f("模拟经营|团队管理|融资路演"), f("创业模拟实训合格证"), nil, [2]int{7, 15}, 1},
 }
 
+// guidanceCourses are the plan's 就业引导性培训 (measure 14: 认清就业形势,
+// 树立正确就业观): short, large classes for graduates of every field, held
+// by the employment training centres and the colleges' career offices.
+// They give no certificate: the plan pays 职业技能培训补贴 for skills
+// training that ends in one, not for guidance.
+var guidanceCourses = []courseKind{
+	{"高校毕业生就业引导性培训", f("就业形势分析|就业观念|职业生涯规划|求职技巧"), nil, nil, [2]int{1, 3}, 3},
+	{"就业引导性培训（职业规划与求职能力）", f("职业生涯规划|简历制作|面试技巧|求职技巧"), nil, nil, [2]int{2, 3}, 2},
+	{"就业引导性培训（职业精神与职场适应）", f("职业素养|职场礼仪|职场适应|就业政策解读"), nil, nil, [2]int{1, 2}, 1.5},
+}
+
+// guidanceShare is the share of the catalogue's courses that are
+// 就业引导性培训 sessions: a few large sessions a month across the city's
+// colleges (480 courses give 19).
+const guidanceShare = 25
+
+var guidanceProviders = []string{"乌鲁木齐市就业训练中心", "乌鲁木齐职业大学招生就业处", "新疆大学学生就业指导中心",
+	"新疆师范大学就业指导中心", "新疆农业大学就业指导中心", "新疆财经大学就业指导中心", "新疆医科大学就业指导中心"}
+
+var guidanceAudience = []string{"面向在校及离校未就业高校毕业生，各专业均可报名", "面向2023届高校毕业生，不限专业",
+	"优先安排就业困难高校毕业生", "面向有求职意愿的高校毕业生"}
+
+// guidanceCourse fills row c (the i-th of the catalogue) as a session of
+// 就业引导性培训.
+func guidanceCourse(r *rand.Rand, c *courseRow, o Options, d *district) {
+	k := pickCourse(r, guidanceCourses)
+	c.category = matcher.CourseGuidance
+	c.provider = pick(r, guidanceProviders)
+	c.district = d.name
+	c.days = between(r, k.days[0], k.days[1])
+	c.places = between(r, 4, 20) * 10
+	c.start = o.Now.Add(days(between(r, -20, 100)))
+	session := between(r, 1, 12)
+	switch r.IntN(3) {
+	case 0:
+		c.title = fmt.Sprintf("%d年%s（第%d期）", o.Now.Year(), k.title, session)
+	case 1:
+		c.title = fmt.Sprintf("%s（第%d期）", k.title, session)
+	default:
+		c.title = k.title
+	}
+	c.majors = "不限"
+	c.description = fmt.Sprintf("培训内容：%s。培训时长%d天，计划招收%d人，%s开班。%s；培训免费，讲授就业形势和求职经验，引导树立正确就业观。",
+		strings.Join(sample(r, k.skills, between(r, 2, len(k.skills))), "、"), c.days, c.places, c.start.Format("1月2日"), pick(r, guidanceAudience))
+}
+
 func courseProvider(r *rand.Rand, d *district) string {
 	switch r.IntN(6) {
 	case 0:
@@ -205,9 +251,24 @@ func writeCourses(w io.Writer, o Options, progress func(int)) error {
 		ePlaces = apportion(ws, placesE)
 	}
 	idBase := 1000 + r0.IntN(8000)
+	// 就业引导性培训 sessions are the last rows, so the skills courses
+	// before them stay what they were.
+	nG := 0
+	if o.Courses-nE >= 2*guidanceShare {
+		nG = (o.Courses - nE) / guidanceShare
+	} else if o.Courses-nE >= 4 {
+		nG = 1
+	}
 	for i := 0; i < o.Courses; i++ {
 		r := rowRNG(o.Seed, streamCourses, uint64(i))
 		c := &courseRow{source: sourceCity, externalID: fmt.Sprintf("PX%d%05d", o.Now.Year(), idBase+i)}
+		if i >= o.Courses-nG {
+			guidanceCourse(r, c, o, peopleDistricts.get(r))
+			if err := cw.Write(c.record()); err != nil {
+				return err
+			}
+			continue
+		}
 		var k courseKind
 		if i < nE {
 			c.category = matcher.CourseEntrepreneurship

@@ -45,8 +45,9 @@
 //     2023-06-15 about a third of the 2023 cohort has settled, on the way to
 //     the July target.
 //   - Courses: skills courses naming the skills and certificates they
-//     give, and entrepreneurship courses (SYB, GYB, 网络创业 …) whose places
-//     add up to the plan's 800.
+//     give, entrepreneurship courses (SYB, GYB, 网络创业 …) whose places
+//     add up to the plan's 800, and 就业引导性培训 sessions for every field
+//     (the plan's measure 14; one course in 25, with no certificate).
 //
 // Every row has its own PCG stream derived from (seed, file, row index), so
 // output is byte-identical for a seed, rows do not depend on map order or

@@ -293,15 +293,20 @@ func TestCourses(t *testing.T) {
 	if len(courses) < 200 {
 		t.Fatalf("%d courses, want at least 200", len(courses))
 	}
-	places := map[string]int{}
+	places, counts := map[string]int{}, map[string]int{}
 	for i, c := range courses {
 		n, err := strconv.Atoi(c["places"])
 		if err != nil || n <= 0 {
 			t.Fatalf("line %d: places %q", i+2, c["places"])
 		}
 		places[c["category"]] += n
-		if c["category"] != string(matcher.CourseSkills) && c["category"] != string(matcher.CourseEntrepreneurship) {
+		counts[c["category"]]++
+		if !slices.Contains(matcher.CourseCategories, matcher.CourseCategory(c["category"])) {
 			t.Fatalf("line %d: category %q", i+2, c["category"])
+		}
+		// 就业引导性培训 is for every field, and the plan pays nothing for it.
+		if c["category"] == string(matcher.CourseGuidance) && (c["majors"] != "不限" || strings.Contains(c["description"], "补贴") || !strings.Contains(c["title"], "就业引导性培训")) {
+			t.Errorf("line %d: guidance course %v: want it for every major, named so, promising no subsidy", i+2, c)
 		}
 		if !dateRE.MatchString(c["start_date"]) || c["title"] == "" || c["provider"] == "" || c["description"] == "" {
 			t.Fatalf("line %d: incomplete course %v", i+2, c)
@@ -309,6 +314,9 @@ func TestCourses(t *testing.T) {
 	}
 	if got := places[string(matcher.CourseEntrepreneurship)]; got != pol.EntrepreneurshipTrainingPlaces {
 		t.Errorf("entrepreneurship places = %d, plan says %d", got, pol.EntrepreneurshipTrainingPlaces)
+	}
+	if n := counts[string(matcher.CourseGuidance)]; n == 0 || n > len(courses)/10 {
+		t.Errorf("%d 就业引导性培训 sessions of %d courses: want a few (one in 25)", n, len(courses))
 	}
 }
 

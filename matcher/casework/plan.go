@@ -272,8 +272,11 @@ func activities(g *matcher.Graduate, st *planState) matcher.PlanActivities {
 		switch {
 		case r.course != nil && r.course.Category == matcher.CourseEntrepreneurship:
 			a.EntrepreneurshipTraining = true
-		case r.course != nil:
+		case r.course != nil && r.course.Category == matcher.CourseSkills:
 			a.SkillsTraining = true
+		case r.course != nil:
+			// 就业引导性培训: the plan pays no subsidy for it (measure 14
+			// pays 职业技能培训补贴 for skills training only).
 		case r.item.Kind == matcher.KindInternship:
 			a.Internship = true
 		case r.item.Channel == matcher.ChannelSelfEmployed:

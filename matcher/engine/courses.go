@@ -125,6 +125,9 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 		}
 		s := e.scoreCourse(gc.eng, cr, gaps, &cw, startup)
 		switch {
+		case cr.c.Category == matcher.CourseGuidance && s.generalFit():
+			s.general = true // training for every graduate, never a field's
+			general = append(general, s)
 		case s.fits():
 			all = append(all, s)
 		case !specialised[cr.subject] && s.generalFit():
@@ -154,7 +157,7 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 	for rank, s := range all[:min(len(all), q.Limit)] {
 		it := e.courseItem(gc.eng, &s, gaps, &cw, rank+1, startup)
 		if s.general {
-			it.Reasons = append([]string{generalReason(&s, gc.eng, majorCourses)}, it.Reasons...)
+			it.Reasons = append([]string{e.generalReason(&s, gc.eng, majorCourses)}, it.Reasons...)
 		}
 		res.Items = append(res.Items, it)
 	}
@@ -177,15 +180,17 @@ func sortCourses(all []scoredCourse) {
 
 // sortGeneral ranks the general tier nearest first: skills courses by how
 // many of the plan's posts they help (what the posts ask is nearer to the
-// graduate than training any graduate may take), then entrepreneurship
-// training, each by score.
+// graduate than training any graduate may take), then 就业引导性培训, each
+// by score. (Entrepreneurship training is never general: a graduate with
+// 创业意向 has it among the courses that fit, and it is no course for one
+// without.)
 func sortGeneral(general []scoredCourse) {
 	sortCourses(general)
 	sort.SliceStable(general, func(i, j int) bool {
 		a, b := general[i], general[j]
-		ea, eb := a.cr.c.Category == matcher.CourseEntrepreneurship, b.cr.c.Category == matcher.CourseEntrepreneurship
-		if ea != eb {
-			return eb
+		ga, gb := a.cr.c.Category == matcher.CourseGuidance, b.cr.c.Category == matcher.CourseGuidance
+		if ga != gb {
+			return gb
 		}
 		return len(a.opens) > len(b.opens)
 	})
@@ -195,7 +200,7 @@ func sortGeneral(general []scoredCourse) {
 // general training and why it is offered: the field has no open course of
 // its own (when none is listed), and what general training the plan names
 // it is.
-func generalReason(s *scoredCourse, ge *gradEngine, majorCourses int) string {
+func (e *Engine) generalReason(s *scoredCourse, ge *gradEngine, majorCourses int) string {
 	why := "面向各专业的通用培训"
 	if majorCourses == 0 {
 		field := "所学专业"
@@ -204,10 +209,20 @@ func generalReason(s *scoredCourse, ge *gradEngine, majorCourses int) string {
 		}
 		why = field + "暂无开班的对口课程，推荐面向各专业的通用培训"
 	}
-	if s.cr.c.Category == matcher.CourseEntrepreneurship {
-		return why + "：创业培训（计划措施11“积极鼓励高校毕业生参加创业培训”）"
+	if s.cr.c.Category == matcher.CourseGuidance {
+		return why + "：" + matcher.CourseGuidance.Label() + "，认清就业形势、树立正确就业观" + e.cites(matcher.RuleCourseGuidance)
 	}
-	return why + "：职业技能培训，所教技能为推荐岗位所要求（计划措施23“提供针对性技能培训服务”）"
+	return why + "：职业技能培训，所教技能为推荐岗位所要求" + e.cites(matcher.RuleCourseGeneralSkills)
+}
+
+// cites is the plan's measure and sentence a course rule rests on, as a
+// reason prints them: （计划措施14“…”）.
+func (e *Engine) cites(rule string) string {
+	b, ok := matcher.RuleBasis(rule, &e.pol)
+	if !ok {
+		return ""
+	}
+	return "（计划措施" + b.Item + "“" + b.Quote + "”）"
 }
 
 // courseExcluded names the rule that leaves a course out for a graduate
@@ -314,8 +329,8 @@ func distinctCourses(all []scoredCourse, startup bool) []scoredCourse {
 	var out []scoredCourse
 	for _, s := range all {
 		subject := s.cr.subject
-		if s.cr.c.Category == matcher.CourseEntrepreneurship {
-			subject = string(matcher.CourseEntrepreneurship)
+		if c := s.cr.c.Category; c == matcher.CourseEntrepreneurship || c == matcher.CourseGuidance {
+			subject = string(c) // one course of each: another teaches the same
 		}
 		if !subjects[subject] {
 			subjects[subject] = true
@@ -436,22 +451,22 @@ func (s *scoredCourse) fits() bool {
 }
 
 // generalFit reports whether a course that does not fit is general
-// training the plan names for any graduate, offered after the courses
-// that fit when they are fewer than the plan's courses_min (a field with
-// no course of its own still gets the plan's three): a course for no
-// particular major (of a subject no course names majors for: one for
-// another field is never offered on this ground) that is entrepreneurship
-// training for those who start a business (GYB, SYB: the plan's item 11
-// encourages every graduate to take it; not IYB, for those who run one),
-// or a skills course teaching what one of the plan's posts asks for and
-// the graduate lacks.
+// training the plan names, offered after the courses that fit when they
+// are fewer than the plan's courses_min (a field with no course of its
+// own still gets the plan's three): a course for no particular major (of
+// a subject no course names majors for: one for another field is never
+// offered on this ground) that is a skills course teaching what one of
+// the plan's posts asks for and the graduate lacks (measure 23's
+// 针对性技能培训), or 就业引导性培训 (measure 14 encourages every graduate
+// to take it). Entrepreneurship training is not general: it fits a
+// graduate with 创业意向 (measure 23) and is offered to no one else.
 func (s *scoredCourse) generalFit() bool {
 	c := s.cr.c
-	if len(c.Majors) > 0 {
+	switch {
+	case len(c.Majors) > 0, c.Category == matcher.CourseEntrepreneurship:
 		return false
-	}
-	if c.Category == matcher.CourseEntrepreneurship {
-		return !c.ForRunningBusiness()
+	case c.Category == matcher.CourseGuidance:
+		return true
 	}
 	return len(s.opens) > 0 && slices.Min(s.opens) < planPosts
 }
@@ -531,7 +546,7 @@ func (e *Engine) courseItem(ge *gradEngine, s *scoredCourse, gaps *skillGaps, cw
 		it.Reasons = append(it.Reasons, fmt.Sprintf("对口所学专业：课程面向%s（您的专业：%s）", strings.Join(c.Majors, "、"), ge.major.Label()))
 	}
 	if s.startup {
-		it.Reasons = append(it.Reasons, "有创业意向：创业培训（计划措施15“高校毕业生创业培训圆梦计划”），按规定享受创业培训补贴")
+		it.Reasons = append(it.Reasons, "有创业意向：创业培训"+e.cites(matcher.RuleCourseEntrepreneurship)+"，按规定享受创业培训补贴")
 	}
 	if why := ge.districtWhy[s.cr.district+2]; c.District != "" && why != "" && s.x[CDistrict] >= 0.5 {
 		it.Reasons = append(it.Reasons, fmt.Sprintf("地点：%s（%s）", c.District, why))

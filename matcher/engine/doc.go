@@ -147,6 +147,8 @@
 // not started, with places, not for what the graduate holds, and for their
 // major, filling an occupational gap of several of those posts (one among
 // the plan's 8), or entrepreneurship training for 创业意向; one course per
-// subject. Candidates (candidates.go) reads the rules and features the
+// subject. A list short of the plan's three is filled with general
+// training: a course for no field teaching what a plan post asks, then
+// one session of 就业引导性培训 (every graduate's: 措施14). Candidates (candidates.go) reads the rules and features the
 // other way: the best graduates for one post.
 package engine

@@ -508,6 +508,7 @@ func TestCourseRules(t *testing.T) {
 		{ID: "c:tax", Title: "纳税申报实务培训班", Provider: "戊学校", Places: 30, StartDate: at(5), DurationDays: 10, Skills: []string{"纳税申报"}, Majors: []string{"会计学"}},
 		{ID: "c:iyb", Title: "IYB改善你的企业培训班", Provider: "己中心", Category: matcher.CourseEntrepreneurship, Places: 30, StartDate: at(5), DurationDays: 5},
 		{ID: "c:syb", Title: "SYB创业培训班", Provider: "庚中心", Category: matcher.CourseEntrepreneurship, Places: 30, StartDate: at(5), DurationDays: 10},
+		{ID: "c:guide", Title: "高校毕业生就业引导性培训", Provider: "辛大学就业指导中心", Category: matcher.CourseGuidance, Places: 100, StartDate: at(5), DurationDays: 2},
 	}
 	e := newTestEngine(t, posts, courses)
 	g := baseGraduate()
@@ -525,13 +526,13 @@ func TestCourseRules(t *testing.T) {
 	}
 	got := itemIDs(res)
 	if len(got) != 3 || !slices.Contains(got[:2], "c:tax") || !slices.Contains(got[:2], "c:u8-2") && !slices.Contains(got[:2], "c:u8-1") && !slices.Contains(got[:2], "c:u8-other") {
-		t.Fatalf("courses %v: want one 用友 course and c:tax (for 会计学), then SYB as general training (two courses fit, the plan asks three); not c:talk (沟通能力 is generic), c:excel (held), IYB", got)
+		t.Fatalf("courses %v: want one 用友 course and c:tax (for 会计学), then 就业引导性培训 as general training (two courses fit, the plan asks three); not c:talk (沟通能力 is generic), c:excel (held), IYB, SYB (no 创业意向)", got)
 	}
-	if last := res.Items[2]; last.PostID != "c:syb" || len(last.Reasons) == 0 || !strings.Contains(last.Reasons[0], "通用培训") || !strings.Contains(last.Reasons[0], "积极鼓励高校毕业生参加创业培训") {
-		t.Errorf("third course %s reasons %q: want c:syb said to be general training, with the plan's sentence", last.PostID, last.Reasons)
+	if last := res.Items[2]; last.PostID != "c:guide" || len(last.Reasons) == 0 || !strings.Contains(last.Reasons[0], "通用培训：就业引导性培训") || !strings.Contains(last.Reasons[0], "计划措施14“鼓励高校毕业生在校参加就业引导性培训") {
+		t.Errorf("third course %s reasons %q: want c:guide said to be general training, with the plan's sentence", last.PostID, last.Reasons)
 	}
-	if res.Excluded[matcher.RuleCourseSkillsHeld] != 1 || res.Excluded[matcher.RuleCourseUnrelated] != 2 {
-		t.Errorf("excluded %v: want c:excel held; c:talk, c:iyb unrelated", res.Excluded)
+	if res.Excluded[matcher.RuleCourseSkillsHeld] != 1 || res.Excluded[matcher.RuleCourseUnrelated] != 3 {
+		t.Errorf("excluded %v: want c:excel held; c:talk, c:iyb, c:syb unrelated", res.Excluded)
 	}
 	for _, it := range res.Items {
 		switch {
@@ -546,8 +547,13 @@ func TestCourseRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := itemIDs(res); len(got) != 3 || got[0] != "c:syb" || slices.Contains(got, "c:iyb") {
-		t.Errorf("with 创业意向: courses %v, want c:syb first, no IYB", got)
+	if got := itemIDs(res); len(got) != 3 || got[0] != "c:syb" || slices.Contains(got, "c:iyb") || slices.Contains(got, "c:guide") {
+		t.Errorf("with 创业意向: courses %v, want c:syb first (it fits: three courses), no IYB, no general training", got)
+	}
+	if r := res.Items[0].Reasons; !slices.ContainsFunc(r, func(s string) bool {
+		return strings.Contains(s, "计划措施23“对有创业意向的,提供创业培训")
+	}) {
+		t.Errorf("c:syb reasons %q: want the plan's sentence for 创业意向", r)
 	}
 }
 
@@ -933,10 +939,11 @@ func TestAbstainedOccupationGetsNoCredit(t *testing.T) {
 // TestGeneralCourses: a field short of the plan's three courses
 // (courses_min) gets general training after the courses that fit — a
 // course for no major that teaches what one of the plan's posts asks
-// (nearest first), then entrepreneurship training (the plan's item 11
-// encourages every graduate to take it) — each saying first that it is
-// general training and why; never a course of another field's subject,
-// even in a listing that names no major; and none when three courses fit.
+// (nearest first), then 就业引导性培训 (the plan's measure 14 encourages
+// every graduate to take it; one session of it) — each saying first that
+// it is general training and why; never a course of another field's
+// subject, even in a listing that names no major; entrepreneurship
+// training only for 创业意向; and none when three courses fit.
 func TestGeneralCourses(t *testing.T) {
 	var posts []matcher.Post
 	for i := range 6 {
@@ -960,6 +967,8 @@ func TestGeneralCourses(t *testing.T) {
 		{ID: "c:trans", Title: "外语翻译培训班", Provider: "丙学校", Places: 30, StartDate: at(5), DurationDays: 10, Skills: []string{"翻译"}},
 		{ID: "c:trans-en", Title: "外语翻译培训", Provider: "丁学校", Places: 30, StartDate: at(-30), DurationDays: 10, Skills: []string{"翻译"}, Majors: []string{"英语"}},
 		{ID: "c:gyb", Title: "GYB创业意识培训班", Provider: "戊中心", Category: matcher.CourseEntrepreneurship, Places: 30, StartDate: at(5), DurationDays: 3},
+		{ID: "c:guide1", Title: "高校毕业生就业引导性培训（第2期）", Provider: "庚大学就业指导中心", Category: matcher.CourseGuidance, Places: 100, StartDate: at(9), DurationDays: 2},
+		{ID: "c:guide2", Title: "就业引导性培训（职业规划与求职能力）", Provider: "辛就业训练中心", Category: matcher.CourseGuidance, Places: 100, StartDate: at(4), DurationDays: 2},
 	}
 	e := newTestEngine(t, posts, courses)
 	g := baseGraduate()
@@ -971,16 +980,22 @@ func TestGeneralCourses(t *testing.T) {
 	for _, it := range res.Items {
 		got = append(got, it.PostID)
 	}
-	if !slices.Equal(got, []string{"c:u8", "c:office", "c:gyb"}) {
-		t.Fatalf("courses %v: want c:u8 (fits), then general training: c:office (a plan post asks 办公软件), c:gyb; not c:trans (翻译 is another field's)", got)
+	if len(got) != 3 || !slices.Equal(got[:2], []string{"c:u8", "c:office"}) || !strings.HasPrefix(got[2], "c:guide") {
+		t.Fatalf("courses %v: want c:u8 (fits), then general training: c:office (a plan post asks 办公软件), one 就业引导性培训; not c:trans (翻译 is another field's), not c:gyb (no 创业意向)", got)
 	}
 	for _, it := range res.Items[1:] {
 		if len(it.Reasons) == 0 || !strings.Contains(it.Reasons[0], "面向各专业的通用培训") {
 			t.Errorf("%s reasons %q: want it said first that it is general training", it.PostID, it.Reasons)
 		}
 	}
-	if !strings.Contains(res.Items[2].Reasons[0], "计划措施11") {
-		t.Errorf("c:gyb reasons %q: want the plan's sentence it rests on", res.Items[2].Reasons)
+	if !strings.Contains(res.Items[2].Reasons[0], "计划措施14") || !strings.Contains(res.Items[1].Reasons[0], "计划措施23") {
+		t.Errorf("general reasons %q, %q: want the plan's sentence each rests on", res.Items[1].Reasons, res.Items[2].Reasons)
+	}
+	// With 创业意向 the GYB fits and comes first; 就业引导性培训 still fills.
+	gs := g
+	gs.PreferredChannels = []matcher.Channel{matcher.ChannelSelfEmployed}
+	if res, err := e.Recommend(&gs, matcher.Query{Kind: matcher.KindCourse, Limit: 10}); err != nil || len(res.Items) != 4 || res.Items[0].PostID != "c:gyb" {
+		t.Errorf("with 创业意向: courses %v (%v), want c:gyb first, then c:u8, c:office and one 就业引导性培训", ids(res), err)
 	}
 
 	// Three courses of the field: no general training.
@@ -993,7 +1008,7 @@ func TestGeneralCourses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, it := range res.Items {
-		if it.PostID == "c:office" || it.PostID == "c:gyb" || it.PostID == "c:trans" {
+		if it.PostID == "c:office" || it.PostID == "c:gyb" || it.PostID == "c:trans" || strings.HasPrefix(it.PostID, "c:guide") {
 			t.Errorf("courses %v: general training %s listed though four courses fit", ids(res), it.PostID)
 		}
 	}
