@@ -253,12 +253,7 @@ func writeCourses(w io.Writer, o Options, progress func(int)) error {
 	idBase := 1000 + r0.IntN(8000)
 	// 就业引导性培训 sessions are the last rows, so the skills courses
 	// before them stay what they were.
-	nG := 0
-	if o.Courses-nE >= 2*guidanceShare {
-		nG = (o.Courses - nE) / guidanceShare
-	} else if o.Courses-nE >= 4 {
-		nG = 1
-	}
+	nG := guidanceCount(o.Courses - nE)
 	for i := 0; i < o.Courses; i++ {
 		r := rowRNG(o.Seed, streamCourses, uint64(i))
 		c := &courseRow{source: sourceCity, externalID: fmt.Sprintf("PX%d%05d", o.Now.Year(), idBase+i)}
@@ -293,17 +288,7 @@ func writeCourses(w io.Writer, o Options, progress func(int)) error {
 		if strings.Contains(name, "培训") {
 			kindWord = ""
 		}
-		switch r.IntN(4) {
-		case 0:
-			c.title = fmt.Sprintf("%d年%s%s%s班（第%d期）", o.Now.Year(), d.name, name, strings.TrimSuffix(kindWord, "职业技能培训")+"培训", session)
-		case 1:
-			c.title = fmt.Sprintf("%s%s（第%d期）", name, kindWord, session)
-		case 2:
-			c.title = fmt.Sprintf("高校毕业生%s专项%s", name, strings.TrimPrefix(kindWord, "职业技能")+"班")
-		default:
-			c.title = fmt.Sprintf("%s%s班", name, strings.TrimPrefix(kindWord, "职业技能"))
-		}
-		c.title = strings.ReplaceAll(c.title, "培训培训", "培训")
+		c.title = courseTitle(r, o.Now.Year(), d.name, name, kindWord, session)
 		if len(k.majors) > 0 && chance(r, 0.8) {
 			c.majors = strings.Join(k.majors, ";")
 		} else {
@@ -317,6 +302,36 @@ func writeCourses(w io.Writer, o Options, progress func(int)) error {
 	progress(o.Courses)
 	cw.Flush()
 	return cw.Error()
+}
+
+// guidanceCount is how many 就业引导性培训 sessions a catalogue with n
+// rows besides entrepreneurship training holds: one in guidanceShare, and
+// one in a small catalogue.
+func guidanceCount(n int) int {
+	switch {
+	case n >= 2*guidanceShare:
+		return n / guidanceShare
+	case n >= 4:
+		return 1
+	}
+	return 0
+}
+
+// courseTitle is a session's title as providers write it, in one of four
+// forms.
+func courseTitle(r *rand.Rand, year int, district, name, kindWord string, session int) string {
+	var t string
+	switch r.IntN(4) {
+	case 0:
+		t = fmt.Sprintf("%d年%s%s%s班（第%d期）", year, district, name, strings.TrimSuffix(kindWord, "职业技能培训")+"培训", session)
+	case 1:
+		t = fmt.Sprintf("%s%s（第%d期）", name, kindWord, session)
+	case 2:
+		t = fmt.Sprintf("高校毕业生%s专项%s", name, strings.TrimPrefix(kindWord, "职业技能")+"班")
+	default:
+		t = fmt.Sprintf("%s%s班", name, strings.TrimPrefix(kindWord, "职业技能"))
+	}
+	return strings.ReplaceAll(t, "培训培训", "培训")
 }
 
 func pickCourse(r *rand.Rand, ks []courseKind) courseKind {
