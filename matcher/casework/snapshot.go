@@ -123,6 +123,9 @@ type figures struct {
 	changed map[string]*fact
 	removed map[string]bool
 	buildMu sync.Mutex // one rebuild at a time
+	// background counts the rebuilds started behind a read (eachFact), so
+	// that a caller can wait for them (WaitFigures) instead of polling.
+	background sync.WaitGroup
 }
 
 // planFactOf is what PlanProgress counts of p.
@@ -240,7 +243,9 @@ func (s *Service) eachFact(ctx context.Context, f CaseFilter, fn func(*fact)) er
 			return err
 		}
 	} else if stale {
+		fg.background.Add(1)
 		go func() {
+			defer fg.background.Done()
 			// Detached from the request: the rebuild outlives it.
 			if err := s.rebuild(context.WithoutCancel(ctx)); err != nil {
 				s.cfg.Log.Warn("dashboard figures: background rebuild failed; the previous copy serves", "err", err)
@@ -313,6 +318,12 @@ func (s *Service) GraduateRemoved(id string) { s.patch(id, nil) }
 // WarmFigures builds the dashboard's figures now (cmd calls it when the
 // server starts, so the first dashboard does not pay for the pass).
 func (s *Service) WarmFigures(ctx context.Context) error { return s.rebuild(ctx) }
+
+// WaitFigures returns when every background rebuild of the kept figures
+// started so far has ended: a stale copy is replaced behind the read that
+// noticed it, and a caller that must see the replacement (the figures'
+// tests) waits here instead of polling.
+func (s *Service) WaitFigures() { s.figures.background.Wait() }
 
 // count calls fn for every graduate f selects: over the kept figures, or,
 // when f searches or none are kept, over the store, building the plans of
