@@ -2,7 +2,6 @@ package casework_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -10,10 +9,8 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
-	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
-	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // countingRecommender is the real engine, counting how often it ranks.
@@ -31,35 +28,8 @@ func (c *countingRecommender) Recommend(g *matcher.Graduate, q matcher.Query) (*
 // and graduates and the real engine over those posts.
 func proposalService(t *testing.T) (*casework.Service, *bolt.Store, *countingRecommender, []matcher.Post) {
 	t.Helper()
-	ctx := context.Background()
-	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	var posts []matcher.Post
-	for n := 1; n <= 60; n++ {
-		posts = append(posts, storetest.Post("portal-a", n))
-	}
-	var gs []matcher.Graduate
-	for n := 1; n <= 40; n++ {
-		gs = append(gs, storetest.Graduate(n))
-	}
-	if _, err := st.UpsertPosts(ctx, posts); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.UpsertGraduates(ctx, gs); err != nil {
-		t.Fatal(err)
-	}
-	pol, err := catalog.LoadPolicy()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(posts, nil, engine.Options{Now: now, Policy: pol})
-	if err != nil {
-		t.Fatal(err)
-	}
+	stack := casework.NewTestStack(t, 60)
+	st, posts, eng, pol, now := stack.Store, stack.Posts, stack.Engine, stack.Policy, stack.Now
 	rec := &countingRecommender{eng: eng}
 	svc, err := casework.New(casework.Config{Store: st, Recommender: rec, Policy: pol, Now: func() time.Time { return now }})
 	if err != nil {

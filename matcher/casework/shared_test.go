@@ -20,34 +20,8 @@ import (
 // read anew and counted anew.
 func TestFiguresShareTheLedger(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	var posts []matcher.Post
-	for n := 1; n <= 30; n++ {
-		posts = append(posts, storetest.Post("portal-a", n))
-	}
-	var gs []matcher.Graduate
-	for n := 1; n <= 40; n++ {
-		gs = append(gs, storetest.Graduate(n))
-	}
-	if _, err := st.UpsertPosts(ctx, posts); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.UpsertGraduates(ctx, gs); err != nil {
-		t.Fatal(err)
-	}
-	pol, err := catalog.LoadPolicy()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(posts, nil, engine.Options{Now: now, Policy: pol})
-	if err != nil {
-		t.Fatal(err)
-	}
+	stack := NewTestStack(t, 30)
+	st, eng, pol, now := stack.Store, stack.Engine, stack.Policy, stack.Now
 	svc, err := New(Config{Store: st, Recommender: eng, Policy: pol, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +50,7 @@ func TestFiguresShareTheLedger(t *testing.T) {
 
 	// A graduate placed behind the service's back, then the ledger reloaded
 	// (older than reloadEvery) and the figures rebuilt.
-	placed := gs[9] // hardship: a 一人一策 graduate until placed
+	placed := storetest.Graduate(10) // hardship: a 一人一策 graduate until placed
 	placed.Status, placed.PlacedAt = matcher.StatusPlaced, now
 	if _, err := st.UpsertGraduates(ctx, []matcher.Graduate{placed}); err != nil {
 		t.Fatal(err)
@@ -109,4 +83,51 @@ func TestFiguresShareTheLedger(t *testing.T) {
 	if pp.Graduates != d.PlanGraduates || pp.Graduates != 3 {
 		t.Errorf("after %s was placed: %d plans, %d 一人一策 graduates on the dashboard; want 3 (of 4 hardship graduates)", placed.ID, pp.Graduates, d.PlanGraduates)
 	}
+}
+
+// TestStack is a bolt store holding storetest's posts and its first 40
+// graduates, the real engine over those posts and the plan's policy, as
+// of Now. It is exported so that the package's external tests (package
+// casework_test) build on the same one.
+type TestStack struct {
+	Store  *bolt.Store
+	Posts  []matcher.Post
+	Engine *engine.Engine
+	Policy catalog.Policy
+	Now    time.Time
+}
+
+// NewTestStack is the stack with posts portal-a 1 … nPosts.
+func NewTestStack(t *testing.T, nPosts int) TestStack {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var posts []matcher.Post
+	for n := 1; n <= nPosts; n++ {
+		posts = append(posts, storetest.Post("portal-a", n))
+	}
+	var gs []matcher.Graduate
+	for n := 1; n <= 40; n++ {
+		gs = append(gs, storetest.Graduate(n))
+	}
+	if _, err := st.UpsertPosts(ctx, posts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpsertGraduates(ctx, gs); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := catalog.LoadPolicy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(posts, nil, engine.Options{Now: now, Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return TestStack{Store: st, Posts: posts, Engine: eng, Policy: pol, Now: now}
 }
