@@ -12,13 +12,17 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
-// A recommendation list is the body the API writes most, and encoding it
-// with encoding/json's reflection (the contributions' maps sorted by key
-// through reflect, item by item) was about a tenth of a served request's
-// CPU. appendResult writes the same bytes directly —
-// TestResultJSONIsEncodingJSON and FuzzResultJSON hold it to
-// encoding/json's output, and fail when matcher.Result, Item or Salary
-// gain a field it does not write.
+// A recommendation list is the body the API writes most. Encoding an
+// engine's 8-item list (6.5 KB) with encoding/json took 41–51 µs and 252
+// allocations (the contributions' maps sorted by key through reflect),
+// about 5% of a served request's ~0.9 ms CPU before its garbage; the kept
+// library's encoding/json-compatible mode (go-json-experiment/json/v1,
+// whose bytes are the same) took 40–47 µs with 139 allocations, so it does
+// not serve here. appendResult writes the same bytes in 14–16 µs with no
+// allocation (2026-12-06, 2-core AMD EPYC; BenchmarkResultJSON compares the
+// three on random results). TestResultJSONIsEncodingJSON and FuzzResultJSON
+// hold it to encoding/json's output, and fail when matcher.Result, Item or
+// Salary gain a field it does not write.
 
 // resultBufs recycles the buffers lists are encoded into.
 var resultBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}

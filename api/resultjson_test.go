@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"testing"
 
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
@@ -130,5 +131,36 @@ func FuzzResultJSON(f *testing.F) {
 		res := &matcher.Result{GraduateID: id, Items: []matcher.Item{it, it}, Excluded: map[string]int{reason: n, id: 1},
 			Exclusions: []matcher.Exclusion{{PostID: id, Rule: reason, Message: title}}}
 		checkResultJSON(t, 0, res)
+	})
+}
+
+// BenchmarkResultJSON: appendResult against encoding/json and against the
+// kept library's encoding/json-compatible mode (go-json-experiment's v1
+// package), on the same random results; the reason appendResult exists
+// (see its doc comment).
+func BenchmarkResultJSON(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	results := make([]matcher.Result, 64)
+	for i := range results {
+		fill(rng, reflect.ValueOf(&results[i]))
+	}
+	b.Run("encoding_json", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			json.Marshal(&results[i%len(results)])
+		}
+	})
+	b.Run("go_json_experiment_v1", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			jsonv1.Marshal(&results[i%len(results)])
+		}
+	})
+	b.Run("appendResult", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		for i := 0; b.Loop(); i++ {
+			buf, _ = appendResult(buf[:0], &results[i%len(results)])
+		}
 	})
 }

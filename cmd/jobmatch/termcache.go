@@ -46,15 +46,22 @@ func (m *Main) useTermCache(o *engine.Options) (save func()) {
 // (or without VCS data), its size and modification time. Another binary
 // cuts the posts again rather than trust counts it may cut differently.
 func analyzerID() string {
-	id := "unknown"
+	id, revision, modified := "unknown", "", true
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		id = bi.Main.Version
 		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
-				id += " " + s.Value
+			switch s.Key {
+			case "vcs.revision":
+				revision = s.Value
+			case "vcs.modified":
+				modified = s.Value != "false"
 			}
 		}
 	}
+	if revision != "" && !modified {
+		return id + " " + revision
+	}
+	id += " " + revision
 	if exe, err := os.Executable(); err == nil {
 		if fi, err := os.Stat(exe); err == nil {
 			id += fmt.Sprintf(" %d %d", fi.Size(), fi.ModTime().UnixNano())
