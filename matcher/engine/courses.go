@@ -368,7 +368,8 @@ func (e *Engine) skillGaps(gc *gradCtx, r *Ranker) *skillGaps {
 	pq := matcher.Query{Limit: gapPosts, PerEmployer: gapPosts}
 	var ranked []cand
 	if r != nil && r.gen == e.gen {
-		ranked, _ = r.scan(gc, filterOf(&pq), r.eligible(gc), *accp, gapPosts)
+		// A scratch of its own: gs keeps ranked.
+		ranked, _ = r.scan(&scanScratch{}, gc, filterOf(&pq), r.eligible(gc, nil), *accp, gapPosts)
 	} else {
 		ranked, _ = e.scan(gc, &pq, *accp, gapPosts, nil)
 	}

@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,7 +63,7 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) m
 	for i, c := range contrib {
 		it.Contributions[FeatureNames[i]] = round4(c)
 	}
-	var rs []reason
+	rs := make([]reason, 0, NumFeatures) // one allocation, not an append's several
 	for f, write := range reasonWriters {
 		// Requirements the graduate meets are said even when the fitted
 		// weights give their feature nothing: the graduate learns which of
@@ -74,13 +76,13 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) m
 		}
 	}
 	// Strongest first; a feature's index breaks ties.
-	sort.SliceStable(rs, func(i, j int) bool {
-		if rs[i].contrib != rs[j].contrib {
-			return rs[i].contrib > rs[j].contrib
+	slices.SortStableFunc(rs, func(a, b reason) int {
+		if c := cmp.Compare(b.contrib, a.contrib); c != 0 {
+			return c
 		}
-		return rs[i].feature < rs[j].feature
+		return a.feature - b.feature
 	})
-	out := []string{}
+	out := make([]string, 0, maxReasons+6)
 	for _, r := range rs[:min(len(rs), maxReasons)] {
 		out = append(out, r.text)
 	}

@@ -93,7 +93,7 @@ func TestRuleClassesAreTheRules(t *testing.T) {
 	eligible, excluded := 0, 0
 	for i := range gs {
 		gc := e.compileGraduate(&gs[i], rk.now, false)
-		elig := rk.eligible(gc)
+		elig := rk.eligible(gc, nil)
 		for r := range rules {
 			m := rk.mask(r, gc)
 			for slot := range e.hot {
