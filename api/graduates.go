@@ -341,11 +341,8 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 		if err := audited(); err != nil {
 			return err
 		}
-		h := w.Header()
-		h.Set("X-Recommendation-Source", "run:"+runID)
-		h.Set("Content-Type", "application/json; charset=utf-8")
-		_, err := w.Write(body)
-		return err
+		w.Header().Set("X-Recommendation-Source", "run:"+runID)
+		return writeBody(w, http.StatusOK, body)
 	}
 	res, err := s.runEngine("recommend", g, q)
 	free()

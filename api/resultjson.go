@@ -37,7 +37,16 @@ func writeResult(w http.ResponseWriter, status int, res *matcher.Result) error {
 	}
 	b = append(b, '\n')
 	*bp = b
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	return writeBody(w, status, b)
+}
+
+// writeBody writes a whole JSON body with its length: net/http then sends
+// it as it is, where a body past its 2 KB buffer without a length went out
+// chunked (a list of 8 items is about 6.5 KB).
+func writeBody(w http.ResponseWriter, status int, b []byte) error {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, err := w.Write(b)
 	return err
