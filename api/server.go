@@ -100,13 +100,16 @@ type Config struct {
 
 	// MaxConcurrentMatches bounds the requests in flight that read
 	// graduates and run the engine (default 4 × GOMAXPROCS); a request that
-	// waits longer than MatchQueueWait (default 500 ms) for a slot, or finds
-	// MaxQueuedMatches (default 16 × MaxConcurrentMatches) waiting already,
+	// waits longer than MatchQueueWait (default 100 ms) for a slot, or finds
+	// MaxQueuedMatches (default 8 × MaxConcurrentMatches) waiting already,
 	// gets a 503 with Retry-After (matchSlot). The time is what sheds: a
 	// burst below capacity queues for a few milliseconds and is served (at
 	// 2 × slots, the old default, open-loop loads of 1,000–1,500 req/s that
-	// the server could carry were shed by the hundred); the count only
-	// bounds the goroutines a flood can park.
+	// the server could carry were shed by the hundred); the count bounds
+	// the goroutines a flood can park. Past capacity a longer wait is worse:
+	// at 500 ms on a machine loaded 20 deep the answered requests' p50 went
+	// to seconds, as the clients opened more connections to the slow server
+	// (benchmarks/RESULTS.md, "… helper online").
 	MaxConcurrentMatches int
 	MaxQueuedMatches     int
 	MatchQueueWait       time.Duration
@@ -259,13 +262,13 @@ func (cfg *Config) setDefaults() error {
 		cfg.MaxConcurrentPasswordChecks = runtime.GOMAXPROCS(0)
 	}
 	if cfg.MaxQueuedMatches <= 0 {
-		cfg.MaxQueuedMatches = 16 * cfg.MaxConcurrentMatches
+		cfg.MaxQueuedMatches = 8 * cfg.MaxConcurrentMatches
 	}
 	for _, d := range []struct {
 		v   *time.Duration
 		def time.Duration
 	}{
-		{&cfg.KeyCacheTTL, 2 * time.Second}, {&cfg.SessionIdle, 30 * time.Minute}, {&cfg.SessionMax, 12 * time.Hour}, {&cfg.MatchQueueWait, 500 * time.Millisecond},
+		{&cfg.KeyCacheTTL, 2 * time.Second}, {&cfg.SessionIdle, 30 * time.Minute}, {&cfg.SessionMax, 12 * time.Hour}, {&cfg.MatchQueueWait, 100 * time.Millisecond},
 		{&cfg.ReadHeaderTimeout, 5 * time.Second}, {&cfg.ReadTimeout, 30 * time.Second}, {&cfg.WriteTimeout, 60 * time.Second}, {&cfg.IdleTimeout, 120 * time.Second},
 		{&cfg.ShutdownTimeout, 20 * time.Second},
 	} {
