@@ -165,13 +165,14 @@ func fitThreshold(best float64) float64 {
 
 // mixSource is what the greedy reads of the candidates, best first: n of
 // them, their score, channel (index into Channels + 1, 0 unknown) and
-// employer key ("" : an employer of its own); truncated[ch] says channel ch
-// has more candidates, all ranking below its last one here (nil: none).
+// employer (an ID equal for the same employer; noEmployer: an employer of
+// its own); truncated[ch] says channel ch has more candidates, all ranking
+// below its last one here (nil: none).
 type mixSource struct {
 	n         int
 	score     func(i int) float64
 	channel   func(i int) int
-	employer  func(i int) string
+	employer  func(i int) int32
 	truncated []bool
 	// floor is the lowest score a floor or the dominance cap may place
 	// (the scorer's fit threshold: a channel preference never places a
@@ -192,16 +193,24 @@ type mixSource struct {
 // the choice has run out of open ones in its short list, exact is false and
 // the caller rescans with longer short lists. The result is therefore the
 // greedy over all eligible posts, whatever the short lists' length.
-func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *matcher.Query) (out []cand, exact bool) {
+//
+// emp, when not nil, is each slot's employer ID (Ranker.emp); nil interns
+// the candidates' employers here.
+func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *matcher.Query, emp []int32) (out []cand, exact bool) {
 	var mix channelMix
 	if ge := gc.eng; ge != nil && ge.hasChannelPrefs && q.Channel == "" {
 		mix = newChannelMix(ge.channelRank)
+	}
+	employer := func(i int) int32 { return emp[ranked[i].slot] }
+	if emp == nil {
+		ids := employerIDs(len(ranked), func(i int) string { return employerKey(e.slots[ranked[i].slot].Post) })
+		employer = func(i int) int32 { return ids[i] }
 	}
 	src := mixSource{
 		n:         len(ranked),
 		score:     func(i int) float64 { return ranked[i].score },
 		channel:   func(i int) int { return int(e.slots[ranked[i].slot].chIdx) + 1 },
-		employer:  func(i int) string { return employerKey(e.slots[ranked[i].slot].Post) },
+		employer:  employer,
 		truncated: truncated,
 		floor:     e.sc.thr,
 	}
@@ -259,12 +268,29 @@ type greedy struct {
 	lists       [numChannels + 1][]int32 // candidate indexes, per channel, best first
 	cur         [numChannels + 1]int     // per channel, where its best open candidate may be
 	perCh       [numChannels + 1]int     // items taken per channel
-	perEmp      map[string]int
-	taken       []bool
+	// perEmp counts the items taken per employer: a list holds a few
+	// dozen at most, so a scan of a short slice beats a map.
+	perEmp []empCount
+	taken  []bool
+}
+
+type empCount struct {
+	id int32
+	n  int
+}
+
+// taken returns how many items of employer id are taken.
+func (g *greedy) empTaken(id int32) int {
+	for _, c := range g.perEmp {
+		if c.id == id {
+			return c.n
+		}
+	}
+	return 0
 }
 
 func newGreedy(src *mixSource, perEmployer int) *greedy {
-	g := &greedy{src: src, perEmployer: perEmployer, perEmp: map[string]int{}, taken: make([]bool, src.n)}
+	g := &greedy{src: src, perEmployer: perEmployer, taken: make([]bool, src.n)}
 	for i := range src.n {
 		ch := src.channel(i)
 		g.lists[ch] = append(g.lists[ch], int32(i))
@@ -303,8 +329,13 @@ func (g *greedy) next(mix *channelMix, pos int) (int, bool) {
 func (g *greedy) take(b int) {
 	g.taken[b] = true
 	if g.perEmployer > 0 {
-		if emp := g.src.employer(b); emp != "" {
-			g.perEmp[emp]++
+		if emp := g.src.employer(b); emp != noEmployer {
+			i := slices.IndexFunc(g.perEmp, func(c empCount) bool { return c.id == emp })
+			if i < 0 {
+				i = len(g.perEmp)
+				g.perEmp = append(g.perEmp, empCount{id: emp})
+			}
+			g.perEmp[i].n++
 		}
 	}
 	g.perCh[g.src.channel(b)]++
@@ -318,7 +349,7 @@ func (g *greedy) open(i int) bool {
 		return true
 	}
 	emp := g.src.employer(i)
-	return emp == "" || g.perEmp[emp] < g.perEmployer
+	return emp == noEmployer || g.empTaken(emp) < g.perEmployer
 }
 
 // head is channel ch's best open candidate (-1: its list has none left).
@@ -386,15 +417,43 @@ func MixChannels(cands []MixCandidate, preferred []matcher.Channel, limit, perEm
 		}
 	}
 	mix := newChannelMix(rank)
+	emp := employerIDs(len(cands), func(i int) string { return strings.TrimSpace(cands[i].Employer) })
 	src := mixSource{
 		n:        len(cands),
 		score:    func(i int) float64 { return cands[i].Score },
 		channel:  func(i int) int { return slices.Index(matcher.Channels, cands[i].Channel) + 1 },
-		employer: func(i int) string { return strings.TrimSpace(cands[i].Employer) },
+		employer: func(i int) int32 { return emp[i] },
 		floor:    math.Inf(-1),
 		unfit:    func(i int) bool { return cands[i].Unfit },
 	}
 	out, _ := mixGreedy(&src, &mix, limit, perEmployer)
+	return out
+}
+
+// noEmployer is the employer ID of a candidate whose employer is its own
+// (none named): the per-employer cap never holds it back.
+const noEmployer = -1
+
+// employerIDs numbers n employer keys (key(i)) so that equal keys get
+// equal IDs: the greedy then compares integers. "" and employerKey's keys
+// of posts naming no employer (NUL and the post's ID, one of its own) get
+// noEmployer.
+func employerIDs(n int, key func(i int) string) []int32 {
+	out := make([]int32, n)
+	seen := make(map[string]int32, n)
+	for i := range out {
+		k := key(i)
+		if k == "" || k[0] == 0 {
+			out[i] = noEmployer
+			continue
+		}
+		id, ok := seen[k]
+		if !ok {
+			id = int32(len(seen))
+			seen[k] = id
+		}
+		out[i] = id
+	}
 	return out
 }
 

@@ -48,6 +48,9 @@ type Ranker struct {
 	// idRank is each live slot's post ID's place in ID order: the tie
 	// break of equal scores (candHeap.below) as integers
 	idRank []int32
+	// emp is each slot's employer ID (employerIDs over every slot): the
+	// per-employer cap compares integers, not names.
+	emp []int32
 
 	mu     sync.Mutex
 	masks  map[ruleClass][]uint64
@@ -85,6 +88,12 @@ func (e *Engine) NewRanker() *Ranker {
 		r.bounds[slot] = slotBound{fit: dot(e.sc.fit, x[:]), pref: dot(e.sc.pref, x[:]), occ: h.occ, subjects: h.subjects, heap: h.chIdx + 1}
 	}
 	r.idRank = idRanks(e)
+	r.emp = employerIDs(len(e.slots), func(slot int) string {
+		if pr := e.slots[slot]; pr != nil {
+			return employerKey(pr.Post)
+		}
+		return ""
+	})
 	return r
 }
 
@@ -250,7 +259,7 @@ func (rk *Ranked) Item(i, rank int) (matcher.Item, error) {
 func (r *Ranker) rankPosts(sc *scanScratch, gc *gradCtx, q *matcher.Query, acc []float32) []cand {
 	for m := max(2*q.Limit, q.Limit+8); ; m *= 8 {
 		ranked, truncated := r.scan(sc, gc, filterOf(q), sc.elig, acc, m)
-		if picked, exact := diversify(r.e, gc, ranked, truncated, q); exact {
+		if picked, exact := diversify(r.e, gc, ranked, truncated, q, r.emp); exact {
 			return picked
 		}
 	}

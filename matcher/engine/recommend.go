@@ -83,7 +83,7 @@ func (e *Engine) rankPosts(gc *gradCtx, q *matcher.Query, exhaustive bool, ex *e
 			ranked, truncated = e.scan(gc, q, acc, m, onExcluded)
 		}
 		onExcluded = nil // count exclusions once
-		if picked, exact := diversify(e, gc, ranked, truncated, q); exact {
+		if picked, exact := diversify(e, gc, ranked, truncated, q, nil); exact {
 			return picked
 		}
 	}
