@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
@@ -95,6 +96,7 @@ func (c *choice) pick(discount []float64, order []int) []int {
 // pricer holds each post's places, its exposure budget (k × places) and the
 // discount the re-ranking applies.
 type pricer struct {
+	workers  int // goroutines a round's picks are split over (≤ 1: one)
 	cfg      Capacity
 	budget   []float64 // k × places left
 	discount []float64
@@ -109,6 +111,39 @@ func newPricer(cfg Capacity, places []int) *pricer {
 	return p
 }
 
+// exposure counts, per post, the sample's picks at the current
+// discounts, the sample split over p.workers goroutines (the picks are
+// independent; a round of 4,000 picks was a single-threaded phase).
+func (p *pricer) exposure(sample []choice) []int32 {
+	parts := min(max(p.workers, 1), max(len(sample), 1))
+	counts := make([][]int32, parts)
+	var wg sync.WaitGroup
+	for w := range parts {
+		lo, hi := w*len(sample)/parts, (w+1)*len(sample)/parts
+		counts[w] = make([]int32, len(p.budget))
+		wg.Add(1)
+		go func(part []choice, count []int32) {
+			defer wg.Done()
+			var order []int
+			for i := range part {
+				c := &part[i]
+				for _, j := range c.pick(p.discount, order) {
+					if x := c.cands[j].post; x >= 0 {
+						count[x]++
+					}
+				}
+			}
+		}(sample[lo:hi], counts[w])
+	}
+	wg.Wait()
+	for _, c := range counts[1:] {
+		for x, n := range c {
+			counts[0][x] += n
+		}
+	}
+	return counts[0]
+}
+
 // fit sets the discounts from a sample of choices whose exposure, times
 // scale, estimates the whole run's. It returns the rounds run and the
 // estimated overflow (exposures beyond budgets) before and after.
@@ -117,15 +152,13 @@ func (p *pricer) fit(sample []choice, scale float64) (rounds int, overflow0, ove
 		return 0, 0, 0
 	}
 	exp := make([]float64, len(p.budget))
-	var order []int
 	measure := func() float64 {
 		clear(exp)
-		for i := range sample {
-			c := &sample[i]
-			for _, j := range c.pick(p.discount, order) {
-				if x := c.cands[j].post; x >= 0 {
-					exp[x] += scale
-				}
+		for x, n := range p.exposure(sample) {
+			// A sum of n equal terms, added one by one as a single
+			// goroutine did: the same float64 whatever the split.
+			for range n {
+				exp[x] += scale
 			}
 		}
 		var over float64

@@ -92,6 +92,7 @@ func (r *runner) postTable() {
 		r.places[i] = p.PlacesLeft()
 	}
 	r.price = newPricer(r.cfg.Capacity, r.places)
+	r.price.workers = r.opt.Workers
 }
 
 // activeGraduates reads every active graduate, personal data other than
