@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -29,7 +27,6 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress bar (there is none anyway when standard error is not a terminal)")
 	shards := fs.Int("shards", 0, "PostgreSQL: open the run, set its prices and queue it in this many shards for `jobmatch worker` processes (0: compute it here)")
 	wait := fs.Bool("wait", false, "with --shards: wait until the workers have published the run, then print its summary")
-	memLimit := fs.Int("memory-limit", defaultBatchMemoryMiB, "MiB the batch lets its heap grow to before collecting garbage eagerly (0: Go's defaults, GOGC; GOGC or GOMEMLIMIT in the environment win)")
 	if err := m.parseNoArgs(fs, args, "batch"); err != nil {
 		return err
 	}
@@ -58,7 +55,6 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	if err := loadBatchConfig(*configFile, &o); err != nil {
 		return err
 	}
-	batchGC(*memLimit)
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return err
@@ -86,24 +82,6 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(m.Stdout, sum)
 	return nil
-}
-
-// defaultBatchMemoryMiB is the heap the batch grows to before it collects
-// garbage eagerly: the issue-11 goal allows a run 2 GiB at its peak, and
-// with Go's default (collect when the heap doubles its live size) the
-// collector took 9% of a run's CPU at a 1.3 GB peak (perf of the built
-// binary on the generated set, benchmarks/RESULTS.md).
-const defaultBatchMemoryMiB = 1600
-
-// batchGC lets the heap grow to mib MiB with few collections (GOGC 400
-// under a soft memory limit of mib), unless the environment sets GOGC or
-// GOMEMLIMIT, which the runtime has already applied.
-func batchGC(mib int) {
-	if mib <= 0 || os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(int64(mib) << 20)
 }
 
 // loadBatchInputs builds the run's engine over the open posts and courses,
