@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -44,6 +46,28 @@ type courseRec struct {
 	subjects     []string
 	majors       []matcher.MajorRef
 	key, subject string
+	// exact memoises, by graduate major (majorKey), whether the course is
+	// for exactly that major: MatchMajors per course and graduate was a
+	// third of a course ranking's CPU, and graduates share a few hundred
+	// majors. A course's record is replaced when it changes, and its memo
+	// with it.
+	exact  sync.Map // string → bool
+	exactN atomic.Int32
+}
+
+// forMajor reports whether the course is for exactly the graduate's major
+// (key: majorKey(major)).
+func (cr *courseRec) forMajor(major matcher.MajorRef, key string) bool {
+	if v, ok := cr.exact.Load(key); ok {
+		return v.(bool)
+	}
+	ok := matcher.MatchMajors(major, cr.majors) == matcher.MajorExact
+	// Profiles from portals may name any major: the memo stops growing
+	// at the bound the engine's major verdicts keep (maxMajorVerdicts).
+	if cr.exactN.Add(1) <= maxMajorVerdicts {
+		cr.exact.Store(key, ok)
+	}
+	return ok
 }
 
 func (e *Engine) addCourse(c matcher.Course) error {
@@ -118,12 +142,13 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 		}
 	}
 	var all, general []scoredCourse
+	mkey := majorKey(gc.Major)
 	for _, cr := range e.courses {
 		if rule := courseExcluded(cr, now, &held); rule != "" {
 			res.Excluded[rule]++
 			continue
 		}
-		s := e.scoreCourse(gc.eng, cr, gaps, &cw, startup)
+		s := e.scoreCourse(gc.eng, mkey, cr, gaps, &cw, startup)
 		switch {
 		case cr.c.Category == matcher.CourseGuidance && s.generalFit():
 			s.general = true // training for every graduate, never a field's
@@ -472,7 +497,8 @@ func (s *scoredCourse) generalFit() bool {
 	return len(s.opens) > 0 && slices.Min(s.opens) < planPosts
 }
 
-func (e *Engine) scoreCourse(ge *gradEngine, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool) scoredCourse {
+// majorKey is majorKey(ge.major), made once per ranking.
+func (e *Engine) scoreCourse(ge *gradEngine, majorKey string, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool) scoredCourse {
 	s := scoredCourse{cr: cr}
 	s.startup = startup && cr.c.Category == matcher.CourseEntrepreneurship && !cr.c.ForRunningBusiness()
 	for _, id := range gaps.ids {
@@ -505,7 +531,7 @@ func (e *Engine) scoreCourse(ge *gradEngine, cr *courseRec, gaps *skillGaps, cw 
 		return s.opens[a] < s.opens[b]
 	})
 	if len(cr.majors) > 0 {
-		s.majorFit = matcher.MatchMajors(ge.major, cr.majors) == matcher.MajorExact
+		s.majorFit = cr.forMajor(ge.major, majorKey)
 	}
 	if len(gaps.ranked) > 0 {
 		s.x[CGap] = float64(len(helped)) / float64(len(gaps.ranked))
