@@ -68,6 +68,10 @@ func newRunner(st Store, in *Inputs, opt Options) (*runner, error) {
 	}
 	r.policy = in.Engine.Policy()
 	r.ranker = in.Engine.NewRanker()
+	// Short lists of 8 beyond the 24 candidates a graduate's list is
+	// chosen from: a third fewer posts scored than the online default,
+	// the same lists (engine.Ranker.SetHeadroom).
+	r.ranker.SetHeadroom(8)
 	pol := r.policy.Shortlist
 	r.pol = shortlist{max(pol.PostsMin, 1), max(pol.PostsMax, pol.PostsMin, 1), max(pol.CoursesMin, 0)}
 	return r, nil

@@ -51,6 +51,10 @@ type Ranker struct {
 	// emp is each slot's employer ID (employerIDs over every slot): the
 	// per-employer cap compares integers, not names.
 	emp []int32
+	// headroom is how many candidates beyond the limit each channel's
+	// short list holds on a list's first scan (0: max(3·limit, 32), the
+	// online default); see SetHeadroom.
+	headroom int
 
 	mu     sync.Mutex
 	masks  map[ruleClass][]uint64
@@ -96,6 +100,16 @@ func (e *Engine) NewRanker() *Ranker {
 	})
 	return r
 }
+
+// SetHeadroom sets how many candidates beyond the limit each channel's
+// short list holds on a list's first scan (n ≤ 0: the default). It never
+// changes a list — a list that needs more is scanned again with longer
+// short lists — only the cost: a shorter short list fills sooner, so the
+// bound skips more posts unscored, and a list that needs more costs a
+// second scan. The nightly batch ranks 24 candidates a graduate with 8
+// (benchmarks/RESULTS.md): the default's 96 per channel scored about a
+// third more posts than 32 for 0.6% more scans. Call it before Rank.
+func (r *Ranker) SetHeadroom(n int) { r.headroom = max(n, 0) }
 
 // idRanks numbers the live slots in post ID order (dead slots are never
 // candidates).
@@ -257,7 +271,11 @@ func (rk *Ranked) Item(i, rank int) (matcher.Item, error) {
 // the scan scored 886 posts a list with 40 a short list, 591 with 16, and
 // scanned again for 1.8% and 2.9% of the lists.
 func (r *Ranker) rankPosts(sc *scanScratch, gc *gradCtx, q *matcher.Query, acc []float32) []cand {
-	for m := max(2*q.Limit, q.Limit+8); ; m *= 8 {
+	m := max(2*q.Limit, q.Limit+8)
+	if r.headroom > 0 {
+		m = q.Limit + r.headroom
+	}
+	for ; ; m *= 8 {
 		ranked, truncated := r.scan(sc, gc, filterOf(q), sc.elig, acc, m)
 		if picked, exact := diversify(r.e, gc, ranked, truncated, q, r.emp); exact {
 			return picked

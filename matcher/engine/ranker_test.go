@@ -34,9 +34,15 @@ func rankGraduates() []matcher.Graduate {
 // TestRankEqualsRecommend: the batch's entry gives, for every graduate and
 // query, the list the online path gives — the same items, reasons and
 // scores once explained.
+//
+// A Ranker with one candidate of headroom (SetHeadroom(1): short lists so
+// short that many lists need a second scan) ranks the same lists: the
+// headroom changes the cost, never the list.
 func TestRankEqualsRecommend(t *testing.T) {
 	e, _ := engine5k(t)
 	rk := e.NewRanker()
+	tight := e.NewRanker()
+	tight.SetHeadroom(1)
 	queries := []matcher.Query{{Limit: 8}, {Limit: 24, PerEmployer: 2}, {Limit: 8, Kind: matcher.KindInternship},
 		{Limit: 5, Channel: matcher.ChannelSME}, {Limit: 12, Kind: matcher.KindJob, PerEmployer: 1}}
 	gs := rankGraduates()
@@ -51,6 +57,13 @@ func TestRankEqualsRecommend(t *testing.T) {
 			got, err := rk.Rank(g, q)
 			if err != nil {
 				t.Fatal(err)
+			}
+			short, err := tight.Rank(g, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(short.Posts, got.Posts) {
+				t.Fatalf("%s %+v: with one candidate of headroom:\n%+v\n%+v", g.ID, q, short.Posts, got.Posts)
 			}
 			if len(got.Posts) != len(want.Items) {
 				t.Fatalf("%s %+v: Rank gives %d posts, Recommend %d", g.ID, q, len(got.Posts), len(want.Items))
