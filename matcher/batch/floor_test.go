@@ -83,3 +83,33 @@ func densePairsPerCPUSecond(open int) float64 {
 	}
 	return rounds * grads * float64(open) / (cpuTime() - c0).Seconds()
 }
+
+// fmaPairsPerCPUSecond is this machine's float32 multiply-add peak as Go
+// code reaches it without assembly: eight independent chains of
+// a = a·x + y (so the adds do not wait on each other), counted as pairs of
+// engine.NumFeatures multiply-adds each, per CPU-second of one goroutine.
+// It is the ceiling of a pair that costs one multiply-add per feature and
+// nothing else; gonum's GEMM (densePairsPerCPUSecond) is what a library
+// with vector kernels reaches on the same shape.
+func fmaPairsPerCPUSecond() float64 {
+	const n = 1 << 27
+	x, y := float32(0.999999), float32(1e-7)
+	var a0, a1, a2, a3, a4, a5, a6, a7 float32 = 1, 2, 3, 4, 5, 6, 7, 8
+	c0 := cpuTime()
+	for range n {
+		a0 = a0*x + y
+		a1 = a1*x + y
+		a2 = a2*x + y
+		a3 = a3*x + y
+		a4 = a4*x + y
+		a5 = a5*x + y
+		a6 = a6*x + y
+		a7 = a7*x + y
+	}
+	elapsed := (cpuTime() - c0).Seconds()
+	fmaSink = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7
+	return 8 * n / engine.NumFeatures / elapsed
+}
+
+// fmaSink keeps the chains' results alive, so the loop is not removed.
+var fmaSink float32
