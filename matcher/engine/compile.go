@@ -45,11 +45,19 @@ func (e *Engine) build(posts []matcher.Post) error {
 		seen[posts[i].ID] = i // the later copy wins, as an upsert would
 	}
 	docs := e.segmentPosts(posts, seen)
+	// Each post's counts are sorted once, on every core, for both passes
+	// below; the df pass itself runs in order (it hands out the term ids).
+	counts := make([][]termCount, len(docs))
+	parallelRange(len(docs), func(i int) {
+		if docs[i] != nil {
+			counts[i] = sortedCounts(docs[i])
+		}
+	})
 	// Term ids in first-seen order over sorted terms: the same posts give
 	// the same ids, hence the same float summation order, in every build.
-	for _, tf := range docs {
-		for _, t := range sortedTerms(tf) {
-			e.df[e.termID(t)]++
+	for _, tc := range counts {
+		for _, x := range tc {
+			e.df[e.termID(x.term)]++
 		}
 	}
 	// Every vector of the build uses the idf of the whole set.
@@ -58,14 +66,47 @@ func (e *Engine) build(posts []matcher.Post) error {
 			e.live++
 		}
 	}
+	// Every term has its id now, so the vectors only read the engine and
+	// are computed on every core; the slots are then filled in order.
+	terms := make([][]uint32, len(docs))
+	weights := make([][]float32, len(docs))
+	parallelRange(len(docs), func(i int) {
+		if docs[i] != nil {
+			terms[i], weights[i] = e.vectorizeCounts(counts[i], false)
+		}
+	})
 	for i := range posts {
 		if docs[i] == nil {
 			continue
 		}
 		cp := posts[i]
-		e.insert(&cp, docs[i], false)
+		pr := e.newSlot(&cp, false)
+		pr.terms, pr.tw = terms[i], weights[i]
+		e.place(pr, cp.ID)
 	}
 	return nil
+}
+
+// parallelRange calls fn for every i in [0, n) on every core, in batches.
+func parallelRange(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(segmentBatch)) - segmentBatch
+				if i >= n {
+					return
+				}
+				for j := i; j < min(i+segmentBatch, n); j++ {
+					fn(j)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // segmentPosts returns each post's term counts (nil for an earlier copy of
@@ -147,10 +188,18 @@ func validatePost(p *matcher.Post) error {
 	return nil
 }
 
-// insert compiles p (already owned by the engine) into a new slot.
-// count says whether p is new to e.live (false during build, which
-// counts every post first).
-func (e *Engine) insert(p *matcher.Post, tf map[string]float64, count bool) {
+// insert compiles p (already owned by the engine) into a new slot, its
+// text vector from its sorted term counts. count says whether p is new to
+// e.live (false during build, which counts every post first).
+func (e *Engine) insert(p *matcher.Post, tc []termCount, count bool) {
+	pr := e.newSlot(p, count)
+	pr.terms, pr.tw = e.vectorizeCounts(tc, true)
+	e.place(pr, p.ID)
+}
+
+// newSlot compiles everything of p but its text vector, interning its
+// occupation, skills and majors.
+func (e *Engine) newSlot(p *matcher.Post, count bool) *postRec {
 	pr := compilePost(p)
 	pr.slot = int32(len(e.slots))
 	pr.occ = e.occID(p.Occupation)
@@ -176,14 +225,18 @@ func (e *Engine) insert(p *matcher.Post, tf map[string]float64, count bool) {
 	if count {
 		e.live++
 	}
-	pr.terms, pr.tw = e.vectorize(tf, true)
+	return pr
+}
+
+// place puts a compiled slot, its vector set, into the engine.
+func (e *Engine) place(pr *postRec, id string) {
 	for i, id := range pr.terms {
 		e.postings[id] = append(e.postings[id], posting{pr.slot, pr.tw[i]})
 	}
 	e.slots = append(e.slots, pr)
 	e.hot = append(e.hot, pr.postHot)
 	e.restr = append(e.restr, &pr.PostRestrictions)
-	e.byID[p.ID] = pr.slot
+	e.byID[id] = pr.slot
 	e.countCooc(pr, 1)
 }
 

@@ -102,15 +102,6 @@ func profileTexts(g *matcher.Graduate) ([]string, []int) {
 	return []string{g.Major, strings.Join(g.Skills, " "), strings.Join(g.Certificates, " ")}, []int{2, 1, 1}
 }
 
-func sortedTerms(tf map[string]float64) []string {
-	ts := make([]string, 0, len(tf))
-	for t := range tf {
-		ts = append(ts, t)
-	}
-	slices.Sort(ts)
-	return ts
-}
-
 func (e *Engine) termID(t string) uint32 {
 	if id, ok := e.termIDs[t]; ok {
 		return id
@@ -137,9 +128,10 @@ type termCount struct {
 // sortedCounts lists tf by term, the order vectorizeCounts reads.
 func sortedCounts(tf map[string]float64) []termCount {
 	out := make([]termCount, 0, len(tf))
-	for _, t := range sortedTerms(tf) {
-		out = append(out, termCount{t, tf[t]})
+	for t, n := range tf {
+		out = append(out, termCount{t, n})
 	}
+	slices.SortFunc(out, func(a, b termCount) int { return strings.Compare(a.term, b.term) })
 	return out
 }
 

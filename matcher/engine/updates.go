@@ -15,10 +15,11 @@ func (e *Engine) Upsert(p matcher.Post) error {
 	defer e.mu.Unlock()
 	e.gen++
 	e.removeLocked(p.ID)
-	for _, t := range sortedTerms(tf) {
-		e.df[e.termID(t)]++
+	tc := sortedCounts(tf)
+	for _, x := range tc {
+		e.df[e.termID(x.term)]++
 	}
-	e.insert(&p, tf, true)
+	e.insert(&p, tc, true)
 	e.maybeCompact()
 	return nil
 }
