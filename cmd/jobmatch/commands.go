@@ -365,6 +365,7 @@ func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	// The segmenter loads its dictionary while the open posts are read:
 	// a few tenths of a second each, on two cores at once.
 	go index.DefaultSegmenter()
+	useTerms := m.openTermCache()
 	src, err := readOpenPosts(ctx, st, m.Now())
 	if err != nil {
 		return nil, err
@@ -376,7 +377,7 @@ func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	eo.Now = src.at // one decision time for the posts read and the engine
 	bar := m.newProgress("building the matching engine", "posts")
 	eo.Progress = bar.report()
-	saveTerms := m.useTermCache(&eo)
+	saveTerms := useTerms(&eo)
 	start := time.Now()
 	snap, err := engine.Load(ctx, src, eo)
 	bar.finish()

@@ -13,7 +13,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	m := NewMain()
-	err := m.Run(ctx, os.Args[1:])
+	stopProfile, err := startCPUProfile()
+	if err == nil {
+		err = m.Run(ctx, os.Args[1:])
+		stopProfile()
+	}
 	stop()
 	if cerr := m.Close(); cerr != nil && err == nil {
 		err = cerr

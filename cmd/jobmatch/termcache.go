@@ -21,22 +21,39 @@ const termCacheFile = "engine-terms.cache"
 // the posts' term counts (store/termcache), and returns what to call once
 // the build is done: it saves the counts the build used for the next one.
 // Without a data directory there is no cache: it only saves time.
-func (m *Main) useTermCache(o *engine.Options) (save func()) {
+func (m *Main) useTermCache(o *engine.Options) (save func()) { return m.openTermCache()(o) }
+
+// openTermCache starts reading the term cache in the background (a few
+// tenths of a second of decoding, which overlaps reading the open posts)
+// and returns useTermCache's work, which waits for it.
+func (m *Main) openTermCache() func(o *engine.Options) (save func()) {
 	if fi, err := os.Stat(m.DataDir); err != nil || !fi.IsDir() {
-		return func() {}
+		return func(*engine.Options) func() { return func() {} }
 	}
-	c, err := termcache.Open(filepath.Join(m.DataDir, termCacheFile), analyzerID())
-	if err != nil {
-		m.Log.Warn("engine term cache not used; every post is cut again", "err", err)
+	type opened struct {
+		c   *termcache.Cache
+		err error
 	}
-	o.Terms = c
-	return func() {
-		used, cut := c.Len()
-		if err := c.Save(); err != nil {
-			m.Log.Warn("engine term cache not saved", "err", err)
-			return
+	ch := make(chan opened, 1)
+	go func() {
+		c, err := termcache.Open(filepath.Join(m.DataDir, termCacheFile), analyzerID())
+		ch <- opened{c, err}
+	}()
+	return func(o *engine.Options) func() {
+		op := <-ch
+		c := op.c
+		if op.err != nil {
+			m.Log.Warn("engine term cache not used; every post is cut again", "err", op.err)
 		}
-		m.Log.Debug("engine term cache", "posts", used, "cut_now", cut)
+		o.Terms = c
+		return func() {
+			used, cut := c.Len()
+			if err := c.Save(); err != nil {
+				m.Log.Warn("engine term cache not saved", "err", err)
+				return
+			}
+			m.Log.Debug("engine term cache", "posts", used, "cut_now", cut)
+		}
 	}
 }
 
