@@ -62,6 +62,10 @@ type Importer struct {
 	// Finished, when set, records each finished import (see
 	// FinishedImports and AlreadyImported).
 	Finished *FinishedImports
+	// Read, when set, reads each input file instead of ReadFile, with the
+	// same arguments and results: cmd parses the first file ahead, while
+	// the index and the segmenter's dictionary load.
+	Read func(path, entity string, m *Mapping) (*Table, error)
 }
 
 // DefaultChunkSize is the number of records per store upsert.

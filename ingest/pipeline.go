@@ -129,7 +129,11 @@ type importRun struct {
 }
 
 func (r *importRun) file(path string) error {
-	t, err := ReadFile(path, r.entity, r.im.Map)
+	read := ReadFile
+	if r.im.Read != nil {
+		read = r.im.Read
+	}
+	t, err := read(path, r.entity, r.im.Map)
 	if err != nil {
 		var fe *FileError
 		if !errors.As(err, &fe) {

@@ -44,19 +44,25 @@ func convertAll[T any](rows []Row, conv func(Row) (T, []matcher.RowError, []matc
 	out := make([]T, len(rows))
 	errs := make([][]matcher.RowError, len(rows))
 	notes := make([][]matcher.RowError, len(rows))
-	workers := min(runtime.GOMAXPROCS(0), len(rows))
+	eachIndex(len(rows), func(i int) { out[i], errs[i], notes[i] = conv(rows[i]) })
+	return out, errs, notes
+}
+
+// eachIndex calls fn for every i in [0, n) on every core; each worker takes
+// every workers-th index, so fn must only touch index i.
+func eachIndex(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := w; i < len(rows); i += workers {
-				out[i], errs[i], notes[i] = conv(rows[i])
+			for i := w; i < n; i += workers {
+				fn(i)
 			}
 		}(w)
 	}
 	wg.Wait()
-	return out, errs, notes
 }
 
 func withoutNotes[T any](conv func(Row) (T, []matcher.RowError)) func(Row) (T, []matcher.RowError, []matcher.RowError) {

@@ -62,9 +62,15 @@ func (rp *repeats) plan(fr *fileRecords) repeatStats {
 	ids := make([]string, n)
 	sums := make([]uint64, n)
 	last := map[string]int{}
+	// A sum encodes the whole record: on every core, like the conversion.
+	eachIndex(n, func(i int) {
+		if fr.good(i) {
+			sums[i] = fr.sum(i)
+		}
+	})
 	for i := range n {
 		if fr.good(i) {
-			ids[i], sums[i] = fr.id(i), fr.sum(i)
+			ids[i] = fr.id(i)
 			last[ids[i]] = i
 		}
 	}

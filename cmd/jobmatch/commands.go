@@ -16,6 +16,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest"
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
+	"github.com/urumqi-hrss/jobmatch/ingest/occupation"
 	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
@@ -102,6 +103,20 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 // day, is not run again: its earlier summary is printed as "already
 // imported".
 func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFile string, progress, skipDone bool) (*matcher.ImportReport, error) {
+	var mp *ingest.Mapping
+	if mapFile != "" {
+		var err error
+		if mp, err = ingest.LoadMapping(mapFile); err != nil {
+			return nil, err
+		}
+	}
+	var read func(string, string, *ingest.Mapping) (*ingest.Table, error)
+	if !skipDone {
+		// The first file is parsed, and the occupation classifier built,
+		// while the store opens and the index loads the dictionary.
+		read = readAhead(files[0], entity, mp)
+		go occupation.Default()
+	}
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return nil, err
@@ -110,14 +125,9 @@ func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFil
 	if err != nil {
 		return nil, err
 	}
-	im := &ingest.Importer{Store: st, Index: ix, Log: m.Log, Now: m.Now,
+	im := &ingest.Importer{Store: st, Index: ix, Log: m.Log, Now: m.Now, Map: mp, Read: read,
 		Finished: &ingest.FinishedImports{Path: filepath.Join(m.DataDir, "imports.json")}}
 	ix.Now = m.Now
-	if mapFile != "" {
-		if im.Map, err = ingest.LoadMapping(mapFile); err != nil {
-			return nil, err
-		}
-	}
 	if skipDone && m.indexed(entity, ix) {
 		rep, done, err := im.AlreadyImported(ctx, entity, files)
 		if err != nil {
