@@ -86,20 +86,28 @@ func inVocab(ids []uint32, n int) bool {
 	return true
 }
 
-// Terms returns the counts kept under key (engine.TermStore).
+// Terms returns the counts kept under key (engine.TermStore). The map is
+// built outside the lock: a build asks from every core at once, and
+// building under it made the workers take turns.
 func (c *Cache) Terms(key string) (map[string]float64, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if tf, ok := c.used[key]; ok {
+		c.mu.Unlock()
 		return tf, true
 	}
 	e, ok := c.old[key]
+	c.mu.Unlock()
 	if !ok {
 		return nil, false
 	}
 	tf := make(map[string]float64, len(e.Terms))
 	for i, id := range e.Terms {
 		tf[c.vocab[id]] = e.Counts[i]
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if kept, ok := c.used[key]; ok {
+		return kept, true // asked twice at once: both get the first
 	}
 	c.used[key] = tf
 	return tf, true
