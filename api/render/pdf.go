@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -49,43 +50,27 @@ func newPDF(f *Font, title string) *fpdf.Fpdf {
 	pdf.SetFont("cjk", "", 10)
 	pdf.SetTitle(drawableText(title), true) // fpdf's UTF-16 conversion indexes past the end of invalid UTF-8
 	pdf.SetCreator("jobmatch", true)
+	pdf.SetCompression(false) // deflateStreams compresses the pages, with one writer
 	return pdf
 }
 
-// advances measures characters for Wrap and for centring: each
-// character's advance at 1 pt, asked of its font once per document (fpdf's
-// SetFont and GetStringWidth cost microseconds a call; a page measures
-// thousands of characters at up to ten scales).
+// advances measures characters for Wrap and for centring, from the
+// Font's table of advances, and keeps which family the page is set in.
 type advances struct {
-	pdf  *fpdf.Fpdf
-	unit map[rune]float64 // mm per pt of font size
-}
-
-func newAdvances(pdf *fpdf.Fpdf) *advances {
-	return &advances{pdf: pdf, unit: map[rune]float64{}}
+	f      *Font
+	family string // what the page is set in now
 }
 
 // at returns the advance function for size points.
 func (a *advances) at(size float64) func(rune) float64 {
-	return func(r rune) float64 { return a.of(r) * size }
-}
-
-func (a *advances) of(r rune) float64 {
-	r = drawable(r)
-	if w, ok := a.unit[r]; ok {
-		return w
-	}
-	a.pdf.SetFont(family(r), "", 1)
-	w := a.pdf.GetStringWidth(string(r))
-	a.unit[r] = w
-	return w
+	return func(r rune) float64 { return a.f.advance(r) * size }
 }
 
 // width is the advance of s at size points.
 func (a *advances) width(s string, size float64) float64 {
 	w := 0.0
 	for _, r := range s {
-		w += a.of(r)
+		w += a.f.advance(r)
 	}
 	return w * size
 }
@@ -143,11 +128,16 @@ func runs(s string) []run {
 }
 
 // text draws s at (x, y), each run in its font.
-func text(pdf *fpdf.Fpdf, x, y, size float64, s string) {
+func text(pdf *fpdf.Fpdf, adv *advances, x, y, size float64, s string) {
 	for _, r := range runs(s) {
-		pdf.SetFont(r.family, "", size)
+		// fpdf writes a font change into the page even when it changes
+		// nothing; a line often starts in the font the last one ended in.
+		if pt, _ := pdf.GetFontSize(); r.family != adv.family || pt != size {
+			pdf.SetFont(r.family, "", size)
+			adv.family = r.family
+		}
 		pdf.Text(x, y, r.text)
-		x += pdf.GetStringWidth(r.text)
+		x += adv.width(r.text, size)
 	}
 }
 
@@ -167,9 +157,22 @@ func (p *page) layout(adv *advances, k float64) ([][]string, float64) {
 	return lines, h
 }
 
-// fitScale is the largest scale, from 1 down to 0.55, at which the body
-// fits the page above the footer; 0.55 when none does (the page is then
-// cut at the bottom margin, never spilled onto the next graduate's).
+// scales are the sizes a page may be set at, largest first: 1 down by
+// 0.05 to above 0.55 (summed as the loop that chose them before did, so
+// pages keep their sizes), then 0.55.
+var scales = func() []float64 {
+	var ks []float64
+	for k := 1.0; k > 0.55; k -= 0.05 {
+		ks = append(ks, k)
+	}
+	return append(ks, 0.55)
+}()
+
+// fitScale is the largest of scales at which the body fits the page above
+// the footer; 0.55 when none does (the page is then cut at the bottom
+// margin, never spilled onto the next graduate's). A smaller scale never
+// makes the body taller, so it searches by halves: three or four layouts
+// a page instead of up to ten.
 func (p *page) fitScale(adv *advances) (float64, [][]string) {
 	footer := 0.0
 	for _, b := range p.blocks {
@@ -178,14 +181,24 @@ func (p *page) fitScale(adv *advances) (float64, [][]string) {
 		}
 	}
 	avail := pageH - marginTop - marginBottom - footer
-	k := 1.0
-	for ; k > 0.55; k -= 0.05 {
-		if lines, h := p.layout(adv, k); h <= avail {
-			return k, lines
+	if lines, h := p.layout(adv, scales[0]); h <= avail {
+		return scales[0], lines
+	}
+	// scales[lo] does not fit; scales[hi] fits or is the last.
+	lo, hi := 0, len(scales)-1
+	var fits [][]string
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if lines, h := p.layout(adv, scales[mid]); h <= avail {
+			hi, fits = mid, lines
+		} else {
+			lo = mid
 		}
 	}
-	lines, _ := p.layout(adv, 0.55)
-	return 0.55, lines
+	if fits == nil {
+		fits, _ = p.layout(adv, scales[hi])
+	}
+	return scales[hi], fits
 }
 
 // draw puts the page on a new PDF page.
@@ -217,7 +230,10 @@ func (p *page) draw(pdf *fpdf.Fpdf, adv *advances) {
 // lines that would pass limit are not drawn.
 func drawLines(pdf *fpdf.Fpdf, adv *advances, b block, lines []string, size, y, limit float64) float64 {
 	lh := size * ptToMM * lineFactor
+	// Text and fill share PDF's one non-stroking colour: with both set,
+	// fpdf writes the colour once instead of around every Text call.
 	pdf.SetTextColor(b.gray, b.gray, b.gray)
+	pdf.SetFillColor(b.gray, b.gray, b.gray)
 	for _, ln := range lines {
 		if y+lh > limit {
 			return y + lh
@@ -227,7 +243,7 @@ func drawLines(pdf *fpdf.Fpdf, adv *advances, b block, lines []string, size, y, 
 			x = (pageW - adv.width(ln, size)) / 2
 		}
 		// The baseline sits at about 80% of the line box.
-		text(pdf, x, y+lh*0.78, size, ln)
+		text(pdf, adv, x, y+lh*0.78, size, ln)
 		y += lh
 	}
 	if b.rule {
@@ -244,18 +260,25 @@ func writePages(w io.Writer, f *Font, title string, pages []page) error {
 	if f == nil {
 		return ErrNoFont
 	}
+	if err := f.measure(); err != nil {
+		return err
+	}
 	pdf := newPDF(f, title)
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("render: font %s: %w", f.Path, err)
 	}
-	adv := newAdvances(pdf)
+	adv := &advances{f: f}
 	for i := range pages {
 		pages[i].draw(pdf, adv)
 	}
 	if len(pages) == 0 {
 		pdf.AddPage()
 	}
-	if err := pdf.Output(w); err != nil {
+	var raw bytes.Buffer
+	if err := pdf.Output(&raw); err != nil {
+		return fmt.Errorf("render: write PDF: %w", err)
+	}
+	if err := deflateStreams(w, raw.Bytes()); err != nil {
 		return fmt.Errorf("render: write PDF: %w", err)
 	}
 	return nil
