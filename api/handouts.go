@@ -112,12 +112,9 @@ func (s *Server) caseloadHandouts(r *http.Request, detail string) ([]*casework.H
 	if err := s.audit(r, "handout.list", detail, ids...); err != nil {
 		return nil, "", err
 	}
-	c := counselorOf(r)
-	hs := make([]*casework.Handout, len(gs))
-	for i := range gs {
-		if hs[i], err = s.casework.Handout(r.Context(), &gs[i], c); err != nil {
-			return nil, "", err
-		}
+	hs, err := s.casework.Handouts(r.Context(), gs, counselorOf(r))
+	if err != nil {
+		return nil, "", err
 	}
 	name := f.District
 	if name == "" {

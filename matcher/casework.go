@@ -60,6 +60,19 @@ type ShortlistLog interface {
 	UpdateShortlist(ctx context.Context, graduateID string, decide func(edits []ShortlistEdit) ([]ShortlistEdit, error)) error
 }
 
+// PlanBatches is what the district documents and the dashboard's figures
+// read for many graduates' plans at once: on PostgreSQL a query per kind
+// instead of one per plan item (a plan looks up 15 to 30 items, a
+// district document builds hundreds of plans).
+type PlanBatches interface {
+	// PostsAndCourses returns those of ids that are posts and those that
+	// are courses; an ID that is neither is in neither map.
+	PostsAndCourses(ctx context.Context, ids []string) (map[string]*Post, map[string]*Course, error)
+	// ShortlistEditsOf returns the shortlist edits of each of graduateIDs
+	// that has any, oldest first (as ShortlistLog.ShortlistEdits).
+	ShortlistEditsOf(ctx context.Context, graduateIDs []string) (map[string][]ShortlistEdit, error)
+}
+
 // CaseStore keeps counselors' casework: the contact log and shortlist edits.
 type CaseStore interface {
 	ContactLog

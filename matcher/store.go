@@ -126,5 +126,6 @@ type FullStore interface {
 	ResumableImportStore
 	GraduateLookup
 	CaseStore
+	PlanBatches
 	UserStore
 }

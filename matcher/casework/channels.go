@@ -69,7 +69,7 @@ func Alternates(rec Recommender, g *matcher.Graduate, posts []matcher.Item) ([]m
 // the proposal's reserve, then its alternates) takes the place of the
 // last proposed job, or is added when the plan has room. It returns the
 // plan's channel note.
-func (s *Service) spread(ctx context.Context, g *matcher.Graduate, st *planState, prop *matcher.Proposal, f folded, now time.Time) (string, error) {
+func (s *Service) spread(ctx context.Context, items Items, g *matcher.Graduate, st *planState, prop *matcher.Proposal, f folded, now time.Time) (string, error) {
 	channels := map[matcher.Channel]bool{}
 	last, posts := -1, 0
 	for i, r := range st.items {
@@ -96,7 +96,7 @@ func (s *Service) spread(ctx context.Context, g *matcher.Graduate, st *planState
 			slices.ContainsFunc(st.items, func(r *resolved) bool { return r.item.ID == it.PostID }) {
 			continue
 		}
-		r, err := s.resolve(ctx, g, it.PostID, now)
+		r, err := s.resolve(ctx, items, g, it.PostID, now)
 		if err != nil {
 			return "", err
 		}

@@ -103,7 +103,7 @@ func (s *Service) edit(ctx context.Context, g *matcher.Graduate, req EditRequest
 	// edit is about proposed items.
 	known := map[string]*resolved{}
 	for _, x := range f0.entries {
-		r, err := s.resolve(ctx, g, x.ID, now)
+		r, err := s.resolve(ctx, s.st, g, x.ID, now)
 		if err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func (s *Service) edit(ctx context.Context, g *matcher.Graduate, req EditRequest
 	}
 	var st *planState
 	if req.Action == matcher.EditRemove || req.Action == matcher.EditConfirm {
-		if _, st, err = s.build(ctx, g, f0, now, s.proposal); err != nil {
+		if _, st, err = s.build(ctx, s.st, g, f0, now, s.proposal); err != nil {
 			return err
 		}
 	}
@@ -161,7 +161,7 @@ func (s *Service) edit(ctx context.Context, g *matcher.Graduate, req EditRequest
 // be another session of a course already on the plan (checked in the
 // transaction).
 func (s *Service) admit(ctx context.Context, g *matcher.Graduate, req EditRequest, now time.Time) (*resolved, error) {
-	r, err := s.resolve(ctx, g, req.PostID, now)
+	r, err := s.resolve(ctx, s.st, g, req.PostID, now)
 	if err != nil {
 		return nil, err
 	}

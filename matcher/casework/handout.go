@@ -98,6 +98,22 @@ func (s *Service) Handout(ctx context.Context, g *matcher.Graduate, c Counselor)
 	return HandoutOf(g, p, c), nil
 }
 
+// Handouts returns the handouts of gs as of now, in order, with c as the
+// counselor: Handout's, their plans built from batched reads (a district
+// document's hundreds of plans read their edits and items a few queries
+// at a time, not one per item). The caller has checked and audited.
+func (s *Service) Handouts(ctx context.Context, gs []matcher.Graduate, c Counselor) ([]*Handout, error) {
+	hs := make([]*Handout, len(gs))
+	err := s.eachKeptPlan(ctx, gs, func(i int, p *matcher.Plan) error {
+		hs[i] = HandoutOf(&gs[i], p, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("handouts: %w", err)
+	}
+	return hs, nil
+}
+
 // HandoutOf assembles the handout of g from its plan p.
 func HandoutOf(g *matcher.Graduate, p *matcher.Plan, c Counselor) *Handout {
 	district := g.ResidenceDistrict

@@ -23,10 +23,10 @@ type resolved struct {
 // post) the rules admit the graduate.
 func (r *resolved) counts() bool { return r.found && r.item.Open && r.item.Ineligible == "" }
 
-// resolve looks id up as a post, then as a course, and judges it for g at
-// now. A missing item is found = false, shown as deleted.
-func (s *Service) resolve(ctx context.Context, g *matcher.Graduate, id string, now time.Time) (*resolved, error) {
-	p, err := s.st.Post(ctx, id)
+// resolve looks id up in items as a post, then as a course, and judges
+// it for g at now. A missing item is found = false, shown as deleted.
+func (s *Service) resolve(ctx context.Context, items Items, g *matcher.Graduate, id string, now time.Time) (*resolved, error) {
+	p, err := items.Post(ctx, id)
 	switch matcher.ErrorCode(err) {
 	case "":
 		r := &resolved{found: true, post: p, item: postItem(p, now)}
@@ -40,7 +40,7 @@ func (s *Service) resolve(ctx context.Context, g *matcher.Graduate, id string, n
 	default:
 		return nil, err
 	}
-	c, err := s.st.Course(ctx, id)
+	c, err := items.Course(ctx, id)
 	switch matcher.ErrorCode(err) {
 	case "":
 		return &resolved{found: true, course: c, key: matcher.CourseKey(c), item: courseItem(c, now)}, nil

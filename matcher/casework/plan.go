@@ -95,7 +95,7 @@ func (s *Service) Plan(ctx context.Context, g *matcher.Graduate) (*matcher.Plan,
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := s.build(ctx, g, fold(edits), s.now(), s.proposal)
+	p, _, err := s.build(ctx, s.st, g, fold(edits), s.now(), s.proposal)
 	return p, err
 }
 
@@ -112,8 +112,9 @@ type planState struct {
 type proposer func(ctx context.Context, g *matcher.Graduate) (*matcher.Proposal, string, error)
 
 // build makes the plan of g from its folded edits and, for a plan
-// graduate whose plan is not confirmed, the proposal propose gives.
-func (s *Service) build(ctx context.Context, g *matcher.Graduate, f folded, now time.Time, propose proposer) (*matcher.Plan, *planState, error) {
+// graduate whose plan is not confirmed, the proposal propose gives,
+// looking its items up in items.
+func (s *Service) build(ctx context.Context, items Items, g *matcher.Graduate, f folded, now time.Time, propose proposer) (*matcher.Plan, *planState, error) {
 	pol := &s.pol
 	p := &matcher.Plan{
 		GraduateID: g.ID, Status: matcher.PlanDraft, PlanGraduate: matcher.PlanGraduate(g, pol),
@@ -123,7 +124,7 @@ func (s *Service) build(ctx context.Context, g *matcher.Graduate, f folded, now 
 	}
 	st := &planState{}
 	for _, e := range f.entries {
-		r, err := s.resolve(ctx, g, e.ID, now)
+		r, err := s.resolve(ctx, items, g, e.ID, now)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -140,7 +141,7 @@ func (s *Service) build(ctx context.Context, g *matcher.Graduate, f folded, now 
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := s.fill(ctx, g, st, prop, f, now); err != nil {
+		if err := s.fill(ctx, items, g, st, prop, f, now); err != nil {
 			return nil, nil, err
 		}
 		notes = prop.Notes
@@ -191,13 +192,13 @@ func (st *planState) tally() (onPlan, keys map[string]bool, posts, interns int, 
 // them entrepreneurship training for a graduate who wants to start a
 // business), skipping what the counselor removed, what is already on the
 // plan, and anything no longer open or eligible.
-func (s *Service) fill(ctx context.Context, g *matcher.Graduate, st *planState, prop *matcher.Proposal, f folded, now time.Time) error {
+func (s *Service) fill(ctx context.Context, items Items, g *matcher.Graduate, st *planState, prop *matcher.Proposal, f folded, now time.Time) error {
 	onPlan, keys, posts, interns, entre := st.tally()
 	take := func(it matcher.Item, accept func(*resolved) bool) (bool, error) {
 		if onPlan[it.PostID] || f.removed[it.PostID] {
 			return false, nil
 		}
-		r, err := s.resolve(ctx, g, it.PostID, now)
+		r, err := s.resolve(ctx, items, g, it.PostID, now)
 		if err != nil || !r.counts() || !accept(r) {
 			return false, err
 		}
@@ -219,7 +220,7 @@ func (s *Service) fill(ctx context.Context, g *matcher.Graduate, st *planState, 
 			posts++
 		}
 	}
-	note, err := s.spread(ctx, g, st, prop, f, now)
+	note, err := s.spread(ctx, items, g, st, prop, f, now)
 	if err != nil {
 		return err
 	}

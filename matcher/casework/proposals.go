@@ -144,6 +144,6 @@ func (s *Service) keptPlan(ctx context.Context, g *matcher.Graduate) (*matcher.P
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := s.build(ctx, g, fold(edits), s.now(), s.keptProposalFor)
+	p, _, err := s.build(ctx, s.st, g, fold(edits), s.now(), s.keptProposalFor)
 	return p, err
 }

@@ -36,6 +36,7 @@ type Runs interface {
 // implement it.
 type Store interface {
 	Items
+	matcher.PlanBatches
 	Graduates
 	Runs
 	matcher.ContactLog

@@ -175,15 +175,15 @@ func (s *Service) buildFigures(ctx context.Context, prev map[string]*fact, reuse
 		return nil, fmt.Errorf("dashboard figures: %w", err)
 	}
 	s.cfg.Log.Info("dashboard figures: graduates read", "graduates", len(facts), "plans_to_build", len(planned), "elapsed", time.Since(start).Round(time.Millisecond))
-	for i := range planned {
-		p, err := s.keptPlan(ctx, &planned[i])
-		if err != nil {
-			return nil, fmt.Errorf("dashboard figures: plan of %s: %w", planned[i].ID, err)
-		}
+	err = s.eachKeptPlan(ctx, planned, func(i int, p *matcher.Plan) error {
 		facts[planned[i].ID].plan = planFactOf(p)
 		if n := i + 1; n%1000 == 0 || n == len(planned) {
 			s.cfg.Log.Info("dashboard figures: plans checked", "done", n, "of", len(planned), "elapsed", time.Since(start).Round(time.Millisecond))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dashboard figures: %w", err)
 	}
 	return facts, nil
 }
@@ -349,12 +349,11 @@ func (s *Service) count(ctx context.Context, f CaseFilter, plans bool, fn func(*
 	for _, ft := range facts {
 		byID[ft.g.ID] = ft
 	}
-	for i := range planned {
-		p, err := s.keptPlan(ctx, &planned[i])
-		if err != nil {
-			return fmt.Errorf("plan of %s: %w", planned[i].ID, err)
-		}
+	if err := s.eachKeptPlan(ctx, planned, func(i int, p *matcher.Plan) error {
 		byID[planned[i].ID].plan = planFactOf(p)
+		return nil
+	}); err != nil {
+		return err
 	}
 	for _, ft := range facts {
 		fn(ft)

@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResumableImport", testResumableImport},
 		{"Casework", testCasework},
 		{"ShortlistUpdateConcurrent", testShortlistUpdateConcurrent},
+		{"PlanBatches", testPlanBatches},
 		{"HostileIDs", testHostileIDs},
 	}
 	for _, tc := range tests {
