@@ -368,6 +368,7 @@ func (s *Server) applyPosts(posts []matcher.Post, deleted []string) error {
 	for _, id := range deleted {
 		s.engine.Remove(id)
 	}
+	s.casework.PostsChanged(posts, deleted)
 	if len(posts) > 0 {
 		if err := s.index.IndexPostsAt(posts, now); err != nil {
 			return err

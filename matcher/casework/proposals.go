@@ -39,6 +39,9 @@ type proposedItem struct {
 
 // keptProposal is one graduate's kept proposal.
 type keptProposal struct {
+	// g is the graduate proposed for (a shallow copy), for PostsChanged
+	// to score new posts for.
+	g     matcher.Graduate
 	epoch planEpoch
 	sum   uint64    // the graduate proposed for (graduateSum)
 	at    time.Time // wall clock when proposed
@@ -114,7 +117,7 @@ func (s *Service) keptProposalFor(ctx context.Context, g *matcher.Graduate) (*ma
 	if err != nil {
 		return nil, "", err
 	}
-	kp = &keptProposal{epoch: epoch, sum: sum, at: time.Now(), by: by, posts: keepItems(p.Posts), internships: keepItems(p.Internships),
+	kp = &keptProposal{g: *g, epoch: epoch, sum: sum, at: time.Now(), by: by, posts: keepItems(p.Posts), internships: keepItems(p.Internships),
 		courses: keepItems(p.Courses), alternates: keepItems(p.Alternates), notes: p.Notes}
 	ps.mu.Lock()
 	ps.byID[g.ID] = kp
