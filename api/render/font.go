@@ -44,6 +44,8 @@ type Font struct {
 	unitsOnce sync.Once
 	units     []float64
 	unitsErr  error
+
+	cut cutFont // the CJK font cut to the characters set so far (cutfont.go)
 }
 
 // advance is r's advance in mm at 1 pt (r made drawable first).

@@ -40,12 +40,13 @@ type page struct {
 	blocks []block
 }
 
-// newPDF starts an A4 document with f embedded as family "cjk".
-func newPDF(f *Font, title string) *fpdf.Fpdf {
+// newPDF starts an A4 document with cjk (f's CJK font or a cut of it)
+// embedded as family "cjk" and f's Latin font as "latin".
+func newPDF(f *Font, cjk []byte, title string) *fpdf.Fpdf {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(marginX, marginTop, marginX)
 	pdf.SetAutoPageBreak(false, marginBottom)
-	pdf.AddUTF8FontFromBytes("cjk", "", f.data)
+	pdf.AddUTF8FontFromBytes("cjk", "", cjk)
 	pdf.AddUTF8FontFromBytes("latin", "", f.latin)
 	pdf.SetFont("cjk", "", 10)
 	pdf.SetTitle(drawableText(title), true) // fpdf's UTF-16 conversion indexes past the end of invalid UTF-8
@@ -255,6 +256,21 @@ func drawLines(pdf *fpdf.Fpdf, adv *advances, b block, lines []string, size, y, 
 	return y
 }
 
+// cjkRunes are the characters pages set in the CJK font.
+func cjkRunes(pages []page) map[rune]bool {
+	rs := map[rune]bool{}
+	for _, p := range pages {
+		for _, b := range p.blocks {
+			for _, r := range drawableText(b.text) {
+				if family(r) == "cjk" {
+					rs[r] = true
+				}
+			}
+		}
+	}
+	return rs
+}
+
 // writePages draws pages, one PDF page each, to w.
 func writePages(w io.Writer, f *Font, title string, pages []page) error {
 	if f == nil {
@@ -263,7 +279,7 @@ func writePages(w io.Writer, f *Font, title string, pages []page) error {
 	if err := f.measure(); err != nil {
 		return err
 	}
-	pdf := newPDF(f, title)
+	pdf := newPDF(f, f.cjkFor(cjkRunes(pages)), title)
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("render: font %s: %w", f.Path, err)
 	}
