@@ -151,3 +151,32 @@ func TestPageTimingPostgres(t *testing.T) {
 	fmt.Fprintf(&b, "\nLoad average %s (1, 5, 15 min) at the end.\n", loadAvg())
 	t.Log("\n" + b.String())
 }
+
+// TestDistrictDocumentTiming measures the district documents of 100
+// graduates on the embedded store at 50,000 graduates, with the kept
+// figures' background passes held off (FiguresMaxAge of an hour) so that
+// the process's CPU during a request is the request's: TestPageTiming's
+// CPU column also holds the passes that ran meanwhile. Run it from two
+// builds alternately to compare them:
+//
+//	JOBMATCH_PAGES_BENCH=1 go test ./benchmarks/ -run TestDistrictDocumentTiming -v -timeout 40m
+func TestDistrictDocumentTiming(t *testing.T) {
+	if os.Getenv("JOBMATCH_PAGES_BENCH") != "1" {
+		t.Skip("page timing: set JOBMATCH_PAGES_BENCH=1 to run it")
+	}
+	ps := newPageStack(t)
+	h := ps.server(t, time.Hour)
+	key := ps.keys["counselor"]
+	n := envInt("JOBMATCH_PAGES_N", 5)
+	var b strings.Builder
+	b.WriteString("| Route | Requests | p50 | max | CPU/request |\n|---|---|---|---|---|\n")
+	for _, doc := range []string{"handouts", "handouts.pdf", "plans.xlsx"} {
+		p := fmt.Sprintf("/v1/caseload/%s?limit=100", doc)
+		path := func(int) string { return p }
+		serve(t, h, key, "counselor", p, 1, path) // proposes the plans, reads the font
+		r := serve(t, h, key, "counselor", p, n, path)
+		fmt.Fprintf(&b, "| `%s` | %d | %s | %s | %s |\n", p, r.n, ms(r.p50), ms(r.max), ms(r.cpu))
+	}
+	fmt.Fprintf(&b, "\nLoad average %s (1, 5, 15 min) at the end.\n", loadAvg())
+	t.Log("\n" + b.String())
+}
