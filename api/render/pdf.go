@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -271,6 +272,21 @@ func cjkRunes(pages []page) map[rune]bool {
 	return rs
 }
 
+// rawPDFs hold fpdf's uncompressed output until deflateStreams has read
+// it: some 40 KB a page, 4 MB for a district's 100 pages, allocated and
+// cleared once per process instead of once per document.
+var rawPDFs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putRawPDF gives b back unless it grew past maxRawPDF (a 2,000-graduate
+// document), which is left to the collector rather than kept.
+func putRawPDF(b *bytes.Buffer) {
+	const maxRawPDF = 16 << 20
+	if b.Cap() <= maxRawPDF {
+		b.Reset()
+		rawPDFs.Put(b)
+	}
+}
+
 // writePages draws pages, one PDF page each, to w.
 func writePages(w io.Writer, f *Font, title string, pages []page) error {
 	if f == nil {
@@ -290,8 +306,9 @@ func writePages(w io.Writer, f *Font, title string, pages []page) error {
 	if len(pages) == 0 {
 		pdf.AddPage()
 	}
-	var raw bytes.Buffer
-	if err := pdf.Output(&raw); err != nil {
+	raw := rawPDFs.Get().(*bytes.Buffer)
+	defer putRawPDF(raw)
+	if err := pdf.Output(raw); err != nil {
 		return fmt.Errorf("render: write PDF: %w", err)
 	}
 	if err := deflateStreams(w, raw.Bytes()); err != nil {
