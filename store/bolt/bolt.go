@@ -37,7 +37,8 @@ var (
 	bFeedback   = []byte("feedback")    // 8-byte At \x00 source \x00 event ID → FeedbackEvent
 	bFeedbackID = []byte("feedback_id") // source \x00 event ID → its key in feedback
 	bRuns       = []byte("runs")        // run ID → Run
-	bRecs       = []byte("recs")        // run ID \x00 graduate ID → []StoredRecommendation
+	bRecs       = []byte("recs")        // run ID \x00 graduate ID → sealed default list (store.SealList)
+	bPlans      = []byte("plans")       // run ID \x00 store.PlanTag → sealed plan items of a list
 	bRunReports = []byte("run_reports") // run ID → RunReport
 	bMeta       = []byte("meta")        // "current_run" → run ID; the data key's check values (datakey.go)
 	bContacts   = []byte("contacts")    // graduate ID \x00 8-byte sequence → sealed ContactEntry
@@ -47,7 +48,7 @@ var (
 	bSessions   = []byte("sessions")    // SHA-256 of the token → Session
 
 	allBuckets = [][]byte{bPosts, bPostSeq, bChanges, bCourses, bGraduates, bGradDist, bGradNID, bGradPII,
-		bImports, bJobs, bJobErrors, bKeys, bKeyHash, bAudit, bFeedback, bFeedbackID, bRuns, bRecs,
+		bImports, bJobs, bJobErrors, bKeys, bKeyHash, bAudit, bFeedback, bFeedbackID, bRuns, bRecs, bPlans,
 		bRunReports, bMeta, bContacts, bShortlist, bUsers, bUserName, bSessions}
 
 	keyCurrentRun = []byte("current_run")

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,4 +198,125 @@ func TestLegacyFileIsSealed(t *testing.T) {
 	if n, err := s.RotateDataKey(ctx, nil); err != nil || n != 0 {
 		t.Fatalf("a second pass re-sealed %d: %v", n, err)
 	}
+}
+
+// TestLegacyListsAreSealed: a file whose batch lists were written in the
+// clear (before lists were sealed) has them sealed on its next keyed open,
+// and they read back the same.
+func TestLegacyListsAreSealed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jobmatch.db")
+	s, err := Open(path, storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	g := storetest.Graduate(3)
+	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{g}); err != nil {
+		t.Fatal(err)
+	}
+	run := &matcher.Run{}
+	if err := s.CreateRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PublishRun(ctx, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	const post = "legacy-welfare:GY0042"
+	list := []matcher.StoredRecommendation{{PostID: post, Kind: matcher.KindJob, Rank: 1, Score: 0.5}}
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		if err := putJSON(tx.Bucket(bRecs), join(run.ID, []byte(g.ID)), list); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Delete(metaListsSealed)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if raw, _ := os.ReadFile(path); !bytes.Contains(raw, []byte(post)) {
+		t.Fatal("the legacy list is not in the clear: the test proves nothing")
+	}
+	s, err = Open(path, storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if raw, _ := os.ReadFile(path); bytes.Contains(raw, []byte(post)) {
+		t.Error("the list is still in the clear after the first open")
+	}
+	_, got, err := s.RecommendationsFor(ctx, g.ID)
+	if err != nil || len(got) != 1 || got[0].PostID != post {
+		t.Fatalf("list after sealing: %+v %v", got, err)
+	}
+	if n, err := s.RotateDataKey(ctx, nil); err != nil || n != 0 {
+		t.Fatalf("a second pass re-sealed %d: %v", n, err)
+	}
+}
+
+// TestListSizeHidesPlans: a 一人一策 graduate's list (default items and
+// plan items) and another graduate's list of the same default items are
+// stored as boxes of one size under the graduates' IDs; the plan items
+// are kept apart, under a name that is not the graduate's ID.
+func TestListSizeHidesPlans(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	a, b := storetest.Graduate(1), storetest.Graduate(2)
+	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	run := &matcher.Run{}
+	if err := s.CreateRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	var def, plan []matcher.StoredRecommendation
+	for i := range 8 {
+		def = append(def, matcher.StoredRecommendation{PostID: fmt.Sprintf("p:%d", i), Kind: matcher.KindJob, Rank: i + 1, Score: 1,
+			Item: json.RawMessage(`{"reasons":["` + strings.Repeat("专业对口", 40+i) + `"]}`)})
+		plan = append(plan, matcher.StoredRecommendation{PostID: fmt.Sprintf("c:%d", i), Kind: matcher.KindCourse, Rank: i + 1, Plan: true,
+			Item: json.RawMessage(`{"reasons":["` + strings.Repeat("培训", 60) + `"]}`)})
+	}
+	if err := s.SaveRecommendations(ctx, run.ID, []matcher.GraduateRecommendations{
+		{GraduateID: a.ID, Items: append(slices.Clone(def), plan...)}, {GraduateID: b.ID, Items: def}}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		la, lb := len(tx.Bucket(bRecs).Get(join(run.ID, []byte(a.ID)))), len(tx.Bucket(bRecs).Get(join(run.ID, []byte(b.ID))))
+		if la == 0 || la != lb {
+			t.Errorf("the list with plan items is a box of %d bytes, the one without %d", la, lb)
+		}
+		n := 0
+		tx.Bucket(bPlans).ForEach(func(k, _ []byte) error {
+			if bytes.Contains(k, []byte(a.ID)) {
+				t.Errorf("the plan items are kept under the graduate's ID: %q", k)
+			}
+			n++
+			return nil
+		})
+		if n != 1 {
+			t.Errorf("%d plan boxes, want 1", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PublishRun(ctx, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, err := s.RecommendationsFor(ctx, a.ID); err != nil || len(got) != 16 || !got[1].Plan || got[0].Plan {
+		t.Fatalf("the list with its plan items: %d items, %v", len(got), err)
+	}
+	if err := s.DeleteGraduate(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.db.View(func(tx *bbolt.Tx) error {
+		if k, _ := tx.Bucket(bPlans).Cursor().First(); k != nil {
+			t.Error("the deleted graduate's plan items are still stored")
+		}
+		return nil
+	})
 }

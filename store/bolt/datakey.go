@@ -21,17 +21,28 @@ import (
 var (
 	metaKeyCheck  = []byte("data_key_check")
 	metaRotatesTo = []byte("data_key_rotating_to")
+	// metaListsSealed marks a file whose batch lists are all sealed: one
+	// written before lists were sealed gets it from the pass Open runs.
+	metaListsSealed = []byte("lists_sealed")
 )
 
 var _ matcher.DataKeyRotator = (*Store)(nil)
 
 // checkDataKey refuses keys the file's personal data is not under. A new
 // file takes the current key; a file without a key check that already
-// holds graduates or casework was written in the clear: legacy reports it,
-// so that Open seals it.
+// holds graduates or casework was written in the clear, and one without
+// the lists mark that holds batch lists has lists in the clear: legacy
+// reports either, so that Open seals them.
 func (s *Store) checkDataKey() (legacy bool, err error) {
 	err = s.db.Update(func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bMeta)
+		if meta.Get(metaListsSealed) == nil {
+			if k, _ := tx.Bucket(bRecs).Cursor().First(); k != nil {
+				legacy = true
+			} else if err := meta.Put(metaListsSealed, []byte{1}); err != nil {
+				return err
+			}
+		}
 		stored := meta.Get(metaKeyCheck)
 		if stored == nil {
 			for _, b := range [][]byte{bGraduates, bContacts, bShortlist} {
@@ -55,9 +66,9 @@ func (s *Store) checkDataKey() (legacy bool, err error) {
 // rotateBatch is how many records one transaction of a rotation re-seals.
 const rotateBatch = 500
 
-// RotateDataKey re-seals every graduate's personal data and every casework
-// entry not under the current key (a previous key's, or written in the
-// clear), rotateBatch records per transaction, records the current key as
+// RotateDataKey re-seals every graduate's personal data, every casework
+// entry and every batch list not under the current key (a previous key's,
+// or written in the clear), rotateBatch records per transaction, records the current key as
 // the file's, and compacts the file into a new one so that freed pages do
 // not keep what the old key (or no key) protected.
 func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, error) {
@@ -73,7 +84,7 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 	for _, pass := range []struct {
 		bucket []byte
 		reseal func(tx *bbolt.Tx, k, v []byte) (bool, error)
-	}{{bGraduates, s.resealGraduate}, {bContacts, s.resealCase(bContacts)}, {bShortlist, s.resealCase(bShortlist)}} {
+	}{{bGraduates, s.resealGraduate}, {bContacts, s.resealCase(bContacts)}, {bShortlist, s.resealCase(bShortlist)}, {bRecs, s.resealList}} {
 		var after []byte
 		for {
 			n, last, err := s.resealPage(ctx, pass.bucket, after, pass.reseal)
@@ -95,6 +106,9 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		if err := meta.Put(metaKeyCheck, s.keys.Check()); err != nil {
+			return err
+		}
+		if err := meta.Put(metaListsSealed, []byte{1}); err != nil {
 			return err
 		}
 		return meta.Delete(metaRotatesTo)
@@ -196,6 +210,24 @@ func (s *Store) resealCase(bucket []byte) func(tx *bbolt.Tx, k, v []byte) (bool,
 		}
 		return true, tx.Bucket(bucket).Put(k, s.keys.Seal(plain, caseAAD(bucket, k)))
 	}
+}
+
+// resealList re-seals one batch list (key: run ID, 0, graduate ID) and its
+// plan items unless the list is under the current key already (the two
+// are written in one transaction, so under the same key).
+func (s *Store) resealList(tx *bbolt.Tx, k, v []byte) (bool, error) {
+	if s.keys.Current(v) {
+		return false, nil
+	}
+	runID, graduateID, ok := bytes.Cut(k, []byte{0})
+	if !ok {
+		return false, fmt.Errorf("list key %q without a run", k)
+	}
+	items, err := s.getList(tx, string(runID), string(graduateID))
+	if err != nil {
+		return false, err
+	}
+	return true, s.putList(tx, string(runID), string(graduateID), items)
 }
 
 // compact copies the file into a new one (bbolt.Compact writes only live

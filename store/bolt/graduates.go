@@ -301,6 +301,9 @@ func (s *Store) DeleteGraduate(ctx context.Context, id string) error {
 		}
 		recs := tx.Bucket(bRecs)
 		if err := tx.Bucket(bRuns).ForEach(func(runID, _ []byte) error {
+			if err := deletePlan(tx, s.keys, string(runID), id); err != nil {
+				return err
+			}
 			return recs.Delete(join(string(runID), []byte(id)))
 		}); err != nil {
 			return err

@@ -55,17 +55,18 @@ func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.G
 				}
 			}
 			c := tx.Bucket(bRecs).Cursor()
-			k, v := c.Seek(prefix)
+			k, _ := c.Seek(prefix)
 			if after != nil {
-				k, v = c.Seek(after)
+				k, _ = c.Seek(after)
 				if bytes.Equal(k, after) {
-					k, v = c.Next()
+					k, _ = c.Next()
 				}
 			}
-			for ; k != nil && bytes.HasPrefix(k, prefix) && len(page) < pageSize; k, v = c.Next() {
+			for ; k != nil && bytes.HasPrefix(k, prefix) && len(page) < pageSize; k, _ = c.Next() {
 				gr := matcher.GraduateRecommendations{GraduateID: string(k[len(prefix):])}
-				if err := json.Unmarshal(v, &gr.Items); err != nil {
-					return fmt.Errorf("graduate %s: %w", gr.GraduateID, err)
+				var err error
+				if gr.Items, err = s.getList(tx, runID, gr.GraduateID); err != nil {
+					return err
 				}
 				slices.SortStableFunc(gr.Items, func(a, b matcher.StoredRecommendation) int { return cmp.Compare(a.Rank, b.Rank) })
 				page = append(page, gr)

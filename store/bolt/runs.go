@@ -10,6 +10,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
 func getRun(tx *bbolt.Tx, id string) (*matcher.Run, error) {
@@ -34,7 +35,8 @@ func (s *Store) CreateRun(ctx context.Context, r *matcher.Run) error {
 	})
 }
 
-// SaveRecommendations stores several graduates' lists in one transaction.
+// SaveRecommendations stores several graduates' lists in one transaction,
+// each sealed (store.SealList).
 func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []matcher.GraduateRecommendations) error {
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		r, err := getRun(tx, runID)
@@ -53,11 +55,7 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 			if b.Get(k) == nil {
 				r.Graduates++
 			}
-			items := gr.Items
-			if items == nil {
-				items = []matcher.StoredRecommendation{}
-			}
-			if err := putJSON(b, k, items); err != nil {
+			if err := s.putList(tx, runID, gr.GraduateID, gr.Items); err != nil {
 				return err
 			}
 		}
@@ -158,7 +156,8 @@ func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (stri
 			return matcher.ErrNotFound("已发布的推荐批次", "")
 		}
 		runID = string(id)
-		_, err := getJSON(tx.Bucket(bRecs), join(runID, []byte(graduateID)), &items)
+		var err error
+		items, err = s.getList(tx, runID, graduateID)
 		return err
 	})
 	if err != nil {
@@ -166,4 +165,57 @@ func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (stri
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Rank < items[j].Rank })
 	return runID, items, nil
+}
+
+// putList seals a graduate's list in a run (store.SealList) into bRecs and
+// its plan items into bPlans, replacing what the graduate had there.
+func (s *Store) putList(tx *bbolt.Tx, runID, graduateID string, items []matcher.StoredRecommendation) error {
+	sl, err := store.SealList(s.keys, runID, graduateID, items)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bRecs).Put(join(runID, []byte(graduateID)), sl.Box); err != nil {
+		return err
+	}
+	if err := deletePlan(tx, s.keys, runID, graduateID); err != nil {
+		return err
+	}
+	if sl.Plan == nil {
+		return nil
+	}
+	return tx.Bucket(bPlans).Put(join(runID, sl.Tag), sl.Plan)
+}
+
+// getList opens a graduate's list in a run; nil when there is none.
+func (s *Store) getList(tx *bbolt.Tx, runID, graduateID string) ([]matcher.StoredRecommendation, error) {
+	box := tx.Bucket(bRecs).Get(join(runID, []byte(graduateID)))
+	if box == nil {
+		return nil, nil
+	}
+	items, hasPlan, err := store.OpenList(s.keys, runID, graduateID, box)
+	if err != nil || !hasPlan {
+		return items, err
+	}
+	var planBox []byte
+	for _, tag := range store.PlanTags(s.keys, runID, graduateID) {
+		if planBox = tx.Bucket(bPlans).Get(join(runID, tag)); planBox != nil {
+			break
+		}
+	}
+	plan, err := store.OpenPlan(s.keys, runID, graduateID, planBox)
+	return append(items, plan...), err
+}
+
+// deletePlan deletes a graduate's plan items in a run, under any key's
+// name.
+func deletePlan(tx *bbolt.Tx, keys *seal.Keyring, runID, graduateID string) error {
+	if keys == nil {
+		return nil
+	}
+	for _, tag := range store.PlanTags(keys, runID, graduateID) {
+		if err := tx.Bucket(bPlans).Delete(join(runID, tag)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -52,9 +52,10 @@ var _ matcher.DataKeyRotator = (*Store)(nil)
 // rotateBatch is how many records one transaction of a rotation re-seals.
 const rotateBatch = 500
 
-// RotateDataKey re-seals graduates' personal data and casework notes that
-// are not under the current key (a previous key's, version 1 boxes, and
-// notes written in the clear before schema version 2), a batch of rows per
+// RotateDataKey re-seals graduates' personal data, casework notes and the
+// batch's lists that are not under the current key (a previous key's,
+// version 1 boxes, notes written in the clear before schema version 2 and
+// lists before version 5), a batch of rows per
 // transaction, then records the current key as the database's. While it
 // runs, the settings row data_key_rotating_to makes processes that hold
 // only the old key refuse to open (they could not read the moved rows).
@@ -84,6 +85,9 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 		if err := s.resealNotes(ctx, table, report); err != nil {
 			return done, err
 		}
+	}
+	if err := s.resealLists(ctx, report); err != nil {
+		return done, err
 	}
 	err = s.tx(ctx, "finish data key rotation", func(ctx context.Context, tx pgx.Tx, _ int) error {
 		if _, err := tx.Exec(ctx, `UPDATE settings SET value = $2 WHERE key = $1`, settingKeyCheck, check); err != nil {

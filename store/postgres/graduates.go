@@ -161,8 +161,8 @@ func (s *Store) GraduateStamp(ctx context.Context) (matcher.LedgerStamp, error) 
 }
 
 // DeleteGraduate removes a graduate and everything derived from them, in one
-// transaction: every run's recommendations (so the current run and any
-// export made later), feedback, contact log and shortlist edits. Audit
+// transaction: every run's recommendations with their plan items (so the
+// current run and any export made later), feedback, contact log and shortlist edits. Audit
 // entries, which hold only the ID, remain.
 func (s *Store) DeleteGraduate(ctx context.Context, id string) error {
 	if !store.ValidID(id) {
@@ -176,8 +176,10 @@ func (s *Store) DeleteGraduate(ctx context.Context, id string) error {
 		if tag.RowsAffected() == 0 && attempt == 1 {
 			return matcher.ErrNotFound("毕业生", id)
 		}
+		if err := deleteLists(ctx, tx, s, id); err != nil {
+			return err
+		}
 		for _, q := range []string{
-			`DELETE FROM recommendations WHERE graduate_id = $1`,
 			// Only the ledger's events (matcher.IsLedgerSource): a portal's
 			// graduate_id is its own and may equal a ledger ID by chance.
 			`DELETE FROM feedback WHERE graduate_id = $1 AND source LIKE 'key:%'`,

@@ -223,3 +223,64 @@ func TestAuditBatchAllOrNothing(t *testing.T) {
 		t.Fatalf("audit log holds %v, want [b2 b1]", ids)
 	}
 }
+
+// TestListsSealed: a batch list is stored sealed (the post it names is not
+// readable in the row), a box moved onto another graduate's list does not
+// open, and a list written in the clear before schema version 5 is sealed
+// by the data-key pass and reads back the same.
+func TestListsSealed(t *testing.T) {
+	s := pgtest.Open(t)
+	ctx := context.Background()
+	g, h := storetest.Graduate(20), storetest.Graduate(21)
+	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{g, h}); err != nil {
+		t.Fatal(err)
+	}
+	run := &matcher.Run{}
+	if err := s.CreateRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	const post, legacy = "welfare:GY0007", "legacy-welfare:GY0008"
+	list := func(p string) []matcher.StoredRecommendation {
+		return []matcher.StoredRecommendation{{PostID: p, Kind: matcher.KindJob, Rank: 1, Score: 0.5}}
+	}
+	if err := s.SaveRecommendations(ctx, run.ID, []matcher.GraduateRecommendations{{GraduateID: g.ID, Items: list(post)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PublishRun(ctx, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	var row string
+	if err := s.Pool().QueryRow(ctx, `SELECT r::text FROM recommendations r WHERE graduate_id = $1`, g.ID).Scan(&row); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(row, post) || strings.Contains(row, hex.EncodeToString([]byte(post))) {
+		t.Errorf("the list is stored in the clear: %s", row)
+	}
+	if _, err := s.Pool().Exec(ctx, `INSERT INTO recommendations (run_id, graduate_id, items_box)
+		SELECT run_id, $2, items_box FROM recommendations WHERE graduate_id = $1`, g.ID, h.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.RecommendationsFor(ctx, h.ID); err == nil || !strings.Contains(err.Error(), "does not decrypt") {
+		t.Fatalf("a box moved onto another graduate's list: %v", err)
+	}
+	// A list in the clear, as schema version 4 wrote it.
+	if _, err := s.Pool().Exec(ctx, `UPDATE recommendations SET items_box = NULL, items = $2 WHERE graduate_id = $1`,
+		h.ID, `[{"post_id":"`+legacy+`","kind":"job","rank":1,"score":0.5}]`); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, err := s.RecommendationsFor(ctx, h.ID); err != nil || len(got) != 1 || got[0].PostID != legacy {
+		t.Fatalf("a list in the clear: %+v %v", got, err)
+	}
+	if n, err := s.RotateDataKey(ctx, nil); err != nil || n != 1 {
+		t.Fatalf("the data-key pass re-sealed %d (want the one list in the clear): %v", n, err)
+	}
+	var clear int
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM recommendations WHERE items IS NOT NULL`).Scan(&clear); err != nil || clear != 0 {
+		t.Fatalf("%d lists in the clear after the pass: %v", clear, err)
+	}
+	for id, want := range map[string]string{g.ID: post, h.ID: legacy} {
+		if _, got, err := s.RecommendationsFor(ctx, id); err != nil || len(got) != 1 || got[0].PostID != want {
+			t.Fatalf("list of %s after the pass: %+v %v", id, got, err)
+		}
+	}
+}

@@ -48,24 +48,28 @@ func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.G
 	for {
 		var lists []matcher.GraduateRecommendations
 		err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
-			rows, err := s.pool.Query(ctx, `SELECT graduate_id, items FROM recommendations
+			rows, err := s.pool.Query(ctx, `SELECT graduate_id, items, items_box FROM recommendations
 				WHERE run_id = $1 AND graduate_id > $2 ORDER BY graduate_id LIMIT $3`, runID, after, page)
 			if err != nil {
 				return err
 			}
-			lists, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (matcher.GraduateRecommendations, error) {
-				var gr matcher.GraduateRecommendations
-				var raw []byte
-				if err := row.Scan(&gr.GraduateID, &raw); err != nil {
-					return gr, err
-				}
-				if err := json.Unmarshal(raw, &gr.Items); err != nil {
-					return gr, err
-				}
-				sortByRank(gr.Items)
-				return gr, nil
+			stored, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (listRow, error) {
+				r := listRow{run: runID}
+				err := row.Scan(&r.graduate, &r.items, &r.box)
+				return r, err
 			})
-			return err
+			if err != nil {
+				return err
+			}
+			items, err := s.openLists(ctx, s.pool, runID, stored)
+			if err != nil {
+				return err
+			}
+			lists = make([]matcher.GraduateRecommendations, len(stored))
+			for i, r := range stored {
+				lists[i] = matcher.GraduateRecommendations{GraduateID: r.graduate, Items: items[i]}
+			}
+			return nil
 		})
 		if err != nil {
 			return err

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -53,59 +52,6 @@ func lockRun(ctx context.Context, tx pgx.Tx, id string, exclusive bool) (matcher
 		return "", matcher.ErrNotFound("推荐批次", id)
 	}
 	return matcher.RunStatus(status), err
-}
-
-// SaveRecommendations stores several graduates' lists in one transaction
-// (COPY, then upsert on (run, graduate)).
-func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []matcher.GraduateRecommendations) error {
-	type row struct {
-		gid   string
-		items []byte
-	}
-	rows := make([]row, 0, len(recs))
-	seen := make(map[string]int, len(recs))
-	for _, gr := range recs {
-		if gr.GraduateID == "" {
-			return matcher.Errorf(matcher.EINVALID, "推荐缺少毕业生编号", "recommendations without graduate_id")
-		}
-		items := gr.Items
-		if items == nil {
-			items = []matcher.StoredRecommendation{}
-		}
-		b, err := json.Marshal(items)
-		if err != nil {
-			return err
-		}
-		if i, ok := seen[gr.GraduateID]; ok {
-			rows[i].items = b // the last list of a graduate wins
-			continue
-		}
-		seen[gr.GraduateID] = len(rows)
-		rows = append(rows, row{gr.GraduateID, b})
-	}
-	return s.tx(ctx, "save recommendations of run "+runID, func(ctx context.Context, tx pgx.Tx, _ int) error {
-		status, err := lockRun(ctx, tx, runID, false)
-		if err != nil {
-			return err
-		}
-		if status != matcher.RunRunning {
-			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已%s", "run %s is %s", runID, status)
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE jm_tmp_recs (graduate_id text COLLATE "C", items jsonb) ON COMMIT DROP`); err != nil {
-			return err
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"jm_tmp_recs"}, []string{"graduate_id", "items"},
-			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return []any{rows[i].gid, rows[i].items}, nil })); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO recommendations (run_id, graduate_id, items)
-			SELECT $1, graduate_id, items FROM jm_tmp_recs
-			ON CONFLICT (run_id, graduate_id) DO UPDATE SET items = excluded.items`, runID)
-		return err
-	})
 }
 
 // RunGraduateIDs returns the graduates saved in a run, sorted.
@@ -195,29 +141,36 @@ func (s *Store) LatestRun(ctx context.Context) (*matcher.Run, error) {
 }
 
 // RecommendationsFor returns the graduate's list in the current run: one
-// statement reads the pointer and the list, so one snapshot.
+// statement reads the pointer and the list, so one snapshot (the plan
+// items, read after when the list has any, belong to that run, which is
+// published and so no longer written).
 func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (string, []matcher.StoredRecommendation, error) {
 	var runID string
 	var items []matcher.StoredRecommendation
 	err := s.retry(ctx, "recommendations", func(ctx context.Context, _ int) error {
-		var raw []byte
-		err := s.pool.QueryRow(ctx, `SELECT c.run_id, r.items FROM current_run c
-			LEFT JOIN recommendations r ON r.run_id = c.run_id AND r.graduate_id = $1`, graduateID).Scan(&runID, &raw)
+		var raw, box []byte
+		var found bool
+		err := s.pool.QueryRow(ctx, `SELECT c.run_id, r.items, r.items_box, r.graduate_id IS NOT NULL FROM current_run c
+			LEFT JOIN recommendations r ON r.run_id = c.run_id AND r.graduate_id = $1`, graduateID).Scan(&runID, &raw, &box, &found)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return matcher.ErrNotFound("已发布的推荐批次", "")
 		} else if err != nil {
 			return err
 		}
 		items = nil
-		if raw != nil {
-			return json.Unmarshal(raw, &items)
+		if !found {
+			return nil
 		}
+		lists, err := s.openLists(ctx, s.pool, runID, []listRow{{run: runID, graduate: graduateID, items: raw, box: box}})
+		if err != nil {
+			return err
+		}
+		items = lists[0]
 		return nil
 	})
 	if err != nil {
 		return "", nil, err
 	}
-	sortByRank(items)
 	return runID, items, nil
 }
 

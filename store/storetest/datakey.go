@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,7 +79,8 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	notes := []string{"家住幸福路 12 号，电话 13912345678", "身份证 650102199901011234 已核对"}
 	must(t, s.LogContact(ctx, matcher.ContactEntry{GraduateID: gs[0].ID, KeyID: "k", Method: "phone", Outcome: "reached", Note: notes[0]}))
 	must(t, s.EditShortlist(ctx, matcher.ShortlistEdit{GraduateID: gs[1].ID, PostID: "a:1", Action: "add", KeyID: "k", Note: notes[1]}))
-	secrets := secretsOf(gs, notes)
+	lists := saveSecretLists(t, s, gs[:3])
+	secrets := append(secretsOf(gs, notes), listSecrets...)
 	raw := b.Raw(t)
 	if !bytes.Contains(raw, []byte(gs[619].ID)) || !bytes.Contains(raw, []byte(gs[619].School)) {
 		t.Fatal("the raw bytes do not hold the records at all: the search below would prove nothing")
@@ -110,7 +112,7 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	must(t, err)
 	n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil)
 	must(t, err)
-	if n <= 0 || n > len(gs)+2 {
+	if n <= 0 || n > len(gs)+2+len(lists) {
 		t.Fatalf("the resumed rotation re-sealed %d records", n)
 	}
 	if n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil); err != nil || n != 0 {
@@ -144,6 +146,7 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	if len(cs) != 1 || cs[0].Note != notes[0] || len(es) != 1 || es[0].Note != notes[1] {
 		t.Fatalf("notes after rotation: %+v %+v", cs, es)
 	}
+	checkLists(t, s, lists)
 	// Re-writing the same graduate changes nothing (the change detector
 	// moved to the new key with the data).
 	out, err := s.UpsertGraduates(ctx, gs[:3])
@@ -151,5 +154,72 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	outcomes(t, out, matcher.Unchanged, matcher.Unchanged, matcher.Unchanged)
 	if found := inClear(b.Raw(t), secrets); len(found) > 0 {
 		t.Fatalf("%d secrets in the clear after rotation, e.g. %q", len(found), found[0])
+	}
+}
+
+// listSecrets are what a stored list must not show: a post only hardship
+// graduates are offered (a 公益性岗位 tells the graduate is in hardship)
+// and the reason written for it.
+var listSecrets = []string{"welfare-secret:GY0001", "公益性岗位：就业困难人员托底安置"}
+
+// saveSecretLists publishes a run in which each of gs has a list naming
+// listSecrets' post with its reason, and returns the lists.
+func saveSecretLists(t *testing.T, s matcher.FullStore, gs []matcher.Graduate) []matcher.GraduateRecommendations {
+	t.Helper()
+	ctx := context.Background()
+	run := &matcher.Run{}
+	must(t, s.CreateRun(ctx, run))
+	item := []byte(`{"post_id":"` + listSecrets[0] + `","reasons":["` + listSecrets[1] + `"]}`)
+	var lists []matcher.GraduateRecommendations
+	for i, g := range gs {
+		gr := matcher.GraduateRecommendations{GraduateID: g.ID, Items: []matcher.StoredRecommendation{
+			{PostID: listSecrets[0], Kind: matcher.KindJob, Rank: 1, Score: 0.9, Item: item}}}
+		if i == 0 { // a 一人一策 graduate's plan items, kept apart
+			gr.Items = append(gr.Items, matcher.StoredRecommendation{PostID: "plan:reserve", Kind: matcher.KindJob, Rank: 1, Score: 0.5, Plan: true},
+				matcher.StoredRecommendation{PostID: "plan:notes", Kind: "notes", Plan: true})
+		}
+		lists = append(lists, gr)
+	}
+	must(t, s.SaveRecommendations(ctx, run.ID, lists))
+	must(t, s.PublishRun(ctx, run.ID))
+	return lists
+}
+
+// checkLists reads the lists back, one by one and through the run's walk.
+func checkLists(t *testing.T, s matcher.FullStore, lists []matcher.GraduateRecommendations) {
+	t.Helper()
+	ctx := context.Background()
+	for _, want := range lists {
+		_, got, err := s.RecommendationsFor(ctx, want.GraduateID)
+		must(t, err)
+		if len(got) != len(want.Items) || !slices.ContainsFunc(got, func(it matcher.StoredRecommendation) bool {
+			return it.PostID == listSecrets[0] && bytes.Contains(it.Item, []byte(listSecrets[1]))
+		}) {
+			t.Fatalf("list of %s after rotation: %+v", want.GraduateID, got)
+		}
+		// Rank order, stable: the notes (rank 0) first, then the list's
+		// item and the plan's reserve post (both rank 1) as written.
+		for i := range got {
+			j := (i + len(got) - 1) % len(got)
+			if len(got) == 1 {
+				j = 0
+			}
+			if got[i].PostID != want.Items[j].PostID || got[i].Plan != want.Items[j].Plan {
+				t.Fatalf("list of %s after rotation, item %d: %+v, want %+v", want.GraduateID, i, got[i], want.Items[j])
+			}
+		}
+	}
+	run, err := s.LatestRun(ctx)
+	must(t, err)
+	n := 0
+	must(t, s.EachRunList(ctx, run.ID, func(gr matcher.GraduateRecommendations) error {
+		if len(gr.Items) == 0 || !slices.ContainsFunc(gr.Items, func(it matcher.StoredRecommendation) bool { return it.PostID == listSecrets[0] }) {
+			return fmt.Errorf("list of %s in the run's walk after rotation: %+v", gr.GraduateID, gr.Items)
+		}
+		n++
+		return nil
+	}))
+	if n != len(lists) {
+		t.Fatalf("the run's walk gave %d lists, want %d", n, len(lists))
 	}
 }

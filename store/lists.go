@@ -1,0 +1,163 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
+)
+
+// A graduate's stored list in a run is personal data: 公益性岗位 are
+// recommended only to graduates in hardship (the eligibility rule), so a
+// list naming one tells whoever reads it that the graduate is in hardship,
+// and the items' reasons say more. Both stores keep each list sealed,
+// bound to its run and graduate (a box copied onto another graduate's
+// list, or another run's, does not open), and open it once per read.
+//
+// Sealing alone would still tell hardship by size: only hardship graduates
+// have 一人一策 plan items (matcher.StoredRecommendation.Plan), which more
+// than double a list (on a generated set, 12.6–16.6 KB against 5.5–7.8 KB:
+// every hardship graduate told apart by the box's length). So a list is
+// two boxes: the default list, kept under the graduate's ID like every
+// graduate's, and the plan items, kept apart under a keyed hash of the run
+// and the graduate (PlanTag) that names no one without the data key. Both
+// are padded to a multiple of listPad, so a box's length tells only
+// roughly how long its reasons are; default lists of hardship graduates
+// and of others fall in the same range (5.6–7.4 KB and 5.5–7.8 KB).
+
+// listPad is the size a sealed list's plain text is padded to a multiple
+// of (with spaces, which JSON ignores after a value).
+const listPad = 2048
+
+// SealedList is a graduate's list in a run as a store keeps it.
+type SealedList struct {
+	Box  []byte // the default list (the items not marked Plan)
+	Plan []byte // the plan items; nil when there are none
+	Tag  []byte // the name Plan is kept under (PlanTag); nil without Plan
+}
+
+// sealedBox is a box's plain text: the items, and in the default list's
+// box whether plan items are kept apart (so a reader looks for them only
+// then).
+type sealedBox struct {
+	Items []matcher.StoredRecommendation `json:"items"`
+	Plan  bool                           `json:"plan,omitempty"`
+}
+
+// SealList seals a graduate's list in a run, keeping the items' order
+// within each box (readers sort by rank, stably: the batch writes the
+// default list first and the plan items after it).
+func SealList(keys *seal.Keyring, runID, graduateID string, items []matcher.StoredRecommendation) (SealedList, error) {
+	if keys == nil {
+		return SealedList{}, ErrNoDataKey
+	}
+	def := sealedBox{Items: make([]matcher.StoredRecommendation, 0, len(items))}
+	var plan sealedBox
+	for _, it := range items {
+		if it.Plan {
+			plan.Items = append(plan.Items, it)
+		} else {
+			def.Items = append(def.Items, it)
+		}
+	}
+	def.Plan = len(plan.Items) > 0
+	box, err := sealPadded(keys, def, listAAD(runID, graduateID))
+	if err != nil {
+		return SealedList{}, fmt.Errorf("list of graduate %s in run %s: %w", graduateID, runID, err)
+	}
+	sl := SealedList{Box: box}
+	if def.Plan {
+		if sl.Plan, err = sealPadded(keys, plan, planAAD(runID, graduateID)); err != nil {
+			return SealedList{}, fmt.Errorf("plan of graduate %s in run %s: %w", graduateID, runID, err)
+		}
+		sl.Tag = PlanTag(keys, runID, graduateID)
+	}
+	return sl, nil
+}
+
+func sealPadded(keys *seal.Keyring, b sealedBox, aad []byte) ([]byte, error) {
+	plain, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	if r := len(plain) % listPad; r != 0 {
+		plain = append(plain, bytes.Repeat([]byte{' '}, listPad-r)...)
+	}
+	return keys.Seal(plain, aad), nil
+}
+
+// PlanTag names the plan items of a graduate's list in a run under the
+// current key: a keyed hash, so the name tells no one whose plan it is.
+// It depends on the run, so one graduate's plans in two runs do not share
+// a name either (which, beside the runs each graduate's list is in, would
+// narrow down whose they are).
+func PlanTag(keys *seal.Keyring, runID, graduateID string) []byte {
+	return keys.MAC("plan", []byte(runID+"\x00"+graduateID))
+}
+
+// PlanTags are the names the plan items may be under with any key of the
+// ring, the current key's first (during a rotation, a list not yet moved
+// has its plan under the previous key's name).
+func PlanTags(keys *seal.Keyring, runID, graduateID string) [][]byte {
+	return keys.MACs("plan", []byte(runID+"\x00"+graduateID))
+}
+
+// OpenList opens a stored list's default box and reports whether the
+// graduate has plan items kept apart (OpenPlan opens them). A list written
+// before lists were sealed is its JSON array in the clear, plan items
+// included (it begins with '['; a box begins with its version byte), read
+// as it is until a data-key pass seals it.
+func OpenList(keys *seal.Keyring, runID, graduateID string, box []byte) (items []matcher.StoredRecommendation, plan bool, err error) {
+	if ListInClear(box) {
+		if err := json.Unmarshal(box, &items); err != nil {
+			return nil, false, fmt.Errorf("list of graduate %s in run %s: %w", graduateID, runID, err)
+		}
+		return items, false, nil
+	}
+	b, err := openBox(keys, box, listAAD(runID, graduateID))
+	if err != nil {
+		return nil, false, fmt.Errorf("list of graduate %s in run %s: %w", graduateID, runID, err)
+	}
+	return b.Items, b.Plan, nil
+}
+
+// OpenPlan opens the box of a list's plan items (nil: missing, an error).
+func OpenPlan(keys *seal.Keyring, runID, graduateID string, box []byte) ([]matcher.StoredRecommendation, error) {
+	if box == nil {
+		return nil, fmt.Errorf("plan of graduate %s in run %s: %w", graduateID, runID, errPlanMissing)
+	}
+	b, err := openBox(keys, box, planAAD(runID, graduateID))
+	if err != nil {
+		return nil, fmt.Errorf("plan of graduate %s in run %s: %w", graduateID, runID, err)
+	}
+	return b.Items, nil
+}
+
+var errPlanMissing = errors.New("the list names plan items that are not stored")
+
+func openBox(keys *seal.Keyring, box, aad []byte) (sealedBox, error) {
+	if keys == nil {
+		return sealedBox{}, ErrNoDataKey
+	}
+	plain, err := keys.Open(box, aad)
+	if err != nil {
+		return sealedBox{}, err
+	}
+	var b sealedBox
+	err = json.Unmarshal(plain, &b)
+	return b, err
+}
+
+// ListInClear reports whether a stored list was written in the clear
+// (before lists were sealed).
+func ListInClear(stored []byte) bool { return len(stored) > 0 && stored[0] == '[' }
+
+func listAAD(runID, graduateID string) []byte {
+	return []byte("list\x00" + runID + "\x00" + graduateID)
+}
+func planAAD(runID, graduateID string) []byte {
+	return []byte("plan\x00" + runID + "\x00" + graduateID)
+}

@@ -1,0 +1,229 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
+)
+
+// The batch's lists are sealed (store.SealList): a graduate's default list
+// in recommendations.items_box, the plan items of a 一人一策 graduate in
+// recommendation_plans under a keyed hash of the run and the graduate
+// (store.PlanTag), so neither a list's contents nor which graduates have
+// plan items can be read from a dump. Lists written before schema version
+// 5 are in recommendations.items, in the clear, until a data-key pass.
+
+// querier is the pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// listRow is a stored list as read: items in the clear (before version 5)
+// or the sealed box.
+type listRow struct {
+	run, graduate string
+	items, box    []byte
+}
+
+// SaveRecommendations stores several graduates' lists in one transaction
+// (COPY, then upsert on (run, graduate)), sealed. The plan items the
+// graduates had in the run (a chunk saved again after a crash; a previous
+// key's names) are deleted first, and the new ones are written in the
+// order of their names, not the graduates'.
+func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []matcher.GraduateRecommendations) error {
+	type row struct {
+		gid  string
+		list store.SealedList
+	}
+	rows := make([]row, 0, len(recs))
+	seen := make(map[string]int, len(recs))
+	var stale [][]byte
+	for _, gr := range recs {
+		if gr.GraduateID == "" {
+			return matcher.Errorf(matcher.EINVALID, "推荐缺少毕业生编号", "recommendations without graduate_id")
+		}
+		sl, err := store.SealList(s.keys, runID, gr.GraduateID, gr.Items)
+		if err != nil {
+			return err
+		}
+		if i, ok := seen[gr.GraduateID]; ok {
+			rows[i].list = sl // the last list of a graduate wins
+			continue
+		}
+		seen[gr.GraduateID] = len(rows)
+		rows = append(rows, row{gr.GraduateID, sl})
+		stale = append(stale, store.PlanTags(s.keys, runID, gr.GraduateID)...)
+	}
+	var plans [][]any
+	for _, r := range rows {
+		if r.list.Plan != nil {
+			plans = append(plans, []any{runID, r.list.Tag, r.list.Plan})
+		}
+	}
+	slices.SortFunc(plans, func(a, b []any) int { return bytes.Compare(a[1].([]byte), b[1].([]byte)) })
+	return s.tx(ctx, "save recommendations of run "+runID, func(ctx context.Context, tx pgx.Tx, _ int) error {
+		status, err := lockRun(ctx, tx, runID, false)
+		if err != nil {
+			return err
+		}
+		if status != matcher.RunRunning {
+			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已%s", "run %s is %s", runID, status)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM recommendation_plans WHERE run_id = $1 AND tag = ANY($2)`, runID, stale); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE jm_tmp_recs (graduate_id text COLLATE "C", items_box bytea) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"jm_tmp_recs"}, []string{"graduate_id", "items_box"},
+			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return []any{rows[i].gid, rows[i].list.Box}, nil })); err != nil {
+			return err
+		}
+		if _, err = tx.Exec(ctx, `INSERT INTO recommendations (run_id, graduate_id, items_box)
+			SELECT $1, graduate_id, items_box FROM jm_tmp_recs
+			ON CONFLICT (run_id, graduate_id) DO UPDATE SET items = NULL, items_box = excluded.items_box`, runID); err != nil {
+			return err
+		}
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"recommendation_plans"}, []string{"run_id", "tag", "box"}, pgx.CopyFromRows(plans))
+		return err
+	})
+}
+
+// openLists opens lists of one run, reading the plan items of those that
+// have any in one query, each list in rank order.
+func (s *Store) openLists(ctx context.Context, q querier, runID string, rows []listRow) ([][]matcher.StoredRecommendation, error) {
+	out := make([][]matcher.StoredRecommendation, len(rows))
+	wants := map[string]int{} // a plan's possible name → its list
+	var tags [][]byte
+	var need []int
+	for i, r := range rows {
+		box := r.box
+		if box == nil {
+			box = r.items
+		}
+		items, hasPlan, err := store.OpenList(s.keys, runID, r.graduate, box)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = items
+		if hasPlan {
+			need = append(need, i)
+			for _, t := range store.PlanTags(s.keys, runID, r.graduate) {
+				wants[string(t)] = i
+				tags = append(tags, t)
+			}
+		}
+	}
+	if len(tags) > 0 {
+		found, err := s.readPlans(ctx, q, runID, rows, tags, wants, out)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range need {
+			if !found[i] {
+				_, err := store.OpenPlan(s.keys, runID, rows[i].graduate, nil) // the error naming what is missing
+				return nil, err
+			}
+		}
+	}
+	for _, items := range out {
+		sortByRank(items)
+	}
+	return out, nil
+}
+
+// readPlans reads the plan boxes named by tags and appends their items to
+// the lists wants points them at; it reports which lists got theirs.
+func (s *Store) readPlans(ctx context.Context, q querier, runID string, rows []listRow, tags [][]byte, wants map[string]int,
+	out [][]matcher.StoredRecommendation) (map[int]bool, error) {
+	res, err := q.Query(ctx, `SELECT tag, box FROM recommendation_plans WHERE run_id = $1 AND tag = ANY($2)`, runID, tags)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	found := map[int]bool{}
+	for res.Next() {
+		var tag, box []byte
+		if err := res.Scan(&tag, &box); err != nil {
+			return nil, err
+		}
+		i := wants[string(tag)]
+		if found[i] {
+			continue // under two keys' names: a rotation's leftover, the same items
+		}
+		plan, err := store.OpenPlan(s.keys, runID, rows[i].graduate, box)
+		if err != nil {
+			return nil, err
+		}
+		out[i], found[i] = append(out[i], plan...), true
+	}
+	return found, res.Err()
+}
+
+// resealLists seals the batch's lists that are in the clear (written
+// before schema version 5) or under another key, with their plan items,
+// in (run, graduate) order.
+func (s *Store) resealLists(ctx context.Context, report func(int)) error {
+	return resealPages(ctx, s, "lists", `SELECT run_id, graduate_id, items, items_box FROM recommendations
+		WHERE (run_id, graduate_id) > (($1::text[])[1], ($1::text[])[2])
+		AND (items IS NOT NULL OR substring(items_box FROM 1 FOR 5) <> $2)
+		ORDER BY run_id, graduate_id LIMIT $3 FOR UPDATE`, []string{"", ""},
+		func(rows pgx.CollectableRow) (listRow, error) {
+			var r listRow
+			err := rows.Scan(&r.run, &r.graduate, &r.items, &r.box)
+			return r, err
+		},
+		func(r listRow) any { return []string{r.run, r.graduate} },
+		func(ctx context.Context, tx pgx.Tx, r listRow) error {
+			lists, err := s.openLists(ctx, tx, r.run, []listRow{r})
+			if err != nil {
+				return err
+			}
+			sl, err := store.SealList(s.keys, r.run, r.graduate, lists[0])
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM recommendation_plans WHERE run_id = $1 AND tag = ANY($2)`,
+				r.run, store.PlanTags(s.keys, r.run, r.graduate)); err != nil {
+				return err
+			}
+			if sl.Plan != nil {
+				if _, err := tx.Exec(ctx, `INSERT INTO recommendation_plans (run_id, tag, box) VALUES ($1, $2, $3)`, r.run, sl.Tag, sl.Plan); err != nil {
+					return err
+				}
+			}
+			_, err = tx.Exec(ctx, `UPDATE recommendations SET items = NULL, items_box = $3 WHERE run_id = $1 AND graduate_id = $2`,
+				r.run, r.graduate, sl.Box)
+			return err
+		}, report)
+}
+
+// deleteLists deletes a graduate's lists in every run, with their plan
+// items (whose names the graduate's ID and each run give).
+func deleteLists(ctx context.Context, tx pgx.Tx, s *Store, graduateID string) error {
+	rows, err := tx.Query(ctx, `SELECT run_id FROM recommendations WHERE graduate_id = $1`, graduateID)
+	if err != nil {
+		return err
+	}
+	runs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("lists of graduate %s: %w", graduateID, err)
+	}
+	for _, run := range runs {
+		if _, err := tx.Exec(ctx, `DELETE FROM recommendation_plans WHERE run_id = $1 AND tag = ANY($2)`,
+			run, store.PlanTags(s.keys, run, graduateID)); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM recommendations WHERE graduate_id = $1`, graduateID)
+	return err
+}
