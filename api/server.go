@@ -141,11 +141,11 @@ type Server struct {
 	keyLookups singleflight.Group
 	limiter    *limiters // requests per key
 	authFails  *limiters // failed authentications per client address
-	// signInFails: failed sign-ins per account name (sessions.go)
-	signInFails *limiters
-	metrics     *metrics
-	router      *mux.Router
-	web         http.Handler // the counselor workspace (api/web)
+	// signInThr: failed sign-ins per name and client, and per name
+	signInThr *signInThrottle
+	metrics   *metrics
+	router    *mux.Router
+	web       http.Handler // the counselor workspace (api/web)
 
 	// engine is safe for concurrent use: Recommend and Candidates read
 	// under its own read lock, Upsert and Remove take it briefly.
@@ -197,11 +197,10 @@ func New(cfg Config) (*Server, error) {
 		keys:      &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
 		limiter:   newLimiters(cfg.RateLimit, cfg.RateBurst, 100000),
 		authFails: newLimiters(cfg.AuthFailRate, cfg.AuthFailBurst, 100000),
-		// Per account name: a few tries at once, then one every 30 s.
-		signInFails: newLimiters(1.0/30, 5, 100000),
-		slots:       make(chan struct{}, cfg.MaxConcurrentMatches),
-		hashSlots:   make(chan struct{}, cfg.MaxConcurrentPasswordChecks),
-		docSlot:     make(chan struct{}, 1),
+		signInThr: newSignInThrottle(),
+		slots:     make(chan struct{}, cfg.MaxConcurrentMatches),
+		hashSlots: make(chan struct{}, cfg.MaxConcurrentPasswordChecks),
+		docSlot:   make(chan struct{}, 1),
 	}
 	s.auditLog = newAuditLog(cfg.Stores.Audit)
 	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: caseClock(cfg.Now, cfg.Clock), MaxRunAge: cfg.MaxRunAge, FiguresMaxAge: cfg.FiguresMaxAge, Log: cfg.Log})

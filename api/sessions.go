@@ -136,8 +136,9 @@ type signInRequest struct {
 }
 
 // signIn is POST /v1/session. Failures are throttled per client address
-// (as failed keys are) and per account name, and say the same thing
-// whether the name or the password was wrong.
+// (as failed keys are), per account name and client, and per account name
+// (signin_throttle.go), and say the same thing whether the name or the
+// password was wrong.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	// No answer of sign-in is kept by a cache, its refusals included (the
 	// route is open, so the middleware's no-store is not set for it).
@@ -147,33 +148,26 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	info, now := infoFrom(r), s.wall()
-	addr, name := throttleKey(info.client), "name:"+strings.ToLower(strings.TrimSpace(req.Name))
-	// Each attempt is charged to its address and its name before the
-	// password is checked and refunded if it was right: attempts sent at
-	// once cannot all pass the throttle while none has failed yet.
-	okA, waitA, refundA := s.authFails.reserve(addr, now)
-	okN, waitN, refundN := s.signInFails.reserve(name, now)
-	if !okA || !okN {
-		for _, refund := range []func(){refundA, refundN} {
-			if refund != nil {
-				refund()
-			}
-		}
-		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(max(waitA, waitN))))
+	name := strings.ToLower(strings.TrimSpace(req.Name))
+	// Each attempt is charged before the password is checked and refunded
+	// if it was right: attempts sent at once cannot all pass the throttle
+	// while none has failed yet. What it is charged to is such that no
+	// attacker can keep the name's owner out (signin_throttle.go).
+	ok, wait, refund := s.reserveSignIn(r, throttleKey(info.client), name, now)
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 		s.metrics.authThrottled.Inc()
 		return matcher.Errorf(matcher.ETOOMANY, "登录失败次数过多，请稍后再试", "too many failed sign-ins: retry later")
 	}
 	release, err := s.hashSlot(w, r)
 	if err != nil {
-		refundA()
-		refundN()
+		refund()
 		return err
 	}
 	u, err := s.checkPassword(r, strings.TrimSpace(req.Name), req.Password)
 	release()
 	if matcher.ErrorCode(err) != matcher.EUNAUTHORIZED {
-		refundA()
-		refundN()
+		refund()
 	}
 	if err != nil {
 		if matcher.ErrorCode(err) == matcher.EUNAUTHORIZED {
@@ -200,6 +194,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.viaHTTPS(r),
 		SameSite: http.SameSiteStrictMode, MaxAge: int(s.cfg.SessionMax / time.Second)})
+	s.rememberDevice(w, r, name)
 	return writeJSON(w, http.StatusOK, s.me(info.key, se))
 }
 
