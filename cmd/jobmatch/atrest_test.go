@@ -36,7 +36,8 @@ import (
 // `serve`, whose session logs a contact; then every file under the data
 // directory and a pg_dump of the database are searched for every national
 // ID, phone and name of the ledger, every hardship category, every note,
-// the password and the session's token: none may be found. Nor may
+// the account's full name and office phone, the password and the
+// session's token: none may be found. Nor may
 // hardship be read from the run's stored lists: no item naming a
 // 公益性岗位 (offered only to hardship graduates) is in the clear, and in
 // the dump hardship graduates' lists come in the sizes others' do.
@@ -251,7 +252,7 @@ func signedInSession(t *testing.T, ids []string, store ...string) atRestSession 
 	t.Helper()
 	const pw = "Ürümqi-atrest-passwort-7731"
 	args := append([]string{"users", "create"}, store...)
-	args = append(args, "--name", "atrest.wang", "--role", "admin", "--full-name", "王芳", "--password-stdin")
+	args = append(args, "--name", "atrest.wang", "--role", "admin", "--full-name", "热依拉·阿不都热合曼", "--contact", "0991-4446666", "--password-stdin")
 	if code, _, errs := run(t, pw+"\n", args...); code != 0 {
 		t.Fatalf("users create: %s", errs)
 	}
@@ -304,5 +305,5 @@ func signedInSession(t *testing.T, ids []string, store ...string) atRestSession 
 	if res, body := post("/v1/graduates/"+ids[2]+"/contacts", me.CSRF, map[string]string{"method": "phone", "outcome": "reached", "note": note}); res.StatusCode != 201 {
 		t.Fatalf("contact through the session: %d %s", res.StatusCode, body)
 	}
-	return atRestSession{secrets: []string{pw, token, note, "13722224444"}, user: "atrest.wang", hash: sha256.Sum256([]byte(token))}
+	return atRestSession{secrets: []string{pw, token, note, "13722224444", "热依拉·阿不都热合曼", "0991-4446666"}, user: "atrest.wang", hash: sha256.Sum256([]byte(token))}
 }

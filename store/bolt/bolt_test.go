@@ -200,9 +200,9 @@ func TestLegacyFileIsSealed(t *testing.T) {
 	}
 }
 
-// TestLegacyListsAreSealed: a file whose batch lists were written in the
-// clear (before lists were sealed) has them sealed on its next keyed open,
-// and they read back the same.
+// TestLegacyListsAreSealed: a file whose batch lists and staff accounts'
+// names and phones were written in the clear (before they were sealed)
+// has them sealed on its next keyed open, and they read back the same.
 func TestLegacyListsAreSealed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "jobmatch.db")
 	s, err := Open(path, storetest.Keys())
@@ -223,11 +223,24 @@ func TestLegacyListsAreSealed(t *testing.T) {
 	}
 	const post = "legacy-welfare:GY0042"
 	list := []matcher.StoredRecommendation{{PostID: post, Kind: matcher.KindJob, Rank: 1, Score: 0.5}}
+	// And a staff account whose full name and phone are in the clear.
+	staff := matcher.User{ID: "u1", Name: "legacy.li", FullName: "李建国", Contact: "0991-7776666", Role: matcher.RoleCounselor, PasswordHash: "$argon2id$x"}
 	err = s.db.Update(func(tx *bbolt.Tx) error {
 		if err := putJSON(tx.Bucket(bRecs), join(run.ID, []byte(g.ID)), list); err != nil {
 			return err
 		}
-		return tx.Bucket(bMeta).Delete(metaListsSealed)
+		if err := putJSON(tx.Bucket(bUsers), []byte(staff.ID), staff); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bUserName).Put([]byte(staff.Name), []byte(staff.ID)); err != nil {
+			return err
+		}
+		for _, m := range [][]byte{metaListsSealed, metaUsersSealed} {
+			if err := tx.Bucket(bMeta).Delete(m); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -241,8 +254,14 @@ func TestLegacyListsAreSealed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if raw, _ := os.ReadFile(path); bytes.Contains(raw, []byte(post)) {
-		t.Error("the list is still in the clear after the first open")
+	raw, _ := os.ReadFile(path)
+	for _, sec := range []string{post, staff.FullName, staff.Contact} {
+		if bytes.Contains(raw, []byte(sec)) {
+			t.Errorf("%q is still in the clear after the first open", sec)
+		}
+	}
+	if u, err := s.UserByName(ctx, staff.Name); err != nil || u.FullName != staff.FullName || u.Contact != staff.Contact {
+		t.Fatalf("the staff account after sealing: %+v %v", u, err)
 	}
 	_, got, err := s.RecommendationsFor(ctx, g.ID)
 	if err != nil || len(got) != 1 || got[0].PostID != post {

@@ -21,9 +21,11 @@ import (
 var (
 	metaKeyCheck  = []byte("data_key_check")
 	metaRotatesTo = []byte("data_key_rotating_to")
-	// metaListsSealed marks a file whose batch lists are all sealed: one
-	// written before lists were sealed gets it from the pass Open runs.
+	// metaListsSealed and metaUsersSealed mark a file whose batch lists,
+	// and staff accounts' names and phones, are all sealed: one written
+	// before they were gets the mark from the pass Open runs.
 	metaListsSealed = []byte("lists_sealed")
+	metaUsersSealed = []byte("users_sealed")
 )
 
 var _ matcher.DataKeyRotator = (*Store)(nil)
@@ -36,10 +38,13 @@ var _ matcher.DataKeyRotator = (*Store)(nil)
 func (s *Store) checkDataKey() (legacy bool, err error) {
 	err = s.db.Update(func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bMeta)
-		if meta.Get(metaListsSealed) == nil {
-			if k, _ := tx.Bucket(bRecs).Cursor().First(); k != nil {
+		for _, m := range []struct{ mark, bucket []byte }{{metaListsSealed, bRecs}, {metaUsersSealed, bUsers}} {
+			if meta.Get(m.mark) != nil {
+				continue
+			}
+			if k, _ := tx.Bucket(m.bucket).Cursor().First(); k != nil {
 				legacy = true
-			} else if err := meta.Put(metaListsSealed, []byte{1}); err != nil {
+			} else if err := meta.Put(m.mark, []byte{1}); err != nil {
 				return err
 			}
 		}
@@ -67,7 +72,8 @@ func (s *Store) checkDataKey() (legacy bool, err error) {
 const rotateBatch = 500
 
 // RotateDataKey re-seals every graduate's personal data, every casework
-// entry and every batch list not under the current key (a previous key's,
+// entry, every batch list and every staff account's name and phone not
+// under the current key (a previous key's,
 // or written in the clear), rotateBatch records per transaction, records the current key as
 // the file's, and compacts the file into a new one so that freed pages do
 // not keep what the old key (or no key) protected.
@@ -84,7 +90,7 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 	for _, pass := range []struct {
 		bucket []byte
 		reseal func(tx *bbolt.Tx, k, v []byte) (bool, error)
-	}{{bGraduates, s.resealGraduate}, {bContacts, s.resealCase(bContacts)}, {bShortlist, s.resealCase(bShortlist)}, {bRecs, s.resealList}} {
+	}{{bGraduates, s.resealGraduate}, {bContacts, s.resealCase(bContacts)}, {bShortlist, s.resealCase(bShortlist)}, {bRecs, s.resealList}, {bUsers, s.resealUser}} {
 		var after []byte
 		for {
 			n, last, err := s.resealPage(ctx, pass.bucket, after, pass.reseal)
@@ -108,8 +114,10 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 		if err := meta.Put(metaKeyCheck, s.keys.Check()); err != nil {
 			return err
 		}
-		if err := meta.Put(metaListsSealed, []byte{1}); err != nil {
-			return err
+		for _, mark := range [][]byte{metaListsSealed, metaUsersSealed} {
+			if err := meta.Put(mark, []byte{1}); err != nil {
+				return err
+			}
 		}
 		return meta.Delete(metaRotatesTo)
 	})
@@ -228,6 +236,23 @@ func (s *Store) resealList(tx *bbolt.Tx, k, v []byte) (bool, error) {
 		return false, err
 	}
 	return true, s.putList(tx, string(runID), string(graduateID), items)
+}
+
+// resealUser seals a staff account's full name and phone under the
+// current key unless they are already.
+func (s *Store) resealUser(tx *bbolt.Tx, k, v []byte) (bool, error) {
+	if need, err := store.UserNeedsSealing(s.keys, v); err != nil || !need {
+		return false, err
+	}
+	u, err := store.OpenUser(s.keys, v)
+	if err != nil {
+		return false, err
+	}
+	doc, err := store.UserDoc(s.keys, u, nil)
+	if err != nil {
+		return false, err
+	}
+	return true, tx.Bucket(bUsers).Put(k, doc)
 }
 
 // compact copies the file into a new one (bbolt.Compact writes only live

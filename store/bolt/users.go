@@ -25,19 +25,20 @@ func (s *Store) CreateUser(ctx context.Context, u *matcher.User) error {
 		if err := nb.Put([]byte(u.Name), []byte(u.ID)); err != nil {
 			return err
 		}
-		return putJSON(ub, []byte(u.ID), u)
+		doc, err := store.UserDoc(s.keys, u, nil)
+		if err != nil {
+			return err
+		}
+		return ub.Put([]byte(u.ID), doc)
 	})
 }
 
-func getUser(tx *bbolt.Tx, id []byte) (*matcher.User, error) {
-	var u matcher.User
-	ok, err := getJSON(tx.Bucket(bUsers), id, &u)
-	if err != nil {
-		return nil, err
-	} else if !ok {
+func (s *Store) getUser(tx *bbolt.Tx, id []byte) (*matcher.User, error) {
+	doc := tx.Bucket(bUsers).Get(id)
+	if doc == nil {
 		return nil, matcher.ErrNotFound("用户", string(id))
 	}
-	return &u, nil
+	return store.OpenUser(s.keys, doc)
 }
 
 // UserByName finds an account by the name it signs in with.
@@ -49,7 +50,7 @@ func (s *Store) UserByName(ctx context.Context, name string) (*matcher.User, err
 			return matcher.ErrNotFound("用户", name)
 		}
 		var err error
-		u, err = getUser(tx, id)
+		u, err = s.getUser(tx, id)
 		return err
 	})
 	return u, err
@@ -63,7 +64,7 @@ func (s *Store) User(ctx context.Context, id string) (*matcher.User, error) {
 			return matcher.ErrNotFound("用户", id)
 		}
 		var err error
-		u, err = getUser(tx, []byte(id))
+		u, err = s.getUser(tx, []byte(id))
 		return err
 	})
 	return u, err
@@ -72,14 +73,18 @@ func (s *Store) User(ctx context.Context, id string) (*matcher.User, error) {
 // UpdateUser replaces an account (its name stays).
 func (s *Store) UpdateUser(ctx context.Context, u *matcher.User) error {
 	return s.update(ctx, func(tx *bbolt.Tx) error {
-		old, err := getUser(tx, []byte(u.ID))
+		old, err := s.getUser(tx, []byte(u.ID))
 		if err != nil {
 			return err
 		}
 		if old.Name != u.Name {
 			return matcher.Errorf(matcher.EINVALID, "用户名不能更改", "a user name cannot change")
 		}
-		return putJSON(tx.Bucket(bUsers), []byte(u.ID), u)
+		doc, err := store.UserDoc(s.keys, u, tx.Bucket(bUsers).Get([]byte(u.ID)))
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bUsers).Put([]byte(u.ID), doc)
 	})
 }
 
@@ -88,11 +93,11 @@ func (s *Store) ListUsers(ctx context.Context) ([]matcher.User, error) {
 	var us []matcher.User
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		return tx.Bucket(bUsers).ForEach(func(_, v []byte) error {
-			var u matcher.User
-			if err := json.Unmarshal(v, &u); err != nil {
+			u, err := store.OpenUser(s.keys, v)
+			if err != nil {
 				return err
 			}
-			us = append(us, u)
+			us = append(us, *u)
 			return nil
 		})
 	})

@@ -89,6 +89,9 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 	if err := s.resealLists(ctx, report); err != nil {
 		return done, err
 	}
+	if err := s.resealUsers(ctx, report); err != nil {
+		return done, err
+	}
 	err = s.tx(ctx, "finish data key rotation", func(ctx context.Context, tx pgx.Tx, _ int) error {
 		if _, err := tx.Exec(ctx, `UPDATE settings SET value = $2 WHERE key = $1`, settingKeyCheck, check); err != nil {
 			return err
@@ -194,4 +197,55 @@ func (s *Store) resealNotes(ctx context.Context, table string, report func(int))
 			_, err = tx.Exec(ctx, upd, r.n, box)
 			return err
 		}, report)
+}
+
+// resealUsers seals staff accounts' full names and phones written in the
+// clear (before they were sealed) or under another key. Accounts are few
+// (the bureau's staff): one transaction.
+func (s *Store) resealUsers(ctx context.Context, report func(int)) error {
+	n := 0
+	err := s.tx(ctx, "re-seal users", func(ctx context.Context, tx pgx.Tx, _ int) error {
+		n = 0
+		rows, err := tx.Query(ctx, `SELECT id, doc FROM users ORDER BY id FOR UPDATE`)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id  string
+			doc []byte
+		}
+		all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+			var x row
+			err := r.Scan(&x.id, &x.doc)
+			return x, err
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range all {
+			if need, err := store.UserNeedsSealing(s.keys, r.doc); err != nil || !need {
+				if err != nil {
+					return fmt.Errorf("user %s: %w", r.id, err)
+				}
+				continue
+			}
+			u, err := store.OpenUser(s.keys, r.doc)
+			if err != nil {
+				return err
+			}
+			doc, err := store.UserDoc(s.keys, u, nil)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE users SET doc = $2 WHERE id = $1`, r.id, doc); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err == nil && n > 0 {
+		report(n)
+	}
+	return err
 }

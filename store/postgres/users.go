@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -20,7 +19,7 @@ func (s *Store) CreateUser(ctx context.Context, u *matcher.User) error {
 	if err := store.PrepareUser(u, s.now()); err != nil {
 		return err
 	}
-	doc, err := json.Marshal(u)
+	doc, err := store.UserDoc(s.keys, u, nil)
 	if err != nil {
 		return err
 	}
@@ -41,7 +40,7 @@ func (s *Store) CreateUser(ctx context.Context, u *matcher.User) error {
 }
 
 func (s *Store) userWhere(ctx context.Context, what, where, arg string) (*matcher.User, error) {
-	var u matcher.User
+	var u *matcher.User
 	err := s.retry(ctx, what, func(ctx context.Context, _ int) error {
 		var doc []byte
 		err := s.pool.QueryRow(ctx, `SELECT doc FROM users WHERE `+where+` = $1`, arg).Scan(&doc)
@@ -50,12 +49,13 @@ func (s *Store) userWhere(ctx context.Context, what, where, arg string) (*matche
 		} else if err != nil {
 			return err
 		}
-		return json.Unmarshal(doc, &u)
+		u, err = store.OpenUser(s.keys, doc)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &u, nil
+	return u, nil
 }
 
 // UserByName finds an account by the name it signs in with.
@@ -70,7 +70,7 @@ func (s *Store) User(ctx context.Context, id string) (*matcher.User, error) {
 
 // UpdateUser replaces an account (its name stays).
 func (s *Store) UpdateUser(ctx context.Context, u *matcher.User) error {
-	doc, err := json.Marshal(u)
+	doc, err := store.UserDoc(s.keys, u, nil)
 	if err != nil {
 		return err
 	}
@@ -102,14 +102,14 @@ func (s *Store) ListUsers(ctx context.Context) ([]matcher.User, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var doc []byte
-			var u matcher.User
 			if err := rows.Scan(&doc); err != nil {
 				return err
 			}
-			if err := json.Unmarshal(doc, &u); err != nil {
+			u, err := store.OpenUser(s.keys, doc)
+			if err != nil {
 				return err
 			}
-			us = append(us, u)
+			us = append(us, *u)
 		}
 		return rows.Err()
 	})

@@ -80,7 +80,11 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	must(t, s.LogContact(ctx, matcher.ContactEntry{GraduateID: gs[0].ID, KeyID: "k", Method: "phone", Outcome: "reached", Note: notes[0]}))
 	must(t, s.EditShortlist(ctx, matcher.ShortlistEdit{GraduateID: gs[1].ID, PostID: "a:1", Action: "add", KeyID: "k", Note: notes[1]}))
 	lists := saveSecretLists(t, s, gs[:3])
+	staff := &matcher.User{Name: "atdk.wang", FullName: "热依拉·阿不都", Contact: "0991-5558888", Role: matcher.RoleCounselor,
+		District: "天山区", PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"}
+	must(t, s.CreateUser(ctx, staff))
 	secrets := append(secretsOf(gs, notes), listSecrets...)
+	secrets = append(secrets, staff.FullName, staff.Contact)
 	raw := b.Raw(t)
 	if !bytes.Contains(raw, []byte(gs[619].ID)) || !bytes.Contains(raw, []byte(gs[619].School)) {
 		t.Fatal("the raw bytes do not hold the records at all: the search below would prove nothing")
@@ -112,7 +116,7 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	must(t, err)
 	n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil)
 	must(t, err)
-	if n <= 0 || n > len(gs)+2+len(lists) {
+	if n <= 0 || n > len(gs)+2+len(lists)+1 {
 		t.Fatalf("the resumed rotation re-sealed %d records", n)
 	}
 	if n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil); err != nil || n != 0 {
@@ -147,6 +151,23 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 		t.Fatalf("notes after rotation: %+v %+v", cs, es)
 	}
 	checkLists(t, s, lists)
+	for _, get := range []func() (*matcher.User, error){
+		func() (*matcher.User, error) { return s.UserByName(ctx, staff.Name) },
+		func() (*matcher.User, error) { return s.User(ctx, staff.ID) },
+		func() (*matcher.User, error) {
+			us, err := s.ListUsers(ctx)
+			if err != nil || len(us) != 1 {
+				return nil, fmt.Errorf("%d users: %v", len(us), err)
+			}
+			return &us[0], nil
+		},
+	} {
+		u, err := get()
+		must(t, err)
+		if u.FullName != staff.FullName || u.Contact != staff.Contact || u.Name != staff.Name || u.PasswordHash != staff.PasswordHash {
+			t.Fatalf("staff account after rotation: %+v", u)
+		}
+	}
 	// Re-writing the same graduate changes nothing (the change detector
 	// moved to the new key with the data).
 	out, err := s.UpsertGraduates(ctx, gs[:3])
