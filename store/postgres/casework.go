@@ -78,24 +78,21 @@ func (s *Store) EditShortlist(ctx context.Context, e matcher.ShortlistEdit) erro
 	if err != nil {
 		return err
 	}
-	return s.appendCase(ctx, "edit shortlist", "shortlist_edits", e.ID, e.GraduateID, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note, note_box)
-		SELECT $1, id, $3, $4, $5, $6, '', $7 FROM graduates WHERE id = $2
+	post, err := s.sealNote(shortlistPost, e.ID, e.PostID)
+	if err != nil {
+		return err
+	}
+	return s.appendCase(ctx, "edit shortlist", "shortlist_edits", e.ID, e.GraduateID, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note, note_box, post_box)
+		SELECT $1, id, '', $3, $4, $5, '', $6, $7 FROM graduates WHERE id = $2
 		ON CONFLICT (id) DO NOTHING`,
-		e.ID, e.GraduateID, e.PostID, e.Action, e.KeyID, e.At, box)
+		e.ID, e.GraduateID, e.Action, e.KeyID, e.At, box, post)
 }
 
 // ShortlistEdits returns a graduate's shortlist edits, oldest first.
 func (s *Store) ShortlistEdits(ctx context.Context, graduateID string) ([]matcher.ShortlistEdit, error) {
 	return queryAll(ctx, s, "shortlist edits", func(rows pgx.Rows) (matcher.ShortlistEdit, error) {
-		var e matcher.ShortlistEdit
-		var box []byte
-		if err := rows.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note, &box); err != nil {
-			return e, err
-		}
-		var err error
-		e.Note, err = s.openNote("shortlist_edits", e.ID, e.Note, box)
-		return e, err
-	}, `SELECT id, graduate_id, post_id, action, key_id, at, note, note_box FROM shortlist_edits
+		return s.scanEdit(rows)
+	}, `SELECT id, graduate_id, post_id, action, key_id, at, note, note_box, post_box FROM shortlist_edits
 		WHERE graduate_id = $1 ORDER BY n`, graduateID)
 }
 
@@ -121,6 +118,29 @@ func (s *Store) openNote(table, id, plain string, box []byte) (string, error) {
 	return string(b), nil
 }
 
+// shortlistPost labels the sealed post of a shortlist edit: which post a
+// counselor put on a graduate's plan says what the list would (a
+// 公益性岗位 is for hardship graduates only), so it is sealed like the
+// note. Rows written before schema version 5 keep it in post_id until a
+// data-key pass.
+const shortlistPost = "shortlist_edits.post"
+
+// scanEdit reads a shortlist edit (id, graduate_id, post_id, action,
+// key_id, at, note, note_box, post_box), opening its note and its post.
+func (s *Store) scanEdit(row pgx.Row) (matcher.ShortlistEdit, error) {
+	var e matcher.ShortlistEdit
+	var box, post []byte
+	if err := row.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note, &box, &post); err != nil {
+		return e, err
+	}
+	var err error
+	if e.Note, err = s.openNote("shortlist_edits", e.ID, e.Note, box); err != nil {
+		return e, err
+	}
+	e.PostID, err = s.openNote(shortlistPost, e.ID, e.PostID, post)
+	return e, err
+}
+
 func noteAAD(table, id string) []byte { return []byte(table + "\x00" + id) }
 
 // UpdateShortlist runs decide on a graduate's edits and appends what it
@@ -139,21 +159,12 @@ func (s *Store) UpdateShortlist(ctx context.Context, graduateID string, decide f
 		} else if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id, graduate_id, post_id, action, key_id, at, note, note_box FROM shortlist_edits
+		rows, err := tx.Query(ctx, `SELECT id, graduate_id, post_id, action, key_id, at, note, note_box, post_box FROM shortlist_edits
 			WHERE graduate_id = $1 ORDER BY n`, graduateID)
 		if err != nil {
 			return err
 		}
-		cur, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (matcher.ShortlistEdit, error) {
-			var e matcher.ShortlistEdit
-			var box []byte
-			if err := row.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note, &box); err != nil {
-				return e, err
-			}
-			var err error
-			e.Note, err = s.openNote("shortlist_edits", e.ID, e.Note, box)
-			return e, err
-		})
+		cur, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (matcher.ShortlistEdit, error) { return s.scanEdit(row) })
 		if err != nil {
 			return err
 		}
@@ -171,9 +182,13 @@ func (s *Store) UpdateShortlist(ctx context.Context, graduateID string, decide f
 			if err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note, note_box)
-				VALUES ($1, $2, $3, $4, $5, $6, '', $7) ON CONFLICT (id) DO NOTHING`,
-				e.ID, e.GraduateID, e.PostID, e.Action, e.KeyID, e.At, box); err != nil {
+			post, err := s.sealNote(shortlistPost, e.ID, e.PostID)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO shortlist_edits (id, graduate_id, post_id, action, key_id, at, note, note_box, post_box)
+				VALUES ($1, $2, '', $3, $4, $5, '', $6, $7) ON CONFLICT (id) DO NOTHING`,
+				e.ID, e.GraduateID, e.Action, e.KeyID, e.At, box, post); err != nil {
 				return err
 			}
 		}

@@ -81,7 +81,7 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 	if err := s.resealGraduates(ctx, report); err != nil {
 		return done, err
 	}
-	for _, table := range []string{"contact_log", "shortlist_edits"} {
+	for _, table := range []string{"contact_log", "shortlist_edits", shortlistPost} {
 		if err := s.resealNotes(ctx, table, report); err != nil {
 			return done, err
 		}
@@ -171,15 +171,21 @@ func (s *Store) resealGraduates(ctx context.Context, report func(int)) error {
 		}, report)
 }
 
-// resealNotes seals the notes of table (contact_log or shortlist_edits)
-// that are in the clear or under another key.
+// resealNotes seals the notes of table (contact_log or shortlist_edits),
+// or with shortlistPost the posts of shortlist_edits, that are in the
+// clear or under another key.
 func (s *Store) resealNotes(ctx context.Context, table string, report func(int)) error {
 	sel := `SELECT n, id, note, note_box FROM contact_log
 		WHERE n > $1 AND (note <> '' OR substring(note_box FROM 1 FOR 5) <> $2) ORDER BY n LIMIT $3 FOR UPDATE`
 	upd := `UPDATE contact_log SET note = '', note_box = $2 WHERE n = $1`
-	if table == "shortlist_edits" {
+	switch table {
+	case "shortlist_edits":
 		sel = strings.Replace(sel, "contact_log", "shortlist_edits", 1)
 		upd = strings.Replace(upd, "contact_log", "shortlist_edits", 1)
+	case shortlistPost: // the edits' posts, sealed like their notes
+		sel = `SELECT n, id, post_id, post_box FROM shortlist_edits
+		WHERE n > $1 AND (post_id <> '' OR substring(post_box FROM 1 FOR 5) <> $2) ORDER BY n LIMIT $3 FOR UPDATE`
+		upd = `UPDATE shortlist_edits SET post_id = '', post_box = $2 WHERE n = $1`
 	}
 	return resealPages(ctx, s, table, sel, int64(0),
 		func(rows pgx.CollectableRow) (sealedRow, error) {

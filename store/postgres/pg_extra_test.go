@@ -284,3 +284,46 @@ func TestListsSealed(t *testing.T) {
 		}
 	}
 }
+
+// TestShortlistPostSealed: the post of a shortlist edit is not readable in
+// its row; one written in the clear before schema version 5 reads back and
+// is sealed by the data-key pass.
+func TestShortlistPostSealed(t *testing.T) {
+	s := pgtest.Open(t)
+	ctx := context.Background()
+	g := storetest.Graduate(30)
+	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{g}); err != nil {
+		t.Fatal(err)
+	}
+	const post, legacy = "welfare:GY0031", "legacy-welfare:GY0032"
+	for _, p := range []string{post, legacy} {
+		if err := s.EditShortlist(ctx, matcher.ShortlistEdit{GraduateID: g.ID, PostID: p, Action: "add", KeyID: "k"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rows string
+	if err := s.Pool().QueryRow(ctx, `SELECT string_agg(e::text, ' ') FROM shortlist_edits e`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(rows, post) || strings.Contains(rows, hex.EncodeToString([]byte(post))) {
+		t.Fatalf("the edit's post is stored in the clear: %s", rows)
+	}
+	if _, err := s.Pool().Exec(ctx, `UPDATE shortlist_edits SET post_id = $1, post_box = NULL WHERE n = (SELECT max(n) FROM shortlist_edits)`, legacy); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		es, err := s.ShortlistEdits(ctx, g.ID)
+		if err != nil || len(es) != 2 || es[0].PostID != post || es[1].PostID != legacy {
+			t.Fatalf("%s: %+v %v", when, es, err)
+		}
+	}
+	check("with one post in the clear")
+	if n, err := s.RotateDataKey(ctx, nil); err != nil || n != 1 {
+		t.Fatalf("the data-key pass re-sealed %d (want the one post in the clear): %v", n, err)
+	}
+	check("after the pass")
+	var clear int
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM shortlist_edits WHERE post_id <> ''`).Scan(&clear); err != nil || clear != 0 {
+		t.Fatalf("%d posts in the clear after the pass: %v", clear, err)
+	}
+}

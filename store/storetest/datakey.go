@@ -78,13 +78,16 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	must(t, err)
 	notes := []string{"家住幸福路 12 号，电话 13912345678", "身份证 650102199901011234 已核对"}
 	must(t, s.LogContact(ctx, matcher.ContactEntry{GraduateID: gs[0].ID, KeyID: "k", Method: "phone", Outcome: "reached", Note: notes[0]}))
-	must(t, s.EditShortlist(ctx, matcher.ShortlistEdit{GraduateID: gs[1].ID, PostID: "a:1", Action: "add", KeyID: "k", Note: notes[1]}))
+	// The post a counselor adds to a plan is sealed like the note: a
+	// 公益性岗位 on a graduate's plan tells as much as in the batch's list.
+	const planPost = "welfare-plan:GY0002"
+	must(t, s.EditShortlist(ctx, matcher.ShortlistEdit{GraduateID: gs[1].ID, PostID: planPost, Action: "add", KeyID: "k", Note: notes[1]}))
 	lists := saveSecretLists(t, s, gs[:3])
 	staff := &matcher.User{Name: "atdk.wang", FullName: "热依拉·阿不都", Contact: "0991-5558888", Role: matcher.RoleCounselor,
 		District: "天山区", PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"}
 	must(t, s.CreateUser(ctx, staff))
 	secrets := append(secretsOf(gs, notes), listSecrets...)
-	secrets = append(secrets, staff.FullName, staff.Contact)
+	secrets = append(secrets, staff.FullName, staff.Contact, planPost)
 	raw := b.Raw(t)
 	if !bytes.Contains(raw, []byte(gs[619].ID)) || !bytes.Contains(raw, []byte(gs[619].School)) {
 		t.Fatal("the raw bytes do not hold the records at all: the search below would prove nothing")
@@ -116,7 +119,7 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	must(t, err)
 	n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil)
 	must(t, err)
-	if n <= 0 || n > len(gs)+2+len(lists)+1 {
+	if n <= 0 || n > len(gs)+3+len(lists)+1 {
 		t.Fatalf("the resumed rotation re-sealed %d records", n)
 	}
 	if n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil); err != nil || n != 0 {
@@ -147,7 +150,7 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	must(t, err)
 	es, err := s.ShortlistEdits(ctx, gs[1].ID)
 	must(t, err)
-	if len(cs) != 1 || cs[0].Note != notes[0] || len(es) != 1 || es[0].Note != notes[1] {
+	if len(cs) != 1 || cs[0].Note != notes[0] || len(es) != 1 || es[0].Note != notes[1] || es[0].PostID != planPost {
 		t.Fatalf("notes after rotation: %+v %+v", cs, es)
 	}
 	checkLists(t, s, lists)

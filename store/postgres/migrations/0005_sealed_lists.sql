@@ -21,3 +21,8 @@ CREATE TABLE recommendation_plans (
     box    bytea NOT NULL,
     PRIMARY KEY (run_id, tag)
 );
+
+-- The post a counselor put on (or took off) a graduate's plan says what
+-- the list would: sealed like the edit's note, bound to the edit's ID.
+-- post_id stays for edits written before version 5 until a data-key pass.
+ALTER TABLE shortlist_edits ADD COLUMN post_box bytea;
