@@ -43,7 +43,9 @@ import (
 // the next run, JOBMATCH_SERVED_SECONDS per row (default 10),
 // JOBMATCH_SERVED_RATES the open-loop rates (default 800),
 // JOBMATCH_SERVED_ROUNDS (default 2), JOBMATCH_SERVED_PUBLISHED=none skips
-// the published run. The report goes to the test log (append it to
+// the published run; JOBMATCH_SERVED_BASELINE=BIN measures that binary
+// too, row for row; JOBMATCH_SERVED_TLS_MODES=on (or off) measures one
+// side only. The report goes to the test log (append it to
 // benchmarks/RESULTS.md by hand).
 func TestServedLoadTLS(t *testing.T) {
 	if os.Getenv("JOBMATCH_SERVED_TLS") != "1" {
@@ -65,6 +67,14 @@ func TestServedLoadTLS(t *testing.T) {
 	lc := servedLoad{dur: time.Duration(envInt("JOBMATCH_SERVED_SECONDS", 10)) * time.Second,
 		rates: envInts("JOBMATCH_SERVED_RATES", []int{800}), ids: ids}
 	rounds := envInt("JOBMATCH_SERVED_ROUNDS", 2)
+	bins := []servedBinary{{"this tree", bin}}
+	if b := os.Getenv("JOBMATCH_SERVED_BASELINE"); b != "" {
+		bins = append([]servedBinary{{"baseline " + filepath.Base(b), b}}, bins...)
+	}
+	modes, ok := map[string][]bool{"": {false, true}, "both": {false, true}, "on": {true}, "off": {false}}[os.Getenv("JOBMATCH_SERVED_TLS_MODES")]
+	if !ok {
+		t.Fatalf("JOBMATCH_SERVED_TLS_MODES=%s: want on, off or both", os.Getenv("JOBMATCH_SERVED_TLS_MODES"))
+	}
 	var rows []tlsRow
 	sources := []*servedData{d}
 	for i, src := range []string{"online", "published run"} {
@@ -78,12 +88,14 @@ func TestServedLoadTLS(t *testing.T) {
 			// TLS off first in odd rounds, on first in even ones: on a shared
 			// machine the load drifts, and a fixed order would give it to one
 			// side.
-			order := []bool{false, true}
+			order := slices.Clone(modes)
 			if r%2 == 1 {
-				order = []bool{true, false}
+				slices.Reverse(order)
 			}
 			for _, on := range order {
-				rows = append(rows, lc.measureTLS(t, ctx, bin, sources[i], src, r+1, on, certFile, keyFile, pool)...)
+				for _, b := range bins {
+					rows = append(rows, lc.measureTLS(t, ctx, b, sources[i], src, r+1, on, certFile, keyFile, pool)...)
+				}
 			}
 		}
 	}
@@ -105,7 +117,7 @@ type tlsRow struct {
 
 // measureTLS starts the binary's server on d, plain or with TLS, runs the
 // rows and stops it.
-func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, bin string, d *servedData, source string, round int, on bool,
+func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, b servedBinary, d *servedData, source string, round int, on bool,
 	certFile, keyFile string, pool *x509.CertPool) []tlsRow {
 	t.Helper()
 	addr := freeAddr(t)
@@ -116,7 +128,7 @@ func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, bin string, d
 		args = append(args, "--tls-cert", certFile, "--tls-key", keyFile)
 		base, label = "https://"+addr, "on"
 	}
-	srv := d.cmd(sctx, bin, args...)
+	srv := d.cmd(sctx, b.path, args...)
 	var serr bytes.Buffer
 	srv.Stderr = &serr
 	srv.Cancel = func() error { return srv.Process.Signal(os.Interrupt) }
@@ -133,7 +145,7 @@ func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, bin string, d
 	}
 	startup := time.Since(start)
 	settled := settle(pid(srv), 10*time.Minute) + startup
-	key := strings.TrimSpace(d.run(t, ctx, bin, "keys", "create", "--role", "admin", "--name", "served-tls"))
+	key := strings.TrimSpace(d.run(t, ctx, b.path, "keys", "create", "--role", "admin", "--name", "served-tls"))
 	hdr := http.Header{"Authorization": {"Bearer " + key}}
 	rng := rand.New(rand.NewPCG(3, 5))
 	rec := func(tgt *vegeta.Target) error {
@@ -146,7 +158,7 @@ func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, bin string, d
 		m, lat, fromRun := tlsAttack(tr, rate, lc.dur, keepAlive, clientTLS)
 		c1 := procCPU(srv.Process.Pid)
 		slices.Sort(lat)
-		r := tlsRow{servedRow: servedRow{source: source, path: path, load: load, m: m, fromRun: fromRun, startup: startup, settled: settled,
+		r := tlsRow{servedRow: servedRow{bin: b.name, source: source, path: path, load: load, m: m, fromRun: fromRun, startup: startup, settled: settled,
 			shed: m.StatusCodes["503"], loadavg: loadAvg1()}, tls: label, round: round}
 		if len(lat) > 0 {
 			r.p999 = lat[min(len(lat)-1, len(lat)*999/1000)]
@@ -154,7 +166,7 @@ func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, bin string, d
 		if ok := int(m.Success * float64(m.Requests)); ok > 0 {
 			r.cpuPerReq = (c1 - c0) / time.Duration(ok)
 		}
-		t.Logf("round %d TLS %s %s %s %s: %.0f req/s p50 %s p99 %s, %d shed, server CPU/req %s, from run %.0f%%, load %s", round, label, source, path, load,
+		t.Logf("%s round %d TLS %s %s %s %s: %.0f req/s p50 %s p99 %s, %d shed, server CPU/req %s, from run %.0f%%, load %s", b.name, round, label, source, path, load,
 			m.Throughput, ms(m.Latencies.P50), ms(m.Latencies.P99), r.shed, ms(r.cpuPerReq), 100*fromRun, r.loadavg)
 		return r
 	}
@@ -238,10 +250,10 @@ func tlsReport(lc servedLoad, d *servedData, rounds int, rows []tlsRow) string {
 	if d.batchTook > 0 {
 		fmt.Fprintf(&b, "; `jobmatch batch` %s", d.batchTook.Round(time.Second))
 	}
-	b.WriteString(".\n\n| round | lists | TLS | endpoint | load | req/s | p50 | p99 | p999 | shed (503) | other errors | server CPU/req | from run | load avg |\n|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString(".\n\n| binary | round | lists | TLS | endpoint | load | req/s | p50 | p99 | p999 | shed (503) | other errors | server CPU/req | from run | load avg |\n|---|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		errs := r.m.Requests - uint64(r.m.Success*float64(r.m.Requests)+0.5) - uint64(r.shed)
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.0f | %s | %s | %s | %d | %d | %s | %.0f%% | %s |\n", r.round, r.source, r.tls, r.path, r.load,
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %.0f | %s | %s | %s | %d | %d | %s | %.0f%% | %s |\n", r.bin, r.round, r.source, r.tls, r.path, r.load,
 			r.m.Throughput, ms(r.m.Latencies.P50), ms(r.m.Latencies.P99), ms(r.p999), r.shed, errs, ms(r.cpuPerReq), 100*r.fromRun, r.loadavg)
 	}
 	return b.String()

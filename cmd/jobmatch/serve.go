@@ -137,7 +137,7 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 	if err != nil {
 		return err
 	}
-	ln, certPin, err := listen(addr, o)
+	ln, certPin, err := listen(addr, o, srv.Saturated)
 	if err != nil {
 		return err
 	}
@@ -244,8 +244,10 @@ func writeSeq(path string, seq int64) error {
 
 // listen opens addr, with TLS when o names a certificate; pin is the
 // SHA-256 of the leaf certificate (the local control file carries it, so
-// the CLI can trust exactly this certificate).
-func listen(addr string, o serveOptions) (net.Listener, []byte, error) {
+// the CLI can trust exactly this certificate). While saturated reports
+// true, new TLS handshakes are refused after the client's hello, before
+// any key exchange (api.Server.Saturated says why).
+func listen(addr string, o serveOptions, saturated func() bool) (net.Listener, []byte, error) {
 	var cfg *tls.Config
 	var pin []byte
 	if o.TLSCert != "" {
@@ -255,7 +257,13 @@ func listen(addr string, o serveOptions) (net.Listener, []byte, error) {
 		}
 		sum := sha256.Sum256(cert.Certificate[0])
 		pin = sum[:]
-		cfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
+		cfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"},
+			GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+				if saturated != nil && saturated() {
+					return nil, errSaturated
+				}
+				return nil, nil // the configuration as it is
+			}}
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -266,6 +274,9 @@ func listen(addr string, o serveOptions) (net.Listener, []byte, error) {
 	}
 	return ln, pin, nil
 }
+
+// errSaturated ends a TLS handshake refused while the server sheds.
+var errSaturated = errors.New("server saturated: new connections refused until it has capacity")
 
 // serveSideListeners starts the listeners beside the API's: /metrics
 // (--metrics-addr) and the profiler (--pprof-addr), each when asked for.
