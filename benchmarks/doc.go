@@ -1,6 +1,6 @@
 // Package benchmarks holds the project's end-to-end measurements: tests and
 // benchmarks that run whole pipelines on the generated data set (25,000
-// posts, 480 courses, 50,000 graduates from ingest/synth) against real
+// posts, 620 courses, 50,000 graduates from ingest/synth) against real
 // parts — the embedded store and PostgreSQL, the bleve index on disk, the
 // gse segmenter with its dictionaries, the HTTP API — and write their
 // figures to RESULTS.md, one section per area.

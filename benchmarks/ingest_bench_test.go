@@ -43,7 +43,7 @@ var (
 	ingestDataErr  error
 )
 
-// ingestData generates the default data set (25,000 posts, 480 courses,
+// ingestData generates the default data set (25,000 posts, 620 courses,
 // 50,000 graduates) once per benchmark process and returns its directory;
 // with -short (.ci/run runs every benchmark once that way) a tenth of it,
 // so the benchmarks are exercised without the minutes the full size takes.

@@ -23,7 +23,7 @@ import (
 // and the plan's sentence (checkPlan); a graduate with the plan's military
 // priority who asks for the military sees conscription posts first; a
 // plan of one channel says why, one spread says which post was added. The
-// posts and courses are the generator's defaults (25,000 posts, 480
+// posts and courses are the generator's defaults (25,000 posts, 620
 // courses); the ledger is the generator's of the default seed with fewer
 // graduates (JOBMATCH_PLANS_LEDGER_GRADUATES, default 4,000: a few hundred
 // plan graduates, within the suite's budget); JOBMATCH_PLANS_LEDGER=1 takes

@@ -155,7 +155,7 @@ var guidanceCourses = []courseKind{
 
 // guidanceShare is the share of the catalogue's courses that are
 // 就业引导性培训 sessions: a few large sessions a month across the city's
-// colleges (480 courses give 19).
+// colleges (620 courses give 23).
 const guidanceShare = 25
 
 var guidanceProviders = []string{"乌鲁木齐市就业训练中心", "乌鲁木齐职业大学招生就业处", "新疆大学学生就业指导中心",
@@ -230,35 +230,30 @@ func (c *courseRow) record() []string {
 
 func writeCourses(w io.Writer, o Options, progress func(int)) error {
 	pol := o.Policy // set by Options.normalise
+	// Entrepreneurship classes first; the rest are skills courses.
 	cw, err := newCSV(w, CourseHeader)
 	if err != nil {
 		return err
 	}
-	// Entrepreneurship classes of 20–40 places that add up to the plan's
-	// 800 (培训圆梦计划); the rest are skills courses.
-	placesE := pol.EntrepreneurshipTrainingPlaces
-	nE := 0
-	if o.Courses > 0 && placesE > 0 {
-		nE = min(max(1, placesE/30), o.Courses/2)
-	}
 	r0 := rowRNG(o.Seed, streamCourses, 1<<40)
-	ePlaces := make([]int, nE)
-	if nE > 0 {
-		ws := make([]float64, nE)
-		for i := range ws {
-			ws[i] = 0.7 + 0.6*r0.Float64()
-		}
-		ePlaces = apportion(ws, placesE)
-	}
+	ePlaces := entrepreneurshipPlaces(r0, o.Courses, pol.EntrepreneurshipTrainingPlaces)
+	nE := len(ePlaces)
 	idBase := 1000 + r0.IntN(8000)
-	// 就业引导性培训 sessions are the last rows, so the skills courses
-	// before them stay what they were.
+	// 就业引导性培训 sessions are the last rows and the fields' courses
+	// the rows before them, so the skills courses before both stay what
+	// they were.
 	nG := guidanceCount(o.Courses - nE)
+	nF := fieldCourseCount(o.Courses - nE)
+	fieldFrom := o.Courses - nG - nF
 	for i := 0; i < o.Courses; i++ {
 		r := rowRNG(o.Seed, streamCourses, uint64(i))
 		c := &courseRow{source: sourceCity, externalID: fmt.Sprintf("PX%d%05d", o.Now.Year(), idBase+i)}
-		if i >= o.Courses-nG {
-			guidanceCourse(r, c, o, peopleDistricts.get(r))
+		if i >= fieldFrom {
+			if i >= o.Courses-nG {
+				guidanceCourse(r, c, o, peopleDistricts.get(r))
+			} else {
+				fieldCourse(r, c, o, i-fieldFrom)
+			}
 			if err := cw.Write(c.record()); err != nil {
 				return err
 			}
@@ -302,6 +297,20 @@ func writeCourses(w io.Writer, o Options, progress func(int)) error {
 	progress(o.Courses)
 	cw.Flush()
 	return cw.Error()
+}
+
+// entrepreneurshipPlaces are the places of the catalogue's
+// entrepreneurship classes (its first rows): classes of 20–40 places that
+// add up to the plan's 800 (培训圆梦计划), at most half of n rows.
+func entrepreneurshipPlaces(r0 *rand.Rand, n, places int) []int {
+	if n <= 0 || places <= 0 {
+		return nil
+	}
+	ws := make([]float64, min(max(1, places/30), n/2))
+	for i := range ws {
+		ws[i] = 0.7 + 0.6*r0.Float64()
+	}
+	return apportion(ws, places)
 }
 
 // guidanceCount is how many 就业引导性培训 sessions a catalogue with n

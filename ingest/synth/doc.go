@@ -46,8 +46,11 @@
 //     the July target.
 //   - Courses: skills courses naming the skills and certificates they
 //     give, entrepreneurship courses (SYB, GYB, 网络创业 …) whose places
-//     add up to the plan's 800, and 就业引导性培训 sessions for every field
-//     (the plan's measure 14; one course in 25, with no certificate).
+//     add up to the plan's 800, a 岗位能力提升培训 for each 专业类 the
+//     graduates come from (built from the national catalogue: the class's
+//     majors and what they train for; fieldcourses.go), and 就业引导性培训
+//     sessions for every field (the plan's measure 14; one course in 25,
+//     with no certificate).
 //
 // Every row has its own PCG stream derived from (seed, file, row index), so
 // output is byte-identical for a seed, rows do not depend on map order or

@@ -39,9 +39,9 @@ type Options struct {
 
 // DefaultOptions returns the data set of the 2023 plan: 25,000 posts in the
 // plan's channel proportions (1,200 of them internships, counted inside the
-// channel totals), 480 courses and 50,000 graduates.
+// channel totals), 620 courses and 50,000 graduates.
 func DefaultOptions() Options {
-	o := Options{Seed: 2023, Posts: 25000, Courses: 480, Graduates: 50000, DuplicateShare: 0.01}
+	o := Options{Seed: 2023, Posts: 25000, Courses: 620, Graduates: 50000, DuplicateShare: 0.01}
 	o.Internships = 1200
 	if p, err := catalog.LoadPolicy(); err == nil && p.Internship.PlacesMin > 0 {
 		// A fifth more than the plan's minimum, so the target is met even

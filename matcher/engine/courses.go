@@ -46,22 +46,22 @@ type courseRec struct {
 	subjects     []string
 	majors       []matcher.MajorRef
 	key, subject string
-	// exact memoises, by graduate major (majorKey), whether the course is
-	// for exactly that major: MatchMajors per course and graduate was a
+	// exact memoises, by graduate major (majorKey), how near the course's
+	// majors are to that major: MatchMajors per course and graduate was a
 	// third of a course ranking's CPU, and graduates share a few hundred
 	// majors. A course's record is replaced when it changes, and its memo
 	// with it.
-	exact  sync.Map // string → bool
+	exact  sync.Map // string → matcher.MajorLevel
 	exactN atomic.Int32
 }
 
-// forMajor reports whether the course is for exactly the graduate's major
-// (key: majorKey(major)).
-func (cr *courseRec) forMajor(major matcher.MajorRef, key string) bool {
+// majorLevel is MatchMajors(major, the course's majors), memoised by
+// key (majorKey(major)).
+func (cr *courseRec) majorLevel(major matcher.MajorRef, key string) matcher.MajorLevel {
 	if v, ok := cr.exact.Load(key); ok {
-		return v.(bool)
+		return v.(matcher.MajorLevel)
 	}
-	ok := matcher.MatchMajors(major, cr.majors) == matcher.MajorExact
+	ok := matcher.MatchMajors(major, cr.majors)
 	// Profiles from portals may name any major: the memo stops growing
 	// at the bound the engine's major verdicts keep (maxMajorVerdicts).
 	if cr.exactN.Add(1) <= maxMajorVerdicts {
@@ -465,6 +465,11 @@ type scoredCourse struct {
 	// training for a graduate with 创业意向 (not IYB, which is for those
 	// who run a business already).
 	majorFit, startup bool
+	// otherField: the course names the majors it is for and none is of
+	// the graduate's 门类 or 专业类 (a 哲学 course for a 新闻学 graduate):
+	// it is another field's course, and what it teaches besides that field
+	// (写作, CAD) is no ground to offer it.
+	otherField bool
 	// general: offered on generalFit, after the courses that fit.
 	general bool
 }
@@ -473,7 +478,7 @@ type scoredCourse struct {
 // for a business they want to start, or filling what enough of their
 // best-fitting posts ask for.
 func (s *scoredCourse) fits() bool {
-	return s.majorFit || s.startup || (len(s.opens) >= gapPostsMin && slices.Min(s.opens) < planPosts)
+	return s.majorFit || s.startup || (!s.otherField && len(s.opens) >= gapPostsMin && slices.Min(s.opens) < planPosts)
 }
 
 // generalFit reports whether a course that does not fit is general
@@ -531,7 +536,9 @@ func (e *Engine) scoreCourse(ge *gradEngine, majorKey string, cr *courseRec, gap
 		return s.opens[a] < s.opens[b]
 	})
 	if len(cr.majors) > 0 {
-		s.majorFit = cr.forMajor(ge.major, majorKey)
+		level := cr.majorLevel(ge.major, majorKey)
+		s.majorFit = level == matcher.MajorExact
+		s.otherField = ge.major.Code != "" && level < matcher.MajorCategory
 	}
 	if len(gaps.ranked) > 0 {
 		s.x[CGap] = float64(len(helped)) / float64(len(gaps.ranked))
