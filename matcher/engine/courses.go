@@ -61,13 +61,13 @@ func (cr *courseRec) majorLevel(major matcher.MajorRef, key string) matcher.Majo
 	if v, ok := cr.exact.Load(key); ok {
 		return v.(matcher.MajorLevel)
 	}
-	ok := matcher.MatchMajors(major, cr.majors)
+	level := matcher.MatchMajors(major, cr.majors)
 	// Profiles from portals may name any major: the memo stops growing
 	// at the bound the engine's major verdicts keep (maxMajorVerdicts).
 	if cr.exactN.Add(1) <= maxMajorVerdicts {
-		cr.exact.Store(key, ok)
+		cr.exact.Store(key, level)
 	}
-	return ok
+	return level
 }
 
 func (e *Engine) addCourse(c matcher.Course) error {
