@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -163,6 +164,11 @@ func TestWorkspaceInBrowser(t *testing.T) {
 	regRate, milestones := text("#stat-registered .stat-value"), text("#milestones")
 	if !strings.HasSuffix(regRate, "%") || !strings.Contains(milestones, "-07-31") || !strings.Contains(milestones, "目标 90.0%") {
 		t.Errorf("dashboard: registration %q, milestones %q", regRate, milestones)
+	}
+	// Issue 9, item 7: each rate says whom it counts, with its denominator.
+	if reg, placed := text("#stat-registered .stat-sub"), text("#stat-placed .stat-sub"); !regexp.MustCompile(`已登记 \d+ / \d+ 人（\d{4}届乌鲁木齐市户籍毕业生）`).MatchString(reg) ||
+		!regexp.MustCompile(`已落实 \d+ / \d+ 人（\d{4}届毕业生）`).MatchString(placed) {
+		t.Errorf("dashboard rates %q, %q: want numerator / denominator and the population the plan means", reg, placed)
 	}
 	if masked := eval(`[...document.querySelectorAll('#caseload tbody tr.row td:nth-child(2)')].every(td => td.textContent === '' || /^\d{6}\*+[\dXx]{2}$/.test(td.textContent))`); masked != true {
 		t.Error("national ids in the caseload are not masked")

@@ -255,6 +255,14 @@ async function loadCaseload() {
   renderCaseload(list);
 }
 
+// ratePart says what a rate counts: numerator / denominator and the
+// population the plan means (this year's graduates; registration on Urumqi
+// hukou), so a rate is never read as one of the whole ledger (issue 9, item 7).
+function ratePart(verb, r, n) {
+  if (!r || !r.population) return `${verb} ${n} 人`;
+  return `${verb} ${r.numerator} / ${r.denominator} 人（${r.population}）`;
+}
+
 function renderDashboard(s) {
   const d = clear($('dashboard'));
   const next = (s.milestones || []).find((m) => m.next);
@@ -262,9 +270,9 @@ function renderDashboard(s) {
     el('div', { class: 'stat-label' }, label), el('div', { class: 'stat-value' }, value), el('div', { class: 'stat-sub' }, sub || ''));
   d.append(
     card('服务对象', String(s.total), (s.district || '全市') + (s.hardship ? ` · 就业困难 ${s.hardship} 人` : '')),
-    card('登记率', pct(s.registration_rate), `已登记 ${s.registered} 人` + (next && next.registered_target ? ` · 目标 ${pct(next.registered_target)}` : ''),
+    card('登记率', pct(s.registration_rate), ratePart('已登记', s.registration, s.registered) + (next && next.registered_target ? ` · 目标 ${pct(next.registered_target)}` : ''),
       next && next.registered_met === false ? 'warn' : 'ok', { id: 'stat-registered' }),
-    card('去向落实率', pct(s.placement_rate), `已落实 ${s.placed} 人` + (next && next.placed_target ? ` · 目标 ${pct(next.placed_target)}` : ''),
+    card('去向落实率', pct(s.placement_rate), ratePart('已落实', s.placement, s.placed) + (next && next.placed_target ? ` · 目标 ${pct(next.placed_target)}` : ''),
       next && next.placed_met === false ? 'warn' : 'ok', { id: 'stat-placed' }),
     card('超期未联系', String(s.contact_overdue), `登记超过 ${s.contact_sla_days} 天仍未联系`, s.contact_overdue > 0 ? 'alert clickable' : 'ok',
       { id: 'stat-overdue', title: '点击只看超期未联系', onclick: () => { $('f-overdue').checked = true; applyFilters(); } }),
