@@ -96,6 +96,7 @@ func routes() []*route {
 
 		{Method: "POST", Path: "/v1/keys", OpID: "createKey", Summary: "Create an API key while the service runs (the secret is in this response only; audited)", Roles: admins, Body: "KeyRequest", Resp: "KeyCreated", Status: http.StatusCreated, Handler: (*Server).createKey},
 		{Method: "GET", Path: "/v1/keys", OpID: "listKeys", Summary: "Every API key, oldest first, with its status and rate limit (never its hash)", Roles: admins, Resp: "KeyList", Handler: (*Server).listKeys},
+		{Method: "POST", Path: "/v1/policy/reload", OpID: "reloadPolicy", Summary: "Read the policy again (the --policy file, or the embedded one), validate it and apply it to every request from now on: next year's plan without a restart (audited; a file that does not validate changes nothing)", Roles: admins, Resp: "PolicyReloaded", Handler: (*Server).reloadPolicy},
 		{Method: "DELETE", Path: "/v1/keys/{id}", OpID: "revokeKey", Summary: "Revoke an API key: refused at once here, within seconds on other replicas (audited)", Roles: admins, Status: http.StatusNoContent, Handler: (*Server).revokeKey},
 
 		{Method: "POST", Path: "/v1/recommendations", OpID: "profileRecommendations", Summary: "Recommendations for a profile that is not stored; personal data is refused", Roles: anyRole, Body: "ProfileRequest", Resp: "Recommendations", Handler: (*Server).profileRecommendations},
@@ -308,6 +309,7 @@ var schemas = map[string]any{
 		"id": str, "name": str, "role": str, "district": str, "source": str, "created_at": stamp, "expires_at": stampOpt, "revoked_at": stampOpt,
 		"status": map[string]any{"type": "string", "enum": []string{"active", "expired", "revoked"}}, "rate": number, "burst": integer,
 	}),
+	"PolicyReloaded":       obj(map[string]any{"year": map[string]any{"type": "integer"}, "source": map[string]any{"type": "string", "description": "the plan's title"}}),
 	"KeyCreated":           obj(map[string]any{"secret": map[string]any{"type": "string", "description": "shown once; only its hash is stored"}, "key": ref("Key")}),
 	"KeyList":              obj(map[string]any{"keys": arrayOf(ref("Key")), "default_rate": number, "default_burst": integer}),
 	"GraduateUpsertResult": obj(map[string]any{"id": str, "outcome": str, "graduate": ref("Graduate")}),

@@ -40,6 +40,11 @@ type Config struct {
 	// Policy is the plan the casework applies (cmd reads it: the embedded
 	// policy.json or --policy FILE); the zero value is the embedded one.
 	Policy catalog.Policy
+	// ReloadPolicy reads the policy again from where Policy came from (cmd:
+	// the --policy file, or the embedded one), validated: POST
+	// /v1/policy/reload applies what it returns (Server.SetPolicy). Nil:
+	// the route answers that this server cannot reload.
+	ReloadPolicy func() (catalog.Policy, error)
 	// Now is the business clock: deadlines, the internship window, contact
 	// overdue — what `--now` sets (the demo pins its data's date). Default
 	// time.Now.

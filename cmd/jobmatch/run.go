@@ -261,6 +261,18 @@ func (m *Main) Policy() (catalog.Policy, error) {
 	if m.policySet {
 		return m.policy, nil
 	}
+	pol, err := m.readPolicy()
+	if err != nil {
+		return pol, err
+	}
+	m.policy, m.policySet = pol, true
+	return pol, nil
+}
+
+// readPolicy reads and validates the policy from its source (--policy
+// FILE, or the embedded one) each time it is called: what `serve`
+// reloads on SIGHUP or POST /v1/policy/reload.
+func (m *Main) readPolicy() (catalog.Policy, error) {
 	var pol catalog.Policy
 	if m.PolicyFile == "" {
 		p, err := catalog.LoadPolicy()
@@ -281,7 +293,6 @@ func (m *Main) Policy() (catalog.Policy, error) {
 		}
 		m.Log.Info("policy loaded", "file", m.PolicyFile, "year", pol.Year)
 	}
-	m.policy, m.policySet = pol, true
 	return pol, nil
 }
 

@@ -132,7 +132,7 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 	srv, err := api.New(api.Config{
 		Stores: api.StoresOf(st), Index: ix, Engine: eng, Policy: pol, Log: m.Log, Now: m.Now,
 		RateLimit: o.RateLimit, RateBurst: o.RateBurst, ShutdownTimeout: o.Shutdown,
-		TrustedProxies: o.TrustedProxies, PDFFont: o.PDFFont,
+		TrustedProxies: o.TrustedProxies, PDFFont: o.PDFFont, ReloadPolicy: m.readPolicy,
 	})
 	if err != nil {
 		return err
@@ -166,6 +166,7 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 	}()
 	wg.Add(1)
 	go func() { defer wg.Done(); m.loadCaseload(followCtx, srv) }()
+	defer m.startPolicyReload(followCtx, &wg, st, srv)()
 	m.Log.Info("serving the API", "addr", ln.Addr().String(), "tls", o.TLSCert != "", "store", storeKind(m.DBURL), "feed_seq", from)
 	err = srv.Serve(ctx, ln)
 	stopFollow()

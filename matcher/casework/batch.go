@@ -56,7 +56,7 @@ func (s *Service) keptPlans(ctx context.Context, gs []matcher.Graduate) ([]*matc
 		for _, e := range f.entries {
 			items = append(items, e.ID)
 		}
-		if !matcher.PlanGraduate(g, &s.pol) || f.confirmed {
+		if !matcher.PlanGraduate(g, s.policy()) || f.confirmed {
 			continue // build proposes nothing for them
 		}
 		p, by, err := s.keptProposalFor(ctx, g)

@@ -49,7 +49,7 @@ func (f *CaseFilter) keep(g *matcher.Graduate, now time.Time, sla int) bool {
 }
 
 func (s *Service) each(ctx context.Context, f CaseFilter, fn func(*matcher.Graduate)) error {
-	now, sla := s.now(), s.pol.ContactSLADays
+	now, sla := s.now(), s.policy().ContactSLADays
 	return s.eachGraduate(ctx, matcher.GraduateFilter{District: f.District, Status: f.Status}, func(g *matcher.Graduate) {
 		if f.keep(g, now, sla) {
 			fn(g)
@@ -74,7 +74,7 @@ func caseRank(g *matcher.Graduate, now time.Time, sla int) int {
 // destination, each by id; total is how many f selects, page the ones at
 // [offset, offset+limit). The caller masks and audits what it shows.
 func (s *Service) Caseload(ctx context.Context, f CaseFilter, offset, limit int) (total int, page []matcher.Graduate, err error) {
-	now, sla := s.now(), s.pol.ContactSLADays
+	now, sla := s.now(), s.policy().ContactSLADays
 	// Pointers into the ledger, ranked once each: the sort moves 16 bytes
 	// a graduate, and only the page is copied out. Memory is bounded by the
 	// graduates that match, never by the limit asked for.
@@ -186,7 +186,7 @@ type Dashboard struct {
 
 // Dashboard computes the dashboard of the graduates f selects.
 func (s *Service) Dashboard(ctx context.Context, f CaseFilter) (*Dashboard, error) {
-	pol := &s.pol
+	pol := s.policy()
 	now := s.now()
 	d := &Dashboard{District: f.District, AsOf: now.UTC(), PlanYear: pol.Year, ContactSLADays: pol.ContactSLADays,
 		RegistrationTarget: pol.RegistrationTarget, ByStatus: map[string]int{}, Milestones: []MilestoneProgress{}}
@@ -267,8 +267,9 @@ func gap(target float64, total, have int) int {
 func (s *Service) milestones(d *Dashboard, now time.Time) ([]MilestoneProgress, error) {
 	var out []MilestoneProgress
 	next := false
-	for _, m := range s.pol.Milestones {
-		due, err := time.ParseInLocation("2006-01-02", fmt.Sprintf("%04d-%s", s.pol.Year, m.Date), now.Location())
+	pol := s.policy()
+	for _, m := range pol.Milestones {
+		due, err := time.ParseInLocation("2006-01-02", fmt.Sprintf("%04d-%s", pol.Year, m.Date), now.Location())
 		if err != nil {
 			return nil, fmt.Errorf("milestone %q: %w", m.Date, err)
 		}
@@ -293,23 +294,24 @@ func (s *Service) milestones(d *Dashboard, now time.Time) ([]MilestoneProgress, 
 
 func (s *Service) calendar(now time.Time) Calendar {
 	var c Calendar
-	if now.Year() != s.pol.Year {
+	pol := s.policy()
+	if now.Year() != pol.Year {
 		return c
 	}
 	m := int(now.Month())
-	for _, cp := range s.pol.Campaigns {
+	for _, cp := range pol.Campaigns {
 		if m >= cp.FromMonth && m <= cp.ToMonth {
 			c.Campaign = cp.Name
 		}
 	}
-	for _, dl := range s.pol.Deadlines {
-		due, err := time.ParseInLocation("2006-01-02", fmt.Sprintf("%04d-%s", s.pol.Year, dl.Date), now.Location())
+	for _, dl := range pol.Deadlines {
+		due, err := time.ParseInLocation("2006-01-02", fmt.Sprintf("%04d-%s", pol.Year, dl.Date), now.Location())
 		if err == nil && !now.After(matcher.EndOfDay(due)) {
 			c.NextDeadline = due.Format(time.DateOnly) + " " + dl.What
 			break
 		}
 	}
-	if fu := s.pol.FollowUp; fu.FromMonth > 0 && m >= fu.FromMonth {
+	if fu := pol.FollowUp; fu.FromMonth > 0 && m >= fu.FromMonth {
 		c.Reviews = fmt.Sprintf("求职登记求助毕业生联系服务情况每%d天调度一次，未就业毕业生实名联系和帮扶进度每%d天调度一次", fu.ContactReviewDays, fu.AssistanceReviewDays)
 	}
 	return c

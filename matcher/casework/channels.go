@@ -103,7 +103,7 @@ func (s *Service) spread(ctx context.Context, items Items, g *matcher.Graduate, 
 		if !r.counts() || r.post == nil || r.item.Kind != matcher.KindJob || r.post.PublicWelfare {
 			continue
 		}
-		if posts >= s.pol.Shortlist.PostsMax {
+		if posts >= s.policy().Shortlist.PostsMax {
 			id := st.items[last].item.ID
 			st.items = slices.Delete(st.items, last, last+1)
 			st.proposed = slices.DeleteFunc(st.proposed, func(p string) bool { return p == id })

@@ -53,7 +53,7 @@ func (s *Service) contactLog(g *matcher.Graduate, cs []matcher.ContactEntry, add
 	}
 	return &ContactLog{
 		GraduateID: g.ID, Items: cs, RegisteredAt: timePtr(g.RegisteredAt), ContactedAt: timePtr(g.ContactedAt),
-		ContactOverdue: g.ContactOverdue(s.now(), s.pol.ContactSLADays), ContactSLADays: s.pol.ContactSLADays, Added: added,
+		ContactOverdue: g.ContactOverdue(s.now(), s.policy().ContactSLADays), ContactSLADays: s.policy().ContactSLADays, Added: added,
 	}
 }
 

@@ -50,7 +50,7 @@ func (s *Service) Edit(ctx context.Context, g *matcher.Graduate, req EditRequest
 				return nil, err
 			}
 			p, err := s.Plan(ctx, g)
-			if err == nil && matcher.PlanGraduate(g, &s.pol) {
+			if err == nil && matcher.PlanGraduate(g, s.policy()) {
 				ft := s.newFact(g)
 				ft.plan = planFactOf(p)
 				s.patch(g.ID, ft)
@@ -146,7 +146,7 @@ func (s *Service) edit(ctx context.Context, g *matcher.Graduate, req EditRequest
 	case matcher.EditUnpin:
 		decide = decideUnpin(e)
 	case matcher.EditConfirm:
-		if !matcher.PlanGraduate(g, &s.pol) {
+		if !matcher.PlanGraduate(g, s.policy()) {
 			return matcher.Errorf(matcher.ECONFLICT, "该毕业生不在一人一策帮扶范围（仍在求职的就业困难毕业生），无需确认", "the graduate gets no 一人一策 plan (hardship graduates still looking only)")
 		}
 		decide = decideConfirm(e, st.proposed)
@@ -203,8 +203,8 @@ func (s *Service) decideAdd(e matcher.ShortlistEdit, r *resolved, known map[stri
 				posts++
 			}
 		}
-		if r.post != nil && r.item.Kind == matcher.KindJob && posts >= s.pol.Shortlist.PostsMax {
-			return nil, matcher.Errorf(matcher.ECONFLICT, "岗位已达上限（%d 个），请先移除一个", "the plan already holds the maximum of %d posts", s.pol.Shortlist.PostsMax)
+		if r.post != nil && r.item.Kind == matcher.KindJob && posts >= s.policy().Shortlist.PostsMax {
+			return nil, matcher.Errorf(matcher.ECONFLICT, "岗位已达上限（%d 个），请先移除一个", "the plan already holds the maximum of %d posts", s.policy().Shortlist.PostsMax)
 		}
 		return append([]matcher.ShortlistEdit{e}, then...), nil
 	}

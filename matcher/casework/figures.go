@@ -33,7 +33,7 @@ type ContactsDue struct {
 // ContactsDue counts, for the graduates f selects, the first contacts
 // overdue and those due on each of the next days days.
 func (s *Service) ContactsDue(ctx context.Context, f CaseFilter, days int) (*ContactsDue, error) {
-	now, sla := s.now(), s.pol.ContactSLADays
+	now, sla := s.now(), s.policy().ContactSLADays
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	c := &ContactsDue{AsOf: now.UTC(), SLADays: sla, Days: make([]DayCount, days)}
 	for i := range c.Days {
@@ -80,7 +80,7 @@ type DistrictRates struct {
 // counts in the district of their hukou and of their residence), and the
 // whole scope's as "合计".
 func (s *Service) DistrictComparison(ctx context.Context, f CaseFilter) ([]DistrictRates, error) {
-	pol, now := &s.pol, s.now()
+	pol, now := s.policy(), s.now()
 	type acc struct{ regN, regPop, placeN, placePop, overdue, plan int }
 	by := map[string]*acc{}
 	names := []string{}

@@ -190,7 +190,7 @@ func (s *Service) PlanCaseload(ctx context.Context, f CaseFilter, limit int) ([]
 		return nil, err
 	}
 	for _, g := range page {
-		if matcher.PlanGraduate(&g, &s.pol) && (limit <= 0 || len(out) < limit) {
+		if matcher.PlanGraduate(&g, s.policy()) && (limit <= 0 || len(out) < limit) {
 			out = append(out, g)
 		}
 	}

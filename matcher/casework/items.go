@@ -31,7 +31,7 @@ func (s *Service) resolve(ctx context.Context, items Items, g *matcher.Graduate,
 	case "":
 		r := &resolved{found: true, post: p, item: postItem(p, now)}
 		if r.item.Open {
-			if ok, _, why := matcher.Eligible(g, p, s.pol, now); !ok {
+			if ok, _, why := matcher.Eligible(g, p, *s.policy(), now); !ok {
 				r.item.Ineligible = why
 			}
 		}

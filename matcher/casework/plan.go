@@ -115,7 +115,7 @@ type proposer func(ctx context.Context, g *matcher.Graduate) (*matcher.Proposal,
 // graduate whose plan is not confirmed, the proposal propose gives,
 // looking its items up in items.
 func (s *Service) build(ctx context.Context, items Items, g *matcher.Graduate, f folded, now time.Time, propose proposer) (*matcher.Plan, *planState, error) {
-	pol := &s.pol
+	pol := s.policy()
 	p := &matcher.Plan{
 		GraduateID: g.ID, Status: matcher.PlanDraft, PlanGraduate: matcher.PlanGraduate(g, pol),
 		Posts: []matcher.PlanItem{}, Internships: []matcher.PlanItem{}, Courses: []matcher.PlanItem{},
@@ -211,7 +211,7 @@ func (s *Service) fill(ctx context.Context, items Items, g *matcher.Graduate, st
 	isJob := func(r *resolved) bool { return r.post != nil && r.item.Kind == matcher.KindJob }
 	isIntern := func(r *resolved) bool { return r.post != nil && r.item.Kind == matcher.KindInternship }
 	for _, it := range prop.Posts {
-		if posts >= s.pol.Shortlist.PostsMax {
+		if posts >= s.policy().Shortlist.PostsMax {
 			break
 		}
 		if ok, err := take(it, isJob); err != nil {
@@ -251,7 +251,7 @@ func (s *Service) fill(ctx context.Context, items Items, g *matcher.Graduate, st
 		}
 	}
 	for _, it := range prop.Courses {
-		if len(keys) >= s.pol.Shortlist.CoursesMin {
+		if len(keys) >= s.policy().Shortlist.CoursesMin {
 			break
 		}
 		if ok, err := take(it, newCourse("")); err != nil {
@@ -294,7 +294,7 @@ func activities(g *matcher.Graduate, st *planState) matcher.PlanActivities {
 // business, entrepreneurship training. Missing says exactly what is
 // missing, with the proposal's notes on why it could not be filled.
 func (s *Service) check(g *matcher.Graduate, st *planState, notes []string) matcher.PlanCheck {
-	pol := &s.pol
+	pol := s.policy()
 	c := matcher.PlanCheck{PostsMin: pol.Shortlist.PostsMin, PostsMax: pol.Shortlist.PostsMax}
 	plan := matcher.PlanGraduate(g, pol)
 	if plan {

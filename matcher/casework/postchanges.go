@@ -102,7 +102,7 @@ func (s *Service) entering(sc postScorer, posts []*matcher.Post, kept map[string
 				break
 			}
 			for _, c := range cs {
-				if kp := kept[c.GraduateID]; kp != nil && kp.wouldTake(p, c.Score, s.pol.Shortlist.PostsMax) {
+				if kp := kept[c.GraduateID]; kp != nil && kp.wouldTake(p, c.Score, s.policy().Shortlist.PostsMax) {
 					drop[c.GraduateID] = kp
 				}
 			}

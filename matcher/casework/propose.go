@@ -220,7 +220,7 @@ func (s *Service) proposal(ctx context.Context, g *matcher.Graduate) (*matcher.P
 			}
 		}
 	}
-	p, err := Propose(s.rec, g, &s.pol, ProposeOptions{})
+	p, err := Propose(s.rec, g, s.policy(), ProposeOptions{})
 	if err != nil {
 		return nil, "", err
 	}

@@ -60,8 +60,9 @@ func (s *Service) Report(ctx context.Context, from, to time.Time, progress func(
 	if to.Before(from) {
 		return nil, fmt.Errorf("report: the period ends (%s) before it starts (%s)", to.Format(time.DateOnly), from.Format(time.DateOnly))
 	}
-	r := &Report{Kind: ReportKind(from, to), From: from, To: to, AsOf: s.now().UTC(), PlanYear: s.pol.Year, Source: s.pol.Source,
-		Quotes: map[string]string{"milestones": s.pol.MilestonesQuote, "registration": s.pol.RegistrationQuote, "contact": s.pol.ContactQuote, "shortlist": s.pol.Shortlist.Quote}}
+	pol := s.policy()
+	r := &Report{Kind: ReportKind(from, to), From: from, To: to, AsOf: s.now().UTC(), PlanYear: pol.Year, Source: pol.Source,
+		Quotes: map[string]string{"milestones": pol.MilestonesQuote, "registration": pol.RegistrationQuote, "contact": pol.ContactQuote, "shortlist": pol.Shortlist.Quote}}
 	districts := make([]string, 0, len(catalog.UrumqiDistricts)+1)
 	for _, d := range catalog.UrumqiDistricts {
 		districts = append(districts, d.Name)

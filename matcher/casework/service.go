@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -71,12 +72,16 @@ type Config struct {
 
 // Service runs the casework operations.
 type Service struct {
-	st    Store
-	rec   Recommender
-	pol   catalog.Policy
-	now   func() time.Time
-	clock func() time.Time
-	cfg   Config
+	st  Store
+	rec Recommender
+	// pol is the policy applied, swapped whole by SetPolicy; polGen
+	// counts the swaps (a plan's epoch: what was kept under another
+	// policy is not reused).
+	pol    atomic.Pointer[catalog.Policy]
+	polGen atomic.Uint64
+	now    func() time.Time
+	clock  func() time.Time
+	cfg    Config
 
 	ledger *ledger // nil: the store cannot stamp its ledger; read it each time
 
@@ -114,7 +119,9 @@ func New(c Config) (*Service, error) {
 	if c.MaxRunAge == 0 {
 		c.MaxRunAge = 36 * time.Hour
 	}
-	s := &Service{st: c.Store, rec: c.Recommender, pol: c.Policy, now: c.Now, clock: c.Clock, cfg: c}
+	s := &Service{st: c.Store, rec: c.Recommender, now: c.Now, clock: c.Clock, cfg: c}
+	pol := c.Policy
+	s.pol.Store(&pol)
 	s.proposals.seed, s.proposals.byID = maphash.MakeSeed(), map[string]*keptProposal{}
 	if st, ok := c.Store.(matcher.LedgerStamper); ok {
 		s.ledger = &ledger{st: c.Store, stamper: st, clock: time.Now}
@@ -123,7 +130,34 @@ func New(c Config) (*Service, error) {
 }
 
 // Policy returns the policy the service applies.
-func (s *Service) Policy() catalog.Policy { return s.pol }
+func (s *Service) Policy() catalog.Policy { return *s.pol.Load() }
+
+// policy is the policy in force; an operation reads it once, so that a
+// swap never mixes two policies in one answer.
+func (s *Service) policy() *catalog.Policy { return s.pol.Load() }
+
+// SetPolicy applies p from now on (next year's plan, loaded while the
+// service runs: matcher.CheckPolicy first, and nothing changes if it
+// refuses p). The kept dashboard figures and proposals were made under
+// the old policy: the figures are dropped (the next read rebuilds them)
+// and the proposals are not reused (their epoch names the policy).
+func (s *Service) SetPolicy(p catalog.Policy) error {
+	if len(p.ChannelPlan) == 0 {
+		return errors.New("casework: SetPolicy needs a policy")
+	}
+	if err := matcher.CheckPolicy(&p); err != nil {
+		return err
+	}
+	fg := &s.figures
+	fg.buildMu.Lock() // a rebuild under way finishes under the old policy first
+	defer fg.buildMu.Unlock()
+	s.pol.Store(&p)
+	s.polGen.Add(1)
+	fg.mu.Lock()
+	fg.facts = nil
+	fg.mu.Unlock()
+	return nil
+}
 
 // publishedRun returns the published run, cached for a few seconds (every
 // plan read would otherwise ask for it); nil when none.

@@ -40,15 +40,16 @@ import (
 // is reused by the background passes.
 const planFactsMaxAge = 30 * time.Minute
 
-// planEpoch is what every plan of a pass shares: the published run and
-// the business day.
+// planEpoch is what every plan of a pass shares: the published run, the
+// business day and the policy.
 type planEpoch struct {
-	run string
-	day string
+	run    string
+	day    string
+	policy uint64 // Service.polGen
 }
 
 func (s *Service) planEpoch(ctx context.Context) planEpoch {
-	e := planEpoch{day: s.now().Format(time.DateOnly)}
+	e := planEpoch{day: s.now().Format(time.DateOnly), policy: s.polGen.Load()}
 	if r := s.publishedRun(ctx); r != nil {
 		e.run = r.ID
 	}
@@ -89,7 +90,7 @@ func (s *Service) newFact(g *matcher.Graduate) *fact {
 // sharedFact is g's fact without its plan, over g itself: g must not
 // change while the fact is kept (the ledger's graduates never do).
 func (s *Service) sharedFact(g *matcher.Graduate) *fact {
-	return &fact{g: g, planGraduate: matcher.PlanGraduate(g, &s.pol), urumqiHukou: g.UrumqiHukou()}
+	return &fact{g: g, planGraduate: matcher.PlanGraduate(g, s.policy()), urumqiHukou: g.UrumqiHukou()}
 }
 
 // ledgerFact is the fact of a graduate eachGraduate gave: over the
@@ -252,7 +253,7 @@ func (s *Service) eachFact(ctx context.Context, f CaseFilter, fn func(*fact)) er
 			}
 		}()
 	}
-	now, sla := s.now(), s.pol.ContactSLADays
+	now, sla := s.now(), s.policy().ContactSLADays
 	fg.mu.RLock()
 	defer fg.mu.RUnlock()
 	for _, ft := range fg.facts {

@@ -62,7 +62,7 @@ func (e *Engine) Candidates(postID string, graduates iter.Seq[*matcher.Graduate]
 		}
 		// The rules need no engine data: check them before the costlier
 		// part (skills, profile vector, affinities) is compiled.
-		gc := &gradCtx{GraduateFacts: matcher.NewGraduateFacts(g, &e.pol, now)}
+		gc := &gradCtx{GraduateFacts: matcher.NewGraduateFacts(g, e.pol, now)}
 		if pr.HasMajors {
 			l, ok := majorLevels[gc.Major]
 			if !ok {

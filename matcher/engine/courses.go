@@ -243,7 +243,7 @@ func (e *Engine) generalReason(s *scoredCourse, ge *gradEngine, majorCourses int
 // cites is the plan's measure and sentence a course rule rests on, as a
 // reason prints them: （计划措施14“…”）.
 func (e *Engine) cites(rule string) string {
-	b, ok := matcher.RuleBasis(rule, &e.pol)
+	b, ok := matcher.RuleBasis(rule, e.pol)
 	if !ok {
 		return ""
 	}

@@ -51,7 +51,7 @@ type Engine struct {
 	an     matcher.Analyzer
 	sc     scorer
 	wts    Weights
-	pol    catalog.Policy
+	pol    *catalog.Policy // replaced whole by SetPolicy, under mu
 	fixNow time.Time
 	// progress hears a build's segmentation (Options.Progress)
 	progress func(done, total int)
@@ -108,7 +108,7 @@ type Engine struct {
 	online   onlineRankers // the Ranker Recommend answers through (online.go)
 	scanOnly bool          // Recommend always scans (tests compare the two paths)
 	profiles profileCache
-	gen      uint64 // counts changes to the posts and courses; see profileCache
+	gen      uint64 // counts changes to the posts, the courses and the policy; see profileCache
 }
 
 type posting struct {
@@ -119,7 +119,8 @@ type posting struct {
 // New compiles posts and courses for matching. Posts that are not
 // open are kept (the rules exclude them, and --explain-exclusions says why).
 func New(posts []matcher.Post, courses []matcher.Course, o Options) (*Engine, error) {
-	e := &Engine{an: o.Analyzer, pol: o.Policy, fixNow: o.Now, progress: o.Progress, terms: o.Terms}
+	pol := o.Policy
+	e := &Engine{an: o.Analyzer, pol: &pol, fixNow: o.Now, progress: o.Progress, terms: o.Terms}
 	if e.an == nil {
 		e.an = BigramAnalyzer{}
 	}
@@ -137,7 +138,7 @@ func New(posts []matcher.Post, courses []matcher.Course, o Options) (*Engine, er
 		if err != nil {
 			return nil, fmt.Errorf("matcher: policy: %w", err)
 		}
-		e.pol = p
+		e.pol = &p
 	}
 	e.initOccupations()
 	if err := e.build(posts); err != nil {
@@ -180,4 +181,19 @@ func (e *Engine) now() time.Time {
 }
 
 // Policy returns the policy the engine applies.
-func (e *Engine) Policy() catalog.Policy { return e.pol }
+func (e *Engine) Policy() catalog.Policy {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return *e.pol
+}
+
+// SetPolicy applies p from the next request on (next year's plan loaded
+// while a server runs; the caller validates it). A request under way
+// keeps the policy it started with: the rules' facts point at it, and it
+// is replaced, never changed in place.
+func (e *Engine) SetPolicy(p catalog.Policy) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.pol = &p
+	e.gen++ // the online ranker's rule classes were drawn under the old one
+}

@@ -609,7 +609,7 @@ func TestCandidates(t *testing.T) {
 		byID[grads[i].ID] = &grads[i]
 	}
 	for i, c := range cands {
-		if ok, rule := independentEligible(byID[c.GraduateID], target, e.pol, testNow); !ok {
+		if ok, rule := independentEligible(byID[c.GraduateID], target, *e.pol, testNow); !ok {
 			t.Errorf("candidate %s fails %s", c.GraduateID, rule)
 		}
 		if i > 0 && c.Score > cands[i-1].Score {

@@ -23,7 +23,7 @@ type gradCtx struct {
 // one post only (reverse matching over many graduates): no per-request
 // tables.
 func (e *Engine) compileGraduate(g *matcher.Graduate, now time.Time, single bool) *gradCtx {
-	gc := &gradCtx{GraduateFacts: matcher.NewGraduateFacts(g, &e.pol, now)}
+	gc := &gradCtx{GraduateFacts: matcher.NewGraduateFacts(g, e.pol, now)}
 	if !single {
 		gc.UseMajorVerdicts(e.majorVerdictsFor(gc.Major))
 	}

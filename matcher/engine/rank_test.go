@@ -149,7 +149,7 @@ func TestDiversifyMatchesNaiveGreedy(t *testing.T) {
 // naive list, longer by their number, without them.
 func naiveMilitaryFirst(e *Engine, g *matcher.Graduate, q matcher.Query) []string {
 	q.Normalize()
-	facts := matcher.NewGraduateFacts(g, &e.pol, e.now())
+	facts := matcher.NewGraduateFacts(g, e.pol, e.now())
 	if !matcher.MilitaryFirst(&facts) || q.Channel != "" {
 		return naiveDiversified(e, g, q)
 	}
