@@ -187,11 +187,8 @@ func fieldCourse(r *rand.Rand, c *courseRow, o Options, j int) {
 		// the course is the practice the certificates examine.
 		ck.skills = []string{k.field + "岗位实务"}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "面向%s类（%s等专业）高校毕业生", k.field, strings.Join(k.majors[:min(len(k.majors), 4)], "、"))
-	if k.occupation != "" {
-		fmt.Fprintf(&b, "，对接%s等岗位要求", k.occupation)
-	}
-	b.WriteString("。")
-	c.description = b.String() + courseDescription(r, ck, c)
+	// The text says whom the course is for by the field's name only: the
+	// majors are in their column, and an occupation's or a major's name in
+	// the text reads as something the course teaches (医疗护理员 as 医疗护理员证).
+	c.description = fmt.Sprintf("面向%s类专业高校毕业生，提升岗位实操能力。", k.field) + courseDescription(r, ck, c)
 }
