@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -46,17 +45,15 @@ type courseRec struct {
 	subjects     []string
 	majors       []matcher.MajorRef
 	key, subject string
-	// exact memoises, by graduate major (majorKey), how near the course's
-	// majors are to that major: MatchMajors per course and graduate was a
-	// third of a course ranking's CPU, and graduates share a few hundred
-	// majors. A course's record is replaced when it changes, and its memo
-	// with it.
+	// exact memoises majorLevel by majorKey (graduates share a few
+	// hundred majors); a changed course gets a new record and a new memo.
 	exact  sync.Map // string → matcher.MajorLevel
 	exactN atomic.Int32
 }
 
-// majorLevel is MatchMajors(major, the course's majors), memoised by
-// key (majorKey(major)).
+// majorLevel is MatchMajors(major, the course's majors), memoised by key
+// (majorKey(major)): MatchMajors per course and graduate was a third of a
+// course ranking's CPU.
 func (cr *courseRec) majorLevel(major matcher.MajorRef, key string) matcher.MajorLevel {
 	if v, ok := cr.exact.Load(key); ok {
 		return v.(matcher.MajorLevel)
@@ -248,101 +245,6 @@ func (e *Engine) cites(rule string) string {
 		return ""
 	}
 	return "（计划措施" + b.Item + "“" + b.Quote + "”）"
-}
-
-// courseExcluded names the rule that leaves a course out for a graduate
-// holding the terms held, or "" when none does: started or full, or for
-// what they hold already (every term its title names, or every term it
-// teaches, is one they hold or one that a term they hold satisfies; or
-// they hold a kind of a subject the course is about: an Excel holder has
-// 办公软件, and an office-software course teaching Word, Excel and PPT is
-// a course in what they know, not a gap).
-func courseExcluded(cr *courseRec, now time.Time, held *heldTerms) string {
-	switch {
-	case cr.c.Places <= 0:
-		return matcher.RuleCoursePlaces
-	case !cr.c.Open(now):
-		return matcher.RuleCourseStarted
-	case allHeld(cr.titleTerms, held) || allHeld(cr.own, held) || anyHeld(cr.subjects, held):
-		return matcher.RuleCourseSkillsHeld
-	}
-	return ""
-}
-
-// courseSubjects are the broad terms a course is about, read on the
-// lexicon's hierarchy: a term it teaches or its title names of which
-// another term it teaches is a kind (办公软件 with Excel), or the parent of
-// at least two terms it teaches (Word and PPT are both 办公软件, though the
-// description may not name 办公软件 itself). A course teaching one kind of
-// a broad term (MySQL, a 数据库) is not about the broad term.
-func courseSubjects(own, titleTerms []string) []string {
-	var out []string
-	add := func(t string) {
-		if t = catalog.Canonical(t); !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	kinds := map[string]int{}
-	for _, t := range own {
-		if sk, ok := catalog.SkillByName(t); ok && sk.Parent != "" {
-			kinds[sk.Parent]++
-		}
-	}
-	for _, t := range slices.Concat(own, titleTerms) {
-		if kinds[catalog.Canonical(t)] > 0 {
-			add(t)
-		}
-	}
-	for parent, n := range kinds {
-		if n >= 2 {
-			add(parent)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// heldTerms is what a graduate holds (skills and certificates), with a
-// memo of which terms it satisfies: the courses name the same few dozen
-// terms again and again, and catalog.SatisfiedBy normalises every name it
-// compares (it was a quarter of a course ranking's CPU).
-type heldTerms struct {
-	held []string
-	memo map[string]bool
-}
-
-func (h *heldTerms) satisfies(t string) bool {
-	ok, seen := h.memo[t]
-	if !seen {
-		_, ok = catalog.SatisfiedBy(h.held, t)
-		if h.memo == nil {
-			h.memo = map[string]bool{}
-		}
-		h.memo[t] = ok
-	}
-	return ok
-}
-
-// anyHeld reports whether a term of held satisfies one of terms.
-func anyHeld(terms []string, held *heldTerms) bool {
-	for _, t := range terms {
-		if held.satisfies(t) {
-			return true
-		}
-	}
-	return false
-}
-
-func allHeld(terms []string, held *heldTerms) bool {
-	if len(terms) == 0 || len(held.held) == 0 {
-		return false
-	}
-	for _, t := range terms {
-		if !held.satisfies(t) {
-			return false
-		}
-	}
-	return true
 }
 
 // distinctCourses keeps one course of each subject (the first, the list
