@@ -52,15 +52,8 @@ func (s *Store) PostsAndCourses(ctx context.Context, ids []string) (map[string]*
 // any, oldest first, in one query.
 func (s *Store) ShortlistEditsOf(ctx context.Context, graduateIDs []string) (map[string][]matcher.ShortlistEdit, error) {
 	es, err := queryAll(ctx, s, "shortlist edits of graduates", func(rows pgx.Rows) (matcher.ShortlistEdit, error) {
-		var e matcher.ShortlistEdit
-		var box []byte
-		if err := rows.Scan(&e.ID, &e.GraduateID, &e.PostID, &e.Action, &e.KeyID, &e.At, &e.Note, &box); err != nil {
-			return e, err
-		}
-		var err error
-		e.Note, err = s.openNote("shortlist_edits", e.ID, e.Note, box)
-		return e, err
-	}, `SELECT id, graduate_id, post_id, action, key_id, at, note, note_box FROM shortlist_edits
+		return s.scanEdit(rows)
+	}, `SELECT id, graduate_id, post_id, action, key_id, at, note, note_box, post_box FROM shortlist_edits
 		WHERE graduate_id = ANY($1) ORDER BY graduate_id, n`, graduateIDs)
 	if err != nil {
 		return nil, err
