@@ -137,7 +137,8 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	}
 	writeNotes(st)
 	st.Close()
-	sess := signedInSession(t, ids, "--data", data)
+	ev := welfareEvent{graduate: listed[0], post: listedPost(t, gen, listed[0], "--data", data)}
+	sess := signedInSession(t, ids, ev, "--data", data)
 	var raw bytes.Buffer
 	filepath.WalkDir(data, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -149,6 +150,7 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	assertNoneInClear(t, "the embedded data directory", raw.Bytes(), append(secrets, sess.secrets...), ids[len(ids)-1])
 	sess.assertStored(t, "the embedded data directory", raw.Bytes())
 	assertListsSealed(t, "the embedded data directory", raw.Bytes(), welfare, listed, runID, func(run, g string) []byte { return []byte(run + "\x00" + g) })
+	ev.assertBoltSealed(t, filepath.Join(data, "jobmatch.db"), welfare)
 
 	// PostgreSQL: what pg_dump writes.
 	cfg := pgtest.Schema(t)
@@ -174,7 +176,8 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	}
 	writeNotes(pg)
 	pg.Close()
-	sess = signedInSession(t, ids, "--db", u.String(), "--data", filepath.Join(dir, "pgdata"))
+	ev = welfareEvent{graduate: listed[0], post: listedPost(t, gen, listed[0], "--db", u.String(), "--data", filepath.Join(dir, "pgdata"))}
+	sess = signedInSession(t, ids, ev, "--db", u.String(), "--data", filepath.Join(dir, "pgdata"))
 	c := cfg.ConnConfig
 	// Other tests create and drop schemas in the same database meanwhile,
 	// which can fail pg_dump's catalogue reads: tried again, its message shown.
@@ -197,6 +200,7 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	sess.assertStored(t, "pg_dump", out)
 	assertListsSealed(t, "pg_dump", out, welfare, listed, runID, func(run, g string) []byte { return []byte(run + "\t" + g + "\t") })
 	assertListSizesHide(t, out, hardship, ids)
+	ev.assertDumpSealed(t, out, welfare)
 }
 
 // atRestSession is what signedInSession left in the store: secrets that
@@ -244,11 +248,12 @@ func assertNoneInClear(t *testing.T, where string, raw []byte, secrets []string,
 
 // signedInSession makes an account with `jobmatch users create`, serves
 // the store (store names it), signs in over HTTP as the workspace does
-// and logs a contact with a note through the session, and stops the
+// and logs a contact with a note through the session, writes ev (a
+// 公益性岗位's feedback, plan edit and candidates read), and stops the
 // server with the session still open (its row stays in the store). It
 // returns what must not be found at rest (the password, the session's
 // token, the note) and what must (the account, the token's hash).
-func signedInSession(t *testing.T, ids []string, store ...string) atRestSession {
+func signedInSession(t *testing.T, ids []string, ev welfareEvent, store ...string) atRestSession {
 	t.Helper()
 	const pw = "Ürümqi-atrest-passwort-7731"
 	args := append([]string{"users", "create"}, store...)
@@ -263,7 +268,7 @@ func signedInSession(t *testing.T, ids []string, store ...string) atRestSession 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- m.Run(ctx, append(append([]string{"serve"}, store...), "--addr", addr, "--log-level", "info"))
+		done <- m.Run(ctx, append(append([]string{"serve"}, store...), "--addr", addr, "--log-level", "info", "--now", "2023-06-15"))
 	}()
 	defer func() { cancel(); <-done; m.Close() }()
 	serving.wait(t, done)
@@ -305,5 +310,6 @@ func signedInSession(t *testing.T, ids []string, store ...string) atRestSession 
 	if res, body := post("/v1/graduates/"+ids[2]+"/contacts", me.CSRF, map[string]string{"method": "phone", "outcome": "reached", "note": note}); res.StatusCode != 201 {
 		t.Fatalf("contact through the session: %d %s", res.StatusCode, body)
 	}
+	ev.write(t, c, addr, me.CSRF)
 	return atRestSession{secrets: []string{pw, token, note, "13722224444", "热依拉·阿不都热合曼", "0991-4446666"}, user: "atrest.wang", hash: sha256.Sum256([]byte(token))}
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-// Audit appends an entry to the audit log.
+// Audit appends an entry to the audit log. A detail beside a graduate's
+// ID is sealed (store.SealAuditDetail).
 func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 	store.PrepareAudit(&e, s.now())
 	if err := ctx.Err(); err != nil {
@@ -26,8 +27,33 @@ func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 		if err != nil {
 			return err
 		}
-		return putJSON(b, u64(n), &e)
+		return s.putAudit(b, u64(n), e)
 	})
+}
+
+// auditRecord is an audit entry as stored: a detail beside a graduate's
+// ID sealed into DetailBox (store.SealAuditDetail), Detail then empty.
+type auditRecord struct {
+	matcher.AuditEntry
+	DetailBox []byte `json:"detail_box,omitempty"`
+}
+
+func (s *Store) putAudit(b *bbolt.Bucket, k []byte, e matcher.AuditEntry) error {
+	r := auditRecord{AuditEntry: e, DetailBox: store.SealAuditDetail(s.keys, e)}
+	if r.DetailBox != nil {
+		r.Detail = ""
+	}
+	return putJSON(b, k, &r)
+}
+
+// openAudit reads a stored entry, opening its detail.
+func (s *Store) openAudit(v []byte) (matcher.AuditEntry, []byte, error) {
+	var r auditRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return r.AuditEntry, nil, err
+	}
+	err := store.OpenAuditDetail(s.keys, &r.AuditEntry, r.DetailBox)
+	return r.AuditEntry, r.DetailBox, err
 }
 
 // AuditBatch appends entries to the audit log in one transaction: one
@@ -45,7 +71,7 @@ func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) er
 			if err != nil {
 				return err
 			}
-			if err := putJSON(b, u64(n), &e); err != nil {
+			if err := s.putAudit(b, u64(n), e); err != nil {
 				return err
 			}
 		}
@@ -63,8 +89,8 @@ func (s *Store) AuditLog(ctx context.Context, graduateID string, limit int) ([]m
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bAudit).Cursor()
 		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
-			var e matcher.AuditEntry
-			if err := json.Unmarshal(v, &e); err != nil {
+			e, _, err := s.openAudit(v)
+			if err != nil {
 				return err
 			}
 			if graduateID == "" || e.GraduateID == graduateID {

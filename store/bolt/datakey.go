@@ -26,6 +26,9 @@ var (
 	// before they were gets the mark from the pass Open runs.
 	metaListsSealed = []byte("lists_sealed")
 	metaUsersSealed = []byte("users_sealed")
+	// metaEventsSealed marks a file whose feedback events and audit
+	// details naming a graduate are all sealed (store/events.go).
+	metaEventsSealed = []byte("events_sealed")
 )
 
 var _ matcher.DataKeyRotator = (*Store)(nil)
@@ -38,14 +41,20 @@ var _ matcher.DataKeyRotator = (*Store)(nil)
 func (s *Store) checkDataKey() (legacy bool, err error) {
 	err = s.db.Update(func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bMeta)
-		for _, m := range []struct{ mark, bucket []byte }{{metaListsSealed, bRecs}, {metaUsersSealed, bUsers}} {
+		for _, m := range []struct{ mark, bucket []byte }{{metaListsSealed, bRecs}, {metaUsersSealed, bUsers},
+			{metaEventsSealed, bFeedback}, {metaEventsSealed, bAudit}} {
 			if meta.Get(m.mark) != nil {
 				continue
 			}
 			if k, _ := tx.Bucket(m.bucket).Cursor().First(); k != nil {
 				legacy = true
-			} else if err := meta.Put(m.mark, []byte{1}); err != nil {
-				return err
+			}
+		}
+		for _, mark := range [][]byte{metaListsSealed, metaUsersSealed, metaEventsSealed} {
+			if !legacy && meta.Get(mark) == nil {
+				if err := meta.Put(mark, []byte{1}); err != nil {
+					return err
+				}
 			}
 		}
 		stored := meta.Get(metaKeyCheck)
@@ -90,7 +99,8 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 	for _, pass := range []struct {
 		bucket []byte
 		reseal func(tx *bbolt.Tx, k, v []byte) (bool, error)
-	}{{bGraduates, s.resealGraduate}, {bContacts, s.resealCase(bContacts)}, {bShortlist, s.resealCase(bShortlist)}, {bRecs, s.resealList}, {bUsers, s.resealUser}} {
+	}{{bGraduates, s.resealGraduate}, {bContacts, s.resealCase(bContacts)}, {bShortlist, s.resealCase(bShortlist)}, {bRecs, s.resealList}, {bUsers, s.resealUser},
+		{bFeedback, s.resealCase(bFeedback)}, {bAudit, s.resealAudit}} {
 		var after []byte
 		for {
 			n, last, err := s.resealPage(ctx, pass.bucket, after, pass.reseal)
@@ -114,7 +124,7 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 		if err := meta.Put(metaKeyCheck, s.keys.Check()); err != nil {
 			return err
 		}
-		for _, mark := range [][]byte{metaListsSealed, metaUsersSealed} {
+		for _, mark := range [][]byte{metaListsSealed, metaUsersSealed, metaEventsSealed} {
 			if err := meta.Put(mark, []byte{1}); err != nil {
 				return err
 			}
@@ -236,6 +246,19 @@ func (s *Store) resealList(tx *bbolt.Tx, k, v []byte) (bool, error) {
 		return false, err
 	}
 	return true, s.putList(tx, string(runID), string(graduateID), items)
+}
+
+// resealAudit seals an audit entry's detail naming a graduate that is in
+// the clear (written before they were sealed) or under another key.
+func (s *Store) resealAudit(tx *bbolt.Tx, k, v []byte) (bool, error) {
+	e, box, err := s.openAudit(v)
+	if err != nil {
+		return false, fmt.Errorf("audit entry %x: %w", k, err)
+	}
+	if !store.AuditDetailSealed(e) || (box != nil && s.keys.Current(box)) {
+		return false, nil
+	}
+	return true, s.putAudit(tx.Bucket(bAudit), k, e)
 }
 
 // resealUser seals a staff account's full name and phone under the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -22,9 +23,18 @@ func timeKey(t time.Time, id string) []byte {
 func feedbackIDKey(source, id string) []byte { return join(source, []byte(id)) }
 
 // RecordFeedback stores a feedback event; the same ID twice from the same
-// source is kept once.
+// source is kept once. The event is sealed whole, bound to its key (as a
+// casework entry is): beside the graduate's ID its post can say the
+// graduate is in hardship (store/events.go).
 func (s *Store) RecordFeedback(ctx context.Context, e matcher.FeedbackEvent) error {
+	if s.keys == nil {
+		return store.ErrNoDataKey
+	}
 	if err := store.PrepareFeedback(&e, s.now()); err != nil {
+		return err
+	}
+	plain, err := json.Marshal(&e)
+	if err != nil {
 		return err
 	}
 	return s.update(ctx, func(tx *bbolt.Tx) error {
@@ -37,8 +47,24 @@ func (s *Store) RecordFeedback(ctx context.Context, e matcher.FeedbackEvent) err
 		if err := ib.Put(idKey, k); err != nil {
 			return err
 		}
-		return putJSON(tx.Bucket(bFeedback), k, &e)
+		return tx.Bucket(bFeedback).Put(k, s.keys.Seal(plain, caseAAD(bFeedback, k)))
 	})
+}
+
+// openFeedback opens a stored event: sealed, or plain JSON written before
+// events were sealed (a data-key pass seals those).
+func (s *Store) openFeedback(k, v []byte) (matcher.FeedbackEvent, error) {
+	var e matcher.FeedbackEvent
+	if len(v) == 0 || v[0] != '{' {
+		if s.keys == nil {
+			return e, store.ErrNoDataKey
+		}
+	}
+	plain, err := s.openCase(bFeedback, k, v)
+	if err != nil {
+		return e, fmt.Errorf("feedback %x: %w", k, err)
+	}
+	return e, json.Unmarshal(plain, &e)
 }
 
 // EachFeedback calls fn for every event at or after since, oldest first.
@@ -60,8 +86,8 @@ func (s *Store) EachFeedback(ctx context.Context, since time.Time, fn func(match
 				k, v = c.Next()
 			}
 			for ; k != nil && len(page) < pageSize; k, v = c.Next() {
-				var e matcher.FeedbackEvent
-				if err := json.Unmarshal(v, &e); err != nil {
+				e, err := s.openFeedback(k, v)
+				if err != nil {
 					return err
 				}
 				page = append(page, e)

@@ -316,8 +316,8 @@ func (s *Store) DeleteGraduate(ctx context.Context, id string) error {
 		fb, fbID := tx.Bucket(bFeedback), tx.Bucket(bFeedbackID)
 		var doomed [][]byte
 		err := fb.ForEach(func(k, v []byte) error {
-			var e matcher.FeedbackEvent
-			if err := json.Unmarshal(v, &e); err != nil {
+			e, err := s.openFeedback(k, v)
+			if err != nil {
 				return err
 			}
 			// Only the ledger's events: a portal's graduate_id is its own

@@ -10,13 +10,19 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-// Audit appends an entry to the audit log (once, even when retried).
+// Audit appends an entry to the audit log (once, even when retried). A
+// detail beside a graduate's ID is sealed (store.SealAuditDetail).
 func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 	store.PrepareAudit(&e, s.now())
 	return s.retry(ctx, "audit", func(ctx context.Context, _ int) error {
-		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-			e.ID, e.At, e.KeyID, string(e.Role), e.Action, e.GraduateID, e.Detail, e.Client)
+		box := store.SealAuditDetail(s.keys, e)
+		detail := e.Detail
+		if box != nil {
+			detail = ""
+		}
+		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client, detail_box)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+			e.ID, e.At, e.KeyID, string(e.Role), e.Action, e.GraduateID, detail, e.Client, box)
 		return err
 	})
 }
@@ -33,23 +39,26 @@ func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) er
 	n := len(entries)
 	ids, keyIDs, roles := make([]string, n), make([]string, n), make([]string, n)
 	actions, graduateIDs, details, clients := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	ats := make([]time.Time, n)
+	ats, boxes := make([]time.Time, n), make([][]byte, n)
 	now := s.now()
 	for i, e := range entries {
 		store.PrepareAudit(&e, now)
 		ids[i], ats[i], keyIDs[i], roles[i] = e.ID, e.At, e.KeyID, string(e.Role)
 		actions[i], graduateIDs[i], details[i], clients[i] = e.Action, e.GraduateID, e.Detail, e.Client
+		if boxes[i] = store.SealAuditDetail(s.keys, e); boxes[i] != nil {
+			details[i] = ""
+		}
 	}
 	return s.retry(ctx, "audit batch", func(ctx context.Context, _ int) error {
 		// ORDER BY ordinality: n (bigserial) follows the order of entries,
 		// which AuditLog's "last written first" relies on.
-		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client)
-			SELECT id, at, key_id, role, action, graduate_id, detail, client
-			FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-				WITH ORDINALITY AS e(id, at, key_id, role, action, graduate_id, detail, client, ord)
+		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client, detail_box)
+			SELECT id, at, key_id, role, action, graduate_id, detail, client, detail_box
+			FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bytea[])
+				WITH ORDINALITY AS e(id, at, key_id, role, action, graduate_id, detail, client, detail_box, ord)
 			ORDER BY ord
 			ON CONFLICT (id) DO NOTHING`,
-			ids, ats, keyIDs, roles, actions, graduateIDs, details, clients)
+			ids, ats, keyIDs, roles, actions, graduateIDs, details, clients, boxes)
 		return err
 	})
 }
@@ -63,9 +72,12 @@ func (s *Store) AuditLog(ctx context.Context, graduateID string, limit int) ([]m
 	return queryAll(ctx, s, "audit log", func(rows pgx.Rows) (matcher.AuditEntry, error) {
 		var e matcher.AuditEntry
 		var role string
-		err := rows.Scan(&e.ID, &e.At, &e.KeyID, &role, &e.Action, &e.GraduateID, &e.Detail, &e.Client)
+		var box []byte
+		if err := rows.Scan(&e.ID, &e.At, &e.KeyID, &role, &e.Action, &e.GraduateID, &e.Detail, &e.Client, &box); err != nil {
+			return e, err
+		}
 		e.Role = matcher.Role(role)
-		return e, err
-	}, `SELECT id, at, key_id, role, action, graduate_id, detail, client FROM audit_log
+		return e, store.OpenAuditDetail(s.keys, &e, box)
+	}, `SELECT id, at, key_id, role, action, graduate_id, detail, client, detail_box FROM audit_log
 		WHERE ($1 = '' OR graduate_id = $1) ORDER BY n DESC LIMIT $2`, graduateID, limit)
 }

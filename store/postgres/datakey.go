@@ -52,10 +52,11 @@ var _ matcher.DataKeyRotator = (*Store)(nil)
 // rotateBatch is how many records one transaction of a rotation re-seals.
 const rotateBatch = 500
 
-// RotateDataKey re-seals graduates' personal data, casework notes and the
-// batch's lists that are not under the current key (a previous key's,
-// version 1 boxes, notes written in the clear before schema version 2 and
-// lists before version 5), a batch of rows per
+// RotateDataKey re-seals graduates' personal data, casework notes, the
+// batch's lists, staff names, feedback events' posts and audit entries'
+// details that are not under the current key (a previous key's, version 1
+// boxes, notes written in the clear before schema version 2, lists before
+// version 5, posts and details before version 6), a batch of rows per
 // transaction, then records the current key as the database's. While it
 // runs, the settings row data_key_rotating_to makes processes that hold
 // only the old key refuse to open (they could not read the moved rows).
@@ -90,6 +91,12 @@ func (s *Store) RotateDataKey(ctx context.Context, progress func(int)) (int, err
 		return done, err
 	}
 	if err := s.resealUsers(ctx, report); err != nil {
+		return done, err
+	}
+	if err := s.resealFeedback(ctx, report); err != nil {
+		return done, err
+	}
+	if err := s.resealAudit(ctx, report); err != nil {
 		return done, err
 	}
 	err = s.tx(ctx, "finish data key rotation", func(ctx context.Context, tx pgx.Tx, _ int) error {
@@ -254,4 +261,58 @@ func (s *Store) resealUsers(ctx context.Context, report func(int)) error {
 		report(n)
 	}
 	return err
+}
+
+// resealFeedback seals feedback events' posts written in the clear
+// (before schema version 6) or under another key, in (source, id) order.
+func (s *Store) resealFeedback(ctx context.Context, report func(int)) error {
+	type row struct {
+		source, id, post string
+		box              []byte
+	}
+	return resealPages(ctx, s, "feedback", `SELECT source, id, post_id, post_box FROM feedback
+		WHERE (source, id) > (($1::text[])[1], ($1::text[])[2]) AND (post_id <> '' OR substring(post_box FROM 1 FOR 5) <> $2)
+		ORDER BY source, id LIMIT $3 FOR UPDATE`, []string{"", ""},
+		func(rows pgx.CollectableRow) (row, error) {
+			var r row
+			err := rows.Scan(&r.source, &r.id, &r.post, &r.box)
+			return r, err
+		},
+		func(r row) any { return []string{r.source, r.id} },
+		func(ctx context.Context, tx pgx.Tx, r row) error {
+			e := matcher.FeedbackEvent{Source: r.source, ID: r.id, PostID: r.post}
+			if err := s.openFeedbackPost(&e, r.box); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE feedback SET post_id = '', post_box = $3 WHERE source = $1 AND id = $2`,
+				r.source, r.id, s.keys.Seal([]byte(e.PostID), store.FeedbackPostAAD(r.source, r.id)))
+			return err
+		}, report)
+}
+
+// resealAudit seals the details of audit entries naming a graduate that
+// were written in the clear (before schema version 6) or are under
+// another key, in the order they were written.
+func (s *Store) resealAudit(ctx context.Context, report func(int)) error {
+	type row struct {
+		n   int64
+		e   matcher.AuditEntry
+		box []byte
+	}
+	return resealPages(ctx, s, "audit log", `SELECT n, id, graduate_id, detail, detail_box FROM audit_log
+		WHERE n > $1 AND ((graduate_id <> '' AND detail <> '') OR substring(detail_box FROM 1 FOR 5) <> $2)
+		ORDER BY n LIMIT $3 FOR UPDATE`, int64(0),
+		func(rows pgx.CollectableRow) (row, error) {
+			var r row
+			err := rows.Scan(&r.n, &r.e.ID, &r.e.GraduateID, &r.e.Detail, &r.box)
+			return r, err
+		},
+		func(r row) any { return r.n },
+		func(ctx context.Context, tx pgx.Tx, r row) error {
+			if err := store.OpenAuditDetail(s.keys, &r.e, r.box); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE audit_log SET detail = '', detail_box = $2 WHERE n = $1`, r.n, store.SealAuditDetail(s.keys, r.e))
+			return err
+		}, report)
 }

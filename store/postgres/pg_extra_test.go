@@ -190,14 +190,15 @@ func TestMigrateURLThenOpen(t *testing.T) {
 }
 
 // TestAuditBatchAllOrNothing: a batch the server refuses part-way (a NUL
-// byte in its last entry) writes none of its entries, and writing the same
+// byte in its last entry's key ID; a detail beside a graduate is sealed,
+// so its bytes never reach the server as text) writes none of its entries, and writing the same
 // batch again (a retry after a lost acknowledgement) stores each entry once.
 func TestAuditBatchAllOrNothing(t *testing.T) {
 	s := pgtest.Open(t)
 	ctx := context.Background()
 	bad := []matcher.AuditEntry{
 		{ID: "a1", KeyID: "k", Action: "graduate.read", GraduateID: "G1"},
-		{ID: "a2", KeyID: "k", Action: "graduate.read", GraduateID: "G1", Detail: "x\x00y"},
+		{ID: "a2", KeyID: "x\x00y", Action: "graduate.read", GraduateID: "G1", Detail: "d"},
 	}
 	if err := s.AuditBatch(ctx, bad); matcher.ErrorCode(err) != matcher.EINVALID {
 		t.Fatalf("batch with a NUL byte: err %v, want EINVALID", err)

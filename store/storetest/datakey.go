@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/seal"
@@ -86,8 +87,14 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	staff := &matcher.User{Name: "atdk.wang", FullName: "热依拉·阿不都", Contact: "0991-5558888", Role: matcher.RoleCounselor,
 		District: "天山区", PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"}
 	must(t, s.CreateUser(ctx, staff))
+	// A feedback event and an audit entry naming a graduate and a post
+	// say as much as the plan: their posts are sealed too.
+	const fbPost, auditPost = "welfare-feedback:GY0003", "welfare-audit:GY0004"
+	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{ID: "fb1", GraduateID: gs[2].ID, PostID: fbPost, Type: matcher.FeedbackApply, Source: "key:k"}))
+	must(t, s.Audit(ctx, matcher.AuditEntry{KeyID: "k", Role: matcher.RoleCounselor, Action: "shortlist.write", GraduateID: gs[2].ID, Detail: "add " + auditPost}))
+	must(t, s.Audit(ctx, matcher.AuditEntry{KeyID: "k", Role: matcher.RoleAdmin, Action: "key.revoke", Detail: "revoked-key-k9"}))
 	secrets := append(secretsOf(gs, notes), listSecrets...)
-	secrets = append(secrets, staff.FullName, staff.Contact, planPost)
+	secrets = append(secrets, staff.FullName, staff.Contact, planPost, fbPost, auditPost)
 	raw := b.Raw(t)
 	if !bytes.Contains(raw, []byte(gs[619].ID)) || !bytes.Contains(raw, []byte(gs[619].School)) {
 		t.Fatal("the raw bytes do not hold the records at all: the search below would prove nothing")
@@ -119,7 +126,7 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	must(t, err)
 	n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil)
 	must(t, err)
-	if n <= 0 || n > len(gs)+3+len(lists)+1 {
+	if n <= 0 || n > len(gs)+3+len(lists)+1+2 {
 		t.Fatalf("the resumed rotation re-sealed %d records", n)
 	}
 	if n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil); err != nil || n != 0 {
@@ -154,6 +161,7 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 		t.Fatalf("notes after rotation: %+v %+v", cs, es)
 	}
 	checkLists(t, s, lists)
+	checkEvents(t, s, gs[2].ID, fbPost, "add "+auditPost)
 	for _, get := range []func() (*matcher.User, error){
 		func() (*matcher.User, error) { return s.UserByName(ctx, staff.Name) },
 		func() (*matcher.User, error) { return s.User(ctx, staff.ID) },
@@ -245,5 +253,28 @@ func checkLists(t *testing.T, s matcher.FullStore, lists []matcher.GraduateRecom
 	}))
 	if n != len(lists) {
 		t.Fatalf("the run's walk gave %d lists, want %d", n, len(lists))
+	}
+}
+
+// checkEvents asserts that the feedback event and the audit entries
+// RunDataKey wrote read back whole: the sealed post and detail open, and
+// the entry naming no graduate kept its detail.
+func checkEvents(t *testing.T, s matcher.FullStore, graduateID, fbPost, detail string) {
+	t.Helper()
+	ctx := context.Background()
+	var fb []matcher.FeedbackEvent
+	must(t, s.EachFeedback(ctx, time.Time{}, func(e matcher.FeedbackEvent) error { fb = append(fb, e); return nil }))
+	if len(fb) != 1 || fb[0].PostID != fbPost || fb[0].GraduateID != graduateID || fb[0].Type != matcher.FeedbackApply {
+		t.Fatalf("feedback after rotation: %+v", fb)
+	}
+	log, err := s.AuditLog(ctx, "", 10)
+	must(t, err)
+	var got []string
+	for _, e := range log {
+		got = append(got, e.Action+"|"+e.GraduateID+"|"+e.Detail)
+	}
+	want := []string{"key.revoke||revoked-key-k9", "shortlist.write|" + graduateID + "|" + detail}
+	if !slices.Equal(got, want) {
+		t.Fatalf("audit log after rotation: %q, want %q", got, want)
 	}
 }
