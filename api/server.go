@@ -46,8 +46,7 @@ type Config struct {
 	// the route answers that this server cannot reload.
 	ReloadPolicy func() (catalog.Policy, error)
 	// Now is the business clock: deadlines, the internship window, contact
-	// overdue — what `--now` sets (the demo pins its data's date). Default
-	// time.Now.
+	// overdue — what `--now` sets (the demo pins its data's date; default time.Now).
 	Now func() time.Time
 	// Clock is the wall clock: rate limits, key expiry, sessions and the
 	// time stamps of audit entries and feedback, which must be real
@@ -74,6 +73,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (clientaddr.go). Empty: none.
 	TrustedProxies []netip.Prefix
+	// DeviceKeys sign sign-in device cookies (signin_throttle.go): cmd's
+	// come from the data key. Empty: this process's, lost on restart.
+	DeviceKeys [][]byte
 
 	// PDFFont is the CJK TrueType font handouts' PDFs are set in; ""
 	// looks in render.FontPaths (Debian's fonts-droid-fallback).
@@ -85,17 +87,15 @@ type Config struct {
 	MaxBatchBody int64
 
 	// SessionIdle ends a session after this long without a request
-	// (default 30 min); SessionMax after this long in any case (default
-	// 12 h).
+	// (default 30 min); SessionMax after this long in any case (12 h).
 	SessionIdle, SessionMax time.Duration
 
 	// KeyCacheTTL is how long a looked-up key is trusted before the store
 	// is asked again: the longest a revocation takes to bite (default 2 s).
 	KeyCacheTTL time.Duration
 
-	// MaxRunAge is how old a published batch run may be and still answer
-	// a stored graduate's default recommendations (default 36 h; negative:
-	// always compute online).
+	// MaxRunAge is how old a published batch run may be and still answer a stored
+	// graduate's default recommendations (default 36 h; negative: always online).
 	MaxRunAge time.Duration
 
 	// FiguresMaxAge is how old the dashboard's kept figures may grow before
@@ -202,7 +202,7 @@ func New(cfg Config) (*Server, error) {
 		keys:      &keyCache{ttl: cfg.KeyCacheTTL, m: map[[32]byte]cachedKey{}},
 		limiter:   newLimiters(cfg.RateLimit, cfg.RateBurst, 100000),
 		authFails: newLimiters(cfg.AuthFailRate, cfg.AuthFailBurst, 100000),
-		signInThr: newSignInThrottle(),
+		signInThr: newSignInThrottle(cfg.DeviceKeys),
 		slots:     make(chan struct{}, cfg.MaxConcurrentMatches),
 		hashSlots: make(chan struct{}, cfg.MaxConcurrentPasswordChecks),
 		docSlot:   make(chan struct{}, 1),

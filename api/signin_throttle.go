@@ -27,20 +27,27 @@ import (
 // any other address. Only three or more addresses guessing at full pace
 // keep it empty, and then only clients the name never signed in from are
 // held: a browser holding the name's device cookie (set by a successful
-// sign-in, HMAC-signed with a key of this process) is charged to its own
+// sign-in, HMAC-signed with a key derived from the data key) is charged to its own
 // bucket alone, not to the address's nor the name's. Guessing is bounded
 // all the same: 3 + 2 a minute from any one client, 5 + 6 a minute from
 // all of them together.
 type signInThrottle struct {
 	perClient *limiters
 	perName   *limiters
-	deviceKey []byte // signs device cookies; a restart forgets every device
+	// deviceKeys sign device cookies (the first) and verify them (any):
+	// Config.DeviceKeys, derived from the data key, so a cookie outlives a
+	// restart and counts on every replica; without them a key of this
+	// process, and a restart forgets every device.
+	deviceKeys [][]byte
 }
 
-func newSignInThrottle() *signInThrottle {
-	k := make([]byte, 32)
-	_, _ = rand.Read(k) // crypto/rand.Read never fails (Go ≥ 1.24)
-	return &signInThrottle{perClient: newLimiters(1.0/30, 3, 100000), perName: newLimiters(1.0/10, 5, 100000), deviceKey: k}
+func newSignInThrottle(keys [][]byte) *signInThrottle {
+	if len(keys) == 0 {
+		k := make([]byte, 32)
+		_, _ = rand.Read(k) // crypto/rand.Read never fails (Go ≥ 1.24)
+		keys = [][]byte{k}
+	}
+	return &signInThrottle{perClient: newLimiters(1.0/30, 3, 100000), perName: newLimiters(1.0/10, 5, 100000), deviceKeys: keys}
 }
 
 // DeviceCookie is the cookie a browser keeps after signing in: proof that
@@ -48,9 +55,10 @@ func newSignInThrottle() *signInThrottle {
 // held by failures elsewhere. It is sent only to the sign-in route.
 const DeviceCookie = "jm_device"
 
-// deviceMAC is the signature of a device cookie's nonce for name.
-func (th *signInThrottle) deviceMAC(name string, nonce []byte) []byte {
-	m := hmac.New(sha256.New, th.deviceKey)
+// deviceMAC is the signature of a device cookie's nonce for name under
+// key.
+func deviceMAC(key []byte, name string, nonce []byte) []byte {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("device\x00" + name + "\x00"))
 	m.Write(nonce)
 	return m.Sum(nil)[:16]
@@ -61,7 +69,7 @@ func (th *signInThrottle) deviceMAC(name string, nonce []byte) []byte {
 func (th *signInThrottle) newDevice(name string) string {
 	nonce := make([]byte, 16)
 	_, _ = rand.Read(nonce)
-	return base64.RawURLEncoding.EncodeToString(append(nonce, th.deviceMAC(name, nonce)...))
+	return base64.RawURLEncoding.EncodeToString(append(nonce, deviceMAC(th.deviceKeys[0], name, nonce)...))
 }
 
 // device returns the request's device cookie when name signed in with it
@@ -72,10 +80,15 @@ func (th *signInThrottle) device(r *http.Request, name string) string {
 		return ""
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c.Value)
-	if err != nil || len(b) != 32 || !hmac.Equal(b[16:], th.deviceMAC(name, b[:16])) {
+	if err != nil || len(b) != 32 {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString(b[:16])
+	for _, k := range th.deviceKeys {
+		if hmac.Equal(b[16:], deviceMAC(k, name, b[:16])) {
+			return base64.RawURLEncoding.EncodeToString(b[:16])
+		}
+	}
+	return ""
 }
 
 // reserveSignIn charges one sign-in attempt for name from the request's client

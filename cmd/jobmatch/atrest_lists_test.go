@@ -26,8 +26,16 @@ func listedWelfare(t *testing.T, gen, dir string, args ...string) (posts, gradua
 		t.Fatalf("batch: %s", errs)
 	}
 	out := filepath.Join(dir, "export.csv")
+	// A file already there, readable by all: the export makes it the
+	// operator's alone (the lists name graduates beside posts).
+	if err := os.WriteFile(out, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, errs := run(t, "", append([]string{"runs", "export", "--out", out}, args...)...); code != 0 {
 		t.Fatalf("runs export: %s", errs)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("runs export --out wrote %v (want mode 0600: the lists are personal data): %v", fi.Mode(), err)
 	}
 	code, stdout, errs := run(t, "", append([]string{"runs", "list"}, args...)...)
 	if code != 0 {

@@ -114,3 +114,21 @@ func demoKey(dataDir string, create bool) ([]byte, error) {
 	}
 	return seal.ParseKey(key)
 }
+
+// deviceKeyLabel names the secret the sign-in's device cookies are signed
+// with, derived from the data key (seal.Keyring.Subkeys).
+const deviceKeyLabel = "api/device-cookie"
+
+// deviceKeys are the keys of the sign-in's device cookies: derived from
+// the data key the store was opened with, so a browser the owner signed
+// in from is still known after a restart of serve and on every replica of
+// a PostgreSQL deployment (all hold the same data key); through a data-key
+// rotation the old key, given as JOBMATCH_OLD_DATA_KEY, still verifies
+// cookies it signed. Nil before the store is opened (the API then makes
+// a key of its own).
+func (m *Main) deviceKeys() [][]byte {
+	if m.keys == nil {
+		return nil
+	}
+	return m.keys.Subkeys(deviceKeyLabel)
+}

@@ -48,6 +48,7 @@ type Main struct {
 	policySet bool
 
 	store matcher.FullStore
+	keys  *seal.Keyring // the data key store was opened with (openStore)
 	index *index.Index
 	// makeDemoKey lets openStore make the embedded demo's data key (demo).
 	makeDemoKey bool
@@ -345,7 +346,7 @@ func (m *Main) openStore(ctx context.Context) (matcher.FullStore, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}
-		m.store = st
+		m.store, m.keys = st, keys
 	} else {
 		if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
@@ -358,7 +359,7 @@ func (m *Main) openStore(ctx context.Context) (matcher.FullStore, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", m.DataDir, err)
 		}
-		m.store = st
+		m.store, m.keys = st, keys
 	}
 	m.closers = append(m.closers, m.store.Close)
 	return m.store, nil

@@ -181,14 +181,22 @@ func (m *Main) runsExport(ctx context.Context, args []string, diff bool) error {
 	return done(err)
 }
 
-// output opens --out, or standard output; done closes it, keeping the
-// first error and removing a file left half-written.
+// output opens --out (mode 0600), or standard output; done closes it,
+// keeping the first error and removing a file left half-written.
 func (m *Main) output(path string) (io.Writer, func(error) error, error) {
 	if path == "" {
 		return m.Stdout, func(err error) error { return err }, nil
 	}
-	f, err := os.Create(path)
+	// The lists name graduates beside posts (a 公益性岗位 says hardship):
+	// the file is the operator's alone, as the store's files are.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err == nil {
+		err = f.Chmod(0o600) // a file that was there keeps its mode otherwise
+	}
 	if err != nil {
+		if f != nil {
+			f.Close()
+		}
 		return nil, nil, fmt.Errorf("--out: %w", err)
 	}
 	return f, func(err error) error {

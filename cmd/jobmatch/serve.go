@@ -133,6 +133,7 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 		Stores: api.StoresOf(st), Index: ix, Engine: eng, Policy: pol, Log: m.Log, Now: m.Now,
 		RateLimit: o.RateLimit, RateBurst: o.RateBurst, ShutdownTimeout: o.Shutdown,
 		TrustedProxies: o.TrustedProxies, PDFFont: o.PDFFont, ReloadPolicy: m.readPolicy,
+		DeviceKeys: m.deviceKeys(),
 	})
 	if err != nil {
 		return err

@@ -206,6 +206,20 @@ func (r *Keyring) Current(box []byte) bool {
 // re-seal without opening them.
 func (r *Keyring) Prefix() []byte { return append([]byte{v2}, r.current.id[:]...) }
 
+// Subkeys returns a 32-byte key derived for label from each key of the
+// ring, the current key's first: a secret of its own for another use
+// (the API's device cookies) that every process holding the data key
+// derives alike, so it outlives a restart and is shared by replicas,
+// while revealing nothing of the data key. What the first signs, a ring
+// holding it as a previous key still verifies (through a rotation).
+func (r *Keyring) Subkeys(label string) [][]byte {
+	var out [][]byte
+	for _, k := range r.keys() {
+		out = append(out, k.mac("subkey/"+label, nil))
+	}
+	return out
+}
+
 // MAC is the current key's keyed hash of data under label (labels keep
 // hashes of different fields apart).
 func (r *Keyring) MAC(label string, data []byte) []byte { return r.current.mac(label, data) }

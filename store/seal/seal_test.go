@@ -164,3 +164,26 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// TestSubkeys: a derived key is the same for the same data key and label
+// (every process, every replica), differs by label and by data key, is
+// never the data key itself, and a ring mid-rotation lists the current
+// key's first and the previous key's after it.
+func TestSubkeys(t *testing.T) {
+	a, b := bytes.Repeat([]byte{0xa1}, 32), bytes.Repeat([]byte{0xb2}, 32)
+	ra, _ := New(a)
+	ra2, _ := New(a)
+	rb, _ := New(b)
+	rba, _ := New(b, a)
+	x, y := ra.Subkeys("api/device-cookie"), ra2.Subkeys("api/device-cookie")
+	if len(x) != 1 || len(x[0]) != 32 || !bytes.Equal(x[0], y[0]) {
+		t.Fatalf("the same key and label derive %x and %x", x, y)
+	}
+	if bytes.Equal(x[0], ra.Subkeys("other")[0]) || bytes.Equal(x[0], rb.Subkeys("api/device-cookie")[0]) || bytes.Equal(x[0], a) {
+		t.Fatal("a derived key equals another label's, another data key's, or the data key")
+	}
+	mid := rba.Subkeys("api/device-cookie")
+	if len(mid) != 2 || !bytes.Equal(mid[0], rb.Subkeys("api/device-cookie")[0]) || !bytes.Equal(mid[1], x[0]) {
+		t.Fatal("a ring mid-rotation does not list the current key's subkey first and the previous key's after it")
+	}
+}
