@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -21,6 +23,24 @@ func plainName(s string, min int) bool {
 	}
 	for _, c := range s {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// plainText reports whether s, a name or a phone an account or a key is
+// shown by (printed on handouts as the counselor, listed by `keys list`
+// and `users list`, shown in the workspace), is at most max characters
+// and holds no control or format character: no line break to forge a
+// line of a listing, no bidirectional override or zero-width character
+// to make one name read as another.
+func plainText(s string, max int) bool {
+	if utf8.RuneCountInString(s) > max {
+		return false
+	}
+	for _, c := range s {
+		if unicode.IsControl(c) || unicode.Is(unicode.Cf, c) {
 			return false
 		}
 	}

@@ -185,6 +185,10 @@ func keyFromSpec(spec KeySpec, now time.Time) (*matcher.APIKey, error) {
 		return nil, invalidField("role", "未知角色「%s」：应为 portal（门户）、counselor（就业指导员）或 admin（管理员）", "unknown role %q: want portal, counselor or admin", clip(string(spec.Role)))
 	}
 	k := &matcher.APIKey{Name: strings.TrimSpace(spec.Name), Role: spec.Role, CreatedAt: now.UTC()}
+	// A counselor's key name is printed on their handouts as the counselor.
+	if !plainText(k.Name, 64) {
+		return nil, invalidField("name", "密钥名称不超过 64 字，且不含控制字符或格式字符", "a key's name is at most 64 characters, without control or format characters")
+	}
 	switch spec.Role {
 	case matcher.RoleCounselor:
 		d, err := counselorDistrict(spec.District, "密钥", "key")

@@ -31,6 +31,15 @@ type PolicyReloaded struct {
 // reload and applies it. A file that does not load or validate is refused
 // with its error and the policy in force stays.
 func (s *Server) reloadPolicy(w http.ResponseWriter, r *http.Request) error {
+	// The policy comes from where the server was started with (--policy),
+	// never from the request: a path or a policy sent along is refused,
+	// not silently ignored.
+	if _, err := query(r, nil); err != nil {
+		return err
+	}
+	if r.ContentLength != 0 {
+		return invalidField("body", "重新读取政策不接受请求内容：政策文件由服务启动时的 --policy 指定", "a policy reload takes no body: the policy file is the one serve was started with (--policy)")
+	}
 	if s.cfg.ReloadPolicy == nil {
 		return matcher.Errorf(matcher.ECONFLICT, "此服务未配置可重新读取的政策文件", "this server has no policy source to reload")
 	}

@@ -58,8 +58,11 @@ func userFromSpec(spec UserSpec) (*matcher.User, error) {
 	default:
 		return nil, invalidField("role", "账号角色「%s」无效：应为 counselor（就业指导员）或 admin（管理员）；门户和脚本用 API 密钥", "an account's role %q is not valid: want counselor or admin (portals and scripts use API keys)", clip(string(spec.Role)))
 	}
-	if len([]rune(u.FullName)) > 64 || len([]rune(u.Contact)) > 64 {
-		return nil, invalidField("full_name", "姓名和联系方式各不超过 64 字", "the full name and the contact are at most 64 characters each")
+	if !plainText(u.FullName, 64) {
+		return nil, invalidField("full_name", "姓名不超过 64 字，且不含控制字符或格式字符", "the full name is at most 64 characters, without control or format characters")
+	}
+	if !plainText(u.Contact, 64) {
+		return nil, invalidField("contact", "联系方式不超过 64 字，且不含控制字符或格式字符", "the contact is at most 64 characters, without control or format characters")
 	}
 	if err := password.CheckStrength(spec.Password, u.Name, u.FullName); err != nil {
 		return nil, passwordError(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -37,6 +38,18 @@ func FormatRowError(e matcher.RowError) string {
 	return loc + ": " + e.Reason
 }
 
+// csvCell escapes a cell a spreadsheet would read as a formula (one
+// starting with = + - @, a tab or a carriage return) with a leading
+// apostrophe, as api/render.Escape does for the district documents: the
+// report is made for Excel (byte-order mark) and echoes rejected values
+// of partners' exports, which an attacker may have written.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 // ErrorsCSVHeader is the header row of the --errors report.
 var ErrorsCSVHeader = []string{"file", "sheet", "line", "column", "value", "reason"}
 
@@ -51,7 +64,7 @@ func WriteErrorsCSV(w io.Writer, errs []matcher.RowError) error {
 		return fmt.Errorf("write errors report: %w", err)
 	}
 	for _, e := range errs {
-		if err := cw.Write([]string{e.File, e.Sheet, strconv.Itoa(e.Line), e.Column, e.Value, e.Reason}); err != nil {
+		if err := cw.Write([]string{csvCell(e.File), csvCell(e.Sheet), strconv.Itoa(e.Line), csvCell(e.Column), csvCell(e.Value), csvCell(e.Reason)}); err != nil {
 			return fmt.Errorf("write errors report: %w", err)
 		}
 	}
