@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -11,15 +12,16 @@ import (
 // to them, and a post named beside a graduate tells what a batch list
 // would: 公益性岗位 are offered only to graduates in hardship, so "graduate
 // G clicked (or a counselor put on G's plan) post P", P a 公益性岗位, says
-// G is in hardship. Both stores therefore seal what is said beside the
-// graduate's ID: a feedback event's post (bound to its source and ID) and
-// an audit entry's detail when the entry names a graduate (bound to the
-// entry's ID; post.candidates writes "post P" beside every candidate,
-// shortlist.write "add P", feedback.write "click P"). The graduate's ID,
-// the time, the event type and the audit action stay readable: the
-// deletion of a graduate and the audit log's per-graduate reads select on
-// them. Entries naming no graduate (an account created, a key revoked, a
-// policy reloaded) keep their detail readable.
+// G is in hardship. So does the action of an audit entry: handout.list
+// entries name every graduate of a district's 一人一策 caseload (the
+// hardship graduates still looking), as the plan boxes kept under
+// PlanTag must not. Both stores therefore seal a feedback event's post
+// (bound to its source and ID) and, for an audit entry naming a graduate,
+// its action and detail together (bound to the entry's ID). The graduate's
+// ID, the times, the event type, the key, role and client address stay
+// readable: the deletion of a graduate and the audit log's per-graduate
+// reads select on them. Entries naming no graduate (an account created, a
+// key revoked, a policy reloaded) stay readable whole.
 
 // FeedbackPostAAD binds a feedback event's sealed post to the event (its
 // source and ID: IDs are unique per source).
@@ -27,37 +29,49 @@ func FeedbackPostAAD(source, id string) []byte {
 	return []byte("feedback.post\x00" + source + "\x00" + id)
 }
 
-// AuditDetailAAD binds an audit entry's sealed detail to the entry.
-func AuditDetailAAD(id string) []byte { return []byte("audit.detail\x00" + id) }
+// AuditAAD binds an audit entry's sealed action and detail to the entry.
+func AuditAAD(id string) []byte { return []byte("audit.entry\x00" + id) }
 
-// AuditDetailSealed reports whether a store keeps e's detail sealed: a
-// detail beside a graduate's ID.
-func AuditDetailSealed(e matcher.AuditEntry) bool { return e.GraduateID != "" && e.Detail != "" }
+// AuditSealed reports whether a store keeps e's action and detail sealed:
+// e names a graduate.
+func AuditSealed(e matcher.AuditEntry) bool { return e.GraduateID != "" }
 
-// SealAuditDetail returns the box a store keeps e's detail in, nil when
-// the detail is kept readable (AuditDetailSealed false) or there is no
-// key (a store opened without one, a library use, keeps it readable like
-// staff names). e must have its ID (PrepareAudit).
-func SealAuditDetail(keys *seal.Keyring, e matcher.AuditEntry) []byte {
-	if keys == nil || !AuditDetailSealed(e) {
-		return nil
-	}
-	return keys.Seal([]byte(e.Detail), AuditDetailAAD(e.ID))
+// auditSecret is what an audit entry's box holds.
+type auditSecret struct {
+	Action string `json:"a"`
+	Detail string `json:"d,omitempty"`
 }
 
-// OpenAuditDetail fills in e.Detail from its box (nil: e.Detail is the
-// readable one, written by an older jobmatch or naming no graduate).
-func OpenAuditDetail(keys *seal.Keyring, e *matcher.AuditEntry, box []byte) error {
+// SealAudit returns the box a store keeps e's action and detail in, nil
+// when they are kept readable (AuditSealed false) or there is no key (a
+// store opened without one, a library use, keeps them readable like staff
+// names). e must have its ID (PrepareAudit).
+func SealAudit(keys *seal.Keyring, e matcher.AuditEntry) []byte {
+	if keys == nil || !AuditSealed(e) {
+		return nil
+	}
+	plain, _ := json.Marshal(auditSecret{e.Action, e.Detail}) // two strings: cannot fail
+	return keys.Seal(plain, AuditAAD(e.ID))
+}
+
+// OpenAudit fills in e.Action and e.Detail from box (nil: they are the
+// readable ones, of an entry naming no graduate or written by an older
+// jobmatch).
+func OpenAudit(keys *seal.Keyring, e *matcher.AuditEntry, box []byte) error {
 	if box == nil {
 		return nil
 	}
 	if keys == nil {
 		return ErrNoDataKey
 	}
-	plain, err := keys.Open(box, AuditDetailAAD(e.ID))
+	plain, err := keys.Open(box, AuditAAD(e.ID))
 	if err != nil {
-		return fmt.Errorf("audit entry %s: detail: %w", e.ID, err)
+		return fmt.Errorf("audit entry %s: %w", e.ID, err)
 	}
-	e.Detail = string(plain)
+	var sec auditSecret
+	if err := json.Unmarshal(plain, &sec); err != nil {
+		return fmt.Errorf("audit entry %s: %w", e.ID, err)
+	}
+	e.Action, e.Detail = sec.Action, sec.Detail
 	return nil
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-// Audit appends an entry to the audit log. A detail beside a graduate's
-// ID is sealed (store.SealAuditDetail).
+// Audit appends an entry to the audit log. The action and detail of an
+// entry naming a graduate are sealed (store.SealAudit).
 func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 	store.PrepareAudit(&e, s.now())
 	if err := ctx.Err(); err != nil {
@@ -31,29 +31,30 @@ func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 	})
 }
 
-// auditRecord is an audit entry as stored: a detail beside a graduate's
-// ID sealed into DetailBox (store.SealAuditDetail), Detail then empty.
+// auditRecord is an audit entry as stored: an entry naming a graduate
+// has its action and detail sealed into Box (store.SealAudit), Action and
+// Detail then empty.
 type auditRecord struct {
 	matcher.AuditEntry
-	DetailBox []byte `json:"detail_box,omitempty"`
+	Box []byte `json:"box,omitempty"`
 }
 
 func (s *Store) putAudit(b *bbolt.Bucket, k []byte, e matcher.AuditEntry) error {
-	r := auditRecord{AuditEntry: e, DetailBox: store.SealAuditDetail(s.keys, e)}
-	if r.DetailBox != nil {
-		r.Detail = ""
+	r := auditRecord{AuditEntry: e, Box: store.SealAudit(s.keys, e)}
+	if r.Box != nil {
+		r.Action, r.Detail = "", ""
 	}
 	return putJSON(b, k, &r)
 }
 
-// openAudit reads a stored entry, opening its detail.
+// openAudit reads a stored entry, opening its box.
 func (s *Store) openAudit(v []byte) (matcher.AuditEntry, []byte, error) {
 	var r auditRecord
 	if err := json.Unmarshal(v, &r); err != nil {
 		return r.AuditEntry, nil, err
 	}
-	err := store.OpenAuditDetail(s.keys, &r.AuditEntry, r.DetailBox)
-	return r.AuditEntry, r.DetailBox, err
+	err := store.OpenAudit(s.keys, &r.AuditEntry, r.Box)
+	return r.AuditEntry, r.Box, err
 }
 
 // AuditBatch appends entries to the audit log in one transaction: one

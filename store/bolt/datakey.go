@@ -26,8 +26,8 @@ var (
 	// before they were gets the mark from the pass Open runs.
 	metaListsSealed = []byte("lists_sealed")
 	metaUsersSealed = []byte("users_sealed")
-	// metaEventsSealed marks a file whose feedback events and audit
-	// details naming a graduate are all sealed (store/events.go).
+	// metaEventsSealed marks a file whose feedback events, and audit
+	// entries naming a graduate, are all sealed (store/events.go).
 	metaEventsSealed = []byte("events_sealed")
 )
 
@@ -248,14 +248,15 @@ func (s *Store) resealList(tx *bbolt.Tx, k, v []byte) (bool, error) {
 	return true, s.putList(tx, string(runID), string(graduateID), items)
 }
 
-// resealAudit seals an audit entry's detail naming a graduate that is in
-// the clear (written before they were sealed) or under another key.
+// resealAudit seals the action and detail of an audit entry naming a
+// graduate that are in the clear (written before they were sealed) or
+// under another key.
 func (s *Store) resealAudit(tx *bbolt.Tx, k, v []byte) (bool, error) {
 	e, box, err := s.openAudit(v)
 	if err != nil {
 		return false, fmt.Errorf("audit entry %x: %w", k, err)
 	}
-	if !store.AuditDetailSealed(e) || (box != nil && s.keys.Current(box)) {
+	if !store.AuditSealed(e) || (box != nil && s.keys.Current(box)) {
 		return false, nil
 	}
 	return true, s.putAudit(tx.Bucket(bAudit), k, e)

@@ -14,11 +14,12 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
-// TestEventsSealed: a feedback event's post and an audit entry's detail
-// beside a graduate (a 公益性岗位 named beside a graduate says they are in
+// TestEventsSealed: a feedback event's post and an audit entry's action
+// and detail beside a graduate (a 公益性岗位 named beside a graduate, or
+// the action of a district's 一人一策 handout list, says they are in
 // hardship) are not in the file; written in the clear by an older
 // jobmatch, they are sealed by the next keyed open and read back the same;
-// an entry naming no graduate keeps its detail readable.
+// an entry naming no graduate stays readable.
 func TestEventsSealed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "jobmatch.db")
 	s, err := Open(path, storetest.Keys())
@@ -59,12 +60,13 @@ func TestEventsSealed(t *testing.T) {
 	}
 	s.Close()
 	raw, _ := os.ReadFile(path)
-	for _, sec := range []string{post, detail} {
+	for _, sec := range []string{post, detail, "shortlist.write"} {
 		if bytes.Contains(raw, []byte(sec)) {
 			t.Errorf("%q is in the clear in the file", sec)
 		}
 	}
-	if !bytes.Contains(raw, []byte(oldPost)) || !bytes.Contains(raw, []byte(oldDetail)) || !bytes.Contains(raw, []byte("revoked-k7")) {
+	if !bytes.Contains(raw, []byte(oldPost)) || !bytes.Contains(raw, []byte(oldDetail)) || !bytes.Contains(raw, []byte("post.candidates")) ||
+		!bytes.Contains(raw, []byte("revoked-k7")) || !bytes.Contains(raw, []byte("key.revoke")) {
 		t.Fatal("the legacy event, the legacy entry or the entry naming no graduate is not in the clear: the test proves nothing")
 	}
 	s, err = Open(path, storetest.Keys())
@@ -73,7 +75,7 @@ func TestEventsSealed(t *testing.T) {
 	}
 	defer s.Close()
 	raw, _ = os.ReadFile(path)
-	for _, sec := range []string{post, detail, oldPost, oldDetail} {
+	for _, sec := range []string{post, detail, oldPost, oldDetail, "shortlist.write", "post.candidates"} {
 		if bytes.Contains(raw, []byte(sec)) {
 			t.Errorf("%q is in the clear after the first keyed open", sec)
 		}
@@ -94,9 +96,9 @@ func TestEventsSealed(t *testing.T) {
 	}
 	var got []string
 	for _, e := range log {
-		got = append(got, e.ID+"|"+e.Detail)
+		got = append(got, e.ID+"|"+e.Action+"|"+e.Detail)
 	}
-	if len(got) != 3 || got[0] != "a2|revoked-k7" || got[1] != "a1|"+detail || got[2] != "a0|"+oldDetail {
+	if len(got) != 3 || got[0] != "a2|key.revoke|revoked-k7" || got[1] != "a1|shortlist.write|"+detail || got[2] != "a0|post.candidates|"+oldDetail {
 		t.Fatalf("audit log after sealing: %q", got)
 	}
 	if n, err := s.RotateDataKey(ctx, nil); err != nil || n != 0 {

@@ -10,19 +10,20 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-// Audit appends an entry to the audit log (once, even when retried). A
-// detail beside a graduate's ID is sealed (store.SealAuditDetail).
+// Audit appends an entry to the audit log (once, even when retried). The
+// action and detail of an entry naming a graduate are sealed
+// (store.SealAudit).
 func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 	store.PrepareAudit(&e, s.now())
 	return s.retry(ctx, "audit", func(ctx context.Context, _ int) error {
-		box := store.SealAuditDetail(s.keys, e)
-		detail := e.Detail
+		box := store.SealAudit(s.keys, e)
+		action, detail := e.Action, e.Detail
 		if box != nil {
-			detail = ""
+			action, detail = "", ""
 		}
-		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client, detail_box)
+		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client, box)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-			e.ID, e.At, e.KeyID, string(e.Role), e.Action, e.GraduateID, detail, e.Client, box)
+			e.ID, e.At, e.KeyID, string(e.Role), action, e.GraduateID, detail, e.Client, box)
 		return err
 	})
 }
@@ -45,17 +46,17 @@ func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) er
 		store.PrepareAudit(&e, now)
 		ids[i], ats[i], keyIDs[i], roles[i] = e.ID, e.At, e.KeyID, string(e.Role)
 		actions[i], graduateIDs[i], details[i], clients[i] = e.Action, e.GraduateID, e.Detail, e.Client
-		if boxes[i] = store.SealAuditDetail(s.keys, e); boxes[i] != nil {
-			details[i] = ""
+		if boxes[i] = store.SealAudit(s.keys, e); boxes[i] != nil {
+			actions[i], details[i] = "", ""
 		}
 	}
 	return s.retry(ctx, "audit batch", func(ctx context.Context, _ int) error {
 		// ORDER BY ordinality: n (bigserial) follows the order of entries,
 		// which AuditLog's "last written first" relies on.
-		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client, detail_box)
-			SELECT id, at, key_id, role, action, graduate_id, detail, client, detail_box
+		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client, box)
+			SELECT id, at, key_id, role, action, graduate_id, detail, client, box
 			FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bytea[])
-				WITH ORDINALITY AS e(id, at, key_id, role, action, graduate_id, detail, client, detail_box, ord)
+				WITH ORDINALITY AS e(id, at, key_id, role, action, graduate_id, detail, client, box, ord)
 			ORDER BY ord
 			ON CONFLICT (id) DO NOTHING`,
 			ids, ats, keyIDs, roles, actions, graduateIDs, details, clients, boxes)
@@ -77,7 +78,7 @@ func (s *Store) AuditLog(ctx context.Context, graduateID string, limit int) ([]m
 			return e, err
 		}
 		e.Role = matcher.Role(role)
-		return e, store.OpenAuditDetail(s.keys, &e, box)
-	}, `SELECT id, at, key_id, role, action, graduate_id, detail, client, detail_box FROM audit_log
+		return e, store.OpenAudit(s.keys, &e, box)
+	}, `SELECT id, at, key_id, role, action, graduate_id, detail, client, box FROM audit_log
 		WHERE ($1 = '' OR graduate_id = $1) ORDER BY n DESC LIMIT $2`, graduateID, limit)
 }

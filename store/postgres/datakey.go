@@ -290,29 +290,29 @@ func (s *Store) resealFeedback(ctx context.Context, report func(int)) error {
 		}, report)
 }
 
-// resealAudit seals the details of audit entries naming a graduate that
-// were written in the clear (before schema version 6) or are under
-// another key, in the order they were written.
+// resealAudit seals the action and detail of audit entries naming a
+// graduate that were written in the clear (before schema version 6) or
+// are under another key, in the order they were written.
 func (s *Store) resealAudit(ctx context.Context, report func(int)) error {
 	type row struct {
 		n   int64
 		e   matcher.AuditEntry
 		box []byte
 	}
-	return resealPages(ctx, s, "audit log", `SELECT n, id, graduate_id, detail, detail_box FROM audit_log
-		WHERE n > $1 AND ((graduate_id <> '' AND detail <> '') OR substring(detail_box FROM 1 FOR 5) <> $2)
+	return resealPages(ctx, s, "audit log", `SELECT n, id, graduate_id, action, detail, box FROM audit_log
+		WHERE n > $1 AND ((graduate_id <> '' AND box IS NULL) OR substring(box FROM 1 FOR 5) <> $2)
 		ORDER BY n LIMIT $3 FOR UPDATE`, int64(0),
 		func(rows pgx.CollectableRow) (row, error) {
 			var r row
-			err := rows.Scan(&r.n, &r.e.ID, &r.e.GraduateID, &r.e.Detail, &r.box)
+			err := rows.Scan(&r.n, &r.e.ID, &r.e.GraduateID, &r.e.Action, &r.e.Detail, &r.box)
 			return r, err
 		},
 		func(r row) any { return r.n },
 		func(ctx context.Context, tx pgx.Tx, r row) error {
-			if err := store.OpenAuditDetail(s.keys, &r.e, r.box); err != nil {
+			if err := store.OpenAudit(s.keys, &r.e, r.box); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `UPDATE audit_log SET detail = '', detail_box = $2 WHERE n = $1`, r.n, store.SealAuditDetail(s.keys, r.e))
+			_, err := tx.Exec(ctx, `UPDATE audit_log SET action = '', detail = '', box = $2 WHERE n = $1`, r.n, store.SealAudit(s.keys, r.e))
 			return err
 		}, report)
 }

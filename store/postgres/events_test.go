@@ -11,8 +11,8 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 )
 
-// TestEventsSealed: a feedback event's post and an audit entry's detail
-// beside a graduate are not readable in their rows (a 公益性岗位 named
+// TestEventsSealed: a feedback event's post and an audit entry's action
+// and detail beside a graduate are not readable in their rows (a 公益性岗位 named
 // beside a graduate says they are in hardship); rows written in the clear
 // before schema version 6 read back and are sealed by the data-key pass
 // (which `jobmatch migrate` and `keys rotate-data-key` run); an entry
@@ -43,17 +43,17 @@ func TestEventsSealed(t *testing.T) {
 		}
 		return rows
 	}
-	for _, sec := range []string{post, detail, oldPost, oldDetail} {
+	for _, sec := range []string{post, detail, oldPost, oldDetail, "shortlist.write", "post.candidates"} {
 		if rows := dump(); strings.Contains(rows, sec) || strings.Contains(rows, hex.EncodeToString([]byte(sec))) {
 			t.Fatalf("%q is stored in the clear: %s", sec, rows)
 		}
 	}
-	if !strings.Contains(dump(), "revoked-k7") {
-		t.Fatal("the detail of an entry naming no graduate is not readable")
+	if !strings.Contains(dump(), "revoked-k7") || !strings.Contains(dump(), "key.revoke") {
+		t.Fatal("an entry naming no graduate is not readable")
 	}
 	// What jobmatch before schema version 6 wrote: the post and the detail in the clear.
 	for _, q := range []string{`UPDATE feedback SET post_id = $1, post_box = NULL WHERE id = 'e0'`,
-		`UPDATE audit_log SET detail = $1, detail_box = NULL WHERE id = 'a0'`} {
+		`UPDATE audit_log SET action = 'post.candidates', detail = $1, box = NULL WHERE id = 'a0'`} {
 		arg := oldPost
 		if strings.Contains(q, "audit") {
 			arg = oldDetail
@@ -79,9 +79,9 @@ func TestEventsSealed(t *testing.T) {
 		}
 		var got []string
 		for _, e := range log {
-			got = append(got, e.ID+"|"+e.Detail)
+			got = append(got, e.ID+"|"+e.Action+"|"+e.Detail)
 		}
-		if len(got) != 3 || got[0] != "a2|revoked-k7" || got[1] != "a1|"+detail || got[2] != "a0|"+oldDetail {
+		if len(got) != 3 || got[0] != "a2|key.revoke|revoked-k7" || got[1] != "a1|shortlist.write|"+detail || got[2] != "a0|post.candidates|"+oldDetail {
 			t.Fatalf("%s: audit log %q", when, got)
 		}
 	}
@@ -90,7 +90,7 @@ func TestEventsSealed(t *testing.T) {
 		t.Fatalf("the data-key pass re-sealed %d (want the post and the detail in the clear): %v", n, err)
 	}
 	check("after the pass")
-	for _, sec := range []string{oldPost, oldDetail} {
+	for _, sec := range []string{oldPost, oldDetail, "post.candidates"} {
 		if strings.Contains(dump(), sec) {
 			t.Fatalf("%q in the clear after the pass", sec)
 		}

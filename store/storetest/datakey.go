@@ -88,13 +88,14 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 		District: "天山区", PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"}
 	must(t, s.CreateUser(ctx, staff))
 	// A feedback event and an audit entry naming a graduate and a post
-	// say as much as the plan: their posts are sealed too.
+	// say as much as the plan: the event's post, the entry's action and
+	// detail are sealed too.
 	const fbPost, auditPost = "welfare-feedback:GY0003", "welfare-audit:GY0004"
 	must(t, s.RecordFeedback(ctx, matcher.FeedbackEvent{ID: "fb1", GraduateID: gs[2].ID, PostID: fbPost, Type: matcher.FeedbackApply, Source: "key:k"}))
 	must(t, s.Audit(ctx, matcher.AuditEntry{KeyID: "k", Role: matcher.RoleCounselor, Action: "shortlist.write", GraduateID: gs[2].ID, Detail: "add " + auditPost}))
 	must(t, s.Audit(ctx, matcher.AuditEntry{KeyID: "k", Role: matcher.RoleAdmin, Action: "key.revoke", Detail: "revoked-key-k9"}))
 	secrets := append(secretsOf(gs, notes), listSecrets...)
-	secrets = append(secrets, staff.FullName, staff.Contact, planPost, fbPost, auditPost)
+	secrets = append(secrets, staff.FullName, staff.Contact, planPost, fbPost, auditPost, "shortlist.write")
 	raw := b.Raw(t)
 	if !bytes.Contains(raw, []byte(gs[619].ID)) || !bytes.Contains(raw, []byte(gs[619].School)) {
 		t.Fatal("the raw bytes do not hold the records at all: the search below would prove nothing")

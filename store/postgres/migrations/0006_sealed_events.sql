@@ -10,8 +10,10 @@
 ALTER TABLE feedback ADD COLUMN post_box bytea;
 
 -- An audit entry that names a graduate says beside the ID what was done:
--- "post P" for every candidate of a post, "add P" for a plan edit, "click
--- P" for feedback. Such a detail is sealed into detail_box, bound to the
--- entry's ID; entries naming no graduate keep it readable. detail stays
--- for entries written before version 6 until the data-key pass.
-ALTER TABLE audit_log ADD COLUMN detail_box bytea;
+-- handout.list names every graduate of a district's 一人一策 caseload
+-- (the hardship graduates still looking), "post P" for every candidate of
+-- a post, "add P" for a plan edit. Its action and detail are sealed
+-- together into box, bound to the entry's ID (action and detail then
+-- empty); entries naming no graduate keep them readable. Entries written
+-- before version 6 keep theirs until the data-key pass.
+ALTER TABLE audit_log ADD COLUMN box bytea;
