@@ -90,13 +90,17 @@ func (s *Store) AuditLog(ctx context.Context, graduateID string, limit int) ([]m
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bAudit).Cursor()
 		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
-			e, _, err := s.openAudit(v)
-			if err != nil {
+			var r auditRecord
+			if err := json.Unmarshal(v, &r); err != nil {
 				return err
 			}
-			if graduateID == "" || e.GraduateID == graduateID {
-				out = append(out, e)
+			if graduateID != "" && r.GraduateID != graduateID {
+				continue // other graduates' boxes are not opened
 			}
+			if err := store.OpenAudit(s.keys, &r.AuditEntry, r.Box); err != nil {
+				return err
+			}
+			out = append(out, r.AuditEntry)
 		}
 		return nil
 	})
