@@ -92,7 +92,8 @@ func TestBrowserPrintOfGraduatePage(t *testing.T) {
 	b.do("back to the caseload", chromedp.Navigate(ts.URL+"/workspace/#/"), waitJS(`!document.getElementById('caseload-view').hidden && `+countOf("#caseload tbody tr.row")+" > 0"))
 	text, _ = print("caseload-page")
 	flat = strings.Join(strings.Fields(text), "")
-	if !strings.Contains(flat, "服务对象名单") {
+	// Every column of the list is on the paper, the last one too.
+	if !strings.Contains(flat, "服务对象名单") || !strings.Contains(flat, "提醒") || !strings.Contains(flat, "联系日期") {
 		t.Errorf("the caseload's page printed without its list:\n%s", text)
 	}
 	for _, control := range []string{"退出登录", "上一页", "下一页", "打印本区", "仅看超期未联系"} {
