@@ -124,6 +124,10 @@ func (s *Server) createGraduate(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) writeGraduate(w http.ResponseWriter, r *http.Request, in *graduateInput, old *matcher.Graduate) error {
 	k := keyFrom(r)
 	g := in.Graduate
+	// The words first: mergeManaged reads the status (未登记 or not).
+	if err := normalizeGraduateWords(&g); err != nil {
+		return err
+	}
 	if err := s.mergeManaged(&g, in.Age, old); err != nil {
 		return err
 	}
@@ -233,21 +237,6 @@ func validateGraduate(g, old *matcher.Graduate) error {
 	}
 	if g.Degree < matcher.DegreeNone || g.Degree > matcher.DegreeDoctor {
 		return invalidField("degree", "学历应为 0–5", "degree must be 0 to 5")
-	}
-	for _, h := range g.Hardship {
-		if !h.Valid() {
-			return invalidField("hardship", "未知的就业困难类别：%s", "unknown hardship category %q", clip(string(h)))
-		}
-	}
-	for _, c := range g.PreferredChannels {
-		if !c.Valid() {
-			return invalidField("preferred_channels", "未知渠道：%s", "unknown channel %q", clip(string(c)))
-		}
-	}
-	switch g.Status {
-	case "", matcher.StatusUnregistered, matcher.StatusSeeking, matcher.StatusPlaced, matcher.StatusEmployed, matcher.StatusStudying:
-	default:
-		return invalidField("status", "未知状态：%s", "unknown status %q", clip(string(g.Status)))
 	}
 	if g.ExpectedSalary < 0 || g.ExpectedSalary > 1e6 {
 		return invalidField("expected_salary", "期望薪资应在 0–1000000 元/月之间", "expected_salary must be between 0 and 1,000,000 yuan a month")

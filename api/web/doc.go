@@ -22,7 +22,12 @@
 //     registration and placement rates against the plan's milestones;
 //   - graduate page: the masked profile, recommendations with their Chinese
 //     reasons, the 一人一策 shortlist builder checked live against the
-//     policy, the subsidies that apply, and the contact log.
+//     policy, the subsidies that apply, and the contact log. The page also
+//     holds, off-screen, the graduate's handout sheet (handout.js, sheet.css,
+//     the print view's own), so that the browser's print of the page is the
+//     handout's one A4 page and never the forms and buttons;
+//   - print view (print.html): one graduate's handout or the district's, one
+//     A4 sheet each, with the PDF and XLSX downloads.
 //
 // Security: every page is served with a Content-Security-Policy that allows
 // only this origin's own script, style and fetches (no inline script, no

@@ -220,6 +220,7 @@ func (r *runner) finishPlan(l *list, g *matcher.Graduate, listed map[string]bool
 			l.plan.Posts = append(l.plan.Posts, it)
 		}
 	}
+	casework.NotePosts(l.plan, &r.policy)
 	alts, err := casework.Alternates(r.in.Engine, g, l.plan.Posts)
 	if err != nil {
 		return nil, fmt.Errorf("batch: graduate %s: %w", g.ID, err)

@@ -63,10 +63,21 @@ func Propose(rec Recommender, g *matcher.Graduate, pol *catalog.Policy, o Propos
 	if len(p.Courses) < pol.Shortlist.CoursesMin {
 		p.Notes = append(p.Notes, fmt.Sprintf("适合的培训课程只有 %d 门（未开班、有名额、对口所学专业或岗位要求、不重复已掌握的技能）", len(p.Courses)))
 	}
+	if o.Posts == nil {
+		NotePosts(p, pol)
+	}
+	return p, nil
+}
+
+// NotePosts says in the proposal's notes that fewer posts fit than the
+// plan asks, once its posts are final: Propose calls it when it chose the
+// posts; the nightly batch, which passes none and fills them from its own
+// capacity-adjusted list, calls it after (before, every stored proposal
+// said "符合条件的岗位只有 0 个" beside its posts).
+func NotePosts(p *matcher.Proposal, pol *catalog.Policy) {
 	if len(p.Posts) < pol.Shortlist.PostsMin {
 		p.Notes = append(p.Notes, fmt.Sprintf("符合条件的岗位只有 %d 个", len(p.Posts)))
 	}
-	return p, nil
 }
 
 // StoreProposal encodes the parts of a proposal that are not in the

@@ -341,6 +341,7 @@ async function loadGraduate(id) {
   show('graduate-view');
   state.graduate = id;
   state.recs = {};
+  clear($('print-sheet'));
   clear($('profile')).append(el('p', { class: 'muted' }, '加载中……'));
   clear($('rec-list'));
   const [g, sl, cs] = await Promise.all([
@@ -353,6 +354,26 @@ async function loadGraduate(id) {
   renderShortlist(sl);
   renderContacts(cs);
   selectTab(state.tab);
+}
+
+// loadPrintSheet sets the graduate's handout (handout.js), off-screen, in
+// #print-sheet: what the browser prints from this page (app.css, @media
+// print) is the handout's one A4 page, not the workspace with its forms,
+// buttons and recommendations. Called whenever the shortlist is drawn, so
+// the sheet follows every edit.
+let printSeq = 0;
+async function loadPrintSheet(id) {
+  const seq = ++printSeq;
+  let h = null;
+  try {
+    h = await api('GET', '/v1/graduates/' + encodeURIComponent(id) + '/handout');
+  } catch (e) { /* printing falls back to the page without its controls */ }
+  if (seq !== printSeq || state.graduate !== id) return;
+  const box = clear($('print-sheet'));
+  if (!h || !window.JobmatchHandout) return;
+  const art = JobmatchHandout.sheet(h);
+  box.append(art);
+  JobmatchHandout.fit(art);
 }
 
 function renderProfile(g) {
@@ -392,6 +413,7 @@ function onList(id) {
 
 function renderShortlist(sl) {
   state.shortlist = sl;
+  if (state.graduate) loadPrintSheet(state.graduate);
   const c = sl.check;
   const st = clear($('shortlist-status'));
   if (c.settled) {
