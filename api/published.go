@@ -68,7 +68,7 @@ func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Que
 		if sr.Plan || (sr.Kind != matcher.KindJob && sr.Kind != matcher.KindInternship) {
 			continue // courses are asked for with kind=course; plan items are the 一人一策 proposal's
 		}
-		if _, open := s.engine.Post(sr.PostID); !open {
+		if !s.engine.HasPost(sr.PostID) {
 			continue
 		}
 		if len(keep) < q.Limit {

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
-	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // A recommendation list is the body the API writes most. Encoding an
@@ -119,7 +118,7 @@ func appendItem(b []byte, it *matcher.Item) ([]byte, bool) {
 	b = append(b, `,"reasons":`...)
 	b = appendStrings(b, it.Reasons)
 	b = append(b, `,"contributions":`...)
-	b, ok = appendFloatMap(b, it.Contributions, ok)
+	b, ok = appendContributions(b, it.Contributions, ok)
 	if len(it.Missing) > 0 {
 		b = append(b, `,"missing":`...)
 		b = appendStrings(b, it.Missing)
@@ -189,31 +188,22 @@ func appendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-// sortedFeatures are the engine's feature names in byte order: an item's
-// contributions hold exactly these, and encoding/json writes a map's keys
-// in that order.
-var sortedFeatures = func() []string {
-	out := slices.Clone(engine.FeatureNames[:])
-	slices.Sort(out)
-	return out
-}()
-
-func appendFloatMap(b []byte, m map[string]float64, ok bool) ([]byte, bool) {
-	if m == nil {
+// appendContributions writes c as matcher.Contributions.MarshalJSON does
+// (an object, keys in byte order), without allocating when c is in order,
+// as the engine makes it.
+func appendContributions(b []byte, c matcher.Contributions, ok bool) ([]byte, bool) {
+	if c == nil {
 		return append(b, "null"...), ok
 	}
-	keys := sortedFeatures
-	if !hasExactly(m, keys) {
-		keys = sortedKeys(m)
-	}
+	c = c.Sorted()
 	b = append(b, '{')
-	for i, k := range keys {
+	for i, x := range c {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = appendJSONString(b, x.Feature)
 		b = append(b, ':')
-		b, ok = appendFloat(b, m[k], ok)
+		b, ok = appendFloat(b, x.Value, ok)
 	}
 	return append(b, '}'), ok
 }
@@ -232,19 +222,6 @@ func appendIntMap(b []byte, m map[string]int) []byte {
 		b = strconv.AppendInt(b, int64(m[k]), 10)
 	}
 	return append(b, '}')
-}
-
-// hasExactly reports whether m's keys are exactly keys.
-func hasExactly[V any](m map[string]V, keys []string) bool {
-	if len(m) != len(keys) {
-		return false
-	}
-	for _, k := range keys {
-		if _, ok := m[k]; !ok {
-			return false
-		}
-	}
-	return true
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -6,10 +6,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // jsonStrings are strings encoding/json escapes in every way it does.
@@ -44,6 +46,17 @@ func fill(rng *rand.Rand, v reflect.Value) {
 	case reflect.Bool:
 		v.SetBool(rng.IntN(2) == 0)
 	case reflect.Slice:
+		if v.Type() == reflect.TypeFor[matcher.Contributions]() && rng.IntN(4) == 0 {
+			// the engine's contributions: every feature, in order
+			names := slices.Sorted(slices.Values(engine.FeatureNames[:]))
+			c := make(matcher.Contributions, len(names))
+			for i, n := range names {
+				c[i].Feature = n
+				fill(rng, reflect.ValueOf(&c[i].Value))
+			}
+			v.Set(reflect.ValueOf(c))
+			return
+		}
 		switch rng.IntN(3) {
 		case 0:
 			v.SetZero()
@@ -57,19 +70,11 @@ func fill(rng *rand.Rand, v reflect.Value) {
 			v.Set(s)
 		}
 	case reflect.Map:
-		switch rng.IntN(4) {
+		switch rng.IntN(3) {
 		case 0:
 			v.SetZero()
 		case 1:
 			v.Set(reflect.MakeMap(v.Type()))
-		case 2: // the engine's contributions: every feature
-			m := reflect.MakeMap(v.Type())
-			for _, k := range sortedFeatures {
-				e := reflect.New(v.Type().Elem()).Elem()
-				fill(rng, e)
-				m.SetMapIndex(reflect.ValueOf(k), e)
-			}
-			v.Set(m)
 		default:
 			m := reflect.MakeMap(v.Type())
 			for range 1 + rng.IntN(4) {
@@ -127,7 +132,7 @@ func FuzzResultJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, id, title, reason string, score, contrib float64, n int) {
 		it := matcher.Item{PostID: id, Rank: n, Score: score, Kind: matcher.Kind(reason), Channel: matcher.Channel(title), Title: title,
 			Employer: reason, District: id, Salary: matcher.Salary{Raw: reason, Min: contrib, Max: score, Months: n},
-			Reasons: []string{reason, title}, Contributions: map[string]float64{title: contrib, reason: score}, Missing: []string{id}}
+			Reasons: []string{reason, title}, Contributions: matcher.Contributions{{Feature: title, Value: contrib}, {Feature: reason, Value: score}}, Missing: []string{id}}
 		res := &matcher.Result{GraduateID: id, Items: []matcher.Item{it, it}, Excluded: map[string]int{reason: n, id: 1},
 			Exclusions: []matcher.Exclusion{{PostID: id, Rule: reason, Message: title}}}
 		checkResultJSON(t, 0, res)

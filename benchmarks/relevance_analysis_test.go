@@ -140,10 +140,10 @@ func judgmentNotes(tb testing.TB, profile string) map[string]string {
 	return out
 }
 
-func contribText(c map[string]float64) string {
+func contribText(c matcher.Contributions) string {
 	var parts []string
 	for _, n := range engine.FeatureNames {
-		if v := c[n]; v != 0 {
+		if v := c.Get(n); v != 0 {
 			parts = append(parts, fmt.Sprintf("%s %.2f", n, v))
 		}
 	}

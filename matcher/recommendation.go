@@ -38,19 +38,19 @@ func (q *Query) Normalize() error {
 // Item is one recommendation: a post or course, its score, its reasons in
 // Chinese and each feature's share of the score.
 type Item struct {
-	PostID        string             `json:"post_id"`
-	Rank          int                `json:"rank"`
-	Score         float64            `json:"score"`
-	Kind          Kind               `json:"kind"`
-	Channel       Channel            `json:"channel,omitempty"`
-	Title         string             `json:"title"`
-	Employer      string             `json:"employer"`
-	District      string             `json:"district"`
-	Salary        Salary             `json:"salary"`
-	Reasons       []string           `json:"reasons"`
-	Contributions map[string]float64 `json:"contributions"`
-	Missing       []string           `json:"missing,omitempty"` // skills and certificates the post asks for that the graduate lacks
-	Opens         []string           `json:"opens,omitempty"`   // courses: the recommended posts the course would open
+	PostID        string        `json:"post_id"`
+	Rank          int           `json:"rank"`
+	Score         float64       `json:"score"`
+	Kind          Kind          `json:"kind"`
+	Channel       Channel       `json:"channel,omitempty"`
+	Title         string        `json:"title"`
+	Employer      string        `json:"employer"`
+	District      string        `json:"district"`
+	Salary        Salary        `json:"salary"`
+	Reasons       []string      `json:"reasons"`
+	Contributions Contributions `json:"contributions"`
+	Missing       []string      `json:"missing,omitempty"` // skills and certificates the post asks for that the graduate lacks
+	Opens         []string      `json:"opens,omitempty"`   // courses: the recommended posts the course would open
 }
 
 // Exclusion says which rule excluded which post.
@@ -70,10 +70,10 @@ type Result struct {
 
 // Candidate is a graduate recommended for a post (reverse matching).
 type Candidate struct {
-	GraduateID    string             `json:"graduate_id"`
-	Rank          int                `json:"rank"`
-	Score         float64            `json:"score"`
-	Reasons       []string           `json:"reasons"`
-	Contributions map[string]float64 `json:"contributions"`
-	Missing       []string           `json:"missing,omitempty"`
+	GraduateID    string        `json:"graduate_id"`
+	Rank          int           `json:"rank"`
+	Score         float64       `json:"score"`
+	Reasons       []string      `json:"reasons"`
+	Contributions Contributions `json:"contributions"`
+	Missing       []string      `json:"missing,omitempty"`
 }

@@ -146,9 +146,7 @@ func openBox(keys *seal.Keyring, box, aad []byte) (sealedBox, error) {
 	if err != nil {
 		return sealedBox{}, err
 	}
-	var b sealedBox
-	err = json.Unmarshal(plain, &b)
-	return b, err
+	return decodeBox(plain)
 }
 
 // ListInClear reports whether a stored list was written in the clear

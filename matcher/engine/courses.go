@@ -466,9 +466,9 @@ func (e *Engine) scoreCourse(ge *gradEngine, majorKey string, cr *courseRec, gap
 func (e *Engine) courseItem(ge *gradEngine, s *scoredCourse, gaps *skillGaps, cw *[NumCourseFeatures]float64, rank int, startup bool) matcher.Item {
 	c := s.cr.c
 	it := matcher.Item{PostID: c.ID, Rank: rank, Score: round4(s.score), Kind: matcher.KindCourse, Title: c.Title,
-		Employer: c.Provider, District: c.District, Contributions: map[string]float64{}}
-	for i, v := range s.x {
-		it.Contributions[CourseFeatureNames[i]] = round4(cw[i] * v)
+		Employer: c.Provider, District: c.District, Contributions: make(matcher.Contributions, NumCourseFeatures)}
+	for k, i := range courseFeatureOrder {
+		it.Contributions[k] = matcher.Contribution{Feature: CourseFeatureNames[i], Value: round4(cw[i] * s.x[i])}
 	}
 	cov := slices.Clone(s.covers)
 	sort.SliceStable(cov, func(a, b int) bool { return len(gaps.postsOf[cov[a]]) > len(gaps.postsOf[cov[b]]) })

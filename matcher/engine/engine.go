@@ -173,6 +173,16 @@ func (e *Engine) Post(id string) (matcher.Post, bool) {
 	return *e.slots[slot].Post, true
 }
 
+// HasPost reports whether the engine holds post id (open and
+// recommendable), as Post's second result, without copying the post: the
+// published run's path asks it for every item it serves.
+func (e *Engine) HasPost(id string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	_, ok := e.byID[id]
+	return ok
+}
+
 func (e *Engine) now() time.Time {
 	if !e.fixNow.IsZero() {
 		return e.fixNow

@@ -351,8 +351,8 @@ func TestExplanations(t *testing.T) {
 	// Contributions add up to the score.
 	for _, it := range res.Items {
 		sum := 0.0
-		for _, v := range it.Contributions {
-			sum += v
+		for _, c := range it.Contributions {
+			sum += c.Value
 		}
 		if math.Abs(sum-it.Score) > 1e-3 || len(it.Contributions) != NumFeatures {
 			t.Errorf("%s: contributions sum %v, score %v", it.PostID, sum, it.Score)
@@ -807,8 +807,8 @@ func TestWeights(t *testing.T) {
 	g := baseGraduate()
 	res, _ := e.Recommend(&g, matcher.Query{})
 	for _, it := range res.Items {
-		if math.Abs(it.Score-it.Contributions["text"]) > 1e-9 {
-			t.Errorf("score %v with only text weighted, text contribution %v", it.Score, it.Contributions["text"])
+		if math.Abs(it.Score-it.Contributions.Get("text")) > 1e-9 {
+			t.Errorf("score %v with only text weighted, text contribution %v", it.Score, it.Contributions.Get("text"))
 		}
 	}
 	// ScoreMatrix agrees with the per-item score.

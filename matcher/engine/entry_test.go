@@ -84,7 +84,8 @@ func TestPreferencesNeverLiftUnfitting(t *testing.T) {
 	}
 	fitOf := func(it matcher.Item) float64 {
 		var f float64
-		for name, c := range it.Contributions {
+		for _, x := range it.Contributions {
+			name, c := x.Feature, x.Value
 			pref := false
 			for _, pf := range PreferenceFeatures {
 				pref = pref || FeatureNames[pf] == name
@@ -131,7 +132,8 @@ func TestPreferencesNeverLiftUnfitting(t *testing.T) {
 			}
 			if !fits {
 				seenUnfit = true
-				for name, c := range it.Contributions {
+				for _, x := range it.Contributions {
+					name, c := x.Feature, x.Value
 					for _, pf := range PreferenceFeatures {
 						if FeatureNames[pf] == name && c != 0 {
 							t.Fatalf("%s: %s below the threshold gets %s %.3f", g.ID, it.PostID, name, c)

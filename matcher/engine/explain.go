@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -58,9 +59,9 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) m
 	p := pr.Post
 	it := matcher.Item{PostID: p.ID, Rank: rank, Score: round4(e.sc.score(ex.x[:])), Kind: pr.kind, Channel: p.Channel,
 		Title: p.Title, Employer: p.Employer, District: p.District, Salary: p.Salary,
-		Contributions: make(map[string]float64, NumFeatures)}
-	for i, c := range contrib {
-		it.Contributions[FeatureNames[i]] = round4(c)
+		Contributions: make(matcher.Contributions, NumFeatures)}
+	for k, i := range featureOrder {
+		it.Contributions[k] = matcher.Contribution{Feature: FeatureNames[i], Value: round4(contrib[i])}
 	}
 	rs := make([]reason, 0, NumFeatures) // one allocation, not an append's several
 	for f, write := range reasonWriters {
@@ -136,9 +137,9 @@ func occupationReason(ex *explanation) string {
 		on = pr.Post.Title
 	}
 	if ex.ge.occSource(pr.occ) == 2 {
-		return fmt.Sprintf("专业对口：%s → %s（同类岗位常招此专业）", ex.gc.Major.Label(), on)
+		return "专业对口：" + ex.gc.Major.Label() + " → " + on + "（同类岗位常招此专业）"
 	}
-	return fmt.Sprintf("专业对口：%s → %s", ex.gc.Major.Label(), on)
+	return "专业对口：" + ex.gc.Major.Label() + " → " + on
 }
 
 func majorReason(ex *explanation) string {
@@ -167,7 +168,7 @@ func degreeReason(ex *explanation) string {
 	case have == need:
 		return "学历符合：" + have.Chinese()
 	}
-	return fmt.Sprintf("学历符合：要求%s及以上，您为%s", need.Chinese(), have.Chinese())
+	return "学历符合：要求" + need.Chinese() + "及以上，您为" + have.Chinese()
 }
 
 func districtReason(ex *explanation) string {
@@ -176,7 +177,7 @@ func districtReason(ex *explanation) string {
 		return ""
 	}
 	if why := ex.ge.districtWhy[ex.pr.district+2]; why != "" {
-		return fmt.Sprintf("地点：%s（%s）", p.District, why)
+		return "地点：" + p.District + "（" + why + "）"
 	}
 	return ""
 }
@@ -234,7 +235,7 @@ func salaryReason(ex *explanation) string {
 		if hi >= exp {
 			s += "，符合期望"
 		} else {
-			s += fmt.Sprintf("，低于期望%.0f元", exp)
+			s += "，低于期望" + strconv.FormatFloat(exp, 'f', 0, 64) + "元"
 		}
 	}
 	return s
@@ -242,7 +243,7 @@ func salaryReason(ex *explanation) string {
 
 func channelReason(ex *explanation) string {
 	if ex.ge != nil && ex.pr.chIdx >= 0 && ex.ge.channelRank[ex.pr.chIdx] > 0 {
-		return fmt.Sprintf("渠道：%s（您的意向渠道）", ex.pr.Post.Channel.Chinese())
+		return "渠道：" + ex.pr.Post.Channel.Chinese() + "（您的意向渠道）"
 	}
 	return ""
 }
@@ -277,9 +278,9 @@ func placesReason(ex *explanation) string {
 func salaryText(lo, hi float64) string {
 	r := func(v float64) float64 { return math.Round(v/100) * 100 }
 	if r(lo) == r(hi) || lo == 0 {
-		return fmt.Sprintf("%.0f元/月", r(hi))
+		return strconv.FormatFloat(r(hi), 'f', 0, 64) + "元/月"
 	}
-	return fmt.Sprintf("%.0f-%.0f元/月", r(lo), r(hi))
+	return strconv.FormatFloat(r(lo), 'f', 0, 64) + "-" + strconv.FormatFloat(r(hi), 'f', 0, 64) + "元/月"
 }
 
 // sharedWords lists the n terms that contribute most to the text
@@ -299,7 +300,7 @@ func (e *Engine) sharedWords(ge *gradEngine, pr *postRec, n int) []string {
 	// weight (then by word) are picked by selection, not a sort of every
 	// shared term (a served request explains 8 items: this was 4% of its
 	// CPU with sort.Slice).
-	var words map[string]bool // cut on the first shared term
+	var shown []uint64 // found on the first shared term
 	ts := make([]tw, 0, 32)
 	i, j := 0, 0
 	for i < len(ge.qIDs) && j < len(pr.terms) {
@@ -309,11 +310,11 @@ func (e *Engine) sharedWords(ge *gradEngine, pr *postRec, n int) []string {
 		case ge.qIDs[i] > pr.terms[j]:
 			j++
 		default:
-			if words == nil {
-				words = e.postWords(pr)
+			if shown == nil {
+				shown = e.shownTerms(pr)
 			}
-			if t := e.termStr[pr.terms[j]]; words[t] {
-				ts = append(ts, tw{t, ge.qW[i] * pr.tw[j]})
+			if shown[j>>6]&(1<<(j&63)) != 0 {
+				ts = append(ts, tw{e.termStr[pr.terms[j]], ge.qW[i] * pr.tw[j]})
 			}
 			i++
 			j++
@@ -333,11 +334,13 @@ func (e *Engine) sharedWords(ge *gradEngine, pr *postRec, n int) []string {
 	return out
 }
 
-// postWords returns the post's title and description words, normalised as
-// sharedWords compares them, cut once per post.
-func (e *Engine) postWords(pr *postRec) map[string]bool {
-	if w := pr.shownWords.Load(); w != nil {
-		return *w
+// shownTerms marks which of the post's terms are its title and
+// description words, normalised as sharedWords compares them (bit j:
+// pr.terms[j]), cut once per post. pr.terms never change once a postRec
+// is placed (an edited post is a new postRec), so the bits stay right.
+func (e *Engine) shownTerms(pr *postRec) []uint64 {
+	if s := pr.shown.Load(); s != nil {
+		return *s
 	}
 	p := pr.Post
 	words := map[string]bool{}
@@ -346,8 +349,14 @@ func (e *Engine) postWords(pr *postRec) map[string]bool {
 			words[strings.ToLower(normSkill(w))] = true
 		}
 	}
-	pr.shownWords.Store(&words)
-	return words
+	s := make([]uint64, (len(pr.terms)+63)/64+1)
+	for j, id := range pr.terms {
+		if words[e.termStr[id]] {
+			s[j>>6] |= 1 << (j & 63)
+		}
+	}
+	pr.shown.Store(&s)
+	return s
 }
 
 // licenceReason names the licence the post requires that a fresh graduate

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -29,6 +31,19 @@ const (
 // FeatureNames are the features' names, as used in weights.json and in
 // Item.Contributions.
 var FeatureNames = [NumFeatures]string{"text", "major", "occupation", "skills", "certificates", "degree", "experience", "entry", "licence", "district", "salary", "channel", "fresh", "places", "priority"}
+
+// featureOrder and courseFeatureOrder are the features' indexes in byte
+// order of their names: the order of an item's matcher.Contributions.
+var featureOrder, courseFeatureOrder = nameOrder(FeatureNames[:]), nameOrder(CourseFeatureNames[:])
+
+func nameOrder(names []string) []int {
+	out := make([]int, len(names))
+	for i := range out {
+		out[i] = i
+	}
+	slices.SortFunc(out, func(a, b int) int { return strings.Compare(names[a], names[b]) })
+	return out
+}
 
 // featureVector fills x with the features of (gc, pr); text is the already
 // computed text relevance.

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"math/bits"
-	"slices"
 	"sync"
 	"time"
 
@@ -115,6 +114,10 @@ func (r *Ranker) stale() bool {
 	return r.e.gen != r.gen
 }
 
+// passBufs recycles excludedByRule's bitsets (a bit a post: 3 KB on the
+// generated set, a request).
+var passBufs = sync.Pool{New: func() any { return new([]uint64) }}
+
 // excludedByRule counts, among the posts f wants, those each rule excluded
 // first (in matcher.FirstFailing's order), from the rule classes' bitsets:
 // the counts Recommend's scan makes post by post.
@@ -125,7 +128,11 @@ func (r *Ranker) excludedByRule(gc *gradCtx, f postFilter) (map[string]int, bool
 	if e.gen != r.gen {
 		return nil, false
 	}
-	pass := slices.Clone(r.wantedSet(f))
+	want := r.wantedSet(f)
+	pp := passBufs.Get().(*[]uint64)
+	defer passBufs.Put(pp)
+	pass := append((*pp)[:0], want...)
+	*pp = pass
 	out := map[string]int{}
 	for i := range r.rules {
 		m := r.mask(i, gc)

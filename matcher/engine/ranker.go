@@ -64,9 +64,10 @@ type Ranker struct {
 // ruleClass names the graduates one rule treats alike: the rule and the
 // value of the one graduate fact it reads.
 type ruleClass struct {
-	rule int
-	s    string
-	n    int64
+	rule  int
+	s     string
+	n     int64
+	major matcher.MajorRef // the majors rule's: compared whole (it was the %#v of it, 1% of a served request's CPU)
 }
 
 // boundSlack absorbs the rounding difference between the bound's sums and
@@ -498,7 +499,7 @@ func ruleClassOf(i int, name string, g *matcher.GraduateFacts) (ruleClass, bool)
 	case matcher.RuleDegreeMin:
 		c.n = int64(g.Degree)
 	case matcher.RuleMajors:
-		c.s = fmt.Sprintf("%#v", g.Major) // every field: MatchMajors reads the whole reference
+		c.major = g.Major // every field: MatchMajors reads the whole reference
 	case matcher.RuleInternshipWindow:
 		c.n = b2i(g.InternshipOK)
 	case matcher.RuleMilitaryAge:

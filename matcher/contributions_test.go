@@ -1,0 +1,96 @@
+package matcher
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// checkContributionsJSON: c is written as encoding/json writes the map of
+// the same features and values (the last value of a repeated name), and
+// read back as that map is.
+func checkContributionsJSON(t *testing.T, c Contributions) {
+	t.Helper()
+	var m map[string]float64
+	if c != nil {
+		m = map[string]float64{}
+		for _, x := range c {
+			m[x.Feature] = x.Value
+		}
+	}
+	want, werr := json.Marshal(m)
+	got, gerr := json.Marshal(c)
+	if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
+		t.Fatalf("%v: got %s (%v), encoding/json of the map %s (%v)", c, got, gerr, want, werr)
+	}
+	if werr != nil {
+		return
+	}
+	var back Contributions
+	if err := json.Unmarshal(got, &back); err != nil {
+		t.Fatalf("%s: %v", got, err)
+	}
+	m = nil // read back as the map is (invalid UTF-8 in a name comes back as U+FFFD)
+	if err := json.Unmarshal(got, &m); err != nil {
+		t.Fatalf("%s: %v", got, err)
+	}
+	if (back == nil) != (m == nil) || len(back) != len(m) {
+		t.Fatalf("%s read back as %v", got, back)
+	}
+	for i, x := range back {
+		if i > 0 && back[i-1].Feature >= x.Feature {
+			t.Fatalf("%s read back out of order: %v", got, back)
+		}
+		if v, ok := m[x.Feature]; !ok || (v != x.Value && !(math.IsNaN(v) && math.IsNaN(x.Value))) || back.Get(x.Feature) != x.Value {
+			t.Fatalf("%s read back as %v", got, back)
+		}
+	}
+}
+
+func TestContributionsJSONIsAMapsJSON(t *testing.T) {
+	names := []string{"text", "major", "a", "", "<b>&", "乌鲁木齐", "\xff", "text"}
+	floats := []float64{0, 1, -0.25, 1e-7, 1e21, 12345.678, math.Copysign(0, -1), 9.99e-7}
+	rng := rand.New(rand.NewPCG(5, 8))
+	checkContributionsJSON(t, nil)
+	checkContributionsJSON(t, Contributions{})
+	for range 2000 {
+		c := make(Contributions, rng.IntN(6))
+		for i := range c {
+			c[i] = Contribution{names[rng.IntN(len(names))], floats[rng.IntN(len(floats))]}
+		}
+		checkContributionsJSON(t, c)
+	}
+	if _, err := json.Marshal(Contributions{{"x", math.NaN()}}); err == nil {
+		t.Error("NaN written without an error")
+	}
+	var c Contributions
+	if err := json.Unmarshal([]byte(`{"a":"x"}`), &c); err == nil {
+		t.Error(`{"a":"x"} read without an error`)
+	}
+}
+
+// FuzzContributionsJSON: any input is read as a map[string]float64 would
+// be (the same refusals), and what is read is written back as the map.
+func FuzzContributionsJSON(f *testing.F) {
+	f.Add([]byte(`{"text":0.25,"major":1e-7,"text":2}`))
+	f.Add([]byte(`null`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`[1]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m map[string]float64
+		merr := json.Unmarshal(b, &m)
+		var c Contributions
+		cerr := json.Unmarshal(b, &c)
+		if (merr == nil) != (cerr == nil) {
+			t.Fatalf("%q: map error %v, Contributions error %v", b, merr, cerr)
+		}
+		if cerr == nil {
+			checkContributionsJSON(t, c)
+			if len(c) != len(m) {
+				t.Fatalf("%q: %d contributions, map of %d", b, len(c), len(m))
+			}
+		}
+	})
+}
