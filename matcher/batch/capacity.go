@@ -1,9 +1,9 @@
 package batch
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"sync"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -15,7 +15,7 @@ import (
 type candidate struct {
 	post     int32           // index into the run's post table; -1 for a post the table lacks
 	channel  matcher.Channel // the post's channel
-	employer string          // the post's employer
+	employer int32           // the post's employer, numbered per graduate (engine.MixEmployerIDs; negative: none named)
 	score    float64         // the engine's relevance score
 	unfit    bool            // below the engine's fit threshold (engine.Engine.Fits)
 }
@@ -37,32 +37,37 @@ type choice struct {
 // (engine.MixChannels: the per-employer cap and the channel mix of the
 // graduate's preferences) applied to score × discount (discount nil: all
 // 1), the candidates ordered by that product, ties in the engine's order.
-// It returns indexes into c.cands, in list order. order is scratch space.
+// It returns indexes into c.cands, in list order (never s's memory). s,
+// when not nil, is scratch space reused across calls: the pricing picks
+// every sampled list once a round.
 //
 // Running the engine's own rule, rather than a copy of it, is what makes
 // the relevance-only choice the engine's own list (a test checks every
 // graduate's) and keeps a re-ranked list within the same channel and
 // employer rule as a list the engine serves.
-func (c *choice) pick(discount []float64, order []int) []int {
-	order = order[:0]
-	for i := range c.cands {
+func (c *choice) pick(discount []float64, s *pickScratch) []int {
+	if s == nil {
+		s = &pickScratch{}
+	}
+	n := len(c.cands)
+	order, adj := s.order[:0], slices.Grow(s.adj[:0], n)[:n]
+	for i, x := range c.cands {
 		order = append(order, i)
-	}
-	adj := func(i int) float64 {
-		x := c.cands[i]
-		if discount == nil || x.post < 0 {
-			return x.score
+		adj[i] = x.score
+		if discount != nil && x.post >= 0 {
+			adj[i] = x.score * discount[x.post]
 		}
-		return x.score * discount[x.post]
 	}
-	sort.SliceStable(order, func(a, b int) bool { return adj(order[a]) > adj(order[b]) })
-	mc := make([]engine.MixCandidate, len(order))
-	for j, i := range order {
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(adj[b], adj[a]) })
+	mc, emp := s.mc[:0], s.emp[:0]
+	for _, i := range order {
 		x := c.cands[i]
-		mc[j] = engine.MixCandidate{Score: adj(i), Channel: x.channel, Employer: x.employer, Unfit: x.unfit}
+		mc = append(mc, engine.MixCandidate{Score: adj[i], Channel: x.channel, Unfit: x.unfit})
+		emp = append(emp, x.employer)
 	}
+	s.order, s.adj, s.mc, s.emp = order, adj, mc, emp
 	if !c.militaryFirst {
-		picked := engine.MixChannels(mc, c.prefs, c.n, c.perEmployer)
+		picked := engine.MixChannelsByID(mc, emp, c.prefs, c.n, c.perEmployer)
 		out := make([]int, len(picked))
 		for k, j := range picked {
 			out[k] = order[j]
@@ -82,7 +87,7 @@ func (c *choice) pick(discount []float64, order []int) []int {
 	for _, j := range first {
 		out = append(out, order[j])
 	}
-	for _, j := range engine.MixChannels(mc, c.prefs, c.n+len(first), c.perEmployer) {
+	for _, j := range engine.MixChannelsByID(mc, emp, c.prefs, c.n+len(first), c.perEmployer) {
 		if len(out) == c.n {
 			break
 		}
@@ -91,6 +96,15 @@ func (c *choice) pick(discount []float64, order []int) []int {
 		}
 	}
 	return out
+}
+
+// pickScratch is pick's working memory, kept by a caller that picks many
+// lists.
+type pickScratch struct {
+	order []int
+	adj   []float64
+	mc    []engine.MixCandidate
+	emp   []int32
 }
 
 // pricer holds each post's places, its exposure budget (k × places) and the
@@ -124,10 +138,10 @@ func (p *pricer) exposure(sample []choice) []int32 {
 		wg.Add(1)
 		go func(part []choice, count []int32) {
 			defer wg.Done()
-			var order []int
+			var scratch pickScratch
 			for i := range part {
 				c := &part[i]
-				for _, j := range c.pick(p.discount, order) {
+				for _, j := range c.pick(p.discount, &scratch) {
 					if x := c.cands[j].post; x >= 0 {
 						count[x]++
 					}

@@ -246,4 +246,5 @@ func checkLists(t *testing.T, s matcher.FullStore, lists []matcher.GraduateRecom
 	if n != len(lists) {
 		t.Fatalf("the run's walk gave %d lists, want %d", n, len(lists))
 	}
+	checkListPosts(t, s, run.ID)
 }
