@@ -186,14 +186,14 @@ func ListPosts(keys *seal.Keyring, runID, graduateID string, box []byte) ([]stri
 	var b postsBox
 	var err error
 	if ListInClear(box) {
-		err = json.Unmarshal(box, &b.Items)
+		b.Items, err = decodePostRefs(box, true)
 	} else {
 		if keys == nil {
 			return nil, ErrNoDataKey
 		}
 		var plain []byte
 		if plain, err = keys.Open(box, listAAD(runID, graduateID)); err == nil {
-			err = json.Unmarshal(plain, &b)
+			b.Items, err = decodePostRefs(plain, false)
 		}
 	}
 	if err != nil {
