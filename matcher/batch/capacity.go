@@ -127,8 +127,14 @@ func newPricer(cfg Capacity, places []int) *pricer {
 
 // exposure counts, per post, the sample's picks at the current
 // discounts, the sample split over p.workers goroutines (the picks are
-// independent; a round of 4,000 picks was a single-threaded phase).
-func (p *pricer) exposure(sample []choice) []int32 {
+// independent; a round of 4,000 picks was a single-threaded phase). A
+// graduate's pick depends only on the discounts of their candidates, and
+// most posts keep theirs from one round to the next (under budget at 1,
+// or held at the floor): memo's pick of a graduate none of whose
+// candidates' discounts changed is counted again instead of picked again,
+// the same posts by construction.
+func (p *pricer) exposure(sample []choice, memo *pickMemo) []int32 {
+	memo.update(p.discount, len(sample))
 	parts := min(max(p.workers, 1), max(len(sample), 1))
 	counts := make([][]int32, parts)
 	var wg sync.WaitGroup
@@ -136,18 +142,25 @@ func (p *pricer) exposure(sample []choice) []int32 {
 		lo, hi := w*len(sample)/parts, (w+1)*len(sample)/parts
 		counts[w] = make([]int32, len(p.budget))
 		wg.Add(1)
-		go func(part []choice, count []int32) {
+		go func(lo, hi int, count []int32) {
 			defer wg.Done()
 			var scratch pickScratch
-			for i := range part {
-				c := &part[i]
-				for _, j := range c.pick(p.discount, &scratch) {
-					if x := c.cands[j].post; x >= 0 {
-						count[x]++
+			for i := lo; i < hi; i++ {
+				c := &sample[i]
+				if !memo.fresh(i, c) {
+					memo.posts[i] = memo.posts[i][:0]
+					for _, j := range c.pick(p.discount, &scratch) {
+						if x := c.cands[j].post; x >= 0 {
+							memo.posts[i] = append(memo.posts[i], x)
+						}
 					}
+					memo.done[i] = true
+				}
+				for _, x := range memo.posts[i] {
+					count[x]++
 				}
 			}
-		}(sample[lo:hi], counts[w])
+		}(lo, hi, counts[w])
 	}
 	wg.Wait()
 	for _, c := range counts[1:] {
@@ -158,6 +171,45 @@ func (p *pricer) exposure(sample []choice) []int32 {
 	return counts[0]
 }
 
+// pickMemo holds each sampled graduate's last pick (the posts it counted)
+// and the discounts it was made at.
+type pickMemo struct {
+	posts   [][]int32
+	done    []bool
+	last    []float64 // the discounts of the last round; nil before the first
+	changed []bool    // per post: its discount differs from last
+}
+
+// update marks the posts whose discount changed since the last round.
+func (m *pickMemo) update(discount []float64, n int) {
+	if m.posts == nil {
+		m.posts, m.done = make([][]int32, n), make([]bool, n)
+		m.changed = make([]bool, len(discount))
+	}
+	if m.last == nil {
+		m.last = slices.Clone(discount)
+		return
+	}
+	for x, d := range discount {
+		m.changed[x] = d != m.last[x]
+	}
+	copy(m.last, discount)
+}
+
+// fresh reports whether graduate i's last pick stands: made, and none of
+// their candidates' discounts changed since.
+func (m *pickMemo) fresh(i int, c *choice) bool {
+	if !m.done[i] {
+		return false
+	}
+	for _, x := range c.cands {
+		if x.post >= 0 && m.changed[x.post] {
+			return false
+		}
+	}
+	return true
+}
+
 // fit sets the discounts from a sample of choices whose exposure, times
 // scale, estimates the whole run's. It returns the rounds run and the
 // estimated overflow (exposures beyond budgets) before and after.
@@ -166,9 +218,10 @@ func (p *pricer) fit(sample []choice, scale float64) (rounds int, overflow0, ove
 		return 0, 0, 0
 	}
 	exp := make([]float64, len(p.budget))
+	var memo pickMemo
 	measure := func() float64 {
 		clear(exp)
-		for x, n := range p.exposure(sample) {
+		for x, n := range p.exposure(sample, &memo) {
 			// A sum of n equal terms, added one by one as a single
 			// goroutine did: the same float64 whatever the split.
 			for range n {
