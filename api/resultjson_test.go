@@ -10,6 +10,7 @@ import (
 
 	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 )
 
 // jsonStrings are strings encoding/json escapes in every way it does.
@@ -64,7 +65,7 @@ func fill(rng *rand.Rand, v reflect.Value) {
 			v.Set(reflect.MakeMap(v.Type()))
 		case 2: // the engine's contributions: every feature
 			m := reflect.MakeMap(v.Type())
-			for _, k := range sortedFeatures {
+			for _, k := range engine.FeatureNames {
 				e := reflect.New(v.Type().Elem()).Elem()
 				fill(rng, e)
 				m.SetMapIndex(reflect.ValueOf(k), e)

@@ -12,6 +12,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/casework"
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
+	"github.com/urumqi-hrss/jobmatch/matcher/itemjson"
 )
 
 // list is one graduate's computed list before it is saved.
@@ -183,8 +184,12 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 			// crowded post: the list says so.
 			it.Reasons = append(slices.Clip(it.Reasons), capacityReason)
 		}
-		b, err := json.Marshal(it)
-		if err != nil {
+		// itemjson writes encoding/json's bytes without reflection (the
+		// maps of contributions sorted through reflect were 3% of a run).
+		b, ok := itemjson.AppendItem(nil, &it)
+		if !ok {
+			// NaN or an infinity: encoding/json's error names it.
+			_, err := json.Marshal(it)
 			return gr, fmt.Errorf("batch: graduate %s: encode item %s: %w", g.ID, it.PostID, err)
 		}
 		gr.Items = append(gr.Items, matcher.StoredRecommendation{PostID: it.PostID, Kind: it.Kind, Rank: it.Rank, Score: it.Score, Item: b})
