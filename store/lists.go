@@ -2,9 +2,11 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/seal"
@@ -158,4 +160,49 @@ func listAAD(runID, graduateID string) []byte {
 }
 func planAAD(runID, graduateID string) []byte {
 	return []byte("plan\x00" + runID + "\x00" + graduateID)
+}
+
+// postsBox is a box's plain text as ListPosts reads it: each item's post,
+// kind, rank and plan mark, the explained item (most of the text) skipped
+// without being kept.
+type postsBox struct {
+	Items []postRef `json:"items"`
+}
+
+type postRef struct {
+	PostID string       `json:"post_id"`
+	Kind   matcher.Kind `json:"kind"`
+	Rank   int          `json:"rank"`
+	Plan   bool         `json:"plan"`
+}
+
+// ListPosts opens a stored list's default box and returns the posts of
+// the graduate's default list (jobs and internships, not the 一人一策 plan's
+// items), in rank order: what the nightly batch compares a new run's lists
+// with, without decoding every item's explanation.
+func ListPosts(keys *seal.Keyring, runID, graduateID string, box []byte) ([]string, error) {
+	var b postsBox
+	var err error
+	if ListInClear(box) {
+		b.Items, err = decodePostRefs(box, true)
+	} else {
+		if keys == nil {
+			return nil, ErrNoDataKey
+		}
+		var plain []byte
+		if plain, err = keys.Open(box, listAAD(runID, graduateID)); err == nil {
+			b.Items, err = decodePostRefs(plain, false)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list of graduate %s in run %s: %w", graduateID, runID, err)
+	}
+	slices.SortStableFunc(b.Items, func(x, y postRef) int { return cmp.Compare(x.Rank, y.Rank) })
+	var out []string
+	for _, it := range b.Items {
+		if !it.Plan && (it.Kind == matcher.KindJob || it.Kind == matcher.KindInternship) {
+			out = append(out, it.PostID)
+		}
+	}
+	return out, nil
 }

@@ -1,9 +1,9 @@
 package batch
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"sync"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -15,7 +15,7 @@ import (
 type candidate struct {
 	post     int32           // index into the run's post table; -1 for a post the table lacks
 	channel  matcher.Channel // the post's channel
-	employer string          // the post's employer
+	employer int32           // the post's employer, numbered per graduate (engine.MixEmployerIDs; negative: none named)
 	score    float64         // the engine's relevance score
 	unfit    bool            // below the engine's fit threshold (engine.Engine.Fits)
 }
@@ -37,32 +37,37 @@ type choice struct {
 // (engine.MixChannels: the per-employer cap and the channel mix of the
 // graduate's preferences) applied to score × discount (discount nil: all
 // 1), the candidates ordered by that product, ties in the engine's order.
-// It returns indexes into c.cands, in list order. order is scratch space.
+// It returns indexes into c.cands, in list order (never s's memory). s,
+// when not nil, is scratch space reused across calls: the pricing picks
+// every sampled list once a round.
 //
 // Running the engine's own rule, rather than a copy of it, is what makes
 // the relevance-only choice the engine's own list (a test checks every
 // graduate's) and keeps a re-ranked list within the same channel and
 // employer rule as a list the engine serves.
-func (c *choice) pick(discount []float64, order []int) []int {
-	order = order[:0]
-	for i := range c.cands {
+func (c *choice) pick(discount []float64, s *pickScratch) []int {
+	if s == nil {
+		s = &pickScratch{}
+	}
+	n := len(c.cands)
+	order, adj := s.order[:0], slices.Grow(s.adj[:0], n)[:n]
+	for i, x := range c.cands {
 		order = append(order, i)
-	}
-	adj := func(i int) float64 {
-		x := c.cands[i]
-		if discount == nil || x.post < 0 {
-			return x.score
+		adj[i] = x.score
+		if discount != nil && x.post >= 0 {
+			adj[i] = x.score * discount[x.post]
 		}
-		return x.score * discount[x.post]
 	}
-	sort.SliceStable(order, func(a, b int) bool { return adj(order[a]) > adj(order[b]) })
-	mc := make([]engine.MixCandidate, len(order))
-	for j, i := range order {
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(adj[b], adj[a]) })
+	mc, emp := s.mc[:0], s.emp[:0]
+	for _, i := range order {
 		x := c.cands[i]
-		mc[j] = engine.MixCandidate{Score: adj(i), Channel: x.channel, Employer: x.employer, Unfit: x.unfit}
+		mc = append(mc, engine.MixCandidate{Score: adj[i], Channel: x.channel, Unfit: x.unfit})
+		emp = append(emp, x.employer)
 	}
+	s.order, s.adj, s.mc, s.emp = order, adj, mc, emp
 	if !c.militaryFirst {
-		picked := engine.MixChannels(mc, c.prefs, c.n, c.perEmployer)
+		picked := engine.MixChannelsByID(mc, emp, c.prefs, c.n, c.perEmployer)
 		out := make([]int, len(picked))
 		for k, j := range picked {
 			out[k] = order[j]
@@ -82,7 +87,7 @@ func (c *choice) pick(discount []float64, order []int) []int {
 	for _, j := range first {
 		out = append(out, order[j])
 	}
-	for _, j := range engine.MixChannels(mc, c.prefs, c.n+len(first), c.perEmployer) {
+	for _, j := range engine.MixChannelsByID(mc, emp, c.prefs, c.n+len(first), c.perEmployer) {
 		if len(out) == c.n {
 			break
 		}
@@ -91,6 +96,15 @@ func (c *choice) pick(discount []float64, order []int) []int {
 		}
 	}
 	return out
+}
+
+// pickScratch is pick's working memory, kept by a caller that picks many
+// lists.
+type pickScratch struct {
+	order []int
+	adj   []float64
+	mc    []engine.MixCandidate
+	emp   []int32
 }
 
 // pricer holds each post's places, its exposure budget (k × places) and the
@@ -113,8 +127,14 @@ func newPricer(cfg Capacity, places []int) *pricer {
 
 // exposure counts, per post, the sample's picks at the current
 // discounts, the sample split over p.workers goroutines (the picks are
-// independent; a round of 4,000 picks was a single-threaded phase).
-func (p *pricer) exposure(sample []choice) []int32 {
+// independent; a round of 4,000 picks was a single-threaded phase). A
+// graduate's pick depends only on the discounts of their candidates, and
+// most posts keep theirs from one round to the next (under budget at 1,
+// or held at the floor): memo's pick of a graduate none of whose
+// candidates' discounts changed is counted again instead of picked again,
+// the same posts by construction.
+func (p *pricer) exposure(sample []choice, memo *pickMemo) []int32 {
+	memo.update(p.discount, len(sample))
 	parts := min(max(p.workers, 1), max(len(sample), 1))
 	counts := make([][]int32, parts)
 	var wg sync.WaitGroup
@@ -122,18 +142,25 @@ func (p *pricer) exposure(sample []choice) []int32 {
 		lo, hi := w*len(sample)/parts, (w+1)*len(sample)/parts
 		counts[w] = make([]int32, len(p.budget))
 		wg.Add(1)
-		go func(part []choice, count []int32) {
+		go func(lo, hi int, count []int32) {
 			defer wg.Done()
-			var order []int
-			for i := range part {
-				c := &part[i]
-				for _, j := range c.pick(p.discount, order) {
-					if x := c.cands[j].post; x >= 0 {
-						count[x]++
+			var scratch pickScratch
+			for i := lo; i < hi; i++ {
+				c := &sample[i]
+				if !memo.fresh(i, c) {
+					memo.posts[i] = memo.posts[i][:0]
+					for _, j := range c.pick(p.discount, &scratch) {
+						if x := c.cands[j].post; x >= 0 {
+							memo.posts[i] = append(memo.posts[i], x)
+						}
 					}
+					memo.done[i] = true
+				}
+				for _, x := range memo.posts[i] {
+					count[x]++
 				}
 			}
-		}(sample[lo:hi], counts[w])
+		}(lo, hi, counts[w])
 	}
 	wg.Wait()
 	for _, c := range counts[1:] {
@@ -144,6 +171,45 @@ func (p *pricer) exposure(sample []choice) []int32 {
 	return counts[0]
 }
 
+// pickMemo holds each sampled graduate's last pick (the posts it counted)
+// and the discounts it was made at.
+type pickMemo struct {
+	posts   [][]int32
+	done    []bool
+	last    []float64 // the discounts of the last round; nil before the first
+	changed []bool    // per post: its discount differs from last
+}
+
+// update marks the posts whose discount changed since the last round.
+func (m *pickMemo) update(discount []float64, n int) {
+	if m.posts == nil {
+		m.posts, m.done = make([][]int32, n), make([]bool, n)
+		m.changed = make([]bool, len(discount))
+	}
+	if m.last == nil {
+		m.last = slices.Clone(discount)
+		return
+	}
+	for x, d := range discount {
+		m.changed[x] = d != m.last[x]
+	}
+	copy(m.last, discount)
+}
+
+// fresh reports whether graduate i's last pick stands: made, and none of
+// their candidates' discounts changed since.
+func (m *pickMemo) fresh(i int, c *choice) bool {
+	if !m.done[i] {
+		return false
+	}
+	for _, x := range c.cands {
+		if x.post >= 0 && m.changed[x.post] {
+			return false
+		}
+	}
+	return true
+}
+
 // fit sets the discounts from a sample of choices whose exposure, times
 // scale, estimates the whole run's. It returns the rounds run and the
 // estimated overflow (exposures beyond budgets) before and after.
@@ -152,9 +218,10 @@ func (p *pricer) fit(sample []choice, scale float64) (rounds int, overflow0, ove
 		return 0, 0, 0
 	}
 	exp := make([]float64, len(p.budget))
+	var memo pickMemo
 	measure := func() float64 {
 		clear(exp)
-		for x, n := range p.exposure(sample) {
+		for x, n := range p.exposure(sample, &memo) {
 			// A sum of n equal terms, added one by one as a single
 			// goroutine did: the same float64 whatever the split.
 			for range n {

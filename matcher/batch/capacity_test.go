@@ -106,11 +106,11 @@ func TestExposureOf(t *testing.T) {
 func TestPick(t *testing.T) {
 	sme, so := matcher.ChannelSME, matcher.ChannelStateOwned
 	c := choice{n: 3, perEmployer: 2, cands: []candidate{
-		{post: 0, channel: sme, score: 3},
-		{post: 1, channel: sme, score: 2.9},
-		{post: 2, channel: so, score: 2.5},
-		{post: 3, channel: sme, score: 2.0},
-		{post: 4, channel: so, score: 1.0},
+		{post: 0, channel: sme, score: 3, employer: -1}, // -1: no employer named
+		{post: 1, channel: sme, score: 2.9, employer: -1},
+		{post: 2, channel: so, score: 2.5, employer: -1},
+		{post: 3, channel: sme, score: 2.0, employer: -1},
+		{post: 4, channel: so, score: 1.0, employer: -1},
 	}}
 	for _, tc := range []struct {
 		name     string
@@ -152,7 +152,7 @@ func TestPricerFit(t *testing.T) {
 			// The two crowded posts score highest for everyone; the others
 			// vary a little by graduate.
 			s := 2.0 - 0.1*float64(j) + 0.01*float64((g*7+j)%5)
-			c.cands = append(c.cands, candidate{post: int32(j), channel: matcher.ChannelSME, score: s})
+			c.cands = append(c.cands, candidate{post: int32(j), channel: matcher.ChannelSME, score: s, employer: -1})
 		}
 		sample = append(sample, c)
 	}

@@ -4,7 +4,9 @@
 // pointer (matcher.RunWriter.PublishRun), so readers see the previous run
 // until the new one is whole. It talks to the store only through matcher's
 // interfaces and imports nothing but matcher, matcher/engine, matcher/catalog,
-// matcher/casework (the 一人一策 proposal) and the standard library; `jobmatch batch` (cmd/jobmatch/batch.go) wires it.
+// matcher/casework (the 一人一策 proposal), matcher/itemjson (the stored
+// items' encoding) and the standard library; `jobmatch batch`
+// (cmd/jobmatch/batch.go) wires it.
 //
 // # Who is in a run
 //

@@ -107,3 +107,50 @@ func Narrowest(names []string) []string {
 
 // foldKey is the comparison form of a name the lexicon does not know.
 func foldKey(s string) string { return string(normalizeText(nil, strings.TrimSpace(s))) }
+
+// Holder is a person's skills and certificates resolved once for many
+// questions of SatisfiedBy's kind: the course ranking asks, for every
+// graduate, whether they hold each of a few hundred terms, and resolving
+// every held name again for each term was most of that.
+type Holder struct {
+	idx []int    // lexicon index of each held name; -1: not in the lexicon
+	key []string // the folded name (foldKey), for names the lexicon lacks
+}
+
+// NewHolder resolves have.
+func NewHolder(have []string) *Holder {
+	loadSkills()
+	h := &Holder{idx: make([]int, len(have)), key: make([]string, len(have))}
+	for i, name := range have {
+		k := foldKey(name)
+		if j, ok := skillByKey[k]; ok {
+			h.idx[i] = j
+		} else {
+			h.idx[i], h.key[i] = -1, k
+		}
+	}
+	return h
+}
+
+// Satisfies reports whether one of the held names satisfies need: the ok
+// of SatisfiedBy(have, need).
+func (h *Holder) Satisfies(need string) bool {
+	k := foldKey(need)
+	n, nok := skillByKey[k]
+	for i, j := range h.idx {
+		switch {
+		case j < 0 && !nok:
+			if h.key[i] == k {
+				return true
+			}
+		case j >= 0 && nok:
+			if j == n {
+				return true
+			}
+			if _, ok := slices.BinarySearch(satisfied[j], n); ok {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -161,3 +161,42 @@ func ExampleFindInWords() {
 	fmt.Println(skills, certs, Narrowest(certs))
 	// Output: [] [C1驾驶证 护士执业资格证] [C1驾驶证 护士执业资格证]
 }
+
+// TestHolderIsSatisfiedBy: a Holder answers as SatisfiedBy does, for held
+// names of the lexicon (by name and alias, in other cases and full width)
+// and outside it, over every name of the lexicon and some it lacks.
+func TestHolderIsSatisfiedBy(t *testing.T) {
+	all := Skills()
+	var needs []string
+	for _, s := range all {
+		needs = append(needs, s.Name)
+		needs = append(needs, s.Aliases...)
+	}
+	needs = append(needs, "无人机驾驶", "ＣＥＴ－４", " cet-6 ", "")
+	haves := [][]string{
+		nil,
+		{"英语六级", "B2驾驶证"},
+		{"小学教师资格证", "普通话一级乙等", "无人机驾驶"},
+		{"ＣＥＴ－６", "excel", "Python", "焊工证（中级）"},
+	}
+	for i := 0; i < len(all); i += 37 { // a spread of the lexicon
+		haves = append(haves, []string{all[i].Name, all[(i*7+3)%len(all)].Name})
+	}
+	checked, yes := 0, 0
+	for _, have := range haves {
+		h := NewHolder(have)
+		for _, need := range needs {
+			_, want := SatisfiedBy(have, need)
+			if got := h.Satisfies(need); got != want {
+				t.Fatalf("holder of %q, need %q: %v, SatisfiedBy %v", have, need, got, want)
+			}
+			checked++
+			if want {
+				yes++
+			}
+		}
+	}
+	if yes < 10 {
+		t.Fatalf("only %d of %d answers were yes: the check proves little", yes, checked)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -45,25 +44,48 @@ type courseRec struct {
 	subjects     []string
 	majors       []matcher.MajorRef
 	key, subject string
-	// exact memoises majorLevel by majorKey (graduates share a few
-	// hundred majors); a changed course gets a new record and a new memo.
-	exact  sync.Map // string → matcher.MajorLevel
-	exactN atomic.Int32
 }
 
-// majorLevel is MatchMajors(major, the course's majors), memoised by key
-// (majorKey(major)): MatchMajors per course and graduate was a third of a
-// course ranking's CPU.
-func (cr *courseRec) majorLevel(major matcher.MajorRef, key string) matcher.MajorLevel {
-	if v, ok := cr.exact.Load(key); ok {
-		return v.(matcher.MajorLevel)
+// courseLevels memoises, for one graduate major (majorKey), MatchMajors of
+// that major and each course's majors: graduates share a few hundred
+// majors, and MatchMajors per course and graduate was a third of a course
+// ranking's CPU. A changed course is a new record, so it misses the memo.
+// One ranking looks its major's memo up once; the lookups per course are
+// a map read under a mutex the other workers rarely hold (a sync.Map keyed
+// by the major's name per course was 2% of a nightly batch).
+type courseLevels struct {
+	mu sync.Mutex
+	m  map[*courseRec]matcher.MajorLevel
+}
+
+// courseLevelsFor returns the memo of a major (key: majorKey(major)).
+func (e *Engine) courseLevelsFor(key string) *courseLevels {
+	if v, ok := e.courseLevels.Load(key); ok {
+		return v.(*courseLevels)
 	}
-	level := matcher.MatchMajors(major, cr.majors)
-	// Profiles from portals may name any major: the memo stops growing
-	// at the bound the engine's major verdicts keep (maxMajorVerdicts).
-	if cr.exactN.Add(1) <= maxMajorVerdicts {
-		cr.exact.Store(key, level)
+	// Profiles from portals may name any major: the memos are bounded
+	// like the engine's major verdicts (maxMajorVerdicts) and start afresh
+	// when full.
+	if e.courseLevelN.Add(1) > maxMajorVerdicts {
+		e.courseLevels.Clear()
+		e.courseLevelN.Store(0)
 	}
+	v, _ := e.courseLevels.LoadOrStore(key, &courseLevels{m: map[*courseRec]matcher.MajorLevel{}})
+	return v.(*courseLevels)
+}
+
+// level is MatchMajors(major, cr's majors), memoised.
+func (cl *courseLevels) level(cr *courseRec, major matcher.MajorRef) matcher.MajorLevel {
+	cl.mu.Lock()
+	level, ok := cl.m[cr]
+	cl.mu.Unlock()
+	if ok {
+		return level
+	}
+	level = matcher.MatchMajors(major, cr.majors)
+	cl.mu.Lock()
+	cl.m[cr] = level
+	cl.mu.Unlock()
 	return level
 }
 
@@ -84,6 +106,9 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	for i, x := range e.courses {
 		if x.c.ID == c.ID {
 			e.courses[i] = cr
+			// The memos hold the replaced record: start them afresh.
+			e.courseLevels.Clear()
+			e.courseLevelN.Store(0)
 			return nil
 		}
 	}
@@ -139,13 +164,13 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 		}
 	}
 	var all, general []scoredCourse
-	mkey := majorKey(gc.Major)
+	levels := e.courseLevelsFor(majorKey(gc.Major))
 	for _, cr := range e.courses {
 		if rule := courseExcluded(cr, now, &held); rule != "" {
 			res.Excluded[rule]++
 			continue
 		}
-		s := e.scoreCourse(gc.eng, mkey, cr, gaps, &cw, startup)
+		s := e.scoreCourse(gc.eng, levels, cr, gaps, &cw, startup)
 		switch {
 		case cr.c.Category == matcher.CourseGuidance && s.generalFit():
 			s.general = true // training for every graduate, never a field's
@@ -295,8 +320,13 @@ func (e *Engine) skillGaps(gc *gradCtx, r *Ranker) *skillGaps {
 	pq := matcher.Query{Limit: gapPosts, PerEmployer: gapPosts}
 	var ranked []cand
 	if r != nil && r.gen == e.gen {
-		// A scratch of its own: gs keeps ranked.
-		ranked, _ = r.scan(&scanScratch{}, gc, filterOf(&pq), r.eligible(gc, nil), *accp, gapPosts)
+		// A recycled scratch, the posts read copied out of it (gs keeps
+		// them): a fresh scratch grown per call was 15% of what a nightly
+		// batch allocated.
+		sc := getScanScratch()
+		ranked, _ = r.scan(sc, gc, filterOf(&pq), r.eligible(gc, nil), *accp, gapPosts)
+		ranked = slices.Clone(ranked)
+		scanScratches.Put(sc)
 	} else {
 		ranked, _ = e.scan(gc, &pq, *accp, gapPosts, nil)
 	}
@@ -404,8 +434,8 @@ func (s *scoredCourse) generalFit() bool {
 	return len(s.opens) > 0 && slices.Min(s.opens) < planPosts
 }
 
-// majorKey is majorKey(ge.major), made once per ranking.
-func (e *Engine) scoreCourse(ge *gradEngine, majorKey string, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool) scoredCourse {
+// levels is the memo of ge.major's levels (courseLevelsFor), looked up once per ranking.
+func (e *Engine) scoreCourse(ge *gradEngine, levels *courseLevels, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool) scoredCourse {
 	s := scoredCourse{cr: cr}
 	s.startup = startup && cr.c.Category == matcher.CourseEntrepreneurship && !cr.c.ForRunningBusiness()
 	for _, id := range gaps.ids {
@@ -438,7 +468,7 @@ func (e *Engine) scoreCourse(ge *gradEngine, majorKey string, cr *courseRec, gap
 		return s.opens[a] < s.opens[b]
 	})
 	if len(cr.majors) > 0 {
-		level := cr.majorLevel(ge.major, majorKey)
+		level := levels.level(cr, ge.major)
 		s.majorFit = level == matcher.MajorExact
 		s.otherField = ge.major.Code != "" && level < matcher.MajorCategory
 	}

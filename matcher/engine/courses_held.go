@@ -67,15 +67,21 @@ func courseSubjects(own, titleTerms []string) []string {
 // memo of which terms it satisfies: the courses name the same few dozen
 // terms again and again, and catalog.SatisfiedBy normalises every name it
 // compares (it was a quarter of a course ranking's CPU).
+// The held names are resolved in the lexicon once (catalog.Holder), not
+// at every term.
 type heldTerms struct {
-	held []string
-	memo map[string]bool
+	held   []string
+	holder *catalog.Holder
+	memo   map[string]bool
 }
 
 func (h *heldTerms) satisfies(t string) bool {
 	ok, seen := h.memo[t]
 	if !seen {
-		_, ok = catalog.SatisfiedBy(h.held, t)
+		if h.holder == nil {
+			h.holder = catalog.NewHolder(h.held)
+		}
+		ok = h.holder.Satisfies(t)
 		if h.memo == nil {
 			h.memo = map[string]bool{}
 		}

@@ -101,6 +101,10 @@ type Engine struct {
 	// affinities (occAffinities) as of a gen
 	occByMajor  sync.Map
 	occByMajorN atomic.Int64
+	// courseLevels memoises, by a graduate's major (majorKey), how each
+	// course's majors match it (courseLevelsFor)
+	courseLevels sync.Map
+	courseLevelN atomic.Int64
 
 	courses []*courseRec
 

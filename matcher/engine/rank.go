@@ -408,6 +408,21 @@ type MixCandidate struct {
 // its candidates with it, so a re-ranked list obeys the same rule as a
 // list the engine serves.
 func MixChannels(cands []MixCandidate, preferred []matcher.Channel, limit, perEmployer int) []int {
+	return MixChannelsByID(cands, MixEmployerIDs(cands), preferred, limit, perEmployer)
+}
+
+// MixEmployerIDs numbers the candidates' employers as MixChannels compares
+// them (equal trimmed names get equal IDs; none named: an employer of its
+// own, a negative ID).
+func MixEmployerIDs(cands []MixCandidate) []int32 {
+	return employerIDs(len(cands), func(i int) string { return strings.TrimSpace(cands[i].Employer) })
+}
+
+// MixChannelsByID is MixChannels with the candidates' employers already
+// numbered (employers[i] is cands[i]'s, from MixEmployerIDs over the same
+// candidates in any order; Employer is then not read): a caller that
+// re-ranks one graduate's candidates many times numbers them once.
+func MixChannelsByID(cands []MixCandidate, employers []int32, preferred []matcher.Channel, limit, perEmployer int) []int {
 	var rank [numChannels]int
 	n := 0
 	for _, c := range preferred {
@@ -417,7 +432,7 @@ func MixChannels(cands []MixCandidate, preferred []matcher.Channel, limit, perEm
 		}
 	}
 	mix := newChannelMix(rank)
-	emp := employerIDs(len(cands), func(i int) string { return strings.TrimSpace(cands[i].Employer) })
+	emp := employers
 	src := mixSource{
 		n:        len(cands),
 		score:    func(i int) float64 { return cands[i].Score },

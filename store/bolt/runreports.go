@@ -11,6 +11,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
 )
 
 // Runs returns up to limit runs, the most recently started first.
@@ -116,4 +117,58 @@ func (s *Store) RunReport(ctx context.Context, runID string) (*matcher.RunReport
 		return nil, err
 	}
 	return &rep, nil
+}
+
+// EachRunListPosts calls fn with the posts of every graduate's default
+// list in a run (store.ListPosts: jobs and internships, in rank order, not
+// the plan's items), in graduate ID order: EachRunList without decoding
+// the items' explanations, for the nightly batch's diff.
+func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error {
+	prefix := join(runID, nil)
+	type row struct {
+		id    string
+		posts []string
+	}
+	var after []byte
+	for {
+		var page []row
+		err := s.view(ctx, func(tx *bbolt.Tx) error {
+			if after == nil {
+				if _, err := getRun(tx, runID); err != nil {
+					return err
+				}
+			}
+			c := tx.Bucket(bRecs).Cursor()
+			k, v := c.Seek(prefix)
+			if after != nil {
+				if k, v = c.Seek(after); bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && bytes.HasPrefix(k, prefix) && len(page) < pageSize; k, v = c.Next() {
+				id := string(k[len(prefix):])
+				var posts []string
+				if v != nil { // as getList: no box, no posts
+					var err error
+					if posts, err = store.ListPosts(s.keys, runID, id, v); err != nil {
+						return err
+					}
+				}
+				page = append(page, row{id, posts})
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("lists of run %s: %w", runID, err)
+		}
+		for _, r := range page {
+			if err := fn(r.id, r.posts); err != nil {
+				return err
+			}
+		}
+		if len(page) < pageSize {
+			return nil
+		}
+		after = join(runID, []byte(page[len(page)-1].id))
+	}
 }

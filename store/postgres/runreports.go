@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
 )
 
 // Runs returns up to limit runs, the most recently started first.
@@ -119,4 +120,59 @@ func (s *Store) RunReport(ctx context.Context, runID string) (*matcher.RunReport
 		return json.Unmarshal(raw, rep)
 	})
 	return rep, err
+}
+
+// EachRunListPosts calls fn with the posts of every graduate's default
+// list in a run (store.ListPosts: jobs and internships, in rank order, not
+// the plan's items), in graduate ID order: EachRunList without reading the
+// plans or decoding the items' explanations, for the nightly batch's diff.
+func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error {
+	if _, err := s.Run(ctx, runID); err != nil {
+		return err
+	}
+	const page = 1000
+	after := ""
+	for {
+		var ids []string
+		var posts [][]string
+		err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
+			rows, err := s.pool.Query(ctx, `SELECT graduate_id, items, items_box FROM recommendations
+				WHERE run_id = $1 AND graduate_id > $2 ORDER BY graduate_id LIMIT $3`, runID, after, page)
+			if err != nil {
+				return err
+			}
+			stored, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (listRow, error) {
+				r := listRow{run: runID}
+				err := row.Scan(&r.graduate, &r.items, &r.box)
+				return r, err
+			})
+			if err != nil {
+				return err
+			}
+			ids, posts = make([]string, len(stored)), make([][]string, len(stored))
+			for i, r := range stored {
+				box := r.box
+				if box == nil {
+					box = r.items
+				}
+				ids[i] = r.graduate
+				if posts[i], err = store.ListPosts(s.keys, runID, r.graduate, box); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			if err := fn(id, posts[i]); err != nil {
+				return err
+			}
+		}
+		if len(ids) < page {
+			return nil
+		}
+		after = ids[len(ids)-1]
+	}
 }

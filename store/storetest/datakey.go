@@ -255,6 +255,7 @@ func checkLists(t *testing.T, s matcher.FullStore, lists []matcher.GraduateRecom
 	if n != len(lists) {
 		t.Fatalf("the run's walk gave %d lists, want %d", n, len(lists))
 	}
+	checkListPosts(t, s, run.ID)
 }
 
 // checkEvents asserts that the feedback event and the audit entries

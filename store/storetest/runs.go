@@ -1,8 +1,10 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,6 +61,7 @@ func testRunInspection(t *testing.T, s matcher.FullStore) {
 		t.Fatalf("EachRunList after an error: %v, %d calls", err, calls)
 	}
 	code(t, s.EachRunList(ctx, "none", func(matcher.GraduateRecommendations) error { return nil }), matcher.ENOTFOUND)
+	checkListPosts(t, s, older.ID)
 	must(t, s.EachRunList(ctx, newer.ID, func(gr matcher.GraduateRecommendations) error {
 		return fmt.Errorf("an empty run has list %s", gr.GraduateID)
 	}))
@@ -77,4 +80,40 @@ func testRunInspection(t *testing.T, s matcher.FullStore) {
 	code(t, s.SaveRunReport(ctx, &matcher.RunReport{RunID: "none"}), matcher.ENOTFOUND)
 	_, err = s.RunReport(ctx, "none")
 	code(t, err, matcher.ENOTFOUND)
+}
+
+// checkListPosts checks EachRunListPosts against EachRunList: every
+// graduate of the run, in order, with the jobs and internships of the
+// default list (not the plan's items) in rank order.
+func checkListPosts(t *testing.T, s matcher.FullStore, runID string) {
+	t.Helper()
+	ps, ok := s.(interface {
+		EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error
+	})
+	if !ok {
+		t.Fatalf("%T has no EachRunListPosts", s)
+	}
+	var want, got []string
+	must(t, s.EachRunList(ctx, runID, func(gr matcher.GraduateRecommendations) error {
+		var posts []string
+		for _, it := range gr.Items {
+			if !it.Plan && (it.Kind == matcher.KindJob || it.Kind == matcher.KindInternship) {
+				posts = append(posts, it.PostID)
+			}
+		}
+		want = append(want, gr.GraduateID+": "+strings.Join(posts, " "))
+		return nil
+	}))
+	must(t, ps.EachRunListPosts(ctx, runID, func(id string, posts []string) error {
+		got = append(got, id+": "+strings.Join(posts, " "))
+		return nil
+	}))
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("EachRunListPosts of run %s: %d lists, want %d (first %q, want %q)", runID, len(got), len(want), got[:min(1, len(got))], want[:min(1, len(want))])
+	}
+	stop := fmt.Errorf("stop")
+	if err := ps.EachRunListPosts(ctx, runID, func(string, []string) error { return stop }); err != stop {
+		t.Fatalf("EachRunListPosts after an error: %v", err)
+	}
+	code(t, ps.EachRunListPosts(ctx, "none", func(string, []string) error { return nil }), matcher.ENOTFOUND)
 }

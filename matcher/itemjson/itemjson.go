@@ -1,0 +1,230 @@
+package itemjson
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// AppendItem appends it as encoding/json encodes it; false when a number
+// is NaN or infinite (which encoding/json refuses).
+func AppendItem(b []byte, it *matcher.Item) ([]byte, bool) {
+	ok := true
+	b = append(b, `{"post_id":`...)
+	b = AppendString(b, it.PostID)
+	b = append(b, `,"rank":`...)
+	b = strconv.AppendInt(b, int64(it.Rank), 10)
+	b = append(b, `,"score":`...)
+	b, ok = AppendFloat(b, it.Score, ok)
+	b = append(b, `,"kind":`...)
+	b = AppendString(b, string(it.Kind))
+	if it.Channel != "" {
+		b = append(b, `,"channel":`...)
+		b = AppendString(b, string(it.Channel))
+	}
+	b = append(b, `,"title":`...)
+	b = AppendString(b, it.Title)
+	b = append(b, `,"employer":`...)
+	b = AppendString(b, it.Employer)
+	b = append(b, `,"district":`...)
+	b = AppendString(b, it.District)
+	b = append(b, `,"salary":`...)
+	b, ok = appendSalary(b, &it.Salary, ok)
+	b = append(b, `,"reasons":`...)
+	b = appendStrings(b, it.Reasons)
+	b = append(b, `,"contributions":`...)
+	b, ok = appendContributions(b, it.Contributions, ok)
+	if len(it.Missing) > 0 {
+		b = append(b, `,"missing":`...)
+		b = appendStrings(b, it.Missing)
+	}
+	if len(it.Opens) > 0 {
+		b = append(b, `,"opens":`...)
+		b = appendStrings(b, it.Opens)
+	}
+	return append(b, '}'), ok
+}
+
+func appendSalary(b []byte, s *matcher.Salary, ok bool) ([]byte, bool) {
+	b = append(b, '{')
+	n := len(b)
+	sep := func() {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+	}
+	if s.Raw != "" {
+		b = append(b, `"raw":`...)
+		b = AppendString(b, s.Raw)
+	}
+	if s.Min != 0 {
+		sep()
+		b = append(b, `"min":`...)
+		b, ok = AppendFloat(b, s.Min, ok)
+	}
+	if s.Max != 0 {
+		sep()
+		b = append(b, `"max":`...)
+		b, ok = AppendFloat(b, s.Max, ok)
+	}
+	if s.Period != "" {
+		sep()
+		b = append(b, `"period":`...)
+		b = AppendString(b, string(s.Period))
+	}
+	if s.Months != 0 {
+		sep()
+		b = append(b, `"months":`...)
+		b = strconv.AppendInt(b, int64(s.Months), 10)
+	}
+	for _, f := range [...]struct {
+		on   bool
+		name string
+	}{{s.Negotiable, `"negotiable":true`}, {s.Inverted, `"inverted":true`}, {s.OpenEnded, `"open_ended":true`}} {
+		if f.on {
+			sep()
+			b = append(b, f.name...)
+		}
+	}
+	return append(b, '}'), ok
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendString(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendContributions writes c as matcher.Contributions.MarshalJSON does
+// (an object, keys in byte order), without allocating when c is in order,
+// as the engine makes it.
+func appendContributions(b []byte, c matcher.Contributions, ok bool) ([]byte, bool) {
+	if c == nil {
+		return append(b, "null"...), ok
+	}
+	c = c.Sorted()
+	b = append(b, '{')
+	for i, x := range c {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendString(b, x.Feature)
+		b = append(b, ':')
+		b, ok = AppendFloat(b, x.Value, ok)
+	}
+	return append(b, '}'), ok
+}
+
+// AppendIntMap appends m as encoding/json encodes it (keys in byte order).
+func AppendIntMap(b []byte, m map[string]int) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendString(b, k)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(m[k]), 10)
+	}
+	return append(b, '}')
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// AppendFloat is encoding/json's encoding of a float64 (shortest
+// representation; exponent form below 1e-6 and from 1e21, as "1e-07" →
+// "1e-7"); ok turns false on NaN and ±Inf.
+func AppendFloat(b []byte, f float64, ok bool) ([]byte, bool) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, '0'), false
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, ok
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendString is encoding/json's encoding of a string, HTML-safe:
+// <, > and & as \u003c, \u003e and \u0026, control characters escaped,
+// invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
