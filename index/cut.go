@@ -234,8 +234,10 @@ func (c *cutter) orig(f int) int {
 	return f + 2*n
 }
 
-// cut segments text into c.words (and their sub-words into c.subs).
-func (s *Segmenter) cut(c *cutter, text string) {
+// cut segments text into c.words, and with subwords their sub-words into
+// c.subs (Cut and the search analyzer do not use them: finding them was a
+// fifth of the requirement extraction's cut).
+func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 	c.fold(text)
 	c.words, c.subs = c.words[:0], c.subs[:0]
 	if len(c.low) == 0 {
@@ -258,6 +260,9 @@ func (s *Segmenter) cut(c *cutter, text string) {
 		i = at - 1
 	}
 	slices.Reverse(c.words)
+	if !subwords {
+		return
+	}
 	for i := range c.words {
 		w := &c.words[i]
 		w.sub0 = len(c.subs)

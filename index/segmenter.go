@@ -237,7 +237,7 @@ func parseStopWords(text string) map[string]bool {
 func (s *Segmenter) Cut(text string) []string {
 	c := s.getCutter()
 	defer s.putCutter(c)
-	s.cut(c, text)
+	s.cut(c, text, false)
 	var out []string
 	for _, w := range c.words {
 		ww := text[c.orig(w.start):c.orig(w.end)]
@@ -317,7 +317,7 @@ func (s *Segmenter) tokens(text string, subwords bool) []Token {
 
 // analyze fills c.toks with the tokenizer's tokens (see tokens).
 func (s *Segmenter) analyze(c *cutter, text string, subwords bool) {
-	s.cut(c, text)
+	s.cut(c, text, subwords)
 	c.toks = c.toks[:0]
 	pos := 0
 	for _, w := range c.words {
