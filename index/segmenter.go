@@ -67,8 +67,12 @@ type Segmenter struct {
 	dictTokens []gse.Token
 	info       []tokenInfo
 	fast       bool
-	fallbacks  atomic.Uint64
-	log        atomic.Pointer[slog.Logger]
+	// subwords holds each dictionary word's sub-segments once computed
+	// (subwordsOf); calc runs gse's CalcToken for gse.Segment (gseReady).
+	subwords  []atomic.Pointer[[]subword]
+	calc      sync.Once
+	fallbacks atomic.Uint64
+	log       atomic.Pointer[slog.Logger]
 }
 
 var (
@@ -133,11 +137,16 @@ func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
 			return nil, fmt.Errorf("index: dictionary line %d: %w", line, err)
 		}
 	}
-	// CalcToken turns frequencies into path lengths; it must run once,
-	// after every word is in.
-	s.seg.CalcToken()
+	// gse's CalcToken (path lengths and every word's sub-segments) is
+	// left until gse.Segment needs it (gseReady): the side table holds
+	// the path lengths, and sub-segments are computed as words are met
+	// (subwords.go).
 	s.words = s.seg.Dict.NumTokens()
 	s.buildTokenInfo()
+	s.subwords = make([]atomic.Pointer[[]subword], len(s.dictTokens))
+	if !s.fast {
+		s.gseReady()
+	}
 	return s, nil
 }
 
