@@ -54,12 +54,20 @@ func (s *Segmenter) buildTokenInfo() {
 // in that slice; a pointer anywhere else (a gse release that stores tokens
 // differently) is not found, and the caller falls back to gse.Segment.
 func (s *Segmenter) infoOf(t *gse.Token) (tokenInfo, bool) {
-	base := uintptr(unsafe.Pointer(unsafe.SliceData(s.dictTokens)))
-	i := (uintptr(unsafe.Pointer(t)) - base) / unsafe.Sizeof(gse.Token{})
-	if i < uintptr(len(s.dictTokens)) && &s.dictTokens[i] == t {
+	if i := s.tokenIndex(t); i >= 0 {
 		return s.info[i], true
 	}
 	return tokenInfo{}, false
+}
+
+// tokenIndex is t's index in Dictionary.Tokens, or -1 (see infoOf).
+func (s *Segmenter) tokenIndex(t *gse.Token) int {
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(s.dictTokens)))
+	i := (uintptr(unsafe.Pointer(t)) - base) / unsafe.Sizeof(gse.Token{})
+	if i < uintptr(len(s.dictTokens)) && &s.dictTokens[i] == t {
+		return int(i)
+	}
+	return -1
 }
 
 // selfCheck looks every domain word up as the pass does and checks the side
@@ -234,8 +242,10 @@ func (c *cutter) orig(f int) int {
 	return f + 2*n
 }
 
-// cut segments text into c.words (and their sub-words into c.subs).
-func (s *Segmenter) cut(c *cutter, text string) {
+// cut segments text into c.words, and with subwords their sub-words into
+// c.subs (Cut and the search analyzer do not use them: finding them was a
+// fifth of the requirement extraction's cut).
+func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 	c.fold(text)
 	c.words, c.subs = c.words[:0], c.subs[:0]
 	if len(c.low) == 0 {
@@ -258,10 +268,13 @@ func (s *Segmenter) cut(c *cutter, text string) {
 		i = at - 1
 	}
 	slices.Reverse(c.words)
+	if !subwords {
+		return
+	}
 	for i := range c.words {
 		w := &c.words[i]
 		w.sub0 = len(c.subs)
-		c.walk(w.tok, w.start, w.end, 1)
+		s.walk(c, w.tok, w.start, w.end, 1)
 		w.sub1 = len(c.subs)
 	}
 }
@@ -306,8 +319,9 @@ func (s *Segmenter) shortestPath(c *cutter) bool {
 // gseCut is cut through gse.Segment itself, the fallback.
 func (s *Segmenter) gseCut(c *cutter) {
 	c.words, c.subs = c.words[:0], c.subs[:0]
+	s.gseReady()
 	for _, sg := range s.seg.Segment(c.low) {
-		c.addWord(sg.Start(), sg.End(), sg.Token())
+		s.addWord(c, sg.Start(), sg.End(), sg.Token())
 	}
 }
 
@@ -367,27 +381,43 @@ func (c *cutter) split() {
 
 // addWord appends a word found by gse.Segment (the fallback) with its
 // sub-words.
-func (c *cutter) addWord(start, end int, tok *gse.Token) {
+func (s *Segmenter) addWord(c *cutter, start, end int, tok *gse.Token) {
 	w := word{start: start, end: end, tok: tok, sub0: len(c.subs)}
-	c.walk(tok, start, end, 1)
+	s.walk(c, tok, start, end, 1)
 	w.sub1 = len(c.subs)
 	c.words = append(c.words, w)
 }
 
 // walk collects the words gse finds inside a word (its search-mode
-// sub-segments), two levels deep: 计算机科学与技术 → 计算机科学 → 计算机.
-// Sub-segment offsets are relative to their word and were computed on the
-// same lower-cased, equally long bytes.
-func (c *cutter) walk(tok *gse.Token, base, end, depth int) {
+// sub-segments, see subwordsOf), two levels deep: 计算机科学与技术 →
+// 计算机科学 → 计算机. Sub-segment offsets are relative to their word and
+// were computed on the same lower-cased, equally long bytes.
+func (s *Segmenter) walk(c *cutter, tok *gse.Token, base, end, depth int) {
 	if tok == nil || depth > 2 {
 		return
 	}
-	for _, sub := range tok.Segments() {
-		sa, sb := base+sub.Start(), base+sub.End()
+	subs, ok := s.subwordsOf(tok)
+	if !ok {
+		// Not a token of the side table (a unit gse.Segment made up):
+		// gse's own sub-segments, which gseReady computed.
+		for _, sub := range tok.Segments() {
+			sa, sb := base+sub.Start(), base+sub.End()
+			if sb-sa >= end-base || sb > end {
+				continue
+			}
+			c.subs = append(c.subs, span{sa, sb})
+			s.walk(c, sub.Token(), sa, sb, depth+1)
+		}
+		return
+	}
+	for _, sub := range subs {
+		sa, sb := base+sub.start, base+sub.end
 		if sb-sa >= end-base || sb > end {
 			continue
 		}
 		c.subs = append(c.subs, span{sa, sb})
-		c.walk(sub.Token(), sa, sb, depth+1)
+		if sub.tok >= 0 {
+			s.walk(c, &s.dictTokens[sub.tok], sa, sb, depth+1)
+		}
 	}
 }

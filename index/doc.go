@@ -29,7 +29,10 @@
 // every call, and that plus its garbage was the largest cost of indexing.
 // What the pass needs of each word and gse keeps unexported (unit count,
 // path length) comes from a side table built at load from gse's public
-// API; a text the table cannot serve goes through gse.Segment, counted
+// API, and a word's sub-segments are computed the first time it is met
+// (subwords.go) rather than for the whole dictionary by gse's CalcToken at
+// load, which halved the load's CPU; a text the table cannot serve goes
+// through gse.Segment, counted
 // (Segmenter.Fallbacks) and logged once (Segmenter.SetLogger). TestSegmentsMatchGse and FuzzSegmentsMatchGse
 // hold it to gse.Segment (reference_test.go keeps the first, gse-based
 // tokenizer): same words, offsets, sub-words and analyzer output, on edge

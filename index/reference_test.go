@@ -20,6 +20,7 @@ type refSegment struct {
 }
 
 func (s *Segmenter) refSegments(text string) []refSegment {
+	s.gseReady() // gse.Segment needs CalcToken's path lengths and sub-segments
 	folded, orig := foldWidthRef(text)
 	segs := s.seg.Segment([]byte(folded))
 	out := make([]refSegment, 0, len(segs))

@@ -67,8 +67,12 @@ type Segmenter struct {
 	dictTokens []gse.Token
 	info       []tokenInfo
 	fast       bool
-	fallbacks  atomic.Uint64
-	log        atomic.Pointer[slog.Logger]
+	// subwords holds each dictionary word's sub-segments once computed
+	// (subwordsOf); calc runs gse's CalcToken for gse.Segment (gseReady).
+	subwords  []atomic.Pointer[[]subword]
+	calc      sync.Once
+	fallbacks atomic.Uint64
+	log       atomic.Pointer[slog.Logger]
 }
 
 var (
@@ -133,11 +137,16 @@ func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
 			return nil, fmt.Errorf("index: dictionary line %d: %w", line, err)
 		}
 	}
-	// CalcToken turns frequencies into path lengths; it must run once,
-	// after every word is in.
-	s.seg.CalcToken()
+	// gse's CalcToken (path lengths and every word's sub-segments) is
+	// left until gse.Segment needs it (gseReady): the side table holds
+	// the path lengths, and sub-segments are computed as words are met
+	// (subwords.go).
 	s.words = s.seg.Dict.NumTokens()
 	s.buildTokenInfo()
+	s.subwords = make([]atomic.Pointer[[]subword], len(s.dictTokens))
+	if !s.fast {
+		s.gseReady()
+	}
 	return s, nil
 }
 
@@ -237,7 +246,7 @@ func parseStopWords(text string) map[string]bool {
 func (s *Segmenter) Cut(text string) []string {
 	c := s.getCutter()
 	defer s.putCutter(c)
-	s.cut(c, text)
+	s.cut(c, text, false)
 	var out []string
 	for _, w := range c.words {
 		ww := text[c.orig(w.start):c.orig(w.end)]
@@ -317,7 +326,7 @@ func (s *Segmenter) tokens(text string, subwords bool) []Token {
 
 // analyze fills c.toks with the tokenizer's tokens (see tokens).
 func (s *Segmenter) analyze(c *cutter, text string, subwords bool) {
-	s.cut(c, text)
+	s.cut(c, text, subwords)
 	c.toks = c.toks[:0]
 	pos := 0
 	for _, w := range c.words {

@@ -1,10 +1,8 @@
 package ingest
 
 import (
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/normalize"
@@ -192,18 +190,7 @@ func (d *deduper) prepare(ps []*matcher.Post) []termSet {
 			jobs = append(jobs, func() { out[i] = d.termsOf(p.Title, p.Description, d.eager) })
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := w; j < len(jobs); j += workers {
-				jobs[j]()
-			}
-		}()
-	}
-	wg.Wait()
+	eachIndex(len(jobs), func(j int) { jobs[j]() })
 	return out
 }
 

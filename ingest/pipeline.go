@@ -48,12 +48,15 @@ func (im *Importer) run(ctx context.Context, entity string, files []string, log 
 		// while linking, where the index's tokenizer finds the tokens.
 		r.dedup.eager = r.ixq != nil && reusedByIndex(im.Analyzer)
 	}
-	for _, path := range files {
+	for k, path := range files {
 		if err := ctx.Err(); err != nil {
 			return r.fail(err)
 		}
 		if err := r.file(path); err != nil {
 			return r.fail(err)
+		}
+		if k < len(files)-1 {
+			r.repeats.settle() // before the file's records can go
 		}
 	}
 	if err := r.flushReplay(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/urumqi-hrss/jobmatch/ingest/convert"
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -48,22 +49,38 @@ func convertAll[T any](rows []Row, conv func(Row) (T, []matcher.RowError, []matc
 	return out, errs, notes
 }
 
-// eachIndex calls fn for every i in [0, n) on every core; each worker takes
-// every workers-th index, so fn must only touch index i.
+// eachIndex calls fn for every i in [0, n) on every core, so fn must only
+// touch index i. Workers take the next block of indexes as they finish one
+// (eachBlock), rather than a fixed share each: on a shared machine, or
+// while the other core still finishes a previous step, a fixed split left
+// the slower worker's share to run alone at the end.
 func eachIndex(n int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
-		go func(w int) {
+		go func() {
 			defer wg.Done()
-			for i := w; i < n; i += workers {
-				fn(i)
+			for {
+				end := int(next.Add(eachBlock))
+				start := end - eachBlock
+				if start >= n {
+					return
+				}
+				for i := start; i < min(end, n); i++ {
+					fn(i)
+				}
 			}
-		}(w)
+		}()
 	}
 	wg.Wait()
 }
+
+// eachBlock is how many indexes an eachIndex worker takes at a time: few
+// enough that the workers end together (a post converts in about 0.2 ms),
+// enough that taking them costs nothing.
+const eachBlock = 8
 
 func withoutNotes[T any](conv func(Row) (T, []matcher.RowError)) func(Row) (T, []matcher.RowError, []matcher.RowError) {
 	return func(r Row) (T, []matcher.RowError, []matcher.RowError) {

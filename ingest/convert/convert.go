@@ -18,6 +18,9 @@ import (
 // sourceOf is the row's source: its column, the mapping default (already
 // applied to Values), or the file's base name — so two portals' files never
 // share IDs even without a source column.
+// sourceSeps keeps ':' (and spaces) out of a source, built once.
+var sourceSeps = strings.NewReplacer(":", "-", " ", "-")
+
 func sourceOf(r Row) string {
 	s := normalize.Text(r.Get("source"))
 	if s == "" {
@@ -26,7 +29,7 @@ func sourceOf(r Row) string {
 	}
 	s = strings.ToLower(s)
 	// ':' separates source from external id in an ID.
-	s = strings.NewReplacer(":", "-", " ", "-").Replace(s)
+	s = sourceSeps.Replace(s)
 	if s == "" {
 		s = "unknown"
 	}

@@ -8,11 +8,14 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
-// degreeWord is a degree as posts write it.
-var degreeWord = regexp.MustCompile(`博士研究生|博士|硕士研究生|硕士|研究生|本科|学士|大专|专科|高职|中专|中技|中职|职高|技校|高中|初中|小学`)
+// degreeWords are the degrees as posts write them, found as the regexp
+// alternation of them in this order would (a longer word before its
+// prefix): see literalSet.
+var degreeWords = newLiterals("博士研究生", "博士", "硕士研究生", "硕士", "研究生", "本科", "学士", "大专", "专科", "高职",
+	"中专", "中技", "中职", "职高", "技校", "高中", "初中", "小学")
 
 // degreeChars is a cheap first test: every degree word has one of them.
-const degreeChars = "博硕研本学专职技高初小"
+var degreeChars = newLiterals("博", "硕", "研", "本", "学", "专", "职", "技", "高", "初", "小")
 
 // degreeAfter qualifies a degree word that follows it as a requirement:
 // 本科及以上, 大专以上学历, 硕士学位, 本科毕业.
@@ -23,14 +26,14 @@ var degreeAfter = regexp.MustCompile(`^\s*(?:[/或及和]\s*(?:博士研究生|�
 var degreeBefore = regexp.MustCompile(`(?:学历(?:要求)?\s*[:：为是在]?|统招|全日制|放宽至|放宽到|第一学历)\s*$`)
 
 // degreeAny says a post takes any degree.
-var degreeAny = regexp.MustCompile(`学历不限|不限学历|学历无要求|无学历要求|学历不作要求|学历要求不限|不限制学历`)
+var degreeAny = newLiterals("学历不限", "不限学历", "学历无要求", "无学历要求", "学历不作要求", "学历要求不限", "不限制学历")
 
 // degreeAnyIn is degreeAny's match in c, tested only where it can match.
 func degreeAnyIn(c string) string {
 	if !strings.Contains(c, "学历") {
 		return ""
 	}
-	return degreeAny.FindString(c)
+	return degreeAny.findString(c)
 }
 
 // degree reads the minimum degree: the lowest degree a clause requires
@@ -39,7 +42,7 @@ func degreeAnyIn(c string) string {
 // requirement.
 func degree(cls []string) (d matcher.Degree, text string, found bool) {
 	for _, c := range cls {
-		if !strings.ContainsAny(c, degreeChars) {
+		if !degreeChars.contains(c) {
 			continue
 		}
 		if m := degreeAnyIn(c); m != "" {
@@ -48,7 +51,7 @@ func degree(cls []string) (d matcher.Degree, text string, found bool) {
 			}
 			continue
 		}
-		for _, loc := range degreeWord.FindAllStringIndex(c, -1) {
+		for _, loc := range degreeWords.findAllIndex(c) {
 			word, rest := c[loc[0]:loc[1]], c[loc[1]:]
 			q := degreeAfter.FindString(rest)
 			if q == "" && !degreeBefore.MatchString(c[:loc[0]]) {

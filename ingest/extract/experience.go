@@ -11,11 +11,17 @@ import (
 var yearsPhrase = regexp.MustCompile(`(\d{1,2}(?:\.\d)?|[一二两三四五六七八九十半]{1,2})\s*(?:[-~～—–至到]\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*)?(年|个月)(以上|及以上|或以上|以上的|\(含\)以上|（含）以上)?`)
 
 // noExperience says a post takes people without experience.
-var noExperience = regexp.MustCompile(`经验不限|不限经验|不限工作经验|工作经验不限|无需经验|无需工作经验|无需相关经验|无经验要求|经验无要求|无经验可|无经验者|有无经验均可|有无经验皆可|有无经验都可|无工作经验|零经验|接受小白|可接受小白|小白可|应届|在校生|实习生`)
+var noExperience = newLiterals("经验不限", "不限经验", "不限工作经验", "工作经验不限", "无需经验", "无需工作经验", "无需相关经验",
+	"无经验要求", "经验无要求", "无经验可", "无经验者", "有无经验均可", "有无经验皆可", "有无经验都可", "无工作经验", "零经验",
+	"接受小白", "可接受小白", "小白可", "应届", "在校生", "实习生")
+
+// noExperienceChars is a cheap first test: every phrase of noExperience
+// has one of them.
+var noExperienceChars = newLiterals("经", "验", "小", "白", "应", "届", "在", "校", "实", "习")
 
 // experienceCue says a clause is about working experience; a span with
 // 以上 counts in any clause that does not say what else it is.
-var experienceCue = regexp.MustCompile(`经验|经历|从事|工作年限|资历|工龄以上`)
+var experienceCue = newLiterals("经验", "经历", "从事", "工作年限", "资历", "工龄以上")
 
 // notExperience are clauses where a span of years is something else.
 var notExperience = regexp.MustCompile(`成立|创立|年薪|年终|年假|每年|合同|质保|保修|周岁|岁以|年龄|年满|毕业[0-9一二三四五]|届`)
@@ -28,13 +34,13 @@ var notExperience = regexp.MustCompile(`成立|创立|年薪|年终|年假|每�
 func experience(cls []string) (years int, text string, found bool) {
 	none := ""
 	for _, c := range cls {
-		if none == "" && strings.ContainsAny(c, "经验小白应届在校实习") {
-			none = noExperience.FindString(c)
+		if none == "" && noExperienceChars.contains(c) {
+			none = noExperience.findString(c)
 		}
 		if !strings.Contains(c, "年") && !strings.Contains(c, "个月") || notExperience.MatchString(c) {
 			continue
 		}
-		cue := experienceCue.MatchString(c)
+		cue := experienceCue.contains(c)
 		for _, m := range yearsPhrase.FindAllStringSubmatchIndex(c, -1) {
 			atLeast := m[6] >= 0
 			if !cue && !atLeast || preferred(c[m[1]:]) {

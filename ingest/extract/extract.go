@@ -80,15 +80,12 @@ func (x *Extractor) Terms(text string) (skills, certificates []string) {
 var requirementsHeaders = []string{"任职要求", "任职资格", "任职条件", "岗位要求", "岗位条件", "职位要求", "招聘要求",
 	"应聘要求", "技能要求", "职能要求", "能力要求", "资格要求", "Requirements", "Qualifications"}
 
+var requirementsSet = newLiterals(requirementsHeaders...)
+
 // requirementsPart is the description from its first requirements header
 // on, or all of it when it has none.
 func requirementsPart(text string) string {
-	first := -1
-	for _, h := range requirementsHeaders {
-		if i := strings.Index(text, h); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
-	}
+	first := requirementsSet.index(text)
 	if first < 0 {
 		return text
 	}
@@ -102,13 +99,13 @@ func requirementsPart(text string) string {
 var benefitCues = []string{"补贴", "补助", "报销", "协助考取", "协助办理", "帮助考取", "协助取得", "公司提供", "单位提供",
 	"免费培训", "免费考取", "包考", "带薪培训", "考证奖励", "可考取", "有机会考取"}
 
+var benefitCueSet = newLiterals(benefitCues...)
+
 // offers reports whether text has a benefit cue (benefitCues, or 考取
 // followed within a few characters by 奖励).
 func offers(text string) bool {
-	for _, c := range benefitCues {
-		if strings.Contains(text, c) {
-			return true
-		}
+	if benefitCueSet.contains(text) {
+		return true
 	}
 	for rest := text; ; {
 		i := strings.Index(rest, "考取")
@@ -125,6 +122,8 @@ func offers(text string) bool {
 // benefitsHeaders open the part of a description that says what the
 // employer offers; it runs to the next requirements header or the end.
 var benefitsHeaders = []string{"福利待遇", "薪资福利", "工资福利", "工资及福利", "薪酬福利", "其他福利", "福利：", "福利:", "待遇：", "待遇:", "岗位优势", "我们提供"}
+
+var benefitsSet = newLiterals(benefitsHeaders...)
 
 // withoutBenefits is text without what the employer offers: its benefits
 // sections (benefitsHeaders) and, elsewhere, its benefit clauses
@@ -149,19 +148,13 @@ func withoutBenefits(text string) string {
 // next requirements header after it, or to the end.
 func cutBenefitsSections(text string) string {
 	for {
-		start := -1
-		for _, h := range benefitsHeaders {
-			if i := strings.Index(text, h); i >= 0 && (start < 0 || i < start) {
-				start = i
-			}
-		}
+		start := benefitsSet.index(text)
 		if start < 0 {
 			return text
 		}
 		end := len(text)
-		rest := text[start:]
-		for _, h := range requirementsHeaders {
-			if i := strings.Index(rest, h); i > 0 && start+i < end {
+		for _, i := range requirementsSet.firsts(text[start:]) {
+			if i > 0 && start+i < end {
 				end = start + i
 			}
 		}

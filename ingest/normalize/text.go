@@ -116,6 +116,17 @@ func clean(s string, lines bool) string {
 	inSpace := false
 	breaks := 0
 	for i := 0; i < len(s); {
+		if cjk(s, i) {
+			// Most of a Chinese text: kept as it is (fold keeps it, it
+			// is no space), without decoding and encoding it again.
+			if inSpace && b.Len() > 0 {
+				writeSpace(&b, lines, breaks)
+			}
+			inSpace, breaks = false, 0
+			b.WriteString(s[i : i+3])
+			i += 3
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		r, ok := fold(r)
@@ -133,19 +144,33 @@ func clean(s string, lines bool) string {
 			continue
 		}
 		if inSpace && b.Len() > 0 {
-			switch {
-			case !lines || breaks == 0:
-				b.WriteByte(' ')
-			case breaks == 1:
-				b.WriteByte('\n')
-			default:
-				b.WriteString("\n\n")
-			}
+			writeSpace(&b, lines, breaks)
 		}
 		inSpace, breaks = false, 0
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// writeSpace writes what a run of whitespace with breaks line breaks
+// becomes between two characters.
+func writeSpace(b *strings.Builder, lines bool, breaks int) {
+	switch {
+	case !lines || breaks == 0:
+		b.WriteByte(' ')
+	case breaks == 1:
+		b.WriteByte('\n')
+	default:
+		b.WriteString("\n\n")
+	}
+}
+
+// cjk reports whether s[i:] starts with a character of U+4000–U+9FFF (the
+// CJK ideographs, with the end of Extension A and the Yijing hexagrams): a
+// lead byte E4–E9 and two continuation bytes, always valid UTF-8, never a
+// space, a control or a format character, and kept by fold as it is.
+func cjk(s string, i int) bool {
+	return i+2 < len(s) && s[i] >= 0xE4 && s[i] <= 0xE9 && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80
 }
 
 // isListSep reports whether r separates the values of a multi-valued cell.
