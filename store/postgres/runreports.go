@@ -49,16 +49,7 @@ func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.G
 	for {
 		var lists []matcher.GraduateRecommendations
 		err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
-			rows, err := s.pool.Query(ctx, `SELECT graduate_id, items, items_box FROM recommendations
-				WHERE run_id = $1 AND graduate_id > $2 ORDER BY graduate_id LIMIT $3`, runID, after, page)
-			if err != nil {
-				return err
-			}
-			stored, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (listRow, error) {
-				r := listRow{run: runID}
-				err := row.Scan(&r.graduate, &r.items, &r.box)
-				return r, err
-			})
+			stored, err := s.runListPage(ctx, runID, after, page)
 			if err != nil {
 				return err
 			}
@@ -85,6 +76,22 @@ func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.G
 		}
 		after = lists[len(lists)-1].GraduateID
 	}
+}
+
+// runListPage reads the stored lists of a run's graduates after the
+// graduate ID after, at most page of them, in graduate ID order (the
+// boxes unopened).
+func (s *Store) runListPage(ctx context.Context, runID, after string, page int) ([]listRow, error) {
+	rows, err := s.pool.Query(ctx, `SELECT graduate_id, items, items_box FROM recommendations
+		WHERE run_id = $1 AND graduate_id > $2 ORDER BY graduate_id LIMIT $3`, runID, after, page)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (listRow, error) {
+		r := listRow{run: runID}
+		err := row.Scan(&r.graduate, &r.items, &r.box)
+		return r, err
+	})
 }
 
 // SaveRunReport stores a run's report.
@@ -136,16 +143,7 @@ func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(grad
 		var ids []string
 		var posts [][]string
 		err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
-			rows, err := s.pool.Query(ctx, `SELECT graduate_id, items, items_box FROM recommendations
-				WHERE run_id = $1 AND graduate_id > $2 ORDER BY graduate_id LIMIT $3`, runID, after, page)
-			if err != nil {
-				return err
-			}
-			stored, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (listRow, error) {
-				r := listRow{run: runID}
-				err := row.Scan(&r.graduate, &r.items, &r.box)
-				return r, err
-			})
+			stored, err := s.runListPage(ctx, runID, after, page)
 			if err != nil {
 				return err
 			}
