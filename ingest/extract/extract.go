@@ -162,6 +162,21 @@ func cutBenefitsSections(text string) string {
 	}
 }
 
+// clauseEnds are the runes that end a clause (see clauses).
+const clauseEnds = "，。；;！!？?\n,①②③④⑤⑥⑦⑧⑨⑩"
+
+// isClauseEnd reports whether r is in clauseEnds. A switch, not
+// strings.ContainsRune: that scanned the string for every rune of every
+// description, 2% of an import's CPU (0.16 s of 8.1 s profiled, generated
+// 25,181 posts).
+func isClauseEnd(r rune) bool {
+	switch r {
+	case '，', '。', '；', ';', '！', '!', '？', '?', '\n', ',', '①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩':
+		return true
+	}
+	return false
+}
+
 // clauses splits text into clauses, trimmed, without empties. A clause
 // ends at Chinese and Latin sentence punctuation, the full-width comma, a
 // comma, a line break or an item number (1、 2． ③); the enumeration
@@ -178,7 +193,7 @@ func clauses(text string) []string {
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case strings.ContainsRune("，。；;！!？?\n,①②③④⑤⑥⑦⑧⑨⑩", r):
+		case isClauseEnd(r):
 			cut(i, i+n)
 		case r >= '0' && r <= '9' && (i == 0 || text[i-1] < '0' || text[i-1] > '9'):
 			// An item number: one or two digits then 、 or ．.

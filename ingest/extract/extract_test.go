@@ -172,3 +172,17 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// TestIsClauseEnd holds the switch to the list it replaces: every rune of
+// clauseEnds, and no other rune of the Basic Multilingual Plane (nor the
+// replacement rune an invalid byte decodes to).
+func TestIsClauseEnd(t *testing.T) {
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if got, want := isClauseEnd(r), strings.ContainsRune(clauseEnds, r); got != want {
+			t.Errorf("isClauseEnd(%q) = %v, want %v", r, got, want)
+		}
+	}
+	if n := utf8.RuneCountInString(clauseEnds); n != 20 {
+		t.Fatalf("clauseEnds has %d runes, want 20", n)
+	}
+}
