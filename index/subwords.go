@@ -33,7 +33,12 @@ func (s *Segmenter) gseReady() { s.calc.Do(s.seg.CalcToken) }
 
 // subwordsOf returns tok's sub-segments, as CalcToken would have set them;
 // ok is false when tok is not in the side table.
-func (s *Segmenter) subwordsOf(tok *gse.Token) (subs []subword, ok bool) {
+//
+// The first computation is stored by storeSubwords: taking the address of
+// a variable here moved it to the heap on every call, cached or not, an
+// allocation per long word walked (0.2 s of 8.1 CPU-s in a profile of
+// `jobmatch ingest posts` on the generated 25,181 posts).
+func (s *Segmenter) subwordsOf(tok *gse.Token) ([]subword, bool) {
 	i := s.tokenIndex(tok)
 	if i < 0 {
 		return nil, false
@@ -41,11 +46,18 @@ func (s *Segmenter) subwordsOf(tok *gse.Token) (subs []subword, ok bool) {
 	if p := s.subwords[i].Load(); p != nil {
 		return *p, true
 	}
-	subs, ok = s.computeSubwords(i)
+	return s.storeSubwords(i)
+}
+
+// storeSubwords computes dictionary token i's sub-segments and keeps them.
+func (s *Segmenter) storeSubwords(i int) ([]subword, bool) {
+	subs, ok := s.computeSubwords(i)
 	if !ok {
 		return nil, false
 	}
-	s.subwords[i].Store(&subs)
+	p := new([]subword)
+	*p = subs
+	s.subwords[i].Store(p)
 	return subs, true
 }
 
