@@ -59,8 +59,11 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The active graduates are read while the engine builds.
+	o.Graduates = batch.ReadGraduates(ctx, st, o.Config)
 	in, err := m.loadBatchInputs(ctx, st)
 	if err != nil {
+		o.Graduates.Wait()
 		return err
 	}
 	o.Log = m.Log

@@ -83,6 +83,9 @@ type Options struct {
 	// the number of graduates saved so far. An error stops the run there,
 	// unpublished, as a crash would: tests interrupt runs with it.
 	AfterChunk func(saved int) error
+	// Graduates, when set, is the active graduates' read started ahead of
+	// the run (ReadGraduates); nil: the run reads them itself.
+	Graduates *Graduates
 }
 
 // Run computes every active graduate's list over every open post in in,
@@ -104,8 +107,15 @@ func Run(ctx context.Context, st Store, in *Inputs, opt Options) (*Summary, erro
 	if err != nil {
 		return nil, err
 	}
+	// The previous run's lists (the report's diff) are read while the
+	// lists compute: the run's cores were idle for the read at the end.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r.readPrevious(ctx)
 	t, err := r.computeAndSave(ctx)
 	if err != nil {
+		cancel()
+		r.prevLists(ctx) // wait for the read so no goroutine outlives the run
 		return nil, err
 	}
 	return r.finishRun(ctx, t, start)
@@ -115,11 +125,16 @@ func Run(ctx context.Context, st Store, in *Inputs, opt Options) (*Summary, erro
 // report and publishes it: the end of a run in one process and of a
 // sharded run (Finish).
 func (r *runner) finishRun(ctx context.Context, t *tally, start time.Time) (*Summary, error) {
-	if err := r.complete(ctx); err != nil {
-		return nil, err
-	}
+	// The completeness check reads the saved graduate IDs back while the
+	// report is built from memory; nothing is saved or published before
+	// both are done.
+	checked := make(chan error, 1)
+	go func() { checked <- r.complete(ctx) }()
 	r.summarize(t, time.Since(start))
 	rep, err := r.report(ctx, t)
+	if cerr := <-checked; cerr != nil {
+		return nil, cerr
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,11 @@ type runner struct {
 	// ranked holds the pricing sample's lists, ranked in full, until
 	// computeAndSave takes them.
 	ranked map[*matcher.Graduate]*list
+	// prev, when readPrevious started it, waits for the previous run's
+	// lists read in the background (prevRead, prevErr).
+	prev     func() (*prevLists, error)
+	prevRead *prevLists
+	prevErr  error
 }
 
 type shortlist struct{ postsMin, postsMax, coursesMin int }
@@ -99,22 +104,65 @@ func (r *runner) postTable() {
 	r.price.workers = r.opt.Workers
 }
 
-// activeGraduates reads every active graduate, personal data other than
-// the hardship flag (which the rules and the shortlist need) dropped.
+// activeGraduates takes the active graduates from opt.Graduates when that
+// read was started with the run's statuses (ReadGraduates), and reads them
+// now otherwise.
 func (r *runner) activeGraduates(ctx context.Context) error {
-	if err := r.st.EachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) error {
-		if r.cfg.active(g.Status) {
+	var err error
+	if g := r.opt.Graduates; g != nil && slices.Equal(g.statuses, r.cfg.ActiveStatuses) {
+		<-g.done
+		r.grads, err = g.grads, g.err
+	} else {
+		r.grads, err = readActive(ctx, r.st, r.cfg)
+	}
+	return err
+}
+
+// readActive reads every active graduate in ID order, personal data other
+// than the hardship flag (which the rules and the shortlist need) dropped.
+func readActive(ctx context.Context, st Store, cfg Config) ([]matcher.Graduate, error) {
+	var grads []matcher.Graduate
+	if err := st.EachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) error {
+		if cfg.active(g.Status) {
 			c := *g
 			c.Name, c.NationalID, c.Phone = "", "", ""
-			r.grads = append(r.grads, c)
+			grads = append(grads, c)
 		}
 		return nil
 	}); err != nil {
-		return fmt.Errorf("batch: read graduates: %w", err)
+		return nil, fmt.Errorf("batch: read graduates: %w", err)
 	}
-	slices.SortFunc(r.grads, func(a, b matcher.Graduate) int { return cmp.Compare(a.ID, b.ID) })
-	return nil
+	slices.SortFunc(grads, func(a, b matcher.Graduate) int { return cmp.Compare(a.ID, b.ID) })
+	return grads, nil
 }
+
+// Graduates is a read of the active graduates started ahead of a run
+// (ReadGraduates) so that it overlaps the engine's build; Options.Graduates
+// hands it to the run.
+type Graduates struct {
+	statuses []matcher.GraduateStatus
+	done     chan struct{}
+	grads    []matcher.Graduate
+	err      error
+}
+
+// ReadGraduates starts reading cfg's active graduates (the zero Config:
+// DefaultConfig's) from st in the background. A run whose configuration
+// names other statuses ignores the read and reads its own.
+func ReadGraduates(ctx context.Context, st Store, cfg Config) *Graduates {
+	if len(cfg.ActiveStatuses) == 0 {
+		cfg = DefaultConfig()
+	}
+	g := &Graduates{statuses: slices.Clone(cfg.ActiveStatuses), done: make(chan struct{})}
+	go func() {
+		defer close(g.done)
+		g.grads, g.err = readActive(ctx, st, cfg)
+	}()
+	return g
+}
+
+// Wait waits for the read to end (a caller that gives up on the run).
+func (g *Graduates) Wait() { <-g.done }
 
 // openOrResume opens the run (see openRun) and, for a resumed run, leaves
 // out the graduates an earlier attempt saved.

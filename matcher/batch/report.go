@@ -22,7 +22,7 @@ func (r *runner) report(ctx context.Context, t *tally) (*matcher.RunReport, erro
 	sum := r.sum
 	rep := &matcher.RunReport{RunID: r.run.ID, Graduates: len(r.grads), Limit: r.opt.Limit, Posts: len(r.table),
 		Before: sum.Before, After: sum.After, MeanScoreLoss: sum.RelevanceLoss, Moved: t.moved}
-	prev, err := r.previousLists(ctx)
+	prev, err := r.prevLists(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +70,31 @@ type prevLists struct {
 // post IDs (both stores: EachRunListPosts), what the diff compares.
 type runPosts interface {
 	EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error
+}
+
+// readPrevious starts reading the previous published run's lists in the
+// background; prevLists waits for them. The run being written is not
+// published until after the report, so the latest published run is the
+// same whenever it is read.
+func (r *runner) readPrevious(ctx context.Context) {
+	done := make(chan struct{})
+	r.prev = func() (*prevLists, error) {
+		<-done
+		return r.prevRead, r.prevErr
+	}
+	go func() {
+		defer close(done)
+		r.prevRead, r.prevErr = r.previousLists(ctx)
+	}()
+}
+
+// prevLists is the previous run's lists: those readPrevious read, or read
+// now when it was not started (a sharded run's Finish).
+func (r *runner) prevLists(ctx context.Context) (*prevLists, error) {
+	if r.prev == nil {
+		return r.previousLists(ctx)
+	}
+	return r.prev()
 }
 
 func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
