@@ -308,9 +308,10 @@ func (lc servedLoad) measure(t *testing.T, ctx context.Context, b servedBinary, 
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cancel(); srv.Wait() }()
+	exited := watchExit(srv)
+	defer func() { cancel(); <-exited }()
 	base := "http://" + addr
-	if err := waitReady(base, 10*time.Minute); err != nil {
+	if err := waitReadyWith(http.DefaultClient, base, 10*time.Minute, exited); err != nil {
 		t.Fatalf("%s on %s: %v\n%s", b.name, d.store, err, serr.String())
 	}
 	startup := time.Since(start)
@@ -455,20 +456,17 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func waitReady(base string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return fmt.Errorf("not ready after %s", limit)
+// watchExit waits for the started server in the background: the channel
+// closes when it has exited (and its stderr is fully copied), so a server
+// that dies at start fails the test at once instead of after waitReady's
+// limit.
+func watchExit(srv *exec.Cmd) <-chan struct{} {
+	exited := make(chan struct{})
+	go func() {
+		srv.Wait()
+		close(exited)
+	}()
+	return exited
 }
 
 func saveProfile(t *testing.T, base, path string) {

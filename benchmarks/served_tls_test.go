@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -137,10 +138,11 @@ func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, b servedBinar
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cancel(); srv.Wait() }()
+	exited := watchExit(srv)
+	defer func() { cancel(); <-exited }()
 	clientTLS := &tls.Config{RootCAs: pool, ServerName: "localhost"}
 	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: clientTLS}}
-	if err := waitReadyWith(hc, base, 10*time.Minute); err != nil {
+	if err := waitReadyWith(hc, base, 10*time.Minute, exited); err != nil {
 		t.Fatalf("TLS %s: %v\n%s", label, err, serr.String())
 	}
 	startup := time.Since(start)
@@ -225,9 +227,16 @@ func writeTestCertificate(t *testing.T, dir string) (certFile, keyFile string, p
 	return certFile, keyFile, pool
 }
 
-func waitReadyWith(c *http.Client, base string, limit time.Duration) error {
+// waitReadyWith polls base's /readyz through c until it answers 200, the
+// server exits or limit passes.
+func waitReadyWith(c *http.Client, base string, limit time.Duration, exited <-chan struct{}) error {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return errors.New("the server exited before it was ready")
+		default:
+		}
 		resp, err := c.Get(base + "/readyz")
 		if err == nil {
 			io.Copy(io.Discard, resp.Body)
