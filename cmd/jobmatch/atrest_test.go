@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -153,31 +152,24 @@ func TestNoPersonalDataInClearAtRest(t *testing.T) {
 	ev.assertBoltSealed(t, filepath.Join(data, "jobmatch.db"), welfare)
 
 	// PostgreSQL: what pg_dump writes.
-	cfg := pgtest.Schema(t)
-	u, err := url.Parse(pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", cfg.ConnConfig.RuntimeParams["search_path"])
-	u.RawQuery = q.Encode()
-	if code, _, errs := run(t, "", "migrate", "--db", u.String()); code != 0 {
+	db, cfg := pgtest.SchemaURL(t)
+	if code, _, errs := run(t, "", "migrate", "--db", db); code != 0 {
 		t.Fatalf("migrate: %s", errs)
 	}
 	for _, entity := range []string{"posts", "graduates"} {
-		if code, _, errs := run(t, "", "ingest", "--db", u.String(), "--data", filepath.Join(dir, "pgdata"), "--now", "2023-06-15", "--quiet", entity, filepath.Join(gen, entity+".csv")); code != 0 {
+		if code, _, errs := run(t, "", "ingest", "--db", db, "--data", filepath.Join(dir, "pgdata"), "--now", "2023-06-15", "--quiet", entity, filepath.Join(gen, entity+".csv")); code != 0 {
 			t.Fatalf("ingest %s into PostgreSQL: %s", entity, errs)
 		}
 	}
-	welfare, listed, runID = listedWelfare(t, gen, t.TempDir(), "--db", u.String(), "--data", filepath.Join(dir, "pgdata"))
+	welfare, listed, runID = listedWelfare(t, gen, t.TempDir(), "--db", db, "--data", filepath.Join(dir, "pgdata"))
 	pg, err := postgres.OpenConfig(context.Background(), cfg.Copy(), keys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	writeNotes(pg)
 	pg.Close()
-	ev = welfareEvent{graduate: listed[0], post: listedPost(t, gen, listed[0], "--db", u.String(), "--data", filepath.Join(dir, "pgdata"))}
-	sess = signedInSession(t, ids, ev, "--db", u.String(), "--data", filepath.Join(dir, "pgdata"))
+	ev = welfareEvent{graduate: listed[0], post: listedPost(t, gen, listed[0], "--db", db, "--data", filepath.Join(dir, "pgdata"))}
+	sess = signedInSession(t, ids, ev, "--db", db, "--data", filepath.Join(dir, "pgdata"))
 	c := cfg.ConnConfig
 	// Other tests create and drop schemas in the same database meanwhile,
 	// which can fail pg_dump's catalogue reads: tried again, its message shown.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -18,15 +17,8 @@ import (
 // the clear — are sealed by `jobmatch migrate` and read back the same.
 func TestMigrateSealsLegacyEvents(t *testing.T) {
 	ctx := context.Background()
-	cfg := pgtest.Schema(t)
-	u, err := url.Parse(pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", cfg.ConnConfig.RuntimeParams["search_path"])
-	u.RawQuery = q.Encode()
-	if code, _, errs := run(t, "", "migrate", "--db", u.String()); code != 0 {
+	db, cfg := pgtest.SchemaURL(t)
+	if code, _, errs := run(t, "", "migrate", "--db", db); code != 0 {
 		t.Fatalf("migrate: %s", errs)
 	}
 	keys, err := dataKeys()
@@ -66,7 +58,7 @@ func TestMigrateSealsLegacyEvents(t *testing.T) {
 	if n := clear(); n != 2 {
 		t.Fatalf("%d rows in the clear before migrate, want the 2 written so", n)
 	}
-	if code, _, errs := run(t, "", "migrate", "--db", u.String()); code != 0 {
+	if code, _, errs := run(t, "", "migrate", "--db", db); code != 0 {
 		t.Fatalf("migrate: %s", errs)
 	}
 	if n := clear(); n != 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,15 +26,7 @@ func TestWorkersKilledMidRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("processes and PostgreSQL")
 	}
-	cfg := pgtest.Schema(t)
-	u, err := url.Parse(pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", cfg.ConnConfig.RuntimeParams["search_path"])
-	u.RawQuery = q.Encode()
-	db := u.String()
+	db, cfg := pgtest.SchemaURL(t)
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "gen")
 	day := "--now=2023-06-15"

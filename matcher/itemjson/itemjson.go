@@ -1,7 +1,6 @@
 package itemjson
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -156,21 +155,11 @@ func sortedKeys[V any](m map[string]V) []string {
 // representation; exponent form below 1e-6 and from 1e21, as "1e-07" →
 // "1e-7"); ok turns false on NaN and ±Inf.
 func AppendFloat(b []byte, f float64, ok bool) ([]byte, bool) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
+	out, err := matcher.AppendJSONFloat(b, f)
+	if err != nil {
 		return append(b, '0'), false
 	}
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' {
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b, ok
+	return out, ok
 }
 
 const hexDigits = "0123456789abcdef"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -94,6 +95,22 @@ func Schema(t testing.TB) *pgxpool.Config {
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
 	cfg.MaxConns = 4
 	return cfg
+}
+
+// SchemaURL is Schema's configuration and the database URL whose
+// search_path selects the same schema: for jobmatch commands a test runs
+// as processes against the schema its store reads.
+func SchemaURL(t testing.TB) (string, *pgxpool.Config) {
+	t.Helper()
+	cfg := Schema(t)
+	u, err := url.Parse(URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", cfg.ConnConfig.RuntimeParams["search_path"])
+	u.RawQuery = q.Encode()
+	return u.String(), cfg
 }
 
 func createSchema(ctx context.Context, url, schema string) error {
