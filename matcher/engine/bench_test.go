@@ -117,3 +117,26 @@ func BenchmarkRankBatch(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(threadCPU()-c0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
+
+// BenchmarkRecommendCourses measures a 一人一策 proposal's course ranking
+// (RecommendCourses: the skill-gap scan, every course through the rules
+// and scored, the top 6 explained) over 25,000 posts and 200 courses, in
+// thread CPU per graduate, through the online Ranker as the nightly batch
+// reaches it:
+//
+//	go test ./matcher/engine/ -run '^$' -bench RecommendCourses -benchtime 4000x
+func BenchmarkRecommendCourses(b *testing.B) {
+	e := benchEngine(b, 25000)
+	grads := genGraduates(99, 2000)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c0 := threadCPU()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Recommend(&grads[i%len(grads)], matcher.Query{Kind: matcher.KindCourse, Limit: 6}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(threadCPU()-c0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}

@@ -2,10 +2,11 @@ package engine
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -28,6 +29,10 @@ var CourseFeatureNames = [NumCourseFeatures]string{"gap", "text", "district", "c
 // ranking reads for missing skills and certificates.
 const gapPosts = 30
 
+// scoreCourse keeps the posts a course helps as a bitset of 64: this
+// fails to compile if gapPosts outgrows it.
+const _ = uint(64 - gapPosts)
+
 type courseRec struct {
 	c        *matcher.Course
 	teaches  []uint32 // ids of every skill/certificate it teaches and what they satisfy (terms.go)
@@ -44,24 +49,35 @@ type courseRec struct {
 	subjects     []string
 	majors       []matcher.MajorRef
 	key, subject string
+	// idx is the record's place in Engine.courses (the levels memo's index);
+	// specialised: some course of its subject names the majors it is for
+	// (RecommendCourses: such a subject is a field's, never general
+	// training), kept by addCourse instead of found per ranking (a map of
+	// every course's subject built per call was a tenth of a course
+	// ranking's CPU).
+	idx         int
+	specialised bool
 }
 
 // courseLevels memoises, for one graduate major (majorKey), MatchMajors of
 // that major and each course's majors: graduates share a few hundred
 // majors, and MatchMajors per course and graduate was a third of a course
-// ranking's CPU. A changed course is a new record, so it misses the memo.
-// One ranking looks its major's memo up once; the lookups per course are
-// a map read under a mutex the other workers rarely hold (a sync.Map keyed
-// by the major's name per course was 2% of a nightly batch).
+// ranking's CPU. A changed or added course starts the memos afresh
+// (addCourse). One ranking looks its major's memo up once; the memo is a
+// slot per course (courseRec.idx), read and written atomically by the
+// workers that share it: a map under a mutex was 1.5% of a nightly batch,
+// and a sync.Map keyed by the major's name per course 2% before it.
 type courseLevels struct {
-	mu sync.Mutex
-	m  map[*courseRec]matcher.MajorLevel
+	lv []atomic.Int32 // by courseRec.idx: 0 not yet known, else the level + 1
 }
 
-// courseLevelsFor returns the memo of a major (key: majorKey(major)).
+// courseLevelsFor returns the memo of a major (key: majorKey(major)). The
+// caller holds e.mu, so the courses do not change while it uses it.
 func (e *Engine) courseLevelsFor(key string) *courseLevels {
 	if v, ok := e.courseLevels.Load(key); ok {
-		return v.(*courseLevels)
+		if cl := v.(*courseLevels); len(cl.lv) == len(e.courses) {
+			return cl
+		}
 	}
 	// Profiles from portals may name any major: the memos are bounded
 	// like the engine's major verdicts (maxMajorVerdicts) and start afresh
@@ -70,22 +86,24 @@ func (e *Engine) courseLevelsFor(key string) *courseLevels {
 		e.courseLevels.Clear()
 		e.courseLevelN.Store(0)
 	}
-	v, _ := e.courseLevels.LoadOrStore(key, &courseLevels{m: map[*courseRec]matcher.MajorLevel{}})
-	return v.(*courseLevels)
+	cl := &courseLevels{lv: make([]atomic.Int32, len(e.courses))}
+	if v, loaded := e.courseLevels.LoadOrStore(key, cl); loaded && len(v.(*courseLevels).lv) == len(e.courses) {
+		return v.(*courseLevels)
+	}
+	e.courseLevels.Store(key, cl)
+	return cl
 }
 
 // level is MatchMajors(major, cr's majors), memoised.
 func (cl *courseLevels) level(cr *courseRec, major matcher.MajorRef) matcher.MajorLevel {
-	cl.mu.Lock()
-	level, ok := cl.m[cr]
-	cl.mu.Unlock()
-	if ok {
-		return level
+	if cr.idx >= len(cl.lv) {
+		return matcher.MatchMajors(major, cr.majors)
 	}
-	level = matcher.MatchMajors(major, cr.majors)
-	cl.mu.Lock()
-	cl.m[cr] = level
-	cl.mu.Unlock()
+	if v := cl.lv[cr.idx].Load(); v != 0 {
+		return matcher.MajorLevel(v - 1)
+	}
+	level := matcher.MatchMajors(major, cr.majors)
+	cl.lv[cr.idx].Store(int32(level) + 1)
 	return level
 }
 
@@ -103,17 +121,42 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	cr.subjects = courseSubjects(cr.own, cr.titleTerms)
 	cr.majors = matcher.CompileMajors(c.Majors)
 	cr.key, cr.subject = matcher.CourseKey(&c), matcher.CourseSubject(&c)
+	// The memos are by place in e.courses and hold the replaced record's
+	// levels: start them afresh (courseLevelsFor also checks their length).
+	e.courseLevels.Clear()
+	e.courseLevelN.Store(0)
 	for i, x := range e.courses {
 		if x.c.ID == c.ID {
+			cr.idx = i
 			e.courses[i] = cr
-			// The memos hold the replaced record: start them afresh.
-			e.courseLevels.Clear()
-			e.courseLevelN.Store(0)
+			e.markSpecialised()
 			return nil
 		}
 	}
+	cr.idx = len(e.courses)
 	e.courses = append(e.courses, cr)
+	// An added course makes its subject a field's when it names majors;
+	// otherwise it takes its subject's mark (a replaced course may take the
+	// mark away: markSpecialised).
+	for _, x := range e.courses {
+		if x.subject == cr.subject && (len(x.c.Majors) > 0 || len(cr.c.Majors) > 0) {
+			x.specialised, cr.specialised = true, true
+		}
+	}
 	return nil
+}
+
+// markSpecialised sets every course's specialised mark afresh.
+func (e *Engine) markSpecialised() {
+	subjects := map[string]bool{}
+	for _, cr := range e.courses {
+		if len(cr.c.Majors) > 0 {
+			subjects[cr.subject] = true
+		}
+	}
+	for _, cr := range e.courses {
+		cr.specialised = subjects[cr.subject]
+	}
 }
 
 // UpsertCourse adds or replaces a training course.
@@ -155,14 +198,6 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 	cw := e.courseWeights()
 	held := heldTerms{held: slices.Concat(g.Skills, g.Certificates)}
 	startup := g.StartupIntent()
-	// A subject some course of which names the majors it is for is a
-	// field's, even where one provider's listing names none.
-	specialised := map[string]bool{}
-	for _, cr := range e.courses {
-		if len(cr.c.Majors) > 0 {
-			specialised[cr.subject] = true
-		}
-	}
 	var all, general []scoredCourse
 	levels := e.courseLevelsFor(majorKey(gc.Major))
 	for _, cr := range e.courses {
@@ -177,7 +212,9 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 			general = append(general, s)
 		case s.fits():
 			all = append(all, s)
-		case !specialised[cr.subject] && s.generalFit():
+		case !cr.specialised && s.generalFit():
+			// A subject some course of which names the majors it is for is
+			// a field's, even where one provider's listing names none.
 			s.general = true
 			general = append(general, s)
 		default:
@@ -324,7 +361,8 @@ func (e *Engine) skillGaps(gc *gradCtx, r *Ranker) *skillGaps {
 		// them): a fresh scratch grown per call was 15% of what a nightly
 		// batch allocated.
 		sc := getScanScratch()
-		ranked, _ = r.scan(sc, gc, filterOf(&pq), r.eligible(gc, nil), *accp, gapPosts)
+		sc.elig = r.eligible(gc, sc.elig)
+		ranked, _ = r.scan(sc, gc, filterOf(&pq), sc.elig, *accp, gapPosts)
 		ranked = slices.Clone(ranked)
 		scanScratches.Put(sc)
 	} else {
@@ -443,37 +481,40 @@ func (e *Engine) scoreCourse(ge *gradEngine, levels *courseLevels, cr *courseRec
 			s.covers = append(s.covers, id)
 		}
 	}
-	helped := map[int]bool{}
+	// The posts it helps, as a bitset over gaps.ranked (at most gapPosts,
+	// fewer than 64): a map per course was a tenth of a course ranking's
+	// allocations. opens lists them by index, those it opens entirely first.
+	var helped uint64
 	for _, id := range s.covers {
 		for _, pi := range gaps.postsOf[id] {
-			helped[pi] = true
+			helped |= 1 << pi
 		}
 	}
-	for pi := range helped {
-		s.opens = append(s.opens, pi)
-	}
-	full := func(pi int) bool {
-		for _, id := range gaps.missingOf[pi] {
-			if !slices.Contains(s.covers, id) {
-				return false
+	if helped != 0 {
+		full := func(pi int) bool {
+			for _, id := range gaps.missingOf[pi] {
+				if !slices.Contains(s.covers, id) {
+					return false
+				}
+			}
+			return true
+		}
+		s.opens = make([]int, 0, bits.OnesCount64(helped))
+		for _, first := range [2]bool{true, false} {
+			for w := helped; w != 0; w &= w - 1 {
+				if pi := bits.TrailingZeros64(w); full(pi) == first {
+					s.opens = append(s.opens, pi)
+				}
 			}
 		}
-		return true
 	}
-	sort.Slice(s.opens, func(a, b int) bool {
-		fa, fb := full(s.opens[a]), full(s.opens[b])
-		if fa != fb {
-			return fa
-		}
-		return s.opens[a] < s.opens[b]
-	})
 	if len(cr.majors) > 0 {
 		level := levels.level(cr, ge.major)
 		s.majorFit = level == matcher.MajorExact
 		s.otherField = ge.major.Code != "" && level < matcher.MajorCategory
 	}
 	if len(gaps.ranked) > 0 {
-		s.x[CGap] = float64(len(helped)) / float64(len(gaps.ranked))
+		s.x[CGap] = float64(bits.OnesCount64(helped)) / float64(len(gaps.ranked))
 	}
 	s.x[CText] = clamp01(float64(sparseDot(ge.qIDs, ge.qW, cr.terms, cr.tw)))
 	s.x[CDistrict] = ge.districtFit[cr.district+2]

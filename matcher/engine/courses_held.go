@@ -92,6 +92,9 @@ func (h *heldTerms) satisfies(t string) bool {
 
 // anyHeld reports whether a term of held satisfies one of terms.
 func anyHeld(terms []string, held *heldTerms) bool {
+	if len(held.held) == 0 {
+		return false // nothing held satisfies anything (catalog.Holder)
+	}
 	for _, t := range terms {
 		if held.satisfies(t) {
 			return true
