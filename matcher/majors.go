@@ -85,7 +85,8 @@ func similarNames(a, b string) bool {
 	if strings.Contains(a, b) || strings.Contains(b, a) {
 		return true
 	}
-	ba, bb := runeBigrams(a), runeBigrams(b)
+	var bufA, bufB [32][2]rune
+	ba, bb := runeBigrams(a, bufA[:0]), runeBigrams(b, bufB[:0])
 	if len(ba) == 0 || len(bb) == 0 {
 		return false
 	}
@@ -101,13 +102,20 @@ func similarNames(a, b string) bool {
 	return float64(2*common)/float64(len(ba)+len(bb)) >= 0.5
 }
 
-func runeBigrams(s string) []string {
-	r := []rune(s)
-	var out []string
-	for i := 0; i+1 < len(r); i++ {
-		out = append(out, string(r[i:i+2]))
+// runeBigrams appends s's bigrams of runes to dst: pairs of runes compare
+// as the two-rune strings did (invalid bytes decode to utf8.RuneError, as
+// []rune did), without a string each — MatchMajors compares names for
+// every course and post list a major is matched with, and the strings were
+// a twentieth of a nightly batch's allocations.
+func runeBigrams(s string, dst [][2]rune) [][2]rune {
+	prev, first := rune(0), true
+	for _, r := range s {
+		if !first {
+			dst = append(dst, [2]rune{prev, r})
+		}
+		prev, first = r, false
 	}
-	return out
+	return dst
 }
 
 // Catalogue indexes the rules need beyond catalog's own API.

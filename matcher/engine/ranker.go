@@ -90,7 +90,12 @@ func (e *Engine) NewRanker() *Ranker {
 			continue
 		}
 		postBound(gc, h, x[:])
-		r.bounds[slot] = slotBound{fit: dot(e.sc.fit, x[:]), pref: dot(e.sc.pref, x[:]), occ: h.occ, subjects: h.subjects, heap: h.chIdx + 1}
+		b := slotBound{fit: dot(e.sc.fit, x[:]), pref: dot(e.sc.pref, x[:]), occ: h.occ, subjects: h.subjects, heap: h.chIdx + 1,
+			deg: -1, district: h.district}
+		if h.DegreeMin >= 0 && h.DegreeMin < maxBoundDegree {
+			b.deg = int8(h.DegreeMin)
+		}
+		r.bounds[slot] = b
 	}
 	r.idRank = idRanks(e)
 	r.emp = employerIDs(len(e.slots), func(slot int) string {
@@ -144,14 +149,60 @@ type slotBound struct {
 	occ       int32  // postHot.occ
 	subjects  uint32 // postHot.subjects
 	heap      int8   // the channel's short list: postHot.chIdx + 1
+	// deg and district are the post's DegreeMin (-1: beyond
+	// maxBoundDegree, bounded at 1) and postHot.district: the degree,
+	// district and channel features are exact per graduate (boundAdj), in
+	// the bytes the struct had spare.
+	deg, district int8
+}
+
+// maxBoundDegree bounds the degrees boundAdj tabulates (matcher's degrees
+// are a handful).
+const maxBoundDegree = 16
+
+// boundAdj is, for one graduate, how far below the bound's maximum (1) the
+// degree, district and channel features are for each value of the post's
+// degree, district and channel: subtracted from slotBound's sums, the bound
+// is that much tighter and still a bound, the features being exactly these
+// values (featureVectorHot). The degree weighs 1.6 of a fit threshold of
+// 8.7 and a post asking no degree scores it 0.6: bounded at 1, the scan
+// scored posts that could not enter the list.
+type boundAdj struct {
+	deg      [maxBoundDegree]float64 // fit part, by DegreeMin
+	district [10]float64             // preference part, by postHot.district + 2
+	channel  [numChannels + 1]float64
+}
+
+// adjust is gc's boundAdj.
+func (r *Ranker) adjust(gc *gradCtx) *boundAdj {
+	a := &boundAdj{}
+	w := r.e.sc.w
+	for d := range a.deg {
+		a.deg[d] = w[FDegree] * (1 - degreeFeature(gc.Degree, matcher.Degree(d)))
+	}
+	h := postHot{}
+	for d := range a.district {
+		h.district = int8(d - 2)
+		a.district[d] = w[FDistrict] * (1 - districtFeature(gc.eng, &h))
+	}
+	for c := range a.channel {
+		h.chIdx = int8(c - 1)
+		a.channel[c] = w[FChannel] * (1 - channelFeature(gc.eng, &h))
+	}
+	return a
 }
 
 // upper is an upper bound of the score of the post of b for the graduate
-// of gc, whose text score with it is t.
-func (r *Ranker) upper(gc *gradCtx, b *slotBound, t float32) float64 {
+// of gc (whose boundAdj is a), whose text score with it is t.
+func (r *Ranker) upper(gc *gradCtx, a *boundAdj, b *slotBound, t float32) float64 {
 	fit := b.fit + r.wText*clamp01(float64(t)) + r.wOcc*occupationOf(gc.eng, b.occ, b.subjects)
-	if fit >= r.e.sc.thr {
-		return fit + b.pref
+	if b.deg >= 0 {
+		fit -= a.deg[b.deg]
+	}
+	// The preferences count from the threshold on: a fit bound that is
+	// the fit itself but for rounding must not fall just short of it.
+	if fit >= r.e.sc.thr-boundSlack*(1+math.Abs(fit)) {
+		return fit + b.pref - a.district[b.district+2] - a.channel[b.heap]
 	}
 	return fit
 }
@@ -388,13 +439,14 @@ func (r *Ranker) bound(sc *scanScratch, gc *gradCtx, f postFilter, elig []uint64
 	sc.bounds = sc.bounds[:0]
 	lo, hi := math.Inf(1), math.Inf(-1)
 	wanted := r.wantedSet(f) // the query's channel and kind, as a bitset
+	adj := r.adjust(gc)
 	for w, word := range elig {
 		word &= wanted[w]
 		for word != 0 {
 			slot := w<<6 | bits.TrailingZeros64(word)
 			word &= word - 1
 			b := &r.bounds[slot]
-			ub := r.upper(gc, b, acc[slot])
+			ub := r.upper(gc, adj, b, acc[slot])
 			lo, hi = min(lo, ub), max(hi, ub)
 			sc.bounds = append(sc.bounds, boundedPost{ub: ub, slot: int32(slot), heap: b.heap})
 			count[b.heap]++

@@ -154,6 +154,7 @@ func TestRankBoundIsABound(t *testing.T) {
 		gc := e.compileGraduate(&gs[i], rk.now, false)
 		accp := e.textScores(gc.eng)
 		acc := *accp
+		adj := rk.adjust(gc)
 		for slot := range e.hot {
 			h := &e.hot[slot]
 			if !h.live || matcher.FirstFailing(&gc.GraduateFacts, &h.PostFacts, e.restr[slot]) >= 0 {
@@ -161,7 +162,7 @@ func TestRankBoundIsABound(t *testing.T) {
 			}
 			featureVectorHot(gc, h, e.restr[slot], e.slots[slot], float64(acc[slot]), x[:])
 			score := e.sc.score(x[:])
-			ub := rk.upper(gc, &rk.bounds[slot], acc[slot])
+			ub := rk.upper(gc, adj, &rk.bounds[slot], acc[slot])
 			if ub < score-1e-12 {
 				t.Fatalf("%s, post %s: bound %v below score %v", gs[i].ID, e.slots[slot].Post.ID, ub, score)
 			}
