@@ -141,8 +141,11 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 		l.cands[i] = c
 	}
 	if full && matcher.PlanGraduate(g, &r.policy) {
-		// The posts come from the capacity-adjusted list (finish).
-		if l.plan, err = casework.Propose(r.in.Engine, g, &r.policy, casework.ProposeOptions{Posts: []matcher.Item{}}); err != nil {
+		// The posts come from the capacity-adjusted list (finish). The
+		// proposal is the online function's, through the list: its course
+		// ranking reads the skill gaps from the ranking's scan instead of
+		// scanning again (engine.RankedRecommender: Recommend's answers).
+		if l.plan, err = casework.Propose(rk.Recommender(g), g, &r.policy, casework.ProposeOptions{Posts: []matcher.Item{}}); err != nil {
 			return fmt.Errorf("batch: graduate %s: %w", g.ID, err)
 		}
 	}

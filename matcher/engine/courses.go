@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -193,8 +194,13 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	gc := e.compileGraduate(g, now, false)
+	return e.recommendCourses(g, q, gc, now, e.skillGaps(gc, r)), nil
+}
+
+// recommendCourses is RecommendCourses for the graduate compiled as gc at
+// now, whose skill gaps are gaps; the caller holds e.mu for reading.
+func (e *Engine) recommendCourses(g *matcher.Graduate, q matcher.Query, gc *gradCtx, now time.Time, gaps *skillGaps) *matcher.Result {
 	res := &matcher.Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []matcher.Item{}}
-	gaps := e.skillGaps(gc, r)
 	cw := e.courseWeights()
 	held := heldTerms{held: slices.Concat(g.Skills, g.Certificates)}
 	startup := g.StartupIntent()
@@ -245,7 +251,7 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 		}
 		res.Items = append(res.Items, it)
 	}
-	return res, nil
+	return res
 }
 
 // sortCourses ranks courses by score, then the earlier start, then ID.
@@ -368,6 +374,12 @@ func (e *Engine) skillGaps(gc *gradCtx, r *Ranker) *skillGaps {
 	} else {
 		ranked, _ = e.scan(gc, &pq, *accp, gapPosts, nil)
 	}
+	return e.skillGapsOf(gc, ranked)
+}
+
+// skillGapsOf is skillGaps of the graduate's best posts, ranked (best
+// first; the first gapPosts are read).
+func (e *Engine) skillGapsOf(gc *gradCtx, ranked []cand) *skillGaps {
 	gs := &skillGaps{ranked: ranked[:min(len(ranked), gapPosts)], postsOf: map[uint32][]int{}}
 	gs.missingOf = make([][]uint32, len(gs.ranked))
 	occ := map[uint32]bool{}

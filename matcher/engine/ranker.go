@@ -248,6 +248,10 @@ type Ranked struct {
 	r          *Ranker
 	gc         *gradCtx
 	cands      []cand
+	// gaps, when set, are the graduate's best gapPosts posts of any kind
+	// and channel, best first, from the list's first scan: the skill-gap
+	// read of their course ranking (Ranked.Recommender).
+	gaps []cand
 }
 
 // RankedPost is one post of a Ranked list: what a caller needs to choose
@@ -284,13 +288,13 @@ func (r *Ranker) Rank(g *matcher.Graduate, q matcher.Query) (*Ranked, error) {
 	sc.elig = r.eligible(gc, sc.elig)
 	accp := e.textScores(gc.eng)
 	defer e.accPool.Put(accp)
-	var picked []cand
+	var picked, gaps []cand
 	if mq := militaryFirst(gc, &q); mq != nil {
 		picked = r.rankMilitaryFirst(sc, gc, &q, mq, *accp)
 	} else {
-		picked = r.rankPosts(sc, gc, &q, *accp)
+		picked, gaps = r.rankPostsGaps(sc, gc, &q, *accp)
 	}
-	out := &Ranked{GraduateID: g.ID, r: r, gc: gc, cands: picked, Posts: make([]RankedPost, len(picked))}
+	out := &Ranked{GraduateID: g.ID, r: r, gc: gc, cands: picked, gaps: gaps, Posts: make([]RankedPost, len(picked))}
 	for i, c := range picked {
 		pr := e.slots[c.slot]
 		out.Posts[i] = RankedPost{PostID: pr.Post.ID, Kind: pr.kind, Channel: pr.Post.Channel, Employer: pr.Post.Employer, Score: round4(c.score)}
@@ -323,14 +327,30 @@ func (rk *Ranked) Item(i, rank int) (matcher.Item, error) {
 // the scan scored 886 posts a list with 40 a short list, 591 with 16, and
 // scanned again for 1.8% and 2.9% of the lists.
 func (r *Ranker) rankPosts(sc *scanScratch, gc *gradCtx, q *matcher.Query, acc []float32) []cand {
+	picked, _ := r.rankPostsGaps(sc, gc, q, acc)
+	return picked
+}
+
+// rankPostsGaps is rankPosts, and also, when q wants every kind and
+// channel and the first scan's short lists hold at least gapPosts each,
+// the first gapPosts posts of that scan: the graduate's best posts of any
+// kind and channel — each is among its channel's best gapPosts, so the
+// merged short lists begin with them in the order of the skill gaps' own
+// scan (skillGaps), which they stand in for.
+func (r *Ranker) rankPostsGaps(sc *scanScratch, gc *gradCtx, q *matcher.Query, acc []float32) (picked, gaps []cand) {
 	m := max(2*q.Limit, q.Limit+8)
 	if r.headroom > 0 {
 		m = q.Limit + r.headroom
 	}
-	for ; ; m *= 8 {
-		ranked, truncated := r.scan(sc, gc, filterOf(q), sc.elig, acc, m)
+	f := filterOf(q)
+	for first := true; ; m *= 8 {
+		ranked, truncated := r.scan(sc, gc, f, sc.elig, acc, m)
+		if first && m >= gapPosts && f == (postFilter{ch: -1}) {
+			gaps = slices.Clone(ranked[:min(len(ranked), gapPosts)])
+		}
+		first = false
 		if picked, exact := diversify(r.e, gc, ranked, truncated, q, r.emp); exact {
-			return picked
+			return picked, gaps
 		}
 	}
 }
