@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -84,13 +83,6 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	bar.finish()
 	if err != nil {
 		return err
-	}
-	if *keep > 0 && m.DBURL == "" {
-		// The prune walks the pruned runs' pages of the embedded store's
-		// map (about 300 MB a run on the generated set), which count in the
-		// process's resident memory: the run's heap, no longer used, goes
-		// back to the system first, so the two do not add up to a new peak.
-		debug.FreeOSMemory()
 	}
 	m.pruneAfterPublish(ctx, st, *keep, "jobmatch batch")
 	if *asJSON {

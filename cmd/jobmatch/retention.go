@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -59,6 +60,14 @@ func checkKeepRuns(command string, keep int, off bool) error {
 func (m *Main) pruneAfterPublish(ctx context.Context, st matcher.FullStore, keep int, client string) {
 	if keep == 0 {
 		return
+	}
+	if m.DBURL == "" {
+		// The prune walks the pruned runs' pages of the embedded store's
+		// map (about 300 MB a run on the generated set), which count in the
+		// process's resident memory: the run's heap, no longer used, goes
+		// back to the system first, so the two do not add up to a new peak
+		// (benchmarks/RESULTS.md, issue 11, helper retention).
+		debug.FreeOSMemory()
 	}
 	res, err := st.PruneRuns(ctx, keep, false)
 	if err == nil {
