@@ -393,7 +393,7 @@ func TestPanicIsA500WithoutStack(t *testing.T) {
 func TestStatusMappingIsTotal(t *testing.T) {
 	codes := map[string]int{
 		matcher.EINVALID: 400, matcher.EUNAUTHORIZED: 401, matcher.EFORBIDDEN: 403, matcher.ENOTFOUND: 404,
-		matcher.ECONFLICT: 409, matcher.ETOOMANY: 429, matcher.EUNAVAILABLE: 503, matcher.EINTERNAL: 500,
+		matcher.ECONFLICT: 409, matcher.ETOOMANY: 429, matcher.EUNAVAILABLE: 503, matcher.EINTERNAL: 500, matcher.EGONE: 410,
 		eTooLarge: 413, eMethodNotAllowed: 405, eUnsupportedMedia: 415, "something_new": 500,
 	}
 	for code, want := range codes {

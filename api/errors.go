@@ -32,6 +32,8 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case matcher.ECONFLICT:
 		return http.StatusConflict
+	case matcher.EGONE:
+		return http.StatusGone
 	case matcher.ETOOMANY:
 		return http.StatusTooManyRequests
 	case matcher.EUNAVAILABLE:

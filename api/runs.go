@@ -28,6 +28,9 @@ type runSummary struct {
 	matcher.Run
 	Current bool     `json:"current"`
 	Summary []string `json:"summary,omitempty"`
+	// ListsPruned: the retention policy deleted the run's lists (at
+	// pruned_at); the run and its report are kept.
+	ListsPruned bool `json:"lists_pruned"`
 }
 
 // listRuns answers GET /v1/runs.
@@ -53,7 +56,7 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]runSummary, 0, len(runs))
 	for _, run := range runs {
-		rs := runSummary{Run: run, Current: run.ID == current}
+		rs := runSummary{Run: run, Current: run.ID == current, ListsPruned: !run.PrunedAt.IsZero()}
 		rep, err := s.stores.Runs.RunReport(ctx, run.ID)
 		switch {
 		case err == nil:
@@ -68,6 +71,8 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
 
 // getRun answers GET /v1/runs/{id}: the run and its report (null while it
 // runs, or for a run that never finished); "latest" is the published run.
+// lists_pruned says the retention policy deleted the run's lists (the
+// report stays).
 func (s *Server) getRun(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "推荐批次")
 	if err != nil {
@@ -87,7 +92,7 @@ func (s *Server) getRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && matcher.ErrorCode(err) != matcher.ENOTFOUND {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"run": run, "report": rep})
+	return writeJSON(w, http.StatusOK, map[string]any{"run": run, "report": rep, "lists_pruned": !run.PrunedAt.IsZero()})
 }
 
 // The runs endpoints' shapes, added to the document's components.
@@ -102,6 +107,6 @@ func init() {
 	report["nullable"] = true
 	maps.Copy(schemas, map[string]any{
 		"RunList":   obj(map[string]any{"runs": arrayOf(listed)}),
-		"RunDetail": obj(map[string]any{"run": run, "report": report}),
+		"RunDetail": obj(map[string]any{"run": run, "report": report, "lists_pruned": map[string]any{"type": "boolean"}}),
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -80,5 +81,61 @@ func TestRunsEndpoints(t *testing.T) {
 	}
 	if res := f.do("GET", "/v1/runs", "", nil); res.status != http.StatusUnauthorized {
 		t.Fatalf("no key: %d", res.status)
+	}
+}
+
+// TestRunsEndpointsPrunedRun: a run whose lists the retention policy
+// pruned is still listed and shown with its report, saying so
+// (lists_pruned, pruned_at); the served run's lists still serve.
+func TestRunsEndpointsPrunedRun(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	g, _ := f.graduateIn("天山区")
+	old := f.publishRun(g, 8)
+	if err := f.st.SaveRunReport(ctx, &matcher.RunReport{RunID: old, Summary: []string{"最早的批次。"}, Graduates: 1}); err != nil {
+		t.Fatal(err)
+	}
+	f.publishRun(g, 8)
+	served := f.publishRun(g, 8)
+	res, err := f.st.PruneRuns(ctx, 2, false)
+	if err != nil || len(res.Pruned) != 1 || res.Pruned[0].ID != old {
+		t.Fatalf("prune: %+v %v", res, err)
+	}
+
+	r := f.do("GET", "/v1/runs/"+old, "counselor", nil)
+	var got struct {
+		Run         matcher.Run        `json:"run"`
+		Report      *matcher.RunReport `json:"report"`
+		ListsPruned bool               `json:"lists_pruned"`
+	}
+	if err := json.Unmarshal(r.body, &got); err != nil || r.status != http.StatusOK {
+		t.Fatalf("pruned run: %d %s", r.status, r.body)
+	}
+	if !got.ListsPruned || got.Run.PrunedAt.IsZero() || got.Run.Graduates != 1 || got.Report == nil || got.Report.Summary[0] != "最早的批次。" {
+		t.Fatalf("pruned run: %s", r.body)
+	}
+	r = f.do("GET", "/v1/runs/latest", "counselor", nil)
+	if m := r.json(t); r.status != http.StatusOK || m["lists_pruned"] != false || m["run"].(map[string]any)["id"] != served {
+		t.Fatalf("served run: %d %s", r.status, r.body)
+	}
+	r = f.do("GET", "/v1/runs", "admin", nil)
+	var list struct {
+		Runs []struct {
+			ID          string `json:"id"`
+			PrunedAt    string `json:"pruned_at"`
+			ListsPruned bool   `json:"lists_pruned"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(r.body, &list); err != nil || len(list.Runs) != 3 {
+		t.Fatalf("list: %d %s", r.status, r.body)
+	}
+	for _, run := range list.Runs {
+		if pruned := run.ID == old; run.ListsPruned != pruned || (run.PrunedAt != "") != pruned {
+			t.Fatalf("list: run %s: %s", run.ID, r.body)
+		}
+	}
+	r = f.do("GET", "/v1/graduates/"+g.ID+"/recommendations", "admin", nil)
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), `"items":[{`) {
+		t.Fatalf("the served run's list after the prune: %d %s", r.status, r.body)
 	}
 }

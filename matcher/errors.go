@@ -15,6 +15,9 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many_requests"
 	EUNAVAILABLE  = "unavailable"
+	// EGONE: the record existed and was deliberately deleted (a run's
+	// lists pruned by the retention policy), as opposed to never existing.
+	EGONE = "gone"
 )
 
 // Error is an error a user can act on: a code for programs and a message for

@@ -23,6 +23,11 @@ type Run struct {
 	Status     RunStatus `json:"status"`
 	Graduates  int       `json:"graduates"` // graduates with saved recommendations
 	Note       string    `json:"note,omitempty"`
+	// PrunedAt is when the retention policy (RunPruner) deleted the run's
+	// lists; zero while they are kept. The run itself (this record, with
+	// Graduates as it was) and its report stay: a pruned run is still
+	// listed and shown, but its lists can no longer be exported or served.
+	PrunedAt time.Time `json:"pruned_at,omitzero"`
 }
 
 // StoredRecommendation is one item of a graduate's list in a run. Item is

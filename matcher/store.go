@@ -123,6 +123,7 @@ type FullStore interface {
 	FeedbackStore
 	ChangeFeed
 	RunStore
+	RunPruner
 	ResumableImportStore
 	GraduateLookup
 	CaseStore

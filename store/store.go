@@ -154,7 +154,7 @@ func PrepareAudit(e *matcher.AuditEntry, now time.Time) { stamp(&e.ID, &e.At, no
 // PrepareRun fills in a new run's ID and StartedAt and sets it running.
 func PrepareRun(r *matcher.Run, now time.Time) {
 	stamp(&r.ID, &r.StartedAt, now)
-	r.Status, r.Graduates, r.FinishedAt = matcher.RunRunning, 0, time.Time{}
+	r.Status, r.Graduates, r.FinishedAt, r.PrunedAt = matcher.RunRunning, 0, time.Time{}, time.Time{}
 }
 
 // PrepareContact checks a contact log entry and fills in ID and At.

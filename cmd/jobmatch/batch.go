@@ -27,7 +27,11 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress bar (there is none anyway when standard error is not a terminal)")
 	shards := fs.Int("shards", 0, "PostgreSQL: open the run, set its prices and queue it in this many shards for `jobmatch worker` processes (0: compute it here)")
 	wait := fs.Bool("wait", false, "with --shards: wait until the workers have published the run, then print its summary")
+	keep := keepRunsFlag(fs) // with --shards the worker that publishes prunes, with its own --keep-runs
 	if err := m.parseNoArgs(fs, args, "batch"); err != nil {
+		return err
+	}
+	if err := checkKeepRuns("batch", *keep, true); err != nil {
 		return err
 	}
 	switch {
@@ -80,6 +84,7 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	m.pruneAfterPublish(ctx, st, *keep, "jobmatch batch")
 	if *asJSON {
 		return writeJSON(m.Stdout, sum)
 	}

@@ -20,7 +20,7 @@ import (
 // cmdRuns inspects the batch's runs: list them, show one's report, export
 // one's lists or its changes since the previous run as CSV.
 func (m *Main) cmdRuns(ctx context.Context, args []string) error {
-	const want = "runs: want list, show, export or diff"
+	const want = "runs: want list, show, export, diff or prune"
 	if len(args) == 0 {
 		return &usageError{want}
 	}
@@ -33,8 +33,10 @@ func (m *Main) cmdRuns(ctx context.Context, args []string) error {
 		return m.runsExport(ctx, args[1:], false)
 	case "diff":
 		return m.runsExport(ctx, args[1:], true)
+	case "prune":
+		return m.runsPrune(ctx, args[1:])
 	}
-	return &usageError{fmt.Sprintf("runs: unknown action %q; want list, show, export or diff", args[0])}
+	return &usageError{fmt.Sprintf("runs: unknown action %q; want list, show, export, diff or prune", args[0])}
 }
 
 var runStatusNames = map[matcher.RunStatus]string{matcher.RunRunning: "计算中", matcher.RunPublished: "已发布", matcher.RunFailed: "未完成"}
@@ -66,6 +68,9 @@ func (m *Main) runsList(ctx context.Context, args []string) error {
 		status := runStatusNames[r.Status]
 		if r.ID == current {
 			status += "（当前）"
+		}
+		if !r.PrunedAt.IsZero() {
+			status += "（名单已清理）"
 		}
 		fresh := "—"
 		if rep, err := st.RunReport(ctx, r.ID); err == nil && rep.Diff.Previous != "" {
@@ -126,6 +131,9 @@ func (m *Main) runsShow(ctx context.Context, args []string) error {
 		return writeJSON(m.Stdout, map[string]any{"run": run, "report": rep})
 	}
 	fmt.Fprintf(m.Stdout, "%s  %s  开始 %s  结束 %s  %d 名毕业生\n", run.ID, runStatusNames[run.Status], stamp(run.StartedAt), stamp(run.FinishedAt), run.Graduates)
+	if !run.PrunedAt.IsZero() {
+		fmt.Fprintf(m.Stdout, "名单已于 %s 按保留策略删除，不能再导出；摘要和报告保留。 (Lists pruned by the retention policy at %s; the summary and report are kept.)\n", stamp(run.PrunedAt), stamp(run.PrunedAt))
+	}
 	if rep == nil {
 		fmt.Fprintln(m.Stdout, "（该批次没有报告：尚未完成、未完成即中断，或由较早的版本生成。）")
 		return nil
@@ -163,6 +171,9 @@ func (m *Main) runsExport(ctx context.Context, args []string, diff bool) error {
 	st, run, err := m.openRun(ctx, *runID)
 	if err != nil {
 		return err
+	}
+	if !run.PrunedAt.IsZero() { // before --out is created
+		return matcher.ErrRunPruned(run.ID, run.PrunedAt)
 	}
 	w, done, err := m.output(*out)
 	if err != nil {

@@ -27,7 +27,11 @@ func (m *Main) cmdWorker(ctx context.Context, args []string) error {
 	concurrency := fs.Int("concurrency", 1, "shards this process works at once")
 	rescue := fs.Duration("rescue-after", 30*time.Minute, "a shard running this long is taken for dead (its worker killed) and run again by another worker, resuming after its saved chunks; each attempt gets three quarters of it")
 	configFile := fs.String("config", "", "batch configuration file, the same as the coordinator's (default: the embedded matcher/batch/config.json); a different one is refused by the run's fingerprint")
+	keep := keepRunsFlag(fs)
 	if err := m.parseNoArgs(fs, args, "worker"); err != nil {
+		return err
+	}
+	if err := checkKeepRuns("worker", *keep, true); err != nil {
 		return err
 	}
 	switch {
@@ -47,7 +51,7 @@ func (m *Main) cmdWorker(ctx context.Context, args []string) error {
 	host, _ := os.Hostname()
 	id := fmt.Sprintf("jobmatch-worker-%s-%d", host, os.Getpid())
 	o.Log = m.Log
-	w := &shardRunner{m: m, st: pg, opt: o, log: m.Log, inputs: map[string]*batch.Inputs{}}
+	w := &shardRunner{m: m, st: pg, opt: o, log: m.Log, inputs: map[string]*batch.Inputs{}, keep: *keep}
 	q, err := batchqueue.Open(ctx, pg.Pool(), batchqueue.Options{Runner: w, Concurrency: *concurrency, RescueAfter: *rescue, ID: id, Log: m.Log})
 	if err != nil {
 		return err
@@ -66,6 +70,7 @@ type shardRunner struct {
 	log    *slog.Logger
 	mu     sync.Mutex
 	inputs map[string]*batch.Inputs // by run ID
+	keep   int                      // --keep-runs: the retention applied after publishing
 }
 
 func (w *shardRunner) load(ctx context.Context, runID string, now time.Time) (*batch.Inputs, error) {
@@ -118,5 +123,6 @@ func (w *shardRunner) Publish(ctx context.Context, a batchqueue.PublishArgs, res
 		return err
 	}
 	w.log.Info("sharded run published", "run", a.RunID, "shards", len(parts), "graduates", sum.Graduates)
+	w.m.pruneAfterPublish(ctx, w.st, w.keep, "jobmatch worker")
 	return nil
 }

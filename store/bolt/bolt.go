@@ -63,6 +63,9 @@ type Store struct {
 	db   *bbolt.DB
 	now  func() time.Time
 	keys *seal.Keyring // nil: personal data is refused (store.ErrNoDataKey)
+	// reading counts this process's readers of each run's lists, which a
+	// prune keeps (retention.go).
+	reading runReaders
 }
 
 // Option configures a Store when it is opened.

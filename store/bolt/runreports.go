@@ -45,15 +45,14 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]matcher.Run, error) {
 // EachRunList calls fn with every graduate's list in a run, in graduate ID
 // order, a page of lists per read transaction (fn runs outside it).
 func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.GraduateRecommendations) error) error {
+	defer s.reading.add(runID)() // a prune keeps the run meanwhile
 	prefix := join(runID, nil)
 	var after []byte
 	for {
 		var page []matcher.GraduateRecommendations
 		err := s.view(ctx, func(tx *bbolt.Tx) error {
-			if after == nil {
-				if _, err := getRun(tx, runID); err != nil {
-					return err
-				}
+			if _, err := readableRun(tx, runID); err != nil {
+				return err
 			}
 			c := tx.Bucket(bRecs).Cursor()
 			k, _ := c.Seek(prefix)
@@ -124,6 +123,7 @@ func (s *Store) RunReport(ctx context.Context, runID string) (*matcher.RunReport
 // the plan's items), in graduate ID order: EachRunList without decoding
 // the items' explanations, for the nightly batch's diff.
 func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error {
+	defer s.reading.add(runID)()
 	prefix := join(runID, nil)
 	type row struct {
 		id    string
@@ -133,10 +133,8 @@ func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(grad
 	for {
 		var page []row
 		err := s.view(ctx, func(tx *bbolt.Tx) error {
-			if after == nil {
-				if _, err := getRun(tx, runID); err != nil {
-					return err
-				}
+			if _, err := readableRun(tx, runID); err != nil {
+				return err
 			}
 			c := tx.Bucket(bRecs).Cursor()
 			k, v := c.Seek(prefix)

@@ -95,6 +95,9 @@ func (s *Store) PublishRun(ctx context.Context, runID string) error {
 		if r.Status == matcher.RunFailed {
 			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已失败，不能发布", "run %s failed and cannot be published", runID)
 		}
+		if !r.PrunedAt.IsZero() { // serving it again would serve no lists
+			return matcher.ErrRunPruned(runID, r.PrunedAt)
+		}
 		if r.Status != matcher.RunPublished {
 			r.Status, r.FinishedAt = matcher.RunPublished, s.now()
 			if err := putJSON(tx.Bucket(bRuns), []byte(runID), r); err != nil {

@@ -41,9 +41,11 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]matcher.Run, error) {
 // order, reading a page of lists per query (fn runs outside any query, so
 // it may use the store).
 func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.GraduateRecommendations) error) error {
-	if _, err := s.Run(ctx, runID); err != nil {
+	release, err := s.readRun(ctx, runID) // a prune keeps the run meanwhile
+	if err != nil {
 		return err
 	}
+	defer release()
 	const page = 1000
 	after := ""
 	for {
@@ -134,9 +136,11 @@ func (s *Store) RunReport(ctx context.Context, runID string) (*matcher.RunReport
 // the plan's items), in graduate ID order: EachRunList without reading the
 // plans or decoding the items' explanations, for the nightly batch's diff.
 func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error {
-	if _, err := s.Run(ctx, runID); err != nil {
+	release, err := s.readRun(ctx, runID) // a prune keeps the run meanwhile
+	if err != nil {
 		return err
 	}
+	defer release()
 	const page = 1000
 	after := ""
 	for {

@@ -11,17 +11,19 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
+// runColumns: a pruned run's graduates were counted when its lists went.
 const runColumns = `r.id, r.started_at, r.finished_at, r.status, r.note,
-	(SELECT count(*) FROM recommendations x WHERE x.run_id = r.id)`
+	CASE WHEN r.pruned_at IS NULL THEN (SELECT count(*) FROM recommendations x WHERE x.run_id = r.id) ELSE r.pruned_graduates END,
+	r.pruned_at`
 
 func scanRun(row pgx.Row) (*matcher.Run, error) {
 	var r matcher.Run
-	var finished *time.Time
+	var finished, pruned *time.Time
 	var status string
-	if err := row.Scan(&r.ID, &r.StartedAt, &finished, &status, &r.Note, &r.Graduates); err != nil {
+	if err := row.Scan(&r.ID, &r.StartedAt, &finished, &status, &r.Note, &r.Graduates, &pruned); err != nil {
 		return nil, err
 	}
-	r.FinishedAt, r.Status = timeOf(finished), matcher.RunStatus(status)
+	r.FinishedAt, r.Status, r.PrunedAt = timeOf(finished), matcher.RunStatus(status), timeOf(pruned)
 	return &r, nil
 }
 
@@ -85,6 +87,9 @@ func (s *Store) PublishRun(ctx context.Context, runID string) error {
 		}
 		if status == matcher.RunFailed {
 			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已失败，不能发布", "run %s failed and cannot be published", runID)
+		}
+		if err := notPruned(ctx, tx, runID); err != nil { // serving it again would serve no lists
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE runs SET status = 'published', finished_at = coalesce(finished_at, now()) WHERE id = $1`, runID); err != nil {
 			return err

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"Runs", testRuns},
 		{"RunPublishAtomic", testRunPublishAtomic},
 		{"RunInspection", testRunInspection},
+		{"RunRetention", testRunRetention},
 		{"ImportReport", testImportReport},
 		{"ResumableImport", testResumableImport},
 		{"Casework", testCasework},

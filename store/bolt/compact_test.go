@@ -1,0 +1,111 @@
+package bolt
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
+)
+
+// TestPruneReusesPagesAndCompactShrinks: after a prune, the next run's
+// lists go into the freed pages (the file does not grow), and Compact,
+// refused while the store is open, gives the space back with every kept
+// list still reading the same.
+func TestPruneReusesPagesAndCompactShrinks(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "jobmatch.db")
+	s, err := Open(path, storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC)
+	publish := func(n int) string {
+		t.Helper()
+		r := &matcher.Run{ID: fmt.Sprintf("batch-202606%02d", n), StartedAt: t0.Add(time.Duration(n) * 24 * time.Hour)}
+		var recs []matcher.GraduateRecommendations
+		for g := 0; g < 2000; g++ {
+			recs = append(recs, matcher.GraduateRecommendations{GraduateID: fmt.Sprintf("G%05d", g), Items: []matcher.StoredRecommendation{
+				{PostID: fmt.Sprintf("p:%d", g+n), Kind: matcher.KindJob, Rank: 1, Score: 1, Item: []byte(fmt.Sprintf(`{"post_id":"p:%d","reasons":["%s"]}`, g+n, strings.Repeat("专业对口", 40)))}}})
+		}
+		if err := s.CreateRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveRecommendations(ctx, r.ID, recs); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PublishRun(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		return r.ID
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	for n := 1; n <= 6; n++ {
+		publish(n)
+	}
+	if _, err := s.PruneRuns(ctx, 2, false); err != nil {
+		t.Fatal(err)
+	}
+	full := size()
+	for n := 7; n <= 9; n++ { // each prune frees a run's pages for the next
+		publish(n)
+		if _, err := s.PruneRuns(ctx, 2, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if grown := size(); grown > full {
+		t.Fatalf("the file grew from %d to %d bytes although each run reused a pruned run's pages", full, grown)
+	}
+	if _, err := Compact(path, nil); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("Compact of an open store: %v", err)
+	}
+	var want []string
+	if err := s.EachRunList(ctx, "batch-20260609", func(gr matcher.GraduateRecommendations) error {
+		want = append(want, gr.GraduateID+" "+string(gr.Items[0].Item))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	var reported int64
+	res, err := Compact(path, func(done, total int64) { reported = done })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.After >= res.Before || res.After != size() || reported == 0 {
+		t.Fatalf("compact: %+v, file %d, progress %d", res, size(), reported)
+	}
+	if _, err := os.Stat(path + ".compact"); !os.IsNotExist(err) {
+		t.Fatalf("the temporary copy is left: %v", err)
+	}
+	s, err = Open(path, storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	i := 0
+	if err := s.EachRunList(ctx, "batch-20260609", func(gr matcher.GraduateRecommendations) error {
+		if got := gr.GraduateID + " " + string(gr.Items[0].Item); i >= len(want) || got != want[i] {
+			return fmt.Errorf("list %d after compact: %s", i, got)
+		}
+		i++
+		return nil
+	}); err != nil || i != len(want) {
+		t.Fatalf("after compact: %d of %d lists, %v", i, len(want), err)
+	}
+	if runs, err := s.Runs(ctx, 0); err != nil || len(runs) != 9 {
+		t.Fatalf("runs after compact: %d %v", len(runs), err)
+	}
+}

@@ -1,0 +1,201 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
+)
+
+// Run retention on the embedded store (matcher.RunPruner). Only one
+// process opens the file (bbolt's lock), so the runs being read are those
+// this process reads: EachRunList and EachRunListPosts register here, and
+// a prune keeps their runs. The lists of a run are deleted in chunks of
+// deleteChunk keys per transaction after the run is marked pruned, so a
+// prune never holds the writer for long; freed pages are reused by the
+// next run's lists (bbolt never shrinks its file: `jobmatch compact`).
+
+// deleteChunk is how many keys one transaction of a prune deletes.
+const deleteChunk = 5000
+
+// runReaders counts this process's readers of each run's lists.
+type runReaders struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// add registers a reader of runID until the returned func is called. It
+// waits while a prune is marking runs, so a reader either keeps its run
+// from that prune or sees the run pruned on its first page.
+func (r *runReaders) add(runID string) func() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.n == nil {
+		r.n = map[string]int{}
+	}
+	r.n[runID]++
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.n[runID]--; r.n[runID] <= 0 {
+			delete(r.n, runID)
+		}
+	}
+}
+
+// busyLocked reports whether runID is being read; r.mu is held.
+func (r *runReaders) busyLocked(runID string) bool { return r.n[runID] > 0 }
+
+// readableRun is getRun for a reader of the run's lists: a pruned run is
+// EGONE (matcher.ErrRunPruned), naming the run.
+func readableRun(tx *bbolt.Tx, runID string) (*matcher.Run, error) {
+	r, err := getRun(tx, runID)
+	if err == nil && !r.PrunedAt.IsZero() {
+		return nil, matcher.ErrRunPruned(runID, r.PrunedAt)
+	}
+	return r, err
+}
+
+// PruneRuns deletes the lists of the runs the retention policy does not
+// keep (matcher.RetainedRuns), marking them pruned first in one
+// transaction, then deleting their keys chunk by chunk; a prune cut off
+// between the two leaves runs marked pruned whose keys the next prune
+// deletes.
+func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.PruneResult, error) {
+	if err := matcher.CheckKeepRuns(keep); err != nil {
+		return nil, err
+	}
+	res := &matcher.PruneResult{Keep: keep, DryRun: dryRun}
+	var leftovers []string // runs marked pruned earlier, maybe with keys left
+	mark := func(tx *bbolt.Tx) error {
+		runs, current, err := allRuns(tx)
+		if err != nil {
+			return err
+		}
+		kept := matcher.RetainedRuns(runs, current, keep, s.reading.busyLocked)
+		now := s.now()
+		for _, r := range runs {
+			why, ok := kept[r.ID]
+			switch {
+			case ok && why == matcher.KeepPruned:
+				leftovers = append(leftovers, r.ID)
+				continue
+			case ok:
+				res.Kept = append(res.Kept, matcher.KeptRun{ID: r.ID, Reason: why})
+				continue
+			}
+			n, size := runListsSize(tx, r.ID)
+			res.Pruned = append(res.Pruned, matcher.PrunedRun{ID: r.ID, Status: r.Status, StartedAt: r.StartedAt, Lists: n, Bytes: size})
+			if dryRun {
+				continue
+			}
+			r.PrunedAt = now
+			if err := putJSON(tx.Bucket(bRuns), []byte(r.ID), r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var err error
+	s.reading.mu.Lock()
+	if dryRun {
+		err = s.view(ctx, mark)
+	} else {
+		err = s.update(ctx, mark)
+	}
+	s.reading.mu.Unlock()
+	if err != nil || dryRun {
+		return res, wrapPrune(err)
+	}
+	for _, p := range res.Pruned {
+		leftovers = append(leftovers, p.ID)
+	}
+	for _, id := range leftovers {
+		if err := s.deleteRunLists(ctx, id); err != nil {
+			return res, wrapPrune(fmt.Errorf("run %s: %w", id, err))
+		}
+	}
+	return res, nil
+}
+
+func wrapPrune(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("prune runs: %w", err)
+}
+
+// allRuns reads every run, newest first, and the current run's ID.
+func allRuns(tx *bbolt.Tx) ([]matcher.Run, string, error) {
+	var runs []matcher.Run
+	err := tx.Bucket(bRuns).ForEach(func(_, v []byte) error {
+		var r matcher.Run
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		runs = append(runs, r)
+		return nil
+	})
+	slices.SortFunc(runs, func(a, b matcher.Run) int {
+		if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
+			return c
+		}
+		return bytes.Compare([]byte(b.ID), []byte(a.ID))
+	})
+	return runs, string(tx.Bucket(bMeta).Get(keyCurrentRun)), err
+}
+
+// runListsSize counts a run's lists and the bytes of its keys and values
+// (default lists and plan items).
+func runListsSize(tx *bbolt.Tx, runID string) (lists int, size int64) {
+	prefix := join(runID, nil)
+	for _, b := range [][]byte{bRecs, bPlans} {
+		c := tx.Bucket(b).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if bytes.Equal(b, bRecs) {
+				lists++
+			}
+			size += int64(len(k) + len(v))
+		}
+	}
+	return lists, size
+}
+
+// deleteRunLists deletes a run's keys in bRecs and bPlans, deleteChunk a
+// transaction.
+func (s *Store) deleteRunLists(ctx context.Context, runID string) error {
+	prefix := join(runID, nil)
+	for _, name := range [][]byte{bRecs, bPlans} {
+		for {
+			n := 0
+			err := s.update(ctx, func(tx *bbolt.Tx) error {
+				b := tx.Bucket(name)
+				var ks [][]byte
+				c := b.Cursor()
+				for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(ks) < deleteChunk; k, _ = c.Next() {
+					ks = append(ks, bytes.Clone(k))
+				}
+				for _, k := range ks {
+					if err := b.Delete(k); err != nil {
+						return err
+					}
+				}
+				n = len(ks)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if n < deleteChunk {
+				break
+			}
+		}
+	}
+	return nil
+}
