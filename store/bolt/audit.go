@@ -211,12 +211,13 @@ func replayAudit(tx *bbolt.Tx, recs []journalRecord) (int, error) {
 		if old != nil && bytes.Equal(old, r.val) {
 			continue
 		}
-		if old != nil {
+		for old != nil {
 			seq, err := b.NextSequence()
 			if err != nil {
 				return n, err
 			}
 			k = u64(seq)
+			old = b.Get(k)
 		}
 		if err := b.Put(k, slices.Clone(r.val)); err != nil {
 			return n, err
@@ -242,10 +243,10 @@ func cmpU64(a, b uint64) int {
 }
 
 // foldLoop folds the journal into bbolt when woken (a region half full or
-// full) and every foldEvery, until Close.
+// full) and every s.foldEvery, until Close.
 func (s *Store) foldLoop() {
 	defer close(s.foldDone)
-	t := time.NewTicker(foldEvery)
+	t := time.NewTicker(s.foldEvery)
 	defer t.Stop()
 	for {
 		select {

@@ -72,6 +72,7 @@ type Store struct {
 	journal       *auditJournal
 	journalRegion int64
 	journalSyncs  int
+	foldEvery     time.Duration
 	foldMu        sync.Mutex
 	foldStop      chan struct{}
 	foldDone      chan struct{}
@@ -153,7 +154,7 @@ func Open(path string, keys *seal.Keyring, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("bolt store %s: create buckets: %w", path, err)
 	}
-	s := &Store{db: db, now: time.Now, keys: keys, log: slog.New(slog.DiscardHandler), journalRegion: defaultJournalRegion, journalSyncs: 2}
+	s := &Store{db: db, now: time.Now, keys: keys, log: slog.New(slog.DiscardHandler), journalRegion: defaultJournalRegion, journalSyncs: 2, foldEvery: foldEvery}
 	for _, o := range opts {
 		o(s)
 	}
