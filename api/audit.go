@@ -27,8 +27,14 @@ import (
 // latency, and under load one commit carries several requests. If a commit
 // is in flight when a batch is demanded, the batch is committed as soon as
 // that commit returns. Every request is answered only after the commit
-// holding its entries has returned — bbolt fsyncs the commit — so the
+// holding its entries has returned — the store syncs the group — so the
 // acknowledgement follows the fsync of the group, never precedes it.
+//
+// A store may take more than one group at once (AuditConcurrent): the
+// embedded store's journal starts a group's sync while the previous
+// group's is in flight, so that a request waits for one sync, not for the
+// one in flight and then its own. Up to that many commits are then in
+// flight; entries arriving while all are join the next batch as before.
 //
 // When a batch fails, each of its entries is retried on its own, so one
 // entry the store refuses does not refuse the others' reads. A request
@@ -51,9 +57,20 @@ type auditLog struct {
 	// collecting batch: tests wait on it instead of sleeping.
 	enqueued func()
 
+	// slots is how many commits may be in flight at once (1 unless the
+	// store says more, AuditConcurrent).
+	slots int
+
 	mu         sync.Mutex
 	collecting *auditGroup // the batch new entries join; nil when none
-	committing bool        // a commit is in flight
+	inflight   int         // commits in flight
+}
+
+// AuditConcurrent is a store whose AuditBatch calls may overlap to
+// advantage: it groups and syncs them itself, and says how many to have
+// in flight (store/bolt's journal).
+type AuditConcurrent interface {
+	AuditConcurrency() int
 }
 
 // auditGroup is one batch of entries and the outcome of its commit.
@@ -65,7 +82,11 @@ type auditGroup struct {
 }
 
 func newAuditLog(st AuditWriter) *auditLog {
-	return &auditLog{batcher: st}
+	a := &auditLog{batcher: st, slots: 1}
+	if c, ok := st.(AuditConcurrent); ok && c.AuditConcurrency() > 1 {
+		a.slots = c.AuditConcurrency()
+	}
+	return a
 }
 
 // auditTicket is a request's place in a batch.
@@ -116,15 +137,15 @@ func (a *auditLog) await(ctx context.Context, t *auditTicket) error {
 	a.mu.Lock()
 	if !g.demanded {
 		g.demanded = true
-		if a.collecting == g && !a.committing {
-			a.committing = true
+		if a.collecting == g && a.inflight < a.slots {
+			a.inflight++
 			a.collecting = nil
 			a.mu.Unlock()
 			a.commit(g)
 			a.mu.Lock()
 		}
-		// Otherwise a commit is in flight, and handOn starts g's when it
-		// returns.
+		// Otherwise every slot has a commit in flight, and handOn starts
+		// g's when one returns.
 	}
 	a.mu.Unlock()
 	select {
@@ -175,9 +196,9 @@ func (a *auditLog) commit(g *auditGroup) {
 	}
 }
 
-// handOn starts the commit of the batch that was demanded while the last
-// one was in flight, or marks the log idle (a batch nobody waits for yet
-// keeps collecting until somebody does).
+// handOn starts the commit of the batch that was demanded while every
+// slot was taken, or frees the slot (a batch nobody waits for yet keeps
+// collecting until somebody does).
 func (a *auditLog) handOn() {
 	a.mu.Lock()
 	next := a.collecting
@@ -185,8 +206,8 @@ func (a *auditLog) handOn() {
 		a.collecting = nil
 	} else {
 		next = nil
+		a.inflight--
 	}
-	a.committing = next != nil
 	a.mu.Unlock()
 	if next != nil {
 		go a.commit(next)

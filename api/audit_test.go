@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,23 +19,30 @@ import (
 )
 
 // gatedStore is the real bolt store with its AuditBatch observed: it
-// records each commit's size, can hold the first commit until released,
-// and refuses any batch holding an entry whose Detail is "refuse".
+// records each commit's size, can hold the first commits (one per slot)
+// until released, and refuses any batch holding an entry whose Detail is
+// "refuse". It takes slots commits at once (AuditConcurrent; 0 is 1).
 type gatedStore struct {
 	*bolt.Store
+	slots   int
 	mu      sync.Mutex
 	sizes   []int
-	hold    chan struct{} // the first commit waits for it, when non-nil
-	entered chan struct{} // closed when the first commit has begun
+	hold    chan struct{} // the first slots commits wait for it, when non-nil
+	entered chan struct{} // closed when the first slots commits have begun
 }
+
+func (s *gatedStore) AuditConcurrency() int { return max(s.slots, 1) }
 
 func (s *gatedStore) AuditBatch(ctx context.Context, es []matcher.AuditEntry) error {
 	s.mu.Lock()
-	first := len(s.sizes) == 0
+	held := len(s.sizes) < s.AuditConcurrency()
 	s.sizes = append(s.sizes, len(es))
+	last := len(s.sizes) == s.AuditConcurrency()
 	s.mu.Unlock()
-	if first && s.hold != nil {
-		close(s.entered)
+	if held && s.hold != nil {
+		if last {
+			close(s.entered)
+		}
 		<-s.hold
 	}
 	for _, e := range es {
@@ -57,76 +65,93 @@ func TestAuditGroupCommit(t *testing.T) {
 		{"a refused entry fails alone", 40, 7, []int{7}},
 		{"the refused entry is the one committing", 5, 0, []int{0}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			gs := &gatedStore{Store: st, hold: make(chan struct{}), entered: make(chan struct{})}
-			a := newAuditLog(gs)
-			if a.batcher == nil {
-				t.Fatal("bolt store not recognised as an auditBatcher")
-			}
-			joined := make(chan struct{}, 1)
-			a.enqueued = func() { notify(joined) }
-			entry := func(i int) matcher.AuditEntry {
-				e := matcher.AuditEntry{At: time.Now(), KeyID: "k", Role: matcher.RoleAdmin, Action: "graduate.read", GraduateID: fmt.Sprintf("g%03d", i)}
-				if i == tc.refuse {
-					e.Detail = "refuse"
-				}
-				return e
-			}
-			errs := make([]error, tc.n)
-			var wg sync.WaitGroup
-			// Entry 0 starts the first commit, which is held until every
-			// other entry has joined the collecting batch.
-			wg.Add(1)
-			go func() { defer wg.Done(); errs[0] = a.write(context.Background(), entry(0)) }()
-			<-gs.entered
-			for i := 1; i < tc.n; i++ {
-				wg.Add(1)
-				go func() { defer wg.Done(); errs[i] = a.write(context.Background(), entry(i)) }()
-			}
-			eventually(t, joined, time.Minute, "every entry joined the collecting batch", func() bool {
-				a.mu.Lock()
-				defer a.mu.Unlock()
-				return tc.n == 1 || a.collecting != nil && len(a.collecting.entries) == tc.n-1
-			})
-			close(gs.hold)
-			wg.Wait()
+	for _, slots := range []int{1, 2} {
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("%d slots/%s", slots, tc.name), func(t *testing.T) { testGroupCommit(t, slots, tc.n, tc.refuse, tc.wantErr) })
+		}
+	}
+}
 
-			bad := map[int]bool{}
-			for _, i := range tc.wantErr {
-				bad[i] = true
-			}
-			for i, err := range errs {
-				if (err != nil) != bad[i] {
-					t.Errorf("entry %d: err %v, want error %v", i, err, bad[i])
-				}
-			}
-			// Each write that returned nil is in the log.
-			log, err := st.AuditLog(context.Background(), "", 1000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(log) != tc.n-len(tc.wantErr) {
-				t.Errorf("audit log holds %d entries, want %d", len(log), tc.n-len(tc.wantErr))
-			}
-			// Two group commits, not one per entry: the first entry alone,
-			// then everyone who arrived while it was on disk (plus one
-			// retry per entry when that batch held a refused entry).
-			gs.mu.Lock()
-			sizes := gs.sizes
-			gs.mu.Unlock()
-			if tc.n > 1 && (len(sizes) < 2 || sizes[0] != 1 || sizes[1] != tc.n-1) {
-				t.Errorf("commit sizes %v, want [1 %d ...]", sizes, tc.n-1)
-			}
-			if tc.refuse < 1 && tc.n > 1 && len(sizes) != 2 {
-				t.Errorf("commit sizes %v: want exactly two commits", sizes)
-			}
-		})
+// testGroupCommit: the first slots entries each start a commit, held
+// until every other entry has joined the batch collecting meanwhile,
+// which is then committed as one.
+func testGroupCommit(t *testing.T, slots, n, refuse int, wantErr []int) {
+	if n < slots {
+		slots = n
+	}
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	gs := &gatedStore{Store: st, slots: slots, hold: make(chan struct{}), entered: make(chan struct{})}
+	a := newAuditLog(gs)
+	if a.slots != slots {
+		t.Fatalf("%d slots, want %d", a.slots, slots)
+	}
+	if a.batcher == nil {
+		t.Fatal("bolt store not recognised as an auditBatcher")
+	}
+	joined := make(chan struct{}, 1)
+	a.enqueued = func() { notify(joined) }
+	entry := func(i int) matcher.AuditEntry {
+		e := matcher.AuditEntry{At: time.Now(), KeyID: "k", Role: matcher.RoleAdmin, Action: "graduate.read", GraduateID: fmt.Sprintf("g%03d", i)}
+		if i == refuse {
+			e.Detail = "refuse"
+		}
+		return e
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	// Entries 0..slots-1 start a commit each, held until every
+	// other entry has joined the collecting batch.
+	for i := range slots {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = a.write(context.Background(), entry(i)) }()
+	}
+	<-gs.entered
+	for i := slots; i < n; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = a.write(context.Background(), entry(i)) }()
+	}
+	eventually(t, joined, time.Minute, "every entry joined the collecting batch", func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return n == slots || a.collecting != nil && len(a.collecting.entries) == n-slots
+	})
+	close(gs.hold)
+	wg.Wait()
+
+	bad := map[int]bool{}
+	for _, i := range wantErr {
+		bad[i] = true
+	}
+	for i, err := range errs {
+		if (err != nil) != bad[i] {
+			t.Errorf("entry %d: err %v, want error %v", i, err, bad[i])
+		}
+	}
+	// Each write that returned nil is in the log.
+	log, err := st.AuditLog(context.Background(), "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != n-len(wantErr) {
+		t.Errorf("audit log holds %d entries, want %d", len(log), n-len(wantErr))
+	}
+	// slots+1 group commits, not one per entry: the first entries
+	// alone, then everyone who arrived while they were on disk
+	// (plus one retry per entry when that batch held a refused
+	// entry).
+	gs.mu.Lock()
+	sizes := gs.sizes
+	gs.mu.Unlock()
+	want := append(slices.Repeat([]int{1}, slots), n-slots)
+	if n > slots && (len(sizes) < slots+1 || !slices.Equal(sizes[:slots+1], want)) {
+		t.Errorf("commit sizes %v, want %v ...", sizes, want)
+	}
+	if refuse < slots && n > slots && len(sizes) != slots+1 {
+		t.Errorf("commit sizes %v: want exactly %d commits", sizes, slots+1)
 	}
 }
 

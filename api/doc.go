@@ -63,14 +63,17 @@
 //   - audit.go: the audit log's group commit, committed on demand. A
 //     handler hands its entries in as soon as it knows whom it reads and
 //     waits for them just before it answers; the first request to wait
-//     commits every entry handed in so far in one transaction (one fsync),
-//     and entries arriving while a commit is in flight go in the next one
-//     as soon as it returns. No response is written before the commit
-//     holding its entries has returned: the acknowledgement follows the
-//     fsync of the group. The recommendations handler computes its list
+//     commits every entry handed in so far as one group (one sync), and
+//     entries arriving while every commit slot is in flight go in the next
+//     group as soon as one returns. No response is written before the
+//     commit holding its entries has returned: the acknowledgement follows
+//     the sync of the group. The recommendations handler computes its list
 //     between the two; a list of graduates (caseload, candidates) is one
-//     group, written with the store's AuditBatch (bbolt and PostgreSQL
-//     alike: one transaction per group).
+//     group, written with the store's AuditBatch. PostgreSQL: one
+//     transaction per group, one slot. Embedded: the group is appended to
+//     the audit journal beside the bbolt file and fdatasynced once (two
+//     slots: a group's sync may start while the previous one's is in
+//     flight), and folded into bbolt in the background (store/bolt).
 //   - casework.go: the counselors' casework behind the workspace: the
 //     caseload (GET /v1/graduates: a counselor's district, filters by
 //     status or status group — looking: unregistered or seeking; settled:

@@ -63,7 +63,7 @@ func newMetrics(s *Server) *metrics {
 		Name: "jobmatch_feed_errors_total", Help: "Failed polls or applications of the change feed.",
 	})
 	m.auditCommit = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name: "jobmatch_audit_commit_duration_seconds", Help: "Time of one group commit of audit entries (one transaction, fsync included).", Buckets: latencyBuckets,
+		Name: "jobmatch_audit_commit_duration_seconds", Help: "Time of one group commit of audit entries (the store's write of the group, its sync included).", Buckets: latencyBuckets,
 	})
 	m.auditEntries = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "jobmatch_audit_commit_entries", Help: "Audit entries per group commit.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512},

@@ -356,7 +356,7 @@ func (m *Main) openStore(ctx context.Context) (matcher.FullStore, error) {
 		if err != nil {
 			return nil, err
 		}
-		st, err := bolt.Open(filepath.Join(m.DataDir, "jobmatch.db"), keys)
+		st, err := bolt.Open(filepath.Join(m.DataDir, "jobmatch.db"), keys, bolt.WithLogger(m.Log))
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", m.DataDir, err)
 		}

@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -66,6 +68,17 @@ type Store struct {
 	// reading counts this process's readers of each run's lists, which a
 	// prune keeps (retention.go).
 	reading runReaders
+	log  *slog.Logger
+
+	// The audit journal (journal.go) and its fold (audit.go). foldMu
+	// keeps a fold and compact (which replaces db) apart.
+	journal       *auditJournal
+	journalRegion int64
+	journalSyncs  int
+	foldEvery     time.Duration
+	foldMu        sync.Mutex
+	foldStop      chan struct{}
+	foldDone      chan struct{}
 }
 
 // Option configures a Store when it is opened.
@@ -79,6 +92,31 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Store) {
 		if now != nil {
 			s.now = now
+		}
+	}
+}
+
+// WithLogger sets where the store logs (the audit journal's replay and a
+// torn record it ignored, a failed fold); by default nowhere.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Store) {
+		if l != nil {
+			s.log = l
+		}
+	}
+}
+
+// WithAuditJournal sets the size of each of the audit journal's two
+// regions (bytes; the file is twice that) and how many of its syncs may
+// be in flight at once. Zero keeps the default (8 MiB, 2). Tests use
+// small regions to make folds and full regions happen.
+func WithAuditJournal(region int64, syncs int) Option {
+	return func(s *Store) {
+		if region > 0 {
+			s.journalRegion = region
+		}
+		if syncs > 0 {
+			s.journalSyncs = syncs
 		}
 	}
 }
@@ -119,9 +157,13 @@ func Open(path string, keys *seal.Keyring, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("bolt store %s: create buckets: %w", path, err)
 	}
-	s := &Store{db: db, now: time.Now, keys: keys}
+	s := &Store{db: db, now: time.Now, keys: keys, log: slog.New(slog.DiscardHandler), journalRegion: defaultJournalRegion, journalSyncs: 2, foldEvery: foldEvery}
 	for _, o := range opts {
 		o(s)
+	}
+	if err := s.openJournal(path + ".audit"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bolt store %s: %w", path, err)
 	}
 	if keys == nil {
 		return s, nil
@@ -131,14 +173,15 @@ func Open(path string, keys *seal.Keyring, opts ...Option) (*Store, error) {
 		_, err = s.RotateDataKey(context.Background(), nil)
 	}
 	if err != nil {
-		s.db.Close()
+		s.Close()
 		return nil, fmt.Errorf("bolt store %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// Close closes the file and releases its lock.
-func (s *Store) Close() error { return s.db.Close() }
+// Close folds the audit journal into the file, closes both and releases
+// the file's lock.
+func (s *Store) Close() error { return errors.Join(s.closeJournal(), s.db.Close()) }
 
 // Path returns the file's path.
 func (s *Store) Path() string { return s.db.Path() }

@@ -282,6 +282,8 @@ func (s *Store) resealUser(tx *bbolt.Tx, k, v []byte) (bool, error) {
 // compact copies the file into a new one (bbolt.Compact writes only live
 // pages) and replaces it, reopening the store on the copy.
 func (s *Store) compact() error {
+	s.foldMu.Lock()
+	defer s.foldMu.Unlock()
 	path := s.db.Path()
 	tmp := path + ".compact"
 	_ = os.Remove(tmp)

@@ -24,4 +24,22 @@
 // key the store refuses personal data. datakey.go rotates the key
 // (resumable) and seals files written before sealing existed, then
 // compacts the file so no freed page keeps the clear text.
+//
+// The audit log is durable before it is in bbolt: AuditBatch appends a
+// group of entries to the audit journal, DIR/jobmatch.db.audit (two
+// preallocated, zeroed regions overwritten in place, so one fdatasync
+// flushes data blocks only), and returns after that sync — one sync a
+// group instead of a bbolt commit's two, and a group's sync may start
+// while the previous group's is in flight. The entries are stored there
+// exactly as in bbolt (sealed under the data key). A background fold
+// writes a region's entries into the audit bucket in one transaction
+// (when the region is half full, every 5 s, and at Close) and zeroes the
+// region only after that commit. Open replays what a crash left in the
+// journal, each entry under its own sequence (so an entry folded and
+// still in the journal is not written twice), ignoring with a warning a
+// record torn by the crash; AuditLog reads the journal's entries and
+// bbolt's together. A write or sync of the journal that fails refuses
+// every later entry until the store is opened again (fail closed). Copy
+// the two files together, with the service stopped (Close folds the
+// journal into jobmatch.db).
 package bolt
