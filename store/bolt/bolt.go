@@ -68,7 +68,7 @@ type Store struct {
 	// reading counts this process's readers of each run's lists, which a
 	// prune keeps (retention.go).
 	reading runReaders
-	log  *slog.Logger
+	log     *slog.Logger
 
 	// The audit journal (journal.go) and its fold (audit.go). foldMu
 	// keeps a fold and compact (which replaces db) apart.
