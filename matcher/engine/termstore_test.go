@@ -76,3 +76,40 @@ func TestBuildFromTermStore(t *testing.T) {
 		t.Errorf("the builds hold %d and %d posts", a, b)
 	}
 }
+
+// CountTerms leaves in a TermStore exactly what a build over the same
+// posts asks for: the build after it cuts nothing, and what CountTerms put
+// is what the build would have put.
+func TestCountTermsIsWhatABuildAsks(t *testing.T) {
+	posts := genPosts(9, 800)
+	posts = append(posts, posts[3]) // a post seen twice: the later copy counts
+	counted := &mapTerms{m: map[string]map[string]float64{}}
+	CountTerms(posts, nil, counted, nil)
+	if counted.puts == 0 {
+		t.Fatal("CountTerms put nothing")
+	}
+	built := &mapTerms{m: map[string]map[string]float64{}}
+	o := testOptions()
+	o.Terms = built
+	if _, err := New(posts, nil, o); err != nil {
+		t.Fatal(err)
+	}
+	if len(built.m) != len(counted.m) {
+		t.Fatalf("a build keeps %d posts' counts, CountTerms %d", len(built.m), len(counted.m))
+	}
+	for k, tf := range built.m {
+		a, _ := json.Marshal(tf)
+		b, _ := json.Marshal(counted.m[k])
+		if string(a) != string(b) {
+			t.Fatalf("key %x: a build counts %s, CountTerms %s", k, a, b)
+		}
+	}
+	counted.puts, counted.hits = 0, 0
+	o.Terms = counted
+	if _, err := New(posts, nil, o); err != nil {
+		t.Fatal(err)
+	}
+	if counted.puts != 0 {
+		t.Errorf("the build after CountTerms cut %d posts", counted.puts)
+	}
+}
