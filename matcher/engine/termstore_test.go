@@ -113,3 +113,92 @@ func TestCountTermsIsWhatABuildAsks(t *testing.T) {
 		t.Errorf("the build after CountTerms cut %d posts", counted.puts)
 	}
 }
+
+// cutBigrams is BigramAnalyzer with a plain word cut, so explanations name
+// shared words (an analyzer without Cut names none).
+type cutBigrams struct{ BigramAnalyzer }
+
+func (c cutBigrams) Cut(text string) []string { return c.Terms(text) }
+
+// mapShown is a ShownStore in memory.
+type mapShown struct {
+	mu         sync.Mutex
+	m          map[string][]string
+	hits, puts int
+}
+
+func (s *mapShown) Shown(k string) ([]string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ws, ok := s.m[k]
+	if ok {
+		s.hits++
+	}
+	return ws, ok
+}
+
+func (s *mapShown) PutShown(k string, ws []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[k] = ws
+	s.puts++
+}
+
+// An engine that takes its posts' shown words from a ShownStore explains
+// exactly as one that cuts them, and cuts none the store has.
+func TestExplainFromShownStore(t *testing.T) {
+	posts := genPosts(5, 1200)
+	courses := genCourses(5, 20)
+	o := testOptions()
+	o.Analyzer = cutBigrams{}
+	plain, err := New(posts, courses, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := &mapShown{m: map[string][]string{}}
+	o.Shown = shown
+	answers := func(e *Engine) []string {
+		var out []string
+		for _, g := range genGraduates(13, 40) {
+			for _, q := range []matcher.Query{{}, {Limit: 20}} {
+				res, err := e.Recommend(&g, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				j, _ := json.Marshal(res)
+				out = append(out, string(j))
+			}
+		}
+		return out
+	}
+	want := answers(plain)
+	for round := range 2 {
+		e, err := New(posts, courses, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown.hits, shown.puts = 0, 0
+		got := answers(e)
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("round %d: with a ShownStore\n%s\nwithout\n%s", round, got[i], want[i])
+			}
+		}
+		switch {
+		case round == 0 && shown.puts == 0:
+			// (a few found: the generator repeats some posts' texts)
+			t.Errorf("first engine: no shown words put (%d found)", shown.hits)
+		case round == 1 && (shown.puts != 0 || shown.hits == 0):
+			t.Errorf("second engine: %d shown words put, %d found; want none put (all kept)", shown.puts, shown.hits)
+		}
+	}
+	// The store holds words, not only empty lists: the test explains
+	// posts that share words with the graduates.
+	words := 0
+	for _, ws := range shown.m {
+		words += len(ws)
+	}
+	if words == 0 {
+		t.Error("the ShownStore kept no word of any post")
+	}
+}

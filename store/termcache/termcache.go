@@ -11,8 +11,9 @@ import (
 	"sync"
 )
 
-// format names the file's layout; a file of another is ignored.
-const format = "jobmatch-termcache-1"
+// format names the file's layout; a file of another is ignored. Layout 2
+// added each post's shown words (Cache.Shown).
+const format = "jobmatch-termcache-2"
 
 // Cache is one file's term counts, used by an engine build (it satisfies
 // engine.TermStore) and then saved.
@@ -24,12 +25,18 @@ type Cache struct {
 	old    map[string]entry              // read from the file, by key
 	used   map[string]map[string]float64 // asked for or put since Open
 	misses int                           // counts put since Open (or the last Save)
+	shown  map[string][]string           // shown words put since Open
+	shownN int                           // shown words put since Open (or the last Save)
 }
 
-// entry is one post's counts: term ids into the file's vocabulary.
+// entry is one post's counts: term ids into the file's vocabulary; and,
+// when HasShown, which of its terms are words its title and description
+// show (Shown, ids too).
 type entry struct {
-	Terms  []uint32
-	Counts []float64
+	Terms    []uint32
+	Counts   []float64
+	HasShown bool
+	Shown    []uint32
 }
 
 // file is the layout on disk.
@@ -44,7 +51,7 @@ type file struct {
 // foreign file (another format or analyzer) gives an empty cache and the
 // reason it was not used (nil when the file is simply not there yet).
 func Open(path, analyzer string) (*Cache, error) {
-	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}}
+	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}, shown: map[string][]string{}}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
@@ -66,7 +73,7 @@ func Open(path, analyzer string) (*Cache, error) {
 		return c, fmt.Errorf("term cache %s: %d keys for %d entries: ignored", path, len(d.Keys), len(d.Entries))
 	}
 	for i, e := range d.Entries {
-		if len(e.Terms) != len(e.Counts) || !inVocab(e.Terms, len(d.Vocab)) {
+		if len(e.Terms) != len(e.Counts) || !inVocab(e.Terms, len(d.Vocab)) || !inVocab(e.Shown, len(d.Vocab)) {
 			return c, fmt.Errorf("term cache %s: entry %d is damaged: ignored", path, i)
 		}
 	}
@@ -121,6 +128,35 @@ func (c *Cache) Put(key string, tf map[string]float64) {
 	c.misses++
 }
 
+// Shown returns the words of a post's title and description that are
+// among its terms, as the engine's explanations compare them
+// (engine.ShownStore), kept under the post's key.
+func (c *Cache) Shown(key string) ([]string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ws, ok := c.shown[key]; ok {
+		return ws, true
+	}
+	e, ok := c.old[key]
+	if !ok || !e.HasShown {
+		return nil, false
+	}
+	ws := make([]string, len(e.Shown))
+	for i, id := range e.Shown {
+		ws[i] = c.vocab[id]
+	}
+	c.shown[key] = ws
+	return ws, true
+}
+
+// PutShown keeps a post's shown words (engine.ShownStore).
+func (c *Cache) PutShown(key string, words []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.shown[key] = words
+	c.shownN++
+}
+
 // Len is how many posts' counts the cache has handed out or been given
 // since Open, and how many of them it did not have.
 func (c *Cache) Len() (used, cut int) {
@@ -129,28 +165,50 @@ func (c *Cache) Len() (used, cut int) {
 	return len(c.used), c.misses
 }
 
+// ShownCut is how many posts' shown words were put since Open (or the
+// last Save): cut by the engine, not found in the file.
+func (c *Cache) ShownCut() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.shownN
+}
+
 // Save writes the counts used since Open when any were cut anew or the
 // file held others (posts since removed); otherwise the file is already
 // what it would write, and Save does nothing.
 func (c *Cache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.misses == 0 && len(c.old) == len(c.used) {
+	if c.misses == 0 && c.shownN == 0 && len(c.old) == len(c.used) {
 		return nil
 	}
 	d := file{Format: format, Analyzer: c.analyzer}
 	ids := map[string]uint32{}
+	intern := func(t string) uint32 {
+		id, ok := ids[t]
+		if !ok {
+			id = uint32(len(d.Vocab))
+			ids[t] = id
+			d.Vocab = append(d.Vocab, t)
+		}
+		return id
+	}
 	for k, tf := range c.used {
 		e := entry{Terms: make([]uint32, 0, len(tf)), Counts: make([]float64, 0, len(tf))}
 		for t, n := range tf {
-			id, ok := ids[t]
-			if !ok {
-				id = uint32(len(d.Vocab))
-				ids[t] = id
-				d.Vocab = append(d.Vocab, t)
-			}
-			e.Terms = append(e.Terms, id)
+			e.Terms = append(e.Terms, intern(t))
 			e.Counts = append(e.Counts, n)
+		}
+		if ws, ok := c.shown[k]; ok {
+			e.HasShown, e.Shown = true, make([]uint32, len(ws))
+			for i, w := range ws {
+				e.Shown[i] = intern(w)
+			}
+		} else if o, ok := c.old[k]; ok && o.HasShown {
+			e.HasShown, e.Shown = true, make([]uint32, len(o.Shown))
+			for i, id := range o.Shown {
+				e.Shown[i] = intern(c.vocab[id])
+			}
 		}
 		d.Keys = append(d.Keys, k)
 		d.Entries = append(d.Entries, e)
@@ -158,7 +216,7 @@ func (c *Cache) Save() error {
 	if err := writeFile(c.path, &d); err != nil {
 		return fmt.Errorf("term cache %s: %w", c.path, err)
 	}
-	c.misses = 0
+	c.misses, c.shownN = 0, 0
 	return nil
 }
 
