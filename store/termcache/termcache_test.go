@@ -3,8 +3,8 @@ package termcache
 import (
 	"maps"
 	"os"
-	"slices"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
