@@ -66,6 +66,10 @@ func (k *keptTerms) Terms(text string) []string {
 // warning and never fails the import.
 func (m *Main) saveEngineTerms(ctx context.Context, st engine.Source, an matcher.Analyzer, progress bool) {
 	start := time.Now()
+	// The import's garbage-collector setting (ingestGCPercent) trades
+	// memory for its speed; counting the terms is a second, shorter
+	// pass, whose kept terms and counts would push the peak up under it.
+	setGC(m.Log, 100)
 	useTerms := m.openTermCache()
 	src, err := readOpenPosts(ctx, st, m.Now())
 	if err != nil {

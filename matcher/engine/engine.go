@@ -42,6 +42,17 @@ type Options struct {
 	Shown ShownStore
 }
 
+// SortedTermStore is a TermStore that can also hand a post's counts
+// sorted by term, the order a build reads them in, without a map
+// (store/termcache keeps them so): building a map per post and sorting it
+// again was a fifth of a build from the store. Counts not strictly in
+// order are asked again through Terms, so the order a store keeps cannot
+// change a build.
+type SortedTermStore interface {
+	TermStore
+	SortedTerms(key string) (terms []string, counts []float64, ok bool)
+}
+
 // ShownStore remembers a post's shown words: the words of its title and
 // description, normalised as explanations compare them, that are among
 // its terms. Keys are TermStore's; it is called from several goroutines

@@ -202,3 +202,78 @@ func TestExplainFromShownStore(t *testing.T) {
 		t.Error("the ShownStore kept no word of any post")
 	}
 }
+
+// disorderly is a SortedTermStore whose "sorted" counts are in reverse:
+// the build must not take them (the order hands out term ids).
+type disorderly struct{ *mapTerms }
+
+func (d disorderly) SortedTerms(k string) ([]string, []float64, bool) {
+	tf, ok := d.Terms(k)
+	if !ok || len(tf) < 2 {
+		return nil, nil, false
+	}
+	tc := sortedCounts(tf)
+	ts, ns := make([]string, len(tc)), make([]float64, len(tc))
+	for i, x := range tc {
+		ts[len(tc)-1-i], ns[len(tc)-1-i] = x.term, x.n
+	}
+	return ts, ns, true
+}
+
+// sortedStore hands its counts sorted, as store/termcache does.
+type sortedStore struct{ *mapTerms }
+
+func (s sortedStore) SortedTerms(k string) ([]string, []float64, bool) {
+	tf, ok := s.Terms(k)
+	if !ok {
+		return nil, nil, false
+	}
+	var ts []string
+	var ns []float64
+	for _, x := range sortedCounts(tf) {
+		ts, ns = append(ts, x.term), append(ns, x.n)
+	}
+	return ts, ns, true
+}
+
+// A build from sorted counts answers as one that cut every post, and
+// counts out of order are not taken as sorted.
+func TestBuildFromSortedTerms(t *testing.T) {
+	posts := genPosts(4, 900)
+	courses := genCourses(4, 10)
+	cut := newTestEngine(t, posts, courses)
+	for name, wrap := range map[string]func(*mapTerms) TermStore{
+		"sorted":     func(m *mapTerms) TermStore { return sortedStore{m} },
+		"disorderly": func(m *mapTerms) TermStore { return disorderly{m} },
+	} {
+		m := &mapTerms{m: map[string]map[string]float64{}}
+		CountTerms(posts, nil, m, nil)
+		o := testOptions()
+		o.Terms = wrap(m)
+		e, err := New(posts, courses, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		probe := &Engine{an: BigramAnalyzer{}, terms: wrap(m)}
+		for i := range posts[:50] {
+			if tc := probe.postTermCounts(&posts[i]); !strictlySorted(tc) {
+				t.Fatalf("%s: post %s's counts handed to the build out of order", name, posts[i].ID)
+			}
+		}
+		if m.puts != len(m.m) {
+			t.Fatalf("%s: the build cut %d posts again", name, m.puts-len(m.m))
+		}
+		for _, g := range genGraduates(17, 30) {
+			a, err1 := e.Recommend(&g, matcher.Query{Limit: 20})
+			b, err2 := cut.Recommend(&g, matcher.Query{Limit: 20})
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			ja, _ := json.Marshal(a)
+			jb, _ := json.Marshal(b)
+			if string(ja) != string(jb) {
+				t.Fatalf("%s: graduate %s: the build from stored counts answers\n%s\nthe build that cut every post\n%s", name, g.ID, ja, jb)
+			}
+		}
+	}
+}

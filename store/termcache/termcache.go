@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -23,7 +25,7 @@ type Cache struct {
 	mu     sync.Mutex
 	vocab  []string                      // the file's terms
 	old    map[string]entry              // read from the file, by key
-	used   map[string]map[string]float64 // asked for or put since Open
+	used   map[string]map[string]float64 // asked for or put since Open; nil: old's, asked sorted
 	misses int                           // counts put since Open (or the last Save)
 	shown  map[string][]string           // shown words put since Open
 	shownN int                           // shown words put since Open (or the last Save)
@@ -98,7 +100,7 @@ func inVocab(ids []uint32, n int) bool {
 // building under it made the workers take turns.
 func (c *Cache) Terms(key string) (map[string]float64, bool) {
 	c.mu.Lock()
-	if tf, ok := c.used[key]; ok {
+	if tf := c.used[key]; tf != nil {
 		c.mu.Unlock()
 		return tf, true
 	}
@@ -113,11 +115,32 @@ func (c *Cache) Terms(key string) (map[string]float64, bool) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if kept, ok := c.used[key]; ok {
+	if kept := c.used[key]; kept != nil {
 		return kept, true // asked twice at once: both get the first
 	}
 	c.used[key] = tf
 	return tf, true
+}
+
+// SortedTerms returns the counts the file holds under key, sorted by term
+// (engine.SortedTermStore): Save writes every entry so, and the engine
+// checks the order. The counts slice is the cache's: read only.
+func (c *Cache) SortedTerms(key string) ([]string, []float64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.used[key]; ok {
+		return nil, nil, false // put or asked as a map: Terms answers
+	}
+	e, ok := c.old[key]
+	if !ok {
+		return nil, nil, false
+	}
+	ts := make([]string, len(e.Terms))
+	for i, id := range e.Terms {
+		ts[i] = c.vocab[id]
+	}
+	c.used[key] = nil // used: Save keeps the file's entry
+	return ts, e.Counts, true
 }
 
 // Put keeps counts cut by the engine (engine.TermStore).
@@ -194,10 +217,19 @@ func (c *Cache) Save() error {
 		return id
 	}
 	for k, tf := range c.used {
-		e := entry{Terms: make([]uint32, 0, len(tf)), Counts: make([]float64, 0, len(tf))}
-		for t, n := range tf {
-			e.Terms = append(e.Terms, intern(t))
-			e.Counts = append(e.Counts, n)
+		var e entry
+		if o, ok := c.old[k]; tf == nil && ok {
+			// The file's entry, in its order (sorted), onto the new vocabulary.
+			e.Terms, e.Counts = make([]uint32, len(o.Terms)), o.Counts
+			for i, id := range o.Terms {
+				e.Terms[i] = intern(c.vocab[id])
+			}
+		} else {
+			e.Terms, e.Counts = make([]uint32, 0, len(tf)), make([]float64, 0, len(tf))
+			for _, t := range slices.Sorted(maps.Keys(tf)) {
+				e.Terms = append(e.Terms, intern(t))
+				e.Counts = append(e.Counts, tf[t])
+			}
 		}
 		if ws, ok := c.shown[k]; ok {
 			e.HasShown, e.Shown = true, make([]uint32, len(ws))

@@ -106,6 +106,40 @@ func TestDamagedFileIsIgnored(t *testing.T) {
 	}
 }
 
+// A saved entry comes back sorted by term through SortedTerms, and an
+// entry only asked that way is kept by the next save.
+func TestSortedTerms(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "terms.cache")
+	c, _ := Open(path, "gse-1")
+	a := map[string]float64{"财务": 1, "java": 2, "会计": 3, "c++": 1}
+	c.Put("a", a)
+	if _, _, ok := c.SortedTerms("a"); ok {
+		t.Error("SortedTerms answered for counts put, not read from the file")
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		c, _ = Open(path, "gse-1")
+		ts, ns, ok := c.SortedTerms("a")
+		if !ok || !slices.IsSorted(ts) || len(ts) != len(a) {
+			t.Fatalf("round %d: SortedTerms(a) = %q, %v", round, ts, ok)
+		}
+		for i, term := range ts {
+			if ns[i] != a[term] {
+				t.Errorf("round %d: %s counted %v, want %v", round, term, ns[i], a[term])
+			}
+		}
+		if got, ok := c.Terms("a"); !ok || !maps.Equal(got, a) {
+			t.Errorf("round %d: Terms after SortedTerms = %v, %v", round, got, ok)
+		}
+		c.Put("b", map[string]float64{"教师": 1}) // makes the save write
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // A post's shown words are kept with its counts: absent until put, kept
 // (an empty list too) by a save, and carried over by a later save that did
 // not ask for them.
