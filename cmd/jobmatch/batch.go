@@ -62,7 +62,7 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	}
 	// The active graduates are read while the engine builds.
 	o.Graduates = batch.ReadGraduates(ctx, st, o.Config)
-	in, saveTerms, err := m.loadBatchInputs(ctx, st)
+	in, saveTerms, err := m.loadBatchInputs(ctx, st, !*quiet)
 	if err != nil {
 		o.Graduates.Wait()
 		return err
@@ -97,10 +97,16 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 // The cache is saved by the returned func, after the run: saving it
 // before, as the other commands do, was serial time between the build
 // and the run, and the run adds the shown words.
-func (m *Main) loadBatchInputs(ctx context.Context, st matcher.FullStore) (*batch.Inputs, func(), error) {
+func (m *Main) loadBatchInputs(ctx context.Context, st matcher.FullStore, progress bool) (*batch.Inputs, func(), error) {
 	eo, err := m.engineOptions()
 	if err != nil {
 		return nil, nil, err
+	}
+	var bar *progressBar
+	if progress {
+		// Seconds before the run's own bar, more without the term cache.
+		bar = m.newProgress("building the matching engine", "posts")
+		eo.Progress = bar.report()
 	}
 	saveTerms := m.useTermCache(&eo)
 	if c, ok := eo.Terms.(engine.ShownStore); ok {
@@ -108,6 +114,7 @@ func (m *Main) loadBatchInputs(ctx context.Context, st matcher.FullStore) (*batc
 	}
 	t0 := time.Now()
 	in, err := batch.Load(ctx, st, eo)
+	bar.finish()
 	if err != nil {
 		return nil, nil, err
 	}

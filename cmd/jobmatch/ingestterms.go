@@ -84,7 +84,7 @@ func (m *Main) saveEngineTerms(ctx context.Context, st engine.Source, an matcher
 	}
 	var bar *progressBar
 	if progress {
-		bar = m.newProgress("engine term cache", "posts")
+		bar = m.newProgress("caching the posts' terms for the matching engine", "posts")
 	}
 	engine.CountTerms(src.posts, an, eo.Terms, bar.report())
 	bar.finish()
