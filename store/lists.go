@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -81,12 +80,14 @@ func SealList(keys *seal.Keyring, runID, graduateID string, items []matcher.Stor
 }
 
 func sealPadded(keys *seal.Keyring, b sealedBox, aad []byte) ([]byte, error) {
-	plain, err := json.Marshal(b)
+	plain, err := marshalBox(b)
 	if err != nil {
 		return nil, err
 	}
 	if r := len(plain) % listPad; r != 0 {
-		plain = append(plain, bytes.Repeat([]byte{' '}, listPad-r)...)
+		for range listPad - r {
+			plain = append(plain, ' ')
+		}
 	}
 	return keys.Seal(plain, aad), nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
+	"github.com/urumqi-hrss/jobmatch/matcher/engine"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
 	"github.com/urumqi-hrss/jobmatch/store/postgres/batchqueue"
 )
@@ -65,11 +66,14 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	}
 	// The active graduates are read while the engine builds.
 	o.Graduates = batch.ReadGraduates(ctx, st, o.Config)
-	in, err := m.loadBatchInputs(ctx, st)
+	in, saveTerms, err := m.loadBatchInputs(ctx, st, !*quiet)
 	if err != nil {
 		o.Graduates.Wait()
 		return err
 	}
+	// After the run: the counts and the shown words its explanations cut
+	// (nothing is written when the file had them all).
+	defer saveTerms()
 	o.Log = m.Log
 	if *shards > 0 {
 		return m.queueBatch(ctx, st, in, o, *shards, *wait, *asJSON)
@@ -93,21 +97,34 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 }
 
 // loadBatchInputs builds the run's engine over the open posts and courses,
-// with the data directory's term cache (useTermCache).
-func (m *Main) loadBatchInputs(ctx context.Context, st matcher.FullStore) (*batch.Inputs, error) {
+// with the data directory's term cache (useTermCache), which also keeps
+// the posts' shown words for the run's explanations (engine.ShownStore).
+// The cache is saved by the returned func, after the run: saving it
+// before, as the other commands do, was serial time between the build
+// and the run, and the run adds the shown words.
+func (m *Main) loadBatchInputs(ctx context.Context, st matcher.FullStore, progress bool) (*batch.Inputs, func(), error) {
 	eo, err := m.engineOptions()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var bar *progressBar
+	if progress {
+		// Seconds before the run's own bar, more without the term cache.
+		bar = m.newProgress("building the matching engine", "posts")
+		eo.Progress = bar.report()
 	}
 	saveTerms := m.useTermCache(&eo)
+	if c, ok := eo.Terms.(engine.ShownStore); ok {
+		eo.Shown = c
+	}
 	t0 := time.Now()
 	in, err := batch.Load(ctx, st, eo)
+	bar.finish()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	saveTerms()
 	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", eo.Now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
-	return in, nil
+	return in, saveTerms, nil
 }
 
 // queueBatch opens a run, sets its prices and queues its shards for the

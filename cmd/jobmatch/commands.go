@@ -140,8 +140,15 @@ func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFil
 			return rep, nil
 		}
 	}
-	if im.Analyzer, err = m.segmenter(); err != nil {
+	seg, err := m.segmenter()
+	if err != nil {
 		return nil, err
+	}
+	im.Analyzer = seg
+	var kept *keptTerms
+	if entity == ingest.EntityPosts {
+		kept = newKeptTerms(seg)
+		im.Analyzer = kept
 	}
 	var bar *progressBar
 	if progress {
@@ -150,6 +157,9 @@ func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFil
 	}
 	rep, err := im.Import(ctx, entity, files)
 	bar.finish()
+	if kept != nil && err == nil {
+		m.saveEngineTerms(ctx, st, kept, progress)
+	}
 	if rep != nil {
 		fmt.Fprintln(m.Stdout, ingest.Summary(rep))
 		for _, w := range rep.Warnings {

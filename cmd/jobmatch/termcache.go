@@ -48,11 +48,12 @@ func (m *Main) openTermCache() func(o *engine.Options) (save func()) {
 		o.Terms = c
 		return func() {
 			used, cut := c.Len()
+			shown := c.ShownCut()
 			if err := c.Save(); err != nil {
 				m.Log.Warn("engine term cache not saved", "err", err)
 				return
 			}
-			m.Log.Debug("engine term cache", "posts", used, "cut_now", cut)
+			m.Log.Debug("engine term cache", "posts", used, "cut_now", cut, "shown_cut_now", shown)
 		}
 	}
 }

@@ -44,15 +44,10 @@ func (e *Engine) build(posts []matcher.Post) error {
 		}
 		seen[posts[i].ID] = i // the later copy wins, as an upsert would
 	}
-	docs := e.segmentPosts(posts, seen)
-	// Each post's counts are sorted once, on every core, for both passes
+	// Each post's counts, sorted by term (segmentPosts sorts them on every
+	// core, or takes them sorted from the TermStore), for both passes
 	// below; the df pass itself runs in order (it hands out the term ids).
-	counts := make([][]termCount, len(docs))
-	parallelRange(len(docs), func(i int) {
-		if docs[i] != nil {
-			counts[i] = sortedCounts(docs[i])
-		}
-	})
+	counts := e.segmentPosts(posts, seen)
 	// Term ids in first-seen order over sorted terms: the same posts give
 	// the same ids, hence the same float summation order, in every build.
 	for _, tc := range counts {
@@ -61,22 +56,22 @@ func (e *Engine) build(posts []matcher.Post) error {
 		}
 	}
 	// Every vector of the build uses the idf of the whole set.
-	for i := range docs {
-		if docs[i] != nil {
+	for i := range counts {
+		if counts[i] != nil {
 			e.live++
 		}
 	}
 	// Every term has its id now, so the vectors only read the engine and
 	// are computed on every core; the slots are then filled in order.
-	terms := make([][]uint32, len(docs))
-	weights := make([][]float32, len(docs))
-	parallelRange(len(docs), func(i int) {
-		if docs[i] != nil {
+	terms := make([][]uint32, len(counts))
+	weights := make([][]float32, len(counts))
+	parallelRange(len(counts), func(i int) {
+		if counts[i] != nil {
 			terms[i], weights[i] = e.vectorizeCounts(counts[i], false)
 		}
 	})
 	for i := range posts {
-		if docs[i] == nil {
+		if counts[i] == nil {
 			continue
 		}
 		cp := posts[i]
@@ -109,14 +104,14 @@ func parallelRange(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// segmentPosts returns each post's term counts (nil for an earlier copy of
-// a post ID seen again), cutting the texts on every core: segmentation is
+// segmentPosts returns each post's term counts sorted by term (nil for an
+// earlier copy of a post ID seen again), cutting the texts on every core: segmentation is
 // most of a build, and a build is what `jobmatch recommend --local` and a
 // starting server wait for. The analyzer is safe for concurrent use
 // (Upsert already calls it outside the lock). progress, if set, hears how
 // many posts are done.
-func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int) []map[string]float64 {
-	docs := make([]map[string]float64, len(posts))
+func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int) [][]termCount {
+	docs := make([][]termCount, len(posts))
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range max(1, runtime.GOMAXPROCS(0)) {
@@ -144,20 +139,45 @@ func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int) []map[s
 	return docs
 }
 
-// postTermCounts is a post's term counts: from the TermStore when it has
-// the post's texts cut already, else cut now (and handed to it).
-func (e *Engine) postTermCounts(p *matcher.Post) map[string]float64 {
+// postTermCounts is a post's term counts sorted by term: from the
+// TermStore when it has the post's texts cut already (sorted already when
+// it is a SortedTermStore), else cut now (and handed to it). Never nil.
+func (e *Engine) postTermCounts(p *matcher.Post) []termCount {
 	texts, reps := postTexts(p)
 	if e.terms == nil {
-		return termCounts(e.an, texts, reps)
+		return sortedCounts(termCounts(e.an, texts, reps))
 	}
 	key := termKey(texts, reps)
+	if s, ok := e.terms.(SortedTermStore); ok {
+		if ts, ns, ok := s.SortedTerms(key); ok && len(ts) == len(ns) {
+			tc := make([]termCount, len(ts))
+			for i := range ts {
+				tc[i] = termCount{ts[i], ns[i]}
+			}
+			// The order hands out term ids, hence the sums' order: counts
+			// not strictly in sortedCounts's are taken from Terms instead.
+			if strictlySorted(tc) {
+				return tc
+			}
+		}
+	}
 	if tf, ok := e.terms.Terms(key); ok {
-		return tf
+		return sortedCounts(tf)
 	}
 	tf := termCounts(e.an, texts, reps)
 	e.terms.Put(key, tf)
-	return tf
+	return sortedCounts(tf)
+}
+
+// strictlySorted reports whether tc is in sortedCounts's order, each term
+// once.
+func strictlySorted(tc []termCount) bool {
+	for i := 1; i < len(tc); i++ {
+		if tc[i-1].term >= tc[i].term {
+			return false
+		}
+	}
+	return true
 }
 
 // termKey is the key a post's term counts are kept under in a TermStore:

@@ -336,11 +336,25 @@ func (e *Engine) sharedWords(ge *gradEngine, pr *postRec, n int) []string {
 
 // shownTerms marks which of the post's terms are its title and
 // description words, normalised as sharedWords compares them (bit j:
-// pr.terms[j]), cut once per post. pr.terms never change once a postRec
-// is placed (an edited post is a new postRec), so the bits stay right.
+// pr.terms[j]), cut once per post, or taken from the ShownStore. pr.terms
+// never change once a postRec is placed (an edited post is a new
+// postRec), so the bits stay right.
 func (e *Engine) shownTerms(pr *postRec) []uint64 {
 	if s := pr.shown.Load(); s != nil {
 		return *s
+	}
+	s := make([]uint64, (len(pr.terms)+63)/64+1)
+	if e.shown != nil {
+		// pr.terms are the keys of the counts kept under the same key (a
+		// hash of the texts, title and description among them), so the
+		// kept words mark the same bits a cut would.
+		key := termKey(postTexts(pr.Post))
+		if ws, ok := e.shown.Shown(key); ok {
+			e.markShown(pr, s, ws)
+			pr.shown.Store(&s)
+			return s
+		}
+		defer func() { e.shown.PutShown(key, e.shownWords(pr, s)) }()
 	}
 	p := pr.Post
 	words := map[string]bool{}
@@ -349,7 +363,6 @@ func (e *Engine) shownTerms(pr *postRec) []uint64 {
 			words[strings.ToLower(normSkill(w))] = true
 		}
 	}
-	s := make([]uint64, (len(pr.terms)+63)/64+1)
 	for j, id := range pr.terms {
 		if words[e.termStr[id]] {
 			s[j>>6] |= 1 << (j & 63)
@@ -357,6 +370,30 @@ func (e *Engine) shownTerms(pr *postRec) []uint64 {
 	}
 	pr.shown.Store(&s)
 	return s
+}
+
+// markShown sets s's bits of the post's terms among ws.
+func (e *Engine) markShown(pr *postRec, s []uint64, ws []string) {
+	for _, w := range ws {
+		id, ok := e.termIDs[w]
+		if !ok {
+			continue
+		}
+		if j, found := slices.BinarySearch(pr.terms, id); found {
+			s[j>>6] |= 1 << (j & 63)
+		}
+	}
+}
+
+// shownWords are the terms s marks, as a ShownStore keeps them.
+func (e *Engine) shownWords(pr *postRec, s []uint64) []string {
+	ws := []string{}
+	for j, id := range pr.terms {
+		if s[j>>6]&(1<<(j&63)) != 0 {
+			ws = append(ws, e.termStr[id])
+		}
+	}
+	return ws
 }
 
 // licenceReason names the licence the post requires that a fresh graduate

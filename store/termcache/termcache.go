@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
-// format names the file's layout; a file of another is ignored.
-const format = "jobmatch-termcache-1"
+// format names the file's layout; a file of another is ignored. Layout 2
+// added each post's shown words (Cache.Shown).
+const format = "jobmatch-termcache-2"
 
 // Cache is one file's term counts, used by an engine build (it satisfies
 // engine.TermStore) and then saved.
@@ -22,14 +25,20 @@ type Cache struct {
 	mu     sync.Mutex
 	vocab  []string                      // the file's terms
 	old    map[string]entry              // read from the file, by key
-	used   map[string]map[string]float64 // asked for or put since Open
+	used   map[string]map[string]float64 // asked for or put since Open; nil: old's, asked sorted
 	misses int                           // counts put since Open (or the last Save)
+	shown  map[string][]string           // shown words put since Open
+	shownN int                           // shown words put since Open (or the last Save)
 }
 
-// entry is one post's counts: term ids into the file's vocabulary.
+// entry is one post's counts: term ids into the file's vocabulary; and,
+// when HasShown, which of its terms are words its title and description
+// show (Shown, ids too).
 type entry struct {
-	Terms  []uint32
-	Counts []float64
+	Terms    []uint32
+	Counts   []float64
+	HasShown bool
+	Shown    []uint32
 }
 
 // file is the layout on disk.
@@ -44,7 +53,7 @@ type file struct {
 // foreign file (another format or analyzer) gives an empty cache and the
 // reason it was not used (nil when the file is simply not there yet).
 func Open(path, analyzer string) (*Cache, error) {
-	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}}
+	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}, shown: map[string][]string{}}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
@@ -66,7 +75,7 @@ func Open(path, analyzer string) (*Cache, error) {
 		return c, fmt.Errorf("term cache %s: %d keys for %d entries: ignored", path, len(d.Keys), len(d.Entries))
 	}
 	for i, e := range d.Entries {
-		if len(e.Terms) != len(e.Counts) || !inVocab(e.Terms, len(d.Vocab)) {
+		if len(e.Terms) != len(e.Counts) || !inVocab(e.Terms, len(d.Vocab)) || !inVocab(e.Shown, len(d.Vocab)) {
 			return c, fmt.Errorf("term cache %s: entry %d is damaged: ignored", path, i)
 		}
 	}
@@ -91,7 +100,7 @@ func inVocab(ids []uint32, n int) bool {
 // building under it made the workers take turns.
 func (c *Cache) Terms(key string) (map[string]float64, bool) {
 	c.mu.Lock()
-	if tf, ok := c.used[key]; ok {
+	if tf := c.used[key]; tf != nil {
 		c.mu.Unlock()
 		return tf, true
 	}
@@ -106,11 +115,32 @@ func (c *Cache) Terms(key string) (map[string]float64, bool) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if kept, ok := c.used[key]; ok {
+	if kept := c.used[key]; kept != nil {
 		return kept, true // asked twice at once: both get the first
 	}
 	c.used[key] = tf
 	return tf, true
+}
+
+// SortedTerms returns the counts the file holds under key, sorted by term
+// (engine.SortedTermStore): Save writes every entry so, and the engine
+// checks the order. The counts slice is the cache's: read only.
+func (c *Cache) SortedTerms(key string) ([]string, []float64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.used[key]; ok {
+		return nil, nil, false // put or asked as a map: Terms answers
+	}
+	e, ok := c.old[key]
+	if !ok {
+		return nil, nil, false
+	}
+	ts := make([]string, len(e.Terms))
+	for i, id := range e.Terms {
+		ts[i] = c.vocab[id]
+	}
+	c.used[key] = nil // used: Save keeps the file's entry
+	return ts, e.Counts, true
 }
 
 // Put keeps counts cut by the engine (engine.TermStore).
@@ -121,6 +151,35 @@ func (c *Cache) Put(key string, tf map[string]float64) {
 	c.misses++
 }
 
+// Shown returns the words of a post's title and description that are
+// among its terms, as the engine's explanations compare them
+// (engine.ShownStore), kept under the post's key.
+func (c *Cache) Shown(key string) ([]string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ws, ok := c.shown[key]; ok {
+		return ws, true
+	}
+	e, ok := c.old[key]
+	if !ok || !e.HasShown {
+		return nil, false
+	}
+	ws := make([]string, len(e.Shown))
+	for i, id := range e.Shown {
+		ws[i] = c.vocab[id]
+	}
+	c.shown[key] = ws
+	return ws, true
+}
+
+// PutShown keeps a post's shown words (engine.ShownStore).
+func (c *Cache) PutShown(key string, words []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.shown[key] = words
+	c.shownN++
+}
+
 // Len is how many posts' counts the cache has handed out or been given
 // since Open, and how many of them it did not have.
 func (c *Cache) Len() (used, cut int) {
@@ -129,28 +188,59 @@ func (c *Cache) Len() (used, cut int) {
 	return len(c.used), c.misses
 }
 
+// ShownCut is how many posts' shown words were put since Open (or the
+// last Save): cut by the engine, not found in the file.
+func (c *Cache) ShownCut() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.shownN
+}
+
 // Save writes the counts used since Open when any were cut anew or the
 // file held others (posts since removed); otherwise the file is already
 // what it would write, and Save does nothing.
 func (c *Cache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.misses == 0 && len(c.old) == len(c.used) {
+	if c.misses == 0 && c.shownN == 0 && len(c.old) == len(c.used) {
 		return nil
 	}
 	d := file{Format: format, Analyzer: c.analyzer}
 	ids := map[string]uint32{}
+	intern := func(t string) uint32 {
+		id, ok := ids[t]
+		if !ok {
+			id = uint32(len(d.Vocab))
+			ids[t] = id
+			d.Vocab = append(d.Vocab, t)
+		}
+		return id
+	}
 	for k, tf := range c.used {
-		e := entry{Terms: make([]uint32, 0, len(tf)), Counts: make([]float64, 0, len(tf))}
-		for t, n := range tf {
-			id, ok := ids[t]
-			if !ok {
-				id = uint32(len(d.Vocab))
-				ids[t] = id
-				d.Vocab = append(d.Vocab, t)
+		var e entry
+		if o, ok := c.old[k]; tf == nil && ok {
+			// The file's entry, in its order (sorted), onto the new vocabulary.
+			e.Terms, e.Counts = make([]uint32, len(o.Terms)), o.Counts
+			for i, id := range o.Terms {
+				e.Terms[i] = intern(c.vocab[id])
 			}
-			e.Terms = append(e.Terms, id)
-			e.Counts = append(e.Counts, n)
+		} else {
+			e.Terms, e.Counts = make([]uint32, 0, len(tf)), make([]float64, 0, len(tf))
+			for _, t := range slices.Sorted(maps.Keys(tf)) {
+				e.Terms = append(e.Terms, intern(t))
+				e.Counts = append(e.Counts, tf[t])
+			}
+		}
+		if ws, ok := c.shown[k]; ok {
+			e.HasShown, e.Shown = true, make([]uint32, len(ws))
+			for i, w := range ws {
+				e.Shown[i] = intern(w)
+			}
+		} else if o, ok := c.old[k]; ok && o.HasShown {
+			e.HasShown, e.Shown = true, make([]uint32, len(o.Shown))
+			for i, id := range o.Shown {
+				e.Shown[i] = intern(c.vocab[id])
+			}
 		}
 		d.Keys = append(d.Keys, k)
 		d.Entries = append(d.Entries, e)
@@ -158,7 +248,7 @@ func (c *Cache) Save() error {
 	if err := writeFile(c.path, &d); err != nil {
 		return fmt.Errorf("term cache %s: %w", c.path, err)
 	}
-	c.misses = 0
+	c.misses, c.shownN = 0, 0
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -105,6 +106,108 @@ func TestDamagedFileIsIgnored(t *testing.T) {
 	}
 }
 
+// A saved entry comes back sorted by term through SortedTerms, and an
+// entry only asked that way is kept by the next save.
+func TestSortedTerms(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "terms.cache")
+	c, _ := Open(path, "gse-1")
+	a := map[string]float64{"财务": 1, "java": 2, "会计": 3, "c++": 1}
+	c.Put("a", a)
+	if _, _, ok := c.SortedTerms("a"); ok {
+		t.Error("SortedTerms answered for counts put, not read from the file")
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		c, _ = Open(path, "gse-1")
+		ts, ns, ok := c.SortedTerms("a")
+		if !ok || !slices.IsSorted(ts) || len(ts) != len(a) {
+			t.Fatalf("round %d: SortedTerms(a) = %q, %v", round, ts, ok)
+		}
+		for i, term := range ts {
+			if ns[i] != a[term] {
+				t.Errorf("round %d: %s counted %v, want %v", round, term, ns[i], a[term])
+			}
+		}
+		if got, ok := c.Terms("a"); !ok || !maps.Equal(got, a) {
+			t.Errorf("round %d: Terms after SortedTerms = %v, %v", round, got, ok)
+		}
+		c.Put("b", map[string]float64{"教师": 1}) // makes the save write
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A post's shown words are kept with its counts: absent until put, kept
+// (an empty list too) by a save, and carried over by a later save that did
+// not ask for them.
+func TestShownWordsRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "terms.cache")
+	c, _ := Open(path, "gse-1")
+	c.Put("a", map[string]float64{"会计": 3, "财务": 1, "会计学": 1})
+	c.Put("b", map[string]float64{"java": 2})
+	if _, ok := c.Shown("a"); ok {
+		t.Fatal("shown words before any were put")
+	}
+	c.PutShown("a", []string{"会计", "财务"})
+	c.PutShown("b", []string{})
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second time: after a save that only asked for the counts
+		c, err := Open(path, "gse-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Terms("a")
+		c.Terms("b")
+		if ws, ok := c.Shown("a"); !ok || !slices.Equal(ws, []string{"会计", "财务"}) {
+			t.Errorf("Shown(a) = %q, %v", ws, ok)
+		}
+		if ws, ok := c.Shown("b"); !ok || len(ws) != 0 {
+			t.Errorf("Shown(b) = %q, %v; want none, known", ws, ok)
+		}
+		c.Put("c", map[string]float64{"教师": 1}) // makes the save write
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A save with only shown words new writes them.
+	c, _ = Open(path, "gse-1")
+	c.Terms("c")
+	c.PutShown("c", []string{"教师"})
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = Open(path, "gse-1")
+	if ws, ok := c.Shown("c"); !ok || !slices.Equal(ws, []string{"教师"}) {
+		t.Errorf("shown words put alone were not saved: %q, %v", ws, ok)
+	}
+}
+
+// A file whose shown words point outside its vocabulary is damaged:
+// ignored, like one whose counts do.
+func TestDamagedShownWordsAreIgnored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "terms.cache")
+	d := file{Format: format, Analyzer: "gse-1", Vocab: []string{"会计"}, Keys: []string{"a"},
+		Entries: []entry{{Terms: []uint32{0}, Counts: []float64{1}, HasShown: true, Shown: []uint32{7}}}}
+	if err := writeFile(path, &d); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(path, "gse-1")
+	if err == nil {
+		t.Error("a file with shown words out of its vocabulary opened without an error")
+	}
+	if _, ok := c.Shown("a"); ok {
+		t.Error("a damaged file's shown words were used")
+	}
+	if _, ok := c.Terms("a"); ok {
+		t.Error("a damaged file's counts were used")
+	}
+}
+
 // FuzzOpen: no file content makes Open panic, and whatever it reads is
 // safe to look up.
 func FuzzOpen(f *testing.F) {
@@ -112,6 +215,9 @@ func FuzzOpen(f *testing.F) {
 	path := filepath.Join(dir, "seed.cache")
 	c, _ := Open(path, "gse-1")
 	c.Put("a", map[string]float64{"会计": 3, "财务": 1})
+	c.Put("b", map[string]float64{"java": 1})
+	c.PutShown("a", []string{"会计"})
+	c.PutShown("b", nil)
 	if err := c.Save(); err != nil {
 		f.Fatal(err)
 	}
@@ -129,5 +235,7 @@ func FuzzOpen(f *testing.F) {
 		c, _ := Open(p, "gse-1")
 		c.Terms("a")
 		c.Terms("")
+		c.Shown("a")
+		c.Shown("b")
 	})
 }

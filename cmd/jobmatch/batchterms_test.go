@@ -1,0 +1,71 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// TestBatchKeepsShownWords: `jobmatch batch` keeps the words its
+// explanations cut in the term cache, so the next run cuts none, and the
+// lists are the same bytes whether the words came from the cache, from a
+// cut, or from a cut after a damaged cache file was ignored.
+func TestBatchKeepsShownWords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end batch")
+	}
+	dir := t.TempDir()
+	gen, data := filepath.Join(dir, "gen"), filepath.Join(dir, "data")
+	day := "--now=2023-06-15"
+	if code, _, errs := run(t, "", "gen", "--out", gen, "--posts", "400", "--graduates", "80", "--courses", "30", "--seed", "9"); code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, errs)
+	}
+	for _, entity := range []string{"courses", "posts", "graduates"} {
+		if code, _, errs := run(t, "", "ingest", "--data", data, day, "--quiet", entity, filepath.Join(gen, entity+".csv")); code != 0 {
+			t.Fatalf("ingest %s: exit %d: %s", entity, code, errs)
+		}
+	}
+	cutNow := regexp.MustCompile(`msg="engine term cache" posts=\d+ cut_now=(\d+) shown_cut_now=(\d+)`)
+	batch := func() (cut, shown int, export string) {
+		t.Helper()
+		code, _, errs := run(t, "", "batch", "--data", data, day, "--quiet", "--log-level", "debug")
+		if code != 0 {
+			t.Fatalf("batch: exit %d: %s", code, errs)
+		}
+		m := cutNow.FindStringSubmatch(errs)
+		if m == nil {
+			t.Fatalf("batch: no term cache line in the log:\n%s", errs)
+		}
+		cut, _ = strconv.Atoi(m[1])
+		shown, _ = strconv.Atoi(m[2])
+		file := filepath.Join(t.TempDir(), "run.csv")
+		if code, _, errs := run(t, "", "runs", "export", "--data", data, "--run", "latest", "--out", file); code != 0 {
+			t.Fatalf("runs export: exit %d: %s", code, errs)
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cut, shown, string(b)
+	}
+	cut, shown, first := batch()
+	if cut != 0 || shown == 0 {
+		t.Fatalf("first run after the import: %d posts cut (want 0: the import wrote their counts), %d shown words cut (want some)", cut, shown)
+	}
+	cut, shown, second := batch()
+	if cut != 0 || shown != 0 {
+		t.Errorf("second run: %d posts and %d posts' shown words cut; want none", cut, shown)
+	}
+	if second != first {
+		t.Fatalf("the lists explained from kept words differ from the first run's:\n%.600s\n---\n%.600s", second, first)
+	}
+	if err := os.WriteFile(filepath.Join(data, termCacheFile), []byte("damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cut, shown, third := batch()
+	if cut == 0 || shown == 0 || third != first {
+		t.Errorf("after a damaged cache file: %d posts cut, %d shown words cut (want both cut again), same lists %v", cut, shown, third == first)
+	}
+}
