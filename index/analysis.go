@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -81,10 +82,11 @@ func analyzerWith(tokenizerName string) registry.AnalyzerConstructor {
 		if err != nil {
 			return nil, err
 		}
-		lower, err := cache.TokenFilterNamed(lowercase.Name)
+		bleveLower, err := cache.TokenFilterNamed(lowercase.Name)
 		if err != nil {
 			return nil, err
 		}
+		lower := lowerFilter{lower: bleveLower}
 		width, err := cache.TokenFilterNamed(WidthFilterName)
 		if err != nil {
 			return nil, err
@@ -189,6 +191,48 @@ func streamOf(input []byte, toks []Token) analysis.TokenStream {
 		out[i] = &backing[i]
 	}
 	return out
+}
+
+// lowerFilter is bleve's to_lower applied only to the tokens it can
+// change: to_lower decodes every rune of every term and looks each up in
+// the case tables, a tenth of the index's analysis for Chinese text, which
+// has no case. A term none of whose runes lower-cases to another rune is
+// what to_lower returns it as; the others go through to_lower itself.
+type lowerFilter struct{ lower analysis.TokenFilter }
+
+func (f lowerFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for i, tk := range input {
+		if mayLower(tk.Term) {
+			f.lower.Filter(input[i : i+1])
+		}
+	}
+	return input
+}
+
+// mayLower reports whether unicode.ToLower changes a rune of b (A-Z, or a
+// character outside U+3000-U+9FFF, where none changes). Invalid bytes
+// decode to RuneError, which to_lower leaves alone too.
+// TestLowerFilterMatchesToLower checks every character.
+func mayLower(b []byte) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if 'A' <= c && c <= 'Z' {
+				return true
+			}
+			i++
+		case caselessLead(c) && i+2 < len(b) && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80:
+			i += 3
+		default:
+			r, n := utf8.DecodeRune(b[i:])
+			if unicode.ToLower(r) != r {
+				return true
+			}
+			i += n
+		}
+	}
+	return false
 }
 
 // widthFilter is bleve's cjk_width (full-width ASCII to ASCII, half-width

@@ -298,7 +298,44 @@ func (ix *Index) IndexPostsAt(posts []matcher.Post, now time.Time) error {
 	return indexPosts(ix.bi, ix.opts.BatchSize, posts, now)
 }
 
+// indexPosts writes posts in batches of size. A write of at least
+// 2·minSplit posts with distinct IDs goes in two halves at once: scorch
+// builds a batch's segment on the goroutine that calls Batch, so the two
+// halves' segments build on two cores, where one batch left a core idle
+// for the whole build (the larger part of indexing). The halves hold no
+// ID in common, so the order in which scorch introduces them changes
+// nothing; with a repeated ID the write stays in order, one goroutine.
 func indexPosts(bi bleve.Index, size int, posts []matcher.Post, now time.Time) error {
+	if len(posts) < 2*minSplit || !distinctIDs(posts) {
+		return indexPostsInOrder(bi, size, posts, now)
+	}
+	half := len(posts) / 2
+	errc := make(chan error, 1)
+	go func() { errc <- indexPostsInOrder(bi, size, posts[half:], now) }()
+	err := indexPostsInOrder(bi, size, posts[:half], now)
+	if err2 := <-errc; err == nil {
+		err = err2
+	}
+	return err
+}
+
+// minSplit is the smallest half indexPosts builds on its own goroutine:
+// below it the second segment costs more (merging it later) than the
+// overlap saves.
+const minSplit = 256
+
+func distinctIDs(posts []matcher.Post) bool {
+	seen := make(map[string]struct{}, len(posts))
+	for i := range posts {
+		if _, ok := seen[posts[i].ID]; ok {
+			return false
+		}
+		seen[posts[i].ID] = struct{}{}
+	}
+	return true
+}
+
+func indexPostsInOrder(bi bleve.Index, size int, posts []matcher.Post, now time.Time) error {
 	b := bi.NewBatch()
 	for i := range posts {
 		p := &posts[i]

@@ -26,7 +26,10 @@
 //     (index_queue.go). Each file is converted whole before it is written,
 //     so a key repeated within it is written once (its last row), which is
 //     what makes a second import of the same file find everything
-//     unchanged. Progress is reported through Importer.Progress (rows done,
+//     unchanged; a post's fields derived from its text (requirements,
+//     occupation) are filled after that, in the background a chunk or two
+//     ahead of the writes (derive.go), so that they share the cores with
+//     the index rather than run before it. Progress is reported through Importer.Progress (rows done,
 //     rows known); cmd draws it, and logs go to the injected Importer.Log;
 //   - report.go renders reports for people (Summary, FormatRowError, the
 //     --errors CSV);

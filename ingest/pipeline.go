@@ -161,6 +161,8 @@ func (r *importRun) file(path string) error {
 	if r.ord > r.after {
 		pending = t.RowErrors
 	}
+	der := startDeriving(fr, r.chunk)
+	defer der.stop()
 	r.progress.grow(len(t.Rows))
 	if len(t.Rows) == 0 && r.ord > r.after {
 		return r.commit(matcher.ImportChunk{LastRow: r.ord, Rejected: pending})
@@ -171,6 +173,9 @@ func (r *importRun) file(path string) error {
 			return err
 		}
 		end := min(start+r.chunk, len(t.Rows))
+		if err := der.wait(r.ctx, start); err != nil {
+			return err
+		}
 		first := r.ord + 1
 		r.ord += end - start
 		if err := r.rows(fr, start, end, first, pending); err != nil {

@@ -23,15 +23,20 @@ type fileRecords struct {
 	errs    [][]matcher.RowError
 	notes   [][]matcher.RowError
 	skip    []bool
+	// derived marks the post rows whose derived fields are filled (see
+	// deriving); nil for courses and graduates, which have none.
+	derived []bool
 }
 
 // convertFile converts a whole file before any of it is written, so that
-// repeats of a key can be found across its chunks (see repeats.plan).
+// repeats of a key can be found across its chunks (see repeats.plan);
+// posts without their derived fields (see deriving).
 func convertFile(entity string, rows []Row) *fileRecords {
 	fr := &fileRecords{entity: entity, rows: rows, skip: make([]bool, len(rows))}
 	switch entity {
 	case EntityPosts:
-		fr.posts, fr.errs, fr.notes = convertAll(rows, convert.PostFromRowNotes)
+		fr.posts, fr.errs, fr.notes = convertAll(rows, convert.PostBaseFromRowNotes)
+		fr.derived = make([]bool, len(rows))
 	case EntityCourses:
 		fr.courses, fr.errs, fr.notes = convertAll(rows, withoutNotes(convert.CourseFromRow))
 	default:

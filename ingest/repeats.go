@@ -51,7 +51,10 @@ func (rp *repeats) settle() {
 		return
 	}
 	sums := make([]uint64, len(rp.pending))
-	eachIndex(len(rp.pending), func(k int) { sums[k] = rp.pendingFr.sum(rp.pending[k]) })
+	eachIndex(len(rp.pending), func(k int) {
+		rp.pendingFr.derive(rp.pending[k]) // done already: the file's chunks waited for it
+		sums[k] = rp.pendingFr.sum(rp.pending[k])
+	})
 	for k, id := range rp.pendingIDs {
 		rp.written[id] = sums[k]
 	}
@@ -110,7 +113,11 @@ func (rp *repeats) plan(fr *fileRecords) repeatStats {
 			need = append(need, i)
 		}
 	}
-	eachIndex(len(need), func(k int) { sums[need[k]] = fr.sum(need[k]) })
+	eachIndex(len(need), func(k int) {
+		// A sum covers the derived fields too: derive those rows now.
+		fr.derive(need[k])
+		sums[need[k]] = fr.sum(need[k])
+	})
 	for i := range n {
 		if !fr.good(i) {
 			continue

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 // cpuProfileEnv names a file to write a CPU profile of the whole command
@@ -11,6 +12,13 @@ import (
 // --local, batch) have no --pprof-addr to profile them through, and their
 // cost is what an operator waits for.
 const cpuProfileEnv = "JOBMATCH_CPUPROFILE"
+
+// traceEnv names a file to write a runtime trace of the whole command to
+// instead of the CPU profile (go tool trace reads it). On the shared
+// machine a wall time says more about the neighbours than about the
+// command; the trace says when its goroutines wanted a core and got none,
+// or when one core had nothing to run, whatever the load.
+const traceEnv = "JOBMATCH_TRACE"
 
 // allocProfileEnv names a file to write the command's allocation profile
 // to when it ends (go tool pprof -sample_index=alloc_space reads it): what
@@ -44,6 +52,17 @@ func startCPUProfile() (stop func(), err error) {
 }
 
 func startCPU() (stop func(), err error) {
+	if tp := os.Getenv(traceEnv); tp != "" {
+		f, err := os.Create(tp)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", traceEnv, err)
+		}
+		if err := trace.Start(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w", traceEnv, err)
+		}
+		return func() { trace.Stop(); f.Close() }, nil
+	}
 	path := os.Getenv(cpuProfileEnv)
 	if path == "" {
 		return func() {}, nil

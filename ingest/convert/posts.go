@@ -129,6 +129,20 @@ func PostFromRow(r Row) (matcher.Post, []matcher.RowError) {
 // cell of an optional column that cannot be read is kept as written and
 // noted, and the importer sums the notes up as warnings.
 func PostFromRowNotes(r Row) (matcher.Post, []matcher.RowError, []matcher.RowError) {
+	p, errs, notes := PostBaseFromRowNotes(r)
+	if len(errs) == 0 {
+		DerivePost(r, &p)
+	}
+	return p, errs, notes
+}
+
+// PostBaseFromRowNotes is PostFromRowNotes without the fields derived from
+// the post's text (DerivePost): its errors, notes and ID are already
+// final, since the derived fields can neither fail nor change the ID. An
+// importer converts a whole file this way first, to plan which rows it
+// writes, and derives the rest (most of the cost: the requirement
+// extraction and the occupation) chunk by chunk, beside the index.
+func PostBaseFromRowNotes(r Row) (matcher.Post, []matcher.RowError, []matcher.RowError) {
 	e := &rowErrs{r: r}
 	p := matcher.Post{Status: matcher.PostOpen, Source: sourceOf(r)}
 	apply(e, &p, postFields)
@@ -147,6 +161,12 @@ func PostFromRowNotes(r Row) (matcher.Post, []matcher.RowError, []matcher.RowErr
 		p.ExternalID = contentID(&p) // before the derived fields (see contentID)
 	}
 	p.ID = matcher.PostID(p.Source, p.ExternalID)
+	return p, nil, e.notes
+}
+
+// DerivePost fills the fields of a good row's post (from
+// PostBaseFromRowNotes) that are derived from its text.
+func DerivePost(r Row, p *matcher.Post) {
 	// The occupation from the title's words, and from the description's
 	// duties when the title names no field (生产技术人员, 专员, 助理); none
 	// when the classifier is not confident (the engine then gives the post
@@ -154,8 +174,7 @@ func PostFromRowNotes(r Row) (matcher.Post, []matcher.RowError, []matcher.RowErr
 	if m, ok := occupation.Default().ClassifyPost(p.Title, p.Description); ok {
 		p.Occupation = m.Code
 	}
-	fromText(r, &p)
-	return p, nil, e.notes
+	fromText(r, p)
 }
 
 // fromText fills what the row leaves empty from the post's text — the

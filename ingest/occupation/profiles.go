@@ -3,9 +3,11 @@ package occupation
 import (
 	_ "embed"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
@@ -67,32 +69,50 @@ func leafCodes() []catalog.Occupation {
 	return out
 }
 
+// profileTerms is one occupation's weighted words: its names, curated
+// keys, definition and tasks.
+func profileTerms(cut Cutter, o catalog.Occupation, keys map[string][]string) map[string]float32 {
+	m := map[string]float32{}
+	add := func(text string, w float32) {
+		for _, t := range contentWords(cut, text) {
+			m[t] += w
+		}
+	}
+	add(o.Name, weightName)
+	for _, a := range o.Aliases {
+		add(a, weightName)
+	}
+	for _, k := range keys[o.Code] {
+		add(k, weightName)
+	}
+	add(o.Definition, weightDefinition)
+	add(o.Tasks, weightTask)
+	return m
+}
+
 // newProfiles builds the profiles with cut; keys are the curated keys of
 // each code.
 func newProfiles(cut Cutter, keys map[string][]string) *profiles {
 	occs := leafCodes()
 	tf := make([]map[string]float32, len(occs))
-	df := map[string]int{}
-	for i, o := range occs {
-		m := map[string]float32{}
-		add := func(text string, w float32) {
-			for _, t := range contentWords(cut, text) {
-				m[t] += w
+	// Each occupation's words are cut on its own, on every core: the
+	// build runs alone at the start of an import, before the first post
+	// can be classified.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(occs); i = int(next.Add(1)) - 1 {
+				tf[i] = profileTerms(cut, occs[i], keys)
 			}
-		}
-		add(o.Name, weightName)
-		for _, a := range o.Aliases {
-			add(a, weightName)
-		}
-		for _, k := range keys[o.Code] {
-			add(k, weightName)
-		}
-		add(o.Definition, weightDefinition)
-		add(o.Tasks, weightTask)
-		for t := range m {
+		})
+	}
+	wg.Wait()
+	df := map[string]int{}
+	for i := range occs {
+		for t := range tf[i] {
 			df[t]++
 		}
-		tf[i] = m
 	}
 	p := &profiles{postings: map[string][]posting{}, idf: map[string]float32{}, byCode: map[string]int{}}
 	n := float64(len(occs))

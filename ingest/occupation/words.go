@@ -9,7 +9,8 @@ import (
 // (index.Segmenter) in production. Cut returns the words of text in
 // order, whitespace dropped; Terms the index's terms of it (lower-cased,
 // stop words dropped, the sub-words of each long word after it:
-// 计算机软件工程技术人员 also gives 计算机, 软件, 工程 …).
+// 计算机软件工程技术人员 also gives 计算机, 软件, 工程 …). It must be safe
+// for concurrent use (index.Segmenter is): New cuts on every core.
 type Cutter interface {
 	Cut(text string) []string
 	Terms(text string) []string
