@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/index"
@@ -70,15 +73,8 @@ func (m *Main) saveEngineTerms(ctx context.Context, st engine.Source, an matcher
 	// memory for its speed; counting the terms is a second, shorter
 	// pass, whose kept terms and counts would push the peak up under it.
 	setGC(m.Log, 100)
-	useTerms := m.openTermCache()
-	src, err := readOpenPosts(ctx, st, m.Now())
-	if err != nil {
-		useTerms(&engine.Options{}) // waits for the file, not to leave it open
-		m.Log.Warn("engine term cache not written after the import", "err", err)
-		return
-	}
 	var eo engine.Options
-	save := useTerms(&eo)
+	save := m.openTermCache()(&eo)
 	if eo.Terms == nil {
 		return // no data directory: no cache
 	}
@@ -86,8 +82,61 @@ func (m *Main) saveEngineTerms(ctx context.Context, st engine.Source, an matcher
 	if progress {
 		bar = m.newProgress("caching the posts' terms for the matching engine", "posts")
 	}
-	engine.CountTerms(src.posts, an, eo.Terms, bar.report())
+	n, err := countOpenPosts(ctx, st, m.Now(), an, eo.Terms, bar.report())
 	bar.finish()
+	if err != nil {
+		// Nothing is saved: the counts put so far are right, but a file
+		// without the rest would be rewritten by the next build anyway.
+		m.Log.Warn("engine term cache not written after the import", "err", err)
+		return
+	}
 	save()
-	m.Log.Debug("engine term cache written after the import", "posts", len(src.posts), "elapsed", time.Since(start).Round(time.Millisecond))
+	m.Log.Debug("engine term cache written after the import", "posts", n, "elapsed", time.Since(start).Round(time.Millisecond))
+}
+
+// countBatch is how many posts countOpenPosts hands a counter at a time.
+const countBatch = 256
+
+// countOpenPosts gives ts the term counts of the posts open at t, as
+// engine.CountTerms does, counting while the store is still being read:
+// reading and decoding the posts takes one core for a few tenths of a
+// second on the generated set, and counting them after the read left the
+// other core idle for it. The store hands each post ID once, so batches
+// never hold two copies of a post. progress hears posts done of posts
+// read so far.
+func countOpenPosts(ctx context.Context, st engine.Source, t time.Time, an matcher.Analyzer, ts engine.TermStore, progress func(done, total int)) (int, error) {
+	batches := make(chan []matcher.Post, runtime.GOMAXPROCS(0))
+	var read, done atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				engine.CountTerms(b, an, ts, nil)
+				if n := done.Add(int64(len(b))); progress != nil {
+					progress(int(n), int(read.Load()))
+				}
+			}
+		}()
+	}
+	batch := make([]matcher.Post, 0, countBatch)
+	err := st.EachPost(ctx, matcher.PostFilter{OpenAt: t}, func(p *matcher.Post) error {
+		batch = append(batch, *p)
+		read.Add(1)
+		if len(batch) == countBatch {
+			batches <- batch
+			batch = make([]matcher.Post, 0, countBatch)
+		}
+		return nil
+	})
+	if len(batch) > 0 {
+		batches <- batch
+	}
+	close(batches)
+	wg.Wait()
+	if err != nil {
+		return int(done.Load()), fmt.Errorf("read the open posts: %w", err)
+	}
+	return int(done.Load()), nil
 }

@@ -165,8 +165,17 @@ func (e *Engine) postTermCounts(p *matcher.Post) []termCount {
 		return sortedCounts(tf)
 	}
 	tf := termCounts(e.an, texts, reps)
-	e.terms.Put(key, tf)
-	return sortedCounts(tf)
+	tc := sortedCounts(tf)
+	if sp, ok := e.terms.(SortedPutter); ok {
+		ts, ns := make([]string, len(tc)), make([]float64, len(tc))
+		for i, x := range tc {
+			ts[i], ns[i] = x.term, x.n
+		}
+		sp.PutSorted(key, ts, ns)
+	} else {
+		e.terms.Put(key, tf)
+	}
+	return tc
 }
 
 // strictlySorted reports whether tc is in sortedCounts's order, each term

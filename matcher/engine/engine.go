@@ -53,6 +53,16 @@ type SortedTermStore interface {
 	SortedTerms(key string) (terms []string, counts []float64, ok bool)
 }
 
+// SortedPutter is a TermStore that also takes a post's counts sorted by
+// term (store/termcache writes them in that order): a build sorts the
+// counts it cuts anyway, and the store sorting the map again was a fifth
+// of the term cache written after an import. terms are strictly sorted
+// and both slices are the store's from then on.
+type SortedPutter interface {
+	TermStore
+	PutSorted(key string, terms []string, counts []float64)
+}
+
 // ShownStore remembers a post's shown words: the words of its title and
 // description, normalised as explanations compare them, that are among
 // its terms. Keys are TermStore's; it is called from several goroutines

@@ -277,3 +277,69 @@ func TestBuildFromSortedTerms(t *testing.T) {
 		}
 	}
 }
+
+// sortedPuts is a TermStore that takes counts sorted (SortedPutter),
+// keeping them as a map and failing on any out of order.
+type sortedPuts struct {
+	*mapTerms
+	t      *testing.T
+	sorted int
+}
+
+func (s *sortedPuts) PutSorted(k string, ts []string, ns []float64) {
+	s.t.Helper()
+	tf := make(map[string]float64, len(ts))
+	for i, term := range ts {
+		if i > 0 && ts[i-1] >= term {
+			s.t.Errorf("PutSorted %x: %q before %q", k, ts[i-1], term)
+		}
+		tf[term] = ns[i]
+	}
+	s.mapTerms.Put(k, tf)
+	s.mu.Lock()
+	s.sorted++
+	s.mu.Unlock()
+}
+
+// A store that takes sorted counts is handed them sorted, the same counts
+// a map store is given, and a build from them answers as one that cut.
+func TestCountTermsPutsSorted(t *testing.T) {
+	posts := genPosts(6, 700)
+	courses := genCourses(6, 10)
+	maps := &mapTerms{m: map[string]map[string]float64{}}
+	CountTerms(posts, nil, maps, nil)
+	sp := &sortedPuts{mapTerms: &mapTerms{m: map[string]map[string]float64{}}, t: t}
+	CountTerms(posts, nil, sp, nil)
+	if sp.sorted == 0 || sp.sorted != sp.puts {
+		t.Fatalf("%d of %d counts were put sorted", sp.sorted, sp.puts)
+	}
+	if len(sp.m) != len(maps.m) {
+		t.Fatalf("sorted puts keep %d posts' counts, map puts %d", len(sp.m), len(maps.m))
+	}
+	for k, tf := range maps.m {
+		a, _ := json.Marshal(tf)
+		b, _ := json.Marshal(sp.m[k])
+		if string(a) != string(b) {
+			t.Fatalf("key %x: put as a map %s, put sorted %s", k, a, b)
+		}
+	}
+	o := testOptions()
+	o.Terms = sortedStore{sp.mapTerms}
+	e, err := New(posts, courses, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := newTestEngine(t, posts, courses)
+	for _, g := range genGraduates(19, 20) {
+		a, err1 := e.Recommend(&g, matcher.Query{Limit: 20})
+		b, err2 := cut.Recommend(&g, matcher.Query{Limit: 20})
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		if string(ja) != string(jb) {
+			t.Fatalf("graduate %s: the build from sorted puts answers\n%s\nthe build that cut\n%s", g.ID, ja, jb)
+		}
+	}
+}

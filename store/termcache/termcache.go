@@ -25,7 +25,8 @@ type Cache struct {
 	mu     sync.Mutex
 	vocab  []string                      // the file's terms
 	old    map[string]entry              // read from the file, by key
-	used   map[string]map[string]float64 // asked for or put since Open; nil: old's, asked sorted
+	used   map[string]map[string]float64 // asked for or put since Open; nil: old's or sorted's
+	sorted map[string]sortedEntry        // put sorted since Open (PutSorted), not asked as a map since
 	misses int                           // counts put since Open (or the last Save)
 	shown  map[string][]string           // shown words put since Open
 	shownN int                           // shown words put since Open (or the last Save)
@@ -41,6 +42,12 @@ type entry struct {
 	Shown    []uint32
 }
 
+// sortedEntry is one post's counts put sorted by term.
+type sortedEntry struct {
+	terms  []string
+	counts []float64
+}
+
 // file is the layout on disk.
 type file struct {
 	Format, Analyzer string
@@ -53,7 +60,7 @@ type file struct {
 // foreign file (another format or analyzer) gives an empty cache and the
 // reason it was not used (nil when the file is simply not there yet).
 func Open(path, analyzer string) (*Cache, error) {
-	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}, shown: map[string][]string{}}
+	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}, sorted: map[string]sortedEntry{}, shown: map[string][]string{}}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
@@ -104,21 +111,30 @@ func (c *Cache) Terms(key string) (map[string]float64, bool) {
 		c.mu.Unlock()
 		return tf, true
 	}
+	se, sorted := c.sorted[key]
 	e, ok := c.old[key]
 	c.mu.Unlock()
-	if !ok {
+	var tf map[string]float64
+	switch {
+	case sorted:
+		tf = make(map[string]float64, len(se.terms))
+		for i, t := range se.terms {
+			tf[t] = se.counts[i]
+		}
+	case ok:
+		tf = make(map[string]float64, len(e.Terms))
+		for i, id := range e.Terms {
+			tf[c.vocab[id]] = e.Counts[i]
+		}
+	default:
 		return nil, false
-	}
-	tf := make(map[string]float64, len(e.Terms))
-	for i, id := range e.Terms {
-		tf[c.vocab[id]] = e.Counts[i]
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if kept := c.used[key]; kept != nil {
 		return kept, true // asked twice at once: both get the first
 	}
-	c.used[key] = tf
+	c.used[key] = tf // a sorted entry stays: Save writes it, the same counts
 	return tf, true
 }
 
@@ -128,6 +144,9 @@ func (c *Cache) Terms(key string) (map[string]float64, bool) {
 func (c *Cache) SortedTerms(key string) ([]string, []float64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if se, ok := c.sorted[key]; ok {
+		return se.terms, se.counts, true // read only, as the file's are
+	}
 	if _, ok := c.used[key]; ok {
 		return nil, nil, false // put or asked as a map: Terms answers
 	}
@@ -148,6 +167,18 @@ func (c *Cache) Put(key string, tf map[string]float64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used[key] = tf
+	delete(c.sorted, key)
+	c.misses++
+}
+
+// PutSorted keeps counts cut by the engine, sorted by term with each term
+// once (engine.SortedPutter): Save writes them in this order without
+// sorting them again. Both slices are the cache's from then on.
+func (c *Cache) PutSorted(key string, terms []string, counts []float64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.used[key] = nil
+	c.sorted[key] = sortedEntry{terms, counts}
 	c.misses++
 }
 
@@ -218,7 +249,12 @@ func (c *Cache) Save() error {
 	}
 	for k, tf := range c.used {
 		var e entry
-		if o, ok := c.old[k]; tf == nil && ok {
+		if se, ok := c.sorted[k]; ok {
+			e.Terms, e.Counts = make([]uint32, len(se.terms)), se.counts
+			for i, t := range se.terms {
+				e.Terms[i] = intern(t)
+			}
+		} else if o, ok := c.old[k]; tf == nil && ok {
 			// The file's entry, in its order (sorted), onto the new vocabulary.
 			e.Terms, e.Counts = make([]uint32, len(o.Terms)), o.Counts
 			for i, id := range o.Terms {

@@ -239,3 +239,37 @@ func FuzzOpen(f *testing.F) {
 		c.Shown("b")
 	})
 }
+
+// Counts put sorted are answered at once (sorted and as a map), count as
+// cut, and come back from the file in the same order with the same counts,
+// beside counts put as a map.
+func TestPutSorted(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "terms.cache")
+	c, _ := Open(path, "gse-1")
+	ts, ns := []string{"c++", "java", "会计", "财务"}, []float64{1, 2, 3, 1}
+	want := map[string]float64{"c++": 1, "java": 2, "会计": 3, "财务": 1}
+	c.PutSorted("a", ts, ns)
+	c.Put("b", map[string]float64{"教师": 1})
+	if used, cut := c.Len(); used != 2 || cut != 2 {
+		t.Errorf("Len after two puts = %d used, %d cut", used, cut)
+	}
+	if got, gotN, ok := c.SortedTerms("a"); !ok || !slices.Equal(got, ts) || !slices.Equal(gotN, ns) {
+		t.Errorf("SortedTerms(a) before a save = %q %v %v", got, gotN, ok)
+	}
+	if got, ok := c.Terms("a"); !ok || !maps.Equal(got, want) {
+		t.Errorf("Terms(a) before a save = %v, %v", got, ok)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(path, "gse-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, gotN, ok := c.SortedTerms("a"); !ok || !slices.Equal(got, ts) || !slices.Equal(gotN, ns) {
+		t.Errorf("SortedTerms(a) from the file = %q %v %v", got, gotN, ok)
+	}
+	if got, ok := c.Terms("b"); !ok || !maps.Equal(got, map[string]float64{"教师": 1}) {
+		t.Errorf("Terms(b) from the file = %v, %v", got, ok)
+	}
+}
