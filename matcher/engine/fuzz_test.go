@@ -76,3 +76,15 @@ func FuzzRecommendProfile(f *testing.F) {
 		}
 	})
 }
+
+// normTerm is strings.ToLower(strings.TrimSpace(term)) for every string.
+func FuzzNormTerm(f *testing.F) {
+	for _, s := range []string{"", "会计", "java", "Java", " 会计", "会计\t", "C++", "Ａ会计", "ǅ", "\u00a0会计", "\xff会计", "財務", "\u3000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := normTerm(s), strings.ToLower(strings.TrimSpace(s)); got != want {
+			t.Fatalf("normTerm(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
