@@ -146,9 +146,13 @@ func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFil
 	}
 	im.Analyzer = seg
 	var kept *keptTerms
+	var indexed *indexedPosts
 	if entity == ingest.EntityPosts {
 		kept = newKeptTerms(seg)
 		im.Analyzer = kept
+		if indexed = m.watchIndexedPosts(ctx, st, ix); indexed != nil {
+			im.Index = indexed
+		}
 	}
 	var bar *progressBar
 	if progress {
@@ -158,7 +162,7 @@ func (m *Main) ingest(ctx context.Context, entity string, files []string, mapFil
 	rep, err := im.Import(ctx, entity, files)
 	bar.finish()
 	if kept != nil && err == nil {
-		m.saveEngineTerms(ctx, st, kept, progress)
+		m.saveEngineTerms(ctx, st, kept, indexed, progress)
 	}
 	if rep != nil {
 		fmt.Fprintln(m.Stdout, ingest.Summary(rep))

@@ -48,9 +48,18 @@ func TestIngestPostsWritesTheTermCache(t *testing.T) {
 		}
 		return out, errs
 	}
+	written, err := os.ReadFile(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
 	warm, log := recommend()
 	if !strings.Contains(log, `msg="engine term cache" posts=`) || !strings.Contains(log, " cut_now=0") {
 		t.Errorf("the first recommend after the import cut posts again:\n%s", log)
+	}
+	// A file holding exactly the open posts is not written again: one with
+	// posts no build asks for (closed, or an earlier copy of an ID) would be.
+	if after, err := os.ReadFile(cache); err != nil || string(after) != string(written) {
+		t.Errorf("the first recommend rewrote the import's term cache (%v): it held other posts than the open ones", err)
 	}
 
 	if err := os.Remove(cache); err != nil {
@@ -68,8 +77,14 @@ func TestIngestPostsWritesTheTermCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	ingest()
+	if written, err = os.ReadFile(cache); err != nil {
+		t.Fatal(err)
+	}
 	again, log := recommend()
 	if !strings.Contains(log, " cut_now=0") || again != cold {
 		t.Errorf("after an import over a damaged cache file: cut_now=0 %v, same answer %v\n%s", strings.Contains(log, " cut_now=0"), again == cold, log)
+	}
+	if after, err := os.ReadFile(cache); err != nil || string(after) != string(written) {
+		t.Errorf("the first recommend after the second import rewrote its term cache (%v)", err)
 	}
 }
