@@ -117,9 +117,13 @@ type indexedPosts struct {
 	posts map[string]matcher.Post
 }
 
-// watchIndexedPosts wraps ix when the store has no posts yet; nil (read
-// the store after the import) when it has some or cannot tell.
+// watchIndexedPosts wraps ix when the embedded store has no posts yet;
+// nil (read the store after the import) when it has some or cannot tell,
+// or on PostgreSQL, where other processes may write posts meanwhile.
 func (m *Main) watchIndexedPosts(ctx context.Context, st ingest.Store, ix ingest.PostIndexer) *indexedPosts {
+	if m.DBURL != "" {
+		return nil
+	}
 	errSome := errors.New("the store has posts")
 	if err := st.EachPost(ctx, matcher.PostFilter{}, func(*matcher.Post) error { return errSome }); err != nil {
 		return nil
