@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -451,29 +450,6 @@ type boundedPost struct {
 	ub   float64
 	slot int32
 	heap int8
-}
-
-// bound fills sc.bounds with the eligible posts f wants and their bounds,
-// and counts them by short list.
-func (r *Ranker) bound(sc *scanScratch, gc *gradCtx, f postFilter, elig []uint64, acc []float32) (count [numChannels + 1]int) {
-	sc.bounds = sc.bounds[:0]
-	lo, hi := math.Inf(1), math.Inf(-1)
-	wanted := r.wantedSet(f) // the query's channel and kind, as a bitset
-	adj := r.adjust(gc)
-	for w, word := range elig {
-		word &= wanted[w]
-		for word != 0 {
-			slot := w<<6 | bits.TrailingZeros64(word)
-			word &= word - 1
-			b := &r.bounds[slot]
-			ub := r.upper(gc, adj, b, acc[slot])
-			lo, hi = min(lo, ub), max(hi, ub)
-			sc.bounds = append(sc.bounds, boundedPost{ub: ub, slot: int32(slot), heap: b.heap})
-			count[b.heap]++
-		}
-	}
-	sc.lo, sc.hi = lo, hi
-	return count
 }
 
 // boundBuckets is how finely byBound orders: posts within a bucket are

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"reflect"
 	"testing"
 	"time"
@@ -189,5 +191,46 @@ func TestRankerStale(t *testing.T) {
 	e.Remove(posts[0].ID)
 	if _, err := rk.Rank(&g, matcher.Query{}); err == nil {
 		t.Fatal("a stale ranker ranked")
+	}
+}
+
+// TestBoundInlineIsUpper: bound's loop, which inlines upper, computes
+// upper's value for every post it bounds, and bounds exactly the eligible
+// posts.
+func TestBoundInlineIsUpper(t *testing.T) {
+	e, _ := engine5k(t)
+	rk := e.NewRanker()
+	gs := rankGraduates()[:120]
+	sc := getScanScratch()
+	checked := 0
+	for i := range gs {
+		gc := e.compileGraduate(&gs[i], rk.now, false)
+		accp := e.textScores(gc.eng)
+		acc := *accp
+		sc.elig = rk.eligible(gc, sc.elig)
+		count := rk.bound(sc, gc, postFilter{ch: -1}, sc.elig, acc)
+		adj := rk.adjust(gc)
+		n := 0
+		for w := range sc.elig {
+			n += bits.OnesCount64(sc.elig[w] & rk.wantedSet(postFilter{ch: -1})[w])
+		}
+		total := 0
+		for _, c := range count {
+			total += c
+		}
+		if len(sc.bounds) != n || total != n {
+			t.Fatalf("%s: %d bounds, counted %d, of %d eligible posts", gs[i].ID, len(sc.bounds), total, n)
+		}
+		for _, bp := range sc.bounds {
+			want := rk.upper(gc, adj, &rk.bounds[bp.slot], acc[bp.slot])
+			if math.Float64bits(bp.ub) != math.Float64bits(want) || bp.heap != rk.bounds[bp.slot].heap {
+				t.Fatalf("%s, slot %d: bound %v (list %d), upper %v (list %d)", gs[i].ID, bp.slot, bp.ub, bp.heap, want, rk.bounds[bp.slot].heap)
+			}
+			checked++
+		}
+		e.accPool.Put(accp)
+	}
+	if checked == 0 {
+		t.Fatal("no post bounded: the test checks nothing")
 	}
 }
