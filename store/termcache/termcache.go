@@ -147,9 +147,13 @@ func (c *Cache) SortedTerms(key string) ([]string, []float64, bool) {
 	if se, ok := c.sorted[key]; ok {
 		return se.terms, se.counts, true // read only, as the file's are
 	}
-	if _, ok := c.used[key]; ok {
+	if tf := c.used[key]; tf != nil {
 		return nil, nil, false // put or asked as a map: Terms answers
 	}
+	// A nil mark is an entry already asked this way (or put sorted, which
+	// the branch above answered): asked again — a later build on the same
+	// cache, or a post repeating another's texts — it reads the file again.
+
 	e, ok := c.old[key]
 	if !ok {
 		return nil, nil, false

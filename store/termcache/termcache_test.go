@@ -125,6 +125,9 @@ func TestSortedTerms(t *testing.T) {
 		if !ok || !slices.IsSorted(ts) || len(ts) != len(a) {
 			t.Fatalf("round %d: SortedTerms(a) = %q, %v", round, ts, ok)
 		}
+		if again, _, ok := c.SortedTerms("a"); !ok || !slices.Equal(again, ts) {
+			t.Errorf("round %d: SortedTerms(a) asked again = %q, %v", round, again, ok)
+		}
 		for i, term := range ts {
 			if ns[i] != a[term] {
 				t.Errorf("round %d: %s counted %v, want %v", round, term, ns[i], a[term])
