@@ -64,8 +64,11 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The active graduates are read while the engine builds.
-	o.Graduates = batch.ReadGraduates(ctx, st, o.Config)
+	// The active graduates are read while the engine builds; a sharded
+	// run's workers read theirs, so queueing it reads none here.
+	if *shards == 0 {
+		o.Graduates = batch.ReadGraduates(ctx, st, o.Config)
+	}
 	in, saveTerms, err := m.loadBatchInputs(ctx, st, !*quiet)
 	if err != nil {
 		o.Graduates.Wait()

@@ -162,7 +162,11 @@ func ReadGraduates(ctx context.Context, st Store, cfg Config) *Graduates {
 }
 
 // Wait waits for the read to end (a caller that gives up on the run).
-func (g *Graduates) Wait() { <-g.done }
+func (g *Graduates) Wait() {
+	if g != nil {
+		<-g.done
+	}
+}
 
 // openOrResume opens the run (see openRun) and, for a resumed run, leaves
 // out the graduates an earlier attempt saved.
