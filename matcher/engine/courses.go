@@ -76,9 +76,7 @@ type courseLevels struct {
 // caller holds e.mu, so the courses do not change while it uses it.
 func (e *Engine) courseLevelsFor(key string) *courseLevels {
 	if v, ok := e.courseLevels.Load(key); ok {
-		if cl := v.(*courseLevels); len(cl.lv) == len(e.courses) {
-			return cl
-		}
+		return v.(*courseLevels)
 	}
 	// Profiles from portals may name any major: the memos are bounded
 	// like the engine's major verdicts (maxMajorVerdicts) and start afresh
@@ -88,11 +86,8 @@ func (e *Engine) courseLevelsFor(key string) *courseLevels {
 		e.courseLevelN.Store(0)
 	}
 	cl := &courseLevels{lv: make([]atomic.Int32, len(e.courses))}
-	if v, loaded := e.courseLevels.LoadOrStore(key, cl); loaded && len(v.(*courseLevels).lv) == len(e.courses) {
-		return v.(*courseLevels)
-	}
-	e.courseLevels.Store(key, cl)
-	return cl
+	v, _ := e.courseLevels.LoadOrStore(key, cl)
+	return v.(*courseLevels)
 }
 
 // level is MatchMajors(major, cr's majors), memoised.
@@ -123,7 +118,8 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	cr.majors = matcher.CompileMajors(c.Majors)
 	cr.key, cr.subject = matcher.CourseKey(&c), matcher.CourseSubject(&c)
 	// The memos are by place in e.courses and hold the replaced record's
-	// levels: start them afresh (courseLevelsFor also checks their length).
+	// levels: start them afresh. Rankings hold e.mu's read lock, so none
+	// sees a memo of the old length (level checks the slot all the same).
 	e.courseLevels.Clear()
 	e.courseLevelN.Store(0)
 	for i, x := range e.courses {
@@ -136,14 +132,7 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	}
 	cr.idx = len(e.courses)
 	e.courses = append(e.courses, cr)
-	// An added course makes its subject a field's when it names majors;
-	// otherwise it takes its subject's mark (a replaced course may take the
-	// mark away: markSpecialised).
-	for _, x := range e.courses {
-		if x.subject == cr.subject && (len(x.c.Majors) > 0 || len(cr.c.Majors) > 0) {
-			x.specialised, cr.specialised = true, true
-		}
-	}
+	e.markSpecialised()
 	return nil
 }
 
