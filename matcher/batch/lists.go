@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -200,6 +201,9 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 		if !ok {
 			// NaN or an infinity: encoding/json's error names it.
 			_, err := json.Marshal(it)
+			if err == nil {
+				err = errors.New("a value itemjson cannot write")
+			}
 			return gr, fmt.Errorf("batch: graduate %s: encode item %s: %w", g.ID, it.PostID, err)
 		}
 		gr.Items = append(gr.Items, matcher.StoredRecommendation{PostID: it.PostID, Kind: it.Kind, Rank: it.Rank, Score: it.Score, Item: b})
