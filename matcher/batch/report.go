@@ -66,12 +66,6 @@ type prevLists struct {
 	lists map[string][]string
 }
 
-// runPosts is a store that reads a run's lists as their default lists'
-// post IDs (both stores: EachRunListPosts), what the diff compares.
-type runPosts interface {
-	EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error
-}
-
 // readPrevious starts reading the previous published run's lists in the
 // background; prevLists waits for them. The run being written is not
 // published until after the report, so the latest published run is the
@@ -109,19 +103,10 @@ func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
 		return p, nil // a re-published run has no previous run to compare with
 	}
 	p.id = run.ID
-	if ps, ok := r.st.(runPosts); ok {
-		// Both stores read the post IDs alone: decoding every item of the
-		// previous run was 6% of a run's CPU.
-		err = ps.EachRunListPosts(ctx, run.ID, func(id string, posts []string) error {
-			p.lists[id] = posts
-			return nil
-		})
-	} else {
-		err = r.st.EachRunList(ctx, run.ID, func(gr matcher.GraduateRecommendations) error {
-			p.lists[gr.GraduateID] = listPosts(gr)
-			return nil
-		})
-	}
+	err = r.st.EachRunListPosts(ctx, run.ID, func(id string, posts []string) error {
+		p.lists[id] = posts
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("batch: previous run %s: %w", run.ID, err)
 	}
