@@ -83,8 +83,8 @@ type auditGroup struct {
 
 func newAuditLog(st AuditWriter) *auditLog {
 	a := &auditLog{batcher: st, slots: 1}
-	if c, ok := st.(AuditConcurrent); ok && c.AuditConcurrency() > 1 {
-		a.slots = c.AuditConcurrency()
+	if c, ok := st.(AuditConcurrent); ok {
+		a.slots = max(1, c.AuditConcurrency())
 	}
 	return a
 }

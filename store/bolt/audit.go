@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -200,7 +201,7 @@ func replayAudit(tx *bbolt.Tx, recs []journalRecord) (int, error) {
 	if v := meta.Get(metaAuditFolded); len(v) == 8 {
 		folded = binary.BigEndian.Uint64(v)
 	}
-	slices.SortFunc(recs, func(a, b journalRecord) int { return cmpU64(a.seq, b.seq) })
+	slices.SortFunc(recs, func(a, b journalRecord) int { return cmp.Compare(a.seq, b.seq) })
 	n := 0
 	for _, r := range recs {
 		if r.seq <= folded {
@@ -230,16 +231,6 @@ func replayAudit(tx *bbolt.Tx, recs []journalRecord) (int, error) {
 		n++
 	}
 	return n, meta.Put(metaAuditFolded, u64(b.Sequence()))
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // foldLoop folds the journal into bbolt when woken (a region half full or
@@ -344,6 +335,11 @@ func foldAudit(tx *bbolt.Tx, batch []pendingAudit) error {
 func (s *Store) closeJournal() error {
 	if s.journal == nil {
 		return nil
+	}
+	select {
+	case <-s.foldStop:
+		return nil // closed before: Close twice is bbolt's no-op, not a panic
+	default:
 	}
 	close(s.foldStop)
 	<-s.foldDone

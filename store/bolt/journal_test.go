@@ -323,3 +323,26 @@ func TestJournalFailsClosed(t *testing.T) {
 		t.Fatalf("after a failed journal: %v", got)
 	}
 }
+
+// Closing a store twice returns instead of panicking on the fold's
+// stopped channel (bbolt's own Close is a no-op the second time), and the
+// entries written before the first Close are in bbolt after it.
+func TestCloseTwice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jobmatch.db")
+	s, _ := openJ(t, path, withFoldEvery(time.Hour))
+	if err := s.Audit(jctx, entry(0, "G1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	s, _ = openJ(t, path)
+	defer s.Close()
+	got, err := s.AuditLog(jctx, "G1", 0)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("after two closes and an open: %d entries, %v", len(got), err)
+	}
+}
