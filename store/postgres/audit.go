@@ -14,18 +14,7 @@ import (
 // action and detail of an entry naming a graduate are sealed
 // (store.SealAudit).
 func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
-	store.PrepareAudit(&e, s.now())
-	return s.retry(ctx, "audit", func(ctx context.Context, _ int) error {
-		box := store.SealAudit(s.keys, e)
-		action, detail := e.Action, e.Detail
-		if box != nil {
-			action, detail = "", ""
-		}
-		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client, box)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-			e.ID, e.At, e.KeyID, string(e.Role), action, e.GraduateID, detail, e.Client, box)
-		return err
-	})
+	return s.AuditBatch(ctx, []matcher.AuditEntry{e})
 }
 
 // AuditBatch appends entries to the audit log in one statement (so one
