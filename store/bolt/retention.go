@@ -90,11 +90,15 @@ func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.
 				res.Kept = append(res.Kept, matcher.KeptRun{ID: r.ID, Reason: why})
 				continue
 			}
-			n, size := runListsSize(tx, r.ID)
-			res.Pruned = append(res.Pruned, matcher.PrunedRun{ID: r.ID, Status: r.Status, StartedAt: r.StartedAt, Lists: n, Bytes: size})
+			res.Pruned = append(res.Pruned, matcher.PrunedRun{ID: r.ID, Status: r.Status, StartedAt: r.StartedAt})
 			if dryRun {
+				p := &res.Pruned[len(res.Pruned)-1]
+				p.Lists, p.Bytes = runListsSize(tx, r.ID)
 				continue
 			}
+			// The sizes are counted by the deletes, outside this
+			// transaction: walking a run's lists here held the writer (and
+			// the readers' registry) for a whole run's pages.
 			r.PrunedAt = now
 			if err := putJSON(tx.Bucket(bRuns), []byte(r.ID), r); err != nil {
 				return err
@@ -113,12 +117,16 @@ func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.
 	if err != nil || dryRun {
 		return res, wrapPrune(err)
 	}
-	for _, p := range res.Pruned {
-		leftovers = append(leftovers, p.ID)
-	}
 	for _, id := range leftovers {
-		if err := s.deleteRunLists(ctx, id); err != nil {
+		if _, _, err := s.deleteRunLists(ctx, id); err != nil {
 			return res, wrapPrune(fmt.Errorf("run %s: %w", id, err))
+		}
+	}
+	for i := range res.Pruned {
+		p := &res.Pruned[i]
+		var err error
+		if p.Lists, p.Bytes, err = s.deleteRunLists(ctx, p.ID); err != nil {
+			return res, wrapPrune(fmt.Errorf("run %s: %w", p.ID, err))
 		}
 	}
 	return res, nil
@@ -168,18 +176,21 @@ func runListsSize(tx *bbolt.Tx, runID string) (lists int, size int64) {
 }
 
 // deleteRunLists deletes a run's keys in bRecs and bPlans, deleteChunk a
-// transaction.
-func (s *Store) deleteRunLists(ctx context.Context, runID string) error {
+// transaction, and says how many lists (bRecs keys) and bytes (keys and
+// values) it deleted.
+func (s *Store) deleteRunLists(ctx context.Context, runID string) (lists int, size int64, err error) {
 	prefix := join(runID, nil)
 	for _, name := range [][]byte{bRecs, bPlans} {
 		for {
-			n := 0
+			n, bytesIn := 0, int64(0)
 			err := s.update(ctx, func(tx *bbolt.Tx) error {
 				b := tx.Bucket(name)
 				var ks [][]byte
+				n, bytesIn = 0, 0 // a retried transaction counts afresh
 				c := b.Cursor()
-				for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(ks) < deleteChunk; k, _ = c.Next() {
+				for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(ks) < deleteChunk; k, v = c.Next() {
 					ks = append(ks, bytes.Clone(k))
+					bytesIn += int64(len(k) + len(v))
 				}
 				for _, k := range ks {
 					if err := b.Delete(k); err != nil {
@@ -190,12 +201,16 @@ func (s *Store) deleteRunLists(ctx context.Context, runID string) error {
 				return nil
 			})
 			if err != nil {
-				return err
+				return lists, size, err
+			}
+			size += bytesIn
+			if bytes.Equal(name, bRecs) {
+				lists += n
 			}
 			if n < deleteChunk {
 				break
 			}
 		}
 	}
-	return nil
+	return lists, size, nil
 }

@@ -99,8 +99,11 @@ func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.
 	} else if err != nil || dryRun {
 		return res, err
 	}
-	for _, p := range res.Pruned {
-		leftovers = append(leftovers, p.ID)
+	for i := range res.Pruned {
+		if err := runListsBytes(ctx, s.pool, &res.Pruned[i]); err != nil {
+			return res, fmt.Errorf("prune runs: run %s: %w", res.Pruned[i].ID, err)
+		}
+		leftovers = append(leftovers, res.Pruned[i].ID)
 	}
 	for _, id := range leftovers {
 		if err := s.deleteRunLists(ctx, id); err != nil {
@@ -158,15 +161,20 @@ func (s *Store) markPruned(ctx context.Context, tx pgx.Tx, res *matcher.PruneRes
 			res.Kept = append(res.Kept, matcher.KeptRun{ID: r.ID, Reason: why})
 		default:
 			p := matcher.PrunedRun{ID: r.ID, Status: r.Status, StartedAt: r.StartedAt}
-			if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM recommendations WHERE run_id = $1),
-				(SELECT coalesce(sum(octet_length(graduate_id) + coalesce(octet_length(items_box), octet_length(items::text), 0)), 0) FROM recommendations WHERE run_id = $1)
-				+ (SELECT coalesce(sum(octet_length(tag) + octet_length(box)), 0) FROM recommendation_plans WHERE run_id = $1)`, r.ID).Scan(&p.Lists, &p.Bytes); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM recommendations WHERE run_id = $1`, r.ID).Scan(&p.Lists); err != nil {
 				return err
 			}
-			res.Pruned = append(res.Pruned, p)
 			if res.DryRun {
+				if err := runListsBytes(ctx, tx, &p); err != nil {
+					return err
+				}
+				res.Pruned = append(res.Pruned, p)
 				continue
 			}
+			// A real prune sums the sizes after this transaction
+			// (PruneRuns): reading every list's size here would hold
+			// current_run, and with it any publish, for as long.
+			res.Pruned = append(res.Pruned, p)
 			if _, err := tx.Exec(ctx, `UPDATE runs SET pruned_at = $2, pruned_graduates = $3 WHERE id = $1`, r.ID, s.now(), p.Lists); err != nil {
 				return err
 			}
@@ -179,6 +187,16 @@ func (s *Store) markPruned(ctx context.Context, tx pgx.Tx, res *matcher.PruneRes
 }
 
 var errDryRun = errors.New("dry run")
+
+// runListsBytes sets p.Bytes to the size of run p.ID's lists and plan
+// items (what a prune gives back).
+func runListsBytes(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}, p *matcher.PrunedRun) error {
+	return q.QueryRow(ctx, `SELECT
+		(SELECT coalesce(sum(octet_length(graduate_id) + coalesce(octet_length(items_box), octet_length(items::text), 0)), 0) FROM recommendations WHERE run_id = $1)
+		+ (SELECT coalesce(sum(octet_length(tag) + octet_length(box)), 0) FROM recommendation_plans WHERE run_id = $1)`, p.ID).Scan(&p.Bytes)
+}
 
 // deleteRunLists deletes a run's lists and plan items, pruneChunk rows a
 // statement, each retried on its own.
