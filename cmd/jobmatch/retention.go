@@ -48,6 +48,11 @@ func checkKeepRuns(command string, keep int, off bool) error {
 		return nil
 	}
 	if err := matcher.CheckKeepRuns(keep); err != nil {
+		if v := os.Getenv(keepRunsEnv); keep == -1 && v != "" {
+			if _, nerr := strconv.Atoi(v); nerr != nil { // what defaultKeepRuns could not read
+				return &usageError{fmt.Sprintf("%s: $%s=%q is not a number of runs", command, keepRunsEnv, v)}
+			}
+		}
 		return &usageError{fmt.Sprintf("%s --keep-runs %d (or $%s): %s", command, keep, keepRunsEnv, err.(*matcher.Error).MessageEN)}
 	}
 	return nil

@@ -116,3 +116,13 @@ func TestRunRetentionCommands(t *testing.T) {
 		t.Fatalf("compact on PostgreSQL: exit %d, want 2", code)
 	}
 }
+
+// A $JOBMATCH_KEEP_RUNS that is not a number is refused before anything
+// runs, naming the value (it used to read as "--keep-runs -1").
+func TestKeepRunsEnvNotANumber(t *testing.T) {
+	t.Setenv(keepRunsEnv, "three")
+	code, _, errs := run(t, "", "batch", "--data", t.TempDir(), "--now", "2023-06-15", "--quiet")
+	if code != 2 || !strings.Contains(errs, `"three" is not a number`) {
+		t.Fatalf("batch with $%s=three: exit %d: %s", keepRunsEnv, code, errs)
+	}
+}
