@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -82,19 +81,6 @@ func Compact(path string, progress func(done, total int64)) (*CompactResult, err
 		progress(live, live)
 	}
 	return res, nil
-}
-
-// checkFreeSpace refuses a copy of need bytes (and 5% more) that the
-// file system under dir has no room for.
-func checkFreeSpace(dir string, need int64) error {
-	var fs syscall.Statfs_t
-	if err := syscall.Statfs(dir, &fs); err != nil {
-		return nil // unknown: let the copy try
-	}
-	if avail := int64(fs.Bavail) * int64(fs.Bsize); avail < need+need/20 {
-		return fmt.Errorf("compact: the copy needs about %d MB free in %s, there are %d MB", need>>20, dir, avail>>20)
-	}
-	return nil
 }
 
 // watchSize reports path's size as done, against total, every 200 ms
