@@ -74,8 +74,6 @@ func (j *auditJournal) append(ctx context.Context, vals [][]byte, graduateIDs []
 	if size > j.file.region {
 		return fmt.Errorf("audit journal: a group of %d entries (%d bytes) is larger than a region (%d bytes)", len(vals), size, j.file.region)
 	}
-	stop := context.AfterFunc(ctx, func() { j.mu.Lock(); j.cond.Broadcast(); j.mu.Unlock() })
-	defer stop()
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	r, off, err := j.reserve(ctx, size)
@@ -124,7 +122,11 @@ func (j *auditJournal) reserve(ctx context.Context, size int64) (int, int64, err
 		}
 		if !j.swap() {
 			j.wake()
+			// Only this wait (for the fold to clean a region) gives up
+			// with ctx; registered here, not on every append.
+			stop := context.AfterFunc(ctx, func() { j.mu.Lock(); j.cond.Broadcast(); j.mu.Unlock() })
 			j.cond.Wait()
+			stop()
 		}
 	}
 }
