@@ -1,7 +1,9 @@
 package matcher
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 )
 
@@ -108,7 +110,7 @@ func RetainedRuns(runs []Run, current string, keep int, reading func(id string) 
 	if current != "" && kept[current] == KeepServed {
 		n = 1
 	}
-	sortRunsNewestFirst(published)
+	slices.SortFunc(published, CompareRunsNewestFirst)
 	for _, r := range published {
 		if n < keep {
 			kept[r.ID] = KeepNewest
@@ -123,21 +125,13 @@ func RetainedRuns(runs []Run, current string, keep int, reading func(id string) 
 	return kept
 }
 
-// sortRunsNewestFirst orders runs by start, newest first, then by ID
-// descending (the stores' Runs order).
-func sortRunsNewestFirst(runs []Run) {
-	for i := 1; i < len(runs); i++ {
-		for j := i; j > 0 && newer(runs[j], runs[j-1]); j-- {
-			runs[j], runs[j-1] = runs[j-1], runs[j]
-		}
+// CompareRunsNewestFirst orders runs by start, newest first, then by ID
+// descending: the order of RunInspector.Runs, for slices.SortFunc.
+func CompareRunsNewestFirst(a, b Run) int {
+	if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
+		return c
 	}
-}
-
-func newer(a, b Run) bool {
-	if !a.StartedAt.Equal(b.StartedAt) {
-		return a.StartedAt.After(b.StartedAt)
-	}
-	return a.ID > b.ID
+	return cmp.Compare(b.ID, a.ID)
 }
 
 // CheckKeepRuns refuses a retention below MinKeepRuns.

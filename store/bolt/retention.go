@@ -150,12 +150,7 @@ func allRuns(tx *bbolt.Tx) ([]matcher.Run, string, error) {
 		runs = append(runs, r)
 		return nil
 	})
-	slices.SortFunc(runs, func(a, b matcher.Run) int {
-		if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
-			return c
-		}
-		return bytes.Compare([]byte(b.ID), []byte(a.ID))
-	})
+	slices.SortFunc(runs, matcher.CompareRunsNewestFirst)
 	return runs, string(tx.Bucket(bMeta).Get(keyCurrentRun)), err
 }
 

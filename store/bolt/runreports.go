@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -18,24 +17,13 @@ import (
 func (s *Store) Runs(ctx context.Context, limit int) ([]matcher.Run, error) {
 	var runs []matcher.Run
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		return tx.Bucket(bRuns).ForEach(func(_, v []byte) error {
-			var r matcher.Run
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			runs = append(runs, r)
-			return nil
-		})
+		var err error
+		runs, _, err = allRuns(tx)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
-	slices.SortFunc(runs, func(a, b matcher.Run) int {
-		if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.ID, a.ID)
-	})
 	if limit > 0 && len(runs) > limit {
 		runs = runs[:limit]
 	}
