@@ -47,7 +47,7 @@ func (e *Engine) build(posts []matcher.Post) error {
 	// Each post's counts, sorted by term (segmentPosts sorts them on every
 	// core, or takes them sorted from the TermStore), for both passes
 	// below; the df pass itself runs in order (it hands out the term ids).
-	counts := e.segmentPosts(posts, seen)
+	counts := e.segmentPosts(posts, seen, true)
 	// Term ids in first-seen order over sorted terms: the same posts give
 	// the same ids, hence the same float summation order, in every build.
 	for _, tc := range counts {
@@ -109,9 +109,13 @@ func parallelRange(n int, fn func(i int)) {
 // most of a build, and a build is what `jobmatch recommend --local` and a
 // starting server wait for. The analyzer is safe for concurrent use
 // (Upsert already calls it outside the lock). progress, if set, hears how
-// many posts are done.
-func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int) [][]termCount {
-	docs := make([][]termCount, len(posts))
+// many posts are done. keep false returns nil: CountTerms only fills the
+// TermStore, and a second copy of every post's counts was its peak.
+func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int, keep bool) [][]termCount {
+	var docs [][]termCount
+	if keep {
+		docs = make([][]termCount, len(posts))
+	}
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range max(1, runtime.GOMAXPROCS(0)) {
@@ -124,8 +128,11 @@ func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int) [][]ter
 					return
 				}
 				for j := i; j < min(i+segmentBatch, len(posts)); j++ {
-					if last[posts[j].ID] == j {
-						docs[j] = e.postTermCounts(&posts[j])
+					if last[posts[j].ID] != j {
+						continue
+					}
+					if tc := e.postTermCounts(&posts[j]); keep {
+						docs[j] = tc
 					}
 				}
 				n := done.Add(int64(min(segmentBatch, len(posts)-i)))

@@ -19,5 +19,5 @@ func CountTerms(posts []matcher.Post, an matcher.Analyzer, ts TermStore, progres
 	for i := range posts {
 		last[posts[i].ID] = i // the later copy wins, as in build
 	}
-	e.segmentPosts(posts, last)
+	e.segmentPosts(posts, last, false) // the store keeps them; no second copy here
 }
