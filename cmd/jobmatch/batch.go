@@ -64,11 +64,7 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The active graduates are read while the engine builds; a sharded
-	// run's workers read theirs, so queueing it reads none here.
-	if *shards == 0 {
-		o.Graduates = batch.ReadGraduates(ctx, st, o.Config)
-	}
+	o.Graduates = readAheadGraduates(ctx, st, o.Config, *shards)
 	in, saveTerms, err := m.loadBatchInputs(ctx, st, !*quiet)
 	if err != nil {
 		o.Graduates.Wait()
@@ -200,4 +196,14 @@ func loadBatchConfig(path string, o *batch.Options) error {
 	var err error
 	o.Config, err = batch.LoadConfig(path)
 	return err
+}
+
+// readAheadGraduates starts reading the active graduates while the engine
+// builds. A sharded run's workers read theirs, so queueing one reads none
+// here (nil: Graduates.Wait is nil-safe).
+func readAheadGraduates(ctx context.Context, st batch.Store, cfg batch.Config, shards int) *batch.Graduates {
+	if shards > 0 {
+		return nil
+	}
+	return batch.ReadGraduates(ctx, st, cfg)
 }
