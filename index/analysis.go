@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -126,19 +127,7 @@ func (t tokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 	}
 	if len(input) <= shortText {
-		// Short values (an employer, a major, a skill, an occupation)
-		// repeat from post to post: keep their tokens.
-		cache := t.s.short[0]
-		if t.subwords {
-			cache = t.s.short[1]
-		}
-		toks, ok := cache.peek(text)
-		if !ok {
-			kept := string(input)
-			toks = t.s.tokens(kept, t.subwords)
-			cache.put(kept, toks)
-		}
-		return streamOf(input, toks)
+		return streamOf(input, t.s.shortTokens(text, t.subwords))
 	}
 	c := t.s.getCutter()
 	defer t.s.putCutter(c)
@@ -174,6 +163,24 @@ func (t tokenizer) Tokenize(input []byte) analysis.TokenStream {
 		out[i] = &backing[i]
 	}
 	return out
+}
+
+// shortTokens is tokens for a text of at most shortText bytes, from the
+// cache of short texts: short values (a title, an employer, a major, a
+// skill, an occupation) repeat from post to post, so their tokens are
+// kept. text may alias memory its caller reuses; the cache keeps a copy.
+func (s *Segmenter) shortTokens(text string, subwords bool) []Token {
+	cache := s.short[0]
+	if subwords {
+		cache = s.short[1]
+	}
+	toks, ok := cache.peek(text)
+	if !ok {
+		kept := strings.Clone(text)
+		toks = s.tokens(kept, subwords)
+		cache.put(kept, toks)
+	}
+	return toks
 }
 
 // streamOf turns tokens (from the memo) into a bleve token stream.

@@ -247,7 +247,9 @@ func (s *Segmenter) Cut(text string) []string {
 	c := s.getCutter()
 	defer s.putCutter(c)
 	s.cut(c, text, false)
-	var out []string
+	// Sized for every word: appending from nil grew the slice a dozen
+	// times for a description, a seventh of Cut.
+	out := make([]string, 0, len(c.words))
 	for _, w := range c.words {
 		ww := text[c.orig(w.start):c.orig(w.end)]
 		if strings.TrimSpace(ww) == "" || !utf8.ValidString(ww) {
@@ -269,6 +271,12 @@ func (s *Segmenter) Terms(text string) []string { return s.termsOf(s.tokens(text
 // segments each post's title and description for near-duplicate linking
 // just before it indexes them.
 func (s *Segmenter) TermsBeforeIndexing(text string) []string {
+	if len(text) <= shortText {
+		// A short text (a title) goes where the tokenizer looks for it
+		// (tokenizer.Tokenize's cache of short texts): titles repeat from
+		// post to post, and are then cut once for the whole import.
+		return s.termsOf(s.shortTokens(text, true))
+	}
 	toks := s.tokens(text, true)
 	s.memo.put(text, toks)
 	return s.termsOf(toks)

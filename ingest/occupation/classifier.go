@@ -34,6 +34,7 @@ type Classifier struct {
 	cut     Cutter
 	prof    *profiles
 	stems   map[string][]stem // a function key's code → its siblings' specialties
+	titles  *titleCache       // recent titles' readings (readTitleKept)
 }
 
 type entry struct {
@@ -89,7 +90,7 @@ var genericAliases = map[string]bool{
 // finer codes, yet conscription posts must name it), and no key may be given
 // two codes.
 func New(table string, cut Cutter) (*Classifier, error) {
-	c := &Classifier{keys: map[string]int{}, lens: map[rune][]int{}, cut: cut}
+	c := &Classifier{keys: map[string]int{}, lens: map[rune][]int{}, cut: cut, titles: &titleCache{}}
 	parents := map[string]bool{}
 	for _, o := range catalog.Occupations() {
 		parents[o.Parent()] = true

@@ -16,7 +16,7 @@ func (c *Classifier) Classify(title string) (Match, bool) {
 // confidence. A title key wins over the description: the employer's name
 // for the job is the better evidence when it is specific.
 func (c *Classifier) ClassifyPost(title, description string) (Match, bool) {
-	t := c.readTitle(title)
+	t := c.readTitleKept(title)
 	if t.found && !c.entries[t.hit.idx].weak {
 		return t.match, true
 	}
