@@ -79,3 +79,29 @@ func TestTermsBeforeIndexing(t *testing.T) {
 		t.Error("a segmenter the index does not run on claims its terms are reused")
 	}
 }
+
+// A short text (a title) goes to the tokenizer's cache of short texts, not
+// the memo: titles repeat, and the cache keeps them for every post.
+func TestTermsBeforeIndexingShort(t *testing.T) {
+	s := segmenter(t)
+	const text = "幼儿园教师（ＪＡＶＡ）"
+	want := s.Terms(text)
+	ref, err := Analyze(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if got := s.TermsBeforeIndexing(text); !slices.Equal(got, want) {
+			t.Errorf("call %d: TermsBeforeIndexing = %q, Terms = %q", i, got, want)
+		}
+	}
+	if _, ok := s.memo.peek(text); ok {
+		t.Error("a short text went to the memo")
+	}
+	if _, ok := s.short[1].peek(text); !ok {
+		t.Error("a short text is not in the short-text cache")
+	}
+	if got, err := Analyze(text); err != nil || !slices.Equal(got, ref) {
+		t.Errorf("analyzer after TermsBeforeIndexing = %v (%v), before %v", got, err, ref)
+	}
+}
