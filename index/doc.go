@@ -87,7 +87,9 @@
 //     title and description there, on both cores, and the index's
 //     goroutine, the import's critical path, segments them no more.
 //   - Texts of at most 64 bytes (employers, majors, skills, occupation
-//     names, titles) keep their tokens in a cache of 16,384 per analyzer.
+//     names, titles) keep their tokens in a cache of 16,384 per analyzer;
+//     TermsBeforeIndexing leaves a short text there rather than in the
+//     memo, so a title repeated across an import is cut once.
 //   - Terms usually alias the input bytes, as bleve's own tokenizers do.
 //
 // # Index
