@@ -30,14 +30,21 @@ func keepRunsFlag(fs *flag.FlagSet) *int {
 
 // defaultKeepRuns is $JOBMATCH_KEEP_RUNS, else matcher.DefaultKeepRuns (a
 // value that is not a number is refused by checkKeepRuns).
-func defaultKeepRuns() int {
-	if v := os.Getenv(keepRunsEnv); v != "" {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
-		}
-		return -1
+func defaultKeepRuns() int { return intEnv(keepRunsEnv, matcher.DefaultKeepRuns) }
+
+// intEnv is the number in the environment variable name, def when it is
+// unset or empty, and -1 when it is not a number (the flags it is the
+// default of take counts from 0 or 1, so the check of the flag's value
+// refuses it, naming the variable).
+func intEnv(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
 	}
-	return matcher.DefaultKeepRuns
+	if n, err := strconv.Atoi(v); err == nil {
+		return n
+	}
+	return -1
 }
 
 // checkKeepRuns refuses a --keep-runs of 1 or less (0 is off) before a

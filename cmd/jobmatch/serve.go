@@ -86,15 +86,7 @@ const maxAuditSyncs = 64
 
 // defaultAuditSyncs is $JOBMATCH_AUDIT_SYNCS, else bolt.DefaultAuditSyncs
 // (a value that is not a number is -1, refused by checkAuditSyncs).
-func defaultAuditSyncs() int {
-	if v := os.Getenv(auditSyncsEnv); v != "" {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
-		}
-		return -1
-	}
-	return bolt.DefaultAuditSyncs
-}
+func defaultAuditSyncs() int { return intEnv(auditSyncsEnv, bolt.DefaultAuditSyncs) }
 
 // checkAuditSyncs refuses a number of syncs outside 1–maxAuditSyncs, and
 // --audit-syncs given with PostgreSQL (which has no journal: the flag would
