@@ -146,7 +146,7 @@ func newMemServer(t *testing.T, tweak func(*Config)) (*memStores, *httptest.Serv
 		Stores: Stores{
 			Keys: m, Audit: m, Posts: m,
 			Graduates: struct{ matcher.GraduateStore }{}, Feedback: struct{ FeedbackStore }{},
-			Feed: struct{ matcher.ChangeFeed }{}, Runs: struct{ RunReader }{}, Casework: struct{ casework.Store }{}, Users: struct{ matcher.UserStore }{},
+			Feed: struct{ matcher.ChangeFeed }{}, Runs: struct{ RunReader }{}, Retention: struct{ matcher.RunPruner }{}, Casework: struct{ casework.Store }{}, Users: struct{ matcher.UserStore }{},
 		},
 		Index: ix, Engine: eng, Now: func() time.Time { return testNow }, Clock: func() time.Time { return testNow },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: -1, AuthFailRate: 1, AuthFailBurst: 5,

@@ -95,6 +95,53 @@ func (s *Server) getRun(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"run": run, "report": rep, "lists_pruned": !run.PrunedAt.IsZero()})
 }
 
+// pruneRequest is the body of POST /v1/runs/prune: `jobmatch runs prune
+// --keep N [--dry-run]`. keep has no default here: a request that deletes
+// says how many runs it keeps.
+type pruneRequest struct {
+	Keep   *int `json:"keep"`
+	DryRun bool `json:"dry_run"`
+}
+
+// pruneRuns answers POST /v1/runs/prune: the retention policy applied by
+// hand (matcher.RunPruner, the store call of `jobmatch runs prune`), its
+// result as `runs prune --json` prints it. A prune that deleted lists is
+// audited (runs.prune, as the command's) before it is answered; a dry run
+// changes nothing and is not.
+func (s *Server) pruneRuns(w http.ResponseWriter, r *http.Request) error {
+	// keep and dry_run go in the body: a ?keep=… beside it would be
+	// ignored without a word, so it is refused.
+	if _, err := query(r, nil); err != nil {
+		return err
+	}
+	var req pruneRequest
+	if err := s.readInput(w, r, &req); err != nil {
+		return err
+	}
+	if req.Keep == nil {
+		return invalidField("keep", "请给出要保留名单的已发布批次数 keep（至少 2）", "keep is required: how many published runs keep their lists (at least 2)")
+	}
+	if err := matcher.CheckKeepRuns(*req.Keep); err != nil {
+		return err
+	}
+	// The prune goes on when the client hangs up: stopped half-way, it
+	// would have deleted lists that no audit entry accounts for (the next
+	// prune would finish it, unasked).
+	ctx := context.WithoutCancel(r.Context())
+	res, err := s.stores.Retention.PruneRuns(ctx, *req.Keep, req.DryRun)
+	if err != nil {
+		return err
+	}
+	if detail := res.AuditDetail(); detail != "" {
+		if err := s.audit(r, matcher.AuditRunsPrune, detail, ""); err != nil {
+			return err
+		}
+		lists, size := res.Totals()
+		s.log.Info("old runs pruned", "keep", res.Keep, "runs", res.PrunedIDs(), "lists", lists, "mb", size>>20, "note", res.Note)
+	}
+	return writeJSON(w, http.StatusOK, res)
+}
+
 // The runs endpoints' shapes, added to the document's components.
 func init() {
 	run := schemaOf(reflect.TypeFor[matcher.Run](), nil)
@@ -105,8 +152,14 @@ func init() {
 	maps.Copy(props, run["properties"].(map[string]any))
 	report := schemaOf(reflect.TypeFor[matcher.RunReport](), nil)
 	report["nullable"] = true
+	prune := schemaOf(reflect.TypeFor[matcher.PruneResult](), nil)
 	maps.Copy(schemas, map[string]any{
-		"RunList":   obj(map[string]any{"runs": arrayOf(listed)}),
-		"RunDetail": obj(map[string]any{"run": run, "report": report, "lists_pruned": map[string]any{"type": "boolean"}}),
+		"PruneRequest": obj(map[string]any{
+			"keep":    map[string]any{"type": "integer", "minimum": matcher.MinKeepRuns, "description": "how many of the newest published runs keep their lists (the served run counts as one)"},
+			"dry_run": map[string]any{"type": "boolean", "description": "say which runs' lists would be deleted, and delete nothing"},
+		}, "keep"),
+		"PruneResult": prune,
+		"RunList":     obj(map[string]any{"runs": arrayOf(listed)}),
+		"RunDetail":   obj(map[string]any{"run": run, "report": report, "lists_pruned": map[string]any{"type": "boolean"}}),
 	})
 }

@@ -31,6 +31,9 @@ type Stores struct {
 	// Runs: a stored graduate's published nightly list (published.go),
 	// the runs and their reports (runs.go).
 	Runs RunReader
+	// Retention: pruning the lists of old runs (runs.go, POST
+	// /v1/runs/prune), the store call of `jobmatch runs prune`.
+	Retention matcher.RunPruner
 	// Casework: the counselors' casework, run by matcher/casework
 	// (casework.go).
 	Casework casework.Store
@@ -59,7 +62,7 @@ type FeedbackStore interface {
 
 // StoresOf is every part served by one store.
 func StoresOf(st matcher.FullStore) Stores {
-	return Stores{Keys: st, Audit: st, Posts: st, Graduates: st, Feedback: st, Feed: st, Runs: st, Casework: st, Users: st}
+	return Stores{Keys: st, Audit: st, Posts: st, Graduates: st, Feedback: st, Feed: st, Runs: st, Retention: st, Casework: st, Users: st}
 }
 
 // check names every part left nil.
@@ -70,7 +73,7 @@ func (s Stores) check() error {
 		nil  bool
 	}{
 		{"Keys", s.Keys == nil}, {"Audit", s.Audit == nil}, {"Posts", s.Posts == nil}, {"Graduates", s.Graduates == nil},
-		{"Feedback", s.Feedback == nil}, {"Feed", s.Feed == nil}, {"Runs", s.Runs == nil}, {"Casework", s.Casework == nil}, {"Users", s.Users == nil},
+		{"Feedback", s.Feedback == nil}, {"Feed", s.Feed == nil}, {"Runs", s.Runs == nil}, {"Retention", s.Retention == nil}, {"Casework", s.Casework == nil}, {"Users", s.Users == nil},
 	} {
 		if p.nil {
 			missing = append(missing, fmt.Errorf("api: Config.Stores.%s is nil", p.name))

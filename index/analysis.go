@@ -220,12 +220,20 @@ func (f lowerFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 // character outside U+3000-U+9FFF, where none changes). Invalid bytes
 // decode to RuneError, which to_lower leaves alone too.
 // TestLowerFilterMatchesToLower checks every character.
-func mayLower(b []byte) bool {
+func mayLower(b []byte) bool { return cased(b, true) }
+
+// cased is the walk of mayLower (lowers true) and hasUpper (false): it
+// reports whether b has an ASCII capital (when lowers) or a rune outside
+// ASCII and the caseless block U+3000-U+9FFF that unicode.ToLower changes
+// (lowers) or that unicode.IsUpper reports (not lowers). The two tests
+// differ on title case (ǅ lowers but is not upper) and on capitals with no
+// lower case; each caller keeps the one it had.
+func cased(b []byte, lowers bool) bool {
 	for i := 0; i < len(b); {
 		c := b[i]
 		switch {
 		case c < utf8.RuneSelf:
-			if 'A' <= c && c <= 'Z' {
+			if lowers && 'A' <= c && c <= 'Z' {
 				return true
 			}
 			i++
@@ -233,7 +241,7 @@ func mayLower(b []byte) bool {
 			i += 3
 		default:
 			r, n := utf8.DecodeRune(b[i:])
-			if unicode.ToLower(r) != r {
+			if lowers && unicode.ToLower(r) != r || !lowers && unicode.IsUpper(r) {
 				return true
 			}
 			i += n

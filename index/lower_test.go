@@ -47,3 +47,47 @@ func FuzzLowerFilterMatchesToLower(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, term []byte) { checkLowerMatches(t, term) })
 }
+
+// hasUpperBefore is hasUpper as it was before it shared mayLower's walk
+// (cased): the reference it must still agree with on valid UTF-8.
+func hasUpperBefore(b []byte) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if caselessLead(b[i]) {
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if unicode.IsUpper(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+// TestHasUpperEveryCharacter: hasUpper answers as it did before the walk
+// was shared, for every character alone and among others (ASCII capitals,
+// which the cutter has lower-cased already, do not count; title case
+// ǅ does not either), and that answer is unicode.IsUpper's.
+func TestHasUpperEveryCharacter(t *testing.T) {
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		c := utf8.AppendRune(nil, r)
+		for _, b := range [][]byte{c, append(append([]byte("Ab会"), c...), "计Z"...)} {
+			if got, want := hasUpper(b), hasUpperBefore(b); got != want || got != unicode.IsUpper(r) {
+				t.Fatalf("hasUpper(%q) = %v, before %v, unicode.IsUpper %v", b, got, want, unicode.IsUpper(r))
+			}
+		}
+	}
+	for _, s := range []string{"", "ABC", "会计Java", "ΣΑΣ", "ǅ证书", "ＡＢ计算机", "计算机Ä"} {
+		if got, want := hasUpper([]byte(s)), hasUpperBefore([]byte(s)); got != want {
+			t.Errorf("hasUpper(%q) = %v, before %v", s, got, want)
+		}
+	}
+}

@@ -382,25 +382,9 @@ func (c *cutter) seen(first int, b []byte) bool {
 }
 
 // hasUpper reports whether b (ASCII already lower-cased) has an upper-case
-// letter outside ASCII.
-func hasUpper(b []byte) bool {
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if caselessLead(b[i]) {
-			i += 3
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		if unicode.IsUpper(r) {
-			return true
-		}
-		i += n
-	}
-	return false
-}
+// letter outside ASCII. b is valid UTF-8 (cutter.fold makes invalid bytes
+// spaces), so a caseless lead byte always starts a whole character.
+func hasUpper(b []byte) bool { return cased(b, false) }
 
 func hasLetterBytes(b []byte) bool {
 	for i := 0; i < len(b); {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Contribution is one feature's share of an item's score.
@@ -72,21 +73,32 @@ func (c Contributions) MarshalJSON() ([]byte, error) {
 	if c == nil {
 		return []byte("null"), nil
 	}
+	b, err := c.AppendJSON(make([]byte, 0, 24*len(c)+2))
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// AppendJSON appends c as MarshalJSON writes it, without allocating when c
+// is in order, as the engine makes it (matcher/itemjson writes items'
+// contributions with it). On a NaN or infinite value it returns the error
+// and b with part of c appended.
+func (c Contributions) AppendJSON(b []byte) ([]byte, error) {
+	if c == nil {
+		return append(b, "null"...), nil
+	}
 	c = c.Sorted()
-	b := make([]byte, 0, 24*len(c)+2)
 	b = append(b, '{')
 	for i, x := range c {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		k, err := json.Marshal(x.Feature)
-		if err != nil {
-			return nil, err
-		}
-		b = append(b, k...)
+		b = AppendJSONString(b, x.Feature)
 		b = append(b, ':')
+		var err error
 		if b, err = AppendJSONFloat(b, x.Value); err != nil {
-			return nil, err
+			return b, err
 		}
 	}
 	return append(b, '}'), nil
@@ -127,4 +139,62 @@ func AppendJSONFloat(b []byte, f float64) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendJSONString appends s as encoding/json encodes a string, HTML-safe:
+// <, > and & as \u003c, \u003e and \u0026, control characters escaped,
+// invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped. Here, not in
+// matcher/itemjson, so that Contributions (which itemjson imports) write
+// their names with it too.
+func AppendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

@@ -28,6 +28,13 @@ func checkContributionsJSON(t *testing.T, c Contributions) {
 	if werr != nil {
 		return
 	}
+	// The bytes themselves, not re-escaped by encoding/json (which
+	// compacts what a MarshalJSON returns): what matcher/itemjson stores.
+	direct, derr := c.MarshalJSON()
+	appended, aerr := c.AppendJSON([]byte("x"))
+	if derr != nil || aerr != nil || !bytes.Equal(direct, want) || string(appended) != "x"+string(want) {
+		t.Fatalf("%v: MarshalJSON %s (%v), AppendJSON %s (%v), encoding/json of the map %s", c, direct, derr, appended, aerr, want)
+	}
 	var back Contributions
 	if err := json.Unmarshal(got, &back); err != nil {
 		t.Fatalf("%s: %v", got, err)
@@ -68,6 +75,28 @@ func TestContributionsJSONIsAMapsJSON(t *testing.T) {
 	var c Contributions
 	if err := json.Unmarshal([]byte(`{"a":"x"}`), &c); err == nil {
 		t.Error(`{"a":"x"} read without an error`)
+	}
+}
+
+// TestAppendJSONString: every character alone and between others, the
+// escapes, invalid UTF-8 and the line separators, written as encoding/json
+// writes the string.
+func TestAppendJSONString(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		want, _ := json.Marshal(s)
+		if got := AppendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Fatalf("%q: %s, encoding/json %s", s, got[1:], want)
+		}
+	}
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		check(string(r))
+		if r%97 == 0 {
+			check("a<" + string(r) + "\xff>&")
+		}
+	}
+	for _, s := range []string{"", "plain", "会计 <b>&amp;</b>", `quote " and \ backslash`, "tab\tnew\nline\rret\bback\fform", "\x00\x1f\x7f", "bad \xff end", "sep \u2028 \u2029", "\xe4\xb8", "\xed\xa0\x80"} {
+		check(s)
 	}
 }
 

@@ -3,7 +3,9 @@ package matcher
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -46,6 +48,40 @@ type PruneResult struct {
 	// Note says what else happened (e.g. PostgreSQL's VACUUM refused);
 	// empty when nothing did.
 	Note string `json:"note,omitempty"`
+}
+
+// Totals are the lists a prune deleted (or would) and their stored size.
+func (r *PruneResult) Totals() (lists int, bytes int64) {
+	for _, p := range r.Pruned {
+		lists += p.Lists
+		bytes += p.Bytes
+	}
+	return lists, bytes
+}
+
+// PrunedIDs are the pruned runs' IDs, separated by spaces.
+func (r *PruneResult) PrunedIDs() string {
+	ids := make([]string, len(r.Pruned))
+	for i, p := range r.Pruned {
+		ids[i] = p.ID
+	}
+	return strings.Join(ids, " ")
+}
+
+// AuditRunsPrune is the audit log's action of a prune that deleted lists,
+// whoever asked for it (`batch`, `worker`, `runs prune`, POST
+// /v1/runs/prune).
+const AuditRunsPrune = "runs.prune"
+
+// AuditDetail is the audit entry's detail of a prune: the policy, the
+// runs, the lists and the MB. "" when nothing is to be audited: a dry run,
+// or a prune that deleted nothing.
+func (r *PruneResult) AuditDetail() string {
+	if r.DryRun || len(r.Pruned) == 0 {
+		return ""
+	}
+	lists, size := r.Totals()
+	return fmt.Sprintf("keep %d: %s (%d lists, %d MB)", r.Keep, r.PrunedIDs(), lists, size>>20)
 }
 
 // KeptRun is a run a prune left as it was, and why.

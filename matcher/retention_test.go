@@ -48,3 +48,24 @@ func TestRetainedRuns(t *testing.T) {
 		t.Fatalf("ErrRunPruned: %v", e)
 	}
 }
+
+// TestPruneResultAuditDetail: the audit entry's detail names the policy,
+// the runs, the lists and the MB, and is empty (nothing audited) for a dry
+// run and for a prune that deleted nothing: the command line and the API
+// write the same entry.
+func TestPruneResultAuditDetail(t *testing.T) {
+	res := &PruneResult{Keep: 3, Pruned: []PrunedRun{{ID: "batch-2", Lists: 2, Bytes: 3 << 20}, {ID: "batch-1", Lists: 5, Bytes: 1<<20 + 5}}}
+	if lists, size := res.Totals(); lists != 7 || size != 4<<20+5 {
+		t.Errorf("totals: %d %d", lists, size)
+	}
+	if got, want := res.AuditDetail(), "keep 3: batch-2 batch-1 (7 lists, 4 MB)"; got != want {
+		t.Errorf("detail %q, want %q", got, want)
+	}
+	res.DryRun = true
+	if d := res.AuditDetail(); d != "" {
+		t.Errorf("dry run: %q", d)
+	}
+	if d := (&PruneResult{Keep: 2}).AuditDetail(); d != "" {
+		t.Errorf("nothing pruned: %q", d)
+	}
+}

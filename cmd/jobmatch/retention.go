@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
-	"strings"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
@@ -31,14 +30,21 @@ func keepRunsFlag(fs *flag.FlagSet) *int {
 
 // defaultKeepRuns is $JOBMATCH_KEEP_RUNS, else matcher.DefaultKeepRuns (a
 // value that is not a number is refused by checkKeepRuns).
-func defaultKeepRuns() int {
-	if v := os.Getenv(keepRunsEnv); v != "" {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
-		}
-		return -1
+func defaultKeepRuns() int { return intEnv(keepRunsEnv, matcher.DefaultKeepRuns) }
+
+// intEnv is the number in the environment variable name, def when it is
+// unset or empty, and -1 when it is not a number (the flags it is the
+// default of take counts from 0 or 1, so the check of the flag's value
+// refuses it, naming the variable).
+func intEnv(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
 	}
-	return matcher.DefaultKeepRuns
+	if n, err := strconv.Atoi(v); err == nil {
+		return n
+	}
+	return -1
 }
 
 // checkKeepRuns refuses a --keep-runs of 1 or less (0 is off) before a
@@ -83,40 +89,22 @@ func (m *Main) pruneAfterPublish(ctx context.Context, st matcher.FullStore, keep
 		return
 	}
 	if len(res.Pruned) > 0 || res.Note != "" {
-		lists, size := prunedTotals(res)
-		m.Log.Info("old runs pruned", "keep", keep, "runs", prunedNames(res), "lists", lists, "mb", size>>20, "note", res.Note)
+		lists, size := res.Totals()
+		m.Log.Info("old runs pruned", "keep", keep, "runs", res.PrunedIDs(), "lists", lists, "mb", size>>20, "note", res.Note)
 	}
 }
 
 // auditPrune writes a prune that deleted lists to the audit log, as the
 // administrators' other changes are (no key: the operator ran a command).
 func (m *Main) auditPrune(ctx context.Context, st matcher.AuditStore, res *matcher.PruneResult, client string) error {
-	if res.DryRun || len(res.Pruned) == 0 {
+	detail := res.AuditDetail()
+	if detail == "" {
 		return nil
 	}
-	lists, size := prunedTotals(res)
-	e := matcher.AuditEntry{Action: "runs.prune", Client: client,
-		Detail: fmt.Sprintf("keep %d: %s (%d lists, %d MB)", res.Keep, prunedNames(res), lists, size>>20)}
-	if err := st.Audit(ctx, e); err != nil {
+	if err := st.Audit(ctx, matcher.AuditEntry{Action: matcher.AuditRunsPrune, Client: client, Detail: detail}); err != nil {
 		return fmt.Errorf("audit the prune: %w", err)
 	}
 	return nil
-}
-
-func prunedNames(res *matcher.PruneResult) string {
-	ids := make([]string, len(res.Pruned))
-	for i, p := range res.Pruned {
-		ids[i] = p.ID
-	}
-	return strings.Join(ids, " ")
-}
-
-func prunedTotals(res *matcher.PruneResult) (lists int, size int64) {
-	for _, p := range res.Pruned {
-		lists += p.Lists
-		size += p.Bytes
-	}
-	return lists, size
 }
 
 var keepReasons = map[string]string{
@@ -162,7 +150,7 @@ func (m *Main) printPrune(res *matcher.PruneResult) error {
 	if res.DryRun {
 		verb = "将删除名单 (would prune; dry run, nothing deleted)"
 	}
-	lists, size := prunedTotals(res)
+	lists, size := res.Totals()
 	fmt.Fprintf(m.Stdout, "保留最近 %d 个已发布批次的名单 (keep %d)。%s：%d 个批次，%d 份名单，%.1f MB\n", res.Keep, res.Keep, verb, len(res.Pruned), lists, float64(size)/(1<<20))
 	rows := [][]string{{"批次", "状态", "开始", "名单", "MB", ""}}
 	for _, p := range res.Pruned {

@@ -52,7 +52,10 @@ type Main struct {
 	index *index.Index
 	// makeDemoKey lets openStore make the embedded demo's data key (demo).
 	makeDemoKey bool
-	closers     []func() error
+	// auditSyncs is serve's --audit-syncs: how many of the embedded audit
+	// journal's syncs openStore lets be in flight (0: the store's default).
+	auditSyncs int
+	closers    []func() error
 }
 
 // NewMain returns a Main wired to the process's standard streams.
@@ -70,7 +73,7 @@ func commands() []command {
 	return []command{
 		{"demo", fmt.Sprintf("[--addr %s] [--seed %d] [--posts %d] [--graduates %d] [--courses %d] [--no-serve]", defaultAddr(), def.Seed, def.Posts, def.Graduates, def.Courses),
 			"generate the demo data, ingest and index it (skipped when already done), and serve it", (*Main).cmdDemo},
-		{"serve", fmt.Sprintf("[--addr %s] [--tls-cert F --tls-key F] [--metrics-addr A] [--pprof-addr A] [--trusted-proxy CIDR] [--rate R --burst B]", envOr("JOBMATCH_ADDR", defaultServeAddr)), "serve the REST API and the counselor workspace", (*Main).cmdServe},
+		{"serve", fmt.Sprintf("[--addr %s] [--tls-cert F --tls-key F] [--metrics-addr A] [--pprof-addr A] [--trusted-proxy CIDR] [--rate R --burst B] [--audit-syncs N]", envOr("JOBMATCH_ADDR", defaultServeAddr)), "serve the REST API and the counselor workspace", (*Main).cmdServe},
 		{"gen", fmt.Sprintf("--out DIR [--seed %d] [--posts %d] [--graduates %d] [--courses %d] [--internships N]", def.Seed, def.Posts, def.Graduates, def.Courses),
 			"write a synthetic Urumqi data set (posts.csv, courses.csv, graduates.csv)", (*Main).cmdGen},
 		{"ingest", "posts|courses|graduates [--map F] [--errors F] [--quiet] FILE...", "import CSV, JSON Lines or XLSX exports (docs/ingest.md); exit status 3 when rows were rejected", (*Main).cmdIngest},
@@ -356,7 +359,7 @@ func (m *Main) openStore(ctx context.Context) (matcher.FullStore, error) {
 		if err != nil {
 			return nil, err
 		}
-		st, err := bolt.Open(filepath.Join(m.DataDir, "jobmatch.db"), keys, bolt.WithLogger(m.Log))
+		st, err := bolt.Open(filepath.Join(m.DataDir, "jobmatch.db"), keys, bolt.WithLogger(m.Log), bolt.WithAuditJournal(0, m.auditSyncs))
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", m.DataDir, err)
 		}

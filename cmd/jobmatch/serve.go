@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -21,6 +22,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/api"
 	"github.com/urumqi-hrss/jobmatch/index"
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/bolt"
 )
 
 // serveOptions are the knobs of `jobmatch serve` beyond the address.
@@ -35,10 +37,11 @@ type serveOptions struct {
 	PprofAddr       string         // a listener of its own for net/http/pprof ("": none)
 	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 	PDFFont         string         // CJK TrueType font of the handouts' PDFs ("": render.FontPaths)
+	AuditSyncs      int            // the embedded audit journal's syncs in flight (bolt.WithAuditJournal)
 }
 
 func defaultServeOptions() serveOptions {
-	return serveOptions{RateLimit: 20, RateBurst: 40, Poll: time.Second, Shutdown: 20 * time.Second, PDFFont: os.Getenv("JOBMATCH_PDF_FONT")}
+	return serveOptions{RateLimit: 20, RateBurst: 40, Poll: time.Second, Shutdown: 20 * time.Second, PDFFont: os.Getenv("JOBMATCH_PDF_FONT"), AuditSyncs: bolt.DefaultAuditSyncs}
 }
 
 func (m *Main) cmdServe(ctx context.Context, args []string) error {
@@ -59,13 +62,52 @@ func (m *Main) cmdServe(ctx context.Context, args []string) error {
 	fs.IntVar(&o.RateBurst, "burst", o.RateBurst, "requests an API key may make at once before the rate applies")
 	fs.DurationVar(&o.Poll, "poll", o.Poll, "how often to poll the store's change feed for posts written by other replicas")
 	fs.DurationVar(&o.Shutdown, "shutdown-timeout", o.Shutdown, "how long in-flight requests may take to finish after SIGTERM")
+	fs.IntVar(&o.AuditSyncs, "audit-syncs", defaultAuditSyncs(), fmt.Sprintf("embedded store: how many of the audit journal's syncs may be in flight at once, %d–%d (default $%s or %d); a request waits for its group's sync, not for the one in flight before it while a slot is free. PostgreSQL: not used",
+		1, maxAuditSyncs, auditSyncsEnv, bolt.DefaultAuditSyncs))
 	if err := m.parseNoArgs(fs, args, "serve"); err != nil {
 		return err
 	}
 	if (o.TLSCert == "") != (o.TLSKey == "") {
 		return &usageError{"serve: --tls-cert and --tls-key go together"}
 	}
+	if err := m.checkAuditSyncs(fs, o.AuditSyncs); err != nil {
+		return err
+	}
 	return m.serveWith(ctx, *addr, o)
+}
+
+// auditSyncsEnv sets serve's --audit-syncs default.
+const auditSyncsEnv = "JOBMATCH_AUDIT_SYNCS"
+
+// maxAuditSyncs bounds --audit-syncs: each sync in flight holds a file
+// descriptor of its own, and past a few the disk, not the number of
+// slots, sets how long a sync takes.
+const maxAuditSyncs = 64
+
+// defaultAuditSyncs is $JOBMATCH_AUDIT_SYNCS, else bolt.DefaultAuditSyncs
+// (a value that is not a number is -1, refused by checkAuditSyncs).
+func defaultAuditSyncs() int { return intEnv(auditSyncsEnv, bolt.DefaultAuditSyncs) }
+
+// checkAuditSyncs refuses a number of syncs outside 1–maxAuditSyncs, and
+// --audit-syncs given with PostgreSQL (which has no journal: the flag would
+// do nothing without a word; the variable, set for every replica, is
+// ignored there).
+func (m *Main) checkAuditSyncs(fs *flag.FlagSet, n int) error {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "audit-syncs" })
+	if m.DBURL != "" {
+		if given {
+			return &usageError{"serve: --audit-syncs is the embedded store's audit journal; PostgreSQL has none"}
+		}
+		return nil
+	}
+	if n >= 1 && n <= maxAuditSyncs {
+		return nil
+	}
+	if v := os.Getenv(auditSyncsEnv); !given && v != "" {
+		return &usageError{fmt.Sprintf("serve: $%s=%q: the audit journal's syncs in flight are a number from 1 to %d", auditSyncsEnv, v, maxAuditSyncs)}
+	}
+	return &usageError{fmt.Sprintf("serve --audit-syncs %d: the audit journal's syncs in flight are a number from 1 to %d", n, maxAuditSyncs)}
 }
 
 // defaultServeAddr is loopback: a service holding 身份证号 must be put on
@@ -108,6 +150,7 @@ func (m *Main) serveWith(ctx context.Context, addr string, o serveOptions) error
 		m.setupLog()
 	}
 	servedGC(m.Log)
+	m.auditSyncs = o.AuditSyncs
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return err

@@ -129,3 +129,56 @@ func (l *logSignal) wait(t *testing.T, done <-chan error) {
 		t.Fatalf("no %q logged within a minute", l.want)
 	}
 }
+
+// TestServeAuditSyncs: --audit-syncs (or $JOBMATCH_AUDIT_SYNCS) sets how
+// many of the embedded audit journal's syncs the store lets be in flight,
+// which the API's group commit keeps busy; values outside 1–64 and the
+// flag with PostgreSQL are usage errors, before anything is opened.
+func TestServeAuditSyncs(t *testing.T) {
+	for _, c := range []struct {
+		env  string
+		args []string
+		want string
+	}{
+		{"", []string{"--audit-syncs", "0"}, "--audit-syncs 0"},
+		{"", []string{"--audit-syncs", "65"}, "from 1 to 64"},
+		{"two", nil, `$JOBMATCH_AUDIT_SYNCS="two"`},
+		{"0", nil, `$JOBMATCH_AUDIT_SYNCS="0"`},
+		{"", []string{"--audit-syncs", "3", "--db", "postgres://127.0.0.1:1/none"}, "PostgreSQL has none"},
+	} {
+		t.Setenv(auditSyncsEnv, c.env)
+		data := filepath.Join(t.TempDir(), "data")
+		code, _, errs := run(t, "", append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("$%s=%q serve %v: exit %d, want 2 saying %q: %s", auditSyncsEnv, c.env, c.args, code, c.want, errs)
+		}
+		if _, err := os.Stat(data); err == nil {
+			t.Errorf("serve %v: the data directory was made before the refusal", c.args)
+		}
+	}
+
+	type concurrent interface{ AuditConcurrency() int }
+	for _, c := range []struct {
+		env  string
+		args []string
+		want int
+	}{{"", nil, 2}, {"", []string{"--audit-syncs", "1"}, 1}, {"4", nil, 4}, {"4", []string{"--audit-syncs", "3"}, 3}} {
+		t.Setenv(auditSyncsEnv, c.env)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		srv := serveInProcess(t, append([]string{"--data", filepath.Join(t.TempDir(), "data"), "--addr", addr}, c.args...)...)
+		st, ok := srv.m.store.(concurrent)
+		if !ok {
+			t.Fatalf("the embedded store %T says no audit concurrency", srv.m.store)
+		} else if st.AuditConcurrency() != c.want {
+			t.Errorf("$%s=%q serve %v: %d audit syncs in flight, want %d", auditSyncsEnv, c.env, c.args, st.AuditConcurrency(), c.want)
+		}
+		if err := srv.stop(t); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -16,31 +16,58 @@ import (
 //	Satisfies("普通话一级乙等", "普通话二级甲等") // true
 //	Satisfies("教师资格证", "小学教师资格证")   // false: broader is not enough
 func Satisfies(have, need string) bool {
-	h, hok := skillIndex(have)
-	n, nok := skillIndex(need)
-	if !hok || !nok {
-		return hok == nok && foldKey(have) == foldKey(need)
-	}
-	_, ok := slices.BinarySearch(satisfied[h], n)
-	return ok
+	return resolveTerm(have).satisfies(resolveTerm(need))
 }
 
 // SatisfiedBy returns the first of have that satisfies need, preferring one
 // that is need itself, so an explanation can say which of a graduate's
 // certificates meets a post's requirement ("普通话一级乙等 满足 普通话二级甲等").
 func SatisfiedBy(have []string, need string) (string, bool) {
-	n, nok := skillIndex(need)
+	n := resolveTerm(need)
 	for _, h := range have {
-		if i, ok := skillIndex(h); ok && nok && i == n || !ok && !nok && foldKey(h) == foldKey(need) {
+		if resolveTerm(h) == n {
 			return h, true
 		}
 	}
 	for _, h := range have {
-		if Satisfies(h, need) {
+		if resolveTerm(h).satisfies(n) {
 			return h, true
 		}
 	}
 	return "", false
+}
+
+// term is a skill or certificate name resolved in the lexicon: its index,
+// or -1 and its comparison form (trimmed, normalizeText: Latin letters
+// lower-cased, full-width forms folded) for a name the lexicon does not
+// know. Two terms are the same name when they are equal.
+type term struct {
+	idx int
+	key string
+}
+
+func resolveTerm(name string) term {
+	loadSkills()
+	k := normalizeText(nil, strings.TrimSpace(name)) // skillIndex's key
+	if i, ok := skillByKey[string(k)]; ok {
+		return term{idx: i}
+	}
+	return term{idx: -1, key: string(k)}
+}
+
+// satisfies is THE rule of Satisfies, SatisfiedBy and Holder: a name the
+// lexicon knows satisfies need when need is among what it satisfies
+// (itself, its parents, what it implies); a name it does not know
+// satisfies only itself, folded; the one never satisfies the other.
+func (h term) satisfies(need term) bool {
+	switch {
+	case h.idx < 0 || need.idx < 0:
+		return h == need
+	case h.idx == need.idx:
+		return true
+	}
+	_, ok := slices.BinarySearch(satisfied[h.idx], need.idx)
+	return ok
 }
 
 // Implied returns the canonical names of names and of every term they
@@ -105,29 +132,19 @@ func Narrowest(names []string) []string {
 	return out
 }
 
-// foldKey is the comparison form of a name the lexicon does not know.
-func foldKey(s string) string { return string(normalizeText(nil, strings.TrimSpace(s))) }
-
 // Holder is a person's skills and certificates resolved once for many
 // questions of SatisfiedBy's kind: the course ranking asks, for every
 // graduate, whether they hold each of a few hundred terms, and resolving
 // every held name again for each term was most of that.
 type Holder struct {
-	idx []int    // lexicon index of each held name; -1: not in the lexicon
-	key []string // the folded name (foldKey), for names the lexicon lacks
+	held []term
 }
 
 // NewHolder resolves have.
 func NewHolder(have []string) *Holder {
-	loadSkills()
-	h := &Holder{idx: make([]int, len(have)), key: make([]string, len(have))}
+	h := &Holder{held: make([]term, len(have))}
 	for i, name := range have {
-		k := foldKey(name)
-		if j, ok := skillByKey[k]; ok {
-			h.idx[i] = j
-		} else {
-			h.idx[i], h.key[i] = -1, k
-		}
+		h.held[i] = resolveTerm(name)
 	}
 	return h
 }
@@ -135,21 +152,10 @@ func NewHolder(have []string) *Holder {
 // Satisfies reports whether one of the held names satisfies need: the ok
 // of SatisfiedBy(have, need).
 func (h *Holder) Satisfies(need string) bool {
-	k := foldKey(need)
-	n, nok := skillByKey[k]
-	for i, j := range h.idx {
-		switch {
-		case j < 0 && !nok:
-			if h.key[i] == k {
-				return true
-			}
-		case j >= 0 && nok:
-			if j == n {
-				return true
-			}
-			if _, ok := slices.BinarySearch(satisfied[j], n); ok {
-				return true
-			}
+	n := resolveTerm(need)
+	for _, t := range h.held {
+		if t.satisfies(n) {
+			return true
 		}
 	}
 	return false

@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -198,5 +199,72 @@ func TestHolderIsSatisfiedBy(t *testing.T) {
 	}
 	if yes < 10 {
 		t.Fatalf("only %d of %d answers were yes: the check proves little", yes, checked)
+	}
+}
+
+// satisfiesBefore and satisfiedByBefore are Satisfies and SatisfiedBy as
+// they were before the three copies of the rule became term.satisfies:
+// the reference they must still agree with.
+func satisfiesBefore(have, need string) bool {
+	h, hok := skillIndex(have)
+	n, nok := skillIndex(need)
+	if !hok || !nok {
+		return hok == nok && foldKeyBefore(have) == foldKeyBefore(need)
+	}
+	_, ok := slices.BinarySearch(satisfied[h], n)
+	return ok
+}
+
+func satisfiedByBefore(have []string, need string) (string, bool) {
+	n, nok := skillIndex(need)
+	for _, h := range have {
+		if i, ok := skillIndex(h); ok && nok && i == n || !ok && !nok && foldKeyBefore(h) == foldKeyBefore(need) {
+			return h, true
+		}
+	}
+	for _, h := range have {
+		if satisfiesBefore(h, need) {
+			return h, true
+		}
+	}
+	return "", false
+}
+
+func foldKeyBefore(s string) string { return string(normalizeText(nil, strings.TrimSpace(s))) }
+
+// TestSatisfiesAsBefore: Satisfies and SatisfiedBy answer as before, for
+// every pair of a spread of the lexicon's names and aliases (in other
+// cases and full width) and names it lacks, which SatisfiedBy is asked
+// of in pairs that put the need itself second.
+func TestSatisfiesAsBefore(t *testing.T) {
+	var names []string
+	for i, s := range Skills() {
+		if i%5 == 0 {
+			names = append(names, s.Name)
+			names = append(names, s.Aliases...)
+		}
+	}
+	names = append(names, "无人机驾驶", "无人机驾驶 ", "ＣＥＴ－４", " cet-6 ", "CET-6", "", "Excel", "EXCEL", "普通话一级乙等", "普通话二级甲等", "教师资格证", "小学教师资格证")
+	yes := 0
+	for _, have := range names {
+		for _, need := range names {
+			got, want := Satisfies(have, need), satisfiesBefore(have, need)
+			if got != want {
+				t.Fatalf("Satisfies(%q, %q) = %v, before %v", have, need, got, want)
+			}
+			if got {
+				yes++
+			}
+			for _, held := range [][]string{{have, need}, {need, have}, {have}} {
+				g, gok := SatisfiedBy(held, need)
+				w, wok := satisfiedByBefore(held, need)
+				if g != w || gok != wok {
+					t.Fatalf("SatisfiedBy(%q, %q) = %q %v, before %q %v", held, need, g, gok, w, wok)
+				}
+			}
+		}
+	}
+	if yes < 2*len(names) {
+		t.Fatalf("%d of %d pairs satisfied: the check proves little", yes, len(names)*len(names))
 	}
 }

@@ -3,7 +3,6 @@ package itemjson
 import (
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -109,20 +108,8 @@ func appendStrings(b []byte, ss []string) []byte {
 // (an object, keys in byte order), without allocating when c is in order,
 // as the engine makes it.
 func appendContributions(b []byte, c matcher.Contributions, ok bool) ([]byte, bool) {
-	if c == nil {
-		return append(b, "null"...), ok
-	}
-	c = c.Sorted()
-	b = append(b, '{')
-	for i, x := range c {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = AppendString(b, x.Feature)
-		b = append(b, ':')
-		b, ok = AppendFloat(b, x.Value, ok)
-	}
-	return append(b, '}'), ok
+	b, err := c.AppendJSON(b)
+	return b, ok && err == nil
 }
 
 // AppendIntMap appends m as encoding/json encodes it (keys in byte order).
@@ -162,58 +149,7 @@ func AppendFloat(b []byte, f float64, ok bool) ([]byte, bool) {
 	return out, ok
 }
 
-const hexDigits = "0123456789abcdef"
-
-// AppendString is encoding/json's encoding of a string, HTML-safe:
-// <, > and & as \u003c, \u003e and \u0026, control characters escaped,
-// invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
-func AppendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+// AppendString is encoding/json's encoding of a string, HTML-safe
+// (matcher.AppendJSONString, which Contributions write their names with
+// too).
+func AppendString(b []byte, s string) []byte { return matcher.AppendJSONString(b, s) }

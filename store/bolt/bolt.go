@@ -106,10 +106,17 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// DefaultAuditSyncs is how many of the audit journal's syncs may be in
+// flight at once by default: a second sync started while one is in flight
+// costs no more than one alone on the disks measured, and keeps a
+// request's wait to one sync (benchmarks/RESULTS.md, the journal's
+// section). `serve --audit-syncs` sets another.
+const DefaultAuditSyncs = 2
+
 // WithAuditJournal sets the size of each of the audit journal's two
 // regions (bytes; the file is twice that) and how many of its syncs may
-// be in flight at once. Zero keeps the default (8 MiB, 2). Tests use
-// small regions to make folds and full regions happen.
+// be in flight at once. Zero keeps the default (8 MiB, DefaultAuditSyncs).
+// Tests use small regions to make folds and full regions happen.
 func WithAuditJournal(region int64, syncs int) Option {
 	return func(s *Store) {
 		if region > 0 {
@@ -157,7 +164,7 @@ func Open(path string, keys *seal.Keyring, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("bolt store %s: create buckets: %w", path, err)
 	}
-	s := &Store{db: db, now: time.Now, keys: keys, log: slog.New(slog.DiscardHandler), journalRegion: defaultJournalRegion, journalSyncs: 2, foldEvery: foldEvery}
+	s := &Store{db: db, now: time.Now, keys: keys, log: slog.New(slog.DiscardHandler), journalRegion: defaultJournalRegion, journalSyncs: DefaultAuditSyncs, foldEvery: foldEvery}
 	for _, o := range opts {
 		o(s)
 	}

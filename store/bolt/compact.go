@@ -50,26 +50,14 @@ func Compact(path string, progress func(done, total int64)) (*CompactResult, err
 	if err := checkFreeSpace(filepath.Dir(path), live); err != nil {
 		return nil, err
 	}
-	tmp := path + ".compact"
-	_ = os.Remove(tmp)
-	dst, err := bbolt.Open(tmp, 0o600, &bbolt.Options{FreelistType: bbolt.FreelistMapType})
-	if err != nil {
-		return nil, fmt.Errorf("compact: %w", err)
-	}
-	stop := watchSize(tmp, live, progress)
-	err = bbolt.Compact(dst, src, 64<<20)
-	stop()
-	if cerr := dst.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = syncFile(tmp)
-	}
+	tmp, err := compactInto(src, path, live, progress)
 	if err == nil {
 		err = os.Rename(tmp, path)
+		if err != nil {
+			os.Remove(tmp)
+		}
 	}
 	if err != nil {
-		os.Remove(tmp)
 		return nil, fmt.Errorf("compact %s: %w", path, err)
 	}
 	_ = syncFile(filepath.Dir(path)) // the rename, durable
@@ -81,6 +69,33 @@ func Compact(path string, progress func(done, total int64)) (*CompactResult, err
 		progress(live, live)
 	}
 	return res, nil
+}
+
+// compactInto copies src's live data (bbolt.Compact, pages filled) into
+// a new file beside path, path.compact, made anew, and syncs it; the
+// caller renames it over path. progress, when set, hears the new file's
+// size against live. On an error the new file is removed.
+func compactInto(src *bbolt.DB, path string, live int64, progress func(done, total int64)) (tmp string, err error) {
+	tmp = path + ".compact"
+	_ = os.Remove(tmp)
+	dst, err := bbolt.Open(tmp, 0o600, &bbolt.Options{FreelistType: bbolt.FreelistMapType})
+	if err != nil {
+		return "", err
+	}
+	stop := watchSize(tmp, live, progress)
+	err = bbolt.Compact(dst, src, 64<<20)
+	stop()
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncFile(tmp)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
 }
 
 // watchSize reports path's size as done, against total, every 200 ms

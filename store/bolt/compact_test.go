@@ -9,9 +9,35 @@ import (
 	"testing"
 	"time"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
+
+// publishTestRun stores and publishes run batch-202606NN with a list of
+// about 600 bytes for each of graduates graduates.
+func publishTestRun(t *testing.T, s *Store, n, graduates int) string {
+	t.Helper()
+	ctx := context.Background()
+	t0 := time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC)
+	r := &matcher.Run{ID: fmt.Sprintf("batch-202606%02d", n), StartedAt: t0.Add(time.Duration(n) * 24 * time.Hour)}
+	var recs []matcher.GraduateRecommendations
+	for g := 0; g < graduates; g++ {
+		recs = append(recs, matcher.GraduateRecommendations{GraduateID: fmt.Sprintf("G%05d", g), Items: []matcher.StoredRecommendation{
+			{PostID: fmt.Sprintf("p:%d", g+n), Kind: matcher.KindJob, Rank: 1, Score: 1, Item: []byte(fmt.Sprintf(`{"post_id":"p:%d","reasons":["%s"]}`, g+n, strings.Repeat("专业对口", 40)))}}})
+	}
+	if err := s.CreateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveRecommendations(ctx, r.ID, recs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PublishRun(ctx, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
+}
 
 // TestPruneReusesPagesAndCompactShrinks: after a prune, the next run's
 // lists go into the freed pages (the file does not grow), and Compact,
@@ -24,26 +50,7 @@ func TestPruneReusesPagesAndCompactShrinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t0 := time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC)
-	publish := func(n int) string {
-		t.Helper()
-		r := &matcher.Run{ID: fmt.Sprintf("batch-202606%02d", n), StartedAt: t0.Add(time.Duration(n) * 24 * time.Hour)}
-		var recs []matcher.GraduateRecommendations
-		for g := 0; g < 2000; g++ {
-			recs = append(recs, matcher.GraduateRecommendations{GraduateID: fmt.Sprintf("G%05d", g), Items: []matcher.StoredRecommendation{
-				{PostID: fmt.Sprintf("p:%d", g+n), Kind: matcher.KindJob, Rank: 1, Score: 1, Item: []byte(fmt.Sprintf(`{"post_id":"p:%d","reasons":["%s"]}`, g+n, strings.Repeat("专业对口", 40)))}}})
-		}
-		if err := s.CreateRun(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.SaveRecommendations(ctx, r.ID, recs); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.PublishRun(ctx, r.ID); err != nil {
-			t.Fatal(err)
-		}
-		return r.ID
-	}
+	publish := func(n int) string { return publishTestRun(t, s, n, 2000) }
 	size := func() int64 {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -107,5 +114,61 @@ func TestPruneReusesPagesAndCompactShrinks(t *testing.T) {
 	}
 	if runs, err := s.Runs(ctx, 0); err != nil || len(runs) != 9 {
 		t.Fatalf("runs after compact: %d %v", len(runs), err)
+	}
+}
+
+// TestStoreCompactReplacesTheFile: the open store's compaction (after a
+// data key rotation or the first sealing) goes through compactInto as
+// Compact does: the file shrinks, no copy is left beside it, and the store
+// reads and writes on the new file.
+func TestStoreCompactReplacesTheFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "jobmatch.db")
+	s, err := Open(path, storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for n := 1; n <= 4; n++ {
+		publishTestRun(t, s, n, 1000)
+	}
+	if _, err := s.PruneRuns(ctx, 2, false); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	if err := s.compact(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(path)
+	if after.Size() >= before.Size() {
+		t.Fatalf("compact: %d bytes, before %d", after.Size(), before.Size())
+	}
+	if _, err := os.Stat(path + ".compact"); !os.IsNotExist(err) {
+		t.Fatalf("the temporary copy is left: %v", err)
+	}
+	lists := 0
+	if err := s.EachRunList(ctx, "batch-20260604", func(matcher.GraduateRecommendations) error { lists++; return nil }); err != nil || lists != 1000 {
+		t.Fatalf("after compact: %d lists, %v", lists, err)
+	}
+	publishTestRun(t, s, 5, 10)
+	if runs, err := s.Runs(ctx, 0); err != nil || len(runs) != 5 {
+		t.Fatalf("runs after compact and a write: %d %v", len(runs), err)
+	}
+}
+
+// TestCompactIntoRemovesTheCopyOnError: a copy that fails half-way is
+// not left beside the file for a later rename to pick up.
+func TestCompactIntoRemovesTheCopyOnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jobmatch.db")
+	src, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.Close() // bbolt.Compact cannot read it
+	if tmp, err := compactInto(src, path, 0, nil); err == nil {
+		t.Fatalf("compactInto a closed database: %q, no error", tmp)
+	}
+	if _, err := os.Stat(path + ".compact"); !os.IsNotExist(err) {
+		t.Fatalf("the failed copy is left: %v", err)
 	}
 }

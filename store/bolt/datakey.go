@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -279,31 +280,24 @@ func (s *Store) resealUser(tx *bbolt.Tx, k, v []byte) (bool, error) {
 	return true, tx.Bucket(bUsers).Put(k, doc)
 }
 
-// compact copies the file into a new one (bbolt.Compact writes only live
-// pages) and replaces it, reopening the store on the copy.
+// compact copies the file into a new one (compactInto: bbolt.Compact
+// writes only live pages) and replaces it, reopening the store on the
+// copy.
 func (s *Store) compact() error {
 	s.foldMu.Lock()
 	defer s.foldMu.Unlock()
 	path := s.db.Path()
-	tmp := path + ".compact"
-	_ = os.Remove(tmp)
-	dst, err := bbolt.Open(tmp, 0o600, &bbolt.Options{FreelistType: bbolt.FreelistMapType})
+	tmp, err := compactInto(s.db, path, 0, nil)
 	if err != nil {
-		return err
-	}
-	if err := bbolt.Compact(dst, s.db, 64<<20); err != nil {
-		dst.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := dst.Close(); err != nil {
-		os.Remove(tmp)
 		return err
 	}
 	if err := s.db.Close(); err != nil {
 		return err
 	}
 	renameErr := os.Rename(tmp, path)
+	if renameErr == nil {
+		_ = syncFile(filepath.Dir(path)) // the rename, durable
+	}
 	// Reopened whatever happened: on a failed rename, the original file.
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 5 * time.Second, FreelistType: bbolt.FreelistMapType})
 	if err != nil {
