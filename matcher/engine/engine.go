@@ -151,7 +151,9 @@ type Engine struct {
 	online   onlineRankers // the Ranker Recommend answers through (online.go)
 	scanOnly bool          // Recommend always scans (tests compare the two paths)
 	profiles profileCache
-	gen      uint64 // counts changes to the posts, the courses and the policy; see profileCache
+	// the term counts of each profile text (textCounts)
+	profileTextCounts textCounts
+	gen               uint64 // counts changes to the posts, the courses and the policy; see profileCache
 }
 
 type posting struct {
