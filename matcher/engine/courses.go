@@ -47,9 +47,11 @@ type courseRec struct {
 	own, titleTerms []string
 	// subjects are the broad terms the course is about (办公软件 for a
 	// course teaching Word, Excel and PPT): see courseSubjects.
-	subjects     []string
-	majors       []matcher.MajorRef
-	key, subject string
+	subjects []string
+	// the same three as course term ids (Engine.courseTermIDs)
+	titleIDs, ownIDs, subjectIDs []int32
+	majors                       []matcher.MajorRef
+	key, subject                 string
 	// idx is the record's place in Engine.courses (the levels memo's index);
 	// specialised: some course of its subject names the majors it is for
 	// (RecommendCourses: such a subject is a field's, never general
@@ -115,6 +117,7 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	ts, tc := catalog.FindSkills(c.Title)
 	cr.titleTerms = slices.Concat(ts, tc)
 	cr.subjects = courseSubjects(cr.own, cr.titleTerms)
+	cr.titleIDs, cr.ownIDs, cr.subjectIDs = e.courseTermIDs(cr.titleTerms), e.courseTermIDs(cr.own), e.courseTermIDs(cr.subjects)
 	cr.majors = matcher.CompileMajors(c.Majors)
 	cr.key, cr.subject = matcher.CourseKey(&c), matcher.CourseSubject(&c)
 	// The memos are by place in e.courses and hold the replaced record's
@@ -191,7 +194,7 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 func (e *Engine) recommendCourses(g *matcher.Graduate, q matcher.Query, gc *gradCtx, now time.Time, gaps *skillGaps) *matcher.Result {
 	res := &matcher.Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []matcher.Item{}}
 	cw := e.courseWeights()
-	held := heldTerms{held: slices.Concat(g.Skills, g.Certificates)}
+	held := newHeldTerms(e, slices.Concat(g.Skills, g.Certificates))
 	startup := g.StartupIntent()
 	var all, general []scoredCourse
 	levels := e.courseLevelsFor(majorKey(gc.Major))

@@ -24,10 +24,34 @@ func courseExcluded(cr *courseRec, now time.Time, held *heldTerms) string {
 		return matcher.RuleCoursePlaces
 	case !cr.c.Open(now):
 		return matcher.RuleCourseStarted
-	case allHeld(cr.titleTerms, held) || allHeld(cr.own, held) || anyHeld(cr.subjects, held):
+	case allHeld(cr.titleIDs, held) || allHeld(cr.ownIDs, held) || anyHeld(cr.subjectIDs, held):
 		return matcher.RuleCourseSkillsHeld
 	}
 	return ""
+}
+
+// courseTermIDs interns the terms a course is excluded on (courseExcluded):
+// a ranking's memo of what the graduate holds is then a slice by id
+// (heldTerms), not a map by name: 620 courses' lookups for every graduate
+// of a nightly batch were a quarter of its course ranking.
+func (e *Engine) courseTermIDs(terms []string) []int32 {
+	if len(terms) == 0 {
+		return nil
+	}
+	if e.courseTermID == nil {
+		e.courseTermID = map[string]int32{}
+	}
+	ids := make([]int32, len(terms))
+	for i, t := range terms {
+		id, ok := e.courseTermID[t]
+		if !ok {
+			id = int32(len(e.courseTermName))
+			e.courseTermID[t] = id
+			e.courseTermName = append(e.courseTermName, t)
+		}
+		ids[i] = id
+	}
+	return ids
 }
 
 // courseSubjects are the broad terms a course is about, read on the
@@ -64,34 +88,39 @@ func courseSubjects(own, titleTerms []string) []string {
 }
 
 // heldTerms is what a graduate holds (skills and certificates), with a
-// memo of which terms it satisfies: the courses name the same few dozen
-// terms again and again, and catalog.SatisfiedBy normalises every name it
-// compares (it was a quarter of a course ranking's CPU).
-// The held names are resolved in the lexicon once (catalog.Holder), not
-// at every term.
+// memo of which course terms (Engine.courseTermIDs) it satisfies: the
+// courses name the same few dozen terms again and again, and
+// catalog.SatisfiedBy normalises every name it compares (it was a quarter
+// of a course ranking's CPU). The held names are resolved in the lexicon
+// once (catalog.Holder), not at every term.
 type heldTerms struct {
 	held   []string
 	holder *catalog.Holder
-	memo   map[string]bool
+	names  []string // by course term id (Engine.courseTermName)
+	memo   []int8   // by course term id: 0 not known yet, 1 not satisfied, 2 satisfied
 }
 
-func (h *heldTerms) satisfies(t string) bool {
-	ok, seen := h.memo[t]
-	if !seen {
+func newHeldTerms(e *Engine, held []string) heldTerms {
+	return heldTerms{held: held, names: e.courseTermName, memo: make([]int8, len(e.courseTermName))}
+}
+
+func (h *heldTerms) satisfies(id int32) bool {
+	v := h.memo[id]
+	if v == 0 {
 		if h.holder == nil {
 			h.holder = catalog.NewHolder(h.held)
 		}
-		ok = h.holder.Satisfies(t)
-		if h.memo == nil {
-			h.memo = map[string]bool{}
+		v = 1
+		if h.holder.Satisfies(h.names[id]) {
+			v = 2
 		}
-		h.memo[t] = ok
+		h.memo[id] = v
 	}
-	return ok
+	return v == 2
 }
 
 // anyHeld reports whether a term of held satisfies one of terms.
-func anyHeld(terms []string, held *heldTerms) bool {
+func anyHeld(terms []int32, held *heldTerms) bool {
 	if len(held.held) == 0 {
 		return false // nothing held satisfies anything (catalog.Holder)
 	}
@@ -103,7 +132,7 @@ func anyHeld(terms []string, held *heldTerms) bool {
 	return false
 }
 
-func allHeld(terms []string, held *heldTerms) bool {
+func allHeld(terms []int32, held *heldTerms) bool {
 	if len(terms) == 0 || len(held.held) == 0 {
 		return false
 	}

@@ -146,6 +146,9 @@ type Engine struct {
 	courseLevelN atomic.Int64
 
 	courses []*courseRec
+	// the terms courses are excluded on, interned (courseTermIDs)
+	courseTermID   map[string]int32
+	courseTermName []string
 
 	accPool  sync.Pool
 	online   onlineRankers // the Ranker Recommend answers through (online.go)
