@@ -128,12 +128,14 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	for i, x := range e.courses {
 		if x.c.ID == c.ID {
 			cr.idx = i
+			e.indexCourseText(x, cr)
 			e.courses[i] = cr
 			e.markSpecialised()
 			return nil
 		}
 	}
 	cr.idx = len(e.courses)
+	e.indexCourseText(nil, cr)
 	e.courses = append(e.courses, cr)
 	e.markSpecialised()
 	return nil
@@ -198,12 +200,14 @@ func (e *Engine) recommendCourses(g *matcher.Graduate, q matcher.Query, gc *grad
 	startup := g.StartupIntent()
 	var all, general []scoredCourse
 	levels := e.courseLevelsFor(majorKey(gc.Major))
+	textp := e.courseTextScores(gc.eng)
+	defer putCourseText(textp)
 	for _, cr := range e.courses {
 		if rule := courseExcluded(cr, now, &held); rule != "" {
 			res.Excluded[rule]++
 			continue
 		}
-		s := e.scoreCourse(gc.eng, levels, cr, gaps, &cw, startup)
+		s := e.scoreCourse(gc.eng, levels, cr, gaps, &cw, startup, (*textp)[cr.idx])
 		switch {
 		case cr.c.Category == matcher.CourseGuidance && s.generalFit():
 			s.general = true // training for every graduate, never a field's
@@ -476,8 +480,10 @@ func (s *scoredCourse) generalFit() bool {
 	return len(s.opens) > 0 && slices.Min(s.opens) < planPosts
 }
 
-// levels is the memo of ge.major's levels (courseLevelsFor), looked up once per ranking.
-func (e *Engine) scoreCourse(ge *gradEngine, levels *courseLevels, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool) scoredCourse {
+// levels is the memo of ge.major's levels (courseLevelsFor), looked up once
+// per ranking; text is sparseDot of the profile and course vectors
+// (courseTextScores).
+func (e *Engine) scoreCourse(ge *gradEngine, levels *courseLevels, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool, text float64) scoredCourse {
 	s := scoredCourse{cr: cr}
 	s.startup = startup && cr.c.Category == matcher.CourseEntrepreneurship && !cr.c.ForRunningBusiness()
 	for _, id := range gaps.ids {
@@ -520,7 +526,7 @@ func (e *Engine) scoreCourse(ge *gradEngine, levels *courseLevels, cr *courseRec
 	if len(gaps.ranked) > 0 {
 		s.x[CGap] = float64(bits.OnesCount64(helped)) / float64(len(gaps.ranked))
 	}
-	s.x[CText] = clamp01(float64(sparseDot(ge.qIDs, ge.qW, cr.terms, cr.tw)))
+	s.x[CText] = clamp01(text)
 	s.x[CDistrict] = ge.districtFit[cr.district+2]
 	s.x[CChannel] = 0.5
 	if cr.c.Category == matcher.CourseEntrepreneurship {

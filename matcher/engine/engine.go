@@ -146,6 +146,8 @@ type Engine struct {
 	courseLevelN atomic.Int64
 
 	courses []*courseRec
+	// the courses' vectors by term (indexCourseText)
+	coursePostings map[uint32][]coursePosting
 	// the terms courses are excluded on, interned (courseTermIDs)
 	courseTermID   map[string]int32
 	courseTermName []string
