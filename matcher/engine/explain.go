@@ -174,7 +174,8 @@ func majorReason(ex *explanation) string {
 		return ""
 	}
 	gm := ex.gc.Major
-	switch matcher.MatchMajors(gm, ex.pr.Majors) {
+	// MatchMajors(gm, the post's majors), from the request's memo
+	switch ex.gc.MajorLevel(&ex.pr.postHot.PostFacts, &ex.pr.PostRestrictions) {
 	case matcher.MajorExact:
 		return "专业符合：岗位要求" + gm.Label()
 	case matcher.MajorClass:
