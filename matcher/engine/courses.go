@@ -196,7 +196,7 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 func (e *Engine) recommendCourses(g *matcher.Graduate, q matcher.Query, gc *gradCtx, now time.Time, gaps *skillGaps) *matcher.Result {
 	res := &matcher.Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []matcher.Item{}}
 	cw := e.courseWeights()
-	held := newHeldTerms(e, slices.Concat(g.Skills, g.Certificates))
+	held := e.newHeldTerms(slices.Concat(g.Skills, g.Certificates))
 	startup := g.StartupIntent()
 	var all, general []scoredCourse
 	levels := e.courseLevelsFor(majorKey(gc.Major))

@@ -87,36 +87,68 @@ func courseSubjects(own, titleTerms []string) []string {
 	return out
 }
 
-// heldTerms is what a graduate holds (skills and certificates), with a
-// memo of which course terms (Engine.courseTermIDs) it satisfies: the
-// courses name the same few dozen terms again and again, and
-// catalog.SatisfiedBy normalises every name it compares (it was a quarter
-// of a course ranking's CPU). The held names are resolved in the lexicon
-// once (catalog.Holder), not at every term.
+// heldTerms is what a graduate holds (skills and certificates) and which
+// course terms (Engine.courseTermIDs) it satisfies, as a bitset by id.
+// catalog.Holder's Satisfies is an "or" over the held names, so the set is
+// the union of each held name's (heldBits): the engine keeps one per
+// distinct name, and a ranking ORs a few words per name instead of asking
+// the lexicon about every term its courses name (that, memoised per
+// ranking by name, was half of a nightly batch's course ranking).
 type heldTerms struct {
-	held   []string
-	holder *catalog.Holder
-	names  []string // by course term id (Engine.courseTermName)
-	memo   []int8   // by course term id: 0 not known yet, 1 not satisfied, 2 satisfied
+	held []string
+	bits []uint64
 }
 
-func newHeldTerms(e *Engine, held []string) heldTerms {
-	return heldTerms{held: held, names: e.courseTermName, memo: make([]int8, len(e.courseTermName))}
+func (e *Engine) newHeldTerms(held []string) heldTerms {
+	h := heldTerms{held: held}
+	if len(held) == 0 {
+		return h
+	}
+	n := len(e.courseTermName)
+	h.bits = make([]uint64, (n+63)/64)
+	for _, name := range held {
+		for w, b := range e.heldBits(name, n) {
+			h.bits[w] |= b
+		}
+	}
+	return h
+}
+
+// courseHeld is what a held name satisfies among the first n course terms.
+type courseHeld struct {
+	n    int
+	bits []uint64
+}
+
+// heldBits returns the course terms (of the first n, n being every term
+// interned so far) that the held name satisfies, computed on the first
+// ranking that meets the name since courses added terms. The caller holds
+// e.mu, so the terms do not change meanwhile; ids never change once given.
+func (e *Engine) heldBits(name string, n int) []uint64 {
+	if v, ok := e.courseHeld.Load(name); ok {
+		if ch := v.(*courseHeld); ch.n == n {
+			return ch.bits
+		}
+	}
+	hold := catalog.NewHolder([]string{name})
+	bits := make([]uint64, (n+63)/64)
+	for id, t := range e.courseTermName[:n] {
+		if hold.Satisfies(t) {
+			bits[id>>6] |= 1 << (id & 63)
+		}
+	}
+	// Profiles from portals may name anything: bounded like the major
+	// memos, starting afresh when full.
+	if e.courseHeldN.Add(1) > maxMajorVerdicts {
+		e.courseHeld.Clear()
+		e.courseHeldN.Store(0)
+	}
+	e.courseHeld.Store(name, &courseHeld{n: n, bits: bits})
+	return bits
 }
 
 func (h *heldTerms) satisfies(id int32) bool {
-	v := h.memo[id]
-	if v == 0 {
-		if h.holder == nil {
-			h.holder = catalog.NewHolder(h.held)
-		}
-		v = 1
-		if h.holder.Satisfies(h.names[id]) {
-			v = 2
-		}
-		h.memo[id] = v
-	}
-	return v == 2
+	return h.bits[id>>6]&(1<<(id&63)) != 0
 }
 
 // anyHeld reports whether a term of held satisfies one of terms.

@@ -151,6 +151,9 @@ type Engine struct {
 	// the terms courses are excluded on, interned (courseTermIDs)
 	courseTermID   map[string]int32
 	courseTermName []string
+	// what each held name satisfies among them (heldBits)
+	courseHeld  sync.Map
+	courseHeldN atomic.Int64
 
 	accPool  sync.Pool
 	online   onlineRankers // the Ranker Recommend answers through (online.go)
