@@ -70,6 +70,18 @@ func (e *Engine) build(posts []matcher.Post) error {
 			terms[i], weights[i] = e.vectorizeCounts(counts[i], false)
 		}
 	})
+	// Every posting list's length is its term's df: one array holds them
+	// all (appending them one by one was most of placing the posts), each
+	// list capped at its length, so an upsert's append copies that list
+	// out instead of writing over the next.
+	var n int
+	for _, df := range e.df {
+		n += int(df)
+	}
+	all := make([]posting, n)
+	for id, df := range e.df {
+		e.postings[id], all = all[:0:df], all[df:]
+	}
 	for i := range posts {
 		if counts[i] == nil {
 			continue

@@ -47,9 +47,11 @@ type courseRec struct {
 	own, titleTerms []string
 	// subjects are the broad terms the course is about (办公软件 for a
 	// course teaching Word, Excel and PPT): see courseSubjects.
-	subjects     []string
-	majors       []matcher.MajorRef
-	key, subject string
+	subjects []string
+	// the same three as course term ids (Engine.courseTermIDs)
+	titleIDs, ownIDs, subjectIDs []int32
+	majors                       []matcher.MajorRef
+	key, subject                 string
 	// idx is the record's place in Engine.courses (the levels memo's index);
 	// specialised: some course of its subject names the majors it is for
 	// (RecommendCourses: such a subject is a field's, never general
@@ -115,6 +117,7 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	ts, tc := catalog.FindSkills(c.Title)
 	cr.titleTerms = slices.Concat(ts, tc)
 	cr.subjects = courseSubjects(cr.own, cr.titleTerms)
+	cr.titleIDs, cr.ownIDs, cr.subjectIDs = e.courseTermIDs(cr.titleTerms), e.courseTermIDs(cr.own), e.courseTermIDs(cr.subjects)
 	cr.majors = matcher.CompileMajors(c.Majors)
 	cr.key, cr.subject = matcher.CourseKey(&c), matcher.CourseSubject(&c)
 	// The memos are by place in e.courses and hold the replaced record's
@@ -125,12 +128,14 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	for i, x := range e.courses {
 		if x.c.ID == c.ID {
 			cr.idx = i
+			e.indexCourseText(x, cr)
 			e.courses[i] = cr
 			e.markSpecialised()
 			return nil
 		}
 	}
 	cr.idx = len(e.courses)
+	e.indexCourseText(nil, cr)
 	e.courses = append(e.courses, cr)
 	e.markSpecialised()
 	return nil
@@ -191,16 +196,18 @@ func (e *Engine) RecommendCourses(g *matcher.Graduate, q matcher.Query) (*matche
 func (e *Engine) recommendCourses(g *matcher.Graduate, q matcher.Query, gc *gradCtx, now time.Time, gaps *skillGaps) *matcher.Result {
 	res := &matcher.Result{GraduateID: g.ID, Excluded: map[string]int{}, Items: []matcher.Item{}}
 	cw := e.courseWeights()
-	held := heldTerms{held: slices.Concat(g.Skills, g.Certificates)}
+	held := e.newHeldTerms(slices.Concat(g.Skills, g.Certificates))
 	startup := g.StartupIntent()
 	var all, general []scoredCourse
 	levels := e.courseLevelsFor(majorKey(gc.Major))
+	textp := e.courseTextScores(gc.eng)
+	defer putCourseText(textp)
 	for _, cr := range e.courses {
 		if rule := courseExcluded(cr, now, &held); rule != "" {
 			res.Excluded[rule]++
 			continue
 		}
-		s := e.scoreCourse(gc.eng, levels, cr, gaps, &cw, startup)
+		s := e.scoreCourse(gc.eng, levels, cr, gaps, &cw, startup, (*textp)[cr.idx])
 		switch {
 		case cr.c.Category == matcher.CourseGuidance && s.generalFit():
 			s.general = true // training for every graduate, never a field's
@@ -473,8 +480,10 @@ func (s *scoredCourse) generalFit() bool {
 	return len(s.opens) > 0 && slices.Min(s.opens) < planPosts
 }
 
-// levels is the memo of ge.major's levels (courseLevelsFor), looked up once per ranking.
-func (e *Engine) scoreCourse(ge *gradEngine, levels *courseLevels, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool) scoredCourse {
+// levels is the memo of ge.major's levels (courseLevelsFor), looked up once
+// per ranking; text is sparseDot of the profile and course vectors
+// (courseTextScores).
+func (e *Engine) scoreCourse(ge *gradEngine, levels *courseLevels, cr *courseRec, gaps *skillGaps, cw *[NumCourseFeatures]float64, startup bool, text float64) scoredCourse {
 	s := scoredCourse{cr: cr}
 	s.startup = startup && cr.c.Category == matcher.CourseEntrepreneurship && !cr.c.ForRunningBusiness()
 	for _, id := range gaps.ids {
@@ -517,7 +526,7 @@ func (e *Engine) scoreCourse(ge *gradEngine, levels *courseLevels, cr *courseRec
 	if len(gaps.ranked) > 0 {
 		s.x[CGap] = float64(bits.OnesCount64(helped)) / float64(len(gaps.ranked))
 	}
-	s.x[CText] = clamp01(float64(sparseDot(ge.qIDs, ge.qW, cr.terms, cr.tw)))
+	s.x[CText] = clamp01(text)
 	s.x[CDistrict] = ge.districtFit[cr.district+2]
 	s.x[CChannel] = 0.5
 	if cr.c.Category == matcher.CourseEntrepreneurship {

@@ -24,10 +24,34 @@ func courseExcluded(cr *courseRec, now time.Time, held *heldTerms) string {
 		return matcher.RuleCoursePlaces
 	case !cr.c.Open(now):
 		return matcher.RuleCourseStarted
-	case allHeld(cr.titleTerms, held) || allHeld(cr.own, held) || anyHeld(cr.subjects, held):
+	case allHeld(cr.titleIDs, held) || allHeld(cr.ownIDs, held) || anyHeld(cr.subjectIDs, held):
 		return matcher.RuleCourseSkillsHeld
 	}
 	return ""
+}
+
+// courseTermIDs interns the terms a course is excluded on (courseExcluded):
+// a ranking's memo of what the graduate holds is then a slice by id
+// (heldTerms), not a map by name: 620 courses' lookups for every graduate
+// of a nightly batch were a quarter of its course ranking.
+func (e *Engine) courseTermIDs(terms []string) []int32 {
+	if len(terms) == 0 {
+		return nil
+	}
+	if e.courseTermID == nil {
+		e.courseTermID = map[string]int32{}
+	}
+	ids := make([]int32, len(terms))
+	for i, t := range terms {
+		id, ok := e.courseTermID[t]
+		if !ok {
+			id = int32(len(e.courseTermName))
+			e.courseTermID[t] = id
+			e.courseTermName = append(e.courseTermName, t)
+		}
+		ids[i] = id
+	}
+	return ids
 }
 
 // courseSubjects are the broad terms a course is about, read on the
@@ -63,35 +87,72 @@ func courseSubjects(own, titleTerms []string) []string {
 	return out
 }
 
-// heldTerms is what a graduate holds (skills and certificates), with a
-// memo of which terms it satisfies: the courses name the same few dozen
-// terms again and again, and catalog.SatisfiedBy normalises every name it
-// compares (it was a quarter of a course ranking's CPU).
-// The held names are resolved in the lexicon once (catalog.Holder), not
-// at every term.
+// heldTerms is what a graduate holds (skills and certificates) and which
+// course terms (Engine.courseTermIDs) it satisfies, as a bitset by id.
+// catalog.Holder's Satisfies is an "or" over the held names, so the set is
+// the union of each held name's (heldBits): the engine keeps one per
+// distinct name, and a ranking ORs a few words per name instead of asking
+// the lexicon about every term its courses name (that, memoised per
+// ranking by name, was half of a nightly batch's course ranking).
 type heldTerms struct {
-	held   []string
-	holder *catalog.Holder
-	memo   map[string]bool
+	held []string
+	bits []uint64
 }
 
-func (h *heldTerms) satisfies(t string) bool {
-	ok, seen := h.memo[t]
-	if !seen {
-		if h.holder == nil {
-			h.holder = catalog.NewHolder(h.held)
-		}
-		ok = h.holder.Satisfies(t)
-		if h.memo == nil {
-			h.memo = map[string]bool{}
-		}
-		h.memo[t] = ok
+func (e *Engine) newHeldTerms(held []string) heldTerms {
+	h := heldTerms{held: held}
+	if len(held) == 0 {
+		return h
 	}
-	return ok
+	n := len(e.courseTermName)
+	h.bits = make([]uint64, (n+63)/64)
+	for _, name := range held {
+		for w, b := range e.heldBits(name, n) {
+			h.bits[w] |= b
+		}
+	}
+	return h
+}
+
+// courseHeld is what a held name satisfies among the first n course terms.
+type courseHeld struct {
+	n    int
+	bits []uint64
+}
+
+// heldBits returns the course terms (of the first n, n being every term
+// interned so far) that the held name satisfies, computed on the first
+// ranking that meets the name since courses added terms. The caller holds
+// e.mu, so the terms do not change meanwhile; ids never change once given.
+func (e *Engine) heldBits(name string, n int) []uint64 {
+	if v, ok := e.courseHeld.Load(name); ok {
+		if ch := v.(*courseHeld); ch.n == n {
+			return ch.bits
+		}
+	}
+	hold := catalog.NewHolder([]string{name})
+	bits := make([]uint64, (n+63)/64)
+	for id, t := range e.courseTermName[:n] {
+		if hold.Satisfies(t) {
+			bits[id>>6] |= 1 << (id & 63)
+		}
+	}
+	// Profiles from portals may name anything: bounded like the major
+	// memos, starting afresh when full.
+	if e.courseHeldN.Add(1) > maxMajorVerdicts {
+		e.courseHeld.Clear()
+		e.courseHeldN.Store(0)
+	}
+	e.courseHeld.Store(name, &courseHeld{n: n, bits: bits})
+	return bits
+}
+
+func (h *heldTerms) satisfies(id int32) bool {
+	return h.bits[id>>6]&(1<<(id&63)) != 0
 }
 
 // anyHeld reports whether a term of held satisfies one of terms.
-func anyHeld(terms []string, held *heldTerms) bool {
+func anyHeld(terms []int32, held *heldTerms) bool {
 	if len(held.held) == 0 {
 		return false // nothing held satisfies anything (catalog.Holder)
 	}
@@ -103,7 +164,7 @@ func anyHeld(terms []string, held *heldTerms) bool {
 	return false
 }
 
-func allHeld(terms []string, held *heldTerms) bool {
+func allHeld(terms []int32, held *heldTerms) bool {
 	if len(terms) == 0 || len(held.held) == 0 {
 		return false
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
 // TestCourseSubjectHeld: issue 9's "not for skills held" on the term
@@ -54,5 +55,41 @@ func TestCourseSubjectHeld(t *testing.T) {
 	}
 	if s := courseSubjects([]string{"Word", "Excel", "公文写作"}, nil); !slices.Equal(s, []string{"办公软件"}) {
 		t.Errorf("courseSubjects(Word, Excel, 公文写作) = %v, want [办公软件]", s)
+	}
+}
+
+// The engine's per-name sets give what catalog.Holder says of the held
+// names together, for every course term, names outside the lexicon too.
+func TestHeldTermsIsHolder(t *testing.T) {
+	courses := genCourses(3, 150)
+	courses = append(courses,
+		matcher.Course{ID: "c:office", Title: "计算机办公应用培训班", Places: 30, Skills: []string{"Word", "Excel", "PPT", "公文写作"}},
+		matcher.Course{ID: "c:en", Title: "英语四级培训班", Places: 30, Certificates: []string{"英语四级"}},
+		matcher.Course{ID: "c:drive", Title: "C1驾驶证培训", Places: 30, Certificates: []string{"C1驾驶证"}},
+		matcher.Course{ID: "c:odd", Title: "某某手艺班", Places: 30, Skills: []string{"某某手艺"}})
+	e := newTestEngine(t, genPosts(3, 300), courses)
+	helds := [][]string{{"Excel"}, {"英语六级"}, {"B2驾驶证", "Oracle"}, {"某某手艺"}, {"ＥＸＣＥＬ"}, {}}
+	for _, g := range genGraduates(4, 300) {
+		helds = append(helds, slices.Concat(g.Skills, g.Certificates))
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	yes := 0
+	for _, held := range helds {
+		h := e.newHeldTerms(held)
+		hold := catalog.NewHolder(held)
+		for id, term := range e.courseTermName {
+			want := len(held) > 0 && hold.Satisfies(term)
+			got := len(held) > 0 && h.satisfies(int32(id))
+			if got != want {
+				t.Fatalf("held %v, term %q: %v, Holder says %v", held, term, got, want)
+			}
+			if got {
+				yes++
+			}
+		}
+	}
+	if yes < 50 {
+		t.Fatalf("only %d terms held", yes)
 	}
 }

@@ -146,12 +146,22 @@ type Engine struct {
 	courseLevelN atomic.Int64
 
 	courses []*courseRec
+	// the courses' vectors by term (indexCourseText)
+	coursePostings map[uint32][]coursePosting
+	// the terms courses are excluded on, interned (courseTermIDs)
+	courseTermID   map[string]int32
+	courseTermName []string
+	// what each held name satisfies among them (heldBits)
+	courseHeld  sync.Map
+	courseHeldN atomic.Int64
 
 	accPool  sync.Pool
 	online   onlineRankers // the Ranker Recommend answers through (online.go)
 	scanOnly bool          // Recommend always scans (tests compare the two paths)
 	profiles profileCache
-	gen      uint64 // counts changes to the posts, the courses and the policy; see profileCache
+	// the term counts of each profile text (textCounts)
+	profileTextCounts textCounts
+	gen               uint64 // counts changes to the posts, the courses and the policy; see profileCache
 }
 
 type posting struct {

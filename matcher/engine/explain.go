@@ -29,6 +29,10 @@ type explanation struct {
 	ge *gradEngine // nil only for a graduate compiled without the engine
 	pr *postRec
 	x  [NumFeatures]float64
+	// the post's skills [0] and certificates [1] the graduate meets and
+	// lacks (splitNeeds): read by two reason writers and the cautions
+	met, missing [2][]string
+	have         []string // the graduate's skills and certificates, for metBy
 }
 
 // reasonWriters say in Chinese why a feature counts for an item ("" when
@@ -54,6 +58,7 @@ var reasonWriters = [NumFeatures]func(ex *explanation) string{
 // contributions. It runs only for the items returned, never in the scan.
 func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) matcher.Item {
 	ex := &explanation{e: e, gc: gc, ge: gc.eng, pr: pr}
+	ex.splitNeeds()
 	featureVector(gc, pr, text, ex.x[:])
 	contrib := e.sc.contributions(ex.x[:])
 	p := pr.Post
@@ -109,22 +114,44 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) m
 	return it
 }
 
-// needs splits the post's skills (certs false) or certificates (true)
-// into those the graduate has, directly or by a term below them in the
-// catalogue's hierarchy, and those they lack.
+// needs returns the post's skills (certs false) or certificates (true)
+// the graduate has, directly or by a term below them in the catalogue's
+// hierarchy, and those they lack (splitNeeds).
 func (ex *explanation) needs(certs bool) (met, missing []string) {
-	for i, id := range ex.pr.needs {
-		if ex.pr.isCert[i] != certs {
-			continue
-		}
-		name := ex.e.skillName[id]
+	k := 0
+	if certs {
+		k = 1
+	}
+	return ex.met[k], ex.missing[k]
+}
+
+// splitNeeds fills ex.met and ex.missing in the post's order of needs,
+// the four lists in one allocation.
+func (ex *explanation) splitNeeds() {
+	pr := ex.pr
+	if len(pr.needs) == 0 {
+		return
+	}
+	var n [2][2]int // [cert][met]
+	for i, id := range pr.needs {
+		n[b2i(pr.isCert[i])][b2i(ex.ge != nil && ex.ge.has(id))]++
+	}
+	buf := make([]string, 0, len(pr.needs))
+	at := 0
+	for k := range 2 {
+		ex.missing[k] = buf[at : at : at+n[k][0]]
+		at += n[k][0]
+		ex.met[k] = buf[at : at : at+n[k][1]]
+		at += n[k][1]
+	}
+	for i, id := range pr.needs {
+		k, name := b2i(pr.isCert[i]), ex.e.skillName[id]
 		if ex.ge != nil && ex.ge.has(id) {
-			met = append(met, name)
+			ex.met[k] = append(ex.met[k], name)
 		} else {
-			missing = append(missing, name)
+			ex.missing[k] = append(ex.missing[k], name)
 		}
 	}
-	return met, missing
 }
 
 func occupationReason(ex *explanation) string {
@@ -147,7 +174,8 @@ func majorReason(ex *explanation) string {
 		return ""
 	}
 	gm := ex.gc.Major
-	switch matcher.MatchMajors(gm, ex.pr.Majors) {
+	// MatchMajors(gm, the post's majors), from the request's memo
+	switch ex.gc.MajorLevel(&ex.pr.postHot.PostFacts, &ex.pr.PostRestrictions) {
 	case matcher.MajorExact:
 		return "专业符合：岗位要求" + gm.Label()
 	case matcher.MajorClass:
@@ -199,12 +227,14 @@ func certificatesReason(ex *explanation) string {
 // metBy names, for each need the graduate meets through another term of
 // theirs (a higher level, a kind of it), that term: 普通话二级甲等（您有普通话一级乙等）.
 func (ex *explanation) metBy(met []string) []string {
-	g := ex.gc.Graduate
-	have := append(append([]string(nil), g.Skills...), g.Certificates...)
+	if ex.have == nil {
+		g := ex.gc.Graduate
+		ex.have = slices.Concat(g.Skills, g.Certificates)
+	}
 	out := make([]string, len(met))
 	for i, need := range met {
 		out[i] = need
-		if by, ok := satisfiedBy(have, need); ok && normSkill(by) != normSkill(need) {
+		if by, ok := satisfiedBy(ex.have, need); ok && by != need && normSkill(by) != normSkill(need) {
 			out[i] = need + "（您有" + by + "）"
 		}
 	}
@@ -302,23 +332,25 @@ func (e *Engine) sharedWords(ge *gradEngine, pr *postRec, n int) []string {
 	// CPU with sort.Slice).
 	var shown []uint64 // found on the first shared term
 	ts := make([]tw, 0, 32)
-	i, j := 0, 0
-	for i < len(ge.qIDs) && j < len(pr.terms) {
-		switch {
-		case ge.qIDs[i] < pr.terms[j]:
-			i++
-		case ge.qIDs[i] > pr.terms[j]:
-			j++
-		default:
-			if shown == nil {
-				shown = e.shownTerms(pr)
-			}
-			if shown[j>>6]&(1<<(j&63)) != 0 {
-				ts = append(ts, tw{e.termStr[pr.terms[j]], ge.qW[i] * pr.tw[j]})
-			}
-			i++
-			j++
+	// A profile has a few terms, a post a hundred or more: each profile
+	// term is searched for in the rest of the post's, not stepped to.
+	j := 0
+	for i, q := range ge.qIDs {
+		k, found := slices.BinarySearch(pr.terms[j:], q)
+		j += k
+		if j >= len(pr.terms) {
+			break
 		}
+		if !found {
+			continue
+		}
+		if shown == nil {
+			shown = e.shownTerms(pr)
+		}
+		if shown[j>>6]&(1<<(j&63)) != 0 {
+			ts = append(ts, tw{e.termStr[pr.terms[j]], ge.qW[i] * pr.tw[j]})
+		}
+		j++
 	}
 	var out []string
 	for k := 0; k < min(n, len(ts)); k++ {

@@ -104,16 +104,20 @@ func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 	pc := e.compiledProfile(g)
 	ge.skills, ge.skillBit, ge.qIDs, ge.qW = pc.skills, pc.skillBit, pc.qIDs, pc.qW
 
-	ge.subjects = catalog.MajorSubjects(gc.Major.Name, gc.Major.Class)
-	if m, ok := matcher.MajorByCode(gc.Major.Code); ok {
-		ge.subjects |= catalog.MajorSubjects(m.Name, m.ClassCode)
-		for _, c := range m.Occupations {
-			if id, ok := e.occIDs[c]; ok {
-				ge.gOccs = append(ge.gOccs, id)
+	// What follows from the major alone is shared by the graduates with
+	// that major (occAffinities), computed on the first of them.
+	if !e.sharedOccAffinities(ge) {
+		ge.subjects = catalog.MajorSubjects(gc.Major.Name, gc.Major.Class)
+		if m, ok := matcher.MajorByCode(gc.Major.Code); ok {
+			ge.subjects |= catalog.MajorSubjects(m.Name, m.ClassCode)
+			for _, c := range m.Occupations {
+				if id, ok := e.occIDs[c]; ok {
+					ge.gOccs = append(ge.gOccs, id)
+				}
 			}
 		}
+		e.occupationAffinities(ge)
 	}
-	e.occupationAffinities(ge)
 
 	// Districts: the best of preferred, residence, hukou, then neighbours.
 	res, huk := districtIndex(g.ResidenceDistrict), districtIndex(g.HukouDistrict)

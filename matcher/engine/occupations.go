@@ -120,18 +120,13 @@ func (e *Engine) countCooc(pr *postRec, delta int) {
 // occupations, by how many levels of the classification they share with
 // the post's) and the learned one (the share of posts in that occupation,
 // or 0.8 × in its 小类, that ask for the graduate's major, or 0.8 × for its
-// 专业类).
+// 专业类). It memoises them, with ge's subjects and catalogue occupations,
+// for the graduates of the same major (sharedOccAffinities).
 func (e *Engine) occupationAffinities(ge *gradEngine) {
 	if ge.single {
 		return // Candidates: computed for its one post on demand
 	}
 	key := majorKey(ge.major)
-	if v, ok := e.occByMajor.Load(key); ok {
-		if c := v.(*occAffinities); c.gen == e.gen {
-			ge.direct, ge.occAff, ge.occSrc = c.direct, c.aff, c.src
-			return
-		}
-	}
 	ge.direct = e.learnedDirect(ge)
 	ge.occAff = make([]float32, len(e.occs))
 	ge.occSrc = make([]uint8, len(e.occs))
@@ -143,7 +138,26 @@ func (e *Engine) occupationAffinities(ge *gradEngine) {
 		e.occByMajor.Clear()
 		e.occByMajorN.Store(0)
 	}
-	e.occByMajor.Store(key, &occAffinities{gen: e.gen, direct: ge.direct, aff: ge.occAff, src: ge.occSrc})
+	e.occByMajor.Store(key, &occAffinities{gen: e.gen, direct: ge.direct, aff: ge.occAff, src: ge.occSrc, subjects: ge.subjects, gOccs: ge.gOccs})
+}
+
+// sharedOccAffinities fills ge's occupation affinities, subjects and
+// catalogue occupations from the memo of its major, if it holds them as
+// of the engine's state; false when the caller must compute them.
+func (e *Engine) sharedOccAffinities(ge *gradEngine) bool {
+	if ge.single {
+		return false
+	}
+	v, ok := e.occByMajor.Load(majorKey(ge.major))
+	if !ok {
+		return false
+	}
+	c := v.(*occAffinities)
+	if c.gen != e.gen {
+		return false
+	}
+	ge.direct, ge.occAff, ge.occSrc, ge.subjects, ge.gOccs = c.direct, c.aff, c.src, c.subjects, c.gOccs
+	return true
 }
 
 // occAffinities are a graduate major's occupation affinities as of one
@@ -156,6 +170,9 @@ type occAffinities struct {
 	direct map[int32]float64
 	aff    []float32
 	src    []uint8
+	// the major's subjects and catalogue occupations (gradEngine's)
+	subjects uint32
+	gOccs    []int32
 }
 
 // learnedDirect is, per occupation (or 小类) that posts have asked the
