@@ -79,7 +79,8 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"recommendation_plans"}, []string{"run_id", "tag", "box"}, pgx.CopyFromRows(plans))
 		return err
 	})
-	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.TableName == "recommendations" {
+	// The key names the run's partition of recommendations (schema 8).
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.TableName == runPartition("recommendations", runID) {
 		return s.saveOver(ctx, runID, rows, plans)
 	}
 	return err
