@@ -180,7 +180,7 @@ func (m *Main) cmdCompact(ctx context.Context, args []string) error {
 		return err
 	}
 	if m.DBURL != "" {
-		return &usageError{"compact: the embedded store only; PostgreSQL reuses the space of pruned runs after VACUUM (runs prune runs it), and VACUUM FULL recommendations gives it back to the disk"}
+		return &usageError{"compact: the embedded store only; PostgreSQL drops a pruned run's partitions, which gives their space back to the disk at once"}
 	}
 	if err := ctx.Err(); err != nil {
 		return err

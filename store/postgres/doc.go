@@ -27,6 +27,11 @@
 // CommitChunk, FinishImport), so a killed import resumes after its last
 // committed row with neither duplicates nor gaps.
 //
+// The batch's lists. Each run's lists and plan items are partitions of
+// their own (schema 8), made with the run (CreateRun); a chunk of new lists
+// is COPied straight into them, and a prune drops a run's partitions
+// (retention.go) instead of deleting its rows.
+//
 // Change feed. Every transaction that changes posts locks one counter row
 // and numbers its changes from it, so numbers become visible in order and a
 // replica polling PostChanges never skips one.

@@ -3,10 +3,12 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store"
@@ -31,19 +33,18 @@ type listRow struct {
 	items, box    []byte
 }
 
-// SaveRecommendations stores several graduates' lists in one transaction
-// (COPY, then upsert on (run, graduate)), sealed. The plan items the
-// graduates had in the run (a chunk saved again after a crash; a previous
-// key's names) are deleted first, and the new ones are written in the
-// order of their names, not the graduates'.
+// SaveRecommendations stores several graduates' lists in one transaction,
+// sealed. A chunk of a run is normally new: its lists and plan items are
+// COPied (binary) straight into their tables, with no temporary table, no
+// upsert and no delete: a graduate with no list in the run has no plan
+// items in it either (both are written, resealed and deleted together),
+// so there is nothing stale to delete. Only when a graduate of the chunk
+// already has a list in the run (a chunk saved again after a crash, or a
+// retry after a commit whose reply was lost: the COPY fails on the primary
+// key) is the chunk written again through saveOver.
 func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []matcher.GraduateRecommendations) error {
-	type row struct {
-		gid  string
-		list store.SealedList
-	}
-	rows := make([]row, 0, len(recs))
+	rows := make([]savedList, 0, len(recs))
 	seen := make(map[string]int, len(recs))
-	var stale [][]byte
 	for _, gr := range recs {
 		if gr.GraduateID == "" {
 			return matcher.Errorf(matcher.EINVALID, "推荐缺少毕业生编号", "recommendations without graduate_id")
@@ -57,8 +58,7 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 			continue
 		}
 		seen[gr.GraduateID] = len(rows)
-		rows = append(rows, row{gr.GraduateID, sl})
-		stale = append(stale, store.PlanTags(s.keys, runID, gr.GraduateID)...)
+		rows = append(rows, savedList{gr.GraduateID, sl})
 	}
 	var plans [][]any
 	for _, r := range rows {
@@ -67,16 +67,56 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 		}
 	}
 	slices.SortFunc(plans, func(a, b []any) int { return bytes.Compare(a[1].([]byte), b[1].([]byte)) })
-	return s.tx(ctx, "save recommendations of run "+runID, func(ctx context.Context, tx pgx.Tx, _ int) error {
-		status, err := lockRun(ctx, tx, runID, false)
-		if err != nil {
+	err := s.tx(ctx, "save recommendations of run "+runID, func(ctx context.Context, tx pgx.Tx, _ int) error {
+		if err := runRunning(ctx, tx, runID); err != nil || len(rows) == 0 {
 			return err
 		}
-		if status != matcher.RunRunning {
-			return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已%s", "run %s is %s", runID, status)
+		// A source per attempt: a retried transaction copies them again.
+		lists := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return []any{runID, rows[i].gid, rows[i].list.Box}, nil })
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"recommendations"}, []string{"run_id", "graduate_id", "items_box"}, lists); err != nil {
+			return err
 		}
-		if len(rows) == 0 {
-			return nil
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"recommendation_plans"}, []string{"run_id", "tag", "box"}, pgx.CopyFromRows(plans))
+		return err
+	})
+	// The key names the run's partition of recommendations (schema 8).
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.TableName == runPartition("recommendations", runID) {
+		return s.saveOver(ctx, runID, rows, plans)
+	}
+	return err
+}
+
+// savedList is a graduate's sealed list as SaveRecommendations writes it.
+type savedList struct {
+	gid  string
+	list store.SealedList
+}
+
+// runRunning locks the run (FOR SHARE) and refuses it unless it is running.
+func runRunning(ctx context.Context, tx pgx.Tx, runID string) error {
+	status, err := lockRun(ctx, tx, runID, false)
+	if err != nil {
+		return err
+	}
+	if status != matcher.RunRunning {
+		return matcher.Errorf(matcher.ECONFLICT, "推荐批次 %s 已%s", "run %s is %s", runID, status)
+	}
+	return nil
+}
+
+// saveOver writes a chunk some of whose graduates already have a list in
+// the run (COPY, then upsert on (run, graduate)). The plan items those
+// graduates had in the run (a previous key's names too) are deleted first,
+// and the new ones are written in the order of their names, not the
+// graduates'.
+func (s *Store) saveOver(ctx context.Context, runID string, rows []savedList, plans [][]any) error {
+	var stale [][]byte
+	for _, r := range rows {
+		stale = append(stale, store.PlanTags(s.keys, runID, r.gid)...)
+	}
+	return s.tx(ctx, "save recommendations of run "+runID+" again", func(ctx context.Context, tx pgx.Tx, _ int) error {
+		if err := runRunning(ctx, tx, runID); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM recommendation_plans WHERE run_id = $1 AND tag = ANY($2)`, runID, stale); err != nil {
 			return err
@@ -88,12 +128,12 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return []any{rows[i].gid, rows[i].list.Box}, nil })); err != nil {
 			return err
 		}
-		if _, err = tx.Exec(ctx, `INSERT INTO recommendations (run_id, graduate_id, items_box)
+		if _, err := tx.Exec(ctx, `INSERT INTO recommendations (run_id, graduate_id, items_box)
 			SELECT $1, graduate_id, items_box FROM jm_tmp_recs
 			ON CONFLICT (run_id, graduate_id) DO UPDATE SET items = NULL, items_box = excluded.items_box`, runID); err != nil {
 			return err
 		}
-		_, err = tx.CopyFrom(ctx, pgx.Identifier{"recommendation_plans"}, []string{"run_id", "tag", "box"}, pgx.CopyFromRows(plans))
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"recommendation_plans"}, []string{"run_id", "tag", "box"}, pgx.CopyFromRows(plans))
 		return err
 	})
 }

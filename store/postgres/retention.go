@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"crypto/md5"
 	"errors"
 	"fmt"
 	"time"
@@ -24,9 +25,6 @@ import (
 
 // runLockKey is the advisory lock key of run $1's lists.
 const runLockKey = `hashtextextended('jobmatch run lists ' || current_schema() || ' ' || $1, 0)`
-
-// pruneChunk is how many rows one statement of a prune deletes.
-const pruneChunk = 10000
 
 // readRun takes the shared lock on a run's lists and checks the run is
 // there and not pruned (EGONE naming it when it is); release gives the
@@ -82,8 +80,8 @@ func notPruned(ctx context.Context, tx pgx.Tx, runID string) error {
 
 // PruneRuns marks the runs the retention policy does not keep pruned, in
 // one transaction that holds current_run (so no run is published
-// meanwhile) and each pruned run's lock, then deletes their lists in
-// chunks and VACUUMs the two tables so the next run reuses the space.
+// meanwhile) and each pruned run's lock, then drops their lists'
+// partitions.
 func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.PruneResult, error) {
 	if err := matcher.CheckKeepRuns(keep); err != nil {
 		return nil, err
@@ -108,13 +106,6 @@ func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.
 	for _, id := range leftovers {
 		if err := s.deleteRunLists(ctx, id); err != nil {
 			return res, fmt.Errorf("prune runs: run %s: %w", id, err)
-		}
-	}
-	if len(leftovers) > 0 {
-		// Not in a transaction (VACUUM cannot be); autovacuum would get
-		// there too, but maybe after the next run has grown the tables.
-		if _, err := s.pool.Exec(ctx, `VACUUM (ANALYZE) recommendations, recommendation_plans`); err != nil {
-			res.Note = "VACUUM: " + badText(err).Error()
 		}
 	}
 	return res, nil
@@ -198,28 +189,50 @@ func runListsBytes(ctx context.Context, q interface {
 		+ (SELECT coalesce(sum(octet_length(tag) + octet_length(box)), 0) FROM recommendation_plans WHERE run_id = $1)`, p.ID).Scan(&p.Bytes)
 }
 
-// deleteRunLists deletes a run's lists and plan items, pruneChunk rows a
-// statement, each retried on its own.
+// listTables are the tables partitioned by run (schema version 8).
+var listTables = []string{"recommendations", "recommendation_plans"}
+
+// runPartition names run runID's partition of table as jm_run_partitions
+// does: from the MD5 of the ID, so the name is hex digits whatever the ID
+// holds, and it can go into the DDL that takes no parameters.
+func runPartition(table, runID string) string {
+	return table + "_" + fmt.Sprintf("%x", md5.Sum([]byte(runID)))
+}
+
+// deleteRunLists drops a run's partitions, lists and plan items with them:
+// no rows to delete one by one and no VACUUM after, and the space goes
+// back to the disk at once. Each is detached CONCURRENTLY first, which
+// locks the parent SHARE UPDATE EXCLUSIVE only (a plain DETACH or DROP
+// would lock it ACCESS EXCLUSIVE and stop every reader of the current run
+// while they wait); a detach that was interrupted half-way is finished
+// (FINALIZE) by the next prune, which finds the run among the leftovers.
 func (s *Store) deleteRunLists(ctx context.Context, runID string) error {
-	for _, q := range []string{
-		`DELETE FROM recommendations WHERE run_id = $1 AND graduate_id IN
-			(SELECT graduate_id FROM recommendations WHERE run_id = $1 LIMIT $2)`,
-		`DELETE FROM recommendation_plans WHERE run_id = $1 AND tag IN
-			(SELECT tag FROM recommendation_plans WHERE run_id = $1 LIMIT $2)`,
-	} {
-		for {
-			var n int64
-			err := s.retry(ctx, "delete the lists of run "+runID, func(ctx context.Context, _ int) error {
-				tag, err := s.pool.Exec(ctx, q, runID, pruneChunk)
-				n = tag.RowsAffected()
+	for _, table := range listTables {
+		part := runPartition(table, runID)
+		err := s.retry(ctx, "drop the lists of run "+runID, func(ctx context.Context, _ int) error {
+			var pending bool
+			err := s.pool.QueryRow(ctx, `SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = to_regclass($1)`, part).Scan(&pending)
+			detach := ""
+			switch {
+			case errors.Is(err, pgx.ErrNoRows): // detached already, or never made
+			case err != nil:
 				return err
-			})
-			if err != nil {
-				return err
+			case pending:
+				detach = " FINALIZE"
+			default:
+				detach = " CONCURRENTLY"
 			}
-			if n < pruneChunk {
-				break
+			name := pgx.Identifier{part}.Sanitize()
+			if detach != "" {
+				if _, err := s.pool.Exec(ctx, `ALTER TABLE `+pgx.Identifier{table}.Sanitize()+` DETACH PARTITION `+name+detach); err != nil {
+					return err
+				}
 			}
+			_, err = s.pool.Exec(ctx, `DROP TABLE IF EXISTS `+name)
+			return err
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

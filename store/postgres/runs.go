@@ -27,15 +27,20 @@ func scanRun(row pgx.Row) (*matcher.Run, error) {
 	return &r, nil
 }
 
-// CreateRun stores a new running run.
+// CreateRun stores a new running run, with the partitions its lists go
+// to (schema version 8), in one transaction.
 func (s *Store) CreateRun(ctx context.Context, r *matcher.Run) error {
 	store.PrepareRun(r, s.now())
-	return s.retry(ctx, "create run", func(ctx context.Context, attempt int) error {
-		tag, err := s.pool.Exec(ctx, `INSERT INTO runs (id, started_at, status, note) VALUES ($1, $2, $3, $4)
+	return s.tx(ctx, "create run", func(ctx context.Context, tx pgx.Tx, attempt int) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO runs (id, started_at, status, note) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (id) DO NOTHING`, r.ID, r.StartedAt, string(r.Status), r.Note)
 		if err == nil && tag.RowsAffected() == 0 && attempt == 1 {
 			return matcher.Errorf(matcher.ECONFLICT, "推荐批次已存在：%s", "run already exists: %s", r.ID)
 		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `SELECT jm_run_partitions($1)`, r.ID)
 		return err
 	})
 }
