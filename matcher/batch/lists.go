@@ -157,12 +157,14 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 // measured against) and encodes it as the API reads it: each stored item
 // is the engine's matcher.Item JSON with its rank in the published list.
 func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommendations, error) {
-	l.before = l.pick(nil, nil)
+	s := pickScratches.Get().(*pickScratch)
+	l.before = l.pick(nil, s)
 	if r.cfg.Capacity.K > 0 {
-		l.after = l.pick(r.price.discount, nil)
+		l.after = l.pick(r.price.discount, s)
 	} else {
 		l.after = l.before
 	}
+	pickScratches.Put(s)
 	gr := matcher.GraduateRecommendations{GraduateID: g.ID, Items: make([]matcher.StoredRecommendation, 0, len(l.after))}
 	listed := make(map[string]bool, len(l.after))
 	items := make(map[int]matcher.Item, len(l.after))
@@ -219,6 +221,10 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 	l.ranked, l.plan = nil, nil // the JSON is all that is kept
 	return gr, nil
 }
+
+// pickScratches are finish's picks' working memory (finish runs on the
+// compute workers).
+var pickScratches = sync.Pool{New: func() any { return new(pickScratch) }}
 
 // listJSONBytes is about an encoded item's size on the generated set (its
 // reasons and contributions), the buffer finish starts a list's items in.
