@@ -15,7 +15,7 @@ import (
 type candidate struct {
 	post     int32           // index into the run's post table; -1 for a post the table lacks
 	channel  matcher.Channel // the post's channel
-	employer int32           // the post's employer, numbered per graduate (engine.MixEmployerIDs; negative: none named)
+	employer int32           // the post's employer's number (engine.Ranked.MixItems or MixEmployerIDs: equal for equal employers; negative: none named)
 	score    float64         // the engine's relevance score
 	unfit    bool            // below the engine's fit threshold (engine.Engine.Fits)
 }

@@ -126,16 +126,14 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 	l.militaryFirst = matcher.MilitaryFirst(&facts)
 	l.perEmployer = perEmployer
 	l.cands = make([]candidate, len(rk.Posts))
-	names := make([]engine.MixCandidate, len(rk.Posts))
+	// The candidates numbered as the engine's greedy reads them, the
+	// employers by the Ranker's numbering: numbering them per graduate
+	// through a map of the names was a tenth of the picks' cost.
+	l.items = rk.MixItems()
+	l.rule = engine.NewMixRule(l.prefs)
+	l.prepared = true
 	for i, it := range rk.Posts {
-		names[i].Employer = it.Employer
-	}
-	// Employers are numbered once per graduate: the pricing re-ranks a
-	// sampled list once a round, and interning the names at every pick
-	// was a third of the picks' cost.
-	emp := engine.MixEmployerIDs(names)
-	for i, it := range rk.Posts {
-		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: emp[i], unfit: !r.in.Engine.Fits(it.Score)}
+		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: l.items[i].Employer, unfit: l.items[i].Unfit}
 		if x, ok := r.posts[it.PostID]; ok {
 			c.post = x
 		}

@@ -381,3 +381,20 @@ func MixChannelsByID(cands []MixCandidate, employers []int32, preferred []matche
 	var m Mixer
 	return slices.Clone(m.Mix(items, &rule, limit, perEmployer))
 }
+
+// MixItems is the list's posts as Mixer.Mix reads them, in the list's
+// order: Score the post's (RankedPost.Score), Unfit below the engine's fit
+// threshold (Engine.Fits of that score), the channel numbered
+// (MixChannel) and the employer the Ranker's number of it, which equals
+// another post's exactly when MixEmployerIDs's would (the trimmed names;
+// none named: an employer of its own). The nightly batch re-ranks the list
+// with them: numbering the employers per graduate, through a map of the
+// names, was a tenth of its picks' cost.
+func (rk *Ranked) MixItems() []MixItem {
+	out := make([]MixItem, len(rk.cands))
+	for i, c := range rk.cands {
+		p := &rk.Posts[i]
+		out[i] = MixItem{Score: p.Score, Employer: rk.r.emp[c.slot], Channel: MixChannel(p.Channel), Unfit: !rk.r.e.sc.fits(p.Score)}
+	}
+	return out
+}
