@@ -3,6 +3,7 @@ package batch
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/rand"
 	"slices"
 	"testing"
@@ -135,4 +136,55 @@ func BenchmarkPick(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestSortKeys: sortKeys is a stable sort by product, descending, as
+// cmp.Compare orders (NaN last), on both its paths (short and long lists).
+func TestSortKeys(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name string
+		adj  []float64
+	}{
+		{"empty", nil},
+		{"one", []float64{1}},
+		{"sorted", []float64{3, 2, 1}},
+		{"reversed", []float64{1, 2, 3}},
+		{"ties keep places", []float64{2, 1, 2, 1, 2}},
+		{"NaN last", []float64{1, nan, 3, nan, 2}},
+		{"infinities", []float64{math.Inf(-1), 0, math.Inf(1), -0.0}},
+		{"random 60", randomAdj(rng, 60)},
+		{"random 600 (long path)", randomAdj(rng, 600)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			keys := make([]pickKey, len(tc.adj))
+			for i, a := range tc.adj {
+				keys[i] = pickKey{adj: a, i: int32(i)}
+			}
+			want := slices.Clone(keys)
+			slices.SortStableFunc(want, func(a, b pickKey) int { return cmp.Compare(b.adj, a.adj) })
+			sortKeys(keys)
+			for k := range keys {
+				if keys[k].i != want[k].i {
+					t.Fatalf("sorted %v, want %v", keys, want)
+				}
+			}
+		})
+	}
+}
+
+// randomAdj are n products, nearly descending with ties, as the engine's
+// order discounted.
+func randomAdj(rng *rand.Rand, n int) []float64 {
+	out := make([]float64, n)
+	s := 10.0
+	for i := range out {
+		s -= float64(rng.Intn(3)) * 0.1
+		out[i] = s
+		if rng.Intn(4) == 0 {
+			out[i] *= 0.2 + 0.8*rng.Float64()
+		}
+	}
+	return out
 }
