@@ -183,6 +183,7 @@ type greedy struct {
 	lists       [numChannels + 1][]int32 // candidate indexes, per channel, best first
 	cur         [numChannels + 1]int     // per channel, where its best open candidate may be
 	perCh       [numChannels + 1]int     // items taken per channel
+	all         int                      // where the best open candidate may be (best)
 	// perEmp counts the items taken per employer: a list holds a few
 	// dozen at most, so a scan of a short slice beats a map.
 	perEmp []empCount
@@ -211,6 +212,7 @@ func (g *greedy) reset(src *mixSource, perEmployer int) {
 		g.lists[ch] = g.lists[ch][:0]
 	}
 	g.cur, g.perCh = [numChannels + 1]int{}, [numChannels + 1]int{}
+	g.all = 0
 	g.perEmp = g.perEmp[:0]
 	n := len(src.items)
 	g.taken = slices.Grow(g.taken[:0], n)[:n]
@@ -237,7 +239,7 @@ const allChannels = 1<<(numChannels+1) - 1
 // channel mix sends the position to another channel; -1 when none is open,
 // and false when a truncated channel's unseen candidates could change it.
 func (g *greedy) next(mix *channelMix, pos int) (int, bool) {
-	b, ok := g.choose(allChannels, math.Inf(-1))
+	b, ok := g.best()
 	if !ok || b < 0 || !mix.active {
 		return b, ok
 	}
@@ -271,6 +273,30 @@ func (g *greedy) next(mix *channelMix, pos int) (int, bool) {
 		}
 	}
 	return b, true
+}
+
+// best is the best open candidate: choose over every channel at no
+// threshold. Without truncated channels it is the first open candidate,
+// found by a cursor of its own (open candidates only ever close, so it
+// only moves forward) instead of a look at each of the seven channels'
+// heads: on the batch's re-ranking (no truncated channels) the first open
+// candidate is most often the first one not taken.
+func (g *greedy) best() (int, bool) {
+	if g.src.truncated != nil {
+		return g.choose(allChannels, math.Inf(-1))
+	}
+	for ; g.all < len(g.src.items); g.all++ {
+		if g.open(g.all) {
+			if g.src.items[g.all].Score >= math.Inf(-1) {
+				return g.all, true
+			}
+			break // a NaN score: choose's reading of it
+		}
+	}
+	if g.all == len(g.src.items) {
+		return -1, true
+	}
+	return g.choose(allChannels, math.Inf(-1))
 }
 
 func (g *greedy) take(b int) {
