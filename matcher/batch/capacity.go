@@ -15,7 +15,7 @@ import (
 type candidate struct {
 	post     int32           // index into the run's post table; -1 for a post the table lacks
 	channel  matcher.Channel // the post's channel
-	employer int32           // the post's employer, numbered per graduate (engine.MixEmployerIDs; negative: none named)
+	employer int32           // the post's employer's number (engine.Ranked.MixItems or MixEmployerIDs: equal for equal employers; negative: none named)
 	score    float64         // the engine's relevance score
 	unfit    bool            // below the engine's fit threshold (engine.Engine.Fits)
 }
@@ -31,6 +31,11 @@ type choice struct {
 	// militaryFirst: the graduate's conscription posts head the list
 	// (matcher.MilitaryFirst), as in the engine's.
 	militaryFirst bool
+	// What every pick reads the same (prepare): cands as the engine's
+	// greedy reads them, and prefs's rule.
+	prepared bool
+	items    []engine.MixItem
+	rule     engine.MixRule
 }
 
 // pick chooses up to c.n candidates by the engine's ranking rule
@@ -49,28 +54,28 @@ func (c *choice) pick(discount []float64, s *pickScratch) []int {
 	if s == nil {
 		s = &pickScratch{}
 	}
-	n := len(c.cands)
-	order, adj := s.order[:0], slices.Grow(s.adj[:0], n)[:n]
+	c.prepare()
+	keys := s.keys[:0]
 	for i, x := range c.cands {
-		order = append(order, i)
-		adj[i] = x.score
+		adj := x.score
 		if discount != nil && x.post >= 0 {
-			adj[i] = x.score * discount[x.post]
+			adj = x.score * discount[x.post]
 		}
+		keys = append(keys, pickKey{adj: adj, i: int32(i)})
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(adj[b], adj[a]) })
-	mc, emp := s.mc[:0], s.emp[:0]
-	for _, i := range order {
-		x := c.cands[i]
-		mc = append(mc, engine.MixCandidate{Score: adj[i], Channel: x.channel, Unfit: x.unfit})
-		emp = append(emp, x.employer)
+	sortKeys(keys)
+	items := s.items[:0]
+	for _, k := range keys {
+		it := c.items[k.i]
+		it.Score = k.adj
+		items = append(items, it)
 	}
-	s.order, s.adj, s.mc, s.emp = order, adj, mc, emp
+	s.keys, s.items = keys, items
 	if !c.militaryFirst {
-		picked := engine.MixChannelsByID(mc, emp, c.prefs, c.n, c.perEmployer)
+		picked := s.mixer.Mix(items, &c.rule, c.n, c.perEmployer)
 		out := make([]int, len(picked))
 		for k, j := range picked {
-			out[k] = order[j]
+			out[k] = int(keys[j].i)
 		}
 		return out
 	}
@@ -78,33 +83,84 @@ func (c *choice) pick(discount []float64, s *pickScratch) []int {
 	// then the usual list, longer by their number, without them: the
 	// engine's rule (engine.rankMilitaryFirst).
 	var first []int
-	for j, i := range order {
-		if c.cands[i].channel == matcher.ChannelMilitary && len(first) < min(matcher.MilitaryFirstPosts, c.n) {
+	for j, it := range items {
+		if it.Channel == militaryChannel && len(first) < min(matcher.MilitaryFirstPosts, c.n) {
 			first = append(first, j)
 		}
 	}
 	out := make([]int, 0, c.n)
 	for _, j := range first {
-		out = append(out, order[j])
+		out = append(out, int(keys[j].i))
 	}
-	for _, j := range engine.MixChannelsByID(mc, emp, c.prefs, c.n+len(first), c.perEmployer) {
+	for _, j := range s.mixer.Mix(items, &c.rule, c.n+len(first), c.perEmployer) {
 		if len(out) == c.n {
 			break
 		}
 		if !slices.Contains(first, j) {
-			out = append(out, order[j])
+			out = append(out, int(keys[j].i))
 		}
 	}
 	return out
 }
 
+// militaryChannel is matcher.ChannelMilitary's engine.MixChannel number.
+var militaryChannel = engine.MixChannel(matcher.ChannelMilitary)
+
+// prepare numbers, once per choice, what every pick of it reads the same:
+// each candidate's channel, employer and fit (engine.MixItem; finding the
+// channel's number at every read of it was a fifth of a pick) and the
+// graduate's channel rule.
+func (c *choice) prepare() {
+	if c.prepared {
+		return
+	}
+	c.items = make([]engine.MixItem, len(c.cands))
+	for i, x := range c.cands {
+		c.items[i] = engine.MixItem{Employer: x.employer, Channel: engine.MixChannel(x.channel), Unfit: x.unfit}
+	}
+	c.rule = engine.NewMixRule(c.prefs)
+	c.prepared = true
+}
+
 // pickScratch is pick's working memory, kept by a caller that picks many
-// lists.
+// lists (one per goroutine).
 type pickScratch struct {
-	order []int
-	adj   []float64
-	mc    []engine.MixCandidate
-	emp   []int32
+	keys  []pickKey
+	items []engine.MixItem
+	mixer engine.Mixer
+}
+
+// sortKeys sorts keys by product, descending (cmp.Compare's order), ties
+// in the engine's order (by i): a stable sort of the engine's places. The
+// candidates come in the engine's order, nearly by score, and a list's
+// dozens of them moved by a discount or two: an insertion sort cut a
+// third of BenchmarkPick off slices.SortFunc's comparisons through a
+// closure (which took about as long as the greedy it sorts for).
+func sortKeys(keys []pickKey) {
+	if len(keys) > 256 {
+		slices.SortFunc(keys, func(a, b pickKey) int {
+			if c := cmp.Compare(b.adj, a.adj); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+		return
+	}
+	for i := 1; i < len(keys); i++ {
+		k := keys[i]
+		j := i
+		for ; j > 0 && cmp.Less(keys[j-1].adj, k.adj); j-- {
+			keys[j] = keys[j-1]
+		}
+		keys[j] = k
+	}
+}
+
+// pickKey is a candidate's discounted score and its place in the engine's
+// order.
+type pickKey struct {
+	adj float64
+	i   int32
 }
 
 // pricer holds each post's places, its exposure budget (k × places) and the

@@ -126,16 +126,14 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 	l.militaryFirst = matcher.MilitaryFirst(&facts)
 	l.perEmployer = perEmployer
 	l.cands = make([]candidate, len(rk.Posts))
-	names := make([]engine.MixCandidate, len(rk.Posts))
+	// The candidates numbered as the engine's greedy reads them, the
+	// employers by the Ranker's numbering: numbering them per graduate
+	// through a map of the names was a tenth of the picks' cost.
+	l.items = rk.MixItems()
+	l.rule = engine.NewMixRule(l.prefs)
+	l.prepared = true
 	for i, it := range rk.Posts {
-		names[i].Employer = it.Employer
-	}
-	// Employers are numbered once per graduate: the pricing re-ranks a
-	// sampled list once a round, and interning the names at every pick
-	// was a third of the picks' cost.
-	emp := engine.MixEmployerIDs(names)
-	for i, it := range rk.Posts {
-		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: emp[i], unfit: !r.in.Engine.Fits(it.Score)}
+		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: l.items[i].Employer, unfit: l.items[i].Unfit}
 		if x, ok := r.posts[it.PostID]; ok {
 			c.post = x
 		}
@@ -157,12 +155,14 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 // measured against) and encodes it as the API reads it: each stored item
 // is the engine's matcher.Item JSON with its rank in the published list.
 func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommendations, error) {
-	l.before = l.pick(nil, nil)
+	s := pickScratches.Get().(*pickScratch)
+	l.before = l.pick(nil, s)
 	if r.cfg.Capacity.K > 0 {
-		l.after = l.pick(r.price.discount, nil)
+		l.after = l.pick(r.price.discount, s)
 	} else {
 		l.after = l.before
 	}
+	pickScratches.Put(s)
 	gr := matcher.GraduateRecommendations{GraduateID: g.ID, Items: make([]matcher.StoredRecommendation, 0, len(l.after))}
 	listed := make(map[string]bool, len(l.after))
 	items := make(map[int]matcher.Item, len(l.after))
@@ -219,6 +219,10 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 	l.ranked, l.plan = nil, nil // the JSON is all that is kept
 	return gr, nil
 }
+
+// pickScratches are finish's picks' working memory (finish runs on the
+// compute workers).
+var pickScratches = sync.Pool{New: func() any { return new(pickScratch) }}
 
 // listJSONBytes is about an encoded item's size on the generated set (its
 // reasons and contributions), the buffer finish starts a list's items in.
