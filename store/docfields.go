@@ -27,19 +27,72 @@ func newFieldTable[T any](list []field[T]) *fieldTable[T] {
 	return t
 }
 
-// readObject reads an object of t's fields into d.
+// readObject reads an object of t's fields into d, each key at most once
+// and spelled exactly as its tag (lower-case ASCII and underscores:
+// encoding/json matches keys case-insensitively, so any other key might
+// fold onto a wanted one and is left to it, as is an unknown key).
 func readObject[T any](r *postRefReader, t *fieldTable[T], d *T) error {
-	return r.fields(func(key string) (int, error) {
-		i, ok := t.index[key]
-		if !ok {
-			return -1, nil
+	if r.space(); r.peek() != '{' {
+		return errSlowPath
+	}
+	r.i++
+	if r.space(); r.peek() == '}' {
+		r.i++
+		return nil
+	}
+	var seen uint64
+	for {
+		key, err := r.plainKey()
+		if err != nil {
+			return err
 		}
-		return i, t.list[i].read(r, d)
-	})
+		i, ok := t.index[string(key)]
+		if !ok || seen&(1<<i) != 0 {
+			return errSlowPath
+		}
+		seen |= 1 << i
+		if r.space(); r.peek() != ':' {
+			return errSlowPath
+		}
+		r.i++
+		if err := t.list[i].read(r, d); err != nil {
+			return err
+		}
+		r.space()
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return nil
+		default:
+			return errSlowPath
+		}
+	}
+}
+
+// plainKey reads a key of lower-case ASCII letters and underscores,
+// without copying it.
+func (r *postRefReader) plainKey() ([]byte, error) {
+	if r.space(); r.peek() != '"' {
+		return nil, errSlowPath
+	}
+	for j := r.i + 1; j < len(r.b); j++ {
+		switch c := r.b[j]; {
+		case c == '"':
+			k := r.b[r.i+1 : j]
+			r.i = j + 1
+			return k, nil
+		case (c < 'a' || c > 'z') && c != '_':
+			return nil, errSlowPath
+		}
+	}
+	return nil, errSlowPath
 }
 
 func (r *postRefReader) post(p *matcher.Post) error         { return readObject(r, postFields, p) }
 func (r *postRefReader) graduate(g *matcher.Graduate) error { return readObject(r, graduateFields, g) }
+func (r *postRefReader) personal(p *Personal) error         { return readObject(r, personalFields, p) }
 
 type post = matcher.Post
 type grad = matcher.Graduate
@@ -114,4 +167,12 @@ var graduateFields = newFieldTable([]field[grad]{
 	{"contacted_at", func(r *postRefReader, g *grad) error { return r.time1(&g.ContactedAt) }},
 	{"placed_at", func(r *postRefReader, g *grad) error { return r.time1(&g.PlacedAt) }},
 	{"updated_at", func(r *postRefReader, g *grad) error { return r.time1(&g.UpdatedAt) }},
+})
+
+var personalFields = newFieldTable([]field[Personal]{
+	{"n", func(r *postRefReader, p *Personal) error { return str1(r, &p.Name) }},
+	{"i", func(r *postRefReader, p *Personal) error { return str1(r, &p.NationalID) }},
+	{"p", func(r *postRefReader, p *Personal) error { return str1(r, &p.Phone) }},
+	{"h", func(r *postRefReader, p *Personal) error { return strs1(r, &p.Hardship) }},
+	{"b", func(r *postRefReader, p *Personal) error { return r.time1(&p.BirthDate) }},
 })

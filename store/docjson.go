@@ -78,24 +78,6 @@ func readWhole(b []byte, read func(*postRefReader) error) error {
 	return nil
 }
 
-// fields reads an object whose keys are named by field (which returns
-// the key's bit, or a negative number for a key it does not know), each
-// key at most once.
-func (r *postRefReader) fields(field func(key string) (int, error)) error {
-	var seen uint64
-	return r.object(func(key string) error {
-		bit, err := field(key)
-		if err != nil {
-			return err
-		}
-		if bit < 0 || seen&(1<<bit) != 0 {
-			return errSlowPath
-		}
-		seen |= 1 << bit
-		return nil
-	})
-}
-
 // text reads a string, with json.Marshal's escapes (\" \\ \/ \b \f \n \r
 // \t \uXXXX outside the surrogates).
 func (r *postRefReader) text() (string, error) {
@@ -338,22 +320,4 @@ func (r *postRefReader) degree1(dst *matcher.Degree) error {
 	n, err := r.whole()
 	*dst = matcher.Degree(n)
 	return err
-}
-
-func (r *postRefReader) personal(p *Personal) error {
-	return r.fields(func(key string) (int, error) {
-		switch key {
-		case "n":
-			return 0, str1(r, &p.Name)
-		case "i":
-			return 1, str1(r, &p.NationalID)
-		case "p":
-			return 2, str1(r, &p.Phone)
-		case "h":
-			return 3, strs1(r, &p.Hardship)
-		case "b":
-			return 4, r.time1(&p.BirthDate)
-		}
-		return -1, nil
-	})
 }

@@ -119,7 +119,7 @@ func TestDocFieldsCoverStructs(t *testing.T) {
 	check(reflect.TypeFor[matcher.Post](), postFields.index)
 	check(reflect.TypeFor[matcher.Salary](), salaryFields.index)
 	check(reflect.TypeFor[matcher.Graduate](), graduateFields.index)
-	check(reflect.TypeFor[Personal](), map[string]int{"n": 0, "i": 1, "p": 2, "h": 3, "b": 4})
+	check(reflect.TypeFor[Personal](), personalFields.index)
 }
 
 // FuzzDecodeDocs: on any text, the plain reader either gives up or reads
@@ -141,6 +141,44 @@ func FuzzDecodeDocs(f *testing.F) {
 		}
 		if (aerr == nil) != (serr == nil) || (serr == nil && !reflect.DeepEqual(api, slow)) {
 			t.Fatalf("%q: decoder %+v (%v), encoding/json %+v (%v)", text, api, aerr, slow, serr)
+		}
+	})
+}
+
+// BenchmarkDecodeDocs: the plain reader against encoding/json on the
+// sample post and graduate document.
+func BenchmarkDecodeDocs(b *testing.B) {
+	docs := sampleDocs(b)
+	b.Run("post/plain", func(b *testing.B) {
+		for b.Loop() {
+			var p matcher.Post
+			if err := UnmarshalPost(docs[0], &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("post/encoding-json", func(b *testing.B) {
+		for b.Loop() {
+			var p matcher.Post
+			if err := json.Unmarshal(docs[0], &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("graduate/plain", func(b *testing.B) {
+		for b.Loop() {
+			var g matcher.Graduate
+			if err := UnmarshalGraduate(docs[1], &g); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("graduate/encoding-json", func(b *testing.B) {
+		for b.Loop() {
+			var g matcher.Graduate
+			if err := json.Unmarshal(docs[1], &g); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }
