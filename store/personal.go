@@ -66,22 +66,35 @@ func OpenGraduate(keys *seal.Keyring, id string, doc, box []byte) (*matcher.Grad
 		return nil, ErrNoDataKey
 	}
 	var g matcher.Graduate
-	if err := json.Unmarshal(doc, &g); err != nil {
+	if err := UnmarshalGraduate(doc, &g); err != nil {
 		return nil, fmt.Errorf("graduate %s: %w", id, err)
+	}
+	if err := OpenPersonal(keys, id, &g, box); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// OpenPersonal opens a graduate's sealed personal data into g, the
+// graduate's decoded document (OpenGraduate's second half, for a store
+// that decodes the document itself).
+func OpenPersonal(keys *seal.Keyring, id string, g *matcher.Graduate, box []byte) error {
+	if keys == nil {
+		return ErrNoDataKey
 	}
 	plain, err := keys.Open(box, []byte(id))
 	if err != nil {
-		return nil, fmt.Errorf("graduate %s: %w", id, err)
+		return fmt.Errorf("graduate %s: %w", id, err)
 	}
 	var p Personal
-	if err := json.Unmarshal(plain, &p); err != nil {
-		return nil, fmt.Errorf("graduate %s: personal data: %w", id, err)
+	if err := unmarshalPersonal(plain, &p); err != nil {
+		return fmt.Errorf("graduate %s: personal data: %w", id, err)
 	}
 	g.Name, g.NationalID, g.Phone, g.Hardship = p.Name, p.NationalID, p.Phone, p.Hardship
 	if !p.BirthDate.IsZero() {
 		g.BirthDate = p.BirthDate
 	}
-	return &g, nil
+	return nil
 }
 
 // ErrNoDataKey is what a store opened without a data key answers when

@@ -17,6 +17,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store"
 	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
@@ -234,7 +235,13 @@ func decodeRecord(v []byte, dst any) (time.Time, error) {
 	if len(v) < 8 {
 		return time.Time{}, fmt.Errorf("corrupt record (%d bytes)", len(v))
 	}
-	if err := json.Unmarshal(v[8:], dst); err != nil {
+	var err error
+	if p, ok := dst.(*matcher.Post); ok {
+		err = store.UnmarshalPost(v[8:], p) // every open post, before a batch run starts
+	} else {
+		err = json.Unmarshal(v[8:], dst)
+	}
+	if err != nil {
 		return time.Time{}, err
 	}
 	n := binary.BigEndian.Uint64(v[:8])

@@ -115,6 +115,9 @@ func (s *Store) getGraduate(tx *bbolt.Tx, id string) (*matcher.Graduate, error) 
 	if s.keys == nil {
 		return nil, store.ErrNoDataKey
 	}
+	if g, ok, err := s.openGradRecord(tx, id); ok || err != nil {
+		return g, err
+	}
 	r, t, body, err := readGradRecord(tx, id)
 	if err != nil {
 		return nil, err

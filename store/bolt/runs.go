@@ -51,11 +51,11 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 			if gr.GraduateID == "" {
 				return matcher.Errorf(matcher.EINVALID, "推荐缺少毕业生编号", "recommendations without graduate_id")
 			}
-			k := join(runID, []byte(gr.GraduateID))
-			if b.Get(k) == nil {
+			had := b.Get(join(runID, []byte(gr.GraduateID))) != nil
+			if !had {
 				r.Graduates++
 			}
-			if err := s.putList(tx, runID, gr.GraduateID, gr.Items); err != nil {
+			if err := s.putListIn(tx, runID, gr.GraduateID, gr.Items, had); err != nil {
 				return err
 			}
 		}
@@ -173,6 +173,15 @@ func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (stri
 // putList seals a graduate's list in a run (store.SealList) into bRecs and
 // its plan items into bPlans, replacing what the graduate had there.
 func (s *Store) putList(tx *bbolt.Tx, runID, graduateID string, items []matcher.StoredRecommendation) error {
+	return s.putListIn(tx, runID, graduateID, items, true)
+}
+
+// putListIn is putList told whether the run has a list of the graduate
+// already (had): plan items are written only with their list, in one
+// transaction, so without a list there are none to delete, and a batch
+// saving new lists skips the keyed hashes and the look-ups of deletePlan
+// (6% of its saves' CPU).
+func (s *Store) putListIn(tx *bbolt.Tx, runID, graduateID string, items []matcher.StoredRecommendation, had bool) error {
 	sl, err := store.SealList(s.keys, runID, graduateID, items)
 	if err != nil {
 		return err
@@ -180,8 +189,10 @@ func (s *Store) putList(tx *bbolt.Tx, runID, graduateID string, items []matcher.
 	if err := tx.Bucket(bRecs).Put(join(runID, []byte(graduateID)), sl.Box); err != nil {
 		return err
 	}
-	if err := deletePlan(tx, s.keys, runID, graduateID); err != nil {
-		return err
+	if had {
+		if err := deletePlan(tx, s.keys, runID, graduateID); err != nil {
+			return err
+		}
 	}
 	if sl.Plan == nil {
 		return nil
