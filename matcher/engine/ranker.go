@@ -179,7 +179,7 @@ const maxBoundDegree = 16
 // scored posts that could not enter the list.
 type boundAdj struct {
 	deg      [maxBoundDegree + 1]float64 // fit part, by slotBound.deg (0: none, 0)
-	district [10]float64             // preference part, by postHot.district + 2
+	district [10]float64                 // preference part, by postHot.district + 2
 	channel  [numChannels + 1]float64
 }
 
