@@ -41,8 +41,14 @@ type Ranker struct {
 
 	rules []matcher.Rule
 	// bounds are, per slot, what the scan reads before it knows whether
-	// the post can enter a short list (slotBound).
+	// the post can enter a short list (slotBound); pref and subjects are
+	// what it reads of some posts only (slotBound.hasSubj, and the posts
+	// whose fit bound reaches the threshold), apart so that the pass over
+	// every eligible post reads 16 bytes a post, not 32.
 	bounds      []slotBound
+	pref        []float64
+	subjects    []uint32
+	cut         float64 // the fit bound from which the preferences count (upper)
 	wText, wOcc float64
 	// idRank is each live slot's post ID's place in ID order: the tie
 	// break of equal scores (candHeap.below) as integers
@@ -54,6 +60,8 @@ type Ranker struct {
 	// short list holds on a list's first scan (0: max(3·limit, 32), the
 	// online default); see SetHeadroom.
 	headroom int
+	// bucketTop and bucketScale place a bound in its bucket (bucketRange).
+	bucketTop, bucketScale float64
 
 	mu     sync.Mutex
 	masks  map[ruleClass][]uint64
@@ -81,6 +89,8 @@ func (e *Engine) NewRanker() *Ranker {
 	r := &Ranker{e: e, gen: e.gen, now: e.now(), rules: matcher.Rules(), masks: map[ruleClass][]uint64{}}
 	r.wText, r.wOcc = e.sc.fit[FText], e.sc.fit[FOccupation]
 	r.bounds = make([]slotBound, len(e.hot))
+	r.pref, r.subjects = make([]float64, len(e.hot)), make([]uint32, len(e.hot))
+	r.cut = e.sc.thr - 2*boundSlack*(1+math.Abs(e.sc.thr))
 	gc := &gradCtx{GraduateFacts: matcher.GraduateFacts{NowTime: r.now, Now: r.now.UnixNano()}}
 	var x [NumFeatures]float64
 	for slot := range e.hot {
@@ -89,13 +99,13 @@ func (e *Engine) NewRanker() *Ranker {
 			continue
 		}
 		postBound(gc, h, x[:])
-		b := slotBound{fit: dot(e.sc.fit, x[:]), pref: dot(e.sc.pref, x[:]), occ: h.occ, subjects: h.subjects, heap: h.chIdx + 1,
-			deg: -1, district: h.district}
+		b := slotBound{fit: dot(e.sc.fit, x[:]), occ: h.occ, hasSubj: h.subjects != 0, heap: h.chIdx + 1, district: h.district}
 		if h.DegreeMin >= 0 && h.DegreeMin < maxBoundDegree {
-			b.deg = int8(h.DegreeMin)
+			b.deg = int8(h.DegreeMin) + 1
 		}
-		r.bounds[slot] = b
+		r.bounds[slot], r.pref[slot], r.subjects[slot] = b, dot(e.sc.pref, x[:]), h.subjects
 	}
+	r.bucketRange()
 	r.idRank = idRanks(e)
 	r.emp = employerIDs(len(e.slots), func(slot int) string {
 		if pr := e.slots[slot]; pr != nil {
@@ -140,19 +150,20 @@ func idRanks(e *Engine) []int32 {
 // (120 bytes) to decide was a tenth of a served request's CPU. Packed (32
 // bytes), with the query's filter as a bitset, Recommend took about 10%
 // less CPU in the same process (benchmarks/RESULTS.md, "Served load").
+// Now 16 bytes: the preference part and the subjects, which the bound
+// reads for a minority of posts, are Ranker.pref and Ranker.subjects.
 type slotBound struct {
-	// fit and pref are the upper bounds of the fit and preference parts of
-	// the score without text and occupation (added per graduate): post-only
-	// features exact, the others at their maximum.
-	fit, pref float64
-	occ       int32  // postHot.occ
-	subjects  uint32 // postHot.subjects
-	heap      int8   // the channel's short list: postHot.chIdx + 1
-	// deg and district are the post's DegreeMin (-1: beyond
+	// fit is the upper bound of the fit part of the score without text
+	// and occupation (added per graduate): post-only features exact, the
+	// others at their maximum; Ranker.pref is the preference part's.
+	fit  float64
+	occ  int32 // postHot.occ
+	heap int8  // the channel's short list: postHot.chIdx + 1
+	// deg and district are the post's DegreeMin + 1 (0: beyond
 	// maxBoundDegree, bounded at 1) and postHot.district: the degree,
-	// district and channel features are exact per graduate (boundAdj), in
-	// the bytes the struct had spare.
+	// district and channel features are exact per graduate (boundAdj).
 	deg, district int8
+	hasSubj       bool // a subject teacher's post (Ranker.subjects)
 }
 
 // maxBoundDegree bounds the degrees boundAdj tabulates (matcher's degrees
@@ -167,8 +178,8 @@ const maxBoundDegree = 16
 // 8.7 and a post asking no degree scores it 0.6: bounded at 1, the scan
 // scored posts that could not enter the list.
 type boundAdj struct {
-	deg      [maxBoundDegree]float64 // fit part, by DegreeMin
-	district [10]float64             // preference part, by postHot.district + 2
+	deg      [maxBoundDegree + 1]float64 // fit part, by slotBound.deg (0: none, 0)
+	district [10]float64                 // preference part, by postHot.district + 2
 	channel  [numChannels + 1]float64
 }
 
@@ -176,8 +187,8 @@ type boundAdj struct {
 func (r *Ranker) adjust(gc *gradCtx) *boundAdj {
 	a := &boundAdj{}
 	w := r.e.sc.w
-	for d := range a.deg {
-		a.deg[d] = w[FDegree] * (1 - degreeFeature(gc.Degree, matcher.Degree(d)))
+	for d := range maxBoundDegree {
+		a.deg[d+1] = w[FDegree] * (1 - degreeFeature(gc.Degree, matcher.Degree(d)))
 	}
 	h := postHot{}
 	for d := range a.district {
@@ -191,17 +202,19 @@ func (r *Ranker) adjust(gc *gradCtx) *boundAdj {
 	return a
 }
 
-// upper is an upper bound of the score of the post of b for the graduate
-// of gc (whose boundAdj is a), whose text score with it is t.
-func (r *Ranker) upper(gc *gradCtx, a *boundAdj, b *slotBound, t float32) float64 {
-	fit := b.fit + r.wText*clamp01(float64(t)) + r.wOcc*occupationOf(gc.eng, b.occ, b.subjects)
-	if b.deg >= 0 {
-		fit -= a.deg[b.deg]
-	}
+// upper is an upper bound of the score of the post in slot for the
+// graduate of gc (whose boundAdj is a), whose text score with it is t.
+func (r *Ranker) upper(gc *gradCtx, a *boundAdj, slot int, t float32) float64 {
+	b := &r.bounds[slot]
+	fit := b.fit + r.wText*clamp01(float64(t)) + r.wOcc*occupationOf(gc.eng, b.occ, r.subjects[slot])
+	fit -= a.deg[b.deg] // 0 for a degree not tabulated: fit itself
 	// The preferences count from the threshold on: a fit bound that is
-	// the fit itself but for rounding must not fall just short of it.
-	if fit >= r.e.sc.thr-boundSlack*(1+math.Abs(fit)) {
-		return fit + b.pref - a.district[b.district+2] - a.channel[b.heap]
+	// the fit itself but for rounding must not fall just short of it. The
+	// cut is a constant a little below the threshold (two slacks, where
+	// the fit's own rounding is within one): adding the preference part,
+	// which is ≥ 0, to a few more bounds keeps them bounds.
+	if fit >= r.cut {
+		return fit + r.pref[slot] - a.district[b.district+2] - a.channel[b.heap]
 	}
 	return fit
 }
@@ -342,8 +355,9 @@ func (r *Ranker) rankPostsGaps(sc *scanScratch, gc *gradCtx, q *matcher.Query, a
 		m = q.Limit + r.headroom
 	}
 	f := filterOf(q)
+	count := r.bound(sc, gc, f, sc.elig, acc)
 	for first := true; ; m *= 8 {
-		ranked, truncated := r.scan(sc, gc, f, sc.elig, acc, m)
+		ranked, truncated := r.scanBounded(sc, gc, &count, acc, m)
 		if first && m >= gapPosts && f == (postFilter{ch: -1}) {
 			gaps = slices.Clone(ranked[:min(len(ranked), gapPosts)])
 		}
@@ -373,115 +387,6 @@ func (r *Ranker) rankMilitaryFirst(sc *scanScratch, gc *gradCtx, q, mq *matcher.
 		}
 	}
 	return out
-}
-
-// scan is the online scan over the set bits of elig: per channel the best
-// m posts, merged best first, and which channels had more. It bounds every
-// eligible post the query wants first (upper, from the packed slotBound)
-// and then scores them best bound first, by buckets of bound: the short
-// lists fill with the best posts first, so their worst kept score rises
-// fastest, and a post whose bound is below its list's worst kept score,
-// once that list is full, is not scored — it could not enter. On the
-// generated set this scores ~890 of ~6,000 eligible posts a request
-// instead of ~1,380 in slot order. The order of scoring does not change
-// the lists: a short list keeps the best m by score and post-ID rank.
-func (r *Ranker) scan(sc *scanScratch, gc *gradCtx, f postFilter, elig []uint64, acc []float32, m int) ([]cand, []bool) {
-	e := r.e
-	count := r.bound(sc, gc, f, elig, acc)
-	// The short lists share one array, each its part sized to what it can
-	// hold (its posts, at most m), so a scan allocates nothing once sc has
-	// grown: a served request allocated ~3 KB here, in a dozen appends.
-	total := 0
-	for _, n := range count {
-		total += min(n, m)
-	}
-	sc.cands = slices.Grow(sc.cands[:0], total)[:total]
-	var heaps [numChannels + 1]candHeap
-	truncated := sc.truncated[:]
-	for i, off := 0, 0; i < len(heaps); i++ {
-		n := min(count[i], m)
-		heaps[i] = candHeap{e: e, idRank: r.idRank, c: sc.cands[off : off : off+n]}
-		off += n
-		truncated[i] = count[i] > m
-	}
-	var x [NumFeatures]float64
-	for _, i := range sc.byBound() {
-		bc := &sc.bounds[i]
-		hp := &heaps[bc.heap]
-		if len(hp.c) == m && bc.ub < hp.c[0].score-boundSlack*(1+math.Abs(bc.ub)) {
-			continue
-		}
-		slot, t := int(bc.slot), acc[bc.slot]
-		featureVectorHot(gc, &e.hot[slot], e.restr[slot], e.slots[slot], float64(t), x[:])
-		hp.offer(cand{score: e.sc.score(x[:]), slot: bc.slot, text: t}, m)
-	}
-	// Each list moves down to the end of the one before (never past its
-	// own start, so the copies do not clobber what they read).
-	all := sc.cands[:0]
-	for i := range heaps {
-		all = append(all, heaps[i].c...)
-	}
-	h := candHeap{e: e, c: all, idRank: r.idRank}
-	return h.sorted(), truncated
-}
-
-// scanScratch is a ranking's working memory, recycled between requests:
-// what scan returns lives in it until its next scan.
-type scanScratch struct {
-	elig      []uint64 // the graduate's eligible posts
-	bounds    []boundedPost
-	lo, hi    float64 // the least and greatest bound of bounds
-	order     []int32
-	cands     []cand
-	truncated [numChannels + 1]bool
-}
-
-var scanScratches sync.Pool
-
-func getScanScratch() *scanScratch {
-	if sc, ok := scanScratches.Get().(*scanScratch); ok {
-		return sc
-	}
-	return &scanScratch{}
-}
-
-// boundedPost is an eligible post with its bound and short list.
-type boundedPost struct {
-	ub   float64
-	slot int32
-	heap int8
-}
-
-// boundBuckets is how finely byBound orders: posts within a bucket are
-// scored in slot order.
-const boundBuckets = 64
-
-// byBound returns the indexes of sc.bounds by bucket of bound, highest
-// first (a counting sort: two passes, no comparisons).
-func (sc *scanScratch) byBound() []int32 {
-	lo, hi := sc.lo, sc.hi // found by bound
-	scale := 0.0
-	if hi > lo && !math.IsInf(hi-lo, 0) {
-		scale = (boundBuckets - 1) / (hi - lo)
-	}
-	bucket := func(ub float64) int {
-		k := boundBuckets - 1 - int((ub-lo)*scale) // 0: the highest bounds
-		return min(max(k, 0), boundBuckets-1)      // NaN and rounding stay in range
-	}
-	var start [boundBuckets + 1]int
-	for i := range sc.bounds {
-		start[bucket(sc.bounds[i].ub)+1]++
-	}
-	for k := 1; k <= boundBuckets; k++ {
-		start[k] += start[k-1]
-	}
-	sc.order = slices.Grow(sc.order[:0], len(sc.bounds))[:len(sc.bounds)]
-	for i := range sc.bounds {
-		k := bucket(sc.bounds[i].ub)
-		sc.order[start[k]] = int32(i)
-		start[k]++
-	}
-	return sc.order
 }
 
 // eligible is the graduate's eligible posts: the AND of one bitset per

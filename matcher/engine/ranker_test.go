@@ -164,7 +164,7 @@ func TestRankBoundIsABound(t *testing.T) {
 			}
 			featureVectorHot(gc, h, e.restr[slot], e.slots[slot], float64(acc[slot]), x[:])
 			score := e.sc.score(x[:])
-			ub := rk.upper(gc, adj, &rk.bounds[slot], acc[slot])
+			ub := rk.upper(gc, adj, slot, acc[slot])
 			if ub < score-1e-12 {
 				t.Fatalf("%s, post %s: bound %v below score %v", gs[i].ID, e.slots[slot].Post.ID, ub, score)
 			}
@@ -195,8 +195,8 @@ func TestRankerStale(t *testing.T) {
 }
 
 // TestBoundInlineIsUpper: bound's loop, which inlines upper, computes
-// upper's value for every post it bounds, and bounds exactly the eligible
-// posts.
+// upper's value for every post it bounds, bounds exactly the eligible
+// posts, and files each in its short list's bucket once.
 func TestBoundInlineIsUpper(t *testing.T) {
 	e, _ := engine5k(t)
 	rk := e.NewRanker()
@@ -222,11 +222,29 @@ func TestBoundInlineIsUpper(t *testing.T) {
 			t.Fatalf("%s: %d bounds, counted %d, of %d eligible posts", gs[i].ID, len(sc.bounds), total, n)
 		}
 		for _, bp := range sc.bounds {
-			want := rk.upper(gc, adj, &rk.bounds[bp.slot], acc[bp.slot])
-			if math.Float64bits(bp.ub) != math.Float64bits(want) || bp.heap != rk.bounds[bp.slot].heap {
-				t.Fatalf("%s, slot %d: bound %v (list %d), upper %v (list %d)", gs[i].ID, bp.slot, bp.ub, bp.heap, want, rk.bounds[bp.slot].heap)
+			want := rk.upper(gc, adj, int(bp.slot), acc[bp.slot])
+			if math.Float64bits(bp.ub) != math.Float64bits(want) {
+				t.Fatalf("%s, slot %d: bound %v, upper %v", gs[i].ID, bp.slot, bp.ub, want)
 			}
 			checked++
+		}
+		// Every bounded post is chained once, in its short list's bucket.
+		seen := make([]bool, len(sc.bounds))
+		for k, j := range sc.head {
+			for ; j >= 0; j = sc.bounds[j].next {
+				bp := sc.bounds[j]
+				list, bucket := k/boundBuckets, k%boundBuckets
+				if seen[j] || list != int(rk.bounds[bp.slot].heap) || bucket != rk.bucket(bp.ub) {
+					t.Fatalf("%s, slot %d: chained in list %d bucket %d (seen before: %v), belongs in list %d bucket %d",
+						gs[i].ID, bp.slot, list, bucket, seen[j], rk.bounds[bp.slot].heap, rk.bucket(bp.ub))
+				}
+				seen[j] = true
+			}
+		}
+		for j, ok := range seen {
+			if !ok {
+				t.Fatalf("%s, slot %d: bounded but in no bucket", gs[i].ID, sc.bounds[j].slot)
+			}
 		}
 		e.accPool.Put(accp)
 	}
