@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -151,26 +152,36 @@ func assertListSizesHide(t *testing.T, dump []byte, hardship map[string]bool, id
 	t.Logf("pg_dump: %d plan boxes, none naming a graduate", len(plans))
 }
 
-// copyBlock returns the rows of table's COPY block in a pg_dump and its
-// columns.
+// copyBlock returns the rows of table's COPY blocks in a pg_dump and their
+// columns. Since schema 8 a run's lists live in partitions of their own
+// (table_<md5 of the run ID>), which pg_dump writes as blocks of their own:
+// the rows of every partition are gathered, and the parent's block (empty
+// when partitioned) counts too.
 func copyBlock(t *testing.T, dump []byte, table string) (rows [][]string, cols []string) {
 	t.Helper()
+	partition := regexp.MustCompile(`^COPY [^ ]*\.` + regexp.QuoteMeta(table) + `(_[0-9a-f]{32})? \(`)
 	lines := strings.Split(string(dump), "\n")
-	for i, l := range lines {
-		if !strings.HasPrefix(l, "COPY ") || !strings.Contains(l, "."+table+" (") {
+	blocks := 0
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if !partition.MatchString(l) {
 			continue
 		}
-		head := l[strings.Index(l, "(")+1 : strings.Index(l, ")")]
-		for _, c := range strings.Split(head, ",") {
-			cols = append(cols, strings.TrimSpace(c))
+		blocks++
+		var these []string
+		for _, c := range strings.Split(l[strings.Index(l, "(")+1:strings.Index(l, ")")], ",") {
+			these = append(these, strings.TrimSpace(c))
 		}
-		for _, r := range lines[i+1:] {
-			if r == `\.` {
-				return rows, cols
-			}
-			rows = append(rows, strings.Split(r, "\t"))
+		if cols != nil && !slices.Equal(cols, these) {
+			t.Fatalf("pg_dump: %s's blocks have columns %v and %v", table, cols, these)
+		}
+		cols = these
+		for i++; i < len(lines) && lines[i] != `\.`; i++ {
+			rows = append(rows, strings.Split(lines[i], "\t"))
 		}
 	}
-	t.Fatalf("pg_dump has no COPY block of %s", table)
-	return nil, nil
+	if blocks == 0 {
+		t.Fatalf("pg_dump has no COPY block of %s", table)
+	}
+	return rows, cols
 }
