@@ -144,20 +144,10 @@ func ReadFile(path, entity string, m *Mapping) (*Table, error) {
 // copied a 15 MB export some twenty times. A file that grew meanwhile
 // still reads whole.
 func readAllSized(r io.Reader, size int64) ([]byte, error) {
-	b := make([]byte, 0, max(size, 0)+512)
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // let append grow it
-		}
-	}
+	var buf bytes.Buffer
+	buf.Grow(int(max(size, 0)) + bytes.MinRead)
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // ReadBytes parses the content of a CSV or JSON Lines file (format

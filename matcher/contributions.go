@@ -70,9 +70,6 @@ func contributionsOf(m map[string]float64) Contributions {
 // encoding/json's float64 form. A NaN or infinite value is an error, as
 // it is for encoding/json.
 func (c Contributions) MarshalJSON() ([]byte, error) {
-	if c == nil {
-		return []byte("null"), nil
-	}
 	b, err := c.AppendJSON(make([]byte, 0, 24*len(c)+2))
 	if err != nil {
 		return nil, err

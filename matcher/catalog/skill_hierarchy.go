@@ -24,14 +24,15 @@ func Satisfies(have, need string) bool {
 // certificates meets a post's requirement ("普通话一级乙等 满足 普通话二级甲等").
 func SatisfiedBy(have []string, need string) (string, bool) {
 	n := resolveTerm(need)
-	for _, h := range have {
-		if resolveTerm(h) == n {
+	held := make([]term, len(have))
+	for i, h := range have {
+		if held[i] = resolveTerm(h); held[i] == n {
 			return h, true
 		}
 	}
-	for _, h := range have {
-		if resolveTerm(h).satisfies(n) {
-			return h, true
+	for i, t := range held {
+		if t.satisfies(n) {
+			return have[i], true
 		}
 	}
 	return "", false
@@ -48,7 +49,7 @@ type term struct {
 
 func resolveTerm(name string) term {
 	loadSkills()
-	k := normalizeText(nil, strings.TrimSpace(name)) // skillIndex's key
+	k := normalizeText(nil, strings.TrimSpace(name)) // the lexicon's key (skillIndex reads through here)
 	if i, ok := skillByKey[string(k)]; ok {
 		return term{idx: i}
 	}

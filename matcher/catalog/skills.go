@@ -198,9 +198,8 @@ func SkillByName(name string) (Skill, bool) {
 }
 
 func skillIndex(name string) (int, bool) {
-	loadSkills()
-	i, ok := skillByKey[string(normalizeText(nil, strings.TrimSpace(name)))]
-	return i, ok
+	t := resolveTerm(name)
+	return t.idx, t.idx >= 0
 }
 
 // normalizeText appends s to dst with ASCII letters lower-cased, full-width
