@@ -404,8 +404,8 @@ func MixChannelsByID(cands []MixCandidate, employers []int32, preferred []matche
 		items[i] = MixItem{Score: c.Score, Employer: employers[i], Channel: MixChannel(c.Channel), Unfit: c.Unfit}
 	}
 	rule := NewMixRule(preferred)
-	var m Mixer
-	return slices.Clone(m.Mix(items, &rule, limit, perEmployer))
+	var m Mixer // its own: the slice it returns is no one else's
+	return m.Mix(items, &rule, limit, perEmployer)
 }
 
 // MixItems is the list's posts as Mixer.Mix reads them, in the list's
