@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"net/http"
 	"reflect"
@@ -129,15 +130,17 @@ func (s *Server) pruneRuns(w http.ResponseWriter, r *http.Request) error {
 	// prune would finish it, unasked).
 	ctx := context.WithoutCancel(r.Context())
 	res, err := s.stores.Retention.PruneRuns(ctx, *req.Keep, req.DryRun)
-	if err != nil {
-		return err
-	}
+	// A prune that failed part-way may have marked runs pruned already:
+	// those are audited before the error is answered.
 	if detail := res.AuditDetail(); detail != "" {
-		if err := s.audit(r, matcher.AuditRunsPrune, detail, ""); err != nil {
-			return err
+		if aerr := s.audit(r, matcher.AuditRunsPrune, detail, ""); aerr != nil {
+			return errors.Join(err, aerr)
 		}
 		lists, size := res.Totals()
 		s.log.Info("old runs pruned", "keep", res.Keep, "runs", res.PrunedIDs(), "lists", lists, "mb", size>>20, "note", res.Note)
+	}
+	if err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, res)
 }

@@ -77,7 +77,7 @@ const AuditRunsPrune = "runs.prune"
 // runs, the lists and the MB. "" when nothing is to be audited: a dry run,
 // or a prune that deleted nothing.
 func (r *PruneResult) AuditDetail() string {
-	if r.DryRun || len(r.Pruned) == 0 {
+	if r == nil || r.DryRun || len(r.Pruned) == 0 {
 		return ""
 	}
 	lists, size := r.Totals()

@@ -30,6 +30,7 @@ func UnmarshalPost(b []byte, p *matcher.Post) error {
 		*p = fast
 		return nil
 	}
+	*p = matcher.Post{} // encoding/json merges into what is there; the fast path replaces it
 	return json.Unmarshal(b, p)
 }
 
@@ -41,6 +42,7 @@ func UnmarshalGraduate(b []byte, g *matcher.Graduate) error {
 		*g = fast
 		return nil
 	}
+	*g = matcher.Graduate{}
 	return json.Unmarshal(b, g)
 }
 
@@ -62,6 +64,7 @@ func unmarshalPersonal(b []byte, p *Personal) error {
 		*p = fast
 		return nil
 	}
+	*p = Personal{}
 	return json.Unmarshal(b, p)
 }
 

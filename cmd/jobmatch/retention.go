@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -80,10 +81,10 @@ func (m *Main) pruneAfterPublish(ctx context.Context, st matcher.FullStore, keep
 		// (benchmarks/RESULTS.md, issue 11, helper retention).
 		debug.FreeOSMemory()
 	}
+	// A prune that failed part-way may have marked (and deleted) runs' lists
+	// already: those are audited whatever the error.
 	res, err := st.PruneRuns(ctx, keep, false)
-	if err == nil {
-		err = m.auditPrune(ctx, st, res, client)
-	}
+	err = errors.Join(err, m.auditPrune(ctx, st, res, client))
 	if err != nil {
 		m.Log.Error("pruning old runs failed; the run is published and the next prune deletes what is left", "keep", keep, "err", err)
 		return
@@ -133,10 +134,8 @@ func (m *Main) runsPrune(ctx context.Context, args []string) error {
 		return err
 	}
 	res, err := st.PruneRuns(ctx, *keep, *dry)
-	if err != nil {
-		return err
-	}
-	if err := m.auditPrune(ctx, st, res, "jobmatch runs prune"); err != nil {
+	// audited even when the prune failed part-way: what it marked is gone
+	if err := errors.Join(err, m.auditPrune(ctx, st, res, "jobmatch runs prune")); err != nil {
 		return err
 	}
 	if *asJSON {

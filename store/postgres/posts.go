@@ -103,7 +103,7 @@ func upsertPosts(ctx context.Context, tx pgx.Tx, rows []postRow, at *time.Time) 
 
 func scanPost(doc []byte, updated time.Time) (*matcher.Post, error) {
 	var p matcher.Post
-	if err := json.Unmarshal(doc, &p); err != nil {
+	if err := store.UnmarshalPost(doc, &p); err != nil {
 		return nil, err
 	}
 	p.UpdatedAt = updated

@@ -8,6 +8,12 @@
 -- The run's partitions are made when the run is (jm_run_partitions, from
 -- CreateRun) and attached, which locks the parent tables SHARE UPDATE
 -- EXCLUSIVE only: readers and writers of other runs do not wait.
+-- The list tables name their run without a foreign key to runs: a foreign
+-- key puts triggers on runs, and attaching, detaching or dropping a
+-- partition that carries one locks runs itself (ACCESS EXCLUSIVE for the
+-- drop), queueing every reader of runs behind a prune. A run's partitions
+-- are made in CreateRun's transaction with the run, and runs are never
+-- deleted, so no list can outlive its run.
 ALTER TABLE recommendations RENAME TO recommendations_v7;
 ALTER INDEX recommendations_pkey RENAME TO recommendations_v7_pkey;
 ALTER INDEX recommendations_graduate RENAME TO recommendations_v7_graduate;
@@ -15,7 +21,7 @@ ALTER TABLE recommendation_plans RENAME TO recommendation_plans_v7;
 ALTER INDEX recommendation_plans_pkey RENAME TO recommendation_plans_v7_pkey;
 
 CREATE TABLE recommendations (
-    run_id      text COLLATE "C" NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    run_id      text COLLATE "C" NOT NULL,
     graduate_id text COLLATE "C" NOT NULL,
     items       jsonb,
     items_box   bytea,
@@ -25,7 +31,7 @@ CREATE TABLE recommendations (
 CREATE INDEX recommendations_graduate ON recommendations (graduate_id);
 
 CREATE TABLE recommendation_plans (
-    run_id text COLLATE "C" NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    run_id text COLLATE "C" NOT NULL,
     tag    bytea NOT NULL,
     box    bytea NOT NULL,
     PRIMARY KEY (run_id, tag)
