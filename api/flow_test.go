@@ -470,8 +470,11 @@ func (l *signalListener) Accept() (net.Conn, error) {
 }
 
 func (l *signalListener) Close() error {
+	// closed is signalled once the socket is closed, not before: a test
+	// that dials on the signal raced the close and found it still open.
+	err := l.Listener.Close()
 	l.closeOnce.Do(func() { close(l.closed) })
-	return l.Listener.Close()
+	return err
 }
 
 type signalConn struct {
