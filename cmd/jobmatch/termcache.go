@@ -17,15 +17,13 @@ import (
 // termCacheFile is the engine's term counts in the data directory.
 const termCacheFile = "engine-terms.cache"
 
-// useTermCache gives the engine build of o the data directory's cache of
-// the posts' term counts (store/termcache), and returns what to call once
-// the build is done: it saves the counts the build used for the next one.
-// Without a data directory there is no cache: it only saves time.
-func (m *Main) useTermCache(o *engine.Options) (save func()) { return m.openTermCache()(o) }
-
-// openTermCache starts reading the term cache in the background (a few
-// tenths of a second of decoding, which overlaps reading the open posts)
-// and returns useTermCache's work, which waits for it.
+// openTermCache starts reading the data directory's cache of the posts'
+// term counts (store/termcache) in the background (a few tenths of a
+// second of decoding, which overlaps reading the open posts) and returns
+// what gives it to the engine build of o, waiting for the read; that in
+// turn returns what to call once the build is done: it saves the counts
+// the build used for the next one. Without a data directory there is no
+// cache: it only saves time.
 func (m *Main) openTermCache() func(o *engine.Options) (save func()) {
 	if fi, err := os.Stat(m.DataDir); err != nil || !fi.IsDir() {
 		return func(*engine.Options) func() { return func() {} }
