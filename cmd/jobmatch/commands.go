@@ -387,7 +387,6 @@ func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer loadingGC()()
 	// The segmenter loads its dictionary while the open posts are read:
 	// a few tenths of a second each, on two cores at once.
 	go index.DefaultSegmenter()

@@ -411,19 +411,21 @@ func setGC(log *slog.Logger, percent int) {
 	log.Debug("garbage collector", "gogc", percent)
 }
 
-// loadGCPercent is the collector's target while a command builds its
-// matching engine (loadBatchInputs, loadEngine), unless GOGC is in the
-// environment. A build grows the heap from nothing to the 300–400 MB the
-// engine, the posts and the graduates keep alive, and at Go's default of
-// 100 it collected at every doubling, marking what it had just built:
-// about a tenth of the load's CPU (0.3 of some 3.5 CPU-s on the generated
-// set, benchmarks/RESULTS.md, "helper ready"). At 400 the load peaks near
-// 850 MB instead of 590 MB, below the batch run's own peak.
+// loadGCPercent is the collector's target while the nightly batch reads
+// its inputs and builds its engine (loadBatchInputs), unless GOGC is in
+// the environment. The load grows the heap from nothing to the 300–400 MB
+// the engine, the posts and the graduates keep alive, and at Go's default
+// of 100 it collected at every doubling, marking what it had just built:
+// 0.6 user CPU-s of the load's 3.4 CPU-s on the generated set, of which
+// more page faults take back about half (benchmarks/RESULTS.md, "helper
+// ready"). At 400 the load peaks near 850 MB instead of 590 MB, below the
+// run's own peak (1.3–1.7 GB), whose pages it faults in early. Not for
+// `recommend --local`: there the faults took back all of it, and its peak
+// grew by a third.
 const loadGCPercent = 400
 
-// loadingGC raises the collector's target for an engine build and
-// returns what puts the previous target back, for what runs after it
-// (the batch's run keeps its own default).
+// loadingGC raises the collector's target for the batch's load and
+// returns what puts the previous target back, for the run after it.
 func loadingGC() (restore func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
