@@ -337,13 +337,14 @@ func distinctIDs(posts []matcher.Post) bool {
 
 func indexPostsInOrder(bi bleve.Index, size int, posts []matcher.Post, now time.Time) error {
 	b := bi.NewBatch()
+	direct := builderFor(bi)
 	for i := range posts {
 		p := &posts[i]
 		if p.ID == "" {
 			return fmt.Errorf("index: post %d of %d has no ID", i+1, len(posts))
 		}
 		if p.Searchable(now) {
-			if err := b.Index(p.ID, postDoc(p)); err != nil {
+			if err := addDoc(b, direct, p.ID, postDoc(p)); err != nil {
 				return fmt.Errorf("index: post %s: %w", p.ID, err)
 			}
 		} else {
@@ -360,6 +361,16 @@ func indexPostsInOrder(bi bleve.Index, size int, posts []matcher.Post, now time.
 		return fmt.Errorf("index: batch of posts: %w", err)
 	}
 	return nil
+}
+
+// addDoc adds d to b: built directly when direct is not nil (the index
+// has this version's mapping, see docBuilder), through bleve's mapping
+// otherwise.
+func addDoc(b *bleve.Batch, direct *docBuilder, id string, d doc) error {
+	if direct == nil {
+		return b.Index(id, d)
+	}
+	return b.IndexAdvanced(direct.document(id, &d))
 }
 
 // persistTimeout bounds the wait for scorch to write a batch to disk.
@@ -400,12 +411,13 @@ func (ix *Index) IndexCourses(cs []matcher.Course) error {
 
 func indexCourses(bi bleve.Index, size int, cs []matcher.Course) error {
 	b := bi.NewBatch()
+	direct := builderFor(bi)
 	for i := range cs {
 		c := &cs[i]
 		if c.ID == "" {
 			return fmt.Errorf("index: course %d of %d has no ID", i+1, len(cs))
 		}
-		if err := b.Index(c.ID, courseDoc(c)); err != nil {
+		if err := addDoc(b, direct, c.ID, courseDoc(c)); err != nil {
 			return fmt.Errorf("index: course %s: %w", c.ID, err)
 		}
 		if b.Size() >= size {
@@ -470,6 +482,7 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	err := ix.bi.Close()
+	forgetIndex(ix.bi)
 	ix.bi = nil
 	if err != nil {
 		return fmt.Errorf("index: close: %w", err)

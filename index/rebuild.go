@@ -160,6 +160,7 @@ func (ix *Index) switchTo(gen string, bi bleve.Index) (int, error) {
 	ix.bi, ix.gen, ix.degreeTerms = bi, gen, hasDegreeTerms(bi)
 	ix.mu.Unlock()
 
+	forgetIndex(old)
 	if err := old.Close(); err != nil {
 		ix.log.Warn("index: closing the replaced generation", "gen", oldGen, "err", err)
 	}
