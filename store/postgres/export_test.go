@@ -5,4 +5,5 @@ package postgres
 var (
 	Retryable = retryable
 	Rounds    = rounds
+	MigrateTo = migrateTo
 )
