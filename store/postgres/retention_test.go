@@ -75,8 +75,11 @@ func TestMigrate9RenamesPartitions(t *testing.T) {
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM pg_class WHERE relname ~ '^recommendations?(_plans)?_[0-9a-f]{32}$' AND relnamespace = current_schema()::regnamespace`); n != 0 {
-		t.Fatalf("%d partitions keep their MD5 names", n)
+	if n := count(t, pool, `SELECT count(*) FROM pg_class WHERE relname ~ '^recommendations?(_plans)?_[0-9a-f]{20}' AND relnamespace = current_schema()::regnamespace`); n != 0 {
+		t.Fatalf("%d partitions or indexes keep their MD5 names", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM pg_class WHERE relname ~ '^recommendations_r[0-9]+_(pkey|graduate_id_idx)$' AND relnamespace = current_schema()::regnamespace`); n < 4 {
+		t.Fatalf("%d indexes renamed, want the 2 of each list partition", n)
 	}
 	if n := count(t, pool, `SELECT count(*) FROM run_partitions`); n != 4 {
 		t.Fatalf("%d runs numbered, want 4", n)

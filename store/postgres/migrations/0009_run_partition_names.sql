@@ -22,6 +22,7 @@ DECLARE
     r record;
     t text;
     n bigint;
+    i text;
 BEGIN
     FOR r IN SELECT id FROM runs ORDER BY started_at, id LOOP
         n := NULL;
@@ -30,6 +31,11 @@ BEGIN
                 IF n IS NULL THEN
                     INSERT INTO run_partitions (run_id) VALUES (r.id) RETURNING no INTO n;
                 END IF;
+                -- Its indexes' names (the MD5, maybe cut short) too.
+                FOR i IN SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+                        WHERE x.indrelid = to_regclass(quote_ident(t || '_' || md5(r.id))) LOOP
+                    EXECUTE format('ALTER INDEX %I RENAME TO %I', i, regexp_replace(i, '^' || t || '_[0-9a-f]+', t || '_r' || n));
+                END LOOP;
                 EXECUTE format('ALTER TABLE %I RENAME TO %I', t || '_' || md5(r.id), t || '_r' || n);
             END IF;
         END LOOP;
