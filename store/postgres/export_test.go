@@ -7,3 +7,10 @@ var (
 	Rounds    = rounds
 	MigrateTo = migrateTo
 )
+
+// SetListPageSize sets runListPages' page for a test.
+func SetListPageSize(n int) (restore func()) {
+	old := listPageSize
+	listPageSize = n
+	return func() { listPageSize = old }
+}

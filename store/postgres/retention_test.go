@@ -3,7 +3,9 @@ package postgres_test
 import (
 	"context"
 	"crypto/md5"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -202,3 +204,45 @@ func quoteIdent(s string) string { return pgx.Identifier{s}.Sanitize() }
 
 // md5hex is schema 8's partition suffix of a run.
 func md5hex(s string) string { return fmt.Sprintf("%x", md5.Sum([]byte(s))) }
+
+// TestRunListPages: a run's lists read a page at a time, the next page
+// read while the one before is handed out, come in graduate ID order, all
+// of them, the same through EachRunList and EachRunListPosts; an error of
+// fn stops the walk and is returned.
+func TestRunListPages(t *testing.T) {
+	ctx := context.Background()
+	s := pgtest.Open(t)
+	defer postgres.SetListPageSize(7)()
+	run := &matcher.Run{ID: "batch-pages", StartedAt: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+	must(t, s.CreateRun(ctx, run))
+	var recs []matcher.GraduateRecommendations
+	for i := 30; i >= 1; i-- { // saved out of order
+		id := fmt.Sprintf("G%03d", i)
+		recs = append(recs, matcher.GraduateRecommendations{GraduateID: id, Items: []matcher.StoredRecommendation{
+			{PostID: "a:" + id, Kind: matcher.KindJob, Rank: 1, Item: []byte(`{"post_id":"a:` + id + `"}`)}}})
+	}
+	must(t, s.SaveRecommendations(ctx, run.ID, recs))
+	var lists, posts []string
+	must(t, s.EachRunList(ctx, run.ID, func(gr matcher.GraduateRecommendations) error {
+		lists = append(lists, gr.GraduateID+" "+gr.Items[0].PostID)
+		return nil
+	}))
+	must(t, s.EachRunListPosts(ctx, run.ID, func(g string, ps []string) error {
+		posts = append(posts, g+" "+strings.Join(ps, ","))
+		return nil
+	}))
+	if len(lists) != 30 || !slices.IsSorted(lists) || lists[0] != "G001 a:G001" || lists[29] != "G030 a:G030" || !slices.Equal(lists, posts) {
+		t.Fatalf("lists %q, posts %q", lists, posts)
+	}
+	stop := errors.New("stop")
+	n := 0
+	err := s.EachRunListPosts(ctx, run.ID, func(string, []string) error {
+		if n++; n == 10 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 10 {
+		t.Fatalf("stopped walk: %v after %d", err, n)
+	}
+}
