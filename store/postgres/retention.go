@@ -96,11 +96,6 @@ func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.
 	} else if err != nil || dryRun {
 		return res, err
 	}
-	for i := range res.Pruned {
-		if err := runListsBytes(ctx, s.pool, &res.Pruned[i]); err != nil {
-			return res, fmt.Errorf("prune runs: run %s: %w", res.Pruned[i].ID, err)
-		}
-	}
 	if err := s.dropPruned(ctx); err != nil {
 		return res, fmt.Errorf("prune runs: %w", err)
 	}
@@ -150,17 +145,15 @@ func (s *Store) markPruned(ctx context.Context, tx pgx.Tx, res *matcher.PruneRes
 			if err := tx.QueryRow(ctx, `SELECT count(*) FROM recommendations WHERE run_id = $1`, r.ID).Scan(&p.Lists); err != nil {
 				return err
 			}
+			// The size is the catalog's (no list is read): cheap enough
+			// to take here, before another prune can drop the partitions.
+			if err := runListsBytes(ctx, tx, &p); err != nil {
+				return err
+			}
+			res.Pruned = append(res.Pruned, p)
 			if res.DryRun {
-				if err := runListsBytes(ctx, tx, &p); err != nil {
-					return err
-				}
-				res.Pruned = append(res.Pruned, p)
 				continue
 			}
-			// A real prune sums the sizes after this transaction
-			// (PruneRuns): reading every list's size here would hold
-			// current_run, and with it any publish, for as long.
-			res.Pruned = append(res.Pruned, p)
 			if _, err := tx.Exec(ctx, `UPDATE runs SET pruned_at = $2, pruned_graduates = $3 WHERE id = $1`, r.ID, s.now(), p.Lists); err != nil {
 				return err
 			}

@@ -158,29 +158,56 @@ func TestPruneFinishesPendingDetach(t *testing.T) {
 	}
 	var part string
 	must(t, pool.QueryRow(ctx, `SELECT 'recommendations_r' || no FROM run_partitions WHERE run_id = 'batch-1'`).Scan(&part))
-	short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	_, err = pool.Exec(short, `ALTER TABLE recommendations DETACH PARTITION `+quoteIdent(part)+` CONCURRENTLY`)
-	cancel()
-	if err == nil {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	pid := conn.Conn().PgConn().PID()
+	done := make(chan error, 1)
+	go func() {
+		_, err := conn.Exec(ctx, `ALTER TABLE recommendations DETACH PARTITION `+quoteIdent(part)+` CONCURRENTLY`)
+		done <- err
+	}()
+	// Interrupted once it has marked the partition pending and waits.
+	for deadline := time.Now().Add(time.Minute); count(t, pool, pendingDetaches) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the detach never became pending")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	execAll(t, pool, fmt.Sprintf(`SELECT pg_cancel_backend(%d)`, pid))
+	if err := <-done; err == nil {
 		t.Fatal("the detach did not wait for the reader")
 	}
 	must(t, reader.Rollback(ctx))
-	if n := count(t, pool, `SELECT count(*) FROM pg_inherits WHERE inhdetachpending`); n != 1 {
+	if n := count(t, pool, pendingDetaches); n != 1 {
 		t.Fatalf("%d detaches pending, want 1", n)
 	}
 
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
+	results := make([]*matcher.PruneResult, 2)
 	for i := range errs {
-		wg.Go(func() { _, errs[i] = s.PruneRuns(ctx, 2, false) })
+		wg.Go(func() { results[i], errs[i] = s.PruneRuns(ctx, 2, false) })
 	}
 	wg.Wait()
-	for _, err := range errs {
+	var pruned []string
+	for i, err := range errs {
 		if err != nil {
 			t.Fatalf("prune: %v", err)
 		}
+		for _, p := range results[i].Pruned {
+			if p.Bytes <= 0 || p.Lists != 1 {
+				t.Fatalf("pruned run %s: %d lists, %d bytes", p.ID, p.Lists, p.Bytes)
+			}
+			pruned = append(pruned, p.ID)
+		}
 	}
-	if n := count(t, pool, `SELECT count(*) FROM pg_inherits WHERE inhdetachpending`); n != 0 {
+	if slices.Sort(pruned); !slices.Equal(pruned, []string{"batch-2", "batch-3", "batch-4"}) {
+		t.Fatalf("pruned %v, want batch-2 to 4 once", pruned)
+	}
+	if n := count(t, pool, pendingDetaches); n != 0 {
 		t.Fatalf("%d detaches still pending", n)
 	}
 	if n := count(t, pool, `SELECT count(*) FROM run_partitions`); n != 2 {
@@ -246,3 +273,7 @@ func TestRunListPages(t *testing.T) {
 		t.Fatalf("stopped walk: %v after %d", err, n)
 	}
 }
+
+// pendingDetaches counts the test schema's partitions pending detach.
+const pendingDetaches = `SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+	WHERE i.inhdetachpending AND c.relnamespace = current_schema()::regnamespace`
