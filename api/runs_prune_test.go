@@ -4,13 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/store/bolt"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
 	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // TestRunsPruneEndpoint: POST /v1/runs/prune is `jobmatch runs prune`
@@ -146,4 +150,36 @@ func auditedPrunes(t *testing.T, f *fixture) []matcher.AuditEntry {
 		}
 	}
 	return out
+}
+
+// deadlineStore records the deadline of the context PruneRuns is given.
+type deadlineStore struct {
+	matcher.FullStore
+	deadline time.Time
+	ok       bool
+}
+
+func (d *deadlineStore) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.PruneResult, error) {
+	d.deadline, d.ok = ctx.Deadline()
+	return d.FullStore.PruneRuns(ctx, keep, dryRun)
+}
+
+// TestRunsPruneDeadline: the API's prune outlives its client but not
+// pruneTimeout: it may wait for another prune or for readers.
+func TestRunsPruneDeadline(t *testing.T) {
+	dir := t.TempDir()
+	inner, err := bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inner.Close() })
+	st := &deadlineStore{FullStore: inner}
+	f := newFixtureOn(t, st, dir, true)
+	start := time.Now()
+	if r := f.do("POST", "/v1/runs/prune", "admin", `{"keep":2}`); r.status != http.StatusOK {
+		t.Fatalf("prune: %d %s", r.status, r.body)
+	}
+	if !st.ok || st.deadline.Before(start.Add(pruneTimeout-time.Minute)) || st.deadline.After(time.Now().Add(pruneTimeout)) {
+		t.Fatalf("prune's deadline: %v %v (started %v)", st.deadline, st.ok, start)
+	}
 }

@@ -28,66 +28,18 @@ func newFieldTable[T any](list []field[T]) *fieldTable[T] {
 }
 
 // readObject reads an object of t's fields into d, each key at most once
-// and spelled exactly as its tag (lower-case ASCII and underscores:
-// encoding/json matches keys case-insensitively, so any other key might
-// fold onto a wanted one and is left to it, as is an unknown key).
+// and spelled exactly as its tag (see object); an unknown key is left to
+// encoding/json.
 func readObject[T any](r *postRefReader, t *fieldTable[T], d *T) error {
-	if r.space(); r.peek() != '{' {
-		return errSlowPath
-	}
-	r.i++
-	if r.space(); r.peek() == '}' {
-		r.i++
-		return nil
-	}
 	var seen uint64
-	for {
-		key, err := r.plainKey()
-		if err != nil {
-			return err
-		}
+	return r.object(func(key []byte) error {
 		i, ok := t.index[string(key)]
 		if !ok || seen&(1<<i) != 0 {
 			return errSlowPath
 		}
 		seen |= 1 << i
-		if r.space(); r.peek() != ':' {
-			return errSlowPath
-		}
-		r.i++
-		if err := t.list[i].read(r, d); err != nil {
-			return err
-		}
-		r.space()
-		switch r.peek() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return nil
-		default:
-			return errSlowPath
-		}
-	}
-}
-
-// plainKey reads a key of lower-case ASCII letters and underscores,
-// without copying it.
-func (r *postRefReader) plainKey() ([]byte, error) {
-	if r.space(); r.peek() != '"' {
-		return nil, errSlowPath
-	}
-	for j := r.i + 1; j < len(r.b); j++ {
-		switch c := r.b[j]; {
-		case c == '"':
-			k := r.b[r.i+1 : j]
-			r.i = j + 1
-			return k, nil
-		case (c < 'a' || c > 'z') && c != '_':
-			return nil, errSlowPath
-		}
-	}
-	return nil, errSlowPath
+		return t.list[i].read(r, d)
+	})
 }
 
 func (r *postRefReader) post(p *matcher.Post) error         { return readObject(r, postFields, p) }

@@ -3,10 +3,6 @@ package store
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
-	"unicode/utf8"
-
-	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // The nightly batch compares each new list with the graduate's list in
@@ -18,12 +14,12 @@ import (
 //
 // It reads what json.Marshal wrote (a box opens only if the store sealed
 // it, and lists in the clear were written the same way), and checks the
-// syntax of the fields it keeps, not of what it skips. Anything beyond
-// json.Marshal's plain form — an escape in a string it keeps, a key that
-// is not lower case, null, a rank that is not a plain integer — and
-// readPostRefs gives up (errSlowPath) and the caller decodes with
-// encoding/json; on any valid JSON the two read the same
-// (FuzzReadPostRefs).
+// syntax of the fields it keeps, not of what it skips. It shares its
+// reading of objects, strings and numbers with docjson.go's documents.
+// Anything beyond json.Marshal's plain form — a key that is not lower
+// case, null, a rank that is not an integer — and readPostRefs gives up
+// (errSlowPath) and the caller decodes with encoding/json; on any valid
+// JSON the two read the same (FuzzReadPostRefs).
 
 var errSlowPath = errors.New("store: list not in json.Marshal's plain form")
 
@@ -36,26 +32,22 @@ type postRefReader struct {
 // readPostRefs reads a box's items ({"items":[…],…}) or, when array is
 // set, a list in the clear ([…]).
 func readPostRefs(b []byte, array bool) ([]postRef, error) {
-	r := &postRefReader{b: b}
 	var refs []postRef
-	var err error
-	if array {
-		refs, err = r.items()
-	} else {
-		err = r.object(func(key string) error {
-			if key != "items" {
+	err := readWhole(b, func(r *postRefReader) error {
+		if array {
+			var err error
+			refs, err = r.items()
+			return err
+		}
+		return r.object(func(key []byte) error {
+			if string(key) != "items" {
 				return r.skip()
 			}
+			var err error
 			refs, err = r.items()
 			return err
 		})
-	}
-	if err == nil {
-		r.space()
-		if r.i != len(r.b) {
-			err = errSlowPath
-		}
-	}
+	})
 	return refs, err
 }
 
@@ -67,23 +59,18 @@ func (r *postRefReader) items() ([]postRef, error) {
 	refs := []postRef{} // [] is an empty list, as encoding/json reads it
 	err := r.array(func() error {
 		var p postRef
-		err := r.object(func(key string) error {
-			var err error
-			switch key {
+		err := r.object(func(key []byte) error {
+			switch string(key) {
 			case "post_id":
-				p.PostID, err = r.str()
+				return str1(r, &p.PostID)
 			case "kind":
-				var k string
-				k, err = r.str()
-				p.Kind = matcher.Kind(k)
+				return str1(r, &p.Kind)
 			case "rank":
-				p.Rank, err = r.integer()
+				return r.int1(&p.Rank)
 			case "plan":
-				p.Plan, err = r.boolean()
-			default:
-				err = r.skip()
+				return r.bool1(&p.Plan)
 			}
-			return err
+			return r.skip()
 		})
 		refs = append(refs, p)
 		return err
@@ -105,26 +92,23 @@ func (r *postRefReader) peek() byte {
 }
 
 // object reads {"key":value,…}, calling field for each key with the
-// reader at its value.
-func (r *postRefReader) object(field func(key string) error) error {
-	r.space()
-	if r.peek() != '{' {
+// reader at its value. A key must be lower-case ASCII letters and
+// underscores, as the struct tags are (encoding/json matches keys
+// case-insensitively: any other key might fold onto a wanted one, and is
+// left to it); the key is not copied.
+func (r *postRefReader) object(field func(key []byte) error) error {
+	if r.space(); r.peek() != '{' {
 		return errSlowPath
 	}
 	r.i++
-	r.space()
-	if r.peek() == '}' {
+	if r.space(); r.peek() == '}' {
 		r.i++
 		return nil
 	}
 	for {
-		r.space()
-		key, err := r.str()
+		key, err := r.plainKey()
 		if err != nil {
 			return err
-		}
-		if !plainKey(key) {
-			return errSlowPath // encoding/json matches keys case-insensitively
 		}
 		if r.space(); r.peek() != ':' {
 			return errSlowPath
@@ -146,15 +130,22 @@ func (r *postRefReader) object(field func(key string) error) error {
 	}
 }
 
-// plainKey: lower-case ASCII letters and underscores, as the struct tags
-// are; a key with anything else might fold onto a wanted one.
-func plainKey(k string) bool {
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; (c < 'a' || c > 'z') && c != '_' {
-			return false
+// plainKey reads a key of lower-case ASCII letters and underscores.
+func (r *postRefReader) plainKey() ([]byte, error) {
+	if r.space(); r.peek() != '"' {
+		return nil, errSlowPath
+	}
+	for j := r.i + 1; j < len(r.b); j++ {
+		switch c := r.b[j]; {
+		case c == '"':
+			k := r.b[r.i+1 : j]
+			r.i = j + 1
+			return k, nil
+		case (c < 'a' || c > 'z') && c != '_':
+			return nil, errSlowPath
 		}
 	}
-	return true
+	return nil, errSlowPath
 }
 
 // array reads […], calling elem with the reader at each element.
@@ -184,51 +175,6 @@ func (r *postRefReader) array(elem func() error) error {
 			return errSlowPath
 		}
 	}
-}
-
-// str reads a string without escapes (json.Marshal escapes only quotes,
-// backslashes, control characters, <, >, & and U+2028/9; one of those,
-// or invalid UTF-8, sends the list to encoding/json).
-func (r *postRefReader) str() (string, error) {
-	r.space()
-	if r.peek() != '"' {
-		return "", errSlowPath
-	}
-	start := r.i + 1
-	for j := start; j < len(r.b); j++ {
-		switch c := r.b[j]; {
-		case c == '"':
-			r.i = j + 1
-			s := r.b[start:j]
-			if !utf8.Valid(s) {
-				return "", errSlowPath
-			}
-			return string(s), nil
-		case c == '\\' || c < 0x20:
-			return "", errSlowPath
-		}
-	}
-	return "", errSlowPath
-}
-
-func (r *postRefReader) integer() (int, error) {
-	r.space()
-	j := r.i
-	if j < len(r.b) && r.b[j] == '-' {
-		j++
-	}
-	for j < len(r.b) && r.b[j] >= '0' && r.b[j] <= '9' {
-		j++
-	}
-	n, err := strconv.Atoi(string(r.b[r.i:j]))
-	if err != nil || (j < len(r.b) && r.b[j] != ',' && r.b[j] != '}' && r.b[j] != ' ') {
-		return 0, errSlowPath
-	}
-	if digits := r.b[r.i:j]; len(digits) > 1 && (digits[0] == '0' || (digits[0] == '-' && digits[1] == '0')) {
-		return 0, errSlowPath // a leading zero is not JSON
-	}
-	r.i = j
-	return n, nil
 }
 
 func (r *postRefReader) boolean() (bool, error) {

@@ -51,7 +51,7 @@ func TestReadPostRefs(t *testing.T) {
 	}
 	for _, text := range []string{
 		`{"items":[{"POST_ID":"a"}]}`,             // encoding/json folds the key's case
-		`{"items":[{"post_id":"a\u0062"}]}`,       // an escape
+		`{"items":[{"post_id":"a\ud800"}]}`,       // a surrogate
 		`{"items":[{"post_id":"a","rank":1.0}]}`,  // not an integer
 		`{"items":[{"post_id":"a","rank":01}]}`,   // not JSON
 		`{"items":null}`,                          // null
@@ -60,6 +60,11 @@ func TestReadPostRefs(t *testing.T) {
 		if _, err := readPostRefs([]byte(text), false); err != errSlowPath {
 			t.Fatalf("%s: %v, want the slow path", text, err)
 		}
+	}
+	// Escapes are read as encoding/json reads them (the readers of
+	// documents and lists are one).
+	if got, err := readPostRefs([]byte(`{"items":[{"post_id":"a\u0062\n","rank":3}]}`), false); err != nil || len(got) != 1 || got[0].PostID != "ab\n" || got[0].Rank != 3 {
+		t.Fatalf("an escape: %+v %v", got, err)
 	}
 	got, err := decodePostRefs([]byte(`{"items":[{"POST_ID":"a\u0062","rank":2}]}`), false)
 	if err != nil || len(got) != 1 || got[0].PostID != "ab" || got[0].Rank != 2 {
@@ -117,6 +122,7 @@ func FuzzReadPostRefs(f *testing.F) {
 	f.Add([]byte(`{"items":[{"post_id":"p:1","kind":"job","rank":1,"score":1.5,"item":{"reasons":["a\"]}","b"]},"plan":true}],"plan":true}`), false)
 	f.Add([]byte(`[{"post_id":"p","rank":-3,"item":[1,{"x":[]}]}, {"kind":"internship"}]`), true)
 	f.Add([]byte(`{"items":[{"Post_ID":"x"}],"items":[]}`), false)
+	f.Add([]byte(`{"items":[{"post_id":"a\u0062\n\/","kind":"j\"ob","rank":-0,"plan":false},{"rank":1e2}]}`), false)
 	f.Fuzz(func(t *testing.T, text []byte, array bool) {
 		fast, ferr := readPostRefs(text, array)
 		if !json.Valid(text) {
@@ -133,6 +139,11 @@ func FuzzReadPostRefs(f *testing.F) {
 		}
 		if ferr == nil && (serr != nil || !reflect.DeepEqual(fast, slow)) {
 			t.Fatalf("fast %+v, encoding/json %+v (%v)", fast, slow, serr)
+		}
+		// Escapes are read as encoding/json reads them (the readers of
+		// documents and lists are one).
+		if got, err := readPostRefs([]byte(`{"items":[{"post_id":"a\u0062\n","rank":3}]}`), false); err != nil || len(got) != 1 || got[0].PostID != "ab\n" || got[0].Rank != 3 {
+			t.Fatalf("an escape: %+v %v", got, err)
 		}
 		got, err := decodePostRefs(text, array)
 		if (err == nil) != (serr == nil) || (err == nil && !reflect.DeepEqual(got, slow)) {

@@ -154,12 +154,12 @@ func assertListSizesHide(t *testing.T, dump []byte, hardship map[string]bool, id
 
 // copyBlock returns the rows of table's COPY blocks in a pg_dump and their
 // columns. Since schema 8 a run's lists live in partitions of their own
-// (table_<md5 of the run ID>), which pg_dump writes as blocks of their own:
-// the rows of every partition are gathered, and the parent's block (empty
-// when partitioned) counts too.
+// (table_r<the run's number> since schema 9), which pg_dump writes as
+// blocks of their own: the rows of every partition are gathered, and the
+// parent's block (empty when partitioned) counts too.
 func copyBlock(t *testing.T, dump []byte, table string) (rows [][]string, cols []string) {
 	t.Helper()
-	partition := regexp.MustCompile(`^COPY [^ ]*\.` + regexp.QuoteMeta(table) + `(_[0-9a-f]{32})? \(`)
+	partition := regexp.MustCompile(`^COPY [^ ]*\.` + regexp.QuoteMeta(table) + `(_r[0-9]+)? \(`)
 	lines := strings.Split(string(dump), "\n")
 	blocks := 0
 	for i := 0; i < len(lines); i++ {

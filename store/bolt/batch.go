@@ -19,7 +19,7 @@ func (s *Store) PostsAndCourses(ctx context.Context, ids []string) (map[string]*
 		for _, id := range ids {
 			if v := pb.Get([]byte(id)); v != nil {
 				var p matcher.Post
-				t, err := decodeRecord(v, &p)
+				t, err := decodePostRecord(v, &p)
 				if err != nil {
 					return fmt.Errorf("post %s: %w", id, err)
 				}

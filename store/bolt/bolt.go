@@ -231,24 +231,29 @@ func recordTime(v []byte) time.Time {
 	return time.Time{}
 }
 
+// decodeRecord decodes a record's JSON body into dst with encoding/json
+// and returns its write time.
 func decodeRecord(v []byte, dst any) (time.Time, error) {
 	if len(v) < 8 {
 		return time.Time{}, fmt.Errorf("corrupt record (%d bytes)", len(v))
 	}
-	var err error
-	if p, ok := dst.(*matcher.Post); ok {
-		err = store.UnmarshalPost(v[8:], p) // every open post, before a batch run starts
-	} else {
-		err = json.Unmarshal(v[8:], dst)
-	}
-	if err != nil {
+	if err := json.Unmarshal(v[8:], dst); err != nil {
 		return time.Time{}, err
 	}
-	n := binary.BigEndian.Uint64(v[:8])
-	if n == 0 {
-		return time.Time{}, nil
+	return recordTime(v), nil
+}
+
+// decodePostRecord is decodeRecord of a post, through store.UnmarshalPost
+// (every open post is read before a batch run starts). The callers know
+// their type: no switch on it per record.
+func decodePostRecord(v []byte, p *matcher.Post) (time.Time, error) {
+	if len(v) < 8 {
+		return time.Time{}, fmt.Errorf("corrupt record (%d bytes)", len(v))
 	}
-	return time.Unix(0, int64(n)), nil
+	if err := store.UnmarshalPost(v[8:], p); err != nil {
+		return time.Time{}, err
+	}
+	return recordTime(v), nil
 }
 
 // putDocs is the one put-document path (posts, courses, graduates): encode

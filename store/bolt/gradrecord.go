@@ -15,14 +15,14 @@ import (
 // that read. openGradRecord reads a sealed graduate's record as
 // json.Marshal wrote it ({"g":document,"m":"base64","n":"base64"}) in one
 // pass, the document with store.ReadGraduateDoc; anything else is left to
-// readGradRecord and encoding/json (ok false), so both read the same
+// decodeGradRecord and encoding/json (ok false), so both read the same
 // (FuzzOpenGradRecord).
 
-// openGradRecord is getGraduate through the plain reader: ok false when
-// the record is not in json.Marshal's plain form (or missing), for the
-// caller to read it with encoding/json.
-func (s *Store) openGradRecord(tx *bbolt.Tx, id string) (*matcher.Graduate, bool, error) {
-	v := tx.Bucket(bGraduates).Get([]byte(id))
+// openGradRecord is getGraduate through the plain reader, of v, the
+// record the caller fetched (once, for both readers): ok false when the
+// record is not in json.Marshal's plain form (or missing), for the caller
+// to read it with encoding/json.
+func (s *Store) openGradRecord(tx *bbolt.Tx, id string, v []byte) (*matcher.Graduate, bool, error) {
 	if v == nil {
 		return nil, false, nil
 	}

@@ -47,7 +47,11 @@ func gradDistricts(g *matcher.Graduate) []string {
 
 // readGradRecord reads the stored record of id: nil when there is none.
 func readGradRecord(tx *bbolt.Tx, id string) (*gradRecord, time.Time, []byte, error) {
-	v := tx.Bucket(bGraduates).Get([]byte(id))
+	return decodeGradRecord(id, tx.Bucket(bGraduates).Get([]byte(id)))
+}
+
+// decodeGradRecord decodes v, graduate id's stored record (nil: none).
+func decodeGradRecord(id string, v []byte) (*gradRecord, time.Time, []byte, error) {
 	if v == nil {
 		return nil, time.Time{}, nil, nil
 	}
@@ -115,10 +119,11 @@ func (s *Store) getGraduate(tx *bbolt.Tx, id string) (*matcher.Graduate, error) 
 	if s.keys == nil {
 		return nil, store.ErrNoDataKey
 	}
-	if g, ok, err := s.openGradRecord(tx, id); ok || err != nil {
+	v := tx.Bucket(bGraduates).Get([]byte(id))
+	if g, ok, err := s.openGradRecord(tx, id, v); ok || err != nil {
 		return g, err
 	}
-	r, t, body, err := readGradRecord(tx, id)
+	r, t, body, err := decodeGradRecord(id, v)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ func getPost(tx *bbolt.Tx, id string) (*matcher.Post, error) {
 		return nil, matcher.ErrNotFound("岗位", id)
 	}
 	var p matcher.Post
-	t, err := decodeRecord(v, &p)
+	t, err := decodePostRecord(v, &p)
 	if err != nil {
 		return nil, fmt.Errorf("post %s: %w", id, err)
 	}
@@ -83,7 +83,7 @@ func (s *Store) EachPost(ctx context.Context, f matcher.PostFilter, fn func(*mat
 	}
 	return s.scan(ctx, bPosts, prefix, func(k, v []byte) error {
 		var p matcher.Post
-		t, err := decodeRecord(v, &p)
+		t, err := decodePostRecord(v, &p)
 		if err != nil {
 			return fmt.Errorf("post %s: %w", k, err)
 		}

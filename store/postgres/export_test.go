@@ -5,4 +5,12 @@ package postgres
 var (
 	Retryable = retryable
 	Rounds    = rounds
+	MigrateTo = migrateTo
 )
+
+// SetListPageSize sets runListPages' page for a test.
+func SetListPageSize(n int) (restore func()) {
+	old := listPageSize
+	listPageSize = n
+	return func() { listPageSize = old }
+}

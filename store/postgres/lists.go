@@ -79,8 +79,9 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"recommendation_plans"}, []string{"run_id", "tag", "box"}, pgx.CopyFromRows(plans))
 		return err
 	})
-	// The key names the run's partition of recommendations (schema 8).
-	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.TableName == runPartition("recommendations", runID) {
+	// Only the run's keys are unique in its partitions: a duplicate is a
+	// list (or plan item) of the chunk that is there already.
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return s.saveOver(ctx, runID, rows, plans)
 	}
 	return err

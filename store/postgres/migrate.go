@@ -83,6 +83,12 @@ func currentVersion(ctx context.Context, q interface {
 // once apply each migration once. A schema newer than this binary is an
 // error.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	return migrateTo(ctx, pool, 0)
+}
+
+// migrateTo is Migrate stopping at version upTo (0: the newest), for the
+// tests of a migration on data written by the schema before it.
+func migrateTo(ctx context.Context, pool *pgxpool.Pool, upTo int) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
@@ -111,6 +117,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return fmt.Errorf("migrate: database schema version %d is newer than this jobmatch's %d: upgrade jobmatch", cur, want)
 	}
 	for _, m := range ms[cur:] {
+		if upTo > 0 && m.version > upTo {
+			break
+		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			// No arguments: the simple protocol runs the whole file.
 			if _, err := tx.Exec(ctx, m.sql); err != nil {

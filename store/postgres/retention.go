@@ -2,9 +2,9 @@ package postgres
 
 import (
 	"context"
-	"crypto/md5"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -81,38 +81,29 @@ func notPruned(ctx context.Context, tx pgx.Tx, runID string) error {
 // PruneRuns marks the runs the retention policy does not keep pruned, in
 // one transaction that holds current_run (so no run is published
 // meanwhile) and each pruned run's lock, then drops their lists'
-// partitions.
+// partitions (dropPruned), with those an earlier prune left behind.
 func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.PruneResult, error) {
 	if err := matcher.CheckKeepRuns(keep); err != nil {
 		return nil, err
 	}
 	res := &matcher.PruneResult{Keep: keep, DryRun: dryRun}
-	var leftovers []string
 	err := s.tx(ctx, "prune runs", func(ctx context.Context, tx pgx.Tx, _ int) error {
-		res.Pruned, res.Kept, leftovers = nil, nil, nil
-		return s.markPruned(ctx, tx, res, &leftovers)
+		res.Pruned, res.Kept = nil, nil
+		return s.markPruned(ctx, tx, res)
 	})
 	if errors.Is(err, errDryRun) {
 		return res, nil
 	} else if err != nil || dryRun {
 		return res, err
 	}
-	for i := range res.Pruned {
-		if err := runListsBytes(ctx, s.pool, &res.Pruned[i]); err != nil {
-			return res, fmt.Errorf("prune runs: run %s: %w", res.Pruned[i].ID, err)
-		}
-		leftovers = append(leftovers, res.Pruned[i].ID)
-	}
-	for _, id := range leftovers {
-		if err := s.deleteRunLists(ctx, id); err != nil {
-			return res, fmt.Errorf("prune runs: run %s: %w", id, err)
-		}
+	if err := s.dropPruned(ctx); err != nil {
+		return res, fmt.Errorf("prune runs: %w", err)
 	}
 	return res, nil
 }
 
 // markPruned applies the policy inside tx (rolled back when dry).
-func (s *Store) markPruned(ctx context.Context, tx pgx.Tx, res *matcher.PruneResult, leftovers *[]string) error {
+func (s *Store) markPruned(ctx context.Context, tx pgx.Tx, res *matcher.PruneResult) error {
 	var current string
 	err := tx.QueryRow(ctx, `SELECT run_id FROM current_run WHERE id = 1 FOR UPDATE`).Scan(&current)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -146,8 +137,7 @@ func (s *Store) markPruned(ctx context.Context, tx pgx.Tx, res *matcher.PruneRes
 	}
 	for _, r := range runs {
 		switch why, ok := kept[r.ID]; {
-		case ok && why == matcher.KeepPruned:
-			*leftovers = append(*leftovers, r.ID)
+		case ok && why == matcher.KeepPruned: // dropped already, or left to dropPruned
 		case ok:
 			res.Kept = append(res.Kept, matcher.KeptRun{ID: r.ID, Reason: why})
 		default:
@@ -155,17 +145,15 @@ func (s *Store) markPruned(ctx context.Context, tx pgx.Tx, res *matcher.PruneRes
 			if err := tx.QueryRow(ctx, `SELECT count(*) FROM recommendations WHERE run_id = $1`, r.ID).Scan(&p.Lists); err != nil {
 				return err
 			}
+			// The size is the catalog's (no list is read): cheap enough
+			// to take here, before another prune can drop the partitions.
+			if err := runListsBytes(ctx, tx, &p); err != nil {
+				return err
+			}
+			res.Pruned = append(res.Pruned, p)
 			if res.DryRun {
-				if err := runListsBytes(ctx, tx, &p); err != nil {
-					return err
-				}
-				res.Pruned = append(res.Pruned, p)
 				continue
 			}
-			// A real prune sums the sizes after this transaction
-			// (PruneRuns): reading every list's size here would hold
-			// current_run, and with it any publish, for as long.
-			res.Pruned = append(res.Pruned, p)
 			if _, err := tx.Exec(ctx, `UPDATE runs SET pruned_at = $2, pruned_graduates = $3 WHERE id = $1`, r.ID, s.now(), p.Lists); err != nil {
 				return err
 			}
@@ -179,61 +167,128 @@ func (s *Store) markPruned(ctx context.Context, tx pgx.Tx, res *matcher.PruneRes
 
 var errDryRun = errors.New("dry run")
 
-// runListsBytes sets p.Bytes to the size of run p.ID's lists and plan
-// items (what a prune gives back).
+// runListsBytes sets p.Bytes to the size on disk of run p.ID's partitions
+// (lists and plan items, their TOAST and indexes: what dropping them gives
+// back), from the catalog rather than by reading every list.
 func runListsBytes(ctx context.Context, q interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }, p *matcher.PrunedRun) error {
-	return q.QueryRow(ctx, `SELECT
-		(SELECT coalesce(sum(octet_length(graduate_id) + coalesce(octet_length(items_box), octet_length(items::text), 0)), 0) FROM recommendations WHERE run_id = $1)
-		+ (SELECT coalesce(sum(octet_length(tag) + octet_length(box)), 0) FROM recommendation_plans WHERE run_id = $1)`, p.ID).Scan(&p.Bytes)
+	return q.QueryRow(ctx, `SELECT coalesce(sum(pg_total_relation_size(to_regclass(quote_ident(t || '_r' || rp.no)))), 0)::bigint
+		FROM run_partitions rp, unnest($2::text[]) t WHERE rp.run_id = $1`, p.ID, listTables).Scan(&p.Bytes)
 }
 
 // listTables are the tables partitioned by run (schema version 8).
 var listTables = []string{"recommendations", "recommendation_plans"}
 
-// runPartition names run runID's partition of table as jm_run_partitions
-// does: from the MD5 of the ID, so the name is hex digits whatever the ID
-// holds, and it can go into the DDL that takes no parameters.
-func runPartition(table, runID string) string {
-	return table + "_" + fmt.Sprintf("%x", md5.Sum([]byte(runID)))
+// runPartition names a run's partition of table by the run's number in
+// run_partitions, as jm_run_partitions does (schema version 9): plain
+// ASCII whatever the run's ID holds, so it can go into DDL, which takes
+// no parameters.
+func runPartition(table string, no int64) string {
+	return table + "_r" + strconv.FormatInt(no, 10)
+}
+
+// pruneLockKey is the advisory lock that serializes the prunes' drops in
+// the connection's schema: a parent table can have one DETACH …
+// CONCURRENTLY pending at a time, so two prunes detaching at once would
+// fail.
+const pruneLockKey = `hashtextextended('jobmatch prune ' || current_schema(), 0)`
+
+// dropPruned drops the partitions of every pruned run that still has any
+// (this prune's, and those of a prune that was interrupted), under
+// pruneLockKey, on one session: the lock is the session's, and DETACH …
+// CONCURRENTLY cannot run inside a transaction.
+func (s *Store) dropPruned(ctx context.Context) error {
+	return s.retry(ctx, "drop the lists of pruned runs", func(ctx context.Context, _ int) error {
+		conn, err := s.pool.Acquire(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Release()
+		if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(`+pruneLockKey+`)`); err != nil {
+			return err
+		}
+		defer func() {
+			// A context of its own: the lock must go when ctx was cancelled.
+			uctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if _, err := conn.Exec(uctx, `SELECT pg_advisory_unlock(`+pruneLockKey+`)`); err != nil {
+				conn.Conn().Close(uctx) // the session ends, and its locks with it
+			}
+		}()
+		return dropPrunedLocked(ctx, conn.Conn())
+	})
+}
+
+// dropPrunedLocked is dropPruned holding the lock. A detach left pending
+// by an interrupted prune is finished (FINALIZE) first, whichever run it
+// belongs to, since it would refuse any other detach on its parent.
+func dropPrunedLocked(ctx context.Context, conn *pgx.Conn) error {
+	rows, err := conn.Query(ctx, `SELECT p.relname::text, c.relname::text FROM pg_inherits i
+		JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+		WHERE i.inhdetachpending AND i.inhparent IN (to_regclass('recommendations'), to_regclass('recommendation_plans'))`)
+	if err != nil {
+		return err
+	}
+	pending, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pc [2]string, err error) {
+		err = row.Scan(&pc[0], &pc[1])
+		return pc, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, pc := range pending {
+		if _, err := conn.Exec(ctx, `ALTER TABLE `+pgx.Identifier{pc[0]}.Sanitize()+` DETACH PARTITION `+pgx.Identifier{pc[1]}.Sanitize()+` FINALIZE`); err != nil {
+			return fmt.Errorf("finish detaching %s: %w", pc[1], err)
+		}
+	}
+	rows, err = conn.Query(ctx, `SELECT rp.run_id, rp.no FROM run_partitions rp JOIN runs r ON r.id = rp.run_id
+		WHERE r.pruned_at IS NOT NULL ORDER BY rp.no`)
+	if err != nil {
+		return err
+	}
+	type numbered struct {
+		run string
+		no  int64
+	}
+	runs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (r numbered, err error) {
+		err = row.Scan(&r.run, &r.no)
+		return r, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if err := deleteRunLists(ctx, conn, r.run, r.no); err != nil {
+			return fmt.Errorf("run %s: %w", r.run, err)
+		}
+	}
+	return nil
 }
 
 // deleteRunLists drops a run's partitions, lists and plan items with them:
 // no rows to delete one by one and no VACUUM after, and the space goes
-// back to the disk at once. Each is detached CONCURRENTLY first, which
-// locks the parent SHARE UPDATE EXCLUSIVE only (a plain DETACH or DROP
-// would lock it ACCESS EXCLUSIVE and stop every reader of the current run
-// while they wait); a detach that was interrupted half-way is finished
-// (FINALIZE) by the next prune, which finds the run among the leftovers.
-func (s *Store) deleteRunLists(ctx context.Context, runID string) error {
+// back to the disk at once; then the run's number. Each is detached
+// CONCURRENTLY first, which locks the parent SHARE UPDATE EXCLUSIVE only
+// (a plain DETACH or DROP would lock it ACCESS EXCLUSIVE and stop every
+// reader of the current run while they wait).
+func deleteRunLists(ctx context.Context, conn *pgx.Conn, runID string, no int64) error {
 	for _, table := range listTables {
-		part := runPartition(table, runID)
-		err := s.retry(ctx, "drop the lists of run "+runID, func(ctx context.Context, _ int) error {
-			var pending bool
-			err := s.pool.QueryRow(ctx, `SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = to_regclass($1)`, part).Scan(&pending)
-			detach := ""
-			switch {
-			case errors.Is(err, pgx.ErrNoRows): // detached already, or never made
-			case err != nil:
-				return err
-			case pending:
-				detach = " FINALIZE"
-			default:
-				detach = " CONCURRENTLY"
-			}
-			name := pgx.Identifier{part}.Sanitize()
-			if detach != "" {
-				if _, err := s.pool.Exec(ctx, `ALTER TABLE `+pgx.Identifier{table}.Sanitize()+` DETACH PARTITION `+name+detach); err != nil {
-					return err
-				}
-			}
-			_, err = s.pool.Exec(ctx, `DROP TABLE IF EXISTS `+name)
-			return err
-		})
-		if err != nil {
+		part := runPartition(table, no)
+		var attached bool
+		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass($1))`, part).Scan(&attached); err != nil {
 			return err
 		}
+		name := pgx.Identifier{part}.Sanitize()
+		if attached {
+			if _, err := conn.Exec(ctx, `ALTER TABLE `+pgx.Identifier{table}.Sanitize()+` DETACH PARTITION `+name+` CONCURRENTLY`); err != nil {
+				return fmt.Errorf("detach %s: %w", part, err)
+			}
+		}
+		if _, err := conn.Exec(ctx, `DROP TABLE IF EXISTS `+name); err != nil {
+			return fmt.Errorf("drop %s: %w", part, err)
+		}
 	}
-	return nil
+	_, err := conn.Exec(ctx, `DELETE FROM run_partitions WHERE run_id = $1`, runID)
+	return err
 }

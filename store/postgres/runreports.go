@@ -38,46 +38,31 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]matcher.Run, error) {
 }
 
 // EachRunList calls fn with every graduate's list in a run, in graduate ID
-// order, reading a page of lists per query (fn runs outside any query, so
-// it may use the store).
+// order, reading a page of lists per query (runListPages: fn may use the
+// store, on another of the pool's connections).
 func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.GraduateRecommendations) error) error {
 	release, err := s.readRun(ctx, runID) // a prune keeps the run meanwhile
 	if err != nil {
 		return err
 	}
 	defer release()
-	const page = 1000
-	after := ""
-	for {
-		var lists []matcher.GraduateRecommendations
-		err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
-			stored, err := s.runListPage(ctx, runID, after, page)
-			if err != nil {
-				return err
-			}
-			items, err := s.openLists(ctx, s.pool, runID, stored)
-			if err != nil {
-				return err
-			}
-			lists = make([]matcher.GraduateRecommendations, len(stored))
-			for i, r := range stored {
-				lists[i] = matcher.GraduateRecommendations{GraduateID: r.graduate, Items: items[i]}
-			}
-			return nil
+	return s.runListPages(ctx, runID, listPageSize, func(stored []listRow) error {
+		var items [][]matcher.StoredRecommendation
+		err := s.retry(ctx, "plan items of run "+runID, func(ctx context.Context, _ int) error {
+			var err error
+			items, err = s.openLists(ctx, s.pool, runID, stored)
+			return err
 		})
 		if err != nil {
 			return err
 		}
-		for _, gr := range lists {
-			if err := fn(gr); err != nil {
+		for i, r := range stored {
+			if err := fn(matcher.GraduateRecommendations{GraduateID: r.graduate, Items: items[i]}); err != nil {
 				return err
 			}
 		}
-		if len(lists) < page {
-			return nil
-		}
-		after = lists[len(lists)-1].GraduateID
-	}
+		return nil
+	})
 }
 
 // runListPage reads the stored lists of a run's graduates after the
@@ -141,40 +126,20 @@ func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(grad
 		return err
 	}
 	defer release()
-	const page = 1000
-	after := ""
-	for {
-		var ids []string
-		var posts [][]string
-		err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
-			stored, err := s.runListPage(ctx, runID, after, page)
+	return s.runListPages(ctx, runID, listPageSize, func(stored []listRow) error {
+		for _, r := range stored {
+			box := r.box
+			if box == nil {
+				box = r.items
+			}
+			posts, err := store.ListPosts(s.keys, runID, r.graduate, box)
 			if err != nil {
 				return err
 			}
-			ids, posts = make([]string, len(stored)), make([][]string, len(stored))
-			for i, r := range stored {
-				box := r.box
-				if box == nil {
-					box = r.items
-				}
-				ids[i] = r.graduate
-				if posts[i], err = store.ListPosts(s.keys, runID, r.graduate, box); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for i, id := range ids {
-			if err := fn(id, posts[i]); err != nil {
+			if err := fn(r.graduate, posts); err != nil {
 				return err
 			}
 		}
-		if len(ids) < page {
-			return nil
-		}
-		after = ids[len(ids)-1]
-	}
+		return nil
+	})
 }
