@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/itemjson"
 )
 
 // A stored graduate's default list (no channel or kind filter) is served
@@ -84,10 +85,13 @@ func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Que
 	// The stored items are the engine's JSON; they are passed through as
 	// they are unless a rank has to change, which saves decoding and
 	// re-encoding on the hottest path of the API.
-	gid, _ := json.Marshal(g.ID)
-	body := make([]byte, 0, 512*len(keep)+64)
+	size := 64 + len(g.ID) // the frame and the ID (escapes are rare: append grows it then)
+	for _, sr := range keep {
+		size += len(sr.Item) + 1
+	}
+	body := make([]byte, 0, size)
 	body = append(body, `{"graduate_id":`...)
-	body = append(body, gid...)
+	body = itemjson.AppendString(body, g.ID) // as json.Marshal writes it
 	body = append(body, `,"items":[`...)
 	for i, sr := range keep {
 		if i > 0 {
