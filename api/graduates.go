@@ -35,10 +35,6 @@ func (s *Server) graduateFor(r *http.Request, id string) (*matcher.Graduate, err
 	return g, nil
 }
 
-// sourceOnline is X-Recommendation-Source of a list the engine computed
-// for the request (shared slice: see securityHeaders).
-var sourceOnline = []string{"online"}
-
 // auditTimeout bounds how long a request waits for its audit entry.
 const auditTimeout = 5 * time.Second
 
@@ -329,7 +325,11 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 	// cannot be written).
 	audited := s.auditStart(r, "graduate.recommendations", "", g.ID)
 	defer audited() // commits the entry whatever happens below (a panic)
-	if body, runID, ok := s.fromRun(r.Context(), g, q); ok {
+	// A list from the run is built in a recycled buffer, as writeResult's.
+	bp := resultBufs.Get().(*[]byte)
+	defer resultBufs.Put(bp)
+	if body, runID, ok := s.fromRun(r.Context(), g, q, (*bp)[:0]); ok {
+		*bp = body
 		free()
 		if err := audited(); err != nil {
 			return err

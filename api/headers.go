@@ -46,3 +46,7 @@ func (s *Server) setSecurityHeaders(w http.ResponseWriter, r *http.Request) {
 		h["Strict-Transport-Security"] = hstsHeader
 	}
 }
+
+// sourceOnline is X-Recommendation-Source of a list the engine computed
+// for the request (shared, as securityHeaders).
+var sourceOnline = []string{"online"}
