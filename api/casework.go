@@ -413,3 +413,18 @@ func init() {
 		"Contacts": schemaOf(reflect.TypeFor[casework.ContactLog](), refs),
 	})
 }
+
+// caseClock is the clock of what a counselor records (contacts, plan
+// edits, registration and placement dates): the business clock's day at
+// the wall clock's time of day. On real time it is the wall clock; when
+// the data's date is pinned (the demo's 2023-06-15), a contact logged
+// today is dated on the data's day, so everything the workspace shows
+// runs on one clock and "contacted 3 years after registering" never
+// appears.
+func caseClock(now, wall func() time.Time) func() time.Time {
+	return func() time.Time {
+		w := wall().UTC()
+		y, m, d := now().UTC().Date()
+		return time.Date(y, m, d, w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), time.UTC)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
+	"github.com/urumqi-hrss/jobmatch/matcher/itemjson"
 )
 
 // A stored graduate's default list (no channel or kind filter) is served
@@ -49,9 +50,10 @@ func (s *Server) publishedRun(ctx context.Context) *matcher.Run {
 	return r
 }
 
-// fromRun returns g's list from the published run as the JSON body of a
-// matcher.Result, or false when the run cannot answer q exactly.
-func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Query) ([]byte, string, bool) {
+// fromRun appends g's list from the published run to dst as the JSON
+// body of a matcher.Result, or returns false when the run cannot answer q
+// exactly.
+func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Query, dst []byte) ([]byte, string, bool) {
 	if s.cfg.MaxRunAge < 0 || q.Channel != "" || q.Kind != "" {
 		return nil, "", false
 	}
@@ -84,10 +86,8 @@ func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Que
 	// The stored items are the engine's JSON; they are passed through as
 	// they are unless a rank has to change, which saves decoding and
 	// re-encoding on the hottest path of the API.
-	gid, _ := json.Marshal(g.ID)
-	body := make([]byte, 0, 512*len(keep)+64)
-	body = append(body, `{"graduate_id":`...)
-	body = append(body, gid...)
+	body := append(dst, `{"graduate_id":`...)
+	body = itemjson.AppendString(body, g.ID) // as json.Marshal writes it
 	body = append(body, `,"items":[`...)
 	for i, sr := range keep {
 		if i > 0 {

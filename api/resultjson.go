@@ -22,6 +22,10 @@ import (
 // Salary gain a field it does not write. The items are written by
 // matcher/itemjson, which the nightly batch stores them with too.
 
+// jsonContentType is the Content-Type of every JSON body, one slice
+// shared by all responses (see securityHeaders for why that is safe).
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
 // resultBufs recycles the buffers lists are encoded into.
 var resultBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
@@ -43,8 +47,8 @@ func writeResult(w http.ResponseWriter, status int, res *matcher.Result) error {
 // chunked (a list of 8 items is about 6.5 KB).
 func writeBody(w http.ResponseWriter, status int, b []byte) error {
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Type"] = jsonContentType // shared, as securityHeaders (headers.go)
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, err := w.Write(b)
 	return err

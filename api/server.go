@@ -449,6 +449,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // template, the status and the duration: never a query string, a body or a
 // raw path, which may carry personal data.
 func (s *Server) wrap(rt *route) http.Handler {
+	rm := s.metrics.forRoute(rt.Path, rt.Method)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &reqInfo{requestID: s.reqPrefix + "-" + strconv.FormatUint(s.reqSeq.Add(1), 36), route: rt.Path, client: s.clientAddr(r)}
@@ -467,7 +468,7 @@ func (s *Server) wrap(rt *route) http.Handler {
 					writeProblem(sw, r, errors.New("panic"))
 				}
 			}
-			s.finish(rt, r, sw, info, start)
+			s.finish(rt, rm, r, sw, info, start)
 		}()
 		if err := s.serve(rt, sw, r, info); err != nil {
 			if clientClosed(r, err) {
@@ -525,16 +526,16 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request, info *
 		s.auditRefusal(r, "role.refused", rt.Method+" "+rt.Path, "")
 		return errForbidden()
 	}
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header()["Cache-Control"] = noStore
 	return rt.Handler(s, w, r)
 }
 
-func (s *Server) finish(rt *route, r *http.Request, sw *statusWriter, info *reqInfo, start time.Time) {
+func (s *Server) finish(rt *route, rm *routeMetrics, r *http.Request, sw *statusWriter, info *reqInfo, start time.Time) {
 	if sw.status == 0 {
 		sw.status = http.StatusOK
 	}
 	el := time.Since(start)
-	s.metrics.observe(rt.Path, r.Method, sw.status, el)
+	rm.observe(s.metrics, r.Method, sw.status, el)
 	lvl := slog.LevelDebug
 	switch {
 	case sw.status == statusClientClosed || (sw.status >= 400 && sw.status < 500):
@@ -582,19 +583,4 @@ const statusClientClosed = 499
 // cancelled (the connection closed) rather than from the server.
 func clientClosed(r *http.Request, err error) bool {
 	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(r.Context().Err(), context.Canceled))
-}
-
-// caseClock is the clock of what a counselor records (contacts, plan
-// edits, registration and placement dates): the business clock's day at
-// the wall clock's time of day. On real time it is the wall clock; when
-// the data's date is pinned (the demo's 2023-06-15), a contact logged
-// today is dated on the data's day, so everything the workspace shows
-// runs on one clock and "contacted 3 years after registering" never
-// appears.
-func caseClock(now, wall func() time.Time) func() time.Time {
-	return func() time.Time {
-		w := wall().UTC()
-		y, m, d := now().UTC().Date()
-		return time.Date(y, m, d, w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), time.UTC)
-	}
 }
