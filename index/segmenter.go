@@ -67,6 +67,9 @@ type Segmenter struct {
 	dictTokens []gse.Token
 	info       []tokenInfo
 	fast       bool
+	// barrier marks the BMP characters no dictionary word of two or more
+	// units contains, and that are no letter or digit (lattice.go).
+	barrier [1 << 16 / 64]uint64
 	// subwords holds each dictionary word's sub-segments once computed
 	// (subwordsOf); calc runs gse's CalcToken for gse.Segment (gseReady).
 	subwords  []atomic.Pointer[[]subword]
