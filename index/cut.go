@@ -169,8 +169,7 @@ type cutter struct {
 	words  []word
 	subs   []span
 	toks   []rawTok
-	// lattice holds the words found in runs of text cut before (lattice.go).
-	lattice latticeCache
+	lat    []int32 // a run's lattice being looked up (runLattice)
 }
 
 // Idle cutters wait in a small free list rather than a sync.Pool, which

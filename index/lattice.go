@@ -1,6 +1,8 @@
 package index
 
 import (
+	"hash/maphash"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -12,7 +14,7 @@ import (
 // 25,000 descriptions have about 700,000 runs of text between punctuation
 // of which about 23,000 differ, and a post's requirements are cut twice (the
 // index's analysis of the description, the extraction's cut of its
-// requirements part). So the pass keeps, per cutter, the words found at each
+// requirements part). So the pass keeps the words found at each
 // unit of a run of text between barriers (its lattice) and looks a run up
 // before the trie. The Viterbi arithmetic itself is not cached: its float32
 // sums start from the path length of everything before the run, and a tie
@@ -25,23 +27,37 @@ import (
 // words found before a barrier do not depend on what follows it, and a run
 // between barriers is looked up the same wherever it stands.
 
-// Bounds of one cutter's lattice cache: when either is reached the cache is
-// emptied and fills again. At most freeCutters cutters are kept, so the
-// caches hold at most some tens of MiB, and far less outside a bulk import.
+// The lattice cache is shared by every cutter of a segmenter, in
+// latticeShards shards by the run's hash, each emptied when it holds
+// latticeShardRuns runs or latticeShardWords words: at most about 32 MiB in
+// all. The generated set's 1.5 million runs (titles, descriptions and the
+// other texts an import cuts) are 112,000 distinct ones; a cache per cutter
+// saw a few of the import's goroutines' texts each and missed most of them.
 const (
-	latticeRuns  = 16384
-	latticeWords = 1 << 19 // int32 entries
+	latticeShards     = 64
+	latticeShardRuns  = 2048
+	latticeShardWords = latticeShardRuns * 64 // int32 entries
 )
 
 // latticeCache maps a run's bytes (lower-cased, folded) to its lattice in
-// arena: arena[off : off+n+1] are the offsets, relative to off+n+1, of each
-// unit's words (token indices), and the n+1st the end.
+// an arena: arena[off : off+n+1] are the offsets, relative to off+n+1, of
+// each unit's words (token indices), and the n+1st the end. An arena is
+// never written where a lattice was stored: emptying a shard starts a new
+// one, so a lattice handed out stays valid after the lock is released.
 type latticeCache struct {
+	seed   maphash.Seed
+	shards [latticeShards]latticeShard
+}
+
+type latticeShard struct {
+	mu    sync.Mutex
 	m     map[string]latticeSpan
 	arena []int32
 }
 
 type latticeSpan struct{ off, n int32 }
+
+func newLatticeCache() *latticeCache { return &latticeCache{seed: maphash.MakeSeed()} }
 
 // markBarriers marks every BMP character that is no letter or digit as a
 // barrier; buildTokenInfo then unmarks those a word of two or more units
@@ -84,41 +100,48 @@ func (s *Segmenter) isBarrier(u []byte) bool {
 // toks, head[r1-r0] their end. ok is false when a word the trie found is
 // not in the side table (the caller falls back to gse.Segment).
 func (s *Segmenter) runLattice(c *cutter, r0, r1 int) (head, toks []int32, ok bool) {
-	lc := &c.lattice
 	key := c.low[c.ustart[r0]:c.ustart[r1]]
-	if sp, hit := lc.m[string(key)]; hit {
-		h := lc.arena[sp.off : sp.off+sp.n+1]
-		base := sp.off + sp.n + 1
-		return h, lc.arena[base : base+h[sp.n]], true
-	}
+	sh := &s.lattice.shards[maphash.Bytes(s.lattice.seed, key)%latticeShards]
+	sh.mu.Lock()
+	sp, hit := sh.m[string(key)]
+	arena := sh.arena
+	sh.mu.Unlock()
 	n := r1 - r0
-	if lc.m == nil || len(lc.m) >= latticeRuns || len(lc.arena) >= latticeWords {
-		if lc.m == nil {
-			lc.m = make(map[string]latticeSpan)
-		}
-		clear(lc.m)
-		lc.arena = lc.arena[:0]
+	if hit {
+		h := arena[sp.off : sp.off+sp.n+1]
+		base := sp.off + sp.n + 1
+		return h, arena[base : base+h[sp.n]], true
 	}
-	off := len(lc.arena)
+	// Looked up outside the lock into the cutter's buffer, then copied in.
+	lat := c.lat[:0]
 	for range n + 1 {
-		lc.arena = append(lc.arena, 0)
+		lat = append(lat, 0)
 	}
 	maxLen := s.seg.Dict.MaxTokenLen()
 	for k := range n {
-		lc.arena[off+k] = int32(len(lc.arena) - off - n - 1)
+		lat[k] = int32(len(lat) - n - 1)
 		cur := r0 + k
 		found := s.seg.Dict.LookupTokens(c.units[cur:min(cur+maxLen, r1)], c.found)
 		for _, t := range c.found[:found] {
 			i := s.tokenIndex(t)
 			if i < 0 {
-				lc.arena = lc.arena[:off]
+				c.lat = lat
 				return nil, nil, false
 			}
-			lc.arena = append(lc.arena, int32(i))
+			lat = append(lat, int32(i))
 		}
 	}
-	lc.arena[off+n] = int32(len(lc.arena) - off - n - 1)
-	lc.m[string(key)] = latticeSpan{off: int32(off), n: int32(n)}
-	h := lc.arena[off : off+n+1]
-	return h, lc.arena[off+n+1:], true
+	lat[n] = int32(len(lat) - n - 1)
+	c.lat = lat
+	sh.mu.Lock()
+	if sh.m == nil || len(sh.m) >= latticeShardRuns || len(sh.arena)+len(lat) > latticeShardWords {
+		sh.m = make(map[string]latticeSpan, latticeShardRuns)
+		sh.arena = make([]int32, 0, max(latticeShardWords, len(lat)))
+	}
+	if _, dup := sh.m[string(key)]; !dup {
+		sh.m[string(key)] = latticeSpan{off: int32(len(sh.arena)), n: int32(n)}
+		sh.arena = append(sh.arena, lat...)
+	}
+	sh.mu.Unlock()
+	return lat[:n+1], lat[n+1:], true
 }

@@ -66,13 +66,13 @@ func TestBarriers(t *testing.T) {
 	}
 }
 
-// The cache is bounded: it empties when full and keeps cutting right.
+// The cache is bounded: a shard empties when full, and cutting stays right.
 func TestLatticeCacheBounded(t *testing.T) {
 	s := segmenter(t)
 	c := s.getCutter()
 	defer s.putCutter(c)
 	var b strings.Builder
-	for i := range latticeRuns + 10 {
+	for i := range latticeShards*latticeShardRuns + 100 {
 		b.Reset()
 		b.WriteString("第")
 		for n := i; n > 0; n /= 10 {
@@ -80,8 +80,11 @@ func TestLatticeCacheBounded(t *testing.T) {
 		}
 		b.WriteString("条，")
 		s.cut(c, b.String(), true)
-		if len(c.lattice.m) > latticeRuns || len(c.lattice.arena) > latticeWords+1024 {
-			t.Fatalf("after %d texts the cache holds %d runs, %d words", i+1, len(c.lattice.m), len(c.lattice.arena))
+	}
+	for k := range s.lattice.shards {
+		sh := &s.lattice.shards[k]
+		if len(sh.m) > latticeShardRuns || len(sh.arena) > latticeShardWords {
+			t.Fatalf("shard %d holds %d runs, %d words", k, len(sh.m), len(sh.arena))
 		}
 	}
 	checkSameAsGse(t, s, b.String())
