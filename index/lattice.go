@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"hash/maphash"
 	"sync"
 	"unicode"
@@ -29,18 +30,23 @@ import (
 
 // The lattice cache is shared by every cutter of a segmenter, in
 // latticeShards shards by the run's hash, each emptied when it holds
-// latticeShardRuns runs or latticeShardWords words: at most about 32 MiB in
+// latticeShardRuns runs or latticeShardWords words: at most about 50 MiB in
 // all. The generated set's 1.5 million runs (titles, descriptions and the
 // other texts an import cuts) are 112,000 distinct ones; a cache per cutter
 // saw a few of the import's goroutines' texts each and missed most of them.
+// A run of fewer than latticeMinUnits units (a comma, a two-character
+// word between commas) is looked up in the trie directly: hashing it and
+// finding it in a shard costs as much.
 const (
 	latticeShards     = 64
-	latticeShardRuns  = 2048
-	latticeShardWords = latticeShardRuns * 64 // int32 entries
+	latticeShardRuns  = 4096
+	latticeShardWords = latticeShardRuns * 48 // int32 entries
+	latticeShardKeys  = latticeShardRuns * 64 // bytes
+	latticeMinUnits   = 3
 )
 
 // latticeCache maps a run's bytes (lower-cased, folded) to its lattice in
-// an arena: arena[off : off+n+1] are the offsets, relative to off+n+1, of
+// an arena (and its bytes in another): arena[off : off+n+1] are the offsets, relative to off+n+1, of
 // each unit's words (token indices), and the n+1st the end. An arena is
 // never written where a lattice was stored: emptying a shard starts a new
 // one, so a lattice handed out stays valid after the lock is released.
@@ -49,13 +55,17 @@ type latticeCache struct {
 	shards [latticeShards]latticeShard
 }
 
+// A shard's map is keyed by the run's 64-bit hash, cheaper to find than
+// the run's bytes (hashed again, then compared, by a map of strings); the
+// bytes are kept in keys and compared on a hit.
 type latticeShard struct {
 	mu    sync.Mutex
-	m     map[string]latticeSpan
+	m     map[uint64]latticeSpan
 	arena []int32
+	keys  []byte
 }
 
-type latticeSpan struct{ off, n int32 }
+type latticeSpan struct{ off, n, koff int32 }
 
 func newLatticeCache() *latticeCache { return &latticeCache{seed: maphash.MakeSeed()} }
 
@@ -100,17 +110,22 @@ func (s *Segmenter) isBarrier(u []byte) bool {
 // toks, head[r1-r0] their end. ok is false when a word the trie found is
 // not in the side table (the caller falls back to gse.Segment).
 func (s *Segmenter) runLattice(c *cutter, r0, r1 int) (head, toks []int32, ok bool) {
-	key := c.low[c.ustart[r0]:c.ustart[r1]]
-	sh := &s.lattice.shards[maphash.Bytes(s.lattice.seed, key)%latticeShards]
-	sh.mu.Lock()
-	sp, hit := sh.m[string(key)]
-	arena := sh.arena
-	sh.mu.Unlock()
 	n := r1 - r0
-	if hit {
-		h := arena[sp.off : sp.off+sp.n+1]
-		base := sp.off + sp.n + 1
-		return h, arena[base : base+h[sp.n]], true
+	var sh *latticeShard
+	key := c.low[c.ustart[r0]:c.ustart[r1]]
+	var hash uint64
+	if n >= latticeMinUnits {
+		hash = maphash.Bytes(s.lattice.seed, key)
+		sh = &s.lattice.shards[hash%latticeShards]
+		sh.mu.Lock()
+		sp, hit := sh.m[hash]
+		arena, keys := sh.arena, sh.keys
+		sh.mu.Unlock()
+		if hit && bytes.Equal(keys[sp.koff:int(sp.koff)+len(key)], key) {
+			h := arena[sp.off : sp.off+sp.n+1]
+			base := sp.off + sp.n + 1
+			return h, arena[base : base+h[sp.n]], true
+		}
 	}
 	// Looked up outside the lock into the cutter's buffer, then copied in.
 	lat := c.lat[:0]
@@ -133,14 +148,21 @@ func (s *Segmenter) runLattice(c *cutter, r0, r1 int) (head, toks []int32, ok bo
 	}
 	lat[n] = int32(len(lat) - n - 1)
 	c.lat = lat
-	sh.mu.Lock()
-	if sh.m == nil || len(sh.m) >= latticeShardRuns || len(sh.arena)+len(lat) > latticeShardWords {
-		sh.m = make(map[string]latticeSpan, latticeShardRuns)
-		sh.arena = make([]int32, 0, max(latticeShardWords, len(lat)))
+	if sh == nil {
+		return lat[:n+1], lat[n+1:], true
 	}
-	if _, dup := sh.m[string(key)]; !dup {
-		sh.m[string(key)] = latticeSpan{off: int32(len(sh.arena)), n: int32(n)}
+	sh.mu.Lock()
+	if sh.m == nil || len(sh.m) >= latticeShardRuns || len(sh.arena)+len(lat) > latticeShardWords ||
+		len(sh.keys)+len(key) > latticeShardKeys {
+		sh.m = make(map[uint64]latticeSpan, latticeShardRuns)
+		sh.arena = make([]int32, 0, max(latticeShardWords, len(lat)))
+		sh.keys = make([]byte, 0, max(latticeShardKeys, len(key)))
+	}
+	// A run whose hash another run holds is not kept (a 2^-64 chance).
+	if _, dup := sh.m[hash]; !dup {
+		sh.m[hash] = latticeSpan{off: int32(len(sh.arena)), n: int32(n), koff: int32(len(sh.keys))}
 		sh.arena = append(sh.arena, lat...)
+		sh.keys = append(sh.keys, key...)
 	}
 	sh.mu.Unlock()
 	return lat[:n+1], lat[n+1:], true

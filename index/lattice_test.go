@@ -78,7 +78,7 @@ func TestLatticeCacheBounded(t *testing.T) {
 		for n := i; n > 0; n /= 10 {
 			b.WriteRune('零' + rune(n%10))
 		}
-		b.WriteString("条，")
+		b.WriteString("条目，")
 		s.cut(c, b.String(), true)
 	}
 	for k := range s.lattice.shards {
