@@ -294,7 +294,7 @@ func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 // holding the best path to unit i. It returns false, leaving nothing
 // usable, when a token LookupTokens returned is not in the side table.
 // The words found at each unit come from the run's lattice (see
-// lattice.go), in the order LookupTokens gives them: shortest first.
+// segmenter_lattice.go), in the order LookupTokens gives them: shortest first.
 func (s *Segmenter) shortestPath(c *cutter) bool {
 	c.split()
 	n := len(c.units)

@@ -68,7 +68,7 @@ type Segmenter struct {
 	info       []tokenInfo
 	fast       bool
 	// barrier marks the BMP characters no dictionary word of two or more
-	// units contains, and that are no letter or digit (lattice.go).
+	// units contains, and that are no letter or digit (segmenter_lattice.go).
 	barrier [1 << 16 / 64]uint64
 	lattice *latticeCache
 	// subwords holds each dictionary word's sub-segments once computed

@@ -154,9 +154,10 @@ func (s *Segmenter) runLattice(c *cutter, r0, r1 int) (head, toks []int32, ok bo
 	sh.mu.Lock()
 	if sh.m == nil || len(sh.m) >= latticeShardRuns || len(sh.arena)+len(lat) > latticeShardWords ||
 		len(sh.keys)+len(key) > latticeShardKeys {
-		sh.m = make(map[uint64]latticeSpan, latticeShardRuns)
-		sh.arena = make([]int32, 0, max(latticeShardWords, len(lat)))
-		sh.keys = make([]byte, 0, max(latticeShardKeys, len(key)))
+		// New arenas, grown as runs come: lattices handed out of the old
+		// ones stay valid, and a shard that fills slowly holds little.
+		sh.m = make(map[uint64]latticeSpan)
+		sh.arena, sh.keys = nil, nil
 	}
 	// A run whose hash another run holds is not kept (a 2^-64 chance).
 	if _, dup := sh.m[hash]; !dup {
