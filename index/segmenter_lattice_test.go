@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -88,4 +89,37 @@ func TestLatticeCacheBounded(t *testing.T) {
 		}
 	}
 	checkSameAsGse(t, s, b.String())
+}
+
+// Cutters on several goroutines share the cache: every one cuts as a lone
+// one did (run with -race for the shards' locking).
+func TestLatticeCacheConcurrent(t *testing.T) {
+	s := segmenter(t)
+	var buf bytes.Buffer
+	if err := synth.WritePosts(&buf, synth.Options{Seed: 9, Posts: 60, Internships: 5}); err != nil {
+		t.Fatal(err)
+	}
+	texts := csvTexts(t, &buf)
+	want := make([][]string, len(texts))
+	for i, text := range texts {
+		want[i] = s.refCut(text)
+	}
+	errs := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			for k := range texts {
+				i := (k*7 + g*13) % len(texts)
+				if got := s.Cut(texts[i]); !slices.Equal(got, want[i]) {
+					errs <- texts[i]
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if text := <-errs; text != "" {
+			t.Errorf("Cut(%q) on a goroutine differs from gse", text)
+		}
+	}
 }
