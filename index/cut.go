@@ -42,9 +42,14 @@ func (s *Segmenter) buildTokenInfo() {
 	s.dictTokens = d.Tokens
 	s.info = make([]tokenInfo, len(s.dictTokens))
 	logTotal := float32(math.Log2(d.TotalFreq()))
+	s.markBarriers()
 	for i := range s.dictTokens {
 		t := &s.dictTokens[i]
-		s.info[i] = tokenInfo{dist: logTotal - float32(math.Log2(t.Freq())), units: len(s.seg.SplitTextToWords([]byte(t.Text())))}
+		text := t.Text()
+		s.info[i] = tokenInfo{dist: logTotal - float32(math.Log2(t.Freq())), units: len(s.seg.SplitTextToWords([]byte(text)))}
+		if s.info[i].units > 1 {
+			s.unmarkBarriers(text)
+		}
 	}
 	s.fast = s.selfCheck()
 }
@@ -136,6 +141,9 @@ type word struct {
 	start, end int
 	tok        *gse.Token
 	sub0, sub1 int
+	// multi is set for a word of two or more units: a one-unit word has no
+	// sub-words (computeSubwords), so walk is not asked for them.
+	multi bool
 }
 
 type span struct{ start, end int }
@@ -161,6 +169,7 @@ type cutter struct {
 	words  []word
 	subs   []span
 	toks   []rawTok
+	lat    []int32 // a run's lattice being looked up (runLattice)
 }
 
 // Idle cutters wait in a small free list rather than a sync.Pool, which
@@ -264,7 +273,7 @@ func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 	for i := len(c.units) - 1; i >= 0; {
 		j := &c.jump[i]
 		at := i - j.units + 1
-		c.words = append(c.words, word{start: c.ustart[at], end: c.ustart[i+1], tok: j.tok})
+		c.words = append(c.words, word{start: c.ustart[at], end: c.ustart[i+1], tok: j.tok, multi: j.units > 1})
 		i = at - 1
 	}
 	slices.Reverse(c.words)
@@ -274,7 +283,9 @@ func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 	for i := range c.words {
 		w := &c.words[i]
 		w.sub0 = len(c.subs)
-		s.walk(c, w.tok, w.start, w.end, 1)
+		if w.multi {
+			s.walk(c, w.tok, w.start, w.end, 1)
+		}
 		w.sub1 = len(c.subs)
 	}
 }
@@ -282,36 +293,44 @@ func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 // shortestPath is the Viterbi pass over c.low's units: c.jump[i] ends
 // holding the best path to unit i. It returns false, leaving nothing
 // usable, when a token LookupTokens returned is not in the side table.
+// The words found at each unit come from the run's lattice (see
+// segmenter_lattice.go), in the order LookupTokens gives them: shortest first.
 func (s *Segmenter) shortestPath(c *cutter) bool {
 	c.split()
 	n := len(c.units)
 	c.jump = slices.Grow(c.jump[:0], n)[:n]
 	clear(c.jump)
-	dict := s.seg.Dict
-	maxLen := dict.MaxTokenLen()
-	if len(c.found) < maxLen {
+	if maxLen := s.seg.Dict.MaxTokenLen(); len(c.found) < maxLen {
 		c.found = make([]*gse.Token, maxLen)
 	}
-	for cur := 0; cur < n; cur++ {
-		var base float32
-		if cur > 0 {
-			base = c.jump[cur-1].dist
-		}
-		k := dict.LookupTokens(c.units[cur:min(cur+maxLen, n)], c.found)
-		firstUnits := 0
-		for i, t := range c.found[:k] {
-			info, ok := s.infoOf(t)
-			if !ok {
-				return false
+	for r0 := 0; r0 < n; {
+		// A run ends before the next barrier; a barrier is a run of its own.
+		r1 := r0 + 1
+		if !s.isBarrier(c.units[r0]) {
+			for r1 < n && !s.isBarrier(c.units[r1]) {
+				r1++
 			}
-			if i == 0 {
-				firstUnits = info.units
+		}
+		head, toks, ok := s.runLattice(c, r0, r1)
+		if !ok {
+			return false
+		}
+		for k := range r1 - r0 {
+			cur := r0 + k
+			var base float32
+			if cur > 0 {
+				base = c.jump[cur-1].dist
 			}
-			update(&c.jump[cur+info.units-1], base+info.dist, t, info.units)
+			found := toks[head[k]:head[k+1]]
+			for _, ti := range found {
+				info := s.info[ti]
+				update(&c.jump[cur+info.units-1], base+info.dist, &s.dictTokens[ti], info.units)
+			}
+			if len(found) == 0 || s.info[found[0]].units > 1 {
+				update(&c.jump[cur], base+unknownDistance, nil, 1)
+			}
 		}
-		if k == 0 || firstUnits > 1 {
-			update(&c.jump[cur], base+unknownDistance, nil, 1)
-		}
+		r0 = r1
 	}
 	return true
 }

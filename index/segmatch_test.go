@@ -63,7 +63,7 @@ func segmentationCorpus(t *testing.T) []string {
 	return texts
 }
 
-func csvTexts(t *testing.T, r io.Reader) []string {
+func csvTexts(t testing.TB, r io.Reader) []string {
 	t.Helper()
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1

@@ -67,6 +67,10 @@ type Segmenter struct {
 	dictTokens []gse.Token
 	info       []tokenInfo
 	fast       bool
+	// barrier marks the BMP characters no dictionary word of two or more
+	// units contains, and that are no letter or digit (segmenter_lattice.go).
+	barrier [1 << 16 / 64]uint64
+	lattice *latticeCache
 	// subwords holds each dictionary word's sub-segments once computed
 	// (subwordsOf); calc runs gse's CalcToken for gse.Segment (gseReady).
 	subwords  []atomic.Pointer[[]subword]
@@ -96,7 +100,7 @@ func DefaultSegmenter() (*Segmenter, error) {
 func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
 	s := &Segmenter{stop: parseStopWords(stopWordsText), memo: newTokenMemo(memoSize),
 		short:   [2]*tokenMemo{newTokenMemo(shortCacheSize), newTokenMemo(shortCacheSize)},
-		cutters: make(chan *cutter, freeCutters)}
+		cutters: make(chan *cutter, freeCutters), lattice: newLatticeCache()}
 	// The HMM model is gse's fallback for unknown words in its DAG mode;
 	// the shortest-path mode used here never calls it, and its tables are
 	// process-global, so leave them alone.

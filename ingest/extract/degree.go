@@ -39,35 +39,52 @@ func degreeAnyIn(c string) string {
 // degree reads the minimum degree: the lowest degree a clause requires
 // (本科及以上，优秀者可放宽至大专 → 大专), or DegreeNone for 学历不限. A
 // degree in a clause that says 优先 after it is a preference, not a
-// requirement.
-func degree(cls []string) (d matcher.Degree, text string, found bool) {
-	for _, c := range cls {
-		if !degreeChars.contains(c) {
-			continue
-		}
-		if m := degreeAnyIn(c); m != "" {
-			if !found || d > matcher.DegreeNone {
-				d, text, found = matcher.DegreeNone, m, true
-			}
-			continue
-		}
-		for _, loc := range degreeWords.findAllIndex(c) {
-			word, rest := c[loc[0]:loc[1]], c[loc[1]:]
-			q := degreeAfter.FindString(rest)
-			if q == "" && !degreeBefore.MatchString(c[:loc[0]]) {
-				continue
-			}
-			if preferred(rest) {
-				continue
-			}
-			v, err := normalize.Degree(word)
-			if err != nil {
-				continue
-			}
-			if !found || v < d {
-				d, text, found = v, strings.TrimSpace(word+q), true
+// requirement. The clauses' findings (degreeIn) are folded in order.
+func degree(fs []*clauseFacts) (d matcher.Degree, text string, found bool) {
+	for _, f := range fs {
+		for _, x := range f.degrees {
+			if x.any {
+				if !found || d > matcher.DegreeNone {
+					d, text, found = matcher.DegreeNone, x.text, true
+				}
+			} else if !found || x.d < d {
+				d, text, found = x.d, x.text, true
 			}
 		}
 	}
 	return d, text, found
+}
+
+// degreeFind is a degree one clause states: any for 学历不限.
+type degreeFind struct {
+	d    matcher.Degree
+	text string
+	any  bool
+}
+
+// degreeIn is what degree reads of one clause, in order.
+func degreeIn(c string) []degreeFind {
+	if !degreeChars.contains(c) {
+		return nil
+	}
+	if m := degreeAnyIn(c); m != "" {
+		return []degreeFind{{d: matcher.DegreeNone, text: m, any: true}}
+	}
+	var out []degreeFind
+	for _, loc := range degreeWords.findAllIndex(c) {
+		word, rest := c[loc[0]:loc[1]], c[loc[1]:]
+		q := degreeAfter.FindString(rest)
+		if q == "" && !degreeBefore.MatchString(c[:loc[0]]) {
+			continue
+		}
+		if preferred(rest) {
+			continue
+		}
+		v, err := normalize.Degree(word)
+		if err != nil {
+			continue
+		}
+		out = append(out, degreeFind{d: v, text: strings.TrimSpace(word + q)})
+	}
+	return out
 }

@@ -30,28 +30,17 @@ var notExperience = regexp.MustCompile(`成立|创立|年薪|年终|年假|每�
 // any clause requires (a post asking "2年以上开发经验" and "5年以上测试经验"
 // needs 5), or 0 for 应届/经验不限 when no clause asks for years. A span in
 // a clause that says 优先 after it is a preference. Half a year or some
-// months count as one year: the post wants some experience.
-func experience(cls []string) (years int, text string, found bool) {
+// months count as one year: the post wants some experience. The clauses'
+// findings (experienceIn) are folded in order.
+func experience(fs []*clauseFacts) (years int, text string, found bool) {
 	none := ""
-	for _, c := range cls {
-		if none == "" && noExperienceChars.contains(c) {
-			none = noExperience.findString(c)
+	for _, f := range fs {
+		if none == "" {
+			none = f.noExperience
 		}
-		if !strings.Contains(c, "年") && !strings.Contains(c, "个月") || notExperience.MatchString(c) {
-			continue
-		}
-		cue := experienceCue.contains(c)
-		for _, m := range yearsPhrase.FindAllStringSubmatchIndex(c, -1) {
-			atLeast := m[6] >= 0
-			if !cue && !atLeast || preferred(c[m[1]:]) {
-				continue
-			}
-			n, ok := spanYears(c[m[2]:m[3]], c[m[4]:m[5]])
-			if !ok {
-				continue
-			}
-			if !found || n > years {
-				years, text, found = n, strings.TrimSpace(c[m[0]:m[1]]), true
+		for _, y := range f.years {
+			if !found || y.n > years {
+				years, text, found = y.n, y.text, true
 			}
 		}
 	}
@@ -59,6 +48,36 @@ func experience(cls []string) (years int, text string, found bool) {
 		return 0, none, true
 	}
 	return years, text, found
+}
+
+// yearsFind is a minimum of years one clause requires.
+type yearsFind struct {
+	n    int
+	text string
+}
+
+// experienceIn is what experience reads of one clause: its 经验不限 phrase
+// and the years it requires, in order.
+func experienceIn(c string) (none string, out []yearsFind) {
+	if noExperienceChars.contains(c) {
+		none = noExperience.findString(c)
+	}
+	if !strings.Contains(c, "年") && !strings.Contains(c, "个月") || notExperience.MatchString(c) {
+		return none, nil
+	}
+	cue := experienceCue.contains(c)
+	for _, m := range yearsPhrase.FindAllStringSubmatchIndex(c, -1) {
+		atLeast := m[6] >= 0
+		if !cue && !atLeast || preferred(c[m[1]:]) {
+			continue
+		}
+		n, ok := spanYears(c[m[2]:m[3]], c[m[4]:m[5]])
+		if !ok {
+			continue
+		}
+		out = append(out, yearsFind{n: n, text: strings.TrimSpace(c[m[0]:m[1]])})
+	}
+	return none, out
 }
 
 // spanYears turns the first number of a span and its unit into whole

@@ -36,11 +36,12 @@ type Cutter interface {
 
 // Extractor reads requirements with a word segmenter.
 type Extractor struct {
-	cut Cutter
+	cut  Cutter
+	memo *factMemo
 }
 
 // New returns an extractor that segments with cut.
-func New(cut Cutter) *Extractor { return &Extractor{cut: cut} }
+func New(cut Cutter) *Extractor { return &Extractor{cut: cut, memo: &factMemo{}} }
 
 // Default returns an extractor on the process-wide gse segmenter
 // (index.DefaultSegmenter), or the error that kept it from loading.
@@ -60,10 +61,10 @@ func Default() (*Extractor, error) {
 func (x *Extractor) Extract(title, description string) Requirements {
 	var r Requirements
 	text := normalize.Multiline(description)
-	cls := clauses(text)
-	r.Degree, r.DegreeText, r.DegreeFound = degree(cls)
-	r.ExperienceMin, r.ExperienceText, r.ExperienceFound = experience(cls)
-	r.Majors, r.MajorCodes, r.MajorsAny = majors(cls)
+	fs := x.memo.facts(clauses(text))
+	r.Degree, r.DegreeText, r.DegreeFound = degree(fs)
+	r.ExperienceMin, r.ExperienceText, r.ExperienceFound = experience(fs)
+	r.Majors, r.MajorCodes, r.MajorsAny = majors(fs)
 	words := x.cut.Cut(normalize.Text(title) + "\n" + withoutBenefits(requirementsPart(text)))
 	r.Skills, r.Certificates = catalog.FindInWords(words)
 	return r

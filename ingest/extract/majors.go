@@ -30,39 +30,49 @@ var majorSplit = strings.NewReplacer("或者", "、", "或", "、", "和", "、"
 // majors reads the majors a post requires, resolved by the majors catalogue
 // (names, 专业类 or 门类); names it does not resolve are dropped rather
 // than guessed. Majors in a clause that says 优先 are a preference and are
-// not read; any says the text takes every major (专业不限).
-func majors(cls []string) (names, codes []string, any bool) {
-	for _, c := range cls {
-		if !strings.Contains(c, "专业") {
-			continue // every pattern below needs it; most clauses lack it
-		}
-		if majorsAny.MatchString(c) {
-			any = true
-			continue
-		}
-		var spans []string
-		if m := majorsLabel.FindStringSubmatchIndex(c); m != nil {
-			if !preferred(c[m[1]:]) {
-				spans = append(spans, c[m[2]:m[3]])
-			}
-		} else {
-			for _, m := range majorsBefore.FindAllStringSubmatchIndex(c, -1) {
-				if rest := c[m[1]:]; !preferred(rest) && !strings.HasPrefix(rest, "知识") && !strings.HasPrefix(rest, "技能") && !strings.HasPrefix(rest, "能力") {
-					spans = append(spans, c[m[2]:m[3]])
-				}
-			}
-		}
-		for _, s := range spans {
-			for _, item := range normalize.List(majorSplit.Replace(leadTrimmed(s))) {
-				ns, cs := normalize.Majors(item)
-				if len(cs) == 0 {
-					continue // not a major the catalogue knows
-				}
-				names, codes = appendNew(names, ns[0]), appendNew(codes, cs[0])
-			}
+// not read; any says the text takes every major (专业不限). The clauses'
+// findings (majorsIn) are folded in order.
+func majors(fs []*clauseFacts) (names, codes []string, any bool) {
+	for _, f := range fs {
+		any = any || f.majorsAny
+		for _, m := range f.majors {
+			names, codes = appendNew(names, m[0]), appendNew(codes, m[1])
 		}
 	}
 	return names, codes, any
+}
+
+// majorsIn is what majors reads of one clause: 专业不限, or the name and
+// code of each major it requires, in order.
+func majorsIn(c string) (any bool, out [][2]string) {
+	if !strings.Contains(c, "专业") {
+		return false, nil // every pattern below needs it; most clauses lack it
+	}
+	if majorsAny.MatchString(c) {
+		return true, nil
+	}
+	var spans []string
+	if m := majorsLabel.FindStringSubmatchIndex(c); m != nil {
+		if !preferred(c[m[1]:]) {
+			spans = append(spans, c[m[2]:m[3]])
+		}
+	} else {
+		for _, m := range majorsBefore.FindAllStringSubmatchIndex(c, -1) {
+			if rest := c[m[1]:]; !preferred(rest) && !strings.HasPrefix(rest, "知识") && !strings.HasPrefix(rest, "技能") && !strings.HasPrefix(rest, "能力") {
+				spans = append(spans, c[m[2]:m[3]])
+			}
+		}
+	}
+	for _, s := range spans {
+		for _, item := range normalize.List(majorSplit.Replace(leadTrimmed(s))) {
+			ns, cs := normalize.Majors(item)
+			if len(cs) == 0 {
+				continue // not a major the catalogue knows
+			}
+			out = append(out, [2]string{ns[0], cs[0]})
+		}
+	}
+	return false, out
 }
 
 // itemMark is an item number or bullet before a clause's text (1. 2) * -).

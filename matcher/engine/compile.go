@@ -176,7 +176,7 @@ func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int, keep bo
 func (e *Engine) postTermCounts(p *matcher.Post) []termCount {
 	texts, reps := postTexts(p)
 	if e.terms == nil {
-		return sortedCounts(termCounts(e.an, texts, reps))
+		return sortedTermCounts(e.an, texts, reps)
 	}
 	key := termKey(texts, reps)
 	if s, ok := e.terms.(SortedTermStore); ok {
@@ -195,8 +195,7 @@ func (e *Engine) postTermCounts(p *matcher.Post) []termCount {
 	if tf, ok := e.terms.Terms(key); ok {
 		return sortedCounts(tf)
 	}
-	tf := termCounts(e.an, texts, reps)
-	tc := sortedCounts(tf)
+	tc := sortedTermCounts(e.an, texts, reps)
 	if sp, ok := e.terms.(SortedPutter); ok {
 		ts, ns := make([]string, len(tc)), make([]float64, len(tc))
 		for i, x := range tc {
@@ -204,6 +203,10 @@ func (e *Engine) postTermCounts(p *matcher.Post) []termCount {
 		}
 		sp.PutSorted(key, ts, ns)
 	} else {
+		tf := make(map[string]float64, len(tc))
+		for _, x := range tc {
+			tf[x.term] = x.n
+		}
 		e.terms.Put(key, tf)
 	}
 	return tc
