@@ -85,6 +85,10 @@ type gradEngine struct {
 	channelPref     [numChannels]float64
 	channelRank     [numChannels]int // 1-based rank among preferences, 0 none
 	hasChannelPrefs bool
+	// mix is the channel rule of channelRank (newChannelMix), derived
+	// once for the graduate's every list and re-ranking (diversify,
+	// Ranked.MixRule)
+	mix channelMix
 }
 
 func (ge *gradEngine) has(id uint32) bool {
@@ -169,6 +173,7 @@ func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 		ge.channelPref[i] = math.Max(0.2, 1-0.2*float64(rank-1))
 		ge.hasChannelPrefs = true
 	}
+	ge.mix = newChannelMix(ge.channelRank)
 	return ge
 }
 
