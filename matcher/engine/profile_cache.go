@@ -126,8 +126,9 @@ const textCountsGen = 1 << 15
 // are sorted already, so they are merged, not sorted again (a stable sort
 // of them all by string was a third of compiling a graduate's profile).
 func (c *textCounts) counts(an matcher.Analyzer, texts []string, reps []int) []termCount {
-	var lists [][]termCount
-	var weights []float64
+	var lbuf [4][]termCount // profileTexts's three texts
+	var wbuf [4]float64
+	lists, weights := lbuf[:0], wbuf[:0]
 	n := 0
 	for i, t := range texts {
 		if t == "" {
