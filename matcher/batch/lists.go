@@ -130,7 +130,7 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 	// employers by the Ranker's numbering: numbering them per graduate
 	// through a map of the names was a tenth of the picks' cost.
 	l.items = rk.MixItems()
-	l.rule = engine.NewMixRule(l.prefs)
+	l.rule = rk.MixRule() // NewMixRule(l.prefs), derived when the graduate was compiled
 	l.prepared = true
 	for i, it := range rk.Posts {
 		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: l.items[i].Employer, unfit: l.items[i].Unfit}

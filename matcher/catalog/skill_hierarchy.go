@@ -153,9 +153,22 @@ func NewHolder(have []string) *Holder {
 // Satisfies reports whether one of the held names satisfies need: the ok
 // of SatisfiedBy(have, need).
 func (h *Holder) Satisfies(need string) bool {
-	n := resolveTerm(need)
+	return h.SatisfiesNeed(ResolveNeed(need))
+}
+
+// Need is a name resolved once (ResolveNeed) for the many holders asked
+// about it: the engine asks every distinct held name about every term its
+// courses name, and resolving (folding and looking up) each term again for
+// each name was most of that.
+type Need struct{ t term }
+
+// ResolveNeed resolves need for SatisfiesNeed.
+func ResolveNeed(need string) Need { return Need{resolveTerm(need)} }
+
+// SatisfiesNeed is Satisfies of the name need was resolved from.
+func (h *Holder) SatisfiesNeed(need Need) bool {
 	for _, t := range h.held {
-		if t.satisfies(n) {
+		if t.satisfies(need.t) {
 			return true
 		}
 	}

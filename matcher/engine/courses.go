@@ -77,19 +77,13 @@ type courseLevels struct {
 // courseLevelsFor returns the memo of a major (key: majorKey(major)). The
 // caller holds e.mu, so the courses do not change while it uses it.
 func (e *Engine) courseLevelsFor(key string) *courseLevels {
-	if v, ok := e.courseLevels.Load(key); ok {
-		return v.(*courseLevels)
+	if cl, ok := e.courseLevels.Load(key); ok {
+		return cl
 	}
 	// Profiles from portals may name any major: the memos are bounded
-	// like the engine's major verdicts (maxMajorVerdicts) and start afresh
-	// when full.
-	if e.courseLevelN.Add(1) > maxMajorVerdicts {
-		e.courseLevels.Clear()
-		e.courseLevelN.Store(0)
-	}
-	cl := &courseLevels{lv: make([]atomic.Int32, len(e.courses))}
-	v, _ := e.courseLevels.LoadOrStore(key, cl)
-	return v.(*courseLevels)
+	// like the engine's major verdicts (cappedMemo) and start afresh when
+	// full.
+	return e.courseLevels.LoadOrStore(key, &courseLevels{lv: make([]atomic.Int32, len(e.courses))})
 }
 
 // level is MatchMajors(major, cr's majors), memoised.
@@ -124,7 +118,6 @@ func (e *Engine) addCourse(c matcher.Course) error {
 	// levels: start them afresh. Rankings hold e.mu's read lock, so none
 	// sees a memo of the old length (level checks the slot all the same).
 	e.courseLevels.Clear()
-	e.courseLevelN.Store(0)
 	for i, x := range e.courses {
 		if x.c.ID == c.ID {
 			cr.idx = i

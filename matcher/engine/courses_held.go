@@ -45,9 +45,9 @@ func (e *Engine) courseTermIDs(terms []string) []int32 {
 	for i, t := range terms {
 		id, ok := e.courseTermID[t]
 		if !ok {
-			id = int32(len(e.courseTermName))
+			id = int32(len(e.courseTerms))
 			e.courseTermID[t] = id
-			e.courseTermName = append(e.courseTermName, t)
+			e.courseTerms = append(e.courseTerms, catalog.ResolveNeed(t))
 		}
 		ids[i] = id
 	}
@@ -104,7 +104,7 @@ func (e *Engine) newHeldTerms(held []string) heldTerms {
 	if len(held) == 0 {
 		return h
 	}
-	n := len(e.courseTermName)
+	n := len(e.courseTerms)
 	h.bits = make([]uint64, (n+63)/64)
 	for _, name := range held {
 		for w, b := range e.heldBits(name, n) {
@@ -125,24 +125,18 @@ type courseHeld struct {
 // ranking that meets the name since courses added terms. The caller holds
 // e.mu, so the terms do not change meanwhile; ids never change once given.
 func (e *Engine) heldBits(name string, n int) []uint64 {
-	if v, ok := e.courseHeld.Load(name); ok {
-		if ch := v.(*courseHeld); ch.n == n {
-			return ch.bits
-		}
+	if ch, ok := e.courseHeld.Load(name); ok && ch.n == n {
+		return ch.bits
 	}
 	hold := catalog.NewHolder([]string{name})
 	bits := make([]uint64, (n+63)/64)
-	for id, t := range e.courseTermName[:n] {
-		if hold.Satisfies(t) {
+	for id, t := range e.courseTerms[:n] {
+		if hold.SatisfiesNeed(t) {
 			bits[id>>6] |= 1 << (id & 63)
 		}
 	}
 	// Profiles from portals may name anything: bounded like the major
-	// memos, starting afresh when full.
-	if e.courseHeldN.Add(1) > maxMajorVerdicts {
-		e.courseHeld.Clear()
-		e.courseHeldN.Store(0)
-	}
+	// memos (cappedMemo), starting afresh when full.
 	e.courseHeld.Store(name, &courseHeld{n: n, bits: bits})
 	return bits
 }

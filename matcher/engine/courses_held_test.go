@@ -78,9 +78,9 @@ func TestHeldTermsIsHolder(t *testing.T) {
 	for _, held := range helds {
 		h := e.newHeldTerms(held)
 		hold := catalog.NewHolder(held)
-		for id, term := range e.courseTermName {
+		for term, id := range e.courseTermID {
 			want := len(held) > 0 && hold.Satisfies(term)
-			got := len(held) > 0 && h.satisfies(int32(id))
+			got := len(held) > 0 && h.satisfies(id)
 			if got != want {
 				t.Fatalf("held %v, term %q: %v, Holder says %v", held, term, got, want)
 			}

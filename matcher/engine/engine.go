@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -134,26 +133,24 @@ type Engine struct {
 	// majorVerdicts caches, by a graduate's resolved major, the majors
 	// rule's verdict on every list (matcher.MajorVerdicts); emptied when
 	// the ids are handed out afresh
-	majorVerdicts sync.Map
-	majorVerdictN atomic.Int64 // tables stored since it was last emptied
+	majorVerdicts cappedMemo[[]int8]
 	// occByMajor caches, by a graduate's resolved major, the occupation
 	// affinities (occAffinities) as of a gen
-	occByMajor  sync.Map
-	occByMajorN atomic.Int64
+	occByMajor cappedMemo[*occAffinities]
 	// courseLevels memoises, by a graduate's major (majorKey), how each
 	// course's majors match it (courseLevelsFor)
-	courseLevels sync.Map
-	courseLevelN atomic.Int64
+	courseLevels cappedMemo[*courseLevels]
 
 	courses []*courseRec
 	// the courses' vectors by term (indexCourseText)
 	coursePostings map[uint32][]coursePosting
 	// the terms courses are excluded on, interned (courseTermIDs)
-	courseTermID   map[string]int32
-	courseTermName []string
+	courseTermID map[string]int32
+	// by courseTermID's id, each term resolved once for every held name's
+	// questions (heldBits)
+	courseTerms []catalog.Need
 	// what each held name satisfies among them (heldBits)
-	courseHeld  sync.Map
-	courseHeldN atomic.Int64
+	courseHeld cappedMemo[*courseHeld]
 
 	accPool  sync.Pool
 	online   onlineRankers // the Ranker Recommend answers through (online.go)

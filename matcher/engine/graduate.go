@@ -50,18 +50,12 @@ const maxMajorVerdicts = 8192
 // e.mu (read or write), so the lists do not change meanwhile.
 func (e *Engine) majorVerdictsFor(major matcher.MajorRef) []int8 {
 	key := majorKey(major)
-	if v, ok := e.majorVerdicts.Load(key); ok {
-		if t := v.([]int8); len(t) == len(e.majorSets) {
-			return t
-		}
+	if t, ok := e.majorVerdicts.Load(key); ok && len(t) == len(e.majorSets) {
+		return t
 	}
 	t := matcher.MajorVerdicts(major, e.majorSets, len(e.majorRefIDs))
 	// Profiles from portals may name any major: the cache is bounded (a
 	// ledger's majors fit many times over) and starts afresh when full.
-	if e.majorVerdictN.Add(1) > maxMajorVerdicts {
-		e.majorVerdicts.Clear()
-		e.majorVerdictN.Store(0)
-	}
 	e.majorVerdicts.Store(key, t)
 	return t
 }
@@ -91,6 +85,10 @@ type gradEngine struct {
 	channelPref     [numChannels]float64
 	channelRank     [numChannels]int // 1-based rank among preferences, 0 none
 	hasChannelPrefs bool
+	// mix is the channel rule of channelRank (newChannelMix), derived
+	// once for the graduate's every list and re-ranking (diversify,
+	// Ranked.MixRule)
+	mix channelMix
 }
 
 func (ge *gradEngine) has(id uint32) bool {
@@ -175,6 +173,7 @@ func (e *Engine) compileGraduateExtras(gc *gradCtx, single bool) *gradEngine {
 		ge.channelPref[i] = math.Max(0.2, 1-0.2*float64(rank-1))
 		ge.hasChannelPrefs = true
 	}
+	ge.mix = newChannelMix(ge.channelRank)
 	return ge
 }
 

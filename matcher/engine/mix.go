@@ -34,7 +34,8 @@ func MixChannel(c matcher.Channel) uint8 {
 // derived once for the many lists of one graduate a caller mixes.
 type MixRule struct{ mix channelMix }
 
-// NewMixRule derives the rule of preferred.
+// NewMixRule derives the rule of preferred (a ranked list has its
+// graduate's: Ranked.MixRule).
 func NewMixRule(preferred []matcher.Channel) MixRule {
 	var rank [numChannels]int
 	n := 0
@@ -101,8 +102,8 @@ type mixSource struct {
 // the candidates' employers here.
 func diversify(e *Engine, gc *gradCtx, ranked []cand, truncated []bool, q *matcher.Query, emp []int32) (out []cand, exact bool) {
 	var mix channelMix
-	if ge := gc.eng; ge != nil && ge.hasChannelPrefs && q.Channel == "" {
-		mix = newChannelMix(ge.channelRank)
+	if ge := gc.eng; ge != nil && q.Channel == "" {
+		mix = ge.mix // inactive when the graduate named no channel
 	}
 	var ids []int32
 	if emp == nil {
@@ -416,11 +417,23 @@ func MixChannelsByID(cands []MixCandidate, employers []int32, preferred []matche
 // none named: an employer of its own). The nightly batch re-ranks the list
 // with them: numbering the employers per graduate, through a map of the
 // names, was a tenth of its picks' cost.
+//
+// The channel is the number Rank took from the post's hot record
+// (RankedPost.mixChannel), not its name looked up in matcher.Channels.
 func (rk *Ranked) MixItems() []MixItem {
 	out := make([]MixItem, len(rk.cands))
 	for i, c := range rk.cands {
 		p := &rk.Posts[i]
-		out[i] = MixItem{Score: p.Score, Employer: rk.r.emp[c.slot], Channel: MixChannel(p.Channel), Unfit: !rk.r.e.sc.fits(p.Score)}
+		out[i] = MixItem{Score: p.Score, Employer: rk.r.emp[c.slot], Channel: p.mixChannel, Unfit: !rk.r.e.sc.fits(p.Score)}
 	}
 	return out
+}
+
+// MixRule is the channel rule of the list's graduate: NewMixRule of their
+// preferred channels, which the ranking derived already.
+func (rk *Ranked) MixRule() MixRule {
+	if ge := rk.gc.eng; ge != nil {
+		return MixRule{ge.mix}
+	}
+	return MixRule{}
 }

@@ -123,14 +123,29 @@ func TestMixerMatchesNaiveRule(t *testing.T) {
 }
 
 // TestRankedMixItems: a Ranked list's items number employers and channels
-// as MixEmployerIDs and MixChannel do over the posts' names.
+// as MixEmployerIDs and MixChannel do over the posts' names, and its rule
+// is NewMixRule's of the graduate's preferences (invalid and repeated
+// ones among them).
 func TestRankedMixItems(t *testing.T) {
 	e := newTestEngine(t, append(genPosts(12, 1500), dominantEmployerPosts()...), nil)
 	r := e.NewRanker()
-	for _, g := range genGraduates(13, 40) {
+	active := 0
+	for i, g := range genGraduates(13, 40) {
+		switch i % 4 {
+		case 1:
+			g.PreferredChannels = append(slices.Clone(g.PreferredChannels), "nonsense", matcher.ChannelMilitary, matcher.ChannelMilitary)
+		case 2:
+			g.PreferredChannels = nil
+		}
 		rk, err := r.Rank(&g, matcher.Query{Limit: 24, PerEmployer: 2})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if got, want := rk.MixRule(), NewMixRule(g.PreferredChannels); got != want {
+			t.Fatalf("graduate %s, preferences %q: rule %+v, NewMixRule %+v", g.ID, g.PreferredChannels, got, want)
+		}
+		if rk.MixRule().mix.active {
+			active++
 		}
 		items := rk.MixItems()
 		cands := make([]MixCandidate, len(rk.Posts))
@@ -152,6 +167,9 @@ func TestRankedMixItems(t *testing.T) {
 				}
 			}
 		}
+	}
+	if active < 10 {
+		t.Fatalf("only %d of 40 graduates have an active channel rule", active)
 	}
 }
 

@@ -134,10 +134,6 @@ func (e *Engine) occupationAffinities(ge *gradEngine) {
 		v, src := e.occAffinityOf(ge, int32(o))
 		ge.occAff[o], ge.occSrc[o] = float32(v), src
 	}
-	if e.occByMajorN.Add(1) > maxMajorVerdicts {
-		e.occByMajor.Clear()
-		e.occByMajorN.Store(0)
-	}
 	e.occByMajor.Store(key, &occAffinities{gen: e.gen, direct: ge.direct, aff: ge.occAff, src: ge.occSrc, subjects: ge.subjects, gOccs: ge.gOccs})
 }
 
@@ -148,12 +144,8 @@ func (e *Engine) sharedOccAffinities(ge *gradEngine) bool {
 	if ge.single {
 		return false
 	}
-	v, ok := e.occByMajor.Load(majorKey(ge.major))
-	if !ok {
-		return false
-	}
-	c := v.(*occAffinities)
-	if c.gen != e.gen {
+	c, ok := e.occByMajor.Load(majorKey(ge.major))
+	if !ok || c.gen != e.gen {
 		return false
 	}
 	ge.direct, ge.occAff, ge.occSrc, ge.subjects, ge.gOccs = c.direct, c.aff, c.src, c.subjects, c.gOccs

@@ -3,8 +3,6 @@ package engine
 import (
 	"encoding/binary"
 	"slices"
-	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -24,12 +22,9 @@ import (
 // profile sent without an UpdatedAt (portals' profiles), or edited without
 // bumping it, can never be served a stale entry, and graduates with the
 // same major, skills and certificates share one. Bounded by two
-// generations: when the current map is full it becomes the previous one
-// (entries found there move back) and the old previous one is dropped, so
-// what is in use stays and at most 2·profileCacheGen entries are held.
+// generations of profileCacheGen entries (twoGen).
 type profileCache struct {
-	mu        sync.Mutex
-	cur, prev map[string]*profileEntry
+	m twoGen[*profileEntry]
 }
 
 const profileCacheGen = 1 << 16
@@ -50,35 +45,14 @@ type profileComp struct {
 }
 
 func (c *profileCache) get(key string) *profileEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if pe, ok := c.cur[key]; ok {
-		return pe
-	}
-	pe, ok := c.prev[key]
-	if ok {
-		c.putLocked(key, pe)
-	}
+	pe, _ := c.m.get(key, profileCacheGen)
 	return pe
 }
 
 // put stores pe unless another request stored the key first, and returns
 // the stored entry.
 func (c *profileCache) put(key string, pe *profileEntry) *profileEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if old, ok := c.cur[key]; ok {
-		return old
-	}
-	c.putLocked(key, pe)
-	return pe
-}
-
-func (c *profileCache) putLocked(key string, pe *profileEntry) {
-	if c.cur == nil || len(c.cur) >= profileCacheGen {
-		c.prev, c.cur = c.cur, make(map[string]*profileEntry, 1024)
-	}
-	c.cur[key] = pe
+	return c.m.put(key, pe, profileCacheGen)
 }
 
 // profileKey is g's profile as one string: every field and list item
@@ -140,8 +114,7 @@ func (e *Engine) compiledProfile(g *matcher.Graduate) *profileComp {
 // function of the text alone (the engine's analyzer never changes), so the
 // entries never go stale; bounded by two generations like profileCache.
 type textCounts struct {
-	mu        sync.Mutex
-	cur, prev map[string][]termCount
+	m twoGen[[]termCount]
 }
 
 const textCountsGen = 1 << 15
@@ -149,53 +122,52 @@ const textCountsGen = 1 << 15
 // counts is sortedCounts(termCounts(an, texts, reps)), each text segmented
 // at most once while it stays cached. The weighted counts are sums of
 // small integers, exact in float64 in any order, so summing each text's
-// count times its weight gives termCounts's floats.
+// count times its weight gives termCounts's floats. Each text's counts
+// are sorted already, so they are merged, not sorted again (a stable sort
+// of them all by string was a third of compiling a graduate's profile).
 func (c *textCounts) counts(an matcher.Analyzer, texts []string, reps []int) []termCount {
-	var all []termCount
+	var lbuf [4][]termCount // profileTexts's three texts
+	var wbuf [4]float64
+	lists, weights := lbuf[:0], wbuf[:0]
+	n := 0
 	for i, t := range texts {
 		if t == "" {
 			continue
 		}
-		for _, x := range c.of(an, t) {
-			all = append(all, termCount{x.term, x.n * float64(reps[i])})
+		if tc := c.of(an, t); len(tc) > 0 {
+			lists, weights = append(lists, tc), append(weights, float64(reps[i]))
+			n += len(tc)
 		}
 	}
-	slices.SortStableFunc(all, func(a, b termCount) int { return strings.Compare(a.term, b.term) })
-	out := all[:0]
-	for _, x := range all {
-		if k := len(out) - 1; k >= 0 && out[k].term == x.term {
-			out[k].n += x.n
-			continue
+	out := make([]termCount, 0, n)
+	for {
+		// The smallest term at the head of a list; equal terms are summed
+		// in the texts' order, as the stable sort did.
+		first := -1
+		for i, l := range lists {
+			if len(l) > 0 && (first < 0 || l[0].term < lists[first][0].term) {
+				first = i
+			}
+		}
+		if first < 0 {
+			return slices.Clip(out)
+		}
+		x := termCount{lists[first][0].term, 0}
+		for i, l := range lists[first:] {
+			if len(l) > 0 && l[0].term == x.term {
+				x.n += l[0].n * weights[first+i]
+				lists[first+i] = l[1:]
+			}
 		}
 		out = append(out, x)
 	}
-	return slices.Clip(out)
 }
 
 // of returns text's term counts (weight 1), sorted by term; shared, never
 // modified.
 func (c *textCounts) of(an matcher.Analyzer, text string) []termCount {
-	c.mu.Lock()
-	tc, ok := c.cur[text]
-	if !ok {
-		if tc, ok = c.prev[text]; ok {
-			c.putLocked(text, tc)
-		}
-	}
-	c.mu.Unlock()
-	if ok {
+	if tc, ok := c.m.get(text, textCountsGen); ok {
 		return tc
 	}
-	tc = sortedCounts(termCounts(an, []string{text}, []int{1}))
-	c.mu.Lock()
-	c.putLocked(text, tc)
-	c.mu.Unlock()
-	return tc
-}
-
-func (c *textCounts) putLocked(text string, tc []termCount) {
-	if c.cur == nil || len(c.cur) >= textCountsGen {
-		c.prev, c.cur = c.cur, make(map[string][]termCount, 1024)
-	}
-	c.cur[text] = tc
+	return c.m.put(text, sortedCounts(termCounts(an, []string{text}, []int{1})), textCountsGen)
 }

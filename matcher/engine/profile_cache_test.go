@@ -126,7 +126,7 @@ func TestProfileCacheBounded(t *testing.T) {
 			t.Fatalf("entry in use dropped after %d puts", i)
 		}
 	}
-	if n := len(c.cur) + len(c.prev); n > 2*profileCacheGen {
+	if n := len(c.m.cur) + len(c.m.prev); n > 2*profileCacheGen {
 		t.Errorf("%d entries held, bound %d", n, 2*profileCacheGen)
 	}
 	if c.get("0") != nil {

@@ -22,7 +22,7 @@ func TestTextCountsIsTermCounts(t *testing.T) {
 	if got, want := c.counts(an, texts, reps), sortedCounts(termCounts(an, texts, reps)); !reflect.DeepEqual(got, want) {
 		t.Fatalf("%v, want %v", got, want)
 	}
-	if len(c.cur) == 0 {
+	if len(c.m.cur) == 0 {
 		t.Fatal("nothing cached")
 	}
 }

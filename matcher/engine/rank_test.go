@@ -317,3 +317,36 @@ func TestMixChannels(t *testing.T) {
 		})
 	}
 }
+
+// A heap with the Ranker's ID ranks sorts as one comparing the posts' IDs
+// (below both ways), ties of score included.
+func TestSortedByIDRankIsByID(t *testing.T) {
+	e := newTestEngine(t, genPosts(5, 400), nil)
+	rank := idRanks(e)
+	rng := rand.New(rand.NewSource(56))
+	ties := 0
+	for trial := range 200 {
+		var cs []cand
+		for range 1 + rng.Intn(60) {
+			slot := int32(rng.Intn(len(e.slots)))
+			if e.slots[slot] == nil || slices.ContainsFunc(cs, func(c cand) bool { return c.slot == slot }) {
+				continue
+			}
+			cs = append(cs, cand{score: float64(rng.Intn(4)), slot: slot})
+		}
+		byID := candHeap{e: e, c: slices.Clone(cs)}
+		byRank := candHeap{e: e, c: slices.Clone(cs), idRank: rank}
+		want, got := byID.sorted(), byRank.sorted()
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: %v, want %v", trial, got, want)
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i].score == got[i-1].score {
+				ties++
+			}
+		}
+	}
+	if ties < 100 {
+		t.Fatalf("only %d ties: the trials do not exercise the tie break", ties)
+	}
+}

@@ -274,6 +274,10 @@ type RankedPost struct {
 	Channel  matcher.Channel
 	Employer string
 	Score    float64 // as Item.Score
+	// mixChannel is MixChannel(Channel), from the post's hot record
+	// (postHot.chIdx + 1) while Rank holds the engine's lock: MixItems
+	// reads it after the lock is released.
+	mixChannel uint8
 }
 
 // Rank returns the graduate's list for q (jobs and internships; not
@@ -309,7 +313,7 @@ func (r *Ranker) Rank(g *matcher.Graduate, q matcher.Query) (*Ranked, error) {
 	out := &Ranked{GraduateID: g.ID, r: r, gc: gc, cands: picked, gaps: gaps, Posts: make([]RankedPost, len(picked))}
 	for i, c := range picked {
 		pr := e.slots[c.slot]
-		out.Posts[i] = RankedPost{PostID: pr.Post.ID, Kind: pr.kind, Channel: pr.Post.Channel, Employer: pr.Post.Employer, Score: round4(c.score)}
+		out.Posts[i] = RankedPost{PostID: pr.Post.ID, Kind: pr.kind, Channel: pr.Post.Channel, Employer: pr.Post.Employer, Score: round4(c.score), mixChannel: uint8(e.hot[c.slot].chIdx + 1)}
 	}
 	return out, nil
 }
