@@ -114,10 +114,18 @@ func (c *choice) prepare() {
 	if c.prepared {
 		return
 	}
-	c.items = make([]engine.MixItem, len(c.cands))
+	items := make([]engine.MixItem, len(c.cands))
 	for i, x := range c.cands {
-		c.items[i] = engine.MixItem{Employer: x.employer, Channel: engine.MixChannel(x.channel), Unfit: x.unfit}
+		items[i] = engine.MixItem{Employer: x.employer, Channel: engine.MixChannel(x.channel), Unfit: x.unfit}
 	}
+	c.prepareWith(items)
+}
+
+// prepareWith is prepare with the candidates' MixItems given, numbered as
+// prepare numbers them (the engine's engine.Ranked.MixItems, from which
+// the batch takes the candidates' employers).
+func (c *choice) prepareWith(items []engine.MixItem) {
+	c.items = items
 	c.rule = engine.NewMixRule(c.prefs)
 	c.prepared = true
 }
