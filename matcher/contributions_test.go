@@ -128,3 +128,23 @@ func FuzzContributionsJSON(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkAppendJSONString: an item's reasons as the engine writes them
+// (Chinese text with ASCII punctuation and digits), the strings a batch
+// run writes most.
+func BenchmarkAppendJSONString(b *testing.B) {
+	ss := []string{"专业对口：会计学 → 会计专业人员（同类岗位常招此专业）", "内容相关：财务、会计、报表", "薪资：4000-6000元/月，符合期望",
+		"地点：天山区（您的户籍所在区）", "技能匹配：Excel、财务软件（您有用友U8）", "wlmqrs:WL-2023-001234"}
+	n := 0
+	for _, s := range ss {
+		n += len(s)
+	}
+	b.SetBytes(int64(n))
+	buf := make([]byte, 0, 4*n)
+	for b.Loop() {
+		buf = buf[:0]
+		for _, s := range ss {
+			buf = AppendJSONString(buf, s)
+		}
+	}
+}
