@@ -41,3 +41,34 @@ func TestSealRecommendationsEncoded(t *testing.T) {
 		t.Fatalf("checked %d items (%d bytes sealed), unchecked %d (%d bytes): not the same", len(opened[0]), sizes[0], len(opened[1]), sizes[1])
 	}
 }
+
+// BenchmarkSealRecommendations: a real 一人一策 list sealed as the batch
+// seals it (encoded: its items' JSON copied as it is) and as any other
+// writer's list (checked), alternated in one process.
+func BenchmarkSealRecommendations(b *testing.B) {
+	keys, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := storedList(b)
+	n := 0
+	for _, it := range items {
+		n += len(it.Item)
+	}
+	for _, encoded := range []bool{false, true} {
+		name := "checked"
+		if encoded {
+			name = "encoded"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(n))
+			b.ReportAllocs()
+			gr := matcher.GraduateRecommendations{GraduateID: "g1", Items: items, Encoded: encoded}
+			for b.Loop() {
+				if _, err := SealRecommendations(keys, "r1", &gr); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
