@@ -80,12 +80,13 @@ func (c Contributions) MarshalJSON() ([]byte, error) {
 // AppendJSON appends c as MarshalJSON writes it, without allocating when c
 // is in order, as the engine makes it (matcher/itemjson writes items'
 // contributions with it). On a NaN or infinite value it returns the error
-// and b with part of c appended.
+// and b as it was given: never an object left open.
 func (c Contributions) AppendJSON(b []byte) ([]byte, error) {
 	if c == nil {
 		return append(b, "null"...), nil
 	}
 	c = c.Sorted()
+	start := len(b)
 	b = append(b, '{')
 	for i, x := range c {
 		if i > 0 {
@@ -95,7 +96,7 @@ func (c Contributions) AppendJSON(b []byte) ([]byte, error) {
 		b = append(b, ':')
 		var err error
 		if b, err = AppendJSONFloat(b, x.Value); err != nil {
-			return b, err
+			return b[:start], err
 		}
 	}
 	return append(b, '}'), nil
@@ -140,6 +141,15 @@ func AppendJSONFloat(b []byte, f float64) ([]byte, error) {
 
 const hexDigits = "0123456789abcdef"
 
+// threeByteLead marks the lead bytes of three-byte UTF-8 sequences that
+// any two continuation bytes complete into a valid character.
+var threeByteLead = func() (t [256]bool) {
+	for c := 0xE1; c <= 0xEF; c++ {
+		t[c] = c != 0xED
+	}
+	return t
+}()
+
 // AppendJSONString appends s as encoding/json encodes a string, HTML-safe:
 // <, > and & as \u003c, \u003e and \u0026, control characters escaped,
 // invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped. Here, not in
@@ -173,6 +183,16 @@ func AppendJSONString(b []byte, s string) []byte {
 			}
 			i++
 			start = i
+			continue
+		}
+		// The three-byte characters of Chinese text (lead bytes E1–EC and
+		// EE–EF, whose every continuation pair is valid) are copied without
+		// decoding: DecodeRuneInString per character was a third of this
+		// function in a batch run. E0 and ED (overlong and surrogate
+		// ranges) and E2 80 A8/A9 (U+2028, U+2029) take the full path.
+		if c := s[i]; i+2 < len(s) && threeByteLead[c] && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+			(c != 0xE2 || s[i+1] != 0x80 || s[i+2]&^1 != 0xA8) {
+			i += 3
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -72,6 +72,10 @@ func TestContributionsJSONIsAMapsJSON(t *testing.T) {
 	if _, err := json.Marshal(Contributions{{"x", math.NaN()}}); err == nil {
 		t.Error("NaN written without an error")
 	}
+	// A refused value leaves b as it was, never an object left open.
+	if b, err := (Contributions{{"a", 1}, {"b", math.Inf(1)}}).AppendJSON([]byte("x")); err == nil || string(b) != "x" {
+		t.Errorf("AppendJSON of +Inf: %q, %v", b, err)
+	}
 	var c Contributions
 	if err := json.Unmarshal([]byte(`{"a":"x"}`), &c); err == nil {
 		t.Error(`{"a":"x"} read without an error`)
@@ -95,7 +99,8 @@ func TestAppendJSONString(t *testing.T) {
 			check("a<" + string(r) + "\xff>&")
 		}
 	}
-	for _, s := range []string{"", "plain", "会计 <b>&amp;</b>", `quote " and \ backslash`, "tab\tnew\nline\rret\bback\fform", "\x00\x1f\x7f", "bad \xff end", "sep \u2028 \u2029", "\xe4\xb8", "\xed\xa0\x80"} {
+	for _, s := range []string{"", "plain", "会计 <b>&amp;</b>", `quote " and \ backslash`, "tab\tnew\nline\rret\bback\fform", "\x00\x1f\x7f", "bad \xff end", "sep \u2028 \u2029", "\xe4\xb8", "\xed\xa0\x80",
+		"\xe0\x80\x80", "\xe0\xa0\x80", "\xef\xbf\xbf", "会计\xe4\xb8", "\xe4\xb8会", "\xe2\x80\xa7\xe2\x80\xaa", "岗位\xe4\xc0\x80要求"} {
 		check(s)
 	}
 }
@@ -122,4 +127,24 @@ func FuzzContributionsJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkAppendJSONString: an item's reasons as the engine writes them
+// (Chinese text with ASCII punctuation and digits), the strings a batch
+// run writes most.
+func BenchmarkAppendJSONString(b *testing.B) {
+	ss := []string{"专业对口：会计学 → 会计专业人员（同类岗位常招此专业）", "内容相关：财务、会计、报表", "薪资：4000-6000元/月，符合期望",
+		"地点：天山区（您的户籍所在区）", "技能匹配：Excel、财务软件（您有用友U8）", "wlmqrs:WL-2023-001234"}
+	n := 0
+	for _, s := range ss {
+		n += len(s)
+	}
+	b.SetBytes(int64(n))
+	buf := make([]byte, 0, 4*n)
+	for b.Loop() {
+		buf = buf[:0]
+		for _, s := range ss {
+			buf = AppendJSONString(buf, s)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -20,14 +21,25 @@ import (
 // marshalBox is json.Marshal(b), through appendBox when it can, into a
 // buffer with room for the padding.
 func marshalBox(b sealedBox) ([]byte, error) {
+	return appendMarshalBox(nil, b)
+}
+
+// appendMarshalBox appends marshalBox(b) to dst, growing it once to
+// about the box's size and room for the padding.
+func appendMarshalBox(dst []byte, b sealedBox) ([]byte, error) {
 	n := 32
 	for i := range b.Items {
 		n += 96 + len(b.Items[i].PostID) + len(b.Items[i].Item)
 	}
-	if out, ok := appendBox(make([]byte, 0, n+listPad), b); ok {
+	dst = slices.Grow(dst, n+listPad)
+	if out, ok := appendBox(dst, b); ok {
 		return out, nil
 	}
-	return json.Marshal(b)
+	j, err := json.Marshal(b)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, j...), nil
 }
 
 // appendBox appends json.Marshal(b) to dst; false when some part of b is
@@ -43,7 +55,7 @@ func appendBox(dst []byte, b sealedBox) ([]byte, bool) {
 				dst = append(dst, ',')
 			}
 			var ok bool
-			if dst, ok = appendStored(dst, &b.Items[i]); !ok {
+			if dst, ok = appendStored(dst, &b.Items[i], b.encoded); !ok {
 				return dst, false
 			}
 		}
@@ -55,8 +67,9 @@ func appendBox(dst []byte, b sealedBox) ([]byte, bool) {
 	return append(dst, '}'), true
 }
 
-// appendStored appends json.Marshal(*it).
-func appendStored(dst []byte, it *matcher.StoredRecommendation) ([]byte, bool) {
+// appendStored appends json.Marshal(*it); encoded: it.Item is in the form
+// Marshal leaves it in, copied without the check.
+func appendStored(dst []byte, it *matcher.StoredRecommendation, encoded bool) ([]byte, bool) {
 	if !plainString(it.PostID) || !plainString(string(it.Kind)) {
 		return dst, false
 	}
@@ -72,7 +85,7 @@ func appendStored(dst []byte, it *matcher.StoredRecommendation) ([]byte, bool) {
 		return dst, false // NaN or ±Inf: Marshal's error
 	}
 	if len(it.Item) > 0 {
-		if !canonicalJSON(it.Item) {
+		if !encoded && !canonicalJSON(it.Item) {
 			return dst, false
 		}
 		dst = append(dst, `,"item":`...)

@@ -48,6 +48,11 @@ func TestAppendBoxFastPath(t *testing.T) {
 			t.Errorf("the fast path refused a box of %d real items", len(b.Items))
 		}
 		checkMarshalBox(t, b)
+		// The batch's lists say their items are in encoding/json's form
+		// (matcher.GraduateRecommendations.Encoded): copied unchecked, the
+		// same bytes.
+		b.encoded = true
+		checkMarshalBox(t, b)
 	}
 	it := all[0]
 	for name, edit := range map[string]func(*matcher.StoredRecommendation){

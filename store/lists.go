@@ -1,11 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/seal"
@@ -46,17 +48,31 @@ type SealedList struct {
 type sealedBox struct {
 	Items []matcher.StoredRecommendation `json:"items"`
 	Plan  bool                           `json:"plan,omitempty"`
+	// encoded: the items' Item JSON is in encoding/json's form already
+	// (matcher.GraduateRecommendations.Encoded), copied without a check.
+	encoded bool
 }
 
 // SealList seals a graduate's list in a run, keeping the items' order
 // within each box (readers sort by rank, stably: the batch writes the
 // default list first and the plan items after it).
 func SealList(keys *seal.Keyring, runID, graduateID string, items []matcher.StoredRecommendation) (SealedList, error) {
+	return sealList(keys, runID, graduateID, items, false)
+}
+
+// SealRecommendations is SealList of gr, whose items' JSON is sealed
+// without a check when gr says it is in encoding/json's form already
+// (matcher.GraduateRecommendations.Encoded: the nightly batch's lists).
+func SealRecommendations(keys *seal.Keyring, runID string, gr *matcher.GraduateRecommendations) (SealedList, error) {
+	return sealList(keys, runID, gr.GraduateID, gr.Items, gr.Encoded)
+}
+
+func sealList(keys *seal.Keyring, runID, graduateID string, items []matcher.StoredRecommendation, encoded bool) (SealedList, error) {
 	if keys == nil {
 		return SealedList{}, ErrNoDataKey
 	}
-	def := sealedBox{Items: make([]matcher.StoredRecommendation, 0, len(items))}
-	var plan sealedBox
+	def := sealedBox{Items: make([]matcher.StoredRecommendation, 0, len(items)), encoded: encoded}
+	plan := sealedBox{encoded: encoded}
 	for _, it := range items {
 		if it.Plan {
 			plan.Items = append(plan.Items, it)
@@ -80,17 +96,26 @@ func SealList(keys *seal.Keyring, runID, graduateID string, items []matcher.Stor
 }
 
 func sealPadded(keys *seal.Keyring, b sealedBox, aad []byte) ([]byte, error) {
-	plain, err := marshalBox(b)
+	buf := plainBufs.Get().(*[]byte)
+	defer plainBufs.Put(buf)
+	plain, err := appendMarshalBox((*buf)[:0], b)
 	if err != nil {
 		return nil, err
 	}
 	if r := len(plain) % listPad; r != 0 {
-		for range listPad - r {
-			plain = append(plain, ' ')
-		}
+		plain = append(plain, spaces[:listPad-r]...)
 	}
+	*buf = plain
 	return keys.Seal(plain, aad), nil
 }
+
+// plainBufs hold a box's plain text while it is sealed: only the sealed
+// box is kept (a batch run sealed 300 MB of plain text, each list's in a
+// buffer of its own).
+var plainBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// spaces are a box's padding.
+var spaces = bytes.Repeat([]byte{' '}, listPad)
 
 // PlanTag names the plan items of a graduate's list in a run under the
 // current key: a keyed hash, so the name tells no one whose plan it is.

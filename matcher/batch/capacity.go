@@ -114,11 +114,21 @@ func (c *choice) prepare() {
 	if c.prepared {
 		return
 	}
-	c.items = make([]engine.MixItem, len(c.cands))
+	items := make([]engine.MixItem, len(c.cands))
 	for i, x := range c.cands {
-		c.items[i] = engine.MixItem{Employer: x.employer, Channel: engine.MixChannel(x.channel), Unfit: x.unfit}
+		items[i] = engine.MixItem{Employer: x.employer, Channel: engine.MixChannel(x.channel), Unfit: x.unfit}
 	}
-	c.rule = engine.NewMixRule(c.prefs)
+	c.prepareWith(items, engine.NewMixRule(c.prefs))
+}
+
+// prepareWith is prepare with the candidates' MixItems and the channel
+// rule given, numbered and derived as prepare does (the engine's
+// engine.Ranked.MixItems, from which the batch takes the candidates'
+// employers, and engine.Ranked.MixRule, derived when the graduate was
+// compiled).
+func (c *choice) prepareWith(items []engine.MixItem, rule engine.MixRule) {
+	c.items = items
+	c.rule = rule
 	c.prepared = true
 }
 

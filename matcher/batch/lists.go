@@ -129,16 +129,15 @@ func (r *runner) one(g *matcher.Graduate, l *list, full bool) (err error) {
 	// The candidates numbered as the engine's greedy reads them, the
 	// employers by the Ranker's numbering: numbering them per graduate
 	// through a map of the names was a tenth of the picks' cost.
-	l.items = rk.MixItems()
-	l.rule = rk.MixRule() // NewMixRule(l.prefs), derived when the graduate was compiled
-	l.prepared = true
+	items := rk.MixItems()
 	for i, it := range rk.Posts {
-		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: l.items[i].Employer, unfit: l.items[i].Unfit}
+		c := candidate{post: -1, score: it.Score, channel: it.Channel, employer: items[i].Employer, unfit: items[i].Unfit}
 		if x, ok := r.posts[it.PostID]; ok {
 			c.post = x
 		}
 		l.cands[i] = c
 	}
+	l.prepareWith(items, rk.MixRule()) // NewMixRule(l.prefs), derived when the graduate was compiled
 	if full && matcher.PlanGraduate(g, &r.policy) {
 		// The posts come from the capacity-adjusted list (finish). The
 		// proposal is the online function's, through the list: its course
@@ -163,19 +162,28 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 		l.after = l.before
 	}
 	pickScratches.Put(s)
-	gr := matcher.GraduateRecommendations{GraduateID: g.ID, Items: make([]matcher.StoredRecommendation, 0, len(l.after))}
-	listed := make(map[string]bool, len(l.after))
-	items := make(map[int]matcher.Item, len(l.after))
+	// Encoded: every item below is itemjson's (or, for a plan's notes,
+	// encoding/json's) bytes, which the store seals without checking.
+	gr := matcher.GraduateRecommendations{GraduateID: g.ID, Items: make([]matcher.StoredRecommendation, 0, len(l.after)), Encoded: true}
+	// Each candidate is explained once: a 一人一策 plan lists the
+	// published posts again. A few items: a slice, not a map.
+	type explained struct {
+		j  int
+		it matcher.Item
+	}
+	items := make([]explained, 0, len(l.after))
 	item := func(j, rank int) (matcher.Item, error) {
-		it, ok := items[j]
-		if !ok {
-			var err error
-			if it, err = l.ranked.Item(j, rank); err != nil {
-				return it, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
+		for _, x := range items {
+			if x.j == j {
+				x.it.Rank = rank
+				return x.it, nil
 			}
-			items[j] = it
 		}
-		it.Rank = rank
+		it, err := l.ranked.Item(j, rank)
+		if err != nil {
+			return it, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
+		}
+		items = append(items, explained{j, it})
 		return it, nil
 	}
 	buf := make([]byte, 0, listJSONBytes*len(l.after))
@@ -207,9 +215,12 @@ func (r *runner) finish(l *list, g *matcher.Graduate) (matcher.GraduateRecommend
 			return gr, fmt.Errorf("batch: graduate %s: encode item %s: %w", g.ID, it.PostID, err)
 		}
 		gr.Items = append(gr.Items, matcher.StoredRecommendation{PostID: it.PostID, Kind: it.Kind, Rank: it.Rank, Score: it.Score, Item: b})
-		listed[it.PostID] = true
 	}
 	if l.plan != nil {
+		listed := make(map[string]bool, len(gr.Items))
+		for _, it := range gr.Items {
+			listed[it.PostID] = true
+		}
 		extra, err := r.finishPlan(l, g, listed, item)
 		if err != nil {
 			return gr, err

@@ -8,9 +8,11 @@ import (
 )
 
 // AppendItem appends it as encoding/json encodes it; false when a number
-// is NaN or infinite (which encoding/json refuses).
+// is NaN or infinite (which encoding/json refuses), and then b as it was
+// given: a caller never holds half an item.
 func AppendItem(b []byte, it *matcher.Item) ([]byte, bool) {
 	ok := true
+	start := len(b)
 	b = append(b, `{"post_id":`...)
 	b = AppendString(b, it.PostID)
 	b = append(b, `,"rank":`...)
@@ -43,7 +45,10 @@ func AppendItem(b []byte, it *matcher.Item) ([]byte, bool) {
 		b = append(b, `,"opens":`...)
 		b = appendStrings(b, it.Opens)
 	}
-	return append(b, '}'), ok
+	if !ok {
+		return b[:start], false
+	}
+	return append(b, '}'), true
 }
 
 func appendSalary(b []byte, s *matcher.Salary, ok bool) ([]byte, bool) {

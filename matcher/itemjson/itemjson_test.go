@@ -20,12 +20,16 @@ var (
 func checkItem(t *testing.T, it *matcher.Item) {
 	t.Helper()
 	want, werr := json.Marshal(it)
-	got, ok := AppendItem(nil, it)
+	got, ok := AppendItem([]byte("x"), it)
 	if (werr == nil) != ok {
 		t.Fatalf("encoding/json error %v, AppendItem ok %v", werr, ok)
 	}
-	if ok && !bytes.Equal(got, want) {
+	if ok && !bytes.Equal(got, append([]byte("x"), want...)) {
 		t.Fatalf("AppendItem %s\nencoding/json %s", got, want)
+	}
+	if !ok && string(got) != "x" {
+		// A refused item leaves nothing behind: no half-written object.
+		t.Fatalf("refused item left %q after the prefix", got[1:])
 	}
 }
 

@@ -55,7 +55,7 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 			if !had {
 				r.Graduates++
 			}
-			if err := s.putListIn(tx, runID, gr.GraduateID, gr.Items, had); err != nil {
+			if err := s.putListIn(tx, runID, &gr, had); err != nil {
 				return err
 			}
 		}
@@ -173,7 +173,7 @@ func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (stri
 // putList seals a graduate's list in a run (store.SealList) into bRecs and
 // its plan items into bPlans, replacing what the graduate had there.
 func (s *Store) putList(tx *bbolt.Tx, runID, graduateID string, items []matcher.StoredRecommendation) error {
-	return s.putListIn(tx, runID, graduateID, items, true)
+	return s.putListIn(tx, runID, &matcher.GraduateRecommendations{GraduateID: graduateID, Items: items}, true)
 }
 
 // putListIn is putList told whether the run has a list of the graduate
@@ -181,8 +181,9 @@ func (s *Store) putList(tx *bbolt.Tx, runID, graduateID string, items []matcher.
 // transaction, so without a list there are none to delete, and a batch
 // saving new lists skips the keyed hashes and the look-ups of deletePlan
 // (6% of its saves' CPU).
-func (s *Store) putListIn(tx *bbolt.Tx, runID, graduateID string, items []matcher.StoredRecommendation, had bool) error {
-	sl, err := store.SealList(s.keys, runID, graduateID, items)
+func (s *Store) putListIn(tx *bbolt.Tx, runID string, gr *matcher.GraduateRecommendations, had bool) error {
+	graduateID := gr.GraduateID
+	sl, err := store.SealRecommendations(s.keys, runID, gr)
 	if err != nil {
 		return err
 	}
