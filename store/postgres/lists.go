@@ -14,7 +14,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store"
 )
 
-// The batch's lists are sealed (store.SealList): a graduate's default list
+// The batch's lists are sealed (store.SealRecommendations): a graduate's default list
 // in recommendations.items_box, the plan items of a 一人一策 graduate in
 // recommendation_plans under a keyed hash of the run and the graduate
 // (store.PlanTag), so neither a list's contents nor which graduates have
@@ -49,7 +49,7 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 		if gr.GraduateID == "" {
 			return matcher.Errorf(matcher.EINVALID, "推荐缺少毕业生编号", "recommendations without graduate_id")
 		}
-		sl, err := store.SealList(s.keys, runID, gr.GraduateID, gr.Items)
+		sl, err := store.SealRecommendations(s.keys, runID, &gr)
 		if err != nil {
 			return err
 		}
