@@ -145,8 +145,12 @@ func (v *jsonValidator) lit(i int, word string) (int, bool) {
 
 // number reads a number at i (the grammar exactly, as boxReader.number
 // without making the token).
-func (v *jsonValidator) number(i int) (int, bool) {
-	b := v.b
+func (v *jsonValidator) number(i int) (int, bool) { return numberEnd(v.b, i) }
+
+// numberEnd is where the JSON number starting at b[i] ends, the grammar
+// exactly (encoding/json's): false when b[i:] does not start with one.
+// The validator and boxReader read their numbers through it.
+func numberEnd(b []byte, i int) (int, bool) {
 	digits := func() int {
 		n := 0
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {

@@ -69,46 +69,15 @@ func (r *boxReader) str() string {
 	return ""
 }
 
-// number reads a JSON number's token (the grammar exactly).
+// number reads a JSON number's token (the grammar exactly: numberEnd).
 func (r *boxReader) number() string {
-	b, i := r.b, 0
-	digits := func() int {
-		n := 0
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case digits() == 0:
+	i, ok := numberEnd(r.b, 0)
+	if !ok {
 		r.ok = false
 		return ""
 	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if digits() == 0 {
-			r.ok = false
-			return ""
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			r.ok = false
-			return ""
-		}
-	}
-	tok := string(b[:i])
-	r.b = b[i:]
+	tok := string(r.b[:i])
+	r.b = r.b[i:]
 	return tok
 }
 
