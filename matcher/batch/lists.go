@@ -243,7 +243,9 @@ const listJSONBytes = 1024
 // posts are the published list's jobs, then the other jobs of the
 // candidates, in the engine's order, as reserves for the counselor's
 // removals; its alternates are casework.Alternates on those posts (the
-// rule an online proposal spreads across channels with).
+// rule an online proposal spreads across channels with), asked of the
+// list's RankedRecommender (Recommend's answers, from the graduate as the
+// list compiled them).
 func (r *runner) finishPlan(l *list, g *matcher.Graduate, listed map[string]bool, item func(j, rank int) (matcher.Item, error)) ([]matcher.StoredRecommendation, error) {
 	for _, j := range l.after {
 		if l.ranked.Posts[j].Kind == matcher.KindJob {
@@ -267,7 +269,7 @@ func (r *runner) finishPlan(l *list, g *matcher.Graduate, listed map[string]bool
 		}
 	}
 	casework.NotePosts(l.plan, &r.policy)
-	alts, err := casework.Alternates(r.in.Engine, g, l.plan.Posts)
+	alts, err := casework.Alternates(l.ranked.Recommender(g), g, l.plan.Posts)
 	if err != nil {
 		return nil, fmt.Errorf("batch: graduate %s: %w", g.ID, err)
 	}

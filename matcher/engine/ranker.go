@@ -298,7 +298,14 @@ func (r *Ranker) Rank(g *matcher.Graduate, q matcher.Query) (*Ranked, error) {
 	if e.gen != r.gen {
 		return nil, fmt.Errorf("engine: ranker is stale: the engine changed after it was made")
 	}
-	gc := e.compileGraduate(g, r.now, false)
+	return r.rankCompiled(g, e.compileGraduate(g, r.now, false), q), nil
+}
+
+// rankCompiled is Rank for the graduate g compiled as gc (as of r.now),
+// q normalized; the caller holds e.mu for reading and has checked that r
+// is not stale.
+func (r *Ranker) rankCompiled(g *matcher.Graduate, gc *gradCtx, q matcher.Query) *Ranked {
+	e := r.e
 	sc := getScanScratch()
 	defer scanScratches.Put(sc)
 	sc.elig = r.eligible(gc, sc.elig)
@@ -315,7 +322,7 @@ func (r *Ranker) Rank(g *matcher.Graduate, q matcher.Query) (*Ranked, error) {
 		pr := e.slots[c.slot]
 		out.Posts[i] = RankedPost{PostID: pr.Post.ID, Kind: pr.kind, Channel: pr.Post.Channel, Employer: pr.Post.Employer, Score: round4(c.score), mixChannel: uint8(e.hot[c.slot].chIdx + 1)}
 	}
-	return out, nil
+	return out
 }
 
 // Item explains the i-th post of the list as Recommend's item at the given
