@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+
+	"github.com/urumqi-hrss/jobmatch/matcher"
 )
 
 // The nightly batch compares each new list with the graduate's list in
@@ -56,7 +59,9 @@ func (r *postRefReader) items() ([]postRef, error) {
 	if r.peek() == 'n' {
 		return nil, errSlowPath // null: leave it to encoding/json
 	}
-	refs := []postRef{} // [] is an empty list, as encoding/json reads it
+	// [] is an empty list, as encoding/json reads it; a batch's list is
+	// 8 posts and a plan's few more: one allocation, not append's four.
+	refs := make([]postRef, 0, 16)
 	err := r.array(func() error {
 		var p postRef
 		err := r.object(func(key []byte) error {
@@ -64,7 +69,7 @@ func (r *postRefReader) items() ([]postRef, error) {
 			case "post_id":
 				return str1(r, &p.PostID)
 			case "kind":
-				return str1(r, &p.Kind)
+				return r.kind1(&p.Kind)
 			case "rank":
 				return r.int1(&p.Rank)
 			case "plan":
@@ -76,6 +81,21 @@ func (r *postRefReader) items() ([]postRef, error) {
 		return err
 	})
 	return refs, err
+}
+
+// kind1 reads a kind: one of matcher's kinds written plainly is that
+// constant, not a string made for each item; anything else (an escape,
+// another word) is read as any string.
+func (r *postRefReader) kind1(dst *matcher.Kind) error {
+	r.space()
+	for _, k := range [...]matcher.Kind{matcher.KindJob, matcher.KindInternship, matcher.KindCourse} {
+		if n := len(k) + 2; len(r.b)-r.i >= n && r.b[r.i] == '"' && r.b[r.i+n-1] == '"' && string(r.b[r.i+1:r.i+n-1]) == string(k) {
+			*dst = k
+			r.i += n
+			return nil
+		}
+	}
+	return str1(r, dst)
 }
 
 func (r *postRefReader) space() {
@@ -199,15 +219,21 @@ func (r *postRefReader) skip() error {
 	for r.i < len(r.b) {
 		switch r.b[r.i] {
 		case '"':
-			r.i++
-			for r.i < len(r.b) && r.b[r.i] != '"' {
-				if r.b[r.i] == '\\' {
-					r.i++
+			// The closing quote is the next one not escaped: found a
+			// quote at a time (the reasons' Chinese text is most of an
+			// item), not a byte at a time.
+			start := r.i + 1
+			for {
+				q := bytes.IndexByte(r.b[r.i+1:], '"')
+				if q < 0 {
+					r.i = len(r.b)
+					return errSlowPath
 				}
-				r.i++
-			}
-			if r.i >= len(r.b) {
-				return errSlowPath
+				r.i += 1 + q
+				if escapedAt(r.b[start:r.i]) {
+					continue
+				}
+				break
 			}
 		case '{', '[':
 			depth++
@@ -227,6 +253,16 @@ func (r *postRefReader) skip() error {
 		return errSlowPath
 	}
 	return nil
+}
+
+// escapedAt reports whether the quote after s is escaped: s, a string's
+// text up to it, ends in an odd number of backslashes.
+func escapedAt(s []byte) bool {
+	n := 0
+	for n < len(s) && s[len(s)-1-n] == '\\' {
+		n++
+	}
+	return n%2 == 1
 }
 
 // decodePostRefs reads the items' post fields of a list's plain text: the

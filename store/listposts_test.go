@@ -123,6 +123,11 @@ func FuzzReadPostRefs(f *testing.F) {
 	f.Add([]byte(`[{"post_id":"p","rank":-3,"item":[1,{"x":[]}]}, {"kind":"internship"}]`), true)
 	f.Add([]byte(`{"items":[{"Post_ID":"x"}],"items":[]}`), false)
 	f.Add([]byte(`{"items":[{"post_id":"a\u0062\n\/","kind":"j\"ob","rank":-0,"plan":false},{"rank":1e2}]}`), false)
+	// skip's quote search: escaped quotes after runs of backslashes, a
+	// string left open; kind1's constants, escaped and cut short.
+	f.Add([]byte(`{"items":[{"item":{"r":["a\\","b\\\"c\\\\",""]},"kind":"internship","post_id":"x"}]}`), false)
+	f.Add([]byte(`[{"kind":"\u006aob","item":"\\\"},{"kind":"course"}]`), true)
+	f.Add([]byte(`[{"kind":"job`), true)
 	f.Fuzz(func(t *testing.T, text []byte, array bool) {
 		fast, ferr := readPostRefs(text, array)
 		if !json.Valid(text) {
@@ -150,4 +155,24 @@ func FuzzReadPostRefs(f *testing.F) {
 			t.Fatalf("decodePostRefs %+v (%v), encoding/json %+v (%v)", got, err, slow, serr)
 		}
 	})
+}
+
+// BenchmarkListPosts: a stored list's default posts, sealed, as the
+// nightly batch reads each graduate's previous list.
+func BenchmarkListPosts(b *testing.B) {
+	_, _, items := realList(b)
+	keys, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sl, err := SealList(keys, "run-1", "G1", items)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ListPosts(keys, "run-1", "G1", sl.Box); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

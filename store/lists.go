@@ -223,12 +223,21 @@ func ListPosts(keys *seal.Keyring, runID, graduateID string, box []byte) ([]stri
 	if err != nil {
 		return nil, fmt.Errorf("list of graduate %s in run %s: %w", graduateID, runID, err)
 	}
-	slices.SortStableFunc(b.Items, func(x, y postRef) int { return cmp.Compare(x.Rank, y.Rank) })
+	byRank := func(x, y postRef) int { return cmp.Compare(x.Rank, y.Rank) }
+	if !slices.IsSortedFunc(b.Items, byRank) { // the batch writes them in rank order
+		slices.SortStableFunc(b.Items, byRank)
+	}
 	var out []string
+	if len(b.Items) > 0 {
+		out = make([]string, 0, len(b.Items)) // one allocation, not append's several
+	}
 	for _, it := range b.Items {
 		if !it.Plan && (it.Kind == matcher.KindJob || it.Kind == matcher.KindInternship) {
 			out = append(out, it.PostID)
 		}
+	}
+	if len(out) == 0 {
+		return nil, nil // as before the one allocation: no posts, no list
 	}
 	return out, nil
 }

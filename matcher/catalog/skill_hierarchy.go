@@ -23,19 +23,7 @@ func Satisfies(have, need string) bool {
 // that is need itself, so an explanation can say which of a graduate's
 // certificates meets a post's requirement ("普通话一级乙等 满足 普通话二级甲等").
 func SatisfiedBy(have []string, need string) (string, bool) {
-	n := resolveTerm(need)
-	held := make([]term, len(have))
-	for i, h := range have {
-		if held[i] = resolveTerm(h); held[i] == n {
-			return h, true
-		}
-	}
-	for i, t := range held {
-		if t.satisfies(n) {
-			return have[i], true
-		}
-	}
-	return "", false
+	return NewHolder(have).SatisfiedBy(need)
 }
 
 // term is a skill or certificate name resolved in the lexicon: its index,
@@ -138,12 +126,13 @@ func Narrowest(names []string) []string {
 // graduate, whether they hold each of a few hundred terms, and resolving
 // every held name again for each term was most of that.
 type Holder struct {
-	held []term
+	names []string // as given, for SatisfiedBy's answer
+	held  []term
 }
 
 // NewHolder resolves have.
 func NewHolder(have []string) *Holder {
-	h := &Holder{held: make([]term, len(have))}
+	h := &Holder{names: have, held: make([]term, len(have))}
 	for i, name := range have {
 		h.held[i] = resolveTerm(name)
 	}
@@ -154,6 +143,24 @@ func NewHolder(have []string) *Holder {
 // of SatisfiedBy(have, need).
 func (h *Holder) Satisfies(need string) bool {
 	return h.SatisfiesNeed(ResolveNeed(need))
+}
+
+// SatisfiedBy is SatisfiedBy(have, need) of the names the holder was
+// made of, with them resolved once: an explanation asks it for each
+// requirement of each item it explains for one graduate.
+func (h *Holder) SatisfiedBy(need string) (string, bool) {
+	n := resolveTerm(need)
+	for i, t := range h.held {
+		if t == n {
+			return h.names[i], true
+		}
+	}
+	for i, t := range h.held {
+		if t.satisfies(n) {
+			return h.names[i], true
+		}
+	}
+	return "", false
 }
 
 // Need is a name resolved once (ResolveNeed) for the many holders asked

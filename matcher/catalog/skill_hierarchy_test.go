@@ -105,6 +105,13 @@ func TestSatisfiedByAndImplied(t *testing.T) {
 	if _, ok := SatisfiedBy(have, "教师资格证"); ok {
 		t.Error("SatisfiedBy found a teacher's certificate")
 	}
+	// A holder answers as SatisfiedBy does, asked many times.
+	h := NewHolder([]string{"英语六级", "CET-4", "普通话一级乙等", "会做饭"})
+	for _, c := range []struct{ need, by string }{{"英语四级", "CET-4"}, {"英语", "英语六级"}, {"普通话二级甲等", "普通话一级乙等"}, {"会做饭 ", "会做饭"}, {"教师资格证", ""}} {
+		if by, ok := h.SatisfiedBy(c.need); by != c.by || ok != (c.by != "") {
+			t.Errorf("Holder.SatisfiedBy %s = %q %v, want %q", c.need, by, ok, c.by)
+		}
+	}
 	got := Implied("英语六级", "B2驾照", "用友U8", "会做饭")
 	for _, want := range []string{"英语六级", "英语四级", "英语", "B2驾驶证", "C1驾驶证", "C2驾驶证", "驾驶证", "用友", "财务软件", "会做饭"} {
 		if !slices.Contains(got, want) {

@@ -32,7 +32,6 @@ type explanation struct {
 	// the post's skills [0] and certificates [1] the graduate meets and
 	// lacks (splitNeeds): read by two reason writers and the cautions
 	met, missing [2][]string
-	have         []string // the graduate's skills and certificates, for metBy
 }
 
 // reasonWriters say in Chinese why a feature counts for an item ("" when
@@ -132,9 +131,19 @@ func (ex *explanation) splitNeeds() {
 	if len(pr.needs) == 0 {
 		return
 	}
+	// Each need's list (cert*2+met), asked of the graduate once.
+	var small [64]uint8
+	var list []uint8
+	if len(pr.needs) <= len(small) {
+		list = small[:len(pr.needs)]
+	} else {
+		list = make([]uint8, len(pr.needs))
+	}
 	var n [2][2]int // [cert][met]
 	for i, id := range pr.needs {
-		n[b2i(pr.isCert[i])][b2i(ex.ge != nil && ex.ge.has(id))]++
+		c, m := b2i(pr.isCert[i]), b2i(ex.ge != nil && ex.ge.has(id))
+		list[i] = uint8(c<<1 | m)
+		n[c][m]++
 	}
 	buf := make([]string, 0, len(pr.needs))
 	at := 0
@@ -145,8 +154,8 @@ func (ex *explanation) splitNeeds() {
 		at += n[k][1]
 	}
 	for i, id := range pr.needs {
-		k, name := b2i(pr.isCert[i]), ex.e.skillName[id]
-		if ex.ge != nil && ex.ge.has(id) {
+		k, name := list[i]>>1, ex.e.skillName[id]
+		if list[i]&1 != 0 {
 			ex.met[k] = append(ex.met[k], name)
 		} else {
 			ex.missing[k] = append(ex.missing[k], name)
@@ -227,14 +236,11 @@ func certificatesReason(ex *explanation) string {
 // metBy names, for each need the graduate meets through another term of
 // theirs (a higher level, a kind of it), that term: 普通话二级甲等（您有普通话一级乙等）.
 func (ex *explanation) metBy(met []string) []string {
-	if ex.have == nil {
-		g := ex.gc.Graduate
-		ex.have = slices.Concat(g.Skills, g.Certificates)
-	}
+	held := ex.gc.held()
 	out := make([]string, len(met))
 	for i, need := range met {
 		out[i] = need
-		if by, ok := satisfiedBy(ex.have, need); ok && by != need && normSkill(by) != normSkill(need) {
+		if by, ok := held.SatisfiedBy(need); ok && by != need && normSkill(by) != normSkill(need) {
 			out[i] = need + "（您有" + by + "）"
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -17,6 +18,23 @@ import (
 type gradCtx struct {
 	matcher.GraduateFacts
 	eng *gradEngine
+	// holder is the graduate's skills and certificates resolved in the
+	// catalogue, made on the first explanation that names one (held) and
+	// kept for the other items: resolving them again for each item was
+	// most of metBy. Atomic: a Ranked's items may be explained at once.
+	holder atomic.Pointer[catalog.Holder]
+}
+
+// held returns the graduate's skills and certificates resolved, for
+// metBy's SatisfiedBy.
+func (gc *gradCtx) held() *catalog.Holder {
+	if h := gc.holder.Load(); h != nil {
+		return h
+	}
+	g := gc.Graduate
+	h := catalog.NewHolder(slices.Concat(g.Skills, g.Certificates))
+	gc.holder.Store(h) // a racing explanation makes the same holder
+	return h
 }
 
 // compileGraduate compiles g for a request at now. single compiles it for

@@ -53,9 +53,3 @@ func (e *Engine) internSkill(name string) (uint32, bool) {
 	}
 	return id, true
 }
-
-// satisfiedBy returns the first of have that meets need, preferring need
-// itself, for explanations (普通话二级甲等（您有普通话一级乙等）).
-func satisfiedBy(have []string, need string) (string, bool) {
-	return catalog.SatisfiedBy(have, need)
-}
