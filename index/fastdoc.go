@@ -181,7 +181,7 @@ func (b *docBuilder) analyseKeyword(v string) analysed {
 	}
 	term := []byte(v)
 	a = analysed{n: 1, freqs: index.TokenFrequencies{v: freqOf(term, 1)}}
-	b.keep(b.keywords, v, a)
+	b.keep(b.keywords, strings.Clone(v), a) // not a slice of a larger document's string
 	return a
 }
 

@@ -45,6 +45,7 @@ func (ix *Index) Rebuild(ctx context.Context, st matcher.Store, now time.Time) e
 		return err
 	}
 	abandon := func(err error) error {
+		forgetIndex(bi)
 		bi.Close()
 		os.RemoveAll(filepath.Join(ix.dir, gen))
 		ix.jmu.Lock()

@@ -121,7 +121,7 @@ func (s *Segmenter) runLattice(c *cutter, r0, r1 int) (head, toks []int32, ok bo
 		sp, hit := sh.m[hash]
 		arena, keys := sh.arena, sh.keys
 		sh.mu.Unlock()
-		if hit && bytes.Equal(keys[sp.koff:int(sp.koff)+len(key)], key) {
+		if hit && int(sp.n) == n && int(sp.koff)+len(key) <= len(keys) && bytes.Equal(keys[sp.koff:int(sp.koff)+len(key)], key) {
 			h := arena[sp.off : sp.off+sp.n+1]
 			base := sp.off + sp.n + 1
 			return h, arena[base : base+h[sp.n]], true
