@@ -24,12 +24,9 @@ func sortedTermCounts(an matcher.Analyzer, texts []string, reps []int) []termCou
 		terms := an.Terms(t)
 		tc = slices.Grow(tc, len(terms))
 		for _, term := range terms {
-			term = normTerm(term)
-			// Every stop term is one Han character, three bytes.
-			if term == "" || len(term) == 3 && stopTerms[term] || isPunct(term) {
-				continue
+			if term, ok := usefulTerm(term); ok {
+				tc = append(tc, termCount{term, float64(reps[i])})
 			}
-			tc = append(tc, termCount{term, float64(reps[i])})
 		}
 	}
 	slices.SortFunc(tc, func(a, b termCount) int { return strings.Compare(a.term, b.term) })

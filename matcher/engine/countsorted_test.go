@@ -3,6 +3,7 @@ package engine
 import (
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 // sortedTermCounts is sortedCounts(termCounts(…)) to the bit: the same
@@ -21,4 +22,15 @@ func TestSortedTermCountsIsTermCounts(t *testing.T) {
 	}
 	check([]string{"会计 会计 JAVA java", "会计的和", "", "财务会计，。！ ", "Ｃ＋＋ c++"}, []int{2, 1, 1, 1, 3})
 	check([]string{"", "。"}, []int{1, 1})
+}
+
+// TestStopTermsHan holds usefulTerm's shortcut: every stop term is one
+// Han character of three bytes, so a term of another length is no stop
+// term without a lookup.
+func TestStopTermsHan(t *testing.T) {
+	for term := range stopTerms {
+		if len(term) != 3 || utf8.RuneCountInString(term) != 1 {
+			t.Errorf("stop term %q is not one three-byte character: usefulTerm would keep it", term)
+		}
+	}
 }

@@ -48,8 +48,10 @@ func (c *cappedMemo[V]) Store(key string, v V) {
 // LoadOrStore returns the value stored under key, storing v first when
 // there is none.
 func (c *cappedMemo[V]) LoadOrStore(key string, v V) V {
-	c.full()
-	got, _ := c.m.LoadOrStore(key, v)
+	got, loaded := c.m.LoadOrStore(key, v)
+	if !loaded {
+		c.full() // only a new entry counts toward the bound
+	}
 	return got.(V)
 }
 

@@ -169,5 +169,5 @@ func (c *textCounts) of(an matcher.Analyzer, text string) []termCount {
 	if tc, ok := c.m.get(text, textCountsGen); ok {
 		return tc
 	}
-	return c.m.put(text, sortedCounts(termCounts(an, []string{text}, []int{1})), textCountsGen)
+	return c.m.put(text, sortedTermCounts(an, []string{text}, []int{1}), textCountsGen)
 }

@@ -72,14 +72,20 @@ func termCounts(an matcher.Analyzer, texts []string, reps []int) map[string]floa
 			continue
 		}
 		for _, term := range an.Terms(t) {
-			term = normTerm(term)
-			if term == "" || stopTerms[term] || isPunct(term) {
-				continue
+			if term, ok := usefulTerm(term); ok {
+				tf[term] += float64(reps[i])
 			}
-			tf[term] += float64(reps[i])
 		}
 	}
 	return tf
+}
+
+// usefulTerm is term normalised (normTerm), and whether it counts: not
+// empty, not a stop term, not punctuation. Every stop term is one Han
+// character, three bytes, so other lengths skip the map (TestStopTermsHan).
+func usefulTerm(term string) (string, bool) {
+	term = normTerm(term)
+	return term, term != "" && !(len(term) == 3 && stopTerms[term]) && !isPunct(term)
 }
 
 // normTerm is strings.ToLower(strings.TrimSpace(term)). Most terms are

@@ -10,12 +10,11 @@ func (e *Engine) Upsert(p matcher.Post) error {
 		return err
 	}
 	texts, reps := postTexts(&p)
-	tf := termCounts(e.an, texts, reps) // outside the lock: segmentation is the slow part
+	tc := sortedTermCounts(e.an, texts, reps) // outside the lock: segmentation is the slow part
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.gen++
 	e.removeLocked(p.ID)
-	tc := sortedCounts(tf)
 	for _, x := range tc {
 		e.df[e.termID(x.term)]++
 	}
