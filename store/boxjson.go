@@ -259,32 +259,9 @@ var plainByte = func() (t [256]bool) {
 }()
 
 // number reads a number by the grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+// (numberEnd).
 func (v *jsonChecker) number() bool {
-	v.eat('-')
-	switch {
-	case v.eat('0'):
-	case v.digits() == 0:
-		return false
-	}
-	if v.eat('.') && v.digits() == 0 {
-		return false
-	}
-	if v.eat('e') || v.eat('E') {
-		if !v.eat('+') {
-			v.eat('-')
-		}
-		if v.digits() == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-func (v *jsonChecker) digits() int {
-	n := 0
-	for v.i < len(v.b) && v.b[v.i] >= '0' && v.b[v.i] <= '9' {
-		v.i++
-		n++
-	}
-	return n
+	j, ok := numberEnd(v.b, v.i)
+	v.i = j
+	return ok
 }

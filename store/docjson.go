@@ -182,38 +182,14 @@ func texts[T ~string](r *postRefReader) ([]T, error) {
 	return out, err
 }
 
-// number reads a JSON number and checks that a delimiter follows it.
+// number reads a JSON number (numberEnd's grammar) and checks that a
+// delimiter follows it.
 func (r *postRefReader) number() (string, error) {
 	r.space()
-	b, j := r.b, r.i
-	if j < len(b) && b[j] == '-' {
-		j++
-	}
-	switch {
-	case j < len(b) && b[j] == '0':
-		j++
-	case j < len(b) && b[j] >= '1' && b[j] <= '9':
-		j = digits(b, j)
-	default:
+	b := r.b
+	j, ok := numberEnd(b, r.i)
+	if !ok {
 		return "", errSlowPath
-	}
-	if j < len(b) && b[j] == '.' {
-		if k := digits(b, j+1); k > j+1 {
-			j = k
-		} else {
-			return "", errSlowPath
-		}
-	}
-	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
-		j++
-		if j < len(b) && (b[j] == '+' || b[j] == '-') {
-			j++
-		}
-		if k := digits(b, j); k > j {
-			j = k
-		} else {
-			return "", errSlowPath
-		}
 	}
 	if j < len(b) {
 		switch b[j] {
@@ -225,13 +201,6 @@ func (r *postRefReader) number() (string, error) {
 	s := string(b[r.i:j])
 	r.i = j
 	return s, nil
-}
-
-func digits(b []byte, j int) int {
-	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-		j++
-	}
-	return j
 }
 
 // whole reads an int as encoding/json does (strconv.ParseInt: a fraction

@@ -114,8 +114,14 @@ func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.
 		err = s.update(ctx, mark)
 	}
 	s.reading.mu.Unlock()
-	if err != nil || dryRun {
+	if err != nil {
+		// Rolled back: no run was marked, so none may be reported (and
+		// audited) as pruned.
+		res.Pruned = nil
 		return res, wrapPrune(err)
+	}
+	if dryRun {
+		return res, nil
 	}
 	for _, id := range leftovers {
 		if _, _, err := s.deleteRunLists(ctx, id); err != nil {

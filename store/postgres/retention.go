@@ -91,10 +91,16 @@ func (s *Store) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.
 		res.Pruned, res.Kept = nil, nil
 		return s.markPruned(ctx, tx, res)
 	})
-	if errors.Is(err, errDryRun) {
+	switch {
+	case errors.Is(err, errDryRun):
 		return res, nil
-	} else if err != nil || dryRun {
+	case err != nil:
+		// Rolled back: no run was marked, so none may be reported (and
+		// audited) as pruned.
+		res.Pruned = nil
 		return res, err
+	case dryRun:
+		return res, nil
 	}
 	if err := s.dropPruned(ctx); err != nil {
 		return res, fmt.Errorf("prune runs: %w", err)

@@ -16,12 +16,18 @@ var listPageSize = 1000
 // retried on its own; fn runs in the caller's goroutine.
 func (s *Store) runListPages(ctx context.Context, runID string, page int, fn func([]listRow) error) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	type result struct {
 		rows []listRow
 		err  error
 	}
 	pages := make(chan result, 1)
+	defer func() {
+		cancel()
+		// Wait for the reader to stop: the caller's read lock on the run
+		// goes when this returns, and no query of the run may outlive it.
+		for range pages {
+		}
+	}()
 	go func() {
 		defer close(pages)
 		after := ""
