@@ -30,8 +30,10 @@ import (
 
 // The lattice cache is shared by every cutter of a segmenter, in
 // latticeShards shards by the run's hash, each emptied when it holds
-// latticeShardRuns runs or latticeShardWords words: at most about 50 MiB in
-// all. The generated set's 1.5 million runs (titles, descriptions and the
+// latticeShardRuns runs or latticeShardWords words: 64 shards of at most
+// 768 KiB of words and 256 KiB of keys, 64 MiB in all (about 80 with the
+// arenas' spare capacity), held by the process's default segmenter for
+// good, serve's included. The generated set's 1.5 million runs (titles, descriptions and the
 // other texts an import cuts) are 112,000 distinct ones; a cache per cutter
 // saw a few of the import's goroutines' texts each and missed most of them.
 // A run of fewer than latticeMinUnits units (a comma, a two-character
