@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/http"
 	"reflect"
-	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -131,7 +130,7 @@ func (s *Server) pruneRuns(w http.ResponseWriter, r *http.Request) error {
 	// prune would finish it, unasked). It has a deadline of its own: it
 	// may wait for another prune, or for the readers of a partition it
 	// detaches, and must not hold the request (and a connection) forever.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), pruneTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), matcher.PruneTimeout)
 	defer cancel()
 	res, err := s.stores.Retention.PruneRuns(ctx, *req.Keep, req.DryRun)
 	// A prune that failed part-way may have marked runs pruned already:
@@ -148,10 +147,6 @@ func (s *Server) pruneRuns(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, res)
 }
-
-// pruneTimeout bounds a prune over the API; one that runs out is finished
-// by the next prune (the runs it marked are audited all the same).
-const pruneTimeout = 10 * time.Minute
 
 // The runs endpoints' shapes, added to the document's components.
 func init() {

@@ -165,7 +165,7 @@ func (d *deadlineStore) PruneRuns(ctx context.Context, keep int, dryRun bool) (*
 }
 
 // TestRunsPruneDeadline: the API's prune outlives its client but not
-// pruneTimeout: it may wait for another prune or for readers.
+// matcher.PruneTimeout: it may wait for another prune or for readers.
 func TestRunsPruneDeadline(t *testing.T) {
 	dir := t.TempDir()
 	inner, err := bolt.Open(filepath.Join(dir, "jobmatch.db"), storetest.Keys())
@@ -179,7 +179,7 @@ func TestRunsPruneDeadline(t *testing.T) {
 	if r := f.do("POST", "/v1/runs/prune", "admin", `{"keep":2}`); r.status != http.StatusOK {
 		t.Fatalf("prune: %d %s", r.status, r.body)
 	}
-	if !st.ok || st.deadline.Before(start.Add(pruneTimeout-time.Minute)) || st.deadline.After(time.Now().Add(pruneTimeout)) {
+	if !st.ok || st.deadline.Before(start.Add(matcher.PruneTimeout-time.Minute)) || st.deadline.After(time.Now().Add(matcher.PruneTimeout)) {
 		t.Fatalf("prune's deadline: %v %v (started %v)", st.deadline, st.ok, start)
 	}
 }

@@ -29,6 +29,14 @@ const DefaultKeepRuns = 3
 // run and the one before it, which its notification diff needs.
 const MinKeepRuns = 2
 
+// PruneTimeout bounds one prune, whoever asked for it (the batch after it
+// publishes, a worker, `jobmatch runs prune`, POST /v1/runs/prune): a
+// prune may wait for another prune, or for the readers of a run it
+// deletes, and must not hold a finished batch or a request forever. One
+// that runs out is finished by the next prune; the runs it marked are
+// audited all the same.
+const PruneTimeout = 10 * time.Minute
+
 // PrunedRun is a run whose lists a prune deleted (or, dry, would delete).
 type PrunedRun struct {
 	ID        string    `json:"id"`

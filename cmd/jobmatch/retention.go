@@ -83,7 +83,7 @@ func (m *Main) pruneAfterPublish(ctx context.Context, st matcher.FullStore, keep
 	}
 	// A prune that failed part-way may have marked (and deleted) runs' lists
 	// already: those are audited whatever the error.
-	res, err := st.PruneRuns(ctx, keep, false)
+	res, err := pruneRuns(ctx, st, keep, false)
 	err = errors.Join(err, m.auditPrune(ctx, st, res, client))
 	if err != nil {
 		m.Log.Error("pruning old runs failed; the run is published and the next prune deletes what is left", "keep", keep, "err", err)
@@ -93,6 +93,16 @@ func (m *Main) pruneAfterPublish(ctx context.Context, st matcher.FullStore, keep
 		lists, size := res.Totals()
 		m.Log.Info("old runs pruned", "keep", keep, "runs", res.PrunedIDs(), "lists", lists, "mb", size>>20, "note", res.Note)
 	}
+}
+
+// pruneRuns is the store's prune within matcher.PruneTimeout: a prune
+// waiting on another one's advisory lock, or on a reader of the lists it
+// deletes, gives up instead of holding the batch that published (or the
+// operator's terminal) forever.
+func pruneRuns(ctx context.Context, st matcher.RunPruner, keep int, dryRun bool) (*matcher.PruneResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, matcher.PruneTimeout)
+	defer cancel()
+	return st.PruneRuns(ctx, keep, dryRun)
 }
 
 // auditPrune writes a prune that deleted lists to the audit log, as the
@@ -133,7 +143,7 @@ func (m *Main) runsPrune(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := st.PruneRuns(ctx, *keep, *dry)
+	res, err := pruneRuns(ctx, st, *keep, *dry)
 	// audited even when the prune failed part-way: what it marked is gone
 	if err := errors.Join(err, m.auditPrune(ctx, st, res, "jobmatch runs prune")); err != nil {
 		return err

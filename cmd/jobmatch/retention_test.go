@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
@@ -124,5 +125,41 @@ func TestKeepRunsEnvNotANumber(t *testing.T) {
 	code, _, errs := run(t, "", "batch", "--data", t.TempDir(), "--now", "2023-06-15", "--quiet")
 	if code != 2 || !strings.Contains(errs, `"three" is not a number`) {
 		t.Fatalf("batch with $%s=three: exit %d: %s", keepRunsEnv, code, errs)
+	}
+}
+
+// deadlineStore records the deadline of the context a prune was given.
+type deadlineStore struct {
+	matcher.RunPruner
+	deadline time.Time
+	ok       bool
+}
+
+func (d *deadlineStore) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.PruneResult, error) {
+	d.deadline, d.ok = ctx.Deadline()
+	return d.RunPruner.PruneRuns(ctx, keep, dryRun)
+}
+
+// TestPruneRunsDeadline: the command line's prunes (after a batch or a
+// worker publishes, and `runs prune`) wait at most matcher.PruneTimeout
+// for another prune's lock or a run's readers, as the API's do.
+func TestPruneRunsDeadline(t *testing.T) {
+	keys, err := dataKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner, err := bolt.Open(filepath.Join(t.TempDir(), "jobmatch.db"), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inner.Close()
+	st := &deadlineStore{RunPruner: inner}
+	start := time.Now()
+	res, err := pruneRuns(context.Background(), st, matcher.DefaultKeepRuns, true)
+	if err != nil || res == nil || !res.DryRun {
+		t.Fatalf("dry prune of an empty store: %+v, %v", res, err)
+	}
+	if !st.ok || st.deadline.Before(start.Add(matcher.PruneTimeout)) || st.deadline.After(time.Now().Add(matcher.PruneTimeout)) {
+		t.Fatalf("prune's deadline %v (set %v), want %v after the call", st.deadline, st.ok, matcher.PruneTimeout)
 	}
 }
