@@ -61,14 +61,14 @@ func (s *Server) fromRun(ctx context.Context, g *matcher.Graduate, q matcher.Que
 	if run == nil || s.wall().Sub(run.StartedAt) > s.cfg.MaxRunAge || g.UpdatedAt.After(run.StartedAt) {
 		return nil, "", false
 	}
-	runID, stored, err := s.stores.Runs.RecommendationsFor(ctx, g.ID)
+	runID, stored, err := s.stores.Runs.DefaultListFor(ctx, g.ID)
 	if err != nil || runID != run.ID || len(stored) == 0 {
 		return nil, "", false
 	}
 	var keep []matcher.StoredRecommendation
 	for _, sr := range stored {
 		if sr.Plan || (sr.Kind != matcher.KindJob && sr.Kind != matcher.KindInternship) {
-			continue // courses are asked for with kind=course; plan items are the 一人一策 proposal's
+			continue // courses are asked for with kind=course; plan items (not read here) are the 一人一策 proposal's
 		}
 		if !s.engine.HasPost(sr.PostID) {
 			continue

@@ -15,7 +15,7 @@ import (
 // (GET /v1/runs, GET /v1/runs/{id}).
 type RunReader interface {
 	LatestRun(ctx context.Context) (*matcher.Run, error)
-	RecommendationsFor(ctx context.Context, graduateID string) (runID string, items []matcher.StoredRecommendation, err error)
+	DefaultListFor(ctx context.Context, graduateID string) (runID string, items []matcher.StoredRecommendation, err error)
 	Run(ctx context.Context, id string) (*matcher.Run, error)
 	Runs(ctx context.Context, limit int) ([]matcher.Run, error)
 	RunReport(ctx context.Context, runID string) (*matcher.RunReport, error)

@@ -93,6 +93,10 @@ type RunReader interface {
 	// in rank order, and the run's ID. An empty list (not an error) when
 	// the graduate has none; ENOTFOUND when no run is published.
 	RecommendationsFor(ctx context.Context, graduateID string) (runID string, items []StoredRecommendation, err error)
+	// DefaultListFor is RecommendationsFor without the 一人一策 plan's
+	// items, which are stored apart under a box of their own: what the
+	// published path serves, which would open that box for nothing.
+	DefaultListFor(ctx context.Context, graduateID string) (runID string, items []StoredRecommendation, err error)
 }
 
 // RunStore persists batch runs: both sides.

@@ -242,7 +242,7 @@ func (s *Store) resealList(tx *bbolt.Tx, k, v []byte) (bool, error) {
 	if !ok {
 		return false, fmt.Errorf("list key %q without a run", k)
 	}
-	items, err := s.getList(tx, string(runID), string(graduateID))
+	items, err := s.getList(tx, string(runID), string(graduateID), true)
 	if err != nil {
 		return false, err
 	}

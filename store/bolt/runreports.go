@@ -53,7 +53,7 @@ func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.G
 			for ; k != nil && bytes.HasPrefix(k, prefix) && len(page) < pageSize; k, _ = c.Next() {
 				gr := matcher.GraduateRecommendations{GraduateID: string(k[len(prefix):])}
 				var err error
-				if gr.Items, err = s.getList(tx, runID, gr.GraduateID); err != nil {
+				if gr.Items, err = s.getList(tx, runID, gr.GraduateID, true); err != nil {
 					return err
 				}
 				slices.SortStableFunc(gr.Items, func(a, b matcher.StoredRecommendation) int { return cmp.Compare(a.Rank, b.Rank) })

@@ -151,6 +151,16 @@ func (s *Store) LatestRun(ctx context.Context) (*matcher.Run, error) {
 
 // RecommendationsFor returns the graduate's list in the current run.
 func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (string, []matcher.StoredRecommendation, error) {
+	return s.currentList(ctx, graduateID, true)
+}
+
+// DefaultListFor returns the graduate's list in the current run without
+// its plan items.
+func (s *Store) DefaultListFor(ctx context.Context, graduateID string) (string, []matcher.StoredRecommendation, error) {
+	return s.currentList(ctx, graduateID, false)
+}
+
+func (s *Store) currentList(ctx context.Context, graduateID string, withPlan bool) (string, []matcher.StoredRecommendation, error) {
 	var runID string
 	var items []matcher.StoredRecommendation
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
@@ -160,7 +170,7 @@ func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (stri
 		}
 		runID = string(id)
 		var err error
-		items, err = s.getList(tx, runID, graduateID)
+		items, err = s.getList(tx, runID, graduateID, withPlan)
 		return err
 	})
 	if err != nil {
@@ -201,14 +211,15 @@ func (s *Store) putListIn(tx *bbolt.Tx, runID string, gr *matcher.GraduateRecomm
 	return tx.Bucket(bPlans).Put(join(runID, sl.Tag), sl.Plan)
 }
 
-// getList opens a graduate's list in a run; nil when there is none.
-func (s *Store) getList(tx *bbolt.Tx, runID, graduateID string) ([]matcher.StoredRecommendation, error) {
+// getList opens a graduate's list in a run, with its plan items when
+// withPlan; nil when there is none.
+func (s *Store) getList(tx *bbolt.Tx, runID, graduateID string, withPlan bool) ([]matcher.StoredRecommendation, error) {
 	box := tx.Bucket(bRecs).Get(join(runID, []byte(graduateID)))
 	if box == nil {
 		return nil, nil
 	}
 	items, hasPlan, err := store.OpenList(s.keys, runID, graduateID, box)
-	if err != nil || !hasPlan {
+	if err != nil || !hasPlan || !withPlan {
 		return items, err
 	}
 	var planBox []byte

@@ -182,6 +182,20 @@ func (s *Store) openLists(ctx context.Context, q querier, runID string, rows []l
 	return out, nil
 }
 
+// openDefaultList opens one list without reading its plan items.
+func (s *Store) openDefaultList(runID string, r listRow) ([]matcher.StoredRecommendation, error) {
+	box := r.box
+	if box == nil {
+		box = r.items
+	}
+	items, _, err := store.OpenList(s.keys, runID, r.graduate, box)
+	if err != nil {
+		return nil, err
+	}
+	sortByRank(items)
+	return items, nil
+}
+
 // readPlans reads the plan boxes named by tags and appends their items to
 // the lists wants points them at; it reports which lists got theirs.
 func (s *Store) readPlans(ctx context.Context, q querier, runID string, rows []listRow, tags [][]byte, wants map[string]int,

@@ -155,6 +155,16 @@ func (s *Store) LatestRun(ctx context.Context) (*matcher.Run, error) {
 // items, read after when the list has any, belong to that run, which is
 // published and so no longer written).
 func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (string, []matcher.StoredRecommendation, error) {
+	return s.currentList(ctx, graduateID, true)
+}
+
+// DefaultListFor is RecommendationsFor without the plan items: one
+// statement, no second query for the plan's box.
+func (s *Store) DefaultListFor(ctx context.Context, graduateID string) (string, []matcher.StoredRecommendation, error) {
+	return s.currentList(ctx, graduateID, false)
+}
+
+func (s *Store) currentList(ctx context.Context, graduateID string, withPlan bool) (string, []matcher.StoredRecommendation, error) {
 	var runID string
 	var items []matcher.StoredRecommendation
 	err := s.retry(ctx, "recommendations", func(ctx context.Context, _ int) error {
@@ -171,7 +181,12 @@ func (s *Store) RecommendationsFor(ctx context.Context, graduateID string) (stri
 		if !found {
 			return nil
 		}
-		lists, err := s.openLists(ctx, s.pool, runID, []listRow{{run: runID, graduate: graduateID, items: raw, box: box}})
+		row := listRow{run: runID, graduate: graduateID, items: raw, box: box}
+		if !withPlan {
+			items, err = s.openDefaultList(runID, row)
+			return err
+		}
+		lists, err := s.openLists(ctx, s.pool, runID, []listRow{row})
 		if err != nil {
 			return err
 		}

@@ -225,6 +225,24 @@ func checkLists(t *testing.T, s matcher.FullStore, lists []matcher.GraduateRecom
 	for _, want := range lists {
 		_, got, err := s.RecommendationsFor(ctx, want.GraduateID)
 		must(t, err)
+		// The default list alone: the same items, in the same order, less
+		// the plan's.
+		_, def, err := s.DefaultListFor(ctx, want.GraduateID)
+		must(t, err)
+		var wantDef []matcher.StoredRecommendation
+		for _, it := range got {
+			if !it.Plan {
+				wantDef = append(wantDef, it)
+			}
+		}
+		if len(def) != len(wantDef) {
+			t.Fatalf("default list of %s: %+v, want %+v", want.GraduateID, def, wantDef)
+		}
+		for i := range def {
+			if def[i].PostID != wantDef[i].PostID || def[i].Plan || !bytes.Equal(def[i].Item, wantDef[i].Item) {
+				t.Fatalf("default list of %s, item %d: %+v, want %+v", want.GraduateID, i, def[i], wantDef[i])
+			}
+		}
 		if len(got) != len(want.Items) || !slices.ContainsFunc(got, func(it matcher.StoredRecommendation) bool {
 			return it.PostID == listSecrets[0] && bytes.Contains(it.Item, []byte(listSecrets[1]))
 		}) {

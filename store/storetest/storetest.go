@@ -816,6 +816,8 @@ func testRuns(t *testing.T, s matcher.FullStore) {
 	code(t, err, matcher.ENOTFOUND)
 	_, _, err = s.RecommendationsFor(ctx, "G1")
 	code(t, err, matcher.ENOTFOUND)
+	_, _, err = s.DefaultListFor(ctx, "G1")
+	code(t, err, matcher.ENOTFOUND)
 
 	r1 := &matcher.Run{Note: "nightly"}
 	must(t, s.CreateRun(ctx, r1))
