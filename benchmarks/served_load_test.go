@@ -29,7 +29,9 @@ import (
 // /healthz as fast as 16 connections can go (the ceiling of the machine,
 // HTTP stack and client together), the recommendations of 2,000 random
 // graduates closed loop at 16 connections and open loop at fixed rates,
-// first computed online, then again after `jobmatch batch` published a run.
+// first computed online, then again after `jobmatch batch` published a run
+// (the same sample, of which the run lists the unplaced graduates, and a
+// sample of graduates the run lists, every answer from the run).
 // Server CPU per request is the server process's own (user + system,
 // /proc/PID/stat) over the row. It measures; it asserts only that every
 // request was answered 200, or 503 or not in time when an open-loop
@@ -80,21 +82,25 @@ func TestServedLoad(t *testing.T) {
 	ids := sampleGraduates(t, filepath.Join(data, "gen", "graduates.csv"), 2000)
 	rounds := envInt("JOBMATCH_SERVED_ROUNDS", 1)
 	lc := servedLoad{dur: time.Duration(envInt("JOBMATCH_SERVED_SECONDS", 10)) * time.Second,
-		rates: envInts("JOBMATCH_SERVED_RATES", []int{500, 1000, 1500}), ids: ids, profDir: os.Getenv("JOBMATCH_SERVED_PROFILE")}
+		rates: envInts("JOBMATCH_SERVED_RATES", []int{500, 1000, 1500}), profDir: os.Getenv("JOBMATCH_SERVED_PROFILE")}
 	var rows []servedRow
 	for _, d := range stores {
 		for range rounds {
 			for _, b := range bins {
-				rows = append(rows, lc.measure(t, ctx, b, d, "online")...)
+				rows = append(rows, lc.measure(t, ctx, b, d, servedSample{"online", ids})...)
 			}
 		}
 		if os.Getenv("JOBMATCH_SERVED_PUBLISHED") == "none" {
 			continue
 		}
 		pd := d.publish(t, ctx, bin)
+		// The same sample answers 60% from the run (placed graduates have no
+		// list in it); a second sample of graduates the run lists shows the
+		// published path alone.
+		listed := servedSample{"published run, listed graduates", runGraduates(t, ctx, pd, bin, len(ids))}
 		for range rounds {
 			for _, b := range bins {
-				rows = append(rows, lc.measure(t, ctx, b, pd, "published run")...)
+				rows = append(rows, lc.measure(t, ctx, b, pd, servedSample{"published run", ids}, listed)...)
 			}
 		}
 	}
@@ -245,6 +251,42 @@ func countRows(t *testing.T, path string) int {
 	}
 }
 
+// runGraduates picks n of the graduates with a list in d's published
+// run, at random (fixed seed), from `jobmatch runs export`.
+func runGraduates(t *testing.T, ctx context.Context, d *servedData, bin string, n int) []string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "run.csv")
+	d.run(t, ctx, bin, "runs", "export", "--run", "latest", "--out", out)
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	r.FieldsPerRecord = -1
+	if _, err := r.Read(); err != nil { // graduate_id, rank, post_id, score, reasons
+		t.Fatalf("%s: %v", out, err)
+	}
+	var ids []string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("%s: %v", out, err)
+		}
+		if len(ids) == 0 || ids[len(ids)-1] != rec[0] {
+			ids = append(ids, rec[0])
+		}
+	}
+	if len(ids) == 0 {
+		t.Fatal("the published run lists no graduate")
+	}
+	rng := rand.New(rand.NewPCG(11, 17))
+	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	return ids[:min(n, len(ids))]
+}
+
 // sampleGraduates picks n graduate IDs of the generated file at random
 // (fixed seed).
 func sampleGraduates(t *testing.T, path string, n int) []string {
@@ -267,13 +309,18 @@ func sampleGraduates(t *testing.T, path string, n int) []string {
 	return ids[:min(n, len(ids))]
 }
 
-// servedLoad is one run's plan: how long a row lasts, the open-loop rates,
-// the graduates asked about.
+// servedLoad is one run's plan: how long a row lasts, the open-loop rates.
 type servedLoad struct {
 	dur     time.Duration
 	rates   []int
-	ids     []string
 	profDir string
+}
+
+// servedSample is the graduates a set of rows asks about, and what the
+// rows call them.
+type servedSample struct {
+	source string
+	ids    []string
 }
 
 type servedRow struct {
@@ -289,8 +336,9 @@ type servedRow struct {
 	loadavg                        string        // the machine's 1-minute load average at the row's end
 }
 
-// measure starts bin's server on d, runs the rows, and stops it.
-func (lc servedLoad) measure(t *testing.T, ctx context.Context, b servedBinary, d *servedData, source string) []servedRow {
+// measure starts bin's server on d, runs /healthz's row and each sample's
+// rows, and stops it.
+func (lc servedLoad) measure(t *testing.T, ctx context.Context, b servedBinary, d *servedData, samples ...servedSample) []servedRow {
 	t.Helper()
 	addr, pprofAddr := freeAddr(t), freeAddr(t)
 	sctx, cancel := context.WithCancel(ctx)
@@ -319,8 +367,9 @@ func (lc servedLoad) measure(t *testing.T, ctx context.Context, b servedBinary, 
 	key := strings.TrimSpace(d.run(t, ctx, b.path, "keys", "create", "--role", "admin", "--name", "served-load"))
 	hdr := http.Header{"Authorization": {"Bearer " + key}}
 	rng := rand.New(rand.NewPCG(3, 5))
+	source, ids := samples[0].source, samples[0].ids
 	rec := func(tgt *vegeta.Target) error {
-		tgt.Method, tgt.URL, tgt.Header = "GET", base+"/v1/graduates/"+lc.ids[rng.IntN(len(lc.ids))]+"/recommendations?limit=8", hdr
+		tgt.Method, tgt.URL, tgt.Header = "GET", base+"/v1/graduates/"+ids[rng.IntN(len(ids))]+"/recommendations?limit=8", hdr
 		return nil
 	}
 	health := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + "/healthz"})
@@ -354,9 +403,15 @@ func (lc servedLoad) measure(t *testing.T, ctx context.Context, b servedBinary, 
 		saveProfile(t, "http://"+pprofAddr, filepath.Join(lc.profDir, fmt.Sprintf("cpu-%s-%s.pprof", d.store, strings.ReplaceAll(source, " ", "-"))))
 		<-done
 	}
-	rows = append(rows, row("recommendations", "closed, 16 conns", rec, 0))
-	for _, rate := range lc.rates {
-		rows = append(rows, row("recommendations", fmt.Sprintf("open, %d/s", rate), rec, rate))
+	for i, sm := range samples {
+		source, ids = sm.source, sm.ids
+		if i > 0 {
+			servedAttack(rec, 0, 2*time.Second) // the new sample's lists
+		}
+		rows = append(rows, row("recommendations", "closed, 16 conns", rec, 0))
+		for _, rate := range lc.rates {
+			rows = append(rows, row("recommendations", fmt.Sprintf("open, %d/s", rate), rec, rate))
+		}
 	}
 	return rows
 }
@@ -503,7 +558,7 @@ func servedReport(lc servedLoad, stores []*servedData, rows []servedRow) string 
 	}
 	slices.Sort(knobs)
 	fmt.Fprintf(&b, "Command: `%s go test ./benchmarks/ -run TestServedLoad -v -timeout 60m` (knobs in the test's comment).\n\n", strings.Join(knobs, " "))
-	fmt.Fprintf(&b, "Setup: the built binary (`go build ./cmd/jobmatch`) serving `jobmatch gen`'s set (25,000 posts, 50,000 graduates) ingested with `jobmatch ingest`, in its own process (`jobmatch serve --rate -1`); vegeta drives it from the test process over keep-alive HTTP on 127.0.0.1, for %s a row: closed loop = 16 connections, each sending its next request when the last is answered; open loop = requests leave at the fixed rate whatever the server's state. 2,000 random graduates, `GET /v1/graduates/{id}/recommendations?limit=8` with an admin key (every request authenticated and audited, the audit entry durable before the answer). Server CPU = the server process's user + system time over the row divided by the requests answered 200. Rows start once the server has settled (its start-up work done: the dashboard's figures, built in the background; \"ready / settled after\"). Past capacity the server sheds: a request that waits too long for an engine slot (100 ms by default), or finds too many waiting, is answered 503 with Retry-After (\"shed\"); \"other errors\" are requests not answered within vegeta's 10 s. \"online\": no run published, the engine computes every list; \"published run\": after `jobmatch batch`, the share of lists read from the run is in the last column (placed graduates are not in runs: theirs are computed online).\n\n", lc.dur)
+	fmt.Fprintf(&b, "Setup: the built binary (`go build ./cmd/jobmatch`) serving `jobmatch gen`'s set (25,000 posts, 50,000 graduates) ingested with `jobmatch ingest`, in its own process (`jobmatch serve --rate -1`); vegeta drives it from the test process over keep-alive HTTP on 127.0.0.1, for %s a row: closed loop = 16 connections, each sending its next request when the last is answered; open loop = requests leave at the fixed rate whatever the server's state. 2,000 random graduates, `GET /v1/graduates/{id}/recommendations?limit=8` with an admin key (every request authenticated and audited, the audit entry durable before the answer). Server CPU = the server process's user + system time over the row divided by the requests answered 200. Rows start once the server has settled (its start-up work done: the dashboard's figures, built in the background; \"ready / settled after\"). Past capacity the server sheds: a request that waits too long for an engine slot (100 ms by default), or finds too many waiting, is answered 503 with Retry-After (\"shed\"); \"other errors\" are requests not answered within vegeta's 10 s. \"online\": no run published, the engine computes every list; \"published run\": after `jobmatch batch`, the share of lists read from the run is in the last column (placed graduates are not in runs: theirs are computed online); \"published run, listed graduates\": 2,000 random graduates of those the run lists, every list read from the run.\n\n", lc.dur)
 	for _, d := range stores {
 		fmt.Fprintf(&b, "- %s store: `jobmatch ingest posts` %.0f posts/s wall time (when this run ingested; else an earlier run's)", d.store, d.ingestPosts)
 		if d.batchTook > 0 {

@@ -66,7 +66,7 @@ func TestServedLoadTLS(t *testing.T) {
 	ids := sampleGraduates(t, filepath.Join(data, "gen", "graduates.csv"), 2000)
 	certFile, keyFile, pool := writeTestCertificate(t, tmp)
 	lc := servedLoad{dur: time.Duration(envInt("JOBMATCH_SERVED_SECONDS", 10)) * time.Second,
-		rates: envInts("JOBMATCH_SERVED_RATES", []int{800}), ids: ids}
+		rates: envInts("JOBMATCH_SERVED_RATES", []int{800})}
 	rounds := envInt("JOBMATCH_SERVED_ROUNDS", 2)
 	bins := []servedBinary{{"this tree", bin}}
 	if b := os.Getenv("JOBMATCH_SERVED_BASELINE"); b != "" {
@@ -95,7 +95,7 @@ func TestServedLoadTLS(t *testing.T) {
 			}
 			for _, on := range order {
 				for _, b := range bins {
-					rows = append(rows, lc.measureTLS(t, ctx, b, sources[i], src, r+1, on, certFile, keyFile, pool)...)
+					rows = append(rows, lc.measureTLS(t, ctx, b, sources[i], servedSample{src, ids}, r+1, on, certFile, keyFile, pool)...)
 				}
 			}
 		}
@@ -118,9 +118,10 @@ type tlsRow struct {
 
 // measureTLS starts the binary's server on d, plain or with TLS, runs the
 // rows and stops it.
-func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, b servedBinary, d *servedData, source string, round int, on bool,
+func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, b servedBinary, d *servedData, sample servedSample, round int, on bool,
 	certFile, keyFile string, pool *x509.CertPool) []tlsRow {
 	t.Helper()
+	source, ids := sample.source, sample.ids
 	addr := freeAddr(t)
 	sctx, cancel := context.WithCancel(ctx)
 	args := []string{"serve", "--addr", addr, "--rate", "-1"}
@@ -151,7 +152,7 @@ func (lc servedLoad) measureTLS(t *testing.T, ctx context.Context, b servedBinar
 	hdr := http.Header{"Authorization": {"Bearer " + key}}
 	rng := rand.New(rand.NewPCG(3, 5))
 	rec := func(tgt *vegeta.Target) error {
-		tgt.Method, tgt.URL, tgt.Header = "GET", base+"/v1/graduates/"+lc.ids[rng.IntN(len(lc.ids))]+"/recommendations?limit=8", hdr
+		tgt.Method, tgt.URL, tgt.Header = "GET", base+"/v1/graduates/"+ids[rng.IntN(len(ids))]+"/recommendations?limit=8", hdr
 		return nil
 	}
 	health := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + "/healthz"})
