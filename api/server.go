@@ -191,6 +191,8 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
+	// The first sign-in naming no account must cost what the others do.
+	dummyHash()
 	s := &Server{
 		cfg:       cfg,
 		stores:    cfg.Stores,

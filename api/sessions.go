@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/api/password"
@@ -34,8 +35,16 @@ const (
 )
 
 // dummyHash is verified against when a sign-in names no account, so an
-// unknown name costs the same time as a wrong password.
-var dummyHash, _ = password.Hash("not anyone's password", password.Default)
+// unknown name costs the same time as a wrong password. It is hashed on
+// first use (New primes it), not at package initialisation: every
+// jobmatch command links this package, and the hash (argon2id, 19 MiB)
+// was most of a process's start — about 0.2 CPU-seconds and 20 MB before
+// main, the batch's and the ingest's too (benchmarks/RESULTS.md, issue 11,
+// helper batch).
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := password.Hash("not anyone's password", password.Default)
+	return h
+})
 
 func randomToken() string {
 	b := make([]byte, 32)
@@ -224,12 +233,12 @@ func (s *Server) hashSlot(w http.ResponseWriter, r *http.Request) (func(), error
 func (s *Server) checkPassword(r *http.Request, name, pw string) (*matcher.User, error) {
 	wrong := errUnauthorized("用户名或密码错误", "wrong user name or password")
 	if !validUserName(name) || len(pw) > 4*password.MaxLength {
-		password.Verify(dummyHash, pw)
+		password.Verify(dummyHash(), pw)
 		return nil, wrong
 	}
 	u, err := s.stores.Users.UserByName(r.Context(), name)
 	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
-		password.Verify(dummyHash, pw)
+		password.Verify(dummyHash(), pw)
 		return nil, wrong
 	} else if err != nil {
 		return nil, fmt.Errorf("look up user: %w", err)

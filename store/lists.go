@@ -215,10 +215,15 @@ func ListPosts(keys *seal.Keyring, runID, graduateID string, box []byte) ([]stri
 		if keys == nil {
 			return nil, ErrNoDataKey
 		}
+		// The plain text is parsed into new strings and dropped: it is
+		// opened into a recycled buffer, as sealPadded seals from one.
+		buf := plainBufs.Get().(*[]byte)
 		var plain []byte
-		if plain, err = keys.Open(box, listAAD(runID, graduateID)); err == nil {
+		if plain, err = keys.OpenAppend((*buf)[:0], box, listAAD(runID, graduateID)); err == nil {
 			b.Items, err = decodePostRefs(plain, false)
+			*buf = plain
 		}
+		plainBufs.Put(buf)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list of graduate %s in run %s: %w", graduateID, runID, err)

@@ -85,6 +85,33 @@ func TestSealOpen(t *testing.T) {
 	}
 }
 
+// TestOpenAppend: the plain text lands after dst's bytes, in dst's array
+// when it has room, for either box version and either key of a ring mid
+// rotation; a box that does not open returns nothing.
+func TestOpenAppend(t *testing.T) {
+	old, now := ring(t, 1), ring(t, 2, 1)
+	k := old.current
+	nonce := bytes.Repeat([]byte{5}, k.aead.NonceSize())
+	v1box := k.aead.Seal(append([]byte{v1}, nonce...), nonce, []byte("legacy"), []byte("G1"))
+	for _, c := range []struct {
+		box  []byte
+		want string
+	}{{old.Seal([]byte("older key"), []byte("G1")), "older key"}, {now.Seal([]byte("current key"), []byte("G1")), "current key"}, {v1box, "legacy"}} {
+		dst := make([]byte, 3, 64)
+		copy(dst, "ab:")
+		got, err := now.OpenAppend(dst, c.box, []byte("G1"))
+		if err != nil || string(got) != "ab:"+c.want {
+			t.Fatalf("OpenAppend: %q %v, want %q", got, err, "ab:"+c.want)
+		}
+		if &got[0] != &dst[0] {
+			t.Fatal("OpenAppend allocated though dst had room")
+		}
+		if got, err := now.OpenAppend(dst, c.box, []byte("G2")); err != ErrOpen || got != nil {
+			t.Fatalf("another record's box opened: %q %v", got, err)
+		}
+	}
+}
+
 // TestRotationRing: a ring with a new current key and the old one reads
 // both keys' boxes, seals with the new one only, and tells them apart.
 func TestRotationRing(t *testing.T) {
