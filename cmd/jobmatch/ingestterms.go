@@ -71,10 +71,6 @@ func (k *keptTerms) Terms(text string) []string {
 // warning and never fails the import.
 func (m *Main) saveEngineTerms(ctx context.Context, st engine.Source, an matcher.Analyzer, indexed *indexedPosts, progress bool) {
 	start := time.Now()
-	// The import's garbage-collector setting (ingestGCPercent) trades
-	// memory for its speed; counting the terms is a second, shorter
-	// pass, whose kept terms and counts would push the peak up under it.
-	setGC(m.Log, 100)
 	var eo engine.Options
 	save := m.openTermCache()(&eo)
 	if eo.Terms == nil {
