@@ -237,6 +237,9 @@ func (r *importRun) rows(fr *fileRecords, start, end, first int, pending []match
 			}
 		}
 		terms := r.dedup.prepare(live)
+		if len(live) > 0 {
+			c.Posts = make([]matcher.Post, 0, len(live))
+		}
 		for i, p := range live {
 			p.DuplicateOf = r.dedup.findWith(p, terms[i])
 			r.dedup.add(p)
