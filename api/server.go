@@ -191,8 +191,7 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
-	// The first sign-in naming no account must cost what the others do.
-	dummyHash()
+	go dummyHash() // ready before the first sign-in that names no account
 	s := &Server{
 		cfg:       cfg,
 		stores:    cfg.Stores,

@@ -35,12 +35,11 @@ const (
 )
 
 // dummyHash is verified against when a sign-in names no account, so an
-// unknown name costs the same time as a wrong password. It is hashed on
-// first use (New primes it), not at package initialisation: every
-// jobmatch command links this package, and the hash (argon2id, 19 MiB)
-// was most of a process's start — about 0.2 CPU-seconds and 20 MB before
-// main, the batch's and the ingest's too (benchmarks/RESULTS.md, issue 11,
-// helper batch).
+// unknown name costs the same time as a wrong password. It is hashed once,
+// when New starts the server (in the background) or at the first sign-in
+// that needs it, not at package initialisation: every command links this
+// package, and the hash took 20 MB and 0.1–0.6 s before any command began
+// (GODEBUG=inittrace=1), `jobmatch ingest` included.
 var dummyHash = sync.OnceValue(func() string {
 	h, _ := password.Hash("not anyone's password", password.Default)
 	return h

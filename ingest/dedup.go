@@ -243,17 +243,20 @@ func (d *deduper) terms(title, desc string) termSet { return d.termsOf(title, de
 // with an analyzer that shares its work with the index (indexingAnalyzer)
 // its title and description are then not segmented a second time.
 func (d *deduper) termsOf(title, desc string, indexing bool) termSet {
-	var ts []string
+	var ts, ds []string // the title's terms and the description's, hashed apart
 	if ia, ok := d.an.(indexingAnalyzer); ok && indexing {
-		ts = append(ia.TermsBeforeIndexing(title), ia.TermsBeforeIndexing(desc)...)
+		ts, ds = ia.TermsBeforeIndexing(title), ia.TermsBeforeIndexing(desc)
 	} else if d.an != nil {
-		ts = append(d.an.Terms(title), d.an.Terms(desc)...)
+		ts, ds = d.an.Terms(title), d.an.Terms(desc)
 	} else {
 		ts = fallbackTerms(title + "\n" + desc)
 	}
-	set := make(termSet, len(ts))
-	for i, t := range ts {
-		set[i] = hashTerm(t)
+	set := make(termSet, 0, len(ts)+len(ds))
+	for _, t := range ts {
+		set = append(set, hashTerm(t))
+	}
+	for _, t := range ds {
+		set = append(set, hashTerm(t))
 	}
 	slices.Sort(set)
 	return slices.Clip(slices.Compact(set)) // non-nil: computed, maybe empty

@@ -17,7 +17,8 @@
 //     API converts a post the same way without the readers;
 //   - dedup.go links the same post exported by two portals;
 //   - importer.go is the Importer and its one pipeline (pipeline.go): each
-//     file read and converted whole (records.go), repeats planned
+//     file read and converted whole (records.go; an Importer.Read that
+//     reads a file ahead may convert it ahead with Table.Convert), repeats planned
 //     (repeats.go), then written in chunks through ingest.Store — both real
 //     stores — each chunk's records, rejected rows and progress in one
 //     transaction, keyed by a SHA-256 fingerprint of the input, so a killed

@@ -847,3 +847,63 @@ func TestDeduperMirrorsStore(t *testing.T) {
 		})
 	}
 }
+
+// A table converted ahead (Table.Convert, as cmd's read-ahead does) imports
+// exactly as one the importer converts itself: the same report and the
+// same stored posts, repeats and near-duplicates included; a table
+// converted for another entity is converted again.
+func TestImportOfATableConvertedAhead(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.csv", postsCSV+`liepin,L9,Java开发工程师,乌鲁木齐云端科技,新市区,8-12K,负责后端服务开发与维护，熟悉Spring Boot和MySQL数据库。
+boss,5,仓库管理员,米东物流有限公司,米东区,3600元/月,负责货物出入库登记与盘点
+`)
+	imported := func(read func(path, entity string, m *Mapping) (*Table, error)) (string, []string) {
+		t.Helper()
+		im, st, _ := newImporter(t)
+		im.Now = func() time.Time { return time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC) }
+		im.Read = read
+		rep, err := im.Import(ctx, EntityPosts, []string{a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var posts []string
+		if err := st.EachPost(ctx, matcher.PostFilter{}, func(p *matcher.Post) error {
+			p.UpdatedAt = time.Time{}
+			b, err := json.Marshal(p)
+			posts = append(posts, string(b))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(posts)
+		return fmt.Sprintf("accepted %d, updated %d, unchanged %d, duplicate %d, rejected %d, warnings %q",
+			rep.Accepted, rep.Updated, rep.Unchanged, rep.Duplicate, rep.Rejected, rep.Warnings), posts
+	}
+	wantRep, want := imported(nil)
+	if len(want) != 4 || !strings.Contains(strings.Join(want, "\n"), `"duplicate_of":"boss:2"`) {
+		t.Fatalf("stored, without converting ahead (want 4 posts, liepin:L9 a duplicate of boss:2):\n%s", strings.Join(want, "\n"))
+	}
+	for _, entity := range []string{EntityPosts, EntityCourses} {
+		converted := 0
+		rep, got := imported(func(path, e string, m *Mapping) (*Table, error) {
+			tb, err := ReadFile(path, e, m)
+			if err == nil {
+				tb.Convert(entity)
+				if tb.converted != nil {
+					converted++
+				}
+			}
+			return tb, err
+		})
+		if converted != 1 {
+			t.Errorf("converted ahead for %s: %d tables, want 1", entity, converted)
+		}
+		if rep != wantRep {
+			t.Errorf("converted ahead for %s: %s, want %s", entity, rep, wantRep)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("converted ahead for %s, stored:\n%s\nwant:\n%s", entity, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

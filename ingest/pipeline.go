@@ -153,7 +153,7 @@ func (r *importRun) file(path string) error {
 	if len(t.Unknown) > 0 {
 		r.warnings = append(r.warnings, unknownColumnsWarning(path, t.Unknown))
 	}
-	fr := convertFile(r.entity, t.Rows)
+	fr := t.records(r.entity)
 	r.warnings = append(r.warnings, fileWarnings(path, fr, r.repeats.plan(fr))...)
 	r.ord++ // the file's own ordinal carries the rows that could not be read
 	r.rejected += len(t.RowErrors)
@@ -237,6 +237,9 @@ func (r *importRun) rows(fr *fileRecords, start, end, first int, pending []match
 			}
 		}
 		terms := r.dedup.prepare(live)
+		if len(live) > 0 {
+			c.Posts = make([]matcher.Post, 0, len(live))
+		}
 		for i, p := range live {
 			p.DuplicateOf = r.dedup.findWith(p, terms[i])
 			r.dedup.add(p)

@@ -55,6 +55,37 @@ type Table struct {
 	RowErrors []matcher.RowError
 	// Unknown lists source headers that mapped to no column (ignored).
 	Unknown []string
+
+	// converted is Rows converted ahead (Convert), for convEntity.
+	converted  *fileRecords
+	convEntity string
+}
+
+// Convert converts the table's rows as an import of entity will, so that
+// an Importer.Read that reads a file ahead can convert it ahead too: cmd's
+// read-ahead does it while the segmenter's dictionary loads, where the
+// conversion used to wait for that load with one core idle. An import of
+// entity then starts from these records instead of converting the rows
+// itself; they are the same records (convertFile). Rows must not change
+// afterwards.
+func (t *Table) Convert(entity string) {
+	if _, ok := canonicalColumns[entity]; !ok {
+		return // Import refuses the entity anyway
+	}
+	t.converted, t.convEntity = convertFile(entity, t.Rows), entity
+}
+
+// records is the table's rows converted for entity: the ones Convert made
+// when it was for entity, else converted now.
+// The records Convert made are handed out once: the import fills and marks
+// them.
+func (t *Table) records(entity string) *fileRecords {
+	fr := t.converted
+	t.converted = nil
+	if fr != nil && t.convEntity == entity {
+		return fr
+	}
+	return convertFile(entity, t.Rows)
 }
 
 // FileError is a whole-file refusal: nothing from the file is imported.

@@ -75,8 +75,10 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 	default:
 		return &usageError{fmt.Sprintf("ingest: unknown kind %q: want posts, courses or graduates", entity)}
 	}
-	setGC(m.Log, ingestGCPercent)
-	rep, err := m.ingest(ctx, entity, files, *mapFile, !*quiet, false)
+	rep, err := func() (*matcher.ImportReport, error) {
+		defer startHeapFloor(m.Log, ingestHeapFloor, ingestGCPercent)()
+		return m.ingest(ctx, entity, files, *mapFile, !*quiet, false)
+	}()
 	if rep != nil && *errFile != "" {
 		if werr := writeErrors(*errFile, rep.Errors); werr != nil && err == nil {
 			err = werr

@@ -3,8 +3,11 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/index"
 )
 
 // TestIngestPostsWritesTheTermCache: `ingest posts` leaves the engine's
@@ -86,5 +89,38 @@ func TestIngestPostsWritesTheTermCache(t *testing.T) {
 	}
 	if after, err := os.ReadFile(cache); err != nil || string(after) != string(written) {
 		t.Errorf("the first recommend after the second import rewrote its term cache (%v)", err)
+	}
+}
+
+// keptTerms answers Terms for a text it kept (cut before indexing, or
+// asked before) with the segmenter's own terms, in order, whatever other
+// texts share its vocabulary.
+func TestKeptTermsAreTheSegmentersTerms(t *testing.T) {
+	seg, err := index.DefaultSegmenter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newKeptTerms(seg)
+	texts := []string{
+		"会计岗位，负责公司财务核算与报表编制，熟练使用Excel，持有初级会计职称者优先。",
+		"财务会计",
+		"小学语文教师：负责语文教学工作，持有教师资格证，普通话二级甲等以上。",
+		"Java开发工程师 Java Spring MySQL",
+		"",
+	}
+	for _, text := range texts[:3] {
+		if got, want := k.TermsBeforeIndexing(text), seg.TermsBeforeIndexing(text); !slices.Equal(got, want) {
+			t.Errorf("TermsBeforeIndexing(%q) = %q, want the segmenter's %q", text, got, want)
+		}
+	}
+	for round := range 2 { // the second round answers every text from what it kept
+		for _, text := range texts {
+			if got, want := k.Terms(text), seg.Terms(text); !slices.Equal(got, want) {
+				t.Errorf("round %d: Terms(%q) = %q, want %q", round, text, got, want)
+			}
+		}
+	}
+	if len(k.kept) != len(texts) {
+		t.Errorf("%d texts kept, want %d", len(k.kept), len(texts))
 	}
 }

@@ -6,7 +6,8 @@ import (
 	"github.com/urumqi-hrss/jobmatch/ingest"
 )
 
-// readAhead parses path in the background and returns an
+// readAhead parses path in the background, and converts its rows as the
+// import of entity will (ingest.Table.Convert), and returns an
 // ingest.Importer.Read that hands over that table when the importer asks
 // for the same file, and reads any other file itself.
 func readAhead(path, entity string, mp *ingest.Mapping) func(string, string, *ingest.Mapping) (*ingest.Table, error) {
@@ -17,6 +18,9 @@ func readAhead(path, entity string, mp *ingest.Mapping) func(string, string, *in
 	ch := make(chan result, 1)
 	go func() {
 		t, err := ingest.ReadFile(path, entity, mp)
+		if err == nil {
+			t.Convert(entity)
+		}
 		ch <- result{t, err}
 	}()
 	var once sync.Once

@@ -392,15 +392,6 @@ const servedGCPercent = 400
 
 func servedGC(log *slog.Logger) { setGC(log, servedGCPercent) }
 
-// ingestGCPercent is `jobmatch ingest`'s GOGC unless the environment sets
-// one. An import of the generated 25,000 posts keeps about 250 MB alive (the
-// converted file, the near-duplicate candidates, bleve's segments in
-// memory) and at Go's default collected 19–20 times, about a twentieth of
-// its CPU; at 200 it collects half as often and peaks at about 770 MB
-// instead of 570 MB (GODEBUG=gctrace=1, benchmarks/RESULTS.md, "issue 11's
-// command-line goals, helper cli").
-const ingestGCPercent = 200
-
 // setGC sets the garbage collector's target percentage, unless GOGC is in
 // the environment, which wins.
 func setGC(log *slog.Logger, percent int) {

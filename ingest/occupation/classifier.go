@@ -63,7 +63,7 @@ func Default() *Classifier {
 		if err != nil {
 			panic(fmt.Sprintf("occupation: segmenter: %v", err)) // embedded dictionaries; a test catches it
 		}
-		c, err := New(curatedTable+schoolTeacherTable(), seg)
+		c, err := newClassifier(curatedTable+schoolTeacherTable(), seg, true)
 		if err != nil {
 			panic(fmt.Sprintf("occupation: curated table: %v", err)) // compiled-in data; a test catches it
 		}
@@ -89,7 +89,12 @@ var genericAliases = map[string]bool{
 // classification does not subdivide (its major group 7, 军队人员, has no
 // finer codes, yet conscription posts must name it), and no key may be given
 // two codes.
-func New(table string, cut Cutter) (*Classifier, error) {
+func New(table string, cut Cutter) (*Classifier, error) { return newClassifier(table, cut, false) }
+
+// newClassifier is New; with snapshot (Default's table on
+// index.DefaultSegmenter) the occupations' words come from
+// profilewords.txt when it still holds what cut gives (snapshotTFs).
+func newClassifier(table string, cut Cutter, snapshot bool) (*Classifier, error) {
 	c := &Classifier{keys: map[string]int{}, lens: map[rune][]int{}, cut: cut, titles: &titleCache{}}
 	parents := map[string]bool{}
 	for _, o := range catalog.Occupations() {
@@ -139,18 +144,34 @@ func New(table string, cut Cutter) (*Classifier, error) {
 			}
 		}
 	}
-	curatedKeys := map[string][]string{}
 	for i := range c.entries {
 		e := &c.entries[i]
 		r, _ := utf8.DecodeRuneInString(e.key)
 		c.lens[r] = catalog.InsertLength(c.lens[r], len(e.key))
-		if e.curated && !e.weak {
-			curatedKeys[e.code] = append(curatedKeys[e.code], strings.ReplaceAll(e.key, latinSpace, " "))
-		}
 	}
-	c.prof = newProfiles(cut, curatedKeys)
+	keys := c.curatedKeys()
+	occs := leafCodes()
+	var tf []map[string]float32
+	if snapshot {
+		tf = snapshotTFs(cut, occs, keys)
+	}
+	if tf == nil {
+		tf = profileTFs(cut, occs, keys)
+	}
+	c.prof = profilesFrom(occs, tf)
 	c.stems = specialtyStems(c)
 	return c, nil
+}
+
+// curatedKeys are each code's curated keys, as the profiles take them.
+func (c *Classifier) curatedKeys() map[string][]string {
+	keys := map[string][]string{}
+	for i := range c.entries {
+		if e := &c.entries[i]; e.curated && !e.weak {
+			keys[e.code] = append(keys[e.code], strings.ReplaceAll(e.key, latinSpace, " "))
+		}
+	}
+	return keys
 }
 
 func isWordRune(r rune) bool {

@@ -32,7 +32,9 @@
 //  2. When no key, or only a generic one (开发工程师, 助理, 顾问), names the
 //     job, the post's words are compared with every occupation's name,
 //     aliases, curated keys, definition and tasks (profiles.go: TF-IDF over
-//     the occupations, words of generic.txt dropped, cosine through an
+//     the occupations, their words for Default read from profilewords.txt,
+//     a snapshot of the cut checked by a test and, on a sample, at start
+//     (snapshot.go); words of generic.txt dropped, cosine through an
 //     inverted index, dictionary keys the description names voting for
 //     theirs; the 中类 with most support over its best three occupations
 //     first, then its best occupation). Titles that name no field

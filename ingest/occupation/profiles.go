@@ -94,10 +94,14 @@ func profileTerms(cut Cutter, o catalog.Occupation, keys map[string][]string) ma
 // each code.
 func newProfiles(cut Cutter, keys map[string][]string) *profiles {
 	occs := leafCodes()
+	return profilesFrom(occs, profileTFs(cut, occs, keys))
+}
+
+// profileTFs is each occupation's weighted words (profileTerms), cut on
+// every core: the build runs alone at the start of an import, before the
+// first post can be classified.
+func profileTFs(cut Cutter, occs []catalog.Occupation, keys map[string][]string) []map[string]float32 {
 	tf := make([]map[string]float32, len(occs))
-	// Each occupation's words are cut on its own, on every core: the
-	// build runs alone at the start of an import, before the first post
-	// can be classified.
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -108,6 +112,12 @@ func newProfiles(cut Cutter, keys map[string][]string) *profiles {
 		})
 	}
 	wg.Wait()
+	return tf
+}
+
+// profilesFrom weighs the occupations' words tf (profileTFs) by inverse
+// document frequency into profiles.
+func profilesFrom(occs []catalog.Occupation, tf []map[string]float32) *profiles {
 	df := map[string]int{}
 	for i := range occs {
 		for t := range tf[i] {

@@ -2,7 +2,6 @@ package termcache
 
 import (
 	"bufio"
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,8 +13,9 @@ import (
 )
 
 // format names the file's layout; a file of another is ignored. Layout 2
-// added each post's shown words (Cache.Shown).
-const format = "jobmatch-termcache-2"
+// added each post's shown words (Cache.Shown); layout 3 is the same data
+// in the package's own encoding (encoding.go) instead of gob's.
+const format = "jobmatch-termcache-3"
 
 // Cache is one file's term counts, used by an engine build (it satisfies
 // engine.TermStore) and then saved.
@@ -61,21 +61,19 @@ type file struct {
 // reason it was not used (nil when the file is simply not there yet).
 func Open(path, analyzer string) (*Cache, error) {
 	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}, sorted: map[string]sortedEntry{}, shown: map[string][]string{}}
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
 	}
 	if err != nil {
 		return c, fmt.Errorf("term cache %s: %w", path, err)
 	}
-	defer f.Close()
-	var d file
-	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&d); err != nil {
-		return c, fmt.Errorf("term cache %s: not readable, ignored: %w", path, err)
-	}
+	d, err := decode(b)
 	switch {
-	case d.Format != format:
-		return c, fmt.Errorf("term cache %s: format %q, want %q: ignored", path, d.Format, format)
+	case errors.Is(err, errFormat):
+		return c, fmt.Errorf("term cache %s: %w: ignored", path, err)
+	case err != nil:
+		return c, fmt.Errorf("term cache %s: not readable, ignored: %w", path, err)
 	case d.Analyzer != analyzer:
 		return c, nil // cut by another build of jobmatch: cut again
 	case len(d.Keys) != len(d.Entries):
@@ -87,6 +85,7 @@ func Open(path, analyzer string) (*Cache, error) {
 		}
 	}
 	c.vocab = d.Vocab
+	c.old = make(map[string]entry, len(d.Keys))
 	for i, k := range d.Keys {
 		c.old[k] = d.Entries[i]
 	}
@@ -240,8 +239,9 @@ func (c *Cache) Save() error {
 	if c.misses == 0 && c.shownN == 0 && len(c.old) == len(c.used) {
 		return nil
 	}
-	d := file{Format: format, Analyzer: c.analyzer}
-	ids := map[string]uint32{}
+	d := file{Format: format, Analyzer: c.analyzer, Vocab: make([]string, 0, len(c.vocab)),
+		Keys: make([]string, 0, len(c.used)), Entries: make([]entry, 0, len(c.used))}
+	ids := make(map[string]uint32, len(c.vocab))
 	intern := func(t string) uint32 {
 		id, ok := ids[t]
 		if !ok {
@@ -301,7 +301,7 @@ func writeFile(path string, d *file) error {
 	}
 	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
 	w := bufio.NewWriterSize(tmp, 1<<16)
-	if err := gob.NewEncoder(w).Encode(d); err != nil {
+	if err := encode(w, d); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -1,0 +1,270 @@
+package termcache
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+)
+
+// The file is the package's own encoding of a file value, not gob's: gob
+// wrote the generated set's 11 MB through reflection into one buffer that
+// grew by doubling, a third of a second of the single core `jobmatch
+// ingest posts` ends on, and decoding it was a few tenths of a second of
+// every `recommend --local` and batch. The layout, every integer an
+// unsigned varint:
+//
+//	len(Format) Format len(Analyzer) Analyzer
+//	len(Vocab) { len(term) term }…
+//	len(Keys) { len(key) key }…
+//	len(Entries) { len(Terms) id… count… hasShown [len(Shown) id…] }…
+//	CRC-32C of everything before it (4 bytes, little-endian)
+//
+// A count is its value when that is a whole number from 1 to 2^53 (every
+// count the engine puts is one: a sum of its texts' weights), else 0 and
+// the float64's 8 bytes (little-endian): any count comes back bit for bit.
+// The checksum makes a damaged file one that is not read, rather than
+// counts read wrong.
+
+// errFormat is a file of another layout (an older jobmatch's, or not a
+// term cache at all).
+var errFormat = errors.New("another layout")
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// maxExactCount is the largest whole count a varint carries (2^53: every
+// whole number up to it is a float64 exactly).
+const maxExactCount = 1 << 53
+
+// encode writes d to w.
+func encode(w *bufio.Writer, d *file) error {
+	e := encoder{w: w}
+	e.str(d.Format)
+	e.str(d.Analyzer)
+	e.uint(uint64(len(d.Vocab)))
+	for _, t := range d.Vocab {
+		e.str(t)
+	}
+	e.uint(uint64(len(d.Keys)))
+	for _, k := range d.Keys {
+		e.str(k)
+	}
+	e.uint(uint64(len(d.Entries)))
+	for i := range d.Entries {
+		en := &d.Entries[i]
+		e.uint(uint64(len(en.Terms)))
+		for _, id := range en.Terms {
+			e.uint(uint64(id))
+		}
+		for _, n := range en.Counts {
+			e.count(n)
+		}
+		if !en.HasShown {
+			e.uint(0)
+			continue
+		}
+		e.uint(1)
+		e.uint(uint64(len(en.Shown)))
+		for _, id := range en.Shown {
+			e.uint(uint64(id))
+		}
+	}
+	e.flush()
+	var sum [4]byte
+	binary.LittleEndian.PutUint32(sum[:], e.crc)
+	_, err := w.Write(sum[:])
+	if e.err != nil {
+		return e.err
+	}
+	return err
+}
+
+// encoder appends to a small buffer, handing it to the writer (and the
+// checksum) when it fills.
+type encoder struct {
+	w   *bufio.Writer
+	buf []byte
+	crc uint32
+	err error
+}
+
+func (e *encoder) uint(v uint64) {
+	e.buf = binary.AppendUvarint(e.buf, v)
+	if len(e.buf) >= 1<<15 {
+		e.flush()
+	}
+}
+
+func (e *encoder) str(s string) {
+	e.uint(uint64(len(s)))
+	e.buf = append(e.buf, s...)
+	if len(e.buf) >= 1<<15 {
+		e.flush()
+	}
+}
+
+func (e *encoder) count(n float64) {
+	if n >= 1 && n <= maxExactCount && n == math.Trunc(n) {
+		e.uint(uint64(n))
+		return
+	}
+	e.uint(0)
+	e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(n))
+}
+
+func (e *encoder) flush() {
+	if e.err == nil {
+		e.crc = crc32.Update(e.crc, crcTable, e.buf)
+		_, e.err = e.w.Write(e.buf)
+	}
+	e.buf = e.buf[:0]
+}
+
+// decode reads a file written by encode. Its strings share one copy of b
+// (a term is a substring of it, not an allocation of its own). Nothing in
+// b makes it allocate more than b's size allows, or panic.
+func decode(b []byte) (*file, error) {
+	if len(b) < 4 {
+		return nil, errors.New("too short")
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		// A file of another layout fails here too: tell which it is.
+		if !hasHead(body) {
+			return nil, fmt.Errorf("%w: not a %s file", errFormat, format)
+		}
+		return nil, errors.New("checksum mismatch")
+	}
+	r := reader{s: string(body)}
+	d := &file{Format: r.str()}
+	if r.err == nil && d.Format != format {
+		return nil, fmt.Errorf("%w: not a %s file", errFormat, format)
+	}
+	d.Analyzer = r.str()
+	d.Vocab = r.strs()
+	d.Keys = r.strs()
+	n := r.length(1) // an entry is at least two bytes: no terms, no shown words
+	if r.err != nil {
+		return nil, r.err
+	}
+	d.Entries = make([]entry, n)
+	for i := range d.Entries {
+		en := &d.Entries[i]
+		k := r.length(2) // an id and a count, one byte each at least
+		en.Terms, en.Counts = make([]uint32, k), make([]float64, k)
+		for j := range k {
+			en.Terms[j] = r.id()
+		}
+		for j := range k {
+			en.Counts[j] = r.count()
+		}
+		switch r.uint() {
+		case 0:
+		case 1:
+			en.HasShown = true
+			en.Shown = make([]uint32, r.length(1))
+			for j := range en.Shown {
+				en.Shown[j] = r.id()
+			}
+		default:
+			r.fail("bad shown-words mark")
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+	}
+	if r.err == nil && r.i != len(r.s) {
+		r.fail("trailing bytes")
+	}
+	return d, r.err
+}
+
+// hasHead reports whether b starts as this layout's files do.
+func hasHead(b []byte) bool {
+	r := reader{s: string(b[:min(len(b), len(format)+binary.MaxVarintLen64)])}
+	return r.str() == format && r.err == nil
+}
+
+// reader takes the encoding apart; the first error sticks, and every
+// read after it gives zero values.
+type reader struct {
+	s   string
+	i   int
+	err error
+}
+
+func (r *reader) fail(what string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("damaged at byte %d: %s", r.i, what)
+	}
+	r.i = len(r.s)
+}
+
+func (r *reader) uint() uint64 {
+	var v uint64
+	for shift := uint(0); r.i < len(r.s); shift += 7 {
+		c := r.s[r.i]
+		r.i++
+		if shift == 63 && c > 1 {
+			break
+		}
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
+	}
+	r.fail("bad number")
+	return 0
+}
+
+// length reads a count of items of at least min bytes each: more than
+// the bytes left could hold is damage, not a reason to allocate.
+func (r *reader) length(min int) int {
+	n := r.uint()
+	if n > uint64((len(r.s)-r.i)/min) {
+		r.fail("count beyond the file's end")
+		return 0
+	}
+	return int(n)
+}
+
+func (r *reader) str() string {
+	n := r.length(1)
+	s := r.s[r.i : r.i+n]
+	r.i += n
+	return s
+}
+
+func (r *reader) strs() []string {
+	out := make([]string, r.length(1))
+	for i := range out {
+		out[i] = r.str()
+	}
+	return out
+}
+
+func (r *reader) id() uint32 {
+	v := r.uint()
+	if v > math.MaxUint32 {
+		r.fail("term id out of range")
+		return 0
+	}
+	return uint32(v)
+}
+
+func (r *reader) count() float64 {
+	v := r.uint()
+	if v != 0 {
+		return float64(v)
+	}
+	if len(r.s)-r.i < 8 {
+		r.fail("count beyond the file's end")
+		return 0
+	}
+	var b [8]byte
+	copy(b[:], r.s[r.i:r.i+8])
+	r.i += 8
+	return math.Float64frombits(binary.LittleEndian.Uint64(b[:]))
+}
