@@ -372,3 +372,42 @@ func TestNoPersonalData(t *testing.T) {
 		t.Errorf("graduate document found: %v", got)
 	}
 }
+
+// TestSegmentLayoutKeepsResults: the same posts written in one call (a few
+// large segments) and in chunks of 100 (many small segments that scorch's
+// merger merges while the writes go on) search the
+// same: the same totals, hits in the same order with the same scores, the
+// same facets. Scores use index-wide term statistics, which scorch sums
+// over segments, so how an import cuts its writes must not show.
+func TestSegmentLayoutKeepsResults(t *testing.T) {
+	posts := benchPosts(3000)
+	one, _ := openTemp(t)
+	if err := one.IndexPostsAt(posts, testNow); err != nil {
+		t.Fatal(err)
+	}
+	chunked, _ := openTemp(t)
+	for i := 0; i < len(posts); i += 100 {
+		if err := chunked.IndexPostsAt(posts[i:i+100], testNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queries := []Query{
+		{Text: "会计", Limit: 100},
+		{Text: "Java开发 计算机科学与技术", Degree: matcher.DegreeBachelor, Limit: 50},
+		{Text: "五险一金 双休", District: "天山区", Limit: 50},
+		{Text: "客户 销售", Kind: matcher.KindJob, Offset: 20, Limit: 30},
+		{Channel: matcher.ChannelGrassroots, Limit: 50},
+	}
+	for _, q := range queries {
+		a, b := search(t, one, q), search(t, chunked, q)
+		if a.Total == 0 || len(a.Hits) == 0 {
+			t.Fatalf("%+v: no hits, the comparison would prove nothing", q)
+		}
+		if a.Total != b.Total || !slices.Equal(a.Hits, b.Hits) {
+			t.Errorf("%+v: one write: %d hits %v\nchunks: %d hits %v", q, a.Total, a.Hits[:min(3, len(a.Hits))], b.Total, b.Hits[:min(3, len(b.Hits))])
+		}
+		if fmt.Sprint(a.Facets) != fmt.Sprint(b.Facets) {
+			t.Errorf("%+v: facets %v and %v", q, a.Facets, b.Facets)
+		}
+	}
+}
