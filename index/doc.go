@@ -152,13 +152,12 @@
 // of at least 512 posts with distinct IDs (an import's chunk) goes in two
 // halves on two goroutines: scorch builds a batch's segment on the
 // goroutine that calls Batch, one core, and the build is most of
-// indexing; the price is scorch's persister merging the two halves' segments
-// in memory. Larger segments (chunks gathered into writes of 2,000 to
-// 25,000 posts) and a merge floor at the half-chunk size (scorch's planner
-// counts segments below 2,000 documents as 2,000 and merges merges again:
-// 500 halved what the merger writes) measured no cheaper or raised the
-// import's peak RSS (benchmarks/RESULTS.md, 2026-12-07, ingbleve); how the
-// writes are cut does not change search results
+// indexing; the price is more, smaller segments for scorch's merger. Its
+// merge planner counts with a floor of 500 documents (floorSegmentSize),
+// the size those half-chunk segments come in, rather than scorch's 2,000,
+// which had it merge them a few at a time and then merge the merges: at
+// chunks of 1,000 the merger writes 12 MB instead of 26, and an import
+// leaves 6-14 segments instead of 4-11, with the same search results
 // (TestSegmentLayoutKeepsResults).
 //
 // `go test ./index -run '^$' -bench IndexPosts -benchtime 1x` (25,000

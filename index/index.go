@@ -168,8 +168,29 @@ func (ix *Index) runtimeConfig() map[string]interface{} {
 	// bolt_timeout: scorch locks its root.bolt file; a second process (a
 	// `jobmatch search` while `jobmatch serve` holds the index) would
 	// otherwise wait for the lock for ever instead of failing with an error.
-	return map[string]interface{}{"unsafe_batch": ix.opts.UnsafeBatch, "bolt_timeout": "5s"}
+	return map[string]interface{}{"unsafe_batch": ix.opts.UnsafeBatch, "bolt_timeout": "5s",
+		"scorchMergePlanOptions": map[string]interface{}{"FloorSegmentSize": floorSegmentSize}}
 }
+
+// floorSegmentSize is the smallest segment size (in documents) scorch's
+// merge planner counts with. An import's chunk of 1,000 posts arrives as
+// two segments of about 500 (indexPosts); with scorch's default floor of
+// 2,000 the planner budgeted the index as if each were four times its
+// size, merged them a few at a time as they came and then merged the
+// merges again. With the floor at the size the segments come in, ten of
+// them merge once into one of the next tier: BenchmarkIndexPosts with
+// JOBMATCH_BENCH_CHUNK=1000 (chunks as an import sends them) has the
+// merger write 12 MB instead of 26, and leaves 12-13 segments instead of
+// 10; an import of the generated set leaves 13-14 where it left 4-11,
+// and searches the same (TestSegmentLayoutKeepsResults, and `jobmatch
+// search --json` on both: benchmarks/RESULTS.md). The segments of later
+// small writes are counted as 500 documents rather than 2,000, so a few
+// more of them wait before a merge. It first raised an import's peak RSS
+// by ~90 MiB, over issue 2's 1 GiB; since `ingest` collects against a heap
+// floor (cmd/jobmatch/ingestgc.go) the peak is 0.69–0.71 GB with it and
+// without it, and the import's CPU 5% lower (four alternated imports of the
+// generated set, benchmarks/RESULTS.md, 2026-12-07 lead).
+const floorSegmentSize = 500
 
 func (ix *Index) create(gen string) (bleve.Index, error) {
 	path := filepath.Join(ix.dir, gen)

@@ -375,7 +375,7 @@ func TestNoPersonalData(t *testing.T) {
 
 // TestSegmentLayoutKeepsResults: the same posts written in one call (a few
 // large segments) and in chunks of 100 (many small segments that scorch's
-// merger merges while the writes go on) search the
+// merger merges while the writes go on, see floorSegmentSize) search the
 // same: the same totals, hits in the same order with the same scores, the
 // same facets. Scores use index-wide term statistics, which scorch sums
 // over segments, so how an import cuts its writes must not show.
