@@ -169,7 +169,9 @@ type cutter struct {
 	words  []word
 	subs   []span
 	toks   []rawTok
-	lat    []int32 // a run's lattice being looked up (runLattice)
+	lat    []int32 // a run's lattice being looked up (lookupRun)
+	plan   []planJump
+	path   []int32 // a run's path being planned (planRun)
 }
 
 // Idle cutters wait in a small free list rather than a sync.Pool, which
@@ -270,13 +272,6 @@ func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 		s.gseCut(c)
 		return
 	}
-	for i := len(c.units) - 1; i >= 0; {
-		j := &c.jump[i]
-		at := i - j.units + 1
-		c.words = append(c.words, word{start: c.ustart[at], end: c.ustart[i+1], tok: j.tok, multi: j.units > 1})
-		i = at - 1
-	}
-	slices.Reverse(c.words)
 	if !subwords {
 		return
 	}
@@ -290,19 +285,25 @@ func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 	}
 }
 
-// shortestPath is the Viterbi pass over c.low's units: c.jump[i] ends
-// holding the best path to unit i. It returns false, leaving nothing
+// shortestPath is the Viterbi pass over c.low's units, appending the
+// words of the best path to c.words. It returns false, leaving nothing
 // usable, when a token LookupTokens returned is not in the side table.
-// The words found at each unit come from the run's lattice (see
-// segmenter_lattice.go), in the order LookupTokens gives them: shortest first.
+//
+// The text is taken run by run (segmenter_lattice.go): no word crosses a
+// barrier, so the best path through the text is the best path through
+// each run after the best path to the unit before it, and the words of a
+// run follow from its units and the path length before it (base). A run's
+// plan (runPlan) gives its path for every base below its limit, which is
+// every base a text reaches for most runs; for the others (a tie that
+// rounding can break either way) the pass runs over the run's lattice,
+// the words found at each unit in the order LookupTokens gives them.
 func (s *Segmenter) shortestPath(c *cutter) bool {
 	c.split()
 	n := len(c.units)
-	c.jump = slices.Grow(c.jump[:0], n)[:n]
-	clear(c.jump)
 	if maxLen := s.seg.Dict.MaxTokenLen(); len(c.found) < maxLen {
 		c.found = make([]*gse.Token, maxLen)
 	}
+	var base float32 // gse's path length to the unit before the run
 	for r0 := 0; r0 < n; {
 		// A run ends before the next barrier; a barrier is a run of its own.
 		r1 := r0 + 1
@@ -311,28 +312,69 @@ func (s *Segmenter) shortestPath(c *cutter) bool {
 				r1++
 			}
 		}
-		head, toks, ok := s.runLattice(c, r0, r1)
+		p, ok := s.runPlan(c, r0, r1)
 		if !ok {
 			return false
 		}
-		for k := range r1 - r0 {
-			cur := r0 + k
-			var base float32
-			if cur > 0 {
-				base = c.jump[cur-1].dist
+		if float64(base) < p.limit {
+			// The same float32 sums as gse's pass along the path: the
+			// next run's base to the bit.
+			u := r0
+			for k := 0; k < len(p.path); k += 2 {
+				units, ti := int(p.path[k]), p.path[k+1]
+				var tok *gse.Token
+				d := float32(unknownDistance)
+				if ti >= 0 {
+					tok, d = &s.dictTokens[ti], s.info[ti].dist
+				}
+				c.words = append(c.words, word{start: c.ustart[u], end: c.ustart[u+units], tok: tok, multi: units > 1})
+				base += d
+				u += units
 			}
-			found := toks[head[k]:head[k+1]]
-			for _, ti := range found {
-				info := s.info[ti]
-				update(&c.jump[cur+info.units-1], base+info.dist, &s.dictTokens[ti], info.units)
+		} else {
+			head, toks := p.head, p.toks
+			if head == nil {
+				if head, toks, ok = s.lookupRun(c, r0, r1); !ok {
+					return false
+				}
 			}
-			if len(found) == 0 || s.info[found[0]].units > 1 {
-				update(&c.jump[cur], base+unknownDistance, nil, 1)
-			}
+			base = s.runPass(c, r0, r1, base, head, toks)
 		}
 		r0 = r1
 	}
 	return true
+}
+
+// runPass is gse's pass over units [r0, r1) after base, from the run's
+// lattice; it appends the run's words to c.words and returns the path
+// length to the run's last unit.
+func (s *Segmenter) runPass(c *cutter, r0, r1 int, base float32, head, toks []int32) float32 {
+	n := r1 - r0
+	c.jump = slices.Grow(c.jump[:0], n)[:n]
+	clear(c.jump)
+	for k := range n {
+		b := base
+		if k > 0 {
+			b = c.jump[k-1].dist
+		}
+		found := toks[head[k]:head[k+1]]
+		for _, ti := range found {
+			info := s.info[ti]
+			update(&c.jump[k+info.units-1], b+info.dist, &s.dictTokens[ti], info.units)
+		}
+		if len(found) == 0 || s.info[found[0]].units > 1 {
+			update(&c.jump[k], b+unknownDistance, nil, 1)
+		}
+	}
+	first := len(c.words)
+	for i := n - 1; i >= 0; {
+		j := &c.jump[i]
+		at := i - j.units + 1
+		c.words = append(c.words, word{start: c.ustart[r0+at], end: c.ustart[r0+i+1], tok: j.tok, multi: j.units > 1})
+		i = at - 1
+	}
+	slices.Reverse(c.words[first:])
+	return c.jump[n-1].dist
 }
 
 // gseCut is cut through gse.Segment itself, the fallback.
