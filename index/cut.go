@@ -161,7 +161,9 @@ type cutter struct {
 	folded []byte // the text with full-width ASCII folded (see fold)
 	low    []byte // folded with A-Z lower-cased, as gse looks words up
 	folds  []int  // folded offsets of characters folded from 3 bytes to 1
+	fcur   int    // folds before the offset orig mapped last
 	clean  bool   // folded == the text
+	valid  bool   // the text is valid UTF-8
 	units  []gse.Text
 	ustart []int // folded offset of each unit, plus len(folded)
 	jump   []jumper
@@ -210,7 +212,7 @@ func (s *Segmenter) putCutter(c *cutter) {
 // a 3-byte character became one byte, for mapping offsets back.
 func (c *cutter) fold(text string) {
 	c.folded, c.low, c.folds = c.folded[:0], c.low[:0], c.folds[:0]
-	c.clean = true
+	c.clean, c.valid, c.fcur = true, true, 0
 	for i := 0; i < len(text); {
 		b := text[i]
 		if b < utf8.RuneSelf {
@@ -222,7 +224,7 @@ func (c *cutter) fold(text string) {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			c.folded = append(c.folded, ' ')
-			c.clean = false
+			c.clean, c.valid = false, false
 		case r == 0x3000:
 			c.folds = append(c.folds, len(c.folded))
 			c.folded = append(c.folded, ' ')
@@ -245,11 +247,22 @@ func (c *cutter) fold(text string) {
 }
 
 // orig maps a folded byte offset to the offset in the original text.
+// Offsets come mostly in increasing order (word by word, a word's
+// sub-words after it), so the count of folds before the offset is carried
+// on from the last one (c.fcur), with a binary search when it goes back.
 func (c *cutter) orig(f int) int {
 	if len(c.folds) == 0 {
 		return f
 	}
-	n, _ := slices.BinarySearch(c.folds, f) // folds before f
+	n := c.fcur // folds before f
+	if n > 0 && c.folds[n-1] >= f {
+		n, _ = slices.BinarySearch(c.folds, f)
+	} else {
+		for n < len(c.folds) && c.folds[n] < f {
+			n++
+		}
+	}
+	c.fcur = n
 	return f + 2*n
 }
 
@@ -279,7 +292,13 @@ func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 		w := &c.words[i]
 		w.sub0 = len(c.subs)
 		if w.multi {
-			s.walk(c, w.tok, w.start, w.end, 1)
+			if flat, ok := s.walkedOf(w.tok, w.end-w.start); ok {
+				for _, sp := range flat {
+					c.subs = append(c.subs, span{w.start + sp.start, w.start + sp.end})
+				}
+			} else {
+				s.walk(c, w.tok, w.start, w.end, 1)
+			}
 		}
 		w.sub1 = len(c.subs)
 	}
