@@ -331,6 +331,21 @@ func (s *Segmenter) shortestPath(c *cutter) bool {
 				r1++
 			}
 		}
+		if r1 == r0+1 {
+			// A run of one character (a barrier, mostly: a comma, a line
+			// break) is its word in the dictionary, or an unknown unit.
+			if ti, ok := s.charWord(c, r0); ok {
+				var tok *gse.Token
+				d := float32(unknownDistance)
+				if ti >= 0 {
+					tok, d = &s.dictTokens[ti], s.info[ti].dist
+				}
+				c.words = append(c.words, word{start: c.ustart[r0], end: c.ustart[r1], tok: tok})
+				base += d
+				r0 = r1
+				continue
+			}
+		}
 		p, ok := s.runPlan(c, r0, r1)
 		if !ok {
 			return false

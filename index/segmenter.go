@@ -71,6 +71,9 @@ type Segmenter struct {
 	// units contains, and that are no letter or digit (segmenter_lattice.go).
 	barrier [1 << 16 / 64]uint64
 	lattice *latticeCache
+	// chars holds the path of each BMP character as a run of its own,
+	// plus one, 0 until first met (charWord).
+	chars [1 << 16]atomic.Int32
 	// subwords holds each dictionary word's sub-segments once computed
 	// (subwordsOf); calc runs gse's CalcToken for gse.Segment (gseReady).
 	subwords  []atomic.Pointer[[]subword]

@@ -309,3 +309,38 @@ func (s *Segmenter) planRun(c *cutter, head, toks []int32) runPlan {
 	}
 	return runPlan{path: path, limit: limit}
 }
+
+// charWord returns the path of unit r0 of c as a run of its own when the
+// unit is one character of the BMP: the index of its one-unit token, or
+// -1 for a unit the dictionary lacks (gse's pass over a run of one unit
+// can only take one or the other). Each character is looked up in the trie
+// once and kept in s.chars: every barrier is a run of its own, about half
+// an import's runs. ok is false for other units, and for a token outside
+// the side table (the caller takes the general way, which falls back).
+func (s *Segmenter) charWord(c *cutter, r0 int) (ti int32, ok bool) {
+	u := c.units[r0]
+	var r rune
+	switch {
+	case len(u) == 1:
+		r = rune(u[0])
+	case len(u) == 3 && u[0] >= 0xE0 && u[0] < 0xF0:
+		r, _ = utf8.DecodeRune(u)
+	default:
+		return 0, false
+	}
+	if v := s.chars[r].Load(); v != 0 {
+		return v - 1, v != charNotInTable
+	}
+	v := int32(charNotInTable)
+	if found := s.seg.Dict.LookupTokens(c.units[r0:r0+1], c.found); found == 0 {
+		v = 0 // unknown: -1 + 1
+	} else if i := s.tokenIndex(c.found[0]); i >= 0 {
+		v = int32(i) + 1
+	}
+	s.chars[r].Store(v)
+	return v - 1, v != charNotInTable
+}
+
+// charNotInTable marks a character in s.chars whose token is not in the
+// side table.
+const charNotInTable = math.MinInt32
