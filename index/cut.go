@@ -161,7 +161,9 @@ type cutter struct {
 	folded []byte // the text with full-width ASCII folded (see fold)
 	low    []byte // folded with A-Z lower-cased, as gse looks words up
 	folds  []int  // folded offsets of characters folded from 3 bytes to 1
+	fcur   int    // folds before the offset orig mapped last
 	clean  bool   // folded == the text
+	valid  bool   // the text is valid UTF-8
 	units  []gse.Text
 	ustart []int // folded offset of each unit, plus len(folded)
 	jump   []jumper
@@ -169,7 +171,9 @@ type cutter struct {
 	words  []word
 	subs   []span
 	toks   []rawTok
-	lat    []int32 // a run's lattice being looked up (runLattice)
+	lat    []int32 // a run's lattice being looked up (lookupRun)
+	plan   []planJump
+	path   []int32 // a run's path being planned (planRun)
 }
 
 // Idle cutters wait in a small free list rather than a sync.Pool, which
@@ -208,7 +212,7 @@ func (s *Segmenter) putCutter(c *cutter) {
 // a 3-byte character became one byte, for mapping offsets back.
 func (c *cutter) fold(text string) {
 	c.folded, c.low, c.folds = c.folded[:0], c.low[:0], c.folds[:0]
-	c.clean = true
+	c.clean, c.valid, c.fcur = true, true, 0
 	for i := 0; i < len(text); {
 		b := text[i]
 		if b < utf8.RuneSelf {
@@ -220,7 +224,7 @@ func (c *cutter) fold(text string) {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			c.folded = append(c.folded, ' ')
-			c.clean = false
+			c.clean, c.valid = false, false
 		case r == 0x3000:
 			c.folds = append(c.folds, len(c.folded))
 			c.folded = append(c.folded, ' ')
@@ -243,11 +247,22 @@ func (c *cutter) fold(text string) {
 }
 
 // orig maps a folded byte offset to the offset in the original text.
+// Offsets come mostly in increasing order (word by word, a word's
+// sub-words after it), so the count of folds before the offset is carried
+// on from the last one (c.fcur), with a binary search when it goes back.
 func (c *cutter) orig(f int) int {
 	if len(c.folds) == 0 {
 		return f
 	}
-	n, _ := slices.BinarySearch(c.folds, f) // folds before f
+	n := c.fcur // folds before f
+	if n > 0 && c.folds[n-1] >= f {
+		n, _ = slices.BinarySearch(c.folds, f)
+	} else {
+		for n < len(c.folds) && c.folds[n] < f {
+			n++
+		}
+	}
+	c.fcur = n
 	return f + 2*n
 }
 
@@ -270,13 +285,6 @@ func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 		s.gseCut(c)
 		return
 	}
-	for i := len(c.units) - 1; i >= 0; {
-		j := &c.jump[i]
-		at := i - j.units + 1
-		c.words = append(c.words, word{start: c.ustart[at], end: c.ustart[i+1], tok: j.tok, multi: j.units > 1})
-		i = at - 1
-	}
-	slices.Reverse(c.words)
 	if !subwords {
 		return
 	}
@@ -284,25 +292,37 @@ func (s *Segmenter) cut(c *cutter, text string, subwords bool) {
 		w := &c.words[i]
 		w.sub0 = len(c.subs)
 		if w.multi {
-			s.walk(c, w.tok, w.start, w.end, 1)
+			if flat, ok := s.walkedOf(w.tok, w.end-w.start); ok {
+				for _, sp := range flat {
+					c.subs = append(c.subs, span{w.start + sp.start, w.start + sp.end})
+				}
+			} else {
+				s.walk(c, w.tok, w.start, w.end, 1)
+			}
 		}
 		w.sub1 = len(c.subs)
 	}
 }
 
-// shortestPath is the Viterbi pass over c.low's units: c.jump[i] ends
-// holding the best path to unit i. It returns false, leaving nothing
+// shortestPath is the Viterbi pass over c.low's units, appending the
+// words of the best path to c.words. It returns false, leaving nothing
 // usable, when a token LookupTokens returned is not in the side table.
-// The words found at each unit come from the run's lattice (see
-// segmenter_lattice.go), in the order LookupTokens gives them: shortest first.
+//
+// The text is taken run by run (segmenter_lattice.go): no word crosses a
+// barrier, so the best path through the text is the best path through
+// each run after the best path to the unit before it, and the words of a
+// run follow from its units and the path length before it (base). A run's
+// plan (runPlan) gives its path for every base below its limit, which is
+// every base a text reaches for most runs; for the others (a tie that
+// rounding can break either way) the pass runs over the run's lattice,
+// the words found at each unit in the order LookupTokens gives them.
 func (s *Segmenter) shortestPath(c *cutter) bool {
 	c.split()
 	n := len(c.units)
-	c.jump = slices.Grow(c.jump[:0], n)[:n]
-	clear(c.jump)
 	if maxLen := s.seg.Dict.MaxTokenLen(); len(c.found) < maxLen {
 		c.found = make([]*gse.Token, maxLen)
 	}
+	var base float32 // gse's path length to the unit before the run
 	for r0 := 0; r0 < n; {
 		// A run ends before the next barrier; a barrier is a run of its own.
 		r1 := r0 + 1
@@ -311,28 +331,84 @@ func (s *Segmenter) shortestPath(c *cutter) bool {
 				r1++
 			}
 		}
-		head, toks, ok := s.runLattice(c, r0, r1)
+		if r1 == r0+1 {
+			// A run of one character (a barrier, mostly: a comma, a line
+			// break) is its word in the dictionary, or an unknown unit.
+			if ti, ok := s.charWord(c, r0); ok {
+				var tok *gse.Token
+				d := float32(unknownDistance)
+				if ti >= 0 {
+					tok, d = &s.dictTokens[ti], s.info[ti].dist
+				}
+				c.words = append(c.words, word{start: c.ustart[r0], end: c.ustart[r1], tok: tok})
+				base += d
+				r0 = r1
+				continue
+			}
+		}
+		p, ok := s.runPlan(c, r0, r1)
 		if !ok {
 			return false
 		}
-		for k := range r1 - r0 {
-			cur := r0 + k
-			var base float32
-			if cur > 0 {
-				base = c.jump[cur-1].dist
+		if float64(base) < p.limit {
+			// The same float32 sums as gse's pass along the path: the
+			// next run's base to the bit.
+			u := r0
+			for k := 0; k < len(p.path); k += 2 {
+				units, ti := int(p.path[k]), p.path[k+1]
+				var tok *gse.Token
+				d := float32(unknownDistance)
+				if ti >= 0 {
+					tok, d = &s.dictTokens[ti], s.info[ti].dist
+				}
+				c.words = append(c.words, word{start: c.ustart[u], end: c.ustart[u+units], tok: tok, multi: units > 1})
+				base += d
+				u += units
 			}
-			found := toks[head[k]:head[k+1]]
-			for _, ti := range found {
-				info := s.info[ti]
-				update(&c.jump[cur+info.units-1], base+info.dist, &s.dictTokens[ti], info.units)
+		} else {
+			head, toks := p.head, p.toks
+			if head == nil {
+				if head, toks, ok = s.lookupRun(c, r0, r1); !ok {
+					return false
+				}
 			}
-			if len(found) == 0 || s.info[found[0]].units > 1 {
-				update(&c.jump[cur], base+unknownDistance, nil, 1)
-			}
+			base = s.runPass(c, r0, r1, base, head, toks)
 		}
 		r0 = r1
 	}
 	return true
+}
+
+// runPass is gse's pass over units [r0, r1) after base, from the run's
+// lattice; it appends the run's words to c.words and returns the path
+// length to the run's last unit.
+func (s *Segmenter) runPass(c *cutter, r0, r1 int, base float32, head, toks []int32) float32 {
+	n := r1 - r0
+	c.jump = slices.Grow(c.jump[:0], n)[:n]
+	clear(c.jump)
+	for k := range n {
+		b := base
+		if k > 0 {
+			b = c.jump[k-1].dist
+		}
+		found := toks[head[k]:head[k+1]]
+		for _, ti := range found {
+			info := s.info[ti]
+			update(&c.jump[k+info.units-1], b+info.dist, &s.dictTokens[ti], info.units)
+		}
+		if len(found) == 0 || s.info[found[0]].units > 1 {
+			update(&c.jump[k], b+unknownDistance, nil, 1)
+		}
+	}
+	first := len(c.words)
+	for i := n - 1; i >= 0; {
+		j := &c.jump[i]
+		at := i - j.units + 1
+		c.words = append(c.words, word{start: c.ustart[r0+at], end: c.ustart[r0+i+1], tok: j.tok, multi: j.units > 1})
+		i = at - 1
+	}
+	slices.Reverse(c.words[first:])
+	return c.jump[n-1].dist
 }
 
 // gseCut is cut through gse.Segment itself, the fallback.

@@ -91,6 +91,16 @@
 //     TermsBeforeIndexing leaves a short text there rather than in the
 //     memo, so a title repeated across an import is cut once.
 //   - Terms usually alias the input bytes, as bleve's own tokenizers do.
+//   - The shortest path is taken run by run, a run being the text between
+//     barriers (characters no word of two or more units holds: ，。； line
+//     breaks …), and each run's best path is kept in a cache shared by all
+//     cutters (segmenter_lattice.go), with the base (the path length
+//     before the run) up to which float32 rounding cannot change it: a
+//     run met again takes its words from there, without the trie or the
+//     pass, unless it holds a tie, which the pass then settles as gse's
+//     would after that text's own prefix. A run of one character takes
+//     its word from a table by character, and a word's sub-words are
+//     walked once per dictionary word (walkedOf).
 //
 // # Index
 //

@@ -71,9 +71,13 @@ type Segmenter struct {
 	// units contains, and that are no letter or digit (segmenter_lattice.go).
 	barrier [1 << 16 / 64]uint64
 	lattice *latticeCache
+	// chars holds the path of each BMP character as a run of its own,
+	// plus one, 0 until first met (charWord).
+	chars [1 << 16]atomic.Int32
 	// subwords holds each dictionary word's sub-segments once computed
 	// (subwordsOf); calc runs gse's CalcToken for gse.Segment (gseReady).
 	subwords  []atomic.Pointer[[]subword]
+	walked    []atomic.Pointer[walked]
 	calc      sync.Once
 	fallbacks atomic.Uint64
 	log       atomic.Pointer[slog.Logger]
@@ -148,6 +152,7 @@ func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
 	s.words = s.seg.Dict.NumTokens()
 	s.buildTokenInfo()
 	s.subwords = make([]atomic.Pointer[[]subword], len(s.dictTokens))
+	s.walked = make([]atomic.Pointer[walked], len(s.dictTokens))
 	if !s.fast {
 		s.gseReady()
 	}
@@ -215,6 +220,17 @@ func DomainWords() []string {
 	return out
 }
 
+// allSpace reports whether strings.TrimSpace(w) is empty, without its
+// two scans of a word that starts with no space (nearly every word).
+func allSpace(w string) bool {
+	for _, r := range w {
+		if !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
+
 func hasLetter(s string) bool {
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
@@ -256,7 +272,8 @@ func (s *Segmenter) Cut(text string) []string {
 	out := make([]string, 0, len(c.words))
 	for _, w := range c.words {
 		ww := text[c.orig(w.start):c.orig(w.end)]
-		if strings.TrimSpace(ww) == "" || !utf8.ValidString(ww) {
+		// A word of a valid text is valid: its ends are characters' ends.
+		if allSpace(ww) || !c.valid && !utf8.ValidString(ww) {
 			continue
 		}
 		out = append(out, ww)

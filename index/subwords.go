@@ -137,3 +137,29 @@ func (s *Segmenter) computeSubwords(i int) (subs []subword, ok bool) {
 	}
 	return subs, true
 }
+
+// walked is what walk collects for a dictionary word of n bytes, with
+// offsets relative to the word: a function of the word alone, so it is
+// computed once per word met and kept (walkedOf), not walked again, two
+// levels of sub-words deep, at every occurrence.
+type walked struct {
+	n     int
+	spans []span
+}
+
+// walkedOf returns what walk collects for token tok as a word of n bytes,
+// offsets relative to the word; ok is false when tok is not in the side
+// table or was kept for another length (walk then runs as before).
+func (s *Segmenter) walkedOf(tok *gse.Token, n int) ([]span, bool) {
+	i := s.tokenIndex(tok)
+	if i < 0 {
+		return nil, false
+	}
+	if p := s.walked[i].Load(); p != nil {
+		return p.spans, p.n == n
+	}
+	var c cutter
+	s.walk(&c, tok, 0, n, 1)
+	s.walked[i].Store(&walked{n: n, spans: c.subs})
+	return c.subs, true
+}
