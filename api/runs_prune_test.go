@@ -152,18 +152,6 @@ func auditedPrunes(t *testing.T, f *fixture) []matcher.AuditEntry {
 	return out
 }
 
-// deadlineStore records the deadline of the context PruneRuns is given.
-type deadlineStore struct {
-	matcher.FullStore
-	deadline time.Time
-	ok       bool
-}
-
-func (d *deadlineStore) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.PruneResult, error) {
-	d.deadline, d.ok = ctx.Deadline()
-	return d.FullStore.PruneRuns(ctx, keep, dryRun)
-}
-
 // TestRunsPruneDeadline: the API's prune outlives its client but not
 // matcher.PruneTimeout: it may wait for another prune or for readers.
 func TestRunsPruneDeadline(t *testing.T) {
@@ -173,13 +161,13 @@ func TestRunsPruneDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { inner.Close() })
-	st := &deadlineStore{FullStore: inner}
+	st := &storetest.PruneDeadline{FullStore: inner}
 	f := newFixtureOn(t, st, dir, true)
 	start := time.Now()
 	if r := f.do("POST", "/v1/runs/prune", "admin", `{"keep":2}`); r.status != http.StatusOK {
 		t.Fatalf("prune: %d %s", r.status, r.body)
 	}
-	if !st.ok || st.deadline.Before(start.Add(matcher.PruneTimeout-time.Minute)) || st.deadline.After(time.Now().Add(matcher.PruneTimeout)) {
-		t.Fatalf("prune's deadline: %v %v (started %v)", st.deadline, st.ok, start)
+	if !st.Set || st.Deadline.Before(start.Add(matcher.PruneTimeout-time.Minute)) || st.Deadline.After(time.Now().Add(matcher.PruneTimeout)) {
+		t.Fatalf("prune's deadline: %v %v (started %v)", st.Deadline, st.Set, start)
 	}
 }

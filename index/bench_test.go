@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	index "github.com/blevesearch/bleve_index_api"
-
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
@@ -239,35 +237,6 @@ func BenchmarkTokenizeShort(b *testing.B) {
 	for b.Loop() {
 		for _, t := range texts {
 			tok.Tokenize(t)
-		}
-	}
-}
-
-// BenchmarkDirectDocument builds and analyses the direct documents of
-// 1,000 posts as an import hands them to bleve: titles and descriptions
-// from the memo TermsBeforeIndexing fills, the other fields through the
-// caches. Its allocations are what the documents cost the garbage
-// collector.
-func BenchmarkDirectDocument(b *testing.B) {
-	posts := benchPosts(1000)
-	s, err := DefaultSegmenter()
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, _, err := newDocBuilder()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for b.Loop() {
-		b.StopTimer()
-		for i := range posts {
-			s.TermsBeforeIndexing(posts[i].Title)
-			s.TermsBeforeIndexing(posts[i].Description)
-		}
-		b.StartTimer()
-		for i := range posts {
-			d := postDoc(&posts[i])
-			db.document(posts[i].ID, &d).VisitFields(func(f index.Field) { f.Analyze() })
 		}
 	}
 }

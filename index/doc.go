@@ -149,7 +149,7 @@
 // of bleve's share of an import (analysis 1.6 CPU-s of 25,000 posts, now
 // about 1.0). A document's fields are one array and each text's
 // TokenFreqs one slab, keyed by the token's own string: 16 allocations a
-// post where there were 179 (BenchmarkDirectDocument).
+// post where there were 179 (BenchmarkDocAnalysis/direct).
 // TestDirectDocsMatchMapping holds it to bleve's documents field by field;
 // an index of another mapping is written through bleve's mapping as before.
 //

@@ -259,7 +259,7 @@ func (b *docBuilder) countStream(ts analysis.TokenStream) analysed {
 // array of as many as the text has tokens (a bound on its distinct
 // terms), so a text costs the map and that array, not an allocation per
 // term: per-term TokenFreqs and key strings were two thirds of the
-// allocations of a document (BenchmarkDirectDocument).
+// allocations of a document (BenchmarkDocAnalysis/direct).
 type counter struct {
 	freqs index.TokenFrequencies
 	slab  []index.TokenFreq

@@ -11,6 +11,7 @@ import (
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // TestRunRetentionCommands: `runs prune` says with --dry-run what would go
@@ -128,18 +129,6 @@ func TestKeepRunsEnvNotANumber(t *testing.T) {
 	}
 }
 
-// deadlineStore records the deadline of the context a prune was given.
-type deadlineStore struct {
-	matcher.RunPruner
-	deadline time.Time
-	ok       bool
-}
-
-func (d *deadlineStore) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.PruneResult, error) {
-	d.deadline, d.ok = ctx.Deadline()
-	return d.RunPruner.PruneRuns(ctx, keep, dryRun)
-}
-
 // TestPruneRunsDeadline: the command line's prunes (after a batch or a
 // worker publishes, and `runs prune`) wait at most matcher.PruneTimeout
 // for another prune's lock or a run's readers, as the API's do.
@@ -153,13 +142,13 @@ func TestPruneRunsDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer inner.Close()
-	st := &deadlineStore{RunPruner: inner}
+	st := &storetest.PruneDeadline{FullStore: inner}
 	start := time.Now()
 	res, err := pruneRuns(context.Background(), st, matcher.DefaultKeepRuns, true)
 	if err != nil || res == nil || !res.DryRun {
 		t.Fatalf("dry prune of an empty store: %+v, %v", res, err)
 	}
-	if !st.ok || st.deadline.Before(start.Add(matcher.PruneTimeout)) || st.deadline.After(time.Now().Add(matcher.PruneTimeout)) {
-		t.Fatalf("prune's deadline %v (set %v), want %v after the call", st.deadline, st.ok, matcher.PruneTimeout)
+	if !st.Set || st.Deadline.Before(start.Add(matcher.PruneTimeout)) || st.Deadline.After(time.Now().Add(matcher.PruneTimeout)) {
+		t.Fatalf("prune's deadline %v (set %v), want %v after the call", st.Deadline, st.Set, matcher.PruneTimeout)
 	}
 }

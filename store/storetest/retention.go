@@ -139,3 +139,17 @@ func checkPruned(t *testing.T, s matcher.FullStore, id string) {
 		t.Fatalf("pruned run %s still has lists of %v (%v)", id, gids, err)
 	}
 }
+
+// PruneDeadline is a store whose PruneRuns records the deadline of the
+// context it was given (Set says there was one), for the tests of who
+// bounds a prune (matcher.PruneTimeout).
+type PruneDeadline struct {
+	matcher.FullStore
+	Deadline time.Time
+	Set      bool
+}
+
+func (d *PruneDeadline) PruneRuns(ctx context.Context, keep int, dryRun bool) (*matcher.PruneResult, error) {
+	d.Deadline, d.Set = ctx.Deadline()
+	return d.FullStore.PruneRuns(ctx, keep, dryRun)
+}
