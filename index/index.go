@@ -181,7 +181,7 @@ func (ix *Index) runtimeConfig() map[string]interface{} {
 // them merge once into one of the next tier: BenchmarkIndexPosts with
 // JOBMATCH_BENCH_CHUNK=1000 (chunks as an import sends them) has the
 // merger write 12 MB instead of 26, and leaves 12-13 segments instead of
-// 10; an import of the generated set leaves 13-14 where it left 4-11,
+// 10; an import of the generated set leaves 6-14 where it left 4-11,
 // and searches the same (TestSegmentLayoutKeepsResults, and `jobmatch
 // search --json` on both: benchmarks/RESULTS.md). The segments of later
 // small writes are counted as 500 documents rather than 2,000, so a few

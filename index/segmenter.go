@@ -72,7 +72,8 @@ type Segmenter struct {
 	barrier [1 << 16 / 64]uint64
 	lattice *latticeCache
 	// chars holds the path of each BMP character as a run of its own,
-	// plus one, 0 until first met (charWord).
+	// plus two: 0 until first met, 1 for a character the dictionary lacks
+	// (charWord).
 	chars [1 << 16]atomic.Int32
 	// subwords holds each dictionary word's sub-segments once computed
 	// (subwordsOf); calc runs gse's CalcToken for gse.Segment (gseReady).

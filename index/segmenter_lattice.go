@@ -144,8 +144,9 @@ type runPlan struct {
 	// limit: for a base (the path length of everything before the run)
 	// below it, gse's float32 pass over the run picks path (see planRun).
 	limit float64
-	// head and toks are the run's lattice (see runLattice), nil when not
-	// kept with the plan (limit is then beyond any text's base).
+	// head and toks are the run's lattice (see lookupRun), nil when not
+	// kept with the plan (limit is then at least latticeKeptBelow; a text
+	// whose base reaches it has the run looked up again).
 	head, toks []int32
 }
 
@@ -330,17 +331,20 @@ func (s *Segmenter) charWord(c *cutter, r0 int) (ti int32, ok bool) {
 	default:
 		return 0, false
 	}
+	// s.chars holds the token's index plus two: 0 is "not met yet", 1 a
+	// character the dictionary lacks (most barriers: ，。；： and line breaks
+	// are no words of dict_zh.txt), so those are kept too.
 	if v := s.chars[r].Load(); v != 0 {
-		return v - 1, v != charNotInTable
+		return v - 2, v != charNotInTable
 	}
 	v := int32(charNotInTable)
 	if found := s.seg.Dict.LookupTokens(c.units[r0:r0+1], c.found); found == 0 {
-		v = 0 // unknown: -1 + 1
-	} else if i := s.tokenIndex(c.found[0]); i >= 0 {
-		v = int32(i) + 1
+		v = 1 // unknown: -1 + 2
+	} else if i := s.tokenIndex(c.found[0]); i >= 0 && i < math.MaxInt32-2 {
+		v = int32(i) + 2
 	}
 	s.chars[r].Store(v)
-	return v - 1, v != charNotInTable
+	return v - 2, v != charNotInTable
 }
 
 // charNotInTable marks a character in s.chars whose token is not in the

@@ -265,3 +265,30 @@ func (s *Segmenter) passDependsOnBase(c *cutter, r0, r1 int, head, toks []int32)
 	}
 	return false
 }
+
+// TestCharTableKeepsUnknown: a character met as a run of its own is kept
+// in s.chars whether the dictionary has it or not: the barriers (，。；：
+// and line breaks), which dict_zh.txt lacks, are most such runs, and each
+// was looked up in the trie again on every occurrence when unknown
+// characters were stored as "not met".
+func TestCharTableKeepsUnknown(t *testing.T) {
+	s := segmenter(t)
+	text := "甲，乙，丙。\n丁"
+	want := s.Cut(text)
+	for _, r := range []rune{',', '。', '\n'} { // ， is folded to , before the cut
+		v := s.chars[r].Load()
+		if v == 0 {
+			t.Fatalf("%q not kept in the table after a cut", r)
+		}
+		if v != 1 {
+			continue // in the dictionary after all: its token, kept
+		}
+		if found := s.seg.Dict.LookupTokens([]gse.Text{gse.Text(string(r))}, make([]*gse.Token, 1)); found != 0 {
+			t.Fatalf("%q kept as unknown, but the dictionary has it", r)
+		}
+	}
+	if got := s.Cut(text); !slices.Equal(got, want) {
+		t.Fatalf("second cut from the table: %q, first %q", got, want)
+	}
+	checkSameAsGse(t, s, text)
+}

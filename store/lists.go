@@ -133,6 +133,17 @@ func PlanTags(keys *seal.Keyring, runID, graduateID string) [][]byte {
 	return keys.MACs("plan", []byte(runID+"\x00"+graduateID))
 }
 
+// OpenDefaultList is OpenList without plan items: those of a list in the
+// clear, which holds them inline, are dropped, so a reader asking for the
+// default list gets the same from every list whatever its age.
+func OpenDefaultList(keys *seal.Keyring, runID, graduateID string, box []byte) ([]matcher.StoredRecommendation, error) {
+	items, _, err := OpenList(keys, runID, graduateID, box)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(items, func(it matcher.StoredRecommendation) bool { return it.Plan }), nil
+}
+
 // OpenList opens a stored list's default box and reports whether the
 // graduate has plan items kept apart (OpenPlan opens them). A list written
 // before lists were sealed is its JSON array in the clear, plan items

@@ -74,6 +74,26 @@ func TestSealListRoundTrip(t *testing.T) {
 	if err != nil || hasPlan || len(got) != len(all) {
 		t.Fatalf("a list in the clear: %d items, plan %v, %v", len(got), hasPlan, err)
 	}
+	// The default list alone, sealed or in the clear: the plan's items never.
+	sealed, err := store.SealList(keys, "run-1", "G1", all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, box := range map[string][]byte{"sealed": sealed.Box, "clear": clear} {
+		got, err := store.OpenDefaultList(keys, "run-1", "G1", box)
+		if b, _ := json.Marshal(got); err != nil || !bytes.Equal(b, mustJSON(t, def)) {
+			t.Fatalf("default list (%s): %s, %v; want the %d default items", name, b, err, len(def))
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // BenchmarkOpenList is what sealing costs the published-run path, which

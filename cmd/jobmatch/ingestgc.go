@@ -13,15 +13,17 @@ import (
 // `jobmatch ingest` collects garbage against a floor: the heap may grow to
 // ingestHeapFloor before the collector runs, or to ingestGCPercent above
 // the live heap when that is more. An import's live heap grows from
-// nothing to about 340 MB on the generated 25,000 posts while it
+// nothing to 310–340 MB on the generated 25,000 posts while it
 // allocates some 2.5 GB, and under a plain GOGC of 200 every early,
 // small heap was collected at three times its size and the late ones at
 // up to 840 MB: 13 collections, a peak RSS near 1 GB, and every page of
 // it faulted in fresh (the command's 2.5–3.5 s of system time was mostly
 // those faults, `perf record`). Against the floor the same import
-// collects about half as often and peaks about 170 MB lower; a bigger
-// import, whose live heap passes half the floor, is collected exactly as
-// under GOGC=ingestGCPercent, so the floor never makes the collector run
+// collects about half as often and peaks near 700 MB instead of near
+// 1 GB; a bigger import, whose live heap passes half the floor, is
+// collected about as under GOGC=ingestGCPercent (the soft limit counts all
+// of the runtime's memory, and follows the live heap one collection late),
+// so the floor never makes the collector run
 // back to back the way a fixed memory limit below the live heap would.
 //
 // The runtime has no such setting, so heapFloor keeps GOGC off and moves

@@ -218,8 +218,11 @@ func (s *Store) getList(tx *bbolt.Tx, runID, graduateID string, withPlan bool) (
 	if box == nil {
 		return nil, nil
 	}
+	if !withPlan {
+		return store.OpenDefaultList(s.keys, runID, graduateID, box)
+	}
 	items, hasPlan, err := store.OpenList(s.keys, runID, graduateID, box)
-	if err != nil || !hasPlan || !withPlan {
+	if err != nil || !hasPlan {
 		return items, err
 	}
 	var planBox []byte

@@ -188,7 +188,7 @@ func (s *Store) openDefaultList(runID string, r listRow) ([]matcher.StoredRecomm
 	if box == nil {
 		box = r.items
 	}
-	items, _, err := store.OpenList(s.keys, runID, r.graduate, box)
+	items, err := store.OpenDefaultList(s.keys, runID, r.graduate, box)
 	if err != nil {
 		return nil, err
 	}

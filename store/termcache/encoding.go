@@ -145,13 +145,17 @@ func decode(b []byte) (*file, error) {
 	d.Analyzer = r.str()
 	d.Vocab = r.strs()
 	d.Keys = r.strs()
-	n := r.length(1) // an entry is at least two bytes: no terms, no shown words
+	n := r.length(2) // an entry is at least two bytes: no terms, no shown words
 	if r.err != nil {
 		return nil, r.err
 	}
-	d.Entries = make([]entry, n)
-	for i := range d.Entries {
-		en := &d.Entries[i]
+	// The count is checked against the bytes left, but an entry takes some
+	// 80 bytes in memory for its 2 on disk: the slice grows as entries are
+	// read, so a forged count costs no more than the entries really there.
+	d.Entries = make([]entry, 0, min(n, 1<<16))
+	for range n {
+		d.Entries = append(d.Entries, entry{})
+		en := &d.Entries[len(d.Entries)-1]
 		k := r.length(2) // an id and a count, one byte each at least
 		en.Terms, en.Counts = make([]uint32, k), make([]float64, k)
 		for j := range k {
