@@ -233,6 +233,15 @@ func (d *servedData) publish(t *testing.T, ctx context.Context, bin string) *ser
 // are not rows).
 func countRows(t *testing.T, path string) int {
 	t.Helper()
+	n := 0
+	eachCSVRecord(t, path, func([]string) { n++ })
+	return n
+}
+
+// eachCSVRecord calls fn with each record of the CSV file path after its
+// header.
+func eachCSVRecord(t *testing.T, path string, fn func(rec []string)) {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -240,14 +249,17 @@ func countRows(t *testing.T, path string) int {
 	defer f.Close()
 	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
 	r.FieldsPerRecord = -1
-	n := -1 // the header
+	if _, err := r.Read(); err != nil && err != io.EOF {
+		t.Fatalf("%s: %v", path, err)
+	}
 	for {
-		if _, err := r.Read(); err == io.EOF {
-			return n
+		rec, err := r.Read()
+		if err == io.EOF {
+			return
 		} else if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		n++
+		fn(rec)
 	}
 }
 
@@ -257,31 +269,20 @@ func runGraduates(t *testing.T, ctx context.Context, d *servedData, bin string, 
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "run.csv")
 	d.run(t, ctx, bin, "runs", "export", "--run", "latest", "--out", out)
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	r.FieldsPerRecord = -1
-	if _, err := r.Read(); err != nil { // graduate_id, rank, post_id, score, reasons
-		t.Fatalf("%s: %v", out, err)
-	}
-	var ids []string
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatalf("%s: %v", out, err)
-		}
+	var ids []string // graduate_id, rank, post_id, score, reasons: a graduate's rows together
+	eachCSVRecord(t, out, func(rec []string) {
 		if len(ids) == 0 || ids[len(ids)-1] != rec[0] {
 			ids = append(ids, rec[0])
 		}
-	}
+	})
 	if len(ids) == 0 {
 		t.Fatal("the published run lists no graduate")
 	}
+	return pickIDs(ids, n)
+}
+
+// pickIDs returns n of ids at random (fixed seed), reordering ids.
+func pickIDs(ids []string, n int) []string {
 	rng := rand.New(rand.NewPCG(11, 17))
 	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	return ids[:min(n, len(ids))]
@@ -291,22 +292,9 @@ func runGraduates(t *testing.T, ctx context.Context, d *servedData, bin string, 
 // (fixed seed).
 func sampleGraduates(t *testing.T, path string, n int) []string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]string, 0, len(recs))
-	for _, r := range recs[1:] {
-		ids = append(ids, r[0])
-	}
-	rng := rand.New(rand.NewPCG(11, 17))
-	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-	return ids[:min(n, len(ids))]
+	var ids []string
+	eachCSVRecord(t, path, func(rec []string) { ids = append(ids, rec[0]) })
+	return pickIDs(ids, n)
 }
 
 // servedLoad is one run's plan: how long a row lasts, the open-loop rates.

@@ -40,11 +40,9 @@ const (
 type heapFloor struct {
 	floor   uint64
 	percent uint64
-	log     *slog.Logger
 
 	mu      sync.Mutex
 	stopped bool
-	limit   int64 // the limit set last
 	sample  []metrics.Sample
 	prevGC  int // the GOGC to restore
 	prevLim int64
@@ -57,7 +55,7 @@ func startHeapFloor(log *slog.Logger, floor, percent uint64) (stop func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	h := &heapFloor{floor: floor, percent: percent, log: log,
+	h := &heapFloor{floor: floor, percent: percent,
 		sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 	h.prevLim = debug.SetMemoryLimit(-1)
 	h.adjust()
@@ -85,8 +83,7 @@ func (h *heapFloor) adjust() {
 	if h.sample[0].Value.Kind() == metrics.KindUint64 {
 		live = h.sample[0].Value.Uint64()
 	}
-	h.limit = h.limitFor(live)
-	debug.SetMemoryLimit(h.limit)
+	debug.SetMemoryLimit(h.limitFor(live))
 }
 
 // gcSentinel is garbage from birth: its cleanup runs after the next

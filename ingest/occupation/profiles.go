@@ -90,13 +90,6 @@ func profileTerms(cut Cutter, o catalog.Occupation, keys map[string][]string) ma
 	return m
 }
 
-// newProfiles builds the profiles with cut; keys are the curated keys of
-// each code.
-func newProfiles(cut Cutter, keys map[string][]string) *profiles {
-	occs := leafCodes()
-	return profilesFrom(occs, profileTFs(cut, occs, keys))
-}
-
 // profileTFs is each occupation's weighted words (profileTerms), cut on
 // every core: the build runs alone at the start of an import, before the
 // first post can be classified.
