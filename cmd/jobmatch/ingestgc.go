@@ -1,12 +1,17 @@
 package main
 
 import (
+	"io/fs"
 	"log/slog"
 	"math"
 	"os"
+	"path"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -29,17 +34,30 @@ import (
 // The runtime has no such setting, so heapFloor keeps GOGC off and moves
 // the soft memory limit after every collection to the larger of the floor
 // and the live heap plus ingestGCPercent of it.
+//
+// In a container the limit never passes ingestContainerShare of the
+// container's memory (cgroup v2 memory.max or v1 memory.limit_in_bytes):
+// with GOGC off nothing else would start a collection before the kernel
+// killed the import, in a 512 MB container with the floor alone at
+// 640 MiB. Below that cap the collector works harder instead (the soft
+// limit's own guard keeps it to about half the CPU).
 const (
 	ingestHeapFloor = 640 << 20
 	// ingestGCPercent is the collector's target above the live heap once
 	// that target passes the floor.
 	ingestGCPercent = 100
+	// ingestContainerShare is the share of a container's memory limit,
+	// in percent, that the soft limit never passes: the rest is for what
+	// the runtime's limit does not count (the mapped index segments, the
+	// bolt file's pages, the kernel's page cache charged to the cgroup).
+	ingestContainerShare = 80
 )
 
 // heapFloor is a running floor policy (see above).
 type heapFloor struct {
 	floor   uint64
 	percent uint64
+	cap     uint64 // the container's share (0: no container limit)
 
 	mu      sync.Mutex
 	stopped bool
@@ -57,17 +75,23 @@ func startHeapFloor(log *slog.Logger, floor, percent uint64) (stop func()) {
 	}
 	h := &heapFloor{floor: floor, percent: percent,
 		sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	if c := containerMemoryLimit(); c > 0 {
+		h.cap = c / 100 * ingestContainerShare
+	}
 	h.prevLim = debug.SetMemoryLimit(-1)
 	h.adjust()
 	h.prevGC = debug.SetGCPercent(-1)
 	h.arm()
-	log.Debug("garbage collector", "gogc", "off", "heap_floor", floor, "gogc_above_floor", percent)
+	log.Debug("garbage collector", "gogc", "off", "heap_floor", floor, "gogc_above_floor", percent, "container_cap", h.cap)
 	return h.stop
 }
 
 // limitFor is the memory limit for a live heap of live bytes.
 func (h *heapFloor) limitFor(live uint64) int64 {
 	l := max(h.floor, live+live/100*h.percent+live%100*h.percent/100)
+	if h.cap > 0 {
+		l = min(l, h.cap)
+	}
 	return int64(min(l, math.MaxInt64))
 }
 
@@ -118,4 +142,56 @@ func (h *heapFloor) stop() {
 	h.stopped = true
 	debug.SetGCPercent(h.prevGC)
 	debug.SetMemoryLimit(h.prevLim)
+}
+
+// containerMemoryLimit is the memory limit of the cgroup this process runs
+// in, or 0 when there is none (or it cannot be read): cgroup v2's
+// memory.max of the process's own group, else cgroup v1's
+// memory.limit_in_bytes (which reads as about 2^63 when unlimited).
+func containerMemoryLimit() uint64 {
+	return cgroupMemoryLimit(os.DirFS("/"))
+}
+
+func cgroupMemoryLimit(root fs.FS) uint64 {
+	self, err := fs.ReadFile(root, "proc/self/cgroup")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(self), "\n") {
+		// "0::/path" is the v2 group; "N:memory:/path" (or
+		// "N:memory,…:/path") a v1 memory controller's.
+		id, rest, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		ctrls, group, ok := strings.Cut(rest, ":")
+		if !ok {
+			continue
+		}
+		group = strings.Trim(group, "/")
+		var file string
+		switch {
+		case id == "0" && ctrls == "":
+			file = path.Join("sys/fs/cgroup", group, "memory.max")
+		case slices.Contains(strings.Split(ctrls, ","), "memory"):
+			file = path.Join("sys/fs/cgroup/memory", group, "memory.limit_in_bytes")
+			if _, err := fs.Stat(root, file); err != nil {
+				// In a container the v1 group's own path is often
+				// mounted as the hierarchy's root.
+				file = "sys/fs/cgroup/memory/memory.limit_in_bytes"
+			}
+		default:
+			continue
+		}
+		b, err := fs.ReadFile(root, file)
+		if err != nil {
+			continue
+		}
+		v, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+		if err != nil || v == 0 || v >= 1<<62 { // "max", or v1's unlimited
+			continue
+		}
+		return v
+	}
+	return 0
 }

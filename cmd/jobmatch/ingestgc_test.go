@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -22,6 +23,62 @@ func TestHeapFloorLimit(t *testing.T) {
 	} {
 		if got := h.limitFor(c.live); got != c.want {
 			t.Errorf("limitFor(%d MiB) = %d MiB, want %d MiB", c.live>>20, got>>20, c.want>>20)
+		}
+	}
+}
+
+// In a container the limit stays below its share of the container's memory
+// whatever the floor and the live heap ask for.
+func TestHeapFloorContainerCap(t *testing.T) {
+	h := &heapFloor{floor: 640 << 20, percent: 100, cap: 512 << 20 / 100 * ingestContainerShare}
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, 409 << 20},
+		{100 << 20, 409 << 20},
+		{400 << 20, 409 << 20}, // the collector works harder rather than the kernel killing the import
+	} {
+		if got := h.limitFor(c.live); got>>20 != c.want>>20 {
+			t.Errorf("limitFor(%d MiB) = %d MiB, want %d MiB", c.live>>20, got>>20, c.want>>20)
+		}
+	}
+}
+
+func TestCgroupMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		files fstest.MapFS
+		want  uint64
+	}{
+		{"v2 limited", fstest.MapFS{
+			"proc/self/cgroup":                     {Data: []byte("0::/jobs/import\n")},
+			"sys/fs/cgroup/jobs/import/memory.max": {Data: []byte("536870912\n")},
+		}, 512 << 20},
+		{"v2 unlimited", fstest.MapFS{
+			"proc/self/cgroup":         {Data: []byte("0::/\n")},
+			"sys/fs/cgroup/memory.max": {Data: []byte("max\n")},
+		}, 0},
+		{"v1 own path", fstest.MapFS{
+			"proc/self/cgroup": {Data: []byte("5:cpu,cpuacct:/a\n4:memory:/docker/abc\n0::/\n")},
+			"sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes": {Data: []byte("1073741824\n")},
+		}, 1 << 30},
+		{"v1 mounted at the group", fstest.MapFS{
+			"proc/self/cgroup":                           {Data: []byte("4:memory:/docker/abc\n")},
+			"sys/fs/cgroup/memory/memory.limit_in_bytes": {Data: []byte("268435456\n")},
+		}, 256 << 20},
+		{"v1 unlimited", fstest.MapFS{
+			"proc/self/cgroup":                           {Data: []byte("4:memory:/\n")},
+			"sys/fs/cgroup/memory/memory.limit_in_bytes": {Data: []byte("9223372036854771712\n")},
+		}, 0},
+		{"no cgroup file", fstest.MapFS{}, 0},
+		{"garbage", fstest.MapFS{
+			"proc/self/cgroup":         {Data: []byte("0::/\n")},
+			"sys/fs/cgroup/memory.max": {Data: []byte("lots\n")},
+		}, 0},
+	} {
+		if got := cgroupMemoryLimit(c.files); got != c.want {
+			t.Errorf("%s: cgroupMemoryLimit = %d, want %d", c.name, got, c.want)
 		}
 	}
 }
