@@ -109,15 +109,22 @@
 // mapping is disabled, so a document of any other type indexes nothing.
 // Graduates never enter the index: there is no graduate document type.
 // Text fields (title, employer, description, majors, skills+certificates,
-// occupation name) use zh_gse; channel, district, kind, type, category and
-// employer_exact are keyword fields with doc values for filters and
-// facets; degree, the minimum degree, is a keyword ("0" to "5") that the
+// occupation name) use zh_gse; channel, district, kind and type are
+// keyword fields for filters, stored for the hits, the first three with
+// doc values for the facets; employer_exact, the employer as a hit shows
+// it, is only stored (nothing searches, filters or facets it), and a
+// course's category is not in the index (nothing reads it there); degree,
+// the minimum degree, is a keyword ("0" to "5") that the
 // degree filter matches as a disjunction of the degrees at or below the
 // searcher's: bleve indexes a number as 16 terms, a tenth of the indexing
 // time for a field of six values. An index built before that (numeric
 // degree_min) still opens and filters by a numeric range until Rebuild
-// replaces it (TestLegacyDegreeIndex). bleve's composite _all field is
-// disabled: no field goes into it and every query names its fields. Search ORs match queries over the text
+// replaces it (TestLegacyDegreeIndex); one built before employer_exact was
+// only stored searches the same, takes writes through bleve's mapping
+// rather than direct documents, and says at Open that `jobmatch reindex`
+// brings it to the current mapping (TestStoredEmployerIndex). bleve's
+// composite _all field is disabled: no field goes into it and every query
+// names its fields. Search ORs match queries over the text
 // fields (title boost 3, occupation 2, skills and majors 1.5), filters
 // (bleve's boolean filter clause, which does not score), facets on channel,
 // district and kind, and sorts by score then ID, so equal scores page

@@ -66,59 +66,64 @@ type docBuilder struct {
 var (
 	directOnce    sync.Once
 	directBuilder *docBuilder
-	directMapping string // newMapping as JSON; an index with another mapping gets no direct documents
 	directErr     error
-	directOK      sync.Map // bleve.Index → bool: does its mapping match directMapping
+	directOK      sync.Map // bleve.Index → bool: does its mapping match currentMapping
 )
+
+// currentMapping is newMapping as JSON; an index with another mapping gets
+// no direct documents.
+var currentMapping = sync.OnceValues(func() (string, error) {
+	b, err := json.Marshal(newMapping())
+	return string(b), err
+})
+
+// hasCurrentMapping reports whether bi's mapping is this version's.
+func hasCurrentMapping(bi bleve.Index) bool {
+	if ok, seen := directOK.Load(bi); seen {
+		return ok.(bool)
+	}
+	want, err := currentMapping()
+	if err != nil {
+		return false
+	}
+	b, err := json.Marshal(bi.Mapping())
+	ok := err == nil && string(b) == want
+	directOK.Store(bi, ok)
+	return ok
+}
 
 // builderFor returns the docBuilder for bi, or nil when bi's mapping is not
 // this version's (or the builder cannot be made): then documents go
 // through bleve's mapping.
 func builderFor(bi bleve.Index) *docBuilder {
-	directOnce.Do(func() { directBuilder, directMapping, directErr = newDocBuilder() })
-	if directErr != nil {
+	directOnce.Do(func() { directBuilder, directErr = newDocBuilder() })
+	if directErr != nil || !hasCurrentMapping(bi) {
 		return nil
 	}
-	if ok, seen := directOK.Load(bi); seen {
-		if ok.(bool) {
-			return directBuilder
-		}
-		return nil
-	}
-	b, err := json.Marshal(bi.Mapping())
-	ok := err == nil && string(b) == directMapping
-	directOK.Store(bi, ok)
-	if ok {
-		return directBuilder
-	}
-	return nil
+	return directBuilder
 }
 
 // forgetIndex drops bi from builderFor's memory (when bi is closed).
 func forgetIndex(bi bleve.Index) { directOK.Delete(bi) }
 
-func newDocBuilder() (*docBuilder, string, error) {
+func newDocBuilder() (*docBuilder, error) {
 	im := newMapping()
-	js, err := json.Marshal(im)
-	if err != nil {
-		return nil, "", err
-	}
 	seg, err := DefaultSegmenter()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	cache := registry.NewCache()
 	text, err := cache.AnalyzerNamed(AnalyzerName)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	lower, err := cache.TokenFilterNamed(lowercase.Name)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	stops, err := cache.TokenMapNamed(StopTokenMapName)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	b := &docBuilder{
 		seg: seg, text: text, lower: lowerFilter{lower: lower}, width: widthFilter{cjk: cjk.NewCJKWidthFilter()}, stops: stops,
@@ -131,7 +136,7 @@ func newDocBuilder() (*docBuilder, string, error) {
 			b.opts[name] = dm.Fields[0].Options()
 		}
 	}
-	return b, string(js), nil
+	return b, nil
 }
 
 // document is the bleve document for d, as the mapping makes it: the
@@ -164,14 +169,13 @@ func (b *docBuilder) document(id string, d *doc) *document.Document {
 	kw(fieldChannel, d.Channel)
 	kw(fieldDistrict, d.District)
 	kw(fieldKind, d.Kind)
-	kw(fieldCategory, d.Category)
 	kw(fieldDegree, d.Degree)
 	bd.SetIndexed()
 	return bd
 }
 
 // docFields is the most fields document makes.
-const docFields = 13
+const docFields = 12
 
 // analyseKeyword is the keyword analyzer's output for v: v as one token.
 func (b *docBuilder) analyseKeyword(v string) analysed {

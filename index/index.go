@@ -30,7 +30,7 @@ const (
 	fieldType        = "type"
 	fieldTitle       = "title"
 	fieldEmployer    = "employer"       // analyzed: employer or course provider
-	fieldEmployerKey = "employer_exact" // keyword, for filters and facets
+	fieldEmployerKey = "employer_exact" // the employer as written, stored for hits
 	fieldDescription = "description"
 	fieldMajors      = "majors"
 	fieldSkills      = "skills" // skills and certificates
@@ -38,8 +38,7 @@ const (
 	fieldChannel     = "channel"
 	fieldDistrict    = "district"
 	fieldKind        = "kind"
-	fieldCategory    = "category" // course category
-	fieldDegree      = "degree"   // a post's minimum degree as a keyword, "0" to "5"
+	fieldDegree      = "degree" // a post's minimum degree as a keyword, "0" to "5"
 	// fieldDegreeMin is the numeric minimum degree of indexes built before
 	// fieldDegree replaced it (see Index.degreeTerms).
 	fieldDegreeMin = "degree_min"
@@ -143,6 +142,12 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 		ix.bi, ix.gen = bi, gen
 	}
 	ix.degreeTerms = hasDegreeTerms(ix.bi)
+	if !hasCurrentMapping(ix.bi) {
+		// It searches as it did; its writes go through bleve's mapping
+		// by reflection, not the direct documents of fastdoc.go.
+		ix.log.Info("index built by an earlier version: searches as before; `jobmatch reindex` rebuilds it with the current mapping, which imports faster",
+			"dir", filepath.Join(dir, gen))
+	}
 	ix.removeStale()
 	return ix, nil
 }

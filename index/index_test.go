@@ -351,7 +351,7 @@ func TestNoPersonalData(t *testing.T) {
 		t.Fatal(err)
 	}
 	allowed := []string{fieldType, fieldTitle, fieldEmployer, fieldEmployerKey, fieldDescription, fieldMajors, fieldSkills,
-		fieldOccupation, fieldChannel, fieldDistrict, fieldKind, fieldCategory, fieldDegree, "_id"}
+		fieldOccupation, fieldChannel, fieldDistrict, fieldKind, fieldDegree, "_id"}
 	for _, f := range fields {
 		if !slices.Contains(allowed, f) {
 			t.Errorf("index has field %q", f)

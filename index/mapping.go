@@ -25,7 +25,6 @@ type doc struct {
 	Channel     string   `json:"channel,omitempty"`
 	District    string   `json:"district,omitempty"`
 	Kind        string   `json:"kind"`
-	Category    string   `json:"category,omitempty"`
 	// Degree is what the current mapping indexes; DegreeMin what the
 	// mapping of an older index does (each mapping ignores the other).
 	Degree    string  `json:"degree"`
@@ -58,11 +57,26 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.IncludeInAll = false
 		return f
 	}
-	kw := func() *mapping.FieldMapping {
+	// A keyword is indexed for filters and stored for the hits; only the
+	// facets (channel, district, kind: facetFields) need doc values.
+	kw := func(docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = true
-		f.DocValues = true // facets
+		f.DocValues = docValues
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		return f
+	}
+	// The employer as written is shown with a hit and nothing searches,
+	// filters or facets it: stored, not indexed (employer, analyzed, is
+	// what a text search matches).
+	shown := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Index = false
+		f.Store = true
+		f.DocValues = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		return f
@@ -81,18 +95,17 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 	build := func() *mapping.DocumentMapping {
 		dm := bleve.NewDocumentStaticMapping()
-		dm.AddFieldMappingsAt(fieldType, kw())
+		dm.AddFieldMappingsAt(fieldType, kw(false))
 		dm.AddFieldMappingsAt(fieldTitle, text(true))
 		dm.AddFieldMappingsAt(fieldEmployer, text(false))
-		dm.AddFieldMappingsAt(fieldEmployerKey, kw())
+		dm.AddFieldMappingsAt(fieldEmployerKey, shown())
 		dm.AddFieldMappingsAt(fieldDescription, text(false))
 		dm.AddFieldMappingsAt(fieldMajors, text(false))
 		dm.AddFieldMappingsAt(fieldSkills, text(false))
 		dm.AddFieldMappingsAt(fieldOccupation, text(false))
-		dm.AddFieldMappingsAt(fieldChannel, kw())
-		dm.AddFieldMappingsAt(fieldDistrict, kw())
-		dm.AddFieldMappingsAt(fieldKind, kw())
-		dm.AddFieldMappingsAt(fieldCategory, kw())
+		dm.AddFieldMappingsAt(fieldChannel, kw(true))
+		dm.AddFieldMappingsAt(fieldDistrict, kw(true))
+		dm.AddFieldMappingsAt(fieldKind, kw(true))
 		dm.AddFieldMappingsAt(fieldDegree, degree())
 		// No field goes into bleve's composite _all field and every query
 		// names its fields, so _all is disabled: otherwise every document
@@ -141,7 +154,6 @@ func courseDoc(c *matcher.Course) doc {
 		Majors:      c.Majors,
 		District:    c.District,
 		Kind:        string(matcher.KindCourse),
-		Category:    string(c.Category),
 	}
 	d.Skills = append(append([]string(nil), c.Skills...), c.Certificates...)
 	return d
