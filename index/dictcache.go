@@ -48,6 +48,9 @@ import (
 // catalog's words, nothing of the data.
 const DictionaryCacheFile = "segmenter-dict.cache"
 
+// errOtherDictionary is a compiled dictionary whose key is not this load's.
+var errOtherDictionary = errors.New("made from another dictionary, gse or build")
+
 // dictCacheMagic starts the file; its last byte is the format's version.
 const dictCacheMagic = "jobmatch/gse-dictionary\x00\x01"
 
@@ -92,7 +95,12 @@ func loadDefaultSegmenter(dict string, domain []string) (*Segmenter, error) {
 	if err == nil {
 		return s, nil
 	}
-	if !errors.Is(err, os.ErrNotExist) {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, errOtherDictionary):
+		// Another build's (a new binary, a changed catalog): expected once.
+		log.Info("segmenter: compiled dictionary made by another build; loading the text", "file", path)
+	default:
 		log.Warn("segmenter: compiled dictionary not used; loading the text", "file", path, "err", err)
 	}
 	if s, err = NewSegmenter(dict, domain); err != nil {
@@ -530,7 +538,7 @@ func readCompiledDictionary(path string, lay *gseLayout, key [sha256.Size]byte) 
 		return nil, errors.New("not a compiled dictionary of this format")
 	}
 	if string(head[len(dictCacheMagic):]) != string(key[:]) {
-		return nil, errors.New("made from another dictionary, gse or build")
+		return nil, errOtherDictionary
 	}
 	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
 	r := &dictReader{r: io.TeeReader(br, crc)}

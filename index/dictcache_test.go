@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -111,7 +112,7 @@ func TestCompiledDictionaryRejectsDamage(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := lay.key(dictZh, append(DomainWords(), "另一个词"))
-	if _, err := readCompiledDictionary(path, lay, other); err == nil || !strings.Contains(err.Error(), "another dictionary") {
+	if _, err := readCompiledDictionary(path, lay, other); !errors.Is(err, errOtherDictionary) {
 		t.Errorf("another dictionary's file: %v", err)
 	}
 }
@@ -164,6 +165,18 @@ func TestDefaultLoadWritesThenReadsCompiled(t *testing.T) {
 	}
 	if _, err := readCompiledDictionary(path, mustLayout(t), mustLayout(t).key(dictZh, domain)); err != nil {
 		t.Errorf("the file was not written again: %v", err)
+	}
+	// Another build's file (other domain words): said at Info, replaced.
+	logs.Reset()
+	otherDomain := append(slices.Clone(domain), "另一个词")
+	if _, err := loadDefaultSegmenter(dictZh, otherDomain); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "level=INFO") || !strings.Contains(logs.String(), "another build") || strings.Contains(logs.String(), "level=WARN") {
+		t.Errorf("another build's file: logged %q", logs.String())
+	}
+	if _, err := readCompiledDictionary(path, mustLayout(t), mustLayout(t).key(dictZh, otherDomain)); err != nil {
+		t.Errorf("another build's file was not replaced: %v", err)
 	}
 	// A directory that does not exist is not made for the file.
 	SetDictionaryCache(filepath.Join(dir, "missing"), nil)
