@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,6 +24,31 @@ func BenchmarkLoadSegmenter(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := NewSegmenter(dictZh, domain); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadCompiledDictionary is BenchmarkLoadSegmenter from the
+// compiled form SetDictionaryCache keeps (dictcache.go), the file in the
+// page cache. The key (hashing the text and the domain words) is counted.
+func BenchmarkLoadCompiledDictionary(b *testing.B) {
+	domain := DomainWords()
+	s, err := NewSegmenter(dictZh, domain)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lay, err := gseLayoutOf()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), DictionaryCacheFile)
+	if err := writeCompiledDictionary(path, s, lay, lay.key(dictZh, domain)); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := readCompiledDictionary(path, lay, lay.key(dictZh, domain)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -54,6 +54,15 @@
 // drops (frequency < 8) are mostly rare idioms and names, while the job
 // vocabulary that matters comes back through the domain dictionary.
 //
+// The commands do not load the text at every start: DefaultSegmenter keeps
+// what the load builds (gse's trie and tokens, the side table) compiled in
+// the data directory (SetDictionaryCache, dictcache.go; 14 MB) and reads it
+// back, keyed by everything the load depends on and checksummed, falling
+// back to the text (and writing the file again) on any mismatch.
+// BenchmarkLoadCompiledDictionary against BenchmarkLoadSegmenter, alternated
+// on the shared 2-core Zen 5 guest at load 7–11: 145–212 ms/op against
+// 385–1,060 ms/op (see benchmarks/RESULTS.md, helper clilocal).
+//
 // # Analysis
 //
 // The tokenizer (TokenizerName "gse") folds full-width ASCII to half width

@@ -91,10 +91,12 @@ var (
 )
 
 // DefaultSegmenter returns the process-wide segmenter, loading its
-// dictionaries on first use (about a quarter of a second; see doc.go).
+// dictionaries on first use (about a quarter of a second from the text;
+// a few hundredths from the compiled form SetDictionaryCache keeps; see
+// doc.go).
 func DefaultSegmenter() (*Segmenter, error) {
 	defaultOnce.Do(func() {
-		defaultSeg, defaultErr = NewSegmenter(dictZh, DomainWords())
+		defaultSeg, defaultErr = loadDefaultSegmenter(dictZh, DomainWords())
 	})
 	return defaultSeg, defaultErr
 }
@@ -103,6 +105,17 @@ func DefaultSegmenter() (*Segmenter, error) {
 // pos" lines) and domain words that must come out whole. Most callers want
 // DefaultSegmenter; this exists so the load can be measured on its own.
 func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
+	s := newSegmenterShell()
+	if err := s.loadText(dict, domain); err != nil {
+		return nil, err
+	}
+	s.finishLoad()
+	return s, nil
+}
+
+// newSegmenterShell is a segmenter with its buffers and caches and an empty
+// gse dictionary: what loadText or a compiled dictionary then fills.
+func newSegmenterShell() *Segmenter {
 	s := &Segmenter{stop: parseStopWords(stopWordsText), memo: newTokenMemo(memoSize),
 		short:   [2]*tokenMemo{newTokenMemo(shortCacheSize), newTokenMemo(shortCacheSize)},
 		cutters: make(chan *cutter, freeCutters), lattice: newLatticeCache()}
@@ -113,12 +126,22 @@ func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
 	s.seg.SkipLog = true
 	s.seg.Dict = gse.NewDict()
 	s.seg.Init()
+	return s
+}
+
+// loadText fills the dictionary from the text of dict and the domain words
+// through gse's AddToken, then the side table (buildTokenInfo).
+func (s *Segmenter) loadText(dict string, domain []string) error {
+	// Every entry is appended to Dictionary.Tokens: sized for all of them
+	// up front, it is not copied at each of its ~40 growths (a third of
+	// the load's CPU, and pages faulted in for nothing).
+	s.seg.Dict.Tokens = make([]gse.Token, 0, len(domain)+strings.Count(dict, "\n")+1)
 
 	// gse keeps the first entry it sees for a word, so domain words go in
 	// before the general dictionary to win with their higher frequency.
 	for _, w := range domain {
 		if err := s.seg.AddToken(w, domainFreq, "nz"); err != nil {
-			return nil, fmt.Errorf("index: domain word %q: %w", w, err)
+			return fmt.Errorf("index: domain word %q: %w", w, err)
 		}
 		s.domain++
 	}
@@ -134,7 +157,7 @@ func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
 		freqText, pos, _ := strings.Cut(tail, " ")
 		freq, err := strconv.ParseFloat(strings.TrimSpace(freqText), 64)
 		if err != nil || freq <= 0 {
-			return nil, fmt.Errorf("index: dictionary line %d: bad frequency %q", line, freqText)
+			return fmt.Errorf("index: dictionary line %d: bad frequency %q", line, freqText)
 		}
 		if utf8.RuneCountInString(word) == 1 {
 			// As gse's own loader does (Segmenter.Size): a single
@@ -143,7 +166,7 @@ func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
 			freq = singleCharFreq
 		}
 		if err := s.seg.AddToken(word, freq, strings.TrimSpace(pos)); err != nil {
-			return nil, fmt.Errorf("index: dictionary line %d: %w", line, err)
+			return fmt.Errorf("index: dictionary line %d: %w", line, err)
 		}
 	}
 	// gse's CalcToken (path lengths and every word's sub-segments) is
@@ -152,12 +175,17 @@ func NewSegmenter(dict string, domain []string) (*Segmenter, error) {
 	// (subwords.go).
 	s.words = s.seg.Dict.NumTokens()
 	s.buildTokenInfo()
+	return nil
+}
+
+// finishLoad makes the per-word caches for a loaded dictionary, and gse's
+// own tables when the side table failed its check.
+func (s *Segmenter) finishLoad() {
 	s.subwords = make([]atomic.Pointer[[]subword], len(s.dictTokens))
 	s.walked = make([]atomic.Pointer[walked], len(s.dictTokens))
 	if !s.fast {
 		s.gseReady()
 	}
-	return s, nil
 }
 
 // DictionarySize returns how many words the segmenter knows and how many of

@@ -81,17 +81,21 @@ func (s *Store) EachPost(ctx context.Context, f matcher.PostFilter, fn func(*mat
 	if f.Source != "" {
 		prefix = []byte(f.Source + ":")
 	}
-	return s.scan(ctx, bPosts, prefix, func(k, v []byte) error {
-		var p matcher.Post
-		t, err := decodePostRecord(v, &p)
+	// Each post is decoded inside the page's read transaction (the decoder
+	// copies what it keeps) rather than from a copy of its record made
+	// there: the copies were 40 MB and a tenth of a CPU-second of reading
+	// the generated set's 25,000 posts. fn still runs outside it.
+	return s.scanTx(ctx, bPosts, prefix, func(_ *bbolt.Tx, k, v []byte) (func() error, error) {
+		p := new(matcher.Post)
+		t, err := decodePostRecord(v, p)
 		if err != nil {
-			return fmt.Errorf("post %s: %w", k, err)
+			return nil, fmt.Errorf("post %s: %w", k, err)
 		}
 		p.UpdatedAt = t
-		if !store.MatchPost(&f, &p) {
-			return nil
+		if !store.MatchPost(&f, p) {
+			return nil, nil
 		}
-		return fn(&p)
+		return func() error { return fn(p) }, nil
 	})
 }
 

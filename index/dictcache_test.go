@@ -1,0 +1,198 @@
+package index
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// compiledRoundTrip writes the text-loaded segmenter's dictionary to a
+// file and reads it back.
+func compiledRoundTrip(t *testing.T) (text, compiled *Segmenter, path string) {
+	t.Helper()
+	domain := DomainWords()
+	text, err := NewSegmenter(dictZh, domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay, err := gseLayoutOf()
+	if err != nil {
+		t.Fatalf("gse's layout: %v", err)
+	}
+	key := lay.key(dictZh, domain)
+	path = filepath.Join(t.TempDir(), DictionaryCacheFile)
+	if err := writeCompiledDictionary(path, text, lay, key); err != nil {
+		t.Fatal(err)
+	}
+	compiled, err = readCompiledDictionary(path, lay, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text, compiled, path
+}
+
+func TestCompiledDictionaryMatchesText(t *testing.T) {
+	text, compiled, _ := compiledRoundTrip(t)
+	// DeepEqual follows the unexported fields: the trie's arrays, every
+	// token's units, frequency and part of speech, the totals.
+	if !reflect.DeepEqual(text.seg.Dict, compiled.seg.Dict) {
+		t.Fatal("the compiled dictionary differs from the text-loaded one")
+	}
+	if text.seg.Dict.TotalFreq() != compiled.seg.Dict.TotalFreq() || text.seg.Dict.MaxTokenLen() != compiled.seg.Dict.MaxTokenLen() {
+		t.Fatal("totals differ")
+	}
+	if !slices.Equal(text.info, compiled.info) || text.barrier != compiled.barrier {
+		t.Fatal("the side table or the barrier bitmap differs")
+	}
+	if text.words != compiled.words || text.domain != compiled.domain || !compiled.fast || !compiled.FastPath() {
+		t.Fatalf("words %d/%d, domain %d/%d, fast %v", text.words, compiled.words, text.domain, compiled.domain, compiled.fast)
+	}
+	for _, s := range segmentationCorpus(t) {
+		if a, b := text.Cut(s), compiled.Cut(s); !slices.Equal(a, b) {
+			t.Fatalf("Cut(%q): text-loaded %q, compiled %q", s, a, b)
+		}
+		if a, b := text.Terms(s), compiled.Terms(s); !slices.Equal(a, b) {
+			t.Fatalf("Terms(%q): text-loaded %q, compiled %q", s, a, b)
+		}
+	}
+	// gse.Segment itself (the fallback) runs on the compiled dictionary.
+	compiled.gseReady()
+	text.gseReady()
+	for _, s := range []string{"计算机科学与技术专业", "会计学专业本科及以上学历，熟悉Java"} {
+		if a, b := gseWords(text, s), gseWords(compiled, s); !slices.Equal(a, b) {
+			t.Fatalf("gse.Segment(%q): text-loaded %q, compiled %q", s, a, b)
+		}
+	}
+}
+
+func gseWords(s *Segmenter, text string) []string {
+	var out []string
+	for _, sg := range s.seg.Segment([]byte(text)) {
+		out = append(out, sg.Token().Text())
+	}
+	return out
+}
+
+func TestCompiledDictionaryRejectsDamage(t *testing.T) {
+	_, _, path := compiledRoundTrip(t)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay, err := gseLayoutOf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := lay.key(dictZh, DomainWords())
+	for name, b := range map[string][]byte{
+		"flipped byte": func() []byte {
+			b := slices.Clone(good)
+			b[len(b)/2] ^= 0x40
+			return b
+		}(),
+		"truncated":    good[:len(good)-100],
+		"no checksum":  good[:len(good)-4],
+		"header only":  good[:len(dictCacheMagic)+len(key)],
+		"other format": append([]byte("jobmatch/gse-dictionary\x00\x00"), good[len(dictCacheMagic):]...),
+	} {
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readCompiledDictionary(path, lay, key); err == nil {
+			t.Errorf("%s: read without an error", name)
+		}
+	}
+	if err := os.WriteFile(path, good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := lay.key(dictZh, append(DomainWords(), "另一个词"))
+	if _, err := readCompiledDictionary(path, lay, other); !errors.Is(err, errOtherDictionary) {
+		t.Errorf("another dictionary's file: %v", err)
+	}
+}
+
+// TestDefaultLoadWritesThenReadsCompiled runs DefaultSegmenter's load with
+// a cache directory: the first writes the file, the second reads it, a
+// damaged file is reported, loaded from the text and written again.
+func TestDefaultLoadWritesThenReadsCompiled(t *testing.T) {
+	dir := t.TempDir()
+	var logs bytes.Buffer
+	SetDictionaryCache(dir, slog.New(slog.NewTextHandler(&logs, nil)))
+	t.Cleanup(func() { SetDictionaryCache("", nil) })
+	domain := DomainWords()
+	first, err := loadDefaultSegmenter(dictZh, domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, DictionaryCacheFile)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("no compiled dictionary written: %v", err)
+	}
+	second, err := loadDefaultSegmenter(dictZh, domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(first.seg.Dict, second.seg.Dict) {
+		t.Fatal("the second load's dictionary differs")
+	}
+	if fi2, _ := os.Stat(path); !fi2.ModTime().Equal(fi.ModTime()) {
+		t.Error("the second load rewrote the file")
+	}
+	if logs.Len() != 0 {
+		t.Errorf("logged on a clean load: %s", logs.String())
+	}
+	b, _ := os.ReadFile(path)
+	b[len(b)-1] ^= 1
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	third, err := loadDefaultSegmenter(dictZh, domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "compiled dictionary not used") {
+		t.Errorf("a damaged file was not reported: %q", logs.String())
+	}
+	if !slices.Equal(third.Cut("计算机科学与技术专业"), first.Cut("计算机科学与技术专业")) {
+		t.Error("the text load after a damaged file cuts differently")
+	}
+	if _, err := readCompiledDictionary(path, mustLayout(t), mustLayout(t).key(dictZh, domain)); err != nil {
+		t.Errorf("the file was not written again: %v", err)
+	}
+	// Another build's file (other domain words): said at Info, replaced.
+	logs.Reset()
+	otherDomain := append(slices.Clone(domain), "另一个词")
+	if _, err := loadDefaultSegmenter(dictZh, otherDomain); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "level=INFO") || !strings.Contains(logs.String(), "another build") || strings.Contains(logs.String(), "level=WARN") {
+		t.Errorf("another build's file: logged %q", logs.String())
+	}
+	if _, err := readCompiledDictionary(path, mustLayout(t), mustLayout(t).key(dictZh, otherDomain)); err != nil {
+		t.Errorf("another build's file was not replaced: %v", err)
+	}
+	// A directory that does not exist is not made for the file.
+	SetDictionaryCache(filepath.Join(dir, "missing"), nil)
+	if _, err := loadDefaultSegmenter(dictZh, domain); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
+		t.Errorf("a missing directory was made: %v", err)
+	}
+}
+
+func mustLayout(t *testing.T) *gseLayout {
+	t.Helper()
+	lay, err := gseLayoutOf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lay
+}
