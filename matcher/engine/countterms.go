@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -60,8 +63,8 @@ type idPost struct {
 
 // countTermIDs is CountTerms for a TermIDAnalyzer. Every term id the
 // counted posts use is normalised once (usefulTerm) and ranked by its
-// normalised term in the order sortedTermCounts sorts by; a post's terms
-// are then (rank, weight) pairs sorted as integers, equal ranks summed.
+// normalised term in the order sortedTermCounts sorts by; a post's
+// weights are then summed by rank (rankCounter), read out in rank order.
 // The sums are of small integers, exact in any order, and the terms come
 // out in strings.Compare order each once: sortedTermCounts's counts to the
 // bit.
@@ -133,52 +136,73 @@ func (e *Engine) countTermIDs(posts []matcher.Post, last map[string]int, an Term
 		rank[x.id] = int32(len(terms))
 	}
 
-	var done atomic.Int64
-	parallelRange(len(todo), func(j int) {
-		ip := todo[j]
-		if ip != nil {
-			ts, ns := rankedCounts(ip.ids, weights, rank, terms)
-			e.putSortedCounts(ip.key, ts, ns)
-		}
-		if n := done.Add(1); e.progress != nil && (n%segmentBatch == 0 || int(n) == len(todo)) {
-			e.progress(int(n), len(todo))
-		}
-	})
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rc := newRankCounter(len(terms))
+			for {
+				i := int(next.Add(segmentBatch)) - segmentBatch
+				if i >= len(todo) {
+					return
+				}
+				for _, ip := range todo[i:min(i+segmentBatch, len(todo))] {
+					if ip != nil {
+						ts, ns := rc.counts(ip.ids, weights, rank, terms)
+						e.putSortedCounts(ip.key, ts, ns)
+					}
+				}
+				if n := done.Add(int64(min(segmentBatch, len(todo)-i))); e.progress != nil {
+					e.progress(int(n), len(todo))
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
-// rankedCounts is the sorted term counts of texts whose term ids are ids,
-// each text's terms counting its weight, by the ranks and terms of
-// countTermIDs.
-func rankedCounts(ids [][]uint32, weights []int, rank []int32, terms []string) ([]string, []float64) {
-	var n int
-	for _, t := range ids {
-		n += len(t)
-	}
-	// rank << 32 | weight: sorted as integers, by rank first.
-	pairs := make([]uint64, 0, n)
+// rankCounter sums a post's term weights by rank (countTermIDs), one per
+// worker: the sums by rank and a bitset of the ranks met, so the counts
+// come out in rank order, which is term order, without sorting them.
+type rankCounter struct {
+	sum []int
+	met []uint64 // bit r%64 of word r/64: rank r met
+}
+
+func newRankCounter(ranks int) *rankCounter {
+	return &rankCounter{sum: make([]int, ranks), met: make([]uint64, (ranks+63)/64)}
+}
+
+// counts is the sorted term counts of texts whose term ids are ids, each
+// text's terms counting its weight, by the ranks and terms of
+// countTermIDs; it leaves rc empty again.
+func (rc *rankCounter) counts(ids [][]uint32, weights []int, rank []int32, terms []string) ([]string, []float64) {
+	lo, hi, distinct := len(rc.met), -1, 0
 	for i, t := range ids {
 		for _, id := range t {
-			if r := rank[id]; r > 0 {
-				pairs = append(pairs, uint64(r-1)<<32|uint64(weights[i]))
+			r := int(rank[id]) - 1
+			if r < 0 {
+				continue
 			}
-		}
-	}
-	slices.Sort(pairs)
-	distinct := 0
-	for k := range pairs {
-		if k == 0 || pairs[k]>>32 != pairs[k-1]>>32 {
-			distinct++
+			if rc.sum[r] == 0 { // every weight is at least 1
+				distinct++
+				rc.met[r/64] |= 1 << (r % 64)
+				lo, hi = min(lo, r/64), max(hi, r/64)
+			}
+			rc.sum[r] += weights[i]
 		}
 	}
 	// Sized exactly: the store keeps them until it is saved.
 	ts, ns := make([]string, 0, distinct), make([]float64, 0, distinct)
-	for k := 0; k < len(pairs); {
-		r := pairs[k] >> 32
-		var sum uint64
-		for ; k < len(pairs) && pairs[k]>>32 == r; k++ {
-			sum += pairs[k] & (1<<32 - 1)
+	for w := lo; w <= hi; w++ {
+		for b := rc.met[w]; b != 0; b &= b - 1 {
+			r := w*64 + bits.TrailingZeros64(b)
+			ts, ns = append(ts, terms[r]), append(ns, float64(rc.sum[r]))
+			rc.sum[r] = 0
 		}
-		ts, ns = append(ts, terms[r]), append(ns, float64(sum))
+		rc.met[w] = 0
 	}
 	return ts, ns
 }

@@ -127,3 +127,54 @@ func TestCountTermsFromIDsIsFromStrings(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCountTerms counts 5,000 generated posts into an empty sorted
+// store, the texts cut already (as after an import): from the analyzer's
+// strings, and from its kept ids.
+func BenchmarkCountTerms(b *testing.B) {
+	posts := genPosts(31, 5000)
+	kept := newIDTerms(BigramAnalyzer{})
+	for i := range posts {
+		texts, _ := postTexts(&posts[i])
+		for _, t := range texts {
+			kept.TermIDs(t)
+		}
+	}
+	strs := keptStrings{kept}
+	for name, an := range map[string]matcher.Analyzer{"strings": strs, "ids": kept} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				CountTerms(posts, an, &sortedSink{m: map[string][]string{}}, nil)
+			}
+		})
+	}
+}
+
+// keptStrings is idTerms's kept terms handed out as strings, as the
+// importer's analyzer did before it handed out ids.
+type keptStrings struct{ k *idTerms }
+
+func (s keptStrings) Terms(text string) []string {
+	ids := s.k.TermIDs(text)
+	vocab := s.k.Vocabulary()
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = vocab[id]
+	}
+	return out
+}
+
+// sortedSink is an empty TermStore that keeps what it is put sorted, as
+// store/termcache does, and nothing else.
+type sortedSink struct {
+	mu sync.Mutex
+	m  map[string][]string
+}
+
+func (s *sortedSink) Terms(string) (map[string]float64, bool) { return nil, false }
+func (s *sortedSink) Put(string, map[string]float64)          { panic("sortedSink takes counts sorted") }
+func (s *sortedSink) PutSorted(k string, ts []string, _ []float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[k] = ts
+}
