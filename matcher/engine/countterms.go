@@ -149,10 +149,19 @@ func (e *Engine) countTermIDs(posts []matcher.Post, last map[string]int, an Term
 					return
 				}
 				for _, ip := range todo[i:min(i+segmentBatch, len(todo))] {
-					if ip != nil {
-						ts, ns := rc.counts(ip.ids, weights, rank, terms)
-						e.putSortedCounts(ip.key, ts, ns)
+					if ip == nil {
+						continue
 					}
+					ranks, ns := rc.counts(ip.ids, weights, rank)
+					if rp, ok := e.terms.(RankedPutter); ok {
+						rp.PutRanked(ip.key, terms, ranks, ns)
+						continue
+					}
+					ts := make([]string, len(ranks))
+					for k, r := range ranks {
+						ts[k] = terms[r]
+					}
+					e.putSortedCounts(ip.key, ts, ns)
 				}
 				if n := done.Add(int64(min(segmentBatch, len(todo)-i))); e.progress != nil {
 					e.progress(int(n), len(todo))
@@ -175,10 +184,10 @@ func newRankCounter(ranks int) *rankCounter {
 	return &rankCounter{sum: make([]int, ranks), met: make([]uint64, (ranks+63)/64)}
 }
 
-// counts is the sorted term counts of texts whose term ids are ids, each
-// text's terms counting its weight, by the ranks and terms of
-// countTermIDs; it leaves rc empty again.
-func (rc *rankCounter) counts(ids [][]uint32, weights []int, rank []int32, terms []string) ([]string, []float64) {
+// counts is the term counts of texts whose term ids are ids, each text's
+// terms counting its weight, as the ranks of countTermIDs in increasing
+// order (term order) and their counts; it leaves rc empty again.
+func (rc *rankCounter) counts(ids [][]uint32, weights []int, rank []int32) ([]uint32, []float64) {
 	lo, hi, distinct := len(rc.met), -1, 0
 	for i, t := range ids {
 		for _, id := range t {
@@ -195,14 +204,14 @@ func (rc *rankCounter) counts(ids [][]uint32, weights []int, rank []int32, terms
 		}
 	}
 	// Sized exactly: the store keeps them until it is saved.
-	ts, ns := make([]string, 0, distinct), make([]float64, 0, distinct)
+	ranks, ns := make([]uint32, 0, distinct), make([]float64, 0, distinct)
 	for w := lo; w <= hi; w++ {
 		for b := rc.met[w]; b != 0; b &= b - 1 {
 			r := w*64 + bits.TrailingZeros64(b)
-			ts, ns = append(ts, terms[r]), append(ns, float64(rc.sum[r]))
+			ranks, ns = append(ranks, uint32(r)), append(ns, float64(rc.sum[r]))
 			rc.sum[r] = 0
 		}
 		rc.met[w] = 0
 	}
-	return ts, ns
+	return ranks, ns
 }

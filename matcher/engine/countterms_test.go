@@ -82,7 +82,7 @@ func countingPosts() []matcher.Post {
 func TestCountTermsFromIDsIsFromStrings(t *testing.T) {
 	posts := countingPosts()
 	for _, an := range []matcher.Analyzer{BigramAnalyzer{}, slashTerms{}} {
-		for name, sorted := range map[string]bool{"maps": false, "sorted": true} {
+		for name, kind := range map[string]int{"maps": 0, "sorted": 1, "ranked": 2} {
 			fromStrings := &sortedPuts{mapTerms: &mapTerms{m: map[string]map[string]float64{}}, t: t}
 			fromIDs := &sortedPuts{mapTerms: &mapTerms{m: map[string]map[string]float64{}}, t: t}
 			// Some posts' counts are in both stores already.
@@ -97,8 +97,11 @@ func TestCountTermsFromIDsIsFromStrings(t *testing.T) {
 				fromIDs.m[termKey(texts, reps)] = m
 			}
 			var s1, s2 TermStore = fromStrings.mapTerms, fromIDs.mapTerms
-			if sorted {
+			switch kind {
+			case 1:
 				s1, s2 = fromStrings, fromIDs
+			case 2:
+				s1, s2 = fromStrings, rankedPuts{fromIDs}
 			}
 			ids := newIDTerms(an)
 			var heard, total int
@@ -108,7 +111,7 @@ func TestCountTermsFromIDsIsFromStrings(t *testing.T) {
 			if fromIDs.puts == 0 || fromIDs.puts != len(fromIDs.m)-50 {
 				t.Fatalf("%T, %s: from ids %d put for %d new keys", an, name, fromIDs.puts, len(fromIDs.m)-50)
 			}
-			if sorted && fromIDs.sorted != fromIDs.puts {
+			if kind > 0 && fromIDs.sorted != fromIDs.puts {
 				t.Errorf("%T: %d of %d counts from ids put sorted", an, fromIDs.sorted, fromIDs.puts)
 			}
 			if len(fromIDs.m) != len(fromStrings.m) {
@@ -177,4 +180,20 @@ func (s *sortedSink) PutSorted(k string, ts []string, _ []float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m[k] = ts
+}
+
+// rankedPuts is a TermStore taking counts as ids into a vocabulary
+// (RankedPutter): it checks the order, and keeps them as sortedPuts does.
+type rankedPuts struct{ *sortedPuts }
+
+func (s rankedPuts) PutRanked(k string, terms []string, ids []uint32, ns []float64) {
+	s.t.Helper()
+	ts := make([]string, len(ids))
+	for i, id := range ids {
+		if i > 0 && ids[i-1] >= id {
+			s.t.Errorf("PutRanked %x: ids %v not increasing", k, ids)
+		}
+		ts[i] = terms[id]
+	}
+	s.PutSorted(k, ts, ns)
 }
