@@ -69,9 +69,25 @@ type idPost struct {
 // out in strings.Compare order each once: sortedTermCounts's counts to the
 // bit.
 func (e *Engine) countTermIDs(posts []matcher.Post, last map[string]int, an TermIDAnalyzer) {
-	// The posts' ids, on every core: the analyzer cuts the texts it has
-	// not kept (a post's majors, skills and certificates, each joined).
-	todo := make([]*idPost, len(posts)) // nil: an earlier copy, or counts the store has
+	todo := e.postIDs(posts, last, an)
+	keys := make(map[string]bool, len(todo))
+	for j, ip := range todo {
+		if ip != nil && keys[ip.key] {
+			todo[j] = nil // posts with the same texts: counted once
+		} else if ip != nil {
+			keys[ip.key] = true
+		}
+	}
+	rank, terms := rankTerms(todo, an.Vocabulary())
+	e.putRankedCounts(todo, rank, terms)
+}
+
+// postIDs is, on every core, each post's key and its texts' term ids: nil
+// for an earlier copy of a post ID, or a post whose counts the store has.
+// The analyzer cuts the texts it has not kept (a post's majors, skills and
+// certificates, each list joined).
+func (e *Engine) postIDs(posts []matcher.Post, last map[string]int, an TermIDAnalyzer) []*idPost {
+	todo := make([]*idPost, len(posts))
 	parallelRange(len(posts), func(j int) {
 		p := &posts[j]
 		if last[p.ID] != j {
@@ -90,24 +106,20 @@ func (e *Engine) countTermIDs(posts []matcher.Post, last map[string]int, an Term
 		}
 		todo[j] = ip
 	})
-	_, weights := postTexts(&matcher.Post{}) // every post's texts weigh the same
+	return todo
+}
 
-	// rank[id] is 0 for an id no counted post uses, -1 for one whose term
-	// does not count (usefulTerm), else 1 + the rank of its normalised term
-	// among terms.
-	vocab := an.Vocabulary()
-	rank := make([]int32, len(vocab))
+// rankTerms ranks the terms of vocab the posts of todo use: rank[id] is 0
+// for an id none uses, -1 for one whose term does not count (usefulTerm),
+// else 1 + the index in terms of its normalised term; terms is every
+// normalised term once, in strings.Compare order.
+func rankTerms(todo []*idPost, vocab []string) (rank []int32, terms []string) {
+	rank = make([]int32, len(vocab))
 	var met []uint32
-	keys := make(map[string]bool, len(todo))
-	for j, ip := range todo {
+	for _, ip := range todo {
 		if ip == nil {
 			continue
 		}
-		if keys[ip.key] {
-			todo[j] = nil // posts with the same texts: counted once
-			continue
-		}
-		keys[ip.key] = true
 		for _, ids := range ip.ids {
 			for _, id := range ids {
 				if rank[id] == 0 {
@@ -128,14 +140,21 @@ func (e *Engine) countTermIDs(posts []matcher.Post, last map[string]int, an Term
 		}
 	}
 	slices.SortFunc(norm, func(a, b normalised) int { return strings.Compare(a.term, b.term) })
-	terms := make([]string, 0, len(norm))
+	terms = make([]string, 0, len(norm))
 	for _, x := range norm {
 		if len(terms) == 0 || terms[len(terms)-1] != x.term {
 			terms = append(terms, x.term)
 		}
 		rank[x.id] = int32(len(terms))
 	}
+	return rank, terms
+}
 
+// putRankedCounts sums the posts of todo by rank on every core and hands
+// each post's counts to the TermStore: as ids into terms to a
+// RankedPutter, as terms to another.
+func (e *Engine) putRankedCounts(todo []*idPost, rank []int32, terms []string) {
+	_, weights := postTexts(&matcher.Post{}) // every post's texts weigh the same
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range max(1, runtime.GOMAXPROCS(0)) {
