@@ -51,8 +51,8 @@ func (k *keptTerms) TermsBeforeIndexing(text string) []string {
 	return ts
 }
 
-// keep keeps text's terms ts.
-func (k *keptTerms) keep(text string, ts []string) {
+// keep keeps text's terms ts, and returns them as ids.
+func (k *keptTerms) keep(text string, ts []string) []uint32 {
 	ids := make([]uint32, len(ts))
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -69,6 +69,7 @@ func (k *keptTerms) keep(text string, ts []string) {
 		ids[i] = id
 	}
 	k.kept[text] = ids
+	return ids
 }
 
 // Terms is a kept text's terms, or the segmenter's, kept too: the other
@@ -92,6 +93,28 @@ func (k *keptTerms) Terms(text string) []string {
 	ts = slices.Clip(k.Segmenter.Terms(text))
 	k.keep(text, ts)
 	return ts
+}
+
+// TermIDs is Terms as ids into Vocabulary (engine.TermIDAnalyzer): the
+// engine's counts after the import are then made from the ids kept, with
+// no string handed out per term.
+func (k *keptTerms) TermIDs(text string) []uint32 {
+	k.mu.Lock()
+	ids, ok := k.kept[text]
+	k.mu.Unlock()
+	if ok {
+		return ids
+	}
+	return k.keep(text, k.Segmenter.Terms(text))
+}
+
+// Vocabulary is the terms the ids handed out so far stand for
+// (engine.TermIDAnalyzer). The vocabulary is only appended to, so the
+// slice stays what it is.
+func (k *keptTerms) Vocabulary() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return slices.Clip(k.vocab)
 }
 
 // saveEngineTerms writes the data directory's engine term cache for the

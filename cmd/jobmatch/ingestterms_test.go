@@ -123,4 +123,16 @@ func TestKeptTermsAreTheSegmentersTerms(t *testing.T) {
 	if len(k.kept) != len(texts) {
 		t.Errorf("%d texts kept, want %d", len(k.kept), len(texts))
 	}
+	// The ids stand for the same terms, a text not kept yet included.
+	for _, text := range append(texts, "持有电工证、焊工证") {
+		ids := k.TermIDs(text)
+		vocab := k.Vocabulary()
+		got := make([]string, len(ids))
+		for i, id := range ids {
+			got[i] = vocab[id]
+		}
+		if want := seg.Terms(text); !slices.Equal(got, want) {
+			t.Errorf("TermIDs(%q) stand for %q, want %q", text, got, want)
+		}
+	}
 }

@@ -191,7 +191,8 @@ func fromText(r Row, p *matcher.Post) {
 		p.Certificates = mergeUnique(p.Certificates, certs...)
 		return
 	}
-	req := x.Extract(p.Title, p.Description)
+	// The row's title and description are stored normalised (postFields).
+	req := x.ExtractNormalized(p.Title, p.Description)
 	// Where the column and the text both state a degree or years, the
 	// stricter holds: portals fill the columns from a menu (学历 不限,
 	// 经验 "1") while the text the employer wrote asks 本科及以上 or

@@ -59,13 +59,20 @@ func Default() (*Extractor, error) {
 // it has one, so duties (负责成本核算, 报销办理健康证) are not taken for
 // requirements; degree, experience and majors from the whole description.
 func (x *Extractor) Extract(title, description string) Requirements {
+	return x.ExtractNormalized(normalize.Text(title), normalize.Multiline(description))
+}
+
+// ExtractNormalized is Extract for a title and description normalised
+// already (normalize.Text and normalize.Multiline, as the importer stores
+// a post's): both are idempotent, so it reads what Extract reads, without
+// copying the description once more for every post.
+func (x *Extractor) ExtractNormalized(title, description string) Requirements {
 	var r Requirements
-	text := normalize.Multiline(description)
-	fs := x.memo.facts(clauses(text))
+	fs := x.memo.facts(clauses(description))
 	r.Degree, r.DegreeText, r.DegreeFound = degree(fs)
 	r.ExperienceMin, r.ExperienceText, r.ExperienceFound = experience(fs)
 	r.Majors, r.MajorCodes, r.MajorsAny = majors(fs)
-	words := x.cut.Cut(normalize.Text(title) + "\n" + withoutBenefits(requirementsPart(text)))
+	words := x.cut.Cut(title + "\n" + withoutBenefits(requirementsPart(description)))
 	r.Skills, r.Certificates = catalog.FindInWords(words)
 	return r
 }

@@ -329,3 +329,22 @@ func TestLabelsAreCatalogueTerms(t *testing.T) {
 	}
 	_ = matcher.DegreeNone
 }
+
+// ExtractNormalized of a post's title and description normalised as the
+// importer stores them reads exactly what Extract reads from them as
+// exported (raw line breaks, full-width spaces, padding included).
+func TestExtractNormalizedIsExtract(t *testing.T) {
+	x := extractor(t)
+	posts := readRealPosts(t)
+	for i, p := range posts {
+		if i%4 != 0 { // a quarter of the export: a few thousand posts
+			continue
+		}
+		title, desc := " "+p.title+"\u3000", "\r\n"+p.desc+"  \n"
+		want := x.Extract(title, desc)
+		got := x.ExtractNormalized(normalize.Text(title), normalize.Multiline(desc))
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("post %s: ExtractNormalized %+v, Extract %+v", p.id, got, want)
+		}
+	}
+}

@@ -181,6 +181,21 @@ func (e *Engine) postTermCounts(p *matcher.Post) []termCount {
 		return sortedTermCounts(e.an, texts, reps)
 	}
 	key := termKey(texts, reps)
+	if tc, ok := e.storedTermCounts(key); ok {
+		return tc
+	}
+	tc := sortedTermCounts(e.an, texts, reps)
+	ts, ns := make([]string, len(tc)), make([]float64, len(tc))
+	for i, x := range tc {
+		ts[i], ns[i] = x.term, x.n
+	}
+	e.putSortedCounts(key, ts, ns)
+	return tc
+}
+
+// storedTermCounts is the counts the TermStore keeps under key, sorted by
+// term, if it has them.
+func (e *Engine) storedTermCounts(key string) ([]termCount, bool) {
 	if s, ok := e.terms.(SortedTermStore); ok {
 		if ts, ns, ok := s.SortedTerms(key); ok && len(ts) == len(ns) {
 			tc := make([]termCount, len(ts))
@@ -190,28 +205,29 @@ func (e *Engine) postTermCounts(p *matcher.Post) []termCount {
 			// The order hands out term ids, hence the sums' order: counts
 			// not strictly in sortedCounts's are taken from Terms instead.
 			if strictlySorted(tc) {
-				return tc
+				return tc, true
 			}
 		}
 	}
 	if tf, ok := e.terms.Terms(key); ok {
-		return sortedCounts(tf)
+		return sortedCounts(tf), true
 	}
-	tc := sortedTermCounts(e.an, texts, reps)
+	return nil, false
+}
+
+// putSortedCounts hands the TermStore the counts ns of the terms ts
+// (strictly sorted) cut for key: as they are to a SortedPutter, as a map
+// to another store. The slices are the store's from then on.
+func (e *Engine) putSortedCounts(key string, ts []string, ns []float64) {
 	if sp, ok := e.terms.(SortedPutter); ok {
-		ts, ns := make([]string, len(tc)), make([]float64, len(tc))
-		for i, x := range tc {
-			ts[i], ns[i] = x.term, x.n
-		}
 		sp.PutSorted(key, ts, ns)
-	} else {
-		tf := make(map[string]float64, len(tc))
-		for _, x := range tc {
-			tf[x.term] = x.n
-		}
-		e.terms.Put(key, tf)
+		return
 	}
-	return tc
+	tf := make(map[string]float64, len(ts))
+	for i, t := range ts {
+		tf[t] = ns[i]
+	}
+	e.terms.Put(key, tf)
 }
 
 // strictlySorted reports whether tc is in sortedCounts's order, each term

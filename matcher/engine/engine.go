@@ -62,6 +62,18 @@ type SortedPutter interface {
 	PutSorted(key string, terms []string, counts []float64)
 }
 
+// RankedPutter is a TermStore that also takes a post's counts as ids into
+// a vocabulary shared by many posts' counts (store/termcache): CountTerms
+// from a TermIDAnalyzer hands them out so, with no string per term of
+// every post, and the store maps each term of the vocabulary once.
+// terms is strictly sorted and the same slice for every post of a count
+// (read only); ids are strictly increasing, counts[i] the count of
+// terms[ids[i]], and both slices are the store's from then on.
+type RankedPutter interface {
+	TermStore
+	PutRanked(key string, terms []string, ids []uint32, counts []float64)
+}
+
 // ShownStore remembers a post's shown words: the words of its title and
 // description, normalised as explanations compare them, that are among
 // its terms. Keys are TermStore's; it is called from several goroutines

@@ -26,7 +26,8 @@ type Cache struct {
 	vocab  []string                      // the file's terms
 	old    map[string]entry              // read from the file, by key
 	used   map[string]map[string]float64 // asked for or put since Open; nil: old's or sorted's
-	sorted map[string]sortedEntry        // put sorted since Open (PutSorted), not asked as a map since
+	sorted map[string]sortedEntry        // put sorted since Open (PutSorted, PutRanked), not asked as a map since
+	ranked map[*string]*rankedVocab      // PutRanked's vocabularies, by their first term's address
 	misses int                           // counts put since Open (or the last Save)
 	shown  map[string][]string           // shown words put since Open
 	shownN int                           // shown words put since Open (or the last Save)
@@ -42,10 +43,29 @@ type entry struct {
 	Shown    []uint32
 }
 
-// sortedEntry is one post's counts put sorted by term.
+// sortedEntry is one post's counts put sorted by term: the terms
+// themselves (PutSorted), or ids into a vocabulary many posts' counts share
+// (PutRanked).
 type sortedEntry struct {
 	terms  []string
 	counts []float64
+	vocab  *rankedVocab
+	ids    []uint32
+}
+
+// rankedVocab is a vocabulary of PutRanked: strictly sorted terms.
+type rankedVocab struct{ terms []string }
+
+// termStrings is the entry's terms.
+func (se sortedEntry) termStrings() []string {
+	if se.vocab == nil {
+		return se.terms
+	}
+	ts := make([]string, len(se.ids))
+	for i, id := range se.ids {
+		ts[i] = se.vocab.terms[id]
+	}
+	return ts
 }
 
 // file is the layout on disk.
@@ -60,7 +80,7 @@ type file struct {
 // foreign file (another format or analyzer) gives an empty cache and the
 // reason it was not used (nil when the file is simply not there yet).
 func Open(path, analyzer string) (*Cache, error) {
-	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}, sorted: map[string]sortedEntry{}, shown: map[string][]string{}}
+	c := &Cache{path: path, analyzer: analyzer, old: map[string]entry{}, used: map[string]map[string]float64{}, sorted: map[string]sortedEntry{}, ranked: map[*string]*rankedVocab{}, shown: map[string][]string{}}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
@@ -116,8 +136,9 @@ func (c *Cache) Terms(key string) (map[string]float64, bool) {
 	var tf map[string]float64
 	switch {
 	case sorted:
-		tf = make(map[string]float64, len(se.terms))
-		for i, t := range se.terms {
+		ts := se.termStrings()
+		tf = make(map[string]float64, len(ts))
+		for i, t := range ts {
 			tf[t] = se.counts[i]
 		}
 	case ok:
@@ -144,7 +165,7 @@ func (c *Cache) SortedTerms(key string) ([]string, []float64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if se, ok := c.sorted[key]; ok {
-		return se.terms, se.counts, true // read only, as the file's are
+		return se.termStrings(), se.counts, true // read only, as the file's are
 	}
 	if tf := c.used[key]; tf != nil {
 		return nil, nil, false // put or asked as a map: Terms answers
@@ -181,7 +202,28 @@ func (c *Cache) PutSorted(key string, terms []string, counts []float64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used[key] = nil
-	c.sorted[key] = sortedEntry{terms, counts}
+	c.sorted[key] = sortedEntry{terms: terms, counts: counts}
+	c.misses++
+}
+
+// PutRanked keeps counts cut by the engine as ids into terms, a strictly
+// sorted vocabulary shared by many posts' counts (engine.RankedPutter):
+// counts[i] is the count of terms[ids[i]], the ids strictly increasing.
+// Save then maps each term of the vocabulary to the file's id once, not
+// once for every post using it, and the cache holds no string per term
+// of every post. The slices are the cache's from then on.
+func (c *Cache) PutRanked(key string, terms []string, ids []uint32, counts []float64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var v *rankedVocab
+	if len(terms) > 0 {
+		if v = c.ranked[&terms[0]]; v == nil || len(v.terms) != len(terms) {
+			v = &rankedVocab{terms: terms}
+			c.ranked[&terms[0]] = v
+		}
+	}
+	c.used[key] = nil
+	c.sorted[key] = sortedEntry{counts: counts, vocab: v, ids: ids}
 	c.misses++
 }
 
@@ -242,6 +284,8 @@ func (c *Cache) Save() error {
 	d := file{Format: format, Analyzer: c.analyzer, Vocab: make([]string, 0, len(c.vocab)),
 		Keys: make([]string, 0, len(c.used)), Entries: make([]entry, 0, len(c.used))}
 	ids := make(map[string]uint32, len(c.vocab))
+	// fileIDs[v][i] is 1 + the file's id of v.terms[i], 0 until met.
+	fileIDs := make(map[*rankedVocab][]uint32, len(c.ranked))
 	intern := func(t string) uint32 {
 		id, ok := ids[t]
 		if !ok {
@@ -253,7 +297,20 @@ func (c *Cache) Save() error {
 	}
 	for k, tf := range c.used {
 		var e entry
-		if se, ok := c.sorted[k]; ok {
+		if se, ok := c.sorted[k]; ok && se.vocab != nil {
+			e.Terms, e.Counts = make([]uint32, len(se.ids)), se.counts
+			f := fileIDs[se.vocab]
+			if f == nil {
+				f = make([]uint32, len(se.vocab.terms))
+				fileIDs[se.vocab] = f
+			}
+			for i, id := range se.ids {
+				if f[id] == 0 {
+					f[id] = intern(se.vocab.terms[id]) + 1
+				}
+				e.Terms[i] = f[id] - 1
+			}
+		} else if ok {
 			e.Terms, e.Counts = make([]uint32, len(se.terms)), se.counts
 			for i, t := range se.terms {
 				e.Terms[i] = intern(t)

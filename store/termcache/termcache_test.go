@@ -290,6 +290,63 @@ func TestPutSorted(t *testing.T) {
 	}
 }
 
+// Counts put as ids into a shared vocabulary (PutRanked) read back as the
+// same terms and counts, before a save and from the file, beside counts
+// put sorted and as a map; a post with no terms too.
+func TestPutRanked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "terms.cache")
+	c, _ := Open(path, "gse-1")
+	vocab := []string{"c++", "java", "会计", "教师", "财务"}
+	other := []string{"会计", "出纳"}
+	c.PutRanked("a", vocab, []uint32{0, 1, 2, 4}, []float64{1, 2, 3, 1})
+	c.PutRanked("b", vocab, []uint32{2, 3}, []float64{2, 1})
+	c.PutRanked("c", other, []uint32{0, 1}, []float64{1, 4})
+	c.PutRanked("d", nil, []uint32{}, []float64{})
+	c.PutSorted("e", []string{"java", "出纳"}, []float64{1, 1})
+	c.Put("f", map[string]float64{"教师": 2})
+	want := map[string]map[string]float64{
+		"a": {"c++": 1, "java": 2, "会计": 3, "财务": 1},
+		"b": {"会计": 2, "教师": 1},
+		"c": {"会计": 1, "出纳": 4},
+		"d": {},
+		"e": {"java": 1, "出纳": 1},
+		"f": {"教师": 2},
+	}
+	if used, cut := c.Len(); used != len(want) || cut != len(want) {
+		t.Errorf("Len after %d puts = %d used, %d cut", len(want), used, cut)
+	}
+	check := func(when string, c *Cache) {
+		t.Helper()
+		for _, k := range []string{"a", "b", "c", "d", "e"} {
+			ts, ns, ok := c.SortedTerms(k)
+			got := map[string]float64{}
+			for i, term := range ts {
+				if i > 0 && ts[i-1] >= term {
+					t.Errorf("%s: SortedTerms(%s) out of order: %q", when, k, ts)
+				}
+				got[term] = ns[i]
+			}
+			if !ok || len(ts) != len(ns) || !maps.Equal(got, want[k]) {
+				t.Errorf("%s: SortedTerms(%s) = %q %v %v, want %v", when, k, ts, ns, ok, want[k])
+			}
+		}
+		for _, k := range []string{"b", "f"} {
+			if got, ok := c.Terms(k); !ok || !maps.Equal(got, want[k]) {
+				t.Errorf("%s: Terms(%s) = %v %v, want %v", when, k, got, ok, want[k])
+			}
+		}
+	}
+	check("before a save", c)
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(path, "gse-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("from the file", c)
+}
+
 // Every count comes back bit for bit: whole ones are written as numbers,
 // the rest as their float64 bits.
 func TestCountsRoundTripExactly(t *testing.T) {
