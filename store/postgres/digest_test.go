@@ -104,3 +104,26 @@ func TestMigrate10ListDigests(t *testing.T) {
 		t.Fatalf("the prune left %s", leftover)
 	}
 }
+
+// TestSessionsWithoutJIT: the store's sessions run without PostgreSQL's
+// JIT (the run look-ups were compiled at ~0.7 s each), unless the
+// connection string asks for it.
+func TestSessionsWithoutJIT(t *testing.T) {
+	ctx := context.Background()
+	cfg, _ := schemaAt(t, 0)
+	for _, c := range []struct{ param, want string }{{"", "off"}, {"on", "on"}} {
+		cc := cfg.Copy()
+		if c.param != "" {
+			cc.ConnConfig.RuntimeParams["jit"] = c.param
+		}
+		s, err := postgres.OpenAndMigrate(ctx, cc, pgtest.Keys(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := postgres.Setting(s, "jit")
+		s.Close()
+		if err != nil || got != c.want {
+			t.Fatalf("jit %q in the connection string: the session's jit is %q (%v), want %q", c.param, got, err, c.want)
+		}
+	}
+}
