@@ -102,9 +102,25 @@ type RunInspector interface {
 	EachRunList(ctx context.Context, runID string, fn func(GraduateRecommendations) error) error
 	// EachRunListPosts calls fn with the post IDs of every graduate's
 	// default list in a run (jobs and internships, rank order), without
-	// decoding the items: the nightly diff against the previous run reads
-	// only these, and decoding every item was 6% of a run's CPU.
+	// decoding the items (decoding every item was 6% of a run's CPU): what
+	// the nightly diff reads of a previous list it cannot compare by digest.
 	EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error
+	// EachRunListDigest calls fn with every graduate's list in a run, in
+	// graduate ID order, as the nightly diff reads the previous run: the
+	// keyed digest of the default list's posts stored with the list when
+	// it was made under the current data key (posts nil), or else (a list
+	// saved before digests were kept, or under a previous key) the list's
+	// posts as EachRunListPosts reads them (digest nil). Reading digests
+	// only, the diff opens none of the lists that did not change.
+	EachRunListDigest(ctx context.Context, runID string, fn func(graduateID string, digest []byte, posts []string) error) error
+	// ListDigest is the digest a graduate's default list of these posts
+	// (rank order) is stored with now: two lists of a graduate have the
+	// same posts in the same order when their digests are equal.
+	ListDigest(graduateID string, posts []string) []byte
+	// RunListPosts calls fn with the posts of the default lists (as
+	// EachRunListPosts) of the given graduates in a run, those of them
+	// that have a list, in graduate ID order; ENOTFOUND for an unknown run.
+	RunListPosts(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, posts []string) error) error
 	// SaveRunReport stores the run's report, replacing an earlier one.
 	SaveRunReport(ctx context.Context, rep *RunReport) error
 	// RunReport returns a run's report; ENOTFOUND when the run has none

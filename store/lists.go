@@ -40,6 +40,9 @@ type SealedList struct {
 	Box  []byte // the default list (the items not marked Plan)
 	Plan []byte // the plan items; nil when there are none
 	Tag  []byte // the name Plan is kept under (PlanTag); nil without Plan
+	// Digest is the keyed digest of the default list's posts (ListDigest),
+	// kept beside the box for the nightly diff.
+	Digest []byte
 }
 
 // sealedBox is a box's plain text: the items, and in the default list's
@@ -85,7 +88,7 @@ func sealList(keys *seal.Keyring, runID, graduateID string, items []matcher.Stor
 	if err != nil {
 		return SealedList{}, fmt.Errorf("list of graduate %s in run %s: %w", graduateID, runID, err)
 	}
-	sl := SealedList{Box: box}
+	sl := SealedList{Box: box, Digest: ListDigest(keys, graduateID, DefaultPosts(items))}
 	if def.Plan {
 		if sl.Plan, err = sealPadded(keys, plan, planAAD(runID, graduateID)); err != nil {
 			return SealedList{}, fmt.Errorf("plan of graduate %s in run %s: %w", graduateID, runID, err)

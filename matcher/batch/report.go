@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -40,10 +41,19 @@ func (r *runner) report(ctx context.Context, t *tally) (*matcher.RunReport, erro
 			return nil
 		}
 	}
+	changed := map[string][]string{} // graduate → this run's posts, whose previous list's digest differs
 	err = each(func(gr matcher.GraduateRecommendations) error {
 		posts := cov.add(gr)
-		if p, ok := prev.lists[gr.GraduateID]; ok {
-			prev.compare(&rep.Diff, p, posts)
+		if d, ok := prev.digests[gr.GraduateID]; ok {
+			delete(prev.digests, gr.GraduateID)
+			if bytes.Equal(d, r.st.ListDigest(gr.GraduateID, posts)) {
+				rep.Diff.Compared++
+				rep.Diff.Unchanged++
+			} else {
+				changed[gr.GraduateID] = posts
+			}
+		} else if p, ok := prev.lists[gr.GraduateID]; ok {
+			compare(&rep.Diff, p, posts)
 			delete(prev.lists, gr.GraduateID)
 		} else if prev.id != "" {
 			rep.Diff.Joined++
@@ -53,17 +63,49 @@ func (r *runner) report(ctx context.Context, t *tally) (*matcher.RunReport, erro
 	if err != nil {
 		return nil, fmt.Errorf("batch: run %s: read lists for the report: %w", r.run.ID, err)
 	}
-	rep.Diff.Previous, rep.Diff.Left = prev.id, len(prev.lists)
+	if err := r.compareChanged(ctx, prev.id, changed, &rep.Diff); err != nil {
+		return nil, err
+	}
+	rep.Diff.Previous, rep.Diff.Left = prev.id, len(prev.digests)+len(prev.lists)
 	cov.fill(rep)
 	rep.Summary, rep.SummaryEN = words(rep, sum, r.cfg.Capacity.K)
 	return rep, nil
 }
 
-// prevLists are the post IDs of each graduate's list in the previous
-// published run.
+// prevLists are each graduate's list in the previous published run: the
+// digest of its posts (matcher.RunInspector.EachRunListDigest) or, for a
+// list stored without one under the current key, its posts.
 type prevLists struct {
-	id    string
-	lists map[string][]string
+	id      string
+	digests map[string][]byte
+	lists   map[string][]string
+}
+
+// compareChanged compares the lists whose digest differs from the previous
+// run's with the previous lists, read now (few: most lists do not change
+// from one night to the next). A previous list gone meanwhile (its
+// graduate erased) counts as a graduate who joined: there is nothing to
+// compare with.
+func (r *runner) compareChanged(ctx context.Context, prevID string, changed map[string][]string, d *matcher.RunDiff) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(changed))
+	for id := range changed {
+		ids = append(ids, id)
+	}
+	err := r.st.RunListPosts(ctx, prevID, ids, func(id string, before []string) error {
+		if now, ok := changed[id]; ok {
+			compare(d, before, now)
+			delete(changed, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("batch: previous run %s: lists that changed: %w", prevID, err)
+	}
+	d.Joined += len(changed)
+	return nil
 }
 
 // readPrevious starts reading the previous published run's lists in the
@@ -92,7 +134,7 @@ func (r *runner) prevLists(ctx context.Context) (*prevLists, error) {
 }
 
 func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
-	p := &prevLists{lists: map[string][]string{}}
+	p := &prevLists{digests: map[string][]byte{}, lists: map[string][]string{}}
 	run, err := r.st.LatestRun(ctx)
 	switch {
 	case matcher.ErrorCode(err) == matcher.ENOTFOUND:
@@ -103,8 +145,12 @@ func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
 		return p, nil // a re-published run has no previous run to compare with
 	}
 	p.id = run.ID
-	err = r.st.EachRunListPosts(ctx, run.ID, func(id string, posts []string) error {
-		p.lists[id] = posts
+	err = r.st.EachRunListDigest(ctx, run.ID, func(id string, digest []byte, posts []string) error {
+		if digest != nil {
+			p.digests[id] = digest
+		} else {
+			p.lists[id] = posts
+		}
 		return nil
 	})
 	if err != nil {
@@ -125,7 +171,8 @@ func listPosts(gr matcher.GraduateRecommendations) []string {
 	return out
 }
 
-func (p *prevLists) compare(d *matcher.RunDiff, before, now []string) {
+// compare counts a graduate's list against the previous run's.
+func compare(d *matcher.RunDiff, before, now []string) {
 	d.Compared++
 	if slices.Equal(before, now) {
 		d.Unchanged++

@@ -1,14 +1,18 @@
 package batch_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
+	"github.com/urumqi-hrss/jobmatch/store/bolt"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
 // postsOf reads a run's default lists (posts, in rank order) and each
@@ -35,6 +39,103 @@ func postsOf(t *testing.T, st matcher.FullStore, runID string) (map[string][]str
 		t.Fatal(err)
 	}
 	return posts, reasons
+}
+
+// recountDiff counts the diff of run b's lists against run a's (posts by
+// graduate) from the lists themselves.
+func recountDiff(previous string, a, b map[string][]string) matcher.RunDiff {
+	want := matcher.RunDiff{Previous: previous}
+	for gid, now := range b {
+		before, ok := a[gid]
+		if !ok {
+			want.Joined++
+			continue
+		}
+		want.Compared++
+		added := 0
+		for _, p := range now {
+			if !slices.Contains(before, p) {
+				added++
+			}
+		}
+		switch {
+		case slices.Equal(before, now):
+			want.Unchanged++
+		case added == 0 && len(before) == len(now):
+			want.Reordered++
+		case added > 0:
+			want.NewPosts++
+			want.NewItems += added
+		}
+	}
+	for gid := range a {
+		if _, ok := b[gid]; !ok {
+			want.Left++
+		}
+	}
+	return want
+}
+
+// TestRunDiffAcrossKeys: the previous run's digests, made under a data key
+// that is no longer current (a rotation not yet run, or run after them),
+// are not compared with the new run's: the diff reads those lists, and
+// counts as the lists themselves do. The run after it compares digests
+// under the new key.
+func TestRunDiffAcrossKeys(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "jobmatch.db")
+	keyA := bytes.Repeat([]byte{0xa1}, 32)
+	ringA, err := seal.New(keyA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := bolt.Open(path, ringA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(t, st)
+	in := load(t, st)
+	off := batch.DefaultConfig()
+	off.Capacity.K = 0
+	sumA, err := batch.Run(ctx, st, in, batch.Options{Config: off, Chunk: 1000, Log: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	ringBA, err := seal.New(bytes.Repeat([]byte{0xb2}, 32), keyA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = bolt.Open(path, ringBA); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	prev := 0
+	if err := st.EachRunListDigest(ctx, sumA.RunID, func(_ string, digest []byte, _ []string) error {
+		if digest != nil {
+			prev++
+		}
+		return nil
+	}); err != nil || prev != 0 {
+		t.Fatalf("%d of the previous run's digests under the old key taken for the new key's (%v)", prev, err)
+	}
+	sumB, err := batch.Run(ctx, st, in, batch.Options{Chunk: 1000, Log: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := postsOf(t, st, sumA.RunID)
+	b, _ := postsOf(t, st, sumB.RunID)
+	if want := recountDiff(sumA.RunID, a, b); sumB.Report.Diff != want || want.Unchanged == 0 || want.NewPosts == 0 {
+		t.Fatalf("diff across keys %+v; recounted %+v (want some unchanged and some new)", sumB.Report.Diff, want)
+	}
+	sumC, err := batch.Run(ctx, st, in, batch.Options{Config: off, Chunk: 1000, Log: quiet(), Resume: batch.ResumeNever})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := postsOf(t, st, sumC.RunID)
+	if want := recountDiff(sumB.RunID, b, c); sumC.Report.Diff != want || want.Unchanged == 0 || want.NewPosts+want.Reordered == 0 {
+		t.Fatalf("diff under the new key %+v; recounted %+v", sumC.Report.Diff, want)
+	}
 }
 
 // TestRunReport: a run with the capacity pass off, then one with it on. The
@@ -76,44 +177,24 @@ func TestRunReport(t *testing.T) {
 	b, reasons := postsOf(t, st, sumB.RunID)
 
 	// The diff, recounted.
-	var want matcher.RunDiff
-	want.Previous = sumA.RunID
 	moved := 0
 	for gid, now := range b {
 		before, ok := a[gid]
 		if !ok {
-			want.Joined++
 			continue
 		}
-		want.Compared++
-		added := 0
 		for _, p := range now {
 			if !slices.Contains(before, p) {
-				added++
+				moved++
 			}
 			flagged := slices.ContainsFunc(reasons[gid][p], func(r string) bool { return strings.HasPrefix(r, "分散推荐") })
 			if flagged == slices.Contains(before, p) {
 				t.Fatalf("graduate %s, post %s: flagged %v, in the relevance-only list %v", gid, p, flagged, slices.Contains(before, p))
 			}
 		}
-		moved += added
-		switch {
-		case slices.Equal(before, now):
-			want.Unchanged++
-		case added == 0 && len(before) == len(now):
-			want.Reordered++
-		case added > 0:
-			want.NewPosts++
-			want.NewItems += added
-		}
 	}
-	for gid := range a {
-		if _, ok := b[gid]; !ok {
-			want.Left++
-		}
-	}
-	if rep.Diff != want {
-		t.Fatalf("diff %+v; recounted %+v", rep.Diff, want)
+	if want := recountDiff(sumA.RunID, a, b); rep.Diff != want || want.Unchanged == 0 {
+		t.Fatalf("diff %+v; recounted %+v (want some unchanged)", rep.Diff, want)
 	}
 	if rep.Moved != moved || moved == 0 || rep.Diff.NewPosts == 0 {
 		t.Fatalf("moved %d, recounted %d (want some); graduates with new posts %d", rep.Moved, moved, rep.Diff.NewPosts)

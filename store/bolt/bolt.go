@@ -23,36 +23,37 @@ import (
 
 // Bucket names. Values are JSON unless said otherwise.
 var (
-	bPosts      = []byte("posts")       // post ID → record (see encodeRecord)
-	bPostSeq    = []byte("post_seq")    // post ID → 8-byte sequence of its latest change
-	bChanges    = []byte("changes")     // 8-byte sequence → change
-	bCourses    = []byte("courses")     // course ID → record
-	bGraduates  = []byte("graduates")   // graduate ID → record
-	bGradDist   = []byte("grad_dist")   // district \x00 graduate ID → nothing
-	bGradNID    = []byte("grad_nid")    // keyed hash of the national ID → graduate ID
-	bGradPII    = []byte("grad_pii")    // graduate ID → sealed personal data (store.SealGraduate)
-	bImports    = []byte("imports")     // report ID → ImportReport
-	bJobs       = []byte("import_jobs") // job ID → ImportJob
-	bJobErrors  = []byte("import_errs") // job ID \x00 8-byte n → RowError
-	bKeys       = []byte("keys")        // key ID → APIKey
-	bKeyHash    = []byte("key_hash")    // hash → key ID
-	bAudit      = []byte("audit")       // 8-byte sequence → AuditEntry
-	bFeedback   = []byte("feedback")    // 8-byte At \x00 source \x00 event ID → FeedbackEvent
-	bFeedbackID = []byte("feedback_id") // source \x00 event ID → its key in feedback
-	bRuns       = []byte("runs")        // run ID → Run
-	bRecs       = []byte("recs")        // run ID \x00 graduate ID → sealed default list (store.SealList)
-	bPlans      = []byte("plans")       // run ID \x00 store.PlanTag → sealed plan items of a list
-	bRunReports = []byte("run_reports") // run ID → RunReport
-	bMeta       = []byte("meta")        // "current_run" → run ID; the data key's check values (datakey.go)
-	bContacts   = []byte("contacts")    // graduate ID \x00 8-byte sequence → sealed ContactEntry
-	bShortlist  = []byte("shortlist")   // graduate ID \x00 8-byte sequence → sealed ShortlistEdit
-	bUsers      = []byte("users")       // user ID → User
-	bUserName   = []byte("user_name")   // name → user ID
-	bSessions   = []byte("sessions")    // SHA-256 of the token → Session
+	bPosts      = []byte("posts")        // post ID → record (see encodeRecord)
+	bPostSeq    = []byte("post_seq")     // post ID → 8-byte sequence of its latest change
+	bChanges    = []byte("changes")      // 8-byte sequence → change
+	bCourses    = []byte("courses")      // course ID → record
+	bGraduates  = []byte("graduates")    // graduate ID → record
+	bGradDist   = []byte("grad_dist")    // district \x00 graduate ID → nothing
+	bGradNID    = []byte("grad_nid")     // keyed hash of the national ID → graduate ID
+	bGradPII    = []byte("grad_pii")     // graduate ID → sealed personal data (store.SealGraduate)
+	bImports    = []byte("imports")      // report ID → ImportReport
+	bJobs       = []byte("import_jobs")  // job ID → ImportJob
+	bJobErrors  = []byte("import_errs")  // job ID \x00 8-byte n → RowError
+	bKeys       = []byte("keys")         // key ID → APIKey
+	bKeyHash    = []byte("key_hash")     // hash → key ID
+	bAudit      = []byte("audit")        // 8-byte sequence → AuditEntry
+	bFeedback   = []byte("feedback")     // 8-byte At \x00 source \x00 event ID → FeedbackEvent
+	bFeedbackID = []byte("feedback_id")  // source \x00 event ID → its key in feedback
+	bRuns       = []byte("runs")         // run ID → Run
+	bRecs       = []byte("recs")         // run ID \x00 graduate ID → sealed default list (store.SealList)
+	bPlans      = []byte("plans")        // run ID \x00 store.PlanTag → sealed plan items of a list
+	bDigests    = []byte("list_digests") // run ID \x00 graduate ID → keyed digest of the list's posts (store.ListDigest)
+	bRunReports = []byte("run_reports")  // run ID → RunReport
+	bMeta       = []byte("meta")         // "current_run" → run ID; the data key's check values (datakey.go)
+	bContacts   = []byte("contacts")     // graduate ID \x00 8-byte sequence → sealed ContactEntry
+	bShortlist  = []byte("shortlist")    // graduate ID \x00 8-byte sequence → sealed ShortlistEdit
+	bUsers      = []byte("users")        // user ID → User
+	bUserName   = []byte("user_name")    // name → user ID
+	bSessions   = []byte("sessions")     // SHA-256 of the token → Session
 
 	allBuckets = [][]byte{bPosts, bPostSeq, bChanges, bCourses, bGraduates, bGradDist, bGradNID, bGradPII,
 		bImports, bJobs, bJobErrors, bKeys, bKeyHash, bAudit, bFeedback, bFeedbackID, bRuns, bRecs, bPlans,
-		bRunReports, bMeta, bContacts, bShortlist, bUsers, bUserName, bSessions}
+		bDigests, bRunReports, bMeta, bContacts, bShortlist, bUsers, bUserName, bSessions}
 
 	keyCurrentRun = []byte("current_run")
 )

@@ -312,6 +312,11 @@ func (s *Store) DeleteGraduate(ctx context.Context, id string) error {
 			if err := deletePlan(tx, s.keys, string(runID), id); err != nil {
 				return err
 			}
+			// The list's digest goes with it: keyed, it names no post,
+			// but it is derived from the list all the same.
+			if err := tx.Bucket(bDigests).Delete(join(string(runID), []byte(id))); err != nil {
+				return err
+			}
 			return recs.Delete(join(string(runID), []byte(id)))
 		}); err != nil {
 			return err

@@ -161,10 +161,10 @@ func allRuns(tx *bbolt.Tx) ([]matcher.Run, string, error) {
 }
 
 // runListsSize counts a run's lists and the bytes of its keys and values
-// (default lists and plan items).
+// (default lists, plan items and the lists' digests).
 func runListsSize(tx *bbolt.Tx, runID string) (lists int, size int64) {
 	prefix := join(runID, nil)
-	for _, b := range [][]byte{bRecs, bPlans} {
+	for _, b := range [][]byte{bRecs, bPlans, bDigests} {
 		c := tx.Bucket(b).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if bytes.Equal(b, bRecs) {
@@ -176,12 +176,12 @@ func runListsSize(tx *bbolt.Tx, runID string) (lists int, size int64) {
 	return lists, size
 }
 
-// deleteRunLists deletes a run's keys in bRecs and bPlans, deleteChunk a
+// deleteRunLists deletes a run's keys in bRecs, bPlans and bDigests, deleteChunk a
 // transaction, and says how many lists (bRecs keys) and bytes (keys and
 // values) it deleted.
 func (s *Store) deleteRunLists(ctx context.Context, runID string) (lists int, size int64, err error) {
 	prefix := join(runID, nil)
-	for _, name := range [][]byte{bRecs, bPlans} {
+	for _, name := range [][]byte{bRecs, bPlans, bDigests} {
 		for {
 			n, bytesIn := 0, int64(0)
 			err := s.update(ctx, func(tx *bbolt.Tx) error {

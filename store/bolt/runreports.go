@@ -111,11 +111,31 @@ func (s *Store) RunReport(ctx context.Context, runID string) (*matcher.RunReport
 // the plan's items), in graduate ID order: EachRunList without decoding
 // the items' explanations, for the nightly batch's diff.
 func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error {
-	defer s.reading.add(runID)()
+	return s.eachListDigest(ctx, runID, false, func(id string, _ []byte, posts []string) error { return fn(id, posts) })
+}
+
+// EachRunListDigest calls fn with every graduate's list in a run, in
+// graduate ID order: the list's digest when it is under the current key,
+// its posts (the list opened) otherwise.
+func (s *Store) EachRunListDigest(ctx context.Context, runID string, fn func(graduateID string, digest []byte, posts []string) error) error {
+	return s.eachListDigest(ctx, runID, true, fn)
+}
+
+// ListDigest is store.ListDigest under the store's key.
+func (s *Store) ListDigest(graduateID string, posts []string) []byte {
+	return store.ListDigest(s.keys, graduateID, posts)
+}
+
+// eachListDigest walks a run's lists a page per read transaction, giving
+// each list's digest when digests is set and the list has one under the
+// current key, its posts otherwise (the box opened: store.ListPosts).
+func (s *Store) eachListDigest(ctx context.Context, runID string, digests bool, fn func(graduateID string, digest []byte, posts []string) error) error {
+	defer s.reading.add(runID)() // a prune keeps the run meanwhile
 	prefix := join(runID, nil)
 	type row struct {
-		id    string
-		posts []string
+		id     string
+		digest []byte
+		posts  []string
 	}
 	var after []byte
 	for {
@@ -124,6 +144,7 @@ func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(grad
 			if _, err := readableRun(tx, runID); err != nil {
 				return err
 			}
+			ds := tx.Bucket(bDigests)
 			c := tx.Bucket(bRecs).Cursor()
 			k, v := c.Seek(prefix)
 			if after != nil {
@@ -132,13 +153,69 @@ func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(grad
 				}
 			}
 			for ; k != nil && bytes.HasPrefix(k, prefix) && len(page) < pageSize; k, v = c.Next() {
-				id := string(k[len(prefix):])
-				var posts []string
-				if v != nil { // as getList: no box, no posts
+				r := row{id: string(k[len(prefix):])}
+				var d []byte
+				if digests {
+					d = ds.Get(k)
+				}
+				if store.ListDigestCurrent(s.keys, d) {
+					r.digest = bytes.Clone(d) // the page outlives the transaction
+				} else if v != nil { // as getList: no box, no posts
 					var err error
-					if posts, err = store.ListPosts(s.keys, runID, id, v); err != nil {
+					if r.posts, err = store.ListPosts(s.keys, runID, r.id, v); err != nil {
 						return err
 					}
+				}
+				page = append(page, r)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("lists of run %s: %w", runID, err)
+		}
+		for _, r := range page {
+			if err := fn(r.id, r.digest, r.posts); err != nil {
+				return err
+			}
+		}
+		if len(page) < pageSize {
+			return nil
+		}
+		after = join(runID, []byte(page[len(page)-1].id))
+	}
+}
+
+// RunListPosts calls fn with the posts of the default lists of the given
+// graduates in a run that have one, in graduate ID order, a page of them
+// per read transaction.
+func (s *Store) RunListPosts(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, posts []string) error) error {
+	defer s.reading.add(runID)()
+	ids := slices.Clone(graduateIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) == 0 { // still ENOTFOUND for an unknown run
+		return s.view(ctx, func(tx *bbolt.Tx) error { _, err := readableRun(tx, runID); return err })
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), pageSize)
+		type row struct {
+			id    string
+			posts []string
+		}
+		var page []row
+		err := s.view(ctx, func(tx *bbolt.Tx) error {
+			if _, err := readableRun(tx, runID); err != nil {
+				return err
+			}
+			recs := tx.Bucket(bRecs)
+			for _, id := range ids[:n] {
+				v := recs.Get(join(runID, []byte(id)))
+				if v == nil {
+					continue
+				}
+				posts, err := store.ListPosts(s.keys, runID, id, v)
+				if err != nil {
+					return err
 				}
 				page = append(page, row{id, posts})
 			}
@@ -152,9 +229,7 @@ func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(grad
 				return err
 			}
 		}
-		if len(page) < pageSize {
-			return nil
-		}
-		after = join(runID, []byte(page[len(page)-1].id))
+		ids = ids[n:]
 	}
+	return nil
 }

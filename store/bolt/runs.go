@@ -180,8 +180,9 @@ func (s *Store) currentList(ctx context.Context, graduateID string, withPlan boo
 	return runID, items, nil
 }
 
-// putList seals a graduate's list in a run (store.SealList) into bRecs and
-// its plan items into bPlans, replacing what the graduate had there.
+// putList seals a graduate's list in a run (store.SealList) into bRecs,
+// its plan items into bPlans and its posts' digest into bDigests,
+// replacing what the graduate had there.
 func (s *Store) putList(tx *bbolt.Tx, runID, graduateID string, items []matcher.StoredRecommendation) error {
 	return s.putListIn(tx, runID, &matcher.GraduateRecommendations{GraduateID: graduateID, Items: items}, true)
 }
@@ -197,7 +198,11 @@ func (s *Store) putListIn(tx *bbolt.Tx, runID string, gr *matcher.GraduateRecomm
 	if err != nil {
 		return err
 	}
-	if err := tx.Bucket(bRecs).Put(join(runID, []byte(graduateID)), sl.Box); err != nil {
+	key := join(runID, []byte(graduateID))
+	if err := tx.Bucket(bRecs).Put(key, sl.Box); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bDigests).Put(key, sl.Digest); err != nil {
 		return err
 	}
 	if had {

@@ -1,5 +1,7 @@
 package postgres
 
+import "context"
+
 // Internals the external tests (package postgres_test, which import
 // pgtest, which imports this package) check directly.
 var (
@@ -13,4 +15,11 @@ func SetListPageSize(n int) (restore func()) {
 	old := listPageSize
 	listPageSize = n
 	return func() { listPageSize = old }
+}
+
+// Setting is a setting of one of the store's sessions (SHOW name).
+func Setting(s *Store, name string) (string, error) {
+	var v string
+	err := s.pool.QueryRow(context.Background(), "SHOW "+name).Scan(&v)
+	return v, err
 }

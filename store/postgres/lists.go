@@ -31,6 +31,7 @@ type querier interface {
 type listRow struct {
 	run, graduate string
 	items, box    []byte
+	digest        []byte // the keyed digest of its posts (store.ListDigest), when read
 }
 
 // SaveRecommendations stores several graduates' lists in one transaction,
@@ -72,8 +73,10 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 			return err
 		}
 		// A source per attempt: a retried transaction copies them again.
-		lists := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return []any{runID, rows[i].gid, rows[i].list.Box}, nil })
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"recommendations"}, []string{"run_id", "graduate_id", "items_box"}, lists); err != nil {
+		lists := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+			return []any{runID, rows[i].gid, rows[i].list.Box, rows[i].list.Digest}, nil
+		})
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"recommendations"}, []string{"run_id", "graduate_id", "items_box", "posts_digest"}, lists); err != nil {
 			return err
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"recommendation_plans"}, []string{"run_id", "tag", "box"}, pgx.CopyFromRows(plans))
@@ -122,16 +125,16 @@ func (s *Store) saveOver(ctx context.Context, runID string, rows []savedList, pl
 		if _, err := tx.Exec(ctx, `DELETE FROM recommendation_plans WHERE run_id = $1 AND tag = ANY($2)`, runID, stale); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE jm_tmp_recs (graduate_id text COLLATE "C", items_box bytea) ON COMMIT DROP`); err != nil {
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE jm_tmp_recs (graduate_id text COLLATE "C", items_box bytea, posts_digest bytea) ON COMMIT DROP`); err != nil {
 			return err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"jm_tmp_recs"}, []string{"graduate_id", "items_box"},
-			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return []any{rows[i].gid, rows[i].list.Box}, nil })); err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"jm_tmp_recs"}, []string{"graduate_id", "items_box", "posts_digest"},
+			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return []any{rows[i].gid, rows[i].list.Box, rows[i].list.Digest}, nil })); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO recommendations (run_id, graduate_id, items_box)
-			SELECT $1, graduate_id, items_box FROM jm_tmp_recs
-			ON CONFLICT (run_id, graduate_id) DO UPDATE SET items = NULL, items_box = excluded.items_box`, runID); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO recommendations (run_id, graduate_id, items_box, posts_digest)
+			SELECT $1, graduate_id, items_box, posts_digest FROM jm_tmp_recs
+			ON CONFLICT (run_id, graduate_id) DO UPDATE SET items = NULL, items_box = excluded.items_box, posts_digest = excluded.posts_digest`, runID); err != nil {
 			return err
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"recommendation_plans"}, []string{"run_id", "tag", "box"}, pgx.CopyFromRows(plans))
@@ -225,8 +228,8 @@ func (s *Store) readPlans(ctx context.Context, q querier, runID string, rows []l
 }
 
 // resealLists seals the batch's lists that are in the clear (written
-// before schema version 5) or under another key, with their plan items,
-// in (run, graduate) order.
+// before schema version 5) or under another key, with their plan items
+// and the digest of their posts, in (run, graduate) order.
 func (s *Store) resealLists(ctx context.Context, report func(int)) error {
 	return resealPages(ctx, s, "lists", `SELECT run_id, graduate_id, items, items_box FROM recommendations
 		WHERE (run_id, graduate_id) > (($1::text[])[1], ($1::text[])[2])
@@ -256,14 +259,16 @@ func (s *Store) resealLists(ctx context.Context, report func(int)) error {
 					return err
 				}
 			}
-			_, err = tx.Exec(ctx, `UPDATE recommendations SET items = NULL, items_box = $3 WHERE run_id = $1 AND graduate_id = $2`,
-				r.run, r.graduate, sl.Box)
+			// The digest is made again under the new key with the box.
+			_, err = tx.Exec(ctx, `UPDATE recommendations SET items = NULL, items_box = $3, posts_digest = $4 WHERE run_id = $1 AND graduate_id = $2`,
+				r.run, r.graduate, sl.Box, sl.Digest)
 			return err
 		}, report)
 }
 
 // deleteLists deletes a graduate's lists in every run, with their plan
-// items (whose names the graduate's ID and each run give).
+// items (whose names the graduate's ID and each run give) and their
+// digests (a column of the list's row).
 func deleteLists(ctx context.Context, tx pgx.Tx, s *Store, graduateID string) error {
 	rows, err := tx.Query(ctx, `SELECT run_id FROM recommendations WHERE graduate_id = $1`, graduateID)
 	if err != nil {

@@ -8,13 +8,14 @@ import (
 // variable for the tests of pages).
 var listPageSize = 1000
 
-// runListPages calls fn with the stored lists of a run, a page of page
+// runListPages calls fn with the stored lists of a run as query reads
+// them (listPage, digestPage), a page of page
 // graduates at a time in graduate ID order, reading the next page while fn
 // works on the one before: a page is ~9 MB of sealed lists that the server
 // reads out of TOAST and sends, and fn opens (decrypts and parses) them,
 // so the two overlap instead of taking turns. Each page's query is
 // retried on its own; fn runs in the caller's goroutine.
-func (s *Store) runListPages(ctx context.Context, runID string, page int, fn func([]listRow) error) error {
+func (s *Store) runListPages(ctx context.Context, query, runID string, page int, fn func([]listRow) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	type result struct {
 		rows []listRow
@@ -35,7 +36,7 @@ func (s *Store) runListPages(ctx context.Context, runID string, page int, fn fun
 			var rows []listRow
 			err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
 				var err error
-				rows, err = s.runListPage(ctx, runID, after, page)
+				rows, err = s.runListPage(ctx, query, runID, after, page)
 				return err
 			})
 			select {

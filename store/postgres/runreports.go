@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -46,7 +47,7 @@ func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.G
 		return err
 	}
 	defer release()
-	return s.runListPages(ctx, runID, listPageSize, func(stored []listRow) error {
+	return s.runListPages(ctx, listPage, runID, listPageSize, func(stored []listRow) error {
 		var items [][]matcher.StoredRecommendation
 		err := s.retry(ctx, "plan items of run "+runID, func(ctx context.Context, _ int) error {
 			var err error
@@ -65,18 +66,35 @@ func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.G
 	})
 }
 
-// runListPage reads the stored lists of a run's graduates after the
-// graduate ID after, at most page of them, in graduate ID order (the
-// boxes unopened).
-func (s *Store) runListPage(ctx context.Context, runID, after string, page int) ([]listRow, error) {
-	rows, err := s.pool.Query(ctx, `SELECT graduate_id, items, items_box FROM recommendations
-		WHERE run_id = $1 AND graduate_id > $2 ORDER BY graduate_id LIMIT $3`, runID, after, page)
+// listPage reads the stored lists of a run's graduates after the graduate
+// ID $2, at most $3 of them, in graduate ID order (the boxes unopened).
+const listPage = `SELECT graduate_id, items, items_box, NULL::bytea FROM recommendations
+	WHERE run_id = $1 AND graduate_id > $2 ORDER BY graduate_id LIMIT $3`
+
+// digestPage is listPage for the nightly diff: each list's digest, and its
+// box only when the digest is absent or under another key ($4, the current
+// key's prefix). A digest is a few bytes in the row; the box, out of line
+// in TOAST, is not read for a list that has one.
+const digestPage = `SELECT graduate_id,
+	CASE WHEN substring(posts_digest FROM 1 FOR 5) = $4 THEN NULL ELSE items END,
+	CASE WHEN substring(posts_digest FROM 1 FOR 5) = $4 THEN NULL ELSE items_box END,
+	posts_digest
+	FROM recommendations WHERE run_id = $1 AND graduate_id > $2 ORDER BY graduate_id LIMIT $3`
+
+// runListPage reads a page of a run's lists with query (listPage or
+// digestPage).
+func (s *Store) runListPage(ctx context.Context, query, runID, after string, page int) ([]listRow, error) {
+	args := []any{runID, after, page}
+	if query == digestPage {
+		args = append(args, s.keys.Prefix())
+	}
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (listRow, error) {
 		r := listRow{run: runID}
-		err := row.Scan(&r.graduate, &r.items, &r.box)
+		err := row.Scan(&r.graduate, &r.items, &r.box, &r.digest)
 		return r, err
 	})
 }
@@ -121,18 +139,92 @@ func (s *Store) RunReport(ctx context.Context, runID string) (*matcher.RunReport
 // the plan's items), in graduate ID order: EachRunList without reading the
 // plans or decoding the items' explanations, for the nightly batch's diff.
 func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error {
+	return s.eachListDigest(ctx, listPage, runID, func(id string, _ []byte, posts []string) error { return fn(id, posts) })
+}
+
+// EachRunListDigest calls fn with every graduate's list in a run, in
+// graduate ID order: the list's digest when it is under the current key,
+// its posts (the box read and opened) otherwise.
+func (s *Store) EachRunListDigest(ctx context.Context, runID string, fn func(graduateID string, digest []byte, posts []string) error) error {
+	if s.keys == nil {
+		return store.ErrNoDataKey
+	}
+	return s.eachListDigest(ctx, digestPage, runID, fn)
+}
+
+// ListDigest is store.ListDigest under the store's key.
+func (s *Store) ListDigest(graduateID string, posts []string) []byte {
+	return store.ListDigest(s.keys, graduateID, posts)
+}
+
+func (s *Store) eachListDigest(ctx context.Context, query, runID string, fn func(graduateID string, digest []byte, posts []string) error) error {
 	release, err := s.readRun(ctx, runID) // a prune keeps the run meanwhile
 	if err != nil {
 		return err
 	}
 	defer release()
-	return s.runListPages(ctx, runID, listPageSize, func(stored []listRow) error {
+	return s.runListPages(ctx, query, runID, listPageSize, func(stored []listRow) error {
 		for _, r := range stored {
-			box := r.box
-			if box == nil {
-				box = r.items
+			if store.ListDigestCurrent(s.keys, r.digest) {
+				if err := fn(r.graduate, r.digest, nil); err != nil {
+					return err
+				}
+				continue
 			}
-			posts, err := store.ListPosts(s.keys, runID, r.graduate, box)
+			posts, err := r.posts(s)
+			if err != nil {
+				return err
+			}
+			if err := fn(r.graduate, nil, posts); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// posts opens a stored list's default box for its posts (store.ListPosts).
+func (r *listRow) posts(s *Store) ([]string, error) {
+	box := r.box
+	if box == nil {
+		box = r.items
+	}
+	return store.ListPosts(s.keys, r.run, r.graduate, box)
+}
+
+// RunListPosts calls fn with the posts of the default lists of the given
+// graduates in a run that have one, in graduate ID order, reading
+// listPageSize of them per query.
+func (s *Store) RunListPosts(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, posts []string) error) error {
+	release, err := s.readRun(ctx, runID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	ids := slices.Clone(graduateIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for len(ids) > 0 {
+		n := min(len(ids), listPageSize)
+		var page []listRow
+		err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
+			rows, err := s.pool.Query(ctx, `SELECT graduate_id, items, items_box FROM recommendations
+				WHERE run_id = $1 AND graduate_id = ANY($2) ORDER BY graduate_id`, runID, ids[:n])
+			if err != nil {
+				return err
+			}
+			page, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (listRow, error) {
+				r := listRow{run: runID}
+				err := row.Scan(&r.graduate, &r.items, &r.box)
+				return r, err
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range page {
+			posts, err := r.posts(s)
 			if err != nil {
 				return err
 			}
@@ -140,6 +232,7 @@ func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(grad
 				return err
 			}
 		}
-		return nil
-	})
+		ids = ids[n:]
+	}
+	return nil
 }

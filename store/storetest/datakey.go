@@ -125,6 +125,10 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	}
 	s, err = b.Open(t, keyBA)
 	must(t, err)
+	// The lists are not re-sealed yet (the cut came in the graduates):
+	// their digests, made under A, are not taken for B's and the lists'
+	// posts are read instead.
+	checkLists(t, s, lists, digestsNone)
 	n, err := s.(matcher.DataKeyRotator).RotateDataKey(ctx, nil)
 	must(t, err)
 	if n <= 0 || n > len(gs)+3+len(lists)+1+2 {
@@ -161,7 +165,7 @@ func RunDataKey(t *testing.T, b DataKeyBackend) {
 	if len(cs) != 1 || cs[0].Note != notes[0] || len(es) != 1 || es[0].Note != notes[1] || es[0].PostID != planPost {
 		t.Fatalf("notes after rotation: %+v %+v", cs, es)
 	}
-	checkLists(t, s, lists)
+	checkLists(t, s, lists, digestsAll) // the rotation made their digests again under B
 	checkEvents(t, s, gs[2].ID, fbPost, "add "+auditPost)
 	for _, get := range []func() (*matcher.User, error){
 		func() (*matcher.User, error) { return s.UserByName(ctx, staff.Name) },
@@ -219,7 +223,8 @@ func saveSecretLists(t *testing.T, s matcher.FullStore, gs []matcher.Graduate) [
 }
 
 // checkLists reads the lists back, one by one and through the run's walk.
-func checkLists(t *testing.T, s matcher.FullStore, lists []matcher.GraduateRecommendations) {
+// want says which lists have a digest under the store's current key.
+func checkLists(t *testing.T, s matcher.FullStore, lists []matcher.GraduateRecommendations, want digestsWanted) {
 	t.Helper()
 	ctx := context.Background()
 	for _, want := range lists {
@@ -273,7 +278,7 @@ func checkLists(t *testing.T, s matcher.FullStore, lists []matcher.GraduateRecom
 	if n != len(lists) {
 		t.Fatalf("the run's walk gave %d lists, want %d", n, len(lists))
 	}
-	checkListPosts(t, s, run.ID)
+	checkListPosts(t, s, run.ID, want)
 }
 
 // checkEvents asserts that the feedback event and the audit entries

@@ -1,7 +1,7 @@
 package storetest
 
 import (
-	"context"
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,7 +61,7 @@ func testRunInspection(t *testing.T, s matcher.FullStore) {
 		t.Fatalf("EachRunList after an error: %v, %d calls", err, calls)
 	}
 	code(t, s.EachRunList(ctx, "none", func(matcher.GraduateRecommendations) error { return nil }), matcher.ENOTFOUND)
-	checkListPosts(t, s, older.ID)
+	checkListPosts(t, s, older.ID, digestsAll)
 	must(t, s.EachRunList(ctx, newer.ID, func(gr matcher.GraduateRecommendations) error {
 		return fmt.Errorf("an empty run has list %s", gr.GraduateID)
 	}))
@@ -82,18 +82,25 @@ func testRunInspection(t *testing.T, s matcher.FullStore) {
 	code(t, err, matcher.ENOTFOUND)
 }
 
+// digestsWanted says which lists of a run checkListPosts expects a digest
+// under the current key for.
+type digestsWanted int
+
+const (
+	digestsAll  digestsWanted = iota // every list (saved under the current key)
+	digestsNone                      // none (saved under a key that is no longer current)
+)
+
 // checkListPosts checks EachRunListPosts against EachRunList: every
 // graduate of the run, in order, with the jobs and internships of the
-// default list (not the plan's items) in rank order.
-func checkListPosts(t *testing.T, s matcher.FullStore, runID string) {
+// default list (not the plan's items) in rank order. Then the diff's
+// reads: EachRunListDigest gives the same graduates, each with the digest
+// ListDigest makes of those posts (or, under another key, the posts
+// themselves), and RunListPosts the posts of some of them.
+func checkListPosts(t *testing.T, s matcher.FullStore, runID string, want digestsWanted) {
 	t.Helper()
-	ps, ok := s.(interface {
-		EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error
-	})
-	if !ok {
-		t.Fatalf("%T has no EachRunListPosts", s)
-	}
-	var want, got []string
+	var wantPosts, got []string
+	postsOf := map[string][]string{}
 	must(t, s.EachRunList(ctx, runID, func(gr matcher.GraduateRecommendations) error {
 		var posts []string
 		for _, it := range gr.Items {
@@ -101,19 +108,78 @@ func checkListPosts(t *testing.T, s matcher.FullStore, runID string) {
 				posts = append(posts, it.PostID)
 			}
 		}
-		want = append(want, gr.GraduateID+": "+strings.Join(posts, " "))
+		postsOf[gr.GraduateID] = posts
+		wantPosts = append(wantPosts, gr.GraduateID+": "+strings.Join(posts, " "))
 		return nil
 	}))
-	must(t, ps.EachRunListPosts(ctx, runID, func(id string, posts []string) error {
+	must(t, s.EachRunListPosts(ctx, runID, func(id string, posts []string) error {
 		got = append(got, id+": "+strings.Join(posts, " "))
 		return nil
 	}))
-	if len(want) == 0 || !slices.Equal(got, want) {
-		t.Fatalf("EachRunListPosts of run %s: %d lists, want %d (first %q, want %q)", runID, len(got), len(want), got[:min(1, len(got))], want[:min(1, len(want))])
+	if len(wantPosts) == 0 || !slices.Equal(got, wantPosts) {
+		t.Fatalf("EachRunListPosts of run %s: %d lists, want %d (first %q, want %q)", runID, len(got), len(wantPosts), got[:min(1, len(got))], wantPosts[:min(1, len(wantPosts))])
 	}
 	stop := fmt.Errorf("stop")
-	if err := ps.EachRunListPosts(ctx, runID, func(string, []string) error { return stop }); err != stop {
+	if err := s.EachRunListPosts(ctx, runID, func(string, []string) error { return stop }); err != stop {
 		t.Fatalf("EachRunListPosts after an error: %v", err)
 	}
-	code(t, ps.EachRunListPosts(ctx, "none", func(string, []string) error { return nil }), matcher.ENOTFOUND)
+	code(t, s.EachRunListPosts(ctx, "none", func(string, []string) error { return nil }), matcher.ENOTFOUND)
+
+	got = got[:0]
+	must(t, s.EachRunListDigest(ctx, runID, func(id string, digest []byte, posts []string) error {
+		switch {
+		case want == digestsAll && (digest == nil || posts != nil):
+			return fmt.Errorf("list of %s: digest %x, posts %q; want the digest only", id, digest, posts)
+		case want == digestsNone && digest != nil:
+			return fmt.Errorf("list of %s: digest %x under another key; want its posts", id, digest)
+		case digest != nil && !bytes.Equal(digest, s.ListDigest(id, postsOf[id])):
+			return fmt.Errorf("list of %s: digest %x, ListDigest of its posts %x", id, digest, s.ListDigest(id, postsOf[id]))
+		case digest == nil && !slices.Equal(posts, postsOf[id]):
+			return fmt.Errorf("list of %s: posts %q, want %q", id, posts, postsOf[id])
+		}
+		got = append(got, id+": "+strings.Join(postsOf[id], " "))
+		return nil
+	}))
+	if !slices.Equal(got, wantPosts) {
+		t.Fatalf("EachRunListDigest of run %s: %d lists, want %d", runID, len(got), len(wantPosts))
+	}
+	if err := s.EachRunListDigest(ctx, runID, func(string, []byte, []string) error { return stop }); err != stop {
+		t.Fatalf("EachRunListDigest after an error: %v", err)
+	}
+	code(t, s.EachRunListDigest(ctx, "none", func(string, []byte, []string) error { return nil }), matcher.ENOTFOUND)
+
+	// A digest says which posts in which order, for whom: another order
+	// or another graduate's same list digests differently.
+	for id, posts := range postsOf {
+		if len(posts) < 2 {
+			continue
+		}
+		swapped := append([]string{posts[1], posts[0]}, posts[2:]...)
+		if d := s.ListDigest(id, posts); bytes.Equal(d, s.ListDigest(id, swapped)) || bytes.Equal(d, s.ListDigest(id+"x", posts)) ||
+			bytes.Equal(d, s.ListDigest(id, posts[:1])) {
+			t.Fatalf("ListDigest of %s's %q: the same for another order, graduate or list", id, posts)
+		}
+		break
+	}
+
+	// RunListPosts: every third graduate of the run and one without a
+	// list, asked out of order.
+	var ask, wantSome []string
+	for i, line := range wantPosts {
+		if i%3 == 0 {
+			id, _, _ := strings.Cut(line, ": ")
+			ask = append([]string{id}, ask...)
+			wantSome = append(wantSome, line)
+		}
+	}
+	ask = append(ask, "no-such-graduate")
+	got = got[:0]
+	must(t, s.RunListPosts(ctx, runID, ask, func(id string, posts []string) error {
+		got = append(got, id+": "+strings.Join(posts, " "))
+		return nil
+	}))
+	if !slices.Equal(got, wantSome) {
+		t.Fatalf("RunListPosts of run %s: %d lists, want %d (first %q, want %q)", runID, len(got), len(wantSome), got[:min(1, len(got))], wantSome[:min(1, len(wantSome))])
+	}
+	code(t, s.RunListPosts(ctx, "none", ask, func(string, []string) error { return nil }), matcher.ENOTFOUND)
 }

@@ -550,6 +550,19 @@ func testDeleteGraduate(t *testing.T, s matcher.FullStore) {
 	if !slices.Equal(ids, []string{keep.ID}) {
 		t.Fatalf("run graduates after delete: %v", ids)
 	}
+	// The list's digest goes with it: the diff's walk of the run names
+	// only the other graduate.
+	var digested []string
+	must(t, s.EachRunListDigest(ctx, run.ID, func(id string, digest []byte, _ []string) error {
+		if digest == nil {
+			return fmt.Errorf("list of %s without a digest", id)
+		}
+		digested = append(digested, id)
+		return nil
+	}))
+	if !slices.Equal(digested, []string{keep.ID}) {
+		t.Fatalf("digests after delete: %v", digested)
+	}
 	_, recs, err = s.RecommendationsFor(ctx, keep.ID)
 	must(t, err)
 	if len(recs) != 1 {
