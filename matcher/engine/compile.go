@@ -110,19 +110,37 @@ func (e *Engine) compileAll(posts []matcher.Post, counts [][]termCount) ([][]uin
 
 // parallelRange calls fn for every i in [0, n) on every core, in batches.
 func parallelRange(n int, fn func(i int)) {
-	var next atomic.Int64
+	parallelBatches(n, func() func(lo, hi int) {
+		return func(lo, hi int) {
+			for j := lo; j < hi; j++ {
+				fn(j)
+			}
+		}
+	}, nil)
+}
+
+// parallelBatches has one worker a core take batches of segmentBatch
+// indexes of [0, n) in turn and call its work on each [lo, hi); newWorker
+// makes a worker's work (and whatever state the worker keeps between its
+// batches). progress, if set, hears how many indexes are done after each
+// batch.
+func parallelBatches(n int, newWorker func() func(lo, hi int), progress func(done, total int)) {
+	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			work := newWorker()
 			for {
 				i := int(next.Add(segmentBatch)) - segmentBatch
 				if i >= n {
 					return
 				}
-				for j := i; j < min(i+segmentBatch, n); j++ {
-					fn(j)
+				hi := min(i+segmentBatch, n)
+				work(i, hi)
+				if d := done.Add(int64(hi - i)); progress != nil {
+					progress(int(d), n)
 				}
 			}
 		}()
@@ -142,33 +160,18 @@ func (e *Engine) segmentPosts(posts []matcher.Post, last map[string]int, keep bo
 	if keep {
 		docs = make([][]termCount, len(posts))
 	}
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(segmentBatch)) - segmentBatch
-				if i >= len(posts) {
-					return
+	parallelBatches(len(posts), func() func(lo, hi int) {
+		return func(lo, hi int) {
+			for j := lo; j < hi; j++ {
+				if last[posts[j].ID] != j {
+					continue
 				}
-				for j := i; j < min(i+segmentBatch, len(posts)); j++ {
-					if last[posts[j].ID] != j {
-						continue
-					}
-					if tc := e.postTermCounts(&posts[j]); keep {
-						docs[j] = tc
-					}
-				}
-				n := done.Add(int64(min(segmentBatch, len(posts)-i)))
-				if e.progress != nil {
-					e.progress(int(n), len(posts))
+				if tc := e.postTermCounts(&posts[j]); keep {
+					docs[j] = tc
 				}
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	}, e.progress)
 	return docs
 }
 

@@ -2,11 +2,8 @@ package engine
 
 import (
 	"math/bits"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -155,40 +152,26 @@ func rankTerms(todo []*idPost, vocab []string) (rank []int32, terms []string) {
 // RankedPutter, as terms to another.
 func (e *Engine) putRankedCounts(todo []*idPost, rank []int32, terms []string) {
 	_, weights := postTexts(&matcher.Post{}) // every post's texts weigh the same
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rc := newRankCounter(len(terms))
-			for {
-				i := int(next.Add(segmentBatch)) - segmentBatch
-				if i >= len(todo) {
-					return
+	parallelBatches(len(todo), func() func(lo, hi int) {
+		rc := newRankCounter(len(terms))
+		return func(lo, hi int) {
+			for _, ip := range todo[lo:hi] {
+				if ip == nil {
+					continue
 				}
-				for _, ip := range todo[i:min(i+segmentBatch, len(todo))] {
-					if ip == nil {
-						continue
-					}
-					ranks, ns := rc.counts(ip.ids, weights, rank)
-					if rp, ok := e.terms.(RankedPutter); ok {
-						rp.PutRanked(ip.key, terms, ranks, ns)
-						continue
-					}
-					ts := make([]string, len(ranks))
-					for k, r := range ranks {
-						ts[k] = terms[r]
-					}
-					e.putSortedCounts(ip.key, ts, ns)
+				ranks, ns := rc.counts(ip.ids, weights, rank)
+				if rp, ok := e.terms.(RankedPutter); ok {
+					rp.PutRanked(ip.key, terms, ranks, ns)
+					continue
 				}
-				if n := done.Add(int64(min(segmentBatch, len(todo)-i))); e.progress != nil {
-					e.progress(int(n), len(todo))
+				ts := make([]string, len(ranks))
+				for k, r := range ranks {
+					ts[k] = terms[r]
 				}
+				e.putSortedCounts(ip.key, ts, ns)
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	}, e.progress)
 }
 
 // rankCounter sums a post's term weights by rank (countTermIDs), one per
