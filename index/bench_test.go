@@ -43,12 +43,12 @@ func BenchmarkLoadCompiledDictionary(b *testing.B) {
 		b.Fatal(err)
 	}
 	path := filepath.Join(b.TempDir(), DictionaryCacheFile)
-	if err := writeCompiledDictionary(path, s, lay, lay.key(dictZh, domain)); err != nil {
+	if err := writeCompiledDictionary(path, s, lay, lay.key(dictZh, domain, "test")); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := readCompiledDictionary(path, lay, lay.key(dictZh, domain)); err != nil {
+		if _, err := readCompiledDictionary(path, lay, lay.key(dictZh, domain, "test")); err != nil {
 			b.Fatal(err)
 		}
 	}

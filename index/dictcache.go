@@ -35,10 +35,15 @@ import (
 // through reflect and unsafe, guarded three ways: the fields must be
 // found with the types expected (else no compiled form is used or made);
 // the file's key hashes the dictionary's text and domain words, the load's
-// constants, gse's global settings, both modules' versions and every field's
-// name, type and offset (a file from another build or layout is not read);
-// and the file is checksummed. A file that fails any of it is ignored with
-// a warning, the text is loaded as before and the file written anew.
+// constants, gse's global settings, both modules' versions, every field's
+// name, type and offset, and the binary's identity (the code that builds
+// what is stored — the text's parsing, the side table, the barriers — is
+// in no other part of the key, so every new binary loads the text once and
+// writes the file again, as the engine's term cache does); a file from
+// another build or layout is not read; and the file is checksummed. A file
+// that fails any of it is ignored, the text is loaded as before and the
+// file written anew; a read that panics (a file forged with a valid
+// checksum) is such a failure too.
 // TestCompiledDictionaryMatchesText holds the read-back dictionary to the
 // text-loaded one field by field (reflect.DeepEqual over the trie's arrays
 // and every token).
@@ -55,20 +60,23 @@ var errOtherDictionary = errors.New("made from another dictionary, gse or build"
 const dictCacheMagic = "jobmatch/gse-dictionary\x00\x01"
 
 var dictCache struct {
-	mu  sync.Mutex
-	dir string
-	log *slog.Logger
+	mu    sync.Mutex
+	dir   string
+	build string
+	log   *slog.Logger
 }
 
 // SetDictionaryCache names the directory where DefaultSegmenter reads its
 // compiled dictionary from, and writes it to after a load from the text
 // (when the directory exists: none is made for it). It takes effect only
-// before DefaultSegmenter's first call; log hears why a file was not used
-// or not written (nil: nowhere).
-func SetDictionaryCache(dir string, log *slog.Logger) {
+// before DefaultSegmenter's first call. build is the binary's identity
+// (its VCS revision, or its size and time when built from a modified
+// tree): a file another binary wrote is not read. log hears why a file was
+// not used or not written (nil: nowhere).
+func SetDictionaryCache(dir, build string, log *slog.Logger) {
 	dictCache.mu.Lock()
 	defer dictCache.mu.Unlock()
-	dictCache.dir, dictCache.log = dir, log
+	dictCache.dir, dictCache.build, dictCache.log = dir, build, log
 }
 
 // loadDefaultSegmenter is DefaultSegmenter's load: from the compiled form
@@ -76,7 +84,7 @@ func SetDictionaryCache(dir string, log *slog.Logger) {
 // the text, writing the compiled form for the next start.
 func loadDefaultSegmenter(dict string, domain []string) (*Segmenter, error) {
 	dictCache.mu.Lock()
-	dir, log := dictCache.dir, dictCache.log
+	dir, build, log := dictCache.dir, dictCache.build, dictCache.log
 	dictCache.mu.Unlock()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -90,7 +98,7 @@ func loadDefaultSegmenter(dict string, domain []string) (*Segmenter, error) {
 		return NewSegmenter(dict, domain)
 	}
 	path := filepath.Join(dir, DictionaryCacheFile)
-	key := lay.key(dict, domain)
+	key := lay.key(dict, domain, build)
 	s, err := readCompiledDictionary(path, lay, key)
 	if err == nil {
 		return s, nil
@@ -115,97 +123,13 @@ func loadDefaultSegmenter(dict string, domain []string) (*Segmenter, error) {
 	return s, nil
 }
 
-// gseLayout is where the fields the compiled form holds sit in gse's and
-// cedar's types, found by name and checked by type (gseLayoutOf).
-type gseLayout struct {
-	dictTrie, dictMaxLen, dictTotal uintptr // in gse.Dictionary
-	tokText, tokFreq, tokPos        uintptr // in gse.Token
-	trie                            []reflect.StructField
-	signature                       string
-}
-
-// gseLayoutOf finds the fields, or says which one is not as expected.
-func gseLayoutOf() (*gseLayout, error) {
-	var lay gseLayout
-	var sig []byte
-	field := func(t reflect.Type, name string, want reflect.Type) (uintptr, error) {
-		f, ok := t.FieldByName(name)
-		if !ok || f.Type != want || len(f.Index) != 1 {
-			return 0, fmt.Errorf("%v.%s is not a %v", t, name, want)
-		}
-		return f.Offset, nil
-	}
-	dt := reflect.TypeFor[gse.Dictionary]()
-	tt := reflect.TypeFor[gse.Token]()
-	var err error
-	for _, f := range []struct {
-		t    reflect.Type
-		name string
-		want reflect.Type
-		off  *uintptr
-	}{
-		{dt, "trie", reflect.TypeFor[*cedar.Cedar](), &lay.dictTrie},
-		{dt, "maxTokenLen", reflect.TypeFor[int](), &lay.dictMaxLen},
-		{dt, "totalFreq", reflect.TypeFor[float64](), &lay.dictTotal},
-		{tt, "text", reflect.TypeFor[[]gse.Text](), &lay.tokText},
-		{tt, "freq", reflect.TypeFor[float64](), &lay.tokFreq},
-		{tt, "pos", reflect.TypeFor[string](), &lay.tokPos},
-	} {
-		if *f.off, err = field(f.t, f.name, f.want); err != nil {
-			return nil, err
-		}
-	}
-	if f, ok := dt.FieldByName("Tokens"); !ok || f.Type != reflect.TypeFor[[]gse.Token]() {
-		return nil, errors.New("gse.Dictionary.Tokens is not a []gse.Token")
-	}
-	// A token's other fields (its path length and sub-segments) are gse's
-	// CalcToken's, zero after the load; the trie is copied field by field.
-	ct := reflect.TypeFor[cedar.Cedar]()
-	for i := range ct.NumField() {
-		f := ct.Field(i)
-		if !plainType(f.Type) && !(f.Type.Kind() == reflect.Slice && plainType(f.Type.Elem())) {
-			return nil, fmt.Errorf("%v.%s (%v) is not plain data", ct, f.Name, f.Type)
-		}
-		lay.trie = append(lay.trie, f)
-	}
-	for _, t := range []reflect.Type{dt, tt, ct, reflect.TypeFor[cedar.Node](), reflect.TypeFor[cedar.NInfo](), reflect.TypeFor[cedar.Block]()} {
-		sig = fmt.Appendf(sig, "%v %d:", t, t.Size())
-		for i := range t.NumField() {
-			f := t.Field(i)
-			sig = fmt.Appendf(sig, " %s %v %d", f.Name, f.Type, f.Offset)
-		}
-		sig = append(sig, '\n')
-	}
-	lay.signature = string(sig)
-	return &lay, nil
-}
-
-// plainType reports whether values of t are bytes only (no pointers), so
-// that they can be copied to and from a file as they lie in memory.
-func plainType(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return true
-	case reflect.Array:
-		return plainType(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if !plainType(t.Field(i).Type) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
 // key is what a compiled dictionary must have been made from to be used:
 // the dictionary's text and domain words, the load's constants and gse's
 // global settings, the modules' versions, the layout and the machine's word
 // order (the arrays are written as they lie in memory).
-func (lay *gseLayout) key(dict string, domain []string) [sha256.Size]byte {
+func (lay *gseLayout) key(dict string, domain []string, build string) [sha256.Size]byte {
 	h := sha256.New()
+	writeLenString(h, build)
 	fmt.Fprintf(h, "%s%s %s %d %v %v %v\n", dictCacheMagic, runtime.GOARCH, runtime.Version(), domainFreq, singleCharFreq, gse.ToLower, lay.signature)
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
@@ -517,7 +441,15 @@ func (p *sectionParser) bytes(n uint64) []byte {
 // readCompiledDictionary reads a segmenter whose dictionary was written by
 // writeCompiledDictionary with the same key; the side table's check then
 // runs as after a text load.
-func readCompiledDictionary(path string, lay *gseLayout, key [sha256.Size]byte) (*Segmenter, error) {
+func readCompiledDictionary(path string, lay *gseLayout, key [sha256.Size]byte) (s *Segmenter, err error) {
+	// The checksum finds damage, not forgery: a file made to pass it with
+	// values out of range would panic in the read or the self-check, and
+	// is then a file not used like any other.
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("unreadable: %v", r)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -543,7 +475,7 @@ func readCompiledDictionary(path string, lay *gseLayout, key [sha256.Size]byte) 
 	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
 	r := &dictReader{r: io.TeeReader(br, crc)}
 
-	s := newSegmenterShell()
+	s = newSegmenterShell()
 	d := s.seg.Dict
 	dp := unsafe.Pointer(d)
 	trie := lay.readTrie(r, limit)

@@ -25,7 +25,7 @@ func compiledRoundTrip(t *testing.T) (text, compiled *Segmenter, path string) {
 	if err != nil {
 		t.Fatalf("gse's layout: %v", err)
 	}
-	key := lay.key(dictZh, domain)
+	key := lay.key(dictZh, domain, "test")
 	path = filepath.Join(t.TempDir(), DictionaryCacheFile)
 	if err := writeCompiledDictionary(path, text, lay, key); err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestCompiledDictionaryRejectsDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := lay.key(dictZh, DomainWords())
+	key := lay.key(dictZh, DomainWords(), "test")
 	for name, b := range map[string][]byte{
 		"flipped byte": func() []byte {
 			b := slices.Clone(good)
@@ -111,7 +111,7 @@ func TestCompiledDictionaryRejectsDamage(t *testing.T) {
 	if err := os.WriteFile(path, good, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	other := lay.key(dictZh, append(DomainWords(), "另一个词"))
+	other := lay.key(dictZh, append(DomainWords(), "另一个词"), "test")
 	if _, err := readCompiledDictionary(path, lay, other); !errors.Is(err, errOtherDictionary) {
 		t.Errorf("another dictionary's file: %v", err)
 	}
@@ -123,8 +123,8 @@ func TestCompiledDictionaryRejectsDamage(t *testing.T) {
 func TestDefaultLoadWritesThenReadsCompiled(t *testing.T) {
 	dir := t.TempDir()
 	var logs bytes.Buffer
-	SetDictionaryCache(dir, slog.New(slog.NewTextHandler(&logs, nil)))
-	t.Cleanup(func() { SetDictionaryCache("", nil) })
+	SetDictionaryCache(dir, "test", slog.New(slog.NewTextHandler(&logs, nil)))
+	t.Cleanup(func() { SetDictionaryCache("", "", nil) })
 	domain := DomainWords()
 	first, err := loadDefaultSegmenter(dictZh, domain)
 	if err != nil {
@@ -163,7 +163,7 @@ func TestDefaultLoadWritesThenReadsCompiled(t *testing.T) {
 	if !slices.Equal(third.Cut("计算机科学与技术专业"), first.Cut("计算机科学与技术专业")) {
 		t.Error("the text load after a damaged file cuts differently")
 	}
-	if _, err := readCompiledDictionary(path, mustLayout(t), mustLayout(t).key(dictZh, domain)); err != nil {
+	if _, err := readCompiledDictionary(path, mustLayout(t), mustLayout(t).key(dictZh, domain, "test")); err != nil {
 		t.Errorf("the file was not written again: %v", err)
 	}
 	// Another build's file (other domain words): said at Info, replaced.
@@ -175,11 +175,11 @@ func TestDefaultLoadWritesThenReadsCompiled(t *testing.T) {
 	if !strings.Contains(logs.String(), "level=INFO") || !strings.Contains(logs.String(), "another build") || strings.Contains(logs.String(), "level=WARN") {
 		t.Errorf("another build's file: logged %q", logs.String())
 	}
-	if _, err := readCompiledDictionary(path, mustLayout(t), mustLayout(t).key(dictZh, otherDomain)); err != nil {
+	if _, err := readCompiledDictionary(path, mustLayout(t), mustLayout(t).key(dictZh, otherDomain, "test")); err != nil {
 		t.Errorf("another build's file was not replaced: %v", err)
 	}
 	// A directory that does not exist is not made for the file.
-	SetDictionaryCache(filepath.Join(dir, "missing"), nil)
+	SetDictionaryCache(filepath.Join(dir, "missing"), "test", nil)
 	if _, err := loadDefaultSegmenter(dictZh, domain); err != nil {
 		t.Fatal(err)
 	}

@@ -91,9 +91,9 @@ var (
 )
 
 // DefaultSegmenter returns the process-wide segmenter, loading its
-// dictionaries on first use (about a quarter of a second from the text;
-// a few hundredths from the compiled form SetDictionaryCache keeps; see
-// doc.go).
+// dictionaries on first use: from the text, or from the compiled form
+// SetDictionaryCache keeps in a third to a half of the time (doc.go has
+// the figures).
 func DefaultSegmenter() (*Segmenter, error) {
 	defaultOnce.Do(func() {
 		defaultSeg, defaultErr = loadDefaultSegmenter(dictZh, DomainWords())

@@ -102,8 +102,9 @@ type RunInspector interface {
 	EachRunList(ctx context.Context, runID string, fn func(GraduateRecommendations) error) error
 	// EachRunListPosts calls fn with the post IDs of every graduate's
 	// default list in a run (jobs and internships, rank order), without
-	// decoding the items (decoding every item was 6% of a run's CPU): what
-	// the nightly diff reads of a previous list it cannot compare by digest.
+	// decoding the items (decoding every item was 6% of a run's CPU). The
+	// nightly diff reads digests (EachRunListDigest) and the posts of the
+	// lists that differ (RunListPosts); this reads a whole run's.
 	EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error
 	// EachRunListDigest calls fn with every graduate's list in a run, in
 	// graduate ID order, as the nightly diff reads the previous run: the

@@ -145,8 +145,10 @@ func (h *heapFloor) stop() {
 }
 
 // containerMemoryLimit is the memory limit of the cgroup this process runs
-// in, or 0 when there is none (or it cannot be read): cgroup v2's
-// memory.max of the process's own group, else cgroup v1's
+// in, or 0 when there is none (or it cannot be read): under cgroup v2 the
+// smallest memory.max or memory.high of the process's group and every
+// group above it (a container's limit is often set on a parent: its
+// processes sit in a child group such as init.scope), else cgroup v1's
 // memory.limit_in_bytes (which reads as about 2^63 when unlimited).
 func containerMemoryLimit() uint64 {
 	return cgroupMemoryLimit(os.DirFS("/"))
@@ -156,6 +158,23 @@ func cgroupMemoryLimit(root fs.FS) uint64 {
 	self, err := fs.ReadFile(root, "proc/self/cgroup")
 	if err != nil {
 		return 0
+	}
+	read := func(file string) uint64 {
+		b, err := fs.ReadFile(root, file)
+		if err != nil {
+			return 0
+		}
+		v, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+		if err != nil || v >= 1<<62 { // "max", or v1's unlimited
+			return 0
+		}
+		return v
+	}
+	smallest := func(limit, v uint64) uint64 {
+		if v > 0 && (limit == 0 || v < limit) {
+			return v
+		}
+		return limit
 	}
 	for _, line := range strings.Split(string(self), "\n") {
 		// "0::/path" is the v2 group; "N:memory:/path" (or
@@ -169,29 +188,32 @@ func cgroupMemoryLimit(root fs.FS) uint64 {
 			continue
 		}
 		group = strings.Trim(group, "/")
-		var file string
+		var limit uint64
 		switch {
 		case id == "0" && ctrls == "":
-			file = path.Join("sys/fs/cgroup", group, "memory.max")
+			for g := group; ; g = path.Dir(g) {
+				if g == "" {
+					g = "."
+				}
+				dir := path.Join("sys/fs/cgroup", g)
+				limit = smallest(limit, read(path.Join(dir, "memory.max")))
+				limit = smallest(limit, read(path.Join(dir, "memory.high")))
+				if g == "." {
+					break
+				}
+			}
 		case slices.Contains(strings.Split(ctrls, ","), "memory"):
-			file = path.Join("sys/fs/cgroup/memory", group, "memory.limit_in_bytes")
+			file := path.Join("sys/fs/cgroup/memory", group, "memory.limit_in_bytes")
 			if _, err := fs.Stat(root, file); err != nil {
 				// In a container the v1 group's own path is often
 				// mounted as the hierarchy's root.
 				file = "sys/fs/cgroup/memory/memory.limit_in_bytes"
 			}
-		default:
-			continue
+			limit = read(file)
 		}
-		b, err := fs.ReadFile(root, file)
-		if err != nil {
-			continue
+		if limit > 0 {
+			return limit
 		}
-		v, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
-		if err != nil || v == 0 || v >= 1<<62 { // "max", or v1's unlimited
-			continue
-		}
-		return v
 	}
 	return 0
 }

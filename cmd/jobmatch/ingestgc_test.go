@@ -55,6 +55,13 @@ func TestCgroupMemoryLimit(t *testing.T) {
 			"proc/self/cgroup":                     {Data: []byte("0::/jobs/import\n")},
 			"sys/fs/cgroup/jobs/import/memory.max": {Data: []byte("536870912\n")},
 		}, 512 << 20},
+		{"v2 limit on a parent", fstest.MapFS{
+			"proc/self/cgroup":                        {Data: []byte("0::/ctr/init.scope\n")},
+			"sys/fs/cgroup/ctr/init.scope/memory.max": {Data: []byte("max\n")},
+			"sys/fs/cgroup/ctr/memory.max":            {Data: []byte("1073741824\n")},
+			"sys/fs/cgroup/ctr/memory.high":           {Data: []byte("805306368\n")},
+			"sys/fs/cgroup/memory.max":                {Data: []byte("max\n")},
+		}, 768 << 20},
 		{"v2 unlimited", fstest.MapFS{
 			"proc/self/cgroup":         {Data: []byte("0::/\n")},
 			"sys/fs/cgroup/memory.max": {Data: []byte("max\n")},

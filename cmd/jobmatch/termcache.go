@@ -127,7 +127,10 @@ func readOpenPosts(ctx context.Context, st engine.Source, t time.Time) (*openPos
 
 // PostsOpenAt gives engine.Load the posts read ahead (engine.HeldSource).
 func (o *openPosts) PostsOpenAt(t time.Time) ([]matcher.Post, bool) {
-	return o.posts, t.Equal(o.at)
+	if !t.Equal(o.at) {
+		return nil, false
+	}
+	return o.posts, true
 }
 
 func (o *openPosts) EachPost(ctx context.Context, f matcher.PostFilter, fn func(*matcher.Post) error) error {

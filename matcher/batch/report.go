@@ -83,9 +83,11 @@ type prevLists struct {
 
 // compareChanged compares the lists whose digest differs from the previous
 // run's with the previous lists, read now (few: most lists do not change
-// from one night to the next). A previous list gone meanwhile (its
-// graduate erased) counts as a graduate who joined: there is nothing to
-// compare with.
+// from one night to the next). They are read when the report is made,
+// after the run computed, while the digests were read as it started: a
+// previous list erased in between (its graduate's data erased on request)
+// counts as a graduate who joined, as it would had the erasure come before
+// the run started — there is nothing left to compare with.
 func (r *runner) compareChanged(ctx context.Context, prevID string, changed map[string][]string, d *matcher.RunDiff) error {
 	if len(changed) == 0 {
 		return nil
@@ -108,8 +110,9 @@ func (r *runner) compareChanged(ctx context.Context, prevID string, changed map[
 	return nil
 }
 
-// readPrevious starts reading the previous published run's lists in the
-// background; prevLists waits for them. The run being written is not
+// readPrevious starts reading the previous published run's list digests
+// (and the lists stored without a current one) in the background;
+// prevLists waits for them. The run being written is not
 // published until after the report, so the latest published run is the
 // same whenever it is read.
 func (r *runner) readPrevious(ctx context.Context) {

@@ -47,7 +47,9 @@ func Load(ctx context.Context, src Source, o Options) (*Snapshot, error) {
 	s := &Snapshot{Now: o.Now}
 	var held bool
 	if h, ok := src.(HeldSource); ok {
-		s.Posts, held = h.PostsOpenAt(o.Now)
+		if ps, ok := h.PostsOpenAt(o.Now); ok {
+			s.Posts, held = ps, true
+		}
 	}
 	if !held {
 		if err := src.EachPost(ctx, matcher.PostFilter{OpenAt: o.Now}, func(p *matcher.Post) error {

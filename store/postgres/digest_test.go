@@ -127,3 +127,34 @@ func TestSessionsWithoutJIT(t *testing.T) {
 		}
 	}
 }
+
+// TestListDigestGuard (schema 11): an update that replaces a list's box
+// and leaves its digest as it was — what a process started before schema
+// 10 does when it saves a list again — clears the digest, so the diff
+// reads that list instead of trusting a digest of another list; an update
+// that writes box and digest together keeps the new digest.
+func TestListDigestGuard(t *testing.T) {
+	ctx := context.Background()
+	_, pool := schemaAt(t, 0)
+	execAll(t, pool,
+		`INSERT INTO runs (id, started_at, status) VALUES ('batch-1', '2026-06-01', 'running')`,
+		`SELECT jm_run_partitions(id) FROM runs`,
+		`INSERT INTO recommendations (run_id, graduate_id, items_box, posts_digest) VALUES
+			('batch-1', 'G1', '\x01', '\xaa'), ('batch-1', 'G2', '\x02', '\xbb'), ('batch-1', 'G3', '\x03', '\xcc')`,
+		// G1: the box replaced alone, as schema 9's save did.
+		`INSERT INTO recommendations (run_id, graduate_id, items_box) VALUES ('batch-1', 'G1', '\x11')
+			ON CONFLICT (run_id, graduate_id) DO UPDATE SET items = NULL, items_box = excluded.items_box`,
+		// G2: box and a new digest together (a rotation's rewrite).
+		`UPDATE recommendations SET items_box = '\x12', posts_digest = '\xbc' WHERE graduate_id = 'G2'`,
+		// G3: the same digest with a box sealed anew (a retried chunk).
+		`UPDATE recommendations SET items_box = '\x13', posts_digest = '\xcc' WHERE graduate_id = 'G3'`)
+	for gid, want := range map[string]string{"G1": "", "G2": "bc", "G3": ""} {
+		var got string
+		if err := pool.QueryRow(ctx, `SELECT coalesce(encode(posts_digest, 'hex'), '') FROM recommendations WHERE graduate_id = $1`, gid).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: digest after the update %q, want %q", gid, got, want)
+		}
+	}
+}

@@ -138,13 +138,25 @@ func connect(ctx context.Context, cfg *pgxpool.Config, keys *seal.Keyring, opts 
 	// look-ups (LatestRun, Run, Runs: each counts a run's lists in every
 	// partition) far past it, and each call was compiled with inlining and
 	// optimisation: ~0.7 s of the server's CPU, on the cores a batch
-	// computes on, for a query that runs in 10 ms. Off for the store's
-	// sessions unless the connection string sets jit.
-	if cfg.ConnConfig.RuntimeParams == nil {
-		cfg.ConnConfig.RuntimeParams = map[string]string{}
-	}
-	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
-		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	// computes on, for a query that runs in 10 ms. So each of the store's
+	// sessions turns it off, unless jit was set for it some other way (the
+	// connection string or PGOPTIONS, ALTER ROLE or ALTER DATABASE …
+	// SET jit, the server's configuration file): only a jit at
+	// PostgreSQL's built-in default is changed. It is a SET after
+	// connecting, not a startup parameter, because poolers such as
+	// PgBouncer refuse startup parameters they do not know.
+	prev := cfg.AfterConnect
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		if prev != nil {
+			if err := prev(ctx, c); err != nil {
+				return err
+			}
+		}
+		_, err := c.Exec(ctx, `SELECT set_config('jit', 'off', false) FROM pg_settings WHERE name = 'jit' AND source = 'default'`)
+		if err != nil {
+			return fmt.Errorf("postgres: session settings: %w", err)
+		}
+		return nil
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
