@@ -100,26 +100,20 @@ type RunInspector interface {
 	// EachRunList calls fn with every graduate's list in a run, in
 	// graduate ID order, items in rank order; ENOTFOUND for an unknown run.
 	EachRunList(ctx context.Context, runID string, fn func(GraduateRecommendations) error) error
-	// EachRunListPosts calls fn with the post IDs of every graduate's
-	// default list in a run (jobs and internships, rank order), without
-	// decoding the items (decoding every item was 6% of a run's CPU). The
-	// nightly diff reads digests (EachRunListDigest) and the posts of the
-	// lists that differ (RunListPosts); this reads a whole run's.
-	EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error
 	// EachRunListDigest calls fn with every graduate's list in a run, in
 	// graduate ID order, as the nightly diff reads the previous run: the
 	// keyed digest of the default list's posts stored with the list when
 	// it was made under the current data key (posts nil), or else (a list
 	// saved before digests were kept, or under a previous key) the list's
-	// posts as EachRunListPosts reads them (digest nil). Reading digests
+	// default posts (jobs and internships, rank order; digest nil). Reading digests
 	// only, the diff opens none of the lists that did not change.
 	EachRunListDigest(ctx context.Context, runID string, fn func(graduateID string, digest []byte, posts []string) error) error
 	// ListDigest is the digest a graduate's default list of these posts
 	// (rank order) is stored with now: two lists of a graduate have the
 	// same posts in the same order when their digests are equal.
 	ListDigest(graduateID string, posts []string) []byte
-	// RunListPosts calls fn with the posts of the default lists (as
-	// EachRunListPosts) of the given graduates in a run, those of them
+	// RunListPosts calls fn with the posts of the default lists (jobs and
+	// internships, rank order, not the plan's items) of the given graduates in a run, those of them
 	// that have a list, in graduate ID order; ENOTFOUND for an unknown run.
 	RunListPosts(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, posts []string) error) error
 	// SaveRunReport stores the run's report, replacing an earlier one.

@@ -1,8 +1,10 @@
 package matcher
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -43,6 +45,42 @@ type StoredRecommendation struct {
 	// posts, internships and courses beyond the graduate's default list):
 	// it is never served as part of the default list.
 	Plan bool `json:"plan,omitempty"`
+}
+
+// InDefaultList reports whether a stored item of this kind, in a
+// 一人一策 plan or not, is one of the posts of the graduate's default list
+// as served: a job or internship that is not a plan's extra. These are the
+// posts the nightly diff compares from run to run and `runs diff` reports.
+func InDefaultList(kind Kind, plan bool) bool {
+	return !plan && (kind == KindJob || kind == KindInternship)
+}
+
+// DefaultPosts is the post IDs of a list's items InDefaultList keeps, in
+// rank order (stably; a run writes its items in rank order already), nil
+// when there are none.
+func DefaultPosts(items []StoredRecommendation) []string {
+	type ranked struct {
+		rank int
+		id   string
+	}
+	var refs []ranked
+	for _, it := range items {
+		if InDefaultList(it.Kind, it.Plan) {
+			refs = append(refs, ranked{it.Rank, it.PostID})
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	byRank := func(x, y ranked) int { return cmp.Compare(x.rank, y.rank) }
+	if !slices.IsSortedFunc(refs, byRank) {
+		slices.SortStableFunc(refs, byRank)
+	}
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = r.id
+	}
+	return out
 }
 
 // GraduateRecommendations is one graduate's list in a run.

@@ -2,11 +2,8 @@ package store
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
-	"slices"
 
-	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
@@ -42,7 +39,7 @@ import (
 const listDigestLabel = "list-posts"
 
 // ListDigest is the keyed digest of a graduate's default list's posts
-// (jobs and internships, not plan items, in rank order: DefaultPosts)
+// (jobs and internships, not plan items, in rank order: matcher.DefaultPosts)
 // under the current data key: the key's prefix, then the MAC. nil without
 // a key.
 func ListDigest(keys *seal.Keyring, graduateID string, posts []string) []byte {
@@ -70,32 +67,4 @@ func ListDigest(keys *seal.Keyring, graduateID string, posts []string) []byte {
 // written before digests were kept) or another key's is not.
 func ListDigestCurrent(keys *seal.Keyring, digest []byte) bool {
 	return keys != nil && len(digest) > 5 && bytes.HasPrefix(digest, keys.Prefix())
-}
-
-// DefaultPosts are the posts of a list's items as ListPosts reads them
-// back: jobs and internships not marked Plan, in rank order (stably, as
-// readers sort).
-func DefaultPosts(items []matcher.StoredRecommendation) []string {
-	type ranked struct {
-		rank int
-		id   string
-	}
-	var refs []ranked
-	for _, it := range items {
-		if !it.Plan && (it.Kind == matcher.KindJob || it.Kind == matcher.KindInternship) {
-			refs = append(refs, ranked{it.Rank, it.PostID})
-		}
-	}
-	byRank := func(x, y ranked) int { return cmp.Compare(x.rank, y.rank) }
-	if !slices.IsSortedFunc(refs, byRank) { // the batch writes them in rank order
-		slices.SortStableFunc(refs, byRank)
-	}
-	if len(refs) == 0 {
-		return nil
-	}
-	out := make([]string, len(refs))
-	for i, r := range refs {
-		out[i] = r.id
-	}
-	return out
 }

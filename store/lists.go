@@ -88,7 +88,7 @@ func sealList(keys *seal.Keyring, runID, graduateID string, items []matcher.Stor
 	if err != nil {
 		return SealedList{}, fmt.Errorf("list of graduate %s in run %s: %w", graduateID, runID, err)
 	}
-	sl := SealedList{Box: box, Digest: ListDigest(keys, graduateID, DefaultPosts(items))}
+	sl := SealedList{Box: box, Digest: ListDigest(keys, graduateID, matcher.DefaultPosts(items))}
 	if def.Plan {
 		if sl.Plan, err = sealPadded(keys, plan, planAAD(runID, graduateID)); err != nil {
 			return SealedList{}, fmt.Errorf("plan of graduate %s in run %s: %w", graduateID, runID, err)
@@ -251,7 +251,7 @@ func ListPosts(keys *seal.Keyring, runID, graduateID string, box []byte) ([]stri
 		out = make([]string, 0, len(b.Items)) // one allocation, not append's several
 	}
 	for _, it := range b.Items {
-		if !it.Plan && (it.Kind == matcher.KindJob || it.Kind == matcher.KindInternship) {
+		if matcher.InDefaultList(it.Kind, it.Plan) {
 			out = append(out, it.PostID)
 		}
 	}

@@ -267,7 +267,7 @@ func writeRunDiff(ctx context.Context, st matcher.FullStore, run *matcher.Run, c
 	}
 	before := map[string][]string{}
 	if err := st.EachRunList(ctx, rep.Diff.Previous, func(gr matcher.GraduateRecommendations) error {
-		before[gr.GraduateID] = defaultPosts(gr)
+		before[gr.GraduateID] = matcher.DefaultPosts(gr.Items)
 		return nil
 	}); err != nil {
 		return err
@@ -281,7 +281,7 @@ func writeRunDiff(ctx context.Context, st matcher.FullStore, run *matcher.Run, c
 			return nil // new to the runs: their whole list is new, not a change
 		}
 		var added []string
-		for _, p := range defaultPosts(gr) {
+		for _, p := range matcher.DefaultPosts(gr.Items) {
 			if !slices.Contains(old, p) {
 				added = append(added, p)
 			}
@@ -291,15 +291,4 @@ func writeRunDiff(ctx context.Context, st matcher.FullStore, run *matcher.Run, c
 		}
 		return cw.Write([]string{render.Escape(gr.GraduateID), rep.Diff.Previous, render.Escape(strings.Join(added, " "))})
 	})
-}
-
-// defaultPosts is a list's posts as served (no 一人一策 extras, no courses).
-func defaultPosts(gr matcher.GraduateRecommendations) []string {
-	var out []string
-	for _, it := range gr.Items {
-		if !it.Plan && (it.Kind == matcher.KindJob || it.Kind == matcher.KindInternship) {
-			out = append(out, it.PostID)
-		}
-	}
-	return out
 }

@@ -162,18 +162,6 @@ func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
 	return p, nil
 }
 
-// listPosts is a list's posts (jobs and internships of the default list,
-// not the 一人一策 plan's extras), in rank order.
-func listPosts(gr matcher.GraduateRecommendations) []string {
-	var out []string
-	for _, it := range gr.Items {
-		if !it.Plan && (it.Kind == matcher.KindJob || it.Kind == matcher.KindInternship) {
-			out = append(out, it.PostID)
-		}
-	}
-	return out
-}
-
 // compare counts a graduate's list against the previous run's.
 func compare(d *matcher.RunDiff, before, now []string) {
 	d.Compared++
@@ -226,7 +214,7 @@ func newCoverage(r *runner) *coverage {
 
 // add counts one list and returns its posts.
 func (c *coverage) add(gr matcher.GraduateRecommendations) []string {
-	posts := listPosts(gr)
+	posts := matcher.DefaultPosts(gr.Items)
 	dk := c.district[gr.GraduateID]
 	if dk == "" {
 		dk = "未登记"

@@ -15,8 +15,8 @@ import (
 
 // Run retention on the embedded store (matcher.RunPruner). Only one
 // process opens the file (bbolt's lock), so the runs being read are those
-// this process reads: EachRunList, EachRunListPosts, EachRunListDigest and
-// RunListPosts register here, and
+// this process reads: EachRunList, EachRunListDigest and RunListPosts
+// register here, and
 // a prune keeps their runs. The lists of a run are deleted in chunks of
 // deleteChunk keys per transaction after the run is marked pruned, so a
 // prune never holds the writer for long; freed pages are reused by the

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"errors"
@@ -234,8 +235,9 @@ func md5hex(s string) string { return fmt.Sprintf("%x", md5.Sum([]byte(s))) }
 
 // TestRunListPages: a run's lists read a page at a time, the next page
 // read while the one before is handed out, come in graduate ID order, all
-// of them, the same through EachRunList and EachRunListPosts; an error of
-// fn stops the walk and is returned.
+// of them, the same through EachRunList and EachRunListDigest (each list's
+// digest that of its posts); an error of fn stops the walk and is
+// returned.
 func TestRunListPages(t *testing.T) {
 	ctx := context.Background()
 	s := pgtest.Open(t)
@@ -254,8 +256,11 @@ func TestRunListPages(t *testing.T) {
 		lists = append(lists, gr.GraduateID+" "+gr.Items[0].PostID)
 		return nil
 	}))
-	must(t, s.EachRunListPosts(ctx, run.ID, func(g string, ps []string) error {
-		posts = append(posts, g+" "+strings.Join(ps, ","))
+	must(t, s.EachRunListDigest(ctx, run.ID, func(g string, digest []byte, _ []string) error {
+		if !bytes.Equal(digest, s.ListDigest(g, []string{"a:" + g})) {
+			return fmt.Errorf("list of %s: digest %x is not its posts'", g, digest)
+		}
+		posts = append(posts, g+" a:"+g)
 		return nil
 	}))
 	if len(lists) != 30 || !slices.IsSorted(lists) || lists[0] != "G001 a:G001" || lists[29] != "G030 a:G030" || !slices.Equal(lists, posts) {
@@ -263,7 +268,7 @@ func TestRunListPages(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	n := 0
-	err := s.EachRunListPosts(ctx, run.ID, func(string, []string) error {
+	err := s.EachRunListDigest(ctx, run.ID, func(string, []byte, []string) error {
 		if n++; n == 10 {
 			return stop
 		}

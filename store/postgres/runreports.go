@@ -134,14 +134,6 @@ func (s *Store) RunReport(ctx context.Context, runID string) (*matcher.RunReport
 	return rep, err
 }
 
-// EachRunListPosts calls fn with the posts of every graduate's default
-// list in a run (store.ListPosts: jobs and internships, in rank order, not
-// the plan's items), in graduate ID order: EachRunList without reading the
-// plans or decoding the items' explanations, for the nightly batch's diff.
-func (s *Store) EachRunListPosts(ctx context.Context, runID string, fn func(graduateID string, posts []string) error) error {
-	return s.eachListDigest(ctx, listPage, runID, func(id string, _ []byte, posts []string) error { return fn(id, posts) })
-}
-
 // EachRunListDigest calls fn with every graduate's list in a run, in
 // graduate ID order: the list's digest when it is under the current key,
 // its posts (the box read and opened) otherwise.

@@ -91,12 +91,12 @@ const (
 	digestsNone                      // none (saved under a key that is no longer current)
 )
 
-// checkListPosts checks EachRunListPosts against EachRunList: every
+// checkListPosts checks the diff's reads against EachRunList (every
 // graduate of the run, in order, with the jobs and internships of the
-// default list (not the plan's items) in rank order. Then the diff's
-// reads: EachRunListDigest gives the same graduates, each with the digest
-// ListDigest makes of those posts (or, under another key, the posts
-// themselves), and RunListPosts the posts of some of them.
+// default list, not the plan's items, in rank order): EachRunListDigest
+// gives the same graduates, each with the digest ListDigest makes of those
+// posts (or, under another key, the posts themselves), and RunListPosts
+// the posts of some of them.
 func checkListPosts(t *testing.T, s matcher.FullStore, runID string, want digestsWanted) {
 	t.Helper()
 	var wantPosts, got []string
@@ -104,7 +104,7 @@ func checkListPosts(t *testing.T, s matcher.FullStore, runID string, want digest
 	must(t, s.EachRunList(ctx, runID, func(gr matcher.GraduateRecommendations) error {
 		var posts []string
 		for _, it := range gr.Items {
-			if !it.Plan && (it.Kind == matcher.KindJob || it.Kind == matcher.KindInternship) {
+			if matcher.InDefaultList(it.Kind, it.Plan) {
 				posts = append(posts, it.PostID)
 			}
 		}
@@ -112,20 +112,11 @@ func checkListPosts(t *testing.T, s matcher.FullStore, runID string, want digest
 		wantPosts = append(wantPosts, gr.GraduateID+": "+strings.Join(posts, " "))
 		return nil
 	}))
-	must(t, s.EachRunListPosts(ctx, runID, func(id string, posts []string) error {
-		got = append(got, id+": "+strings.Join(posts, " "))
-		return nil
-	}))
-	if len(wantPosts) == 0 || !slices.Equal(got, wantPosts) {
-		t.Fatalf("EachRunListPosts of run %s: %d lists, want %d (first %q, want %q)", runID, len(got), len(wantPosts), got[:min(1, len(got))], wantPosts[:min(1, len(wantPosts))])
+	if len(wantPosts) == 0 {
+		t.Fatalf("run %s has no lists: nothing to check", runID)
 	}
 	stop := fmt.Errorf("stop")
-	if err := s.EachRunListPosts(ctx, runID, func(string, []string) error { return stop }); err != stop {
-		t.Fatalf("EachRunListPosts after an error: %v", err)
-	}
-	code(t, s.EachRunListPosts(ctx, "none", func(string, []string) error { return nil }), matcher.ENOTFOUND)
 
-	got = got[:0]
 	must(t, s.EachRunListDigest(ctx, runID, func(id string, digest []byte, posts []string) error {
 		switch {
 		case want == digestsAll && (digest == nil || posts != nil):

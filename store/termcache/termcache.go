@@ -163,10 +163,14 @@ func (c *Cache) Terms(key string) (map[string]float64, bool) {
 // checks the order. The counts slice is the cache's: read only.
 func (c *Cache) SortedTerms(key string) ([]string, []float64, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if se, ok := c.sorted[key]; ok {
+		c.mu.Unlock()
+		// The strings built outside the lock, as Terms builds its map: a
+		// build asks from every core at once. An entry is never changed
+		// once put, so the copy read under the lock stays valid.
 		return se.termStrings(), se.counts, true // read only, as the file's are
 	}
+	defer c.mu.Unlock()
 	if tf := c.used[key]; tf != nil {
 		return nil, nil, false // put or asked as a map: Terms answers
 	}
