@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/go-ego/gse"
@@ -60,36 +61,49 @@ var errOtherDictionary = errors.New("made from another dictionary, gse or build"
 const dictCacheMagic = "jobmatch/gse-dictionary\x00\x01"
 
 var dictCache struct {
-	mu    sync.Mutex
-	dir   string
-	build string
-	log   *slog.Logger
+	mu                 sync.Mutex
+	dataDir, sharedDir string
+	build              string
+	log                *slog.Logger
 }
 
-// SetDictionaryCache names the directory where DefaultSegmenter reads its
-// compiled dictionary from, and writes it to after a load from the text
-// (when the directory exists: none is made for it). It takes effect only
-// before DefaultSegmenter's first call. build is the binary's identity
-// (its VCS revision, or its size and time when built from a modified
-// tree): a file another binary wrote is not read. log hears why a file was
-// not used or not written (nil: nowhere).
-func SetDictionaryCache(dir, build string, log *slog.Logger) {
+// staleTempAge is how old a temporary file of an unfinished write must be
+// before a writer removes it: a write takes well under a second, so one
+// that old was left by a killed process, not made by a running one.
+const staleTempAge = 10 * time.Minute
+
+// SetDictionaryCache names the directories where DefaultSegmenter reads its
+// compiled dictionary from, the data directory's first, and writes it to
+// after a load from the text: dataDir when it exists (none is made for
+// it), and sharedDir, a cache of the user's that every data directory
+// shares (made when missing; not making or writing it is only logged at
+// DEBUG), so the first command in a new data directory reads the compiled
+// form too. The file is the same for every data directory (the embedded
+// dictionary and catalog's words, nothing of the data). Either may be
+// empty: not used. It takes effect only before DefaultSegmenter's first
+// call. build is the binary's identity (its VCS revision, or its size and
+// time when built from a modified tree): a file another binary wrote is
+// not read. log hears why a file was not used or not written (nil:
+// nowhere).
+func SetDictionaryCache(dataDir, sharedDir, build string, log *slog.Logger) {
 	dictCache.mu.Lock()
 	defer dictCache.mu.Unlock()
-	dictCache.dir, dictCache.build, dictCache.log = dir, build, log
+	dictCache.dataDir, dictCache.sharedDir = dataDir, sharedDir
+	dictCache.build, dictCache.log = build, log
 }
 
 // loadDefaultSegmenter is DefaultSegmenter's load: from the compiled form
-// when SetDictionaryCache named a directory holding a valid one, else from
+// when a directory SetDictionaryCache named holds a valid one, else from
 // the text, writing the compiled form for the next start.
 func loadDefaultSegmenter(dict string, domain []string) (*Segmenter, error) {
 	dictCache.mu.Lock()
-	dir, build, log := dictCache.dir, dictCache.build, dictCache.log
+	dataDir, sharedDir := dictCache.dataDir, dictCache.sharedDir
+	build, log := dictCache.build, dictCache.log
 	dictCache.mu.Unlock()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if dir == "" {
+	if dataDir == "" && sharedDir == "" {
 		return NewSegmenter(dict, domain)
 	}
 	lay, err := gseLayoutOf()
@@ -97,30 +111,68 @@ func loadDefaultSegmenter(dict string, domain []string) (*Segmenter, error) {
 		log.Debug("segmenter: no compiled dictionary", "reason", err)
 		return NewSegmenter(dict, domain)
 	}
-	path := filepath.Join(dir, DictionaryCacheFile)
 	key := lay.key(dict, domain, build)
-	s, err := readCompiledDictionary(path, lay, key)
-	if err == nil {
-		return s, nil
+	if dataDir != "" {
+		path := filepath.Join(dataDir, DictionaryCacheFile)
+		s, err := readCompiledDictionary(path, lay, key)
+		switch {
+		case err == nil:
+			return s, nil
+		case errors.Is(err, os.ErrNotExist):
+		case errors.Is(err, errOtherDictionary):
+			// Another build's (a new binary, a changed catalog): expected once.
+			log.Info("segmenter: compiled dictionary made by another build; loading the text", "file", path)
+		default:
+			log.Warn("segmenter: compiled dictionary not used; loading the text", "file", path, "err", err)
+		}
 	}
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-	case errors.Is(err, errOtherDictionary):
-		// Another build's (a new binary, a changed catalog): expected once.
-		log.Info("segmenter: compiled dictionary made by another build; loading the text", "file", path)
-	default:
-		log.Warn("segmenter: compiled dictionary not used; loading the text", "file", path, "err", err)
+	if sharedDir != "" {
+		// Not copied into the data directory: read from here, it serves
+		// that directory's later commands as well, without 14 MB more.
+		path := filepath.Join(sharedDir, DictionaryCacheFile)
+		s, err := readCompiledDictionary(path, lay, key)
+		if err == nil {
+			return s, nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			// Another binary's, as often as not: the user may run several.
+			log.Debug("segmenter: shared compiled dictionary not used", "file", path, "err", err)
+		}
 	}
-	if s, err = NewSegmenter(dict, domain); err != nil {
+	s, err := NewSegmenter(dict, domain)
+	if err != nil {
 		return nil, err
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return s, nil
+	if fi, err := os.Stat(dataDir); dataDir != "" && err == nil && fi.IsDir() {
+		path := filepath.Join(dataDir, DictionaryCacheFile)
+		if err := writeCompiledDictionary(path, s, lay, key); err != nil {
+			log.Warn("segmenter: compiled dictionary not written", "file", path, "err", err)
+		}
 	}
-	if err := writeCompiledDictionary(path, s, lay, key); err != nil {
-		log.Warn("segmenter: compiled dictionary not written", "file", path, "err", err)
+	if sharedDir != "" {
+		path := filepath.Join(sharedDir, DictionaryCacheFile)
+		err := os.MkdirAll(sharedDir, 0o700)
+		if err == nil {
+			err = writeCompiledDictionary(path, s, lay, key)
+		}
+		if err != nil {
+			log.Debug("segmenter: shared compiled dictionary not written", "file", path, "err", err)
+		}
 	}
 	return s, nil
+}
+
+// removeStaleTemps removes the temporary files of writes to dir that a
+// killed process left (writeCompiledDictionary's, by their name) once
+// they are older than staleTempAge; a younger one may be another
+// process's write under way.
+func removeStaleTemps(dir string, now time.Time) {
+	temps, _ := filepath.Glob(filepath.Join(dir, DictionaryCacheFile+".*"))
+	for _, p := range temps {
+		if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() && now.Sub(fi.ModTime()) > staleTempAge {
+			os.Remove(p)
+		}
+	}
 }
 
 // key is what a compiled dictionary must have been made from to be used:
@@ -186,6 +238,7 @@ func writeCompiledDictionary(path string, s *Segmenter, lay *gseLayout, key [sha
 	if !s.fast {
 		return errors.New("the side table failed its check")
 	}
+	removeStaleTemps(filepath.Dir(path), time.Now())
 	f, err := os.CreateTemp(filepath.Dir(path), DictionaryCacheFile+".*")
 	if err != nil {
 		return err

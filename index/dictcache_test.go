@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // compiledRoundTrip writes the text-loaded segmenter's dictionary to a
@@ -123,8 +124,8 @@ func TestCompiledDictionaryRejectsDamage(t *testing.T) {
 func TestDefaultLoadWritesThenReadsCompiled(t *testing.T) {
 	dir := t.TempDir()
 	var logs bytes.Buffer
-	SetDictionaryCache(dir, "test", slog.New(slog.NewTextHandler(&logs, nil)))
-	t.Cleanup(func() { SetDictionaryCache("", "", nil) })
+	SetDictionaryCache(dir, "", "test", slog.New(slog.NewTextHandler(&logs, nil)))
+	t.Cleanup(func() { SetDictionaryCache("", "", "", nil) })
 	domain := DomainWords()
 	first, err := loadDefaultSegmenter(dictZh, domain)
 	if err != nil {
@@ -179,12 +180,121 @@ func TestDefaultLoadWritesThenReadsCompiled(t *testing.T) {
 		t.Errorf("another build's file was not replaced: %v", err)
 	}
 	// A directory that does not exist is not made for the file.
-	SetDictionaryCache(filepath.Join(dir, "missing"), "test", nil)
+	SetDictionaryCache(filepath.Join(dir, "missing"), "", "test", nil)
 	if _, err := loadDefaultSegmenter(dictZh, domain); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
 		t.Errorf("a missing directory was made: %v", err)
+	}
+}
+
+// TestSharedDictionaryCache: the first load writes the compiled form to
+// the data directory and to the shared cache (made for it); a new data
+// directory then reads the shared one without a copy or a log line; a
+// shared cache that cannot be written costs nothing but the DEBUG line;
+// a killed writer's old temporary file goes at the next write, a young
+// one (a write under way) stays.
+func TestSharedDictionaryCache(t *testing.T) {
+	root := t.TempDir()
+	first, shared := filepath.Join(root, "first"), filepath.Join(root, "user", "cache", "jobmatch")
+	if err := os.Mkdir(first, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	t.Cleanup(func() { SetDictionaryCache("", "", "", nil) })
+	domain := DomainWords()
+	SetDictionaryCache(first, shared, "test", log)
+	text, err := loadDefaultSegmenter(dictZh, domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay := mustLayout(t)
+	key := lay.key(dictZh, domain, "test")
+	for _, dir := range []string{first, shared} {
+		if _, err := readCompiledDictionary(filepath.Join(dir, DictionaryCacheFile), lay, key); err != nil {
+			t.Errorf("%s: no compiled dictionary: %v", dir, err)
+		}
+	}
+	if fi, err := os.Stat(shared); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("the shared cache directory: %v, %v", fi, err)
+	}
+
+	fresh := filepath.Join(root, "fresh")
+	if err := os.Mkdir(fresh, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	SetDictionaryCache(fresh, shared, "test", log)
+	read, err := loadDefaultSegmenter(dictZh, domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(text.seg.Dict, read.seg.Dict) || !read.FastPath() {
+		t.Fatal("the shared compiled dictionary differs from the text-loaded one")
+	}
+	if _, err := os.Stat(filepath.Join(fresh, DictionaryCacheFile)); !os.IsNotExist(err) {
+		t.Errorf("read from the shared cache, the data directory got a copy: %v", err)
+	}
+	if logs.Len() != 0 {
+		t.Errorf("logged reading the shared cache: %s", logs.String())
+	}
+
+	// Another build's shared file is not read: the text is loaded and
+	// the shared file replaced by this build's.
+	SetDictionaryCache(fresh, shared, "another build", log)
+	if _, err := loadDefaultSegmenter(dictZh, domain); err != nil {
+		t.Fatal(err)
+	}
+	other := lay.key(dictZh, domain, "another build")
+	for _, dir := range []string{fresh, shared} {
+		if _, err := readCompiledDictionary(filepath.Join(dir, DictionaryCacheFile), lay, other); err != nil {
+			t.Errorf("%s: not written by the other build: %v", dir, err)
+		}
+	}
+
+	// A shared cache that cannot be made: the data directory still gets
+	// its file, nothing above DEBUG is said.
+	blocked := filepath.Join(root, "blocked")
+	if err := os.WriteFile(blocked, []byte("a file, not a directory"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	third := filepath.Join(root, "third")
+	if err := os.Mkdir(third, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	SetDictionaryCache(third, filepath.Join(blocked, "jobmatch"), "test", log)
+	if _, err := loadDefaultSegmenter(dictZh, domain); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readCompiledDictionary(filepath.Join(third, DictionaryCacheFile), lay, key); err != nil {
+		t.Errorf("the data directory's file beside an unwritable shared cache: %v", err)
+	}
+	if logs.Len() != 0 {
+		t.Errorf("logged an unwritable shared cache: %s", logs.String())
+	}
+
+	// Temporary files: one a killed writer left an hour ago goes, one
+	// of a write under way stays.
+	stale, young := filepath.Join(shared, DictionaryCacheFile+".111"), filepath.Join(shared, DictionaryCacheFile+".222")
+	for _, p := range []string{stale, young} {
+		if err := os.WriteFile(p, []byte("half a file"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	SetDictionaryCache("", shared, "a third build", log)
+	if _, err := loadDefaultSegmenter(dictZh, domain); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a killed writer's temporary file was left: %v", err)
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("a young temporary file was removed: %v", err)
 	}
 }
 

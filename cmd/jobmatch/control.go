@@ -59,6 +59,24 @@ func stateDir() (string, error) {
 	return filepath.Join(cfg, "jobmatch"), nil
 }
 
+// cacheDirEnv names the directory of what jobmatch caches for every data
+// directory of a user (the segmenter's compiled dictionary); without it,
+// the user's cache directory's "jobmatch".
+const cacheDirEnv = "JOBMATCH_CACHE_DIR"
+
+// sharedCacheDir is that directory, or "" when the user has none (no
+// HOME): the caches then live in the data directory only.
+func sharedCacheDir() string {
+	if d := os.Getenv(cacheDirEnv); d != "" {
+		return d
+	}
+	c, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(c, "jobmatch")
+}
+
 // statePath is the file of kind (a subdirectory) for dataDir, named after
 // the data directory's absolute path.
 func statePath(kind, dataDir, ext string) (string, error) {

@@ -212,13 +212,15 @@ func (ip *indexedPosts) open(t time.Time) []matcher.Post {
 const countBatch = 256
 
 // countOpenPosts gives ts the term counts of the posts open at t, as
-// engine.CountTerms does, counting while the store is still being read:
+// engine.CountTerms does, cutting while the store is still being read:
 // reading and decoding the posts takes one core for a few tenths of a
-// second on the generated set, and counting them after the read left the
-// other core idle for it. The store hands each post ID once, so batches
-// never hold two copies of a post. progress hears posts done of posts
+// second on the generated set, and cutting them after the read left the
+// other core idle for it. The terms are ranked once, after the read
+// (engine.TermCounter). The store hands each post ID once, so batches
+// never hold two copies of a post. progress hears posts cut of posts
 // read so far.
 func countOpenPosts(ctx context.Context, st engine.Source, t time.Time, an matcher.Analyzer, ts engine.TermStore, progress func(done, total int)) (int, error) {
+	tc := engine.NewTermCounter(an, ts)
 	batches := make(chan []matcher.Post, runtime.GOMAXPROCS(0))
 	var read, done atomic.Int64
 	var wg sync.WaitGroup
@@ -227,7 +229,7 @@ func countOpenPosts(ctx context.Context, st engine.Source, t time.Time, an match
 		go func() {
 			defer wg.Done()
 			for b := range batches {
-				engine.CountTerms(b, an, ts, nil)
+				tc.Add(b)
 				if n := done.Add(int64(len(b))); progress != nil {
 					progress(int(n), int(read.Load()))
 				}
@@ -252,5 +254,6 @@ func countOpenPosts(ctx context.Context, st engine.Source, t time.Time, an match
 	if err != nil {
 		return int(done.Load()), fmt.Errorf("read the open posts: %w", err)
 	}
+	tc.Finish()
 	return int(done.Load()), nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -11,7 +12,7 @@ const asMainEnv = "JOBMATCH_TEST_AS_MAIN"
 
 // TestMain gives every test of the commands a data key (what an operator
 // sets in JOBMATCH_DATA_KEY) and a state directory of its own (the demo's
-// key files, servers' control files), so no test writes to the user's configuration directory. Tests of
+// key files, servers' control files, the shared cache), so no test writes to the user's configuration directory. Tests of
 // the demo's own key clear JOBMATCH_DATA_KEY with t.Setenv.
 func TestMain(m *testing.M) {
 	if os.Getenv(asMainEnv) == "1" {
@@ -23,6 +24,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("JOBMATCH_STATE_DIR", dir)
+	os.Setenv(cacheDirEnv, filepath.Join(dir, "cache"))
 	os.Setenv(dataKeyEnv, "6a6f626d617463682d746573742d6b65792d33322d62797465732d6c6f6e6721")
 	code := m.Run()
 	os.RemoveAll(dir)

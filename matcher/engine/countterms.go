@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -17,22 +18,78 @@ import (
 // answers exactly as one that cut the texts. progress, if set, hears how
 // many posts are done.
 //
-// With a TermIDAnalyzer the counts are made from term ids (countTermIDs),
-// the same counts to the bit.
+// With a TermIDAnalyzer the counts are made from term ids (TermCounter's
+// Finish), the same counts to the bit.
 func CountTerms(posts []matcher.Post, an matcher.Analyzer, ts TermStore, progress func(done, total int)) {
+	c := NewTermCounter(an, ts)
+	c.e.progress = progress
+	c.Add(posts)
+	c.Finish()
+}
+
+// TermCounter is CountTerms for posts that arrive in batches (a store's
+// posts as they are read), their terms ranked once at the end: CountTerms
+// on each batch ranked the whole vocabulary again for every one.
+// The counts put are CountTerms's to the bit. Add may be called from
+// several goroutines; no post ID may come in two batches.
+type TermCounter struct {
+	e    *Engine
+	ia   TermIDAnalyzer // nil: each batch counted as it is added
+	mu   sync.Mutex
+	todo []*idPost
+	keys map[string]bool
+}
+
+// NewTermCounter counts for ts, cutting with an (nil: BigramAnalyzer).
+func NewTermCounter(an matcher.Analyzer, ts TermStore) *TermCounter {
 	if an == nil {
 		an = BigramAnalyzer{}
 	}
-	e := &Engine{an: an, terms: ts, progress: progress}
+	c := &TermCounter{e: &Engine{an: an, terms: ts}, keys: map[string]bool{}}
+	if ia, ok := an.(TermIDAnalyzer); ok && ts != nil {
+		c.ia = ia
+	}
+	return c
+}
+
+// Add cuts the texts of posts the TermStore lacks counts for; their counts
+// are put by Finish (without a TermIDAnalyzer, here).
+func (c *TermCounter) Add(posts []matcher.Post) {
 	last := make(map[string]int, len(posts))
 	for i := range posts {
-		last[posts[i].ID] = i // the later copy wins, as in build
+		last[posts[i].ID] = i
 	}
-	if ia, ok := an.(TermIDAnalyzer); ok && ts != nil {
-		e.countTermIDs(posts, last, ia)
+	if c.ia == nil {
+		c.e.segmentPosts(posts, last, false)
 		return
 	}
-	e.segmentPosts(posts, last, false) // the store keeps them; no second copy here
+	todo := c.e.postIDs(posts, last, c.ia)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ip := range todo {
+		if ip != nil && !c.keys[ip.key] { // posts with the same texts: counted once
+			c.keys[ip.key] = true
+			c.todo = append(c.todo, ip)
+		}
+	}
+}
+
+// Finish puts the counts of the posts added, from their term ids. Every
+// term id the counted posts use is normalised once (usefulTerm) and ranked by its
+// normalised term in the order sortedTermCounts sorts by; a post's
+// weights are then summed by rank (rankCounter), read out in rank order.
+// The sums are of small integers, exact in any order, and the terms come
+// out in strings.Compare order each once: sortedTermCounts's counts to the
+// bit.
+func (c *TermCounter) Finish() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ia == nil || len(c.todo) == 0 {
+		return
+	}
+	rank, terms := rankTerms(c.todo, c.ia.Vocabulary())
+	c.e.putRankedCounts(c.todo, rank, terms)
+	c.todo, c.keys = nil, map[string]bool{}
 }
 
 // TermIDAnalyzer is an Analyzer that keeps the terms of the texts it cuts
@@ -51,32 +108,11 @@ type TermIDAnalyzer interface {
 	Vocabulary() []string
 }
 
-// idPost is a post countTermIDs counts: its TermStore key and each text's
+// idPost is a post a TermCounter counts: its TermStore key and each text's
 // term ids, in postTexts's order.
 type idPost struct {
 	key string
 	ids [][]uint32
-}
-
-// countTermIDs is CountTerms for a TermIDAnalyzer. Every term id the
-// counted posts use is normalised once (usefulTerm) and ranked by its
-// normalised term in the order sortedTermCounts sorts by; a post's
-// weights are then summed by rank (rankCounter), read out in rank order.
-// The sums are of small integers, exact in any order, and the terms come
-// out in strings.Compare order each once: sortedTermCounts's counts to the
-// bit.
-func (e *Engine) countTermIDs(posts []matcher.Post, last map[string]int, an TermIDAnalyzer) {
-	todo := e.postIDs(posts, last, an)
-	keys := make(map[string]bool, len(todo))
-	for j, ip := range todo {
-		if ip != nil && keys[ip.key] {
-			todo[j] = nil // posts with the same texts: counted once
-		} else if ip != nil {
-			keys[ip.key] = true
-		}
-	}
-	rank, terms := rankTerms(todo, an.Vocabulary())
-	e.putRankedCounts(todo, rank, terms)
 }
 
 // postIDs is, on every core, each post's key and its texts' term ids: nil

@@ -131,6 +131,70 @@ func TestCountTermsFromIDsIsFromStrings(t *testing.T) {
 	}
 }
 
+// A TermCounter fed the posts in batches, from two goroutines, puts
+// exactly CountTerms's counts over all of them, each key once, and ranks
+// the terms once: every count shares one vocabulary.
+func TestTermCounterInBatchesIsCountTerms(t *testing.T) {
+	posts := countingPosts()
+	posts = posts[:len(posts)-1] // a store hands each post ID once
+	for _, an := range []matcher.Analyzer{BigramAnalyzer{}, slashTerms{}} {
+		whole := &sortedPuts{mapTerms: &mapTerms{m: map[string]map[string]float64{}}, t: t}
+		CountTerms(posts, newIDTerms(an), rankedPuts{whole}, nil)
+		batched := &sortedPuts{mapTerms: &mapTerms{m: map[string]map[string]float64{}}, t: t}
+		vocabs := &vocabCount{sortedPuts: batched, seen: map[*string]bool{}}
+		tc := NewTermCounter(newIDTerms(an), vocabs)
+		batches := make(chan []matcher.Post)
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := range batches {
+					tc.Add(b)
+				}
+			}()
+		}
+		for lo := 0; lo < len(posts); lo += 64 {
+			batches <- posts[lo:min(lo+64, len(posts))]
+		}
+		close(batches)
+		wg.Wait()
+		if batched.puts != 0 {
+			t.Fatalf("%T: %d counts put before Finish", an, batched.puts)
+		}
+		tc.Finish()
+		if batched.puts == 0 || batched.puts != whole.puts || len(batched.m) != len(whole.m) {
+			t.Fatalf("%T: batched %d puts of %d keys, whole %d of %d", an, batched.puts, len(batched.m), whole.puts, len(whole.m))
+		}
+		for k, tf := range whole.m {
+			a, _ := json.Marshal(tf)
+			b, _ := json.Marshal(batched.m[k])
+			if string(a) != string(b) {
+				t.Fatalf("%T: key %x: whole %s, batched %s", an, k, a, b)
+			}
+		}
+		if len(vocabs.seen) != 1 {
+			t.Errorf("%T: the counts came in %d vocabularies, not one", an, len(vocabs.seen))
+		}
+	}
+}
+
+// vocabCount is a RankedPutter that notes each vocabulary it is handed.
+type vocabCount struct {
+	*sortedPuts
+	mu   sync.Mutex
+	seen map[*string]bool
+}
+
+func (v *vocabCount) PutRanked(key string, terms []string, ids []uint32, counts []float64) {
+	v.mu.Lock()
+	if len(terms) > 0 {
+		v.seen[&terms[0]] = true
+	}
+	v.mu.Unlock()
+	rankedPuts{v.sortedPuts}.PutRanked(key, terms, ids, counts)
+}
+
 // BenchmarkCountTerms counts 5,000 generated posts into an empty sorted
 // store, the texts cut already (as after an import): from the analyzer's
 // strings, and from its kept ids.
