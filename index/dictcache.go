@@ -120,10 +120,15 @@ func loadDefaultSegmenter(dict string, domain []string) (*Segmenter, error) {
 			return s, nil
 		case errors.Is(err, os.ErrNotExist):
 		case errors.Is(err, errOtherDictionary):
-			// Another build's (a new binary, a changed catalog): expected once.
-			log.Info("segmenter: compiled dictionary made by another build; loading the text", "file", path)
+			// Another build's (a new binary, a changed catalog): expected
+			// once. Removed, so that a start served from the shared cache
+			// below does not find it again on every command; a load from
+			// the text writes this build's in its place.
+			log.Info("segmenter: compiled dictionary made by another build; not used", "file", path)
+			os.Remove(path)
 		default:
-			log.Warn("segmenter: compiled dictionary not used; loading the text", "file", path, "err", err)
+			log.Warn("segmenter: compiled dictionary not used", "file", path, "err", err)
+			os.Remove(path)
 		}
 	}
 	if sharedDir != "" {

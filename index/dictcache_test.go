@@ -253,6 +253,30 @@ func TestSharedDictionaryCache(t *testing.T) {
 		}
 	}
 
+	// A data directory holding another build's file beside a shared
+	// cache of this build's (a new binary, whose first command ran
+	// elsewhere): the shared one is read, and the stale one removed so that
+	// the next command does not find and report it again.
+	SetDictionaryCache("", shared, "test", log)
+	if _, err := loadDefaultSegmenter(dictZh, domain); err != nil {
+		t.Fatal(err)
+	}
+	logs.Reset()
+	SetDictionaryCache(fresh, shared, "test", log)
+	for i := range 2 {
+		s, err := loadDefaultSegmenter(dictZh, domain)
+		if err != nil || !s.FastPath() {
+			t.Fatalf("start %d beside a stale data directory file: %v", i, err)
+		}
+		if _, err := os.Stat(filepath.Join(fresh, DictionaryCacheFile)); !os.IsNotExist(err) {
+			t.Errorf("start %d: another build's file was left in the data directory: %v", i, err)
+		}
+	}
+	if n := strings.Count(logs.String(), "another build"); n != 1 {
+		t.Errorf("another build's file reported %d times, want once: %s", n, logs.String())
+	}
+	logs.Reset()
+
 	// A shared cache that cannot be made: the data directory still gets
 	// its file, nothing above DEBUG is said.
 	blocked := filepath.Join(root, "blocked")
