@@ -392,7 +392,8 @@ func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	// The segmenter loads its dictionary while the open posts are read:
 	// a few tenths of a second each, on two cores at once.
 	go index.DefaultSegmenter()
-	useTerms := m.openTermCache()
+	useVectors := m.openVectorCache()
+	useTerms := m.openTermCacheLazily() // only a build without its vectors asks
 	src, err := readOpenPosts(ctx, st, m.Now())
 	if err != nil {
 		return nil, err
@@ -405,6 +406,7 @@ func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 	bar := m.newProgress("building the matching engine", "posts")
 	eo.Progress = bar.report()
 	saveTerms := useTerms(&eo)
+	saveVectors := useVectors(&eo)
 	start := time.Now()
 	snap, err := engine.Load(ctx, src, eo)
 	bar.finish()
@@ -412,6 +414,7 @@ func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
 		return nil, err
 	}
 	saveTerms()
+	saveVectors()
 	m.Log.Info("matching engine ready", "posts", len(snap.Posts), "courses", len(snap.Courses), "elapsed", time.Since(start).Round(time.Millisecond))
 	return snap.Engine, nil
 }
