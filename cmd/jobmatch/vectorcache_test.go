@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
 )
 
 // TestRecommendLocalVectorCache: `recommend --local` keeps the engine's
@@ -19,6 +21,25 @@ func TestRecommendLocalVectorCache(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports a data set")
 	}
+	testVectorCache(t)
+}
+
+// The same with the posts in PostgreSQL: the cache's key is the posts'
+// texts, whichever store gave them, and the file is in the data directory.
+func TestRecommendLocalVectorCachePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports a data set")
+	}
+	db, _ := pgtest.SchemaURL(t)
+	if code, _, errs := run(t, "", "migrate", "--db", db); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
+	testVectorCache(t, "--db", db)
+}
+
+// testVectorCache imports a generated set into a data directory (and the
+// store storeArgs name) and checks the vector cache through it.
+func testVectorCache(t *testing.T, storeArgs ...string) {
 	dir := t.TempDir()
 	gen, data := filepath.Join(dir, "gen"), filepath.Join(dir, "data")
 	day := "--now=2023-06-15"
@@ -27,7 +48,8 @@ func TestRecommendLocalVectorCache(t *testing.T) {
 	}
 	ingest := func(entity, file string) {
 		t.Helper()
-		if code, _, errs := run(t, "", "ingest", "--data", data, day, "--quiet", entity, file); code != 0 {
+		args := append([]string{"ingest", "--data", data, day, "--quiet"}, storeArgs...)
+		if code, _, errs := run(t, "", append(args, entity, file)...); code != 0 {
 			t.Fatalf("ingest %s: exit %d: %s", entity, code, errs)
 		}
 	}
@@ -48,7 +70,8 @@ func TestRecommendLocalVectorCache(t *testing.T) {
 		t.Helper()
 		for _, gid := range gids {
 			for _, q := range queries {
-				args := append([]string{"recommend", "--data", data, day, "--local", "--log-level", "debug", "--graduate", gid, "--json"}, q...)
+				args := append([]string{"recommend", "--data", data, day, "--local", "--log-level", "debug", "--graduate", gid, "--json"}, storeArgs...)
+				args = append(args, q...)
 				code, o, errs := run(t, "", args...)
 				if code != 0 {
 					t.Fatalf("recommend --local %v: exit %d: %s", q, code, errs)
