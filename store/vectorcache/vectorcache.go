@@ -202,7 +202,9 @@ func encode(w *bufio.Writer, analyzer, key string, v *engine.PostVectors) error 
 	return err
 }
 
-// decode reads a file written by encode. The terms share one copy of b.
+// decode reads a file written by encode. The terms share one copy of
+// their part of b (a copy of the whole, 11 MB on the generated set, cost
+// a few hundredths of a second in page faults alone).
 // Nothing in b makes it allocate more than b's size allows, or panic; the
 // vectors' consistency with one another and with the posts is the
 // engine's to check.
@@ -214,14 +216,25 @@ func decode(b []byte) (analyzer, key string, v *engine.PostVectors, err error) {
 	if crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return "", "", nil, errors.New("checksum mismatch")
 	}
-	r := reader{s: string(body)}
+	r := reader{s: body}
 	if f := r.str(); r.err == nil && f != format {
 		return "", "", nil, fmt.Errorf("not a %s file", format)
 	}
 	analyzer, key = r.str(), r.str()
 	v = &engine.PostVectors{Terms: make([]string, r.length(1))}
+	spans := make([][2]int, len(v.Terms)) // each term's bytes in body
+	start := r.i
 	for i := range v.Terms {
-		v.Terms[i] = r.str()
+		n := r.length(1)
+		spans[i] = [2]int{r.i, r.i + n}
+		r.i += n
+	}
+	if r.err != nil {
+		return "", "", nil, r.err
+	}
+	terms := string(body[start:r.i])
+	for i, sp := range spans {
+		v.Terms[i] = terms[sp[0]-start : sp[1]-start]
 	}
 	v.DF = make([]int32, len(v.Terms))
 	for i := range v.DF {
@@ -276,7 +289,7 @@ func decode(b []byte) (analyzer, key string, v *engine.PostVectors, err error) {
 // reader takes the encoding apart; the first error sticks, and every
 // read after it gives zero values.
 type reader struct {
-	s   string
+	s   []byte
 	i   int
 	err error
 }
@@ -328,7 +341,7 @@ func (r *reader) length(min int) int {
 
 func (r *reader) str() string {
 	n := r.length(1)
-	s := r.s[r.i : r.i+n]
+	s := string(r.s[r.i : r.i+n])
 	r.i += n
 	return s
 }
