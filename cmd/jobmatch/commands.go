@@ -430,7 +430,7 @@ func (m *Main) cmdRecommend(ctx context.Context, args []string) error {
 	fs.BoolVar(&q.ExplainExclusions, "explain-exclusions", false, "list which rule excluded which post")
 	asJSON := fs.Bool("json", false, "print JSON")
 	server := fs.String("server", os.Getenv("JOBMATCH_SERVER"), "ask the jobmatch server at this URL (API key in JOBMATCH_API_KEY) instead of building the matching engine here")
-	local := fs.Bool("local", false, "build the matching engine in this process even when a server runs on this data directory: every open post is read and compiled, seconds on the generated 25,000 posts (about 3 CPU-seconds with the term cache, twice that without), where a running server answers in milliseconds")
+	local := fs.Bool("local", false, "build the matching engine in this process even when a server runs on this data directory: every open post is read and compiled, over a second on the generated 25,000 posts (about 2 CPU-seconds when the data directory's caches hold the open posts' vectors, 3 after the posts changed, twice that without the term cache), where a running server answers in milliseconds")
 	if _, err := m.parse(fs, args); err != nil {
 		return err
 	}
