@@ -216,6 +216,11 @@ func decode(b []byte) (analyzer, key string, v *engine.PostVectors, err error) {
 	if crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return "", "", nil, errors.New("checksum mismatch")
 	}
+	return decodeBody(body)
+}
+
+// decodeBody reads what the checksum covers.
+func decodeBody(body []byte) (analyzer, key string, v *engine.PostVectors, err error) {
 	r := reader{s: body}
 	if f := r.str(); r.err == nil && f != format {
 		return "", "", nil, fmt.Errorf("not a %s file", format)

@@ -1,6 +1,7 @@
 package vectorcache
 
 import (
+	"bufio"
 	"encoding/binary"
 	"hash/crc32"
 	"math"
@@ -154,4 +155,33 @@ func crcOf(b []byte) []byte {
 	var s [4]byte
 	binary.LittleEndian.PutUint32(s[:], crc32.Checksum(b, crcTable))
 	return s[:]
+}
+
+// FuzzDecodeBody: past the checksum (a file made to be read), any bytes
+// are read or refused without a panic, and what is read has as many
+// vectors as weights lists, each as long as its ids.
+func FuzzDecodeBody(f *testing.F) {
+	var buf strings.Builder
+	w := bufio.NewWriter(&buf)
+	if err := encode(w, "jm", "k", sampleVectors()); err != nil {
+		f.Fatal(err)
+	}
+	w.Flush()
+	good := []byte(buf.String())
+	f.Add(good[:len(good)-4])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		_, _, v, err := decodeBody(body)
+		if err != nil {
+			return
+		}
+		if len(v.IDs) != len(v.Has) || len(v.Weights) != len(v.Has) || len(v.DF) != len(v.Terms) {
+			t.Fatalf("read %d posts' ids, %d weights lists, %d marks; %d frequencies for %d terms", len(v.IDs), len(v.Weights), len(v.Has), len(v.DF), len(v.Terms))
+		}
+		for i := range v.IDs {
+			if len(v.IDs[i]) != len(v.Weights[i]) || (!v.Has[i] && len(v.IDs[i]) > 0) {
+				t.Fatalf("post %d: %d ids, %d weights, counted %v", i, len(v.IDs[i]), len(v.Weights[i]), v.Has[i])
+			}
+		}
+	})
 }
