@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -108,18 +109,31 @@ func (r *postRefReader) text() (string, error) {
 }
 
 // escaped continues text from j, the first backslash of the string that
-// begins at start.
+// begins at start. The text is built once in a buffer of the quoted
+// length (an escape never decodes longer than it is written) that becomes
+// the string: a buffer twice the unescaped prefix, grown by append and
+// copied into the string at the end, was two to three allocations and
+// copies of every description read.
 func (r *postRefReader) escaped(start, j int) (string, error) {
 	if !utf8.Valid(r.b[start:j]) {
 		return "", errSlowPath
 	}
-	out := append(make([]byte, 0, 2*(j-start)+16), r.b[start:j]...)
+	end := j
+	for end < len(r.b) && r.b[end] != '"' {
+		if r.b[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	var out strings.Builder
+	out.Grow(min(end, len(r.b)) - start)
+	out.Write(r.b[start:j])
 	for j < len(r.b) {
 		c := r.b[j]
 		switch {
 		case c == '"':
 			r.i = j + 1
-			return string(out), nil
+			return out.String(), nil
 		case c < 0x20:
 			return "", errSlowPath
 		case c != '\\':
@@ -130,7 +144,8 @@ func (r *postRefReader) escaped(start, j int) (string, error) {
 			if !utf8.Valid(r.b[j:k]) {
 				return "", errSlowPath
 			}
-			out, j = append(out, r.b[j:k]...), k
+			out.Write(r.b[j:k])
+			j = k
 			continue
 		}
 		if j+1 >= len(r.b) {
@@ -139,17 +154,17 @@ func (r *postRefReader) escaped(start, j int) (string, error) {
 		j += 2
 		switch r.b[j-1] {
 		case '"', '\\', '/':
-			out = append(out, r.b[j-1])
+			out.WriteByte(r.b[j-1])
 		case 'b':
-			out = append(out, '\b')
+			out.WriteByte('\b')
 		case 'f':
-			out = append(out, '\f')
+			out.WriteByte('\f')
 		case 'n':
-			out = append(out, '\n')
+			out.WriteByte('\n')
 		case 'r':
-			out = append(out, '\r')
+			out.WriteByte('\r')
 		case 't':
-			out = append(out, '\t')
+			out.WriteByte('\t')
 		case 'u':
 			if j+4 > len(r.b) {
 				return "", errSlowPath
@@ -158,7 +173,8 @@ func (r *postRefReader) escaped(start, j int) (string, error) {
 			if err != nil || (v >= 0xD800 && v < 0xE000) {
 				return "", errSlowPath // a surrogate: encoding/json pairs or replaces it
 			}
-			out, j = utf8.AppendRune(out, rune(v)), j+4
+			out.WriteRune(rune(v))
+			j += 4
 		default:
 			return "", errSlowPath
 		}

@@ -112,6 +112,7 @@ func (m *Main) loadBatchInputs(ctx context.Context, st matcher.FullStore, progre
 	t0 := time.Now()
 	defer loadingGC()()
 	go index.DefaultSegmenter() // engineOptions asks again and reports its error
+	useVectors := m.openVectorCache()
 	useTerms := m.openTermCache()
 	src, err := readOpenPosts(ctx, st, m.Now())
 	if err != nil {
@@ -132,11 +133,13 @@ func (m *Main) loadBatchInputs(ctx context.Context, st matcher.FullStore, progre
 	if c, ok := eo.Terms.(engine.ShownStore); ok {
 		eo.Shown = c
 	}
+	saveVectors := useVectors(&eo)
 	in, err := batch.Load(ctx, src, eo)
 	bar.finish()
 	if err != nil {
 		return nil, nil, err
 	}
+	saveVectors()
 	m.Log.Info("matching engine ready", "posts", len(in.Posts), "courses", len(in.Courses), "as_of", eo.Now.Format(time.DateOnly), "elapsed", time.Since(t0).Round(time.Millisecond))
 	return in, saveTerms, nil
 }

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -26,35 +27,91 @@ const termCacheFile = "engine-terms.cache"
 // the build used for the next one. Without a data directory there is no
 // cache: it only saves time.
 func (m *Main) openTermCache() func(o *engine.Options) (save func()) {
-	if fi, err := os.Stat(m.DataDir); err != nil || !fi.IsDir() {
+	if !m.hasDataDir() {
 		return func(*engine.Options) func() { return func() {} }
 	}
-	type opened struct {
-		c   *termcache.Cache
-		err error
-	}
-	ch := make(chan opened, 1)
-	go func() {
-		c, err := termcache.Open(filepath.Join(m.DataDir, termCacheFile), analyzerID())
-		ch <- opened{c, err}
-	}()
+	ch := make(chan *termcache.Cache, 1)
+	go func() { ch <- m.readTermCache() }()
 	return func(o *engine.Options) func() {
-		op := <-ch
-		c := op.c
-		if op.err != nil {
-			m.Log.Warn("engine term cache not used; every post is cut again", "err", op.err)
-		}
+		c := <-ch
 		o.Terms = c
+		return func() { m.saveTermCache(c) }
+	}
+}
+
+// openTermCacheLazily is openTermCache for a build that may not ask for
+// any count (the vector cache holds its vectors: openVectorCache): the
+// file is read at the build's first question, not before, and saved only
+// if it was read.
+func (m *Main) openTermCacheLazily() func(o *engine.Options) (save func()) {
+	if !m.hasDataDir() {
+		return func(*engine.Options) func() { return func() {} }
+	}
+	return func(o *engine.Options) func() {
+		l := &lazyTerms{read: m.readTermCache}
+		o.Terms = l
 		return func() {
-			used, cut := c.Len()
-			shown := c.ShownCut()
-			if err := c.Save(); err != nil {
-				m.Log.Warn("engine term cache not saved", "err", err)
-				return
+			if c, ok := l.opened(); ok {
+				m.saveTermCache(c)
 			}
-			m.Log.Debug("engine term cache", "posts", used, "cut_now", cut, "shown_cut_now", shown)
 		}
 	}
+}
+
+func (m *Main) hasDataDir() bool {
+	fi, err := os.Stat(m.DataDir)
+	return err == nil && fi.IsDir()
+}
+
+// readTermCache reads the data directory's term cache; one that cannot be
+// used is a warning and an empty cache.
+func (m *Main) readTermCache() *termcache.Cache {
+	c, err := termcache.Open(filepath.Join(m.DataDir, termCacheFile), analyzerID())
+	if err != nil {
+		m.Log.Warn("engine term cache not used; every post is cut again", "err", err)
+	}
+	return c
+}
+
+// saveTermCache saves the counts a build used for the next one.
+func (m *Main) saveTermCache(c *termcache.Cache) {
+	used, cut := c.Len()
+	shown := c.ShownCut()
+	if err := c.Save(); err != nil {
+		m.Log.Warn("engine term cache not saved", "err", err)
+		return
+	}
+	m.Log.Debug("engine term cache", "posts", used, "cut_now", cut, "shown_cut_now", shown)
+}
+
+// lazyTerms is a term cache read at its first question (engine.TermStore,
+// SortedTermStore and SortedPutter, as termcache.Cache is), from any of
+// the build's goroutines.
+type lazyTerms struct {
+	once sync.Once
+	read func() *termcache.Cache
+	c    *termcache.Cache
+}
+
+func (l *lazyTerms) cache() *termcache.Cache {
+	l.once.Do(func() { l.c = l.read() })
+	return l.c
+}
+
+// opened returns the cache if a question read it (after the build: no
+// read starts from then on).
+func (l *lazyTerms) opened() (*termcache.Cache, bool) {
+	l.once.Do(func() {})
+	return l.c, l.c != nil
+}
+
+func (l *lazyTerms) Terms(key string) (map[string]float64, bool) { return l.cache().Terms(key) }
+func (l *lazyTerms) Put(key string, tf map[string]float64)       { l.cache().Put(key, tf) }
+func (l *lazyTerms) SortedTerms(key string) ([]string, []float64, bool) {
+	return l.cache().SortedTerms(key)
+}
+func (l *lazyTerms) PutSorted(key string, terms []string, counts []float64) {
+	l.cache().PutSorted(key, terms, counts)
 }
 
 // analyzerID names the analyzer whose counts the cache holds. The gse

@@ -105,11 +105,20 @@ func Canonical(name string) string {
 // a post that writes both C1驾照 and 驾驶证 needs C1驾驶证 once, not two
 // things; order and unknown names are kept.
 func Narrowest(names []string) []string {
+	// Each name resolved once, not twice for every pair: a build asks
+	// for every post's skills and certificates.
+	var ts []term
+	if len(names) > 1 {
+		ts = make([]term, len(names))
+		for i, n := range names {
+			ts[i] = resolveTerm(n)
+		}
+	}
 	var out []string
 	for i, n := range names {
 		covered := false
-		for j, m := range names {
-			if i != j && !Satisfies(n, m) && Satisfies(m, n) {
+		for j := range names {
+			if i != j && !ts[i].satisfies(ts[j]) && ts[j].satisfies(ts[i]) {
 				covered = true
 				break
 			}

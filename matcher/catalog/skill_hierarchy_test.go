@@ -275,3 +275,50 @@ func TestSatisfiesAsBefore(t *testing.T) {
 		t.Fatalf("%d of %d pairs satisfied: the check proves little", yes, len(names)*len(names))
 	}
 }
+
+// Narrowest is its definition over Satisfies (each name dropped that
+// another satisfies without being satisfied by it), for every list of up
+// to three names from a pool of lexicon names, aliases, spellings and
+// unknown names, repeats included.
+func TestNarrowestIsPairwiseSatisfies(t *testing.T) {
+	pool := []string{"驾驶证", "C1驾驶证", "C1驾照", "B2驾驶证", "英语", "英语四级", "CET-4", "英语六级", "普通话二级甲等",
+		"普通话一级乙等", "Excel", "ＥＸＣＥＬ", " Excel ", "用友U8", "财务软件", "会做饭", "会做饭 "}
+	want := func(names []string) []string {
+		var out []string
+		for i, n := range names {
+			covered := false
+			for j, m := range names {
+				if i != j && !Satisfies(n, m) && Satisfies(m, n) {
+					covered = true
+					break
+				}
+			}
+			if !covered {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	var lists [][]string
+	for _, a := range pool {
+		lists = append(lists, []string{a})
+		for _, b := range pool {
+			lists = append(lists, []string{a, b})
+			for _, c := range pool {
+				lists = append(lists, []string{a, b, c})
+			}
+		}
+	}
+	lists = append(lists, nil)
+	dropped := 0
+	for _, l := range lists {
+		got, w := Narrowest(l), want(l)
+		if !slices.Equal(got, w) {
+			t.Fatalf("Narrowest(%q) = %q, want %q", l, got, w)
+		}
+		dropped += len(l) - len(got)
+	}
+	if dropped == 0 {
+		t.Fatal("no list had a name dropped: the pool tests nothing")
+	}
+}

@@ -46,6 +46,52 @@ func (e *Engine) build(posts []matcher.Post) error {
 		}
 		seen[posts[i].ID] = i // the later copy wins, as an upsert would
 	}
+	terms, weights, recs := e.postSide(posts, seen)
+	// Every posting list's length is its term's df: one array holds them
+	// all (appending them one by one was most of placing the posts), each
+	// list capped at its length, so an upsert's append copies that list
+	// out instead of writing over the next.
+	var n int
+	for _, df := range e.df {
+		n += int(df)
+	}
+	all := make([]posting, n)
+	for id, df := range e.df {
+		e.postings[id], all = all[:0:df], all[df:]
+	}
+	for i := range posts {
+		pr := recs[i]
+		if pr == nil {
+			continue
+		}
+		e.internSlot(pr, false)
+		pr.terms, pr.tw = terms[i], weights[i]
+		e.place(pr, pr.Post.ID)
+	}
+	return nil
+}
+
+// postSide compiles posts but for the interning and the placing: each
+// counted post's text vector (taken from the VectorStore when it holds
+// this very list's, else computed and handed to it) and the rest of what
+// compileAlone does. It sets the vocabulary, the document frequencies and
+// e.live.
+func (e *Engine) postSide(posts []matcher.Post, seen map[string]int) ([][]uint32, [][]float32, []*postRec) {
+	var key string
+	if e.vectors != nil {
+		key = PostVectorsKey(posts)
+		if v, termIDs, ok := e.storedVectors(key, posts, seen); ok {
+			e.useVectors(v, termIDs)
+			recs := make([]*postRec, len(posts))
+			parallelRange(len(posts), func(i int) {
+				if v.Has[i] {
+					cp := posts[i]
+					recs[i] = e.compileAlone(&cp)
+				}
+			})
+			return v.IDs, v.Weights, recs
+		}
+	}
 	// Each post's counts, sorted by term (segmentPosts sorts them on every
 	// core, or takes them sorted from the TermStore), for both passes
 	// below; the df pass itself runs in order (it hands out the term ids).
@@ -66,28 +112,10 @@ func (e *Engine) build(posts []matcher.Post) error {
 	// Every term has its id now, so the vectors only read the engine and
 	// are computed on every core; the slots are then filled in order.
 	terms, weights, recs := e.compileAll(posts, counts)
-	// Every posting list's length is its term's df: one array holds them
-	// all (appending them one by one was most of placing the posts), each
-	// list capped at its length, so an upsert's append copies that list
-	// out instead of writing over the next.
-	var n int
-	for _, df := range e.df {
-		n += int(df)
+	if e.vectors != nil {
+		e.putVectors(key, posts, terms, weights)
 	}
-	all := make([]posting, n)
-	for id, df := range e.df {
-		e.postings[id], all = all[:0:df], all[df:]
-	}
-	for i := range posts {
-		if counts[i] == nil {
-			continue
-		}
-		pr := recs[i]
-		e.internSlot(pr, false)
-		pr.terms, pr.tw = terms[i], weights[i]
-		e.place(pr, pr.Post.ID)
-	}
-	return nil
+	return terms, weights, recs
 }
 
 // compileAll computes on every core each counted post's text vector and

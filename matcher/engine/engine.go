@@ -39,6 +39,12 @@ type Options struct {
 	// life; cmd gives it to the batch only, whose process ends after one
 	// run, not to a server.
 	Shown ShownStore
+	// Vectors, if set, remembers a build's text vectors between processes
+	// (cmd keeps them in the data directory: store/vectorcache): a
+	// `jobmatch recommend --local` over the same open posts as the one
+	// before it takes them instead of looking up every post's counts and
+	// computing every vector. Only New's build asks it.
+	Vectors VectorStore
 }
 
 // SortedTermStore is a TermStore that can also hand a post's counts
@@ -104,7 +110,8 @@ type Engine struct {
 	fixNow time.Time
 	// progress hears a build's segmentation (Options.Progress)
 	progress func(done, total int)
-	terms    TermStore // Options.Terms during New's build; nil after it
+	terms    TermStore   // Options.Terms during New's build; nil after it
+	vectors  VectorStore // Options.Vectors during New's build; nil after it
 	shown    ShownStore
 
 	slots []*postRec // nil where a post was removed
@@ -182,7 +189,7 @@ type posting struct {
 // open are kept (the rules exclude them, and --explain-exclusions says why).
 func New(posts []matcher.Post, courses []matcher.Course, o Options) (*Engine, error) {
 	pol := o.Policy
-	e := &Engine{an: o.Analyzer, pol: &pol, fixNow: o.Now, progress: o.Progress, terms: o.Terms, shown: o.Shown}
+	e := &Engine{an: o.Analyzer, pol: &pol, fixNow: o.Now, progress: o.Progress, terms: o.Terms, shown: o.Shown, vectors: o.Vectors}
 	if e.an == nil {
 		e.an = BigramAnalyzer{}
 	}
@@ -213,7 +220,7 @@ func New(posts []matcher.Post, courses []matcher.Course, o Options) (*Engine, er
 	}
 	// The store is for this build: a long-lived engine (a server, a
 	// batch) must not keep every post's counts alive in it.
-	e.terms = nil
+	e.terms, e.vectors = nil, nil
 	return e, nil
 }
 
