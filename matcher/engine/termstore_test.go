@@ -44,8 +44,11 @@ func TestBuildFromTermStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Posts with the same texts (the generator repeats some) share counts.
-	if store.puts == 0 || store.puts+store.hits != len(posts) || len(store.m) != store.puts {
+	// Posts with the same texts (the generator repeats some) share counts;
+	// two of them compiled at the same moment on two goroutines may both
+	// miss and both put the same key (the second put is the same counts),
+	// so a key may be put more than once, never kept without a put.
+	if store.puts == 0 || store.puts+store.hits != len(posts) || len(store.m) == 0 || len(store.m) > store.puts {
 		t.Fatalf("first build: %d put, %d found, %d kept; want %d asked in all", store.puts, store.hits, len(store.m), len(posts))
 	}
 	posts[0].Description += " 熟练使用财务软件"
