@@ -116,6 +116,13 @@ type RunInspector interface {
 	// internships, rank order, not the plan's items) of the given graduates in a run, those of them
 	// that have a list, in graduate ID order; ENOTFOUND for an unknown run.
 	RunListPosts(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, posts []string) error) error
+	// HoldRun keeps a run's lists from every prune (as a reader of them,
+	// KeepReading) until release is called: the nightly diff reads the
+	// previous run's digests as it starts and the lists that changed when
+	// it ends, and a prune between the two would leave it nothing to
+	// compare with. EGONE when the run is pruned already, ENOTFOUND for
+	// an unknown run. release may be called more than once.
+	HoldRun(ctx context.Context, runID string) (release func(), err error)
 	// SaveRunReport stores the run's report, replacing an earlier one.
 	SaveRunReport(ctx context.Context, rep *RunReport) error
 	// RunReport returns a run's report; ENOTFOUND when the run has none

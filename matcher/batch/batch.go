@@ -115,7 +115,8 @@ func Run(ctx context.Context, st Store, in *Inputs, opt Options) (*Summary, erro
 	t, err := r.computeAndSave(ctx)
 	if err != nil {
 		cancel()
-		r.prevLists(ctx) // wait for the read so no goroutine outlives the run
+		prev, _ := r.prevLists(ctx) // wait for the read so no goroutine outlives the run
+		prev.done()
 		return nil, err
 	}
 	return r.finishRun(ctx, t, start)

@@ -27,6 +27,7 @@ func (r *runner) report(ctx context.Context, t *tally) (*matcher.RunReport, erro
 	if err != nil {
 		return nil, err
 	}
+	defer prev.done()
 	cov := newCoverage(r)
 	each := func(fn func(matcher.GraduateRecommendations) error) error { return r.st.EachRunList(ctx, r.run.ID, fn) }
 	if len(t.lists) == len(r.grads) {
@@ -79,6 +80,17 @@ type prevLists struct {
 	id      string
 	digests map[string][]byte
 	lists   map[string][]string
+	// release lets a prune have the previous run's lists again
+	// (matcher.RunInspector.HoldRun): they are held from the digests'
+	// read until compareChanged has read the lists that changed.
+	release func()
+}
+
+// done gives up the hold on the previous run's lists, if any.
+func (p *prevLists) done() {
+	if p != nil && p.release != nil {
+		p.release()
+	}
 }
 
 // compareChanged compares the lists whose digest differs from the previous
@@ -87,7 +99,8 @@ type prevLists struct {
 // after the run computed, while the digests were read as it started: a
 // previous list erased in between (its graduate's data erased on request)
 // counts as a graduate who joined, as it would had the erasure come before
-// the run started — there is nothing left to compare with.
+// the run started — there is nothing left to compare with. A prune cannot
+// take them meanwhile: previousLists holds the run.
 func (r *runner) compareChanged(ctx context.Context, prevID string, changed map[string][]string, d *matcher.RunDiff) error {
 	if len(changed) == 0 {
 		return nil
@@ -148,6 +161,13 @@ func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
 		return p, nil // a re-published run has no previous run to compare with
 	}
 	p.id = run.ID
+	// Held before its digests are read, until the report has read the
+	// lists that changed: between the two reads another process's prune
+	// (`jobmatch runs prune`, a worker's, the API's) could otherwise
+	// delete them, once two newer runs are published, and fail the report.
+	if p.release, err = r.st.HoldRun(ctx, run.ID); err != nil {
+		return nil, fmt.Errorf("batch: previous run %s: %w", run.ID, err)
+	}
 	err = r.st.EachRunListDigest(ctx, run.ID, func(id string, digest []byte, posts []string) error {
 		if digest != nil {
 			p.digests[id] = digest
@@ -157,6 +177,7 @@ func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
 		return nil
 	})
 	if err != nil {
+		p.done()
 		return nil, fmt.Errorf("batch: previous run %s: %w", run.ID, err)
 	}
 	return p, nil

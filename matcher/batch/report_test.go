@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/matcher/batch"
@@ -227,4 +228,87 @@ func TestRunReport(t *testing.T) {
 	if !strings.Contains(zh, "与上一批次 "+sumA.RunID) {
 		t.Errorf("the summary does not compare with the previous run %s", sumA.RunID)
 	}
+}
+
+// digestsSeen is a store that says when a run's digests have been read:
+// the window between that read and the report's read of the lists that
+// changed is the one a prune must not cut.
+type digestsSeen struct {
+	matcher.FullStore
+	read chan struct{}
+}
+
+func (s *digestsSeen) EachRunListDigest(ctx context.Context, runID string, fn func(string, []byte, []string) error) error {
+	err := s.FullStore.EachRunListDigest(ctx, runID, fn)
+	close(s.read)
+	return err
+}
+
+// TestRunDiffHoldsPrevious: two newer runs are published while a run
+// computes, after it read the previous run's digests, and a prune keeping
+// two runs follows — another process's `runs prune`. The previous run is
+// kept (being read) until the run's report has compared the lists that
+// changed with it, so the report is made and counts as the lists do; the
+// next prune takes it.
+func TestRunDiffHoldsPrevious(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		open func(testing.TB) matcher.FullStore
+	}{{"bolt", openBolt}, {"postgres", openPostgres}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			base := tc.open(t)
+			fill(t, base)
+			in := load(t, base)
+			off := batch.DefaultConfig()
+			off.Capacity.K = 0
+			sumA, err := batch.Run(ctx, base, in, batch.Options{Config: off, Chunk: 1000, Log: quiet()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := postsOf(t, base, sumA.RunID)
+			st := &digestsSeen{FullStore: base, read: make(chan struct{})}
+			var during *matcher.PruneResult
+			hook := func(int) error {
+				if during != nil {
+					return nil
+				}
+				<-st.read
+				for _, id := range []string{"newer-1", "newer-2"} {
+					if err := base.CreateRun(ctx, &matcher.Run{ID: id, StartedAt: time.Now()}); err != nil {
+						return err
+					}
+					if err := base.PublishRun(ctx, id); err != nil {
+						return err
+					}
+				}
+				var err error
+				during, err = base.PruneRuns(ctx, 2, false)
+				return err
+			}
+			sumB, err := batch.Run(ctx, st, in, batch.Options{Chunk: 100, Log: quiet(), AfterChunk: hook})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if during == nil || len(during.Pruned) != 0 || !slices.Contains(during.Kept, matcher.KeptRun{ID: sumA.RunID, Reason: matcher.KeepReading}) {
+				t.Fatalf("prune while run %s computed: %+v (want run %s kept as being read)", sumB.RunID, during, sumA.RunID)
+			}
+			b, _ := postsOf(t, base, sumB.RunID)
+			if want := recountDiff(sumA.RunID, a, b); sumB.Report.Diff != want || want.NewPosts == 0 || want.Unchanged == 0 {
+				t.Fatalf("diff %+v; recounted %+v (want some unchanged, some with new posts)", sumB.Report.Diff, want)
+			}
+			after, err := base.PruneRuns(ctx, 2, false)
+			if err != nil || !slices.Contains(prunedIDs(after), sumA.RunID) {
+				t.Fatalf("prune after the run: %+v %v (want run %s pruned, no longer held)", after, err, sumA.RunID)
+			}
+		})
+	}
+}
+
+func prunedIDs(r *matcher.PruneResult) []string {
+	var out []string
+	for _, p := range r.Pruned {
+		out = append(out, p.ID)
+	}
+	return out
 }

@@ -63,6 +63,23 @@ func readableRun(tx *bbolt.Tx, runID string) (*matcher.Run, error) {
 	return r, err
 }
 
+// HoldRun registers a reader of runID until release (matcher.RunInspector):
+// a prune keeps the run meanwhile. The registration comes first, so a
+// prune marking runs either finished before it (the run is seen pruned
+// here: EGONE) or sees it.
+func (s *Store) HoldRun(ctx context.Context, runID string) (release func(), err error) {
+	release = sync.OnceFunc(s.reading.add(runID)) // counted out once however often called
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
+		_, err := readableRun(tx, runID)
+		return err
+	})
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return release, nil
+}
+
 // PruneRuns deletes the lists of the runs the retention policy does not
 // keep (matcher.RetainedRuns), marking them pruned first in one
 // transaction, then deleting their keys chunk by chunk; a prune cut off

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -242,6 +243,13 @@ func (s *Store) resealLists(ctx context.Context, report func(int)) error {
 		},
 		func(r listRow) any { return []string{r.run, r.graduate} },
 		func(ctx context.Context, tx pgx.Tx, r listRow) error {
+			// Not under a reader of the run (HoldRun, readRun): a
+			// process holding only the old key — a batch comparing
+			// with the previous run — could not open a list re-sealed
+			// under its nose.
+			if err := waitForReaders(ctx, tx, r.run); err != nil {
+				return err
+			}
 			lists, err := s.openLists(ctx, tx, r.run, []listRow{r})
 			if err != nil {
 				return err
@@ -286,4 +294,23 @@ func deleteLists(ctx context.Context, tx pgx.Tx, s *Store, graduateID string) er
 	}
 	_, err = tx.Exec(ctx, `DELETE FROM recommendations WHERE graduate_id = $1`, graduateID)
 	return err
+}
+
+// waitForReaders takes run's lock exclusively for tx, once no reader
+// holds it, by trying: a waiting pg_advisory_xact_lock would queue the
+// readers' own shared requests behind it, and a batch holding the run
+// (HoldRun) that then reads it (RunListPosts) would wait for the rotation
+// that waits for it.
+func waitForReaders(ctx context.Context, tx pgx.Tx, run string) error {
+	for {
+		var got bool
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock(`+runLockKey+`)`, run).Scan(&got); err != nil || got {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }

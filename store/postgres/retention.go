@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -55,6 +56,45 @@ func (s *Store) readRun(ctx context.Context, runID string) (release func(), err 
 		}
 		conn.Release()
 	}
+	run, err := s.Run(ctx, runID)
+	if err == nil && !run.PrunedAt.IsZero() {
+		err = matcher.ErrRunPruned(runID, run.PrunedAt)
+	}
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return release, nil
+}
+
+// HoldRun takes the shared lock on a run's lists as their readers do
+// (readRun), until release (matcher.RunInspector), on a connection taken
+// out of the pool: a hold lasts as long as a batch run computes, and the
+// pool's few connections are the run's to read and write with (the diff's
+// RunListPosts takes two while the hold is kept). Closing the connection
+// gives the lock back.
+func (s *Store) HoldRun(ctx context.Context, runID string) (release func(), err error) {
+	var conn *pgx.Conn
+	err = s.retry(ctx, "hold the lists of run "+runID, func(ctx context.Context, _ int) error {
+		c, err := s.pool.Acquire(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := c.Exec(ctx, `SELECT pg_advisory_lock_shared(`+runLockKey+`)`, runID); err != nil {
+			c.Release()
+			return err
+		}
+		conn = c.Hijack()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	release = sync.OnceFunc(func() {
+		uctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		conn.Close(uctx) // the session ends, and its lock with it
+	})
 	run, err := s.Run(ctx, runID)
 	if err == nil && !run.PrunedAt.IsZero() {
 		err = matcher.ErrRunPruned(runID, run.PrunedAt)

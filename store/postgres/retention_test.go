@@ -18,6 +18,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
 	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
+	"github.com/urumqi-hrss/jobmatch/store/seal"
 )
 
 // schemaAt makes a test schema migrated up to version v, with a pool on it.
@@ -282,3 +283,69 @@ func TestRunListPages(t *testing.T) {
 // pendingDetaches counts the test schema's partitions pending detach.
 const pendingDetaches = `SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 	WHERE i.inhdetachpending AND c.relnamespace = current_schema()::regnamespace`
+
+// TestRotationWaitsForHeldRun: a process holding only the old data key
+// holds a run (a batch between its reads of the previous run); a rotation
+// to a new key started meanwhile does not re-seal that run's lists under
+// the holder's nose — the holder still opens them — and finishes once the
+// hold is given back, the lists then under the new key.
+func TestRotationWaitsForHeldRun(t *testing.T) {
+	ctx := context.Background()
+	cfg, _ := schemaAt(t, postgres.SchemaVersion())
+	oldKeys := pgtest.Keys(t)
+	old, err := postgres.OpenConfig(ctx, cfg.Copy(), oldKeys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	run := &matcher.Run{ID: "batch-held", StartedAt: time.Now()}
+	if err := old.CreateRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"p:2", "p:1"}
+	items := []matcher.StoredRecommendation{{PostID: want[0], Kind: matcher.KindJob, Rank: 1, Item: []byte(`{}`)}, {PostID: want[1], Kind: matcher.KindJob, Rank: 2, Item: []byte(`{}`)}}
+	if err := old.SaveRecommendations(ctx, run.ID, []matcher.GraduateRecommendations{{GraduateID: "G1", Items: items}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.PublishRun(ctx, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	release, err := old.HoldRun(ctx, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newKeys, err := seal.New(bytes.Repeat([]byte{0x5e}, 32), pgtest.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rot, err := postgres.OpenConfig(ctx, cfg.Copy(), newKeys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rot.Close()
+	rotated := make(chan error, 1)
+	go func() { _, err := rot.RotateDataKey(ctx, nil); rotated <- err }()
+	time.Sleep(time.Second) // time enough to re-seal one list, were it not held
+	var got []string
+	err = old.RunListPosts(ctx, run.ID, []string{"G1"}, func(_ string, posts []string) error { got = posts; return nil })
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("the holder with the old key read %v (%v), want %v", got, err, want)
+	}
+	select {
+	case err := <-rotated:
+		t.Fatalf("the rotation finished while the run was held: %v", err)
+	default:
+	}
+	release()
+	if err := <-rotated; err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	err = rot.RunListPosts(ctx, run.ID, []string{"G1"}, func(_ string, posts []string) error { got = posts; return nil })
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("after the rotation: %v (%v), want %v", got, err, want)
+	}
+	if err := old.RunListPosts(ctx, run.ID, []string{"G1"}, func(string, []string) error { return nil }); err == nil {
+		t.Fatal("the old key still opens the list after the rotation: it was not re-sealed")
+	}
+}

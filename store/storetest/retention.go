@@ -54,6 +54,21 @@ func testRunRetention(t *testing.T, s matcher.FullStore) {
 		}
 	}
 
+	// A held run keeps its lists until released (twice: no reader is
+	// counted out twice); unknown runs are not held.
+	release, err := s.HoldRun(ctx, ids[0])
+	must(t, err)
+	held, err := s.PruneRuns(ctx, 2, true)
+	must(t, err)
+	release()
+	release()
+	freed, err := s.PruneRuns(ctx, 2, true)
+	must(t, err)
+	if !slices.Contains(held.Kept, matcher.KeptRun{ID: ids[0], Reason: matcher.KeepReading}) || !slices.Equal(prunedIDs(freed), wantPruned) {
+		t.Fatalf("run %s held: %+v; released: %+v", ids[0], held, freed)
+	}
+	code(t, errOf(s.HoldRun(ctx, "none")), matcher.ENOTFOUND)
+
 	// A run being read keeps its lists: ids[0] is read while pruning.
 	var during *matcher.PruneResult
 	must(t, s.EachRunList(ctx, ids[0], func(gr matcher.GraduateRecommendations) error {
@@ -134,6 +149,7 @@ func checkPruned(t *testing.T, s matcher.FullStore, id string) {
 	code(t, s.EachRunListDigest(ctx, id, func(string, []byte, []string) error { return nil }), matcher.EGONE)
 	code(t, s.RunListPosts(ctx, id, []string{"G00001"}, func(string, []string) error { return nil }), matcher.EGONE)
 	code(t, s.PublishRun(ctx, id), matcher.EGONE)
+	code(t, errOf(s.HoldRun(ctx, id)), matcher.EGONE)
 	if gids, err := s.RunGraduateIDs(ctx, id); err != nil || len(gids) != 0 {
 		t.Fatalf("pruned run %s still has lists of %v (%v)", id, gids, err)
 	}
