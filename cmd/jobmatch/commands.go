@@ -483,6 +483,7 @@ func (m *Main) recommendHere(ctx context.Context, id, profile string, q matcher.
 	if err != nil {
 		return nil, nil, err
 	}
+	hugeHeap(m.Log, localHugeHeap)
 	e, err := m.loadEngine(ctx)
 	if err != nil {
 		return nil, nil, err
