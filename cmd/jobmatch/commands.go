@@ -385,6 +385,7 @@ func (m *Main) engineOptions() (engine.Options, error) {
 // loadEngine builds the matching engine over every open post and course
 // (engine.Load, the loader the nightly batch uses too).
 func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
+	hugeHeap(m.Log, engineHugeHeap)
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return nil, err
@@ -483,7 +484,6 @@ func (m *Main) recommendHere(ctx context.Context, id, profile string, q matcher.
 	if err != nil {
 		return nil, nil, err
 	}
-	hugeHeap(m.Log, localHugeHeap)
 	e, err := m.loadEngine(ctx)
 	if err != nil {
 		return nil, nil, err

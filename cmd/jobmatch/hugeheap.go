@@ -6,18 +6,22 @@ import (
 	"runtime"
 )
 
-// localHugeHeap is the heap `recommend --local` grows into while it builds
-// the matching engine (peak RSS near 600 MB on the generated set),
-// advised for huge pages before the build (adviseHugeHeap says why): its
-// CPU fell by about a tenth, its faults from ~128,000 to ~8,500
-// (benchmarks/RESULTS.md, helper hugeall). A size past the heap's peak
-// costs address space only: pages never touched are never faulted in.
-//
-// Not for `serve`, whose start it made cheaper but whose requests it made
-// dearer, with 400–550 MB more RSS (most likely because the served heap's
-// free pages are given back and taken again, and each one taken again in
-// an advised range is a whole huge page, zeroed).
-const localHugeHeap = 1 << 30
+// engineHugeHeap is the heap loadEngine's commands (recommend --local,
+// shortlist, serve) grow into while they build the matching engine and
+// after it, advised for huge pages before the build (adviseHugeHeap says
+// why): a server's heap at GOGC=400 peaks near 1.8 GB, recommend --local's
+// near 600 MB. Faults ~92,000 → ~7,800 and CPU −28% for
+// recommend --local, the server's start about −2 CPU-s with its CPU per
+// request and RSS level (benchmarks/RESULTS.md, helper hugeall). A size
+// past the heap's peak costs address space only: pages never touched are
+// never faulted in.
+const engineHugeHeap = 1536 << 20
+
+// batchHugeHeap is the nightly batch's heap (peak RSS near 1.7 GB on the
+// generated set), advised before it reads its inputs: CPU −14%, start to
+// published −15%, faults ~214,000 → ~20,500, peak RSS level
+// (benchmarks/RESULTS.md, helper hugeall).
+const batchHugeHeap = 2 << 30
 
 // hugeHeap advises the next size bytes of the heap for huge pages and
 // collects the advice's allocation, after adviseHugeHeap's frame is gone.
