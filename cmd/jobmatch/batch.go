@@ -111,6 +111,7 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 func (m *Main) loadBatchInputs(ctx context.Context, st matcher.FullStore, progress bool) (*batch.Inputs, func(), error) {
 	t0 := time.Now()
 	defer loadingGC()()
+	hugeHeap(m.Log, batchHugeHeap)
 	go index.DefaultSegmenter() // engineOptions asks again and reports its error
 	useVectors := m.openVectorCache()
 	useTerms := m.openTermCache()

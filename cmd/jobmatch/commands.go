@@ -385,6 +385,7 @@ func (m *Main) engineOptions() (engine.Options, error) {
 // loadEngine builds the matching engine over every open post and course
 // (engine.Load, the loader the nightly batch uses too).
 func (m *Main) loadEngine(ctx context.Context) (*engine.Engine, error) {
+	hugeHeap(m.Log, engineHugeHeap)
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return nil, err

@@ -27,13 +27,16 @@ import (
 // for the mapping, whatever the runtime later releases or reuses in it.
 // Where the kernel's setting is "never" the advice does nothing; under
 // GODEBUG=disablethp=1 (the runtime's own opt-out) it is not given.
-func adviseHugeHeap(log *slog.Logger, size uint64) {
+//
+// It reports whether it allocated (the caller then collects).
+func adviseHugeHeap(log *slog.Logger, size uint64) bool {
 	if size == 0 || strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
-		return
+		return false
 	}
 	if _, err := claimHugePages(size); err != nil {
 		log.Debug("heap: no huge pages", "err", err)
 	}
+	return true
 }
 
 // claimHugePages allocates size bytes, advises them for huge pages and

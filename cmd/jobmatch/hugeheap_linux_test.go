@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime"
 	"runtime/metrics"
@@ -91,4 +92,38 @@ func advisedHeap(t *testing.T, lo, hi uintptr) advised {
 		t.Fatal(err)
 	}
 	return sum
+}
+
+// hugeHeap, the engine's and the batch's start, advises the size asked
+// for (or the container's share) and leaves nothing of it live; an
+// operator's GOGC or GOMEMLIMIT, or the runtime's GODEBUG=disablethp=1,
+// leaves the heap alone.
+func TestHugeHeap(t *testing.T) {
+	const size = 256 << 20
+	for _, env := range []string{"GOGC=100", "GOMEMLIMIT=4GiB", "GODEBUG=disablethp=1"} {
+		t.Run(env, func(t *testing.T) {
+			name, val, _ := strings.Cut(env, "=")
+			t.Setenv(name, val)
+			if got := hugeHeap(slog.New(slog.DiscardHandler), size); got != 0 {
+				t.Errorf("%s: %d bytes advised, want none", env, got)
+			}
+		})
+	}
+	for _, name := range []string{"GOGC", "GOMEMLIMIT", "GODEBUG"} {
+		if _, set := os.LookupEnv(name); set {
+			t.Skipf("%s is set for this test run", name)
+		}
+	}
+	want := uint64(size)
+	if c := containerMemoryLimit(); c > 0 {
+		want = min(want, c/100*ingestContainerShare)
+	}
+	if got := hugeHeap(slog.New(slog.DiscardHandler), size); got != want {
+		t.Fatalf("%d bytes advised, want %d", got, want)
+	}
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(live)
+	if n := live[0].Value.Uint64(); n > size/2 {
+		t.Fatalf("the advice's allocation is still live after hugeHeap: live heap %d bytes", n)
+	}
 }
