@@ -307,20 +307,13 @@ func (r *reader) fail(what string) {
 }
 
 func (r *reader) uint() uint64 {
-	var v uint64
-	for shift := uint(0); r.i < len(r.s); shift += 7 {
-		c := r.s[r.i]
-		r.i++
-		if shift == 63 && c > 1 {
-			break
-		}
-		v |= uint64(c&0x7f) << shift
-		if c < 0x80 {
-			return v
-		}
+	v, n := binary.Uvarint(r.s[r.i:])
+	if n <= 0 {
+		r.fail("bad number")
+		return 0
 	}
-	r.fail("bad number")
-	return 0
+	r.i += n
+	return v
 }
 
 // bounded reads a number no greater than max.
