@@ -31,19 +31,7 @@ const runLockKey = `hashtextextended('jobmatch run lists ' || current_schema() |
 // there and not pruned (EGONE naming it when it is); release gives the
 // lock back.
 func (s *Store) readRun(ctx context.Context, runID string) (release func(), err error) {
-	var conn *pgxpool.Conn
-	err = s.retry(ctx, "lock the lists of run "+runID, func(ctx context.Context, _ int) error {
-		c, err := s.pool.Acquire(ctx)
-		if err != nil {
-			return err
-		}
-		if _, err := c.Exec(ctx, `SELECT pg_advisory_lock_shared(`+runLockKey+`)`, runID); err != nil {
-			c.Release()
-			return err
-		}
-		conn = c
-		return nil
-	})
+	conn, err := s.lockRunShared(ctx, "lock", runID)
 	if err != nil {
 		return nil, err
 	}
@@ -56,15 +44,7 @@ func (s *Store) readRun(ctx context.Context, runID string) (release func(), err 
 		}
 		conn.Release()
 	}
-	run, err := s.Run(ctx, runID)
-	if err == nil && !run.PrunedAt.IsZero() {
-		err = matcher.ErrRunPruned(runID, run.PrunedAt)
-	}
-	if err != nil {
-		release()
-		return nil, err
-	}
-	return release, nil
+	return s.heldReadable(ctx, runID, release)
 }
 
 // HoldRun takes the shared lock on a run's lists as their readers do
@@ -74,8 +54,25 @@ func (s *Store) readRun(ctx context.Context, runID string) (release func(), err 
 // RunListPosts takes two while the hold is kept). Closing the connection
 // gives the lock back.
 func (s *Store) HoldRun(ctx context.Context, runID string) (release func(), err error) {
-	var conn *pgx.Conn
-	err = s.retry(ctx, "hold the lists of run "+runID, func(ctx context.Context, _ int) error {
+	c, err := s.lockRunShared(ctx, "hold", runID)
+	if err != nil {
+		return nil, err
+	}
+	conn := c.Hijack()
+	release = sync.OnceFunc(func() {
+		uctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		conn.Close(uctx) // the session ends, and its lock with it
+	})
+	return s.heldReadable(ctx, runID, release)
+}
+
+// lockRunShared takes the shared lock on a run's lists on a connection of
+// the pool, which it returns holding the lock (verb says what for, in a
+// retry's message).
+func (s *Store) lockRunShared(ctx context.Context, verb, runID string) (*pgxpool.Conn, error) {
+	var conn *pgxpool.Conn
+	err := s.retry(ctx, verb+" the lists of run "+runID, func(ctx context.Context, _ int) error {
 		c, err := s.pool.Acquire(ctx)
 		if err != nil {
 			return err
@@ -84,17 +81,16 @@ func (s *Store) HoldRun(ctx context.Context, runID string) (release func(), err 
 			c.Release()
 			return err
 		}
-		conn = c.Hijack()
+		conn = c
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	release = sync.OnceFunc(func() {
-		uctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		conn.Close(uctx) // the session ends, and its lock with it
-	})
+	return conn, err
+}
+
+// heldReadable returns release once the run, its lock held, is known to be
+// there and not pruned (EGONE naming it when it is); else it releases
+// the lock and returns the error.
+func (s *Store) heldReadable(ctx context.Context, runID string, release func()) (func(), error) {
 	run, err := s.Run(ctx, runID)
 	if err == nil && !run.PrunedAt.IsZero() {
 		err = matcher.ErrRunPruned(runID, run.PrunedAt)
