@@ -78,11 +78,11 @@ func startHeapFloor(log *slog.Logger, floor, percent uint64) (stop func()) {
 	if c := containerMemoryLimit(); c > 0 {
 		h.cap = c / 100 * ingestContainerShare
 	}
-	// The heap the import grows into is advised for huge pages first; the
-	// collection that frees the advice's allocation, while the heap is
-	// small (milliseconds), is the one the policy's first limit follows.
-	adviseHugeHeap(log, uint64(h.limitFor(0)))
-	runtime.GC()
+	// The heap the import grows into is advised for huge pages first
+	// (hugeHeap: capped as h.cap is); the collection that frees the
+	// advice's allocation, while the heap is small (milliseconds), is the
+	// one the policy's first limit follows.
+	hugeHeap(log, uint64(h.limitFor(0)))
 	h.prevLim = debug.SetMemoryLimit(-1)
 	h.adjust()
 	h.prevGC = debug.SetGCPercent(-1)
