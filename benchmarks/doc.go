@@ -16,5 +16,10 @@
 //     store; cmd/ingestbench runs one import in a process of its own so its
 //     peak RSS can be read;
 //   - match_*_test.go: matching quality and latency;
-//   - api_*_test.go: the HTTP API under load.
+//   - api_*_test.go: the HTTP API under load;
+//   - served_*_test.go: the built binary serving the generated set, driven
+//     over HTTP from outside (TestServedLoad, TestServedLoadTLS);
+//   - commands_load_test.go: the built binary's commands timed from outside
+//     (TestCommandTimes: ingest posts, recommend --local, batch on both
+//     stores), alternated against a baseline binary.
 package benchmarks
