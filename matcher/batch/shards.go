@@ -13,8 +13,9 @@ import (
 // --shards N` and `jobmatch worker`, wired in cmd over River queues in
 // store/postgres/batchqueue): Prepare opens the run and sets its prices
 // once; RunShard computes and saves the lists of the graduates of one
-// shard, with those prices, on any machine; Finish checks the run is
-// whole, sums the shards' exposure, saves the report and publishes. The
+// shard, with those prices, on any machine, and counts their coverage and
+// diff (ListCounts); Finish checks the run is whole, sums the shards'
+// exposure and counts, saves the report and publishes. The
 // prices are fixed before any shard starts and a graduate's list depends
 // only on the inputs and the prices, so N shards publish the same lists as
 // one process (TestShardsEqualOneProcess), and a shard run again after a
@@ -196,8 +197,9 @@ func RunShard(ctx context.Context, st Store, in *Inputs, opt Options, sh Shard) 
 }
 
 // Finish publishes a sharded run once every shard has saved its lists: it
-// sums the shards' results into the run's exposure, saves the report (the
-// same as a one-process run's) and publishes. A run already published is
+// sums the shards' results into the run's exposure and the counts of its
+// lists (addCounts: no list is read unless a shard's counts are missing),
+// saves the report (the same as a one-process run's) and publishes. A run already published is
 // left as it is (its summary says so: Computed 0).
 func Finish(ctx context.Context, st Store, in *Inputs, opt Options, runID string, parts []ShardResult) (*Summary, error) {
 	r, err := shardRunner(ctx, st, in, opt, runID)
