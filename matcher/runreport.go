@@ -116,6 +116,13 @@ type RunInspector interface {
 	// internships, rank order, not the plan's items) of the given graduates in a run, those of them
 	// that have a list, in graduate ID order; ENOTFOUND for an unknown run.
 	RunListPosts(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, posts []string) error) error
+	// RunListDigests is EachRunListDigest for the given graduates only
+	// (those of them with a list in the run), and RunListsOf EachRunList:
+	// a shard of a sharded run counts its own graduates' lists against
+	// the previous run's without reading the whole of either run.
+	// ENOTFOUND for an unknown run.
+	RunListDigests(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, digest []byte, posts []string) error) error
+	RunListsOf(ctx context.Context, runID string, graduateIDs []string, fn func(GraduateRecommendations) error) error
 	// HoldRun keeps a run's lists from every prune (as a reader of them,
 	// KeepReading) until release is called: the nightly diff reads the
 	// previous run's digests as it starts and the lists that changed when

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -117,6 +118,26 @@ func TestWorkersKilledMidRun(t *testing.T) {
 	}
 	if rep.Shards != 4 || rep.Diff.Previous != "batch-20230615" || rep.Diff.Unchanged != len(one) {
 		t.Fatalf("report: shards %d, diff %+v", rep.Shards, rep.Diff)
+	}
+	// The report's coverage and diff are the shards' counts added up
+	// (none counted at publish), the killed worker's shard's counted once
+	// by the attempt that finished it: the one-process run's coverage.
+	oneRep, err := st.RunReport(ctx, "batch-20230615")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rep.Channels, oneRep.Channels) || !reflect.DeepEqual(rep.Districts, oneRep.Districts) || rep.WithPosts != oneRep.WithPosts ||
+		rep.ShortList != oneRep.ShortList || rep.Hardship != oneRep.Hardship || rep.Diff.Compared != len(one) || rep.Diff.Joined+rep.Diff.Left != 0 {
+		t.Fatalf("sharded report %+v\none process's %+v", rep, oneRep)
+	}
+	var counted int
+	if err := st.Pool().QueryRow(ctx, `SELECT sum((result->'counts'->>'lists')::int) FROM run_shards WHERE run_id = 'batch-20230615-2'`).Scan(&counted); err != nil || counted != len(one) {
+		t.Fatalf("the shards counted %d lists (%v); the run has %d", counted, err, len(one))
+	}
+	for _, w := range []string{"a", "b"} {
+		if logs, _ := os.ReadFile(filepath.Join(dir, "worker-"+w+".log")); strings.Contains(string(logs), "counting a shard's lists at publish") {
+			t.Fatalf("worker %s counted a shard's lists at publish: a shard's counts were missing or wrong", w)
+		}
 	}
 	t.Logf("%d lists equal; the killed worker's shard was finished by %s; %s", len(one), by, rep.Summary[0])
 }

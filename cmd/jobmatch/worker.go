@@ -43,6 +43,10 @@ func (m *Main) cmdWorker(ctx context.Context, args []string) error {
 	if err := loadBatchConfig(*configFile, &o); err != nil {
 		return err
 	}
+	// The worker builds the engine for each run and computes shards like
+	// the batch: the same heap advice, once, before anything grows into
+	// it (a build at the next run reuses the advised range).
+	hugeHeap(m.Log, batchHugeHeap)
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return err

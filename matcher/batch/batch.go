@@ -119,26 +119,38 @@ func Run(ctx context.Context, st Store, in *Inputs, opt Options) (*Summary, erro
 		prev.done()
 		return nil, err
 	}
-	return r.finishRun(ctx, t, start)
+	// The run's lists counted as a shard counts its own: this attempt's
+	// from memory, an earlier attempt's read back.
+	return r.finishRun(ctx, t, start, func() (*ListCounts, int, error) {
+		prev, err := r.prevLists(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		c, err := r.countLists(ctx, t.lists, r.saved, prev)
+		return c, prev.total, err
+	})
 }
 
 // finishRun checks that every list is saved, summarises the run, saves its
 // report and publishes it: the end of a run in one process and of a
-// sharded run (Finish).
-func (r *runner) finishRun(ctx context.Context, t *tally, start time.Time) (*Summary, error) {
+// sharded run (Finish). count gives the counts of the run's lists
+// (countLists, or the shards' added) and how many lists the previous run
+// has.
+func (r *runner) finishRun(ctx context.Context, t *tally, start time.Time, count func() (*ListCounts, int, error)) (*Summary, error) {
 	// The completeness check reads the saved graduate IDs back while the
-	// report is built from memory; nothing is saved or published before
-	// both are done.
+	// lists are counted; nothing is saved or published before both are
+	// done.
 	checked := make(chan error, 1)
 	go func() { checked <- r.complete(ctx) }()
 	r.summarize(t, time.Since(start))
-	rep, err := r.report(ctx, t)
+	c, prevLists, err := count()
 	if cerr := <-checked; cerr != nil {
 		return nil, cerr
 	}
 	if err != nil {
 		return nil, err
 	}
+	rep := r.report(t, c, prevLists)
 	r.sum.Report = rep
 	rep.Shards = max(r.shards, 1)
 	rep.ElapsedSeconds = time.Since(start).Seconds()

@@ -78,8 +78,9 @@
 //
 // Before a run is published, its report (matcher.RunReport, report.go and
 // words.go) is saved with it: coverage by the posts' channel and the
-// graduates' hukou district, read from the run's stored lists (so a
-// resumed run's earlier lists count); exposure before and after the
+// graduates' hukou district, counted over every list of the run (this
+// attempt's from memory, a resumed run's earlier lists read back; in a
+// sharded run each shard counts its own, ListCounts); exposure before and after the
 // capacity pass and the mean score lost (this attempt's lists); the diff
 // against the previous published run — graduates whose list holds a post
 // it did not hold before are the ones to notify (`jobmatch runs diff`).
@@ -134,5 +135,6 @@
 //
 // Because the prices are fixed before any shard starts, the lists do not
 // depend on how graduates are split, so N shards give the same run as one
-// machine. Exposure metrics are summed from per-shard counts.
+// machine. Exposure metrics, coverage and the diff are summed from per-shard
+// counts (ListCounts).
 package batch

@@ -34,6 +34,9 @@ type runner struct {
 	grads  []matcher.Graduate  // active graduates, in ID order, personal data dropped
 	run    *matcher.Run        // the run being written
 	todo   []*matcher.Graduate // graduates whose lists this attempt computes
+	// saved are the IDs of the graduates (of the run, or of the shard)
+	// whose lists an earlier attempt saved: todo's complement.
+	saved  []string
 	sum    *Summary
 	shards int // shards the run is computed in (0: one process)
 	// ranked holds the pricing sample's lists, ranked in full, until
@@ -190,6 +193,8 @@ func (r *runner) openOrResume(ctx context.Context) error {
 	for i := range r.grads {
 		if !done[r.grads[i].ID] {
 			r.todo = append(r.todo, &r.grads[i])
+		} else {
+			r.saved = append(r.saved, r.grads[i].ID)
 		}
 	}
 	r.sum.Skipped = len(r.grads) - len(r.todo)

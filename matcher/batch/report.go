@@ -1,8 +1,6 @@
 package batch
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -14,63 +12,18 @@ import (
 // instead of a more relevant post already in many lists.
 const capacityReason = "分散推荐：排在它前面的岗位已推荐给较多毕业生，此岗位名额更宽裕"
 
-// report builds the run's report from its saved lists (every list of the
-// run, those an earlier attempt saved included: read back from the store
-// unless this attempt computed them all), the previous published
-// run's lists and this attempt's exposure tally, and saves it with the run
-// before the run is published.
-func (r *runner) report(ctx context.Context, t *tally) (*matcher.RunReport, error) {
+// report builds the run's report from the counts of its lists (c: every
+// list of the run, those an earlier attempt or another shard saved
+// included), the number of lists the previous run has (prevLists) and
+// this attempt's exposure tally, to be saved with the run before it is
+// published.
+func (r *runner) report(t *tally, c *ListCounts, prevLists int) *matcher.RunReport {
 	sum := r.sum
 	rep := &matcher.RunReport{RunID: r.run.ID, Graduates: len(r.grads), Limit: r.opt.Limit, Posts: len(r.table),
 		Before: sum.Before, After: sum.After, MeanScoreLoss: sum.RelevanceLoss, Moved: t.moved}
-	prev, err := r.prevLists(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer prev.done()
-	cov := newCoverage(r)
-	each := func(fn func(matcher.GraduateRecommendations) error) error { return r.st.EachRunList(ctx, r.run.ID, fn) }
-	if len(t.lists) == len(r.grads) {
-		// This attempt computed every list (nothing resumed, one
-		// process): they are the run's, as saved, without decoding them.
-		each = func(fn func(matcher.GraduateRecommendations) error) error {
-			for _, gr := range t.lists {
-				if err := fn(gr); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}
-	changed := map[string][]string{} // graduate → this run's posts, whose previous list's digest differs
-	err = each(func(gr matcher.GraduateRecommendations) error {
-		posts := cov.add(gr)
-		if d, ok := prev.digests[gr.GraduateID]; ok {
-			delete(prev.digests, gr.GraduateID)
-			if bytes.Equal(d, r.st.ListDigest(gr.GraduateID, posts)) {
-				rep.Diff.Compared++
-				rep.Diff.Unchanged++
-			} else {
-				changed[gr.GraduateID] = posts
-			}
-		} else if p, ok := prev.lists[gr.GraduateID]; ok {
-			compare(&rep.Diff, p, posts)
-			delete(prev.lists, gr.GraduateID)
-		} else if prev.id != "" {
-			rep.Diff.Joined++
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("batch: run %s: read lists for the report: %w", r.run.ID, err)
-	}
-	if err := r.compareChanged(ctx, prev.id, changed, &rep.Diff); err != nil {
-		return nil, err
-	}
-	rep.Diff.Previous, rep.Diff.Left = prev.id, len(prev.digests)+len(prev.lists)
-	cov.fill(rep)
+	r.fill(rep, c, prevLists)
 	rep.Summary, rep.SummaryEN = words(rep, sum, r.cfg.Capacity.K)
-	return rep, nil
+	return rep
 }
 
 // prevLists are each graduate's list in the previous published run: the
@@ -80,6 +33,7 @@ type prevLists struct {
 	id      string
 	digests map[string][]byte
 	lists   map[string][]string
+	total   int // the lists read
 	// release lets a prune have the previous run's lists again
 	// (matcher.RunInspector.HoldRun): they are held from the digests'
 	// read until compareChanged has read the lists that changed.
@@ -136,20 +90,22 @@ func (r *runner) readPrevious(ctx context.Context) {
 	}
 	go func() {
 		defer close(done)
-		r.prevRead, r.prevErr = r.previousLists(ctx)
+		r.prevRead, r.prevErr = r.previousLists(ctx, nil, true)
 	}()
 }
 
-// prevLists is the previous run's lists: those readPrevious read, or read
-// now when it was not started (a sharded run's Finish).
+// prevLists is the previous run's lists: those readPrevious read (a run
+// in one process).
 func (r *runner) prevLists(ctx context.Context) (*prevLists, error) {
 	if r.prev == nil {
-		return r.previousLists(ctx)
+		return r.previousLists(ctx, nil, true)
 	}
 	return r.prev()
 }
 
-func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
+// previousLists reads the previous published run's lists of the graduates
+// ids, or with all every list it has, digests where it has them.
+func (r *runner) previousLists(ctx context.Context, ids []string, all bool) (*prevLists, error) {
 	p := &prevLists{digests: map[string][]byte{}, lists: map[string][]string{}}
 	run, err := r.st.LatestRun(ctx)
 	switch {
@@ -168,14 +124,20 @@ func (r *runner) previousLists(ctx context.Context) (*prevLists, error) {
 	if p.release, err = r.st.HoldRun(ctx, run.ID); err != nil {
 		return nil, fmt.Errorf("batch: previous run %s: %w", run.ID, err)
 	}
-	err = r.st.EachRunListDigest(ctx, run.ID, func(id string, digest []byte, posts []string) error {
+	each := func(id string, digest []byte, posts []string) error {
+		p.total++
 		if digest != nil {
 			p.digests[id] = digest
 		} else {
 			p.lists[id] = posts
 		}
 		return nil
-	})
+	}
+	if all {
+		err = r.st.EachRunListDigest(ctx, run.ID, each)
+	} else {
+		err = r.st.RunListDigests(ctx, run.ID, ids, each)
+	}
 	if err != nil {
 		p.done()
 		return nil, fmt.Errorf("batch: previous run %s: %w", run.ID, err)
@@ -204,99 +166,4 @@ func compare(d *matcher.RunDiff, before, now []string) {
 		d.NewPosts++
 		d.NewItems += added
 	}
-}
-
-// coverage counts the run's lists by the posts' channel and by the
-// graduates' hukou district.
-type coverage struct {
-	r          *runner
-	district   map[string]string // graduate ID → hukou district
-	channels   map[matcher.Channel]*matcher.RunCoverage
-	districts  map[string]*matcher.RunCoverage
-	chanPosts  map[matcher.Channel]map[string]bool
-	distPosts  map[string]map[string]bool
-	withPosts  int
-	shortLists int
-	hardship   int
-}
-
-func newCoverage(r *runner) *coverage {
-	c := &coverage{r: r, district: make(map[string]string, len(r.grads)), channels: map[matcher.Channel]*matcher.RunCoverage{},
-		districts: map[string]*matcher.RunCoverage{}, chanPosts: map[matcher.Channel]map[string]bool{}, distPosts: map[string]map[string]bool{}}
-	for i := range r.grads {
-		d := r.grads[i].HukouDistrict
-		if d == "" {
-			d = "未登记"
-		}
-		c.district[r.grads[i].ID] = d
-	}
-	return c
-}
-
-// add counts one list and returns its posts.
-func (c *coverage) add(gr matcher.GraduateRecommendations) []string {
-	posts := matcher.DefaultPosts(gr.Items)
-	dk := c.district[gr.GraduateID]
-	if dk == "" {
-		dk = "未登记"
-	}
-	d := c.districts[dk]
-	if d == nil {
-		d = &matcher.RunCoverage{Key: dk, Name: dk}
-		c.districts[dk], c.distPosts[dk] = d, map[string]bool{}
-	}
-	d.Graduates++
-	d.Slots += len(posts)
-	if len(posts) > 0 {
-		d.WithPosts++
-		c.withPosts++
-	}
-	if len(posts) < c.r.opt.Limit {
-		c.shortLists++
-	}
-	if slices.ContainsFunc(gr.Items, func(it matcher.StoredRecommendation) bool { return it.Plan }) {
-		c.hardship++
-	}
-	seen := map[matcher.Channel]bool{}
-	for _, id := range posts {
-		c.distPosts[dk][id] = true
-		ch := matcher.Channel("")
-		if x, ok := c.r.posts[id]; ok {
-			ch = c.r.table[x].Channel
-		}
-		cc := c.channels[ch]
-		if cc == nil {
-			name := ch.Chinese()
-			if name == "" {
-				name = "未注明渠道"
-			}
-			cc = &matcher.RunCoverage{Key: string(ch), Name: name}
-			c.channels[ch], c.chanPosts[ch] = cc, map[string]bool{}
-		}
-		cc.Slots++
-		c.chanPosts[ch][id] = true
-		if !seen[ch] {
-			seen[ch] = true
-			cc.Graduates++
-			cc.WithPosts++
-		}
-	}
-	return posts
-}
-
-// fill puts the counts into the report, channels by slots, districts by name.
-func (c *coverage) fill(rep *matcher.RunReport) {
-	rep.WithPosts, rep.ShortList, rep.Hardship = c.withPosts, c.shortLists, c.hardship
-	for ch, cc := range c.channels {
-		cc.PostsShown = len(c.chanPosts[ch])
-		rep.Channels = append(rep.Channels, *cc)
-	}
-	slices.SortFunc(rep.Channels, func(a, b matcher.RunCoverage) int {
-		return cmp.Or(cmp.Compare(b.Slots, a.Slots), cmp.Compare(a.Key, b.Key))
-	})
-	for k, d := range c.districts {
-		d.PostsShown = len(c.distPosts[k])
-		rep.Districts = append(rep.Districts, *d)
-	}
-	slices.SortFunc(rep.Districts, func(a, b matcher.RunCoverage) int { return cmp.Compare(a.Key, b.Key) })
 }

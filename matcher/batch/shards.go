@@ -13,8 +13,9 @@ import (
 // --shards N` and `jobmatch worker`, wired in cmd over River queues in
 // store/postgres/batchqueue): Prepare opens the run and sets its prices
 // once; RunShard computes and saves the lists of the graduates of one
-// shard, with those prices, on any machine; Finish checks the run is
-// whole, sums the shards' exposure, saves the report and publishes. The
+// shard, with those prices, on any machine, and counts their coverage and
+// diff (ListCounts); Finish checks the run is whole, sums the shards'
+// exposure and counts, saves the report and publishes. The
 // prices are fixed before any shard starts and a graduate's list depends
 // only on the inputs and the prices, so N shards publish the same lists as
 // one process (TestShardsEqualOneProcess), and a shard run again after a
@@ -87,6 +88,10 @@ type ShardResult struct {
 	ScoreBefore float64        `json:"score_before"`
 	ScoreAfter  float64        `json:"score_after"`
 	Seconds     float64        `json:"seconds"`
+	// Counts are the coverage and diff of all the shard's lists (those an
+	// earlier attempt saved included), which Finish adds up instead of
+	// reading every list of the run.
+	Counts *ListCounts `json:"counts,omitempty"`
 }
 
 // shardRunner opens a prepared run for a shard or for Finish: the same
@@ -152,15 +157,28 @@ func RunShard(ctx context.Context, st Store, in *Inputs, opt Options, sh Shard) 
 	for _, id := range ids {
 		saved[id] = true
 	}
+	var mine []string // the shard's graduates
 	for i := range r.grads {
-		if g := &r.grads[i]; ShardOf(g.ID, sh.Count) == sh.Index && !saved[g.ID] {
-			r.todo = append(r.todo, g)
+		if g := &r.grads[i]; ShardOf(g.ID, sh.Count) == sh.Index {
+			mine = append(mine, g.ID)
+			if saved[g.ID] {
+				r.saved = append(r.saved, g.ID)
+			} else {
+				r.todo = append(r.todo, g)
+			}
 		}
 	}
 	r.sum.Skipped = res.Graduates - len(r.todo)
 	r.log.Info("batch shard", "run", sh.RunID, "shard", sh.Index, "of", sh.Count, "graduates", res.Graduates, "to_compute", len(r.todo))
 	t, err := r.computeAndSave(ctx)
 	if err != nil {
+		return nil, err
+	}
+	prev, err := r.previousLists(ctx, mine, false)
+	if err != nil {
+		return nil, err
+	}
+	if res.Counts, err = r.countLists(ctx, t.lists, r.saved, prev); err != nil {
 		return nil, err
 	}
 	res.Computed, res.Hardship, res.Courses, res.Moved = t.computed, r.sum.Hardship, r.sum.Courses, t.moved
@@ -179,8 +197,9 @@ func RunShard(ctx context.Context, st Store, in *Inputs, opt Options, sh Shard) 
 }
 
 // Finish publishes a sharded run once every shard has saved its lists: it
-// sums the shards' results into the run's exposure, saves the report (the
-// same as a one-process run's) and publishes. A run already published is
+// sums the shards' results into the run's exposure and the counts of its
+// lists (addCounts: no list is read unless a shard's counts are missing),
+// saves the report (the same as a one-process run's) and publishes. A run already published is
 // left as it is (its summary says so: Computed 0).
 func Finish(ctx context.Context, st Store, in *Inputs, opt Options, runID string, parts []ShardResult) (*Summary, error) {
 	r, err := shardRunner(ctx, st, in, opt, runID)
@@ -212,5 +231,48 @@ func Finish(ctx context.Context, st Store, in *Inputs, opt Options, runID string
 	}
 	r.sum.Computed, r.sum.Skipped = t.computed, len(r.grads)-t.computed
 	r.sum.Resumed = r.sum.Skipped > 0
-	return r.finishRun(ctx, t, r.run.StartedAt)
+	return r.finishRun(ctx, t, r.run.StartedAt, func() (*ListCounts, int, error) { return r.addCounts(ctx, parts) })
+}
+
+// addCounts adds up the shards' counts of their lists. A shard's counts
+// are taken as they are when they cover all its graduates and were made
+// against the previous run this one is published after; otherwise (a
+// result of a version without counts, or another run published while the
+// shards ran) the shard's lists are counted here, as the shard would have.
+// It returns the sum and how many lists the previous run has.
+func (r *runner) addCounts(ctx context.Context, parts []ShardResult) (*ListCounts, int, error) {
+	prevID, prevLists := "", 0
+	switch latest, err := r.st.LatestRun(ctx); {
+	case matcher.ErrorCode(err) == matcher.ENOTFOUND:
+	case err != nil:
+		return nil, 0, fmt.Errorf("batch: previous run: %w", err)
+	default:
+		prevID, prevLists = latest.ID, latest.Graduates
+	}
+	mine := make([][]string, len(parts))
+	for i := range r.grads {
+		id := r.grads[i].ID
+		if x := ShardOf(id, len(parts)); x < len(mine) {
+			mine[x] = append(mine[x], id)
+		}
+	}
+	sum := newListCounts(prevID)
+	for _, p := range parts {
+		if p.Index < 0 || p.Index >= len(parts) {
+			return nil, 0, fmt.Errorf("batch: run %s: shard %d of %d", r.run.ID, p.Index, len(parts))
+		}
+		c, ids := p.Counts, mine[p.Index]
+		if c == nil || c.Diff.Previous != prevID || c.Lists != len(ids) {
+			r.log.Info("counting a shard's lists at publish", "run", r.run.ID, "shard", p.Index, "lists", len(ids))
+			prev, err := r.previousLists(ctx, ids, false)
+			if err != nil {
+				return nil, 0, err
+			}
+			if c, err = r.countLists(ctx, nil, ids, prev); err != nil {
+				return nil, 0, err
+			}
+		}
+		sum.add(c)
+	}
+	return sum, prevLists, nil
 }

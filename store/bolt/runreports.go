@@ -181,7 +181,42 @@ func (s *Store) eachListDigest(ctx context.Context, runID string, digests bool, 
 // graduates in a run that have one, in graduate ID order, a page of them
 // per read transaction.
 func (s *Store) RunListPosts(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, posts []string) error) error {
-	defer s.reading.add(runID)()
+	return s.listsByID(ctx, runID, graduateIDs, func(tx *bbolt.Tx, id string, box []byte) (func() error, error) {
+		posts, err := store.ListPosts(s.keys, runID, id, box)
+		return func() error { return fn(id, posts) }, err
+	})
+}
+
+// RunListDigests is EachRunListDigest for the given graduates only: a
+// shard of a sharded run compares its own graduates' lists with the
+// previous run's without reading the others' digests.
+func (s *Store) RunListDigests(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, digest []byte, posts []string) error) error {
+	return s.listsByID(ctx, runID, graduateIDs, func(tx *bbolt.Tx, id string, box []byte) (func() error, error) {
+		if d := tx.Bucket(bDigests).Get(join(runID, []byte(id))); store.ListDigestCurrent(s.keys, d) {
+			d = bytes.Clone(d) // the page outlives the transaction
+			return func() error { return fn(id, d, nil) }, nil
+		}
+		posts, err := store.ListPosts(s.keys, runID, id, box)
+		return func() error { return fn(id, nil, posts) }, err
+	})
+}
+
+// RunListsOf is EachRunList for the given graduates only (a shard resumed
+// after a crash counts the lists its earlier attempt saved).
+func (s *Store) RunListsOf(ctx context.Context, runID string, graduateIDs []string, fn func(matcher.GraduateRecommendations) error) error {
+	return s.listsByID(ctx, runID, graduateIDs, func(tx *bbolt.Tx, id string, _ []byte) (func() error, error) {
+		items, err := s.getList(tx, runID, id, true)
+		slices.SortStableFunc(items, func(a, b matcher.StoredRecommendation) int { return cmp.Compare(a.Rank, b.Rank) })
+		return func() error { return fn(matcher.GraduateRecommendations{GraduateID: id, Items: items}) }, err
+	})
+}
+
+// listsByID reads the stored lists of the given graduates in a run (those
+// that have one) in graduate ID order, a page per read transaction: read
+// turns a list's box into the call of the caller's fn, made after the
+// transaction.
+func (s *Store) listsByID(ctx context.Context, runID string, graduateIDs []string, read func(tx *bbolt.Tx, id string, box []byte) (func() error, error)) error {
+	defer s.reading.add(runID)() // a prune keeps the run meanwhile
 	ids := slices.Clone(graduateIDs)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -190,34 +225,30 @@ func (s *Store) RunListPosts(ctx context.Context, runID string, graduateIDs []st
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), pageSize)
-		type row struct {
-			id    string
-			posts []string
-		}
-		var page []row
+		var page []func() error
 		err := s.view(ctx, func(tx *bbolt.Tx) error {
 			if _, err := readableRun(tx, runID); err != nil {
 				return err
 			}
 			recs := tx.Bucket(bRecs)
 			for _, id := range ids[:n] {
-				v := recs.Get(join(runID, []byte(id)))
-				if v == nil {
+				box := recs.Get(join(runID, []byte(id)))
+				if box == nil {
 					continue
 				}
-				posts, err := store.ListPosts(s.keys, runID, id, v)
+				call, err := read(tx, id, box)
 				if err != nil {
 					return err
 				}
-				page = append(page, row{id, posts})
+				page = append(page, call)
 			}
 			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("lists of run %s: %w", runID, err)
 		}
-		for _, r := range page {
-			if err := fn(r.id, r.posts); err != nil {
+		for _, call := range page {
+			if err := call(); err != nil {
 				return err
 			}
 		}

@@ -48,22 +48,28 @@ func (s *Store) EachRunList(ctx context.Context, runID string, fn func(matcher.G
 	}
 	defer release()
 	return s.runListPages(ctx, listPage, runID, listPageSize, func(stored []listRow) error {
-		var items [][]matcher.StoredRecommendation
-		err := s.retry(ctx, "plan items of run "+runID, func(ctx context.Context, _ int) error {
-			var err error
-			items, err = s.openLists(ctx, s.pool, runID, stored)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		for i, r := range stored {
-			if err := fn(matcher.GraduateRecommendations{GraduateID: r.graduate, Items: items[i]}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.eachOpened(ctx, runID, stored, fn)
 	})
+}
+
+// eachOpened opens stored lists of a run with their plan items and calls
+// fn with each.
+func (s *Store) eachOpened(ctx context.Context, runID string, stored []listRow, fn func(matcher.GraduateRecommendations) error) error {
+	var items [][]matcher.StoredRecommendation
+	err := s.retry(ctx, "plan items of run "+runID, func(ctx context.Context, _ int) error {
+		var err error
+		items, err = s.openLists(ctx, s.pool, runID, stored)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, r := range stored {
+		if err := fn(matcher.GraduateRecommendations{GraduateID: r.graduate, Items: items[i]}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // listPage reads the stored lists of a run's graduates after the graduate
@@ -156,23 +162,29 @@ func (s *Store) eachListDigest(ctx context.Context, query, runID string, fn func
 	}
 	defer release()
 	return s.runListPages(ctx, query, runID, listPageSize, func(stored []listRow) error {
-		for _, r := range stored {
-			if store.ListDigestCurrent(s.keys, r.digest) {
-				if err := fn(r.graduate, r.digest, nil); err != nil {
-					return err
-				}
-				continue
-			}
-			posts, err := r.posts(s)
-			if err != nil {
-				return err
-			}
-			if err := fn(r.graduate, nil, posts); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.digestsOf(stored, fn)
 	})
+}
+
+// digestsOf calls fn with each stored list's digest when it is under the
+// current key, its posts (the box opened) otherwise.
+func (s *Store) digestsOf(stored []listRow, fn func(graduateID string, digest []byte, posts []string) error) error {
+	for _, r := range stored {
+		if store.ListDigestCurrent(s.keys, r.digest) {
+			if err := fn(r.graduate, r.digest, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		posts, err := r.posts(s)
+		if err != nil {
+			return err
+		}
+		if err := fn(r.graduate, nil, posts); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // posts opens a stored list's default box for its posts (store.ListPosts).
@@ -188,6 +200,57 @@ func (r *listRow) posts(s *Store) ([]string, error) {
 // graduates in a run that have one, in graduate ID order, reading
 // listPageSize of them per query.
 func (s *Store) RunListPosts(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, posts []string) error) error {
+	return s.listsByID(ctx, idListPage, runID, graduateIDs, func(page []listRow) error {
+		for _, r := range page {
+			posts, err := r.posts(s)
+			if err != nil {
+				return err
+			}
+			if err := fn(r.graduate, posts); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RunListDigests is EachRunListDigest for the given graduates only: a
+// shard of a sharded run compares its own graduates' lists with the
+// previous run's without reading the others' digests.
+func (s *Store) RunListDigests(ctx context.Context, runID string, graduateIDs []string, fn func(graduateID string, digest []byte, posts []string) error) error {
+	if s.keys == nil {
+		return store.ErrNoDataKey
+	}
+	return s.listsByID(ctx, idDigestPage, runID, graduateIDs, func(page []listRow) error {
+		return s.digestsOf(page, fn)
+	})
+}
+
+// RunListsOf is EachRunList for the given graduates only (a shard
+// resumed after a crash counts the lists its earlier attempt saved).
+func (s *Store) RunListsOf(ctx context.Context, runID string, graduateIDs []string, fn func(matcher.GraduateRecommendations) error) error {
+	return s.listsByID(ctx, idListPage, runID, graduateIDs, func(page []listRow) error {
+		return s.eachOpened(ctx, runID, page, fn)
+	})
+}
+
+// idListPage and idDigestPage are listPage and digestPage for the
+// graduates in $2 instead of a page after a graduate ID.
+const (
+	idListPage = `SELECT graduate_id, items, items_box, NULL::bytea FROM recommendations
+	WHERE run_id = $1 AND graduate_id = ANY($2) ORDER BY graduate_id`
+	idDigestPage = `SELECT graduate_id,
+	CASE WHEN substring(posts_digest FROM 1 FOR 5) = $3 THEN NULL ELSE items END,
+	CASE WHEN substring(posts_digest FROM 1 FOR 5) = $3 THEN NULL ELSE items_box END,
+	posts_digest
+	FROM recommendations WHERE run_id = $1 AND graduate_id = ANY($2) ORDER BY graduate_id`
+)
+
+// listsByID calls fn with the stored lists of the given graduates in a
+// run (those that have one) as query reads them (idListPage,
+// idDigestPage), listPageSize graduates per query, in graduate ID order,
+// holding the run against a prune meanwhile.
+func (s *Store) listsByID(ctx context.Context, query, runID string, graduateIDs []string, fn func([]listRow) error) error {
 	release, err := s.readRun(ctx, runID)
 	if err != nil {
 		return err
@@ -198,16 +261,19 @@ func (s *Store) RunListPosts(ctx context.Context, runID string, graduateIDs []st
 	ids = slices.Compact(ids)
 	for len(ids) > 0 {
 		n := min(len(ids), listPageSize)
+		args := []any{runID, ids[:n]}
+		if query == idDigestPage {
+			args = append(args, s.keys.Prefix())
+		}
 		var page []listRow
 		err := s.retry(ctx, "lists of run "+runID, func(ctx context.Context, _ int) error {
-			rows, err := s.pool.Query(ctx, `SELECT graduate_id, items, items_box FROM recommendations
-				WHERE run_id = $1 AND graduate_id = ANY($2) ORDER BY graduate_id`, runID, ids[:n])
+			rows, err := s.pool.Query(ctx, query, args...)
 			if err != nil {
 				return err
 			}
 			page, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (listRow, error) {
 				r := listRow{run: runID}
-				err := row.Scan(&r.graduate, &r.items, &r.box)
+				err := row.Scan(&r.graduate, &r.items, &r.box, &r.digest)
 				return r, err
 			})
 			return err
@@ -215,14 +281,8 @@ func (s *Store) RunListPosts(ctx context.Context, runID string, graduateIDs []st
 		if err != nil {
 			return err
 		}
-		for _, r := range page {
-			posts, err := r.posts(s)
-			if err != nil {
-				return err
-			}
-			if err := fn(r.graduate, posts); err != nil {
-				return err
-			}
+		if err := fn(page); err != nil {
+			return err
 		}
 		ids = ids[n:]
 	}

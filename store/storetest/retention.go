@@ -148,6 +148,8 @@ func checkPruned(t *testing.T, s matcher.FullStore, id string) {
 	// The diff's reads too: the digests went with the lists.
 	code(t, s.EachRunListDigest(ctx, id, func(string, []byte, []string) error { return nil }), matcher.EGONE)
 	code(t, s.RunListPosts(ctx, id, []string{"G00001"}, func(string, []string) error { return nil }), matcher.EGONE)
+	code(t, s.RunListDigests(ctx, id, []string{"G00001"}, func(string, []byte, []string) error { return nil }), matcher.EGONE)
+	code(t, s.RunListsOf(ctx, id, []string{"G00001"}, func(matcher.GraduateRecommendations) error { return nil }), matcher.EGONE)
 	code(t, s.PublishRun(ctx, id), matcher.EGONE)
 	code(t, errOf(s.HoldRun(ctx, id)), matcher.EGONE)
 	if gids, err := s.RunGraduateIDs(ctx, id); err != nil || len(gids) != 0 {

@@ -173,4 +173,41 @@ func checkListPosts(t *testing.T, s matcher.FullStore, runID string, want digest
 		t.Fatalf("RunListPosts of run %s: %d lists, want %d (first %q, want %q)", runID, len(got), len(wantSome), got[:min(1, len(got))], wantSome[:min(1, len(wantSome))])
 	}
 	code(t, s.RunListPosts(ctx, "none", ask, func(string, []string) error { return nil }), matcher.ENOTFOUND)
+
+	// RunListDigests and RunListsOf: EachRunListDigest and EachRunList
+	// for the same graduates.
+	var digests, lists []string
+	must(t, s.EachRunListDigest(ctx, runID, func(id string, digest []byte, posts []string) error {
+		if slices.Contains(ask, id) {
+			digests = append(digests, fmt.Sprintf("%s: %x %q", id, digest, posts))
+		}
+		return nil
+	}))
+	must(t, s.EachRunList(ctx, runID, func(gr matcher.GraduateRecommendations) error {
+		if slices.Contains(ask, gr.GraduateID) {
+			lists = append(lists, fmt.Sprintf("%+v", gr))
+		}
+		return nil
+	}))
+	got = got[:0]
+	must(t, s.RunListDigests(ctx, runID, ask, func(id string, digest []byte, posts []string) error {
+		got = append(got, fmt.Sprintf("%s: %x %q", id, digest, posts))
+		return nil
+	}))
+	if !slices.Equal(got, digests) || len(got) != len(wantSome) {
+		t.Fatalf("RunListDigests of run %s: %q, want %q", runID, got, digests)
+	}
+	got = got[:0]
+	must(t, s.RunListsOf(ctx, runID, ask, func(gr matcher.GraduateRecommendations) error {
+		got = append(got, fmt.Sprintf("%+v", gr))
+		return nil
+	}))
+	if !slices.Equal(got, lists) || len(got) != len(wantSome) {
+		t.Fatalf("RunListsOf of run %s: %d lists, want %d", runID, len(got), len(lists))
+	}
+	if err := s.RunListsOf(ctx, runID, ask, func(matcher.GraduateRecommendations) error { return stop }); err != stop {
+		t.Fatalf("RunListsOf after an error: %v", err)
+	}
+	code(t, s.RunListDigests(ctx, "none", ask, func(string, []byte, []string) error { return nil }), matcher.ENOTFOUND)
+	code(t, s.RunListsOf(ctx, "none", ask, func(matcher.GraduateRecommendations) error { return nil }), matcher.ENOTFOUND)
 }
