@@ -196,11 +196,19 @@ func openBox(keys *seal.Keyring, box, aad []byte) (sealedBox, error) {
 	if keys == nil {
 		return sealedBox{}, ErrNoDataKey
 	}
-	plain, err := keys.Open(box, aad)
+	// The items keep slices of the JSON, which needs a buffer of its own;
+	// a compressed box is opened into a recycled one, from which only the
+	// JSON is unpacked (a box sealed before is copied out of it).
+	buf := plainBufs.Get().(*[]byte)
+	defer plainBufs.Put(buf)
+	plain, err := keys.OpenAppend((*buf)[:0], box, aad)
 	if err != nil {
 		return sealedBox{}, err
 	}
-	// The items keep slices of the JSON: a buffer of their own.
+	*buf = plain
+	if len(plain) == 0 || plain[0] != packedS2 {
+		return decodeBox(bytes.Clone(plain))
+	}
 	if plain, err = unpack(nil, plain); err != nil {
 		return sealedBox{}, err
 	}
