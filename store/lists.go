@@ -27,12 +27,14 @@ import (
 // two boxes: the default list, kept under the graduate's ID like every
 // graduate's, and the plan items, kept apart under a keyed hash of the run
 // and the graduate (PlanTag) that names no one without the data key. Both
-// are padded to a multiple of listPad, so a box's length tells only
-// roughly how long its reasons are; default lists of hardship graduates
-// and of others fall in the same range (5.6–7.4 KB and 5.5–7.8 KB).
+// are compressed and padded to a multiple of packPad (listpack.go), so a
+// box's length tells only roughly how long (and how repetitive) its
+// reasons are; default lists of hardship graduates and of others fall in
+// the same range (docs/security.md).
 
-// listPad is the size a sealed list's plain text is padded to a multiple
-// of (with spaces, which JSON ignores after a value).
+// listPad is the size a list's JSON was padded to a multiple of (with
+// spaces, which JSON ignores after a value) before lists were compressed;
+// a compressed list is padded to a multiple of packPad (listpack.go).
 const listPad = 2048
 
 // SealedList is a graduate's list in a run as a store keeps it.
@@ -98,18 +100,28 @@ func sealList(keys *seal.Keyring, runID, graduateID string, items []matcher.Stor
 	return sl, nil
 }
 
+// sealPadded seals b's JSON compressed and padded (appendPacked).
 func sealPadded(keys *seal.Keyring, b sealedBox, aad []byte) ([]byte, error) {
-	buf := plainBufs.Get().(*[]byte)
+	buf, packed := plainBufs.Get().(*[]byte), plainBufs.Get().(*[]byte)
 	defer plainBufs.Put(buf)
+	defer plainBufs.Put(packed)
 	plain, err := appendMarshalBox((*buf)[:0], b)
+	*buf = plain
 	if err != nil {
 		return nil, err
 	}
+	*packed = appendPacked((*packed)[:0], plain)
+	return keys.Seal(*packed, aad), nil
+}
+
+// padSpaces pads JSON with spaces to a multiple of listPad: the form
+// lists were sealed in before they were compressed (kept for the tests
+// that write a list as the old code did).
+func padSpaces(plain []byte) []byte {
 	if r := len(plain) % listPad; r != 0 {
 		plain = append(plain, spaces[:listPad-r]...)
 	}
-	*buf = plain
-	return keys.Seal(plain, aad), nil
+	return plain
 }
 
 // plainBufs hold a box's plain text while it is sealed: only the sealed
@@ -184,8 +196,20 @@ func openBox(keys *seal.Keyring, box, aad []byte) (sealedBox, error) {
 	if keys == nil {
 		return sealedBox{}, ErrNoDataKey
 	}
-	plain, err := keys.Open(box, aad)
+	// The items keep slices of the JSON, which needs a buffer of its own;
+	// a compressed box is opened into a recycled one, from which only the
+	// JSON is unpacked (a box sealed before is copied out of it).
+	buf := plainBufs.Get().(*[]byte)
+	defer plainBufs.Put(buf)
+	plain, err := keys.OpenAppend((*buf)[:0], box, aad)
 	if err != nil {
+		return sealedBox{}, err
+	}
+	*buf = plain
+	if len(plain) == 0 || plain[0] != packedS2 {
+		return decodeBox(bytes.Clone(plain))
+	}
+	if plain, err = unpack(nil, plain); err != nil {
 		return sealedBox{}, err
 	}
 	return decodeBox(plain)
@@ -231,13 +255,19 @@ func ListPosts(keys *seal.Keyring, runID, graduateID string, box []byte) ([]stri
 		}
 		// The plain text is parsed into new strings and dropped: it is
 		// opened into a recycled buffer, as sealPadded seals from one.
-		buf := plainBufs.Get().(*[]byte)
-		var plain []byte
+		buf, text := plainBufs.Get().(*[]byte), plainBufs.Get().(*[]byte)
+		var plain, js []byte
 		if plain, err = keys.OpenAppend((*buf)[:0], box, listAAD(runID, graduateID)); err == nil {
-			b.Items, err = decodePostRefs(plain, false)
 			*buf = plain
+			if js, err = unpack((*text)[:0], plain); err == nil {
+				b.Items, err = decodePostRefs(js, false)
+				if len(plain) > 0 && plain[0] == packedS2 { // js is text's, not buf's
+					*text = js
+				}
+			}
 		}
 		plainBufs.Put(buf)
+		plainBufs.Put(text)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list of graduate %s in run %s: %w", graduateID, runID, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -64,8 +65,11 @@ func TestSealListRoundTrip(t *testing.T) {
 		if _, _, err := store.OpenList(keys, "run-2", "G1", sl.Box); err == nil {
 			t.Fatal("a box opened as another run's list")
 		}
-		if len(sl.Box)%2048 != 1+4+12+16 {
-			t.Fatalf("box of %d bytes: not padded to a multiple of 2048 (plus the box's 33)", len(sl.Box))
+		if len(sl.Box)%512 != 1+4+12+16 {
+			t.Fatalf("box of %d bytes: not padded to a multiple of 512 (plus the box's 33)", len(sl.Box))
+		}
+		if plain, _ := json.Marshal(items); len(items) > 0 && len(sl.Box)+len(sl.Plan) > len(plain)/2 {
+			t.Fatalf("boxes of %d and %d bytes for %d bytes of JSON: not compressed", len(sl.Box), len(sl.Plan), len(plain))
 		}
 	}
 	// A list in the clear, as stores wrote them before.
@@ -87,6 +91,64 @@ func TestSealListRoundTrip(t *testing.T) {
 	}
 }
 
+// TestOpenListsSealedBeforeCompression: a list sealed by the code of
+// main f1308a0, before lists were compressed (testdata/sealed-list-v0.json:
+// storedList's items, JSON padded with spaces to 2 KB, sealed under
+// storetest.Keys), opens to its items, its default list and its posts.
+func TestOpenListsSealedBeforeCompression(t *testing.T) {
+	keys := storetest.Keys()
+	def, all := storedList(t)
+	var v0 struct {
+		Run, Graduate string
+		Box, Plan     []byte
+	}
+	if err := json.Unmarshal(readFile(t, "testdata/sealed-list-v0.json"), &v0); err != nil {
+		t.Fatal(err)
+	}
+	if len(v0.Box)%2048 != 33 || len(v0.Plan)%2048 != 33 {
+		t.Fatalf("the fixture's boxes are %d and %d bytes: not the old form", len(v0.Box), len(v0.Plan))
+	}
+	items, hasPlan, err := store.OpenList(keys, v0.Run, v0.Graduate, v0.Box)
+	if err != nil || !hasPlan {
+		t.Fatalf("old list: plan %v, %v", hasPlan, err)
+	}
+	plan, err := store.OpenPlan(keys, v0.Run, v0.Graduate, v0.Plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := mustJSON(t, append(items, plan...)); !bytes.Equal(b, mustJSON(t, all)) {
+		t.Fatalf("old list opened to\n%s\nwant\n%s", b, mustJSON(t, all))
+	}
+	got, err := store.OpenDefaultList(keys, v0.Run, v0.Graduate, v0.Box)
+	if err != nil || !bytes.Equal(mustJSON(t, got), mustJSON(t, def)) {
+		t.Fatalf("old default list: %d items, %v", len(got), err)
+	}
+	posts, err := store.ListPosts(keys, v0.Run, v0.Graduate, v0.Box)
+	if err != nil || len(posts) == 0 || posts[0] != def[0].PostID {
+		t.Fatalf("old list's posts: %v, %v", posts, err)
+	}
+	// The same items sealed now give the same posts and digest.
+	now, err := store.SealList(keys, v0.Run, v0.Graduate, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := store.ListPosts(keys, v0.Run, v0.Graduate, now.Box); err != nil || !slices.Equal(p, posts) {
+		t.Fatalf("posts of the list sealed now %v (%v), of the old one %v", p, err, posts)
+	}
+	if len(now.Box) >= len(v0.Box) {
+		t.Errorf("the list sealed now is %d bytes, the old one %d", len(now.Box), len(v0.Box))
+	}
+}
+
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func mustJSON(t *testing.T, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -101,7 +163,8 @@ func mustJSON(t *testing.T, v any) []byte {
 // as the stores did before lists were sealed, "sealed" opens its padded
 // box (AES-256-GCM) and decodes it; "sealed with plan" opens the plan
 // items too, as the 一人一策 proposals read them; "decrypt only" is the
-// AES-256-GCM part alone.
+// AES-256-GCM part alone; "sealed uncompressed" opens the same list as
+// it was sealed before lists were compressed.
 //
 //	go test -run '^$' -bench OpenList -count 6 ./store/
 func BenchmarkOpenList(b *testing.B) {
@@ -123,6 +186,19 @@ func BenchmarkOpenList(b *testing.B) {
 		b.SetBytes(int64(len(sl.Box)))
 		for b.Loop() {
 			if _, _, err := store.OpenList(keys, "batch-20230615", "G46218958", sl.Box); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// The same list sealed before lists were compressed (its plan kept apart).
+	var v0 struct{ Box []byte }
+	if err := json.Unmarshal(readFile(b, "testdata/sealed-list-v0.json"), &v0); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("sealed uncompressed", func(b *testing.B) {
+		b.SetBytes(int64(len(v0.Box)))
+		for b.Loop() {
+			if _, _, err := store.OpenList(keys, "batch-20230615", "G46218958", v0.Box); err != nil {
 				b.Fatal(err)
 			}
 		}
