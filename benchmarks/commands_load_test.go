@@ -54,14 +54,8 @@ func TestCommandTimes(t *testing.T) {
 	if data == "" {
 		data = t.TempDir()
 	}
-	bin := filepath.Join(data, "jobmatch-this-tree")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/jobmatch").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	bins := []servedBinary{{"this tree", bin}}
-	if b := os.Getenv("JOBMATCH_COMMANDS_BASELINE"); b != "" {
-		bins = append([]servedBinary{{"baseline " + filepath.Base(b), b}}, bins...)
-	}
+	bins := binariesUnderTest(t, t.TempDir(), "JOBMATCH_COMMANDS_BASELINE")
+	bin := bins[len(bins)-1].path
 	only := os.Getenv("JOBMATCH_COMMANDS_ONLY")
 	if only == "" {
 		only = "ingest,recommend,batch,batch-pg"

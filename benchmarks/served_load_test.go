@@ -59,15 +59,8 @@ func TestServedLoad(t *testing.T) {
 		t.Skip("load test: set JOBMATCH_SERVED_LOAD=1 to run it")
 	}
 	ctx := context.Background()
-	bin := filepath.Join(t.TempDir(), "jobmatch")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/jobmatch")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	bins := []servedBinary{{"this tree", bin}}
-	if b := os.Getenv("JOBMATCH_SERVED_BASELINE"); b != "" {
-		bins = append([]servedBinary{{"baseline " + filepath.Base(b), b}}, bins...)
-	}
+	bins := binariesUnderTest(t, t.TempDir(), "JOBMATCH_SERVED_BASELINE")
+	bin := bins[len(bins)-1].path
 	data := os.Getenv("JOBMATCH_SERVED_DATA")
 	if data == "" {
 		data = t.TempDir()
@@ -127,6 +120,22 @@ func TestServedLoad(t *testing.T) {
 }
 
 type servedBinary struct{ name, path string }
+
+// binariesUnderTest builds this tree's jobmatch into dir and returns it
+// last, after the baseline binary the environment variable env names (if
+// set), so the two alternate in that order.
+func binariesUnderTest(t *testing.T, dir, env string) []servedBinary {
+	t.Helper()
+	bin := filepath.Join(dir, "jobmatch")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/jobmatch").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	bins := []servedBinary{{"this tree", bin}}
+	if b := os.Getenv(env); b != "" {
+		bins = append([]servedBinary{{"baseline " + filepath.Base(b), b}}, bins...)
+	}
+	return bins
+}
 
 // servedData is one store holding the generated set: the embedded one in
 // dir/embedded, or a PostgreSQL database (its index in dir/pg).
