@@ -5,26 +5,20 @@ import (
 	"sync"
 )
 
-// writeQueue runs an import's writes in a goroutine of its own, in the
-// order they were queued, so that they overlap the import's next chunk.
-// Two are used: the commit queue writes each linked chunk to the store
-// (records, rejected rows and progress: a transaction and its fsyncs),
-// while the chunk loop links the next; the index queue writes committed
-// chunks to the index, in commit order, while the next commits. The
-// store stays the source of truth: a chunk committed but not yet indexed
-// when the process dies is indexed again when the import resumes. The
-// first failed write fails every later add; the writes queued after it
-// are dropped.
-type writeQueue struct {
-	what string // prefixed to a write's error; "" leaves it as it is
+// indexQueue writes committed chunks to the index in a goroutine of its
+// own, in commit order, so that indexing one chunk (analysis, then waiting
+// for bleve to persist) overlaps reading, linking and committing the next.
+// The store stays the source of truth: a chunk committed but not yet
+// indexed when the process dies is indexed again when the import resumes.
+type indexQueue struct {
 	ch   chan func() error
 	done chan struct{}
 	mu   sync.Mutex
 	err  error
 }
 
-func newWriteQueue(what string) *writeQueue {
-	q := &writeQueue{what: what, ch: make(chan func() error, 1), done: make(chan struct{})}
+func newIndexQueue() *indexQueue {
+	q := &indexQueue{ch: make(chan func() error, 1), done: make(chan struct{})}
 	go func() {
 		defer close(q.done)
 		for write := range q.ch {
@@ -32,11 +26,8 @@ func newWriteQueue(what string) *writeQueue {
 				continue // drain: the import stops at its next chunk
 			}
 			if err := write(); err != nil {
-				if q.what != "" {
-					err = fmt.Errorf("%s: %w", q.what, err)
-				}
 				q.mu.Lock()
-				q.err = err
+				q.err = fmt.Errorf("写入索引: %w", err)
 				q.mu.Unlock()
 			}
 		}
@@ -44,14 +35,14 @@ func newWriteQueue(what string) *writeQueue {
 	return q
 }
 
-func (q *writeQueue) failed() error {
+func (q *indexQueue) failed() error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.err
 }
 
 // add queues a write, or returns the error an earlier write failed with.
-func (q *writeQueue) add(write func() error) error {
+func (q *indexQueue) add(write func() error) error {
 	if err := q.failed(); err != nil {
 		return err
 	}
@@ -61,7 +52,7 @@ func (q *writeQueue) add(write func() error) error {
 
 // wait lets queued writes finish and returns the first error; the queue
 // takes no more writes.
-func (q *writeQueue) wait() error {
+func (q *indexQueue) wait() error {
 	if q == nil {
 		return nil
 	}

@@ -37,9 +37,8 @@ func (im *Importer) run(ctx context.Context, entity string, files []string, log 
 		log.Info("resuming import", "id", job.ID, "entity", entity, "after_row", job.LastRow)
 	}
 	r.progress = progress{fn: im.Progress}
-	r.cq = newWriteQueue("")
 	if im.Index != nil && entity != EntityGraduates {
-		r.ixq = newWriteQueue("写入索引")
+		r.ixq = newIndexQueue()
 		r.indexPosts = im.Index.IndexPosts
 		if u, ok := im.Index.(UnpersistedIndexer); ok {
 			r.indexPosts, r.persist = u.IndexPostsUnpersisted, u.Persist
@@ -63,11 +62,6 @@ func (im *Importer) run(ctx context.Context, entity string, files []string, log 
 		if k < len(files)-1 {
 			r.repeats.settle() // before the file's records can go
 		}
-	}
-	err = r.cq.wait()
-	r.cq = nil
-	if err != nil {
-		return r.fail(err)
 	}
 	if err := r.flushReplay(); err != nil {
 		return r.fail(err)
@@ -143,11 +137,7 @@ type importRun struct {
 	// are indexed again from the store, since a run killed between commit
 	// and index left its last chunk out of the index.
 	replay map[string]struct{}
-	ixq    *writeQueue
-	// cq commits the linked chunks, in order (commitNow); the fields
-	// commitNow sets (committed, counts, exact, errs, replay once flushed)
-	// are read only after cq.wait.
-	cq *writeQueue
+	ixq    *indexQueue
 	// indexPosts writes a chunk's posts from the index queue; persist,
 	// when set, waits until those writes are on disk (UnpersistedIndexer).
 	indexPosts func([]matcher.Post) error
@@ -309,15 +299,9 @@ func (r *importRun) rows(fr *fileRecords, start, end, first int, pending []match
 	return r.commit(c)
 }
 
-// commit queues a chunk's commit (commitNow), or returns the error an
-// earlier commit or index write failed with.
+// commit writes a chunk with its progress, counts its outcomes and indexes
+// it.
 func (r *importRun) commit(c matcher.ImportChunk) error {
-	return r.cq.add(func() error { return r.commitNow(c) })
-}
-
-// commitNow writes a chunk with its progress, counts its outcomes and
-// queues its index write.
-func (r *importRun) commitNow(c matcher.ImportChunk) error {
 	// Posts an earlier run committed reach the index before anything this
 	// run writes, which may be a newer version of one of them.
 	if err := r.flushReplay(); err != nil {
@@ -429,14 +413,8 @@ func (r *importRun) settle(rep *matcher.ImportReport) error {
 }
 
 func (r *importRun) fail(err error) (*matcher.ImportReport, error) {
-	// Chunks linked so far are still committed, and committed ones go to
-	// the index, on disk (a resumed run indexes them again anyway).
-	if r.cq != nil {
-		if cerr := r.cq.wait(); cerr != nil && !errors.Is(err, cerr) {
-			r.log.Warn("store writes after the interruption failed", "id", r.job.ID, "err", cerr)
-		}
-		r.cq = nil
-	}
+	// Chunks committed so far still go to the index, on disk (and a
+	// resumed run indexes them again anyway).
 	if r.ixq != nil {
 		ierr := r.ixq.wait()
 		if ierr == nil {
