@@ -312,16 +312,46 @@ func (ix *Index) IndexPosts(posts []matcher.Post) error { return ix.IndexPostsAt
 // IndexPostsAt indexes the posts searchable at now and deletes the rest
 // (expired, filled, closed, duplicates) from the index, in batches.
 func (ix *Index) IndexPostsAt(posts []matcher.Post, now time.Time) error {
+	return ix.indexPostsAt(posts, now, true)
+}
+
+// IndexPostsUnpersisted is IndexPosts returning once the posts are
+// searchable, before scorch has written them to disk: Persist waits for
+// that, once, after many such writes. It is for a writer that can write
+// again what a crash lost — an import, which indexes every post it
+// committed again when it resumes (ingest's importer) — and spares it a
+// wait for the persister's writes and fsyncs per chunk (about seven
+// syncs), in which its index goroutine held the next chunk back.
+func (ix *Index) IndexPostsUnpersisted(posts []matcher.Post) error {
+	return ix.indexPostsAt(posts, ix.now(), false)
+}
+
+// Persist waits until scorch has written to disk every write that returned
+// before it was called (IndexPostsUnpersisted's included).
+func (ix *Index) Persist() error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.bi == nil {
 		return errClosed
 	}
+	if err := commit(ix.bi, ix.bi.NewBatch()); err != nil {
+		return fmt.Errorf("index: persist: %w", err)
+	}
+	return nil
+}
+
+func (ix *Index) indexPostsAt(posts []matcher.Post, now time.Time, persist bool) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bi == nil {
+		return errClosed
+	}
+	// A Rebuild replays the write into its new generation, persisted.
 	ix.record(func() func(bleve.Index, int) error {
 		cp := slices.Clone(posts)
-		return func(bi bleve.Index, size int) error { return indexPosts(bi, size, cp, now) }
+		return func(bi bleve.Index, size int) error { return indexPosts(bi, size, cp, now, true) }
 	})
-	return indexPosts(ix.bi, ix.opts.BatchSize, posts, now)
+	return indexPosts(ix.bi, ix.opts.BatchSize, posts, now, persist)
 }
 
 // indexPosts writes posts in batches of size. A write of at least
@@ -331,14 +361,14 @@ func (ix *Index) IndexPostsAt(posts []matcher.Post, now time.Time) error {
 // for the whole build (the larger part of indexing). The halves hold no
 // ID in common, so the order in which scorch introduces them changes
 // nothing; with a repeated ID the write stays in order, one goroutine.
-func indexPosts(bi bleve.Index, size int, posts []matcher.Post, now time.Time) error {
+func indexPosts(bi bleve.Index, size int, posts []matcher.Post, now time.Time, persist bool) error {
 	if len(posts) < 2*minSplit || !distinctIDs(posts) {
-		return indexPostsInOrder(bi, size, posts, now)
+		return indexPostsInOrder(bi, size, posts, now, persist)
 	}
 	half := len(posts) / 2
 	errc := make(chan error, 1)
-	go func() { errc <- indexPostsInOrder(bi, size, posts[half:], now) }()
-	err := indexPostsInOrder(bi, size, posts[:half], now)
+	go func() { errc <- indexPostsInOrder(bi, size, posts[half:], now, persist) }()
+	err := indexPostsInOrder(bi, size, posts[:half], now, persist)
 	if err2 := <-errc; err == nil {
 		err = err2
 	}
@@ -361,7 +391,10 @@ func distinctIDs(posts []matcher.Post) bool {
 	return true
 }
 
-func indexPostsInOrder(bi bleve.Index, size int, posts []matcher.Post, now time.Time) error {
+// indexPostsInOrder writes posts in batches of size; with persist it
+// returns once scorch has persisted them (commit), else once they are
+// searchable.
+func indexPostsInOrder(bi bleve.Index, size int, posts []matcher.Post, now time.Time, persist bool) error {
 	b := bi.NewBatch()
 	direct := builderFor(bi)
 	for i := range posts {
@@ -383,7 +416,14 @@ func indexPostsInOrder(bi bleve.Index, size int, posts []matcher.Post, now time.
 			b.Reset()
 		}
 	}
-	if err := commit(bi, b); err != nil {
+	var err error
+	switch {
+	case persist:
+		err = commit(bi, b)
+	case b.Size() > 0:
+		err = bi.Batch(b)
+	}
+	if err != nil {
 		return fmt.Errorf("index: batch of posts: %w", err)
 	}
 	return nil

@@ -48,7 +48,7 @@ func TestLegacyDegreeIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	posts := testPosts()
-	if err := indexPosts(bi, 100, posts[:4], testNow); err != nil {
+	if err := indexPosts(bi, 100, posts[:4], testNow, true); err != nil {
 		t.Fatal(err)
 	}
 	if err := bi.Close(); err != nil {
@@ -137,7 +137,7 @@ func TestStoredEmployerIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := indexPosts(bi, 100, posts[:4], testNow); err != nil {
+	if err := indexPosts(bi, 100, posts[:4], testNow, true); err != nil {
 		t.Fatal(err)
 	}
 	if err := indexCourses(bi, 100, courses); err != nil {

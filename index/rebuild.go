@@ -93,10 +93,10 @@ func (ix *Index) fill(ctx context.Context, bi bleve.Index, st matcher.Store, now
 	posts := make([]matcher.Post, 0, chunk)
 	err = st.EachPost(ctx, matcher.PostFilter{OpenAt: now}, func(p *matcher.Post) error {
 		posts = append(posts, *p)
-		return flushFull(ctx, &posts, chunk, &nPosts, func(ps []matcher.Post) error { return indexPosts(bi, size, ps, now) })
+		return flushFull(ctx, &posts, chunk, &nPosts, func(ps []matcher.Post) error { return indexPosts(bi, size, ps, now, true) })
 	})
 	if err == nil {
-		err = flushFull(ctx, &posts, 0, &nPosts, func(ps []matcher.Post) error { return indexPosts(bi, size, ps, now) })
+		err = flushFull(ctx, &posts, 0, &nPosts, func(ps []matcher.Post) error { return indexPosts(bi, size, ps, now, true) })
 	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("index: rebuild posts: %w", err)

@@ -38,7 +38,7 @@ func TestSplitWriteMatchesInOrder(t *testing.T) {
 	}
 	inOrder, _ := openTemp(t)
 	inOrder.mu.RLock()
-	err := indexPostsInOrder(inOrder.bi, inOrder.opts.BatchSize, posts, testNow)
+	err := indexPostsInOrder(inOrder.bi, inOrder.opts.BatchSize, posts, testNow, true)
 	inOrder.mu.RUnlock()
 	if err != nil {
 		t.Fatal(err)

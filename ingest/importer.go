@@ -24,6 +24,18 @@ type PostIndexer interface {
 	IndexCourses([]matcher.Course) error
 }
 
+// UnpersistedIndexer is a PostIndexer whose post writes may return before
+// they are on disk, Persist waiting for all of them (index.Index). An
+// import does not need each chunk's posts on disk before the next: a run
+// that resumes indexes every post earlier runs committed again (see
+// flushReplay), so it writes its chunks unpersisted and persists once,
+// before it records the import as finished.
+type UnpersistedIndexer interface {
+	PostIndexer
+	IndexPostsUnpersisted([]matcher.Post) error
+	Persist() error
+}
+
 // Store is what an import writes through: each chunk's records, rejected
 // rows and progress in one transaction (matcher.ResumableImportStore), the
 // open posts near-duplicates are linked against, and the report. Both real

@@ -39,6 +39,10 @@ func (im *Importer) run(ctx context.Context, entity string, files []string, log 
 	r.progress = progress{fn: im.Progress}
 	if im.Index != nil && entity != EntityGraduates {
 		r.ixq = newIndexQueue()
+		r.indexPosts = im.Index.IndexPosts
+		if u, ok := im.Index.(UnpersistedIndexer); ok {
+			r.indexPosts, r.persist = u.IndexPostsUnpersisted, u.Persist
+		}
 	}
 	if entity == EntityPosts {
 		if r.dedup, err = im.loadDeduper(ctx); err != nil {
@@ -62,9 +66,14 @@ func (im *Importer) run(ctx context.Context, entity string, files []string, log 
 	if err := r.flushReplay(); err != nil {
 		return r.fail(err)
 	}
-	// Searchable when Import returns: every queued index write is done.
+	// Searchable when Import returns: every queued index write is done,
+	// and on disk before the import is recorded as finished (a finished
+	// import is not indexed again).
 	err = r.ixq.wait()
 	r.ixq = nil
+	if err == nil {
+		err = r.persistIndex()
+	}
 	if err != nil {
 		return r.fail(err)
 	}
@@ -129,6 +138,21 @@ type importRun struct {
 	// and index left its last chunk out of the index.
 	replay map[string]struct{}
 	ixq    *indexQueue
+	// indexPosts writes a chunk's posts from the index queue; persist,
+	// when set, waits until those writes are on disk (UnpersistedIndexer).
+	indexPosts func([]matcher.Post) error
+	persist    func() error
+}
+
+// persistIndex waits until the index writes made so far are on disk.
+func (r *importRun) persistIndex() error {
+	if r.persist == nil {
+		return nil
+	}
+	if err := r.persist(); err != nil {
+		return fmt.Errorf("写入索引: %w", err)
+	}
+	return nil
 }
 
 func (r *importRun) file(path string) error {
@@ -321,7 +345,7 @@ func (r *importRun) commit(c matcher.ImportChunk) error {
 		return nil
 	}
 	if len(c.Posts) > 0 {
-		return r.ixq.add(func() error { return r.im.Index.IndexPosts(c.Posts) })
+		return r.ixq.add(func() error { return r.indexPosts(c.Posts) })
 	}
 	if len(c.Courses) > 0 {
 		return r.ixq.add(func() error { return r.im.Index.IndexCourses(c.Courses) })
@@ -348,7 +372,7 @@ func (r *importRun) flushReplay() error {
 	}
 	for start := 0; start < len(posts); start += r.chunk {
 		batch := posts[start:min(start+r.chunk, len(posts))]
-		if err := r.ixq.add(func() error { return r.im.Index.IndexPosts(batch) }); err != nil {
+		if err := r.ixq.add(func() error { return r.indexPosts(batch) }); err != nil {
 			return err
 		}
 	}
@@ -389,10 +413,16 @@ func (r *importRun) settle(rep *matcher.ImportReport) error {
 }
 
 func (r *importRun) fail(err error) (*matcher.ImportReport, error) {
-	// Chunks committed so far still go to the index (and a resumed run
-	// indexes them again anyway).
-	if ierr := r.ixq.wait(); ierr != nil && !errors.Is(err, ierr) {
-		r.log.Warn("index writes after the interruption failed", "id", r.job.ID, "err", ierr)
+	// Chunks committed so far still go to the index, on disk (and a
+	// resumed run indexes them again anyway).
+	if r.ixq != nil {
+		ierr := r.ixq.wait()
+		if ierr == nil {
+			ierr = r.persistIndex()
+		}
+		if ierr != nil && !errors.Is(err, ierr) {
+			r.log.Warn("index writes after the interruption failed", "id", r.job.ID, "err", ierr)
+		}
 	}
 	r.ixq = nil
 	rep := &matcher.ImportReport{ID: r.job.ID, Entity: r.entity, Files: r.job.Files, StartedAt: r.job.StartedAt,

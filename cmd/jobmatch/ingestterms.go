@@ -163,7 +163,7 @@ func (m *Main) saveEngineTerms(ctx context.Context, st engine.Source, an matcher
 // reading and decoding every post back from the store (0.4 s of a core on
 // the generated set).
 type indexedPosts struct {
-	ingest.PostIndexer
+	ingest.UnpersistedIndexer
 	mu    sync.Mutex
 	posts map[string]matcher.Post
 }
@@ -171,7 +171,7 @@ type indexedPosts struct {
 // watchIndexedPosts wraps ix when the embedded store has no posts yet;
 // nil (read the store after the import) when it has some or cannot tell,
 // or on PostgreSQL, where other processes may write posts meanwhile.
-func (m *Main) watchIndexedPosts(ctx context.Context, st ingest.Store, ix ingest.PostIndexer) *indexedPosts {
+func (m *Main) watchIndexedPosts(ctx context.Context, st ingest.Store, ix ingest.UnpersistedIndexer) *indexedPosts {
 	if m.DBURL != "" {
 		return nil
 	}
@@ -179,13 +179,22 @@ func (m *Main) watchIndexedPosts(ctx context.Context, st ingest.Store, ix ingest
 	if err := st.EachPost(ctx, matcher.PostFilter{}, func(*matcher.Post) error { return errSome }); err != nil {
 		return nil
 	}
-	return &indexedPosts{PostIndexer: ix, posts: map[string]matcher.Post{}}
+	return &indexedPosts{UnpersistedIndexer: ix, posts: map[string]matcher.Post{}}
 }
 
 // IndexPosts indexes posts and keeps them. The import's index queue calls
 // it in commit order, one chunk at a time.
 func (ip *indexedPosts) IndexPosts(posts []matcher.Post) error {
-	err := ip.PostIndexer.IndexPosts(posts)
+	return ip.keep(posts, ip.UnpersistedIndexer.IndexPosts(posts))
+}
+
+// IndexPostsUnpersisted is IndexPosts for writes Persist makes durable.
+func (ip *indexedPosts) IndexPostsUnpersisted(posts []matcher.Post) error {
+	return ip.keep(posts, ip.UnpersistedIndexer.IndexPostsUnpersisted(posts))
+}
+
+// keep keeps posts, whatever the index write's err, and returns err.
+func (ip *indexedPosts) keep(posts []matcher.Post, err error) error {
 	ip.mu.Lock()
 	defer ip.mu.Unlock()
 	for i := range posts {
