@@ -325,6 +325,7 @@ type servedRow struct {
 	m                              *vegeta.Metrics
 	p999                           time.Duration
 	cpuPerReq                      time.Duration // the server process's CPU per answered request
+	pgPerReq                       time.Duration // PostgreSQL's CPU (all its processes) per answered request, on that store
 	fromRun                        float64       // share answered from the published run
 	startup                        time.Duration // until /readyz answered 200
 	settled                        time.Duration // until the server's start-up work was done (settle)
@@ -372,9 +373,9 @@ func (lc servedLoad) measure(t *testing.T, ctx context.Context, b servedBinary, 
 	health := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + "/healthz"})
 	pid := srv.Process.Pid
 	row := func(path, load string, tr vegeta.Targeter, rate int) servedRow {
-		c0 := procCPU(pid)
+		c0, pg0 := procCPU(pid), postgresCPU()
 		m, lat, latOK, fromRun := servedAttack(tr, rate, lc.dur)
-		c1 := procCPU(pid)
+		c1, pg1 := procCPU(pid), postgresCPU()
 		slices.Sort(lat)
 		slices.Sort(latOK)
 		r := servedRow{bin: b.name, store: d.store, source: source, path: path, load: load, m: m, fromRun: fromRun, startup: startup, settled: settled,
@@ -387,9 +388,12 @@ func (lc servedLoad) measure(t *testing.T, ctx context.Context, b servedBinary, 
 		}
 		if ok := int(m.Success * float64(m.Requests)); ok > 0 {
 			r.cpuPerReq = (c1 - c0) / time.Duration(ok)
+			if d.db != "" {
+				r.pgPerReq = (pg1 - pg0) / time.Duration(ok)
+			}
 		}
-		t.Logf("%s %s %s %s %s: %.0f req/s p50 %s p99 %s p999 %s (p99 of 200s %s), %d shed, CPU/req %s, from run %.0f%%, load %s", r.bin, r.store, r.source, path, load,
-			m.Throughput, ms(m.Latencies.P50), ms(m.Latencies.P99), ms(r.p999), ms(r.p99OK), r.shed, ms(r.cpuPerReq), 100*fromRun, r.loadavg)
+		t.Logf("%s %s %s %s %s: %.0f req/s p50 %s p99 %s p999 %s (p99 of 200s %s), %d shed, CPU/req %s (PostgreSQL %s), from run %.0f%%, load %s", r.bin, r.store, r.source, path, load,
+			m.Throughput, ms(m.Latencies.P50), ms(m.Latencies.P99), ms(r.p999), ms(r.p99OK), r.shed, ms(r.cpuPerReq), ms(r.pgPerReq), 100*fromRun, r.loadavg)
 		return r
 	}
 	servedAttack(rec, 0, 2*time.Second) // warm up: page faults, pools, the engine's caches
@@ -541,6 +545,14 @@ func saveProfile(t *testing.T, base, path string) {
 	}
 }
 
+// pgCell is a PostgreSQL figure, or – on the embedded store.
+func pgCell(d time.Duration) string {
+	if d == 0 {
+		return "–"
+	}
+	return ms(d)
+}
+
 func servedReport(lc servedLoad, stores []*servedData, rows []servedRow) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Served load (issue 11)\n\n")
@@ -555,7 +567,7 @@ func servedReport(lc servedLoad, stores []*servedData, rows []servedRow) string 
 	}
 	slices.Sort(knobs)
 	fmt.Fprintf(&b, "Command: `%s go test ./benchmarks/ -run TestServedLoad -v -timeout 60m` (knobs in the test's comment).\n\n", strings.Join(knobs, " "))
-	fmt.Fprintf(&b, "Setup: the built binary (`go build ./cmd/jobmatch`) serving `jobmatch gen`'s set (25,000 posts, 50,000 graduates) ingested with `jobmatch ingest`, in its own process (`jobmatch serve --rate -1`); vegeta drives it from the test process over keep-alive HTTP on 127.0.0.1, for %s a row: closed loop = 16 connections, each sending its next request when the last is answered; open loop = requests leave at the fixed rate whatever the server's state. 2,000 random graduates, `GET /v1/graduates/{id}/recommendations?limit=8` with an admin key (every request authenticated and audited, the audit entry durable before the answer). Server CPU = the server process's user + system time over the row divided by the requests answered 200. Rows start once the server has settled (its start-up work done: the dashboard's figures, built in the background; \"ready / settled after\"). Past capacity the server sheds: a request that waits too long for an engine slot (100 ms by default), or finds too many waiting, is answered 503 with Retry-After (\"shed\"); \"other errors\" are requests not answered within vegeta's 10 s. \"online\": no run published, the engine computes every list; \"published run\": after `jobmatch batch`, the share of lists read from the run is in the last column (placed graduates are not in runs: theirs are computed online); \"published run, listed graduates\": 2,000 random graduates of those the run lists, every list read from the run.\n\n", lc.dur)
+	fmt.Fprintf(&b, "Setup: the built binary (`go build ./cmd/jobmatch`) serving `jobmatch gen`'s set (25,000 posts, 50,000 graduates) ingested with `jobmatch ingest`, in its own process (`jobmatch serve --rate -1`); vegeta drives it from the test process over keep-alive HTTP on 127.0.0.1, for %s a row: closed loop = 16 connections, each sending its next request when the last is answered; open loop = requests leave at the fixed rate whatever the server's state. 2,000 random graduates, `GET /v1/graduates/{id}/recommendations?limit=8` with an admin key (every request authenticated and audited, the audit entry durable before the answer). Server CPU = the server process's user + system time over the row divided by the requests answered 200; on PostgreSQL, the database server's CPU (all its processes, on the same 2 cores) likewise. Rows start once the server has settled (its start-up work done: the dashboard's figures, built in the background; \"ready / settled after\"). Past capacity the server sheds: a request that waits too long for an engine slot (100 ms by default), or finds too many waiting, is answered 503 with Retry-After (\"shed\"); \"other errors\" are requests not answered within vegeta's 10 s. \"online\": no run published, the engine computes every list; \"published run\": after `jobmatch batch`, the share of lists read from the run is in the last column (placed graduates are not in runs: theirs are computed online); \"published run, listed graduates\": 2,000 random graduates of those the run lists, every list read from the run.\n\n", lc.dur)
 	for _, d := range stores {
 		fmt.Fprintf(&b, "- %s store: `jobmatch ingest posts` %.0f posts/s wall time (when this run ingested; else an earlier run's)", d.store, d.ingestPosts)
 		if d.batchTook > 0 {
@@ -563,11 +575,11 @@ func servedReport(lc servedLoad, stores []*servedData, rows []servedRow) string 
 		}
 		b.WriteString(".\n")
 	}
-	fmt.Fprintf(&b, "\n| binary | store | lists | endpoint | load | req/s | p50 | p99 | p999 | p99 of 200s | shed (503) | other errors | server CPU/req | from run | ready / settled after | load avg |\n|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "\n| binary | store | lists | endpoint | load | req/s | p50 | p99 | p999 | p99 of 200s | shed (503) | other errors | server CPU/req | PostgreSQL CPU/req | from run | ready / settled after | load avg |\n|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		errs := r.m.Requests - uint64(r.m.Success*float64(r.m.Requests)+0.5) - uint64(r.shed)
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %d | %d | %s | %.0f%% | %s / %s | %s |\n", r.bin, r.store, r.source, r.path, r.load,
-			r.m.Throughput, ms(r.m.Latencies.P50), ms(r.m.Latencies.P99), ms(r.p999), ms(r.p99OK), r.shed, errs, ms(r.cpuPerReq), 100*r.fromRun,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %d | %d | %s | %s | %.0f%% | %s / %s | %s |\n", r.bin, r.store, r.source, r.path, r.load,
+			r.m.Throughput, ms(r.m.Latencies.P50), ms(r.m.Latencies.P99), ms(r.p999), ms(r.p99OK), r.shed, errs, ms(r.cpuPerReq), pgCell(r.pgPerReq), 100*r.fromRun,
 			r.startup.Round(100*time.Millisecond), r.settled.Round(time.Second), r.loadavg)
 	}
 	b.WriteString("\nGoal (issue 11): ≥ 1,500 req/s at p99 ≤ 25 ms with 0 errors on the online path, ≤ 1.0 ms server CPU per request, the published-run path faster still.\n")
