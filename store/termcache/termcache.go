@@ -7,9 +7,10 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/urumqi-hrss/jobmatch/store/cachefile"
 )
 
 // format names the file's layout; a file of another is ignored. Layout 2
@@ -346,32 +347,9 @@ func (c *Cache) Save() error {
 		d.Keys = append(d.Keys, k)
 		d.Entries = append(d.Entries, e)
 	}
-	if err := writeFile(c.path, &d); err != nil {
+	if err := cachefile.Write(c.path, func(w *bufio.Writer) error { return encode(w, &d) }); err != nil {
 		return fmt.Errorf("term cache %s: %w", c.path, err)
 	}
 	c.misses, c.shownN = 0, 0
 	return nil
-}
-
-// writeFile writes d to a temporary file beside path and renames it over
-// path: readers see the old file or the new one, never a part.
-func writeFile(path string, d *file) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	if err := encode(w, d); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -1,6 +1,7 @@
 package termcache
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/gob"
@@ -13,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urumqi-hrss/jobmatch/store/cachefile"
 )
 
 func TestSaveOpenRoundTrip(t *testing.T) {
@@ -203,7 +206,7 @@ func TestDamagedShownWordsAreIgnored(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "terms.cache")
 	d := file{Format: format, Analyzer: "gse-1", Vocab: []string{"会计"}, Keys: []string{"a"},
 		Entries: []entry{{Terms: []uint32{0}, Counts: []float64{1}, HasShown: true, Shown: []uint32{7}}}}
-	if err := writeFile(path, &d); err != nil {
+	if err := cachefile.Write(path, func(w *bufio.Writer) error { return encode(w, &d) }); err != nil {
 		t.Fatal(err)
 	}
 	c, err := Open(path, "gse-1")

@@ -9,10 +9,10 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/urumqi-hrss/jobmatch/matcher/engine"
+	"github.com/urumqi-hrss/jobmatch/store/cachefile"
 )
 
 // format names the file's layout; a file of another is ignored.
@@ -97,34 +97,11 @@ func (c *Cache) Save() error {
 	if c.put == nil {
 		return nil
 	}
-	if err := writeFile(c.path, c.analyzer, c.putKey, c.put); err != nil {
+	if err := cachefile.Write(c.path, func(w *bufio.Writer) error { return encode(w, c.analyzer, c.putKey, c.put) }); err != nil {
 		return fmt.Errorf("vector cache %s: %w", c.path, err)
 	}
 	c.key, c.v, c.put = c.putKey, c.put, nil
 	return nil
-}
-
-// writeFile writes the vectors to a temporary file beside path and renames
-// it over path: readers see the old file or the new one, never a part.
-func writeFile(path, analyzer, key string, v *engine.PostVectors) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	if err := encode(w, analyzer, key, v); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // The layout, every integer an unsigned varint:
