@@ -70,7 +70,10 @@ func listedWelfare(t *testing.T, gen, dir string, args ...string) (posts, gradua
 	return posts, graduates, runID
 }
 
-func readCSV(t *testing.T, path string) []map[string]string {
+// readCSVRows is the records of the CSV file path, its header first
+// (records of any length); a file that cannot be read, or is empty, fails
+// the test.
+func readCSVRows(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -83,6 +86,14 @@ func readCSV(t *testing.T, path string) []map[string]string {
 	if err != nil || len(recs) == 0 {
 		t.Fatalf("%s: %v", path, err)
 	}
+	return recs
+}
+
+// readCSV is the records of the CSV file path after its header, each by
+// the header's names.
+func readCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	recs := readCSVRows(t, path)
 	var out []map[string]string
 	for _, rec := range recs[1:] {
 		m := map[string]string{}

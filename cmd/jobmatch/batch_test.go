@@ -68,14 +68,9 @@ func TestBatchCommand(t *testing.T) {
 		t.Fatalf("log lacks the run's progress: %s", errs)
 	}
 	// No personal data in the log: no graduate's name, national ID or phone.
-	f, err := os.Open(filepath.Join(gen, "graduates.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) < 2 {
-		t.Fatalf("graduates.csv: %d rows, %v", len(recs), err)
+	recs := readCSVRows(t, filepath.Join(gen, "graduates.csv"))
+	if len(recs) < 2 {
+		t.Fatalf("graduates.csv: %d rows", len(recs))
 	}
 	checked := 0
 	for _, r := range recs[1:] {
@@ -126,15 +121,7 @@ func checkRunsCommands(t *testing.T, data string, graduates int) {
 	if code, _, errs = run(t, "", "runs", "export", "--data", data, "--run", "latest", "--out", file); code != 0 {
 		t.Fatalf("runs export: exit %d: %s", code, errs)
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSVRows(t, file)
 	if strings.Join(rows[0], ",") != "graduate_id,rank,post_id,score,reasons" || len(rows) < graduates*4 {
 		t.Fatalf("export: header %v, %d rows for %d graduates", rows[0], len(rows), graduates)
 	}
@@ -171,7 +158,7 @@ func checkRunsCommands(t *testing.T, data string, graduates int) {
 		t.Fatalf("runs show --json: %v: %s", err, out)
 	}
 	code, out, errs = run(t, "", "runs", "diff", "--data", data)
-	rows, err = csv.NewReader(strings.NewReader(out)).ReadAll()
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if code != 0 || err != nil || shown.Report.Diff.Previous != "batch-20230615-2" || shown.Report.Diff.NewPosts == 0 || len(rows)-1 != shown.Report.Diff.NewPosts {
 		t.Fatalf("runs diff after a change: exit %d, %d rows, report %+v: %v %s", code, len(rows)-1, shown.Report.Diff, err, errs)
 	}

@@ -159,15 +159,7 @@ func testVectorCache(t *testing.T, storeArgs ...string) {
 // (source:external_id) a title and description no graduate asks for.
 func rewritePost(t *testing.T, from, to, id string) {
 	t.Helper()
-	f, err := os.Open(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSVRows(t, from)
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i
