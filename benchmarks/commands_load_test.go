@@ -64,13 +64,13 @@ func TestCommandTimes(t *testing.T) {
 	admin := os.Getenv("JOBMATCH_COMMANDS_DB")
 	pairs := envInt("JOBMATCH_COMMANDS_PAIRS", 3)
 
-	shared := prepareServedData(t, ctx, bin, data, "") // the generated set and its data key
+	key := generatedSet(t, ctx, bin, data)
 	gen := filepath.Join(data, "gen")
 	posts := countRows(t, filepath.Join(gen, "posts.csv"))
 	graduate := sampleGraduates(t, filepath.Join(gen, "graduates.csv"), 1)[0]
 	var runners []*commandRunner
 	for i, b := range bins {
-		r := &commandRunner{bin: b, dir: filepath.Join(data, fmt.Sprintf("commands-%d", i)), key: shared.key, gen: gen}
+		r := &commandRunner{bin: b, dir: filepath.Join(data, fmt.Sprintf("commands-%d", i)), key: key, gen: gen}
 		r.cache = filepath.Join(r.dir, "cache")
 		if admin != "" && want("batch-pg") {
 			r.db = ensureDatabase(t, ctx, admin, fmt.Sprintf("jobmatch_commands_%d", i))

@@ -179,22 +179,8 @@ func prepareServedData(t *testing.T, ctx context.Context, bin, data, db string) 
 	if db != "" {
 		d.store, d.dir = "PostgreSQL", filepath.Join(data, "pg")
 	}
-	if err := os.MkdirAll(data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	keyFile := filepath.Join(data, "datakey")
-	if b, err := os.ReadFile(keyFile); err == nil {
-		d.key = strings.TrimSpace(string(b))
-	} else {
-		d.key = fmt.Sprintf("%016x%016x%016x%016x", rand.Uint64(), rand.Uint64(), rand.Uint64(), rand.Uint64())
-		if err := os.WriteFile(keyFile, []byte(d.key+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	d.key = generatedSet(t, ctx, bin, data)
 	gen := filepath.Join(data, "gen")
-	if _, err := os.Stat(filepath.Join(gen, "graduates.csv")); err != nil {
-		d.run(t, ctx, bin, "gen", "--out", gen)
-	}
 	marker := filepath.Join(d.dir, "served-load-ingested")
 	if b, err := os.ReadFile(marker); err == nil {
 		fmt.Sscanf(string(b), "%g", &d.ingestPosts)
@@ -212,6 +198,30 @@ func prepareServedData(t *testing.T, ctx context.Context, bin, data, db string) 
 		t.Fatal(err)
 	}
 	return d
+}
+
+// generatedSet generates the set into data/gen and makes the data key
+// its stores are sealed with (data/datakey), each once, and returns the key.
+func generatedSet(t *testing.T, ctx context.Context, bin, data string) string {
+	t.Helper()
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d := &servedData{dir: filepath.Join(data, "embedded"), now: "2023-06-15"}
+	keyFile := filepath.Join(data, "datakey")
+	if b, err := os.ReadFile(keyFile); err == nil {
+		d.key = strings.TrimSpace(string(b))
+	} else {
+		d.key = fmt.Sprintf("%016x%016x%016x%016x", rand.Uint64(), rand.Uint64(), rand.Uint64(), rand.Uint64())
+		if err := os.WriteFile(keyFile, []byte(d.key+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen := filepath.Join(data, "gen")
+	if _, err := os.Stat(filepath.Join(gen, "graduates.csv")); err != nil {
+		d.run(t, ctx, bin, "gen", "--out", gen)
+	}
+	return d.key
 }
 
 // publish runs the nightly batch (`jobmatch batch`) so the default lists
