@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+
+	"github.com/urumqi-hrss/jobmatch/store/cachefile"
 )
 
 // The file is the package's own encoding of a file value, not gob's: gob
@@ -137,17 +139,17 @@ func decode(b []byte) (*file, error) {
 		}
 		return nil, errors.New("checksum mismatch")
 	}
-	r := reader{s: string(body)}
-	d := &file{Format: r.str()}
-	if r.err == nil && d.Format != format {
+	r := reader{cachefile.Reader[string]{S: string(body)}}
+	d := &file{Format: r.Str()}
+	if r.Err == nil && d.Format != format {
 		return nil, fmt.Errorf("%w: not a %s file", errFormat, format)
 	}
-	d.Analyzer = r.str()
+	d.Analyzer = r.Str()
 	d.Vocab = r.strs()
 	d.Keys = r.strs()
-	n := r.length(2) // an entry is at least two bytes: no terms, no shown words
-	if r.err != nil {
-		return nil, r.err
+	n := r.Length(2) // an entry is at least two bytes: no terms, no shown words
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	// The count is checked against the bytes left, but an entry takes some
 	// 80 bytes in memory for its 2 on disk: the slice grows as entries are
@@ -156,7 +158,7 @@ func decode(b []byte) (*file, error) {
 	for range n {
 		d.Entries = append(d.Entries, entry{})
 		en := &d.Entries[len(d.Entries)-1]
-		k := r.length(2) // an id and a count, one byte each at least
+		k := r.Length(2) // an id and a count, one byte each at least
 		en.Terms, en.Counts = make([]uint32, k), make([]float64, k)
 		for j := range k {
 			en.Terms[j] = r.id()
@@ -164,111 +166,64 @@ func decode(b []byte) (*file, error) {
 		for j := range k {
 			en.Counts[j] = r.count()
 		}
-		switch r.uint() {
+		switch r.Uint() {
 		case 0:
 		case 1:
 			en.HasShown = true
-			en.Shown = make([]uint32, r.length(1))
+			en.Shown = make([]uint32, r.Length(1))
 			for j := range en.Shown {
 				en.Shown[j] = r.id()
 			}
 		default:
-			r.fail("bad shown-words mark")
+			r.Fail("bad shown-words mark")
 		}
-		if r.err != nil {
-			return nil, r.err
+		if r.Err != nil {
+			return nil, r.Err
 		}
 	}
-	if r.err == nil && r.i != len(r.s) {
-		r.fail("trailing bytes")
+	if r.Err == nil && r.I != len(r.S) {
+		r.Fail("trailing bytes")
 	}
-	return d, r.err
+	return d, r.Err
 }
 
 // hasHead reports whether b starts as this layout's files do.
 func hasHead(b []byte) bool {
-	r := reader{s: string(b[:min(len(b), len(format)+binary.MaxVarintLen64)])}
-	return r.str() == format && r.err == nil
+	r := reader{cachefile.Reader[string]{S: string(b[:min(len(b), len(format)+binary.MaxVarintLen64)])}}
+	return r.Str() == format && r.Err == nil
 }
 
-// reader takes the encoding apart; the first error sticks, and every
-// read after it gives zero values.
-type reader struct {
-	s   string
-	i   int
-	err error
-}
-
-func (r *reader) fail(what string) {
-	if r.err == nil {
-		r.err = fmt.Errorf("damaged at byte %d: %s", r.i, what)
-	}
-	r.i = len(r.s)
-}
-
-func (r *reader) uint() uint64 {
-	var v uint64
-	for shift := uint(0); r.i < len(r.s); shift += 7 {
-		c := r.s[r.i]
-		r.i++
-		if shift == 63 && c > 1 {
-			break
-		}
-		v |= uint64(c&0x7f) << shift
-		if c < 0x80 {
-			return v
-		}
-	}
-	r.fail("bad number")
-	return 0
-}
-
-// length reads a count of items of at least min bytes each: more than
-// the bytes left could hold is damage, not a reason to allocate.
-func (r *reader) length(min int) int {
-	n := r.uint()
-	if n > uint64((len(r.s)-r.i)/min) {
-		r.fail("count beyond the file's end")
-		return 0
-	}
-	return int(n)
-}
-
-func (r *reader) str() string {
-	n := r.length(1)
-	s := r.s[r.i : r.i+n]
-	r.i += n
-	return s
-}
+// reader is a cachefile.Reader with this format's own reads.
+type reader struct{ cachefile.Reader[string] }
 
 func (r *reader) strs() []string {
-	out := make([]string, r.length(1))
+	out := make([]string, r.Length(1))
 	for i := range out {
-		out[i] = r.str()
+		out[i] = r.Str()
 	}
 	return out
 }
 
 func (r *reader) id() uint32 {
-	v := r.uint()
+	v := r.Uint()
 	if v > math.MaxUint32 {
-		r.fail("term id out of range")
+		r.Fail("term id out of range")
 		return 0
 	}
 	return uint32(v)
 }
 
 func (r *reader) count() float64 {
-	v := r.uint()
+	v := r.Uint()
 	if v != 0 {
 		return float64(v)
 	}
-	if len(r.s)-r.i < 8 {
-		r.fail("count beyond the file's end")
+	if len(r.S)-r.I < 8 {
+		r.Fail("count beyond the file's end")
 		return 0
 	}
 	var b [8]byte
-	copy(b[:], r.s[r.i:r.i+8])
-	r.i += 8
+	copy(b[:], r.S[r.I:r.I+8])
+	r.I += 8
 	return math.Float64frombits(binary.LittleEndian.Uint64(b[:]))
 }

@@ -198,39 +198,39 @@ func decode(b []byte) (analyzer, key string, v *engine.PostVectors, err error) {
 
 // decodeBody reads what the checksum covers.
 func decodeBody(body []byte) (analyzer, key string, v *engine.PostVectors, err error) {
-	r := reader{s: body}
-	if f := r.str(); r.err == nil && f != format {
+	r := cachefile.Reader[[]byte]{S: body}
+	if f := r.Str(); r.Err == nil && f != format {
 		return "", "", nil, fmt.Errorf("not a %s file", format)
 	}
-	analyzer, key = r.str(), r.str()
-	v = &engine.PostVectors{Terms: make([]string, r.length(1))}
+	analyzer, key = r.Str(), r.Str()
+	v = &engine.PostVectors{Terms: make([]string, r.Length(1))}
 	spans := make([][2]int, len(v.Terms)) // each term's bytes in body
-	start := r.i
+	start := r.I
 	for i := range v.Terms {
-		n := r.length(1)
-		spans[i] = [2]int{r.i, r.i + n}
-		r.i += n
+		n := r.Length(1)
+		spans[i] = [2]int{r.I, r.I + n}
+		r.I += n
 	}
-	if r.err != nil {
-		return "", "", nil, r.err
+	if r.Err != nil {
+		return "", "", nil, r.Err
 	}
-	terms := string(body[start:r.i])
+	terms := string(body[start:r.I])
 	for i, sp := range spans {
 		v.Terms[i] = terms[sp[0]-start : sp[1]-start]
 	}
 	v.DF = make([]int32, len(v.Terms))
 	for i := range v.DF {
-		v.DF[i] = int32(r.bounded(math.MaxInt32))
+		v.DF[i] = int32(r.Bounded(math.MaxInt32))
 	}
-	n := r.length(1)
-	postings := r.length(5) // a posting is an id (1 byte at least) and a weight (4)
-	if r.err != nil {
-		return "", "", nil, r.err
+	n := r.Length(1)
+	postings := r.Length(5) // a posting is an id (1 byte at least) and a weight (4)
+	if r.Err != nil {
+		return "", "", nil, r.Err
 	}
 	v.Has, v.IDs, v.Weights = make([]bool, n), make([][]uint32, n), make([][]float32, n)
 	allIDs, allW := make([]uint32, postings), make([]float32, postings)
 	for i := range n {
-		k := r.bounded(uint64(len(allIDs)) + 1)
+		k := r.Bounded(uint64(len(allIDs)) + 1)
 		if k == 0 {
 			continue
 		}
@@ -240,83 +240,30 @@ func decodeBody(body []byte) (analyzer, key string, v *engine.PostVectors, err e
 		allIDs, allW = allIDs[k:], allW[k:]
 		prev := uint64(0)
 		for j := range ids {
-			prev += r.uint()
+			prev += r.Uint()
 			if prev > math.MaxUint32 {
-				r.fail("term id out of range")
+				r.Fail("term id out of range")
 			}
 			ids[j] = uint32(prev)
 		}
-		if len(r.s)-r.i < 4*int(k) {
-			r.fail("weights beyond the file's end")
+		if len(r.S)-r.I < 4*int(k) {
+			r.Fail("weights beyond the file's end")
 		}
-		if r.err != nil {
-			return "", "", nil, r.err
+		if r.Err != nil {
+			return "", "", nil, r.Err
 		}
 		for j := range ws {
-			s := r.s[r.i : r.i+4]
+			s := r.S[r.I : r.I+4]
 			ws[j] = math.Float32frombits(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)
-			r.i += 4
+			r.I += 4
 		}
 		v.IDs[i], v.Weights[i] = ids, ws
 	}
-	if r.err == nil && (r.i != len(r.s) || len(allIDs) != 0) {
-		r.fail("trailing bytes or postings")
+	if r.Err == nil && (r.I != len(r.S) || len(allIDs) != 0) {
+		r.Fail("trailing bytes or postings")
 	}
-	if r.err != nil {
-		return "", "", nil, r.err
+	if r.Err != nil {
+		return "", "", nil, r.Err
 	}
 	return analyzer, key, v, nil
-}
-
-// reader takes the encoding apart; the first error sticks, and every
-// read after it gives zero values.
-type reader struct {
-	s   []byte
-	i   int
-	err error
-}
-
-func (r *reader) fail(what string) {
-	if r.err == nil {
-		r.err = fmt.Errorf("damaged at byte %d: %s", r.i, what)
-	}
-	r.i = len(r.s)
-}
-
-func (r *reader) uint() uint64 {
-	v, n := binary.Uvarint(r.s[r.i:])
-	if n <= 0 {
-		r.fail("bad number")
-		return 0
-	}
-	r.i += n
-	return v
-}
-
-// bounded reads a number no greater than max.
-func (r *reader) bounded(max uint64) uint64 {
-	v := r.uint()
-	if v > max {
-		r.fail("number out of range")
-		return 0
-	}
-	return v
-}
-
-// length reads a count of items of at least min bytes each: more than
-// the bytes left could hold is damage, not a reason to allocate.
-func (r *reader) length(min int) int {
-	n := r.uint()
-	if n > uint64((len(r.s)-r.i)/min) {
-		r.fail("count beyond the file's end")
-		return 0
-	}
-	return int(n)
-}
-
-func (r *reader) str() string {
-	n := r.length(1)
-	s := string(r.s[r.i : r.i+n])
-	r.i += n
-	return s
 }
