@@ -111,6 +111,10 @@ type RunWriter interface {
 	// RunGraduateIDs returns the IDs of graduates already saved in the run,
 	// sorted, so a killed run can resume where it stopped.
 	RunGraduateIDs(ctx context.Context, runID string) ([]string, error)
+	// RunGraduateIDsIn is RunGraduateIDs for the IDs in [from, to) only
+	// (to "" is unbounded): what a shard of a sharded run saved of its own
+	// slice of the ledger, read through the run's index.
+	RunGraduateIDsIn(ctx context.Context, runID, from, to string) ([]string, error)
 	// PublishRun marks the run published and makes it the current run, in
 	// one transaction.
 	PublishRun(ctx context.Context, runID string) error

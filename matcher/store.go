@@ -34,6 +34,10 @@ type GraduateFilter struct {
 	// UpdatedSince, when set, keeps only graduates written at or after it
 	// (UpdatedAt): what an in-memory copy of the ledger reads to catch up.
 	UpdatedSince time.Time
+	// IDFrom and IDTo, when set, keep only IDs in [IDFrom, IDTo) in byte
+	// order (IDTo "" is unbounded): a shard of a batch run reads its own
+	// slice of the ledger through the ID index, not the whole ledger.
+	IDFrom, IDTo string
 }
 
 // LedgerStamp says where the graduate ledger stands: how many graduates

@@ -53,6 +53,9 @@ func MatchGraduate(f *matcher.GraduateFilter, g *matcher.Graduate) bool {
 	if len(f.IDs) > 0 && !slices.Contains(f.IDs, g.ID) {
 		return false
 	}
+	if !InIDRange(g.ID, f.IDFrom, f.IDTo) {
+		return false
+	}
 	if f.District != "" && g.HukouDistrict != f.District && g.ResidenceDistrict != f.District {
 		return false
 	}
@@ -60,6 +63,12 @@ func MatchGraduate(f *matcher.GraduateFilter, g *matcher.Graduate) bool {
 		return false
 	}
 	return f.UpdatedSince.IsZero() || !g.UpdatedAt.Before(f.UpdatedSince)
+}
+
+// InIDRange reports whether id is in [from, to) in byte order, to ""
+// being unbounded (matcher.GraduateFilter's IDFrom and IDTo).
+func InIDRange(id, from, to string) bool {
+	return id >= from && (to == "" || id < to)
 }
 
 func invalid(field, zh, en string, args ...any) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"time"
@@ -158,7 +159,17 @@ func (m *Main) queueBatch(ctx context.Context, st matcher.FullStore, in *batch.I
 	if err != nil {
 		return err
 	}
-	if err := q.Enqueue(ctx, plan.RunID, shards, in.Now, plan.Prices); err != nil {
+	// Each shard is stored with its slice of the ledger, so a worker reads
+	// its own graduates and not the whole ledger (matcher/batch.Slice).
+	var slices []json.RawMessage
+	for _, s := range plan.Slices(shards) {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		slices = append(slices, b)
+	}
+	if err := q.Enqueue(ctx, plan.RunID, shards, in.Now, plan.Prices, slices); err != nil {
 		return err
 	}
 	if !wait {

@@ -22,7 +22,10 @@ import (
 // while it holds a shard with lists already saved, is published with
 // exactly the lists of the same run computed in one process: River's
 // rescuer hands the dead worker's shard to the other worker, which
-// resumes it.
+// resumes it. Each shard reads its slice of the ledger, stored with it by
+// the coordinator. Then a run queued as before schema version 12 (its
+// shards without slices) is completed by a worker of this version the way
+// it started: each shard finds its graduates by hash among all.
 func TestWorkersKilledMidRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("processes and PostgreSQL")
@@ -139,7 +142,46 @@ func TestWorkersKilledMidRun(t *testing.T) {
 			t.Fatalf("worker %s counted a shard's lists at publish: a shard's counts were missing or wrong", w)
 		}
 	}
+	var sliced, echoed int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE slice IS NOT NULL), count(*) FILTER (WHERE result->'slice' = slice)
+		FROM run_shards WHERE run_id = 'batch-20230615-2'`).Scan(&sliced, &echoed); err != nil || sliced != 4 || echoed != 4 {
+		t.Fatalf("%d of 4 shards stored with a slice, %d computed over it (%v)", sliced, echoed, err)
+	}
 	t.Logf("%d lists equal; the killed worker's shard was finished by %s; %s", len(one), by, rep.Summary[0])
+
+	// A run queued by the version before the slices: its shards' rows
+	// without one. (Queued with no worker running, so none takes a shard
+	// before its slice is taken away.)
+	stopWorker(t, b)
+	if code, out, errs := run(t, "", "batch", "--db", db, day, "--shards", "3", "--quiet"); code != 0 || !strings.HasPrefix(out, "run batch-20230615-3 queued in 3 shards") {
+		t.Fatalf("queue: exit %d, %q, %s", code, out, errs)
+	}
+	if _, err := st.Pool().Exec(ctx, `UPDATE run_shards SET slice = NULL WHERE run_id = 'batch-20230615-3'`); err != nil {
+		t.Fatal(err)
+	}
+	c := startWorker(t, dir, db, "c")
+	defer stopWorker(t, c)
+	for deadline := time.Now().Add(100 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		if r, err := st.LatestRun(ctx); err == nil && r.ID == "batch-20230615-3" {
+			break
+		}
+		if time.Now().After(deadline) {
+			logs, _ := os.ReadFile(filepath.Join(dir, "worker-c.log"))
+			t.Fatalf("the run queued without slices was not published in time; worker c:\n%s", tail(string(logs), 3000))
+		}
+	}
+	old := lists(t, st, "batch-20230615-3")
+	if len(old) != len(one) {
+		t.Fatalf("run queued without slices: %d lists; want %d", len(old), len(one))
+	}
+	for gid, l := range one {
+		if old[gid] != l {
+			t.Fatalf("graduate %s: the run queued without slices has another list", gid)
+		}
+	}
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE result ? 'slice') FROM run_shards WHERE run_id = 'batch-20230615-3'`).Scan(&sliced); err != nil || sliced != 0 {
+		t.Fatalf("%d shards of the run queued without slices computed over one (%v)", sliced, err)
+	}
 }
 
 func startWorker(t *testing.T, dir, db, name string) *exec.Cmd {

@@ -99,12 +99,19 @@ func (w *shardRunner) load(ctx context.Context, runID string, now time.Time) (*b
 	return in, nil
 }
 
-func (w *shardRunner) RunShard(ctx context.Context, a batchqueue.ShardArgs, prices map[string]float64) (json.RawMessage, error) {
+func (w *shardRunner) RunShard(ctx context.Context, a batchqueue.ShardArgs, prices map[string]float64, slice json.RawMessage) (json.RawMessage, error) {
+	sh := batch.Shard{RunID: a.RunID, Index: a.Shard, Count: a.Shards, Prices: prices}
+	if slice != nil {
+		sh.Slice = new(batch.Slice)
+		if err := json.Unmarshal(slice, sh.Slice); err != nil {
+			return nil, fmt.Errorf("run %s: shard %d: slice: %w", a.RunID, a.Shard, err)
+		}
+	}
 	in, err := w.load(ctx, a.RunID, a.Now)
 	if err != nil {
 		return nil, err
 	}
-	res, err := batch.RunShard(ctx, w.st, in, w.opt, batch.Shard{RunID: a.RunID, Index: a.Shard, Count: a.Shards, Prices: prices})
+	res, err := batch.RunShard(ctx, w.st, in, w.opt, sh)
 	if err != nil {
 		return nil, err
 	}

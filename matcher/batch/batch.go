@@ -162,7 +162,7 @@ func (r *runner) finishRun(ctx context.Context, t *tally, start time.Time, count
 		return nil, fmt.Errorf("batch: run %s: publish: %w", r.run.ID, err)
 	}
 	r.sum.Elapsed = time.Since(start)
-	r.log.Info("batch run published", "run", r.run.ID, "graduates", len(r.grads), "computed", t.computed, "skipped", r.sum.Skipped,
+	r.log.Info("batch run published", "run", r.run.ID, "graduates", r.sum.Graduates, "computed", t.computed, "skipped", r.sum.Skipped,
 		"shards", rep.Shards, "elapsed", r.sum.Elapsed.Round(time.Millisecond))
 	return r.sum, nil
 }

@@ -39,6 +39,9 @@ type runner struct {
 	saved  []string
 	sum    *Summary
 	shards int // shards the run is computed in (0: one process)
+	// sliced: Finish of a run whose shards each read a slice of the
+	// ledger (Slice); grads is empty and sum.Graduates the slices' sum.
+	sliced bool
 	// ranked holds the pricing sample's lists, ranked in full, until
 	// computeAndSave takes them.
 	ranked map[*matcher.Graduate]*list
@@ -116,16 +119,17 @@ func (r *runner) activeGraduates(ctx context.Context) error {
 		<-g.done
 		r.grads, err = g.grads, g.err
 	} else {
-		r.grads, err = readActive(ctx, r.st, r.cfg)
+		r.grads, err = readActive(ctx, r.st, r.cfg, matcher.GraduateFilter{})
 	}
 	return err
 }
 
-// readActive reads every active graduate in ID order, personal data other
-// than the hardship flag (which the rules and the shortlist need) dropped.
-func readActive(ctx context.Context, st Store, cfg Config) ([]matcher.Graduate, error) {
+// readActive reads the active graduates f selects (the zero filter: every
+// one) in ID order, personal data other than the hardship flag (which the
+// rules and the shortlist need) dropped.
+func readActive(ctx context.Context, st Store, cfg Config, f matcher.GraduateFilter) ([]matcher.Graduate, error) {
 	var grads []matcher.Graduate
-	if err := st.EachGraduate(ctx, matcher.GraduateFilter{}, func(g *matcher.Graduate) error {
+	if err := st.EachGraduate(ctx, f, func(g *matcher.Graduate) error {
 		if cfg.active(g.Status) {
 			c := *g
 			c.Name, c.NationalID, c.Phone = "", "", ""
@@ -159,7 +163,7 @@ func ReadGraduates(ctx context.Context, st Store, cfg Config) *Graduates {
 	g := &Graduates{statuses: slices.Clone(cfg.ActiveStatuses), done: make(chan struct{})}
 	go func() {
 		defer close(g.done)
-		g.grads, g.err = readActive(ctx, st, cfg)
+		g.grads, g.err = readActive(ctx, st, cfg, matcher.GraduateFilter{})
 	}()
 	return g
 }
@@ -295,7 +299,7 @@ func (r *runner) computeAndSave(ctx context.Context) (*tally, error) {
 	t := &tally{before: make([]int, len(r.table)), after: make([]int, len(r.table))}
 	progress := func(n int) {
 		if r.opt.Progress != nil {
-			r.opt.Progress(r.sum.Skipped+n, len(r.grads))
+			r.opt.Progress(r.sum.Skipped+n, r.sum.Graduates)
 		}
 	}
 	progress(0)
@@ -330,7 +334,7 @@ func (r *runner) computeAndSave(ctx context.Context) (*tally, error) {
 		sv.save(ctx, recs)
 	}
 	if err := sv.wait(); err != nil {
-		r.log.Warn("batch run stopped unpublished; run the batch again to resume it", "run", r.run.ID, "saved", sv.saved, "of", len(r.grads), "error", err)
+		r.log.Warn("batch run stopped unpublished; run the batch again to resume it", "run", r.run.ID, "saved", sv.saved, "of", r.sum.Graduates, "error", err)
 		return nil, err
 	}
 	r.sum.Computed = t.computed
@@ -362,7 +366,7 @@ func (s *saver) save(ctx context.Context, recs []matcher.GraduateRecommendations
 			return
 		}
 		s.saved += len(recs)
-		r.log.Debug("chunk saved", "run", r.run.ID, "saved", s.saved, "of", len(r.grads))
+		r.log.Debug("chunk saved", "run", r.run.ID, "saved", s.saved, "of", r.sum.Graduates)
 		if r.opt.AfterChunk != nil {
 			if err := r.opt.AfterChunk(s.saved); err != nil {
 				done <- err
@@ -374,8 +378,20 @@ func (s *saver) save(ctx context.Context, recs []matcher.GraduateRecommendations
 }
 
 // complete checks that the run is complete, every active graduate's list
-// saved: only then is it reported on and published.
+// saved: only then is it reported on and published. A run computed in
+// slices (Finish) holds no graduates here: each shard saved every list of
+// its slice before it landed, so the run's lists are counted instead.
 func (r *runner) complete(ctx context.Context) error {
+	if r.sliced {
+		run, err := r.st.Run(ctx, r.run.ID)
+		if err != nil {
+			return fmt.Errorf("batch: run %s: check: %w", r.run.ID, err)
+		}
+		if run.Graduates != r.sum.Graduates {
+			return fmt.Errorf("batch: run %s: %d lists saved for %d graduates; not published", r.run.ID, run.Graduates, r.sum.Graduates)
+		}
+		return nil
+	}
 	ids, err := r.st.RunGraduateIDs(ctx, r.run.ID)
 	if err != nil {
 		return fmt.Errorf("batch: run %s: check: %w", r.run.ID, err)
@@ -408,7 +424,7 @@ func (r *runner) summarize(t *tally, elapsed time.Duration) {
 	if s := sum.Elapsed.Seconds(); s > 0 {
 		sum.GraduatesPerSec = float64(t.computed) / s
 	}
-	r.log.Info("batch run complete", "run", r.run.ID, "graduates", len(r.grads), "computed", t.computed, "skipped", sum.Skipped,
+	r.log.Info("batch run complete", "run", r.run.ID, "graduates", sum.Graduates, "computed", t.computed, "skipped", sum.Skipped,
 		"max_exposure_before", sum.Before.Max, "max_exposure_after", sum.After.Max,
 		"gini_before", round3(sum.Before.Gini), "gini_after", round3(sum.After.Gini),
 		"relevance_loss", round3(sum.RelevanceLoss), "elapsed", sum.Elapsed.Round(time.Millisecond))

@@ -19,7 +19,7 @@ const capacityReason = "分散推荐：排在它前面的岗位已推荐给较�
 // published.
 func (r *runner) report(t *tally, c *ListCounts, prevLists int) *matcher.RunReport {
 	sum := r.sum
-	rep := &matcher.RunReport{RunID: r.run.ID, Graduates: len(r.grads), Limit: r.opt.Limit, Posts: len(r.table),
+	rep := &matcher.RunReport{RunID: r.run.ID, Graduates: r.sum.Graduates, Limit: r.opt.Limit, Posts: len(r.table),
 		Before: sum.Before, After: sum.After, MeanScoreLoss: sum.RelevanceLoss, Moved: t.moved}
 	r.fill(rep, c, prevLists)
 	rep.Summary, rep.SummaryEN = words(rep, sum, r.cfg.Capacity.K)

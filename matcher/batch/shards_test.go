@@ -15,8 +15,24 @@ import (
 // TestShardsEqualOneProcess: a run computed in three shards — one of them
 // killed after its first chunk and run again — publishes exactly the lists
 // of a run computed in one process, and its report says it is unchanged
-// from that run; a shard of a run whose inputs changed is refused.
+// from that run; a shard of a run whose inputs changed is refused. Each
+// shard reads its slice of the ledger (Plan.Slices) or, as shards queued
+// before the slices do, finds its graduates by hash among all.
 func TestShardsEqualOneProcess(t *testing.T) {
+	t.Run("slices", func(t *testing.T) { exerciseShardsEqualOneProcess(t, true) })
+	t.Run("hash", func(t *testing.T) { exerciseShardsEqualOneProcess(t, false) })
+}
+
+// shardOf names shard i of n of plan, with its slice when sliced.
+func shardOf(plan *batch.Plan, i, n int, sliced bool) batch.Shard {
+	sh := batch.Shard{RunID: plan.RunID, Index: i, Count: n, Prices: plan.Prices}
+	if sliced {
+		sh.Slice = &plan.Slices(n)[i]
+	}
+	return sh
+}
+
+func exerciseShardsEqualOneProcess(t *testing.T, sliced bool) {
 	ctx := context.Background()
 	st := openBolt(t)
 	fill(t, st)
@@ -40,7 +56,7 @@ func TestShardsEqualOneProcess(t *testing.T) {
 	var parts []batch.ShardResult
 	graduates := 0
 	for i := range n {
-		sh := batch.Shard{RunID: plan.RunID, Index: i, Count: n, Prices: plan.Prices}
+		sh := shardOf(plan, i, n, sliced)
 		if i == 1 {
 			killed := opt
 			killed.AfterChunk = func(int) error { return errKilled }
@@ -57,6 +73,9 @@ func TestShardsEqualOneProcess(t *testing.T) {
 		}
 		if i == 1 && (res.Computed != res.Graduates-opt.Chunk || res.Computed == 0) {
 			t.Fatalf("resumed shard computed %d of %d; want all but the first chunk of %d", res.Computed, res.Graduates, opt.Chunk)
+		}
+		if (res.Slice != nil) != sliced {
+			t.Fatalf("shard %d: slice %+v", i, res.Slice)
 		}
 		graduates += res.Graduates
 		parts = append(parts, *res)
@@ -110,7 +129,8 @@ func TestShardsEqualOneProcess(t *testing.T) {
 	if _, err := st.UpsertGraduates(ctx, []matcher.Graduate{g}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = batch.RunShard(ctx, st, in, opt, batch.Shard{RunID: plan2.RunID, Index: 0, Count: 2, Prices: plan2.Prices})
+	// (active[0], the lowest ID, is in the first slice.)
+	_, err = batch.RunShard(ctx, st, in, opt, shardOf(plan2, 0, 2, sliced))
 	if matcher.ErrorCode(err) != matcher.ECONFLICT {
 		t.Fatalf("shard over changed inputs: %v; want a conflict", err)
 	}
@@ -123,12 +143,16 @@ func TestShardsEqualOneProcess(t *testing.T) {
 // the report of the same run computed in one process on a copy of the
 // same data, after the same previous run, with graduates joining and
 // leaving in between.
-func TestShardedReportBolt(t *testing.T) { exerciseShardedReport(t, openBolt(t), openBolt(t)) }
+func TestShardedReportBolt(t *testing.T) {
+	t.Run("slices", func(t *testing.T) { exerciseShardedReport(t, openBolt(t), openBolt(t), true) })
+	t.Run("hash", func(t *testing.T) { exerciseShardedReport(t, openBolt(t), openBolt(t), false) })
+}
 func TestShardedReportPostgres(t *testing.T) {
-	exerciseShardedReport(t, openPostgres(t), openPostgres(t))
+	t.Run("slices", func(t *testing.T) { exerciseShardedReport(t, openPostgres(t), openPostgres(t), true) })
+	t.Run("hash", func(t *testing.T) { exerciseShardedReport(t, openPostgres(t), openPostgres(t), false) })
 }
 
-func exerciseShardedReport(t *testing.T, one, sharded matcher.FullStore) {
+func exerciseShardedReport(t *testing.T, one, sharded matcher.FullStore, sliced bool) {
 	ctx := context.Background()
 	off := batch.DefaultConfig()
 	off.Capacity.K = 0
@@ -160,7 +184,7 @@ func exerciseShardedReport(t *testing.T, one, sharded matcher.FullStore) {
 	const n = 4
 	var parts []batch.ShardResult
 	for i := range n {
-		res, err := batch.RunShard(ctx, sharded, in, opt, batch.Shard{RunID: plan.RunID, Index: i, Count: n, Prices: plan.Prices})
+		res, err := batch.RunShard(ctx, sharded, in, opt, shardOf(plan, i, n, sliced))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,5 +228,143 @@ func exerciseShardedReport(t *testing.T, one, sharded matcher.FullStore) {
 		ja, _ := json.MarshalIndent(a, "", " ")
 		jb, _ := json.MarshalIndent(b, "", " ")
 		t.Fatalf("the sharded run's report differs from one process's:\none process %s\nsharded %s", ja, jb)
+	}
+}
+
+// TestShardSlices: the slices of a run tile the ID space and hold every
+// active graduate once; a shard reads only its slice, so a graduate who
+// leaves the ledger, or joins it, after the run opened makes the shard of
+// their slice refused and not the others; once the shards have landed, a
+// change waits for the next run and the publish goes ahead, as with a
+// run in one process, which reads the ledger once at its start.
+func TestShardSlices(t *testing.T) {
+	ctx := context.Background()
+	st := openBolt(t)
+	fill(t, st)
+	in := load(t, st)
+	opt := batch.Options{Chunk: 100, Workers: 2, Log: quiet()}
+	active, inactive := activeGraduates(t, st)
+	const n = 3
+
+	plan, err := batch.Prepare(ctx, st, in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := plan.Slices(n)
+	if len(sl) != n || sl[0].From != "" || sl[n-1].To != "" {
+		t.Fatalf("slices %+v", sl)
+	}
+	total := 0
+	for i, s := range sl {
+		if i > 0 && sl[i-1].To != s.From {
+			t.Fatalf("slice %d starts at %q; the previous ends at %q", i, s.From, sl[i-1].To)
+		}
+		inSlice := 0
+		for _, g := range active {
+			if g.ID >= s.From && (s.To == "" || g.ID < s.To) {
+				inSlice++
+			}
+		}
+		if inSlice != s.Graduates || s.Graduates < len(active)/n {
+			t.Fatalf("slice %d: %d graduates, %d active in its range (%d in all)", i, s.Graduates, inSlice, len(active))
+		}
+		total += s.Graduates
+	}
+	if total != len(active) {
+		t.Fatalf("slices hold %d graduates; %d are active", total, len(active))
+	}
+	// inSlice finds a graduate of gs in slice i of sl.
+	inSlice := func(gs []matcher.Graduate, sl []batch.Slice, i int) matcher.Graduate {
+		for _, g := range gs {
+			if g.ID >= sl[i].From && (sl[i].To == "" || g.ID < sl[i].To) {
+				return g
+			}
+		}
+		t.Fatalf("no graduate in slice %d", i)
+		return matcher.Graduate{}
+	}
+	upsert := func(g matcher.Graduate) {
+		if _, err := st.UpsertGraduates(ctx, []matcher.Graduate{g}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shard := func(p *batch.Plan, i int) (*batch.ShardResult, error) {
+		return batch.RunShard(ctx, st, in, opt, batch.Shard{RunID: p.RunID, Index: i, Count: n, Prices: p.Prices, Slice: &p.Slices(n)[i]})
+	}
+
+	// A graduate of slice 1 leaves: shard 1 is refused, shard 0 computes.
+	left := inSlice(active, sl, 1)
+	left.Status = matcher.StatusPlaced
+	upsert(left)
+	if _, err := shard(plan, 1); matcher.ErrorCode(err) != matcher.ECONFLICT {
+		t.Fatalf("shard of a graduate who left: %v; want a conflict", err)
+	}
+	if res, err := shard(plan, 0); err != nil || res.Computed != sl[0].Graduates {
+		t.Fatalf("shard 0 beside the change: %+v, %v", res, err)
+	}
+
+	// A new run (the first one's inputs changed: superseded). A graduate
+	// joins with an ID in slice 2: shard 2 is refused, shard 1 computes.
+	plan2, err := batch.Prepare(ctx, st, in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan2.RunID == plan.RunID {
+		t.Fatalf("run %s resumed over changed inputs", plan.RunID)
+	}
+	sl2 := plan2.Slices(n)
+	joined := inSlice(inactive, sl2, 2)
+	joined.Status = matcher.StatusSeeking
+	upsert(joined)
+	if _, err := shard(plan2, 2); matcher.ErrorCode(err) != matcher.ECONFLICT {
+		t.Fatalf("shard of a graduate who joined: %v; want a conflict", err)
+	}
+	if _, err := shard(plan2, 1); err != nil {
+		t.Fatalf("shard 1 beside the change: %v", err)
+	}
+
+	// A third run: every shard lands, then a graduate leaves: the run is
+	// published with the graduates it opened with.
+	plan3, err := batch.Prepare(ctx, st, in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []batch.ShardResult
+	for i := range n {
+		res, err := shard(plan3, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, *res)
+	}
+	late := inSlice(active, plan3.Slices(n), 0)
+	late.Status = matcher.StatusEmployed
+	upsert(late)
+	sum, err := batch.Finish(ctx, st, in, opt, plan3.RunID, parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Graduates != plan3.Graduates || sum.Report.Graduates != plan3.Graduates || sum.Computed != plan3.Graduates {
+		t.Fatalf("published %d graduates (report %d, computed %d); the run opened with %d", sum.Graduates, sum.Report.Graduates, sum.Computed, plan3.Graduates)
+	}
+	if r, _ := st.LatestRun(ctx); r.ID != plan3.RunID || r.Graduates != plan3.Graduates {
+		t.Fatalf("latest run %s with %d lists; want %s with %d", r.ID, r.Graduates, plan3.RunID, plan3.Graduates)
+	}
+
+	// Slices that do not tile the ID space are refused.
+	plan4, err := batch.Prepare(ctx, st, in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gap []batch.ShardResult
+	for i := range n {
+		s := plan4.Slices(n)[i]
+		if i == 1 {
+			s.From += "0"
+		}
+		gap = append(gap, batch.ShardResult{Index: i, Slice: &s})
+	}
+	if _, err := batch.Finish(ctx, st, in, opt, plan4.RunID, gap); err == nil {
+		t.Fatal("Finish over slices with a gap: no error")
 	}
 }

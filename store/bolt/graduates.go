@@ -221,6 +221,9 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 			if !f.UpdatedSince.IsZero() && recordTime(v).Before(f.UpdatedSince) {
 				return nil, nil // not opened: a catch-up read skips the rest cheaply
 			}
+			if !store.InIDRange(string(k), f.IDFrom, f.IDTo) {
+				return nil, nil // not opened: another shard's slice
+			}
 			g, err := s.getGraduate(tx, string(k))
 			if err != nil {
 				return nil, err

@@ -69,6 +69,12 @@ func (s *Store) SaveRecommendations(ctx context.Context, runID string, recs []ma
 
 // RunGraduateIDs returns the graduates saved in a run, sorted.
 func (s *Store) RunGraduateIDs(ctx context.Context, runID string) ([]string, error) {
+	return s.RunGraduateIDsIn(ctx, runID, "", "")
+}
+
+// RunGraduateIDsIn returns the graduates saved in a run with IDs in
+// [from, to) (to "" unbounded), sorted: a range of the run's keys.
+func (s *Store) RunGraduateIDsIn(ctx context.Context, runID, from, to string) ([]string, error) {
 	var ids []string
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		if _, err := getRun(tx, runID); err != nil {
@@ -76,8 +82,12 @@ func (s *Store) RunGraduateIDs(ctx context.Context, runID string) ([]string, err
 		}
 		prefix := join(runID, nil)
 		c := tx.Bucket(bRecs).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			ids = append(ids, string(k[len(prefix):]))
+		for k, _ := c.Seek(join(runID, []byte(from))); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			id := string(k[len(prefix):])
+			if to != "" && id >= to {
+				break
+			}
+			ids = append(ids, id)
 		}
 		return nil
 	})

@@ -130,6 +130,13 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 	if !f.UpdatedSince.IsZero() {
 		since = &f.UpdatedSince
 	}
+	// An ID range's upper bound is in the query only when there is one, so
+	// that it bounds the index scan rather than filtering every row after
+	// it (a parameter that may be '' does not).
+	upper := ""
+	if f.IDTo != "" {
+		upper = "AND id < $8"
+	}
 	return eachPage(ctx, s, "each graduate", func(rows pgx.Rows) (*matcher.Graduate, error) { return s.scanGraduate(rows) },
 		func(g *matcher.Graduate) string { return g.ID },
 		func(g *matcher.Graduate) bool { return store.MatchGraduate(&f, g) }, fn,
@@ -139,8 +146,15 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 			  AND ($3 = '' OR status = $3)
 			  AND ($4::text[] IS NULL OR id = ANY($4))
 			  AND ($6::timestamptz IS NULL OR updated_at >= $6)
+			  AND id >= $7 `+upper+`
 			ORDER BY id LIMIT $5`,
-		func(after string) []any { return []any{after, f.District, string(f.Status), ids, pageSize, since} })
+		func(after string) []any {
+			args := []any{after, f.District, string(f.Status), ids, pageSize, since, f.IDFrom}
+			if upper != "" {
+				args = append(args, f.IDTo)
+			}
+			return args
+		})
 }
 
 // GraduateStamp counts the graduates and finds the latest write, in one

@@ -63,6 +63,12 @@ func lockRun(ctx context.Context, tx pgx.Tx, id string, exclusive bool) (matcher
 
 // RunGraduateIDs returns the graduates saved in a run, sorted.
 func (s *Store) RunGraduateIDs(ctx context.Context, runID string) ([]string, error) {
+	return s.RunGraduateIDsIn(ctx, runID, "", "")
+}
+
+// RunGraduateIDsIn returns the graduates saved in a run with IDs in
+// [from, to) (to "" unbounded), sorted: a range of the run's primary key.
+func (s *Store) RunGraduateIDsIn(ctx context.Context, runID, from, to string) ([]string, error) {
 	var ids []string
 	err := s.retry(ctx, "run graduates", func(ctx context.Context, _ int) error {
 		ids = nil
@@ -72,7 +78,13 @@ func (s *Store) RunGraduateIDs(ctx context.Context, runID string) ([]string, err
 		} else if err != nil {
 			return err
 		}
-		rows, err := s.pool.Query(ctx, `SELECT graduate_id FROM recommendations WHERE run_id = $1 ORDER BY graduate_id`, runID)
+		// The upper bound is in the query only when there is one, so that
+		// it bounds the index scan.
+		q, args := `SELECT graduate_id FROM recommendations WHERE run_id = $1 AND graduate_id >= $2 ORDER BY graduate_id`, []any{runID, from}
+		if to != "" {
+			q, args = `SELECT graduate_id FROM recommendations WHERE run_id = $1 AND graduate_id >= $2 AND graduate_id < $3 ORDER BY graduate_id`, append(args, to)
+		}
+		rows, err := s.pool.Query(ctx, q, args...)
 		if err != nil {
 			return err
 		}

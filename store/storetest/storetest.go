@@ -433,6 +433,13 @@ func testGraduateFilters(t *testing.T, s matcher.FullStore) {
 			return (g.HukouDistrict == "米东区" || g.ResidenceDistrict == "米东区") && g.Status == matcher.StatusSeeking
 		}},
 		{"ids", matcher.GraduateFilter{IDs: []string{"G0000003", "G0000007"}}, func(g *matcher.Graduate) bool { return g.ID == "G0000003" || g.ID == "G0000007" }},
+		// A shard's slice of the ledger: [IDFrom, IDTo), IDTo "" unbounded.
+		{"id range", matcher.GraduateFilter{IDFrom: "G0000003", IDTo: "G0000007"}, func(g *matcher.Graduate) bool { return g.ID >= "G0000003" && g.ID < "G0000007" }},
+		{"id range to the end", matcher.GraduateFilter{IDFrom: "G0000005"}, func(g *matcher.Graduate) bool { return g.ID >= "G0000005" }},
+		{"id range from the start", matcher.GraduateFilter{IDTo: "G0000004"}, func(g *matcher.Graduate) bool { return g.ID < "G0000004" }},
+		{"id range and status", matcher.GraduateFilter{IDFrom: "G0000002", IDTo: "G0000009", Status: matcher.StatusPlaced}, func(g *matcher.Graduate) bool {
+			return g.ID >= "G0000002" && g.ID < "G0000009" && g.Status == matcher.StatusPlaced
+		}},
 	}
 	for _, tc := range cases {
 		var got, want []string
@@ -849,6 +856,16 @@ func testRuns(t *testing.T, s matcher.FullStore) {
 	must(t, err)
 	if !slices.Equal(gids, []string{"G1", "G2"}) {
 		t.Fatalf("run graduates: %v", gids)
+	}
+	for _, c := range []struct {
+		from, to string
+		want     []string
+	}{{"", "", []string{"G1", "G2"}}, {"G2", "", []string{"G2"}}, {"", "G2", []string{"G1"}}, {"G10", "G2", nil}, {"G1", "G3", []string{"G1", "G2"}}} {
+		gids, err := s.RunGraduateIDsIn(ctx, r1.ID, c.from, c.to)
+		must(t, err)
+		if !slices.Equal(gids, c.want) {
+			t.Fatalf("run graduates in [%q, %q): %v; want %v", c.from, c.to, gids, c.want)
+		}
 	}
 	_, err = s.LatestRun(ctx)
 	code(t, err, matcher.ENOTFOUND) // not published yet

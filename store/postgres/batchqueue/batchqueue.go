@@ -54,9 +54,11 @@ func (PublishArgs) InsertOpts() river.InsertOpts {
 
 // Runner computes what the jobs ask for; cmd wires it to matcher/batch
 // with an engine built for the job's decision time. Results are JSON
-// (matcher/batch.ShardResult) that the queue keeps for Publish.
+// (matcher/batch.ShardResult) that the queue keeps for Publish; a shard's
+// slice is the JSON the coordinator stored with it (matcher/batch.Slice),
+// nil for a shard queued without one (before schema version 12).
 type Runner interface {
-	RunShard(ctx context.Context, args ShardArgs, prices map[string]float64) (json.RawMessage, error)
+	RunShard(ctx context.Context, args ShardArgs, prices map[string]float64, slice json.RawMessage) (json.RawMessage, error)
 	Publish(ctx context.Context, args PublishArgs, results []json.RawMessage) error
 }
 
@@ -132,11 +134,16 @@ func Open(ctx context.Context, pool *pgxpool.Pool, opt Options) (*Queue, error) 
 }
 
 // Enqueue puts a prepared run's shards on the queue: its prices, a row a
-// shard and one job a shard, in one transaction. Enqueuing a run again
-// (a coordinator restarted) adds nothing.
-func (q *Queue) Enqueue(ctx context.Context, runID string, shards int, now time.Time, prices map[string]float64) error {
+// shard with its slice of the ledger (slices: one per shard, or nil for
+// none) and one job a shard, in one transaction. Enqueuing a run again (a
+// coordinator restarted) adds nothing: a resumed run's shards keep the
+// slices they were queued with.
+func (q *Queue) Enqueue(ctx context.Context, runID string, shards int, now time.Time, prices map[string]float64, slices []json.RawMessage) error {
 	if shards < 1 {
 		return fmt.Errorf("batchqueue: run %s: %d shards", runID, shards)
+	}
+	if slices != nil && len(slices) != shards {
+		return fmt.Errorf("batchqueue: run %s: %d slices for %d shards", runID, len(slices), shards)
 	}
 	body, err := json.Marshal(prices)
 	if err != nil {
@@ -148,7 +155,12 @@ func (q *Queue) Enqueue(ctx context.Context, runID string, shards int, now time.
 		}
 		params := make([]river.InsertManyParams, shards)
 		for i := range shards {
-			if _, err := tx.Exec(ctx, `INSERT INTO run_shards (run_id, shard, shards) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, runID, i, shards); err != nil {
+			var slice []byte
+			if slices != nil {
+				slice = slices[i]
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO run_shards (run_id, shard, shards, slice) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+				runID, i, shards, slice); err != nil {
 				return err
 			}
 			params[i] = river.InsertManyParams{Args: ShardArgs{RunID: runID, Shard: i, Shards: shards, Now: now}}

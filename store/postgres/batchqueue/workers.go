@@ -22,8 +22,9 @@ type shardWorker struct {
 
 func (w *shardWorker) Work(ctx context.Context, job *river.Job[ShardArgs]) error {
 	a := job.Args
-	var raw []byte
-	err := w.pool.QueryRow(ctx, `SELECT prices FROM run_prices WHERE run_id = $1`, a.RunID).Scan(&raw)
+	var raw, slice []byte
+	err := w.pool.QueryRow(ctx, `SELECT p.prices, s.slice FROM run_prices p LEFT JOIN run_shards s ON s.run_id = p.run_id AND s.shard = $2
+		WHERE p.run_id = $1`, a.RunID, a.Shard).Scan(&raw, &slice)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return river.JobCancel(fmt.Errorf("run %s has no prices: not enqueued by jobmatch batch --shards", a.RunID))
 	} else if err != nil {
@@ -34,7 +35,7 @@ func (w *shardWorker) Work(ctx context.Context, job *river.Job[ShardArgs]) error
 		return river.JobCancel(fmt.Errorf("run %s: prices: %w", a.RunID, err))
 	}
 	w.log.Info("shard taken", "run", a.RunID, "shard", a.Shard, "of", a.Shards, "attempt", job.Attempt)
-	result, err := w.runner.RunShard(ctx, a, prices)
+	result, err := w.runner.RunShard(ctx, a, prices, slice)
 	if err != nil {
 		return permanent(err)
 	}
