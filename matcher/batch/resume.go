@@ -52,6 +52,28 @@ func (r *runner) note(posts []*matcher.Post, grads []matcher.Graduate) string {
 		r.in.Now.UTC().Format(time.RFC3339), r.opt.Limit, r.cfg.Version, hex.EncodeToString(h.Sum(nil))[:24])
 }
 
+// sliceNote is the fingerprint of a shard's slice of the ledger: the
+// run's other inputs (inputs, the note with no graduate) and the slice's
+// active graduates (IDs, versions, statuses), as note hashes them. The
+// posts are hashed once into inputs, not once a slice.
+func sliceNote(inputs string, grads []matcher.Graduate) string {
+	h := sha256.New()
+	var buf [8]byte
+	str := func(s string) {
+		binary.LittleEndian.PutUint64(buf[:], uint64(len(s)))
+		h.Write(buf[:])
+		io.WriteString(h, s)
+	}
+	str(inputs)
+	for i := range grads {
+		str(grads[i].ID)
+		binary.LittleEndian.PutUint64(buf[:], uint64(grads[i].UpdatedAt.UnixNano()))
+		h.Write(buf[:])
+		str(string(grads[i].Status))
+	}
+	return "jobmatch batch slice; " + hex.EncodeToString(h.Sum(nil))[:24]
+}
+
 // openRun finds the day's unfinished run to resume or creates a new run.
 // Run IDs are batch-YYYYMMDD, then batch-YYYYMMDD-2, -3 … for further runs
 // of the same decision day.

@@ -45,7 +45,7 @@ func ShardOf(graduateID string, n int) int {
 // Slice is the part of the ledger one shard of a run reads: the active
 // graduates with IDs in [From, To) in byte order (To "" unbounded), as
 // the coordinator read them when it opened the run — Graduates of them,
-// whose fingerprint with the run's other inputs is Note — and Inputs, the
+// whose fingerprint with the run's other inputs is Note (sliceNote) — and Inputs, the
 // fingerprint of the posts, courses and configuration with no graduate
 // (what the publish checks). The slices of a run tile the whole ID space,
 // so a graduate who joins the ledger after the run opened falls in exactly
@@ -76,7 +76,7 @@ func (r *runner) slices(n int) []Slice {
 		if i < n-1 {
 			s.To = r.grads[hi].ID
 		}
-		s.Graduates, s.Note, s.Inputs = hi-lo, r.note(r.table, r.grads[lo:hi]), inputs
+		s.Graduates, s.Note, s.Inputs = hi-lo, sliceNote(inputs, r.grads[lo:hi]), inputs
 	}
 	return out
 }
@@ -198,7 +198,7 @@ func shardRunner(ctx context.Context, st Store, in *Inputs, opt Options, runID s
 		if r.grads, err = readActive(ctx, st, r.cfg, matcher.GraduateFilter{IDFrom: sl.From, IDTo: sl.To}); err != nil {
 			return nil, err
 		}
-		want = func(*matcher.Run) (string, string) { return r.note(r.table, r.grads), sl.Note }
+		want = func(*matcher.Run) (string, string) { return sliceNote(r.note(r.table, nil), r.grads), sl.Note }
 	default:
 		if err := r.activeGraduates(ctx); err != nil {
 			return nil, err
