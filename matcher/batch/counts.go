@@ -47,7 +47,10 @@ type districtCount struct {
 	Graduates int     `json:"graduates"`
 	WithPosts int     `json:"with_posts"`
 	Slots     int     `json:"slots"`
-	Posts     postSet `json:"posts"`
+	Posts     postSet `json:"posts,omitempty"`
+	// PostIx are the posts of a shard's result by index in the run's
+	// table, as gaps (compact.go); Posts holds them in memory.
+	PostIx []int `json:"post_ix,omitempty"`
 }
 
 // postSet is a set of post IDs, a sorted array in JSON.

@@ -158,8 +158,13 @@ type ShardResult struct {
 	Hardship    int            `json:"hardship"`
 	Courses     int            `json:"courses"`
 	Moved       int            `json:"moved"`
-	Before      map[string]int `json:"before"`
-	After       map[string]int `json:"after"`
+	// BeforeIx and AfterIx are the exposure by the post's index in the
+	// run's table, as gap pairs (compact.go); Before and After by post ID
+	// are what a version before them wrote.
+	BeforeIx    []int          `json:"before_ix,omitempty"`
+	AfterIx     []int          `json:"after_ix,omitempty"`
+	Before      map[string]int `json:"before,omitempty"`
+	After       map[string]int `json:"after,omitempty"`
 	ScoreBefore float64        `json:"score_before"`
 	ScoreAfter  float64        `json:"score_after"`
 	Seconds     float64        `json:"seconds"`
@@ -233,7 +238,7 @@ func RunShard(ctx context.Context, st Store, in *Inputs, opt Options, sh Shard) 
 	if err != nil {
 		return nil, err
 	}
-	res := &ShardResult{Index: sh.Index, Before: map[string]int{}, After: map[string]int{}, Slice: sh.Slice}
+	res := &ShardResult{Index: sh.Index, Slice: sh.Slice}
 	// mine: a graduate of r.grads is the shard's (all of a slice's are).
 	mine := func(id string) bool { return sh.Slice != nil || ShardOf(id, sh.Count) == sh.Index }
 	for i := range r.grads {
@@ -288,14 +293,8 @@ func RunShard(ctx context.Context, st Store, in *Inputs, opt Options, sh Shard) 
 	}
 	res.Computed, res.Hardship, res.Courses, res.Moved = t.computed, r.sum.Hardship, r.sum.Courses, t.moved
 	res.ScoreBefore, res.ScoreAfter = t.scoreBefore, t.scoreAfter
-	for i, p := range r.table {
-		if n := t.before[i]; n > 0 {
-			res.Before[p.ID] = n
-		}
-		if n := t.after[i]; n > 0 {
-			res.After[p.ID] = n
-		}
-	}
+	res.BeforeIx, res.AfterIx = gapPairs(t.before), gapPairs(t.after)
+	r.compactCounts(res.Counts)
 	res.Seconds = time.Since(start).Seconds()
 	r.log.Info("batch shard saved", "run", sh.RunID, "shard", sh.Index, "of", sh.Count, "computed", res.Computed, "elapsed", time.Since(start).Round(time.Millisecond))
 	return res, nil
@@ -360,6 +359,9 @@ func Finish(ctx context.Context, st Store, in *Inputs, opt Options, runID string
 				t.after[x] += n
 			}
 		}
+		if err := cmp.Or(addGapPairs(t.before, p.BeforeIx), addGapPairs(t.after, p.AfterIx)); err != nil {
+			return nil, fmt.Errorf("batch: run %s: shard %d: exposure: %w", runID, p.Index, err)
+		}
 	}
 	r.sum.Computed, r.sum.Skipped = t.computed, r.sum.Graduates-t.computed
 	r.sum.Resumed = r.sum.Skipped > 0
@@ -414,6 +416,9 @@ func (r *runner) addCounts(ctx context.Context, parts []ShardResult) (*ListCount
 			if c, err = r.countLists(ctx, nil, ids, prev); err != nil {
 				return nil, 0, err
 			}
+		}
+		if err := r.expandCounts(c); err != nil {
+			return nil, 0, fmt.Errorf("batch: run %s: shard %d: %w", r.run.ID, p.Index, err)
 		}
 		sum.add(c)
 	}
