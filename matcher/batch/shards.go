@@ -152,12 +152,12 @@ type Shard struct {
 // of its lists per post ID before and after the capacity pass, which
 // Finish sums over the shards.
 type ShardResult struct {
-	Index       int            `json:"index"`
-	Graduates   int            `json:"graduates"` // the shard's active graduates
-	Computed    int            `json:"computed"`  // lists this attempt computed (the rest were saved before)
-	Hardship    int            `json:"hardship"`
-	Courses     int            `json:"courses"`
-	Moved       int            `json:"moved"`
+	Index     int `json:"index"`
+	Graduates int `json:"graduates"` // the shard's active graduates
+	Computed  int `json:"computed"`  // lists this attempt computed (the rest were saved before)
+	Hardship  int `json:"hardship"`
+	Courses   int `json:"courses"`
+	Moved     int `json:"moved"`
 	// BeforeIx and AfterIx are the exposure by the post's index in the
 	// run's table, as gap pairs (compact.go); Before and After by post ID
 	// are what a version before them wrote.
