@@ -125,9 +125,12 @@
 //  3. A worker (any `jobmatch serve` or `jobmatch worker` replica) builds
 //     the engine over the same snapshot (posts open at the run's decision
 //     time; a changed fingerprint fails the job permanently), takes the
-//     graduates with hash(ID) mod N = shard, skips those RunGraduateIDs
-//     already has, and saves chunks exactly as Run does — a retried job is
-//     a resume. SaveRecommendations already locks the run FOR SHARE, so
+//     graduates of its slice (built: the coordinator cuts the ID-ordered
+//     active graduates into N ID ranges stored with the shards, Slice; a
+//     shard reads and fingerprints only its range — shards queued before
+//     schema 12 take hash(ID) mod N = shard among all), skips those
+//     already saved, and saves chunks exactly as Run does — a retried job
+//     is a resume. SaveRecommendations already locks the run FOR SHARE, so
 //     shards write concurrently and PublishRun (FOR UPDATE) waits for them.
 //  4. The last shard to finish (a river job completion hook, or a final
 //     "batch_publish" job scheduled after all shards with a check that
