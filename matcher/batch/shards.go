@@ -30,9 +30,9 @@ import (
 // before the slices) finds its graduates by ShardOf among every active
 // graduate and checks them all against the run's fingerprint, as before.
 
-// ShardOf is the shard (0..n-1) a graduate's list is computed in: a hash
-// of the ID, so shards are about equal and do not depend on the ledger's
-// order.
+// ShardOf is the shard (0..n-1) a graduate's list is computed in when the
+// shard has no slice (queued before schema 12): a hash of the ID, so
+// shards are about equal and do not depend on the ledger's order.
 func ShardOf(graduateID string, n int) int {
 	if n <= 1 {
 		return 0
