@@ -20,8 +20,9 @@ func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 // AuditBatch appends entries to the audit log in one statement (so one
 // transaction and one WAL flush), in order: the API's group commit hands
 // it a caseload page's reads at once. IDs are filled in before the first
-// attempt and ON CONFLICT skips an ID already written, so a retry after a
-// commit whose acknowledgement was lost writes each entry once.
+// attempt and ON CONFLICT skips an entry already written (its graduate
+// and ID: the unique index of schema 12), so a retry after a commit whose
+// acknowledgement was lost writes each entry once.
 func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) error {
 	if len(entries) == 0 {
 		return nil
@@ -47,7 +48,7 @@ func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) er
 			FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bytea[])
 				WITH ORDINALITY AS e(id, at, key_id, role, action, graduate_id, detail, client, box, ord)
 			ORDER BY ord
-			ON CONFLICT (id) DO NOTHING`,
+			ON CONFLICT (graduate_id, id) DO NOTHING`,
 			ids, ats, keyIDs, roles, actions, graduateIDs, details, clients, boxes)
 		return err
 	})
