@@ -8,6 +8,7 @@ import (
 	"github.com/urumqi-hrss/jobmatch/matcher"
 	"github.com/urumqi-hrss/jobmatch/store/postgres"
 	"github.com/urumqi-hrss/jobmatch/store/postgres/pgtest"
+	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
 // TestMigrate12AuditIndexes: schema 12 keeps the audit log's entries with
@@ -71,5 +72,53 @@ func TestMigrate12AuditIndexes(t *testing.T) {
 		if !slices.Equal(ids, c.want) {
 			t.Fatalf("audit log of %q after schema 12: %v, want %v", c.graduate, ids, c.want)
 		}
+	}
+}
+
+// TestAuditBatchCheck: the audit commit reads each checked graduate's
+// version, the version GraduateVersion read; an import that changes the
+// graduate changes it, one that changes nothing does not, and a deleted
+// graduate has none. The entries are written either way.
+func TestAuditBatchCheck(t *testing.T) {
+	s := pgtest.Open(t)
+	ctx := context.Background()
+	g := storetest.Graduate(1)
+	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{g}); err != nil {
+		t.Fatal(err)
+	}
+	read, v0, err := s.GraduateVersion(ctx, g.ID)
+	if err != nil || read.ID != g.ID || read.NationalID != g.NationalID {
+		t.Fatalf("GraduateVersion: %+v, %v", read, err)
+	}
+	check := func(what string, want int64, present bool) {
+		t.Helper()
+		vs, err := s.AuditBatchCheck(ctx, []matcher.AuditEntry{{KeyID: "k", Action: "graduate.recommendations", GraduateID: g.ID}}, []string{g.ID, "G-none"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := vs[g.ID]; ok != present || (present && v != want) || len(vs) > 1 {
+			t.Fatalf("%s: versions %v, want %s at %d (present %v)", what, vs, g.ID, want, present)
+		}
+	}
+	check("as read", v0, true)
+	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{g}); err != nil {
+		t.Fatal(err)
+	}
+	check("after importing it unchanged", v0, true)
+	g.Skills = append(g.Skills, "Python")
+	if _, err := s.UpsertGraduates(ctx, []matcher.Graduate{g}); err != nil {
+		t.Fatal(err)
+	}
+	_, v1, err := s.GraduateVersion(ctx, g.ID)
+	if err != nil || v1 == v0 {
+		t.Fatalf("version after a change: %d (before %d), %v", v1, v0, err)
+	}
+	check("after a change", v1, true)
+	if err := s.DeleteGraduate(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("after the erasure", 0, false)
+	if log, err := s.AuditLog(ctx, g.ID, 10); err != nil || len(log) != 4 {
+		t.Fatalf("audit log of the checked commits: %d entries, %v", len(log), err)
 	}
 }
