@@ -85,7 +85,7 @@ type auditGroup struct {
 
 // AuditChecker is a store whose audit commit can also read the current
 // version of graduates in the same transaction (store/postgres): the
-// API's graduate cache (gradcache.go) asks it whether what it held is
+// API's graduate cache (recommend.go) asks it whether what it held is
 // still what is stored, without a round trip of its own.
 type AuditChecker interface {
 	AuditBatchCheck(ctx context.Context, entries []matcher.AuditEntry, check []string) (map[string]int64, error)
