@@ -76,9 +76,19 @@ type AuditConcurrent interface {
 // auditGroup is one batch of entries and the outcome of its commit.
 type auditGroup struct {
 	entries  []matcher.AuditEntry
-	demanded bool          // a request waits for it (under auditLog.mu)
-	done     chan struct{} // closed when the commit returned
-	errs     []error       // per entry, set before done is closed
+	check    []string         // graduates whose version the commit reads (AuditChecker)
+	demanded bool             // a request waits for it (under auditLog.mu)
+	done     chan struct{}    // closed when the commit returned
+	errs     []error          // per entry, set before done is closed
+	versions map[string]int64 // check's versions, set before done is closed; nil: not read
+}
+
+// AuditChecker is a store whose audit commit can also read the current
+// version of graduates in the same transaction (store/postgres): the
+// API's graduate cache (recommend.go) asks it whether what it held is
+// still what is stored, without a round trip of its own.
+type AuditChecker interface {
+	AuditBatchCheck(ctx context.Context, entries []matcher.AuditEntry, check []string) (map[string]int64, error)
 }
 
 func newAuditLog(st AuditWriter) *auditLog {
@@ -99,8 +109,9 @@ type auditTicket struct {
 
 // enqueue hands es in to the batch being collected and returns the ticket
 // to wait on. The entries of one call join the same batch: a list of 100
-// graduates is one commit, not 100.
-func (a *auditLog) enqueue(es []matcher.AuditEntry) *auditTicket {
+// graduates is one commit, not 100. The commit reads the version of each
+// graduate of check (when the store is an AuditChecker: ticket.version).
+func (a *auditLog) enqueue(es []matcher.AuditEntry, check ...string) *auditTicket {
 	if len(es) == 0 {
 		return &auditTicket{}
 	}
@@ -113,6 +124,7 @@ func (a *auditLog) enqueue(es []matcher.AuditEntry) *auditTicket {
 	}
 	t := &auditTicket{g: g, first: len(g.entries), n: len(es)}
 	g.entries = append(g.entries, es...)
+	g.check = append(g.check, check...)
 	if a.enqueued != nil {
 		a.enqueued()
 	}
@@ -156,6 +168,18 @@ func (a *auditLog) await(ctx context.Context, t *auditTicket) error {
 	}
 }
 
+// version is the version of graduate id that the commit of t's entries
+// read (enqueue's check), once wait returned nil; false when it was not
+// read (the store reads none, the group was written entry by entry after
+// it failed) or the graduate no longer exists.
+func (t *auditTicket) version(id string) (int64, bool) {
+	if t.g == nil {
+		return 0, false
+	}
+	v, ok := t.g.versions[id]
+	return v, ok
+}
+
 // write enqueues es and waits for them.
 func (a *auditLog) write(ctx context.Context, es ...matcher.AuditEntry) error {
 	return a.wait(ctx, a.enqueue(es))
@@ -183,7 +207,12 @@ func (a *auditLog) commit(g *auditGroup) {
 	ctx, cancel := context.WithTimeout(context.Background(), auditTimeout)
 	defer cancel()
 	start := time.Now()
-	err := a.batcher.AuditBatch(ctx, g.entries)
+	var err error
+	if c, ok := a.batcher.(AuditChecker); ok && len(g.check) > 0 {
+		g.versions, err = c.AuditBatchCheck(ctx, g.entries, g.check)
+	} else {
+		err = a.batcher.AuditBatch(ctx, g.entries)
+	}
 	if a.observe != nil {
 		a.observe(time.Since(start), len(g.entries))
 	}
@@ -264,7 +293,11 @@ func (s *Server) audit(r *http.Request, action, detail string, graduateIDs ...st
 // same commit. The handler must call wait — whatever happened meanwhile:
 // it is what commits the batch — and serve nothing unless it returns nil.
 func (s *Server) auditStart(r *http.Request, action, detail string, graduateIDs ...string) (wait func() error) {
-	t := s.auditLog.enqueue(s.auditEntries(r, action, detail, graduateIDs...))
+	return s.auditWait(r, action, s.auditLog.enqueue(s.auditEntries(r, action, detail, graduateIDs...)))
+}
+
+// auditWait is auditStart's wait for ticket t.
+func (s *Server) auditWait(r *http.Request, action string, t *auditTicket) (wait func() error) {
 	var once sync.Once
 	var err error
 	return func() error {

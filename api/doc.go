@@ -74,6 +74,11 @@
 //     the audit journal beside the bbolt file and fdatasynced once (two
 //     slots: a group's sync may start while the previous one's is in
 //     flight), and folded into bbolt in the background (store/bolt).
+//   - recommend.go: GET /v1/graduates/{id}/recommendations. On PostgreSQL
+//     the server holds each graduate it read with the row's version; the
+//     request's audit commit reads the current version in the same
+//     statement, and a copy written since (any replica) is read again
+//     before anything is served.
 //   - casework.go: the counselors' casework behind the workspace: the
 //     caseload (GET /v1/graduates: a counselor's district, filters by
 //     status or status group — looking: unregistered or seeking; settled:

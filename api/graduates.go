@@ -19,6 +19,12 @@ import (
 // district: a counselor cannot tell the two apart.
 func (s *Server) graduateFor(r *http.Request, id string) (*matcher.Graduate, error) {
 	g, err := s.stores.Graduates.Graduate(r.Context(), id)
+	return s.graduateScoped(r, id, g, err)
+}
+
+// graduateScoped is graduateFor's answer for the graduate g read (or the
+// error err the read returned).
+func (s *Server) graduateScoped(r *http.Request, id string, g *matcher.Graduate, err error) (*matcher.Graduate, error) {
 	if err != nil {
 		if matcher.ErrorCode(err) == matcher.ENOTFOUND {
 			return nil, errHidden("毕业生", id)
@@ -281,72 +287,6 @@ func recQuery(limit int, channel, kind string) (matcher.Query, error) {
 		return q, invalidField("kind", "kind 应为 job、internship 或 course", "kind must be job, internship or course")
 	}
 	return q, nil
-}
-
-func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request) error {
-	v, err := query(r, recPs)
-	if err != nil {
-		return err
-	}
-	limit, err := intParam(v, "limit", defaultLimit, 1, maxLimit)
-	if err != nil {
-		return err
-	}
-	q, err := recQuery(limit, v.Get("channel"), v.Get("kind"))
-	if err != nil {
-		return err
-	}
-	// The slot covers the store's reads as well as the engine: they are
-	// what waits when the store is the bottleneck (a PostgreSQL pool of a
-	// few connections), and a request shed here has cost nothing yet. It
-	// is given back before the wait for the audit commit: that wait is the
-	// disk's fsync, not CPU nor a connection (the group commit is one at a
-	// time), and a slot held through it left the CPU idle while requests
-	// queued for slots — at 1,000 req/s and more the queue filled and
-	// requests were shed with the cores not busy.
-	release, err := s.matchSlot(w, r)
-	if err != nil {
-		return err
-	}
-	freed := false
-	free := func() {
-		if !freed {
-			freed = true
-			release()
-		}
-	}
-	defer free()
-	g, err := s.pathGraduate(r)
-	if err != nil {
-		return err
-	}
-	// The audit entry goes to disk while the list is computed; nothing is
-	// written to the client until it is durable (and nothing at all if it
-	// cannot be written).
-	audited := s.auditStart(r, "graduate.recommendations", "", g.ID)
-	defer audited() // commits the entry whatever happens below (a panic)
-	// A list from the run is built in a recycled buffer, as writeResult's.
-	bp := resultBufs.Get().(*[]byte)
-	defer resultBufs.Put(bp)
-	if body, runID, ok := s.fromRun(r.Context(), g, q, (*bp)[:0]); ok {
-		*bp = body
-		free()
-		if err := audited(); err != nil {
-			return err
-		}
-		w.Header()["X-Recommendation-Source"] = []string{"run:" + runID}
-		return writeBody(w, http.StatusOK, body)
-	}
-	res, err := s.runEngine("recommend", g, q)
-	free()
-	if aerr := audited(); aerr != nil {
-		return aerr
-	}
-	if err != nil {
-		return err
-	}
-	w.Header()["X-Recommendation-Source"] = sourceOnline
-	return writeResult(w, http.StatusOK, res)
 }
 
 // recommend runs the engine for g within the concurrency bound, timed.

@@ -31,7 +31,10 @@ type metrics struct {
 	feedErrors       prometheus.Counter
 	auditCommit      prometheus.Histogram
 	auditEntries     prometheus.Histogram
-	handler          http.Handler
+	// The online path's graduate (recommend.go): held, read, held but
+	// written since.
+	graduateHit, graduateRead, graduateStale prometheus.Counter
+	handler                                  http.Handler
 }
 
 // Buckets from 0.5 ms: the matcher answers in a few milliseconds, and the
@@ -73,6 +76,10 @@ func newMetrics(s *Server) *metrics {
 	m.auditEntries = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "jobmatch_audit_commit_entries", Help: "Audit entries per group commit.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
 	})
+	graduates := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "jobmatch_online_graduates_total", Help: "Graduates of online recommendations by where they came from: held (the server's copy, still current), read (from the store), stale (held, written since: read again).",
+	}, []string{"from"})
+	m.graduateHit, m.graduateRead, m.graduateStale = graduates.WithLabelValues("held"), graduates.WithLabelValues("read"), graduates.WithLabelValues("stale")
 	indexDocs := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "jobmatch_index_documents", Help: "Documents (posts and courses) in this replica's search index.",
 	}, func() float64 {
@@ -89,7 +96,7 @@ func newMetrics(s *Server) *metrics {
 		Name: "jobmatch_feed_sequence", Help: "The last change-feed sequence number applied by this replica.",
 	}, func() float64 { return float64(s.feedSeq.Load()) })
 	m.reg.MustRegister(m.requests, m.latency, m.matcherSeconds, m.searchSeconds, m.rateLimited, m.authThrottled, m.shed,
-		m.feedApplied, m.feedErrors, m.auditCommit, m.auditEntries, indexDocs, enginePosts, feedSeq,
+		m.feedApplied, m.feedErrors, m.auditCommit, m.auditEntries, graduates, indexDocs, enginePosts, feedSeq,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m

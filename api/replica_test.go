@@ -75,11 +75,57 @@ func eventually(t *testing.T, changed <-chan struct{}, within time.Duration, wha
 	return time.Since(start)
 }
 
-// TestReplicasSharePostgres runs two API servers, each with its own index
-// directory, engine and store handle, on one PostgreSQL schema, and proves
+// TestReplicasSharePostgres runs two API servers (pgReplicas) and proves
 // that a post written through one is searchable and recommendable on the
 // other within seconds, and that closing it there takes it away again.
 func TestReplicasSharePostgres(t *testing.T) {
+	r1, r2 := pgReplicas(t)
+	r1.follow(200 * time.Millisecond)
+	r2.follow(200 * time.Millisecond)
+
+	testReplication(t, r1, r2)
+}
+
+// TestReplicaGraduateWrittenElsewhere: replica 2 holds the graduate it
+// read for the online path (recommend.go); a write through replica 1 is
+// seen by replica 2's next request — moved out of the counselor's
+// district, the graduate is refused there, not served from the copy.
+func TestReplicaGraduateWrittenElsewhere(t *testing.T) {
+	r1, r2 := pgReplicas(t)
+	g, _ := r1.graduateIn("天山区")
+	path := "/v1/graduates/" + g.ID + "/recommendations?limit=8"
+	for range 2 {
+		if res := r2.do("GET", path, "counselor", nil); res.status != 200 {
+			t.Fatalf("replica 2, counselor of 天山区: %d %s", res.status, res.body)
+		}
+	}
+	if !containsMetric(string(r2.do("GET", "/metrics", "admin", nil).body), `jobmatch_online_graduates_total{from="held"}`) {
+		t.Fatal("replica 2 did not answer the second request from the graduate it held")
+	}
+	res := r1.do("GET", "/v1/graduates/"+g.ID, "admin", nil)
+	var moved matcher.Graduate
+	if err := json.Unmarshal(res.body, &moved); err != nil || res.status != 200 {
+		t.Fatalf("GET on replica 1: %d %s %v", res.status, res.body, err)
+	}
+	moved.HukouDistrict, moved.ResidenceDistrict, moved.UpdatedAt = "米东区", "米东区", time.Time{}
+	if res := r1.do("PUT", "/v1/graduates/"+g.ID, "admin", moved); res.status != 200 {
+		t.Fatalf("PUT on replica 1: %d %s", res.status, res.body)
+	}
+	if res := r2.do("GET", path, "counselor", nil); res.status != 404 {
+		t.Fatalf("replica 2 after the graduate moved to 米东区: %d (want 404), served from the copy it held", res.status)
+	}
+	if !containsMetric(string(r2.do("GET", "/metrics", "admin", nil).body), `jobmatch_online_graduates_total{from="stale"}`) {
+		t.Error("replica 2 did not count its copy stale")
+	}
+	if res := r2.do("GET", path, "counselor2", nil); res.status != 200 {
+		t.Fatalf("replica 2, counselor of 米东区: %d %s", res.status, res.body)
+	}
+}
+
+// pgReplicas is two API servers, each with its own index directory,
+// engine and store handle, on one PostgreSQL schema and one key table.
+func pgReplicas(t *testing.T) (r1, r2 *fixture) {
+	t.Helper()
 	cfg := pgtest.Schema(t)
 	ctx := context.Background()
 	st1, err := postgres.OpenAndMigrate(ctx, cfg, pgtest.Keys(t))
@@ -93,13 +139,10 @@ func TestReplicasSharePostgres(t *testing.T) {
 	}
 	t.Cleanup(func() { st2.Close() })
 
-	r1 := newFixtureOn(t, st1, filepath.Join(t.TempDir(), "r1"), true)
-	r2 := newFixtureOn(t, st2, filepath.Join(t.TempDir(), "r2"), false)
+	r1 = newFixtureOn(t, st1, filepath.Join(t.TempDir(), "r1"), true)
+	r2 = newFixtureOn(t, st2, filepath.Join(t.TempDir(), "r2"), false)
 	r2.keys = r1.keys // one key table, shared
-	r1.follow(200 * time.Millisecond)
-	r2.follow(200 * time.Millisecond)
-
-	testReplication(t, r1, r2)
+	return r1, r2
 }
 
 // TestFollowerOnEmbeddedStore checks the same follower against bolt's

@@ -157,6 +157,9 @@ type Server struct {
 	engine *engine.Engine
 
 	auditLog *auditLog // group commit of audit entries (audit.go)
+	// graduates holds the online path's graduates (recommend.go); nil
+	// when the store cannot check them.
+	graduates *graduateCache
 
 	// casework runs the counselors' casework (the 一人一策 plan, contacts,
 	// caseload, dashboard) on the store and the engine.
@@ -209,6 +212,7 @@ func New(cfg Config) (*Server, error) {
 		docSlot:   make(chan struct{}, 1),
 	}
 	s.auditLog = newAuditLog(cfg.Stores.Audit)
+	s.graduates = newGraduateCache(cfg.Stores)
 	cw, err := casework.New(casework.Config{Store: cfg.Stores.Casework, Recommender: cfg.Engine, Policy: cfg.Policy, Now: cfg.Now, Clock: caseClock(cfg.Now, cfg.Clock), MaxRunAge: cfg.MaxRunAge, FiguresMaxAge: cfg.FiguresMaxAge, Log: cfg.Log})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)

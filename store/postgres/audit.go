@@ -20,11 +20,37 @@ func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 // AuditBatch appends entries to the audit log in one statement (so one
 // transaction and one WAL flush), in order: the API's group commit hands
 // it a caseload page's reads at once. IDs are filled in before the first
-// attempt and ON CONFLICT skips an ID already written, so a retry after a
-// commit whose acknowledgement was lost writes each entry once.
+// attempt and ON CONFLICT skips an entry already written (its graduate
+// and ID: the unique index of schema 12), so a retry after a commit whose
+// acknowledgement was lost writes each entry once.
 func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) error {
-	if len(entries) == 0 {
-		return nil
+	_, err := s.auditBatch(ctx, entries, nil)
+	return err
+}
+
+// AuditBatchCheck is AuditBatch that also returns the current version
+// (GraduateVersion) of each graduate of check that exists, read by the
+// same statement, so in the transaction that makes the entries durable:
+// the API serves a graduate it holds in memory only when the version it
+// holds is still the stored one when the read's entry is written, and
+// pays no round trip of its own for asking.
+func (s *Store) AuditBatchCheck(ctx context.Context, entries []matcher.AuditEntry, check []string) (map[string]int64, error) {
+	return s.auditBatch(ctx, entries, check)
+}
+
+// auditInsert writes the entries of the arrays $1…$9. ORDER BY
+// ordinality: n (bigserial) follows the order of entries, which
+// AuditLog's "last written first" relies on.
+const auditInsert = `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client, box)
+	SELECT id, at, key_id, role, action, graduate_id, detail, client, box
+	FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bytea[])
+		WITH ORDINALITY AS e(id, at, key_id, role, action, graduate_id, detail, client, box, ord)
+	ORDER BY ord
+	ON CONFLICT (graduate_id, id) DO NOTHING`
+
+func (s *Store) auditBatch(ctx context.Context, entries []matcher.AuditEntry, check []string) (map[string]int64, error) {
+	if len(entries) == 0 && len(check) == 0 {
+		return nil, nil
 	}
 	n := len(entries)
 	ids, keyIDs, roles := make([]string, n), make([]string, n), make([]string, n)
@@ -39,18 +65,32 @@ func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) er
 			actions[i], details[i] = "", ""
 		}
 	}
-	return s.retry(ctx, "audit batch", func(ctx context.Context, _ int) error {
-		// ORDER BY ordinality: n (bigserial) follows the order of entries,
-		// which AuditLog's "last written first" relies on.
-		_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail, client, box)
-			SELECT id, at, key_id, role, action, graduate_id, detail, client, box
-			FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bytea[])
-				WITH ORDINALITY AS e(id, at, key_id, role, action, graduate_id, detail, client, box, ord)
-			ORDER BY ord
-			ON CONFLICT (id) DO NOTHING`,
-			ids, ats, keyIDs, roles, actions, graduateIDs, details, clients, boxes)
+	args := []any{ids, ats, keyIDs, roles, actions, graduateIDs, details, clients, boxes}
+	if len(check) == 0 {
+		return nil, s.retry(ctx, "audit batch", func(ctx context.Context, _ int) error {
+			_, err := s.pool.Exec(ctx, auditInsert, args...)
+			return err
+		})
+	}
+	var versions map[string]int64
+	err := s.retry(ctx, "audit batch", func(ctx context.Context, _ int) error {
+		// The insert in WITH runs whether or not the SELECT reads it; both
+		// see the snapshot the statement started with.
+		rows, err := s.pool.Query(ctx, `WITH written AS (`+auditInsert+`)
+			SELECT id, `+graduateVersion+` FROM graduates WHERE id = ANY($10)`, append(args, check)...)
+		if err != nil {
+			return err
+		}
+		versions = make(map[string]int64, len(check))
+		var id string
+		var v int64
+		_, err = pgx.ForEachRow(rows, []any{&id, &v}, func() error {
+			versions[id] = v
+			return nil
+		})
 		return err
 	})
+	return versions, err
 }
 
 // AuditLog returns up to limit entries about graduateID ("" for all),

@@ -69,11 +69,13 @@ func upsertGraduates(ctx context.Context, tx pgx.Tx, rows []gradRow, at *time.Ti
 
 const gradColumns = `id, doc, pii, updated_at`
 
-func (s *Store) scanGraduate(row pgx.Row) (*matcher.Graduate, error) {
+// scanGraduate reads a row of gradColumns, and the columns after them
+// into more.
+func (s *Store) scanGraduate(row pgx.Row, more ...any) (*matcher.Graduate, error) {
 	var id string
 	var doc, box []byte
 	var updated time.Time
-	if err := row.Scan(&id, &doc, &box, &updated); err != nil {
+	if err := row.Scan(append([]any{&id, &doc, &box, &updated}, more...)...); err != nil {
 		return nil, err
 	}
 	g, err := store.OpenGraduate(s.keys, id, doc, box)
@@ -100,6 +102,30 @@ func (s *Store) Graduate(ctx context.Context, id string) (*matcher.Graduate, err
 		return err
 	})
 	return g, err
+}
+
+// graduateVersion is a graduates row's version: the transaction that
+// wrote it (xmin), which every write of the row changes (an UPDATE writes
+// a new row version, whatever it changes), as a number.
+const graduateVersion = `xmin::text::bigint`
+
+// GraduateVersion is Graduate with the version of the row it was read
+// from: AuditBatchCheck says whether it is still the stored one.
+func (s *Store) GraduateVersion(ctx context.Context, id string) (*matcher.Graduate, int64, error) {
+	if !store.ValidID(id) {
+		return nil, 0, matcher.ErrNotFound("毕业生", id)
+	}
+	var g *matcher.Graduate
+	var version int64
+	err := s.retry(ctx, "graduate", func(ctx context.Context, _ int) error {
+		var err error
+		g, err = s.scanGraduate(s.pool.QueryRow(ctx, `SELECT `+gradColumns+`, `+graduateVersion+` FROM graduates WHERE id = $1`, id), &version)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return matcher.ErrNotFound("毕业生", id)
+		}
+		return err
+	})
+	return g, version, err
 }
 
 // GraduateByNationalID finds a graduate through the keyed hash of the
