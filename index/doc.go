@@ -85,7 +85,9 @@
 // matcher.Analyzer for the matcher and near-duplicate detection), Analyze
 // gives zh_gse's tokens with positions for `jobmatch analyze`, and
 // Segmenter.Cut the plain segmentation (no sub-words, nothing removed but
-// whitespace) for `jobmatch segment`.
+// whitespace) for `jobmatch segment`; ScanWordStarts answers where Cut's
+// words start for the offsets asked only, looking up just the runs that
+// hold them (wordstarts.go: the requirement extraction's catalogue terms).
 //
 // Work the tokenizer does not repeat, all of it bounded:
 //

@@ -82,6 +82,9 @@ type Segmenter struct {
 	calc      sync.Once
 	fallbacks atomic.Uint64
 	log       atomic.Pointer[slog.Logger]
+	// wsModel is what ScanWordStarts needs of the dictionary (wordStarts).
+	wsOnce  sync.Once
+	wsModel wordStartsModel
 }
 
 var (

@@ -150,9 +150,13 @@ func (d *deduper) remove(key, id string) {
 // it now or not: the chunk is about to be indexed and the index reuses the
 // analyzer's tokens (see indexingAnalyzer), so segmentation moves from the
 // index's goroutine, which is the import's critical path, to this one,
-// which runs on every core and waits for the index otherwise; and a post
-// that later meets a post of another source is not segmented again as a
-// candidate.
+// which runs on every core and waits for the index otherwise. Only the
+// posts find compares now get a term set, though: the others' sets were
+// hashed, sorted and kept in every candidate for a comparison most never
+// meet (a tenth of the import's live heap on the generated set), and a
+// candidate that later meets a post of another source takes its terms
+// from the analyzer then (the importer's analyzer keeps every text's
+// terms, so that is a lookup, not a second segmentation).
 func (d *deduper) prepare(ps []*matcher.Post) []termSet {
 	out := make([]termSet, len(ps))
 	keys := make([]string, len(ps))
@@ -169,25 +173,24 @@ func (d *deduper) prepare(ps []*matcher.Post) []termSet {
 	queued := map[*dedupCandidate]bool{}
 	for i, p := range ps {
 		k := keys[i]
-		if k == "" {
-			if d.eager {
-				jobs = append(jobs, func() { out[i] = d.termsOf(p.Title, p.Description, true) })
-			}
-			continue
-		}
-		need := d.eager || len(sources[k]) > 1
-		for _, c := range d.buckets[k] {
-			if c.id == p.ID || c.source == p.Source {
-				continue
-			}
-			need = true
-			if c.terms == nil && !queued[c] {
-				queued[c] = true
-				jobs = append(jobs, func() { c.terms = d.terms(c.title, c.desc) })
+		need := k != "" && len(sources[k]) > 1
+		if k != "" {
+			for _, c := range d.buckets[k] {
+				if c.id == p.ID || c.source == p.Source {
+					continue
+				}
+				need = true
+				if c.terms == nil && !queued[c] {
+					queued[c] = true
+					jobs = append(jobs, func() { c.terms = d.terms(c.title, c.desc) })
+				}
 			}
 		}
-		if need {
+		switch {
+		case need:
 			jobs = append(jobs, func() { out[i] = d.termsOf(p.Title, p.Description, d.eager) })
+		case d.eager:
+			jobs = append(jobs, func() { d.cutForIndex(p.Title, p.Description) })
 		}
 	}
 	eachIndex(len(jobs), func(j int) { jobs[j]() })
@@ -238,6 +241,15 @@ func (d *deduper) findWith(p *matcher.Post, mine termSet) string {
 // segmented apart, as the index analyses them (a line break separates them
 // anyway, so no word spans both).
 func (d *deduper) terms(title, desc string) termSet { return d.termsOf(title, desc, false) }
+
+// cutForIndex segments a post about to be indexed for the index's
+// tokenizer (indexingAnalyzer), without making its term set.
+func (d *deduper) cutForIndex(title, desc string) {
+	if ia, ok := d.an.(indexingAnalyzer); ok {
+		ia.TermsBeforeIndexing(title)
+		ia.TermsBeforeIndexing(desc)
+	}
+}
 
 // termsOf is terms; indexing says the post is about to be indexed, and
 // with an analyzer that shares its work with the index (indexingAnalyzer)

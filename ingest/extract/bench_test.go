@@ -1,9 +1,15 @@
 package extract
 
 import (
+	"bytes"
+	"encoding/csv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/urumqi-hrss/jobmatch/index"
+	"github.com/urumqi-hrss/jobmatch/ingest/synth"
 	"github.com/urumqi-hrss/jobmatch/matcher/catalog"
 )
 
@@ -60,6 +66,52 @@ func BenchmarkClauseEnd(b *testing.B) {
 			if n == 0 {
 				b.Fatal("no clause ends in 500 descriptions")
 			}
+		})
+	}
+}
+
+// processCPU is the process's user and system CPU time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkExtractGenerated reads requirements from 5,000 generated posts
+// with the terms found on word starts (index.Segmenter.ScanWordStarts) and
+// in the whole cut (the segmenter's Cut only), in one process for a ratio.
+func BenchmarkExtractGenerated(b *testing.B) {
+	s, err := index.DefaultSegmenter()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := synth.WritePosts(&buf, synth.Options{Seed: 2023, Posts: 5000, Internships: 200}); err != nil {
+		b.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		b.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	for _, v := range []struct {
+		name string
+		x    *Extractor
+	}{{"cut", New(cutOnly{s})}, {"wordstarts", New(s)}} {
+		b.Run(v.name, func(b *testing.B) {
+			c0 := processCPU()
+			for b.Loop() {
+				for _, r := range recs[1:] {
+					v.x.Extract(r[col["title"]], r[col["description"]])
+				}
+			}
+			// CPU time, not wall: the machine is shared.
+			b.ReportMetric(float64(processCPU()-c0)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

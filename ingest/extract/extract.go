@@ -34,6 +34,14 @@ type Cutter interface {
 	Cut(text string) []string
 }
 
+// wordStarter is a Cutter that can say where its words start without
+// cutting the whole text (index.Segmenter.ScanWordStarts): finding the
+// catalog's terms needs the word boundaries only where a term's name
+// occurs.
+type wordStarter interface {
+	ScanWordStarts(text string, scan func(wordStart func(p int) (start, known bool)) bool) bool
+}
+
 // Extractor reads requirements with a word segmenter.
 type Extractor struct {
 	cut  Cutter
@@ -72,15 +80,31 @@ func (x *Extractor) ExtractNormalized(title, description string) Requirements {
 	r.Degree, r.DegreeText, r.DegreeFound = degree(fs)
 	r.ExperienceMin, r.ExperienceText, r.ExperienceFound = experience(fs)
 	r.Majors, r.MajorCodes, r.MajorsAny = majors(fs)
-	words := x.cut.Cut(title + "\n" + withoutBenefits(requirementsPart(description)))
-	r.Skills, r.Certificates = catalog.FindInWords(words)
+	r.Skills, r.Certificates = x.find(title + "\n" + withoutBenefits(requirementsPart(description)))
 	return r
+}
+
+// find is catalog.FindInWords of text's words: from the word starts where
+// a name occurs when the cutter can tell them (the same terms, without
+// cutting all of text), from the whole cut otherwise.
+func (x *Extractor) find(text string) (skills, certificates []string) {
+	if ws, ok := x.cut.(wordStarter); ok {
+		var found bool
+		ws.ScanWordStarts(text, func(wordStart func(int) (bool, bool)) bool {
+			skills, certificates, found = catalog.FindOnWordStarts(text, wordStart)
+			return found
+		})
+		if found {
+			return skills, certificates
+		}
+	}
+	return catalog.FindInWords(x.cut.Cut(text))
 }
 
 // Terms returns the skills and certificates named in text, found on the
 // word boundaries of its segmentation (catalog.FindInWords).
 func (x *Extractor) Terms(text string) (skills, certificates []string) {
-	return catalog.FindInWords(x.cut.Cut(text))
+	return x.find(text)
 }
 
 // requirementsHeaders open the part of a description that says what a

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -300,8 +301,11 @@ func FindInWords(words []string) (skillNames, certificates []string) {
 	return skillNames, certificates
 }
 
-// scanTerms is the leftmost-longest scan of FindSkills and FindInWords: a
-// term starts and ends where boundary says a word may.
+// scanTerms is the leftmost-longest scan of FindSkills, FindInWords and
+// FindOnWordStarts: a term starts and ends where boundary says a word may.
+// boundary is asked only where a key matches (a pure function, so the
+// order of the questions changes no answer): FindOnWordStarts's costs a
+// look at the text's segmentation.
 func scanTerms(b []byte, keys map[string]int, lens map[rune][]int, boundary func(i int) bool) (skillNames, certificates []string) {
 	var seen [8]int // small inline set: descriptions rarely name more
 	found := seen[:0]
@@ -311,26 +315,30 @@ func scanTerms(b []byte, keys map[string]int, lens map[rune][]int, boundary func
 			r, size = utf8.DecodeRune(b[i:])
 		}
 		matched := 0
-		if ls := lens[r]; len(ls) > 0 && boundary(i) {
-			for _, l := range ls {
-				if i+l > len(b) {
-					continue
-				}
-				idx, ok := keys[string(b[i:i+l])] // no allocation: the compiler elides the conversion
-				if !ok || !boundary(i+l) {
-					continue
-				}
-				if !slices.Contains(found, idx) {
-					found = append(found, idx)
-					if s := &skills[idx]; s.Kind == KindCertificate {
-						certificates = append(certificates, s.Name)
-					} else {
-						skillNames = append(skillNames, s.Name)
-					}
-				}
-				matched = l
-				break
+		for _, l := range lens[r] {
+			if i+l > len(b) {
+				continue
 			}
+			idx, ok := keys[string(b[i:i+l])] // no allocation: the compiler elides the conversion
+			if !ok {
+				continue
+			}
+			if !boundary(i) {
+				break // no term starts here
+			}
+			if !boundary(i + l) {
+				continue
+			}
+			if !slices.Contains(found, idx) {
+				found = append(found, idx)
+				if s := &skills[idx]; s.Kind == KindCertificate {
+					certificates = append(certificates, s.Name)
+				} else {
+					skillNames = append(skillNames, s.Name)
+				}
+			}
+			matched = l
+			break
 		}
 		if matched > 0 {
 			i += matched
@@ -340,6 +348,53 @@ func scanTerms(b []byte, keys map[string]int, lens map[rune][]int, boundary func
 	}
 	return skillNames, certificates
 }
+
+// FindOnWordStarts is FindInWords for text given whole, with wordStart
+// saying whether a word of its segmentation starts at a byte offset of
+// text (index.Segmenter.ScanWordStarts): the same terms as FindInWords of
+// the segmentation's words when the words are text without its
+// whitespace, each a word of its own, cut apart. wordStart is asked only
+// where a name occurs; ok is false when it could not tell (known false),
+// and the caller then takes FindInWords.
+func FindOnWordStarts(text string, wordStart func(p int) (start, known bool)) (skillNames, certificates []string, ok bool) {
+	loadSkills()
+	bp := bufPool.Get().(*[]byte)
+	b := (*bp)[:0]
+	op := offsetPool.Get().(*[]int32)
+	at := (*op)[:0] // at[i]: the offset in text of b[i]'s character
+	for i := 0; i < len(text); {
+		r, n := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(text[i:])
+		}
+		if !unicode.IsSpace(r) { // FindInWords's words hold no whitespace
+			k := len(b)
+			b = normalizeText(b, text[i:i+n])
+			for range len(b) - k {
+				at = append(at, int32(i))
+			}
+		}
+		i += n
+	}
+	ok = true
+	skillNames, certificates = scanTerms(b, wordKeys, wordLens, func(i int) bool {
+		if i == len(b) || !ok {
+			return ok
+		}
+		start, known := wordStart(int(at[i]))
+		ok = ok && known
+		return start && known
+	})
+	*bp, *op = b, at
+	bufPool.Put(bp)
+	offsetPool.Put(op)
+	if !ok {
+		return nil, nil, false
+	}
+	return skillNames, certificates, true
+}
+
+var offsetPool = sync.Pool{New: func() any { b := make([]int32, 0, 1024); return &b }}
 
 var (
 	termsOnce sync.Once
