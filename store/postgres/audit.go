@@ -21,7 +21,7 @@ func (s *Store) Audit(ctx context.Context, e matcher.AuditEntry) error {
 // transaction and one WAL flush), in order: the API's group commit hands
 // it a caseload page's reads at once. IDs are filled in before the first
 // attempt and ON CONFLICT skips an entry already written (its graduate
-// and ID: the unique index of schema 12), so a retry after a commit whose
+// and ID: the unique index of schema 13), so a retry after a commit whose
 // acknowledgement was lost writes each entry once.
 func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) error {
 	_, err := s.auditBatch(ctx, entries, nil)

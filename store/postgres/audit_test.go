@@ -11,13 +11,13 @@ import (
 	"github.com/urumqi-hrss/jobmatch/store/storetest"
 )
 
-// TestMigrate12AuditIndexes: schema 12 keeps the audit log's entries with
+// TestMigrate13AuditIndexes: schema 13 keeps the audit log's entries with
 // two indexes instead of three, and what the third served still holds on
 // entries written before it: an entry written again (a retried batch) is
 // kept once, and both AuditLog orders are the order of writing.
-func TestMigrate12AuditIndexes(t *testing.T) {
+func TestMigrate13AuditIndexes(t *testing.T) {
 	ctx := context.Background()
-	cfg, pool := schemaAt(t, 11)
+	cfg, pool := schemaAt(t, 12)
 	execAll(t, pool, `INSERT INTO audit_log (id, at, key_id, role, action, graduate_id, detail) VALUES
 		('e1', now(), 'k', 'admin', 'graduate.read', 'G1', ''),
 		('e2', now(), 'k', 'admin', 'key.create', '', 'k2'),
@@ -41,7 +41,7 @@ func TestMigrate12AuditIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	if want := []string{"audit_log_graduate_entry", "audit_log_pkey"}; !slices.Equal(indexes, want) {
-		t.Fatalf("audit_log's indexes after schema 12: %v, want %v", indexes, want)
+		t.Fatalf("audit_log's indexes after schema 13: %v, want %v", indexes, want)
 	}
 
 	s, err := postgres.OpenConfig(ctx, cfg.Copy(), pgtest.Keys(t))
@@ -70,7 +70,7 @@ func TestMigrate12AuditIndexes(t *testing.T) {
 			ids = append(ids, e.ID)
 		}
 		if !slices.Equal(ids, c.want) {
-			t.Fatalf("audit log of %q after schema 12: %v, want %v", c.graduate, ids, c.want)
+			t.Fatalf("audit log of %q after schema 13: %v, want %v", c.graduate, ids, c.want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
--- jobmatch schema, version 12: the audit log keeps two indexes, not three
+-- jobmatch schema, version 13: the audit log keeps two indexes, not three
 -- (issue 11).
 
 -- Every read of a graduate by a person writes an audit entry before the
