@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"bytes"
-	"encoding/csv"
 	"strings"
 	"syscall"
 	"testing"
@@ -87,18 +85,7 @@ func BenchmarkExtractGenerated(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := synth.WritePosts(&buf, synth.Options{Seed: 2023, Posts: 5000, Internships: 200}); err != nil {
-		b.Fatal(err)
-	}
-	recs, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		b.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
+	recs, col := generatedPosts(b, synth.Options{Seed: 2023, Posts: 5000, Internships: 200})
 	for _, v := range []struct {
 		name string
 		x    *Extractor

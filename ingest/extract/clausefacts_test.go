@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"bytes"
-	"encoding/csv"
 	"reflect"
 	"testing"
 
@@ -17,18 +15,7 @@ func TestFactMemoSameRequirements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := synth.WritePosts(&buf, synth.Options{Seed: 5, Posts: 400, Internships: 20}); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
+	rows, col := generatedPosts(t, synth.Options{Seed: 5, Posts: 400, Internships: 20})
 	memo, plain := New(seg), &Extractor{cut: seg}
 	hits := 0
 	for pass := range 2 {

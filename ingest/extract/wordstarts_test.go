@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"bytes"
-	"encoding/csv"
 	"reflect"
 	"testing"
 
@@ -27,18 +25,7 @@ func TestWordStartsExtractAsCut(t *testing.T) {
 		t.Fatal(err)
 	}
 	fast, whole := New(s), New(cutOnly{s})
-	var buf bytes.Buffer
-	if err := synth.WritePosts(&buf, synth.Options{Seed: 2023, Posts: 4000, Internships: 200}); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
+	recs, col := generatedPosts(t, synth.Options{Seed: 2023, Posts: 4000, Internships: 200})
 	type post struct{ title, desc string }
 	var posts []post
 	for _, r := range recs[1:] {
