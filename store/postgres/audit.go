@@ -99,6 +99,17 @@ func (s *Store) AuditLog(ctx context.Context, graduateID string, limit int) ([]m
 	if limit <= 0 || limit > 10000 {
 		limit = 100
 	}
+	// Two statements, not one with ($1 = '' OR graduate_id = $1): a plan
+	// cached for that one statement serves both kinds of call, and a
+	// generic plan could walk the whole log backwards by n for one
+	// graduate's entries instead of taking them from the
+	// (graduate_id, id) index.
+	query, args := `SELECT id, at, key_id, role, action, graduate_id, detail, client, box FROM audit_log
+		ORDER BY n DESC LIMIT $1`, []any{limit}
+	if graduateID != "" {
+		query, args = `SELECT id, at, key_id, role, action, graduate_id, detail, client, box FROM audit_log
+		WHERE graduate_id = $1 ORDER BY n DESC LIMIT $2`, []any{graduateID, limit}
+	}
 	return queryAll(ctx, s, "audit log", func(rows pgx.Rows) (matcher.AuditEntry, error) {
 		var e matcher.AuditEntry
 		var role string
@@ -108,6 +119,5 @@ func (s *Store) AuditLog(ctx context.Context, graduateID string, limit int) ([]m
 		}
 		e.Role = matcher.Role(role)
 		return e, store.OpenAudit(s.keys, &e, box)
-	}, `SELECT id, at, key_id, role, action, graduate_id, detail, client, box FROM audit_log
-		WHERE ($1 = '' OR graduate_id = $1) ORDER BY n DESC LIMIT $2`, graduateID, limit)
+	}, query, args...)
 }
