@@ -73,7 +73,11 @@ func TestCommandTimes(t *testing.T) {
 		r := &commandRunner{bin: b, dir: filepath.Join(data, fmt.Sprintf("commands-%d", i)), key: key, gen: gen}
 		r.cache = filepath.Join(r.dir, "cache")
 		if admin != "" && want("batch-pg") {
-			r.db = ensureDatabase(t, ctx, admin, fmt.Sprintf("jobmatch_commands_%d", i))
+			// A database this data directory did not ingest (another
+			// JOBMATCH_COMMANDS_DATA's, under another data key) is made
+			// again: its contents would not open with this key.
+			_, err := os.Stat(filepath.Join(r.dir, "pg", "commands-ingested"))
+			r.db = ensureDatabase(t, ctx, admin, fmt.Sprintf("jobmatch_commands_%d", i), err != nil)
 		}
 		r.prepare(t, ctx)
 		runners = append(runners, r)
@@ -159,7 +163,11 @@ func (r *commandRunner) time(t *testing.T, c *exec.Cmd, mark string) commandTime
 		t.Fatal(err)
 	}
 	var ct commandTime
-	pg0 := postgresCPU()
+	postmaster := 0
+	if r.db != "" {
+		postmaster = postmasterOf(t, context.Background(), r.db)
+	}
+	pg0 := postgresCPU(postmaster)
 	start := time.Now()
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
@@ -176,7 +184,7 @@ func (r *commandRunner) time(t *testing.T, c *exec.Cmd, mark string) commandTime
 		t.Fatalf("%s %s: %v\n%s", r.bin.name, strings.Join(c.Args[1:], " "), err, errb.String())
 	}
 	ct.wall = time.Since(start)
-	ct.pgCPU = postgresCPU() - pg0
+	ct.pgCPU = postgresCPU(postmaster) - pg0
 	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		ct.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		ct.peakRSS = ru.Maxrss
@@ -275,9 +283,9 @@ func copyDir(t *testing.T, from, to string) {
 }
 
 // ensureDatabase creates the database name on admin's server unless it
-// exists (prepare's marker says whether it holds the set already), and
-// returns its URL.
-func ensureDatabase(t *testing.T, ctx context.Context, admin, name string) string {
+// exists (prepare's marker says whether it holds the set already), or
+// drops and creates it when fresh, and returns its URL.
+func ensureDatabase(t *testing.T, ctx context.Context, admin, name string, fresh bool) string {
 	t.Helper()
 	u, err := url.Parse(admin)
 	if err != nil {
@@ -289,6 +297,11 @@ func ensureDatabase(t *testing.T, ctx context.Context, admin, name string) strin
 		t.Fatalf("JOBMATCH_COMMANDS_DB: %v", err)
 	}
 	defer conn.Close(ctx)
+	if fresh {
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var exists bool
 	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
 		t.Fatal(err)
@@ -301,28 +314,60 @@ func ensureDatabase(t *testing.T, ctx context.Context, admin, name string) strin
 	return u.String()
 }
 
-// postgresCPU is the CPU time of this machine's PostgreSQL server so far:
-// every postgres process's own, plus what the postmaster has collected from
-// backends that exited (cutime + cstime).
-func postgresCPU() time.Duration {
+// postmasterOf is the PID of the PostgreSQL server url names: the parent
+// process of one of its backends. Its CPU is what postgresCPU counts, so a
+// second cluster on the machine (a helper's own, say) is not counted.
+func postmasterOf(t *testing.T, ctx context.Context, url string) int {
+	t.Helper()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var backend int
+	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&backend); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", backend))
+	if err != nil {
+		t.Fatalf("the PostgreSQL server of %s is not on this machine: %v", url, err)
+	}
+	s := string(b)
+	var ppid int
+	fmt.Sscanf(strings.Fields(s[strings.LastIndexByte(s, ')')+1:])[1], "%d", &ppid)
+	return ppid
+}
+
+// postgresCPU is the CPU time of the PostgreSQL server whose postmaster is
+// postmaster, so far: its own and its children's (backends, autovacuum,
+// WAL writer, checkpointer), plus what it has collected from children that
+// exited (cutime + cstime). 0 for postmaster 0 (no database).
+func postgresCPU(postmaster int) time.Duration {
+	if postmaster == 0 {
+		return 0
+	}
 	entries, _ := os.ReadDir("/proc")
 	var ticks int64
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil || !bytes.Contains(b, []byte("(postgres)")) {
+		if err != nil {
 			continue
 		}
 		s := string(b)
 		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		var ppid, ut, st, cut, cst int64
+		var pid, ppid, ut, st, cut, cst int64
+		fmt.Sscanf(e.Name(), "%d", &pid)
 		fmt.Sscanf(f[1], "%d", &ppid)
+		if pid != int64(postmaster) && ppid != int64(postmaster) {
+			continue
+		}
 		fmt.Sscanf(f[11], "%d", &ut)
 		fmt.Sscanf(f[12], "%d", &st)
 		fmt.Sscanf(f[13], "%d", &cut)
 		fmt.Sscanf(f[14], "%d", &cst)
 		ticks += ut + st
-		if parent, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", ppid)); err != nil || strings.TrimSpace(string(parent)) != "postgres" {
-			ticks += cut + cst // the postmaster: its exited backends
+		if pid == int64(postmaster) {
+			ticks += cut + cst // its children that exited
 		}
 	}
 	return time.Duration(ticks) * 10 * time.Millisecond

@@ -335,7 +335,7 @@ type servedRow struct {
 	m                              *vegeta.Metrics
 	p999                           time.Duration
 	cpuPerReq                      time.Duration // the server process's CPU per answered request
-	pgPerReq                       time.Duration // PostgreSQL's CPU (all its processes) per answered request, on that store
+	pgPerReq                       time.Duration // PostgreSQL's CPU (the serving cluster: its postmaster and children) per answered request, on that store
 	fromRun                        float64       // share answered from the published run
 	startup                        time.Duration // until /readyz answered 200
 	settled                        time.Duration // until the server's start-up work was done (settle)
@@ -382,10 +382,14 @@ func (lc servedLoad) measure(t *testing.T, ctx context.Context, b servedBinary, 
 	}
 	health := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + "/healthz"})
 	pid := srv.Process.Pid
+	postmaster := 0
+	if d.db != "" {
+		postmaster = postmasterOf(t, ctx, d.db)
+	}
 	row := func(path, load string, tr vegeta.Targeter, rate int) servedRow {
-		c0, pg0 := procCPU(pid), postgresCPU()
+		c0, pg0 := procCPU(pid), postgresCPU(postmaster)
 		m, lat, latOK, fromRun := servedAttack(tr, rate, lc.dur)
-		c1, pg1 := procCPU(pid), postgresCPU()
+		c1, pg1 := procCPU(pid), postgresCPU(postmaster)
 		slices.Sort(lat)
 		slices.Sort(latOK)
 		r := servedRow{bin: b.name, store: d.store, source: source, path: path, load: load, m: m, fromRun: fromRun, startup: startup, settled: settled,
@@ -577,7 +581,7 @@ func servedReport(lc servedLoad, stores []*servedData, rows []servedRow) string 
 	}
 	slices.Sort(knobs)
 	fmt.Fprintf(&b, "Command: `%s go test ./benchmarks/ -run TestServedLoad -v -timeout 60m` (knobs in the test's comment).\n\n", strings.Join(knobs, " "))
-	fmt.Fprintf(&b, "Setup: the built binary (`go build ./cmd/jobmatch`) serving `jobmatch gen`'s set (25,000 posts, 50,000 graduates) ingested with `jobmatch ingest`, in its own process (`jobmatch serve --rate -1`); vegeta drives it from the test process over keep-alive HTTP on 127.0.0.1, for %s a row: closed loop = 16 connections, each sending its next request when the last is answered; open loop = requests leave at the fixed rate whatever the server's state. 2,000 random graduates, `GET /v1/graduates/{id}/recommendations?limit=8` with an admin key (every request authenticated and audited, the audit entry durable before the answer). Server CPU = the server process's user + system time over the row divided by the requests answered 200; on PostgreSQL, the database server's CPU (all its processes, on the same 2 cores) likewise. Rows start once the server has settled (its start-up work done: the dashboard's figures, built in the background; \"ready / settled after\"). Past capacity the server sheds: a request that waits too long for an engine slot (100 ms by default), or finds too many waiting, is answered 503 with Retry-After (\"shed\"); \"other errors\" are requests not answered within vegeta's 10 s. \"online\": no run published, the engine computes every list; \"published run\": after `jobmatch batch`, the share of lists read from the run is in the last column (placed graduates are not in runs: theirs are computed online); \"published run, listed graduates\": 2,000 random graduates of those the run lists, every list read from the run.\n\n", lc.dur)
+	fmt.Fprintf(&b, "Setup: the built binary (`go build ./cmd/jobmatch`) serving `jobmatch gen`'s set (25,000 posts, 50,000 graduates) ingested with `jobmatch ingest`, in its own process (`jobmatch serve --rate -1`); vegeta drives it from the test process over keep-alive HTTP on 127.0.0.1, for %s a row: closed loop = 16 connections, each sending its next request when the last is answered; open loop = requests leave at the fixed rate whatever the server's state. 2,000 random graduates, `GET /v1/graduates/{id}/recommendations?limit=8` with an admin key (every request authenticated and audited, the audit entry durable before the answer). Server CPU = the server process's user + system time over the row divided by the requests answered 200; on PostgreSQL, the database server's CPU (the serving cluster's postmaster and its children — backends, autovacuum, WAL writer, checkpointer —, on the same 2 cores) likewise. Rows start once the server has settled (its start-up work done: the dashboard's figures, built in the background; \"ready / settled after\"). Past capacity the server sheds: a request that waits too long for an engine slot (100 ms by default), or finds too many waiting, is answered 503 with Retry-After (\"shed\"); \"other errors\" are requests not answered within vegeta's 10 s. \"online\": no run published, the engine computes every list; \"published run\": after `jobmatch batch`, the share of lists read from the run is in the last column (placed graduates are not in runs: theirs are computed online); \"published run, listed graduates\": 2,000 random graduates of those the run lists, every list read from the run.\n\n", lc.dur)
 	for _, d := range stores {
 		fmt.Fprintf(&b, "- %s store: `jobmatch ingest posts` %.0f posts/s wall time (when this run ingested; else an earlier run's)", d.store, d.ingestPosts)
 		if d.batchTook > 0 {
