@@ -63,7 +63,8 @@ func (e *Engine) explainItem(gc *gradCtx, pr *postRec, text float64, rank int) m
 // explainItemIn is explainItem with the item's contributions and reasons
 // taken from a, which a result's items share.
 func (e *Engine) explainItemIn(a *itemArena, gc *gradCtx, pr *postRec, text float64, rank int) matcher.Item {
-	ex := explanation{e: e, gc: gc, ge: gc.eng, pr: pr}
+	ex := &a.ex // the writers take it through a table: on the heap, once a result
+	*ex = explanation{e: e, gc: gc, ge: gc.eng, pr: pr}
 	ex.splitNeeds()
 	featureVector(gc, pr, text, ex.x[:])
 	var contrib [NumFeatures]float64
@@ -105,7 +106,7 @@ func (e *Engine) explainItemIn(a *itemArena, gc *gradCtx, pr *postRec, text floa
 		if kept == maxReasons {
 			break
 		}
-		if s := reasonWriters[r.feature](&ex); s != "" {
+		if s := reasonWriters[r.feature](ex); s != "" {
 			out = append(out, s)
 			kept++
 		}
@@ -116,7 +117,7 @@ func (e *Engine) explainItemIn(a *itemArena, gc *gradCtx, pr *postRec, text floa
 		it.Missing = slices.Concat(m0, m1)
 		out = append(out, "缺少："+strings.Join(it.Missing, "、"))
 	}
-	for _, c := range [...]string{licenceReason(&ex), regulationReason(&ex), subjectReason(&ex), experienceReason(&ex), entryReason(&ex)} {
+	for _, c := range [...]string{licenceReason(ex), regulationReason(ex), subjectReason(ex), experienceReason(ex), entryReason(ex)} {
 		if c != "" {
 			out = append(out, c)
 		}

@@ -9,13 +9,14 @@ import (
 )
 
 // itemArena hands a result's items their contributions and reasons out of
-// shared arrays: an item's own slices were two allocations of the dozen an
-// explained item cost. Each item's part is capped at its length, so an
+// shared arrays, and its explanation to each in turn: an item's own were
+// three allocations of the dozen an explained item cost. Each item's part is capped at its length, so an
 // append to one item's slice (the batch's capacity note) copies it rather
 // than writing over the next item's.
 type itemArena struct {
 	contribs matcher.Contributions
 	reasons  []string
+	ex       explanation // the item being explained
 }
 
 // maxItemReasons bounds the reasons of one item: maxReasons, "缺少", the
