@@ -79,9 +79,11 @@ func (e *Engine) explainItemIn(a *itemArena, gc *gradCtx, pr *postRec, text floa
 	// The features that may give a reason, strongest first (a feature's
 	// index breaks ties), and their writers asked in that order until
 	// maxReasons have said something: the list is the one writing every
-	// reason and keeping the strongest maxReasons would give, without the
-	// strings of the weaker ones (a served list of 8 items wrote ~90
-	// reasons and kept ~50).
+	// reason and keeping the strongest maxReasons would give
+	// (TestReasonsWrittenStrongestFirst), without the strings of the
+	// weaker ones, and the candidates sorted on the stack. Few are saved:
+	// on 500 generated graduates' lists an item's writers said 6.5
+	// reasons and 6.3 were kept.
 	var rs [NumFeatures]reason
 	n := 0
 	for f, write := range reasonWriters {
