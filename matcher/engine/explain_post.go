@@ -10,7 +10,7 @@ import (
 
 // itemArena hands a result's items their contributions and reasons out of
 // shared arrays, and its explanation to each in turn: an item's own were
-// three allocations of the dozen an explained item cost. Each item's part is capped at its length, so an
+// three of the ~20 allocations an explained item cost on a served request. Each item's part is capped at its length, so an
 // append to one item's slice (the batch's capacity note) copies it rather
 // than writing over the next item's.
 type itemArena struct {
@@ -57,9 +57,9 @@ func (a *itemArena) endReasons(out []string) []string {
 }
 
 // postNotes are an item's reasons that depend on the post alone, written
-// on the post's first explanation and kept (postRec.notes): the same few
-// hundred posts head most lists, and their salary, experience and places
-// were strings built again for every list.
+// on the post's first explanation and kept (postRec.notes): a post is on
+// many graduates' lists, and its salary, experience and places were
+// strings built again for every list.
 type postNotes struct {
 	salary     string // "薪资：…" before the graduate's expectation; "" when the salary is not monthly
 	salaryMet  string // salary + "，符合期望"
