@@ -10,9 +10,9 @@ import (
 
 // itemArena hands a result's items their contributions and reasons out of
 // shared arrays, and its explanation to each in turn: an item's own were
-// three of the allocations each explained item cost. Each item's part is capped at its length, so an
-// append to one item's slice (the batch's capacity note) copies it rather
-// than writing over the next item's.
+// three of the allocations each explained item cost. Each item's part is
+// capped at its length, so an append to one item's slice (the batch's
+// capacity note) copies it rather than writing over the next item's.
 type itemArena struct {
 	contribs matcher.Contributions
 	reasons  []string
