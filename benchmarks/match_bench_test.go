@@ -51,3 +51,28 @@ func reportCPU(b *testing.B) func() {
 		runtime.UnlockOSThread()
 	}
 }
+
+// BenchmarkMatchRecommendServed is BenchmarkMatchRecommend's fast path in
+// the served load's shape (TestServedLoad): the same 2,000 graduates asked
+// again and again, so what the engine keeps between requests — the
+// compiled profiles, the rule classes' bitsets, the posts' words shown —
+// is warm, and cpu-ms/op is the per-call cost a server pays.
+//
+//	go test ./benchmarks -run XXX -bench MatchRecommendServed -benchmem
+func BenchmarkMatchRecommendServed(b *testing.B) {
+	d := loadMatchData(b)
+	eng := d.engine(b, engine.Weights{})
+	const sample = 2000
+	grad := func(i int) *matcher.Graduate { return &d.graduates[(i%sample*7919)%len(d.graduates)] }
+	for i := range sample { // warm, unmeasured
+		if _, err := eng.Recommend(grad(i), matcher.Query{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	defer reportCPU(b)()
+	for i := 0; b.Loop(); i++ {
+		if _, err := eng.Recommend(grad(i), matcher.Query{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -93,15 +93,11 @@ func (e *Engine) recommendRanked(r *Ranker, g *matcher.Graduate, q matcher.Query
 		}
 		return nil, true, err
 	}
-	res := &matcher.Result{GraduateID: g.ID, Items: make([]matcher.Item, 0, len(rk.cands))}
-	for i := range rk.cands {
-		it, err := rk.Item(i, i+1)
-		if err != nil {
-			return nil, false, nil
-		}
-		res.Items = append(res.Items, it)
-	}
+	res := &matcher.Result{GraduateID: g.ID}
 	var ok bool
+	if res.Items, ok = rk.items(); !ok {
+		return nil, false, nil
+	}
 	if res.Excluded, ok = r.excludedByRule(rk.gc, filterOf(&q)); !ok {
 		return nil, false, nil
 	}

@@ -91,8 +91,9 @@ func (rr *RankedRecommender) posts(g *matcher.Graduate, q matcher.Query) (*match
 		}
 		list := r.rankCompiled(g, rk.gc, q)
 		res := &matcher.Result{GraduateID: g.ID, Items: make([]matcher.Item, len(list.cands))}
+		a := newItemArena(len(list.cands))
 		for i, c := range list.cands {
-			res.Items[i] = e.explainItem(rk.gc, e.slots[c.slot], float64(c.text), i+1)
+			res.Items[i] = e.explainItemIn(a, rk.gc, e.slots[c.slot], float64(c.text), i+1)
 		}
 		return res, true
 	}()

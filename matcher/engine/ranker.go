@@ -338,6 +338,24 @@ func (rk *Ranked) Item(i, rank int) (matcher.Item, error) {
 	return e.explainItem(rk.gc, e.slots[c.slot], float64(c.text), rank), nil
 }
 
+// items explains the whole list, as Item(i, i+1) for each i, under one
+// read lock and from one itemArena; false when the engine changed after
+// the Ranker was made.
+func (rk *Ranked) items() ([]matcher.Item, bool) {
+	e := rk.r.e
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.gen != rk.r.gen {
+		return nil, false
+	}
+	a := newItemArena(len(rk.cands))
+	out := make([]matcher.Item, len(rk.cands))
+	for i, c := range rk.cands {
+		out[i] = e.explainItemIn(a, rk.gc, e.slots[c.slot], float64(c.text), i+1)
+	}
+	return out, true
+}
+
 // rankPosts is rankPosts of the online path over the eligible bitset
 // sc.elig. The list it returns is its own (diversify copies the picks out
 // of sc's candidates).

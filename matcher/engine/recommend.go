@@ -54,9 +54,10 @@ func (e *Engine) recommend(g *matcher.Graduate, q matcher.Query, exhaustive bool
 	} else {
 		picked = e.rankPosts(gc, &q, exhaustive, ex)
 	}
-	res := &matcher.Result{GraduateID: g.ID, Excluded: ex.byRule(), Items: []matcher.Item{}}
+	res := &matcher.Result{GraduateID: g.ID, Excluded: ex.byRule(), Items: make([]matcher.Item, len(picked))}
+	a := newItemArena(len(picked))
 	for i, c := range picked {
-		res.Items = append(res.Items, e.explainItem(gc, e.slots[c.slot], float64(c.text), i+1))
+		res.Items[i] = e.explainItemIn(a, gc, e.slots[c.slot], float64(c.text), i+1)
 	}
 	res.Exclusions = ex.explain(e, gc)
 	return res, nil

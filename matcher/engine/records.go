@@ -58,6 +58,9 @@ type postRec struct {
 	// hundred posts every time, and looking each shared term up in a map
 	// of the words afterwards was 3% of a served request's CPU.
 	shown atomic.Pointer[[]uint64]
+	// notes are the item's reasons that depend on the post alone
+	// (explain_post.go), written on its first explanation.
+	notes atomic.Pointer[postNotes]
 }
 
 // compilePost compiles the parts of a post that need no engine (the

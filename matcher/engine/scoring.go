@@ -179,16 +179,14 @@ func (e *Engine) Fits(score float64) bool { return e.sc.fits(score) }
 // fits reports whether a score belongs to a fitting post.
 func (s scorer) fits(score float64) bool { return score >= s.thr }
 
-// contributions returns each feature's share of the score, w_i·x_i (0 for
-// the preferences of a post that does not fit).
-func (s scorer) contributions(x []float64) []float64 {
-	c := make([]float64, NumFeatures)
+// contributions writes into c (NumFeatures long) each feature's share of
+// the score, w_i·x_i (0 for the preferences of a post that does not fit).
+func (s scorer) contributions(c, x []float64) {
 	if floats.Dot(s.fit, x) >= s.thr {
 		floats.MulTo(c, s.w, x)
 	} else {
 		floats.MulTo(c, s.fit, x)
 	}
-	return c
 }
 
 // ScoreMatrix scores many feature vectors at once (rows of X) as the
