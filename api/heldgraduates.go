@@ -8,9 +8,10 @@ import (
 )
 
 // maxHeldGraduates bounds the copies held (the generated ledger is 50,000
-// graduates). A copy costs about 1.6 KB of heap (benchmarks/RESULTS.md,
-// session 30: the generated set's graduates, runtime.MemStats after a GC),
-// so the bound is some 160 MB.
+// graduates). A copy of one of the generated set's graduates costs about
+// 0.9 KB of heap, the map's slot included (a heap profile of a server
+// holding all 50,000: 43.6 MB; benchmarks/RESULTS.md, session 30), so the
+// bound is some 90 MB.
 const maxHeldGraduates = 100_000
 
 // GraduateVersions reads a graduate with its stored version, which the
