@@ -307,7 +307,11 @@ func (s *Server) auditWait(r *http.Request, action string, t *auditTicket) (wait
 			// already have happened from the client's point of view.
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditTimeout)
 			defer cancel()
+			start := time.Now()
 			err = s.auditOutcome(r, action, s.auditLog.wait(ctx, t))
+			if s.metrics != nil {
+				s.metrics.auditWait.Observe(time.Since(start).Seconds())
+			}
 		})
 		return err
 	}
