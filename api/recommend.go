@@ -74,8 +74,8 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 	// what waits when the store is the bottleneck (a PostgreSQL pool of a
 	// few connections), and a request shed here has cost nothing yet. It
 	// is given back before the wait for the audit commit: that wait is the
-	// disk's fsync, not CPU nor a connection (the group commit is one at a
-	// time), and a slot held through it left the CPU idle while requests
+	// disk's fsync, not CPU nor a connection (the group commit's few
+	// commits in flight are not per request), and a slot held through it left the CPU idle while requests
 	// queued for slots — at 1,000 req/s and more the queue filled and
 	// requests were shed with the cores not busy.
 	release, err := s.matchSlot(w, r)

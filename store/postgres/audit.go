@@ -31,15 +31,17 @@ func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) er
 // auditCommits is how many audit group commits the API keeps in flight at
 // once (AuditConcurrency). With one, a request whose entry joined the
 // group formed during a commit waited for that commit to return and then
-// for its own: under an open load of 1,500 req/s on two cores, with the
-// database beside the server, a commit's round trip took 50–110 ms
-// (median; its statement ran 0.5 ms and its WAL flush 5 ms: the rest was
-// the backend and the server's commit goroutine waiting for a core), and
-// every request queued behind it (benchmarks/RESULTS.md, session 30). A
-// second commit on its own connection starts as soon as a group is
-// demanded; PostgreSQL flushes WAL for concurrent commits together when
-// they meet. More than two left too few of the pool's connections for the
-// reads, and groups too small to share a flush.
+// for its own: at 1,000–1,500 req/s open loop on two busy cores, with the
+// database beside the server, a commit took 80–113 ms (median; its
+// statement ran 0.5 ms and its WAL flush 5 ms: the rest was the backend
+// and the server's commit goroutine waiting for a core), and a request
+// waited 43–61 ms (median) for the commit in flight before its own began;
+// with two, 5–11 ms (benchmarks/RESULTS.md, session 30). A second commit
+// on its own connection starts as soon as a group is demanded;
+// PostgreSQL flushes WAL for concurrent commits together when they meet.
+// The price is more, smaller groups: 0.17 transactions a request against
+// 0.13–0.145, some 0.02 ms more of the database's CPU. Two, not more:
+// each commit in flight holds one of the pool's connections.
 const auditCommits = 2
 
 // AuditConcurrency is how many AuditBatch calls to have in flight at once
