@@ -32,8 +32,9 @@ import (
 //
 // A store may take more than one group at once (AuditConcurrent): the
 // embedded store's journal starts a group's sync while the previous
-// group's is in flight, so that a request waits for one sync, not for the
-// one in flight and then its own. Up to that many commits are then in
+// group's is in flight, and PostgreSQL commits each on a connection of its
+// own, so that a request waits for one commit, not for the one in flight
+// and then its own. Up to that many commits are then in
 // flight; entries arriving while all are join the next batch as before.
 //
 // When a batch fails, each of its entries is retried on its own, so one
@@ -68,7 +69,7 @@ type auditLog struct {
 
 // AuditConcurrent is a store whose AuditBatch calls may overlap to
 // advantage: it groups and syncs them itself, and says how many to have
-// in flight (store/bolt's journal).
+// in flight (store/bolt's journal, store/postgres).
 type AuditConcurrent interface {
 	AuditConcurrency() int
 }
@@ -306,7 +307,11 @@ func (s *Server) auditWait(r *http.Request, action string, t *auditTicket) (wait
 			// already have happened from the client's point of view.
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditTimeout)
 			defer cancel()
+			start := time.Now()
 			err = s.auditOutcome(r, action, s.auditLog.wait(ctx, t))
+			if s.metrics != nil {
+				s.metrics.auditWait.Observe(time.Since(start).Seconds())
+			}
 		})
 		return err
 	}

@@ -31,6 +31,7 @@ type metrics struct {
 	feedErrors       prometheus.Counter
 	auditCommit      prometheus.Histogram
 	auditEntries     prometheus.Histogram
+	auditWait        prometheus.Histogram
 	// The online path's graduate (recommend.go): held, read, held but
 	// written since.
 	graduateHit, graduateRead, graduateStale prometheus.Counter
@@ -76,6 +77,17 @@ func newMetrics(s *Server) *metrics {
 	m.auditEntries = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "jobmatch_audit_commit_entries", Help: "Audit entries per group commit.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
 	})
+	m.auditWait = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "jobmatch_audit_wait_seconds", Help: "Time a request waited for its audit entries to be durable once its answer was ready (the rest of its group's commit, and any commit in flight before it).", Buckets: latencyBuckets,
+	})
+	pool := []prometheus.Collector{}
+	if p, ok := s.cfg.Stores.Audit.(PoolWaits); ok {
+		pool = append(pool, prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "jobmatch_db_pool_waits_total", Help: "Database connections asked for when none was idle (the caller waited for one to be freed or opened).",
+		}, func() float64 { n, _ := p.PoolWaits(); return float64(n) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "jobmatch_db_pool_wait_seconds_total", Help: "Time spent waiting for a database connection when none was idle.",
+		}, func() float64 { _, d := p.PoolWaits(); return d.Seconds() }))
+	}
 	graduates := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "jobmatch_online_graduates_total", Help: "Graduates of online recommendations by where they came from: held (the server's copy, still current), read (from the store), stale (held, written since: read again).",
 	}, []string{"from"})
@@ -97,9 +109,17 @@ func newMetrics(s *Server) *metrics {
 	}, func() float64 { return float64(s.feedSeq.Load()) })
 	m.reg.MustRegister(m.requests, m.latency, m.matcherSeconds, m.searchSeconds, m.rateLimited, m.authThrottled, m.shed,
 		m.feedApplied, m.feedErrors, m.auditCommit, m.auditEntries, graduates, indexDocs, enginePosts, feedSeq,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.auditWait, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(pool...)
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
+}
+
+// PoolWaits is a store with a connection pool (store/postgres): how many
+// times a caller found no idle connection and waited, and for how long in
+// all.
+type PoolWaits interface {
+	PoolWaits() (int64, time.Duration)
 }
 
 func (m *metrics) observe(route, method string, status int, d time.Duration) {

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"context"
 	"net/http"
-	"sync"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
 )
@@ -24,61 +22,6 @@ import (
 // copy is what a read would have decrypted anyway, the same personal data
 // as the caseload's ledger in memory (docs/security.md); nothing of it is
 // logged. The embedded store reads a graduate in microseconds: no cache.
-
-// maxHeldGraduates bounds the copies held (the generated ledger is 50,000
-// graduates); when full, all are dropped and the cache fills again.
-const maxHeldGraduates = 100_000
-
-// GraduateVersions reads a graduate with its stored version, which the
-// store's AuditChecker compares (store/postgres: the row's xmin).
-type GraduateVersions interface {
-	GraduateVersion(ctx context.Context, id string) (*matcher.Graduate, int64, error)
-}
-
-// graduateCache holds graduates read for the online path, by ID.
-type graduateCache struct {
-	store GraduateVersions
-	mu    sync.Mutex
-	m     map[string]heldGraduate
-}
-
-type heldGraduate struct {
-	g       matcher.Graduate
-	version int64
-}
-
-// newGraduateCache is the cache over st, or nil when the store cannot
-// check versions in its audit commit (then every request reads).
-func newGraduateCache(st Stores) *graduateCache {
-	gv, ok := st.Graduates.(GraduateVersions)
-	if _, checks := st.Audit.(AuditChecker); !ok || !checks {
-		return nil
-	}
-	return &graduateCache{store: gv, m: map[string]heldGraduate{}}
-}
-
-// get returns a copy of graduate id as held, and its version.
-func (c *graduateCache) get(id string) (*matcher.Graduate, int64, bool) {
-	c.mu.Lock()
-	h, ok := c.m[id]
-	c.mu.Unlock()
-	return &h.g, h.version, ok
-}
-
-func (c *graduateCache) put(g *matcher.Graduate, version int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) >= maxHeldGraduates {
-		clear(c.m)
-	}
-	c.m[g.ID] = heldGraduate{*g, version}
-}
-
-func (c *graduateCache) drop(id string) {
-	c.mu.Lock()
-	delete(c.m, id)
-	c.mu.Unlock()
-}
 
 // onlineGraduate is the graduate the path names, for the caller, as
 // pathGraduate finds it; held says it came from the cache at version, to
@@ -131,8 +74,8 @@ func (s *Server) graduateRecommendations(w http.ResponseWriter, r *http.Request)
 	// what waits when the store is the bottleneck (a PostgreSQL pool of a
 	// few connections), and a request shed here has cost nothing yet. It
 	// is given back before the wait for the audit commit: that wait is the
-	// disk's fsync, not CPU nor a connection (the group commit is one at a
-	// time), and a slot held through it left the CPU idle while requests
+	// disk's fsync, not CPU nor a connection (the group commit's few
+	// commits in flight are not per request), and a slot held through it left the CPU idle while requests
 	// queued for slots — at 1,000 req/s and more the queue filled and
 	// requests were shed with the cores not busy.
 	release, err := s.matchSlot(w, r)

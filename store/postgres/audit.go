@@ -28,6 +28,29 @@ func (s *Store) AuditBatch(ctx context.Context, entries []matcher.AuditEntry) er
 	return err
 }
 
+// auditCommits is how many audit group commits the API keeps in flight at
+// once (AuditConcurrency). With one, a request whose entry joined the
+// group formed during a commit waited for that commit to return and then
+// for its own: at 1,000–1,500 req/s open loop on two busy cores, with the
+// database beside the server, a commit took 80–113 ms (median; its
+// statement ran 0.5 ms and its WAL flush 5 ms: the rest was the backend
+// and the server's commit goroutine waiting for a core), and a request
+// waited 43–61 ms (median) for the commit in flight before its own began;
+// with two, 5–11 ms (benchmarks/RESULTS.md, session 30). A second commit
+// on its own connection starts as soon as a group is demanded;
+// PostgreSQL flushes WAL for concurrent commits together when they meet.
+// The price is more, smaller groups: 0.17 transactions a request against
+// 0.13–0.145, some 0.02 ms more of the database's CPU. Two, not more:
+// each commit in flight holds one of the pool's connections.
+const auditCommits = 2
+
+// AuditConcurrency is how many AuditBatch calls to have in flight at once
+// (api.AuditConcurrent): auditCommits, less one when the pool is that
+// small, so that a graduate read always finds a connection.
+func (s *Store) AuditConcurrency() int {
+	return max(1, min(auditCommits, int(s.pool.Config().MaxConns)-1))
+}
+
 // AuditBatchCheck is AuditBatch that also returns the current version
 // (GraduateVersion) of each graduate of check that exists, read by the
 // same statement, so in the transaction that makes the entries durable:

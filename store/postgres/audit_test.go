@@ -2,7 +2,9 @@ package postgres_test
 
 import (
 	"context"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/urumqi-hrss/jobmatch/matcher"
@@ -120,5 +122,42 @@ func TestAuditBatchCheck(t *testing.T) {
 	check("after the erasure", 0, false)
 	if log, err := s.AuditLog(ctx, g.ID, 10); err != nil || len(log) != 4 {
 		t.Fatalf("audit log of the checked commits: %d entries, %v", len(log), err)
+	}
+}
+
+// The pool opened from a URL has room for the API's match slots and its
+// audit commits unless the URL sizes it; the audit commits in flight
+// leave a connection for reads in a pool the URL makes small.
+func TestPoolSizeForTheAPI(t *testing.T) {
+	ctx := context.Background()
+	url, cfg := pgtest.SchemaURL(t)
+	s, err := postgres.OpenAndMigrate(ctx, cfg, pgtest.Keys(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	for _, tc := range []struct {
+		url           string
+		conns, audits int
+	}{
+		{url, 4*runtime.GOMAXPROCS(0) + 2, 2},
+		{url + sep + "pool_max_conns=3", 3, 2},
+		{url + sep + "pool_max_conns=2", 2, 1},
+	} {
+		s, err := postgres.Open(ctx, tc.url, pgtest.Keys(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := s.Pool().Config().MaxConns; int(n) != tc.conns {
+			t.Errorf("%s: pool of %d, want %d", tc.url, n, tc.conns)
+		}
+		if n := s.AuditConcurrency(); n != tc.audits {
+			t.Errorf("%s: %d audit commits, want %d", tc.url, n, tc.audits)
+		}
+		s.Close()
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -84,7 +86,24 @@ func Open(ctx context.Context, url string, keys *seal.Keyring, opts ...Option) (
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = max(cfg.MaxConns, defaultMaxConns())
+	}
 	return OpenConfig(ctx, cfg, keys, opts...)
+}
+
+// defaultMaxConns is the pool's size unless the URL sets pool_max_conns:
+// room for every request the API runs at once that may read the store (its
+// match slots, 4 × GOMAXPROCS by default: api.Config.MaxConcurrentMatches)
+// and the audit commits in flight. pgxpool's own default, max(4, NumCPU),
+// made a request that read a graduate wait for a connection inside its
+// slot, the other slots filled behind it and requests were shed: at 800
+// req/s open loop, 1,478–1,677 waits a run (18–32 s waited in all) with 4
+// connections, 55–64 (0.7 s; mostly connections being opened) with 10
+// (benchmarks/RESULTS.md, session 30). Connections are opened only when
+// needed.
+func defaultMaxConns() int32 {
+	return int32(4*runtime.GOMAXPROCS(0) + auditCommits)
 }
 
 // OpenConfig is Open with a parsed pool configuration (tests set the
@@ -191,6 +210,14 @@ func (s *Store) Close() error {
 
 // Pool exposes the pool, for `jobmatch migrate` and for health checks.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// PoolWaits is how many connections were asked for when none was idle
+// and the pool was full, and how long those callers waited in all (the
+// API's metrics).
+func (s *Store) PoolWaits() (int64, time.Duration) {
+	st := s.pool.Stat()
+	return st.EmptyAcquireCount(), st.EmptyAcquireWaitTime()
+}
 
 // Ping checks that the database answers (for /readyz).
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
