@@ -29,9 +29,9 @@ type runner struct {
 	price  *pricer
 	ranker *engine.Ranker // the engine's batch entry: every list is ranked through it
 
-	table  []*matcher.Post     // open jobs and internships, in ID order
-	places []int               // places left, by table index
-	grads  []matcher.Graduate  // active graduates, in ID order, personal data dropped
+	table  []*matcher.Post    // open jobs and internships, in ID order
+	places []int              // places left, by table index
+	grads  []matcher.Graduate // active graduates, in ID order, personal data dropped
 	// keys are every active graduate's fingerprint keys, in ID order: the
 	// keys of grads, or (Prepare, pricedFromKeys) of a ledger of which
 	// grads holds only the pricing sample.
@@ -39,8 +39,8 @@ type runner struct {
 	// left counts the active graduates whose lists are not saved yet (of
 	// keys, where todo holds those of grads).
 	left int
-	run    *matcher.Run        // the run being written
-	todo   []*matcher.Graduate // graduates whose lists this attempt computes
+	run  *matcher.Run        // the run being written
+	todo []*matcher.Graduate // graduates whose lists this attempt computes
 	// saved are the IDs of the graduates (of the run, or of the shard)
 	// whose lists an earlier attempt saved: todo's complement.
 	saved  []string
