@@ -67,9 +67,15 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 		return err
 	}
 	o.Graduates = readAheadGraduates(ctx, st, o.Config, *shards)
+	if *shards > 0 {
+		// The coordinator's read of the ledger's keys and pricing sample,
+		// beside the engine's build.
+		o.Keys = batch.ReadLedgerKeys(ctx, st, o.Config)
+	}
 	in, saveTerms, err := m.loadBatchInputs(ctx, st, !*quiet)
 	if err != nil {
 		o.Graduates.Wait()
+		o.Keys.Wait()
 		return err
 	}
 	// After the run: the counts and the shown words its explanations cut

@@ -56,6 +56,24 @@ func TestPrepareFromKeys(t *testing.T) {
 			t.Fatalf("%d slices from the keys %+v\nwhole %+v", n, a, b)
 		}
 	}
+	// The read started ahead of Prepare (beside the engine's build), and
+	// one made for another sample (ignored: Prepare reads its own), open
+	// the same run with the same prices and slices.
+	for _, ahead := range []batch.Config{cfg, batch.DefaultConfig()} {
+		o := opt
+		o.Keys = batch.ReadLedgerKeys(ctx, st, ahead)
+		p, err := batch.Prepare(ctx, st, in, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.RunID != whole.RunID || !reflect.DeepEqual(p.Prices, whole.Prices) || !reflect.DeepEqual(p.Slices(3), whole.Slices(3)) {
+			t.Fatalf("read ahead with sample %d: run %s, %d discounted posts; want run %s's prices and slices", ahead.Capacity.Sample, p.RunID, len(p.Prices), whole.RunID)
+		}
+	}
+	if batch.ReadLedgerKeys(ctx, docsOnly{st}, cfg) != nil {
+		t.Fatal("a read ahead of keys from a store that cannot walk them")
+	}
+
 	// A shard of the run opened from the keys checks its slice against
 	// the documents it reads, and computes.
 	sl := keyed.Slices(3)
