@@ -24,8 +24,8 @@ import (
 // crash skips the graduates already saved, as a resumed run does.
 //
 // Each shard reads only its own slice of the ledger (Slice, cut by the
-// coordinator from the ID-ordered active graduates it read to open the
-// run, Plan.Slices) and checks it against that slice's fingerprint; the
+// coordinator from the ID-ordered active graduates' keys it read to open
+// the run — keys.go — Plan.Slices) and checks it against that slice's fingerprint; the
 // publish reads no graduate. A shard queued without a slice (by a version
 // before the slices) finds its graduates by ShardOf among every active
 // graduate and checks them all against the run's fingerprint, as before.
