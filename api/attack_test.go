@@ -207,7 +207,13 @@ func TestEveryWriteNeedsCSRF(t *testing.T) {
 		if strings.HasPrefix(rt.Path, "/v1/posts/{id}") {
 			path = strings.Replace(rt.Path, "{id}", f.posts[0].ID, 1)
 		}
-		for _, csrf := range []string{"", "x" + token[1:]} {
+		// A wrong token: the session's with its first character changed
+		// (always "x" was the token itself when it began with one).
+		wrong := "x" + token[1:]
+		if token[0] == 'x' {
+			wrong = "y" + token[1:]
+		}
+		for _, csrf := range []string{"", wrong} {
 			b.csrf = csrf
 			r := b.do(rt.Method, path, map[string]any{})
 			if r.status != 403 || !strings.Contains(string(r.body), "CSRF") {

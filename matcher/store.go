@@ -55,6 +55,27 @@ type LedgerStamper interface {
 	GraduateStamp(ctx context.Context) (LedgerStamp, error)
 }
 
+// GraduateKey is what a batch run's fingerprint takes of a graduate: the
+// ID, the version (UpdatedAt, the store's write time) and the status. It
+// holds no personal data and needs no document opened.
+type GraduateKey struct {
+	ID        string
+	Status    GraduateStatus
+	UpdatedAt time.Time
+}
+
+// GraduateKeyReader is a store that walks the ledger's keys without
+// opening a graduate's document or personal data (both stores implement
+// it): the coordinator of a sharded batch run cuts and fingerprints the
+// ledger from them, where reading every document was one long
+// single-process read before any worker could start.
+type GraduateKeyReader interface {
+	// EachGraduateKey calls fn for every graduate whose status is one of
+	// statuses (nil: every graduate), in ID order, with the UpdatedAt and
+	// Status that EachGraduate would give the same graduate.
+	EachGraduateKey(ctx context.Context, statuses []GraduateStatus, fn func(GraduateKey) error) error
+}
+
 // PostStore persists posts. Upserts are keyed by ID (source:external_id):
 // writing the same post twice is Unchanged, an edited one is Updated in place.
 type PostStore interface {

@@ -66,10 +66,10 @@ func (m *Main) cmdBatch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	o.Graduates = readAheadGraduates(ctx, st, o.Config, *shards)
+	waitReads := readAheadLedger(ctx, st, &o, *shards)
 	in, saveTerms, err := m.loadBatchInputs(ctx, st, !*quiet)
 	if err != nil {
-		o.Graduates.Wait()
+		waitReads()
 		return err
 	}
 	// After the run: the counts and the shown words its explanations cut
@@ -228,12 +228,16 @@ func loadBatchConfig(path string, o *batch.Options) error {
 	return err
 }
 
-// readAheadGraduates starts reading the active graduates while the engine
-// builds. A sharded run's workers read theirs, so queueing one reads none
-// here (nil: Graduates.Wait is nil-safe).
-func readAheadGraduates(ctx context.Context, st batch.Store, cfg batch.Config, shards int) *batch.Graduates {
+// readAheadLedger starts reading what the run needs of the ledger while the
+// engine builds, into o: a one-process run's active graduates; for a
+// sharded run, whose workers read their own graduates, the coordinator's
+// keys and pricing sample (batch.ReadLedgerKeys). It returns the wait for
+// a caller that gives up on the run.
+func readAheadLedger(ctx context.Context, st batch.Store, o *batch.Options, shards int) (wait func()) {
 	if shards > 0 {
-		return nil
+		o.Keys = batch.ReadLedgerKeys(ctx, st, o.Config)
+		return o.Keys.Wait
 	}
-	return batch.ReadGraduates(ctx, st, cfg)
+	o.Graduates = batch.ReadGraduates(ctx, st, o.Config)
+	return o.Graduates.Wait
 }

@@ -86,6 +86,9 @@ type Options struct {
 	// Graduates, when set, is the active graduates' read started ahead of
 	// the run (ReadGraduates); nil: the run reads them itself.
 	Graduates *Graduates
+	// Keys, when set, is the ledger's read for Prepare started ahead
+	// (ReadLedgerKeys); nil: Prepare reads it itself.
+	Keys *LedgerKeys
 }
 
 // Run computes every active graduate's list over every open post in in,

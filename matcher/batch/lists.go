@@ -291,28 +291,43 @@ func (r *runner) finishPlan(l *list, g *matcher.Graduate, listed map[string]bool
 // subset, independent of ID order and of which graduates a resumed run has
 // already saved. n = 0 or n ≥ len(gs) takes everyone.
 func sampleOf(gs []matcher.Graduate, n int) []*matcher.Graduate {
+	order := sampleOrder(len(gs), func(i int) string { return gs[i].ID }, n)
+	out := make([]*matcher.Graduate, len(order))
+	for i, x := range order {
+		out[i] = &gs[x]
+	}
+	return out
+}
+
+// sampleOrder is sampleOf over count IDs (id(i)): the indexes of the
+// sample, in the order sampleOf gives them (by the IDs' FNV-1a hash, then
+// ID). The coordinator of a sharded run picks its sample from the ledger's
+// keys with it (pricedFromKeys), the same graduates a run reading every
+// document picks, so the prices are the same.
+func sampleOrder(count int, id func(int) string, n int) []int {
 	type h struct {
 		key uint64
-		g   *matcher.Graduate
+		i   int
 	}
-	hs := make([]h, len(gs))
-	for i := range gs {
-		f := fnv.New64a()
-		f.Write([]byte(gs[i].ID))
-		hs[i] = h{f.Sum64(), &gs[i]}
+	hs := make([]h, count)
+	f := fnv.New64a()
+	for i := range hs {
+		f.Reset()
+		f.Write([]byte(id(i)))
+		hs[i] = h{f.Sum64(), i}
 	}
 	slices.SortFunc(hs, func(a, b h) int {
 		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.g.ID, b.g.ID)
+		return cmp.Compare(id(a.i), id(b.i))
 	})
 	if n <= 0 || n > len(hs) {
 		n = len(hs)
 	}
-	out := make([]*matcher.Graduate, n)
+	out := make([]int, n)
 	for i := range out {
-		out[i] = hs[i].g
+		out[i] = hs[i].i
 	}
 	return out
 }

@@ -29,11 +29,18 @@ type runner struct {
 	price  *pricer
 	ranker *engine.Ranker // the engine's batch entry: every list is ranked through it
 
-	table  []*matcher.Post     // open jobs and internships, in ID order
-	places []int               // places left, by table index
-	grads  []matcher.Graduate  // active graduates, in ID order, personal data dropped
-	run    *matcher.Run        // the run being written
-	todo   []*matcher.Graduate // graduates whose lists this attempt computes
+	table  []*matcher.Post    // open jobs and internships, in ID order
+	places []int              // places left, by table index
+	grads  []matcher.Graduate // active graduates, in ID order, personal data dropped
+	// keys are every active graduate's fingerprint keys, in ID order: the
+	// keys of grads, or (Prepare, pricedFromKeys) of a ledger of which
+	// grads holds only the pricing sample.
+	keys []matcher.GraduateKey
+	// left counts the active graduates whose lists are not saved yet (of
+	// keys, where todo holds those of grads).
+	left int
+	run  *matcher.Run        // the run being written
+	todo []*matcher.Graduate // graduates whose lists this attempt computes
 	// saved are the IDs of the graduates (of the run, or of the shard)
 	// whose lists an earlier attempt saved: todo's complement.
 	saved  []string
@@ -121,6 +128,7 @@ func (r *runner) activeGraduates(ctx context.Context) error {
 	} else {
 		r.grads, err = readActive(ctx, r.st, r.cfg, matcher.GraduateFilter{})
 	}
+	r.keys = keysOf(r.grads)
 	return err
 }
 
@@ -178,12 +186,12 @@ func (g *Graduates) Wait() {
 // openOrResume opens the run (see openRun) and, for a resumed run, leaves
 // out the graduates an earlier attempt saved.
 func (r *runner) openOrResume(ctx context.Context) error {
-	run, resumed, err := r.openRun(ctx, r.note(r.table, r.grads))
+	run, resumed, err := r.openRun(ctx, r.note(r.table, r.keys))
 	if err != nil {
 		return err
 	}
 	r.run = run
-	r.sum = &Summary{RunID: run.ID, Resumed: resumed, Graduates: len(r.grads), Posts: len(r.table)}
+	r.sum = &Summary{RunID: run.ID, Resumed: resumed, Graduates: len(r.keys), Posts: len(r.table)}
 	done := map[string]bool{}
 	if resumed {
 		ids, err := r.st.RunGraduateIDs(ctx, run.ID)
@@ -201,8 +209,14 @@ func (r *runner) openOrResume(ctx context.Context) error {
 			r.saved = append(r.saved, r.grads[i].ID)
 		}
 	}
-	r.sum.Skipped = len(r.grads) - len(r.todo)
-	r.log.Info("batch run", "run", run.ID, "resumed", resumed, "graduates", len(r.grads), "to_compute", len(r.todo),
+	r.left = len(r.keys)
+	for i := range r.keys {
+		if done[r.keys[i].ID] {
+			r.left--
+		}
+	}
+	r.sum.Skipped = len(r.keys) - r.left
+	r.log.Info("batch run", "run", run.ID, "resumed", resumed, "graduates", len(r.keys), "to_compute", r.left,
 		"open_posts", len(r.table), "courses", len(r.in.Courses), "limit", r.opt.Limit, "chunk", r.opt.Chunk, "workers", r.opt.Workers)
 	return nil
 }
@@ -211,7 +225,7 @@ func (r *runner) openOrResume(ctx context.Context) error {
 // graduates, saved or not, so a resumed run discounts exactly as the
 // interrupted one did.
 func (r *runner) setPrices(ctx context.Context) error {
-	if len(r.todo) == 0 || r.cfg.Capacity.K <= 0 {
+	if r.left == 0 || r.cfg.Capacity.K <= 0 {
 		return nil
 	}
 	t0 := time.Now()
@@ -239,7 +253,7 @@ func (r *runner) setPrices(ctx context.Context) error {
 	}
 	sum := r.sum
 	sum.Sample = len(sample)
-	sum.PriceRounds, sum.OverflowBefore, sum.OverflowAfter = r.price.fit(cs, float64(len(r.grads))/float64(max(len(sample), 1)))
+	sum.PriceRounds, sum.OverflowBefore, sum.OverflowAfter = r.price.fit(cs, float64(len(r.keys))/float64(max(len(sample), 1)))
 	sum.PricingElapsed = time.Since(t0)
 	discounted := 0
 	for _, d := range r.price.discount {

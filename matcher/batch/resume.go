@@ -17,7 +17,7 @@ import (
 // a fingerprint of every post, course and active graduate (IDs, versions,
 // places). A resumed run must match it, or its saved lists would mix two
 // different inputs. It holds no personal data.
-func (r *runner) note(posts []*matcher.Post, grads []matcher.Graduate) string {
+func (r *runner) note(posts []*matcher.Post, grads []matcher.GraduateKey) string {
 	h := sha256.New()
 	var buf [8]byte
 	num := func(x int64) {
@@ -56,7 +56,7 @@ func (r *runner) note(posts []*matcher.Post, grads []matcher.Graduate) string {
 // run's other inputs (inputs, the note with no graduate) and the slice's
 // active graduates (IDs, versions, statuses), as note hashes them. The
 // posts are hashed once into inputs, not once a slice.
-func sliceNote(inputs string, grads []matcher.Graduate) string {
+func sliceNote(inputs string, grads []matcher.GraduateKey) string {
 	h := sha256.New()
 	var buf [8]byte
 	str := func(s string) {
@@ -72,6 +72,17 @@ func sliceNote(inputs string, grads []matcher.Graduate) string {
 		str(string(grads[i].Status))
 	}
 	return "jobmatch batch slice; " + hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+// keysOf is what the fingerprints take of graduates read whole (note,
+// sliceNote).
+func keysOf(grads []matcher.Graduate) []matcher.GraduateKey {
+	keys := make([]matcher.GraduateKey, len(grads))
+	for i := range grads {
+		g := &grads[i]
+		keys[i] = matcher.GraduateKey{ID: g.ID, Status: g.Status, UpdatedAt: g.UpdatedAt}
+	}
+	return keys
 }
 
 // openRun finds the day's unfinished run to resume or creates a new run.

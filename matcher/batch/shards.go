@@ -24,8 +24,8 @@ import (
 // crash skips the graduates already saved, as a resumed run does.
 //
 // Each shard reads only its own slice of the ledger (Slice, cut by the
-// coordinator from the ID-ordered active graduates it read to open the
-// run, Plan.Slices) and checks it against that slice's fingerprint; the
+// coordinator from the ID-ordered active graduates' keys it read to open
+// the run — keys.go — Plan.Slices) and checks it against that slice's fingerprint; the
 // publish reads no graduate. A shard queued without a slice (by a version
 // before the slices) finds its graduates by ShardOf among every active
 // graduate and checks them all against the run's fingerprint, as before.
@@ -62,21 +62,21 @@ type Slice struct {
 // size, each starting at its first graduate's ID; nil for an empty ledger
 // (its shards read the whole, empty, ledger).
 func (r *runner) slices(n int) []Slice {
-	if len(r.grads) == 0 || n < 1 {
+	if len(r.keys) == 0 || n < 1 {
 		return nil
 	}
 	inputs := r.note(r.table, nil)
 	out := make([]Slice, n)
 	for i := range out {
-		lo, hi := i*len(r.grads)/n, (i+1)*len(r.grads)/n
+		lo, hi := i*len(r.keys)/n, (i+1)*len(r.keys)/n
 		s := &out[i]
 		if i > 0 {
-			s.From = r.grads[lo].ID
+			s.From = r.keys[lo].ID
 		}
 		if i < n-1 {
-			s.To = r.grads[hi].ID
+			s.To = r.keys[hi].ID
 		}
-		s.Graduates, s.Note, s.Inputs = hi-lo, sliceNote(inputs, r.grads[lo:hi]), inputs
+		s.Graduates, s.Note, s.Inputs = hi-lo, sliceNote(inputs, r.keys[lo:hi]), inputs
 	}
 	return out
 }
@@ -124,11 +124,17 @@ func (p *Plan) Slices(n int) []Slice { return p.r.slices(n) }
 // inputs, as Run does) and sets its capacity prices from the sample,
 // without computing any list: the shards do that.
 func Prepare(ctx context.Context, st Store, in *Inputs, opt Options) (*Plan, error) {
-	r, err := priced(ctx, st, in, opt)
+	var r *runner
+	var err error
+	if kr, ok := st.(matcher.GraduateKeyReader); ok && opt.Graduates == nil {
+		r, err = pricedFromKeys(ctx, st, kr, in, opt)
+	} else {
+		r, err = priced(ctx, st, in, opt)
+	}
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{RunID: r.run.ID, Resumed: r.sum.Resumed, Graduates: len(r.grads), Posts: len(r.table), Prices: Prices{}, Summary: r.sum, r: r}
+	p := &Plan{RunID: r.run.ID, Resumed: r.sum.Resumed, Graduates: len(r.keys), Posts: len(r.table), Prices: Prices{}, Summary: r.sum, r: r}
 	for i, d := range r.price.discount {
 		if d != 1 {
 			p.Prices[r.table[i].ID] = d
@@ -203,12 +209,12 @@ func shardRunner(ctx context.Context, st Store, in *Inputs, opt Options, runID s
 		if r.grads, err = readActive(ctx, st, r.cfg, matcher.GraduateFilter{IDFrom: sl.From, IDTo: sl.To}); err != nil {
 			return nil, err
 		}
-		want = func(*matcher.Run) (string, string) { return sliceNote(r.note(r.table, nil), r.grads), sl.Note }
+		want = func(*matcher.Run) (string, string) { return sliceNote(r.note(r.table, nil), keysOf(r.grads)), sl.Note }
 	default:
 		if err := r.activeGraduates(ctx); err != nil {
 			return nil, err
 		}
-		want = func(run *matcher.Run) (string, string) { return r.note(r.table, r.grads), run.Note }
+		want = func(run *matcher.Run) (string, string) { return r.note(r.table, keysOf(r.grads)), run.Note }
 	}
 	run, err := st.Run(ctx, runID)
 	if err != nil {

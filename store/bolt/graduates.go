@@ -217,7 +217,17 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 		if s.keys == nil {
 			return store.ErrNoDataKey
 		}
+		var want map[string]bool // f.IDs: only those are opened
+		if len(f.IDs) > 0 {
+			want = make(map[string]bool, len(f.IDs))
+			for _, id := range f.IDs {
+				want[id] = true
+			}
+		}
 		return s.scanTx(ctx, bGraduates, nil, func(tx *bbolt.Tx, k, v []byte) (func() error, error) {
+			if want != nil && !want[string(k)] {
+				return nil, nil // not opened: not asked for (a batch run's pricing sample)
+			}
 			if !f.UpdatedSince.IsZero() && recordTime(v).Before(f.UpdatedSince) {
 				return nil, nil // not opened: a catch-up read skips the rest cheaply
 			}
@@ -274,6 +284,54 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 		ids = ids[n:]
 	}
 	return nil
+}
+
+// EachGraduateKey walks the graduates' IDs, statuses and write times in ID
+// order, a page per read transaction. A record's time is its prefix and
+// its status is read from its document alone: the sealed personal data
+// (bGradPII) is not opened and no Graduate is decoded.
+func (s *Store) EachGraduateKey(ctx context.Context, statuses []matcher.GraduateStatus, fn func(matcher.GraduateKey) error) error {
+	return s.scanTx(ctx, bGraduates, nil, func(_ *bbolt.Tx, k, v []byte) (func() error, error) {
+		st, err := gradRecordStatus(v)
+		if err != nil {
+			return nil, fmt.Errorf("graduate %s: %w", k, err)
+		}
+		if statuses != nil && !slices.Contains(statuses, st) {
+			return nil, nil
+		}
+		key := matcher.GraduateKey{ID: string(k), Status: st, UpdatedAt: recordTime(v)}
+		return func() error { return fn(key) }, nil
+	})
+}
+
+// gradRecordStatus reads the status of a stored graduate record (v with
+// its 8 bytes of time): from the document of a sealed record ("g"), or
+// from the plain graduate JSON of a record written before sealing.
+func gradRecordStatus(v []byte) (matcher.GraduateStatus, error) {
+	if len(v) < 8 {
+		return "", fmt.Errorf("corrupt record (%d bytes)", len(v))
+	}
+	// The sealed record's document through the store's own decoder (what
+	// EachGraduate reads before it opens the personal data): encoding/json
+	// over the whole record cost as much as opening the graduate.
+	var g matcher.Graduate
+	if readSealedGradRecord(v, &g) {
+		return g.Status, nil
+	}
+	type status struct {
+		Status matcher.GraduateStatus `json:"status"`
+	}
+	var r struct {
+		Doc *status `json:"g"`
+		status
+	}
+	if err := json.Unmarshal(v[8:], &r); err != nil {
+		return "", err
+	}
+	if r.Doc != nil {
+		return r.Doc.Status, nil
+	}
+	return r.Status, nil
 }
 
 // GraduateStamp counts the graduates and finds the latest write from the

@@ -183,6 +183,38 @@ func (s *Store) EachGraduate(ctx context.Context, f matcher.GraduateFilter, fn f
 		})
 }
 
+// EachGraduateKey walks the graduates' IDs, statuses and write times in ID
+// order, a page per query, reading the row's own columns only: the sealed
+// personal data and the document are not fetched or decoded (a TOASTed
+// doc is not even read), which is what makes the sharded run's coordinator
+// cheap (matcher/batch.Prepare). The status column is written with the
+// document's status by every upsert.
+func (s *Store) EachGraduateKey(ctx context.Context, statuses []matcher.GraduateStatus, fn func(matcher.GraduateKey) error) error {
+	var sts []string
+	if statuses != nil {
+		sts = make([]string, len(statuses))
+		for i, st := range statuses {
+			sts[i] = string(st)
+		}
+	}
+	return eachPage(ctx, s, "each graduate key", func(rows pgx.Rows) (matcher.GraduateKey, error) {
+		var k matcher.GraduateKey
+		err := rows.Scan(&k.ID, &k.Status, &k.UpdatedAt)
+		return k, err
+	},
+		func(k matcher.GraduateKey) string { return k.ID },
+		func(matcher.GraduateKey) bool { return true }, fn,
+		`SELECT id, status, updated_at FROM graduates
+			WHERE id > $1 AND ($2::text[] IS NULL OR status = ANY($2))
+			ORDER BY id LIMIT $3`,
+		func(after string) []any { return []any{after, sts, keyPageSize} })
+}
+
+// keyPageSize is EachGraduateKey's page: its rows are a few dozen bytes,
+// so pages many times EachGraduate's cost fewer round trips for the same
+// memory.
+const keyPageSize = 20 * pageSize
+
 // GraduateStamp counts the graduates and finds the latest write, in one
 // query that opens no personal data.
 func (s *Store) GraduateStamp(ctx context.Context) (matcher.LedgerStamp, error) {

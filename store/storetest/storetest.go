@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		{"GraduateFilters", testGraduateFilters},
 		{"DeleteGraduate", testDeleteGraduate},
 		{"LedgerStamp", testLedgerStamp},
+		{"GraduateKeys", testGraduateKeys},
 		{"UsersAndSessions", testUsers},
 		{"Keys", testKeys},
 		{"Audit", testAudit},
