@@ -80,13 +80,7 @@ func appendPost(b []byte, p *matcher.Post) ([]byte, bool) {
 		b, fine = appendJSONTime(b, t)
 		ok = ok && fine
 	}
-	str(`{"id":`, p.ID)
-	str(`,"source":`, p.Source)
-	str(`,"external_id":`, p.ExternalID)
-	str(`,"kind":`, string(p.Kind))
-	str(`,"channel":`, string(p.Channel))
-	str(`,"title":`, p.Title)
-	str(`,"employer":`, p.Employer)
+	b = appendPostHead(b, p)
 	opt(`,"employer_type":`, p.EmployerType)
 	opt(`,"district":`, p.District)
 	opt(`,"address":`, p.Address)
@@ -117,6 +111,17 @@ func appendPost(b []byte, p *matcher.Post) ([]byte, bool) {
 	opt(`,"duplicate_of":`, p.DuplicateOf)
 	tm(`,"updated_at":`, p.UpdatedAt)
 	return append(b, '}'), ok
+}
+
+// appendPostHead writes the post's first fields, none of them omitempty.
+func appendPostHead(b []byte, p *matcher.Post) []byte {
+	for _, f := range [...]struct{ key, v string }{{`{"id":`, p.ID}, {`,"source":`, p.Source},
+		{`,"external_id":`, p.ExternalID}, {`,"kind":`, string(p.Kind)}, {`,"channel":`, string(p.Channel)},
+		{`,"title":`, p.Title}, {`,"employer":`, p.Employer}} {
+		b = append(b, f.key...)
+		b = matcher.AppendJSONString(b, f.v)
+	}
+	return b
 }
 
 // appendJSONTime appends t as time.Time.MarshalJSON writes it (RFC 3339
