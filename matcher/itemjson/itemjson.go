@@ -51,48 +51,11 @@ func AppendItem(b []byte, it *matcher.Item) ([]byte, bool) {
 	return append(b, '}'), true
 }
 
+// appendSalary is matcher.AppendJSONSalary (shared with the stores'
+// post records); ok turns false on a NaN or infinite bound.
 func appendSalary(b []byte, s *matcher.Salary, ok bool) ([]byte, bool) {
-	b = append(b, '{')
-	n := len(b)
-	sep := func() {
-		if len(b) > n {
-			b = append(b, ',')
-		}
-	}
-	if s.Raw != "" {
-		b = append(b, `"raw":`...)
-		b = AppendString(b, s.Raw)
-	}
-	if s.Min != 0 {
-		sep()
-		b = append(b, `"min":`...)
-		b, ok = AppendFloat(b, s.Min, ok)
-	}
-	if s.Max != 0 {
-		sep()
-		b = append(b, `"max":`...)
-		b, ok = AppendFloat(b, s.Max, ok)
-	}
-	if s.Period != "" {
-		sep()
-		b = append(b, `"period":`...)
-		b = AppendString(b, string(s.Period))
-	}
-	if s.Months != 0 {
-		sep()
-		b = append(b, `"months":`...)
-		b = strconv.AppendInt(b, int64(s.Months), 10)
-	}
-	for _, f := range [...]struct {
-		on   bool
-		name string
-	}{{s.Negotiable, `"negotiable":true`}, {s.Inverted, `"inverted":true`}, {s.OpenEnded, `"open_ended":true`}} {
-		if f.on {
-			sep()
-			b = append(b, f.name...)
-		}
-	}
-	return append(b, '}'), ok
+	b, fine := matcher.AppendJSONSalary(b, s)
+	return b, ok && fine
 }
 
 func appendStrings(b []byte, ss []string) []byte {

@@ -361,15 +361,16 @@ func (s *Store) scanTx(ctx context.Context, bucket, prefix []byte, read func(tx 
 
 // docEncoder is putDocs' encode for a record kept whole as JSON: prepare
 // checks it and fills in its ID, key gives the ID and the UpdatedAt that
-// is zeroed before encoding (the record keeps its time beside the JSON).
-func docEncoder[T any](what string, prepare func(*T) error, key func(*T) (string, *time.Time)) func(*T) (string, []byte, error) {
+// is zeroed before encoding (the record keeps its time beside the JSON),
+// marshal is json.Marshal or what writes the same bytes (store.MarshalPost).
+func docEncoder[T any](what string, prepare func(*T) error, key func(*T) (string, *time.Time), marshal func(*T) ([]byte, error)) func(*T) (string, []byte, error) {
 	return func(d *T) (string, []byte, error) {
 		if err := prepare(d); err != nil {
 			return "", nil, err
 		}
 		id, updated := key(d)
 		*updated = time.Time{}
-		body, err := json.Marshal(d)
+		body, err := marshal(d)
 		if err != nil {
 			return "", nil, fmt.Errorf("%s %s: %w", what, id, err)
 		}

@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -18,7 +19,8 @@ func (s *Store) UpsertCourses(ctx context.Context, courses []matcher.Course) ([]
 
 func upsertCourses(tx *bbolt.Tx, courses []matcher.Course, now time.Time) ([]matcher.UpsertOutcome, error) {
 	return putDocs(tx.Bucket(bCourses), courses, now, docEncoder("course", store.PrepareCourse,
-		func(c *matcher.Course) (string, *time.Time) { return c.ID, &c.UpdatedAt }), nil, nil)
+		func(c *matcher.Course) (string, *time.Time) { return c.ID, &c.UpdatedAt },
+		func(c *matcher.Course) ([]byte, error) { return json.Marshal(c) }), nil, nil)
 }
 
 // Course returns one course; ENOTFOUND when missing.

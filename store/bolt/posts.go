@@ -45,7 +45,7 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []matcher.Post) ([]matche
 
 func upsertPosts(tx *bbolt.Tx, posts []matcher.Post, now time.Time) ([]matcher.UpsertOutcome, error) {
 	return putDocs(tx.Bucket(bPosts), posts, now, docEncoder("post", store.PreparePost,
-		func(p *matcher.Post) (string, *time.Time) { return p.ID, &p.UpdatedAt }),
+		func(p *matcher.Post) (string, *time.Time) { return p.ID, &p.UpdatedAt }, store.MarshalPost),
 		nil, func(_ *matcher.Post, id string) error { return bumpPost(tx, id, false) })
 }
 

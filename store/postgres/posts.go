@@ -26,7 +26,7 @@ func preparePosts(posts []matcher.Post) ([]postRow, error) {
 			return nil, err
 		}
 		p.UpdatedAt = time.Time{}
-		doc, err := json.Marshal(&p)
+		doc, err := store.MarshalPost(&p)
 		if err != nil {
 			return nil, fmt.Errorf("post %s: %w", p.ID, err)
 		}
