@@ -174,12 +174,18 @@ func (r *runner) finishRun(ctx context.Context, t *tally, start time.Time, count
 // post table, the active graduates, the run opened or resumed, and its
 // capacity prices set.
 func priced(ctx context.Context, st Store, in *Inputs, opt Options) (*runner, error) {
+	return pricedWith(ctx, st, in, opt, (*runner).activeGraduates)
+}
+
+// pricedWith is priced with the ledger's read given: the active graduates
+// whole (activeGraduates), or a sharded run's keys (pricedFromKeys).
+func pricedWith(ctx context.Context, st Store, in *Inputs, opt Options, readLedger func(*runner, context.Context) error) (*runner, error) {
 	r, err := newRunner(st, in, opt)
 	if err != nil {
 		return nil, err
 	}
 	r.postTable()
-	if err := r.activeGraduates(ctx); err != nil {
+	if err := readLedger(r, ctx); err != nil {
 		return nil, err
 	}
 	if err := r.openOrResume(ctx); err != nil {

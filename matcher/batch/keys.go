@@ -32,27 +32,15 @@ import (
 // by opt.Keys when its configuration is the run's), the run opened or
 // resumed, and its capacity prices set.
 func pricedFromKeys(ctx context.Context, st Store, kr matcher.GraduateKeyReader, in *Inputs, opt Options) (*runner, error) {
-	r, err := newRunner(st, in, opt)
-	if err != nil {
-		return nil, err
-	}
-	r.postTable()
-	if k := opt.Keys; k != nil && k.cfg.same(&r.cfg) {
-		<-k.done
-		r.keys, r.grads, err = k.keys, k.grads, k.err
-	} else {
-		r.keys, r.grads, err = readLedger(ctx, st, kr, r.cfg)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := r.openOrResume(ctx); err != nil {
-		return nil, err
-	}
-	if err := r.setPrices(ctx); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return pricedWith(ctx, st, in, opt, func(r *runner, ctx context.Context) (err error) {
+		if k := opt.Keys; k != nil && k.cfg.same(&r.cfg) {
+			<-k.done
+			r.keys, r.grads, err = k.keys, k.grads, k.err
+		} else {
+			r.keys, r.grads, err = readLedger(ctx, st, kr, r.cfg)
+		}
+		return err
+	})
 }
 
 // LedgerKeys is a read of the ledger for a sharded run's coordinator (the
